@@ -1,0 +1,9 @@
+import { defineConfig } from 'drizzle-kit';
+
+// One schema, one migrations folder: wrangler applies the .sql files to D1, drizzle's migrator
+// (reading meta/_journal.json) applies the same files to libSQL.
+export default defineConfig({
+  dialect: 'sqlite',
+  schema: './src/db/schema/index.ts',
+  out: './migrations',
+});

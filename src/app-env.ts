@@ -1,0 +1,28 @@
+import type { Db } from './db/client';
+import type { TenantScope } from './db/tenant-scope';
+import type { Actor, SessionInfo } from './auth/actor';
+import type { Locale } from './platform/i18n';
+import type { Tenant } from './tenancy/tenant';
+
+/** Bindings of the Worker (wrangler.toml); the Node entry fills the same shape from process.env. */
+export interface Env {
+  DB: D1Database;
+  ASSETS?: Fetcher;
+  /** <slug>.<BASE_DOMAIN> resolves to the tenant <slug> */
+  BASE_DOMAIN?: string;
+  /** "1" only for local http development: drops the Secure flag from cookies */
+  INSECURE_COOKIES?: string;
+}
+
+export interface Variables {
+  requestId: string;
+  locale: Locale;
+  db: Db;
+  clientIp: string;
+  session?: SessionInfo;
+  actor?: Actor;
+  tenant?: Tenant;
+  scope?: TenantScope;
+}
+
+export type AppEnv = { Bindings: Env; Variables: Variables };

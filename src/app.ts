@@ -1,0 +1,107 @@
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import type { AppEnv, Env } from './app-env';
+import { authRoutes } from './auth/routes';
+import { sessionMiddleware } from './auth/sessions';
+import type { Db } from './db/client';
+import { rosterRoutes } from './features/rosters';
+import { AppError, type Problem } from './platform/errors';
+import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
+import { openApiDocument } from './platform/openapi';
+import { tenantRoutes } from './tenancy/routes';
+import { registryRoutes } from './tenancy/registry-routes';
+import { resolveTenant } from './tenancy/middleware';
+
+export interface AppDeps {
+  /** D1 on Workers, libSQL in Node */
+  database(env: Env): Db;
+  /** the caller's address, as far as this deployment can trust it */
+  clientIp(c: Context<AppEnv>): string;
+}
+
+const JSON_LIMIT = 64 * 1024;
+const UPLOAD_LIMIT = 8 * 1024 * 1024;
+
+/** Routes of one township, mounted under /t/:tenant/api and, for tenant host names, under /api. */
+function tenantApi() {
+  return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes);
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono<AppEnv>();
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
+    c.set('db', deps.database(c.env));
+    c.set('clientIp', deps.clientIp(c));
+    await next();
+  });
+  app.use('*', csrf());
+  app.use('*', (c, next) =>
+    bodyLimit({
+      maxSize: c.req.path.includes('/import') ? UPLOAD_LIMIT : JSON_LIMIT,
+      onError: () => {
+        throw new AppError(413, 'error.body_too_large', { limit: c.req.path.includes('/import') ? '8 MB' : '64 KB' });
+      },
+    })(c, next),
+  );
+  app.use('*', sessionMiddleware);
+
+  app.route('/api/auth', authRoutes);
+  app.route('/api/platform', registryRoutes);
+  app.get('/api/openapi.json', (c) =>
+    c.json(
+      openApiDocument(app, {
+        title: '星评 xingping API',
+        version: '0.1.0',
+        include: (path) => !path.startsWith('/api/') || !isTenantPathUnderHost(path),
+      }),
+    ),
+  );
+  const tenant = tenantApi();
+  app.route('/t/:tenant/api', tenant);
+  app.route('/api', tenant);
+
+  app.notFound((c) => problem(c, new AppError(404, 'error.route_not_found')));
+  app.onError((error, c) => problem(c, error));
+  return app;
+}
+
+/** Host-resolved copies of the tenant routes are left out of the OpenAPI document (they mirror /t/{tenant}/api). */
+function isTenantPathUnderHost(path: string) {
+  return !['/api/auth/', '/api/platform/', '/api/openapi.json'].some((prefix) => path.startsWith(prefix));
+}
+
+/** Hono's own middleware (JSON parsing, CSRF, body limit) throws HTTPException; these are their codes. */
+const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {
+  400: 'error.bad_json',
+  403: 'error.forbidden',
+  413: 'error.body_too_large',
+};
+
+function problem(c: Context<AppEnv>, error: unknown) {
+  const locale = c.var.locale ?? 'zh-CN';
+  const requestId = c.var.requestId ?? '';
+  let appError: AppError;
+  if (error instanceof AppError) appError = error;
+  else if (error instanceof HTTPException && HTTP_EXCEPTION_CODES[error.status])
+    appError = new AppError(error.status as 400, HTTP_EXCEPTION_CODES[error.status]!, { limit: '64 KB' });
+  else {
+    // Unexpected: log it with the request id; the caller sees only a generic message.
+    console.error(`[${requestId}]`, error);
+    appError = new AppError(500, 'error.internal');
+  }
+  const body: Problem = {
+    code: appError.code,
+    message: translate(locale, appError.code, appError.params),
+    ...(appError.details !== undefined ? { details: appError.details } : {}),
+    requestId,
+  };
+  if (appError.status === 429 && appError.params.seconds) c.header('Retry-After', String(appError.params.seconds));
+  return c.json(body, appError.status);
+}

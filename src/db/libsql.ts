@@ -1,0 +1,27 @@
+import { createClient, type Client } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
+import { migrate } from 'drizzle-orm/libsql/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Db } from './client';
+import * as schema from './schema';
+
+export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
+
+/** Self-hosted database: an embedded libSQL file by default, or a libSQL server via DATABASE_URL. */
+export async function openLibsql(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<{ db: Db; client: Client }> {
+  if (url.startsWith('file:')) mkdirSync(dirname(url.slice('file:'.length)) || '.', { recursive: true });
+  const client = createClient({ url, authToken: process.env.DATABASE_AUTH_TOKEN });
+  if (url.startsWith('file:')) {
+    // WAL lets readers proceed during writes; busy_timeout makes concurrent writers wait instead of failing.
+    await client.execute('PRAGMA journal_mode = WAL');
+    await client.execute('PRAGMA busy_timeout = 5000');
+  }
+  await client.execute('PRAGMA foreign_keys = ON');
+  const db = drizzle(client, { schema }) as unknown as Db;
+  return { db, client };
+}
+
+export async function migrateLibsql(db: Db, migrationsFolder = 'migrations'): Promise<void> {
+  await migrate(db as never, { migrationsFolder });
+}

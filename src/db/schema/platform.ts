@@ -1,0 +1,112 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { createdAt, idColumn, updatedAt } from './columns';
+
+/** Registry of the organisation above the tenants: city → county → township (tenant). */
+export const cities = sqliteTable('cities', {
+  id: idColumn(),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const counties = sqliteTable(
+  'counties',
+  {
+    id: idColumn(),
+    cityId: text('city_id').notNull().references(() => cities.id),
+    name: text('name').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('counties_city_name').on(t.cityId, t.name)],
+);
+
+export const tenants = sqliteTable(
+  'tenants',
+  {
+    id: idColumn(),
+    slug: text('slug').notNull().unique(),
+    name: text('name').notNull(),
+    countyId: text('county_id').notNull().references(() => counties.id),
+    /** JSON validated by tenancy/settings.ts */
+    settings: text('settings').notNull().default('{}'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('tenants_county').on(t.countyId)],
+);
+
+export const tenantHostnames = sqliteTable(
+  'tenant_hostnames',
+  {
+    hostname: text('hostname').primaryKey(),
+    tenantId: text('tenant_id').notNull().references(() => tenants.id, { onDelete: 'cascade' }),
+  },
+  (t) => [index('tenant_hostnames_tenant').on(t.tenantId)],
+);
+
+export const accounts = sqliteTable('accounts', {
+  id: idColumn(),
+  phone: text('phone').notNull().unique(),
+  name: text('name').notNull(),
+  /** pbkdf2-sha256$<iterations>$<salt>$<hash>, see auth/passwords.ts */
+  passwordHash: text('password_hash').notNull(),
+  locale: text('locale').notNull().default('zh-CN'),
+  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const ROLES = [
+  'platform_admin',
+  'county_viewer',
+  'township_admin',
+  'village_secretary',
+  'party_member',
+] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What an account may do where: one row per role it holds, with that role's scope. */
+export const roleGrants = sqliteTable(
+  'role_grants',
+  {
+    id: idColumn(),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ROLES }).notNull(),
+    countyId: text('county_id').references(() => counties.id),
+    tenantId: text('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
+    villageId: text('village_id'),
+    memberId: text('member_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('role_grants_account').on(t.accountId),
+    index('role_grants_tenant').on(t.tenantId),
+    check(
+      'role_grants_scope',
+      sql`(${t.role} = 'platform_admin')
+        OR (${t.role} = 'county_viewer' AND ${t.countyId} IS NOT NULL)
+        OR (${t.role} = 'township_admin' AND ${t.tenantId} IS NOT NULL)
+        OR (${t.role} = 'village_secretary' AND ${t.tenantId} IS NOT NULL AND ${t.villageId} IS NOT NULL)
+        OR (${t.role} = 'party_member' AND ${t.tenantId} IS NOT NULL AND ${t.memberId} IS NOT NULL)`,
+    ),
+  ],
+);
+
+/** Login sessions; the id is the SHA-256 of the cookie token, so a leaked table opens no session. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('sessions_account').on(t.accountId)],
+);
+
+/** Failed-login counters per key ("account:<phone>" or "ip:<addr>") within a sliding window. */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  windowStart: text('window_start').notNull(),
+  lockedUntil: text('locked_until'),
+});

@@ -1,0 +1,13 @@
+import type { Actor } from '../../auth/actor';
+import { notFound } from '../../platform/errors';
+
+/** A village secretary sees and changes only their own village; other township roles see all. */
+export function ownVillage(actor: Actor | undefined): string | undefined {
+  return actor?.kind === 'user' && actor.role === 'village_secretary' ? actor.villageId : undefined;
+}
+
+/** Rows of another village are, for a secretary, as if they did not exist. */
+export function assertVillageVisible(actor: Actor | undefined, villageId: string): void {
+  const own = ownVillage(actor);
+  if (own && own !== villageId) throw notFound();
+}

@@ -1,0 +1,102 @@
+import { asc, count, eq, like, or, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import type { AppEnv } from '../../app-env';
+import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { households, members, villages } from '../../db/schema';
+import { notFound } from '../../platform/errors';
+import { idParam, input } from '../../platform/validate';
+import { householdInput, listQuery, memberInput } from './schemas';
+import { assertVillageVisible, ownVillage } from './village-access';
+
+type VillageRosterTable = typeof members | typeof households;
+
+/**
+ * CRUD of a roster whose rows belong to one village (party members, households). Admins manage every
+ * village; a secretary only their own; county viewers read.
+ */
+function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.ZodObject<{ villageId: z.ZodString }>>(options: {
+  table: Table;
+  body: Schema;
+  searchColumns: SQLiteColumn[];
+  sortColumn: SQLiteColumn;
+}) {
+  const { table, body, searchColumns, sortColumn } = options;
+  const writers = allow('township_admin', 'village_secretary');
+
+  return new Hono<AppEnv>()
+    .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
+      const query = c.req.valid('query');
+      const scope = c.var.scope!;
+      const own = ownVillage(c.var.actor);
+      if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+      const villageId = own ?? query.villageId;
+      const where = scope.where(
+        table,
+        villageId ? eq(table.villageId, villageId) : undefined,
+        query.q ? or(...searchColumns.map((col) => like(col, `%${query.q}%`))) : undefined,
+      );
+      const [items, [total]] = await scope.db.batch([
+        scope.db
+          .select({ row: table, villageName: villages.name })
+          .from(table as VillageRosterTable)
+          .innerJoin(villages, eq(villages.id, table.villageId))
+          .where(where)
+          .orderBy(asc(villages.name), asc(sortColumn))
+          .limit(query.limit)
+          .offset(query.offset),
+        scope.db.select({ n: count() }).from(table as VillageRosterTable).where(where),
+      ]);
+      return c.json({ items: items.map(({ row, villageName }) => ({ ...(row as object), villageName })), total: total.n });
+    })
+    .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+      const row = await c.var.scope!.find(table, c.req.valid('param').id);
+      if (!row) throw notFound();
+      assertVillageVisible(c.var.actor, row.villageId);
+      return c.json(row);
+    })
+    .post('/', writers, input('json', body), async (c) => {
+      const values = c.req.valid('json') as z.output<Schema> & { villageId: string };
+      const scope = c.var.scope!;
+      assertVillageVisible(c.var.actor, values.villageId);
+      if (!(await scope.find(villages, values.villageId))) throw notFound('rosters.village_not_found');
+      const [created] = await scope.insert(table, [values as never]).returning();
+      return c.json(created, 201);
+    })
+    .put('/:id', writers, input('param', idParam), input('json', body), async (c) => {
+      const { id } = c.req.valid('param');
+      const values = c.req.valid('json') as z.output<Schema> & { villageId: string };
+      const scope = c.var.scope!;
+      const existing = await scope.find(table, id);
+      if (!existing) throw notFound();
+      assertVillageVisible(c.var.actor, existing.villageId);
+      assertVillageVisible(c.var.actor, values.villageId);
+      if (!(await scope.find(villages, values.villageId))) throw notFound('rosters.village_not_found');
+      const [updated] = await scope.update(table, id, values as never).returning();
+      return c.json(updated);
+    })
+    .delete('/:id', writers, input('param', idParam), async (c) => {
+      const { id } = c.req.valid('param');
+      const scope = c.var.scope!;
+      const existing = await scope.find(table, id);
+      if (!existing) throw notFound();
+      assertVillageVisible(c.var.actor, existing.villageId);
+      await scope.delete(table, id);
+      return c.body(null, 204);
+    });
+}
+
+export const memberRoutes = villageRosterRoutes({
+  table: members,
+  body: memberInput,
+  searchColumns: [members.name, members.phone],
+  sortColumn: members.name,
+});
+
+export const householdRoutes = villageRosterRoutes({
+  table: households,
+  body: householdInput,
+  searchColumns: [households.headName, households.address, households.phone],
+  sortColumn: households.headName,
+});

@@ -1,0 +1,18 @@
+import { catalogues, type MessageKey } from '../messages';
+
+export type { MessageKey };
+export const LOCALES = ['zh-CN', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'zh-CN';
+
+/** Picks the caller's language: explicit choice first (query, cookie), then Accept-Language; Chinese by default. */
+export function negotiateLocale(explicit: string | undefined, acceptLanguage: string | undefined): Locale {
+  if (explicit) return explicit.toLowerCase().startsWith('en') ? 'en' : DEFAULT_LOCALE;
+  const first = acceptLanguage?.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : DEFAULT_LOCALE;
+}
+
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+  const template: string = catalogues[locale][key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+}

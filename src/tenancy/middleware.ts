@@ -1,0 +1,24 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env';
+import { actorInTenant } from '../auth/actor';
+import { TenantScope } from '../db/tenant-scope';
+import { AppError } from '../platform/errors';
+import { tenantByHost, tenantBySlug } from './tenant';
+
+/**
+ * The one place a request's tenant is resolved: the /t/:tenant/ path prefix, else the Host. It also
+ * settles the actor's role inside that tenant and hands handlers a tenant-scoped data helper.
+ */
+export const resolveTenant = createMiddleware<AppEnv>(async (c, next) => {
+  const slug = c.req.param('tenant');
+  const db = c.var.db;
+  const tenant = slug
+    ? await tenantBySlug(db, slug)
+    : await tenantByHost(db, c.req.header('host') ?? '', c.env.BASE_DOMAIN);
+  if (!tenant) throw new AppError(404, 'error.tenant_not_found');
+  c.set('tenant', tenant);
+  c.set('scope', new TenantScope(db, tenant.id));
+  const actor = c.var.session && actorInTenant(c.var.session, tenant);
+  if (actor) c.set('actor', actor);
+  await next();
+});

@@ -1,0 +1,127 @@
+import { eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import type { AppEnv } from '../app-env';
+import { platformActor } from '../auth/actor';
+import { createAccount } from '../auth/accounts';
+import { allow } from '../auth/guard';
+import { phoneSchema } from '../auth/routes';
+import { cities, counties, tenantHostnames, tenants } from '../db/schema';
+import { AppError, conflict, notFound } from '../platform/errors';
+import { newId } from '../platform/ids';
+import { idParam, input } from '../platform/validate';
+import { tenantSettingsSchema } from './settings';
+
+const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
+  const actor = c.var.session && platformActor(c.var.session);
+  if (actor) c.set('actor', actor);
+  await next();
+});
+
+const newAccountSchema = z.object({ phone: phoneSchema, name: z.string().trim().min(1).max(40), password: z.string().min(8).max(200) });
+const hostnameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/).max(253);
+const slugSchema = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,39}$/);
+
+const createTenantBody = z.object({
+  slug: slugSchema,
+  name: z.string().trim().min(1).max(40),
+  countyId: z.string().min(1),
+  settings: tenantSettingsSchema.optional(),
+  hostnames: z.array(hostnameSchema).max(10).default([]),
+  admin: newAccountSchema,
+});
+
+const updateTenantBody = z.object({
+  name: z.string().trim().min(1).max(40).optional(),
+  hostnames: z.array(hostnameSchema).max(10).optional(),
+});
+
+/** The platform admin's registry: cities → counties → townships (tenants), and county viewers. */
+export const registryRoutes = new Hono<AppEnv>()
+  .use('*', setPlatformActor)
+  .get('/cities', allow('platform_admin'), async (c) => c.json(await c.var.db.select().from(cities).orderBy(cities.name)))
+  .post('/cities', allow('platform_admin'), input('json', z.object({ name: z.string().trim().min(1).max(40) })), async (c) => {
+    const [row] = await c.var.db.insert(cities).values(c.req.valid('json')).onConflictDoNothing().returning();
+    if (!row) throw conflict('error.conflict');
+    return c.json(row, 201);
+  })
+  .get('/counties', allow('platform_admin'), async (c) => c.json(await c.var.db.select().from(counties).orderBy(counties.name)))
+  .post(
+    '/counties',
+    allow('platform_admin'),
+    input('json', z.object({ cityId: z.string().min(1), name: z.string().trim().min(1).max(40) })),
+    async (c) => {
+      const body = c.req.valid('json');
+      const [city] = await c.var.db.select().from(cities).where(eq(cities.id, body.cityId));
+      if (!city) throw notFound('tenancy.city_not_found');
+      const [row] = await c.var.db.insert(counties).values(body).onConflictDoNothing().returning();
+      if (!row) throw conflict('error.conflict');
+      return c.json(row, 201);
+    },
+  )
+  .post(
+    '/counties/:id/viewers',
+    allow('platform_admin'),
+    input('param', idParam),
+    input('json', newAccountSchema),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const [county] = await c.var.db.select().from(counties).where(eq(counties.id, id));
+      if (!county) throw notFound('tenancy.county_not_found');
+      const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'county_viewer', countyId: id }], {
+        attachIfExists: true,
+      });
+      return c.json({ accountId }, 201);
+    },
+  )
+  .get('/tenants', allow('platform_admin'), async (c) => {
+    const rows = await c.var.db
+      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, county: counties.name })
+      .from(tenants)
+      .innerJoin(counties, eq(counties.id, tenants.countyId))
+      .orderBy(tenants.slug);
+    return c.json(rows);
+  })
+  .post('/tenants', allow('platform_admin'), input('json', createTenantBody), async (c) => {
+    const body = c.req.valid('json');
+    const db = c.var.db;
+    const [county] = await db.select().from(counties).where(eq(counties.id, body.countyId));
+    if (!county) throw notFound('tenancy.county_not_found');
+    const [taken] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, body.slug));
+    if (taken) throw conflict('tenancy.slug_taken');
+    const tenantId = newId();
+    const settings = JSON.stringify(body.settings ?? tenantSettingsSchema.parse({}));
+    const hostRows = body.hostnames.map((hostname) => ({ hostname, tenantId }));
+    try {
+      await db.batch([
+        db.insert(tenants).values({ id: tenantId, slug: body.slug, name: body.name, countyId: body.countyId, settings }),
+        ...(hostRows.length ? [db.insert(tenantHostnames).values(hostRows)] : []),
+      ]);
+    } catch (error) {
+      throw new AppError(409, 'tenancy.hostname_taken', {}, undefined, { cause: error });
+    }
+    const adminAccountId = await createAccount(db, body.admin, [{ role: 'township_admin', tenantId }], { attachIfExists: true });
+    return c.json({ id: tenantId, slug: body.slug, name: body.name, adminAccountId }, 201);
+  })
+  .patch('/tenants/:id', allow('platform_admin'), input('param', idParam), input('json', updateTenantBody), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const db = c.var.db;
+    const [tenant] = await db.select().from(tenants).where(eq(tenants.id, id));
+    if (!tenant) throw notFound('error.tenant_not_found');
+    const writes = [];
+    if (body.name) writes.push(db.update(tenants).set({ name: body.name }).where(eq(tenants.id, id)));
+    if (body.hostnames) {
+      writes.push(db.delete(tenantHostnames).where(eq(tenantHostnames.tenantId, id)));
+      if (body.hostnames.length) writes.push(db.insert(tenantHostnames).values(body.hostnames.map((hostname) => ({ hostname, tenantId: id }))));
+    }
+    if (writes.length) {
+      try {
+        await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
+      } catch (error) {
+        throw new AppError(409, 'tenancy.hostname_taken', {}, undefined, { cause: error });
+      }
+    }
+    return c.json({ id });
+  });

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/**
+ * A township's settings: one validated JSON document per tenant. Every key has a default, so a tenant
+ * created before a setting existed reads the default.
+ */
+export const tenantSettingsSchema = z.object({
+  /** Rater-group weights of the composite score; they must sum to 100. */
+  weights: z
+    .object({
+      self: z.int().min(0).max(100).default(20),
+      peer: z.int().min(0).max(100).default(20),
+      villager: z.int().min(0).max(100).default(40),
+      leader: z.int().min(0).max(100).default(20),
+    })
+    .default({ self: 20, peer: 20, villager: 40, leader: 20 })
+    .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: '权重之和必须为 100 / weights must sum to 100' }),
+  /** Minimum composite (×100, i.e. hundredths of a point) for 5, 4, 3 and 2 stars. */
+  starThresholds: z.array(z.int().min(0).max(10000)).length(4).default([9000, 8000, 7000, 6000]),
+  /** A rater group's breakdown is shown only from this many ballots on (anonymity in small villages). */
+  anonymityMinBallots: z.int().min(1).max(100).default(5),
+  /** Days a problem list stays in public notice (公示期). */
+  noticeDays: z.int().min(1).max(60).default(5),
+  /** Villagers must give a household code from the roster to vote. */
+  requireHouseholdCode: z.boolean().default(false),
+  /** Collective-income tiers in fen (¥50,000 and ¥100,000). */
+  incomeTiersFen: z.array(z.int().min(0)).length(2).default([5_000_000, 10_000_000]),
+});
+
+export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+
+export function parseSettings(json: string): TenantSettings {
+  return tenantSettingsSchema.parse(JSON.parse(json || '{}'));
+}

@@ -1,0 +1,5 @@
+import { buildWorker } from './build-worker';
+
+export default async function setup() {
+  await buildWorker();
+}

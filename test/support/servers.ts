@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { Miniflare } from 'miniflare';
+import { createApp } from '../../src/app';
+import type { Env } from '../../src/app-env';
+import type { Db } from '../../src/db/client';
+import { d1Database } from '../../src/db/d1';
+import { migrateLibsql, openLibsql } from '../../src/db/libsql';
+import { WORKER_BUNDLE } from './build-worker';
+
+/** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
+export interface TestServer {
+  driver: Driver;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  /** direct access for fixtures and for checking what was (not) stored */
+  db: Db;
+  close(): Promise<void>;
+}
+
+export const DRIVERS = ['libsql', 'workerd'] as const;
+export type Driver = (typeof DRIVERS)[number];
+const ORIGIN = 'http://127.0.0.1';
+
+export async function startServer(driver: Driver): Promise<TestServer> {
+  return driver === 'libsql' ? startLibsql() : startWorkerd();
+}
+
+async function startLibsql(): Promise<TestServer> {
+  const { db, client } = await openLibsql(':memory:');
+  await migrateLibsql(db);
+  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1' });
+  const env = { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1' } as Env;
+  return {
+    driver: 'libsql',
+    db,
+    fetch: async (path, init) => app.fetch(new Request(ORIGIN + path, init), env),
+    close: async () => client.close(),
+  };
+}
+
+/** Migrations split the way drizzle-kit writes them, applied statement by statement as wrangler does. */
+function migrationStatements(): string[] {
+  return readdirSync('migrations')
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .flatMap((f) => readFileSync(`migrations/${f}`, 'utf8').split('--> statement-breakpoint'))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+async function startWorkerd(): Promise<TestServer> {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: WORKER_BUNDLE,
+    compatibilityDate: '2026-08-01',
+    d1Databases: { DB: 'test-db' },
+    bindings: { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1' },
+  });
+  const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
+  await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
+  return {
+    driver: 'workerd',
+    db: d1Database(d1),
+    fetch: async (path, init) => {
+      const headers = new Headers(init?.headers);
+      // workerd reads the caller's address from this header, as Cloudflare's edge sets it
+      headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
+      const response = await mf.dispatchFetch(ORIGIN + path, { ...(init as object), headers } as never);
+      return response as unknown as Response;
+    },
+    close: () => mf.dispose(),
+  };
+}
