@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import type { AppEnv, Env } from './app-env';
+import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
 import type { Db } from './db/client';
@@ -54,12 +55,12 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/auth', authRoutes);
   app.route('/api/platform', registryRoutes);
-  app.get('/api/openapi.json', (c) =>
+  app.get('/api/openapi.json', publicRoute(), (c) =>
     c.json(
       openApiDocument(app, {
         title: '星评 xingping API',
         version: '0.1.0',
-        include: (path) => !path.startsWith('/api/') || !isTenantPathUnderHost(path),
+        include: (path) => path.startsWith('/t/') || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
       }),
     ),
   );
@@ -72,10 +73,8 @@ export function createApp(deps: AppDeps) {
   return app;
 }
 
-/** Host-resolved copies of the tenant routes are left out of the OpenAPI document (they mirror /t/{tenant}/api). */
-function isTenantPathUnderHost(path: string) {
-  return !['/api/auth/', '/api/platform/', '/api/openapi.json'].some((prefix) => path.startsWith(prefix));
-}
+/** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
+const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/openapi.json'];
 
 /** Hono's own middleware (JSON parsing, CSRF, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

@@ -5,14 +5,17 @@ import { AppError, forbidden, unauthenticated } from '../platform/errors';
 import { withMeta } from '../platform/validate';
 
 /**
- * The role check of a route: anonymous → 401; signed in but with no role where the route lives → 404
+ * The role check of a route: anonymous → 401; signed in but with no role in the route's tenant → 404
  * (a tenant you do not belong to does not exist for you); a role not listed → 403.
  */
 export function allow(...roles: Role[]) {
   const middleware = createMiddleware<AppEnv>(async (c, next) => {
     if (!c.var.session) throw unauthenticated();
     const actor = c.var.actor;
-    if (!actor) throw new AppError(404, c.var.tenant ? 'error.tenant_not_found' : 'error.not_found');
+    if (!actor) {
+      if (c.var.tenant) throw new AppError(404, 'error.tenant_not_found');
+      throw forbidden();
+    }
     if (actor.kind === 'user' && !roles.includes(actor.role)) throw forbidden();
     await next();
   });
