@@ -25,6 +25,19 @@ export const tenantSettingsSchema = z.object({
   requireHouseholdCode: z.boolean().default(false),
   /** Collective-income tiers in fen (¥50,000 and ¥100,000). */
   incomeTiersFen: z.array(z.int().min(0)).length(2).default([5_000_000, 10_000_000]),
+  /** Stars: what follows from a branch's final stars (结果运用); amounts in fen. */
+  consequences: z
+    .object({
+      /** the secretary's annual pay at five stars (¥50,000) */
+      secretaryPayFen: z.int().min(0).default(5_000_000),
+      /** star award (星级奖) for the two committees at five stars; 0 = amount decided case by case */
+      starAwardFen: z.int().min(0).default(0),
+      /** promotion award (晋位奖) when a branch moves up; 0 = amount decided case by case */
+      promotionAwardFen: z.int().min(0).default(0),
+    })
+    .default({ secretaryPayFen: 5_000_000, starAwardFen: 0, promotionAwardFen: 0 }),
+  /** Stars: the January day (Asia/Shanghai) from which the previous year is finalised. */
+  finaliseDay: z.int().min(1).max(31).default(10),
 });
 
 export type TenantSettings = z.output<typeof tenantSettingsSchema>;

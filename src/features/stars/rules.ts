@@ -1,0 +1,137 @@
+/**
+ * Star levels and what follows from them (评星定级与结果运用), as pure functions: no I/O, integers only.
+ * Composite scores are integer hundredths of a point (89.99 → 8999).
+ */
+
+export type Stars = 1 | 2 | 3 | 4 | 5;
+
+/** A triggered red line caps a branch at this many stars (底线管理: no five stars). */
+export const RED_LINE_MAX_STARS = 4;
+
+/** Stars from a composite: thresholds are the minimum composites of 5, 4, 3 and 2 stars, descending. */
+export function starsFromComposite(composite: number, thresholds: readonly number[]): Stars {
+  const [five, four, three, two] = thresholds;
+  if (composite >= five) return 5;
+  if (composite >= four) return 4;
+  if (composite >= three) return 3;
+  if (composite >= two) return 2;
+  return 1;
+}
+
+/** Any triggered red line caps the stars; without one the raw stars stand. */
+export function capByRedLines(rawStars: Stars, triggeredRedLines: number): Stars {
+  return triggeredRedLines > 0 ? (Math.min(rawStars, RED_LINE_MAX_STARS) as Stars) : rawStars;
+}
+
+export const CONSEQUENCE_KINDS = [
+  'city_plaque',
+  'star_award',
+  'secretary_pay',
+  'county_plaque',
+  'promotion_award',
+  'interview',
+  'rectification',
+  'replace_secretary',
+] as const;
+export type ConsequenceKind = (typeof CONSEQUENCE_KINDS)[number];
+
+export interface Consequence {
+  kind: ConsequenceKind;
+  /** money involved, if any (fen) */
+  amountFen?: number;
+}
+
+export interface ConsequenceSettings {
+  secretaryPayFen: number;
+  starAwardFen: number;
+  promotionAwardFen: number;
+}
+
+/**
+ * What follows from a branch's final stars, given last year's final stars (null: not rated last year).
+ * 5★ city plaque + star award + secretary's pay; 4★ county plaque; moving up → promotion award;
+ * 3★ interview and reminder; ≤2★ weak-and-lax rectification; ≤2★ two years running → replace the secretary.
+ */
+export function consequencesFor(finalStars: Stars, previousStars: Stars | null, settings: ConsequenceSettings): Consequence[] {
+  const out: Consequence[] = [];
+  if (finalStars === 5) {
+    out.push({ kind: 'city_plaque' });
+    out.push({ kind: 'star_award', amountFen: settings.starAwardFen });
+    out.push({ kind: 'secretary_pay', amountFen: settings.secretaryPayFen });
+  }
+  if (finalStars === 4) out.push({ kind: 'county_plaque' });
+  if (previousStars !== null && finalStars > previousStars) out.push({ kind: 'promotion_award', amountFen: settings.promotionAwardFen });
+  if (finalStars === 3) out.push({ kind: 'interview' });
+  if (finalStars <= 2) out.push({ kind: 'rectification' });
+  if (finalStars <= 2 && previousStars !== null && previousStars <= 2) out.push({ kind: 'replace_secretary' });
+  return out;
+}
+
+/** A red line as the annual computation sees it. */
+export interface RedLineHit {
+  ruleId: string;
+  code: string;
+  title: string;
+  /** why: a note recorded by the township, or the computed fact (e.g. "¥32,000.00 < ¥50,000.00") */
+  reason: string;
+  recordId?: string;
+}
+
+/** Facts about one branch-year from which the computed red lines are judged. */
+export interface BranchFacts {
+  reserveCadres: number;
+  incomeFen: number;
+}
+
+export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor'] as const;
+export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
+
+/** Whether a computed red line is triggered: fewer reserve cadres, or less income, than the rule's threshold. */
+export function computedRedLineTriggered(source: ComputedSource, threshold: number, facts: BranchFacts): boolean {
+  switch (source) {
+    case 'reserve_cadres':
+      return facts.reserveCadres < threshold;
+    case 'income_floor':
+      return facts.incomeFen < threshold;
+  }
+}
+
+/** Everything the annual result of one subject holds, from its inputs. */
+export interface AnnualOutcome {
+  rawStars: Stars | null;
+  finalStars: Stars | null;
+  consequences: Consequence[];
+}
+
+/**
+ * A branch's (or member's) year: stars only from a complete evaluation; red lines cap them; the
+ * consequences apply to branches only (members get stars).
+ */
+export function annualOutcome(input: {
+  kind: 'branch' | 'member';
+  composite: number | null;
+  complete: boolean;
+  redLines: number;
+  previousStars: Stars | null;
+  thresholds: readonly number[];
+  settings: ConsequenceSettings;
+}): AnnualOutcome {
+  if (input.composite === null || !input.complete) return { rawStars: null, finalStars: null, consequences: [] };
+  const rawStars = starsFromComposite(input.composite, input.thresholds);
+  if (input.kind === 'member') return { rawStars, finalStars: rawStars, consequences: [] };
+  const finalStars = capByRedLines(rawStars, input.redLines);
+  return { rawStars, finalStars, consequences: consequencesFor(finalStars, input.previousStars, input.settings) };
+}
+
+/**
+ * Whether the yearly job should finalise `year` at `now`: from 00:00 Asia/Shanghai of the tenant's
+ * January day of the following year on (a later date within the following year still catches up).
+ */
+export function finalisationDue(year: number, now: Date, finaliseDay: number): boolean {
+  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
+  const nowYear = shanghai.getUTCFullYear();
+  if (nowYear <= year) return false;
+  if (nowYear > year + 1) return true;
+  const month = shanghai.getUTCMonth() + 1;
+  return month > 1 || shanghai.getUTCDate() >= finaliseDay;
+}
