@@ -33,8 +33,7 @@ export function generateTownship(random: Random, tenantId: string, shape: Townsh
         name: personName(random),
         gender: random.chance(0.7) ? 'male' : 'female',
         phone: mobile(random),
-        birthYear: random.int(1945, 1998),
-        joinedYear: random.int(1970, 2024),
+        ...memberYears(random),
         isSecretary,
         isCommittee: isSecretary || i < 5,
         isReserveCadre: !isSecretary && random.chance(0.08),
@@ -59,4 +58,9 @@ export function generateTownship(random: Random, tenantId: string, shape: Townsh
     }
   }
   return rows;
+}
+
+function memberYears(random: Random) {
+  const birthYear = random.int(1945, 1998);
+  return { birthYear, joinedYear: Math.min(2025, birthYear + random.int(20, 45)) };
 }

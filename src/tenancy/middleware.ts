@@ -14,7 +14,7 @@ export const resolveTenant = createMiddleware<AppEnv>(async (c, next) => {
   const db = c.var.db;
   const tenant = slug
     ? await tenantBySlug(db, slug)
-    : await tenantByHost(db, c.req.header('host') ?? '', c.env.BASE_DOMAIN);
+    : await tenantByHost(db, new URL(c.req.url).hostname, c.env.BASE_DOMAIN);
   if (!tenant) throw new AppError(404, 'error.tenant_not_found');
   c.set('tenant', tenant);
   c.set('scope', new TenantScope(db, tenant.id));

@@ -19,6 +19,8 @@ export interface TestServer {
 export const DRIVERS = ['libsql', 'workerd'] as const;
 export type Driver = (typeof DRIVERS)[number];
 const ORIGIN = 'http://127.0.0.1';
+/** Paths go to 127.0.0.1; a full URL picks its own host (for host-based tenant resolution). */
+const absolute = (path: string) => (path.startsWith('http') ? path : ORIGIN + path);
 
 export async function startServer(driver: Driver): Promise<TestServer> {
   return driver === 'libsql' ? startLibsql() : startWorkerd();
@@ -32,7 +34,7 @@ async function startLibsql(): Promise<TestServer> {
   return {
     driver: 'libsql',
     db,
-    fetch: async (path, init) => app.fetch(new Request(ORIGIN + path, init), env),
+    fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
     close: async () => client.close(),
   };
 }
@@ -64,7 +66,7 @@ async function startWorkerd(): Promise<TestServer> {
       const headers = new Headers(init?.headers);
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
       headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
-      const response = await mf.dispatchFetch(ORIGIN + path, { ...(init as object), headers } as never);
+      const response = await mf.dispatchFetch(absolute(path), { ...(init as object), headers } as never);
       return response as unknown as Response;
     },
     close: () => mf.dispose(),

@@ -1,4 +1,4 @@
-import { asc, count, eq, like, or, type SQL } from 'drizzle-orm';
+import { asc, count, eq, like, or, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
 import type { z } from 'zod';
@@ -39,7 +39,7 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
       );
       const [items, [total]] = await scope.db.batch([
         scope.db
-          .select({ row: table, villageName: villages.name })
+          .select({ row: table, villageName: sql<string>`${villages.name}`.as('village_name') }) // aliased: D1 clobbers duplicate column names
           .from(table as VillageRosterTable)
           .innerJoin(villages, eq(villages.id, table.villageId))
           .where(where)
