@@ -1,2 +1,5 @@
 export * from './platform';
 export * from './rosters';
+export * from './stars';
+export * from './income';
+export * from './jobs';
