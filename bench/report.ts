@@ -1,0 +1,39 @@
+import { cpus, freemem, totalmem, type } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
+/** One benchmark's outcome: a table of figures, each beside its floor or target where it has one. */
+export interface BenchResult {
+  name: string;
+  /** what was measured, how, and against which floor */
+  method: string;
+  rows: { figure: string; value: string; floor?: string; ratio?: string; target?: string; ok?: boolean }[];
+  notes?: string[];
+}
+
+export function machine(): string {
+  const cpu = cpus();
+  return `${type()} · ${cpu.length} cores (${cpu[0]?.model.trim()}) · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free) · Node ${process.version}`;
+}
+
+export function writeResults(path: string, results: BenchResult[], quick: boolean): void {
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench${quick ? ' -- --quick' : ''}\` on ${new Date().toISOString()}.`,
+    `Machine: ${machine()}.`,
+    '',
+    'Figures are set beside a floor measured in the same run on the same machine: these machines are',
+    'noisy, so only the ratios travel. ✅ / ❌ compare against the targets of the benchmarks issue.',
+    '',
+  ];
+  for (const result of results) {
+    lines.push(`## ${result.name}`, '', result.method, '');
+    lines.push('| figure | value | floor | ratio | target | |', '|---|---|---|---|---|---|');
+    for (const row of result.rows)
+      lines.push(`| ${row.figure} | ${row.value} | ${row.floor ?? ''} | ${row.ratio ?? ''} | ${row.target ?? ''} | ${row.ok === undefined ? '' : row.ok ? '✅' : '❌'} |`);
+    lines.push('');
+    for (const note of result.notes ?? []) lines.push(`- ${note}`);
+    if (result.notes?.length) lines.push('');
+  }
+  writeFileSync(path, lines.join('\n'));
+}

@@ -1,0 +1,19 @@
+/**
+ * `npm run bench` runs every benchmark (each bounded in time, loopback only) and rewrites bench/RESULTS.md.
+ * `npm run bench -- --quick` runs smaller versions in under two minutes.
+ */
+import { pageWeight } from './page-weight';
+import { writeResults, type BenchResult } from './report';
+
+const quick = process.argv.includes('--quick');
+const benches: [string, () => Promise<BenchResult>][] = [['page weight', pageWeight]];
+
+const results: BenchResult[] = [];
+for (const [name, bench] of benches) {
+  const started = performance.now();
+  console.log(`▶ ${name}`);
+  results.push(await bench());
+  console.log(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+writeResults('bench/RESULTS.md', results, quick);
+console.log('wrote bench/RESULTS.md');
