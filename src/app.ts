@@ -10,6 +10,13 @@ import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
 import type { Db } from './db/client';
 import { rosterRoutes } from './features/rosters';
+import { contactRoutes } from './features/contact';
+import { decisionRoutes } from './features/decisions';
+import { ledgerRoutes } from './features/ledgers';
+import { publicRoutes } from './features/public';
+import { starsRoutes } from './features/stars';
+import { incomeRoutes } from './features/income';
+import { jobPlatformRoutes, jobTenantRoutes } from './jobs';
 import { AppError, type Problem } from './platform/errors';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
 import { openApiDocument } from './platform/openapi';
@@ -29,7 +36,9 @@ const UPLOAD_LIMIT = 8 * 1024 * 1024;
 
 /** Routes of one township, mounted under /t/:tenant/api and, for tenant host names, under /api. */
 function tenantApi() {
-  return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes);
+  return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
+    .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
+    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes);
 }
 
 export function createApp(deps: AppDeps) {
@@ -55,6 +64,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/api/auth', authRoutes);
   app.route('/api/platform', registryRoutes);
+  app.route('/api/platform', jobPlatformRoutes);
   app.get('/api/openapi.json', publicRoute(), (c) =>
     c.json(
       openApiDocument(app, {

@@ -1,6 +1,6 @@
 import { createApp } from './app';
-import type { Env } from './app-env';
 import { d1Database } from './db/d1';
+import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
 
 const app = createApp({
   database: (env) => d1Database(env.DB),
@@ -9,4 +9,8 @@ const app = createApp({
 
 export default {
   fetch: app.fetch,
-} satisfies ExportedHandler<Env>;
+  /** cron triggers (wrangler.toml): fan out per tenant through the jobs queue */
+  scheduled,
+  /** one tenant's share of a job run per message */
+  queue,
+} satisfies ExportedHandler<JobsEnv, TenantJobMessage>;

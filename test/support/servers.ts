@@ -5,6 +5,8 @@ import type { Env } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
 import { d1Database } from '../../src/db/d1';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
+import { inlineDispatch } from '../../src/jobs/runner';
+import { runCron } from '../../src/jobs/worker';
 import { WORKER_BUNDLE } from './build-worker';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
@@ -13,6 +15,8 @@ export interface TestServer {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** direct access for fixtures and for checking what was (not) stored */
   db: Db;
+  /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
+  scheduled(cron: string, scheduledTime: Date): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,6 +39,7 @@ async function startLibsql(): Promise<TestServer> {
     driver: 'libsql',
     db,
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
+    scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db))),
     close: async () => client.close(),
   };
 }
@@ -56,6 +61,8 @@ async function startWorkerd(): Promise<TestServer> {
     compatibilityDate: '2026-08-01',
     d1Databases: { DB: 'test-db' },
     bindings: { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1' },
+    queueProducers: { JOBS_QUEUE: { queueName: 'xingping-jobs' } },
+    queueConsumers: { 'xingping-jobs': { maxBatchTimeout: 1, maxRetries: 2 } },
   });
   const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
   await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
@@ -68,6 +75,10 @@ async function startWorkerd(): Promise<TestServer> {
       headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
       const response = await mf.dispatchFetch(absolute(path), { ...(init as object), headers } as never);
       return response as unknown as Response;
+    },
+    scheduled: async (cron, scheduledTime) => {
+      const worker = await mf.getWorker();
+      await worker.scheduled({ cron, scheduledTime });
     },
     close: () => mf.dispose(),
   };

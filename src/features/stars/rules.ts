@@ -67,13 +67,15 @@ export function consequencesFor(finalStars: Stars, previousStars: Stars | null, 
   return out;
 }
 
-/** A red line as the annual computation sees it. */
+/** A triggered red line as stored with the annual result: computed (source, actual vs threshold) or recorded (note). */
 export interface RedLineHit {
   ruleId: string;
   code: string;
   title: string;
-  /** why: a note recorded by the township, or the computed fact (e.g. "¥32,000.00 < ¥50,000.00") */
-  reason: string;
+  source?: ComputedSource;
+  actual?: number;
+  threshold?: number;
+  note?: string;
   recordId?: string;
 }
 

@@ -1,0 +1,2 @@
+export { incomeRoutes } from './routes';
+export { incomeSummary } from './summary';

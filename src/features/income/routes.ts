@@ -1,0 +1,152 @@
+import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../../app-env';
+import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { incomeEntries, incomeEntryRevisions, incomeTargets, villages } from '../../db/schema';
+import { AppError, notFound } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { shanghaiYear } from '../../platform/time';
+import { idParam, input } from '../../platform/validate';
+import { parseSettings } from '../../tenancy/settings';
+import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertYearOpen } from '../stars/year-lock';
+import { incomeEntryInput, incomeListQuery, incomeTargetInput, yearParam, yearQuery } from './schemas';
+import { incomeSummary } from './summary';
+
+const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
+
+const snapshot = (e: { villageId: string; year: number; category: string; amountFen: number; note: string }) =>
+  JSON.stringify({ villageId: e.villageId, year: e.year, category: e.category, amountFen: e.amountFen, note: e.note });
+
+function assertNotFuture(year: number) {
+  if (year > shanghaiYear()) throw new AppError(400, 'stars.year_in_future', { year });
+}
+
+const writers = allow('township_admin', 'village_secretary');
+
+/** Collective income (村集体经济): entries per village-year by category, audited edits, tiers and the annual target. */
+export const incomeRoutes = new Hono<AppEnv>()
+  .get('/entries', allow(...TOWNSHIP_READERS), input('query', incomeListQuery), async (c) => {
+    const query = c.req.valid('query');
+    const scope = c.var.scope!;
+    const own = ownVillage(c.var.actor);
+    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const villageId = own ?? query.villageId;
+    const where = scope.where(
+      incomeEntries,
+      isNull(incomeEntries.deletedAt),
+      query.year ? eq(incomeEntries.year, query.year) : undefined,
+      villageId ? eq(incomeEntries.villageId, villageId) : undefined,
+      query.category ? eq(incomeEntries.category, query.category) : undefined,
+    );
+    const [items, [total]] = await scope.db.batch([
+      scope.db
+        .select({ entry: incomeEntries, villageName: villages.name })
+        .from(incomeEntries)
+        .innerJoin(villages, eq(villages.id, incomeEntries.villageId))
+        .where(where)
+        .orderBy(desc(incomeEntries.year), asc(villages.name), desc(incomeEntries.createdAt))
+        .limit(query.limit)
+        .offset(query.offset),
+      scope.db.select({ n: count() }).from(incomeEntries).where(where),
+    ]);
+    return c.json({ items: items.map(({ entry, villageName }) => ({ ...entry, villageName })), total: total.n });
+  })
+  .get('/entries/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const scope = c.var.scope!;
+    const entry = await scope.find(incomeEntries, c.req.valid('param').id);
+    if (!entry || entry.deletedAt) throw notFound('income.entry_not_found');
+    assertVillageVisible(c.var.actor, entry.villageId);
+    const revisions = await scope.db
+      .select()
+      .from(incomeEntryRevisions)
+      .where(scope.where(incomeEntryRevisions, eq(incomeEntryRevisions.entryId, entry.id)))
+      .orderBy(asc(incomeEntryRevisions.version));
+    return c.json({ ...entry, revisions: revisions.map((r) => ({ ...r, data: JSON.parse(r.data) })) });
+  })
+  .post('/entries', writers, input('json', incomeEntryInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    assertVillageVisible(c.var.actor, body.villageId);
+    if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
+    assertNotFuture(body.year);
+    await assertYearOpen(scope.db, scope.tenantId, body.year);
+    const id = newId();
+    const by = actorId(c);
+    await scope.db.batch([
+      scope.insert(incomeEntries, [{ id, ...body, createdBy: by }]),
+      scope.insert(incomeEntryRevisions, [{ entryId: id, version: 1, action: 'create', data: snapshot(body), actorId: by }]),
+    ]);
+    return c.json(await scope.find(incomeEntries, id), 201);
+  })
+  .put('/entries/:id', writers, input('param', idParam), input('json', incomeEntryInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const entry = await scope.find(incomeEntries, id);
+    if (!entry || entry.deletedAt) throw notFound('income.entry_not_found');
+    assertVillageVisible(c.var.actor, entry.villageId);
+    assertVillageVisible(c.var.actor, body.villageId);
+    if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
+    assertNotFuture(body.year);
+    await assertYearOpen(scope.db, scope.tenantId, entry.year);
+    await assertYearOpen(scope.db, scope.tenantId, body.year);
+    const version = entry.version + 1;
+    try {
+      // the unique (entry, version) index refuses a concurrent edit of the same version: the batch fails whole
+      await scope.db.batch([
+        scope.db
+          .update(incomeEntries)
+          .set({ ...body, version })
+          .where(scope.where(incomeEntries, and(eq(incomeEntries.id, id), eq(incomeEntries.version, entry.version)))),
+        scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'update', data: snapshot(body), actorId: actorId(c) }]),
+      ]);
+    } catch (error) {
+      throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
+    }
+    return c.json(await scope.find(incomeEntries, id));
+  })
+  .delete('/entries/:id', writers, input('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const scope = c.var.scope!;
+    const entry = await scope.find(incomeEntries, id);
+    if (!entry || entry.deletedAt) throw notFound('income.entry_not_found');
+    assertVillageVisible(c.var.actor, entry.villageId);
+    await assertYearOpen(scope.db, scope.tenantId, entry.year);
+    const version = entry.version + 1;
+    try {
+      await scope.db.batch([
+        scope.db
+          .update(incomeEntries)
+          .set({ deletedAt: new Date().toISOString(), version })
+          .where(scope.where(incomeEntries, and(eq(incomeEntries.id, id), eq(incomeEntries.version, entry.version)))),
+        scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'delete', data: snapshot(entry), actorId: actorId(c) }]),
+      ]);
+    } catch (error) {
+      throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
+    }
+    return c.body(null, 204);
+  })
+  .get('/summary', allow(...TOWNSHIP_READERS), input('query', yearQuery), async (c) => {
+    const year = c.req.valid('query').year ?? shanghaiYear();
+    const settings = parseSettings(c.var.tenant!.settings);
+    return c.json(await incomeSummary(c.var.db, c.var.tenant!.id, year, settings.incomeTiersFen, ownVillage(c.var.actor)));
+  })
+  .get('/targets/:year', allow(...TOWNSHIP_READERS), input('param', yearParam), async (c) => {
+    const { year } = c.req.valid('param');
+    const scope = c.var.scope!;
+    const [target] = await scope.db.select().from(incomeTargets).where(scope.where(incomeTargets, eq(incomeTargets.year, year)));
+    if (!target) throw notFound();
+    return c.json(target);
+  })
+  .put('/targets/:year', allow('township_admin'), input('param', yearParam), input('json', incomeTargetInput), async (c) => {
+    const { year } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const values = { ...body, updatedBy: actorId(c), updatedAt: new Date().toISOString() };
+    const [target] = await scope
+      .insert(incomeTargets, [{ year, ...values }])
+      .onConflictDoUpdate({ target: [incomeTargets.tenantId, incomeTargets.year], set: values })
+      .returning();
+    return c.json(target);
+  });

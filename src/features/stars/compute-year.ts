@@ -1,0 +1,123 @@
+import { and, count, eq, isNull, sum } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { annualResults, incomeEntries, members, redLineRecords, villages } from '../../db/schema';
+import { TenantScope } from '../../db/tenant-scope';
+import type { TenantSettings } from '../../tenancy/settings';
+import { incomeTier } from '../income/rules';
+import { yearComposites } from './evaluation-source';
+import { listRedLineRules } from './red-line-catalogue';
+import { annualOutcome, computedRedLineTriggered, type RedLineHit, type Stars } from './rules';
+
+export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'stage'>;
+
+/**
+ * Computes the annual results of one tenant-year: one row per branch (every village) and one per
+ * evaluated member. Aggregates come from SQL in one batch; the star rules are the pure ones.
+ */
+export async function computeYear(db: Db, tenantId: string, year: number, settings: TenantSettings): Promise<ResultRow[]> {
+  const scope = new TenantScope(db, tenantId);
+  const rules = (await listRedLineRules(db, tenantId)).filter((r) => r.enabled);
+  const [villageRows, memberRows, records, cadres, income, previous] = await db.batch([
+    db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
+    db.select({ id: members.id, villageId: members.villageId }).from(members).where(scope.where(members)),
+    db
+      .select({ id: redLineRecords.id, ruleId: redLineRecords.ruleId, villageId: redLineRecords.villageId, note: redLineRecords.note })
+      .from(redLineRecords)
+      .where(scope.where(redLineRecords, eq(redLineRecords.year, year), isNull(redLineRecords.revokedAt))),
+    db
+      .select({ villageId: members.villageId, n: count() })
+      .from(members)
+      .where(scope.where(members, eq(members.isReserveCadre, true)))
+      .groupBy(members.villageId),
+    db
+      .select({ villageId: incomeEntries.villageId, fen: sum(incomeEntries.amountFen).mapWith(Number) })
+      .from(incomeEntries)
+      .where(scope.where(incomeEntries, eq(incomeEntries.year, year), isNull(incomeEntries.deletedAt)))
+      .groupBy(incomeEntries.villageId),
+    db
+      .select({ kind: annualResults.subjectKind, subjectId: annualResults.subjectId, stage: annualResults.stage, stars: annualResults.finalStars })
+      .from(annualResults)
+      .where(scope.where(annualResults, and(eq(annualResults.year, year - 1), isNull(annualResults.reopeningId)))),
+  ]);
+  const composites = await yearComposites(db, tenantId, year);
+
+  const cadresBy = new Map(cadres.map((r) => [r.villageId, r.n]));
+  const incomeBy = new Map(income.map((r) => [r.villageId, r.fen ?? 0]));
+  // last year's stars: the final result where the year is final, else the provisional one
+  const previousBy = new Map<string, Stars | null>();
+  for (const row of [...previous].sort((a, b) => (a.stage === b.stage ? 0 : a.stage === 'final' ? 1 : -1)))
+    previousBy.set(`${row.kind}:${row.subjectId}`, row.stars as Stars | null);
+  const compositeBy = new Map(composites.map((c) => [`${c.subjectKind}:${c.subjectId}`, c]));
+  const memberVillage = new Map(memberRows.map((m) => [m.id, m.villageId]));
+  const recordBy = new Map(records.map((r) => [`${r.ruleId}:${r.villageId}`, r]));
+  const computedAt = new Date().toISOString();
+  const base = { thresholds: settings.starThresholds, settings: settings.consequences };
+
+  const rows: ResultRow[] = [];
+  for (const village of villageRows) {
+    const facts = { reserveCadres: cadresBy.get(village.id) ?? 0, incomeFen: incomeBy.get(village.id) ?? 0 };
+    const hits: RedLineHit[] = [];
+    for (const rule of rules) {
+      if (rule.mode === 'computed' && rule.source && rule.threshold !== null) {
+        if (computedRedLineTriggered(rule.source, rule.threshold, facts))
+          hits.push({
+            ruleId: rule.id,
+            code: rule.code,
+            title: rule.title,
+            source: rule.source,
+            actual: rule.source === 'reserve_cadres' ? facts.reserveCadres : facts.incomeFen,
+            threshold: rule.threshold,
+          });
+      } else if (rule.mode === 'manual') {
+        const record = recordBy.get(`${rule.id}:${village.id}`);
+        if (record) hits.push({ ruleId: rule.id, code: rule.code, title: rule.title, note: record.note, recordId: record.id });
+      }
+    }
+    const evaluated = compositeBy.get(`branch:${village.id}`);
+    const previousStars = previousBy.get(`branch:${village.id}`) ?? null;
+    const outcome = annualOutcome({
+      ...base,
+      kind: 'branch',
+      composite: evaluated?.composite ?? null,
+      complete: evaluated?.complete ?? false,
+      redLines: hits.length,
+      previousStars,
+    });
+    rows.push({
+      year,
+      subjectKind: 'branch',
+      subjectId: village.id,
+      villageId: village.id,
+      composite: evaluated?.composite ?? null,
+      complete: evaluated?.complete ?? false,
+      rawStars: outcome.rawStars,
+      redLines: JSON.stringify(hits),
+      finalStars: outcome.finalStars,
+      previousStars,
+      consequences: JSON.stringify(outcome.consequences),
+      incomeFen: facts.incomeFen,
+      incomeTier: incomeTier(facts.incomeFen, settings.incomeTiersFen),
+      computedAt,
+    });
+  }
+  for (const evaluated of composites) {
+    if (evaluated.subjectKind !== 'member') continue;
+    const villageId = memberVillage.get(evaluated.subjectId);
+    if (!villageId) continue; // a member removed from the roster since
+    const previousStars = previousBy.get(`member:${evaluated.subjectId}`) ?? null;
+    const outcome = annualOutcome({ ...base, kind: 'member', composite: evaluated.composite, complete: evaluated.complete, redLines: 0, previousStars });
+    rows.push({
+      year,
+      subjectKind: 'member',
+      subjectId: evaluated.subjectId,
+      villageId,
+      composite: evaluated.composite,
+      complete: evaluated.complete,
+      rawStars: outcome.rawStars,
+      finalStars: outcome.finalStars,
+      previousStars,
+      computedAt,
+    });
+  }
+  return rows;
+}

@@ -1,0 +1,63 @@
+import { asc } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { redLineRules } from '../../db/schema';
+import { TenantScope } from '../../db/tenant-scope';
+import type { MessageKey } from '../../platform/i18n';
+import { zhCN } from '../../messages/zh-CN';
+import type { ComputedSource } from './rules';
+
+interface DefaultRule {
+  code: string;
+  mode: 'computed' | 'manual';
+  source?: ComputedSource;
+  threshold?: number;
+}
+
+/**
+ * The nine red lines every township starts with (it may edit, disable or add to them). Two are judged
+ * from data this product already holds; the others are recorded by hand until their modules (ledgers,
+ * decisions, problems…) can feed them.
+ */
+export const DEFAULT_RED_LINES: DefaultRule[] = [
+  { code: 'reserve_cadres', mode: 'computed', source: 'reserve_cadres', threshold: 2 },
+  { code: 'income_floor', mode: 'computed', source: 'income_floor', threshold: 5_000_000 },
+  { code: 'infrastructure', mode: 'manual' },
+  { code: 'discipline', mode: 'manual' },
+  { code: 'weak_lax', mode: 'manual' },
+  { code: 'decisions', mode: 'manual' },
+  { code: 'rectification_overdue', mode: 'manual' },
+  { code: 'safety_incident', mode: 'manual' },
+  { code: 'petition', mode: 'manual' },
+];
+
+export const defaultTitleKey = (code: string) => `stars.redline.${code}` as MessageKey;
+const isDefaultCode = (code: string) => DEFAULT_RED_LINES.some((r) => r.code === code);
+
+/** The title shown to a caller: a default rule whose title was never edited follows the caller's language. */
+export function displayTitle(rule: { code: string; title: string }, translate: (key: MessageKey) => string): string {
+  if (isDefaultCode(rule.code) && rule.title === zhCN[defaultTitleKey(rule.code) as keyof typeof zhCN]) return translate(defaultTitleKey(rule.code));
+  return rule.title;
+}
+
+/** Seeds the default catalogue once per tenant (idempotent: the unique (tenant, code) index skips existing rules). */
+export async function ensureDefaultRedLines(db: Db, tenantId: string): Promise<void> {
+  const scope = new TenantScope(db, tenantId);
+  const existing = await db.select({ code: redLineRules.code }).from(redLineRules).where(scope.where(redLineRules)).limit(1);
+  if (existing.length) return;
+  const rows = DEFAULT_RED_LINES.map((rule, i) => ({
+    code: rule.code,
+    title: zhCN[defaultTitleKey(rule.code) as keyof typeof zhCN],
+    mode: rule.mode,
+    source: rule.source ?? null,
+    threshold: rule.threshold ?? null,
+    sortOrder: (i + 1) * 10,
+  }));
+  // D1 binds at most 100 parameters per statement: two statements, one batch
+  await db.batch([scope.insert(redLineRules, rows.slice(0, 5)).onConflictDoNothing(), scope.insert(redLineRules, rows.slice(5)).onConflictDoNothing()]);
+}
+
+export async function listRedLineRules(db: Db, tenantId: string) {
+  await ensureDefaultRedLines(db, tenantId);
+  const scope = new TenantScope(db, tenantId);
+  return db.select().from(redLineRules).where(scope.where(redLineRules)).orderBy(asc(redLineRules.sortOrder), asc(redLineRules.createdAt));
+}

@@ -1,0 +1,212 @@
+import { asc, desc, eq, isNull } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../app-env';
+import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { redLineRecords, redLineRules, villages } from '../../db/schema';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { translate } from '../../platform/i18n';
+import { newId } from '../../platform/ids';
+import { shanghaiYear } from '../../platform/time';
+import { idParam, input } from '../../platform/validate';
+import { parseSettings } from '../../tenancy/settings';
+import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { townshipDashboard } from './dashboard';
+import { displayTitle, listRedLineRules } from './red-line-catalogue';
+import { listResults, listResultYears, yearStage } from './queries';
+import { COMPUTED_SOURCES } from './rules';
+import { assertYearOpen } from './year-lock';
+import { finalisation, reopenYear } from './year-verbs';
+
+const year = z.coerce.number().int().min(2000).max(2100);
+const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
+
+const ruleInput = z
+  .object({
+    title: z.string().trim().min(1).max(80),
+    description: z.string().trim().max(500).default(''),
+    mode: z.enum(['computed', 'manual']),
+    source: z.enum(COMPUTED_SOURCES).nullable().default(null),
+    /** reserve cadres: minimum count; income floor: minimum fen */
+    threshold: z.int().min(0).max(100_000_000_000).nullable().default(null),
+    enabled: z.boolean().default(true),
+    sortOrder: z.int().min(0).max(10_000).optional(),
+  })
+  .refine((r) => r.mode === 'manual' || (r.source !== null && r.threshold !== null), {
+    message: '计算型红线须指定数据来源和阈值 / a computed red line needs a source and a threshold',
+    path: ['source'],
+  });
+
+const recordInput = z.object({
+  ruleId: z.string().min(1),
+  villageId: z.string().min(1),
+  year: z.int().min(2000).max(2100),
+  note: z.string().trim().min(1).max(500),
+  evidence: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
+});
+
+const recordsQuery = z.object({
+  year: year.optional(),
+  villageId: z.string().min(1).optional(),
+  includeRevoked: z.enum(['true', 'false']).default('false'),
+});
+
+const resultsQuery = z.object({
+  year: year.optional(),
+  kind: z.enum(['branch', 'member']).default('branch'),
+  villageId: z.string().min(1).optional(),
+});
+
+const yearParam = z.object({ year });
+
+function ruleView(c: Context<AppEnv>, rule: typeof redLineRules.$inferSelect) {
+  return { ...rule, title: displayTitle(rule, (key) => translate(c.var.locale, key)) };
+}
+
+function recordView(record: typeof redLineRecords.$inferSelect) {
+  return { ...record, evidence: JSON.parse(record.evidence) as string[] };
+}
+
+/** Red lines (底线管理), annual results and consequences (结果运用), and the township dashboard. */
+export const starsRoutes = new Hono<AppEnv>()
+  .get('/red-line-rules', allow(...TOWNSHIP_READERS), async (c) => {
+    const rules = await listRedLineRules(c.var.db, c.var.tenant!.id);
+    return c.json(rules.map((r) => ruleView(c, r)));
+  })
+  .get('/red-line-rules/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const rule = await c.var.scope!.find(redLineRules, c.req.valid('param').id);
+    if (!rule) throw notFound('stars.rule_not_found');
+    return c.json(ruleView(c, rule));
+  })
+  .post('/red-line-rules', allow('township_admin'), input('json', ruleInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const rules = await listRedLineRules(scope.db, scope.tenantId);
+    const id = newId();
+    const sortOrder = body.sortOrder ?? Math.max(0, ...rules.map((r) => r.sortOrder)) + 10;
+    const [created] = await scope
+      .insert(redLineRules, [{ ...body, id, code: `custom-${id}`, sortOrder, source: body.mode === 'manual' ? null : body.source }])
+      .returning();
+    return c.json(ruleView(c, created), 201);
+  })
+  .put('/red-line-rules/:id', allow('township_admin'), input('param', idParam), input('json', ruleInput), async (c) => {
+    const { id } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const rule = await scope.find(redLineRules, id);
+    if (!rule) throw notFound('stars.rule_not_found');
+    const [updated] = await scope
+      .update(redLineRules, id, { ...body, sortOrder: body.sortOrder ?? rule.sortOrder, source: body.mode === 'manual' ? null : body.source })
+      .returning();
+    return c.json(ruleView(c, updated));
+  })
+  .get('/red-line-records', allow(...TOWNSHIP_READERS), input('query', recordsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const scope = c.var.scope!;
+    const own = ownVillage(c.var.actor);
+    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const villageId = own ?? query.villageId;
+    const rows = await scope.db
+      .select({ record: redLineRecords, villageName: villages.name, rule: redLineRules })
+      .from(redLineRecords)
+      .innerJoin(villages, eq(villages.id, redLineRecords.villageId))
+      .innerJoin(redLineRules, eq(redLineRules.id, redLineRecords.ruleId))
+      .where(
+        scope.where(
+          redLineRecords,
+          query.year ? eq(redLineRecords.year, query.year) : undefined,
+          villageId ? eq(redLineRecords.villageId, villageId) : undefined,
+          query.includeRevoked === 'true' ? undefined : isNull(redLineRecords.revokedAt),
+        ),
+      )
+      .orderBy(desc(redLineRecords.year), asc(villages.name), asc(redLineRules.sortOrder));
+    return c.json({
+      items: rows.map(({ record, villageName, rule }) => ({ ...recordView(record), villageName, ruleTitle: ruleView(c, rule).title })),
+    });
+  })
+  .get('/red-line-records/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const record = await c.var.scope!.find(redLineRecords, c.req.valid('param').id);
+    if (!record) throw notFound('stars.record_not_found');
+    assertVillageVisible(c.var.actor, record.villageId);
+    return c.json(recordView(record));
+  })
+  .post('/red-line-records', allow('township_admin'), input('json', recordInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const [rule, village] = await Promise.all([scope.find(redLineRules, body.ruleId), scope.find(villages, body.villageId)]);
+    if (!rule) throw notFound('stars.rule_not_found');
+    if (!village) throw notFound('rosters.village_not_found');
+    if (rule.mode !== 'manual') throw badRequest('stars.rule_not_manual');
+    if (!rule.enabled) throw badRequest('stars.rule_disabled');
+    if (body.year > shanghaiYear()) throw badRequest('stars.year_in_future', { year: body.year });
+    await assertYearOpen(scope.db, scope.tenantId, body.year);
+    const [created] = await scope
+      .insert(redLineRecords, [{ ...body, evidence: JSON.stringify(body.evidence), recordedBy: actorId(c) }])
+      .onConflictDoNothing()
+      .returning();
+    if (!created) throw conflict('stars.record_exists', { year: body.year });
+    return c.json(recordView(created), 201);
+  })
+  .post(
+    '/red-line-records/:id/revoke',
+    allow('township_admin'),
+    input('param', idParam),
+    input('json', z.object({ note: z.string().trim().min(1).max(500) })),
+    async (c) => {
+      const { id } = c.req.valid('param');
+      const scope = c.var.scope!;
+      const record = await scope.find(redLineRecords, id);
+      if (!record) throw notFound('stars.record_not_found');
+      if (record.revokedAt) throw conflict('stars.record_revoked');
+      await assertYearOpen(scope.db, scope.tenantId, record.year);
+      const [updated] = await scope
+        .update(redLineRecords, id, { revokedAt: new Date().toISOString(), revokedBy: actorId(c), revokeNote: c.req.valid('json').note })
+        .returning();
+      return c.json(recordView(updated));
+    },
+  )
+  .get('/results', allow(...TOWNSHIP_READERS), input('query', resultsQuery), async (c) => {
+    const query = c.req.valid('query');
+    const own = ownVillage(c.var.actor);
+    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const y = query.year ?? shanghaiYear();
+    const tenantId = c.var.tenant!.id;
+    const [stage, items] = await Promise.all([
+      yearStage(c.var.db, tenantId, y),
+      listResults(c.var.db, tenantId, { year: y, kind: query.kind, villageId: own ?? query.villageId, locale: c.var.locale }),
+    ]);
+    return c.json({ year: y, ...stage, items });
+  })
+  .get('/result-years', allow(...TOWNSHIP_READERS), async (c) => c.json(await listResultYears(c.var.db, c.var.tenant!.id)))
+  .post(
+    '/result-years/:year/reopen',
+    allow('township_admin'),
+    input('param', yearParam),
+    input('json', z.object({ reason: z.string().trim().min(4).max(500) })),
+    async (c) => {
+      const { year: y } = c.req.valid('param');
+      const tenantId = c.var.tenant!.id;
+      if (!(await finalisation(c.var.db, tenantId, y))) throw new AppError(409, 'stars.year_not_finalised', { year: y });
+      return c.json(await reopenYear(c.var.db, tenantId, y, actorId(c), c.req.valid('json').reason), 201);
+    },
+  )
+  .get('/consequences', allow(...TOWNSHIP_READERS), input('query', resultsQuery.pick({ year: true, villageId: true })), async (c) => {
+    const query = c.req.valid('query');
+    const own = ownVillage(c.var.actor);
+    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const y = query.year ?? shanghaiYear();
+    const tenantId = c.var.tenant!.id;
+    const [stage, rows] = await Promise.all([
+      yearStage(c.var.db, tenantId, y),
+      listResults(c.var.db, tenantId, { year: y, kind: 'branch', villageId: own ?? query.villageId, locale: c.var.locale }),
+    ]);
+    const items = rows
+      .filter((r) => r.consequences.length)
+      .map(({ villageId, villageName, finalStars, previousStars, consequences }) => ({ villageId, villageName, finalStars, previousStars, consequences }));
+    return c.json({ year: y, ...stage, items });
+  })
+  .get('/dashboard', allow('township_admin', 'county_viewer'), input('query', z.object({ year: year.optional() })), async (c) => {
+    const y = c.req.valid('query').year ?? shanghaiYear();
+    const tenant = c.var.tenant!;
+    return c.json(await townshipDashboard(c.var.db, tenant.id, y, parseSettings(tenant.settings), c.var.locale));
+  });

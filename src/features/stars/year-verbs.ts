@@ -1,0 +1,101 @@
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { annualResults, finalisedYears, yearReopenings } from '../../db/schema';
+import { TenantScope } from '../../db/tenant-scope';
+import { newId } from '../../platform/ids';
+import type { TenantSettings } from '../../tenancy/settings';
+import { computeYear, type ResultRow } from './compute-year';
+
+/** D1 binds at most 100 parameters per statement. */
+const ROWS_PER_STATEMENT = 5;
+const STATEMENTS_PER_BATCH = 50;
+
+async function writeRows(db: Db, rows: (typeof annualResults.$inferInsert)[], onConflictDoNothing: boolean): Promise<void> {
+  const statements = [];
+  for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+    const insert = db.insert(annualResults).values(rows.slice(i, i + ROWS_PER_STATEMENT));
+    statements.push(onConflictDoNothing ? insert.onConflictDoNothing() : insert);
+  }
+  for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
+    const chunk = statements.slice(i, i + STATEMENTS_PER_BATCH);
+    await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
+  }
+}
+
+/** The live finalisation of a tenant-year, if the year is final. */
+export async function finalisation(db: Db, tenantId: string, year: number) {
+  const scope = new TenantScope(db, tenantId);
+  const [row] = await db
+    .select()
+    .from(finalisedYears)
+    .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId)))
+    .limit(1);
+  return row;
+}
+
+export type YearOutcome = { status: 'recomputed' | 'finalised'; branches: number; members: number } | { status: 'already_final' };
+
+const tally = (rows: ResultRow[]) => ({
+  branches: rows.filter((r) => r.subjectKind === 'branch').length,
+  members: rows.filter((r) => r.subjectKind === 'member').length,
+});
+
+/** Replaces the provisional results of a year that is not final (the nightly job); a final year is left alone. */
+export async function recomputeProvisional(db: Db, tenantId: string, year: number, settings: TenantSettings): Promise<YearOutcome> {
+  if (await finalisation(db, tenantId, year)) return { status: 'already_final' };
+  const rows = await computeYear(db, tenantId, year, settings);
+  const scope = new TenantScope(db, tenantId);
+  await db
+    .delete(annualResults)
+    .where(scope.where(annualResults, eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId)));
+  await writeRows(db, rows.map((r) => ({ ...r, tenantId, stage: 'provisional' as const })), false);
+  return { status: 'recomputed', ...tally(rows) };
+}
+
+/**
+ * Finalises a year into write-once results: rows go in with ON CONFLICT DO NOTHING and the year is then
+ * marked final, so a second run (or a retry after a crash half-way) changes nothing already written.
+ */
+export async function finaliseYear(
+  db: Db,
+  tenantId: string,
+  year: number,
+  settings: TenantSettings,
+  actorId: string | null,
+): Promise<YearOutcome> {
+  if (await finalisation(db, tenantId, year)) return { status: 'already_final' };
+  const rows = await computeYear(db, tenantId, year, settings);
+  await writeRows(db, rows.map((r) => ({ ...r, tenantId, stage: 'final' as const })), true);
+  const scope = new TenantScope(db, tenantId);
+  const counts = tally(rows);
+  await db.batch([
+    db
+      .insert(finalisedYears)
+      .values({ tenantId, year, finalisedAt: new Date().toISOString(), finalisedBy: actorId, ...counts })
+      .onConflictDoNothing(),
+    db
+      .delete(annualResults)
+      .where(scope.where(annualResults, eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId))),
+  ]);
+  return { status: 'finalised', ...counts };
+}
+
+/**
+ * Re-opens a final year, explicitly and on the record: the final results and the finalisation are
+ * retired (stamped with the re-opening, never deleted) in one batch with the audit row.
+ */
+export async function reopenYear(db: Db, tenantId: string, year: number, actorId: string, reason: string) {
+  const scope = new TenantScope(db, tenantId);
+  const live = and(eq(annualResults.year, year), eq(annualResults.stage, 'final'), isNull(annualResults.reopeningId));
+  const [{ n }] = await db.select({ n: count() }).from(annualResults).where(scope.where(annualResults, live));
+  const reopeningId = newId();
+  await db.batch([
+    db.insert(yearReopenings).values({ id: reopeningId, tenantId, year, reason, reopenedBy: actorId, resultsRetired: n }),
+    db.update(annualResults).set({ reopeningId }).where(scope.where(annualResults, live)),
+    db
+      .update(finalisedYears)
+      .set({ reopeningId })
+      .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId))),
+  ]);
+  return { id: reopeningId, year, resultsRetired: n };
+}

@@ -1,0 +1,71 @@
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { z } from 'zod';
+import type { AppEnv } from '../app-env';
+import { platformActor } from '../auth/actor';
+import { allow } from '../auth/guard';
+import { AppError, notFound } from '../platform/errors';
+import { idParam, input } from '../platform/validate';
+import { shanghaiYear } from '../platform/time';
+import { JOB_NAMES } from './cron';
+import { inlineDispatch, listRuns, listTenantOutcomes, startRun } from './runner';
+import { dispatchFor, type JobsEnv } from './worker';
+
+const startBody = z.object({
+  job: z.enum(JOB_NAMES),
+  /** recompute: defaults to this year (and last year until final); finalise: defaults to last year */
+  year: z.int().min(2000).max(2100).optional(),
+});
+
+const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : null);
+
+function yearFor(body: z.output<typeof startBody>): number | null {
+  if (body.year !== undefined && body.year > shanghaiYear()) throw new AppError(400, 'jobs.year_in_future', { year: body.year });
+  if (body.job === 'finalise') return body.year ?? shanghaiYear() - 1;
+  return body.year ?? null;
+}
+
+const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
+  const actor = c.var.session && platformActor(c.var.session);
+  if (actor) c.set('actor', actor);
+  await next();
+});
+
+/** The platform admin's view of scheduled jobs: every run, and starting one over all townships. */
+export const jobPlatformRoutes = new Hono<AppEnv>()
+  .use('/job-runs/*', setPlatformActor)
+  .use('/job-runs', setPlatformActor)
+  .get('/job-runs', allow('platform_admin'), async (c) => c.json({ items: await listRuns(c.var.db) }))
+  .get('/job-runs/:id', allow('platform_admin'), input('param', idParam), async (c) => {
+    const [run] = await listRuns(c.var.db, { runId: c.req.valid('param').id });
+    if (!run) throw notFound();
+    return c.json(run);
+  })
+  .post('/job-runs', allow('platform_admin'), input('json', startBody), async (c) => {
+    const body = c.req.valid('json');
+    const env = c.env as Partial<JobsEnv>;
+    const runId = await startRun(
+      c.var.db,
+      { job: body.job, trigger: 'manual', year: yearFor(body), startedBy: actorId(c) },
+      dispatchFor(env, c.var.db),
+    );
+    const [run] = await listRuns(c.var.db, { runId });
+    return c.json(run, env.JOBS_QUEUE ? 202 : 201);
+  });
+
+/** A township admin's jobs: its own outcome in each run, and running a job for the township now. */
+export const jobTenantRoutes = new Hono<AppEnv>()
+  .get('/job-runs', allow('township_admin'), async (c) => c.json({ items: await listTenantOutcomes(c.var.db, c.var.tenant!.id) }))
+  .post('/job-runs', allow('township_admin'), input('json', startBody), async (c) => {
+    const body = c.req.valid('json');
+    const tenantId = c.var.tenant!.id;
+    // one township is small: run it in this request and answer with its outcome
+    const runId = await startRun(
+      c.var.db,
+      { job: body.job, trigger: 'manual', year: yearFor(body), tenantId, startedBy: actorId(c) },
+      inlineDispatch(c.var.db),
+    );
+    const [run] = await listRuns(c.var.db, { runId });
+    const [outcome] = (await listTenantOutcomes(c.var.db, tenantId)).filter((o) => o.id === runId);
+    return c.json({ ...run, outcome }, 201);
+  });

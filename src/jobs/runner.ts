@@ -1,0 +1,185 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { jobRuns, jobRunTenants, tenants } from '../db/schema';
+import { finalisation, finaliseYear, recomputeProvisional } from '../features/stars';
+import { finalisationDue } from '../features/stars/rules';
+import { newId } from '../platform/ids';
+import { shanghaiYear } from '../platform/time';
+import { parseSettings } from '../tenancy/settings';
+import type { JobName } from './cron';
+
+/** One tenant's share of a run: the unit a queue message carries. */
+export interface TenantJobMessage {
+  runId: string;
+  job: JobName;
+  tenantId: string;
+  /** the year asked for; null: the year the job picks for "now" */
+  year: number | null;
+  /** ISO instant the run stands for (the cron's scheduled time) */
+  now: string;
+  actorId: string | null;
+}
+
+/** How a run's per-tenant messages are carried out: a queue on Workers, a loop in Node. */
+export type Dispatch = (messages: TenantJobMessage[]) => Promise<void>;
+
+/**
+ * Does one tenant's part of a job, as the system (or the admin who started it). Idempotent: a second
+ * run changes nothing written by the first.
+ */
+export async function runTenantJob(db: Db, message: TenantJobMessage): Promise<string> {
+  const [tenant] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, message.tenantId));
+  if (!tenant) return 'tenant gone';
+  const settings = parseSettings(tenant.settings);
+  const now = new Date(message.now);
+  if (message.job === 'recompute') {
+    const years = message.year !== null ? [message.year] : [shanghaiYear(now), shanghaiYear(now) - 1];
+    const done: string[] = [];
+    for (const year of years) {
+      // last year is recomputed only until it is final (it may still be, in early January)
+      if (message.year === null && year !== shanghaiYear(now) && (await finalisation(db, message.tenantId, year))) continue;
+      const outcome = await recomputeProvisional(db, message.tenantId, year, settings);
+      done.push(outcome.status === 'already_final' ? `${year}: final` : `${year}: ${outcome.branches} branches, ${outcome.members} members`);
+    }
+    return done.join('; ');
+  }
+  const year = message.year ?? shanghaiYear(now) - 1;
+  if (message.year === null && !finalisationDue(year, now, settings.finaliseDay)) return `${year}: not due`;
+  const outcome = await finaliseYear(db, message.tenantId, year, settings, message.actorId);
+  return outcome.status === 'already_final' ? `${year}: already final` : `${year}: finalised ${outcome.branches} branches, ${outcome.members} members`;
+}
+
+/** Records one tenant's outcome (a retried message overwrites its earlier failure). */
+export async function recordOutcome(db: Db, message: TenantJobMessage, status: 'done' | 'failed', detail: string, startedMs: number) {
+  const row = {
+    runId: message.runId,
+    tenantId: message.tenantId,
+    status,
+    detail: detail.slice(0, 500),
+    finishedAt: new Date().toISOString(),
+    durationMs: Math.max(0, Date.now() - startedMs),
+  };
+  await db
+    .insert(jobRunTenants)
+    .values(row)
+    .onConflictDoUpdate({ target: [jobRunTenants.runId, jobRunTenants.tenantId], set: row });
+}
+
+/** Runs one message and records it; never throws, so one failing tenant cannot stop the others. */
+export async function processMessage(db: Db, message: TenantJobMessage): Promise<boolean> {
+  const started = Date.now();
+  try {
+    const detail = await runTenantJob(db, message);
+    await recordOutcome(db, message, 'done', detail, started);
+    return true;
+  } catch (error) {
+    console.error(`[job ${message.runId}] ${message.job} failed for tenant ${message.tenantId}`, error);
+    await recordOutcome(db, message, 'failed', error instanceof Error ? error.message : String(error), started).catch(() => {});
+    return false;
+  }
+}
+
+/** The Node mode (and a Worker without a queue): tenants one after another in this process. */
+export const inlineDispatch =
+  (db: Db): Dispatch =>
+  async (messages) => {
+    for (const message of messages) await processMessage(db, message);
+  };
+
+export interface StartRun {
+  job: JobName;
+  trigger: 'cron' | 'manual';
+  year: number | null;
+  /** only this tenant; otherwise every tenant */
+  tenantId?: string;
+  startedBy: string | null;
+  now?: Date;
+}
+
+/** Records a run and fans it out per tenant through `dispatch`. */
+export async function startRun(db: Db, options: StartRun, dispatch: Dispatch): Promise<string> {
+  const now = options.now ?? new Date();
+  const targets = options.tenantId
+    ? [{ id: options.tenantId }]
+    : await db.select({ id: tenants.id }).from(tenants).orderBy(tenants.slug);
+  const runId = newId();
+  await db.insert(jobRuns).values({
+    id: runId,
+    job: options.job,
+    trigger: options.trigger,
+    year: options.year,
+    tenantId: options.tenantId ?? null,
+    startedBy: options.startedBy,
+    startedAt: new Date().toISOString(),
+    tenantsTotal: targets.length,
+  });
+  await dispatch(
+    targets.map((t) => ({ runId, job: options.job, tenantId: t.id, year: options.year, now: now.toISOString(), actorId: options.startedBy })),
+  );
+  return runId;
+}
+
+/** Runs with their progress: tenants done and failed, duration once every tenant has reported, errors. */
+export async function listRuns(db: Db, options: { runId?: string; tenantId?: string; limit?: number } = {}) {
+  const finished = sql<number>`count(${jobRunTenants.tenantId})`;
+  const runs = await db
+    .select({
+      run: jobRuns,
+      done: sql<number>`coalesce(sum(${jobRunTenants.status} = 'done'), 0)`,
+      failed: sql<number>`coalesce(sum(${jobRunTenants.status} = 'failed'), 0)`,
+      finished,
+      lastFinishedAt: sql<string | null>`max(${jobRunTenants.finishedAt})`,
+    })
+    .from(jobRuns)
+    .leftJoin(jobRunTenants, eq(jobRunTenants.runId, jobRuns.id))
+    .where(
+      and(
+        options.runId ? eq(jobRuns.id, options.runId) : undefined,
+        options.tenantId ? eq(jobRuns.tenantId, options.tenantId) : undefined,
+      ),
+    )
+    .groupBy(jobRuns.id)
+    .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))
+    .limit(options.limit ?? 50);
+  const ids = runs.map((r) => r.run.id);
+  const failures = ids.length
+    ? await db
+        .select({ runId: jobRunTenants.runId, tenantId: jobRunTenants.tenantId, slug: tenants.slug, detail: jobRunTenants.detail })
+        .from(jobRunTenants)
+        .innerJoin(tenants, eq(tenants.id, jobRunTenants.tenantId))
+        .where(and(inArray(jobRunTenants.runId, ids), eq(jobRunTenants.status, 'failed')))
+    : [];
+  return runs.map(({ run, done, failed, finished, lastFinishedAt }) => {
+    const complete = Number(finished) >= run.tenantsTotal;
+    return {
+      ...run,
+      tenantsDone: Number(done),
+      tenantsFailed: Number(failed),
+      status: complete ? (Number(failed) ? 'finished_with_errors' : 'finished') : 'running',
+      finishedAt: complete ? (lastFinishedAt ?? run.startedAt) : null,
+      durationMs: complete ? new Date(lastFinishedAt ?? run.startedAt).getTime() - new Date(run.startedAt).getTime() : null,
+      errors: failures.filter((f) => f.runId === run.id).map(({ tenantId, slug, detail }) => ({ tenantId, slug, error: detail })),
+    };
+  });
+}
+
+/** One tenant's own outcomes across runs (what a township admin sees). */
+export async function listTenantOutcomes(db: Db, tenantId: string, limit = 50) {
+  return db
+    .select({
+      id: jobRuns.id,
+      job: jobRuns.job,
+      trigger: jobRuns.trigger,
+      year: jobRuns.year,
+      startedAt: jobRuns.startedAt,
+      status: sql<'done' | 'failed' | 'pending'>`coalesce(${jobRunTenants.status}, 'pending')`,
+      detail: jobRunTenants.detail,
+      finishedAt: jobRunTenants.finishedAt,
+      durationMs: jobRunTenants.durationMs,
+    })
+    .from(jobRuns)
+    .leftJoin(jobRunTenants, and(eq(jobRunTenants.runId, jobRuns.id), eq(jobRunTenants.tenantId, tenantId)))
+    .where(sql`(${jobRuns.tenantId} = ${tenantId} or (${isNull(jobRuns.tenantId)} and ${jobRunTenants.tenantId} is not null))`)
+    .orderBy(desc(jobRuns.startedAt), desc(jobRuns.id))
+    .limit(limit);
+}

@@ -1,0 +1,49 @@
+import type { Env } from '../app-env';
+import type { Db } from '../db/client';
+import { d1Database } from '../db/d1';
+import { jobForCron } from './cron';
+import { inlineDispatch, processMessage, startRun, type Dispatch, type TenantJobMessage } from './runner';
+
+/** The Worker's bindings as the jobs see them: the queue is optional (without it, tenants run in a loop). */
+export interface JobsEnv extends Env {
+  JOBS_QUEUE?: Queue<TenantJobMessage>;
+}
+
+/** Cloudflare Queues take at most 100 messages per sendBatch. */
+const SEND_BATCH = 100;
+const MAX_ATTEMPTS = 3;
+
+export const queueDispatch =
+  (queue: Queue<TenantJobMessage>): Dispatch =>
+  async (messages) => {
+    for (let i = 0; i < messages.length; i += SEND_BATCH) await queue.sendBatch(messages.slice(i, i + SEND_BATCH).map((body) => ({ body })));
+  };
+
+/** Fan out through the queue where there is one, else in this invocation. */
+export const dispatchFor = (env: Partial<JobsEnv>, db: Db): Dispatch => (env.JOBS_QUEUE ? queueDispatch(env.JOBS_QUEUE) : inlineDispatch(db));
+
+/** What a cron fires: the job mapped to it, over every tenant, as the system. Returns the run id. */
+export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatch: Dispatch): Promise<string | undefined> {
+  const job = jobForCron(cron);
+  if (!job) {
+    console.warn(`no job for cron "${cron}"`);
+    return undefined;
+  }
+  return startRun(db, { job, trigger: 'cron', year: null, startedBy: null, now: scheduledTime }, dispatch);
+}
+
+/** Workers `scheduled` handler. */
+export const scheduled: ExportedHandlerScheduledHandler<JobsEnv> = async (controller, env, ctx) => {
+  const db = d1Database(env.DB);
+  ctx.waitUntil(runCron(db, controller.cron, new Date(controller.scheduledTime), dispatchFor(env, db)));
+};
+
+/** Workers `queue` handler: one tenant per message; a failure is recorded and retried a few times. */
+export const queue: ExportedHandlerQueueHandler<JobsEnv, TenantJobMessage> = async (batch, env) => {
+  const db = d1Database(env.DB);
+  for (const message of batch.messages) {
+    const ok = await processMessage(db, message.body);
+    if (ok || message.attempts >= MAX_ATTEMPTS) message.ack();
+    else message.retry();
+  }
+};
