@@ -38,6 +38,10 @@ export const en: Record<MessageKey, string> = {
   'import.row.unknown_village': 'No village named "{value}" in this township',
   'import.row.duplicate': 'Duplicate of row {row}',
   'import.row.exists': '"{value}" already exists in this township',
+  // import (rosters)
+  'import.legacy_xls': 'Old Excel files (.xls) are not supported: save the file as .xlsx or CSV in Excel and upload it again',
+  'import.row.out_of_range': '"{column}" must be between {min} and {max}',
+  'import.row.other_village': 'You can only import rows of your own village; "{value}" is not it',
   // stars, income, jobs
   'stars.year_finalised': 'The results of {year} are final; re-open the year before changing them',
   'stars.year_not_finalised': 'The results of {year} are not final yet',

@@ -37,6 +37,10 @@ export const zhCN = {
   'import.row.unknown_village': '本镇没有名为"{value}"的村',
   'import.row.duplicate': '与第 {row} 行重复',
   'import.row.exists': '本镇已有"{value}"',
+  // import (rosters)
+  'import.legacy_xls': '不支持旧版 Excel(.xls)文件,请在 Excel 中另存为 .xlsx 或 CSV 后再上传',
+  'import.row.out_of_range': '"{column}"应在 {min} 到 {max} 之间',
+  'import.row.other_village': '只能导入本村的数据,"{value}"不是您所在的村',
   // stars (年度评星、底线管理、结果运用), income (村集体经济), jobs (定时任务)
   'stars.year_finalised': '{year} 年度结果已定稿,如需修改请先重新开放该年度',
   'stars.year_not_finalised': '{year} 年度结果尚未定稿',

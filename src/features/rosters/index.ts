@@ -1,10 +1,12 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
+import { rosterFileRoutes } from './import/routes';
 import { householdRoutes, memberRoutes } from './village-roster-routes';
 import { villageRoutes } from './village-routes';
 
-/** Rosters: villages (with their branch), party members, households. */
+/** Rosters: villages (with their branch), party members, households; their bulk import and export as files. */
 export const rosterRoutes = new Hono<AppEnv>()
   .route('/villages', villageRoutes)
   .route('/members', memberRoutes)
-  .route('/households', householdRoutes);
+  .route('/households', householdRoutes)
+  .route('/', rosterFileRoutes);

@@ -1,0 +1,101 @@
+import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Db } from '../../../db/client';
+import { households, members, villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { newId } from '../../../platform/ids';
+import { duplicateKey, type ImportContext, type RosterRecords } from './rules';
+import type { Roster } from './roster-columns';
+
+/** What validation needs from the database: the township's villages and the keys of rows already there. */
+export async function loadImportContext(scope: TenantScope, roster: Roster, ownVillageId?: string): Promise<ImportContext> {
+  const db = scope.db;
+  const villageRows = await db.select({ id: villages.id, name: villages.name }).from(villages).where(scope.where(villages));
+  const byName = new Map(villageRows.map((v) => [v.name, v.id]));
+  let keys: string[];
+  if (roster === 'villages') keys = villageRows.map((v) => duplicateKey('villages', { name: v.name, branchName: '' }));
+  else if (roster === 'members') {
+    const rows = await db
+      .select({ villageId: members.villageId, name: members.name, phone: members.phone })
+      .from(members)
+      .where(scope.where(members, ownVillageId ? eq(members.villageId, ownVillageId) : undefined));
+    keys = rows.map((r) => duplicateKey('members', r as RosterRecords['members']));
+  } else {
+    const rows = await db
+      .select({ villageId: households.villageId, headName: households.headName, address: households.address })
+      .from(households)
+      .where(scope.where(households, ownVillageId ? eq(households.villageId, ownVillageId) : undefined));
+    keys = rows.map((r) => duplicateKey('households', r as RosterRecords['households']));
+  }
+  return { villages: byName, ownVillageId, existingKeys: new Set(keys) };
+}
+
+const TABLES: Record<Roster, typeof villages | typeof members | typeof households> = { villages, members, households };
+
+/** Under D1's 2 MB limit on one bound value, with room for multi-byte text. */
+const MAX_JSON_CHARS = 600_000;
+
+/**
+ * Inserts all records in ONE db.batch, so an import is all or nothing on D1 and libSQL alike. Rows travel
+ * as JSON (one bound value per statement, read back with json_each): a 20,000-row file is a handful of
+ * statements, far from D1's 100-parameter and per-invocation query limits. The tenant is bound once per
+ * statement, never taken from the data.
+ */
+export async function insertRecords<R extends Roster>(scope: TenantScope, roster: R, records: RosterRecords[R][]): Promise<number> {
+  if (!records.length) return 0;
+  const table = TABLES[roster];
+  // INSERT … SELECT lists every column in table order; each JSON row is laid out the same way.
+  const keys = Object.keys(getTableColumns(table));
+  const now = new Date().toISOString();
+  const generated: Record<string, () => unknown> = { id: () => newId(), tenantId: () => null, createdAt: () => now, updatedAt: () => now };
+  const selectList = sql.join(
+    keys.map((key, i) => (key === 'tenantId' ? sql`${scope.tenantId}` : sql.raw(`json_extract(j.value, '$[${i}]')`))),
+    sql`, `,
+  );
+
+  const chunks: string[] = [];
+  let chunk: string[] = [];
+  let size = 0;
+  for (const record of records) {
+    const fields = record as unknown as Record<string, unknown>;
+    const row = JSON.stringify(
+      keys.map((key) => {
+        const value = key in generated ? generated[key]() : fields[key];
+        return typeof value === 'boolean' ? Number(value) : (value ?? null);
+      }),
+    );
+    if (size + row.length > MAX_JSON_CHARS && chunk.length) {
+      chunks.push(`[${chunk.join(',')}]`);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(row);
+    size += row.length + 1;
+  }
+  chunks.push(`[${chunk.join(',')}]`);
+
+  // A query builder, not db.run(sql): drizzle's D1 batch cannot bind parameters of raw statements.
+  const statements = chunks.map((json) => scope.db.insert(table).select(sql`SELECT ${selectList} FROM json_each(${json}) AS j`));
+  await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  return records.length;
+}
+
+/** Every row of a roster with its village's name, in the order people read a roster (village, then name). */
+export async function exportRecords(scope: TenantScope, roster: Roster, ownVillageId?: string): Promise<Record<string, unknown>[]> {
+  const db: Db = scope.db;
+  const own = (column: SQLiteColumn): SQL | undefined => (ownVillageId ? eq(column, ownVillageId) : undefined);
+  if (roster === 'villages')
+    return db
+      .select({ name: villages.name, branchName: villages.branchName })
+      .from(villages)
+      .where(scope.where(villages, own(villages.id)))
+      .orderBy(asc(villages.name));
+  const table = roster === 'members' ? members : households;
+  const rows = await db
+    .select({ row: table, villageName: villages.name })
+    .from(table as typeof members)
+    .innerJoin(villages, and(eq(villages.id, table.villageId), eq(villages.tenantId, table.tenantId)))
+    .where(scope.where(table, own(table.villageId)))
+    .orderBy(asc(villages.name), asc(roster === 'members' ? members.name : households.headName), asc(table.id));
+  return rows.map(({ row, villageName }) => ({ ...(row as object), villageName }));
+}
