@@ -16,7 +16,7 @@ export interface TestServer {
   /** direct access for fixtures and for checking what was (not) stored */
   db: Db;
   /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
-  scheduled(cron: string, scheduledTime: Date): Promise<void>;
+  scheduled?(cron: string, scheduledTime: Date): Promise<void>;
   close(): Promise<void>;
 }
 
