@@ -1,19 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/client';
-import { createFixture, PASSWORD, PHONES, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { PASSWORD, PHONES } from '../support/fixture';
+import { DRIVERS } from '../support/servers';
+import { withFixture } from '../support/suite';
 
 describe.each(DRIVERS)('auth on %s', (driver) => {
-  let server: TestServer;
-  let fixture: Fixture;
-  beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
-  });
-  afterAll(() => server?.close());
+  const ctx = withFixture(driver);
 
   it('logs in with phone and password, sets a secure HttpOnly cookie, and tells who is signed in', async () => {
-    const client = new ApiClient(server);
+    const client = new ApiClient(ctx.server);
     const login = await client.post('/api/auth/login', { phone: PHONES.adminA, password: PASSWORD });
     expect(login.status).toBe(200);
     const cookie = login.headers.getSetCookie().join(';');
@@ -26,7 +21,7 @@ describe.each(DRIVERS)('auth on %s', (driver) => {
   });
 
   it('refuses a wrong password with a Chinese message, and slows down repeated failures', async () => {
-    const client = new ApiClient(server, { 'x-test-ip': '10.9.9.9' });
+    const client = new ApiClient(ctx.server, { 'x-test-ip': '10.9.9.9' });
     const wrong = await client.post('/api/auth/login', { phone: PHONES.memberA, password: 'nope-nope' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ code: 'auth.invalid_credentials', message: '手机号或密码不正确' });
@@ -39,26 +34,26 @@ describe.each(DRIVERS)('auth on %s', (driver) => {
   });
 
   it('answers in English when asked', async () => {
-    const reply = await new ApiClient(server).post('/api/auth/login?lang=en', { phone: '13911111111', password: 'x' });
+    const reply = await new ApiClient(ctx.server).post('/api/auth/login?lang=en', { phone: '13911111111', password: 'x' });
     expect(reply.body.message).toBe('Wrong phone number or password');
   });
 
   it('logs out, and revokes every session of the account', async () => {
-    const first = await new ApiClient(server).login(PHONES.adminB, PASSWORD);
-    const second = await new ApiClient(server).login(PHONES.adminB, PASSWORD);
+    const first = await new ApiClient(ctx.server).login(PHONES.adminB, PASSWORD);
+    const second = await new ApiClient(ctx.server).login(PHONES.adminB, PASSWORD);
     expect((await first.post('/api/auth/logout')).status).toBe(204);
     expect((await first.get('/api/auth/me')).status).toBe(401);
     expect((await second.get('/api/auth/me')).status).toBe(200);
-    const third = await new ApiClient(server).login(PHONES.adminB, PASSWORD);
+    const third = await new ApiClient(ctx.server).login(PHONES.adminB, PASSWORD);
     expect((await third.post('/api/auth/logout-all')).status).toBe(204);
     expect((await second.get('/api/auth/me')).status).toBe(401);
   });
 
   it('rejects malformed input with a validation problem and no stack trace', async () => {
-    const reply = await new ApiClient(server).post('/api/auth/login', '{"phone": ', { 'content-type': 'application/json' });
+    const reply = await new ApiClient(ctx.server).post('/api/auth/login', '{"phone": ', { 'content-type': 'application/json' });
     expect(reply.status).toBe(400);
     expect(JSON.stringify(reply.body)).not.toMatch(/at .*\.ts/);
-    const invalid = await new ApiClient(server).post('/api/auth/login', { phone: 'abc' });
+    const invalid = await new ApiClient(ctx.server).post('/api/auth/login', { phone: 'abc' });
     expect(invalid.status).toBe(400);
     expect(invalid.body.code).toBe('error.validation');
     expect(invalid.body.details.length).toBeGreaterThan(0);

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../support/client';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { DRIVERS } from '../support/servers';
+import { withFixture } from '../support/suite';
 
 describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
-  let server: TestServer;
-  let fixture: Fixture;
-  beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
-  });
-  afterAll(() => server?.close());
+  const ctx = withFixture(driver);
 
   it('creates a city, a county and a township whose first admin can log in', async () => {
-    const platform = await fixture.as('platformAdmin');
+    const platform = await ctx.fixture.as('platformAdmin');
     const city = await platform.post('/api/platform/cities', { name: '济南市' });
     expect(city.status).toBe(201);
     const county = await platform.post('/api/platform/counties', { cityId: city.body.id, name: '商河县' });
@@ -26,7 +20,7 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
       admin: { phone: '13700000001', name: '玉皇庙镇党委', password: 'first-admin-1' },
     });
     expect(tenant.status).toBe(201);
-    const admin = await new ApiClient(server).login('13700000001', 'first-admin-1');
+    const admin = await new ApiClient(ctx.server).login('13700000001', 'first-admin-1');
     const me = await admin.get('/t/yulin/api');
     expect(me.body).toMatchObject({ name: '玉皇庙镇', role: 'township_admin' });
     const settings = await admin.get('/t/yulin/api/settings');
@@ -36,9 +30,9 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
   });
 
   it('refuses a taken slug and an unknown county', async () => {
-    const platform = await fixture.as('platformAdmin');
+    const platform = await ctx.fixture.as('platformAdmin');
     const admin = { phone: '13700000002', name: 'x', password: 'password-2' };
-    const taken = await platform.post('/api/platform/tenants', { slug: 'alpha', name: '重复', countyId: fixture.countyId, admin });
+    const taken = await platform.post('/api/platform/tenants', { slug: 'alpha', name: '重复', countyId: ctx.fixture.countyId, admin });
     expect(taken.status).toBe(409);
     expect(taken.body.code).toBe('tenancy.slug_taken');
     const unknown = await platform.post('/api/platform/tenants', { slug: 'gamma', name: '丙镇', countyId: 'nope', admin });
@@ -46,21 +40,21 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
   });
 
   it('creates a county viewer who reads every township of the county and writes nothing', async () => {
-    const platform = await fixture.as('platformAdmin');
-    const created = await platform.post(`/api/platform/counties/${fixture.countyId}/viewers`, {
+    const platform = await ctx.fixture.as('platformAdmin');
+    const created = await platform.post(`/api/platform/counties/${ctx.fixture.countyId}/viewers`, {
       phone: '13700000003',
       name: '县委组织部',
       password: 'viewer-pass-1',
     });
     expect(created.status).toBe(201);
-    const viewer = await new ApiClient(server).login('13700000003', 'viewer-pass-1');
+    const viewer = await new ApiClient(ctx.server).login('13700000003', 'viewer-pass-1');
     expect((await viewer.get('/t/alpha/api/villages')).status).toBe(200);
     expect((await viewer.get('/t/beta/api/villages')).status).toBe(200);
     expect((await viewer.put('/t/alpha/api/settings', {})).status).toBe(403);
   });
 
   it('validates township settings: weights must sum to 100', async () => {
-    const admin = await fixture.as('adminA');
+    const admin = await ctx.fixture.as('adminA');
     const bad = await admin.put('/t/alpha/api/settings', { weights: { self: 20, peer: 20, villager: 50, leader: 20 } });
     expect(bad.status).toBe(400);
     const good = await admin.put('/t/alpha/api/settings', { weights: { self: 10, peer: 20, villager: 50, leader: 20 } });
@@ -69,8 +63,8 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
   });
 
   it('lets the township admin create a secretary account for a village of the township only', async () => {
-    const admin = await fixture.as('adminA');
-    const village = fixture.a.rows.villages[1].id;
+    const admin = await ctx.fixture.as('adminA');
+    const village = ctx.fixture.a.rows.villages[1].id;
     const made = await admin.post('/t/alpha/api/accounts', { role: 'village_secretary', phone: '13700000004', name: '刘洼书记', password: 'secretary-1', villageId: village });
     expect(made.status).toBe(201);
     const foreign = await admin.post('/t/alpha/api/accounts', {
@@ -78,17 +72,17 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
       phone: '13700000005',
       name: 'x',
       password: 'secretary-1',
-      villageId: fixture.b.rows.villages[0].id,
+      villageId: ctx.fixture.b.rows.villages[0].id,
     });
     expect(foreign.status).toBe(404);
   });
 
   it('answers unknown routes, oversized bodies and bad JSON with the problem shape', async () => {
-    const client = new ApiClient(server);
+    const client = new ApiClient(ctx.server);
     const missing = await client.get('/api/nothing-here');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
-    const admin = await fixture.as('adminA');
+    const admin = await ctx.fixture.as('adminA');
     const huge = await admin.post('/t/alpha/api/villages', { name: 'x'.repeat(70 * 1024) });
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('error.body_too_large');
@@ -97,7 +91,7 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
   });
 
   it('serves an OpenAPI document generated from the route schemas', async () => {
-    const doc = (await new ApiClient(server).get('/api/openapi.json')).body;
+    const doc = (await new ApiClient(ctx.server).get('/api/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
     const post = doc.paths['/t/{tenant}/api/villages'].post;
     expect(post['x-roles']).toEqual(['township_admin']);

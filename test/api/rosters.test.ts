@@ -1,28 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { describe, expect, it } from 'vitest';
+import { DRIVERS } from '../support/servers';
+import { withFixture } from '../support/suite';
 
 describe.each(DRIVERS)('rosters on %s', (driver) => {
-  let server: TestServer;
-  let fixture: Fixture;
-  beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
-  });
-  afterAll(() => server?.close());
+  const ctx = withFixture(driver);
 
   it('lists villages with member and household counts', async () => {
-    const admin = await fixture.as('adminA');
+    const admin = await ctx.fixture.as('adminA');
     const reply = await admin.get('/t/alpha/api/villages');
     expect(reply.status).toBe(200);
     expect(reply.body).toHaveLength(3);
     expect(reply.body.map((v: { name: string }) => v.name)).toEqual(expect.arrayContaining(['靖庄', '刘洼']));
     const total = reply.body.reduce((n: number, v: { memberCount: number }) => n + v.memberCount, 0);
-    expect(total).toBe(fixture.a.rows.members.length);
+    expect(total).toBe(ctx.fixture.a.rows.members.length);
   });
 
   it('creates, renames and deletes a village; refuses a duplicate name', async () => {
-    const admin = await fixture.as('adminA');
+    const admin = await ctx.fixture.as('adminA');
     const created = await admin.post('/t/alpha/api/villages', { name: '西腰' });
     expect(created.status).toBe(201);
     expect(created.body.branchName).toBe('西腰党支部');
@@ -35,26 +29,26 @@ describe.each(DRIVERS)('rosters on %s', (driver) => {
   });
 
   it('will not delete a village that still has people', async () => {
-    const admin = await fixture.as('adminA');
-    const reply = await admin.delete(`/t/alpha/api/villages/${fixture.a.rows.villages[0].id}`);
+    const admin = await ctx.fixture.as('adminA');
+    const reply = await admin.delete(`/t/alpha/api/villages/${ctx.fixture.a.rows.villages[0].id}`);
     expect(reply.status).toBe(409);
     expect(reply.body.code).toBe('rosters.village_in_use');
   });
 
   it('keeps member names distinct from their village name in lists', async () => {
-    const admin = await fixture.as('adminA');
+    const admin = await ctx.fixture.as('adminA');
     const reply = await admin.get('/t/alpha/api/members?limit=500');
-    expect(reply.body.total).toBe(fixture.a.rows.members.length);
+    expect(reply.body.total).toBe(ctx.fixture.a.rows.members.length);
     const first = reply.body.items[0];
-    const original = fixture.a.rows.members.find((m) => m.id === first.id)!;
+    const original = ctx.fixture.a.rows.members.find((m) => m.id === first.id)!;
     expect(first.name).toBe(original.name);
     expect(first.villageName).toBeTruthy();
   });
 
   it('lets a village secretary manage only their own village', async () => {
-    const secretary = await fixture.as('secretaryA');
-    const own = fixture.a.rows.villages[0].id!;
-    const other = fixture.a.rows.villages[1].id!;
+    const secretary = await ctx.fixture.as('secretaryA');
+    const own = ctx.fixture.a.rows.villages[0].id!;
+    const other = ctx.fixture.a.rows.villages[1].id!;
     const list = await secretary.get('/t/alpha/api/households');
     expect(list.body.items.every((h: { villageId: string }) => h.villageId === own)).toBe(true);
     const created = await secretary.post('/t/alpha/api/households', { villageId: own, headName: '张建国', address: '前街1号', isEmptyNest: true });
@@ -62,26 +56,26 @@ describe.each(DRIVERS)('rosters on %s', (driver) => {
     expect(created.body.isEmptyNest).toBe(true);
     const elsewhere = await secretary.post('/t/alpha/api/households', { villageId: other, headName: '李四' });
     expect(elsewhere.status).toBe(404);
-    const otherHousehold = fixture.a.rows.households.find((h) => h.villageId === other)!;
+    const otherHousehold = ctx.fixture.a.rows.households.find((h) => h.villageId === other)!;
     expect((await secretary.get(`/t/alpha/api/households/${otherHousehold.id}`)).status).toBe(404);
   });
 
   it('lets a county viewer read but not write', async () => {
-    const viewer = await fixture.as('countyViewer');
+    const viewer = await ctx.fixture.as('countyViewer');
     expect((await viewer.get('/t/beta/api/members')).status).toBe(200);
     expect((await viewer.post('/t/beta/api/villages', { name: '新村' })).status).toBe(403);
   });
 
   it('validates a member in Chinese', async () => {
-    const admin = await fixture.as('adminA');
-    const reply = await admin.post('/t/alpha/api/members', { villageId: fixture.a.rows.villages[0].id, name: '', phone: '123' });
+    const admin = await ctx.fixture.as('adminA');
+    const reply = await admin.post('/t/alpha/api/members', { villageId: ctx.fixture.a.rows.villages[0].id, name: '', phone: '123' });
     expect(reply.status).toBe(400);
     expect(reply.body.message).toBe('提交的内容有误,请检查后重试');
     expect(reply.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['name', 'phone']));
   });
 
   it('resolves the tenant from a sub-domain of the base domain as well as from the path', async () => {
-    const admin = await fixture.as('adminA');
+    const admin = await ctx.fixture.as('adminA');
     const reply = await admin.get('http://alpha.xingping.test/api/villages');
     expect(reply.status).toBe(200);
     expect(reply.body).toHaveLength(3);
