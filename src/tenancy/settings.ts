@@ -1,5 +1,12 @@
 import { z } from 'zod';
 
+/** A min–max range of contact links (初心三人行), with the township's defaults. */
+const contactRange = (min: number, max: number) =>
+  z
+    .object({ min: z.int().min(0).max(100).default(min), max: z.int().min(0).max(100).default(max) })
+    .default({ min, max })
+    .refine((r) => r.min <= r.max, { message: '最小值不能大于最大值 / min must not exceed max' });
+
 /**
  * A township's settings: one validated JSON document per tenant. Every key has a default, so a tenant
  * created before a setting existed reads the default.
@@ -38,6 +45,14 @@ export const tenantSettingsSchema = z.object({
     .default({ secretaryPayFen: 5_000_000, starAwardFen: 0, promotionAwardFen: 0 }),
   /** Stars: the January day (Asia/Shanghai) from which the previous year is finalised. */
   finaliseDay: z.int().min(1).max(31).default(10),
+  /** 初心三人行: party members per committee member, households per party member, and the must-visit interval in days. */
+  contact: z
+    .object({
+      membersPerCommittee: contactRange(5, 5),
+      householdsPerMember: contactRange(5, 15),
+      mustVisitDays: z.int().min(1).max(365).default(30),
+    })
+    .default({ membersPerCommittee: { min: 5, max: 5 }, householdsPerMember: { min: 5, max: 15 }, mustVisitDays: 30 }),
 });
 
 export type TenantSettings = z.output<typeof tenantSettingsSchema>;

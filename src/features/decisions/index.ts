@@ -1,0 +1,3 @@
+export { decisionRoutes } from './routes';
+/** For the stars computation: the red line of matters implemented without their stages completed. */
+export { villagesWithIncompleteDecisions, hasIncompleteDecisions, type VillageWithIncompleteDecisions } from './red-line';

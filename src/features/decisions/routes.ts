@@ -1,0 +1,226 @@
+import { asc, count, desc, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../app-env';
+import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { DECISION_STAGES, MATTER_CATEGORIES, MATTER_STATUSES, decisionMatters, decisionStages, villages, type DecisionStage } from '../../db/schema';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { translate, type Locale, type MessageKey } from '../../platform/i18n';
+import { shanghaiYear } from '../../platform/time';
+import { idParam, input } from '../../platform/validate';
+import { actorId, assertVillageVisible, ownVillage } from '../ledgers/access';
+import { isoDate, shanghaiDate, yearParam } from '../ledgers/dates';
+import { villagesWithIncompleteDecisions } from './red-line';
+import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, refuseTransition, STAGE_KIND, statusAfter } from './rules';
+
+const matterInput = z.object({
+  villageId: z.string().min(1),
+  title: z.string().trim().min(1).max(120),
+  category: z.enum(MATTER_CATEGORIES),
+  /** fen */
+  amountFen: z.int().min(0).max(100_000_000_000).nullable().optional(),
+  /** defaults to this Shanghai year */
+  year: z.int().min(2000).max(2100).optional(),
+});
+
+const count0 = z.int().min(0).max(1_000_000);
+const stageInput = z.object({
+  stage: z.enum(DECISION_STAGES),
+  heldOn: isoDate,
+  /** resolution only: villager representatives' meeting (default) or villagers' meeting */
+  body: z.enum(['representatives', 'villagers']).optional(),
+  eligible: count0.optional(),
+  present: count0.optional(),
+  votesFor: count0.optional(),
+  votesAgainst: count0.optional(),
+  abstentions: count0.optional(),
+  minutes: z.string().trim().max(5000).default(''),
+  /** public stages: the text made public */
+  publicText: z.string().trim().min(1).max(5000).optional(),
+});
+
+const listQuery = z.object({
+  villageId: z.string().min(1).optional(),
+  year: yearParam.optional(),
+  status: z.enum(MATTER_STATUSES).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+const irregularInput = z.object({ implementedOn: isoDate, note: z.string().trim().min(1).max(2000) });
+
+const stageName = (locale: Locale, stage: DecisionStage) => translate(locale, `decisions.stage.${stage}` as MessageKey);
+
+const writers = allow('township_admin', 'village_secretary');
+
+/** 四议三审两公开: matters, their stages in enforced order, and the red-line report. */
+export const decisionRoutes = new Hono<AppEnv>()
+  .get('/matters', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
+    const query = c.req.valid('query');
+    const scope = c.var.scope!;
+    const own = ownVillage(c.var.actor);
+    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const villageId = own ?? query.villageId;
+    const where = scope.where(
+      decisionMatters,
+      villageId ? eq(decisionMatters.villageId, villageId) : undefined,
+      query.year ? eq(decisionMatters.year, query.year) : undefined,
+      query.status ? eq(decisionMatters.status, query.status) : undefined,
+    );
+    const [items, [total]] = await scope.db.batch([
+      scope.db
+        .select({ matter: decisionMatters, villageName: villages.name })
+        .from(decisionMatters)
+        .innerJoin(villages, eq(villages.id, decisionMatters.villageId))
+        .where(where)
+        .orderBy(desc(decisionMatters.year), asc(villages.name), desc(decisionMatters.createdAt))
+        .limit(query.limit)
+        .offset(query.offset),
+      scope.db.select({ n: count() }).from(decisionMatters).where(where),
+    ]);
+    return c.json({
+      items: items.map(({ matter, villageName }) => ({
+        ...matter,
+        villageName,
+        nextStages: matter.status === 'open' && !matter.irregularImplementedOn ? nextAfter(matter.lastStage) : [],
+      })),
+      total: total.n,
+    });
+  })
+  .get('/matters/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const scope = c.var.scope!;
+    const matter = await scope.find(decisionMatters, c.req.valid('param').id);
+    if (!matter) throw notFound('decisions.matter_not_found');
+    assertVillageVisible(c.var.actor, matter.villageId);
+    const stages = await stagesOf(c.var.scope!, matter.id);
+    const recorded = stages.map((s) => s.stage);
+    return c.json({
+      ...matter,
+      stages,
+      nextStages: matter.status === 'open' && !matter.irregularImplementedOn ? nextStages(recorded) : [],
+      missingBeforeImplementation: missingBeforeImplementation(recorded),
+    });
+  })
+  .post('/matters', writers, input('json', matterInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    assertVillageVisible(c.var.actor, body.villageId);
+    if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
+    const [created] = await scope
+      .insert(decisionMatters, [
+        {
+          villageId: body.villageId,
+          title: body.title,
+          category: body.category,
+          amountFen: body.amountFen ?? null,
+          year: body.year ?? shanghaiYear(),
+          createdBy: actorId(c.var.actor),
+        },
+      ])
+      .returning();
+    return c.json({ ...created, nextStages: nextStages([]) }, 201);
+  })
+  .delete('/matters/:id', writers, input('param', idParam), async (c) => {
+    const scope = c.var.scope!;
+    const matter = await scope.find(decisionMatters, c.req.valid('param').id);
+    if (!matter) throw notFound('decisions.matter_not_found');
+    assertVillageVisible(c.var.actor, matter.villageId);
+    if (matter.lastStage || matter.irregularImplementedOn) throw conflict('decisions.has_stages');
+    await scope.delete(decisionMatters, matter.id);
+    return c.body(null, 204);
+  })
+  .post('/matters/:id/stages', writers, input('param', idParam), input('json', stageInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const locale = c.var.locale;
+    const matter = await scope.find(decisionMatters, c.req.valid('param').id);
+    if (!matter) throw notFound('decisions.matter_not_found');
+    assertVillageVisible(c.var.actor, matter.villageId);
+    if (matter.irregularImplementedOn) throw conflict('decisions.matter_irregular');
+    const stages = await stagesOf(scope, matter.id);
+    const recorded = stages.map((s) => s.stage);
+
+    const refusal = refuseTransition(matter.status, recorded, body.stage);
+    if (refusal) {
+      const params: Record<string, string> = {};
+      if ('stage' in refusal) params.stage = stageName(locale, refusal.stage);
+      if ('expected' in refusal) params.expected = refusal.expected.map((s) => stageName(locale, s)).join('"或"');
+      throw conflict(refusal.code, params);
+    }
+    const previous = stages.at(-1);
+    if (previous && body.heldOn < previous.heldOn) throw badRequest('decisions.date_before_previous', { date: previous.heldOn });
+    if (body.heldOn > shanghaiDate()) throw badRequest('decisions.date_in_future');
+
+    const kind = STAGE_KIND[body.stage];
+    let passed = true;
+    let meeting: Pick<typeof decisionStages.$inferInsert, 'eligible' | 'present' | 'votesFor' | 'votesAgainst' | 'abstentions' | 'body'> = {};
+    if (kind === 'meeting') {
+      const { eligible, present, votesFor } = body;
+      if (eligible === undefined || present === undefined || votesFor === undefined)
+        throw badRequest('decisions.meeting_fields_required', { stage: stageName(locale, body.stage) });
+      const votes = { eligible, present, votesFor, votesAgainst: body.votesAgainst ?? 0, abstentions: body.abstentions ?? 0 };
+      const judgement = judgeMeeting(meetingBody(body.stage, body.body)!, votes);
+      if (!judgement.ok)
+        throw badRequest(judgement.code, judgement.code === 'decisions.no_quorum' ? { eligible, required: judgement.required } : {});
+      passed = judgement.passed;
+      meeting = { ...votes, body: body.stage === 'resolution' ? (body.body ?? 'representatives') : null };
+    }
+    if (kind === 'public' && !body.publicText) throw badRequest('decisions.public_text_required', { stage: stageName(locale, body.stage) });
+
+    const status = statusAfter(body.stage, passed);
+    try {
+      await scope.db.batch([
+        scope.insert(decisionStages, [
+          {
+            matterId: matter.id,
+            stage: body.stage,
+            seq: stages.length + 1,
+            heldOn: body.heldOn,
+            ...meeting,
+            passed,
+            minutes: body.minutes,
+            publicText: kind === 'public' ? body.publicText : null,
+            recordedBy: actorId(c.var.actor),
+          },
+        ]),
+        scope.update(decisionMatters, matter.id, { lastStage: body.stage, status }),
+      ]);
+    } catch (error) {
+      // the unique (matter, seq) and (matter, stage) indexes refused a concurrent write of the same step
+      throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
+    }
+    const after = [...recorded, body.stage];
+    return c.json(
+      { id: matter.id, stage: body.stage, passed, status, nextStages: status === 'open' ? nextStages(after) : [] },
+      201,
+    );
+  })
+  .post('/matters/:id/irregular', allow('township_admin'), input('param', idParam), input('json', irregularInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    const matter = await scope.find(decisionMatters, c.req.valid('param').id);
+    if (!matter) throw notFound('decisions.matter_not_found');
+    const recorded = (await stagesOf(scope, matter.id)).map((s) => s.stage);
+    const missing = missingBeforeImplementation(recorded);
+    if (!missing.length) throw conflict('decisions.not_irregular');
+    if (body.implementedOn > shanghaiDate()) throw badRequest('decisions.date_in_future');
+    await scope.update(decisionMatters, matter.id, { irregularImplementedOn: body.implementedOn, irregularNote: body.note });
+    return c.json({ id: matter.id, implementedOn: body.implementedOn, missing });
+  })
+  .get('/red-lines', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearParam })), async (c) => {
+    const { year } = c.req.valid('query');
+    return c.json({ year, items: await villagesWithIncompleteDecisions(c.var.scope!, year) });
+  });
+
+function nextAfter(lastStage: DecisionStage | null): DecisionStage[] {
+  // review_during may repeat, so the last stage alone decides what may follow
+  return nextStages(lastStage ? [lastStage] : []);
+}
+
+async function stagesOf(scope: NonNullable<AppEnv['Variables']['scope']>, matterId: string) {
+  return scope.db
+    .select()
+    .from(decisionStages)
+    .where(scope.where(decisionStages, eq(decisionStages.matterId, matterId)))
+    .orderBy(asc(decisionStages.seq));
+}

@@ -1,0 +1,1 @@
+export { publicRoutes, villagePageUrl } from './routes';

@@ -1,0 +1,46 @@
+import { Hono } from 'hono';
+import { renderSVG } from 'uqr';
+import { z } from 'zod';
+import type { AppEnv } from '../../app-env';
+import { publicRoute } from '../../auth/guard';
+import { villages } from '../../db/schema';
+import { notFound } from '../../platform/errors';
+import { shanghaiYear } from '../../platform/time';
+import { idParam, input } from '../../platform/validate';
+import { yearParam } from '../ledgers/dates';
+import { villageList, villagePage } from './village-page';
+
+/** Villagers' phones on slow networks: let the edge and the browser keep public answers for a while. */
+const CACHE = 'public, max-age=300';
+
+/** The address a village's QR code opens: the public page, tenant by path parameter unless the host names it. */
+export function villagePageUrl(origin: string, tenantSlug: string | undefined, villageId: string): string {
+  const params = new URLSearchParams({ ...(tenantSlug ? { t: tenantSlug } : {}), v: villageId });
+  return `${origin}/village?${params}`;
+}
+
+/** The villages' public pages: no login, no personal data (see village-page.ts). */
+export const publicRoutes = new Hono<AppEnv>()
+  .get('/villages', publicRoute(), async (c) => {
+    c.header('Cache-Control', CACHE);
+    return c.json({ township: { name: c.var.tenant!.name }, items: await villageList(c.var.scope!) });
+  })
+  .get('/villages/:id', publicRoute(), input('param', idParam), input('query', z.object({ year: yearParam.optional() })), async (c) => {
+    const { id } = c.req.valid('param');
+    const page = await villagePage(c.var.scope!, c.var.tenant!, id, c.req.valid('query').year ?? shanghaiYear());
+    if (!page) throw notFound('public.village_not_found');
+    c.header('Cache-Control', CACHE);
+    return c.json(page);
+  })
+  .get('/villages/:id/qr.svg', publicRoute(), input('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const scope = c.var.scope!;
+    if (!(await scope.find(villages, id))) throw notFound('public.village_not_found');
+    const url = new URL(c.req.url);
+    const bySlug = c.req.param('tenant') ? c.var.tenant!.slug : undefined;
+    // error correction "Q" survives a scuffed print on the village office wall
+    const svg = renderSVG(villagePageUrl(url.origin, bySlug, id), { ecc: 'Q', border: 2, pixelSize: 8 });
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=86400');
+    return c.body(svg);
+  });

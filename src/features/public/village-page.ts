@@ -1,0 +1,142 @@
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { annualResults, decisionMatters, decisionStages, finalisedYears, members, villages, type DecisionStage } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
+import { parseSettings } from '../../tenancy/settings';
+import type { Tenant } from '../../tenancy/tenant';
+import { PUBLIC_STAGES } from '../decisions/rules';
+
+/**
+ * Everything a village's public page shows, and nothing more. Each query selects named columns only, so
+ * personal data (phone numbers, households, dispute parties, meeting minutes) cannot slip in by a new
+ * column: the page is built from the columns listed here.
+ */
+export async function villagePage(scope: TenantScope, tenant: Tenant, villageId: string, year: number) {
+  const [village] = await scope.db
+    .select({ id: villages.id, name: villages.name, branchName: villages.branchName })
+    .from(villages)
+    .where(scope.where(villages, eq(villages.id, villageId)));
+  if (!village) return undefined;
+  const [stars, decisions] = await Promise.all([starsOf(scope, villageId), decisionsOf(scope, villageId, year)]);
+  const settings = parseSettings(tenant.settings);
+  return {
+    township: { name: tenant.name, slug: tenant.slug },
+    village,
+    year,
+    ...stars,
+    incomeTiersFen: settings.incomeTiersFen,
+    decisions,
+    /**
+     * Problem lists and their rectification: the problems feature (src/features/problems) has not landed;
+     * until it does the page says so instead of showing an empty list as if there were no problems.
+     */
+    problems: null,
+  };
+}
+
+/**
+ * Live results (final where the year is final, else provisional; never rows retired by a re-opening),
+ * the latest year that has a branch result.
+ */
+function liveResult() {
+  return and(
+    isNull(annualResults.reopeningId),
+    sql`${annualResults.stage} = case when exists (select 1 from ${finalisedYears} f where f.tenant_id = ${annualResults.tenantId}
+      and f.year = ${annualResults.year} and f.reopening_id is null) then 'final' else 'provisional' end`,
+  );
+}
+
+const PLAQUES = ['city_plaque', 'county_plaque'] as const;
+
+async function starsOf(scope: TenantScope, villageId: string) {
+  const branchRows = await scope.db
+    .select({
+      year: annualResults.year,
+      stage: annualResults.stage,
+      finalStars: annualResults.finalStars,
+      incomeTier: annualResults.incomeTier,
+      consequences: annualResults.consequences,
+    })
+    .from(annualResults)
+    .where(scope.where(annualResults, eq(annualResults.subjectKind, 'branch'), eq(annualResults.subjectId, villageId), liveResult()))
+    .orderBy(desc(annualResults.year));
+  // plaques hang on the wall for good: every final year's award, newest first
+  const plaques = branchRows
+    .filter((r) => r.stage === 'final')
+    .flatMap((r) => parseKinds(r.consequences).filter((k) => (PLAQUES as readonly string[]).includes(k)).map((kind) => ({ year: r.year, kind })));
+  const latest = branchRows.find((r) => r.finalStars !== null) ?? branchRows[0];
+  if (!latest) return { branch: null, members: [], plaques, incomeTier: null };
+  const memberRows = await scope.db
+    .select({ name: members.name, stars: annualResults.finalStars, isSecretary: members.isSecretary, isCommittee: members.isCommittee })
+    .from(annualResults)
+    .innerJoin(members, and(eq(members.id, annualResults.subjectId), eq(members.tenantId, annualResults.tenantId)))
+    .where(
+      scope.where(
+        annualResults,
+        eq(annualResults.subjectKind, 'member'),
+        eq(annualResults.villageId, villageId),
+        eq(annualResults.year, latest.year),
+        liveResult(),
+        sql`${annualResults.finalStars} IS NOT NULL`,
+      ),
+    )
+    .orderBy(desc(members.isSecretary), desc(members.isCommittee), desc(annualResults.finalStars), asc(members.name));
+  return {
+    branch: { year: latest.year, stage: latest.stage, stars: latest.finalStars },
+    members: memberRows,
+    plaques,
+    incomeTier: latest.incomeTier ? { year: latest.year, tier: latest.incomeTier } : null,
+  };
+}
+
+function parseKinds(json: string): string[] {
+  try {
+    return (JSON.parse(json) as { kind: string }[]).map((c) => c.kind);
+  } catch {
+    return [];
+  }
+}
+
+/** This year's matters whose resolution has been made public, with the dates of every stage and the public texts. */
+async function decisionsOf(scope: TenantScope, villageId: string, year: number) {
+  const matters = await scope.db
+    .select({
+      id: decisionMatters.id,
+      title: decisionMatters.title,
+      category: decisionMatters.category,
+      amountFen: decisionMatters.amountFen,
+      status: decisionMatters.status,
+    })
+    .from(decisionMatters)
+    .innerJoin(
+      decisionStages,
+      and(eq(decisionStages.matterId, decisionMatters.id), eq(decisionStages.tenantId, decisionMatters.tenantId), eq(decisionStages.stage, 'resolution_public')),
+    )
+    .where(scope.where(decisionMatters, eq(decisionMatters.villageId, villageId), eq(decisionMatters.year, year)))
+    .orderBy(desc(decisionStages.heldOn));
+  if (!matters.length) return [];
+  const stages = await scope.db
+    .select({ matterId: decisionStages.matterId, stage: decisionStages.stage, heldOn: decisionStages.heldOn, publicText: decisionStages.publicText })
+    .from(decisionStages)
+    .innerJoin(decisionMatters, and(eq(decisionMatters.id, decisionStages.matterId), eq(decisionMatters.tenantId, decisionStages.tenantId)))
+    .where(scope.where(decisionStages, eq(decisionMatters.villageId, villageId), eq(decisionMatters.year, year)))
+    .orderBy(asc(decisionStages.seq));
+  return matters.map((matter) => ({
+    ...matter,
+    stages: stages
+      .filter((s) => s.matterId === matter.id)
+      .map(({ stage, heldOn, publicText }) => ({
+        stage,
+        heldOn,
+        ...((PUBLIC_STAGES as readonly DecisionStage[]).includes(stage) ? { publicText } : {}),
+      })),
+  }));
+}
+
+/** Villages of the township, for the page's village picker and the QR sheet. */
+export async function villageList(scope: TenantScope) {
+  return scope.db
+    .select({ id: villages.id, name: villages.name })
+    .from(villages)
+    .where(scope.where(villages))
+    .orderBy(asc(villages.name));
+}
