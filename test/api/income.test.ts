@@ -91,6 +91,43 @@ describe.each(DRIVERS)('collective income on %s', (driver) => {
     expect(summary.body.categoryTotals.cooperative).toBe(6_500_000);
   });
 
+  it('imports a CSV ledger all or nothing, after a preview', async () => {
+    const admin = await fixture.as('adminA');
+    const [a, b] = fixture.a.rows.villages.map((v) => v.name);
+    // the multipart body is serialised here: miniflare does not carry Node's FormData into workerd
+    const cookie = [...(admin as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    const upload = async (path: string, csv: string) => {
+      const form = new FormData();
+      form.set('file', new Blob([csv]), 'income.csv');
+      form.set('year', String(YEAR - 1));
+      const encoded = new Response(form);
+      const response = await server.fetch(path, {
+        method: 'POST',
+        headers: { origin: 'http://127.0.0.1', cookie, 'content-type': encoded.headers.get('content-type')! },
+        body: new Uint8Array(await encoded.arrayBuffer()),
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const bad = `村名,收入类别,金额(元),备注\n${a},合作社,"12,000.50",分红\n不存在村,其他,100,\n${b},彩票,100,`;
+    const preview = await upload('/t/alpha/api/income/imports/preview', bad);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ rows: 3, valid: 1, errorCount: 2 });
+    expect(preview.body.errors.map((e: { message: string }) => e.message)).toEqual(['本镇没有名为"不存在村"的村', '"收入类别"不是已知的收入类别']);
+    const refused = await upload('/t/alpha/api/income/imports/commit', bad);
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('import.has_errors');
+    expect((await admin.get(`/t/alpha/api/income/entries?year=${YEAR - 1}`)).body.total).toBe(0);
+
+    const good = `村名,收入类别,金额(元),备注\n${a},合作社,"12,000.50",分红\n${b},土地租赁,3万,`;
+    const committed = await upload('/t/alpha/api/income/imports/commit', good);
+    expect(committed.status).toBe(201);
+    expect(committed.body).toEqual({ inserted: 2, totalFen: 4_200_050 });
+    const list = await admin.get(`/t/alpha/api/income/entries?year=${YEAR - 1}`);
+    expect(list.body.items.map((e: { amountFen: number }) => e.amountFen).sort()).toEqual([1_200_050, 3_000_000]);
+    const entry = await admin.get(`/t/alpha/api/income/entries/${list.body.items[0].id}`);
+    expect(entry.body.revisions.map((r: { action: string }) => r.action)).toEqual(['import']);
+  });
+
   it('keeps townships apart', async () => {
     const adminB = await fixture.as('adminB');
     const list = await adminB.get(`/t/beta/api/income/entries?year=${YEAR}`);

@@ -11,6 +11,7 @@ import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { assertYearOpen } from '../stars/year-lock';
 import { incomeEntryInput, incomeListQuery, incomeTargetInput, yearParam, yearQuery } from './schemas';
+import { incomeImportRoutes } from './import-routes';
 import { incomeSummary } from './summary';
 
 const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
@@ -26,6 +27,7 @@ const writers = allow('township_admin', 'village_secretary');
 
 /** Collective income (村集体经济): entries per village-year by category, audited edits, tiers and the annual target. */
 export const incomeRoutes = new Hono<AppEnv>()
+  .route('/imports', incomeImportRoutes)
   .get('/entries', allow(...TOWNSHIP_READERS), input('query', incomeListQuery), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
