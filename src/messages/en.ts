@@ -107,6 +107,8 @@ export const en: Record<MessageKey, string> = {
   'stars.redline.petition': 'A collective or repeated petition not resolved',
   'stars.reason.reserve_cadres': '{actual} reserve cadres in training, fewer than {threshold}',
   'stars.reason.income_floor': 'Collective income {actual}, below {threshold}',
+  'stars.reason.weak_list': 'On the weak-and-lax branch ledger ({actual} entries)',
+  'stars.reason.irregular_decisions': '{actual} major matters implemented without completing the procedure: {matters}',
   'stars.consequence.city_plaque': 'Plaque from the city organisation department',
   'stars.consequence.star_award': 'Star award for the two committees',
   'stars.consequence.secretary_pay': "Secretary's annual pay reaches {amount}",

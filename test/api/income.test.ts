@@ -106,7 +106,7 @@ describe.each(DRIVERS)('collective income on %s', (driver) => {
         headers: { origin: 'http://127.0.0.1', cookie, 'content-type': encoded.headers.get('content-type')! },
         body: new Uint8Array(await encoded.arrayBuffer()),
       });
-      return { status: response.status, body: await response.json() };
+      return { status: response.status, body: (await response.json()) as any };
     };
     const bad = `村名,收入类别,金额(元),备注\n${a},合作社,"12,000.50",分红\n不存在村,其他,100,\n${b},彩票,100,`;
     const preview = await upload('/t/alpha/api/income/imports/preview', bad);

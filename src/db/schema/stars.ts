@@ -23,8 +23,8 @@ export const redLineRules = sqliteTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     mode: text('mode', { enum: ['computed', 'manual'] }).notNull(),
-    source: text('source', { enum: ['reserve_cadres', 'income_floor'] }),
-    /** reserve cadres: minimum count; income floor: minimum fen */
+    source: text('source', { enum: ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions'] }),
+    /** reserve cadres: minimum count; income floor: minimum fen; weak list, irregular decisions: entries that trigger */
     threshold: integer('threshold'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
     sortOrder: integer('sort_order').notNull().default(0),

@@ -1,12 +1,13 @@
-import { and, count, eq, isNull, sum } from 'drizzle-orm';
+import { and, count, eq, gte, isNull, lte, or, sum } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { annualResults, incomeEntries, members, redLineRecords, villages } from '../../db/schema';
+import { annualResults, incomeEntries, members, redLineRecords, villages, weakVillages } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
 import type { TenantSettings } from '../../tenancy/settings';
+import { villagesWithIncompleteDecisions } from '../decisions/red-line';
 import { incomeTier } from '../income/rules';
 import { yearComposites } from './evaluation-source';
 import { listRedLineRules } from './red-line-catalogue';
-import { annualOutcome, computedRedLineTriggered, type RedLineHit, type Stars } from './rules';
+import { annualOutcome, computedRedLineTriggered, factFor, type RedLineHit, type Stars } from './rules';
 
 export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'stage'>;
 
@@ -17,7 +18,7 @@ export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'st
 export async function computeYear(db: Db, tenantId: string, year: number, settings: TenantSettings): Promise<ResultRow[]> {
   const scope = new TenantScope(db, tenantId);
   const rules = (await listRedLineRules(db, tenantId)).filter((r) => r.enabled);
-  const [villageRows, memberRows, records, cadres, income, previous] = await db.batch([
+  const [villageRows, memberRows, records, cadres, income, previous, weak] = await db.batch([
     db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
     db.select({ id: members.id, villageId: members.villageId }).from(members).where(scope.where(members)),
     db
@@ -38,11 +39,25 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       .select({ kind: annualResults.subjectKind, subjectId: annualResults.subjectId, stage: annualResults.stage, stars: annualResults.finalStars })
       .from(annualResults)
       .where(scope.where(annualResults, and(eq(annualResults.year, year - 1), isNull(annualResults.reopeningId)))),
+    // on the weak-and-lax list at some time in the year: listed by then and not turned around before it began
+    db
+      .select({ villageId: weakVillages.villageId, n: count() })
+      .from(weakVillages)
+      .where(
+        scope.where(
+          weakVillages,
+          lte(weakVillages.yearListed, year),
+          or(isNull(weakVillages.turnedAroundOn), gte(weakVillages.turnedAroundOn, `${year}-01-01`)),
+        ),
+      )
+      .groupBy(weakVillages.villageId),
   ]);
-  const composites = await yearComposites(db, tenantId, year);
+  const [composites, irregular] = await Promise.all([yearComposites(db, tenantId, year), villagesWithIncompleteDecisions(scope, year)]);
 
   const cadresBy = new Map(cadres.map((r) => [r.villageId, r.n]));
   const incomeBy = new Map(income.map((r) => [r.villageId, r.fen ?? 0]));
+  const weakBy = new Map(weak.map((r) => [r.villageId, r.n]));
+  const irregularBy = new Map(irregular.map((v) => [v.villageId, v.matters]));
   // last year's stars: the final result where the year is final, else the provisional one
   const previousBy = new Map<string, Stars | null>();
   for (const row of [...previous].sort((a, b) => (a.stage === b.stage ? 0 : a.stage === 'final' ? 1 : -1)))
@@ -55,7 +70,12 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
 
   const rows: ResultRow[] = [];
   for (const village of villageRows) {
-    const facts = { reserveCadres: cadresBy.get(village.id) ?? 0, incomeFen: incomeBy.get(village.id) ?? 0 };
+    const facts = {
+      reserveCadres: cadresBy.get(village.id) ?? 0,
+      incomeFen: incomeBy.get(village.id) ?? 0,
+      weakListings: weakBy.get(village.id) ?? 0,
+      irregularDecisions: irregularBy.get(village.id)?.length ?? 0,
+    };
     const hits: RedLineHit[] = [];
     for (const rule of rules) {
       if (rule.mode === 'computed' && rule.source && rule.threshold !== null) {
@@ -65,8 +85,9 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
             code: rule.code,
             title: rule.title,
             source: rule.source,
-            actual: rule.source === 'reserve_cadres' ? facts.reserveCadres : facts.incomeFen,
+            actual: factFor(rule.source, facts),
             threshold: rule.threshold,
+            ...(rule.source === 'irregular_decisions' ? { note: irregularBy.get(village.id)!.map((m) => m.title).join('、') } : {}),
           });
       } else if (rule.mode === 'manual') {
         const record = recordBy.get(`${rule.id}:${village.id}`);

@@ -14,17 +14,17 @@ interface DefaultRule {
 }
 
 /**
- * The nine red lines every township starts with (it may edit, disable or add to them). Two are judged
- * from data this product already holds; the others are recorded by hand until their modules (ledgers,
- * decisions, problems…) can feed them.
+ * The nine red lines every township starts with (it may edit, disable or add to them). Four are judged
+ * from data this product holds (rosters, income, the weak-village ledger, 四议三审两公开 matters); the
+ * others are recorded by hand until a module can feed them (e.g. problems → overdue rectification).
  */
 export const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'reserve_cadres', mode: 'computed', source: 'reserve_cadres', threshold: 2 },
   { code: 'income_floor', mode: 'computed', source: 'income_floor', threshold: 5_000_000 },
   { code: 'infrastructure', mode: 'manual' },
   { code: 'discipline', mode: 'manual' },
-  { code: 'weak_lax', mode: 'manual' },
-  { code: 'decisions', mode: 'manual' },
+  { code: 'weak_lax', mode: 'computed', source: 'weak_list', threshold: 1 },
+  { code: 'decisions', mode: 'computed', source: 'irregular_decisions', threshold: 1 },
   { code: 'rectification_overdue', mode: 'manual' },
   { code: 'safety_incident', mode: 'manual' },
   { code: 'petition', mode: 'manual' },

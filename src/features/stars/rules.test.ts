@@ -80,13 +80,18 @@ describe('consequencesFor', () => {
 });
 
 describe('computedRedLineTriggered', () => {
+  const none = { reserveCadres: 0, incomeFen: 0, weakListings: 0, irregularDecisions: 0 };
   it.each([
-    ['1 reserve cadre < 2', 'reserve_cadres', 2, { reserveCadres: 1, incomeFen: 0 }, true],
-    ['2 reserve cadres is enough', 'reserve_cadres', 2, { reserveCadres: 2, incomeFen: 0 }, false],
-    ['¥49,999.99 is below the ¥50,000 floor', 'income_floor', 5_000_000, { reserveCadres: 0, incomeFen: 4_999_999 }, true],
-    ['¥50,000.00 meets the floor', 'income_floor', 5_000_000, { reserveCadres: 0, incomeFen: 5_000_000 }, false],
+    ['1 reserve cadre < 2', 'reserve_cadres', 2, { reserveCadres: 1 }, true],
+    ['2 reserve cadres is enough', 'reserve_cadres', 2, { reserveCadres: 2 }, false],
+    ['¥49,999.99 is below the ¥50,000 floor', 'income_floor', 5_000_000, { incomeFen: 4_999_999 }, true],
+    ['¥50,000.00 meets the floor', 'income_floor', 5_000_000, { incomeFen: 5_000_000 }, false],
+    ['on the weak-and-lax list', 'weak_list', 1, { weakListings: 1 }, true],
+    ['not on the list', 'weak_list', 1, {}, false],
+    ['one matter decided outside 四议三审两公开', 'irregular_decisions', 1, { irregularDecisions: 1 }, true],
+    ['every matter through the procedure', 'irregular_decisions', 1, {}, false],
   ] as const)('%s', (_name, source, threshold, facts, expected) => {
-    expect(computedRedLineTriggered(source, threshold, facts)).toBe(expected);
+    expect(computedRedLineTriggered(source, threshold, { ...none, ...facts })).toBe(expected);
   });
 });
 

@@ -83,19 +83,35 @@ export interface RedLineHit {
 export interface BranchFacts {
   reserveCadres: number;
   incomeFen: number;
+  /** entries of the weak-and-lax ledger covering the year (listed then, or earlier and not yet turned around) */
+  weakListings: number;
+  /** major matters implemented in the year without completing 四议三审两公开 */
+  irregularDecisions: number;
 }
 
-export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor'] as const;
+export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions'] as const;
 export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
 
-/** Whether a computed red line is triggered: fewer reserve cadres, or less income, than the rule's threshold. */
+/**
+ * Whether a computed red line is triggered: fewer reserve cadres, or less income, than the threshold;
+ * or at least `threshold` weak-list entries or irregular decisions.
+ */
 export function computedRedLineTriggered(source: ComputedSource, threshold: number, facts: BranchFacts): boolean {
   switch (source) {
     case 'reserve_cadres':
       return facts.reserveCadres < threshold;
     case 'income_floor':
       return facts.incomeFen < threshold;
+    case 'weak_list':
+      return facts.weakListings >= threshold;
+    case 'irregular_decisions':
+      return facts.irregularDecisions >= threshold;
   }
+}
+
+/** The fact a computed red line is judged on. */
+export function factFor(source: ComputedSource, facts: BranchFacts): number {
+  return { reserve_cadres: facts.reserveCadres, income_floor: facts.incomeFen, weak_list: facts.weakListings, irregular_decisions: facts.irregularDecisions }[source];
 }
 
 /** Everything the annual result of one subject holds, from its inputs. */
