@@ -7,6 +7,7 @@ import { createApp } from './app';
 import type { AppEnv, Env } from './app-env';
 import { migrateLibsql, openLibsql } from './db/libsql';
 import { seedDemoIfEmpty } from './seed/demo';
+import { startNodeScheduler } from './jobs';
 
 /** Self-hosted mode: the same app on @hono/node-server with libSQL (an embedded file by default). */
 async function main() {
@@ -38,6 +39,8 @@ async function main() {
     console.log(`星评 xingping (self-hosted, libSQL) on http://${hostname}:${port}`);
     if (seeded) console.log(seeded);
   });
+  // the crons of wrangler.toml, run in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica)
+  if (process.env.NO_SCHEDULER !== '1') startNodeScheduler(db);
 }
 
 main().catch((error) => {
