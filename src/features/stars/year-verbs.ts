@@ -1,4 +1,5 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import { annualResults, finalisedYears, yearReopenings } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
@@ -6,20 +7,16 @@ import { newId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
 import { computeYear, type ResultRow } from './compute-year';
 
-/** D1 binds at most 100 parameters per statement. */
+/** D1 binds at most 100 parameters per statement: 5 rows of 19 columns. */
 const ROWS_PER_STATEMENT = 5;
-const STATEMENTS_PER_BATCH = 50;
 
-async function writeRows(db: Db, rows: (typeof annualResults.$inferInsert)[], onConflictDoNothing: boolean): Promise<void> {
+function insertStatements(db: Db, rows: (typeof annualResults.$inferInsert)[], onConflictDoNothing: boolean) {
   const statements = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const insert = db.insert(annualResults).values(rows.slice(i, i + ROWS_PER_STATEMENT));
     statements.push(onConflictDoNothing ? insert.onConflictDoNothing() : insert);
   }
-  for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
-    const chunk = statements.slice(i, i + STATEMENTS_PER_BATCH);
-    await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
-  }
+  return statements;
 }
 
 /** The live finalisation of a tenant-year, if the year is final. */
@@ -45,16 +42,19 @@ export async function recomputeProvisional(db: Db, tenantId: string, year: numbe
   if (await finalisation(db, tenantId, year)) return { status: 'already_final' };
   const rows = await computeYear(db, tenantId, year, settings);
   const scope = new TenantScope(db, tenantId);
-  await db
-    .delete(annualResults)
-    .where(scope.where(annualResults, eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId)));
-  await writeRows(db, rows.map((r) => ({ ...r, tenantId, stage: 'provisional' as const })), false);
+  // one batch: readers see the old provisional results or the new ones, never a mix
+  await db.batch([
+    db
+      .delete(annualResults)
+      .where(scope.where(annualResults, eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId))),
+    ...insertStatements(db, rows.map((r) => ({ ...r, tenantId, stage: 'provisional' as const })), false),
+  ]);
   return { status: 'recomputed', ...tally(rows) };
 }
 
 /**
- * Finalises a year into write-once results: rows go in with ON CONFLICT DO NOTHING and the year is then
- * marked final, so a second run (or a retry after a crash half-way) changes nothing already written.
+ * Finalises a year into write-once results: rows go in with ON CONFLICT DO NOTHING together with the mark
+ * that the year is final, in one batch; a second run finds the mark and changes nothing.
  */
 export async function finaliseYear(
   db: Db,
@@ -65,10 +65,11 @@ export async function finaliseYear(
 ): Promise<YearOutcome> {
   if (await finalisation(db, tenantId, year)) return { status: 'already_final' };
   const rows = await computeYear(db, tenantId, year, settings);
-  await writeRows(db, rows.map((r) => ({ ...r, tenantId, stage: 'final' as const })), true);
   const scope = new TenantScope(db, tenantId);
   const counts = tally(rows);
-  await db.batch([
+  // one batch: the results, the mark that the year is final, and the provisional rows gone, or none of it
+  const statements: BatchItem<'sqlite'>[] = [
+    ...insertStatements(db, rows.map((r) => ({ ...r, tenantId, stage: 'final' as const })), true),
     db
       .insert(finalisedYears)
       .values({ tenantId, year, finalisedAt: new Date().toISOString(), finalisedBy: actorId, ...counts })
@@ -76,7 +77,8 @@ export async function finaliseYear(
     db
       .delete(annualResults)
       .where(scope.where(annualResults, eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId))),
-  ]);
+  ];
+  await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   return { status: 'finalised', ...counts };
 }
 
