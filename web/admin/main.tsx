@@ -1,4 +1,33 @@
 import { render } from 'preact';
+import { LocationProvider, Route, Router } from 'preact-iso';
 import '../shared/base.css';
+import './admin.css';
+import { ChoosePage } from './pages/choose';
+import { LoginPage } from './pages/login';
+import { RegistryPage } from './pages/registry';
+import { NotFound, Redirect, TownshipHome, TownshipFrame } from './frame';
+import { TOWNSHIP_PAGES } from './routes';
+import { loadMe, me } from './session';
+import { t } from './t';
 
-render(<main style={{ padding: 16 }}>星评</main>, document.getElementById('app')!);
+function App() {
+  if (me.value === undefined) return <p class="loading">{t('app.loading')}</p>;
+  return (
+    <LocationProvider>
+      <Router>
+        <Route path="/login" component={LoginPage} />
+        <Route path="/" component={Redirect} to="" />
+        <Route path="/choose" component={ChoosePage} />
+        <Route path="/platform" component={RegistryPage} />
+        <Route path="/t/:slug" component={TownshipHome} />
+        {TOWNSHIP_PAGES.map((page) => (
+          <Route key={page.path} path={`/t/:slug${page.path}`} component={TownshipFrame} page={page} />
+        ))}
+        <Route default component={NotFound} />
+      </Router>
+    </LocationProvider>
+  );
+}
+
+loadMe().catch(() => (me.value = null));
+render(<App />, document.getElementById('app')!);

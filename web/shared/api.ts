@@ -34,7 +34,7 @@ export async function request<T>(method: string, url: string, body?: unknown, in
     throw new ApiProblem(0, 'network', navigator.language.startsWith('en') ? 'Network unavailable' : '网络不通,请稍后再试');
   }
   if (response.status === 204) return undefined as T;
-  const data = await response.json().catch(() => undefined);
+  const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string; details?: ApiProblem['details'] } | undefined;
   if (!response.ok) throw new ApiProblem(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details);
   return data as T;
 }

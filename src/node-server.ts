@@ -1,0 +1,65 @@
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context } from 'hono';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createApp } from './app';
+import type { AppEnv, Env } from './app-env';
+import type { Db } from './db/client';
+
+export interface NodeServerOptions {
+  /** the built pages (vite build); relative to the working directory */
+  webRoot?: string;
+  /** trust X-Forwarded-For (behind a reverse proxy) */
+  trustProxy?: boolean;
+  env?: Partial<Env>;
+}
+
+/** The peer address of the socket; absent when the app is called in-process (server.request in tests). */
+function socketAddress(c: Context<AppEnv>): string | undefined {
+  try {
+    return getConnInfo(c).remote.address;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Pages other than the admin app: /vote serves vote.html, as wrangler's assets do (html_handling auto-trailing-slash). */
+const PAGES = ['vote', 'screen', 'village'];
+
+/**
+ * The self-hosted HTTP app: the API plus the built pages, with the same URL behaviour as the Worker's
+ * assets (named pages, then files, then the admin SPA's index.html). Created apart from the entry so tests can run it.
+ */
+export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
+  const webRoot = options.webRoot ?? 'dist/web';
+  const env: Partial<Env> = { INSECURE_COOKIES: '1', ...options.env };
+  const api = createApp({
+    database: () => db,
+    clientIp: (c) => (options.trustProxy && c.req.header('x-forwarded-for')?.split(',')[0]?.trim()) || socketAddress(c) || 'unknown',
+  });
+  const html = (page: string) => {
+    const file = join(webRoot, `${page}.html`);
+    return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  };
+  const pages = new Map(['index', ...PAGES].map((page) => [page, html(page)]));
+  const forward = (c: { req: { raw: Request }; env: unknown }) => api.fetch(c.req.raw, { ...env, ...(c.env as object) });
+
+  const server = new Hono<AppEnv>().all('/api/*', forward).all('/t/:tenant/api/*', forward);
+  for (const page of PAGES) {
+    server.get(`/${page}`, (c) => {
+      const body = pages.get(page);
+      return body === undefined ? c.notFound() : c.html(body);
+    });
+    // auto-trailing-slash: /vote/ and /vote.html are redirected to the canonical /vote
+    server.get(`/${page}/`, (c) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307));
+    server.get(`/${page}.html`, (c) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307));
+  }
+  server.get('/index.html', (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
+  server.use('*', serveStatic({ root: webRoot }));
+  server.get('*', (c) => {
+    const index = pages.get('index');
+    return index === undefined ? c.text('dist/web is missing: run npm run build:web', 503) : c.html(index);
+  });
+  return server;
+}

@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
+import { PASSWORD, PHONES } from '../support/fixture';
+
+const SHOTS = 'docs/screenshots';
+
+/** The township admin app in Chromium, on a 360×740 phone, against the Node server on libSQL. */
+describe.skipIf(!browserAvailable())('admin app in the browser', () => {
+  let app: BrowserApp;
+  let page: Page;
+
+  beforeAll(async () => {
+    app = await startBrowserApp();
+    const context = await app.newContext({ width: 360, height: 740 });
+    page = context.pages()[0] ?? (await context.newPage());
+    mkdirSync(SHOTS, { recursive: true });
+  }, 90_000);
+  afterAll(() => app?.close());
+
+  it('signs a township admin in and lands on the villages list', async () => {
+    await page.goto('/t/alpha/villages');
+    await page.waitForURL(/\/login\?next=/);
+    await shown(page.getByRole('heading', { name: '登录' }));
+    await page.screenshot({ path: join(SHOTS, 'login.png') });
+
+    await page.getByLabel('手机号').fill('1390000');
+    await page.getByLabel('密码').fill('wrong-password');
+    await page.getByRole('button', { name: '登录' }).click();
+    await shown(page.getByText('请输入 11 位手机号'));
+
+    await page.getByLabel('手机号').fill(PHONES.adminA);
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('手机号或密码不正确');
+
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL('**/t/alpha/villages');
+    const firstVillage = app.fixture.a.rows.villages.map((v) => v.name).sort((a, b) => a.localeCompare(b))[0];
+    await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+    await shown(page.getByRole('rowheader', { name: '靖庄' }));
+    expect(firstVillage).toBeTruthy();
+    await shown(page.getByText('共 3 个村'));
+    await page.screenshot({ path: join(SHOTS, 'villages-phone.png'), fullPage: true });
+  });
+
+  it('lists party members with their flags and filters by village', async () => {
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '党员' }).click();
+    await page.waitForURL('**/t/alpha/members');
+    const total = app.fixture.a.rows.members.length;
+    await shown(page.getByText(`共 ${total} 条`));
+    const jingzhuang = app.fixture.a.rows.villages.find((v) => v.name === '靖庄')!;
+    await page.getByLabel('村庄').selectOption(jingzhuang.id!);
+    const inVillage = app.fixture.a.rows.members.filter((m) => m.villageId === jingzhuang.id).length;
+    await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(inVillage);
+  });
+
+  it('creates a household with care tags', async () => {
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户' }).click();
+    await page.waitForURL('**/t/alpha/households');
+    await page.getByRole('button', { name: '新增农户' }).click();
+    const form = page.getByRole('dialog', { name: '新增农户' });
+    await form.getByLabel('村庄').selectOption({ label: '刘洼' });
+    await form.getByLabel('户主').fill('测试户主');
+    await form.getByLabel('地址').fill('刘洼村东街 8 号');
+    await form.getByLabel('手机号').fill('13912345678');
+    await form.getByLabel('人口').fill('4');
+    await form.getByLabel('困难家庭').check();
+    await form.getByLabel('留守儿童').check();
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.waitFor({ state: 'hidden' });
+    await page.getByLabel('搜索').fill('测试户主');
+    const row = page.getByRole('row', { name: /测试户主/ });
+    await shown(row);
+    await shown(row.getByText('困难家庭'));
+    await shown(row.getByText('留守儿童'));
+  });
+
+  it('previews an import with a row error in Chinese and offers no commit', async () => {
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '导入导出' }).click();
+    await page.getByRole('tab', { name: '农户名册' }).click();
+    await expect.poll(() => page.getByRole('link', { name: '下载 Excel' }).getAttribute('href')).toBe('/t/alpha/api/exports/households.xlsx');
+    const csv = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是', '火星村,李小河,,,2,否'].join('\n');
+    await page.getByLabel('选择文件').setInputFiles({ name: '农户.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await shown(page.getByText('共 2 行,其中 1 行无误,1 处错误'));
+    const errorRow = page.locator('table.row-errors tbody tr');
+    await expect.poll(() => errorRow.count()).toBe(1);
+    await expect.poll(() => errorRow.textContent()).toContain('本镇没有名为"火星村"的村');
+    await expect.poll(() => page.getByRole('button', { name: /确认导入/ }).count()).toBe(0);
+    await page.screenshot({ path: join(SHOTS, 'import-preview.png'), fullPage: true });
+
+    const fixed = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是'].join('\n');
+    await page.getByLabel('选择文件').setInputFiles({ name: '农户.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed, 'utf8') });
+    await page.getByRole('button', { name: '确认导入 1 行' }).click();
+    await shown(page.getByText('已导入 1 条'));
+  });
+
+  it('switches to English', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.waitForLoadState('load');
+    await shown(page.getByRole('heading', { name: 'Import & export' }));
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Villages' }).click();
+    await shown(page.getByRole('heading', { name: 'Villages', level: 1 }));
+    await shown(page.getByText('3 villages'));
+    await page.getByRole('button', { name: '中文' }).click();
+    await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+  });
+});

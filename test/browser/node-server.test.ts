@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Client } from '@libsql/client';
+import { migrateLibsql, openLibsql } from '../../src/db/libsql';
+import { createNodeServer } from '../../src/node-server';
+import { buildPages, WEB_OUT } from '../support/browser';
+
+/** Self-hosted mode serves the built pages the way wrangler's assets do. */
+describe('Node server: pages and SPA fallback', () => {
+  let server: ReturnType<typeof createNodeServer>;
+  let client: Client;
+  beforeAll(async () => {
+    await buildPages();
+    const opened = await openLibsql(':memory:');
+    client = opened.client;
+    await migrateLibsql(opened.db);
+    server = createNodeServer(opened.db, { webRoot: WEB_OUT });
+  }, 60_000);
+  afterAll(() => client?.close());
+
+  const get = (path: string) => server.request(`http://127.0.0.1${path}`, { redirect: 'manual' });
+
+  it.each([
+    ['/vote', './vote/'],
+    ['/screen', './screen/'],
+    ['/village', './village/'],
+  ])('%s serves its own page', async (path) => {
+    const response = await get(path);
+    expect(response.status).toBe(200);
+    const html = await response.text();
+    const name = path.slice(1);
+    expect(html).toMatch(new RegExp(`/assets/${name}-[\\w-]+\\.js`));
+  });
+
+  it.each([
+    ['/vote/', '/vote'],
+    ['/vote.html?s=1', '/vote?s=1'],
+    ['/index.html', '/'],
+  ])('%s redirects to %s', async (path, location) => {
+    const response = await get(path);
+    expect(response.status).toBe(307);
+    expect(response.headers.get('location')).toBe(location);
+  });
+
+  it.each(['/', '/login', '/t/alpha/villages', '/t/alpha/import?roster=members'])('%s falls back to the admin app', async (path) => {
+    const response = await get(path);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/\/assets\/index-[\w-]+\.js/);
+  });
+
+  it('serves built assets and answers the API with JSON problems, not the page', async () => {
+    const html = await (await get('/')).text();
+    const asset = html.match(/\/assets\/index-[\w-]+\.js/)![0];
+    const script = await get(asset);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toMatch(/javascript/);
+    const api = await get('/api/auth/me');
+    expect(api.status).toBe(401);
+    expect(await api.json()).toMatchObject({ code: 'error.unauthenticated' });
+    const tenant = await get('/t/nowhere/api/villages');
+    expect(tenant.status).toBe(404);
+    expect(await tenant.json()).toMatchObject({ code: 'error.tenant_not_found' });
+  });
+});

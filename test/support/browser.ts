@@ -1,0 +1,108 @@
+import { serve, type ServerType } from '@hono/node-server';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import { migrateLibsql, openLibsql } from '../../src/db/libsql';
+import { createNodeServer } from '../../src/node-server';
+import { createFixture, type Fixture } from './fixture';
+import type { TestServer } from './servers';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Whether browser tests run here. Without Chromium they are skipped with a notice, unless REQUIRE_BROWSER=1
+ * (CI), where a missing browser is a failure.
+ */
+export function browserAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true;
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)`);
+  console.warn(`[browser tests skipped] ${CHROMIUM} not found; install chromium and fonts-wqy-microhei to run them`);
+  return false;
+}
+
+/** Where the tests' build of the pages goes. */
+export const WEB_OUT = '.build/test-web';
+let built: Promise<void> | undefined;
+
+/** Builds the pages once per test process, into a folder of its own so a developer's dist/web is left alone. */
+export function buildPages(): Promise<void> {
+  built ??= import('vite').then(({ build }) =>
+    build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), WEB_OUT), emptyOutDir: true } }).then(() => undefined),
+  );
+  return built;
+}
+
+export interface BrowserApp {
+  /** http://127.0.0.1:<random port> */
+  origin: string;
+  fixture: Fixture;
+  /** a fresh browser profile (no cookies, no storage) */
+  newContext(options?: { width?: number; height?: number; locale?: string }): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
+export async function startBrowserApp(): Promise<BrowserApp> {
+  await buildPages();
+  const { db, client } = await openLibsql(':memory:');
+  await migrateLibsql(db);
+  const app = createNodeServer(db, { webRoot: WEB_OUT, env: { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1' } });
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const testServer: TestServer = {
+    driver: 'libsql',
+    db,
+    fetch: (path, init) => fetch(path.startsWith('http') ? path : origin + path, init),
+    close: async () => undefined,
+  };
+  const fixture = await createFixture(testServer);
+
+  const contexts: { context: BrowserContext; dir: string }[] = [];
+  return {
+    origin,
+    fixture,
+    async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
+      const dir = mkdtempSync(join(tmpdir(), 'xp-chromium-'));
+      const context = await chromium.launchPersistentContext(dir, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: FLAGS,
+        viewport: { width, height },
+        locale,
+        timezoneId: 'Asia/Shanghai',
+        baseURL: origin,
+      });
+      context.setDefaultTimeout(5_000);
+      contexts.push({ context, dir });
+      return context;
+    },
+    async close() {
+      for (const { context, dir } of contexts) {
+        await context.close().catch(() => undefined);
+        rmSync(dir, { recursive: true, force: true });
+      }
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      client.close();
+    },
+  };
+}
+
+/** Waits until the element is on screen (playwright-core has no web-first assertions; vitest's expect.poll covers the rest). */
+export async function shown(locator: Locator): Promise<void> {
+  await locator.waitFor({ state: 'visible' });
+}

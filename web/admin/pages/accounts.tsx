@@ -1,0 +1,187 @@
+import { useState } from 'preact/hooks';
+import { api, tenantApi } from '../../shared/api';
+import { me } from '../session';
+import { t } from '../t';
+import { ErrorBox, Field, Sheet, useDebounced, useLoad, useSubmit } from '../ui';
+import { loadVillages } from './villages';
+
+type AccountRole = 'township_admin' | 'village_secretary' | 'party_member';
+interface Account {
+  id: string;
+  phone: string;
+  name: string;
+  role: AccountRole | 'county_viewer';
+  villageId: string | null;
+  memberId: string | null;
+}
+
+const ROLES: AccountRole[] = ['village_secretary', 'party_member', 'township_admin'];
+
+function AccountForm(props: { slug: string; onDone(): void; onClose(): void }) {
+  const [role, setRole] = useState<AccountRole>('village_secretary');
+  const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [villageId, setVillageId] = useState('');
+  const [memberId, setMemberId] = useState('');
+  const [memberSearch, setMemberSearch] = useState('');
+  const q = useDebounced(memberSearch.trim());
+  const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
+  const members = useLoad(
+    () =>
+      role === 'party_member' && villageId
+        ? api.get<{ items: { id: string; name: string; phone: string | null }[] }>(
+            tenantApi(`/members?${new URLSearchParams({ villageId, limit: '50', ...(q ? { q } : {}) })}`, props.slug),
+          )
+        : Promise.resolve({ items: [] }),
+    [role, villageId, q],
+  );
+  const submit = useSubmit(async () => {
+    const base = { role, name: name.trim(), phone: phone.trim(), password };
+    const body = role === 'village_secretary' ? { ...base, villageId } : role === 'party_member' ? { ...base, memberId } : base;
+    await api.post(tenantApi('/accounts', props.slug), body);
+    props.onDone();
+  });
+  const labels = { name: t('accounts.name'), phone: t('accounts.phone'), password: t('accounts.password'), villageId: t('accounts.village'), memberId: t('accounts.member') };
+
+  return (
+    <Sheet title={t('accounts.new')} onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit.run();
+        }}
+      >
+        <Field label={t('accounts.role')}>
+          {(id) => (
+            <select id={id} value={role} onChange={(e) => setRole(e.currentTarget.value as AccountRole)}>
+              {ROLES.map((r) => (
+                <option key={r} value={r}>
+                  {t(`role.${r}`)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {role !== 'township_admin' && (
+          <Field label={t('accounts.village')}>
+            {(id) => (
+              <select id={id} required value={villageId} onChange={(e) => { setVillageId(e.currentTarget.value); setMemberId(''); }}>
+                <option value="" disabled>—</option>
+                {(villages.data ?? []).map((v) => (
+                  <option key={v.id} value={v.id}>{v.name}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+        {role === 'party_member' && villageId && (
+          <>
+            <Field label={t('accounts.member_search')}>
+              {(id) => <input id={id} type="search" value={memberSearch} onInput={(e) => setMemberSearch(e.currentTarget.value)} />}
+            </Field>
+            <Field label={t('accounts.member')}>
+              {(id) => (
+                <select
+                  id={id}
+                  required
+                  value={memberId}
+                  onChange={(e) => {
+                    const chosen = members.data?.items.find((m) => m.id === e.currentTarget.value);
+                    setMemberId(e.currentTarget.value);
+                    if (chosen && !name) setName(chosen.name);
+                    if (chosen?.phone && !phone) setPhone(chosen.phone);
+                  }}
+                >
+                  <option value="" disabled>{t('accounts.choose_member')}</option>
+                  {(members.data?.items ?? []).map((m) => (
+                    <option key={m.id} value={m.id}>{m.name}{m.phone ? ` ${m.phone}` : ''}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </>
+        )}
+        <Field label={t('accounts.name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+        <Field label={t('accounts.phone')}>
+          {(id) => <input id={id} type="tel" inputMode="numeric" required maxLength={11} pattern="1[0-9]{10}" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
+        </Field>
+        <Field label={t('accounts.password')}>
+          {(id) => <input id={id} type="password" autoComplete="new-password" required minLength={8} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        </Field>
+        <ErrorBox error={submit.error} labels={labels} />
+        <div class="form-actions">
+          <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
+          <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
+        </div>
+      </form>
+    </Sheet>
+  );
+}
+
+/** Who works in the township: create secretary, party-member and admin accounts; revoke access. */
+export function AccountsPage(props: { slug: string }) {
+  const list = useLoad(() => api.get<Account[]>(tenantApi('/accounts', props.slug)), [props.slug]);
+  const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
+  const [creating, setCreating] = useState(false);
+  const revoke = useSubmit(async (account: Account) => {
+    if (!confirm(t('accounts.confirm_revoke', { name: account.name }))) return;
+    await api.delete(tenantApi(`/accounts/${account.id}`, props.slug));
+    list.reload();
+  });
+  const villageName = new Map((villages.data ?? []).map((v) => [v.id, v.name]));
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('accounts.title')}</h1>
+        <button type="button" onClick={() => setCreating(true)}>{t('accounts.new')}</button>
+      </div>
+      <ErrorBox error={list.error ?? revoke.error} />
+      {list.loading && !list.data ? (
+        <p class="loading">{t('app.loading')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t('accounts.name')}</th>
+                <th scope="col">{t('accounts.role')}</th>
+                <th scope="col" class="wide-only">{t('field.phone')}</th>
+                <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>
+              </tr>
+            </thead>
+            <tbody>
+              {(list.data ?? []).map((a) => (
+                <tr key={`${a.id}-${a.role}`}>
+                  <th scope="row">{a.name}</th>
+                  <td>
+                    {t(`role.${a.role}`)}
+                    {a.villageId && villageName.get(a.villageId) ? <div class="sub muted">{villageName.get(a.villageId)}</div> : null}
+                  </td>
+                  <td class="wide-only">{a.phone}</td>
+                  <td class="actions">
+                    {a.id !== me.value?.id && (
+                      <button type="button" class="secondary small danger" onClick={() => revoke.run(a)} aria-label={`${t('accounts.revoke')} ${a.name}`}>
+                        {t('accounts.revoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {creating && (
+        <AccountForm
+          slug={props.slug}
+          onClose={() => setCreating(false)}
+          onDone={() => {
+            setCreating(false);
+            list.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,217 @@
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { api, tenantApi } from '../../shared/api';
+import { can } from '../session';
+import { t, type MessageKey } from '../t';
+import { ErrorBox, useSubmit } from '../ui';
+
+type Roster = 'villages' | 'members' | 'households';
+
+interface Preview {
+  rows: number;
+  valid: number;
+  errorCount: number;
+  errors: { row: number; column: string; code: string; message: string }[];
+  sample: (Record<string, unknown> & { row: number })[];
+}
+
+/** Columns of the preview table: the record fields the import API returns, under the app's labels. */
+const SAMPLE_COLUMNS: Record<Roster, { key: string; label: MessageKey; flag?: boolean; gender?: boolean }[]> = {
+  villages: [
+    { key: 'name', label: 'villages.name' },
+    { key: 'branchName', label: 'villages.branch' },
+  ],
+  members: [
+    { key: 'villageName', label: 'common.village' },
+    { key: 'name', label: 'field.name' },
+    { key: 'gender', label: 'field.gender', gender: true },
+    { key: 'phone', label: 'field.phone' },
+    { key: 'birthYear', label: 'field.birthYear' },
+    { key: 'joinedYear', label: 'field.joinedYear' },
+    { key: 'isCommittee', label: 'field.isCommittee', flag: true },
+    { key: 'isSecretary', label: 'field.isSecretary', flag: true },
+    { key: 'isReserveCadre', label: 'field.isReserveCadre', flag: true },
+  ],
+  households: [
+    { key: 'villageName', label: 'common.village' },
+    { key: 'headName', label: 'field.headName' },
+    { key: 'address', label: 'field.address' },
+    { key: 'phone', label: 'field.phone' },
+    { key: 'size', label: 'field.size' },
+    { key: 'isHardship', label: 'field.isHardship', flag: true },
+    { key: 'isCriticallyIll', label: 'field.isCriticallyIll', flag: true },
+    { key: 'isEmptyNest', label: 'field.isEmptyNest', flag: true },
+    { key: 'isLeftBehind', label: 'field.isLeftBehind', flag: true },
+    { key: 'isPetitioner', label: 'field.isPetitioner', flag: true },
+  ],
+};
+
+function cell(value: unknown, column: { flag?: boolean; gender?: boolean }): string {
+  if (value === null || value === undefined) return '';
+  if (column.flag) return value ? t('common.yes') : '';
+  if (column.gender) return value === 'male' ? t('field.gender.male') : value === 'female' ? t('field.gender.female') : '';
+  return String(value);
+}
+
+function upload(file: File): FormData {
+  const form = new FormData();
+  form.append('file', file);
+  return form;
+}
+
+/** Import per roster: choose a file → preview with row errors → commit only when every row is valid; and export links. */
+export function ImportPage(props: { slug: string }) {
+  const { query, route } = useLocation();
+  const rosters: Roster[] = can('township_admin') ? ['villages', 'members', 'households'] : ['members', 'households'];
+  const roster: Roster = rosters.includes(query.roster as Roster) ? (query.roster as Roster) : rosters[0];
+  const [file, setFile] = useState<File>();
+  const [preview, setPreview] = useState<Preview>();
+  const [inserted, setInserted] = useState<number>();
+  const [inputKey, setInputKey] = useState(0);
+
+  const check = useSubmit(async (chosen: File) => {
+    setPreview(undefined);
+    setInserted(undefined);
+    setFile(chosen);
+    setPreview(await api.post<Preview>(tenantApi(`/imports/${roster}/preview`, props.slug), upload(chosen)));
+  });
+  const commit = useSubmit(async () => {
+    const result = await api.post<{ inserted: number }>(tenantApi(`/imports/${roster}/commit`, props.slug), upload(file!));
+    setInserted(result.inserted);
+    setPreview(undefined);
+    setFile(undefined);
+    setInputKey((k) => k + 1);
+  });
+  const choose = (next: Roster) => {
+    setPreview(undefined);
+    setFile(undefined);
+    setInserted(undefined);
+    check.setError(undefined);
+    commit.setError(undefined);
+    setInputKey((k) => k + 1);
+    route(`/t/${props.slug}/import?roster=${next}`, true);
+  };
+  const columns = SAMPLE_COLUMNS[roster];
+
+  return (
+    <section>
+      <h1>{t('import.title')}</h1>
+      <div class="tabs" role="tablist">
+        {rosters.map((r) => (
+          <button key={r} type="button" role="tab" aria-selected={r === roster} class={r === roster ? '' : 'secondary'} onClick={() => choose(r)}>
+            {t(`import.roster.${r}`)}
+          </button>
+        ))}
+      </div>
+
+      <div class="card">
+        <h2>{t('import.export')}</h2>
+        <p class="muted">{t('import.export_hint')}</p>
+        <div class="form-actions">
+          <a class="button-link" href={tenantApi(`/exports/${roster}.csv`, props.slug)} download>
+            {t('import.export_csv')}
+          </a>
+          <a class="button-link" href={tenantApi(`/exports/${roster}.xlsx`, props.slug)} download>
+            {t('import.export_xlsx')}
+          </a>
+        </div>
+      </div>
+
+      <div class="card">
+        <div class="file-pick">
+          <input
+            key={inputKey}
+            id="import-file"
+            class="sr-only"
+            type="file"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            onChange={(e) => {
+              const chosen = e.currentTarget.files?.[0];
+              if (chosen) check.run(chosen);
+            }}
+          />
+          <label for="import-file" class="file-button">
+            {t('import.choose_file')}
+          </label>
+          {file && <span class="muted">{file.name}</span>}
+        </div>
+        {check.busy && <p class="loading">{t('import.checking')}</p>}
+        <ErrorBox error={check.error ?? commit.error} />
+        {inserted !== undefined && (
+          <p class="ok" role="status">
+            {t('import.done', { n: inserted })}
+          </p>
+        )}
+      </div>
+
+      {preview && (
+        <div class="card preview" aria-live="polite">
+          <p class={preview.errorCount ? 'error' : 'ok'} role="status">
+            {t('import.summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount })}
+          </p>
+          {preview.errorCount > 0 && (
+            <>
+              <h2>{t('import.errors_title')}</h2>
+              <div class="table-wrap">
+                <table class="list row-errors">
+                  <thead>
+                    <tr>
+                      <th scope="col" class="num">{t('import.row')}</th>
+                      <th scope="col">{t('import.column')}</th>
+                      <th scope="col">{t('import.problem')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.errors.map((e, i) => (
+                      <tr key={i}>
+                        <td class="num">{e.row}</td>
+                        <td>{e.column}</td>
+                        <td class="wrap">{e.message}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {preview.errors.length < preview.errorCount && <p class="muted">{t('import.errors_more', { shown: preview.errors.length, total: preview.errorCount })}</p>}
+              <p>{t('import.fix_and_retry')}</p>
+            </>
+          )}
+          {preview.sample.length > 0 && (
+            <>
+              <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
+              <div class="table-wrap">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col" class="num">{t('import.row')}</th>
+                      {columns.map((c) => (
+                        <th key={c.key} scope="col">{t(c.label)}</th>
+                      ))}
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.sample.map((record) => (
+                      <tr key={record.row}>
+                        <td class="num">{record.row}</td>
+                        {columns.map((c) => (
+                          <td key={c.key}>{cell(record[c.key], c)}</td>
+                        ))}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+          {preview.errorCount === 0 && preview.valid > 0 && (
+            <div class="form-actions">
+              <button type="button" disabled={commit.busy} onClick={() => commit.run()}>
+                {commit.busy ? t('import.committing') : t('import.commit', { n: preview.valid })}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}

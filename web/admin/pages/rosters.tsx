@@ -1,0 +1,318 @@
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { api, tenantApi } from '../../shared/api';
+import { can, ownVillageId } from '../session';
+import { t, type MessageKey } from '../t';
+import { Check, ErrorBox, Field, intOrNull, Pager, Sheet, useDebounced, useLoad, useSubmit } from '../ui';
+import { loadVillages, type Village } from './villages';
+
+type Row = Record<string, unknown> & { id: string; villageId: string; villageName?: string };
+
+interface FieldSpec {
+  key: string;
+  label: MessageKey;
+  kind: 'text' | 'phone' | 'int' | 'gender';
+  required?: boolean;
+  max?: number;
+  min?: number;
+  maxInt?: number;
+  wide?: boolean;
+}
+
+/** What differs between the rosters kept per village (party members, households): the rest is one page. */
+interface RosterSpec {
+  resource: 'members' | 'households';
+  title: MessageKey;
+  newTitle: MessageKey;
+  editTitle: MessageKey;
+  searchLabel: MessageKey;
+  /** the row's display name */
+  nameKey: string;
+  fields: FieldSpec[];
+  flagsLabel: MessageKey;
+  flags: { key: string; label: MessageKey }[];
+}
+
+const PAGE_SIZE = 20;
+
+const MEMBERS: RosterSpec = {
+  resource: 'members',
+  title: 'members.title',
+  newTitle: 'members.new',
+  editTitle: 'members.edit',
+  searchLabel: 'members.search',
+  nameKey: 'name',
+  fields: [
+    { key: 'name', label: 'field.name', kind: 'text', required: true, max: 40 },
+    { key: 'gender', label: 'field.gender', kind: 'gender' },
+    { key: 'phone', label: 'field.phone', kind: 'phone' },
+    { key: 'birthYear', label: 'field.birthYear', kind: 'int', min: 1900, maxInt: 2100 },
+    { key: 'joinedYear', label: 'field.joinedYear', kind: 'int', min: 1921, maxInt: 2100 },
+  ],
+  flagsLabel: 'field.flags',
+  flags: [
+    { key: 'isCommittee', label: 'field.isCommittee' },
+    { key: 'isSecretary', label: 'field.isSecretary' },
+    { key: 'isReserveCadre', label: 'field.isReserveCadre' },
+  ],
+};
+
+const HOUSEHOLDS: RosterSpec = {
+  resource: 'households',
+  title: 'households.title',
+  newTitle: 'households.new',
+  editTitle: 'households.edit',
+  searchLabel: 'households.search',
+  nameKey: 'headName',
+  fields: [
+    { key: 'headName', label: 'field.headName', kind: 'text', required: true, max: 40 },
+    { key: 'address', label: 'field.address', kind: 'text', max: 120, wide: true },
+    { key: 'phone', label: 'field.phone', kind: 'phone' },
+    { key: 'size', label: 'field.size', kind: 'int', min: 1, maxInt: 99 },
+  ],
+  flagsLabel: 'field.careTags',
+  flags: [
+    { key: 'isHardship', label: 'field.isHardship' },
+    { key: 'isCriticallyIll', label: 'field.isCriticallyIll' },
+    { key: 'isEmptyNest', label: 'field.isEmptyNest' },
+    { key: 'isLeftBehind', label: 'field.isLeftBehind' },
+    { key: 'isPetitioner', label: 'field.isPetitioner' },
+  ],
+};
+
+export const MembersPage = (props: { slug: string }) => <RosterPage spec={MEMBERS} slug={props.slug} />;
+export const HouseholdsPage = (props: { slug: string }) => <RosterPage spec={HOUSEHOLDS} slug={props.slug} />;
+
+function fieldLabels(spec: RosterSpec): Record<string, string> {
+  return Object.fromEntries([...spec.fields, ...spec.flags].map((f) => [f.key, t(f.label)]).concat([['villageId', t('common.village')]]));
+}
+
+function RosterForm(props: { spec: RosterSpec; slug: string; villages: Village[]; row?: Row; villageId?: string; onDone(): void; onClose(): void }) {
+  const { spec, row } = props;
+  const [villageId, setVillageId] = useState(row?.villageId ?? props.villageId ?? (props.villages.length === 1 ? props.villages[0].id : ''));
+  const [text, setText] = useState<Record<string, string>>(() =>
+    Object.fromEntries(spec.fields.map((f) => [f.key, row?.[f.key] === null || row?.[f.key] === undefined ? '' : String(row[f.key])])),
+  );
+  const [flags, setFlags] = useState<Record<string, boolean>>(() => Object.fromEntries(spec.flags.map((f) => [f.key, !!row?.[f.key]])));
+  const submit = useSubmit(async () => {
+    const body: Record<string, unknown> = { villageId, ...flags };
+    for (const f of spec.fields) {
+      const value = text[f.key].trim();
+      body[f.key] = f.kind === 'int' ? intOrNull(value) : f.kind === 'text' ? value : value === '' ? null : value;
+    }
+    if (row) await api.put(tenantApi(`/${spec.resource}/${row.id}`, props.slug), body);
+    else await api.post(tenantApi(`/${spec.resource}`, props.slug), body);
+    props.onDone();
+  });
+  return (
+    <Sheet title={t(row ? spec.editTitle : spec.newTitle)} onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit.run();
+        }}
+      >
+        <Field label={t('common.village')}>
+          {(id) => (
+            <select id={id} name="villageId" required value={villageId} disabled={props.villages.length === 1} onChange={(e) => setVillageId(e.currentTarget.value)}>
+              <option value="" disabled>
+                —
+              </option>
+              {props.villages.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div class="form-grid">
+          {spec.fields.map((f) => (
+            <Field key={f.key} label={t(f.label)}>
+              {(id) =>
+                f.kind === 'gender' ? (
+                  <select id={id} name={f.key} value={text[f.key]} onChange={(e) => setText({ ...text, [f.key]: e.currentTarget.value })}>
+                    <option value="">{t('field.gender.unknown')}</option>
+                    <option value="male">{t('field.gender.male')}</option>
+                    <option value="female">{t('field.gender.female')}</option>
+                  </select>
+                ) : (
+                  <input
+                    id={id}
+                    name={f.key}
+                    required={f.required}
+                    maxLength={f.max ?? (f.kind === 'phone' ? 11 : undefined)}
+                    type={(f.kind === 'phone' ? 'tel' : f.kind === 'int' ? 'number' : 'text') as 'text'}
+                    inputMode={f.kind === 'text' ? undefined : ('numeric' as const)}
+                    pattern={f.kind === 'phone' ? '1[0-9]{10}' : undefined}
+                    title={f.kind === 'phone' ? t('field.invalid_phone') : undefined}
+                    min={f.min}
+                    max={f.maxInt}
+                    step={f.kind === 'int' ? 1 : undefined}
+                    value={text[f.key]}
+                    onInput={(e) => setText({ ...text, [f.key]: e.currentTarget.value })}
+                  />
+                )
+              }
+            </Field>
+          ))}
+        </div>
+        <fieldset class="flags">
+          <legend>{t(spec.flagsLabel)}</legend>
+          {spec.flags.map((f) => (
+            <Check key={f.key} label={t(f.label)} checked={flags[f.key]} onChange={(checked) => setFlags({ ...flags, [f.key]: checked })} />
+          ))}
+        </fieldset>
+        <ErrorBox error={submit.error} labels={fieldLabels(spec)} />
+        <div class="form-actions">
+          <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
+          <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
+        </div>
+      </form>
+    </Sheet>
+  );
+}
+
+/** A roster kept per village: filter by village, search, pages of 20, and (for writers) add, edit, delete. */
+function RosterPage(props: { spec: RosterSpec; slug: string }) {
+  const { spec, slug } = props;
+  const { query } = useLocation();
+  const own = ownVillageId.value;
+  const [villageId, setVillageId] = useState(own ?? query.villageId ?? '');
+  const [search, setSearch] = useState('');
+  const [offset, setOffset] = useState(0);
+  const q = useDebounced(search.trim());
+  const villages = useLoad(() => loadVillages(slug), [slug]);
+  const list = useLoad(() => {
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
+    if (villageId) params.set('villageId', villageId);
+    if (q) params.set('q', q);
+    return api.get<{ items: Row[]; total: number }>(tenantApi(`/${spec.resource}?${params}`, slug));
+  }, [slug, spec.resource, villageId, q, offset]);
+  const [editing, setEditing] = useState<Row | 'new' | undefined>();
+  const remove = useSubmit(async (row: Row) => {
+    if (!confirm(t('common.confirm_delete', { name: String(row[spec.nameKey]) }))) return;
+    await api.delete(tenantApi(`/${spec.resource}/${row.id}`, slug));
+    list.reload();
+  });
+  const writable = can('township_admin', 'village_secretary');
+  const villageList = villages.data ?? [];
+  const items = list.data?.items ?? [];
+  const phoneShown = spec.fields.some((f) => f.key === 'phone');
+
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t(spec.title)}</h1>
+        {writable && villageList.length > 0 && (
+          <button type="button" onClick={() => setEditing('new')}>
+            {t(spec.newTitle)}
+          </button>
+        )}
+      </div>
+      <div class="filters">
+        <Field label={t('common.village')}>
+          {(id) => (
+            <select
+              id={id}
+              value={villageId}
+              disabled={!!own}
+              onChange={(e) => {
+                setVillageId(e.currentTarget.value);
+                setOffset(0);
+              }}
+            >
+              {!own && <option value="">{t('common.all_villages')}</option>}
+              {villageList.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('common.search')}>
+          {(id) => (
+            <input
+              id={id}
+              type="search"
+              placeholder={t(spec.searchLabel)}
+              value={search}
+              onInput={(e) => {
+                setSearch(e.currentTarget.value);
+                setOffset(0);
+              }}
+            />
+          )}
+        </Field>
+      </div>
+      <ErrorBox error={list.error ?? villages.error ?? remove.error} />
+      {list.data && list.data.total <= PAGE_SIZE && <p class="muted">{t('common.total', { total: list.data.total })}</p>}
+      {list.loading && !list.data ? (
+        <p class="loading">{t('app.loading')}</p>
+      ) : items.length === 0 ? (
+        <p class="muted">{t('common.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t(spec.fields[0].label)}</th>
+                <th scope="col">{t('common.village')}</th>
+                {phoneShown && <th scope="col" class="wide-only">{t('field.phone')}</th>}
+                <th scope="col">{t(spec.flagsLabel)}</th>
+                {writable && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((row) => (
+                <tr key={row.id}>
+                  <th scope="row">
+                    {String(row[spec.nameKey])}
+                    {spec.resource === 'households' && row.address ? <div class="sub muted wrap">{String(row.address)}</div> : null}
+                  </th>
+                  <td>{row.villageName}</td>
+                  {phoneShown && <td class="wide-only">{(row.phone as string | null) ?? ''}</td>}
+                  <td>
+                    {spec.flags
+                      .filter((f) => row[f.key])
+                      .map((f) => (
+                        <span key={f.key} class="tag">
+                          {t(f.label)}
+                        </span>
+                      ))}
+                  </td>
+                  {writable && (
+                    <td class="actions">
+                      <button type="button" class="secondary small" onClick={() => setEditing(row)} aria-label={`${t('common.edit')} ${String(row[spec.nameKey])}`}>
+                        {t('common.edit')}
+                      </button>
+                      <button type="button" class="secondary small danger" onClick={() => remove.run(row)} aria-label={`${t('common.delete')} ${String(row[spec.nameKey])}`}>
+                        {t('common.delete')}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {list.data && list.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onChange={setOffset} />}
+      {editing && (
+        <RosterForm
+          spec={spec}
+          slug={slug}
+          villages={villageList}
+          row={editing === 'new' ? undefined : editing}
+          villageId={villageId || undefined}
+          onClose={() => setEditing(undefined)}
+          onDone={() => {
+            setEditing(undefined);
+            list.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}

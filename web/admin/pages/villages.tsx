@@ -1,0 +1,132 @@
+import { useState } from 'preact/hooks';
+import { api, tenantApi } from '../../shared/api';
+import { can } from '../session';
+import { t } from '../t';
+import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+
+export interface Village {
+  id: string;
+  name: string;
+  branchName: string;
+  memberCount: number;
+  householdCount: number;
+}
+
+/** The township's villages; a secretary's list holds only their own (the API decides). */
+export function loadVillages(slug: string) {
+  return api.get<Village[]>(tenantApi('/villages', slug));
+}
+
+function VillageForm(props: { slug: string; village?: Village; onDone(): void; onClose(): void }) {
+  const [name, setName] = useState(props.village?.name ?? '');
+  const [branchName, setBranchName] = useState(props.village?.branchName ?? '');
+  const submit = useSubmit(async () => {
+    const body = { name: name.trim(), ...(branchName.trim() ? { branchName: branchName.trim() } : {}) };
+    if (props.village) await api.put(tenantApi(`/villages/${props.village.id}`, props.slug), body);
+    else await api.post(tenantApi('/villages', props.slug), body);
+    props.onDone();
+  });
+  return (
+    <Sheet title={props.village ? t('villages.edit') : t('villages.new')} onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit.run();
+        }}
+      >
+        <Field label={t('villages.name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+        <Field label={t('villages.branch')} hint={t('villages.branch_hint')}>
+          {(id) => <input id={id} maxLength={60} value={branchName} onInput={(e) => setBranchName(e.currentTarget.value)} />}
+        </Field>
+        <ErrorBox error={submit.error} />
+        <div class="form-actions">
+          <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
+          <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
+        </div>
+      </form>
+    </Sheet>
+  );
+}
+
+export function VillagesPage(props: { slug: string }) {
+  const list = useLoad(() => loadVillages(props.slug), [props.slug]);
+  const [editing, setEditing] = useState<Village | 'new' | undefined>();
+  const remove = useSubmit(async (village: Village) => {
+    if (!confirm(t('common.confirm_delete', { name: village.name }))) return;
+    await api.delete(tenantApi(`/villages/${village.id}`, props.slug));
+    list.reload();
+  });
+  const writable = can('township_admin');
+  const villages = list.data ?? [];
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('villages.title')}</h1>
+        {writable && <button type="button" onClick={() => setEditing('new')}>{t('villages.new')}</button>}
+      </div>
+      <ErrorBox error={list.error ?? remove.error} />
+      {list.data && <p class="muted">{t('villages.count', { n: villages.length })}</p>}
+      {list.loading && !list.data ? (
+        <p class="loading">{t('app.loading')}</p>
+      ) : villages.length === 0 ? (
+        <p class="muted">{t('common.none')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t('villages.name')}</th>
+                <th scope="col" class="wide-only">{t('villages.branch')}</th>
+                <th scope="col" class="num">{t('villages.members')}</th>
+                <th scope="col" class="num">{t('villages.households')}</th>
+                {writable && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {villages.map((v) => (
+                <tr key={v.id}>
+                  <th scope="row">
+                    <a href={`/t/${props.slug}/members?villageId=${v.id}`}>{v.name}</a>
+                  </th>
+                  <td class="wide-only">{v.branchName}</td>
+                  <td class="num">
+                    <a href={`/t/${props.slug}/members?villageId=${v.id}`}>{v.memberCount}</a>
+                  </td>
+                  <td class="num">
+                    <a href={`/t/${props.slug}/households?villageId=${v.id}`}>{v.householdCount}</a>
+                  </td>
+                  {writable && (
+                    <td class="actions">
+                      <button type="button" class="secondary small" onClick={() => setEditing(v)} aria-label={`${t('common.edit')} ${v.name}`}>
+                        {t('common.edit')}
+                      </button>
+                      <button
+                        type="button"
+                        class="secondary small danger"
+                        onClick={() => remove.run(v)}
+                        aria-label={`${t('common.delete')} ${v.name}`}
+                      >
+                        {t('common.delete')}
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {editing && (
+        <VillageForm
+          slug={props.slug}
+          village={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(undefined)}
+          onDone={() => {
+            setEditing(undefined);
+            list.reload();
+          }}
+        />
+      )}
+    </section>
+  );
+}

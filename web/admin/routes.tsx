@@ -1,0 +1,38 @@
+import type { ComponentType } from 'preact';
+import { AccountsPage } from './pages/accounts';
+import { HouseholdsPage, MembersPage } from './pages/rosters';
+import { ImportPage } from './pages/import';
+import { SettingsPage } from './pages/settings';
+import { VillagesPage } from './pages/villages';
+import type { TenantRole } from './session';
+import type { MessageKey } from './t';
+
+/** A page of the township admin app, mounted at /t/<slug><path>. */
+export interface TownshipPage {
+  path: string;
+  component: ComponentType<{ slug: string }>;
+  /** roles that see the page (and its nav entry); the API still decides what they may do */
+  roles: TenantRole[];
+  /** label in the navigation; pages without one are reached by links */
+  nav?: MessageKey;
+}
+
+const READERS: TenantRole[] = ['township_admin', 'village_secretary', 'county_viewer'];
+
+/**
+ * The township pages, in navigation order. A later feature adds its page here (one entry) and its
+ * texts to messages.ts; the shell, nav and role check come for free.
+ */
+export const TOWNSHIP_PAGES: TownshipPage[] = [
+  { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages' },
+  { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members' },
+  { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households' },
+  { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import' },
+  { path: '/settings', component: SettingsPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.settings' },
+  { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts' },
+];
+
+/** Where a role starts in a township: its first page. */
+export function firstPage(role: TenantRole | undefined): TownshipPage | undefined {
+  return TOWNSHIP_PAGES.find((page) => role && page.nav && page.roles.includes(role));
+}

@@ -1,0 +1,82 @@
+import type { ComponentChildren } from 'preact';
+import { useLocation } from 'preact-iso';
+import { setLocale, currentLocale } from '../shared/i18n';
+import { TOWNSHIP_PAGES } from './routes';
+import { isPlatformAdmin, logout, me, myTownships, township } from './session';
+import { t } from './t';
+
+function LanguageButton() {
+  return (
+    <button type="button" class="secondary small" lang={currentLocale() === 'en' ? 'zh-CN' : 'en'} onClick={() => setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')}>
+      {t('app.language')}
+    </button>
+  );
+}
+
+/** The frame of every signed-in page: who and where you are, the navigation, language and sign-out. */
+export function Shell(props: { children: ComponentChildren }) {
+  const { route, path } = useLocation();
+  const tw = township.value;
+  const nav = tw ? TOWNSHIP_PAGES.filter((page) => page.nav && page.roles.includes(tw.role)) : [];
+  const canSwitch = myTownships.value.length > 1 || isPlatformAdmin.value || tw?.role === 'county_viewer';
+  return (
+    <div class="shell">
+      <header class="topbar">
+        <div class="brand">
+          <span class="logo" aria-hidden="true">★</span>
+          <div>
+            <strong>{tw?.name ?? t('app.title')}</strong>
+            <div class="who">
+              {me.value?.name}
+              {tw ? ` · ${t(`role.${tw.role}`)}` : isPlatformAdmin.value ? ` · ${t('role.platform_admin')}` : ''}
+            </div>
+          </div>
+        </div>
+        <div class="top-actions">
+          {canSwitch && (
+            <a class="button-link" href="/choose">
+              {t('app.switch_township')}
+            </a>
+          )}
+          <LanguageButton />
+          <button
+            type="button"
+            class="secondary small"
+            onClick={async () => {
+              await logout();
+              route('/login');
+            }}
+          >
+            {t('app.logout')}
+          </button>
+        </div>
+      </header>
+      {nav.length > 0 && (
+        <nav class="mainnav" aria-label={t('app.menu')}>
+          {nav.map((page) => {
+            const href = `/t/${tw!.slug}${page.path}`;
+            return (
+              <a key={page.path} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
+                {t(page.nav!)}
+              </a>
+            );
+          })}
+        </nav>
+      )}
+      {tw?.role === 'county_viewer' && <div class="notice">{t('app.read_only')}</div>}
+      <main class="content">{props.children}</main>
+    </div>
+  );
+}
+
+/** Pages outside the shell (sign-in) still offer the language switch. */
+export function Bare(props: { children: ComponentChildren }) {
+  return (
+    <div class="bare">
+      <div class="bare-top">
+        <LanguageButton />
+      </div>
+      {props.children}
+    </div>
+  );
+}

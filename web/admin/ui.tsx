@@ -1,0 +1,137 @@
+import type { ComponentChildren } from 'preact';
+import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
+import { ApiProblem } from '../shared/api';
+import { t } from './t';
+
+/** Loads data for a page and reloads it on demand or when deps change. */
+export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const latest = useRef(0);
+  const reload = useCallback(() => {
+    const run = ++latest.current;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => run === latest.current && setState({ data, loading: false }),
+      (error) => run === latest.current && setState({ error, loading: false }),
+    );
+  }, deps);
+  useEffect(reload, [reload]);
+  return { ...state, reload };
+}
+
+/** A value that follows its input after the user stops typing. */
+export function useDebounced<T>(value: T, ms = 300): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+/** An API failure in the user's language, with per-field or per-row details when the API gave them. */
+export function ErrorBox({ error, labels = {} }: { error: unknown; labels?: Record<string, string> }) {
+  if (!error) return null;
+  const problem = error instanceof ApiProblem ? error : undefined;
+  return (
+    <div class="error" role="alert">
+      {problem?.message ?? String((error as Error)?.message ?? error)}
+      {problem?.details?.length ? (
+        <ul>
+          {problem.details.slice(0, 10).map((d, i) => (
+            <li key={i}>
+              {d.row ? `${t('import.row')} ${d.row}: ` : d.path ? `${labels[d.path] ?? d.path}: ` : ''}
+              {d.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/** A labelled form control; the child receives the id that links it to its label. */
+export function Field(props: { label: string; hint?: string; children: (id: string) => ComponentChildren }) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      {props.children(id)}
+      {props.hint && <div class="hint muted">{props.hint}</div>}
+    </div>
+  );
+}
+
+export function Check(props: { label: string; checked: boolean; onChange(checked: boolean): void; disabled?: boolean }) {
+  return (
+    <label class="check">
+      <input type="checkbox" checked={props.checked} disabled={props.disabled} onChange={(e) => props.onChange(e.currentTarget.checked)} />
+      <span>{props.label}</span>
+    </label>
+  );
+}
+
+/** A form over the page: full screen on a phone, a centred panel on a desktop. Escape closes it. */
+export function Sheet(props: { title: string; onClose(): void; children: ComponentChildren }) {
+  const titleId = useId();
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    panel.current?.querySelector<HTMLElement>('input, select, textarea')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && props.onClose();
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div class="sheet-backdrop">
+      <div class="sheet" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={panel}>
+        <div class="sheet-head">
+          <h2 id={titleId}>{props.title}</h2>
+          <button type="button" class="secondary" onClick={props.onClose} aria-label={t('common.close')}>
+            ✕
+          </button>
+        </div>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+export function Pager(props: { offset: number; limit: number; total: number; onChange(offset: number): void }) {
+  const pages = Math.max(1, Math.ceil(props.total / props.limit));
+  const page = Math.floor(props.offset / props.limit) + 1;
+  return (
+    <nav class="pager" aria-label={t('common.page', { page, pages, total: props.total })}>
+      <button type="button" class="secondary" disabled={page <= 1} onClick={() => props.onChange(props.offset - props.limit)}>
+        {t('common.prev')}
+      </button>
+      <span>{t('common.page', { page, pages, total: props.total })}</span>
+      <button type="button" class="secondary" disabled={page >= pages} onClick={() => props.onChange(props.offset + props.limit)}>
+        {t('common.next')}
+      </button>
+    </nav>
+  );
+}
+
+/** Runs a submit handler with a busy flag and the API's error. */
+export function useSubmit<A extends unknown[]>(action: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  const run = async (...args: A) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await action(...args);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, run, setError };
+}
+
+/** An integer from a text field: '' → null. */
+export function intOrNull(value: string): number | null {
+  const trimmed = value.trim();
+  return trimmed === '' ? null : Number(trimmed);
+}
