@@ -76,6 +76,15 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(row);
     await shown(row.getByText('困难家庭'));
     await shown(row.getByText('留守儿童'));
+
+    // on a phone the name opens the form, which also deletes
+    await row.getByRole('button', { name: '测试户主' }).click();
+    const edit = page.getByRole('dialog', { name: '修改农户' });
+    expect(await edit.getByLabel('地址').inputValue()).toBe('刘洼村东街 8 号');
+    page.once('dialog', (dialog) => dialog.accept());
+    await edit.getByRole('button', { name: '删除' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await shown(page.getByText('暂无数据'));
   });
 
   it('previews an import with a row error in Chinese and offers no commit', async () => {
@@ -106,5 +115,57 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByText('3 villages'));
     await page.getByRole('button', { name: '中文' }).click();
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+  });
+
+  it('keeps the weights at 100 in the settings and saves them', async () => {
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '考评设置' }).click();
+    await page.waitForURL('**/t/alpha/settings');
+    await page.getByLabel('群评').fill('50');
+    await shown(page.getByText('权重之和必须为 100,现在是 110'));
+    expect(await page.getByRole('button', { name: '保存' }).isDisabled()).toBe(true);
+    await page.getByLabel('点评').fill('10');
+    await shown(page.getByText('合计 100'));
+    await page.getByRole('button', { name: '保存' }).click();
+    await shown(page.getByText('已保存'));
+    const settings = await (await app.fixture.as('adminA')).get('/t/alpha/api/settings');
+    expect(settings.body.weights).toEqual({ self: 20, peer: 20, villager: 50, leader: 10 });
+  });
+
+  it('shows a village secretary only their own village', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('手机号').fill(PHONES.secretaryA);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL('**/t/alpha/villages');
+    const own = app.fixture.a.rows.villages[0];
+    await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(1);
+    await shown(page.getByRole('rowheader', { name: own.name }));
+    expect(await page.getByRole('button', { name: '新增村庄' }).count()).toBe(0);
+    const nav = page.getByRole('navigation', { name: '菜单' });
+    expect(await nav.getByRole('link', { name: '账号' }).count()).toBe(0);
+    await nav.getByRole('link', { name: '党员' }).click();
+    const village = page.getByLabel('村庄');
+    expect(await village.isDisabled()).toBe(true);
+    expect(await village.locator('option').allTextContents()).toEqual([own.name]);
+    await shown(page.getByRole('button', { name: '新增党员' }));
+  });
+
+  it('lets a county viewer read a township of their county without write buttons', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('手机号').fill(PHONES.countyViewer);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL('**/choose');
+    await page.getByLabel('乡镇代码').fill('alpha');
+    await page.getByRole('button', { name: '进入' }).click();
+    await page.waitForURL('**/t/alpha/villages');
+    await shown(page.getByText('只读:县级账号只能查看'));
+    await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(3);
+    expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户' }).click();
+    await shown(page.getByText(/共 \d+ 条/));
+    expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
   });
 });

@@ -87,7 +87,17 @@ function fieldLabels(spec: RosterSpec): Record<string, string> {
   return Object.fromEntries([...spec.fields, ...spec.flags].map((f) => [f.key, t(f.label)]).concat([['villageId', t('common.village')]]));
 }
 
-function RosterForm(props: { spec: RosterSpec; slug: string; villages: Village[]; row?: Row; villageId?: string; onDone(): void; onClose(): void }) {
+function RosterForm(props: {
+  spec: RosterSpec;
+  slug: string;
+  villages: Village[];
+  row?: Row;
+  villageId?: string;
+  onDone(): void;
+  onClose(): void;
+  onDelete(row: Row): void;
+  deleteError?: unknown;
+}) {
   const { spec, row } = props;
   const [villageId, setVillageId] = useState(row?.villageId ?? props.villageId ?? (props.villages.length === 1 ? props.villages[0].id : ''));
   const [text, setText] = useState<Record<string, string>>(() =>
@@ -163,10 +173,15 @@ function RosterForm(props: { spec: RosterSpec; slug: string; villages: Village[]
             <Check key={f.key} label={t(f.label)} checked={flags[f.key]} onChange={(checked) => setFlags({ ...flags, [f.key]: checked })} />
           ))}
         </fieldset>
-        <ErrorBox error={submit.error} labels={fieldLabels(spec)} />
+        <ErrorBox error={submit.error ?? props.deleteError} labels={fieldLabels(spec)} />
         <div class="form-actions">
           <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
           <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
+          {row && (
+            <button type="button" class="secondary danger push-right" onClick={() => props.onDelete(row)}>
+              {t('common.delete')}
+            </button>
+          )}
         </div>
       </form>
     </Sheet>
@@ -193,6 +208,7 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
   const remove = useSubmit(async (row: Row) => {
     if (!confirm(t('common.confirm_delete', { name: String(row[spec.nameKey]) }))) return;
     await api.delete(tenantApi(`/${spec.resource}/${row.id}`, slug));
+    setEditing(undefined);
     list.reload();
   });
   const writable = can('township_admin', 'village_secretary');
@@ -261,14 +277,20 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
                 <th scope="col">{t('common.village')}</th>
                 {phoneShown && <th scope="col" class="wide-only">{t('field.phone')}</th>}
                 <th scope="col">{t(spec.flagsLabel)}</th>
-                {writable && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
+                {writable && <th scope="col" class="wide-only"><span class="sr-only">{t('common.actions')}</span></th>}
               </tr>
             </thead>
             <tbody>
               {items.map((row) => (
                 <tr key={row.id}>
                   <th scope="row">
-                    {String(row[spec.nameKey])}
+                    {writable ? (
+                      <button type="button" class="linklike" onClick={() => setEditing(row)}>
+                        {String(row[spec.nameKey])}
+                      </button>
+                    ) : (
+                      String(row[spec.nameKey])
+                    )}
                     {spec.resource === 'households' && row.address ? <div class="sub muted wrap">{String(row.address)}</div> : null}
                   </th>
                   <td>{row.villageName}</td>
@@ -283,7 +305,7 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
                       ))}
                   </td>
                   {writable && (
-                    <td class="actions">
+                    <td class="actions wide-only">
                       <button type="button" class="secondary small" onClick={() => setEditing(row)} aria-label={`${t('common.edit')} ${String(row[spec.nameKey])}`}>
                         {t('common.edit')}
                       </button>
@@ -306,7 +328,12 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
           villages={villageList}
           row={editing === 'new' ? undefined : editing}
           villageId={villageId || undefined}
-          onClose={() => setEditing(undefined)}
+          onDelete={(row) => remove.run(row)}
+          deleteError={remove.error}
+          onClose={() => {
+            setEditing(undefined);
+            remove.setError(undefined);
+          }}
           onDone={() => {
             setEditing(undefined);
             list.reload();

@@ -17,7 +17,7 @@ export function loadVillages(slug: string) {
   return api.get<Village[]>(tenantApi('/villages', slug));
 }
 
-function VillageForm(props: { slug: string; village?: Village; onDone(): void; onClose(): void }) {
+function VillageForm(props: { slug: string; village?: Village; onDone(): void; onClose(): void; onDelete(village: Village): void; deleteError?: unknown }) {
   const [name, setName] = useState(props.village?.name ?? '');
   const [branchName, setBranchName] = useState(props.village?.branchName ?? '');
   const submit = useSubmit(async () => {
@@ -38,10 +38,15 @@ function VillageForm(props: { slug: string; village?: Village; onDone(): void; o
         <Field label={t('villages.branch')} hint={t('villages.branch_hint')}>
           {(id) => <input id={id} maxLength={60} value={branchName} onInput={(e) => setBranchName(e.currentTarget.value)} />}
         </Field>
-        <ErrorBox error={submit.error} />
+        <ErrorBox error={submit.error ?? props.deleteError} />
         <div class="form-actions">
           <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
           <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
+          {props.village && (
+            <button type="button" class="secondary danger push-right" onClick={() => props.onDelete(props.village!)}>
+              {t('common.delete')}
+            </button>
+          )}
         </div>
       </form>
     </Sheet>
@@ -54,6 +59,7 @@ export function VillagesPage(props: { slug: string }) {
   const remove = useSubmit(async (village: Village) => {
     if (!confirm(t('common.confirm_delete', { name: village.name }))) return;
     await api.delete(tenantApi(`/villages/${village.id}`, props.slug));
+    setEditing(undefined);
     list.reload();
   });
   const writable = can('township_admin');
@@ -120,7 +126,12 @@ export function VillagesPage(props: { slug: string }) {
         <VillageForm
           slug={props.slug}
           village={editing === 'new' ? undefined : editing}
-          onClose={() => setEditing(undefined)}
+          onClose={() => {
+            setEditing(undefined);
+            remove.setError(undefined);
+          }}
+          onDelete={(village) => remove.run(village)}
+          deleteError={remove.error}
           onDone={() => {
             setEditing(undefined);
             list.reload();
