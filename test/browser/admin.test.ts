@@ -168,4 +168,23 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByText(/共 \d+ 条/));
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
   });
+
+  it('lets the platform admin register a township with its first admin', async () => {
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+    await page.getByLabel('手机号').fill(PHONES.platformAdmin);
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL('**/platform');
+    await shown(page.getByRole('rowheader', { name: '甲镇' }));
+    const form = page.locator('form', { has: page.getByRole('heading', { name: '新增乡镇' }) });
+    await form.getByLabel('所属县').selectOption({ label: '齐河县' });
+    await form.getByLabel('名称').fill('丙镇');
+    await form.getByLabel('代码').fill('gamma');
+    await form.getByLabel('姓名').fill('丙镇党委');
+    await form.getByLabel('手机号').fill('13900000099');
+    await form.getByLabel('初始密码').fill('gamma-password-1');
+    await form.getByRole('button', { name: '新增乡镇' }).click();
+    await shown(page.getByRole('rowheader', { name: '丙镇' }));
+  });
 });
