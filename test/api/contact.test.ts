@@ -36,6 +36,9 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
     const again = await secretary.post(`${base}/member-links`, { committeeMemberId: committeeIds[2], memberId: plain.body.id });
     expect(again.status).toBe(409);
     expect(again.body.message).toBe('党员"普通党员"已由其他支部委员联系,请先解除原联系');
+    const links = await secretary.get(`${base}/member-links`);
+    expect(links.body.items).toEqual([expect.objectContaining({ memberId: plain.body.id, memberName: '普通党员', committeeMemberId: committeeIds[1] })]);
+    expect(links.body.items[0].committeeMemberName).toBe(fixture.a.rows.members.find((m) => m.id === committeeIds[1])!.name);
     const notCommittee = await secretary.post(`${base}/member-links`, { committeeMemberId: plain.body.id, memberId: committeeIds[1] });
     expect(notCommittee.body.code).toBe('contact.not_committee');
 
@@ -116,6 +119,8 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
     expect(before.body).toMatchObject({ visitedHouseholds: 2, visits: 2, signedHouseholds: 1, linkedHouseholds: 2 });
     const overdue = before.body.mustVisitOverdue.find((h: { householdId: string }) => h.householdId === needy.body.id);
     expect(overdue).toMatchObject({ categories: ['poor_family', 'critically_ill'], lastVisitedOn: null, overdue: true });
+    // of memberA's two linked households, the first has signed this month
+    expect(before.body.unsignedHouseholds).toEqual([{ householdId: householdIds[1], headName: expect.any(String), memberId: memberA, memberName: expect.any(String) }]);
 
     const member = await fixture.as('memberA');
     await member.post(`${base}/visits`, { householdId: needy.body.id, visitedOn: today, category: 'poor_family' });

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annualResults, finalisedYears } from '../../src/db/schema';
+import { renderSVG } from 'uqr';
 import { shanghaiDate } from '../../src/features/ledgers/dates';
+import { QR_OPTIONS, villagePageUrl } from '../../src/features/public/routes';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
@@ -92,7 +94,7 @@ describe.each(DRIVERS)('the village public page on %s', (driver) => {
     expect(page.body.decisions[0]).toMatchObject({ title: '村内主街硬化', category: 'construction', amountFen: 36_000_000, status: 'open' });
     const publicStage = page.body.decisions[0].stages.find((s: { stage: string }) => s.stage === 'resolution_public');
     expect(publicStage).toEqual({ stage: 'resolution_public', heldOn: today, publicText: '主街硬化 1.2 公里,预算 36 万元' });
-    expect(page.body.problems).toBeNull(); // the problem list has not landed yet
+    expect(page.body.problems).toBeNull(); // the problem list (src/features/problems) has not landed yet
   });
 
   it('contains no personal data: no phone numbers, household names, dispute parties, minutes or visit notes', async () => {
@@ -121,6 +123,9 @@ describe.each(DRIVERS)('the village public page on %s', (driver) => {
     expect(qr.status).toBe(200);
     expect(qr.headers.get('content-type')).toContain('image/svg+xml');
     expect(String(qr.body)).toMatch(/^<svg/);
+    // the code opens this village's public page
+    expect(qr.body).toBe(renderSVG(villagePageUrl('http://127.0.0.1', 'alpha', villageA), QR_OPTIONS));
+    expect(villagePageUrl('https://x.cn', 'alpha', villageA)).toBe(`https://x.cn/village?t=alpha&v=${villageA}`);
     expect((await anonymous.get(`/t/beta/api/public/villages/${villageA}`)).status).toBe(404);
     expect((await anonymous.get(`/t/beta/api/public/villages/${villageA}/qr.svg`)).status).toBe(404);
     const missing = await anonymous.get(`${publicBase}/villages/no-such-village`);

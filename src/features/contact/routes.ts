@@ -425,7 +425,12 @@ async function coverageReport(scope: TenantScope, villageId: string, month: stri
     .where(scope.where(contactVisits, eq(contactVisits.villageId, villageId), lte(contactVisits.visitedOn, asOf)))
     .groupBy(contactVisits.householdId)
     .as('lv');
-  const [[totals], [visited], [signed], careRows] = await scope.db.batch([
+  const signedThisMonth = scope.db
+    .select({ householdId: contactSignoffs.householdId, memberId: contactSignoffs.memberId })
+    .from(contactSignoffs)
+    .where(scope.where(contactSignoffs, eq(contactSignoffs.villageId, villageId), eq(contactSignoffs.month, month)))
+    .as('sm');
+  const [[totals], [visited], [signed], careRows, unsigned] = await scope.db.batch([
     scope.db
       .select({
         households: count(),
@@ -466,6 +471,31 @@ async function coverageReport(scope: TenantScope, villageId: string, month: stri
         ),
       )
       .orderBy(asc(households.headName)),
+    // linked households whose member has not yet recorded this month's sign-off
+    scope.db
+      .select({
+        // named apart: D1 returns batched rows keyed by column name, so two "id" columns would collide
+        householdId: contactHouseholdLinks.householdId,
+        headName: households.headName,
+        memberId: contactHouseholdLinks.memberId,
+        memberName: members.name,
+      })
+      .from(contactHouseholdLinks)
+      .innerJoin(households, eq(households.id, contactHouseholdLinks.householdId))
+      .innerJoin(members, eq(members.id, contactHouseholdLinks.memberId))
+      .leftJoin(
+        signedThisMonth,
+        and(eq(signedThisMonth.householdId, contactHouseholdLinks.householdId), eq(signedThisMonth.memberId, contactHouseholdLinks.memberId)),
+      )
+      .where(
+        scope.where(
+          contactHouseholdLinks,
+          eq(contactHouseholdLinks.villageId, villageId),
+          isNull(contactHouseholdLinks.endedAt),
+          isNull(signedThisMonth.householdId),
+        ),
+      )
+      .orderBy(asc(members.name), asc(households.headName)),
   ]);
   const mustVisit = careRows.map(({ householdId, headName, lastVisitedOn, ...tags }) => ({
     householdId,
@@ -484,6 +514,7 @@ async function coverageReport(scope: TenantScope, villageId: string, month: stri
     visitedHouseholds: visited.households,
     visits: visited.visits,
     signedHouseholds: signed.households,
+    unsignedHouseholds: unsigned,
     mustVisit,
     mustVisitOverdue: mustVisit.filter((h) => h.overdue),
   };

@@ -13,6 +13,9 @@ import { villageList, villagePage } from './village-page';
 /** Villagers' phones on slow networks: let the edge and the browser keep public answers for a while. */
 const CACHE = 'public, max-age=300';
 
+/** Error correction "Q" survives a scuffed print on the village office wall. */
+export const QR_OPTIONS = { ecc: 'Q', border: 2, pixelSize: 8 } as const;
+
 /** The address a village's QR code opens: the public page, tenant by path parameter unless the host names it. */
 export function villagePageUrl(origin: string, tenantSlug: string | undefined, villageId: string): string {
   const params = new URLSearchParams({ ...(tenantSlug ? { t: tenantSlug } : {}), v: villageId });
@@ -37,9 +40,10 @@ export const publicRoutes = new Hono<AppEnv>()
     const scope = c.var.scope!;
     if (!(await scope.find(villages, id))) throw notFound('public.village_not_found');
     const url = new URL(c.req.url);
+    // behind a TLS-terminating proxy (self-hosted) the request arrives as http; the printed code must say https
+    if (c.req.header('x-forwarded-proto') === 'https') url.protocol = 'https:';
     const bySlug = c.req.param('tenant') ? c.var.tenant!.slug : undefined;
-    // error correction "Q" survives a scuffed print on the village office wall
-    const svg = renderSVG(villagePageUrl(url.origin, bySlug, id), { ecc: 'Q', border: 2, pixelSize: 8 });
+    const svg = renderSVG(villagePageUrl(url.origin, bySlug, id), QR_OPTIONS);
     c.header('Content-Type', 'image/svg+xml; charset=utf-8');
     c.header('Cache-Control', 'public, max-age=86400');
     return c.body(svg);
