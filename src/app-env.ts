@@ -12,6 +12,8 @@ export interface Env {
   BASE_DOMAIN?: string;
   /** "1" only for local http development: drops the Secure flag from cookies */
   INSECURE_COOKIES?: string;
+  /** HMAC key of QR tokens, ballot passes, voter hashes and member PINs; production sets it with `wrangler secret put APP_SECRET` */
+  APP_SECRET?: string;
 }
 
 export interface Variables {

@@ -16,6 +16,8 @@ import { ledgerRoutes } from './features/ledgers';
 import { publicRoutes } from './features/public';
 import { starsRoutes } from './features/stars';
 import { incomeRoutes } from './features/income';
+import { evaluationApi } from './features/evaluation';
+import { problemRoutes } from './features/problems';
 import { jobPlatformRoutes, jobTenantRoutes } from './jobs';
 import { AppError, type Problem } from './platform/errors';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
@@ -38,7 +40,8 @@ const UPLOAD_LIMIT = 8 * 1024 * 1024;
 function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
-    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes);
+    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes)
+    .route('/evaluation', evaluationApi).route('/problems', problemRoutes);
 }
 
 export function createApp(deps: AppDeps) {

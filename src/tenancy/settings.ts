@@ -30,6 +30,10 @@ export const tenantSettingsSchema = z.object({
   noticeDays: z.int().min(1).max(60).default(5),
   /** Villagers must give a household code from the roster to vote. */
   requireHouseholdCode: z.boolean().default(false),
+  /** Evaluation: the big screen's QR code changes every this many seconds… */
+  qrRotateSeconds: z.int().min(10).max(600).default(30),
+  /** …and a code shown on it stays usable this long (a photo sent out of the room stops working after it). */
+  qrValidSeconds: z.int().min(10).max(3600).default(180),
   /** Collective-income tiers in fen (¥50,000 and ¥100,000). */
   incomeTiersFen: z.array(z.int().min(0)).length(2).default([5_000_000, 10_000_000]),
   /** Stars: what follows from a branch's final stars (结果运用); amounts in fen. */

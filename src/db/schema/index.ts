@@ -6,3 +6,5 @@ export * from './jobs';
 export * from './contact';
 export * from './decisions';
 export * from './ledgers';
+export * from './evaluation';
+export * from './problems';

@@ -1,0 +1,78 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { createdAt, idColumn, updatedAt } from './columns';
+import { tenants } from './platform';
+import { villages } from './rosters';
+
+const tenantId = () =>
+  text('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+
+export const PROBLEM_STATUSES = ['open', 'in_progress', 'rectified', 'verified'] as const;
+export const PROBLEM_SOURCES = ['ballot', 'admin', 'visit'] as const;
+
+/**
+ * The problem list (问题清单) of a branch or a member: raised on a ballot (反映问题), by a visit, or entered
+ * by an admin; with the rectification measure (整改措施), deadline (整改时间), owner and status. A problem
+ * raised on a ballot keeps its session, never its ballot: the ballot stays secret.
+ */
+export const problems = sqliteTable(
+  'problems',
+  {
+    id: idColumn(),
+    tenantId: tenantId(),
+    villageId: text('village_id')
+      .notNull()
+      .references(() => villages.id),
+    subjectKind: text('subject_kind', { enum: ['branch', 'member'] }).notNull(),
+    /** the village id for a branch, the member id for a member */
+    subjectId: text('subject_id').notNull(),
+    source: text('source', { enum: PROBLEM_SOURCES }).notNull(),
+    sessionId: text('session_id'),
+    year: integer('year').notNull(),
+    content: text('content').notNull(),
+    measure: text('measure').notNull().default(''),
+    /** YYYY-MM-DD, a Shanghai calendar date */
+    deadline: text('deadline'),
+    owner: text('owner').notNull().default(''),
+    status: text('status', { enum: PROBLEM_STATUSES }).notNull().default('open'),
+    /** 公示期: from publication for the tenant's noticeDays */
+    noticeStartsAt: text('notice_starts_at'),
+    noticeEndsAt: text('notice_ends_at'),
+    createdBy: text('created_by'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    rectifiedAt: text('rectified_at'),
+    verifiedAt: text('verified_at'),
+    verifiedBy: text('verified_by'),
+  },
+  (t) => [
+    index('problems_tenant_village').on(t.tenantId, t.villageId, t.status),
+    index('problems_tenant_subject').on(t.tenantId, t.subjectKind, t.subjectId),
+    check('problems_content', sql`length(${t.content}) BETWEEN 1 AND 1000`),
+    check('problems_notice', sql`(${t.noticeStartsAt} IS NULL) = (${t.noticeEndsAt} IS NULL)`),
+  ],
+);
+
+/** An objection (异议) raised by a villager during the notice period; an admin must answer each one. */
+export const problemObjections = sqliteTable(
+  'problem_objections',
+  {
+    id: idColumn(),
+    tenantId: tenantId(),
+    problemId: text('problem_id')
+      .notNull()
+      .references(() => problems.id, { onDelete: 'cascade' }),
+    content: text('content').notNull(),
+    createdAt: createdAt(),
+    answer: text('answer'),
+    answeredBy: text('answered_by'),
+    answeredAt: text('answered_at'),
+  },
+  (t) => [
+    index('problem_objections_problem').on(t.tenantId, t.problemId),
+    check('problem_objections_content', sql`length(${t.content}) BETWEEN 1 AND 1000`),
+    check('problem_objections_answer', sql`(${t.answer} IS NULL) = (${t.answeredAt} IS NULL)`),
+  ],
+);

@@ -1,0 +1,130 @@
+import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import type { z } from 'zod';
+import { evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
+import { AppError, conflict, notFound } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { getCampaign } from './campaigns';
+import type { bookingInput, bookingQuery } from './schemas';
+
+const MAX_BOOKING_HOURS = 12;
+const SHANGHAI = 8 * 3600 * 1000;
+
+/** A booking as the calendar shows it. */
+export const bookingColumns = {
+  id: evaluationBookings.id,
+  campaignId: evaluationBookings.campaignId,
+  villageId: evaluationBookings.villageId,
+  villageName: villages.name,
+  screenId: evaluationBookings.screenId,
+  screenName: evaluationScreens.name,
+  startsAt: evaluationBookings.startsAt,
+  endsAt: evaluationBookings.endsAt,
+  note: evaluationBookings.note,
+  sessionId: evaluationSessions.id,
+  sessionCode: evaluationSessions.code,
+  sessionClosedAt: evaluationSessions.closedAt,
+};
+
+function bookingSelect(scope: TenantScope) {
+  return scope.db
+    .select(bookingColumns)
+    .from(evaluationBookings)
+    .innerJoin(villages, eq(villages.id, evaluationBookings.villageId))
+    .innerJoin(evaluationScreens, eq(evaluationScreens.id, evaluationBookings.screenId))
+    .leftJoin(evaluationSessions, and(eq(evaluationSessions.bookingId, evaluationBookings.id), eq(evaluationSessions.tenantId, evaluationBookings.tenantId)));
+}
+
+/** Monday 00:00 (Asia/Shanghai) of the week containing an instant, as a UTC instant. */
+export function shanghaiWeekStart(at: Date): Date {
+  const local = new Date(at.getTime() + SHANGHAI);
+  const day = (local.getUTCDay() + 6) % 7;
+  const monday = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - day);
+  return new Date(monday - SHANGHAI);
+}
+
+/** The calendar: live bookings overlapping [from, to) (default: this Shanghai week), optionally of one village. */
+export async function listBookings(scope: TenantScope, query: z.output<typeof bookingQuery>, ownVillage?: string) {
+  const from = query.from ?? shanghaiWeekStart(new Date()).toISOString();
+  const to = query.to ?? new Date(new Date(from).getTime() + 7 * 86_400_000).toISOString();
+  const villageId = ownVillage ?? query.villageId;
+  const items = await bookingSelect(scope)
+    .where(
+      scope.where(
+        evaluationBookings,
+        isNull(evaluationBookings.cancelledAt),
+        lt(evaluationBookings.startsAt, to),
+        gt(evaluationBookings.endsAt, from),
+        villageId ? eq(evaluationBookings.villageId, villageId) : undefined,
+        query.campaignId ? eq(evaluationBookings.campaignId, query.campaignId) : undefined,
+      ),
+    )
+    .orderBy(asc(evaluationBookings.startsAt));
+  return { from, to, items };
+}
+
+export async function getBooking(scope: TenantScope, id: string, ownVillage?: string) {
+  const [row] = await bookingSelect(scope).where(scope.where(evaluationBookings, eq(evaluationBookings.id, id), isNull(evaluationBookings.cancelledAt)));
+  if (!row || (ownVillage && row.villageId !== ownVillage)) throw notFound('evaluation.booking_not_found');
+  return row;
+}
+
+/**
+ * Books a screen. The overlap check and the insert are one statement (INSERT … SELECT … WHERE NOT
+ * EXISTS), so two people booking the same slot at once cannot both succeed, on D1 or libSQL.
+ */
+export async function createBooking(scope: TenantScope, body: z.output<typeof bookingInput>, bookedBy: string) {
+  if (body.endsAt <= body.startsAt) throw new AppError(400, 'evaluation.booking_bad_window');
+  if (new Date(body.endsAt).getTime() - new Date(body.startsAt).getTime() > MAX_BOOKING_HOURS * 3600_000)
+    throw new AppError(400, 'evaluation.booking_too_long', { hours: MAX_BOOKING_HOURS });
+  const campaign = await getCampaign(scope, body.campaignId);
+  const [village, screen] = await Promise.all([scope.find(villages, body.villageId), scope.find(evaluationScreens, body.screenId)]);
+  if (!village) throw notFound('rosters.village_not_found');
+  if (!screen) throw notFound('evaluation.screen_not_found');
+  const id = newId();
+  const t = scope.tenantId;
+  await scope.db.run(sql`
+    INSERT INTO evaluation_bookings (id, tenant_id, campaign_id, village_id, screen_id, starts_at, ends_at, note, booked_by, created_at)
+    SELECT ${id}, ${t}, ${campaign.id}, ${village.id}, ${screen.id}, ${body.startsAt}, ${body.endsAt}, ${body.note}, ${bookedBy}, ${new Date().toISOString()}
+    WHERE NOT EXISTS (
+      SELECT 1 FROM evaluation_bookings
+      WHERE tenant_id = ${t} AND screen_id = ${screen.id} AND cancelled_at IS NULL
+        AND starts_at < ${body.endsAt} AND ends_at > ${body.startsAt})`);
+  const [created] = await bookingSelect(scope).where(scope.where(evaluationBookings, eq(evaluationBookings.id, id)));
+  if (created) return created;
+  const [clash] = await bookingSelect(scope)
+    .where(
+      scope.where(
+        evaluationBookings,
+        eq(evaluationBookings.screenId, screen.id),
+        isNull(evaluationBookings.cancelledAt),
+        lt(evaluationBookings.startsAt, body.endsAt),
+        gt(evaluationBookings.endsAt, body.startsAt),
+      ),
+    )
+    .limit(1);
+  throw conflict('evaluation.booking_overlap', {
+    screen: screen.name,
+    village: clash?.villageName ?? '',
+    time: clash ? `${shanghaiTime(clash.startsAt)}–${shanghaiTime(clash.endsAt).slice(11)}` : '',
+  });
+}
+
+/** "2026-09-01 09:00" in Asia/Shanghai. */
+export const shanghaiTime = (iso: string) => new Date(new Date(iso).getTime() + SHANGHAI).toISOString().slice(0, 16).replace('T', ' ');
+
+export async function cancelBooking(scope: TenantScope, id: string, ownVillage?: string) {
+  const booking = await getBooking(scope, id, ownVillage);
+  if (booking.sessionId) throw conflict('evaluation.booking_has_session');
+  await scope.update(evaluationBookings, id, { cancelledAt: new Date().toISOString() });
+}
+
+export async function listScreens(scope: TenantScope) {
+  return scope.db.select().from(evaluationScreens).where(scope.where(evaluationScreens)).orderBy(evaluationScreens.name);
+}
+
+export async function createScreen(scope: TenantScope, name: string) {
+  const [row] = await scope.insert(evaluationScreens, [{ name }]).onConflictDoNothing().returning();
+  if (!row) throw conflict('evaluation.screen_name_taken', { name });
+  return row;
+}

@@ -1,0 +1,188 @@
+import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
+import { AppError, notFound } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { shanghaiYear } from '../../platform/time';
+import type { TenantSettings } from '../../tenancy/settings';
+import { defaultFamily, ensureDefaultQuestionnaires } from './default-questionnaires';
+import type { QuestionnaireItem, SubjectKind, Weights } from './rules';
+import type { campaignInput, questionnaireInput, questionnaireRevision } from './schemas';
+
+export type Questionnaire = Omit<typeof questionnaires.$inferSelect, 'items' | 'tenantId'> & { items: QuestionnaireItem[] };
+export type Campaign = typeof campaigns.$inferSelect;
+
+const parseQuestionnaire = (row: typeof questionnaires.$inferSelect): Questionnaire => {
+  const { tenantId: _tenant, items, ...rest } = row;
+  return { ...rest, items: JSON.parse(items) as QuestionnaireItem[] };
+};
+
+export const campaignWeights = (c: Campaign): Weights => ({ self: c.weightSelf, peer: c.weightPeer, villager: c.weightVillager, leader: c.weightLeader });
+export const campaignThresholds = (c: Campaign) => [c.star5, c.star4, c.star3, c.star2];
+
+export function campaignView(c: Campaign) {
+  return {
+    id: c.id,
+    year: c.year,
+    name: c.name,
+    subjectKind: c.subjectKind,
+    questionnaireId: c.questionnaireId,
+    weights: campaignWeights(c),
+    starThresholds: campaignThresholds(c),
+    createdAt: c.createdAt,
+  };
+}
+
+export async function listQuestionnaires(scope: TenantScope, all: boolean): Promise<Questionnaire[]> {
+  await ensureDefaultQuestionnaires(scope.db, scope.tenantId);
+  const rows = await scope.db
+    .select()
+    .from(questionnaires)
+    .where(scope.where(questionnaires))
+    .orderBy(questionnaires.subjectKind, questionnaires.family, desc(questionnaires.version));
+  const seen = new Set<string>();
+  return rows.filter((r) => all || (!seen.has(r.family) && seen.add(r.family))).map(parseQuestionnaire);
+}
+
+export async function getQuestionnaire(scope: TenantScope, id: string): Promise<Questionnaire> {
+  const row = await scope.find(questionnaires, id);
+  if (!row) throw notFound('evaluation.questionnaire_not_found');
+  return parseQuestionnaire(row);
+}
+
+export async function createQuestionnaire(scope: TenantScope, body: z.output<typeof questionnaireInput>): Promise<Questionnaire> {
+  const [row] = await scope
+    .insert(questionnaires, [{ family: `custom-${newId()}`, version: 1, subjectKind: body.subjectKind, name: body.name, items: JSON.stringify(body.items) }])
+    .returning();
+  return parseQuestionnaire(row);
+}
+
+/**
+ * Changes a questionnaire. One that no campaign uses is edited in place; one in use is never changed:
+ * the change becomes the next version of its family, and the old ballots keep their meaning.
+ */
+export async function reviseQuestionnaire(
+  scope: TenantScope,
+  id: string,
+  body: z.output<typeof questionnaireRevision>,
+): Promise<{ questionnaire: Questionnaire; newVersion: boolean }> {
+  const current = await getQuestionnaire(scope, id);
+  const [[{ n }], [latest]] = await scope.db.batch([
+    scope.db.select({ n: count() }).from(campaigns).where(scope.where(campaigns, eq(campaigns.questionnaireId, id))),
+    scope.db
+      .select({ version: questionnaires.version })
+      .from(questionnaires)
+      .where(scope.where(questionnaires, eq(questionnaires.family, current.family)))
+      .orderBy(desc(questionnaires.version))
+      .limit(1),
+  ]);
+  const items = JSON.stringify(body.items);
+  const name = body.name ?? current.name;
+  if (n === 0) {
+    const [row] = await scope.update(questionnaires, id, { items, name }).returning();
+    return { questionnaire: parseQuestionnaire(row), newVersion: false };
+  }
+  const [row] = await scope
+    .insert(questionnaires, [{ family: current.family, version: latest.version + 1, subjectKind: current.subjectKind, name, items }])
+    .returning();
+  return { questionnaire: parseQuestionnaire(row), newVersion: true };
+}
+
+/** The latest version of the default questionnaire of a kind. */
+async function defaultQuestionnaireId(scope: TenantScope, kind: SubjectKind): Promise<string> {
+  await ensureDefaultQuestionnaires(scope.db, scope.tenantId);
+  const [row] = await scope.db
+    .select({ id: questionnaires.id })
+    .from(questionnaires)
+    .where(scope.where(questionnaires, eq(questionnaires.family, defaultFamily(kind))))
+    .orderBy(desc(questionnaires.version))
+    .limit(1);
+  return row.id;
+}
+
+/**
+ * Creates a campaign with weights and thresholds copied from the settings (or given), and fixes its
+ * subjects in the same batch with INSERT … SELECT from the rosters.
+ */
+export async function createCampaign(
+  scope: TenantScope,
+  body: z.output<typeof campaignInput>,
+  settings: TenantSettings,
+  createdBy: string,
+): Promise<Campaign> {
+  const db = scope.db;
+  const questionnaireId = body.questionnaireId ?? (await defaultQuestionnaireId(scope, body.subjectKind));
+  const questionnaire = await getQuestionnaire(scope, questionnaireId);
+  if (questionnaire.subjectKind !== body.subjectKind) throw new AppError(400, 'evaluation.questionnaire_wrong_kind');
+  if (body.subjectKind === 'member' && !body.villageIds) throw new AppError(400, 'evaluation.villages_required');
+  if (body.villageIds) {
+    const ids = [...new Set(body.villageIds)];
+    const found = await db.select({ id: villages.id }).from(villages).where(scope.where(villages, inArray(villages.id, ids)));
+    if (found.length !== ids.length) throw notFound('rosters.village_not_found');
+  }
+  const weights = body.weights ?? settings.weights;
+  const [star5, star4, star3, star2] = body.starThresholds ?? settings.starThresholds;
+  const id = newId();
+  const t = scope.tenantId;
+  // columns in the table's order: id, tenant_id, campaign_id, subject_kind, subject_id, village_id
+  const villageList = body.villageIds ? sql.join(body.villageIds.map((v) => sql`${v}`), sql`, `) : undefined;
+  const subjects =
+    body.subjectKind === 'branch'
+      ? db.insert(campaignSubjects).select(sql`
+          SELECT lower(hex(randomblob(10))), tenant_id, ${id}, 'branch', id, id FROM villages
+          WHERE tenant_id = ${t} ${villageList ? sql`AND id IN (${villageList})` : sql``}`)
+      : db.insert(campaignSubjects).select(sql`
+          SELECT lower(hex(randomblob(10))), tenant_id, ${id}, 'member', id, village_id FROM members
+          WHERE tenant_id = ${t} AND village_id IN (${villageList!})`);
+  const [[campaign]] = await db.batch([
+    scope
+      .insert(campaigns, [
+        {
+          id,
+          year: body.year ?? shanghaiYear(),
+          name: body.name,
+          subjectKind: body.subjectKind,
+          questionnaireId,
+          weightSelf: weights.self,
+          weightPeer: weights.peer,
+          weightVillager: weights.villager,
+          weightLeader: weights.leader,
+          star5,
+          star4,
+          star3,
+          star2,
+          createdBy,
+        },
+      ])
+      .returning(),
+    subjects,
+  ]);
+  return campaign;
+}
+
+export async function getCampaign(scope: TenantScope, id: string): Promise<Campaign> {
+  const row = await scope.find(campaigns, id);
+  if (!row) throw notFound('evaluation.campaign_not_found');
+  return row;
+}
+
+/** The subjects of a campaign in one village, with their names, in a stable order (branch first). */
+export async function sessionSubjects(scope: TenantScope, campaignId: string, villageId: string) {
+  const db = scope.db;
+  return db
+    .select({
+      kind: campaignSubjects.subjectKind,
+      id: campaignSubjects.subjectId,
+      name: sql<string>`coalesce(${members.name}, ${villages.branchName})`,
+      isSecretary: sql<number>`coalesce(${members.isSecretary}, 0)`.mapWith(Boolean),
+    })
+    .from(campaignSubjects)
+    .innerJoin(villages, and(eq(villages.id, campaignSubjects.villageId), eq(villages.tenantId, campaignSubjects.tenantId)))
+    .leftJoin(
+      members,
+      and(eq(campaignSubjects.subjectKind, 'member'), eq(members.id, campaignSubjects.subjectId), eq(members.tenantId, campaignSubjects.tenantId)),
+    )
+    .where(scope.where(campaignSubjects, eq(campaignSubjects.campaignId, campaignId), eq(campaignSubjects.villageId, villageId)))
+    .orderBy(campaignSubjects.subjectKind, desc(sql`coalesce(${members.isSecretary}, 0)`), sql`coalesce(${members.name}, '')`);
+}

@@ -1,0 +1,56 @@
+import type { Env } from '../../app-env';
+
+/** The development key, the same as wrangler.toml's [vars]; production sets its own secret. */
+export const DEV_APP_SECRET = 'dev-only-xingping-secret-change-me';
+
+/** The server's HMAC key: the Worker binding, else the Node process environment, else the dev default. */
+export function appSecret(env: Partial<Env> | undefined): string {
+  const fromProcess = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.APP_SECRET;
+  return env?.APP_SECRET || fromProcess || DEV_APP_SECRET;
+}
+
+const keys = new Map<string, Promise<CryptoKey>>();
+const encoder = new TextEncoder();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+export const toBase64Url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** HMAC-SHA256 of a message under the server secret (WebCrypto: the same on Workers and Node). */
+export async function hmac(secret: string, message: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(message)));
+}
+
+/** HMAC as base64url, truncated to `bytes` (16 bytes = 128 bits is plenty for a signature). */
+export async function hmacText(secret: string, message: string, bytes = 32): Promise<string> {
+  return toBase64Url((await hmac(secret, message)).slice(0, bytes));
+}
+
+/** A 6-digit number from an HMAC (as TOTP does): the code typed from the screen instead of scanning. */
+export async function hmacDigits(secret: string, message: string, digits = 6): Promise<string> {
+  const mac = await hmac(secret, message);
+  const offset = mac[mac.length - 1] & 0x0f;
+  const value = ((mac[offset] & 0x7f) << 24) | (mac[offset + 1] << 16) | (mac[offset + 2] << 8) | mac[offset + 3];
+  return String(value % 10 ** digits).padStart(digits, '0');
+}
+
+/** Constant-time comparison of two strings of text. */
+export function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', encoder.encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,116 @@
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { memberCredentials, members } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
+import { AppError, notFound } from '../../platform/errors';
+import { newId, randomString } from '../../platform/ids';
+import { hmacText, sameText, toBase64Url } from './crypto';
+import { PIN_LOCK } from './rules';
+
+/**
+ * Party members' ballot credentials: a member code (printed on their contact card) and a 6-digit PIN.
+ *
+ * Why not PBKDF2 as for passwords: a PIN has only 10^6 values, so no affordable stretching (100,000
+ * PBKDF2 rounds, ~50 ms of CPU per check on a Worker, paid on every ballot) would stop an offline search
+ * by someone who has the table. What stops it is a key they do not have: the PIN is kept as
+ * HMAC-SHA256(APP_SECRET, salt ‖ PIN), microseconds to check; online guessing is stopped by locking a
+ * code for 15 minutes after 5 wrong PINs.
+ */
+const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const pinHash = (secret: string, salt: string, pin: string) => hmacText(secret, `pin|${salt}|${pin}`);
+
+/** A random 6-digit PIN (rejection sampling keeps the digits uniform). */
+function newPin(): string {
+  const out: number[] = [];
+  while (out.length < 6) for (const b of crypto.getRandomValues(new Uint8Array(8))) if (b < 250 && out.length < 6) out.push(b % 10);
+  return out.join('');
+}
+
+async function credentialRow(scope: TenantScope, secret: string, memberId: string) {
+  const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+  const pin = newPin();
+  return { pin, row: { id: newId(), memberId, code: `M${randomString(6, CODE_ALPHABET)}`, pinSalt: salt, pinHash: await pinHash(secret, salt, pin) } };
+}
+
+/**
+ * Issues codes and PINs to the members of a village who have none (or new PINs to the given members).
+ * The PINs are returned once, for printing, and never again.
+ */
+export async function issueCredentials(scope: TenantScope, secret: string, villageId: string, resetMemberIds: string[] = []) {
+  const db = scope.db;
+  const rows = await db
+    .select({ id: members.id, name: members.name, credentialId: memberCredentials.id, code: memberCredentials.code })
+    .from(members)
+    .leftJoin(memberCredentials, and(eq(memberCredentials.memberId, members.id), eq(memberCredentials.tenantId, members.tenantId)))
+    .where(scope.where(members, eq(members.villageId, villageId)))
+    .orderBy(asc(members.name));
+  const reset = new Set(resetMemberIds);
+  for (const id of reset) if (!rows.some((r) => r.id === id)) throw notFound('contact.member_not_found');
+  const issued: { memberId: string; name: string; code: string; pin: string }[] = [];
+  const writes = [];
+  for (const member of rows) {
+    if (member.credentialId && !reset.has(member.id)) continue;
+    const { pin, row } = await credentialRow(scope, secret, member.id);
+    if (member.credentialId) {
+      writes.push(
+        db
+          .update(memberCredentials)
+          .set({ pinSalt: row.pinSalt, pinHash: row.pinHash, failedAttempts: 0, lockedUntil: null })
+          .where(scope.where(memberCredentials, eq(memberCredentials.id, member.credentialId))),
+      );
+      issued.push({ memberId: member.id, name: member.name, code: member.code!, pin });
+    } else {
+      writes.push(scope.insert(memberCredentials, [row]));
+      issued.push({ memberId: member.id, name: member.name, code: row.code, pin });
+    }
+  }
+  for (let i = 0; i < writes.length; i += 50) {
+    const chunk = writes.slice(i, i + 50);
+    await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
+  }
+  return issued;
+}
+
+export async function listCredentials(scope: TenantScope, villageId: string) {
+  const now = new Date().toISOString();
+  const rows = await scope.db
+    .select({ memberId: members.id, name: members.name, code: memberCredentials.code, lockedUntil: memberCredentials.lockedUntil })
+    .from(members)
+    .leftJoin(memberCredentials, and(eq(memberCredentials.memberId, members.id), eq(memberCredentials.tenantId, members.tenantId)))
+    .where(scope.where(members, eq(members.villageId, villageId)))
+    .orderBy(asc(members.name));
+  return rows.map((r) => ({ memberId: r.memberId, name: r.name, code: r.code, locked: !!r.lockedUntil && r.lockedUntil > now }));
+}
+
+/** Checks a member code and PIN; wrong PINs count toward a lock. Returns the member id. */
+export async function verifyMemberPin(scope: TenantScope, secret: string, code: string, pin: string): Promise<string> {
+  const [cred] = await scope.db
+    .select()
+    .from(memberCredentials)
+    .where(scope.where(memberCredentials, eq(memberCredentials.code, code.toUpperCase())))
+    .limit(1);
+  if (!cred) throw new AppError(401, 'evaluation.member_pin_invalid');
+  const now = new Date();
+  if (cred.lockedUntil && cred.lockedUntil > now.toISOString()) {
+    const minutes = Math.ceil((new Date(cred.lockedUntil).getTime() - now.getTime()) / 60_000);
+    throw new AppError(429, 'evaluation.member_pin_locked', { minutes, seconds: minutes * 60 });
+  }
+  if (!sameText(await pinHash(secret, cred.pinSalt, pin), cred.pinHash)) {
+    const lockUntil = new Date(now.getTime() + PIN_LOCK.lockSeconds * 1000).toISOString();
+    // one statement: concurrent wrong guesses all count
+    await scope.db
+      .update(memberCredentials)
+      .set({
+        failedAttempts: sql`CASE WHEN ${memberCredentials.failedAttempts} + 1 >= ${PIN_LOCK.maxFailures} THEN 0 ELSE ${memberCredentials.failedAttempts} + 1 END`,
+        lockedUntil: sql`CASE WHEN ${memberCredentials.failedAttempts} + 1 >= ${PIN_LOCK.maxFailures} THEN ${lockUntil} ELSE ${memberCredentials.lockedUntil} END`,
+      })
+      .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
+    throw new AppError(401, 'evaluation.member_pin_invalid');
+  }
+  if (cred.failedAttempts > 0 || cred.lockedUntil)
+    await scope.db
+      .update(memberCredentials)
+      .set({ failedAttempts: 0, lockedUntil: null })
+      .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
+  return cred.memberId;
+}
+

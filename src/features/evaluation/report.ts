@@ -1,0 +1,84 @@
+import { and, asc, count, eq, ne, sum } from 'drizzle-orm';
+import { ballotAnswers, ballots, members, problems, villages } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
+import { notFound } from '../../platform/errors';
+import { campaignView, getCampaign, getQuestionnaire } from './campaigns';
+import { subjectResults } from './results';
+import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup, type SubjectKind } from './rules';
+
+/**
+ * The evaluation report (评定报告) of one subject in one campaign: composite, stars, each rater group's
+ * score, count and contribution; per-item averages and comments only for groups with at least k ballots
+ * (anonymity in small villages); and the subject's problem list.
+ */
+export async function subjectReport(scope: TenantScope, campaignId: string, subjectKind: SubjectKind, subjectId: string, k: number) {
+  const db = scope.db;
+  const campaign = await getCampaign(scope, campaignId);
+  const [result] = await subjectResults(scope, { campaignId, subjectKind, subjectId });
+  if (!result) throw notFound('evaluation.subject_not_found');
+  const questionnaire = await getQuestionnaire(scope, campaign.questionnaireId);
+  const [itemRows, commentRows, problemRows, [names]] = await db.batch([
+    db
+      .select({ group: ballots.raterGroup, itemKey: ballotAnswers.itemKey, n: count(), points: sum(ballotAnswers.points).mapWith(Number), max: ballotAnswers.maxPoints })
+      .from(ballotAnswers)
+      .innerJoin(ballots, and(eq(ballots.id, ballotAnswers.ballotId), eq(ballots.tenantId, ballotAnswers.tenantId)))
+      .where(scope.where(ballotAnswers, eq(ballots.campaignId, campaignId), eq(ballots.subjectKind, subjectKind), eq(ballots.subjectId, subjectId)))
+      .groupBy(ballots.raterGroup, ballotAnswers.itemKey, ballotAnswers.maxPoints),
+    // ordered by text, not by time: the order must not hint at who wrote what
+    db
+      .select({ group: ballots.raterGroup, comment: ballots.comment })
+      .from(ballots)
+      .where(scope.where(ballots, eq(ballots.campaignId, campaignId), eq(ballots.subjectKind, subjectKind), eq(ballots.subjectId, subjectId), ne(ballots.comment, '')))
+      .orderBy(asc(ballots.comment)),
+    db
+      .select()
+      .from(problems)
+      .where(scope.where(problems, eq(problems.subjectKind, subjectKind), eq(problems.subjectId, subjectId), eq(problems.year, campaign.year)))
+      .orderBy(asc(problems.createdAt)),
+    subjectKind === 'branch'
+      ? db.select({ name: villages.branchName, villageName: villages.name }).from(villages).where(scope.where(villages, eq(villages.id, subjectId)))
+      : db
+          .select({ name: members.name, villageName: villages.name })
+          .from(members)
+          .innerJoin(villages, eq(villages.id, members.villageId))
+          .where(scope.where(members, eq(members.id, subjectId))),
+  ]);
+  const weightSum = RATER_GROUPS.reduce((n, g) => n + (result.groups[g].count > 0 ? result.groups[g].weight : 0), 0);
+  const groups = RATER_GROUPS.map((group: RaterGroup) => {
+    const r = result.groups[group];
+    const visible = breakdownVisible(r.count, k);
+    return {
+      group,
+      weight: r.weight,
+      count: r.count,
+      score: r.score,
+      /** this group's share of the composite, in hundredths of a point */
+      contribution: r.scoreE6 === null || weightSum === 0 ? null : divideHalfUp(r.weight * r.scoreE6, weightSum * 10_000),
+      breakdownVisible: visible,
+      items: visible
+        ? itemsFor(questionnaire.items, group).map((item) => {
+            const row = itemRows.find((i) => i.group === group && i.itemKey === item.key);
+            return {
+              key: item.key,
+              text: item.text,
+              maxPoints: row?.max ?? null,
+              /** mean points of the item, in hundredths of a point */
+              average: row ? divideHalfUp(row.points * 100, row.n) : null,
+            };
+          })
+        : null,
+      comments: visible ? commentRows.filter((c) => c.group === group).map((c) => c.comment) : null,
+    };
+  });
+  return {
+    campaign: campaignView(campaign),
+    subject: { kind: subjectKind, id: subjectId, villageId: result.villageId, name: names?.name ?? '', villageName: names?.villageName ?? '' },
+    composite: result.composite,
+    complete: result.complete,
+    stars: result.stars,
+    ballots: result.ballots,
+    anonymityMinBallots: k,
+    groups,
+    problems: problemRows.map(({ tenantId: _t, ...p }) => p),
+  };
+}

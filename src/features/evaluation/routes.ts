@@ -1,0 +1,205 @@
+import { desc, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../app-env';
+import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { campaigns, members, villages } from '../../db/schema';
+import { notFound } from '../../platform/errors';
+import { idParam, input } from '../../platform/validate';
+import { parseSettings } from '../../tenancy/settings';
+import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './bookings';
+import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './campaigns';
+import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './cast-ballot';
+import { appSecret } from './crypto';
+import { issueCredentials, listCredentials } from './member-pins';
+import { subjectReport } from './report';
+import { subjectResults } from './results';
+import {
+  bookingInput,
+  bookingQuery,
+  campaignInput,
+  paperInput,
+  questionnaireInput,
+  questionnaireRevision,
+  reportQuery,
+  screenInput,
+  sessionInput,
+  sessionQuery,
+  villageBody,
+  villageQuery,
+} from './schemas';
+import { closeSession, getSessionView, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow } from './sessions';
+import { sealChain } from './tally';
+
+const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
+/** Where phone links point: this origin, and the tenant slug unless the host already names the tenant. */
+export const linkBase = (c: Context<AppEnv>) => ({
+  origin: new URL(c.req.url).origin,
+  slug: c.req.path.startsWith('/t/') ? c.var.tenant!.slug : undefined,
+});
+
+/** Staff who run sessions: the township, and a village secretary for their own village. */
+const RUNNERS = ['township_admin', 'village_secretary'] as const;
+
+async function assertVillageInTenant(c: Context<AppEnv>, villageId: string) {
+  assertVillageVisible(c.var.actor, villageId);
+  if (!(await c.var.scope!.find(villages, villageId))) throw notFound('rosters.village_not_found');
+}
+
+/** Questionnaires, campaigns, screens, bookings, sessions (the big screen), paper ballots, results and reports. */
+export const evaluationRoutes = new Hono<AppEnv>()
+  // ——— questionnaires (测评问卷) ———
+  .get('/questionnaires', allow(...TOWNSHIP_READERS), input('query', z.object({ all: z.enum(['1', '0']).optional() })), async (c) =>
+    c.json({ items: await listQuestionnaires(c.var.scope!, c.req.valid('query').all === '1') }),
+  )
+  .get('/questionnaires/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
+    c.json(await getQuestionnaire(c.var.scope!, c.req.valid('param').id)),
+  )
+  .post('/questionnaires', allow('township_admin'), input('json', questionnaireInput), async (c) =>
+    c.json(await createQuestionnaire(c.var.scope!, c.req.valid('json')), 201),
+  )
+  .put('/questionnaires/:id', allow('township_admin'), input('param', idParam), input('json', questionnaireRevision), async (c) => {
+    const { questionnaire, newVersion } = await reviseQuestionnaire(c.var.scope!, c.req.valid('param').id, c.req.valid('json'));
+    return c.json(questionnaire, newVersion ? 201 : 200);
+  })
+
+  // ——— campaigns (测评活动) ———
+  .get('/campaigns', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() })), async (c) => {
+    const scope = c.var.scope!;
+    const { year } = c.req.valid('query');
+    const rows = await scope.db
+      .select()
+      .from(campaigns)
+      .where(scope.where(campaigns, year ? eq(campaigns.year, year) : undefined))
+      .orderBy(desc(campaigns.year), desc(campaigns.createdAt));
+    return c.json({ items: rows.map(campaignView) });
+  })
+  .post('/campaigns', allow('township_admin'), input('json', campaignInput), async (c) => {
+    const campaign = await createCampaign(c.var.scope!, c.req.valid('json'), parseSettings(c.var.tenant!.settings), actorId(c));
+    return c.json(campaignView(campaign), 201);
+  })
+  .get('/campaigns/:id', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), async (c) =>
+    c.json(campaignView(await getCampaign(c.var.scope!, c.req.valid('param').id))),
+  )
+  .get('/campaigns/:id/results', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const { id } = c.req.valid('param');
+    const scope = c.var.scope!;
+    await getCampaign(scope, id);
+    const own = ownVillage(c.var.actor);
+    return c.json({ items: await subjectResults(scope, { campaignId: id, villageId: own }) });
+  })
+  .get('/campaigns/:id/report', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), input('query', reportQuery), async (c) => {
+    const { id } = c.req.valid('param');
+    const { subjectKind, subjectId } = c.req.valid('query');
+    const scope = c.var.scope!;
+    const actor = c.var.actor;
+    // a member reads their own report only; a secretary the reports of their village
+    if (actor?.kind === 'user' && actor.role === 'party_member' && !(subjectKind === 'member' && subjectId === actor.memberId))
+      throw notFound('evaluation.subject_not_found');
+    const own = ownVillage(actor);
+    if (own) {
+      const villageId = subjectKind === 'branch' ? subjectId : (await scope.find(members, subjectId))?.villageId;
+      if (villageId !== own) throw notFound('evaluation.subject_not_found');
+    }
+    const k = parseSettings(c.var.tenant!.settings).anonymityMinBallots;
+    return c.json(await subjectReport(scope, id, subjectKind, subjectId, k));
+  })
+
+  // ——— the evaluation centre's screens and bookings (预约) ———
+  .get('/screens', allow(...TOWNSHIP_READERS), async (c) => c.json({ items: await listScreens(c.var.scope!) }))
+  .post('/screens', allow('township_admin'), input('json', screenInput), async (c) => c.json(await createScreen(c.var.scope!, c.req.valid('json').name), 201))
+  .get('/bookings', allow(...TOWNSHIP_READERS), input('query', bookingQuery), async (c) =>
+    c.json(await listBookings(c.var.scope!, c.req.valid('query'), ownVillage(c.var.actor))),
+  )
+  .post('/bookings', allow(...RUNNERS), input('json', bookingInput), async (c) => {
+    const body = c.req.valid('json');
+    assertVillageVisible(c.var.actor, body.villageId);
+    return c.json(await createBooking(c.var.scope!, body, actorId(c)), 201);
+  })
+  .get('/bookings/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
+    c.json(await getBooking(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
+  )
+  .delete('/bookings/:id', allow(...RUNNERS), input('param', idParam), async (c) => {
+    await cancelBooking(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
+    return c.body(null, 204);
+  })
+
+  // ——— sessions and the big screen ———
+  .get('/sessions', allow(...TOWNSHIP_READERS), input('query', sessionQuery), async (c) => {
+    const query = c.req.valid('query');
+    return c.json({ items: await listSessions(c.var.scope!, { ...query, villageId: ownVillage(c.var.actor) ?? query.villageId }) });
+  })
+  .post('/sessions', allow(...RUNNERS), input('json', sessionInput), async (c) => {
+    const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c), ownVillage(c.var.actor));
+    return c.json(session, created ? 201 : 200);
+  })
+  .get('/sessions/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
+    c.json(await getSessionView(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
+  )
+  .post('/sessions/:id/close', allow(...RUNNERS), input('param', idParam), async (c) =>
+    c.json(await closeSession(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
+  )
+  .get('/sessions/:id/qr', allow(...RUNNERS), input('param', idParam), async (c) => {
+    const session = await sessionRow(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
+    const { origin, slug } = linkBase(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await screenQr(appSecret(c.env), session, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug));
+  })
+  .get('/sessions/:id/poster', allow(...RUNNERS), input('param', idParam), async (c) => {
+    const session = await sessionRow(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
+    const { origin, slug } = linkBase(c);
+    return c.json(await posterQr(appSecret(c.env), session, origin, slug));
+  })
+  .get('/sessions/:id/live', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const scope = c.var.scope!;
+    const view = await getSessionView(scope, c.req.valid('param').id, ownVillage(c.var.actor));
+    c.header('Cache-Control', 'no-store');
+    return c.json({ id: view.id, status: view.status, closesAt: view.closesAt, ...(await liveCounts(scope, view.id)) });
+  })
+  .get('/sessions/:id/tally', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const scope = c.var.scope!;
+    const view = await getSessionView(scope, c.req.valid('param').id, ownVillage(c.var.actor));
+    return c.json({ session: view, ...(await sealChain(scope, view.id)) });
+  })
+  .post('/sessions/:id/paper-ballots', allow('township_admin'), input('param', idParam), input('json', paperInput), async (c) => {
+    const scope = c.var.scope!;
+    const session = await sessionRow(scope, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    const result = await castBallots(scope, appSecret(c.env), session, {
+      clientId: body.clientId,
+      channel: 'paper',
+      // each paper sheet is its own voter; the officer's client id keeps a re-sent sheet from counting twice
+      voter: { voter: { kind: 'villager' }, identity: `paper:${body.clientId}` },
+      ballots: body.ballots,
+    });
+    return c.json(result, result.replayed ? 200 : 201);
+  })
+
+  // ——— member codes + PINs, household codes ———
+  .get('/member-credentials', allow('township_admin', 'village_secretary'), input('query', villageQuery), async (c) => {
+    const { villageId } = c.req.valid('query');
+    await assertVillageInTenant(c, villageId);
+    return c.json({ items: await listCredentials(c.var.scope!, villageId) });
+  })
+  .post(
+    '/member-credentials',
+    allow('township_admin'),
+    input('json', villageBody.extend({ resetMemberIds: z.array(z.string().min(1).max(40)).max(500).optional() })),
+    async (c) => {
+      const { villageId, resetMemberIds } = c.req.valid('json');
+      await assertVillageInTenant(c, villageId);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ items: await issueCredentials(c.var.scope!, appSecret(c.env), villageId, resetMemberIds) }, 201);
+    },
+  )
+  .get('/household-codes', allow('township_admin', 'village_secretary'), input('query', villageQuery), async (c) => {
+    const { villageId } = c.req.valid('query');
+    await assertVillageInTenant(c, villageId);
+    return c.json({ items: await listHouseholdCodes(c.var.scope!, villageId) });
+  })
+  .post('/household-codes', allow('township_admin'), input('json', villageBody), async (c) => {
+    const { villageId } = c.req.valid('json');
+    await assertVillageInTenant(c, villageId);
+    return c.json({ items: await issueHouseholdCodes(c.var.scope!, villageId) }, 201);
+  });

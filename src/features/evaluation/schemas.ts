@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { RATER_GROUPS } from './rules';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+export const subjectKind = z.enum(['branch', 'member']);
+export const raterGroup = z.enum(RATER_GROUPS);
+
+export const questionnaireItem = z.object({
+  key: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/),
+  text: text(200),
+  groups: z.array(raterGroup).min(1).max(4).optional(),
+  options: z
+    .array(z.object({ label: text(20), points: z.int().min(0).max(100) }))
+    .min(2)
+    .max(6),
+});
+
+export const questionnaireItems = z
+  .array(questionnaireItem)
+  .min(1)
+  .max(40)
+  .refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: '题目编号不能重复 / item keys must be unique' })
+  .refine((items) => RATER_GROUPS.every((g) => items.some((i) => !i.groups || i.groups.includes(g))), {
+    message: '每个评价群体至少要有一道题 / every rater group needs at least one item',
+  })
+  .refine((items) => items.every((i) => i.options.some((o) => o.points > 0)), { message: '每道题至少有一个选项得分大于 0 / every item needs a scoring option' });
+
+export const questionnaireInput = z.object({ name: text(60), subjectKind, items: questionnaireItems });
+export const questionnaireRevision = z.object({ name: text(60).optional(), items: questionnaireItems });
+
+const weights = z
+  .object({ self: z.int().min(0).max(100), peer: z.int().min(0).max(100), villager: z.int().min(0).max(100), leader: z.int().min(0).max(100) })
+  .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: '权重之和必须为 100 / weights must sum to 100' });
+
+export const campaignInput = z.object({
+  name: text(60),
+  year: z.int().min(2000).max(2100).optional(),
+  subjectKind,
+  /** the version to use; the latest version of the default questionnaire of the kind when absent */
+  questionnaireId: z.string().min(1).max(40).optional(),
+  /** branches: all villages when absent; members: the members of these villages (required) */
+  villageIds: z.array(z.string().min(1).max(40)).min(1).max(500).optional(),
+  weights: weights.optional(),
+  starThresholds: z
+    .array(z.int().min(0).max(10000))
+    .length(4)
+    .refine((t) => t[0] >= t[1] && t[1] >= t[2] && t[2] >= t[3], { message: '星级分数线须从高到低 / thresholds must descend' })
+    .optional(),
+});
+
+export const screenInput = z.object({ name: text(40) });
+
+const instant = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+export const bookingInput = z.object({
+  campaignId: z.string().min(1).max(40),
+  villageId: z.string().min(1).max(40),
+  screenId: z.string().min(1).max(40),
+  startsAt: instant,
+  endsAt: instant,
+  note: z.string().trim().max(200).default(''),
+});
+export const bookingQuery = z.object({
+  from: instant.optional(),
+  to: instant.optional(),
+  campaignId: z.string().max(40).optional(),
+  villageId: z.string().max(40).optional(),
+});
+
+export const sessionInput = z.object({ bookingId: z.string().min(1).max(40) });
+export const sessionQuery = z.object({ campaignId: z.string().max(40).optional(), villageId: z.string().max(40).optional() });
+
+export const codeParam = z.object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z]{4,12}$/) });
+
+/** Comments and problems are checked for length by the ballot rules, with their own message. */
+const freeText = z.string().max(5000).optional();
+
+export const voterInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('villager'), deviceId: z.string().min(8).max(100), householdCode: z.string().trim().max(20).optional() }),
+  z.object({ kind: z.literal('member'), memberCode: z.string().trim().toUpperCase().max(20).optional(), pin: z.string().trim().max(20).optional() }),
+  z.object({ kind: z.literal('leader') }),
+]);
+
+export const ballotItemInput = z.object({
+  subjectKind,
+  subjectId: z.string().min(1).max(40),
+  /** item key → index of the chosen option */
+  answers: z.record(z.string().max(40), z.int()),
+  comment: freeText,
+  problem: freeText,
+});
+
+export const passInput = z.object({ token: z.string().trim().min(1).max(100) });
+export const identifyInput = z.object({ pass: z.string().min(1).max(100), voter: voterInput });
+export const submissionInput = z.object({
+  pass: z.string().min(1).max(100),
+  /** client-generated id of this submission: a retry with the same id returns the same receipts */
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  voter: voterInput,
+  ballots: z.array(ballotItemInput).min(1).max(60),
+});
+export const paperInput = z.object({
+  clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
+  ballots: z.array(ballotItemInput).min(1).max(60),
+});
+
+export const villageBody = z.object({ villageId: z.string().min(1).max(40) });
+export const villageQuery = z.object({ villageId: z.string().min(1).max(40) });
+export const reportQuery = z.object({ subjectKind, subjectId: z.string().min(1).max(40) });

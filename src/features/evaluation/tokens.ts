@@ -1,0 +1,67 @@
+import { hmacDigits, hmacText, sameText } from './crypto';
+import { acceptedWindows, qrWindow, type QrTiming } from './rules';
+
+/**
+ * What the big screen shows and what a phone must present. Every value is an HMAC under the server
+ * secret over the tenant, the session and a time window, so nothing needs storing:
+ * - the QR token `<window>.<mac>` and the 6-digit code typed with the short URL rotate every
+ *   rotateSeconds and are accepted for validSeconds;
+ * - the poster token `p.<mac>` (printed QR for sessions without a screen) is valid for the whole session;
+ * - a ballot pass `<expires>.<mac>` is handed out in exchange for a fresh token and lets the phone send
+ *   its ballot later (offline) until the session's end.
+ */
+export interface SessionKey {
+  tenantId: string;
+  sessionId: string;
+}
+
+const qrMac = (secret: string, s: SessionKey, window: number) => hmacText(secret, `qr|${s.tenantId}|${s.sessionId}|${window}`, 16);
+const pinOf = (secret: string, s: SessionKey, window: number) => hmacDigits(secret, `pin|${s.tenantId}|${s.sessionId}|${window}`);
+const posterMac = (secret: string, s: SessionKey) => hmacText(secret, `poster|${s.tenantId}|${s.sessionId}`, 16);
+const passMac = (secret: string, s: SessionKey, expires: number) => hmacText(secret, `pass|${s.tenantId}|${s.sessionId}|${expires}`, 16);
+
+/** The QR token and typed code of the current window, and when they change. */
+export async function currentQr(secret: string, session: SessionKey, timing: QrTiming, nowMs = Date.now()) {
+  const window = qrWindow(nowMs, timing.rotateSeconds);
+  return {
+    token: `${window}.${await qrMac(secret, session, window)}`,
+    pin: await pinOf(secret, session, window),
+    rotatesAt: new Date((window + 1) * timing.rotateSeconds * 1000).toISOString(),
+  };
+}
+
+export async function posterToken(secret: string, session: SessionKey): Promise<string> {
+  return `p.${await posterMac(secret, session)}`;
+}
+
+/** Checks a scanned token, a poster token or a typed 6-digit code. */
+export async function verifyEntry(secret: string, session: SessionKey, presented: string, timing: QrTiming, nowMs = Date.now()): Promise<boolean> {
+  const windows = acceptedWindows(nowMs, timing);
+  if (/^\d{6}$/.test(presented)) {
+    for (const window of windows) if (sameText(presented, await pinOf(secret, session, window))) return true;
+    return false;
+  }
+  const [head, mac] = presented.split('.');
+  if (!head || !mac) return false;
+  if (head === 'p') return sameText(mac, await posterMac(secret, session));
+  const window = Number(head);
+  if (!Number.isInteger(window) || !windows.includes(window)) return false;
+  return sameText(mac, await qrMac(secret, session, window));
+}
+
+export async function issuePass(secret: string, session: SessionKey, expiresAt: Date): Promise<string> {
+  const expires = Math.floor(expiresAt.getTime() / 1000);
+  return `${expires}.${await passMac(secret, session, expires)}`;
+}
+
+export async function verifyPass(secret: string, session: SessionKey, pass: string, nowMs = Date.now()): Promise<boolean> {
+  const [head, mac] = pass.split('.');
+  const expires = Number(head);
+  if (!mac || !Number.isInteger(expires) || expires * 1000 < nowMs) return false;
+  return sameText(mac, await passMac(secret, session, expires));
+}
+
+/** The keyed hash that de-duplicates a voter within one session (HMAC with the session's salt). */
+export function voterHash(secret: string, salt: string, identity: string): Promise<string> {
+  return hmacText(secret, `voter|${salt}|${identity}`, 20);
+}

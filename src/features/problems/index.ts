@@ -1,0 +1,1 @@
+export { problemRoutes, insertProblem, type NewProblem } from './routes';

@@ -1,0 +1,247 @@
+import { asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppEnv } from '../../app-env';
+import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
+import { members, problemObjections, problems, villages } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
+import { AppError, conflict, notFound } from '../../platform/errors';
+import { idParam, input } from '../../platform/validate';
+import { shanghaiYear } from '../../platform/time';
+import { parseSettings } from '../../tenancy/settings';
+import { shanghaiDate } from '../ledgers/dates';
+import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
+
+type Problem = typeof problems.$inferSelect;
+const text = (max: number) => z.string().trim().min(1).max(max);
+const date = z.iso.date();
+
+const problemInput = z.object({
+  villageId: z.string().min(1).max(40),
+  subjectKind: z.enum(['branch', 'member']).default('branch'),
+  /** the member, for a member's problem; a branch's problem is the village's */
+  subjectId: z.string().min(1).max(40).optional(),
+  content: text(1000),
+  measure: z.string().trim().max(1000).default(''),
+  deadline: date.optional(),
+  owner: z.string().trim().max(40).default(''),
+  year: z.int().min(2000).max(2100).optional(),
+});
+const problemPatch = z.object({
+  measure: z.string().trim().max(1000).optional(),
+  deadline: date.nullable().optional(),
+  owner: z.string().trim().max(40).optional(),
+  status: z.enum(PROBLEM_STATUSES).optional(),
+});
+const listQuery = z.object({
+  villageId: z.string().max(40).optional(),
+  subjectKind: z.enum(['branch', 'member']).optional(),
+  subjectId: z.string().max(40).optional(),
+  status: z.enum(PROBLEM_STATUSES).optional(),
+  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  overdue: z.enum(['1']).optional(),
+});
+
+const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
+const role = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.role : 'system');
+
+const view = (p: Problem, today = shanghaiDate(), now = new Date().toISOString()) => {
+  const { tenantId: _t, ...rest } = p;
+  return { ...rest, overdue: isOverdue(p.status, p.deadline, today), inNotice: inNotice(p, now) };
+};
+
+async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
+  const problem = await c.var.scope!.find(problems, id);
+  if (!problem) throw notFound('problems.not_found');
+  assertVillageVisible(c.var.actor, problem.villageId);
+  return problem;
+}
+
+/** Input for a problem raised elsewhere (a ballot, a visit): one insert, batchable with the caller's writes. */
+export interface NewProblem {
+  villageId: string;
+  subjectKind: 'branch' | 'member';
+  subjectId: string;
+  source: 'ballot' | 'admin' | 'visit';
+  content: string;
+  year: number;
+  sessionId?: string;
+  createdBy?: string;
+}
+
+/** The insert of a problem into the list, for other features (e.g. contact visits) to put in their batch. */
+export function insertProblem(scope: TenantScope, problem: NewProblem & { id: string }) {
+  return scope.insert(problems, [problem]);
+}
+
+/** Objections of a problem still waiting for the township's answer. */
+export const unansweredObjections = (scope: TenantScope, problemId: string) =>
+  scope.db
+    .select({ n: count() })
+    .from(problemObjections)
+    .where(scope.where(problemObjections, eq(problemObjections.problemId, problemId), isNull(problemObjections.answeredAt)))
+    .then((r) => r[0].n);
+
+/** The problem list (问题清单): problems with rectification measures, deadlines, owners, status and public notice with objections (异议). */
+export const problemRoutes = new Hono<AppEnv>()
+  .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
+    const q = c.req.valid('query');
+    const scope = c.var.scope!;
+    const villageId = ownVillage(c.var.actor) ?? q.villageId;
+    const today = shanghaiDate();
+    const rows = await scope.db
+      .select()
+      .from(problems)
+      .where(
+        scope.where(
+          problems,
+          villageId ? eq(problems.villageId, villageId) : undefined,
+          q.subjectKind ? eq(problems.subjectKind, q.subjectKind) : undefined,
+          q.subjectId ? eq(problems.subjectId, q.subjectId) : undefined,
+          q.status ? eq(problems.status, q.status) : undefined,
+          q.year ? eq(problems.year, q.year) : undefined,
+          q.overdue ? sql`${problems.deadline} < ${today} AND ${problems.status} IN ('open', 'in_progress')` : undefined,
+        ),
+      )
+      .orderBy(desc(problems.createdAt))
+      .limit(1000);
+    return c.json({ items: rows.map((p) => view(p, today)) });
+  })
+  .post('/', allow('township_admin', 'village_secretary'), input('json', problemInput), async (c) => {
+    const body = c.req.valid('json');
+    const scope = c.var.scope!;
+    assertVillageVisible(c.var.actor, body.villageId);
+    if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
+    let subjectId = body.villageId;
+    if (body.subjectKind === 'member') {
+      const member = body.subjectId ? await scope.find(members, body.subjectId) : undefined;
+      if (!member || member.villageId !== body.villageId) throw notFound('contact.member_not_found');
+      subjectId = member.id;
+    }
+    const [row] = await scope
+      .insert(problems, [
+        {
+          villageId: body.villageId,
+          subjectKind: body.subjectKind,
+          subjectId,
+          source: 'admin',
+          year: body.year ?? shanghaiYear(),
+          content: body.content,
+          measure: body.measure,
+          deadline: body.deadline ?? null,
+          owner: body.owner,
+          createdBy: actorId(c),
+        },
+      ])
+      .returning();
+    return c.json(view(row), 201);
+  })
+  .get('/public', publicRoute(), input('query', z.object({ villageId: z.string().min(1).max(40) })), async (c) => {
+    // 公示: what is in (or has been through) public notice; no authors, no ballots
+    const scope = c.var.scope!;
+    const now = new Date().toISOString();
+    const rows = await scope.db
+      .select()
+      .from(problems)
+      .where(scope.where(problems, eq(problems.villageId, c.req.valid('query').villageId), sql`${problems.noticeStartsAt} IS NOT NULL`))
+      .orderBy(desc(problems.noticeStartsAt))
+      .limit(500);
+    const today = shanghaiDate();
+    return c.json({
+      items: rows.map((p) => ({
+        id: p.id,
+        subjectKind: p.subjectKind,
+        content: p.content,
+        measure: p.measure,
+        deadline: p.deadline,
+        owner: p.owner,
+        status: p.status,
+        overdue: isOverdue(p.status, p.deadline, today),
+        noticeEndsAt: p.noticeEndsAt,
+        inNotice: inNotice(p, now),
+      })),
+    });
+  })
+  .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
+    const problem = await findProblem(c, c.req.valid('param').id);
+    const scope = c.var.scope!;
+    const objections = await scope.db
+      .select()
+      .from(problemObjections)
+      .where(scope.where(problemObjections, eq(problemObjections.problemId, problem.id)))
+      .orderBy(asc(problemObjections.createdAt));
+    return c.json({ ...view(problem), objections: objections.map(({ tenantId: _t, ...o }) => o) });
+  })
+  .patch('/:id', allow('township_admin', 'village_secretary'), input('param', idParam), input('json', problemPatch), async (c) => {
+    const problem = await findProblem(c, c.req.valid('param').id);
+    const body = c.req.valid('json');
+    const patch: Partial<typeof problems.$inferInsert> = {};
+    if (body.measure !== undefined) patch.measure = body.measure;
+    if (body.deadline !== undefined) patch.deadline = body.deadline;
+    if (body.owner !== undefined) patch.owner = body.owner;
+    if (body.status && body.status !== problem.status) {
+      if (!canMove(problem.status, body.status as ProblemStatus, role(c)))
+        throw new AppError(409, 'problems.bad_transition', { from: problem.status, to: body.status });
+      patch.status = body.status;
+      const now = new Date().toISOString();
+      if (body.status === 'rectified') patch.rectifiedAt = now;
+      if (body.status === 'verified') {
+        if ((await unansweredObjections(c.var.scope!, problem.id)) > 0) throw conflict('problems.objections_unanswered');
+        Object.assign(patch, { verifiedAt: now, verifiedBy: actorId(c) });
+      }
+      if (body.status === 'in_progress') Object.assign(patch, { rectifiedAt: null });
+    }
+    // the status guard makes two concurrent moves of the same problem settle on one
+    const [row] = await c.var
+      .scope!.db.update(problems)
+      .set(patch)
+      .where(c.var.scope!.where(problems, eq(problems.id, problem.id), eq(problems.status, problem.status)))
+      .returning();
+    if (!row) throw conflict('error.conflict');
+    return c.json(view(row));
+  })
+  .post('/:id/publish', allow('township_admin'), input('param', idParam), async (c) => {
+    const problem = await findProblem(c, c.req.valid('param').id);
+    if (problem.noticeStartsAt) throw conflict('problems.already_published');
+    const { startsAt, endsAt } = noticeWindow(new Date(), parseSettings(c.var.tenant!.settings).noticeDays);
+    const [row] = await c.var.scope!.update(problems, problem.id, { noticeStartsAt: startsAt, noticeEndsAt: endsAt }).returning();
+    return c.json(view(row));
+  })
+  .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500) })), async (c) => {
+    const scope = c.var.scope!;
+    const problem = await scope.find(problems, c.req.valid('param').id);
+    if (!problem || !problem.noticeStartsAt) throw notFound('problems.not_found');
+    if (!inNotice(problem, new Date().toISOString())) throw conflict('problems.notice_over');
+    const [{ n }] = await scope.db
+      .select({ n: count() })
+      .from(problemObjections)
+      .where(scope.where(problemObjections, eq(problemObjections.problemId, problem.id)));
+    if (n >= 200) throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
+    const [row] = await scope.insert(problemObjections, [{ problemId: problem.id, content: c.req.valid('json').content }]).returning();
+    return c.json({ id: row.id, createdAt: row.createdAt }, 201);
+  })
+  .post(
+    '/:id/objections/:objectionId/answer',
+    allow('township_admin'),
+    input('param', z.object({ id: z.string().min(1).max(40), objectionId: z.string().min(1).max(40) })),
+    input('json', z.object({ answer: text(1000) })),
+    async (c) => {
+      const { id, objectionId } = c.req.valid('param');
+      const problem = await findProblem(c, id);
+      const scope = c.var.scope!;
+      const [row] = await scope.db
+        .update(problemObjections)
+        .set({ answer: c.req.valid('json').answer, answeredBy: actorId(c), answeredAt: new Date().toISOString() })
+        .where(scope.where(problemObjections, eq(problemObjections.id, objectionId), eq(problemObjections.problemId, problem.id), isNull(problemObjections.answeredAt)))
+        .returning();
+      if (!row) {
+        const existing = await scope.find(problemObjections, objectionId);
+        if (!existing || existing.problemId !== problem.id) throw notFound('problems.objection_not_found');
+        throw conflict('problems.objection_answered');
+      }
+      const { tenantId: _t, ...rest } = row;
+      return c.json(rest);
+    },
+  );
+
