@@ -1,8 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
@@ -22,15 +22,36 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Where the tests' build of the pages goes. */
-export const WEB_OUT = '.build/test-web';
+/**
+ * Where this test process builds the pages: one folder per process, because vitest runs test files in
+ * parallel processes and a shared folder would be emptied under a running server. A developer's dist/web is left alone.
+ */
+export const WEB_OUT = `.build/test-web/${process.pid}`;
 let built: Promise<void> | undefined;
 
-/** Builds the pages once per test process, into a folder of its own so a developer's dist/web is left alone. */
+/** Test processes are killed rather than exiting, so each build removes the folders of processes that are gone. */
+function removeStaleBuilds(): void {
+  const parent = dirname(WEB_OUT);
+  if (!existsSync(parent)) return;
+  for (const entry of readdirSync(parent)) {
+    const pid = Number(entry);
+    if (pid === process.pid) continue;
+    let alive = false;
+    try {
+      alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive) rmSync(join(parent, entry), { recursive: true, force: true });
+  }
+}
+
+/** Builds the pages once per test process (~1–2 s). */
 export function buildPages(): Promise<void> {
-  built ??= import('vite').then(({ build }) =>
-    build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), WEB_OUT), emptyOutDir: true } }).then(() => undefined),
-  );
+  built ??= import('vite').then(async ({ build }) => {
+    removeStaleBuilds();
+    await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), WEB_OUT), emptyOutDir: true } });
+  });
   return built;
 }
 
