@@ -1,0 +1,129 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ballots, campaigns } from '../../src/db/schema';
+import { TenantScope } from '../../src/db/tenant-scope';
+import { subjectResults } from '../../src/features/evaluation/results';
+import { composite, groupScoreE6, RATER_GROUPS, starsFor } from '../../src/features/evaluation/rules';
+import { createFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
+
+const T = '/t/alpha/api/evaluation';
+const BALLOTS = 300;
+
+describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
+  let server: TestServer;
+  let fixture: Fixture;
+  beforeAll(async () => {
+    server = await startServer(driver);
+    fixture = await createFixture(server);
+  });
+  afterAll(() => server?.close());
+
+  it(`stores exactly ${BALLOTS} of ${BALLOTS} concurrent ballots; live count, chain and composite agree with them`, { timeout: 120_000 }, async () => {
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[0].id!;
+    const { campaign, session } = await openBranchSession(admin, villageId);
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, session.id, session.code);
+    const items = scanned.questionnaire.items.villager;
+    const replies = await Promise.all(
+      Array.from({ length: BALLOTS }, (_, n) =>
+        phone.post(`${T}/vote/${session.code}/ballots`, {
+          pass: scanned.pass,
+          clientId: clientId(),
+          voter: { kind: 'villager', deviceId: `load-device-${n}` },
+          // varied answers so the mean is not trivial
+          ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: answerAll(items, (i) => (n + i) % 4) }],
+        }),
+      ),
+    );
+    expect(replies.filter((r) => r.status === 201)).toHaveLength(BALLOTS);
+
+    const stored = await server.db.select().from(ballots).where(eq(ballots.sessionId, session.id));
+    expect(stored).toHaveLength(BALLOTS);
+    expect(stored.map((b) => b.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: BALLOTS }, (_, i) => i + 1));
+
+    const live = await admin.get(`${T}/sessions/${session.id}/live`);
+    expect(live.body.groups.villager).toEqual({ ballots: BALLOTS, voters: BALLOTS });
+
+    const tally = await admin.get(`${T}/sessions/${session.id}/tally`);
+    expect(tally.body).toMatchObject({ count: BALLOTS, intact: true });
+
+    // the composite from SQL equals the pure rules applied to the stored ballots
+    const [c] = await server.db.select().from(campaigns).where(eq(campaigns.id, campaign.id));
+    const weights = { self: c.weightSelf, peer: c.weightPeer, villager: c.weightVillager, leader: c.weightLeader };
+    const [sqlResult] = await subjectResults(new TenantScope(server.db, fixture.a.tenantId), { campaignId: campaign.id, subjectId: villageId });
+    const groups = Object.fromEntries(
+      RATER_GROUPS.map((g) => {
+        const of = stored.filter((b) => b.raterGroup === g);
+        return [g, { count: of.length, scoreE6: groupScoreE6(of) }];
+      }),
+    );
+    const expected = composite(weights, groups);
+    expect(sqlResult.composite).toBe(expected.composite);
+    expect(sqlResult.complete).toBe(expected.complete);
+    expect(sqlResult.groups.villager.scoreE6).toBe(groups.villager.scoreE6);
+    expect(sqlResult.stars).toBe(starsFor(expected.composite, [c.star5, c.star4, c.star3, c.star2]));
+  });
+
+  it('computes in SQL the same integers as the pure rules, for every subject of a campaign and for a year', async () => {
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[1].id!;
+    const { campaign, session } = await openBranchSession(admin, villageId, {
+      campaignBody: { name: '成员测评', subjectKind: 'member', villageIds: [villageId], weights: { self: 10, peer: 30, villager: 35, leader: 25 } },
+    });
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, session.id, session.code);
+    const creds = (await admin.post(`${T}/member-credentials`, { villageId })).body.items as { memberId: string; code: string; pin: string }[];
+    const subjects = scanned.subjects;
+    // every member rates every member (self and peer), 7 villagers and the leader rate some
+    for (const [m, cred] of creds.entries()) {
+      const reply = await phone.post(`${T}/vote/${session.code}/ballots`, {
+        pass: scanned.pass,
+        clientId: clientId(),
+        voter: { kind: 'member', memberCode: cred.code, pin: cred.pin },
+        ballots: subjects.map((s, i) => ({
+          subjectKind: s.kind,
+          subjectId: s.id,
+          answers: answerAll(scanned.questionnaire.items[s.id === cred.memberId ? 'self' : 'peer'], (k) => (m + i + k) % 4),
+        })),
+      });
+      expect(reply.status).toBe(201);
+    }
+    for (let v = 0; v < 7; v++)
+      await phone.post(`${T}/vote/${session.code}/ballots`, {
+        pass: scanned.pass,
+        clientId: clientId(),
+        voter: { kind: 'villager', deviceId: `agree-device-${v}` },
+        ballots: subjects.slice(0, 1 + (v % subjects.length)).map((s, i) => ({ subjectKind: s.kind, subjectId: s.id, answers: answerAll(scanned.questionnaire.items.villager, (k) => (v * i + k) % 4) })),
+      });
+    await admin.post(`${T}/vote/${session.code}/ballots`, {
+      pass: scanned.pass,
+      clientId: clientId(),
+      voter: { kind: 'leader' },
+      ballots: subjects.slice(1).map((s) => ({ subjectKind: s.kind, subjectId: s.id, answers: answerAll(scanned.questionnaire.items.leader, 1) })),
+    });
+
+    const scope = new TenantScope(server.db, fixture.a.tenantId);
+    const fromSql = await subjectResults(scope, { campaignId: campaign.id });
+    expect(fromSql).toHaveLength(subjects.length);
+    const stored = await server.db.select().from(ballots).where(and(eq(ballots.campaignId, campaign.id)));
+    const weights = { self: 10, peer: 30, villager: 35, leader: 25 };
+    for (const result of fromSql) {
+      const mine = stored.filter((b) => b.subjectId === result.subjectId);
+      const groups = Object.fromEntries(
+        RATER_GROUPS.map((g) => {
+          const of = mine.filter((b) => b.raterGroup === g);
+          return [g, { count: of.length, scoreE6: groupScoreE6(of) }];
+        }),
+      );
+      expect({ composite: result.composite, complete: result.complete }).toEqual(composite(weights, groups));
+      for (const g of RATER_GROUPS) expect(result.groups[g].scoreE6).toBe(groups[g].scoreE6);
+    }
+    expect(fromSql.filter((r) => r.complete).length).toBeGreaterThan(0);
+    // by year: each subject from its latest campaign with ballots
+    const byYear = await subjectResults(scope, { year: campaign.year });
+    for (const result of fromSql) expect(byYear.find((r) => r.subjectId === result.subjectId)).toEqual(result);
+  });
+});
