@@ -131,6 +131,21 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     expect(settings.body.weights).toEqual({ self: 20, peer: 20, villager: 50, leader: 10 });
   });
 
+  it('creates a village secretary account', async () => {
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '账号' }).click();
+    await page.getByRole('button', { name: '新增账号' }).click();
+    const form = page.getByRole('dialog', { name: '新增账号' });
+    await form.getByLabel('角色').selectOption('village_secretary');
+    await form.getByLabel('所在村').selectOption({ label: '刘洼' });
+    await form.getByLabel('姓名').fill('刘洼村书记');
+    await form.getByLabel('手机号').fill('13900000088');
+    await form.getByLabel('初始密码').fill('liuwa-password-1');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: /刘洼村书记/ });
+    await shown(row.getByRole('cell', { name: /^村书记/ }));
+  });
+
   it('shows a village secretary only their own village', async () => {
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL('**/login');
