@@ -98,6 +98,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
     const previousStars = previousBy.get(`branch:${village.id}`) ?? null;
     const outcome = annualOutcome({
       ...base,
+      thresholds: evaluated?.thresholds ?? settings.starThresholds,
       kind: 'branch',
       composite: evaluated?.composite ?? null,
       complete: evaluated?.complete ?? false,
@@ -126,7 +127,15 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
     const villageId = memberVillage.get(evaluated.subjectId);
     if (!villageId) continue; // a member removed from the roster since
     const previousStars = previousBy.get(`member:${evaluated.subjectId}`) ?? null;
-    const outcome = annualOutcome({ ...base, kind: 'member', composite: evaluated.composite, complete: evaluated.complete, redLines: 0, previousStars });
+    const outcome = annualOutcome({
+      ...base,
+      thresholds: evaluated.thresholds,
+      kind: 'member',
+      composite: evaluated.composite,
+      complete: evaluated.complete,
+      redLines: 0,
+      previousStars,
+    });
     rows.push({
       year,
       subjectKind: 'member',
