@@ -5,6 +5,7 @@ import { tenants } from '../db/schema';
 import { PANDIAN_VILLAGES } from './names';
 import { seededRandom } from './random';
 import { ensureCounty, writeTownship } from './write';
+import { seedDemoEvaluation } from '../features/evaluation/demo-seed';
 
 export const DEMO_PASSWORD = 'xingping2026';
 
@@ -51,6 +52,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<string | undefined> {
     const loginGrants = login.phone === '13800000005' ? [{ role: 'township_admin' as const, tenantId: liuqiao.tenantId }] : grants[login.role];
     await createAccount(db, { phone: login.phone, name: login.name, password: DEMO_PASSWORD }, loginGrants);
   }
+  await seedDemoEvaluation(db, random, [pandian.tenantId, liuqiao.tenantId], ['靖庄', '西腰']);
   const lines = DEMO_LOGINS.map((l) => `  ${l.phone}  ${l.role.padEnd(18)} ${l.where}`);
   return `Seeded the demo: 潘店镇 (pandian) and 刘桥镇 (liuqiao) of 齐河县. Logins (password ${DEMO_PASSWORD}):\n${lines.join('\n')}`;
 }

@@ -30,6 +30,8 @@ export interface SubjectResult {
   complete: boolean;
   /** from the campaign's thresholds; null without a composite */
   stars: Stars | null;
+  /** the campaign's star thresholds (hundredths for 5, 4, 3, 2 stars) */
+  thresholds: number[];
 }
 
 export type ResultFilter = { campaignId: string; subjectKind?: SubjectKind; subjectId?: string; villageId?: string } | { year: number };
@@ -142,5 +144,6 @@ function toResult(row: Row): SubjectResult {
     composite,
     complete: !!Number(row.complete),
     stars: starsFor(composite, [row.star5, row.star4, row.star3, row.star2]),
+    thresholds: [row.star5, row.star4, row.star3, row.star2].map(Number),
   };
 }
