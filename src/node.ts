@@ -2,6 +2,7 @@ import { serve } from '@hono/node-server';
 import { migrateLibsql, openLibsql } from './db/libsql';
 import { createNodeServer } from './node-server';
 import { seedDemoIfEmpty } from './seed/demo';
+import { DEV_APP_SECRET } from './features/evaluation/crypto';
 import { startNodeScheduler } from './jobs';
 
 /** Self-hosted mode: the same app on @hono/node-server with libSQL (an embedded file by default). */
@@ -12,7 +13,12 @@ async function main() {
 
   const server = createNodeServer(db, {
     trustProxy: process.env.TRUST_PROXY === '1',
-    env: { BASE_DOMAIN: process.env.BASE_DOMAIN, INSECURE_COOKIES: process.env.INSECURE_COOKIES ?? '1' },
+    env: {
+      BASE_DOMAIN: process.env.BASE_DOMAIN,
+      INSECURE_COOKIES: process.env.INSECURE_COOKIES ?? '1',
+      // production sets its own; the default matches wrangler.toml's development value
+      APP_SECRET: process.env.APP_SECRET ?? DEV_APP_SECRET,
+    },
   });
 
   const port = Number(process.env.PORT ?? 8788);
