@@ -38,7 +38,7 @@ export const en: Record<MessageKey, string> = {
   'contact.not_linked': 'This household is not linked to this party member',
   'contact.bad_evidence': 'The signature image is not valid (PNG, JPEG or SVG expected)',
   'contact.problem_already_raised': 'The problem found on this visit is already in the problem list',
-  'contact.problem_list_unavailable': 'The problem list is not available yet',
+  'contact.nothing_to_raise': 'This visit recorded no finding or request; give the problem to put on the list',
   'decisions.matter_not_found': 'Matter not found',
   'decisions.matter_rejected': 'This matter was voted down and cannot proceed',
   'decisions.matter_completed': 'This matter is completed and its result has been made public',

@@ -37,7 +37,7 @@ export const zhCN = {
   'contact.not_linked': '该户不是这名党员联系的农户',
   'contact.bad_evidence': '签字图片格式不正确(须为 PNG、JPEG 或 SVG 图片)',
   'contact.problem_already_raised': '该走访发现的问题已转入问题清单',
-  'contact.problem_list_unavailable': '问题清单功能尚未开通',
+  'contact.nothing_to_raise': '该走访没有记录发现的问题或群众诉求,请填写要列入问题清单的内容',
   'decisions.matter_not_found': '未找到该事项',
   'decisions.matter_rejected': '该事项未获表决通过,不能继续办理',
   'decisions.matter_completed': '该事项已办结,实施结果已公开',

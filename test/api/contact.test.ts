@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { problems } from '../../src/db/schema';
 import { shanghaiDate } from '../../src/features/ledgers/dates';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
@@ -94,6 +96,38 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
     expect((await member.get(`${base}/visits/${byCommittee.body.id}`)).status).toBe(404);
   });
 
+  it('lets a problem found on a visit flow into the branch problem list, once', async () => {
+    const member = await fixture.as('memberA');
+    const secretary = await fixture.as('secretaryA');
+    const visit = await member.post(`${base}/visits`, {
+      householdId: householdIds[2],
+      visitedOn: today,
+      category: 'opinion',
+      findings: '村东排水沟堵塞,雨天积水',
+      request: '尽快清淤',
+    });
+    expect((await member.post(`${base}/visits/${visit.body.id}/problem`, {})).status).toBe(403);
+    const raised = await secretary.post(`${base}/visits/${visit.body.id}/problem`, { measure: '组织党员清淤', deadline: '2099-06-30' });
+    expect(raised.status).toBe(201);
+    const [problem] = await server.db.select().from(problems).where(eq(problems.id, raised.body.problemId));
+    expect(problem).toMatchObject({
+      tenantId: fixture.a.tenantId,
+      villageId: villageA,
+      subjectKind: 'branch',
+      subjectId: villageA,
+      source: 'visit',
+      content: '村东排水沟堵塞,雨天积水;尽快清淤',
+      measure: '组织党员清淤',
+      deadline: '2099-06-30',
+      status: 'open',
+    });
+    expect((await secretary.get(`${base}/visits/${visit.body.id}`)).body.problemId).toBe(raised.body.problemId);
+    const again = await secretary.post(`${base}/visits/${visit.body.id}/problem`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('contact.problem_already_raised');
+    expect(await server.db.select().from(problems).where(eq(problems.source, 'visit'))).toHaveLength(1);
+  });
+
   it('records the monthly sign-off of a linked household once', async () => {
     const member = await fixture.as('memberA');
     const signed = await member.post(`${base}/signoffs`, { householdId: householdIds[0], month, method: 'signature', evidence: SIGNATURE });
@@ -116,7 +150,7 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
     const needy = await admin.post('/t/alpha/api/households', { villageId: villageA, headName: '困难户', isHardship: true, isCriticallyIll: true });
     const before = await admin.get(`${base}/coverage?villageId=${villageA}&month=${month}`);
     expect(before.status).toBe(200);
-    expect(before.body).toMatchObject({ visitedHouseholds: 2, visits: 2, signedHouseholds: 1, linkedHouseholds: 2 });
+    expect(before.body).toMatchObject({ visitedHouseholds: 3, visits: 3, signedHouseholds: 1, linkedHouseholds: 2 });
     const overdue = before.body.mustVisitOverdue.find((h: { householdId: string }) => h.householdId === needy.body.id);
     expect(overdue).toMatchObject({ categories: ['poor_family', 'critically_ill'], lastVisitedOn: null, overdue: true });
     // of memberA's two linked households, the first has signed this month
@@ -126,7 +160,7 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
     await member.post(`${base}/visits`, { householdId: needy.body.id, visitedOn: today, category: 'poor_family' });
     const after = await admin.get(`${base}/coverage?villageId=${villageA}&month=${month}`);
     expect(after.body.mustVisitOverdue.some((h: { householdId: string }) => h.householdId === needy.body.id)).toBe(false);
-    expect(after.body.visitedHouseholds).toBe(3);
+    expect(after.body.visitedHouseholds).toBe(4);
     expect((await admin.get(`${base}/coverage`)).body.code).toBe('error.validation');
   });
 

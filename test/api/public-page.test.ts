@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { annualResults, finalisedYears } from '../../src/db/schema';
+import { eq } from 'drizzle-orm';
+import { annualResults, finalisedYears, problems } from '../../src/db/schema';
 import { renderSVG } from 'uqr';
 import { shanghaiDate } from '../../src/features/ledgers/dates';
 import { QR_OPTIONS, villagePageUrl } from '../../src/features/public/routes';
@@ -39,6 +40,15 @@ describe.each(DRIVERS)('the village public page on %s', (driver) => {
     const household = fixture.a.rows.households.find((h) => h.villageId === villageA)!;
     const member = await fixture.as('memberA');
     await member.post('/t/alpha/api/contact/visits', { householdId: household.id, visitedOn: today, category: 'sick', findings: '走访发现:患病住院' });
+
+    // problem lists: one raised on a visit and made public (公示) by the township, one not yet public
+    const secretary = await fixture.as('secretaryA');
+    const drain = await member.post('/t/alpha/api/contact/visits', { householdId: household.id, visitedOn: today, category: 'opinion', findings: '排水沟堵塞' });
+    const raised = await secretary.post(`/t/alpha/api/contact/visits/${drain.body.id}/problem`, { measure: '组织清淤', deadline: today });
+    const noticeStartsAt = new Date().toISOString();
+    await server.db.update(problems).set({ noticeStartsAt, noticeEndsAt: noticeStartsAt }).where(eq(problems.id, raised.body.problemId));
+    const hidden = await member.post('/t/alpha/api/contact/visits', { householdId: household.id, visitedOn: today, category: 'opinion', findings: '尚未公示的问题' });
+    await secretary.post(`/t/alpha/api/contact/visits/${hidden.body.id}/problem`, {});
 
     // last year's final stars, as the stars computation writes them
     const villageMembers = fixture.a.rows.members.filter((m) => m.villageId === villageA);
@@ -94,7 +104,18 @@ describe.each(DRIVERS)('the village public page on %s', (driver) => {
     expect(page.body.decisions[0]).toMatchObject({ title: '村内主街硬化', category: 'construction', amountFen: 36_000_000, status: 'open' });
     const publicStage = page.body.decisions[0].stages.find((s: { stage: string }) => s.stage === 'resolution_public');
     expect(publicStage).toEqual({ stage: 'resolution_public', heldOn: today, publicText: '主街硬化 1.2 公里,预算 36 万元' });
-    expect(page.body.problems).toBeNull(); // the problem list (src/features/problems) has not landed yet
+    expect(page.body.problems).toEqual([
+      {
+        subjectKind: 'branch',
+        memberName: null,
+        content: '排水沟堵塞',
+        measure: '组织清淤',
+        deadline: today,
+        status: 'open',
+        publishedAt: expect.any(String),
+        rectifiedAt: null,
+      },
+    ]);
   });
 
   it('contains no personal data: no phone numbers, household names, dispute parties, minutes or visit notes', async () => {

@@ -20,6 +20,7 @@ import { idParam, input } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { actorId, assertVillageVisible, ownVillage } from '../ledgers/access';
 import { isoDate, isoMonth, shanghaiDate } from '../ledgers/dates';
+import { raiseProblemFromVisit } from './raise-problem';
 import { monthBounds, mustVisitCategories, ratioWarning, visitOverdue } from './rules';
 
 type Ctx = Context<AppEnv>;
@@ -184,6 +185,14 @@ const visitQuery = z.object({
   ...paging,
 });
 
+const raiseProblemInput = z.object({
+  content: z.string().trim().min(1).max(1000).optional(),
+  /** 整改措施 */
+  measure: z.string().trim().max(1000).optional(),
+  /** 整改时间 */
+  deadline: isoDate.nullable().optional(),
+});
+
 const visitRoutes = new Hono<AppEnv>()
   .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', visitQuery), async (c) => {
     const scope = c.var.scope!;
@@ -242,6 +251,18 @@ const visitRoutes = new Hono<AppEnv>()
       ])
       .returning();
     return c.json(created, 201);
+  })
+  .post('/:id/problem', allow(...MANAGERS), input('param', idParam), input('json', raiseProblemInput), async (c) => {
+    const scope = c.var.scope!;
+    const visit = await scope.find(contactVisits, c.req.valid('param').id);
+    if (!visit) throw notFound();
+    assertVillageVisible(c.var.actor, visit.villageId);
+    if (visit.problemId) throw conflict('contact.problem_already_raised');
+    const body = c.req.valid('json');
+    if (!body.content && !visit.findings && !visit.request) throw badRequest('contact.nothing_to_raise');
+    const problemId = await raiseProblemFromVisit(scope, visit, body, actorId(c.var.actor));
+    if (!problemId) throw conflict('contact.problem_already_raised');
+    return c.json({ visitId: visit.id, problemId }, 201);
   });
 
 /** A small image as a data: URL; the 64 KB request limit bounds its size. */

@@ -1,5 +1,5 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { annualResults, decisionMatters, decisionStages, finalisedYears, members, villages, type DecisionStage } from '../../db/schema';
+import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { annualResults, decisionMatters, decisionStages, finalisedYears, members, problems, villages, type DecisionStage } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { parseSettings } from '../../tenancy/settings';
 import type { Tenant } from '../../tenancy/tenant';
@@ -16,7 +16,7 @@ export async function villagePage(scope: TenantScope, tenant: Tenant, villageId:
     .from(villages)
     .where(scope.where(villages, eq(villages.id, villageId)));
   if (!village) return undefined;
-  const [stars, decisions] = await Promise.all([starsOf(scope, villageId), decisionsOf(scope, villageId, year)]);
+  const [stars, decisions, problems] = await Promise.all([starsOf(scope, villageId), decisionsOf(scope, villageId, year), problemsOf(scope, villageId, year)]);
   const settings = parseSettings(tenant.settings);
   return {
     township: { name: tenant.name, slug: tenant.slug },
@@ -25,11 +25,7 @@ export async function villagePage(scope: TenantScope, tenant: Tenant, villageId:
     ...stars,
     incomeTiersFen: settings.incomeTiersFen,
     decisions,
-    /**
-     * Problem lists and their rectification: the problems feature (src/features/problems) has not landed;
-     * until it does the page says so instead of showing an empty list as if there were no problems.
-     */
-    problems: null,
+    problems,
   };
 }
 
@@ -130,6 +126,28 @@ async function decisionsOf(scope: TenantScope, villageId: string, year: number) 
         ...((PUBLIC_STAGES as readonly DecisionStage[]).includes(stage) ? { publicText } : {}),
       })),
   }));
+}
+
+/**
+ * This year's problem lists once the township has made them public (公示), with their rectification: the
+ * branch's own and its members' (by name), never who raised them.
+ */
+async function problemsOf(scope: TenantScope, villageId: string, year: number) {
+  return scope.db
+    .select({
+      subjectKind: problems.subjectKind,
+      memberName: members.name,
+      content: problems.content,
+      measure: problems.measure,
+      deadline: problems.deadline,
+      status: problems.status,
+      publishedAt: problems.noticeStartsAt,
+      rectifiedAt: problems.rectifiedAt,
+    })
+    .from(problems)
+    .leftJoin(members, and(eq(problems.subjectKind, 'member'), eq(members.id, problems.subjectId), eq(members.tenantId, problems.tenantId)))
+    .where(scope.where(problems, eq(problems.villageId, villageId), eq(problems.year, year), isNotNull(problems.noticeStartsAt)))
+    .orderBy(asc(problems.subjectKind), desc(problems.noticeStartsAt));
 }
 
 /** Villages of the township, for the page's village picker and the QR sheet. */
