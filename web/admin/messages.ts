@@ -1,4 +1,5 @@
 /** The admin app's texts: Simplified Chinese (default) and English. Keys are grouped by page. */
+import { ledgersEn, ledgersZh } from './messages-ledgers';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -186,6 +187,7 @@ const zh = {
   'registry.new_county': '新增县',
   'registry.new_township': '新增乡镇',
   'registry.open': '进入',
+  ...ledgersZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -377,6 +379,7 @@ const en: Record<MessageKey, string> = {
   'registry.new_county': 'Add county',
   'registry.new_township': 'Add township',
   'registry.open': 'Open',
+  ...ledgersEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

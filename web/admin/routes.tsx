@@ -4,6 +4,10 @@ import { HouseholdsPage, MembersPage } from './pages/rosters';
 import { ImportPage } from './pages/import';
 import { SettingsPage } from './pages/settings';
 import { VillagesPage } from './pages/villages';
+import { ContactPage } from './pages/contact';
+import { VisitPage } from './pages/contact-visit';
+import { DecisionsPage } from './pages/decisions';
+import { LedgersPage } from './pages/ledgers';
 import type { TenantRole } from './session';
 import type { MessageKey } from './t';
 
@@ -27,6 +31,10 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages' },
   { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members' },
   { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households' },
+  { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact' },
+  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit' },
+  { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions' },
+  { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers' },
   { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import' },
   { path: '/settings', component: SettingsPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.settings' },
   { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts' },

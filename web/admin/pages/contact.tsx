@@ -1,0 +1,455 @@
+/** 初心三人行 for the township and the village secretary: the contact network, the visit ledger, and coverage. */
+import { useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { api, tenantApi } from '../../shared/api';
+import { can, ownVillageId } from '../session';
+import { t } from '../t';
+import { ErrorBox, Field, Pager, useLoad, useSubmit } from '../ui';
+import {
+  categoryLabel,
+  groupOf,
+  type CoverageReport,
+  type HouseholdLink,
+  type MemberLink,
+  type NetworkReport,
+  type Range,
+  type Visit,
+  type Warning,
+} from './contact-types';
+import { shanghaiMonth, Stat, Tabs, VillageSelect } from './ledgers-common';
+import { loadVillages } from './villages';
+import './ledgers.css';
+
+type Tab = 'network' | 'visits' | 'coverage';
+const PAGE_SIZE = 20;
+
+function WarningTag(props: { warning: Warning; range: Range }) {
+  if (!props.warning) return null;
+  return <span class="tag">{t(`contact.warn.${props.warning}`, { range: t('contact.range', { min: props.range.min, max: props.range.max }) })}</span>;
+}
+
+/** A linked name with its "end the link" button (managers only). */
+function LinkChip(props: { label: string; onRemove?: () => void; removeLabel: string }) {
+  return (
+    <span class="chip">
+      {props.label}
+      {props.onRemove && (
+        <button type="button" class="chip-x" aria-label={props.removeLabel} onClick={props.onRemove}>
+          ✕
+        </button>
+      )}
+    </span>
+  );
+}
+
+function NetworkTab(props: { slug: string; villageId: string }) {
+  const { slug, villageId } = props;
+  const data = useLoad(async () => {
+    const q = `villageId=${villageId}`;
+    const [network, memberLinks, householdLinks] = await Promise.all([
+      api.get<NetworkReport>(tenantApi(`/contact/network?${q}`, slug)),
+      api.get<{ items: MemberLink[] }>(tenantApi(`/contact/member-links?${q}`, slug)),
+      api.get<{ items: HouseholdLink[] }>(tenantApi(`/contact/household-links?${q}`, slug)),
+    ]);
+    return { network, memberLinks: memberLinks.items, householdLinks: householdLinks.items };
+  }, [slug, villageId]);
+  const writable = can('township_admin', 'village_secretary');
+  const [leader, setLeader] = useState('');
+  const [member, setMember] = useState('');
+  const [householdMember, setHouseholdMember] = useState('');
+  const [household, setHousehold] = useState('');
+  const change = useSubmit(async (action: () => Promise<unknown>) => {
+    await action();
+    data.reload();
+  });
+
+  if (data.error) return <ErrorBox error={data.error} />;
+  if (!data.data) return <p class="loading">{t('app.loading')}</p>;
+  const { network, memberLinks, householdLinks } = data.data;
+  const { ranges } = network;
+  const unlink = (kind: 'member-links' | 'household-links', id: string, a: string, b: string) =>
+    change.run(async () => {
+      if (!confirm(t('contact.confirm_unlink', { a, b }))) return;
+      await api.delete(tenantApi(`/contact/${kind}/${id}`, slug));
+    });
+
+  return (
+    <div>
+      <p class="muted">
+        {t('contact.ranges', {
+          cm: t('contact.range', { ...ranges.membersPerCommittee }),
+          hm: t('contact.range', { ...ranges.householdsPerMember }),
+        })}
+      </p>
+      <p class={network.warnings ? 'warn-line' : 'ok'}>{network.warnings ? t('contact.warnings', { n: network.warnings }) : t('contact.no_warnings')}</p>
+      <ErrorBox error={change.error} />
+
+      <h2>{t('contact.committee_title')}</h2>
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th scope="col">{t('contact.committee_member')}</th>
+              <th scope="col" class="num">{t('contact.count')}</th>
+              <th scope="col">{t('contact.linked_members')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {network.committee.map((row) => (
+              <tr key={row.memberId}>
+                <th scope="row">{row.name}</th>
+                <td class="num">
+                  {row.linkedMembers}
+                  <div>
+                    <WarningTag warning={row.warning} range={ranges.membersPerCommittee} />
+                  </div>
+                </td>
+                <td class="wrap">
+                  {memberLinks
+                    .filter((l) => l.committeeMemberId === row.memberId)
+                    .map((l) => (
+                      <LinkChip
+                        key={l.id}
+                        label={l.memberName}
+                        removeLabel={`${t('ledgers.remove')} ${l.memberName}`}
+                        onRemove={writable ? () => unlink('member-links', l.id, row.name, l.memberName) : undefined}
+                      />
+                    ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {writable && (
+        <form
+          class="inline-form card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            change.run(async () => {
+              await api.post(tenantApi('/contact/member-links', slug), { committeeMemberId: leader, memberId: member });
+              setMember('');
+            });
+          }}
+        >
+          <Field label={t('contact.committee_member')}>
+            {(id) => (
+              <select id={id} required value={leader} onChange={(e) => setLeader(e.currentTarget.value)}>
+                <option value="">—</option>
+                {network.committee.map((m) => (
+                  <option key={m.memberId} value={m.memberId}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('contact.member')}>
+            {(id) => (
+              <select id={id} required value={member} onChange={(e) => setMember(e.currentTarget.value)}>
+                <option value="">—</option>
+                {network.unlinkedMembers.map((m) => (
+                  <option key={m.memberId} value={m.memberId}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div>
+            <button type="submit" disabled={change.busy || !leader || !member}>
+              {t('contact.link_member')}
+            </button>
+          </div>
+        </form>
+      )}
+      <p>
+        <strong>{t('contact.unlinked_members')}:</strong>{' '}
+        {network.unlinkedMembers.length ? network.unlinkedMembers.map((m) => <span key={m.memberId} class="tag">{m.name}</span>) : <span class="ok">{t('contact.all_linked')}</span>}
+      </p>
+
+      <h2>{t('contact.member_title')}</h2>
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th scope="col">{t('contact.member')}</th>
+              <th scope="col" class="num">{t('contact.count')}</th>
+              <th scope="col">{t('contact.linked_households')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {network.members.map((row) => (
+              <tr key={row.memberId}>
+                <th scope="row">{row.name}</th>
+                <td class="num">
+                  {row.households}
+                  <div>
+                    <WarningTag warning={row.warning} range={ranges.householdsPerMember} />
+                  </div>
+                </td>
+                <td class="wrap">
+                  {householdLinks
+                    .filter((l) => l.memberId === row.memberId)
+                    .map((l) => (
+                      <LinkChip
+                        key={l.id}
+                        label={l.headName}
+                        removeLabel={`${t('ledgers.remove')} ${l.headName}`}
+                        onRemove={writable ? () => unlink('household-links', l.id, row.name, l.headName) : undefined}
+                      />
+                    ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {writable && (
+        <form
+          class="inline-form card"
+          onSubmit={(e) => {
+            e.preventDefault();
+            change.run(async () => {
+              await api.post(tenantApi('/contact/household-links', slug), { memberId: householdMember, householdId: household });
+              setHousehold('');
+            });
+          }}
+        >
+          <Field label={t('contact.member')}>
+            {(id) => (
+              <select id={id} required value={householdMember} onChange={(e) => setHouseholdMember(e.currentTarget.value)}>
+                <option value="">—</option>
+                {network.members.map((m) => (
+                  <option key={m.memberId} value={m.memberId}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label={t('contact.household')}>
+            {(id) => (
+              <select id={id} required value={household} onChange={(e) => setHousehold(e.currentTarget.value)}>
+                <option value="">—</option>
+                {network.unlinkedHouseholds.map((h) => (
+                  <option key={h.id} value={h.id}>
+                    {h.headName}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div>
+            <button type="submit" disabled={change.busy || !householdMember || !household}>
+              {t('contact.link_household')}
+            </button>
+          </div>
+        </form>
+      )}
+      <p>
+        <strong>{t('contact.unlinked_households')}:</strong>{' '}
+        {network.unlinkedHouseholds.length ? (
+          network.unlinkedHouseholds.map((h) => (
+            <span key={h.id} class="tag">
+              {h.headName}
+            </span>
+          ))
+        ) : (
+          <span class="ok">{t('contact.all_linked')}</span>
+        )}
+      </p>
+    </div>
+  );
+}
+
+/** 走访台账: the village's visits of one month, newest first; the secretary moves problems found to the problem list. */
+export function VisitLedger(props: { slug: string; villageId?: string; month: string; memberId?: string; compact?: boolean }) {
+  const { slug, villageId, month, memberId } = props;
+  const [offset, setOffset] = useState(0);
+  const list = useLoad(() => {
+    const params = new URLSearchParams({ month, limit: String(PAGE_SIZE), offset: String(offset) });
+    if (villageId) params.set('villageId', villageId);
+    if (memberId) params.set('memberId', memberId);
+    return api.get<{ items: Visit[]; total: number }>(tenantApi(`/contact/visits?${params}`, slug));
+  }, [slug, villageId, month, memberId, offset]);
+  const canRaise = can('township_admin', 'village_secretary');
+  const raise = useSubmit(async (visit: Visit) => {
+    if (!confirm(t('contact.confirm_raise'))) return;
+    await api.post(tenantApi(`/contact/visits/${visit.id}/problem`, slug), {});
+    list.reload();
+  });
+  const items = list.data?.items ?? [];
+  return (
+    <div>
+      <ErrorBox error={list.error ?? raise.error} />
+      {list.data && <p class="muted">{t('contact.visits_total', { n: list.data.total })}</p>}
+      {list.loading && !list.data ? (
+        <p class="loading">{t('app.loading')}</p>
+      ) : items.length === 0 ? (
+        <p class="muted">{t('visit.none_this_month')}</p>
+      ) : (
+        <ul class="visit-list">
+          {items.map((v) => (
+            <li key={v.id} class="card visit-card">
+              <div class="visit-head">
+                <strong>{v.householdName}</strong>
+                <span class="muted">{v.visitedOn}</span>
+              </div>
+              <div>
+                <span class="tag neutral">{t(groupOf(v.category))}</span>
+                <span class="tag">{t(categoryLabel(v.category))}</span>
+                {!props.compact && <span class="muted"> · {v.memberName}</span>}
+              </div>
+              {v.findings && (
+                <p class="visit-text">
+                  <span class="muted">{t('contact.findings')}:</span>
+                  {v.findings}
+                </p>
+              )}
+              {v.request && (
+                <p class="visit-text">
+                  <span class="muted">{t('contact.request')}:</span>
+                  {v.request}
+                </p>
+              )}
+              {v.problemId ? (
+                <span class="ok">{t('contact.raised')}</span>
+              ) : (
+                canRaise &&
+                (v.findings || v.request) && (
+                  <button type="button" class="secondary small" disabled={raise.busy} onClick={() => raise.run(v)}>
+                    {t('contact.raise')}
+                  </button>
+                )
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {list.data && list.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onChange={setOffset} />}
+    </div>
+  );
+}
+
+function CoverageTab(props: { slug: string; villageId: string; month: string }) {
+  const report = useLoad(
+    () => api.get<CoverageReport>(tenantApi(`/contact/coverage?villageId=${props.villageId}&month=${props.month}`, props.slug)),
+    [props.slug, props.villageId, props.month],
+  );
+  if (report.error) return <ErrorBox error={report.error} />;
+  const r = report.data;
+  if (!r) return <p class="loading">{t('app.loading')}</p>;
+  const unsigned = r.unsignedHouseholds ?? [];
+  return (
+    <div>
+      <p class="muted">{t('contact.cov.as_of', { date: r.asOf })}</p>
+      <div class="stats">
+        <Stat label={t('contact.cov.visited')} value={`${r.visitedHouseholds}/${r.households}`} />
+        <Stat label={t('contact.cov.visits')} value={r.visits} />
+        <Stat label={t('contact.cov.linked')} value={`${r.linkedHouseholds}/${r.households}`} warn={r.linkedHouseholds < r.households} />
+        <Stat label={t('contact.cov.signed')} value={`${r.signedHouseholds}/${r.linkedHouseholds}`} warn={r.signedHouseholds < r.linkedHouseholds} />
+      </div>
+      <h2>{t('contact.cov.overdue_title', { days: r.mustVisitDays })}</h2>
+      {r.mustVisitOverdue.length === 0 ? (
+        <p class="ok">{t('contact.cov.none_overdue')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t('contact.household')}</th>
+                <th scope="col">{t('contact.group.four_must_visit')}</th>
+                <th scope="col">{t('contact.cov.last_visit')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.mustVisitOverdue.map((h) => (
+                <tr key={h.householdId}>
+                  <th scope="row">{h.headName}</th>
+                  <td class="wrap">
+                    {h.categories.map((c) => (
+                      <span key={c} class="tag">
+                        {t(categoryLabel(c))}
+                      </span>
+                    ))}
+                  </td>
+                  <td>{h.lastVisitedOn ?? <span class="warn-line">{t('contact.cov.never')}</span>}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2>{t('contact.cov.unsigned_title')}</h2>
+      {unsigned.length === 0 ? (
+        <p class="ok">{t('contact.cov.all_signed')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t('contact.household')}</th>
+                <th scope="col">{t('contact.member')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {unsigned.map((h) => (
+                <tr key={`${h.householdId}-${h.memberId}`}>
+                  <th scope="row">{h.headName}</th>
+                  <td>{h.memberName}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The 初心三人行 page: pick a village (a secretary has theirs), then the network, the visit ledger or coverage. */
+export function ContactPage(props: { slug: string }) {
+  const { query } = useLocation();
+  const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
+  const [chosen, setChosen] = useState(query.villageId ?? '');
+  const [tab, setTab] = useState<Tab>((query.tab as Tab) ?? 'network');
+  const [month, setMonth] = useState(shanghaiMonth());
+  const villageList = villages.data ?? [];
+  const villageId = ownVillageId.value ?? (chosen || (villageList.length === 1 ? villageList[0].id : ''));
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('contact.title')}</h1>
+      </div>
+      <ErrorBox error={villages.error} />
+      <div class="filters">
+        <VillageSelect villages={villageList} value={villageId} onChange={setChosen} />
+        {tab !== 'network' && (
+          <Field label={t('ledgers.month')}>
+            {(id) => <input id={id} type="month" required value={month} max={shanghaiMonth()} onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />}
+          </Field>
+        )}
+      </div>
+      <Tabs
+        label={t('contact.tabs')}
+        value={tab}
+        onChange={setTab}
+        options={[
+          { key: 'network', label: t('contact.tab.network') },
+          { key: 'visits', label: t('contact.tab.visits') },
+          { key: 'coverage', label: t('contact.tab.coverage') },
+        ]}
+      />
+      {!villageId ? (
+        <p class="muted">{t('contact.pick_village')}</p>
+      ) : tab === 'network' ? (
+        <NetworkTab key={villageId} slug={props.slug} villageId={villageId} />
+      ) : tab === 'visits' ? (
+        <VisitLedger key={villageId + month} slug={props.slug} villageId={villageId} month={month} />
+      ) : (
+        <CoverageTab slug={props.slug} villageId={villageId} month={month} />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+/** Small pieces shared by the governance-ledger pages (初心三人行, 四议三审两公开, disputes, weak villages). */
+import type { ComponentChildren } from 'preact';
+import { ownVillageId } from '../session';
+import { t } from '../t';
+import { Field } from '../ui';
+import type { Village } from './villages';
+
+/** Today's date in Asia/Shanghai as YYYY-MM-DD (the ledgers' calendar, whatever the phone's zone). */
+export function shanghaiToday(at: Date = new Date()): string {
+  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** This month in Asia/Shanghai, YYYY-MM. */
+export const shanghaiMonth = () => shanghaiToday().slice(0, 7);
+/** This year in Asia/Shanghai. */
+export const shanghaiYearNow = () => Number(shanghaiToday().slice(0, 4));
+
+/**
+ * Yuan as typed ("36", "36.5", "1,200.05") → integer fen, without floating point; null when empty,
+ * NaN when it is not an amount with at most two decimals.
+ */
+export function yuanToFen(text: string): number | null {
+  const clean = text.trim().replace(/[,,\s]/g, '');
+  if (clean === '') return null;
+  const match = clean.match(/^(\d{1,12})(?:\.(\d{1,2}))?$/);
+  if (!match) return Number.NaN;
+  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+}
+
+/** The village filter of a ledger page: a secretary's own village only, others choose (optionally "all"). */
+export function VillageSelect(props: { villages: Village[]; value: string; onChange(id: string): void; allowAll?: boolean; label?: string }) {
+  const own = ownVillageId.value;
+  return (
+    <Field label={props.label ?? t('common.village')}>
+      {(id) => (
+        <select id={id} value={own ?? props.value} disabled={!!own} onChange={(e) => props.onChange(e.currentTarget.value)}>
+          {!own && props.allowAll && <option value="">{t('common.all_villages')}</option>}
+          {!own && !props.allowAll && (
+            <option value="" disabled>
+              {t('ledgers.choose_village')}
+            </option>
+          )}
+          {props.villages.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.name}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Buttons switching between the parts of a page; the current one is pressed. */
+export function Tabs<K extends string>(props: { value: K; options: { key: NoInfer<K>; label: string }[]; onChange(key: NoInfer<K>): void; label: string }) {
+  return (
+    <div class="tabs" role="tablist" aria-label={props.label}>
+      {props.options.map((o) => (
+        <button
+          key={o.key}
+          type="button"
+          role="tab"
+          aria-selected={o.key === props.value}
+          class={o.key === props.value ? '' : 'secondary'}
+          onClick={() => props.onChange(o.key)}
+        >
+          {o.label}
+        </button>
+      ))}
+    </div>
+  );
+}
+
+/** A figure with its caption, for the counts at the top of a ledger. */
+export function Stat(props: { label: string; value: ComponentChildren; warn?: boolean }) {
+  return (
+    <div class={`stat${props.warn ? ' warn' : ''}`}>
+      <div class="stat-value">{props.value}</div>
+      <div class="stat-label">{props.label}</div>
+    </div>
+  );
+}
