@@ -2,11 +2,15 @@
  * `npm run bench` runs every benchmark (each bounded in time, loopback only) and rewrites bench/RESULTS.md.
  * `npm run bench -- --quick` runs smaller versions in under two minutes.
  */
+import { ballotIngestion } from './ballot-ingestion';
 import { pageWeight } from './page-weight';
 import { writeResults, type BenchResult } from './report';
 
 const quick = process.argv.includes('--quick');
-const benches: [string, () => Promise<BenchResult>][] = [['page weight', pageWeight]];
+const benches: [string, () => Promise<BenchResult>][] = [
+  ['page weight', pageWeight],
+  ['ballot ingestion', () => ballotIngestion(quick)],
+];
 
 const results: BenchResult[] = [];
 for (const [name, bench] of benches) {

@@ -3,20 +3,14 @@
  * serve everything with `wrangler dev` on http://127.0.0.1:8787, making no outside connection.
  */
 import { build } from 'vite';
-import { getPlatformProxy } from 'wrangler';
-import { d1Database } from '../src/db/d1';
-import { seedDemoIfEmpty } from '../src/seed/demo';
-import { OFFLINE_ENV, wrangler, wranglerDone } from './wrangler';
+import { prepareLocalD1 } from './local-d1';
+import { OFFLINE_ENV, wrangler } from './wrangler';
 
 Object.assign(process.env, OFFLINE_ENV);
 const PORT = process.env.PORT ?? '8787';
 
 await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
-await wranglerDone(['d1', 'migrations', 'apply', 'DB', '--local']);
-
-const proxy = await getPlatformProxy<{ DB: D1Database }>({ persist: true });
-const seeded = await seedDemoIfEmpty(d1Database(proxy.env.DB));
-await proxy.dispose();
+const seeded = await prepareLocalD1();
 if (seeded) console.log(seeded);
 
 const dev = wrangler(['dev', '--local', '--ip', '127.0.0.1', '--port', PORT, '--var', 'INSECURE_COOKIES:1'], {

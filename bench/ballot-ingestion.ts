@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { prepareLocalD1 } from '../scripts/local-d1';
+import { OFFLINE_ENV } from '../scripts/wrangler';
+import { Caller, percentile, runLoad } from './load';
+import { cpuSeconds, peakRssMiB } from './proc';
+import type { BenchResult } from './report';
+
+const ADMIN = { phone: '13800000002', password: 'xingping2026' };
+const CONCURRENCY = 50;
+const TENANT = '/t/pandian/api';
+const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  base: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Starts a command in its own process group and waits until it answers HTTP on its port. */
+async function startServer(command: string[], env: Record<string, string | undefined>, port: number, probe = '/api/openapi.json'): Promise<Server> {
+  const child: ChildProcess = spawn(process.execPath, command, { env: { ...OFFLINE_ENV, ...env }, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (Date.now() > deadline) throw new Error(`${command.join(' ')} did not start`);
+    try {
+      const reply = await fetch(base + probe, { method: probe === '/floor' ? 'OPTIONS' : 'GET' });
+      if (reply.status < 500) break;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return {
+    base,
+    pid: child.pid!,
+    stop: async () => {
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    },
+  };
+}
+
+/** As the township admin: a campaign, a screen, a booking and an open session for one village. */
+async function openSession(base: string) {
+  const admin = new Caller(base);
+  await admin.call('POST', '/api/auth/login', ADMIN);
+  const villages = await admin.call<{ id: string; name: string }[]>('GET', `${TENANT}/villages`);
+  const village = villages.find((v) => v.name === '西赵') ?? villages[0];
+  const campaign = await admin.call('POST', `${TENANT}/evaluation/campaigns`, { name: `基准测试 ${Date.now()}`, subjectKind: 'branch' });
+  const screen = await admin.call('POST', `${TENANT}/evaluation/screens`, { name: `基准厅 ${Date.now()}` });
+  const now = Date.now();
+  const booking = await admin.call('POST', `${TENANT}/evaluation/bookings`, {
+    campaignId: campaign.id,
+    villageId: village.id,
+    screenId: screen.id,
+    startsAt: new Date(now - 60_000).toISOString(),
+    endsAt: new Date(now + 3 * 3600_000).toISOString(),
+  });
+  const session = await admin.call('POST', `${TENANT}/evaluation/sessions`, { bookingId: booking.id });
+  const tenant = await admin.call<{ id: string }>('GET', TENANT);
+  return { admin, session, campaign, villageId: village.id, tenantId: tenant.id };
+}
+
+/** One phone: scan (token from the QR → pass), identify as a villager, cast the branch ballot, get the receipt. */
+async function phoneFlow(base: string, token: string, code: string, villageId: string, n: number, ballotLatencies: number[]) {
+  const phone = new Caller(base);
+  const scanned = await phone.call('POST', `${TENANT}/evaluation/vote/${code}/pass`, { token });
+  const voter = { kind: 'villager', deviceId: `bench-device-${n}-${Math.random().toString(36).slice(2)}` };
+  await phone.call('POST', `${TENANT}/evaluation/vote/${code}/identify`, { pass: scanned.pass, voter });
+  const items: { key: string }[] = scanned.questionnaire.items.villager;
+  const t0 = performance.now();
+  const result = await phone.call('POST', `${TENANT}/evaluation/vote/${code}/ballots`, {
+    pass: scanned.pass,
+    clientId: `bench${n}${crypto.randomUUID().replace(/-/g, '')}`,
+    voter,
+    ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: Object.fromEntries(items.map((item, i) => [item.key, (n + i) % 4])) }],
+  });
+  ballotLatencies.push(performance.now() - t0);
+  if (!JSON.stringify(result).match(/receipt/i)) throw new Error('no receipt');
+}
+
+async function measure(server: Server, phones: number, job: (n: number) => Promise<void>) {
+  const cpuBefore = cpuSeconds(server.pid);
+  const load = await runLoad(phones, CONCURRENCY, job);
+  const cpu = cpuSeconds(server.pid) - cpuBefore;
+  return { ...load, cpuMsPerItem: (cpu * 1000) / Math.max(1, load.latencies.length), rss: peakRssMiB(server.pid) };
+}
+
+type Target = 'node' | 'wrangler';
+
+async function startApp(target: Target, dataDir: string, port: number): Promise<Server> {
+  if (target === 'node')
+    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1' }, port);
+  return startServer([WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, '--var', 'INSECURE_COOKIES:1'], {}, port);
+}
+
+async function startFloor(target: Target, dataDir: string, port: number): Promise<Server> {
+  if (target === 'node')
+    return startServer(['node_modules/tsx/dist/cli.mjs', 'bench/floor/node.ts'], { DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port) }, port, '/floor');
+  return startServer(
+    [WRANGLER, 'dev', '--config', 'bench/floor/wrangler.toml', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir],
+    {},
+    port,
+    '/floor',
+  );
+}
+
+/** First failure of a run, kept for the notes: a failing flow must say why. */
+const failureNotes: string[] = [];
+
+async function benchTarget(target: Target, phones: number): Promise<BenchResult['rows']> {
+  const dataDir = `.build/bench-${target}`;
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  if (target === 'wrangler') await prepareLocalD1(dataDir);
+
+  // the real flow
+  const app = await startApp(target, dataDir, await freePort());
+  const { admin, session, campaign, villageId, tenantId } = await openSession(app.base);
+  const floorSession = (await openSession(app.base)).session;
+  const ballotLatencies: number[] = [];
+  let token = (await admin.call('GET', `${TENANT}/evaluation/sessions/${session.id}/qr`)).token as string;
+  const refresh = setInterval(async () => {
+    token = (await admin.call('GET', `${TENANT}/evaluation/sessions/${session.id}/qr`)).token; // the screen's rotating QR
+  }, 10_000);
+  const real = await measure(app, phones, (n) => phoneFlow(app.base, token, session.code, villageId, n, ballotLatencies));
+  clearInterval(refresh);
+  const live = await admin.call('GET', `${TENANT}/evaluation/sessions/${session.id}/live`);
+  const stored: number = live.groups.villager.ballots;
+  if (real.failures.length) failureNotes.push(`${target}: ${real.failures.length} failed, first: ${real.failures[0].slice(0, 300)}`);
+  await app.stop();
+
+  // the floor: a bare INSERT of the same row into the same database
+  const floorServer = await startFloor(target, dataDir, await freePort());
+  const caller = new Caller(floorServer.base);
+  const floor = await measure(floorServer, phones, (n) =>
+    caller.call('POST', '/floor', { tenantId, sessionId: floorSession.id, campaignId: campaign.id, subjectId: villageId, n }),
+  );
+  await floorServer.stop();
+
+  const label = target === 'node' ? 'Node + libSQL file' : 'wrangler dev + local D1';
+  const ratio = real.perSecond / floor.perSecond;
+  const p99 = percentile(ballotLatencies, 99);
+  return [
+    { figure: `${label}: ballots/s (whole phone flow)`, value: real.perSecond.toFixed(0), floor: `${floor.perSecond.toFixed(0)} inserts/s`, ratio: `${(ratio * 100).toFixed(0)}%`, target: '≥ 60% of floor', ok: ratio >= 0.6 },
+    { figure: `${label}: ballot POST latency p50 / p99`, value: `${percentile(ballotLatencies, 50).toFixed(1)} / ${p99.toFixed(1)} ms`, floor: `${percentile(floor.latencies, 50).toFixed(1)} / ${percentile(floor.latencies, 99).toFixed(1)} ms`, target: target === 'node' ? 'p99 < 100 ms at 50 concurrent' : '', ok: target === 'node' ? p99 < 100 : undefined },
+    { figure: `${label}: phone flow latency p50 / p99 (pass + identify + ballot)`, value: `${percentile(real.latencies, 50).toFixed(1)} / ${percentile(real.latencies, 99).toFixed(1)} ms` },
+    { figure: `${label}: server CPU per phone (3 requests)`, value: `${real.cpuMsPerItem.toFixed(2)} ms`, floor: `${floor.cpuMsPerItem.toFixed(2)} ms per insert`, ratio: `${(real.cpuMsPerItem / floor.cpuMsPerItem).toFixed(1)}×`, target: '≤ 2 ms per ballot', ok: real.cpuMsPerItem <= 2 },
+    { figure: `${label}: peak RSS of the server`, value: `${real.rss.toFixed(0)} MiB`, floor: `${floor.rss.toFixed(0)} MiB` },
+    { figure: `${label}: ballots lost`, value: `${phones - stored} of ${phones} (failed requests: ${real.failures.length})`, target: '0', ok: stored === phones },
+  ];
+}
+
+export async function ballotIngestion(quick: boolean): Promise<BenchResult> {
+  const phones = quick ? 300 : 1000;
+  const rows = [...(await benchTarget('node', phones)), ...(await benchTarget('wrangler', phones))];
+  return {
+    name: 'Ballot ingestion: one big-screen session',
+    method: `${phones} phones, ${CONCURRENCY} at a time, each going through the real flow against the running server: the QR token → ballot pass, identify as a villager, submit the branch ballot, receive the receipt. Floor: a bare Hono route doing one INSERT of the same ballot row (same table and indexes) into the same database, ${phones} times at the same concurrency. Server CPU is user+system time of the server's whole process tree (wrangler dev: wrangler's Node and workerd) read from /proc, divided by phones.`,
+    rows,
+    notes: [
+      'A phone makes three requests for one ballot (pass, identify, ballot) where the floor makes one, so the throughput ratio also measures the protocol, not just the ballot write.',
+      'wrangler dev is the local simulator (workerd + SQLite behind Miniflare), not the edge: its figures are for comparison with its own floor only.',
+      ...failureNotes,
+    ],
+  };
+}

@@ -1,0 +1,47 @@
+/** Runs `count` jobs with `concurrency` in flight, timing each; returns latencies (ms) and failures. */
+export async function runLoad(count: number, concurrency: number, job: (n: number) => Promise<void>) {
+  const latencies: number[] = [];
+  const failures: string[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const n = next++;
+        const t0 = performance.now();
+        try {
+          await job(n);
+          latencies.push(performance.now() - t0);
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, latencies, failures, perSecond: latencies.length / seconds };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (!values.length) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** A minimal cookie-keeping JSON client for one simulated person. */
+export class Caller {
+  private cookie = '';
+  constructor(private readonly base: string) {}
+  async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(this.base + path, {
+      method,
+      headers: { 'content-type': 'application/json', origin: this.base, ...(this.cookie ? { cookie: this.cookie } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const set = response.headers.getSetCookie?.() ?? [];
+    if (set.length) this.cookie = set.map((c) => c.split(';')[0]).join('; ');
+    const data = await response.json().catch(() => undefined);
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
+    return data as T;
+  }
+}
