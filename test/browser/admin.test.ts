@@ -47,7 +47,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('lists party members with their flags and filters by village', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '党员' }).click();
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '党员', exact: true }).click();
     await page.waitForURL('**/t/alpha/members');
     const total = app.fixture.a.rows.members.length;
     await shown(page.getByText(`共 ${total} 条`));
@@ -58,7 +58,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('creates a household with care tags', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户' }).click();
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户', exact: true }).click();
     await page.waitForURL('**/t/alpha/households');
     await page.getByRole('button', { name: '新增农户' }).click();
     const form = page.getByRole('dialog', { name: '新增农户' });
@@ -88,9 +88,9 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('previews an import with a row error in Chinese and offers no commit', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '导入导出' }).click();
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '导入导出', exact: true }).click();
     await page.getByRole('tab', { name: '农户名册' }).click();
-    await expect.poll(() => page.getByRole('link', { name: '下载 Excel' }).getAttribute('href')).toBe('/t/alpha/api/exports/households.xlsx');
+    await expect.poll(() => page.getByRole('link', { name: '下载 Excel', exact: true }).getAttribute('href')).toBe('/t/alpha/api/exports/households.xlsx');
     const csv = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是', '火星村,李小河,,,2,否'].join('\n');
     await page.getByLabel('选择文件').setInputFiles({ name: '农户.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
     await shown(page.getByText('共 2 行,其中 1 行无误,1 处错误'));
@@ -110,7 +110,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.waitForLoadState('load');
     await shown(page.getByRole('heading', { name: 'Import & export' }));
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Villages' }).click();
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Villages', exact: true }).click();
     await shown(page.getByRole('heading', { name: 'Villages', level: 1 }));
     await shown(page.getByText('3 villages'));
     await page.getByRole('button', { name: '中文' }).click();
@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('keeps the weights at 100 in the settings and saves them', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '考评设置' }).click();
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '考评设置', exact: true }).click();
     await page.waitForURL('**/t/alpha/settings');
     await page.getByLabel('群评').fill('50');
     await shown(page.getByText('权重之和必须为 100,现在是 110'));
@@ -132,7 +132,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('creates a village secretary account', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '账号' }).click();
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '账号', exact: true }).click();
     await page.getByRole('button', { name: '新增账号' }).click();
     const form = page.getByRole('dialog', { name: '新增账号' });
     await form.getByLabel('角色').selectOption('village_secretary');
@@ -158,8 +158,8 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByRole('rowheader', { name: own.name }));
     expect(await page.getByRole('button', { name: '新增村庄' }).count()).toBe(0);
     const nav = page.getByRole('navigation', { name: '菜单' });
-    expect(await nav.getByRole('link', { name: '账号' }).count()).toBe(0);
-    await nav.getByRole('link', { name: '党员' }).click();
+    expect(await nav.getByRole('link', { name: '账号', exact: true }).count()).toBe(0);
+    await nav.getByRole('link', { name: '党员', exact: true }).click();
     const village = page.getByLabel('村庄');
     expect(await village.isDisabled()).toBe(true);
     expect(await village.locator('option').allTextContents()).toEqual([own.name]);
@@ -179,7 +179,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByText('只读:县级账号只能查看'));
     await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(3);
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户' }).click();
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户', exact: true }).click();
     await shown(page.getByText(/共 \d+ 条/));
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
   });
