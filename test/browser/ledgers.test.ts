@@ -121,4 +121,26 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     const matters = await (await app.fixture.as('adminA')).get('/t/alpha/api/decisions/matters');
     expect(matters.body.items[0]).toMatchObject({ title: '村内主街硬化', amountFen: 36_000_050, lastStage: 'proposal' });
   });
+
+  it('lets the village secretary link a household and move a visit finding to the problem list', async () => {
+    const page = await phone.newPage();
+    await page.goto('/login');
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+    await signIn(page, 'secretaryA');
+    await page.waitForURL('**/t/alpha/villages');
+    await page.goto('/t/alpha/contact');
+    const linkForm = page.locator('form', { has: page.getByRole('button', { name: '党员联系农户' }) });
+    const memberName = app.fixture.a.rows.members.find((m) => m.villageId === villageA)!.name;
+    await linkForm.getByLabel('党员').selectOption({ label: memberName });
+    await linkForm.getByLabel('农户').selectOption({ label: households[3].headName });
+    await linkForm.getByRole('button', { name: '党员联系农户' }).click();
+    await shown(page.getByRole('row', { name: new RegExp(memberName) }).getByText(households[3].headName));
+
+    await page.getByRole('tab', { name: '走访台账' }).click();
+    const card = page.locator('.visit-card', { hasText: households[1].headName });
+    page.once('dialog', (dialog) => dialog.accept());
+    await card.getByRole('button', { name: '转入问题清单' }).click();
+    await shown(card.getByText('已转入问题清单'));
+  });
 });

@@ -1,15 +1,18 @@
 import type { ComponentType } from 'preact';
+import { lazy } from 'preact-iso';
 import { AccountsPage } from './pages/accounts';
 import { HouseholdsPage, MembersPage } from './pages/rosters';
 import { ImportPage } from './pages/import';
 import { SettingsPage } from './pages/settings';
 import { VillagesPage } from './pages/villages';
-import { ContactPage } from './pages/contact';
-import { VisitPage } from './pages/contact-visit';
-import { DecisionsPage } from './pages/decisions';
-import { LedgersPage } from './pages/ledgers';
 import type { TenantRole } from './session';
 import type { MessageKey } from './t';
+
+// governance ledgers: loaded when first opened, so the phone's first load stays small
+const ContactPage = lazy(() => import('./pages/contact').then((m) => m.ContactPage));
+const VisitPage = lazy(() => import('./pages/contact-visit').then((m) => m.VisitPage));
+const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.DecisionsPage));
+const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
 
 /** A page of the township admin app, mounted at /t/<slug><path>. */
 export interface TownshipPage {

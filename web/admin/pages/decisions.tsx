@@ -7,23 +7,10 @@ import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, intOrNull, Pager, Sheet, useLoad, useSubmit } from '../ui';
 import { shanghaiToday, shanghaiYearNow, VillageSelect, yuanToFen } from './ledgers-common';
+import { STAGES, timeline, type Stage } from './ledgers-rules';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
 
-/** As src/db/schema/decisions.ts: the fixed order, review_during may repeat. */
-const STAGES = [
-  'proposal',
-  'discussion',
-  'member_review',
-  'resolution',
-  'resolution_public',
-  'review_before',
-  'implementation',
-  'review_during',
-  'review_after',
-  'result_public',
-] as const;
-type Stage = (typeof STAGES)[number];
 const MEETINGS: Stage[] = ['proposal', 'discussion', 'member_review', 'resolution'];
 const PUBLIC: Stage[] = ['resolution_public', 'result_public'];
 const REVIEWS: Stage[] = ['review_before', 'review_during', 'review_after'];
@@ -161,24 +148,21 @@ function MatterForm(props: { slug: string; villages: Village[]; onClose(): void;
 
 /** The ten stages in their fixed order: done (with date, votes, minutes), due now, or not yet. */
 function Timeline(props: { matter: MatterDetail }) {
-  const { matter } = props;
-  const due = matter.nextStages;
   return (
     <ol class="timeline" aria-label={t('decisions.timeline')}>
-      {STAGES.map((stage) => {
-        const records = matter.stages.filter((r) => r.stage === stage);
-        if (!records.length) {
-          const current = due[0] === stage || (due.includes(stage) && stage !== 'review_during');
+      {timeline(props.matter.stages, props.matter.nextStages).map((row) => {
+        const { stage } = row;
+        if (row.state !== 'done')
           return (
-            <li key={stage} class={current ? 'current' : ''}>
+            <li key={stage} class={row.state === 'due' ? 'current' : ''}>
               <div class="stage-name">{stageLabel(stage)}</div>
               <div class="stage-meta">
-                {groupLabel(stage)} · {current ? <span class="warn-line">{t('decisions.current')}</span> : t('decisions.pending')}
+                {groupLabel(stage)} · {row.state === 'due' ? <span class="warn-line">{t('decisions.current')}</span> : t('decisions.pending')}
               </div>
             </li>
           );
-        }
-        return records.map((r) => (
+        const r = row.record;
+        return (
           <li key={r.id} class={r.passed ? 'done' : 'failed'}>
             <div class="stage-name">
               {stageLabel(stage)} {r.eligible !== null && <span class={r.passed ? 'tag good' : 'tag'}>{r.passed ? t('decisions.passed') : t('decisions.not_passed')}</span>}
@@ -201,14 +185,14 @@ function Timeline(props: { matter: MatterDetail }) {
             {r.publicText && <p class="stage-text">{r.publicText}</p>}
             {r.minutes && <p class="stage-text muted">{r.minutes}</p>}
           </li>
-        ));
+        );
       })}
     </ol>
   );
 }
 
 /** Records a stage. Any stage may be chosen: the API's state machine refuses skips and repeats with a clear message. */
-function StageForm(props: { slug: string; matter: MatterDetail; onDone(stage: Stage): void }) {
+function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void; onDone(stage: Stage): void }) {
   const { matter } = props;
   const [stage, setStage] = useState<Stage>(matter.nextStages[0] ?? 'proposal');
   const [heldOn, setHeldOn] = useState(shanghaiToday());
@@ -219,6 +203,7 @@ function StageForm(props: { slug: string; matter: MatterDetail; onDone(stage: St
   const meeting = MEETINGS.includes(stage);
   const isPublic = PUBLIC.includes(stage);
   const submit = useSubmit(async () => {
+    props.onStart();
     const payload: Record<string, unknown> = { stage, heldOn, minutes: minutes.trim() };
     if (meeting) {
       for (const [key, value] of Object.entries(votes)) {
@@ -381,6 +366,7 @@ function MatterView(props: { slug: string; id: string; onBack(): void; onChanged
                     key={m.stages.length}
                     slug={props.slug}
                     matter={m}
+                    onStart={() => setRecorded('')}
                     onDone={(stage) => {
                       setRecorded(t('decisions.recorded', { stage: stageLabel(stage) }));
                       detail.reload();
@@ -466,7 +452,6 @@ export function DecisionsPage(props: { slug: string }) {
                 <th scope="col">{t('decisions.matter')}</th>
                 <th scope="col">{t('decisions.status')}</th>
                 <th scope="col">{t('decisions.next')}</th>
-                <th scope="col" class="wide-only">{t('common.village')}</th>
                 <th scope="col" class="wide-only">{t('decisions.category')}</th>
                 <th scope="col" class="num wide-only">{t('decisions.amount')}</th>
               </tr>
@@ -484,7 +469,6 @@ export function DecisionsPage(props: { slug: string }) {
                     <StatusTag matter={m} />
                   </td>
                   <td class="wrap">{m.nextStages.length ? m.nextStages.map(stageLabel).join(' / ') : t('decisions.none_next')}</td>
-                  <td class="wide-only">{m.villageName}</td>
                   <td class="wide-only">{t(`decisions.cat.${m.category}` as MessageKey)}</td>
                   <td class="num wide-only">{m.amountFen !== null ? yuan(m.amountFen) : ''}</td>
                 </tr>

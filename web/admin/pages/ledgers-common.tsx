@@ -3,29 +3,15 @@ import type { ComponentChildren } from 'preact';
 import { ownVillageId } from '../session';
 import { t } from '../t';
 import { Field } from '../ui';
+import { shanghaiToday } from './ledgers-rules';
 import type { Village } from './villages';
 
-/** Today's date in Asia/Shanghai as YYYY-MM-DD (the ledgers' calendar, whatever the phone's zone). */
-export function shanghaiToday(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export { shanghaiToday, yuanToFen } from './ledgers-rules';
 
 /** This month in Asia/Shanghai, YYYY-MM. */
 export const shanghaiMonth = () => shanghaiToday().slice(0, 7);
 /** This year in Asia/Shanghai. */
 export const shanghaiYearNow = () => Number(shanghaiToday().slice(0, 4));
-
-/**
- * Yuan as typed ("36", "36.5", "1,200.05") → integer fen, without floating point; null when empty,
- * NaN when it is not an amount with at most two decimals.
- */
-export function yuanToFen(text: string): number | null {
-  const clean = text.trim().replace(/[,,\s]/g, '');
-  if (clean === '') return null;
-  const match = clean.match(/^(\d{1,12})(?:\.(\d{1,2}))?$/);
-  if (!match) return Number.NaN;
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-}
 
 /** The village filter of a ledger page: a secretary's own village only, others choose (optionally "all"). */
 export function VillageSelect(props: { villages: Village[]; value: string; onChange(id: string): void; allowAll?: boolean; label?: string }) {

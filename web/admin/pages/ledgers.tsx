@@ -374,11 +374,11 @@ function WeakVillages(props: { slug: string; villages: Village[] }) {
       <ErrorBox error={list.error ?? remove.error} />
       {list.data && (
         <div class="stats">
-          <Stat label={t('weak.title')} value={list.data.total} />
-          <Stat label={t('weak.turned_around_on')} value={`${list.data.turnedAround}/${list.data.total}`} />
+          <Stat label={t('weak.listed')} value={list.data.total} />
+          <Stat label={t('weak.turned')} value={list.data.turnedAround} />
+          <Stat label={t('weak.in_progress')} value={list.data.total - list.data.turnedAround} warn={list.data.total > list.data.turnedAround} />
         </div>
       )}
-      {list.data && <p class="muted">{t('weak.summary', { total: list.data.total, turned: list.data.turnedAround })}</p>}
       {list.loading && !list.data ? (
         <p class="loading">{t('app.loading')}</p>
       ) : items.length === 0 ? (
