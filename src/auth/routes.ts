@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, or } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
@@ -41,10 +41,19 @@ export const authRoutes = new Hono<AppEnv>()
   .get('/me', signedIn(), async (c) => {
     const session = c.var.session!;
     const tenantIds = [...new Set(session.grants.map((g) => g.tenantId).filter((id): id is string => !!id))];
-    const names = tenantIds.length
-      ? await c.var.db.select({ id: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).where(inArray(tenants.id, tenantIds))
+    const viewedCounties = [...new Set(session.grants.filter((g) => g.role === 'county_viewer').map((g) => g.countyId!))];
+    const conditions = [
+      ...(tenantIds.length ? [inArray(tenants.id, tenantIds)] : []),
+      ...(viewedCounties.length ? [inArray(tenants.countyId, viewedCounties)] : []),
+    ];
+    const known = conditions.length
+      ? await c.var.db
+          .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId })
+          .from(tenants)
+          .where(or(...conditions))
+          .orderBy(tenants.slug)
       : [];
-    const byId = new Map(names.map((t) => [t.id, t]));
+    const byId = new Map(known.map(({ countyId: _, ...t }) => [t.id, t]));
     return c.json({
       id: session.accountId,
       name: session.name,
@@ -57,5 +66,7 @@ export const authRoutes = new Hono<AppEnv>()
         memberId: g.memberId,
         tenant: g.tenantId ? (byId.get(g.tenantId) ?? null) : null,
       })),
+      /** townships a county viewer may read: every township of their counties */
+      countyTownships: known.filter((t) => viewedCounties.includes(t.countyId)).map(({ countyId: _, ...t }) => t),
     });
   });

@@ -48,6 +48,8 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
     });
     expect(created.status).toBe(201);
     const viewer = await new ApiClient(ctx.server).login('13700000003', 'viewer-pass-1');
+    const me = await viewer.get('/api/auth/me');
+    expect(me.body.countyTownships.map((t: { slug: string }) => t.slug)).toEqual(expect.arrayContaining(['alpha', 'beta']));
     expect((await viewer.get('/t/alpha/api/villages')).status).toBe(200);
     expect((await viewer.get('/t/beta/api/villages')).status).toBe(200);
     expect((await viewer.put('/t/alpha/api/settings', {})).status).toBe(403);

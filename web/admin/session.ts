@@ -9,6 +9,8 @@ export interface Me {
   name: string;
   phone: string;
   roles: { role: Role; countyId: string | null; villageId: string | null; memberId: string | null; tenant: { id: string; slug: string; name: string } | null }[];
+  /** every township of the counties the account views (county viewers) */
+  countyTownships?: { id: string; slug: string; name: string }[];
 }
 
 export interface Township {
@@ -29,6 +31,7 @@ export const isPlatformAdmin = computed(() => !!me.value?.roles.some((r) => r.ro
 export const myTownships = computed(() => {
   const seen = new Map<string, { slug: string; name: string }>();
   for (const r of me.value?.roles ?? []) if (r.tenant && !seen.has(r.tenant.slug)) seen.set(r.tenant.slug, r.tenant);
+  for (const tw of me.value?.countyTownships ?? []) if (!seen.has(tw.slug)) seen.set(tw.slug, tw);
   return [...seen.values()];
 });
 

@@ -36,7 +36,7 @@ export function ChoosePage() {
           </a>
         </p>
       )}
-      {countyViewer && (
+      {countyViewer && townships.length === 0 && (
         <form
           class="card"
           onSubmit={(e) => {
