@@ -6,6 +6,8 @@ import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../su
 import { PASSWORD, PHONES, type Login } from '../support/fixture';
 
 const SHOTS = 'docs/screenshots';
+/** a 1×1 PNG standing in for the photo of a signed paper sheet */
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
 async function signIn(page: Page, login: Login) {
   await page.goto('/login');
@@ -70,6 +72,12 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.getByRole('button', { name: '保存签名' }).click();
     await shown(page.locator('.sign-row', { hasText: household.headName }).getByText('已签字'));
     await shown(page.getByText('本月已签 1/3 户'));
+
+    // another household signed the paper sheet: its photo is shrunk on the phone and sent instead
+    await page.getByRole('button', { name: `签字 ${households[2].headName}` }).click();
+    await page.locator('#signoff-photo').setInputFiles({ name: 'sheet.png', mimeType: 'image/png', buffer: Buffer.from(PIXEL, 'base64') });
+    await shown(page.locator('.sign-row', { hasText: households[2].headName }).getByText('已签字'));
+    await shown(page.getByText('本月已签 2/3 户'));
   });
 
   it('shows the visit in the village ledger and lets the township admin advance a matter, refusing a skipped stage', async () => {

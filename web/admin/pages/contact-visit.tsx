@@ -256,6 +256,7 @@ export function VisitPage(props: { slug: string }) {
   const memberId = isMember ? own : picked || undefined;
   const [tab, setTab] = useState<Tab>('record');
   const [version, setVersion] = useState(0);
+  const [month, setMonth] = useState(shanghaiMonth());
   const households = useLoad(
     () =>
       memberId
@@ -282,7 +283,12 @@ export function VisitPage(props: { slug: string }) {
       {!memberId ? null : households.loading && !households.data ? (
         <p class="loading">{t('app.loading')}</p>
       ) : tab === 'mine' ? (
-        <VisitLedger key={version} slug={props.slug} memberId={isMember ? undefined : memberId} month={shanghaiMonth()} compact />
+        <>
+          <Field label={t('ledgers.month')}>
+            {(id) => <input id={id} type="month" required value={month} max={shanghaiMonth()} onInput={(e) => e.currentTarget.value && setMonth(e.currentTarget.value)} />}
+          </Field>
+          <VisitLedger key={`${version}-${month}`} slug={props.slug} memberId={isMember ? undefined : memberId} month={month} compact />
+        </>
       ) : list.length === 0 ? (
         <p class="notice-box">{t('visit.no_households')}</p>
       ) : tab === 'record' ? (
