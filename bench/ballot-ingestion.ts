@@ -12,7 +12,7 @@ const CONCURRENCY = 50;
 const TENANT = '/t/pandian/api';
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
@@ -21,7 +21,7 @@ async function freePort(): Promise<number> {
   });
 }
 
-interface Server {
+export interface Server {
   base: string;
   pid: number;
   stop(): Promise<void>;
@@ -57,7 +57,7 @@ async function startServer(command: string[], env: Record<string, string | undef
 }
 
 /** As the township admin: a campaign, a screen, a booking and an open session for one village. */
-async function openSession(base: string) {
+export async function openSession(base: string) {
   const admin = new Caller(base);
   await admin.call('POST', '/api/auth/login', ADMIN);
   const villages = await admin.call<{ id: string; name: string }[]>('GET', `${TENANT}/villages`);
@@ -104,7 +104,7 @@ async function measure(server: Server, phones: number, job: (n: number) => Promi
 
 type Target = 'node' | 'wrangler';
 
-async function startApp(target: Target, dataDir: string, port: number): Promise<Server> {
+export async function startApp(target: Target, dataDir: string, port: number): Promise<Server> {
   if (target === 'node')
     return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1' }, port);
   return startServer([WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, '--var', 'INSECURE_COOKIES:1'], {}, port);

@@ -4,11 +4,13 @@
  */
 import { ballotIngestion } from './ballot-ingestion';
 import { pageWeight } from './page-weight';
+import { phoneLoad } from './phone-load';
 import { writeResults, type BenchResult } from './report';
 
 const quick = process.argv.includes('--quick');
 const benches: [string, () => Promise<BenchResult>][] = [
   ['page weight', pageWeight],
+  ['phone page on a slow network', () => phoneLoad(quick)],
   ['ballot ingestion', () => ballotIngestion(quick)],
 ];
 

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
 import { createFixture, type Fixture } from './fixture';
@@ -59,12 +60,14 @@ export interface BrowserApp {
   /** http://127.0.0.1:<random port> */
   origin: string;
   fixture: Fixture;
+  /** the app's database, for seeding what no API writes in one call */
+  db: Db;
   /** a fresh browser profile (no cookies, no storage) */
   newContext(options?: { width?: number; height?: number; locale?: string }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
-const FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -97,12 +100,13 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   return {
     origin,
     fixture,
+    db,
     async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
       const dir = mkdtempSync(join(tmpdir(), 'xp-chromium-'));
       const context = await chromium.launchPersistentContext(dir, {
         executablePath: CHROMIUM,
         headless: true,
-        args: FLAGS,
+        args: CHROMIUM_FLAGS,
         viewport: { width, height },
         locale,
         timezoneId: 'Asia/Shanghai',
