@@ -252,11 +252,13 @@ const visitRoutes = new Hono<AppEnv>()
       .returning();
     return c.json(created, 201);
   })
-  .post('/:id/problem', allow(...MANAGERS), input('param', idParam), input('json', raiseProblemInput), async (c) => {
+  // the member who made the visit raises what they found; the branch then rectifies it
+  .post('/:id/problem', allow(...RECORDERS), input('param', idParam), input('json', raiseProblemInput), async (c) => {
     const scope = c.var.scope!;
     const visit = await scope.find(contactVisits, c.req.valid('param').id);
-    if (!visit) throw notFound();
-    assertVillageVisible(c.var.actor, visit.villageId);
+    const actor = c.var.actor;
+    if (!visit || (actor?.kind === 'user' && actor.role === 'party_member' && visit.memberId !== actor.memberId)) throw notFound();
+    assertVillageVisible(actor, visit.villageId);
     if (visit.problemId) throw conflict('contact.problem_already_raised');
     const body = c.req.valid('json');
     if (!body.content && !visit.findings && !visit.request) throw badRequest('contact.nothing_to_raise');

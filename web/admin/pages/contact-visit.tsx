@@ -44,7 +44,7 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
       request: request.trim(),
     });
     let raised = false;
-    if (raise && isSecretary && (visit.findings || visit.request)) {
+    if (raise && (visit.findings || visit.request)) {
       await api.post(tenantApi(`/contact/visits/${visit.id}/problem`, props.slug), {});
       raised = true;
     }
@@ -103,14 +103,10 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
       <Field label={t('contact.request')}>
         {(id) => <textarea id={id} rows={2} maxLength={2000} placeholder={t('visit.request_hint')} value={request} onInput={(e) => setRequest(e.currentTarget.value)} />}
       </Field>
-      {isSecretary ? (
-        <label class="check">
-          <input type="checkbox" checked={raise} onChange={(e) => setRaise(e.currentTarget.checked)} />
-          <span>{t('visit.raise')}</span>
-        </label>
-      ) : (
-        <p class="hint muted">{t('visit.raise_note')}</p>
-      )}
+      <label class="check">
+        <input type="checkbox" checked={raise} onChange={(e) => setRaise(e.currentTarget.checked)} />
+        <span>{t('visit.raise')}</span>
+      </label>
       <ErrorBox error={submit.error} />
       {saved && (
         <p class="ok saved" role="status">
