@@ -1,4 +1,656 @@
+/**
+ * The phone ballot (/vote?t=<township>&c=<session code>&k=<QR token>): scanned from the big screen,
+ * opened on cheap phones over slow rural networks. No router, no admin code, no charts: Preact, this
+ * file, its catalogue and the outbox. `&tally=1` shows the session's public tally (receipts and hash chain).
+ */
 import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { api, ApiProblem, tenantApi, tenantSlug } from '../shared/api';
 import '../shared/base.css';
+import { createT, currentLocale, setLocale } from '../shared/i18n';
+import { en, zhCN } from './messages';
+import { deviceId, enqueue, flush, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
+import './vote.css';
 
-render(<main style={{ padding: 16 }}>星评</main>, document.getElementById('app')!);
+const t = createT({ 'zh-CN': zhCN, en });
+type Key = keyof typeof zhCN;
+
+type Group = 'self' | 'peer' | 'villager' | 'leader';
+type Who = 'villager' | 'member' | 'leader';
+interface Info {
+  code: string;
+  township: string;
+  village: string;
+  branchName: string;
+  campaign: { name: string; year: number; subjectKind: 'branch' | 'member' };
+  status: 'open' | 'closed';
+  requireHouseholdCode: boolean;
+}
+interface Item {
+  key: string;
+  text: string;
+  options: { label: string; points: number }[];
+}
+interface Subject {
+  kind: 'branch' | 'member';
+  id: string;
+  name: string;
+  isSecretary: boolean;
+}
+interface PassData {
+  pass: string;
+  expiresAt: string;
+  subjects: Subject[];
+  questionnaire: { items: Record<Group, Item[]> };
+  requireHouseholdCode: boolean;
+}
+interface Identified {
+  voter: { kind: Who; name: string | null };
+  subjects: { subjectKind: Subject['kind']; subjectId: string; raterGroup: Group; voted: boolean }[];
+}
+
+const COMMENT_MAX = 300;
+const params = new URLSearchParams(location.search);
+const slug = tenantSlug();
+const code = (params.get('c') ?? '').trim().toUpperCase();
+const sessionKey = `${slug}|${code}`;
+const voteApi = (path = '') => tenantApi(`/evaluation/vote/${encodeURIComponent(code)}${path}`);
+const subjectKey = (kind: string, id: string) => `${kind}:${id}`;
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const withParams = (extra: Record<string, string>, drop: string[] = []) => {
+  const next = new URLSearchParams(location.search);
+  for (const key of drop) next.delete(key);
+  for (const [key, value] of Object.entries(extra)) next.set(key, value);
+  return `${location.pathname}?${next}`;
+};
+
+/** The pass is good until the session ends: kept per session so a reload (or a later retry) needs no new scan. */
+const PASS_KEY = `xp_pass|${sessionKey}`;
+function storedPass(): PassData | undefined {
+  try {
+    const data = JSON.parse(localStorage.getItem(PASS_KEY) ?? 'null') as PassData | null;
+    return data && data.expiresAt > new Date().toISOString() ? data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function keepPass(data: PassData) {
+  try {
+    localStorage.setItem(PASS_KEY, JSON.stringify(data));
+  } catch {
+    /* storage refused: the page keeps working until it is closed */
+  }
+  // the QR token has done its job; a reload uses the stored pass
+  if (params.has('k')) history.replaceState(null, '', withParams({}, ['k']));
+}
+
+function Footer() {
+  return (
+    <footer>
+      <button class="secondary" onClick={() => setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')}>
+        {t('language')}
+      </button>
+    </footer>
+  );
+}
+
+function Header({ info }: { info?: Info }) {
+  return (
+    <header class="hero">
+      <div class="township">{info ? `${info.township} · ${info.campaign.name}` : ' '}</div>
+      <h1>{info?.branchName ?? t('enterTitle')}</h1>
+    </header>
+  );
+}
+
+/** No code in the link (typed by hand): the session code, then the 6-digit check code on the screen. */
+function EnterCode() {
+  const [value, setValue] = useState('');
+  return (
+    <>
+      <Header />
+      <form
+        class="card"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (value.trim()) location.assign(withParams({ c: value.trim().toUpperCase() }));
+        }}
+      >
+        <label for="code">{t('enterCode')}</label>
+        <input id="code" autoCapitalize="characters" autoComplete="off" maxLength={12} value={value} onInput={(e) => setValue(e.currentTarget.value)} />
+        <button type="submit" class="block">
+          {t('enterGo')}
+        </button>
+      </form>
+      <Footer />
+    </>
+  );
+}
+
+function PinForm({ error, onPass }: { error: string; onPass: (data: PassData) => void }) {
+  const [pin, setPin] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState(error);
+  return (
+    <form
+      class="card"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setBusy(true);
+        setProblem('');
+        try {
+          onPass(await api.post<PassData>(voteApi('/pass'), { token: pin.trim() }));
+        } catch (err) {
+          setProblem(message(err));
+        } finally {
+          setBusy(false);
+        }
+      }}
+    >
+      {problem && <p class="error">{problem}</p>}
+      <label for="pin">{t('enterPin')}</label>
+      <input id="pin" class="pin" inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" required value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
+      <p class="small muted">{t('pinHint')}</p>
+      <button type="submit" class="block" disabled={busy}>
+        {t('enterGo')}
+      </button>
+    </form>
+  );
+}
+
+function LoginForm({ onDone }: { onDone: () => void }) {
+  const [phone, setPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState('');
+  return (
+    <form
+      class="login"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        setProblem('');
+        try {
+          await api.post('/api/auth/login', { phone: phone.trim(), password });
+          onDone();
+        } catch (err) {
+          setProblem(message(err));
+        }
+      }}
+    >
+      <p class="small muted">{t('leaderHint')}</p>
+      <label for="phone">{t('loginPhone')}</label>
+      <input id="phone" type="tel" inputMode="numeric" maxLength={11} autoComplete="username" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
+      <label for="password">{t('loginPassword')}</label>
+      <input id="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+      {problem && <p class="error">{problem}</p>}
+      <button type="submit" class="block">
+        {t('loginGo')}
+      </button>
+    </form>
+  );
+}
+
+function Question({ item, n, value, onChoose, missing }: { item: Item; n: number; value?: number; onChoose: (i: number) => void; missing: boolean }) {
+  return (
+    <fieldset class={`question${missing ? ' missing' : ''}`}>
+      <legend>
+        <span class="qno">{t('question', { n })}</span>
+        {item.text}
+      </legend>
+      <div class="options">
+        {item.options.map((option, i) => (
+          <label class={value === i ? 'opt on' : 'opt'}>
+            <input type="radio" name={item.key} checked={value === i} onChange={() => onChoose(i)} />
+            {option.label}
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+type Answers = Record<string, Record<string, number>>;
+type Status = { state: 'saved' } | { state: 'sending' } | { state: 'failed'; message: string } | undefined;
+
+/** The questionnaire for everyone this voter evaluates, and who they are. */
+function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; onSubmit: (body: Record<string, unknown>) => void }) {
+  const [who, setWho] = useState<Who>('villager');
+  const [household, setHousehold] = useState('');
+  const [memberCode, setMemberCode] = useState('');
+  const [pin, setPin] = useState('');
+  const [identified, setIdentified] = useState<Identified | undefined>();
+  const [checking, setChecking] = useState(false);
+  const [problem, setProblem] = useState('');
+  const [needLogin, setNeedLogin] = useState(false);
+  const [answers, setAnswers] = useState<Answers>({});
+  const [texts, setTexts] = useState<Record<string, { comment: string; problem: string }>>({});
+  const [showMissing, setShowMissing] = useState(false);
+
+  const voter = () =>
+    who === 'villager'
+      ? { kind: 'villager', deviceId: deviceId(), ...(data.requireHouseholdCode ? { householdCode: household.trim() } : {}) }
+      : who === 'member'
+        ? { kind: 'member', ...(memberCode.trim() ? { memberCode: memberCode.trim(), pin: pin.trim() } : {}) }
+        : { kind: 'leader' };
+
+  const identify = async (quiet = false) => {
+    setChecking(!quiet);
+    setProblem('');
+    try {
+      const result = await api.post<Identified>(voteApi('/identify'), { pass: data.pass, voter: voter() });
+      setIdentified(result);
+      setNeedLogin(false);
+    } catch (err) {
+      if (quiet) return;
+      if (err instanceof ApiProblem && err.code === 'evaluation.leader_login_required') setNeedLogin(true);
+      else setProblem(message(err));
+    } finally {
+      setChecking(false);
+    }
+  };
+
+  const choose = (next: Who) => {
+    setWho(next);
+    setIdentified(undefined);
+    setProblem('');
+    setNeedLogin(false);
+    setShowMissing(false);
+  };
+  useEffect(() => {
+    // a villager's group is known at once; whether this phone already voted comes in the background
+    if (who === 'villager' && !data.requireHouseholdCode) void identify(true);
+    if (who === 'leader') void identify();
+  }, [who]);
+
+  // villagers answer at once (their group is always 群评); members and leaders once identified
+  const rows = useMemo(() => {
+    if (who !== 'villager' && !identified) return [];
+    return data.subjects.map((subject) => {
+      const known = identified?.subjects.find((s) => s.subjectKind === subject.kind && s.subjectId === subject.id);
+      const group: Group = known?.raterGroup ?? 'villager';
+      return { subject, key: subjectKey(subject.kind, subject.id), group, voted: !!known?.voted, items: data.questionnaire.items[group] ?? [] };
+    });
+  }, [who, identified, data]);
+  const todo = rows.filter((r) => !r.voted);
+  const total = todo.reduce((n, r) => n + r.items.length, 0);
+  const done = todo.reduce((n, r) => n + r.items.filter((item) => answers[r.key]?.[item.key] !== undefined).length, 0);
+
+  useEffect(() => {
+    if (rows.some((r) => r.items.length)) document.body.dataset.ready = '1';
+  }, [rows.length > 0]);
+
+  const locked = status?.state === 'saved' || status?.state === 'sending';
+  const submit = () => {
+    if (done < total) {
+      setShowMissing(true);
+      setTimeout(() => document.querySelector('.question.missing')?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+      return;
+    }
+    onSubmit({
+      pass: data.pass,
+      clientId: `v${randomId()}`,
+      voter: voter(),
+      ballots: todo.map((r) => ({
+        subjectKind: r.subject.kind,
+        subjectId: r.subject.id,
+        answers: answers[r.key] ?? {},
+        comment: texts[r.key]?.comment.trim() || undefined,
+        problem: texts[r.key]?.problem.trim() || undefined,
+      })),
+    });
+  };
+
+  return (
+    <>
+      <section class="card who">
+        <div class="tabs" role="tablist" aria-label={t('whoTitle')}>
+          {(['villager', 'member', 'leader'] as const).map((w) => (
+            <button role="tab" aria-selected={who === w} class={who === w ? 'tab on' : 'tab'} disabled={locked} onClick={() => choose(w)}>
+              {t(`who_${w}`)}
+            </button>
+          ))}
+        </div>
+        {who === 'villager' && data.requireHouseholdCode && (
+          <>
+            <label for="household">{t('householdCode')}</label>
+            <input id="household" autoCapitalize="characters" maxLength={20} value={household} disabled={locked} onInput={(e) => setHousehold(e.currentTarget.value)} />
+          </>
+        )}
+        {who === 'member' && !identified && (
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              void identify();
+            }}
+          >
+            <p class="small muted">{t('memberHint')}</p>
+            <label for="member-code">{t('memberCode')}</label>
+            <input id="member-code" autoCapitalize="characters" maxLength={20} value={memberCode} onInput={(e) => setMemberCode(e.currentTarget.value)} />
+            <label for="member-pin">{t('memberPin')}</label>
+            <input id="member-pin" type="password" inputMode="numeric" maxLength={20} value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
+            <button type="submit" class="block" disabled={checking}>
+              {checking ? t('checking') : t('memberGo')}
+            </button>
+          </form>
+        )}
+        {who === 'leader' && needLogin && <LoginForm onDone={() => void identify()} />}
+        {who === 'leader' && checking && <p class="muted">{t('checking')}</p>}
+        {identified?.voter.name && <p class="hello">{t('voterName', { name: identified.voter.name })}</p>}
+        {problem && <p class="error">{problem}</p>}
+      </section>
+
+      {rows.map((r) => (
+        <section class="card subject" key={r.key}>
+          <h2>
+            {r.subject.name}
+            {r.subject.isSecretary && <em class="tag">{t('secretary')}</em>}
+            <span class="group">{t(`group_${r.group}` as Key)}</span>
+          </h2>
+          {r.voted ? (
+            <p class="voted">{t('alreadyVoted')}</p>
+          ) : (
+            <>
+              {r.items.map((item, i) => (
+                <Question
+                  item={item}
+                  n={i + 1}
+                  value={answers[r.key]?.[item.key]}
+                  missing={showMissing && answers[r.key]?.[item.key] === undefined}
+                  onChoose={(choice) => !locked && setAnswers((a) => ({ ...a, [r.key]: { ...a[r.key], [item.key]: choice } }))}
+                />
+              ))}
+              <details>
+                <summary>{t('more')}</summary>
+                {(['comment', 'problem'] as const).map((field) => (
+                  <>
+                    <label for={`${field}-${r.key}`}>{t(field)}</label>
+                    <textarea
+                      id={`${field}-${r.key}`}
+                      rows={3}
+                      maxLength={COMMENT_MAX}
+                      placeholder={t('chars', { max: COMMENT_MAX })}
+                      disabled={locked}
+                      value={texts[r.key]?.[field] ?? ''}
+                      onInput={(e) => {
+                        const value = e.currentTarget.value;
+                        setTexts((all) => ({ ...all, [r.key]: { ...(all[r.key] ?? { comment: '', problem: '' }), [field]: value } }));
+                      }}
+                    />
+                  </>
+                ))}
+              </details>
+            </>
+          )}
+        </section>
+      ))}
+
+      {rows.length > 0 && !todo.length && <p class="card voted">{t('nothingToVote')}</p>}
+      {status?.state === 'saved' && (
+        <div class="card saved" role="status">
+          <p>{t('saved')}</p>
+          <button class="secondary" onClick={() => void flush()}>
+            {t('savedRetry')}
+          </button>
+        </div>
+      )}
+      {status?.state === 'failed' && <p class="error" role="alert">{t('failed', { message: status.message })}</p>}
+      {todo.length > 0 && (
+        <div class="submit-bar">
+          <span class="progress">{showMissing && done < total ? t('unanswered', { n: total - done }) : t('progress', { done, total })}</span>
+          <button class="submit" disabled={locked} onClick={submit}>
+            {status?.state === 'sending' ? t('sending') : t('submit')}
+          </button>
+        </div>
+      )}
+    </>
+  );
+}
+
+function Done({ receipts, subjects, onAgain }: { receipts: Receipt[]; subjects: Subject[]; onAgain: () => void }) {
+  return (
+    <section class="card done" role="status">
+      <h2>✓ {t('doneTitle')}</h2>
+      <p>{t('receiptIntro')}</p>
+      <ul class="receipts">
+        {receipts.map((r) => (
+          <li>
+            <span>{subjects.find((s) => s.kind === r.subjectKind && s.id === r.subjectId)?.name ?? ''}</span>
+            <code class="receipt">{r.receipt}</code>
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a class="tally-link" href={withParams({ tally: '1', r: receipts[0]?.receipt ?? '' })}>
+          {t('tallyLink')}
+        </a>
+      </p>
+      <button class="secondary block" onClick={onAgain}>
+        {t('voteAgain')}
+      </button>
+    </section>
+  );
+}
+
+/** The last submission of this session made on this phone: still waiting, or its outcome. */
+function latestSubmission(): string | undefined {
+  const waiting = pending(sessionKey);
+  if (waiting.length) return waiting[waiting.length - 1].body.clientId;
+  const sent = Object.entries(outcomes()).filter(([, o]) => o.session === sessionKey && o.state === 'sent');
+  return sent[sent.length - 1]?.[0];
+}
+
+function Session() {
+  const [info, setInfo] = useState<Info | undefined>();
+  const [data, setData] = useState<PassData | undefined>(storedPass);
+  const [error, setError] = useState('');
+  /** null: no check code needed; text: needed (with why, if anything went wrong) */
+  const [pinError, setPinError] = useState<string | null>(null);
+  const [current, setCurrent] = useState<string | undefined>(latestSubmission);
+  const [round, setRound] = useState(0);
+  const [, setTick] = useState(0);
+
+  const load = () => {
+    setError('');
+    const token = params.get('k');
+    api.get<Info>(voteApi()).then(
+      (i) => {
+        setInfo(i);
+        document.title = t('title', { village: i.village });
+      },
+      (err) => setError(message(err)),
+    );
+    if (data) return;
+    if (!token) return setPinError('');
+    api.post<PassData>(voteApi('/pass'), { token }).then(
+      (p) => {
+        keepPass(p);
+        setData(p);
+      },
+      (err) => (err instanceof ApiProblem && err.status === 403 ? setPinError(err.message) : setError(message(err))),
+    );
+  };
+  useEffect(() => {
+    load();
+    const off = subscribe(() => setTick((n) => n + 1));
+    if (pending(sessionKey).length) void flush();
+    return off;
+  }, []);
+
+  const waiting = current && pending(sessionKey).some((p) => p.body.clientId === current);
+  const outcome: Outcome | undefined = current ? outcomes()[current] : undefined;
+  const status: Status = waiting ? { state: stalled(current) ? 'saved' : 'sending' } : outcome?.state === 'failed' ? outcome : undefined;
+
+  if (error)
+    return (
+      <>
+        <Header info={info} />
+        <div class="card">
+          <p class="error">{error}</p>
+          <button onClick={load}>{t('retry')}</button>
+        </div>
+        <Footer />
+      </>
+    );
+  if (!info || (!data && pinError === null)) return <p class="muted loading">{t('loading')}</p>;
+  const tally = (
+    <p class="center">
+      <a class="tally-link" href={withParams({ tally: '1' })}>
+        {t('tallyLink')}
+      </a>
+    </p>
+  );
+  return (
+    <>
+      <Header info={info} />
+      {outcome?.state === 'sent' ? (
+        <Done
+          receipts={outcome.receipts}
+          subjects={data?.subjects ?? []}
+          onAgain={() => {
+            setCurrent(undefined);
+            setRound((n) => n + 1);
+          }}
+        />
+      ) : info.status === 'closed' && !waiting ? (
+        <>
+          <p class="card closed">{t('closed')}</p>
+          {tally}
+        </>
+      ) : !data ? (
+        <PinForm
+          error={pinError ?? ''}
+          onPass={(p) => {
+            keepPass(p);
+            setData(p);
+          }}
+        />
+      ) : (
+        <>
+          <Ballot
+            key={round}
+            data={data}
+            status={status}
+            onSubmit={(body) => {
+              setCurrent(body.clientId as string);
+              void enqueue({ session: sessionKey, url: voteApi('/ballots'), body: body as { clientId: string }, savedAt: new Date().toISOString() });
+            }}
+          />
+          {tally}
+        </>
+      )}
+      <Footer />
+    </>
+  );
+}
+
+interface TallyData {
+  code: string;
+  status: 'open' | 'closed';
+  count: number;
+  genesis: string;
+  head: string;
+  intact: boolean;
+  brokenAt: number | null;
+  entries: { seq: number; receipt: string; hash: string }[];
+  found?: boolean;
+}
+
+/** The public tally: every receipt in order with its chained hash, and a receipt check. */
+function Tally() {
+  const [info, setInfo] = useState<Info | undefined>();
+  const [tally, setTally] = useState<TallyData | undefined>();
+  const [error, setError] = useState('');
+  const [receipt, setReceipt] = useState((params.get('r') ?? '').toUpperCase());
+  const [checked, setChecked] = useState(receipt);
+  const load = (r: string) => {
+    setError('');
+    api.get<TallyData>(voteApi(`/tally${r ? `?receipt=${encodeURIComponent(r)}` : ''}`)).then((d) => {
+      setTally(d);
+      setChecked(r);
+    }, (err) => setError(message(err)));
+  };
+  useEffect(() => {
+    api.get<Info>(voteApi()).then(setInfo, () => undefined);
+    load(receipt);
+  }, []);
+  const mine = tally?.entries.find((e) => e.receipt === checked);
+  return (
+    <>
+      <Header info={info} />
+      <section class="card tally">
+        <h2>
+          {t('tallyTitle')} {tally && <span class="group">{t(`status_${tally.status}`)}</span>}
+        </h2>
+        {error && <p class="error">{error}</p>}
+        {!tally && !error && <p class="muted">{t('loading')}</p>}
+        {tally && (
+          <>
+            <p class="big">{t('tallyCount', { n: tally.count })}</p>
+            <p class={tally.intact ? 'ok' : 'error'}>{tally.intact ? `✓ ${t('tallyIntact')}` : t('tallyBroken', { seq: tally.brokenAt ?? '' })}</p>
+            <form
+              class="search"
+              onSubmit={(e) => {
+                e.preventDefault();
+                load(receipt.trim().toUpperCase());
+              }}
+            >
+              <label for="receipt">{t('tallySearch')}</label>
+              <div class="row">
+                <input id="receipt" autoCapitalize="characters" maxLength={20} value={receipt} onInput={(e) => setReceipt(e.currentTarget.value)} />
+                <button type="submit">{t('tallyFind')}</button>
+              </div>
+            </form>
+            {checked && (
+              <p class={mine ? 'ok found' : 'error'} role="status">
+                {mine ? t('tallyFound', { receipt: checked, seq: mine.seq }) : t('tallyNotFound', { receipt: checked })}
+              </p>
+            )}
+            <dl class="hashes">
+              <dt>{t('tallyHead')}</dt>
+              <dd>
+                <code>{tally.head}</code>
+              </dd>
+              <dt>{t('tallyGenesis')}</dt>
+              <dd>
+                <code>{tally.genesis}</code>
+              </dd>
+            </dl>
+            <p class="small muted">{t('tallyExplain')}</p>
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('tallySeq')}</th>
+                  <th>{t('tallyReceipt')}</th>
+                  <th>{t('tallyHash')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {tally.entries.map((e) => (
+                  <tr class={e.receipt === checked ? 'mine' : ''}>
+                    <td>{e.seq}</td>
+                    <td>
+                      <code>{e.receipt}</code>
+                    </td>
+                    <td>
+                      <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+        <p class="center">
+          <a href={withParams({}, ['tally', 'r'])}>{t('tallyBack')}</a>
+        </p>
+      </section>
+      <Footer />
+    </>
+  );
+}
+
+function App() {
+  if (!code) return <EnterCode />;
+  return params.get('tally') === '1' ? <Tally /> : <Session />;
+}
+
+render(<App />, document.getElementById('app')!);

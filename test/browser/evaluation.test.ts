@@ -1,0 +1,144 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openBranchSession } from '../api/evaluation-support';
+import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser';
+import type { ApiClient } from '../support/client';
+import { PASSWORD, PHONES } from '../support/fixture';
+
+const SHOTS = 'docs/screenshots';
+const T = '/t/alpha/api/evaluation';
+
+/** The evaluation as people see it: the big screen on a TV, villagers' phones at 360 px, the report. */
+describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and phone ballot', () => {
+  let app: BrowserApp;
+  let admin: ApiClient;
+  let screen: Page;
+  let session: { id: string; code: string };
+  let campaignId: string;
+  let villageId: string;
+
+  const phone = async (context?: BrowserContext) => {
+    const c = context ?? (await app.newContext({ width: 360, height: 740 }));
+    return { context: c, page: c.pages()[0] ?? (await c.newPage()) };
+  };
+  const villagerCount = () => screen.locator('[data-group="villager"] .count').textContent();
+  const qrUrl = async () => {
+    await screen.locator('.qr svg').waitFor();
+    return new URL((await screen.locator('.qr').getAttribute('data-url'))!).pathname + new URL((await screen.locator('.qr').getAttribute('data-url'))!).search;
+  };
+  /** Answers every question with its first option (好). */
+  const answerAll = async (page: Page) => {
+    for (const option of await page.locator('.question .opt:first-child').all()) await option.click();
+  };
+
+  beforeAll(async () => {
+    app = await startBrowserApp();
+    villageId = app.fixture.a.rows.villages[0].id!;
+    admin = await app.fixture.as('adminA');
+    const opened = await openBranchSession(admin, villageId, { screen: '星级评定中心一号厅' });
+    session = opened.session;
+    campaignId = opened.campaign.id;
+    mkdirSync(SHOTS, { recursive: true });
+    const context = await app.newContext({ width: 1280, height: 720 });
+    screen = context.pages()[0] ?? (await context.newPage());
+  }, 90_000);
+  afterAll(() => app?.close());
+
+  it('shows the QR, the codes and zero counts on the big screen after sign-in', async () => {
+    await screen.goto(`/screen?t=alpha&s=${session.id}`);
+    await screen.getByLabel('手机号').fill(PHONES.adminA);
+    await screen.getByLabel('登录密码').fill(PASSWORD);
+    await screen.getByRole('button', { name: '登录' }).click();
+    await screen.locator('.qr svg').waitFor();
+    expect(await screen.locator('h1.village').textContent()).toBe('靖庄村党支部');
+    expect(await screen.locator('.codes .code').first().textContent()).toBe(session.code);
+    expect(await screen.locator('.codes .pin').textContent()).toMatch(/^\d{6}$/);
+    expect(await qrUrl()).toMatch(new RegExp(`^/vote\\?t=alpha&c=${session.code}&k=\\d+\\.`));
+    await expect.poll(villagerCount).toBe('0');
+    // everything fits the TV without scrolling
+    expect(await screen.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+  });
+
+  it('lets a villager on a 360 px phone answer in large type and submit; the big screen counts it', async () => {
+    const { page } = await phone();
+    await page.goto(await qrUrl());
+    await page.waitForSelector('body[data-ready="1"]');
+    expect(await page.locator('.subject h2').textContent()).toContain('靖庄村党支部');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    const size = (selector: string) => page.evaluate((s) => parseFloat(getComputedStyle(document.querySelector(s)!).fontSize), selector);
+    expect(await size('.question legend')).toBeGreaterThanOrEqual(20);
+    expect(await size('.opt')).toBeGreaterThanOrEqual(20);
+    expect((await page.locator('.opt').first().boundingBox())!.height).toBeGreaterThanOrEqual(48);
+
+    // submitting with questions left shows how many, and stores nothing
+    await page.locator('.question .opt:first-child').first().click();
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText(/还有 \d+ 道题没有作答/).waitFor();
+    await answerAll(page);
+    await page.getByText('写意见建议 / 反映问题(选填)').click();
+    await page.getByLabel('意见建议').fill('村里路修得好');
+    await page.getByLabel('反映问题(会转交镇党委跟踪整改)').fill('村西头路灯不亮');
+    await page.evaluate(() => scrollTo(0, 0));
+    await page.screenshot({ path: join(SHOTS, 'phone-ballot.png') });
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    const receipt = (await page.locator('.receipt').first().textContent())!;
+    expect(receipt).toMatch(/^[0-9A-Z]{10}$/);
+
+    await expect.poll(villagerCount, { timeout: 8_000 }).toBe('1');
+    await screen.screenshot({ path: join(SHOTS, 'big-screen.png') });
+
+    // the public tally finds the receipt
+    await page.getByRole('link', { name: '查看本场公开计票' }).click();
+    await page.getByText(`回执码 ${receipt} 已计入(第 1 张)`).waitFor();
+    await page.getByText('哈希链完整,选票未被改动').waitFor();
+
+    // the report: all 好 → 100 points from the villagers
+    const report = await admin.get(`${T}/campaigns/${campaignId}/report?subjectKind=branch&subjectId=${villageId}`);
+    expect(report.body.groups.find((g: { group: string }) => g.group === 'villager')).toMatchObject({ count: 1, score: 10000 });
+    expect(report.body.composite).toBe(10000);
+    expect(report.body.problems.map((p: { content: string }) => p.content)).toContain('村西头路灯不亮');
+
+    // opened again, the phone shows its receipt; as a villager again, it has nothing left to vote
+    await page.goto(`/vote?t=alpha&c=${session.code}`);
+    await page.getByText(receipt).waitFor();
+    await page.getByRole('button', { name: '换一个人投票' }).click();
+    await page.getByText('您已评价过,无需再评').waitFor();
+    expect(await page.locator('.question').count()).toBe(0);
+  });
+
+  it('keeps a ballot made offline and sends it once the network is back', async () => {
+    const { context, page } = await phone();
+    await page.goto(await qrUrl());
+    await page.waitForSelector('body[data-ready="1"]');
+    await answerAll(page);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText(/您的评价已保存在手机上/).waitFor();
+    // still there after the page is opened again (from the cache of the stored pass and outbox)
+    await context.setOffline(false);
+    await page.getByText('提交成功,感谢您的参与!').waitFor({ timeout: 15_000 });
+    await expect.poll(villagerCount, { timeout: 8_000 }).toBe('2');
+    await page.reload();
+    await page.getByText('提交成功,感谢您的参与!').waitFor();
+  });
+
+  it('takes the typed check code when the link has no token, and explains a forged one in Chinese', async () => {
+    const { page } = await phone();
+    await page.goto(`/vote?t=alpha&c=${session.code}&k=${Math.floor(Date.now() / 30_000)}.forgedforgedforged`);
+    await page.getByText('二维码已过期或无效,请扫描大屏幕上最新的二维码').waitFor();
+    const pin = (await screen.locator('.codes .pin').textContent())!;
+    await page.getByLabel('验证码(大屏幕上的 6 位数字)').fill(pin);
+    await page.getByRole('button', { name: '进入测评' }).click();
+    await page.waitForSelector('body[data-ready="1"]');
+    expect(await page.locator('.question').count()).toBeGreaterThan(0);
+  });
+
+  it('prints a poster QR valid for the whole session', async () => {
+    await screen.goto(`/screen?t=alpha&s=${session.id}&poster=1`);
+    await screen.locator('.poster .qr svg').waitFor();
+    expect(await screen.locator('.poster .qr').getAttribute('data-url')).toMatch(/&k=p\./);
+  });
+});
