@@ -64,6 +64,21 @@ const withParams = (extra: Record<string, string>, drop: string[] = []) => {
   return `${location.pathname}?${next}`;
 };
 
+type Early = Promise<{ status: number; ok: boolean; body: { code?: string; message?: string } | null }>;
+/** The requests vote.html started before this code arrived (first load only). */
+let early = (window as { __xpVote?: { info: Early; pass: Early | null } }).__xpVote;
+function settled<T>(reply: Early): Promise<T> {
+  return reply.then(
+    (r) => {
+      if (!r.ok) throw new ApiProblem(r.status, r.body?.code ?? 'error', r.body?.message ?? String(r.status));
+      return r.body as T;
+    },
+    () => {
+      throw new ApiProblem(0, 'network', t('network'));
+    },
+  );
+}
+
 /** The pass is good until the session ends: kept per session so a reload (or a later retry) needs no new scan. */
 const PASS_KEY = `xp_pass|${sessionKey}`;
 function storedPass(): PassData | undefined {
@@ -451,7 +466,9 @@ function Session() {
   const load = () => {
     setError('');
     const token = params.get('k');
-    api.get<Info>(voteApi()).then(
+    const first = early;
+    early = undefined;
+    (first ? settled<Info>(first.info) : api.get<Info>(voteApi())).then(
       (i) => {
         setInfo(i);
         document.title = t('title', { village: i.village });
@@ -460,7 +477,7 @@ function Session() {
     );
     if (data) return;
     if (!token) return setPinError('');
-    api.post<PassData>(voteApi('/pass'), { token }).then(
+    (first?.pass ? settled<PassData>(first.pass) : api.post<PassData>(voteApi('/pass'), { token })).then(
       (p) => {
         keepPass(p);
         setData(p);

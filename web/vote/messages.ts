@@ -3,6 +3,7 @@ export const zhCN = {
   title: '{village} 星级评定',
   loading: '正在打开测评…',
   retry: '重试',
+  network: '网络不通,请稍后再试',
   language: 'English',
   // entering a session by hand (short URL typed from the big screen)
   enterTitle: '参加测评',
@@ -11,7 +12,6 @@ export const zhCN = {
   enterGo: '进入测评',
   pinHint: '请输入大屏幕上显示的 6 位数字验证码',
   closed: '本场测评已结束,不能再投票。',
-  notOpenYet: '本场测评还没有开始,请稍后再扫码。',
   // who is voting
   whoTitle: '您的身份',
   who_villager: '群众',
@@ -79,6 +79,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   title: '{village} star evaluation',
   loading: 'Opening the evaluation…',
   retry: 'Retry',
+  network: 'Network unavailable',
   language: '中文',
   enterTitle: 'Join the evaluation',
   enterCode: 'Session code (6 letters/digits on the big screen)',
@@ -86,7 +87,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   enterGo: 'Open',
   pinHint: 'Enter the 6-digit code shown on the big screen',
   closed: 'This session has ended; no more votes are taken.',
-  notOpenYet: 'This session has not started yet; please scan again later.',
   whoTitle: 'You are',
   who_villager: 'Villager',
   who_member: 'Party member',
