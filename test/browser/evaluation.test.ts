@@ -136,6 +136,40 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     expect(await page.locator('.question').count()).toBeGreaterThan(0);
   });
 
+  it('puts the secretary (code + PIN) in 自评 and a signed-in township leader in 点评', async () => {
+    const creds = await admin.post(`${T}/member-credentials`, { villageId });
+    const secretary = app.fixture.a.rows.members.find((m) => m.villageId === villageId && m.isSecretary)!;
+    const cred = creds.body.items.find((c: { memberId: string }) => c.memberId === secretary.id);
+    const { page } = await phone();
+    await page.goto(await qrUrl());
+    await page.waitForSelector('body[data-ready="1"]');
+    await page.getByRole('tab', { name: '党员' }).click();
+    expect(await page.locator('.question').count()).toBe(0);
+    await page.getByLabel('党员编号').fill(cred.code);
+    await page.getByLabel('密码').fill(cred.pin === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: '确认身份' }).click();
+    await page.getByText('党员编号或密码不正确').waitFor();
+    await page.getByLabel('密码').fill(cred.pin);
+    await page.getByRole('button', { name: '确认身份' }).click();
+    await page.getByText(`${secretary.name},您好`).waitFor();
+    expect(await page.locator('.subject .group').textContent()).toBe('自评');
+    await answerAll(page);
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('提交成功,感谢您的参与!').waitFor();
+
+    await page.getByRole('button', { name: '换一个人投票' }).click();
+    await page.getByRole('tab', { name: '镇领导' }).click();
+    await page.getByLabel('手机号').fill(PHONES.adminA);
+    await page.getByLabel('登录密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.locator('.subject .group', { hasText: '领导点评' }).waitFor();
+    await answerAll(page);
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await expect.poll(() => screen.locator('[data-group="self"] .count').textContent(), { timeout: 8_000 }).toBe('1');
+    await expect.poll(() => screen.locator('[data-group="leader"] .count').textContent(), { timeout: 8_000 }).toBe('1');
+  });
+
   it('prints a poster QR valid for the whole session', async () => {
     await screen.goto(`/screen?t=alpha&s=${session.id}&poster=1`);
     await screen.locator('.poster .qr svg').waitFor();
