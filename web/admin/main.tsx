@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { LocationProvider, Route, Router } from 'preact-iso';
+import { lazy, LocationProvider, Route, Router } from 'preact-iso';
 import '../shared/base.css';
 import './admin.css';
 import { ChoosePage } from './pages/choose';
@@ -10,6 +10,8 @@ import { TOWNSHIP_PAGES } from './routes';
 import { loadMe, me } from './session';
 import { t } from './t';
 
+const PlatformJobsPage = lazy(() => import('./pages/stars-jobs').then((m) => m.PlatformJobsPage));
+
 function App() {
   if (me.value === undefined) return <p class="loading">{t('app.loading')}</p>;
   return (
@@ -19,6 +21,7 @@ function App() {
         <Route path="/" component={Redirect} to="" />
         <Route path="/choose" component={ChoosePage} />
         <Route path="/platform" component={RegistryPage} />
+        <Route path="/platform/jobs" component={PlatformJobsPage} />
         <Route path="/t/:slug" component={TownshipHome} />
         {TOWNSHIP_PAGES.map((page) => (
           <Route key={page.path} path={`/t/:slug${page.path}`} component={TownshipFrame} page={page} />

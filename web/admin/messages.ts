@@ -1,5 +1,6 @@
 /** The admin app's texts: Simplified Chinese (default) and English. Keys are grouped by page. */
 import { ledgersEn, ledgersZh } from './messages-ledgers';
+import { starsEn, starsZh } from './messages-stars';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -188,6 +189,7 @@ const zh = {
   'registry.new_township': '新增乡镇',
   'registry.open': '进入',
   ...ledgersZh,
+  ...starsZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -380,6 +382,7 @@ const en: Record<MessageKey, string> = {
   'registry.new_township': 'Add township',
   'registry.open': 'Open',
   ...ledgersEn,
+  ...starsEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

@@ -13,6 +13,11 @@ const ContactPage = lazy(() => import('./pages/contact').then((m) => m.ContactPa
 const VisitPage = lazy(() => import('./pages/contact-visit').then((m) => m.VisitPage));
 const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.DecisionsPage));
 const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
+// star results and collective income: the dashboard's chart library comes with its page only
+const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m) => m.StarsDashboardPage));
+const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
+const StarsRedLinesPage = lazy(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
+const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage));
 
 /** A page of the township admin app, mounted at /t/<slug><path>. */
 export interface TownshipPage {
@@ -38,6 +43,10 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit' },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions' },
   { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers' },
+  { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard' },
+  { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results' },
+  { path: '/red-lines', component: StarsRedLinesPage, roles: READERS, nav: 'nav.red_lines' },
+  { path: '/income', component: IncomePage, roles: READERS, nav: 'nav.income' },
   { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import' },
   { path: '/settings', component: SettingsPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.settings' },
   { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts' },

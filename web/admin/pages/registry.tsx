@@ -121,7 +121,10 @@ export function RegistryPage() {
   const cityName = new Map(cities.map((c) => [c.id, c.name]));
   return (
     <Shell>
-      <h1>{t('registry.title')}</h1>
+      <div class="page-head">
+        <h1>{t('registry.title')}</h1>
+        <a class="button-link" href="/platform/jobs">{t('nav.jobs')}</a>
+      </div>
       <ErrorBox error={data.error} />
       <section class="card">
         <h2>{t('registry.townships')}</h2>

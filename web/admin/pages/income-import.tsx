@@ -1,0 +1,150 @@
+import { useState } from 'preact/hooks';
+import { api, tenantApi } from '../../shared/api';
+import { yuan } from '../../shared/i18n';
+import { t } from '../t';
+import { ErrorBox, useSubmit } from '../ui';
+import { categoryLabel } from './stars-common';
+
+interface Preview {
+  rows: number;
+  valid: number;
+  totalFen: number;
+  errorCount: number;
+  errors: { row: number; column: string; code: string; message: string }[];
+  sample: { row: number; villageName?: string; year: number; category: string; amountFen: number; note: string }[];
+}
+
+function upload(file: File, year: number): FormData {
+  const form = new FormData();
+  form.append('file', file);
+  form.append('year', String(year));
+  return form;
+}
+
+/** Income from a CSV or XLSX ledger: choose a file → preview with row errors → commit all rows or none. */
+export function IncomeImport(props: { slug: string; year: number }) {
+  const [file, setFile] = useState<File>();
+  const [preview, setPreview] = useState<Preview>();
+  const [done, setDone] = useState<{ inserted: number; totalFen: number }>();
+  const [inputKey, setInputKey] = useState(0);
+  const check = useSubmit(async (chosen: File) => {
+    setPreview(undefined);
+    setDone(undefined);
+    setFile(chosen);
+    setPreview(await api.post<Preview>(tenantApi('/income/imports/preview', props.slug), upload(chosen, props.year)));
+  });
+  const commit = useSubmit(async () => {
+    setDone(await api.post<{ inserted: number; totalFen: number }>(tenantApi('/income/imports/commit', props.slug), upload(file!, props.year)));
+    setPreview(undefined);
+    setFile(undefined);
+    setInputKey((k) => k + 1);
+  });
+
+  return (
+    <>
+      <div class="card">
+        <p class="muted">{t('income.import_hint')}</p>
+        <p>
+          {t('income.import_year')}:<strong>{t('stars.year_label', { year: props.year })}</strong>
+        </p>
+        <div class="file-pick">
+          <input
+            key={inputKey}
+            id="income-file"
+            class="sr-only"
+            type="file"
+            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            onChange={(e) => {
+              const chosen = e.currentTarget.files?.[0];
+              if (chosen) check.run(chosen);
+            }}
+          />
+          <label for="income-file" class="file-button">
+            {t('import.choose_file')}
+          </label>
+          {file && <span class="muted">{file.name}</span>}
+        </div>
+        {check.busy && <p class="loading">{t('import.checking')}</p>}
+        <ErrorBox error={check.error ?? commit.error} />
+        {done && (
+          <p class="ok" role="status">
+            {t('income.import_done', { n: done.inserted, amount: yuan(done.totalFen) })}
+          </p>
+        )}
+      </div>
+
+      {preview && (
+        <div class="card preview" aria-live="polite">
+          <p class={preview.errorCount ? 'error' : 'ok'} role="status">
+            {t('income.import_summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount, amount: yuan(preview.totalFen) })}
+          </p>
+          {preview.errorCount > 0 && (
+            <>
+              <h2>{t('import.errors_title')}</h2>
+              <div class="table-wrap">
+                <table class="list row-errors">
+                  <thead>
+                    <tr>
+                      <th scope="col" class="num">{t('import.row')}</th>
+                      <th scope="col">{t('import.column')}</th>
+                      <th scope="col">{t('import.problem')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.errors.map((e, i) => (
+                      <tr key={i}>
+                        <td class="num">{e.row}</td>
+                        <td>{e.column}</td>
+                        <td class="wrap">{e.message}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              {preview.errors.length < preview.errorCount && <p class="muted">{t('import.errors_more', { shown: preview.errors.length, total: preview.errorCount })}</p>}
+              <p>{t('import.fix_and_retry')}</p>
+            </>
+          )}
+          {preview.sample.length > 0 && (
+            <>
+              <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
+              <div class="table-wrap">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col" class="num">{t('import.row')}</th>
+                      <th scope="col">{t('common.village')}</th>
+                      <th scope="col">{t('stars.year')}</th>
+                      <th scope="col">{t('income.category')}</th>
+                      <th scope="col" class="num">{t('income.amount')}</th>
+                      <th scope="col">{t('income.note')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {preview.sample.map((r) => (
+                      <tr key={r.row}>
+                        <td class="num">{r.row}</td>
+                        <td>{r.villageName}</td>
+                        <td>{r.year}</td>
+                        <td>{categoryLabel(r.category)}</td>
+                        <td class="num amount">{yuan(r.amountFen)}</td>
+                        <td class="wrap">{r.note}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+          {preview.errorCount === 0 && preview.valid > 0 && (
+            <div class="form-actions">
+              <button type="button" disabled={commit.busy} onClick={() => commit.run()}>
+                {commit.busy ? t('import.committing') : t('income.import_commit', { n: preview.valid })}
+              </button>
+            </div>
+          )}
+        </div>
+      )}
+    </>
+  );
+}

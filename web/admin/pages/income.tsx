@@ -1,0 +1,413 @@
+import { useState } from 'preact/hooks';
+import { api, tenantApi } from '../../shared/api';
+import { currentLocale, shanghaiTime, yuan } from '../../shared/i18n';
+import { can, ownVillageId } from '../session';
+import { t } from '../t';
+import { ErrorBox, Field, Pager, Sheet, useLoad, useSubmit } from '../ui';
+import { loadVillages, type Village } from './villages';
+import { categoryLabel, INCOME_CATEGORIES, thisYear, TierBadge, YearSelect, type IncomeCategory, type IncomeTier } from './stars-common';
+import { fenToInput, parseYuan, wanYuan } from './stars-money';
+import { IncomeImport } from './income-import';
+import './stars.css';
+
+interface Entry {
+  id: string;
+  villageId: string;
+  villageName: string;
+  year: number;
+  category: IncomeCategory;
+  amountFen: number;
+  note: string;
+  version: number;
+  updatedAt: string;
+}
+
+interface Revision {
+  id: string;
+  version: number;
+  action: 'create' | 'update' | 'delete' | 'import';
+  data: { villageId: string; year: number; category: IncomeCategory; amountFen: number; note: string };
+  actorId: string;
+  at: string;
+}
+
+interface Summary {
+  year: number;
+  tiersFen: number[];
+  totalFen: number;
+  tierCounts: Record<IncomeTier, number>;
+  target: { villagesAtLeastLow: number; villagesAtLeastHigh: number; note: string } | null;
+  progress: { atLeastLow: number; atLeastHigh: number; targetLow: number | null; targetHigh: number | null; lowMet: boolean | null; highMet: boolean | null };
+  villages: { villageId: string; villageName: string; totalFen: number; tier: IncomeTier; categories: Record<IncomeCategory, number> }[];
+}
+
+const LIMIT = 50;
+
+function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; year: number; villageId: string; onClose(): void; onDone(): void }) {
+  const e = props.entry;
+  const own = ownVillageId.value;
+  const [villageId, setVillageId] = useState(own ?? e?.villageId ?? props.villageId);
+  const [year, setYear] = useState(e?.year ?? props.year);
+  const [category, setCategory] = useState<IncomeCategory | ''>(e?.category ?? '');
+  const [amount, setAmount] = useState(e ? fenToInput(e.amountFen) : '');
+  const [note, setNote] = useState(e?.note ?? '');
+  const fen = parseYuan(amount);
+  const amountOk = fen !== null && Number.isInteger(fen);
+  const submit = useSubmit(async () => {
+    const body = { villageId, year, category, amountFen: fen, note: note.trim() };
+    if (e) await api.put(tenantApi(`/income/entries/${e.id}`, props.slug), body);
+    else await api.post(tenantApi('/income/entries', props.slug), body);
+    props.onDone();
+  });
+  return (
+    <Sheet title={e ? t('income.edit') : t('income.new')} onClose={props.onClose}>
+      <form
+        onSubmit={(ev) => {
+          ev.preventDefault();
+          if (amountOk) submit.run();
+        }}
+      >
+        <Field label={t('common.village')}>
+          {(id) => (
+            <select id={id} required disabled={!!own} value={villageId} onChange={(ev) => setVillageId(ev.currentTarget.value)}>
+              <option value="" disabled>
+                —
+              </option>
+              {props.villages.map((v) => (
+                <option key={v.id} value={v.id}>
+                  {v.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <YearSelect value={year} onChange={setYear} />
+        <Field label={t('income.category')}>
+          {(id) => (
+            <select id={id} required value={category} onChange={(ev) => setCategory(ev.currentTarget.value as IncomeCategory)}>
+              <option value="" disabled>
+                —
+              </option>
+              {INCOME_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {categoryLabel(c)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label={t('income.amount_yuan')} hint={t('income.amount_hint')}>
+          {(id) => (
+            <input
+              id={id}
+              required
+              inputMode="decimal"
+              autoComplete="off"
+              aria-invalid={amount.trim() !== '' && !amountOk}
+              value={amount}
+              onInput={(ev) => setAmount(ev.currentTarget.value)}
+            />
+          )}
+        </Field>
+        {amount.trim() !== '' && !amountOk && <p class="field-error">{t('income.amount_invalid')}</p>}
+        <Field label={t('income.note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(ev) => setNote(ev.currentTarget.value)} />}</Field>
+        <ErrorBox error={submit.error} labels={{ amountFen: t('income.amount'), category: t('income.category'), villageId: t('common.village'), year: t('stars.year') }} />
+        <div class="form-actions">
+          <button type="submit" disabled={submit.busy || !amountOk || !category || !villageId}>
+            {submit.busy ? t('common.saving') : t('common.save')}
+          </button>
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Sheet>
+  );
+}
+
+function HistorySheet(props: { slug: string; entry: Entry; villages: Village[]; onClose(): void }) {
+  const detail = useLoad(() => api.get<{ revisions: Revision[] }>(tenantApi(`/income/entries/${props.entry.id}`, props.slug)), [props.entry.id]);
+  // names of who wrote each version: the township's accounts, which only its admin may list
+  const people = useLoad(
+    () => (can('township_admin') ? api.get<{ id: string; name: string }[]>(tenantApi('/accounts', props.slug)) : Promise.resolve([])),
+    [props.slug],
+  );
+  const nameOf = (id: string) => people.data?.find((p) => p.id === id)?.name ?? (id === 'system' ? '—' : id.slice(0, 8));
+  const villageName = (id: string) => props.villages.find((v) => v.id === id)?.name ?? props.entry.villageName;
+  return (
+    <Sheet title={t('income.history_title', { village: props.entry.villageName, category: categoryLabel(props.entry.category) })} onClose={props.onClose}>
+      <ErrorBox error={detail.error} />
+      <ol class="history">
+        {(detail.data?.revisions ?? []).map((r) => (
+          <li key={r.id}>
+            <div>
+              <strong>{t(`income.action.${r.action}`)}</strong> · {shanghaiTime(r.at)} · {nameOf(r.actorId)}
+              <span class="muted"> · {t('income.version')} {r.version}</span>
+            </div>
+            <div class="amount">{yuan(r.data.amountFen)}</div>
+            <div class="sub muted">
+              {villageName(r.data.villageId)} · {t('stars.year_label', { year: r.data.year })} · {categoryLabel(r.data.category)}
+              {r.data.note ? ` · ${r.data.note}` : ''}
+            </div>
+          </li>
+        ))}
+      </ol>
+    </Sheet>
+  );
+}
+
+function Entries(props: { slug: string; year: number; villages: Village[]; villageId: string }) {
+  const writer = can('township_admin', 'village_secretary');
+  const [category, setCategory] = useState('');
+  const [offset, setOffset] = useState(0);
+  const [editing, setEditing] = useState<Entry | 'new'>();
+  const [history, setHistory] = useState<Entry>();
+  const list = useLoad(() => {
+    const query = new URLSearchParams({ year: String(props.year), limit: String(LIMIT), offset: String(offset) });
+    if (props.villageId) query.set('villageId', props.villageId);
+    if (category) query.set('category', category);
+    return api.get<{ items: Entry[]; total: number }>(tenantApi(`/income/entries?${query}`, props.slug));
+  }, [props.slug, props.year, props.villageId, category, offset]);
+  const remove = useSubmit(async (entry: Entry) => {
+    if (!confirm(t('income.confirm_delete'))) return;
+    await api.delete(tenantApi(`/income/entries/${entry.id}`, props.slug));
+    list.reload();
+  });
+  const items = list.data?.items ?? [];
+  const pageTotal = items.reduce((s, e) => s + e.amountFen, 0);
+
+  return (
+    <>
+      <div class="toolbar">
+        <Field label={t('income.category')}>
+          {(id) => (
+            <select
+              id={id}
+              value={category}
+              onChange={(e) => {
+                setCategory(e.currentTarget.value);
+                setOffset(0);
+              }}
+            >
+              <option value="">{t('income.all_categories')}</option>
+              {INCOME_CATEGORIES.map((c) => (
+                <option key={c} value={c}>
+                  {categoryLabel(c)}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {writer && (
+          <button type="button" onClick={() => setEditing('new')}>
+            {t('income.new')}
+          </button>
+        )}
+      </div>
+      <ErrorBox error={list.error ?? remove.error} />
+      {list.data && items.length === 0 && <p class="muted">{t('income.none')}</p>}
+      {items.length > 0 && (
+        <>
+          <p class="muted">
+            {list.data!.total <= items.length ? t('income.list_total', { n: list.data!.total, amount: yuan(pageTotal) }) : t('common.total', { total: list.data!.total })}
+          </p>
+          <div class="table-wrap">
+            <table class="list income-entries">
+              <thead>
+                <tr>
+                  <th scope="col">{t('common.village')}</th>
+                  <th scope="col">{t('income.category')}</th>
+                  <th scope="col" class="num">{t('income.amount')}</th>
+                  <th scope="col">{t('income.note')}</th>
+                  <th scope="col" class="actions">{t('common.actions')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {items.map((e) => (
+                  <tr key={e.id}>
+                    <th scope="row">{e.villageName}</th>
+                    <td class="wrap">{categoryLabel(e.category)}</td>
+                    <td class="num amount">{yuan(e.amountFen)}</td>
+                    <td class="wrap">{e.note}</td>
+                    <td class="actions">
+                      <button type="button" class="secondary small" onClick={() => setHistory(e)}>
+                        {t('income.history')}
+                      </button>
+                      {writer && (
+                        <>
+                          <button type="button" class="secondary small" onClick={() => setEditing(e)}>
+                            {t('common.edit')}
+                          </button>
+                          <button type="button" class="secondary small danger" onClick={() => remove.run(e)}>
+                            {t('common.delete')}
+                          </button>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          {list.data!.total > LIMIT && <Pager offset={offset} limit={LIMIT} total={list.data!.total} onChange={setOffset} />}
+        </>
+      )}
+      {editing && (
+        <EntryForm
+          slug={props.slug}
+          entry={editing === 'new' ? undefined : editing}
+          villages={props.villages}
+          year={props.year}
+          villageId={props.villageId}
+          onClose={() => setEditing(undefined)}
+          onDone={() => {
+            setEditing(undefined);
+            list.reload();
+          }}
+        />
+      )}
+      {history && <HistorySheet slug={props.slug} entry={history} villages={props.villages} onClose={() => setHistory(undefined)} />}
+    </>
+  );
+}
+
+function TargetForm(props: { slug: string; year: number; summary: Summary; onDone(): void }) {
+  const [low, setLow] = useState(String(props.summary.target?.villagesAtLeastLow ?? ''));
+  const [high, setHigh] = useState(String(props.summary.target?.villagesAtLeastHigh ?? ''));
+  const [note, setNote] = useState(props.summary.target?.note ?? '');
+  const [saved, setSaved] = useState(false);
+  const [lowFen, highFen] = props.summary.tiersFen;
+  const locale = currentLocale();
+  const submit = useSubmit(async () => {
+    await api.put(tenantApi(`/income/targets/${props.year}`, props.slug), { villagesAtLeastLow: Number(low), villagesAtLeastHigh: Number(high), note: note.trim() });
+    setSaved(true);
+    props.onDone();
+  });
+  return (
+    <form
+      class="card"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit.run();
+      }}
+    >
+      <h2>{t('income.target')}</h2>
+      <div class="form-grid">
+        <Field label={t('income.target_low', { amount: wanYuan(lowFen, locale) })}>
+          {(id) => <input id={id} type="number" min={0} max={10000} step={1} required value={low} onInput={(e) => (setLow(e.currentTarget.value), setSaved(false))} />}
+        </Field>
+        <Field label={t('income.target_high', { amount: wanYuan(highFen, locale) })}>
+          {(id) => <input id={id} type="number" min={0} max={10000} step={1} required value={high} onInput={(e) => (setHigh(e.currentTarget.value), setSaved(false))} />}
+        </Field>
+      </div>
+      <Field label={t('income.target_note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}</Field>
+      <ErrorBox error={submit.error} />
+      <div class="form-actions">
+        <button type="submit" disabled={submit.busy}>
+          {submit.busy ? t('common.saving') : t('income.target_save')}
+        </button>
+        {saved && (
+          <span class="ok" role="status">
+            {t('common.saved')}
+          </span>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function SummaryView(props: { slug: string; year: number }) {
+  const summary = useLoad(() => api.get<Summary>(tenantApi(`/income/summary?year=${props.year}`, props.slug)), [props.slug, props.year]);
+  const s = summary.data;
+  if (summary.error) return <ErrorBox error={summary.error} />;
+  if (!s) return <p class="loading">{t('app.loading')}</p>;
+  const [lowFen, highFen] = s.tiersFen;
+  const locale = currentLocale();
+  const line = (amountFen: number, actual: number, target: number | null, met: boolean | null) => {
+    const label = t('stars.dash.income_low', { amount: wanYuan(amountFen, locale) });
+    return (
+      <div class={`stat${met === false ? ' warn' : met ? ' good' : ''}`}>
+        <div class="stat-value">{target === null ? actual : `${actual} / ${target}`}</div>
+        <div class="stat-label">{target === null ? t('income.progress_no_target', { label, actual }) : t('income.progress', { label, actual, target })}</div>
+      </div>
+    );
+  };
+  return (
+    <>
+      <div class="stats">
+        {line(lowFen, s.progress.atLeastLow, s.progress.targetLow, s.progress.lowMet)}
+        {line(highFen, s.progress.atLeastHigh, s.progress.targetHigh, s.progress.highMet)}
+        <div class="stat">
+          <div class="stat-value amount">{yuan(s.totalFen)}</div>
+          <div class="stat-label">{t('stars.dash.income_total', { amount: '' })}</div>
+        </div>
+      </div>
+      {can('township_admin') && <TargetForm key={`${props.year}-${s.target?.villagesAtLeastLow}`} slug={props.slug} year={props.year} summary={s} onDone={summary.reload} />}
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th scope="col">{t('common.village')}</th>
+              <th scope="col" class="num">{t('income.village_total')}</th>
+              <th scope="col">{t('income.tier')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.villages.map((v) => (
+              <tr key={v.villageId}>
+                <th scope="row">{v.villageName}</th>
+                <td class="num amount">{yuan(v.totalFen)}</td>
+                <td>
+                  <TierBadge tier={v.tier} tiersFen={s.tiersFen} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
+
+/** Collective income: entries per village-year by source (yuan in, fen stored), audited history, tiers and target, import. */
+export function IncomePage(props: { slug: string }) {
+  const own = ownVillageId.value;
+  const [tab, setTab] = useState<'entries' | 'summary' | 'import'>('entries');
+  const [year, setYear] = useState(thisYear());
+  const [villageId, setVillageId] = useState('');
+  const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
+  const tabs = (['entries', 'summary', 'import'] as const).filter((k) => k !== 'import' || can('township_admin', 'village_secretary'));
+  return (
+    <section>
+      <h1>{t('income.title')}</h1>
+      <div class="tabs" role="tablist">
+        {tabs.map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={k === tab} class={k === tab ? '' : 'secondary'} onClick={() => setTab(k)}>
+            {t(`income.${k}`)}
+          </button>
+        ))}
+      </div>
+      <div class="toolbar">
+        <YearSelect value={year} onChange={setYear} />
+        {tab === 'entries' && !own && (
+          <Field label={t('common.village')}>
+            {(id) => (
+              <select id={id} value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
+                <option value="">{t('common.all_villages')}</option>
+                {(villages.data ?? []).map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+      </div>
+      <ErrorBox error={villages.error} />
+      {tab === 'entries' && <Entries key={`${year}-${villageId}`} slug={props.slug} year={year} villages={villages.data ?? []} villageId={own ?? villageId} />}
+      {tab === 'summary' && <SummaryView slug={props.slug} year={year} />}
+      {tab === 'import' && <IncomeImport slug={props.slug} year={year} />}
+    </section>
+  );
+}

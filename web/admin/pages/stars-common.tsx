@@ -1,0 +1,125 @@
+/** Pieces shared by the star, red-line and income pages: years, stages, star marks, category labels. */
+import { currentLocale, shanghaiTime } from '../../shared/i18n';
+import { t, type MessageKey } from '../t';
+import { Field } from '../ui';
+import { wanYuan } from './stars-money';
+
+export type Stage = 'provisional' | 'final' | 'none';
+
+export const INCOME_CATEGORIES = ['produce', 'leasing', 'land_contracting', 'cooperative', 'pasture_land', 'other'] as const;
+export type IncomeCategory = (typeof INCOME_CATEGORIES)[number];
+export type IncomeTier = 'below' | 'low' | 'high';
+
+export const categoryLabel = (category: string) => t(`income.category.${category}` as MessageKey);
+
+/** This year in Asia/Shanghai (the product's calendar, whatever the device's zone). */
+export function thisYear(at: Date = new Date()): number {
+  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
+}
+
+/** The years one can pick: this year back to `back` years ago, newest first. */
+export function recentYears(back = 6): number[] {
+  const now = thisYear();
+  return Array.from({ length: back + 1 }, (_, i) => now - i);
+}
+
+export function YearSelect(props: { value: number; onChange(year: number): void; years?: number[] }) {
+  const years = props.years ?? recentYears();
+  return (
+    <Field label={t('stars.year')}>
+      {(id) => (
+        <select id={id} value={props.value} onChange={(e) => props.onChange(Number(e.currentTarget.value))}>
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {t('stars.year_label', { year: y })}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** Stars as ★ marks with their number for screen readers; "not rated" when null. */
+export function StarMark(props: { n: number | null | undefined }) {
+  if (props.n === null || props.n === undefined) return <span class="muted">{t('stars.unrated')}</span>;
+  return (
+    <span class="stars" role="img" aria-label={t('stars.n_stars', { n: props.n })} title={t('stars.n_stars', { n: props.n })}>
+      {'★'.repeat(props.n)}
+      <span class="star-gap">{'☆'.repeat(5 - props.n)}</span>
+    </span>
+  );
+}
+
+/** Whether a year's results are provisional or final, marked so no one mistakes one for the other. */
+export function StageBadge(props: { stage: Stage }) {
+  return <span class={`stage stage-${props.stage}`}>{t(`stars.stage.${props.stage}`)}</span>;
+}
+
+export function StageNote(props: { stage: Stage; finalisedAt?: string | null; computedAt?: string | null }) {
+  const text =
+    props.stage === 'final'
+      ? t('stars.stage_final_hint', { at: props.finalisedAt ? shanghaiTime(props.finalisedAt) : '' })
+      : props.stage === 'provisional'
+        ? t('stars.stage_provisional_hint', { at: props.computedAt ? shanghaiTime(props.computedAt) : '' })
+        : t('stars.stage_none_hint');
+  return (
+    <p class={`stage-note stage-note-${props.stage}`} role="status">
+      <StageBadge stage={props.stage} /> {text}
+    </p>
+  );
+}
+
+/** "≥ 5万元" labels of the income tiers from the township's thresholds (fen). */
+export function tierLabel(tier: IncomeTier, tiersFen: number[]): string {
+  const [low, high] = tiersFen;
+  const locale = currentLocale();
+  if (tier === 'high') return t('income.tier.high', { amount: wanYuan(high, locale) });
+  if (tier === 'low') return t('income.tier.low', { amount: wanYuan(low, locale) });
+  return t('income.tier.below', { amount: wanYuan(low, locale) });
+}
+
+export function TierBadge(props: { tier: IncomeTier; tiersFen: number[] }) {
+  return <span class={`tier tier-${props.tier}`}>{tierLabel(props.tier, props.tiersFen)}</span>;
+}
+
+/** A red line or consequence as it comes from the API, already in the caller's language. */
+export interface RedLineView {
+  ruleId: string;
+  code: string;
+  title: string;
+  reason: string;
+  recordId?: string;
+}
+export interface ConsequenceView {
+  kind: string;
+  label: string;
+  amountFen?: number;
+}
+
+export function RedLineList(props: { items: RedLineView[] }) {
+  if (!props.items.length) return <span class="muted">{t('stars.none')}</span>;
+  return (
+    <ul class="reasons">
+      {props.items.map((h) => (
+        <li key={h.ruleId}>
+          <strong>{h.title}</strong>
+          {h.reason && <span class="reason">{h.reason}</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ConsequenceList(props: { items: ConsequenceView[] }) {
+  if (!props.items.length) return <span class="muted">{t('stars.none')}</span>;
+  return (
+    <ul class="reasons">
+      {props.items.map((c) => (
+        <li key={c.kind}>
+          <span class={`tag consequence-${c.kind}`}>{c.label}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,267 @@
+import { useState } from 'preact/hooks';
+import { api, tenantApi } from '../../shared/api';
+import { currentLocale, yuan } from '../../shared/i18n';
+import { t } from '../t';
+import { ErrorBox, useLoad } from '../ui';
+import { BarChart } from './stars-chart';
+import {
+  categoryLabel,
+  ConsequenceList,
+  INCOME_CATEGORIES,
+  RedLineList,
+  StageBadge,
+  StarMark,
+  thisYear,
+  YearSelect,
+  type ConsequenceView,
+  type IncomeCategory,
+  type RedLineView,
+  type Stage,
+} from './stars-common';
+import { wanYuan } from './stars-money';
+import './stars.css';
+
+interface StarDistribution {
+  levels: { stars: number; thisYear: number; lastYear: number }[];
+  unratedThisYear: number;
+  unratedLastYear: number;
+}
+
+interface Dashboard {
+  year: number;
+  stage: Stage;
+  lastYearStage: Stage;
+  branchStars: StarDistribution;
+  memberStars: StarDistribution;
+  redLines: {
+    byRule: { ruleId: string; title: string; villages: number }[];
+    branches: { villageId: string; villageName: string; rawStars: number | null; finalStars: number | null; redLines: RedLineView[] }[];
+  };
+  consequences: {
+    byKind: { kind: string; label: string; villages: number; amountFen: number }[];
+    branches: { villageId: string; villageName: string; finalStars: number | null; previousStars: number | null; consequences: ConsequenceView[] }[];
+  };
+  income: {
+    tiersFen: number[];
+    totalFen: number;
+    tierCounts: { below: number; low: number; high: number };
+    target: { villagesAtLeastLow: number; villagesAtLeastHigh: number; note: string } | null;
+    progress: { atLeastLow: number; atLeastHigh: number; targetLow: number | null; targetHigh: number | null; lowMet: boolean | null; highMet: boolean | null };
+    categoryTotals: Record<IncomeCategory, number>;
+  };
+  movement: {
+    up: { villageId: string; villageName: string; from: number; to: number }[];
+    down: { villageId: string; villageName: string; from: number; to: number }[];
+  };
+}
+
+function Stat(props: { label: string; value: string | number; note?: string; tone?: 'warn' | 'good' }) {
+  return (
+    <div class={`stat${props.tone ? ` ${props.tone}` : ''}`}>
+      <div class="stat-value">{props.value}</div>
+      <div class="stat-label">{props.label}</div>
+      {props.note && <div class="stat-label">{props.note}</div>}
+    </div>
+  );
+}
+
+function StarsCard(props: { title: string; dist: StarDistribution; year: number }) {
+  const labels = props.dist.levels.map((l) => t('stars.stars_short', { n: l.stars }));
+  return (
+    <section class="card">
+      <h2>{props.title}</h2>
+      <BarChart
+        title={props.title}
+        labels={labels}
+        series={[
+          { name: t('stars.year_label', { year: props.year }), values: props.dist.levels.map((l) => l.thisYear) },
+          { name: t('stars.year_label', { year: props.year - 1 }), values: props.dist.levels.map((l) => l.lastYear) },
+        ]}
+      />
+      <p class="muted">{t('stars.dash.unrated', { this: props.dist.unratedThisYear, last: props.dist.unratedLastYear })}</p>
+    </section>
+  );
+}
+
+/** The township dashboard: stars this year against last, red lines, consequences, income tiers against the target, movers. */
+export function StarsDashboardPage(props: { slug: string }) {
+  const [year, setYear] = useState(thisYear());
+  const data = useLoad(() => api.get<Dashboard>(tenantApi(`/stars/dashboard?year=${year}`, props.slug)), [props.slug, year]);
+  const d = data.data;
+  const locale = currentLocale();
+
+  return (
+    <section>
+      <div class="page-head">
+        <h1>{t('stars.dash.title')}</h1>
+        {d && <StageBadge stage={d.stage} />}
+      </div>
+      <div class="toolbar">
+        <YearSelect value={year} onChange={setYear} />
+      </div>
+      <ErrorBox error={data.error} />
+      {!d && !data.error && <p class="loading">{t('app.loading')}</p>}
+      {d && <DashboardBody d={d} locale={locale} />}
+    </section>
+  );
+}
+
+function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) {
+  const rated = d.branchStars.levels.reduce((s, l) => s + l.thisYear, 0);
+  const [low, high] = d.income.tiersFen;
+  const p = d.income.progress;
+  const lowLabel = t('stars.dash.income_low', { amount: wanYuan(low, locale) });
+  const highLabel = t('stars.dash.income_high', { amount: wanYuan(high, locale) });
+  const targetNote = (target: number | null, met: boolean | null) =>
+    target === null ? t('stars.dash.no_target') : `${t('stars.dash.of_target', { n: target })} · ${met ? t('stars.dash.met') : t('stars.dash.not_met')}`;
+  const withTarget = p.targetLow !== null;
+  const amountOf = (kind: { amountFen: number }) => (kind.amountFen ? t('stars.dash.amount_total', { amount: yuan(kind.amountFen) }) : '');
+
+  return (
+    <>
+      <div class="stats">
+        <Stat label={t('stars.dash.rated_branches')} value={rated} />
+        <Stat label={t('stars.dash.red_line_branches')} value={d.redLines.branches.length} tone={d.redLines.branches.length ? 'warn' : undefined} />
+        <Stat label={lowLabel} value={p.atLeastLow} note={targetNote(p.targetLow, p.lowMet)} tone={p.lowMet === false ? 'warn' : p.lowMet ? 'good' : undefined} />
+        <Stat label={highLabel} value={p.atLeastHigh} note={targetNote(p.targetHigh, p.highMet)} tone={p.highMet === false ? 'warn' : p.highMet ? 'good' : undefined} />
+      </div>
+
+      <div class="dash-grid">
+        <StarsCard title={t('stars.dash.branch_stars')} dist={d.branchStars} year={d.year} />
+        <StarsCard title={t('stars.dash.member_stars')} dist={d.memberStars} year={d.year} />
+      </div>
+
+      <section class="card">
+        <h2>{t('stars.dash.income')}</h2>
+        <p>{t('stars.dash.income_total', { amount: yuan(d.income.totalFen) })}</p>
+        <BarChart
+          title={t('stars.dash.income')}
+          horizontal
+          labels={[lowLabel, highLabel]}
+          series={[
+            { name: t('stars.dash.actual'), values: [p.atLeastLow, p.atLeastHigh] },
+            ...(withTarget ? [{ name: t('stars.dash.target'), values: [p.targetLow ?? 0, p.targetHigh ?? 0] }] : []),
+          ]}
+        />
+        {d.income.target?.note && <p class="muted">{d.income.target.note}</p>}
+        <h3>{t('stars.dash.by_category')}</h3>
+        <div class="table-wrap">
+          <table class="list">
+            <tbody>
+              {INCOME_CATEGORIES.map((c) => (
+                <tr key={c}>
+                  <th scope="row" class="wrap">{categoryLabel(c)}</th>
+                  <td class="num amount">{yuan(d.income.categoryTotals[c] ?? 0)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+
+      <div class="dash-grid">
+        <section class="card">
+          <h2>{t('stars.dash.red_lines')}</h2>
+          {d.redLines.byRule.length === 0 ? (
+            <p class="muted">{t('stars.dash.red_lines_none')}</p>
+          ) : (
+            <>
+              <ul class="moves">
+                {d.redLines.byRule.map((r) => (
+                  <li key={r.ruleId}>
+                    {r.title} · <strong>{t('stars.villages_n', { n: r.villages })}</strong>
+                  </li>
+                ))}
+              </ul>
+              <div class="table-wrap">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('common.village')}</th>
+                      <th scope="col">{t('stars.results.raw')}</th>
+                      <th scope="col">{t('stars.results.final')}</th>
+                      <th scope="col">{t('stars.results.red_lines')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.redLines.branches.map((b) => (
+                      <tr key={b.villageId}>
+                        <th scope="row">{b.villageName}</th>
+                        <td><StarMark n={b.rawStars} /></td>
+                        <td><StarMark n={b.finalStars} /></td>
+                        <td class="wrap"><RedLineList items={b.redLines} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </section>
+
+        <section class="card">
+          <h2>{t('stars.dash.consequences')}</h2>
+          {d.consequences.branches.length === 0 ? (
+            <p class="muted">{t('stars.dash.consequences_none')}</p>
+          ) : (
+            <>
+              <ul class="moves">
+                {d.consequences.byKind
+                  .filter((k) => k.villages > 0)
+                  .map((k) => (
+                    <li key={k.kind}>
+                      {k.label} · <strong>{t('stars.villages_n', { n: k.villages })}</strong> <span class="muted">{amountOf(k)}</span>
+                    </li>
+                  ))}
+              </ul>
+              <div class="table-wrap">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('common.village')}</th>
+                      <th scope="col">{t('stars.results.final')}</th>
+                      <th scope="col">{t('stars.results.consequences')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {d.consequences.branches.map((b) => (
+                      <tr key={b.villageId}>
+                        <th scope="row">{b.villageName}</th>
+                        <td><StarMark n={b.finalStars} /></td>
+                        <td class="wrap"><ConsequenceList items={b.consequences} /></td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </>
+          )}
+        </section>
+      </div>
+
+      <section class="card">
+        <h2>{t('stars.dash.movement')}</h2>
+        {d.movement.up.length + d.movement.down.length === 0 ? (
+          <p class="muted">{t('stars.dash.no_movement')}</p>
+        ) : (
+          <div class="dash-grid">
+            {(['up', 'down'] as const).map((dir) => (
+              <div key={dir}>
+                <h3 class={dir}>
+                  {dir === 'up' ? '▲' : '▼'} {t(dir === 'up' ? 'stars.dash.up' : 'stars.dash.down')} ({d.movement[dir].length})
+                </h3>
+                <ul class="moves">
+                  {d.movement[dir].map((m) => (
+                    <li key={m.villageId}>
+                      {m.villageName}: {t('stars.stars_short', { n: m.from })} → <span class={dir}>{t('stars.stars_short', { n: m.to })}</span>
+                    </li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+          </div>
+        )}
+      </section>
+    </>
+  );
+}

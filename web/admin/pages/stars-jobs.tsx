@@ -1,0 +1,149 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../../shared/api';
+import { shanghaiTime } from '../../shared/i18n';
+import { RequireLogin } from '../frame';
+import { isPlatformAdmin, me, township } from '../session';
+import { Shell } from '../shell';
+import { t } from '../t';
+import { ErrorBox, Field, useLoad, useSubmit } from '../ui';
+import { recentYears } from './stars-common';
+import './stars.css';
+
+interface Run {
+  id: string;
+  job: 'recompute' | 'finalise';
+  trigger: 'cron' | 'manual';
+  year: number | null;
+  startedAt: string;
+  tenantsTotal: number;
+  tenantsDone: number;
+  tenantsFailed: number;
+  status: 'running' | 'finished' | 'finished_with_errors';
+  durationMs: number | null;
+  errors: { tenantId: string; slug: string; error: string }[];
+}
+
+const RUNS = '/api/platform/job-runs';
+
+function RunForm(props: { onDone(): void }) {
+  const [job, setJob] = useState<Run['job']>('recompute');
+  const [year, setYear] = useState('');
+  const submit = useSubmit(async () => {
+    await api.post(RUNS, { job, ...(year ? { year: Number(year) } : {}) });
+    props.onDone();
+  });
+  return (
+    <form
+      class="card inline-form"
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit.run();
+      }}
+    >
+      <Field label={t('jobs.job')}>
+        {(id) => (
+          <select id={id} value={job} onChange={(e) => setJob(e.currentTarget.value as Run['job'])}>
+            <option value="recompute">{t('jobs.job.recompute')}</option>
+            <option value="finalise">{t('jobs.job.finalise')}</option>
+          </select>
+        )}
+      </Field>
+      <Field label={t('stars.year')}>
+        {(id) => (
+          <select id={id} value={year} onChange={(e) => setYear(e.currentTarget.value)}>
+            <option value="">{t('jobs.year_auto')}</option>
+            {recentYears().map((y) => (
+              <option key={y} value={y}>
+                {t('stars.year_label', { year: y })}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <button type="submit" disabled={submit.busy}>
+        {t('jobs.run_now')}
+      </button>
+      <ErrorBox error={submit.error} />
+    </form>
+  );
+}
+
+/** The platform admin's scheduled jobs: every run over all townships, with failures, and starting one now. */
+export function PlatformJobsPage() {
+  useEffect(() => void (township.value = undefined), []);
+  const runs = useLoad(() => (isPlatformAdmin.value ? api.get<{ items: Run[] }>(RUNS) : Promise.resolve({ items: [] })), []);
+  // a run on Workers goes through the queue: look again while one is still running
+  const running = runs.data?.items.some((r) => r.status === 'running');
+  useEffect(() => {
+    if (!running) return;
+    const timer = setTimeout(runs.reload, 2000);
+    return () => clearTimeout(timer);
+  }, [running, runs.data]);
+  if (!me.value) return <RequireLogin>{null}</RequireLogin>;
+  if (!isPlatformAdmin.value)
+    return (
+      <Shell>
+        <p class="error">{t('app.forbidden')}</p>
+      </Shell>
+    );
+  const items = runs.data?.items ?? [];
+  return (
+    <Shell>
+      <div class="page-head">
+        <h1>{t('jobs.title')}</h1>
+        <a class="button-link" href="/platform">
+          {t('jobs.back_registry')}
+        </a>
+      </div>
+      <p class="muted">{t('jobs.hint')}</p>
+      <RunForm onDone={runs.reload} />
+      <ErrorBox error={runs.error} />
+      {runs.data && items.length === 0 && <p class="muted">{t('jobs.none')}</p>}
+      {items.length > 0 && (
+        <div class="table-wrap">
+          <table class="list job-runs">
+            <thead>
+              <tr>
+                <th scope="col">{t('jobs.started')}</th>
+                <th scope="col">{t('jobs.job')}</th>
+                <th scope="col">{t('jobs.status')}</th>
+                <th scope="col">{t('jobs.tenants')}</th>
+                <th scope="col" class="num">{t('jobs.duration')}</th>
+                <th scope="col">{t('jobs.errors')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.id}>
+                  <td>{shanghaiTime(r.startedAt)}</td>
+                  <td>
+                    {t(`jobs.job.${r.job}`)}
+                    {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
+                    <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
+                  </td>
+                  <td class={r.status === 'finished_with_errors' ? 'down' : r.status === 'finished' ? 'up' : undefined}>{t(`jobs.status.${r.status}`)}</td>
+                  <td>{t('jobs.tenants_progress', { done: r.tenantsDone, total: r.tenantsTotal, failed: r.tenantsFailed })}</td>
+                  <td class="num">{r.durationMs === null ? '—' : t('jobs.duration_ms', { n: r.durationMs })}</td>
+                  <td class="wrap">
+                    {r.errors.length ? (
+                      <ul class="reasons">
+                        {r.errors.map((e) => (
+                          <li key={e.tenantId}>
+                            <strong>{e.slug}</strong>
+                            <span class="reason">{e.error}</span>
+                          </li>
+                        ))}
+                      </ul>
+                    ) : (
+                      <span class="muted">{t('stars.none')}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Shell>
+  );
+}

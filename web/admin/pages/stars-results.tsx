@@ -1,0 +1,297 @@
+import { useState } from 'preact/hooks';
+import { api, tenantApi } from '../../shared/api';
+import { shanghaiTime } from '../../shared/i18n';
+import { can, ownVillageId } from '../session';
+import { t } from '../t';
+import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { loadVillages } from './villages';
+import {
+  ConsequenceList,
+  RedLineList,
+  StageNote,
+  StarMark,
+  thisYear,
+  YearSelect,
+  type ConsequenceView,
+  type RedLineView,
+  type Stage,
+} from './stars-common';
+import { compositeText } from './stars-money';
+import './stars.css';
+
+interface Result {
+  id: string;
+  subjectKind: 'branch' | 'member';
+  subjectId: string;
+  villageId: string;
+  villageName: string;
+  name: string | null;
+  composite: number | null;
+  complete: boolean;
+  rawStars: number | null;
+  finalStars: number | null;
+  previousStars: number | null;
+  redLines: RedLineView[];
+  consequences: ConsequenceView[];
+}
+
+interface Results {
+  year: number;
+  stage: Stage;
+  finalisedAt?: string;
+  computedAt?: string | null;
+  items: Result[];
+}
+
+interface ResultYear {
+  year: number;
+  stage: 'provisional' | 'final';
+  finalisedAt: string | null;
+  reopenings: { id: string; reason: string; reopenedAt: string; resultsRetired: number }[];
+}
+
+/** A township's own outcome of a job run. */
+export interface TenantRun {
+  id: string;
+  job: 'recompute' | 'finalise';
+  trigger: 'cron' | 'manual';
+  year: number | null;
+  startedAt: string;
+  status: 'done' | 'failed' | 'pending';
+  detail: string | null;
+  durationMs: number | null;
+}
+
+function ReopenSheet(props: { slug: string; year: number; onClose(): void; onDone(): void }) {
+  const [reason, setReason] = useState('');
+  const submit = useSubmit(async () => {
+    await api.post(tenantApi(`/stars/result-years/${props.year}/reopen`, props.slug), { reason: reason.trim() });
+    // the retired final results leave the year empty until the nightly run: compute the provisional ones now
+    await api.post(tenantApi('/job-runs', props.slug), { job: 'recompute', year: props.year });
+    props.onDone();
+  });
+  return (
+    <Sheet title={t('stars.results.reopen_title', { year: props.year })} onClose={props.onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit.run();
+        }}
+      >
+        <p>{t('stars.results.reopen_hint')}</p>
+        <Field label={t('stars.results.reason')}>
+          {(id) => <textarea id={id} required minLength={4} maxLength={500} rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+        </Field>
+        <ErrorBox error={submit.error} labels={{ reason: t('stars.results.reason') }} />
+        <div class="form-actions">
+          <button type="submit" disabled={submit.busy || reason.trim().length < 4}>
+            {t('stars.results.reopen')}
+          </button>
+          <button type="button" class="secondary" onClick={props.onClose}>
+            {t('common.cancel')}
+          </button>
+        </div>
+      </form>
+    </Sheet>
+  );
+}
+
+/** The township's runs of recompute and finalise (a township admin's own outcomes). */
+export function TenantRuns(props: { runs: TenantRun[] }) {
+  if (!props.runs.length) return <p class="muted">{t('jobs.none')}</p>;
+  return (
+    <div class="table-wrap">
+      <table class="list">
+        <thead>
+          <tr>
+            <th scope="col">{t('jobs.started')}</th>
+            <th scope="col">{t('jobs.job')}</th>
+            <th scope="col">{t('jobs.status')}</th>
+            <th scope="col">{t('jobs.detail')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {props.runs.slice(0, 10).map((r) => (
+            <tr key={r.id}>
+              <td>{shanghaiTime(r.startedAt)}</td>
+              <td>
+                {t(`jobs.job.${r.job}`)}
+                {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
+                <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
+              </td>
+              <td class={r.status === 'failed' ? 'down' : undefined}>{t(`jobs.status.${r.status}`)}</td>
+              <td class="wrap">{r.detail}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Annual results: branches or members with composite, stars, red lines, last year and consequences; finalise, re-open, recompute. */
+export function StarsResultsPage(props: { slug: string }) {
+  const [year, setYear] = useState(thisYear());
+  const [kind, setKind] = useState<'branch' | 'member'>('branch');
+  const [villageId, setVillageId] = useState('');
+  const [reopening, setReopening] = useState(false);
+  const [outcome, setOutcome] = useState<string>();
+  const admin = can('township_admin');
+  const own = ownVillageId.value;
+
+  const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
+  const results = useLoad(() => {
+    const query = new URLSearchParams({ year: String(year), kind });
+    if (villageId && !own) query.set('villageId', villageId);
+    return api.get<Results>(tenantApi(`/stars/results?${query}`, props.slug));
+  }, [props.slug, year, kind, villageId]);
+  const years = useLoad(() => api.get<ResultYear[]>(tenantApi('/stars/result-years', props.slug)), [props.slug]);
+  const runs = useLoad(() => (admin ? api.get<{ items: TenantRun[] }>(tenantApi('/job-runs', props.slug)) : Promise.resolve({ items: [] })), [props.slug]);
+
+  const reloadAll = () => {
+    results.reload();
+    years.reload();
+    runs.reload();
+  };
+  const runJob = useSubmit(async (job: 'recompute' | 'finalise') => {
+    if (job === 'finalise' && !confirm(t('stars.results.finalise_confirm', { year }))) return;
+    setOutcome(undefined);
+    const run = await api.post<{ outcome?: { status: string; detail: string | null } }>(tenantApi('/job-runs', props.slug), { job, year });
+    setOutcome(run.outcome?.detail ?? '');
+    reloadAll();
+  });
+
+  const data = results.data;
+  const stage = data?.stage ?? 'none';
+  const reopenings = years.data?.find((y) => y.year === year)?.reopenings ?? [];
+  const isBranch = kind === 'branch';
+
+  return (
+    <section>
+      <h1>{t('stars.results.title')}</h1>
+      <div class="toolbar">
+        <YearSelect value={year} onChange={setYear} />
+        {!own && (
+          <Field label={t('common.village')}>
+            {(id) => (
+              <select id={id} value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
+                <option value="">{t('common.all_villages')}</option>
+                {(villages.data ?? []).map((v) => (
+                  <option key={v.id} value={v.id}>
+                    {v.name}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
+      </div>
+      <div class="tabs" role="tablist">
+        {(['branch', 'member'] as const).map((k) => (
+          <button key={k} type="button" role="tab" aria-selected={k === kind} class={k === kind ? '' : 'secondary'} onClick={() => setKind(k)}>
+            {t(k === 'branch' ? 'stars.results.branches' : 'stars.results.members')}
+          </button>
+        ))}
+      </div>
+
+      {data && <StageNote stage={stage} finalisedAt={data.finalisedAt} computedAt={data.computedAt} />}
+
+      {admin && (
+        <div class="form-actions">
+          {stage !== 'final' && (
+            <button type="button" class="secondary" disabled={runJob.busy} onClick={() => runJob.run('recompute')}>
+              {runJob.busy ? t('stars.results.recomputing') : t('stars.results.recompute')}
+            </button>
+          )}
+          {stage !== 'final' && year < thisYear() + 1 && (
+            <button type="button" disabled={runJob.busy} onClick={() => runJob.run('finalise')}>
+              {t('stars.results.finalise')}
+            </button>
+          )}
+          {stage === 'final' && (
+            <button type="button" class="secondary danger" onClick={() => setReopening(true)}>
+              {t('stars.results.reopen')}
+            </button>
+          )}
+          {outcome !== undefined && (
+            <span class="ok" role="status">
+              {t('stars.results.job_done', { detail: outcome })}
+            </span>
+          )}
+        </div>
+      )}
+      <ErrorBox error={runJob.error ?? results.error} />
+
+      {data && (
+        <>
+          <p class="muted">{t('stars.results.count', { n: data.items.length })}</p>
+          <div class="table-wrap">
+            <table class="list results">
+              <thead>
+                <tr>
+                  <th scope="col">{isBranch ? t('common.village') : t('stars.results.member')}</th>
+                  <th scope="col" class="num">{t('stars.results.composite')}</th>
+                  <th scope="col">{t('stars.results.raw')}</th>
+                  {isBranch && <th scope="col">{t('stars.results.red_lines')}</th>}
+                  <th scope="col">{t('stars.results.final')}</th>
+                  <th scope="col">{t('stars.results.previous')}</th>
+                  {isBranch && <th scope="col">{t('stars.results.consequences')}</th>}
+                </tr>
+              </thead>
+              <tbody>
+                {data.items.map((r) => (
+                  <tr key={r.id}>
+                    <th scope="row">
+                      {isBranch ? r.villageName : r.name}
+                      {!isBranch && <div class="sub muted">{r.villageName}</div>}
+                    </th>
+                    <td class="num amount">
+                      {compositeText(r.composite)}
+                      {!r.complete && r.composite !== null && <div class="sub muted">{t('stars.results.incomplete')}</div>}
+                    </td>
+                    <td><StarMark n={r.rawStars} /></td>
+                    {isBranch && <td class="wrap"><RedLineList items={r.redLines} /></td>}
+                    <td><strong><StarMark n={r.finalStars} /></strong></td>
+                    <td><StarMark n={r.previousStars} /></td>
+                    {isBranch && <td class="wrap"><ConsequenceList items={r.consequences} /></td>}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+
+      {reopenings.length > 0 && (
+        <section class="card">
+          <h2>{t('stars.results.reopenings')}</h2>
+          <ul class="moves">
+            {reopenings.map((r) => (
+              <li key={r.id}>{t('stars.results.reopened', { at: shanghaiTime(r.reopenedAt), n: r.resultsRetired, reason: r.reason })}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {admin && (
+        <section class="card">
+          <h2>{t('stars.results.runs')}</h2>
+          <ErrorBox error={runs.error} />
+          <TenantRuns runs={runs.data?.items ?? []} />
+        </section>
+      )}
+
+      {reopening && (
+        <ReopenSheet
+          slug={props.slug}
+          year={year}
+          onClose={() => setReopening(false)}
+          onDone={() => {
+            setReopening(false);
+            reloadAll();
+          }}
+        />
+      )}
+    </section>
+  );
+}
