@@ -161,6 +161,11 @@ function usePoll(task: () => Promise<number | void>, ms: number, deps: unknown[]
   }, deps);
 }
 
+/** A screen left on for hours outlives its sign-in: start again at the sign-in form. */
+function signedOut(err: unknown) {
+  if (err instanceof ApiProblem && err.status === 401) location.reload();
+}
+
 function Screen({ session }: { session: SessionView }) {
   const [qr, setQr] = useState<Qr | undefined>();
   const [live, setLive] = useState<Live | undefined>();
@@ -171,10 +176,13 @@ function Screen({ session }: { session: SessionView }) {
 
   usePoll(async () => {
     try {
-      setLive(await api.get<Live>(evaluation(`/sessions/${session.id}/live`)));
+      const next = await api.get<Live>(evaluation(`/sessions/${session.id}/live`));
+      setLive(next);
       setOffline(false);
+      return next.status === 'closed' ? 30_000 : LIVE_MS;
     } catch (err) {
       setOffline(true);
+      signedOut(err);
       if (err instanceof ApiProblem && err.status >= 400 && err.status < 500) setProblem(err.message);
     }
   }, LIVE_MS);
@@ -188,6 +196,7 @@ function Screen({ session }: { session: SessionView }) {
         setQr(next);
         return Date.parse(next.rotatesAt) - Date.now() + 500;
       } catch (err) {
+        signedOut(err);
         if (err instanceof ApiProblem && err.status >= 400 && err.status < 500) setProblem(err.message);
         return 3_000;
       }
