@@ -73,6 +73,12 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(page.getByText('目标 1 个 · 已达标'));
     await shown(page.getByText('村集体经济年收入低于 5 万元 · 1 个村'));
     await page.screenshot({ path: join(SHOTS, 'stars-dashboard.png'), fullPage: true });
+
+    // the same page fits a 360 px phone
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.reload();
+    await expect.poll(() => page.locator('.chart-box svg').count()).toBe(3);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   });
 
   it('records an income entry in yuan on a 360 px phone and lists it, with its history', async () => {
@@ -120,6 +126,18 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await sheet.waitFor({ state: 'hidden' });
     await shown(page.locator('.stage-note').getByText('暂定结果', { exact: true }));
     await shown(page.getByText(/撤下 3 条结果。理由:补录刘洼村集体收入/));
+  });
+
+  it('lets the platform admin list job runs and start one over every township', async () => {
+    const context = await app.newContext({ width: 1024, height: 800 });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await signIn(page, 'platformAdmin', '/platform');
+    await page.getByRole('link', { name: '计划任务' }).click();
+    await page.waitForURL('**/platform/jobs');
+    await shown(page.getByRole('heading', { name: '计划任务', level: 1 }));
+    await page.getByLabel('任务').selectOption('recompute');
+    await page.getByRole('button', { name: '立即运行' }).click();
+    await shown(page.getByRole('row').filter({ hasText: '重新计算' }).filter({ hasText: '2/2 完成,0 失败' }).first());
   });
 
   it('gives a county viewer the dashboard and results without write buttons', async () => {
