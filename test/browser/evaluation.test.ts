@@ -175,4 +175,21 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await screen.locator('.poster .qr svg').waitFor();
     expect(await screen.locator('.poster .qr').getAttribute('data-url')).toMatch(/&k=p\./);
   });
+
+  it('asks for the household code where the township requires one', async () => {
+    const codes = await admin.post(`${T}/household-codes`, { villageId });
+    const householdCode = codes.body.items[0].code as string;
+    expect((await admin.put('/t/alpha/api/settings', { requireHouseholdCode: true })).status).toBe(200);
+    const { page } = await phone();
+    await page.goto(await qrUrl());
+    await page.waitForSelector('body[data-ready="1"]');
+    await answerAll(page);
+    await page.getByLabel('户码(村里发放的户码)').fill('WRONG1');
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('提交没有成功:户码不正确,请核对后重新输入').waitFor();
+    await page.getByLabel('户码(村里发放的户码)').fill(householdCode.toLowerCase());
+    await page.getByRole('button', { name: '提交评价' }).click();
+    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await admin.put('/t/alpha/api/settings', { requireHouseholdCode: false });
+  });
 });

@@ -24,6 +24,7 @@ export interface Pending {
 export type Outcome = { state: 'sent'; receipts: Receipt[] } | { state: 'failed'; message: string; code: string };
 
 const OUTBOX = 'xp_vote_outbox';
+const SEND_TIMEOUT_MS = 30_000;
 const RESULTS = 'xp_vote_results';
 
 function read<T>(key: string, fallback: T): T {
@@ -94,8 +95,11 @@ export function flush(): Promise<void> {
   flushing ??= (async () => {
     let offline = false;
     for (const entry of [...box]) {
+      // a reply that never comes (a stalled connection) counts as no network: the retry is answered with the same receipts
+      const abort = new AbortController();
+      const timeout = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
       try {
-        const reply = await request<{ receipts: Receipt[] }>('POST', entry.url, entry.body);
+        const reply = await request<{ receipts: Receipt[] }>('POST', entry.url, entry.body, { signal: abort.signal });
         settle(entry, { state: 'sent', receipts: reply.receipts });
       } catch (error) {
         const problem = error instanceof ApiProblem ? error : new ApiProblem(0, 'network', String(error));
@@ -104,6 +108,8 @@ export function flush(): Promise<void> {
           offline = true;
           stalledIds.add(entry.body.clientId);
         } else settle(entry, { state: 'failed', message: problem.message, code: problem.code });
+      } finally {
+        clearTimeout(timeout);
       }
     }
     clearTimeout(timer);
