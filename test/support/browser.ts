@@ -112,7 +112,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
         timezoneId: 'Asia/Shanghai',
         baseURL: origin,
       });
-      context.setDefaultTimeout(5_000);
+      context.setDefaultTimeout(15_000); // generous: two cores shared by parallel test files
       contexts.push({ context, dir });
       return context;
     },
