@@ -43,6 +43,8 @@ interface PassData {
   subjects: Subject[];
   questionnaire: { items: Record<Group, Item[]> };
   requireHouseholdCode: boolean;
+  /** what identify would answer for this phone as a villager (when the API can tell at once) */
+  identified?: Identified;
 }
 interface Identified {
   voter: { kind: Who; name: string | null };
@@ -50,6 +52,8 @@ interface Identified {
 }
 
 const COMMENT_MAX = 300;
+/** A pass request; the device id lets the reply say at once what this phone has voted on as a villager. */
+const passBody = (token: string) => ({ token, voter: { kind: 'villager', deviceId: deviceId() } });
 const params = new URLSearchParams(location.search);
 const slug = tenantSlug();
 const code = (params.get('c') ?? '').trim().toUpperCase();
@@ -91,7 +95,9 @@ function storedPass(): PassData | undefined {
 }
 function keepPass(data: PassData) {
   try {
-    localStorage.setItem(PASS_KEY, JSON.stringify(data));
+    // what this phone had voted on is true only now: not stored
+    const { identified: _now, ...lasting } = data;
+    localStorage.setItem(PASS_KEY, JSON.stringify(lasting));
   } catch {
     /* storage refused: the page keeps working until it is closed */
   }
@@ -154,7 +160,7 @@ function PinForm({ error, onPass }: { error: string; onPass: (data: PassData) =>
         setBusy(true);
         setProblem('');
         try {
-          onPass(await api.post<PassData>(voteApi('/pass'), { token: pin.trim() }));
+          onPass(await api.post<PassData>(voteApi('/pass'), passBody(pin.trim())));
         } catch (err) {
           setProblem(message(err));
         } finally {
@@ -232,7 +238,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
   const [household, setHousehold] = useState('');
   const [memberCode, setMemberCode] = useState('');
   const [pin, setPin] = useState('');
-  const [identified, setIdentified] = useState<Identified | undefined>();
+  const [identified, setIdentified] = useState<Identified | undefined>(data.identified);
   const [checking, setChecking] = useState(false);
   const [problem, setProblem] = useState('');
   const [needLogin, setNeedLogin] = useState(false);
@@ -272,7 +278,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
   };
   useEffect(() => {
     // a villager's group is known at once; whether this phone already voted comes in the background
-    if (who === 'villager' && !data.requireHouseholdCode) void identify(true);
+    if (who === 'villager' && !data.requireHouseholdCode && !identified) void identify(true);
     if (who === 'leader') void identify();
   }, [who]);
 
@@ -477,7 +483,7 @@ function Session() {
     );
     if (data) return;
     if (!token) return setPinError('');
-    (first?.pass ? settled<PassData>(first.pass) : api.post<PassData>(voteApi('/pass'), { token })).then(
+    (first?.pass ? settled<PassData>(first.pass) : api.post<PassData>(voteApi('/pass'), passBody(token))).then(
       (p) => {
         keepPass(p);
         setData(p);
@@ -495,6 +501,19 @@ function Session() {
   const waiting = current && pending(sessionKey).some((p) => p.body.clientId === current);
   const outcome: Outcome | undefined = current ? outcomes()[current] : undefined;
   const status: Status = waiting ? { state: stalled(current) ? 'saved' : 'sending' } : outcome?.state === 'failed' ? outcome : undefined;
+  // a pass the server no longer accepts is forgotten: the voter enters the check code (or scans) again
+  const passRefused = outcome?.state === 'failed' && outcome.code === 'evaluation.pass_invalid';
+  useEffect(() => {
+    if (!passRefused) return;
+    try {
+      localStorage.removeItem(PASS_KEY);
+    } catch {
+      /* nothing stored */
+    }
+    setData(undefined);
+    setPinError(outcome.message);
+    setCurrent(undefined);
+  }, [passRefused]);
 
   if (error)
     return (
@@ -544,7 +563,7 @@ function Session() {
         <>
           <Ballot
             key={round}
-            data={data}
+            data={round ? { ...data, identified: undefined } : data}
             status={status}
             onSubmit={(body) => {
               setCurrent(body.clientId as string);

@@ -49,13 +49,14 @@ export function randomId(bytes = 16): string {
 }
 
 /** This phone's lasting id: what "one villager, one ballot" counts against when no household code is asked. */
+let device: string | undefined;
 export function deviceId(): string {
-  let id = read<string | null>('xp_device', null);
-  if (!id) {
-    id = `d${randomId()}`;
-    write('xp_device', id);
+  device ??= read<string | null>('xp_device', null) ?? undefined;
+  if (!device) {
+    device = `d${randomId()}`;
+    write('xp_device', device);
   }
-  return id;
+  return device;
 }
 
 // kept in memory as well, so a phone whose storage refuses writes still sends while the page is open
