@@ -63,7 +63,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   pinNote: 'The QR code changes every {seconds} s',
   counts: 'People who have voted',
   total: '{n} in total',
-  ballots: '{n} ballots',
+  ballots: 'ballots: {n}',
   group_villager: 'Villagers',
   group_self: 'Self',
   group_peer: 'Peers',

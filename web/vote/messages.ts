@@ -128,7 +128,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   voteAgain: 'Another person votes',
   failed: 'Not submitted: {message}',
   tallyTitle: 'Public tally',
-  tallyCount: '{n} ballots received',
+  tallyCount: 'Ballots received: {n}',
   tallyIntact: 'Hash chain intact: no ballot was changed',
   tallyBroken: 'Hash chain broken at ballot {seq}: ballots may have been changed',
   tallyHead: 'Latest hash',
