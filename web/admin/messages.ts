@@ -1,6 +1,7 @@
 /** The admin app's texts: Simplified Chinese (default) and English. Keys are grouped by page. */
 import { ledgersEn, ledgersZh } from './messages-ledgers';
 import { starsEn, starsZh } from './messages-stars';
+import { evaluationEn, evaluationZh } from './messages-evaluation';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -190,6 +191,7 @@ const zh = {
   'registry.open': '进入',
   ...ledgersZh,
   ...starsZh,
+  ...evaluationZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -383,6 +385,7 @@ const en: Record<MessageKey, string> = {
   'registry.open': 'Open',
   ...ledgersEn,
   ...starsEn,
+  ...evaluationEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

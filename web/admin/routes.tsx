@@ -13,6 +13,9 @@ const ContactPage = lazy(() => import('./pages/contact').then((m) => m.ContactPa
 const VisitPage = lazy(() => import('./pages/contact-visit').then((m) => m.VisitPage));
 const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.DecisionsPage));
 const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
+// online evaluation and problem lists: loaded when first opened
+const EvaluationPage = lazy(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
+const ProblemsPage = lazy(() => import('./pages/problems').then((m) => m.ProblemsPage));
 // star results and collective income: the dashboard's chart library comes with its page only
 const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m) => m.StarsDashboardPage));
 const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
@@ -39,6 +42,8 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages' },
   { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members' },
   { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households' },
+  { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation' },
+  { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems' },
   { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact' },
   { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit' },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions' },

@@ -1,0 +1,152 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
+import { PASSWORD, PHONES, type Login } from '../support/fixture';
+
+const SHOTS = 'docs/screenshots';
+const T = '/t/alpha/api/evaluation';
+
+/** "YYYY-MM-DD" and "HH:MM" of an instant in Asia/Shanghai. */
+const shanghai = (ms: number) => {
+  const iso = new Date(ms + 8 * 3600_000).toISOString();
+  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
+};
+
+async function signIn(page: Page, login: Login, next: string) {
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await page.getByLabel('手机号').fill(PHONES[login]);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.waitForURL(`**${next}`);
+}
+
+/** The township admin's side of the evaluation on a desktop: campaign, booking calendar, session, paper ballots, report. */
+describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', () => {
+  let app: BrowserApp;
+  let page: Page;
+  // a slot around now, so the session can be opened at once
+  const start = shanghai(Date.now() - 30 * 60_000);
+  const end = shanghai(Date.now() + 90 * 60_000);
+
+  beforeAll(async () => {
+    app = await startBrowserApp();
+    const context = await app.newContext({ width: 1280, height: 900 });
+    page = context.pages()[0] ?? (await context.newPage());
+    mkdirSync(SHOTS, { recursive: true });
+  }, 90_000);
+  afterAll(() => app?.close());
+
+  it('creates a branch campaign with a live check of the weights', async () => {
+    await signIn(page, 'adminA', '/t/alpha/evaluation');
+    await shown(page.getByRole('heading', { name: '在线测评', level: 1 }));
+    await page.getByRole('button', { name: '新建测评活动' }).click();
+    const form = page.getByRole('dialog', { name: '新建测评活动' });
+    await form.getByLabel('活动名称').fill('2026年度村党支部星级评定');
+    await form.getByLabel('群评').fill('30');
+    await shown(form.getByText('合计 90,须等于 100'));
+    expect(await form.getByRole('button', { name: '创建测评活动' }).isDisabled()).toBe(true);
+    await form.getByLabel('群评').fill('40');
+    await shown(form.getByText('合计 100 ✓'));
+    await form.getByRole('button', { name: '创建测评活动' }).click();
+    await shown(page.getByRole('heading', { name: '2026年度村党支部星级评定' }));
+    await shown(page.getByText('共 3 个测评对象'));
+  });
+
+  it('books a slot on the week calendar and refuses an overlapping booking', async () => {
+    await page.getByRole('link', { name: '预约', exact: true }).click();
+    await shown(page.getByText('还没有登记屏幕'));
+    await page.getByRole('button', { name: '新增屏幕' }).click();
+    await page.getByRole('dialog', { name: '新增屏幕' }).getByLabel('屏幕名称').fill('星级评定中心一号厅');
+    await page.getByRole('dialog', { name: '新增屏幕' }).getByRole('button', { name: '保存' }).click();
+
+    const book = async (village: string) => {
+      await page.getByRole('button', { name: '新增预约', exact: true }).click();
+      const form = page.getByRole('dialog', { name: '新增预约' });
+      await form.getByLabel('村庄').selectOption({ label: village });
+      await form.getByLabel('日期').fill(start.date);
+      await form.getByLabel('开始时间').fill(start.time);
+      await form.getByLabel('结束时间').fill(end.time);
+      await form.getByRole('button', { name: '预约', exact: true }).click();
+      return form;
+    };
+    const first = await book('靖庄');
+    await first.waitFor({ state: 'hidden' });
+    await shown(page.locator('.ev-booking', { hasText: '靖庄' }).first());
+
+    const clash = await book('刘洼');
+    await expect.poll(() => clash.getByRole('alert').textContent()).toContain('"星级评定中心一号厅"在该时段已被预约(靖庄');
+    await clash.getByRole('button', { name: '取消' }).click();
+
+    // a second room booked the next day, through the API, so the picture shows lanes per screen
+    const admin = await app.fixture.as('adminA');
+    const [campaign] = (await admin.get(`${T}/campaigns`)).body.items;
+    const room2 = await admin.post(`${T}/screens`, { name: '二号厅' });
+    const tomorrow = shanghai(Date.now() + 86_400_000).date;
+    const liuwa = app.fixture.a.rows.villages.find((v) => v.name === '刘洼')!.id;
+    const second = await admin.post(`${T}/bookings`, {
+      campaignId: campaign.id,
+      villageId: liuwa,
+      screenId: room2.body.id,
+      startsAt: `${tomorrow}T14:00:00+08:00`,
+      endsAt: `${tomorrow}T16:30:00+08:00`,
+    });
+    expect(second.status).toBe(201);
+    await page.reload();
+    await shown(page.locator('.ev-booking', { hasText: '刘洼' }).first());
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(SHOTS, 'evaluation-calendar.png'), fullPage: true });
+  });
+
+  it('opens the session from the booking and links to its big screen', async () => {
+    await page.locator('.ev-booking', { hasText: '靖庄' }).first().click();
+    await page.getByRole('dialog', { name: '预约详情' }).getByRole('button', { name: '开始测评' }).click();
+    await page.waitForURL(/tab=sessions&session=/);
+    const sessionId = new URL(page.url()).searchParams.get('session')!;
+    const link = page.locator(`#session-${sessionId}`).getByRole('link', { name: /打开大屏幕/ });
+    await shown(link);
+    expect(await link.getAttribute('href')).toBe(`/screen?t=alpha&s=${sessionId}`);
+    expect(await link.getAttribute('target')).toBe('_blank');
+    await shown(page.locator(`#session-${sessionId}`).getByText('实时票数'));
+  });
+
+  it('enters paper ballots and opens the printable report', async () => {
+    await page.getByRole('button', { name: '录入纸质票' }).click();
+    const sheet = page.getByRole('dialog', { name: /录入纸质票/ });
+    // a form missing answers is stopped before it is sent
+    await sheet.getByRole('button', { name: '保存这张票' }).click();
+    await shown(sheet.getByText(/还有题目没有选择/));
+    for (let n = 1; n <= 5; n++) {
+      await sheet.getByRole('button', { name: '全部选"好"' }).click();
+      if (n === 1) await sheet.getByLabel('意见建议(选填)').fill('希望多为群众办实事');
+      await sheet.getByRole('button', { name: '保存这张票' }).click();
+      await sheet.getByText(`已录入 ${n} 张纸质票`).waitFor({ timeout: 10_000 });
+    }
+    await sheet.getByRole('button', { name: '关闭' }).first().click();
+
+    await page.getByRole('link', { name: '结果' }).first().click();
+    await page.getByRole('link', { name: '评定报告 靖庄' }).click();
+    await shown(page.getByRole('heading', { name: /评定报告/, level: 1 }));
+    await shown(page.getByText('逐题平均分 · 群评'));
+    await shown(page.getByText('希望多为群众办实事'));
+    await shown(page.getByText('尚有评价群体没有投票,结果未完成。'));
+    await page.screenshot({ path: join(SHOTS, 'evaluation-report.png'), fullPage: true });
+    // printed on A4 without the app's navigation
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('.mainnav').isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: '打印 / 保存为 PDF' }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('gives a county viewer the evaluation to read, without write buttons', async () => {
+    const context = await app.newContext({ width: 360, height: 740 });
+    const viewer = context.pages()[0] ?? (await context.newPage());
+    await signIn(viewer, 'countyViewer', '/t/alpha/evaluation');
+    await shown(viewer.getByRole('link', { name: '2026年度村党支部星级评定' }));
+    expect(await viewer.getByRole('button', { name: '新建测评活动' }).count()).toBe(0);
+    await viewer.goto('/t/alpha/problems');
+    await shown(viewer.getByRole('heading', { name: '问题清单' }));
+    expect(await viewer.getByRole('button', { name: '新增问题' }).count()).toBe(0);
+  });
+});

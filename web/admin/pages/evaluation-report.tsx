@@ -1,0 +1,212 @@
+/** 评定报告: one subject's report in one campaign, printable on A4 (the print stylesheet hides the app around it); and a party member's own reports. */
+import { useMemo } from 'preact/hooks';
+import { api } from '../../shared/api';
+import { shanghaiTime } from '../../shared/i18n';
+import { me, township } from '../session';
+import { t } from '../t';
+import { ErrorBox, useLoad } from '../ui';
+import { evaluationApi, groupLabel, kindLabel, points, Stars, type Campaign, type Problem, type RaterGroup, type SubjectKind } from './evaluation-common';
+
+interface Report {
+  campaign: Campaign;
+  subject: { kind: SubjectKind; id: string; villageId: string; name: string; villageName: string };
+  composite: number | null;
+  complete: boolean;
+  stars: number | null;
+  ballots: number;
+  anonymityMinBallots: number;
+  groups: {
+    group: RaterGroup;
+    weight: number;
+    count: number;
+    score: number | null;
+    contribution: number | null;
+    breakdownVisible: boolean;
+    items: { key: string; text: string; maxPoints: number | null; average: number | null }[] | null;
+    comments: string[] | null;
+  }[];
+  problems: Omit<Problem, 'overdue' | 'inNotice'>[];
+}
+
+export function ReportView(props: { slug: string; campaignId: string; kind: SubjectKind; subjectId: string; back?: string }) {
+  const { slug, campaignId, kind, subjectId } = props;
+  const report = useLoad(
+    () => api.get<Report>(evaluationApi.path(`/campaigns/${campaignId}/report?${new URLSearchParams({ subjectKind: kind, subjectId })}`, slug)),
+    [slug, campaignId, kind, subjectId],
+  );
+  const generated = useMemo(() => shanghaiTime(new Date().toISOString()), [report.data]);
+  if (!report.data) return report.error ? <ErrorBox error={report.error} /> : <p class="loading">{t('app.loading')}</p>;
+  const r = report.data;
+  const w = r.campaign.weights;
+  const [s5, s4, s3, s2] = r.campaign.starThresholds.map(points);
+  return (
+    <article class="ev-report">
+      <div class="no-print form-actions">
+        {props.back && <a href={props.back}>← {t('eval.back')}</a>}
+        <button type="button" class="push-right" onClick={() => print()}>
+          {t('eval.r.print')}
+        </button>
+      </div>
+      <header class="ev-report-head">
+        <div class="muted">{township.value?.name}</div>
+        <h1>
+          {r.subject.name} · {t('eval.r.title')}
+        </h1>
+        <div>
+          {r.campaign.name} · {r.campaign.year} · {kindLabel(r.subject.kind)}
+          {r.subject.kind === 'member' && ` · ${r.subject.villageName}`}
+        </div>
+      </header>
+
+      <div class="ev-summary">
+        <div>
+          <div class="ev-summary-label">{t('eval.r.composite')}</div>
+          <div class="ev-summary-value">{points(r.composite)}</div>
+        </div>
+        <div>
+          <div class="ev-summary-label">{t('eval.r.stars')}</div>
+          <div class="ev-summary-value">
+            <Stars n={r.stars} />
+          </div>
+        </div>
+        <div>
+          <div class="ev-summary-label">{t('eval.r.ballots')}</div>
+          <div class="ev-summary-value">{r.ballots}</div>
+        </div>
+      </div>
+      {!r.complete && <p class="notice">{t('eval.r.incomplete')}</p>}
+      <p class="muted small-print">
+        {t('eval.r.weights', { ...w })}
+        <br />
+        {t('eval.r.thresholds', { s5, s4, s3, s2 })}
+      </p>
+
+      <h2>{t('eval.r.groups')}</h2>
+      <div class="table-wrap">
+        <table class="list">
+          <thead>
+            <tr>
+              <th scope="col">{t('eval.r.col_group')}</th>
+              <th scope="col" class="num">{t('eval.r.col_weight')}</th>
+              <th scope="col" class="num">{t('eval.r.col_count')}</th>
+              <th scope="col" class="num">{t('eval.r.col_score')}</th>
+              <th scope="col" class="num">{t('eval.r.col_contribution')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {r.groups.map((g) => (
+              <tr key={g.group}>
+                <th scope="row">{groupLabel(g.group)}</th>
+                <td class="num">{g.weight}%</td>
+                <td class="num">{g.count}</td>
+                <td class="num">{points(g.score)}</td>
+                <td class="num">{points(g.contribution)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+
+      {r.groups
+        .filter((g) => g.count > 0)
+        .map((g) =>
+          g.breakdownVisible && g.items ? (
+            <section key={g.group} class="ev-report-group">
+              <h3>{t('eval.r.items', { group: groupLabel(g.group) })}</h3>
+              <div class="table-wrap">
+                <table class="list">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('eval.r.col_item')}</th>
+                      <th scope="col" class="num">{t('eval.r.col_average')}</th>
+                      <th scope="col" class="num">{t('eval.r.col_max')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {g.items.map((item) => (
+                      <tr key={item.key}>
+                        <td class="wrap">{item.text}</td>
+                        <td class="num">{points(item.average)}</td>
+                        <td class="num">{item.maxPoints ?? '—'}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <h3>{t('eval.r.comments', { group: groupLabel(g.group) })}</h3>
+              {g.comments?.length ? (
+                <ul class="ev-comments">
+                  {g.comments.map((c, i) => (
+                    <li key={i}>{c}</li>
+                  ))}
+                </ul>
+              ) : (
+                <p class="muted">{t('eval.r.no_comments')}</p>
+              )}
+            </section>
+          ) : (
+            <p key={g.group} class="notice">
+              {t('eval.r.hidden', { group: groupLabel(g.group), n: g.count, k: r.anonymityMinBallots })}
+            </p>
+          ),
+        )}
+
+      <h2>{t('eval.r.problems')}</h2>
+      {r.problems.length === 0 ? (
+        <p class="muted">{t('eval.r.no_problems')}</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="list">
+            <thead>
+              <tr>
+                <th scope="col">{t('problems.col_content')}</th>
+                <th scope="col">{t('problems.col_measure')}</th>
+                <th scope="col">{t('problems.col_deadline')}</th>
+                <th scope="col">{t('problems.col_status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.problems.map((p) => (
+                <tr key={p.id}>
+                  <td class="wrap">{p.content}</td>
+                  <td class="wrap">{p.measure || '—'}</td>
+                  <td>{p.deadline ?? '—'}</td>
+                  <td>{t(`problems.status.${p.status}`)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <p class="muted small-print">{t('eval.r.generated', { time: generated })}</p>
+    </article>
+  );
+}
+
+/** A party member's own reports: one per member campaign (the API answers only for the member themself). */
+export function MyReports(props: { slug: string; href(query: Record<string, string>): string }) {
+  const memberId = me.value?.roles.find((r) => r.role === 'party_member' && r.tenant?.slug === props.slug)?.memberId ?? '';
+  const list = useLoad(() => evaluationApi.campaigns(props.slug), [props.slug]);
+  const campaigns = (list.data ?? []).filter((c) => c.subjectKind === 'member');
+  return (
+    <section>
+      <h1>{t('eval.m.title')}</h1>
+      <ErrorBox error={list.error} />
+      {list.loading && !list.data ? (
+        <p class="loading">{t('app.loading')}</p>
+      ) : campaigns.length === 0 ? (
+        <p class="muted">{t('eval.m.none')}</p>
+      ) : (
+        <ul class="choices">
+          {campaigns.map((c) => (
+            <li key={c.id}>
+              <a class="choice" href={props.href({ view: 'report', campaign: c.id, kind: 'member', subject: memberId })}>
+                {c.name} · {t('eval.m.open')}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
