@@ -2,6 +2,7 @@ import type { Db } from './db/client';
 import type { TenantScope } from './db/tenant-scope';
 import type { Actor, SessionInfo } from './auth/actor';
 import type { Locale } from './platform/i18n';
+import type { Memo } from './platform/memo';
 import type { Tenant } from './tenancy/tenant';
 
 /** Bindings of the Worker (wrangler.toml); the Node entry fills the same shape from process.env. */
@@ -21,6 +22,8 @@ export interface Variables {
   locale: Locale;
   db: Db;
   clientIp: string;
+  /** this app instance's short-lived cache (tenants, vote sessions): see platform/memo.ts */
+  memo: Memo;
   session?: SessionInfo;
   actor?: Actor;
   tenant?: Tenant;

@@ -20,6 +20,7 @@ import { evaluationApi } from './features/evaluation';
 import { problemRoutes } from './features/problems';
 import { jobPlatformRoutes, jobTenantRoutes } from './jobs';
 import { AppError, type Problem } from './platform/errors';
+import { Memo } from './platform/memo';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
 import { openApiDocument } from './platform/openapi';
 import { tenantRoutes } from './tenancy/routes';
@@ -46,12 +47,15 @@ function tenantApi() {
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
+  // one per app instance, i.e. per database: an isolate on Workers, the process (or a test's server) in Node
+  const memo = new Memo();
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
     c.set('db', deps.database(c.env));
     c.set('clientIp', deps.clientIp(c));
+    c.set('memo', memo);
     await next();
   });
   app.use('*', csrf());

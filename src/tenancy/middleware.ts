@@ -3,7 +3,7 @@ import type { AppEnv } from '../app-env';
 import { actorInTenant } from '../auth/actor';
 import { TenantScope } from '../db/tenant-scope';
 import { AppError } from '../platform/errors';
-import { tenantByHost, tenantBySlug } from './tenant';
+import { cachedTenant } from './tenant';
 
 /**
  * The one place a request's tenant is resolved: the /t/:tenant/ path prefix, else the Host. It also
@@ -12,9 +12,8 @@ import { tenantByHost, tenantBySlug } from './tenant';
 export const resolveTenant = createMiddleware<AppEnv>(async (c, next) => {
   const slug = c.req.param('tenant');
   const db = c.var.db;
-  const tenant = slug
-    ? await tenantBySlug(db, slug)
-    : await tenantByHost(db, new URL(c.req.url).hostname, c.env.BASE_DOMAIN);
+  // a few seconds' cache: see TENANT_TTL_MS for how a change of settings reaches every instance
+  const tenant = await cachedTenant(c.var.memo, db, slug ? { slug } : { host: new URL(c.req.url).hostname, baseDomain: c.env.BASE_DOMAIN });
   if (!tenant) throw new AppError(404, 'error.tenant_not_found');
   c.set('tenant', tenant);
   c.set('scope', new TenantScope(db, tenant.id));

@@ -12,6 +12,7 @@ import { AppError, conflict, notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { idParam, input } from '../platform/validate';
 import { tenantSettingsSchema } from './settings';
+import { forgetTenants } from './tenant';
 
 const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
   const actor = c.var.session && platformActor(c.var.session);
@@ -122,6 +123,7 @@ export const registryRoutes = new Hono<AppEnv>()
       } catch (error) {
         throw new AppError(409, 'tenancy.hostname_taken', {}, undefined, { cause: error });
       }
+      forgetTenants(c.var.memo);
     }
     return c.json({ id });
   });

@@ -9,6 +9,7 @@ import { accounts, members, roleGrants, tenants, villages } from '../db/schema';
 import { AppError, badRequest, notFound } from '../platform/errors';
 import { input } from '../platform/validate';
 import { parseSettings, tenantSettingsSchema } from './settings';
+import { forgetTenants } from './tenant';
 
 const tenantAccountBody = z.discriminatedUnion('role', [
   z.object({ role: z.literal('township_admin'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: z.string().min(8).max(200) }),
@@ -26,6 +27,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .put('/settings', allow('township_admin'), input('json', tenantSettingsSchema), async (c) => {
     const settings = c.req.valid('json');
     await c.var.db.update(tenants).set({ settings: JSON.stringify(settings) }).where(eq(tenants.id, c.var.tenant!.id));
+    forgetTenants(c.var.memo);
     return c.json(settings);
   })
   .get('/accounts', allow('township_admin'), async (c) => {

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
+import type { Memo } from '../platform/memo';
 import { tenantHostnames, tenants } from '../db/schema';
 
 export interface Tenant {
@@ -32,3 +33,20 @@ export async function tenantByHost(db: Db, host: string, baseDomain: string | un
     .limit(1);
   return row;
 }
+
+/**
+ * How long a tenant row (and so its settings) may be reused by an app instance. The instance that writes
+ * a tenant's settings, name or host names forgets its copy at once (`forgetTenants`); other Worker
+ * isolates and Node replicas see the change within this time.
+ */
+export const TENANT_TTL_MS = 5_000;
+
+/** The tenant of a request, by its path slug or its host, from the app instance's cache when fresh. */
+export function cachedTenant(memo: Memo, db: Db, by: { slug: string } | { host: string; baseDomain: string | undefined }): Promise<Tenant | undefined> {
+  return 'slug' in by
+    ? memo.get(`tenant:slug:${by.slug}`, TENANT_TTL_MS, () => tenantBySlug(db, by.slug))
+    : memo.get(`tenant:host:${by.host}`, TENANT_TTL_MS, () => tenantByHost(db, by.host, by.baseDomain));
+}
+
+/** After a write to tenants or their host names: this instance reads them again on the next request. */
+export const forgetTenants = (memo: Memo) => memo.forget('tenant:');

@@ -1,17 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
-import { ballotAnswers, ballots, campaignSubjects, householdCodes, households, members, problems } from '../../db/schema';
+import { ballotAnswers, ballots, evaluationSessions, householdCodes, households, members, problems } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError } from '../../platform/errors';
 import { newId, randomString } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
-import { getCampaign, getQuestionnaire } from './campaigns';
 import { verifyMemberPin } from './member-pins';
 import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from './rules';
 import type { ballotItemInput, voterInput } from './schemas';
 import { isClosed, type EvaluationSession } from './sessions';
 import { voterHash } from './tokens';
+import type { BallotContext, VoteContext } from './vote-context';
 
 /** Longest comment (意见建议) and problem (反映问题) on a ballot, in characters. */
 export const COMMENT_MAX = 300;
@@ -76,17 +76,30 @@ export async function resolveVoter(
   };
 }
 
-/** The rater group each subject of the session would get from this voter, and whether it is already cast. */
-export async function voterSubjects(scope: TenantScope, secret: string, session: EvaluationSession, resolved: ResolvedVoter) {
-  const subjects = await scope.db
-    .select({ kind: campaignSubjects.subjectKind, id: campaignSubjects.subjectId })
-    .from(campaignSubjects)
-    .where(scope.where(campaignSubjects, eq(campaignSubjects.campaignId, session.campaignId), eq(campaignSubjects.villageId, session.villageId)));
+/**
+ * The rater group each subject of the session would get from this voter, and whether it is already cast
+ * (one look-up on the voter's unique index: the campaign's subject kind, its subjects, the voter hash).
+ */
+export async function voterSubjects(scope: TenantScope, secret: string, context: VoteContext, resolved: ResolvedVoter) {
+  const { session, campaign, subjects } = context;
   const hash = session.salt ? await voterHash(secret, session.salt, resolved.identity) : '';
-  const cast = await scope.db
-    .select({ kind: ballots.subjectKind, id: ballots.subjectId })
-    .from(ballots)
-    .where(scope.where(ballots, eq(ballots.sessionId, session.id), eq(ballots.voterHash, hash)));
+  const cast = subjects.length
+    ? await scope.db
+        .select({ kind: ballots.subjectKind, id: ballots.subjectId })
+        .from(ballots)
+        .where(
+          scope.where(
+            ballots,
+            eq(ballots.sessionId, session.id),
+            eq(ballots.subjectKind, campaign.subjectKind),
+            inArray(
+              ballots.subjectId,
+              subjects.map((s) => s.id),
+            ),
+            eq(ballots.voterHash, hash),
+          ),
+        )
+    : [];
   const done = new Set(cast.map((c) => `${c.kind}:${c.id}`));
   return subjects.map((s) => ({
     subjectKind: s.kind,
@@ -104,24 +117,30 @@ export interface Submission {
 }
 
 /**
- * Casts the ballots of one submission (one per subject), all or none:
- * 1. a retry of a submission already stored (same client id) returns its receipts, nothing new;
- * 2. every ballot is checked (subject in the session, every item answered in range, text lengths)
- *    before anything is written;
- * 3. ballots, answers and raised problems go in one batch (atomic on D1 and libSQL); each ballot's
- *    seq is assigned inside its INSERT; the unique indexes (voter, device, client key, seq) are the last
- *    word under concurrency: a violation rolls back the whole batch and is answered as a duplicate.
+ * Casts the ballots of one submission (one per subject), all or none, in one batch and no other round trip:
+ * 1. every ballot is checked (subject in the session, every item answered in range, text lengths)
+ *    against the session's context before anything is written;
+ * 2. ballots, answers and raised problems go in one batch (atomic on D1 and libSQL). Each ballot's seq
+ *    is assigned inside its INSERT, and only while the session is still open there (NULL otherwise, which
+ *    NOT NULL refuses): a context read a few seconds ago cannot let a ballot into a closed session;
+ * 3. the unique indexes (client key, voter, device, seq) are the last word on duplicates: a violation
+ *    rolls back the whole batch. Only then is anything read: a retry of a stored submission (same client
+ *    id) gets its receipts back, a closed session answers 409 closed, a second vote 409 already voted.
  */
-export async function castBallots(scope: TenantScope, secret: string, session: EvaluationSession, submission: Submission) {
+export async function castBallots(scope: TenantScope, secret: string, context: BallotContext, submission: Submission) {
+  const { session, campaign, questionnaire } = context;
   const db = scope.db;
   const t = scope.tenantId;
   const clientKeys = submission.ballots.map((b) => `${submission.clientId}:${b.subjectKind}:${b.subjectId}`);
-  const replay = await storedReceipts(scope, session.id, clientKeys);
-  if (replay.length) return { receipts: replay, replayed: true };
-
   const now = new Date().toISOString();
-  if (session.closedAt || !session.salt || (submission.channel === 'phone' && isClosed(session, now)))
+  const phone = submission.channel === 'phone';
+  const closed = (s: EvaluationSession) => Boolean(s.closedAt || !s.salt || (phone && isClosed(s, now)));
+  if (closed(session)) {
+    const replay = await storedReceipts(scope, session.id, clientKeys);
+    if (replay.length) return { receipts: replay, replayed: true };
     throw new AppError(409, 'evaluation.session_closed');
+  }
+  const salt = session.salt!;
 
   const seen = new Set<string>();
   for (const b of submission.ballots) {
@@ -129,30 +148,8 @@ export async function castBallots(scope: TenantScope, secret: string, session: E
     if (seen.has(key)) throw new AppError(400, 'evaluation.subject_repeated');
     seen.add(key);
   }
-  const campaign = await getCampaign(scope, session.campaignId);
-  const [questionnaire, subjects] = await Promise.all([
-    getQuestionnaire(scope, campaign.questionnaireId),
-    db
-      .select({ kind: campaignSubjects.subjectKind, id: campaignSubjects.subjectId })
-      .from(campaignSubjects)
-      .where(
-        scope.where(
-          campaignSubjects,
-          eq(campaignSubjects.campaignId, campaign.id),
-          eq(campaignSubjects.villageId, session.villageId),
-          inArray(
-            campaignSubjects.subjectId,
-            submission.ballots.map((b) => b.subjectId),
-          ),
-        ),
-      ),
-  ]);
-  const inSession = new Set(subjects.map((s) => `${s.kind}:${s.id}`));
-
-  const voterKey = await voterHash(secret, session.salt, submission.voter.identity);
-  const deviceKey = submission.voter.device ? await voterHash(secret, session.salt, submission.voter.device) : null;
   const planned = submission.ballots.map((b, i) => {
-    if (!inSession.has(`${b.subjectKind}:${b.subjectId}`)) throw new AppError(400, 'evaluation.subject_not_in_session');
+    if (!context.subjectKeys.has(`${b.subjectKind}:${b.subjectId}`)) throw new AppError(400, 'evaluation.subject_not_in_session');
     const group = raterGroupOf(submission.voter.voter, { kind: b.subjectKind, id: b.subjectId, villageId: session.villageId });
     const scored = scoreAnswers(questionnaire.items, group, b.answers);
     if (!scored.ok) throw new AppError(400, scored.problem.code, { item: scored.problem.item });
@@ -163,27 +160,13 @@ export async function castBallots(scope: TenantScope, secret: string, session: E
     return { b, id: newId(), group, scored: scored.value, comment, problem, clientKey: clientKeys[i], receipt: randomString(10, RECEIPT_ALPHABET) };
   });
 
-  const already = await db
-    .select({ id: ballots.id })
-    .from(ballots)
-    .where(
-      scope.where(
-        ballots,
-        eq(ballots.sessionId, session.id),
-        inArray(
-          ballots.subjectId,
-          planned.map((p) => p.b.subjectId),
-        ),
-        deviceKey ? sql`(${ballots.voterHash} = ${voterKey} OR ${ballots.deviceHash} = ${deviceKey})` : eq(ballots.voterHash, voterKey),
-      ),
-    )
-    .limit(1);
-  if (already.length) {
-    // the same submission, committed by a concurrent retry since the first look, is a replay, not a second vote
-    const raced = await storedReceipts(scope, session.id, clientKeys);
-    if (raced.length) return { receipts: raced, replayed: true };
-    throw new AppError(409, 'evaluation.already_voted');
-  }
+  const voterKey = await voterHash(secret, salt, submission.voter.identity);
+  const deviceKey = submission.voter.device ? await voterHash(secret, salt, submission.voter.device) : null;
+  // the session as it is at the moment of the write (the phone's window is checked against the time of the request)
+  const stillOpen = sql`EXISTS (SELECT 1 FROM ${evaluationSessions} WHERE ${evaluationSessions.tenantId} = ${t} AND ${evaluationSessions.id} = ${session.id}
+    AND ${evaluationSessions.closedAt} IS NULL AND ${evaluationSessions.salt} = ${salt}${phone ? sql` AND ${evaluationSessions.closesAt} > ${now}` : sql``})`;
+  // numbered inside the INSERT itself: SQLite runs one write at a time, so seq is gap-free in commit order
+  const nextSeq = sql`(CASE WHEN ${stillOpen} THEN (SELECT coalesce(max(seq), 0) + 1 FROM evaluation_ballots WHERE tenant_id = ${t} AND session_id = ${session.id}) END)`;
 
   const writes = [];
   for (const p of planned) {
@@ -204,8 +187,7 @@ export async function castBallots(scope: TenantScope, secret: string, session: E
           deviceHash: deviceKey,
           clientKey: p.clientKey,
           receipt: p.receipt,
-          // numbered inside the INSERT itself: SQLite runs one write at a time, so seq is gap-free in commit order
-          seq: sql`(SELECT coalesce(max(seq), 0) + 1 FROM evaluation_ballots WHERE tenant_id = ${t} AND session_id = ${session.id})` as unknown as number,
+          seq: nextSeq as unknown as number,
           createdAt: now,
         },
       ]),
@@ -229,9 +211,11 @@ export async function castBallots(scope: TenantScope, secret: string, session: E
   try {
     await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
   } catch (error) {
-    // a concurrent retry of the same submission, or a second submission of the same voter, won the race
+    // a retry of the same submission (stored before, or by a concurrent request), a closed session or a second vote
     const raced = await storedReceipts(scope, session.id, clientKeys);
     if (raced.length) return { receipts: raced, replayed: true };
+    const current = await scope.find(evaluationSessions, session.id);
+    if (!current || closed(current)) throw new AppError(409, 'evaluation.session_closed', {}, undefined, { cause: error });
     if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)))
       throw new AppError(409, 'evaluation.already_voted', {}, undefined, { cause: error });
     throw error;

@@ -12,6 +12,7 @@ import { DEV_APP_SECRET } from './crypto';
 import { ensureDefaultQuestionnaires } from './default-questionnaires';
 import { itemsFor, raterGroupOf, type Voter } from './rules';
 import { closeSession, openSession } from './sessions';
+import { loadBallotContext } from './vote-context';
 
 /**
  * Demo data of the evaluation: default questionnaires for each township, and in the first one a branch
@@ -47,13 +48,14 @@ export async function seedDemoEvaluation(db: Db, random: Random, tenantIds: stri
       })),
       { voter: { kind: 'leader' } as Voter, identity: 'account:demo-leader' },
     ];
+    const context = await loadBallotContext(scope, session);
     const bias = random.int(0, 2); // some villages do better than others
     for (const [i, voter] of voters.entries()) {
       const group = raterGroupOf(voter.voter, { kind: 'branch', id: village.id, villageId: village.id });
       const answers = Object.fromEntries(
         itemsFor(questionnaire.items, group).map((item) => [item.key, Math.min(3, Math.max(0, random.int(0, 2) + (random.chance(0.3) ? bias : 0) - 1))]),
       );
-      await castBallots(scope, DEV_APP_SECRET, session, {
+      await castBallots(scope, DEV_APP_SECRET, context, {
         clientId: `demo-${village.id}-${i}`,
         channel: 'phone',
         voter,

@@ -31,6 +31,7 @@ import {
 } from './schemas';
 import { closeSession, getSessionView, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow } from './sessions';
 import { sealChain } from './tally';
+import { forgetVoteContext, loadBallotContext } from './vote-context';
 
 const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
 /** Where phone links point: this origin, and the tenant slug unless the host already names the tenant. */
@@ -137,9 +138,11 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .get('/sessions/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
     c.json(await getSessionView(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
   )
-  .post('/sessions/:id/close', allow(...RUNNERS), input('param', idParam), async (c) =>
-    c.json(await closeSession(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
-  )
+  .post('/sessions/:id/close', allow(...RUNNERS), input('param', idParam), async (c) => {
+    const view = await closeSession(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
+    forgetVoteContext(c.var.memo, c.var.scope!.tenantId, view.code);
+    return c.json(view);
+  })
   .get('/sessions/:id/qr', allow(...RUNNERS), input('param', idParam), async (c) => {
     const session = await sessionRow(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
     const { origin, slug } = linkBase(c);
@@ -166,7 +169,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const scope = c.var.scope!;
     const session = await sessionRow(scope, c.req.valid('param').id);
     const body = c.req.valid('json');
-    const result = await castBallots(scope, appSecret(c.env), session, {
+    const result = await castBallots(scope, appSecret(c.env), await loadBallotContext(scope, session), {
       clientId: body.clientId,
       channel: 'paper',
       // each paper sheet is its own voter; the officer's client id keeps a re-sent sheet from counting twice

@@ -74,8 +74,9 @@ export const codeParam = z.object({ code: z.string().trim().toUpperCase().regex(
 /** Comments and problems are checked for length by the ballot rules, with their own message. */
 const freeText = z.string().max(5000).optional();
 
+const villagerVoter = z.object({ kind: z.literal('villager'), deviceId: z.string().min(8).max(100), householdCode: z.string().trim().max(20).optional() });
 export const voterInput = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('villager'), deviceId: z.string().min(8).max(100), householdCode: z.string().trim().max(20).optional() }),
+  villagerVoter,
   z.object({ kind: z.literal('member'), memberCode: z.string().trim().toUpperCase().max(20).optional(), pin: z.string().trim().max(20).optional() }),
   z.object({ kind: z.literal('leader') }),
 ]);
@@ -89,7 +90,11 @@ export const ballotItemInput = z.object({
   problem: freeText,
 });
 
-export const passInput = z.object({ token: z.string().trim().min(1).max(100) });
+export const passInput = z.object({
+  token: z.string().trim().min(1).max(100),
+  /** a villager's phone may say who it is right away: the reply then carries what identify would answer */
+  voter: villagerVoter.optional(),
+});
 export const identifyInput = z.object({ pass: z.string().min(1).max(100), voter: voterInput });
 export const submissionInput = z.object({
   pass: z.string().min(1).max(100),

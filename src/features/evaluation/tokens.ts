@@ -15,10 +15,27 @@ export interface SessionKey {
   sessionId: string;
 }
 
-const qrMac = (secret: string, s: SessionKey, window: number) => hmacText(secret, `qr|${s.tenantId}|${s.sessionId}|${window}`, 16);
-const pinOf = (secret: string, s: SessionKey, window: number) => hmacDigits(secret, `pin|${s.tenantId}|${s.sessionId}|${window}`);
-const posterMac = (secret: string, s: SessionKey) => hmacText(secret, `poster|${s.tenantId}|${s.sessionId}`, 16);
-const passMac = (secret: string, s: SessionKey, expires: number) => hmacText(secret, `pass|${s.tenantId}|${s.sessionId}|${expires}`, 16);
+/**
+ * The session-wide values (QR, code, poster, pass) are the same for every phone of a session, so each is
+ * computed once per instance and then looked up: a pure function of secret and message, nothing to go stale.
+ */
+const macs = new Map<string, Promise<string>>();
+function sessionMac(secret: string, message: string, compute: (secret: string, message: string) => Promise<string>): Promise<string> {
+  const id = `${message}|${secret}`;
+  let mac = macs.get(id);
+  if (!mac) {
+    if (macs.size >= 5000) macs.clear();
+    mac = compute(secret, message);
+    macs.set(id, mac);
+  }
+  return mac;
+}
+const text16 = (secret: string, message: string) => hmacText(secret, message, 16);
+
+const qrMac = (secret: string, s: SessionKey, window: number) => sessionMac(secret, `qr|${s.tenantId}|${s.sessionId}|${window}`, text16);
+const pinOf = (secret: string, s: SessionKey, window: number) => sessionMac(secret, `pin|${s.tenantId}|${s.sessionId}|${window}`, hmacDigits);
+const posterMac = (secret: string, s: SessionKey) => sessionMac(secret, `poster|${s.tenantId}|${s.sessionId}`, text16);
+const passMac = (secret: string, s: SessionKey, expires: number) => sessionMac(secret, `pass|${s.tenantId}|${s.sessionId}|${expires}`, text16);
 
 /** The QR token and typed code of the current window, and when they change. */
 export async function currentQr(secret: string, session: SessionKey, timing: QrTiming, nowMs = Date.now()) {

@@ -1,25 +1,24 @@
-import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { publicRoute } from '../../auth/guard';
-import { campaigns, villages } from '../../db/schema';
+import type { TenantScope } from '../../db/tenant-scope';
 import { AppError } from '../../platform/errors';
 import { input } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { getCampaign, getQuestionnaire, sessionSubjects } from './campaigns';
-import { castBallots, resolveVoter, voterSubjects } from './cast-ballot';
+import { castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
 import { appSecret } from './crypto';
-import { itemsFor, RATER_GROUPS } from './rules';
 import { codeParam, identifyInput, passInput, submissionInput } from './schemas';
-import { isClosed, qrTiming, sessionByCode, sessionStatus, type EvaluationSession } from './sessions';
+import { isClosed, qrTiming, sessionStatus, type EvaluationSession } from './sessions';
 import { computeTally, findReceipts } from './tally';
 import { issuePass, verifyEntry, verifyPass } from './tokens';
+import { voteContext, type VoteContext } from './vote-context';
 
 const key = (s: EvaluationSession) => ({ tenantId: s.tenantId, sessionId: s.id });
 
-async function sessionFor(c: Context<AppEnv>, code: string) {
-  return sessionByCode(c.var.scope!, code);
+/** The session behind the code, with its campaign, questionnaire and subjects (cached a few seconds per instance). */
+function contextFor(c: Context<AppEnv>, code: string) {
+  return voteContext(c.var.memo, c.var.scope!, code);
 }
 
 async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass: string) {
@@ -29,19 +28,16 @@ async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass:
 /**
  * The phone ballot's API (no login; a township leader's or member's session cookie is used when present):
  *   GET  /vote/:code            what the page shows before anything else (village, campaign, open or not)
- *   POST /vote/:code/pass       a fresh QR token or typed 6-digit code → a ballot pass + subjects + questions
+ *   POST /vote/:code/pass       a fresh QR token or typed 6-digit code → a ballot pass + subjects + questions;
+ *                               with a villager's device id (and no household code required) also what
+ *                               identify answers, so a villager's phone needs two requests in all
  *   POST /vote/:code/identify   who is voting → the rater group per subject and what is already cast
  *   POST /vote/:code/ballots    the ballots (idempotent by clientId) → receipts
  *   GET  /vote/:code/tally      the public tally: receipts and the hash chain
  */
 export const voteRoutes = new Hono<AppEnv>()
   .get('/:code', publicRoute(), input('param', codeParam), async (c) => {
-    const scope = c.var.scope!;
-    const session = await sessionFor(c, c.req.valid('param').code);
-    const [[village], campaign] = await Promise.all([
-      scope.db.select({ name: villages.name, branchName: villages.branchName }).from(villages).where(scope.where(villages, eq(villages.id, session.villageId))),
-      getCampaign(scope, session.campaignId),
-    ]);
+    const { session, village, campaign } = await contextFor(c, c.req.valid('param').code);
     const settings = parseSettings(c.var.tenant!.settings);
     return c.json({
       code: session.code,
@@ -57,52 +53,55 @@ export const voteRoutes = new Hono<AppEnv>()
   })
   .post('/:code/pass', publicRoute(), input('param', codeParam), input('json', passInput), async (c) => {
     const scope = c.var.scope!;
-    const session = await sessionFor(c, c.req.valid('param').code);
+    const context = await contextFor(c, c.req.valid('param').code);
+    const { session, questionnaire } = context;
     if (isClosed(session)) throw new AppError(409, 'evaluation.session_closed');
     const secret = appSecret(c.env);
     const settings = parseSettings(c.var.tenant!.settings);
-    if (!(await verifyEntry(secret, key(session), c.req.valid('json').token, qrTiming(settings)))) throw new AppError(403, 'evaluation.token_invalid');
-    const [campaign] = await scope.db.select().from(campaigns).where(scope.where(campaigns, eq(campaigns.id, session.campaignId)));
-    const [questionnaire, subjects] = await Promise.all([getQuestionnaire(scope, campaign.questionnaireId), sessionSubjects(scope, campaign.id, session.villageId)]);
+    const body = c.req.valid('json');
+    if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) throw new AppError(403, 'evaluation.token_invalid');
+    // a villager known by the phone alone is identified at once; with household codes the phone asks identify once the code is typed
+    const identified =
+      body.voter && !settings.requireHouseholdCode
+        ? await identify(scope, secret, context, await resolveVoter(scope, secret, session, body.voter, c.var.actor, settings))
+        : undefined;
     return c.json({
       pass: await issuePass(secret, key(session), new Date(session.closesAt)),
       expiresAt: session.closesAt,
-      subjects,
+      subjects: context.subjects,
       questionnaire: {
         id: questionnaire.id,
         name: questionnaire.name,
         version: questionnaire.version,
         /** the items each rater group answers (option index is what a ballot sends) */
-        items: Object.fromEntries(RATER_GROUPS.map((g) => [g, itemsFor(questionnaire.items, g)])),
+        items: context.itemsByGroup,
       },
       requireHouseholdCode: settings.requireHouseholdCode,
+      ...(identified ? { identified } : {}),
     });
   })
   .post('/:code/identify', publicRoute(), input('param', codeParam), input('json', identifyInput), async (c) => {
     const scope = c.var.scope!;
-    const session = await sessionFor(c, c.req.valid('param').code);
+    const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
-    await requirePass(c, session, body.pass);
+    await requirePass(c, context.session, body.pass);
     const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, session, body.voter, c.var.actor, parseSettings(c.var.tenant!.settings));
-    return c.json({
-      voter: { kind: resolved.voter.kind, name: resolved.memberName ?? null },
-      subjects: await voterSubjects(scope, secret, session, resolved),
-    });
+    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, parseSettings(c.var.tenant!.settings));
+    return c.json(await identify(scope, secret, context, resolved));
   })
   .post('/:code/ballots', publicRoute(), input('param', codeParam), input('json', submissionInput), async (c) => {
     const scope = c.var.scope!;
-    const session = await sessionFor(c, c.req.valid('param').code);
+    const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
-    await requirePass(c, session, body.pass);
+    await requirePass(c, context.session, body.pass);
     const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, session, body.voter, c.var.actor, parseSettings(c.var.tenant!.settings));
-    const result = await castBallots(scope, secret, session, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
+    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, parseSettings(c.var.tenant!.settings));
+    const result = await castBallots(scope, secret, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
     return c.json(result, result.replayed ? 200 : 201);
   })
   .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.string().trim().toUpperCase().max(20).optional() })), async (c) => {
     const scope = c.var.scope!;
-    const session = await sessionFor(c, c.req.valid('param').code);
+    const { session } = await contextFor(c, c.req.valid('param').code);
     const { tally } = await computeTally(scope, session.id);
     const { receipt } = c.req.valid('query');
     return c.json({
@@ -112,3 +111,11 @@ export const voteRoutes = new Hono<AppEnv>()
       ...(receipt ? { found: (await findReceipts(scope, session.id, [receipt])).length > 0 } : {}),
     });
   });
+
+/** Who is voting and, per subject, their rater group and whether their ballot is already in. */
+async function identify(scope: TenantScope, secret: string, context: VoteContext, resolved: ResolvedVoter) {
+  return {
+    voter: { kind: resolved.voter.kind, name: resolved.memberName ?? null },
+    subjects: await voterSubjects(scope, secret, context, resolved),
+  };
+}
