@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
+import { compress } from 'hono/compress';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
@@ -45,7 +46,8 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
   const pages = new Map(['index', ...PAGES].map((page) => [page, html(page)]));
   const forward = (c: { req: { raw: Request }; env: unknown }) => api.fetch(c.req.raw, { ...env, ...(c.env as object) });
 
-  const server = new Hono<AppEnv>().all('/api/*', forward).all('/t/:tenant/api/*', forward);
+  // gzip as Cloudflare's edge does for the Worker: phones on slow rural networks load the pages in a fraction of the bytes
+  const server = new Hono<AppEnv>().use('*', compress()).all('/api/*', forward).all('/t/:tenant/api/*', forward);
   for (const page of PAGES) {
     server.get(`/${page}`, (c) => {
       const body = pages.get(page);
