@@ -139,6 +139,75 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await page.emulateMedia({ media: 'screen' });
   });
 
+  it('saves a change to a questionnaire in use as its next version', async () => {
+    await page.goto('/t/alpha/evaluation?tab=questionnaires');
+    await shown(page.getByText('修改已被测评活动使用的问卷时,系统会保存为新版本', { exact: false }).first());
+    await page.getByRole('button', { name: '修改问卷' }).first().click();
+    const form = page.getByRole('dialog', { name: '修改问卷' });
+    await form.getByLabel('题目').first().fill('政治建设:坚决贯彻落实党的路线方针政策');
+    await form.getByRole('button', { name: '保存' }).click();
+    await shown(page.getByText('已保存为第 2 版。旧版本仍用于已有的测评活动。'));
+    await shown(page.getByText('历史版本(1)'));
+  });
+
+  it('takes a problem through rectification, public notice and an answered objection', async () => {
+    const yesterday = shanghai(Date.now() - 86_400_000).date;
+    await page.goto('/t/alpha/problems');
+    await page.getByRole('button', { name: '新增问题' }).click();
+    const form = page.getByRole('dialog', { name: '新增问题' });
+    await form.getByLabel('村庄').selectOption({ label: '靖庄' });
+    await form.getByLabel('问题内容').fill('村东头路灯不亮');
+    await form.getByLabel('整改措施').fill('本月内更换路灯');
+    await form.getByLabel('整改时间(截止日期)').fill(yesterday);
+    await form.getByLabel('责任人').fill('张书记');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.waitFor({ state: 'hidden' });
+    const row = page.getByRole('row', { name: /村东头路灯不亮/ });
+    await shown(row.getByText('已逾期'));
+
+    await row.getByRole('button', { name: '村东头路灯不亮' }).click();
+    const sheet = page.getByRole('dialog', { name: '问题详情' });
+    await sheet.getByRole('button', { name: '开始整改' }).click();
+    await shown(sheet.getByText('整改中'));
+    await sheet.getByRole('button', { name: '公示' }).click();
+    await shown(sheet.getByText(/公示至/));
+
+    // a villager objects on the public page while the notice runs
+    const problemId = (await (await app.fixture.as('adminA')).get('/t/alpha/api/problems')).body.items.find(
+      (p: { content: string }) => p.content === '村东头路灯不亮',
+    ).id;
+    const objection = await app.fixture.anonymous().post(`/t/alpha/api/problems/${problemId}/objections`, { content: '路灯换了还是不亮' });
+    expect(objection.status).toBe(201);
+    await sheet.getByRole('button', { name: '关闭' }).click();
+    await row.getByRole('button', { name: '村东头路灯不亮' }).click();
+    await shown(sheet.getByText('路灯换了还是不亮'));
+    await sheet.getByRole('button', { name: '标记为已整改' }).click();
+    await shown(sheet.getByText('已整改', { exact: true }));
+    await sheet.getByRole('button', { name: '验收通过' }).click();
+    await shown(sheet.getByText('还有群众异议没有答复,不能验收'));
+    await sheet.getByLabel('答复').fill('已重新检修线路,现已正常照明');
+    await sheet.getByRole('button', { name: '答复', exact: true }).click();
+    await shown(sheet.getByText('已重新检修线路,现已正常照明'));
+    await sheet.getByRole('button', { name: '验收通过' }).click();
+    await shown(sheet.getByText('已验收', { exact: true }));
+  });
+
+  it('shows a party member their own report', async () => {
+    const villageA = app.fixture.a.rows.villages[0].id!;
+    const member = app.fixture.a.rows.members.find((m) => m.villageId === villageA)!;
+    const admin = await app.fixture.as('adminA');
+    const campaign = await admin.post(`${T}/campaigns`, { name: '2026年度党员星级评定', subjectKind: 'member', villageIds: [villageA] });
+    expect(campaign.status).toBe(201);
+    const context = await app.newContext({ width: 360, height: 740 });
+    const phone = context.pages()[0] ?? (await context.newPage());
+    await signIn(phone, 'memberA', '/t/alpha/evaluation');
+    await shown(phone.getByRole('heading', { name: '我的评定报告' }));
+    await phone.getByRole('link', { name: /2026年度党员星级评定/ }).click();
+    await shown(phone.getByRole('heading', { name: `${member.name} · 评定报告` }));
+    await shown(phone.getByRole('button', { name: '打印 / 保存为 PDF' }));
+    await context.close();
+  });
+
   it('gives a county viewer the evaluation to read, without write buttons', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const viewer = context.pages()[0] ?? (await context.newPage());

@@ -235,7 +235,8 @@ function ProblemSheet(props: { slug: string; id: string; subject: string; villag
             <div>
               <dt>{t('problems.col_subject')}</dt>
               <dd>
-                {props.subject} · {props.villageName}
+                {props.subject}
+                {props.villageName && ` · ${props.villageName}`}
               </dd>
             </div>
             <div>
@@ -435,7 +436,7 @@ export function ProblemsPage(props: { slug: string }) {
           slug={slug}
           id={open}
           subject={current ? subjectText(current, villageMap, members) : ''}
-          villageName={current ? (villageMap.get(current.villageId)?.name ?? '') : ''}
+          villageName={current?.subjectKind === 'member' ? (villageMap.get(current.villageId)?.name ?? '') : ''}
           onClose={() => setOpen(undefined)}
           onChanged={list.reload}
         />
