@@ -1,12 +1,14 @@
 /**
  * Deterministic generator for benchmark-scale data: one county of N townships.
  *   npm run seed -- --townships 15 --villages 95 --members 20-40 --households 150-400 --seed 1 --db file:data/county.db
+ * With --ballots-per-township N each township also gets a branch campaign of --year (default: this
+ * Shanghai year), one closed session per village, N ballots over them and a year's income entries.
  * Without --db it writes to DATABASE_URL or data/xingping.db (migrating it first).
  */
 import { parseArgs } from 'node:util';
 import { migrateLibsql, openLibsql } from '../src/db/libsql';
-import { seededRandom } from '../src/seed/random';
-import { ensureCounty, writeTownship } from '../src/seed/write';
+import { shanghaiYear } from '../src/platform/time';
+import { seedCounty } from '../src/seed/county';
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +19,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     county: { type: 'string', default: '基准县' },
     db: { type: 'string' },
+    'ballots-per-township': { type: 'string', default: '0' },
+    year: { type: 'string' },
   },
 });
 
@@ -29,23 +33,18 @@ const range = (text: string): [number, number] => {
 const started = performance.now();
 const { db, client } = await openLibsql(values.db);
 await migrateLibsql(db);
-const random = seededRandom(Number(values.seed));
-const countyId = await ensureCounty(db, '基准市', values.county!);
-const townships = Number(values.townships);
-let counts = { villages: 0, members: 0, households: 0 };
-for (let i = 1; i <= townships; i++) {
-  const { rows } = await writeTownship(db, random, { slug: `bench-${values.seed}-${i}`, name: `基准${i}镇`, countyId }, {
-    villages: Number(values.villages),
-    membersPerVillage: range(values.members!),
-    householdsPerVillage: range(values.households!),
-  });
-  counts = {
-    villages: counts.villages + rows.villages.length,
-    members: counts.members + rows.members.length,
-    households: counts.households + rows.households.length,
-  };
-}
+const ballots = Number(values['ballots-per-township']);
+const { counts } = await seedCounty(db, {
+  townships: Number(values.townships),
+  villages: Number(values.villages),
+  membersPerVillage: range(values.members!),
+  householdsPerVillage: range(values.households!),
+  seed: Number(values.seed),
+  countyName: values.county,
+  ballots: () => ballots,
+  year: values.year ? Number(values.year) : shanghaiYear(),
+});
 client.close();
 console.log(
-  `Seeded ${townships} townships: ${counts.villages} villages, ${counts.members} members, ${counts.households} households in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  `Seeded ${values.townships} townships: ${counts.villages} villages, ${counts.members} members, ${counts.households} households, ${counts.ballots} ballots in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

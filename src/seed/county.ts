@@ -1,0 +1,41 @@
+import type { Db } from '../db/client';
+import { generateBallots } from './ballots';
+import { seededRandom } from './random';
+import { ensureCounty, writeTownship } from './write';
+
+export interface CountyShape {
+  townships: number;
+  villages: number;
+  membersPerVillage: [number, number];
+  householdsPerVillage: [number, number];
+  seed: number;
+  cityName?: string;
+  countyName?: string;
+  /** ballots of township i (1-based); 0: rosters only */
+  ballots?: (township: number) => number;
+  /** the year of the generated campaigns */
+  year?: number;
+}
+
+/** A deterministic county of generated townships (rosters, and ballots when asked): what `npm run seed` writes. */
+export async function seedCounty(db: Db, shape: CountyShape) {
+  const random = seededRandom(shape.seed);
+  const countyId = await ensureCounty(db, shape.cityName ?? '基准市', shape.countyName ?? '基准县');
+  const tenantIds: string[] = [];
+  const counts = { villages: 0, members: 0, households: 0, ballots: 0 };
+  for (let i = 1; i <= shape.townships; i++) {
+    const { rows, tenantId } = await writeTownship(db, random, { slug: `bench-${shape.seed}-${i}`, name: `基准${i}镇`, countyId }, {
+      villages: shape.villages,
+      membersPerVillage: shape.membersPerVillage,
+      householdsPerVillage: shape.householdsPerVillage,
+    });
+    tenantIds.push(tenantId);
+    const ballots = shape.ballots?.(i) ?? 0;
+    if (ballots > 0 && shape.year) await generateBallots(db, tenantId, { ballots, year: shape.year, seed: shape.seed * 1000 + i });
+    counts.villages += rows.villages.length;
+    counts.members += rows.members.length;
+    counts.households += rows.households.length;
+    counts.ballots += ballots;
+  }
+  return { countyId, tenantIds, counts };
+}
