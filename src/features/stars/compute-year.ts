@@ -1,6 +1,6 @@
-import { and, count, eq, gte, isNull, lte, or, sum } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, lte, or, sum } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { annualResults, incomeEntries, members, redLineRecords, villages, weakVillages } from '../../db/schema';
+import { annualResults, campaigns, campaignSubjects, incomeEntries, members, redLineRecords, villages, weakVillages } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
 import type { TenantSettings } from '../../tenancy/settings';
 import { villagesWithIncompleteDecisions } from '../decisions/red-line';
@@ -20,7 +20,23 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
   const rules = (await listRedLineRules(db, tenantId)).filter((r) => r.enabled);
   const [villageRows, memberRows, records, cadres, income, previous, weak] = await db.batch([
     db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
-    db.select({ id: members.id, villageId: members.villageId }).from(members).where(scope.where(members)),
+    // only the members evaluated this year: the whole roster (thousands of rows) would cost more than the ballots' GROUP BY
+    db
+      .select({ id: members.id, villageId: members.villageId })
+      .from(members)
+      .where(
+        scope.where(
+          members,
+          inArray(
+            members.id,
+            db
+              .select({ id: campaignSubjects.subjectId })
+              .from(campaignSubjects)
+              .innerJoin(campaigns, and(eq(campaigns.tenantId, campaignSubjects.tenantId), eq(campaigns.id, campaignSubjects.campaignId)))
+              .where(and(eq(campaignSubjects.tenantId, tenantId), eq(campaignSubjects.subjectKind, 'member'), eq(campaigns.year, year))),
+          ),
+        ),
+      ),
     db
       .select({ id: redLineRecords.id, ruleId: redLineRecords.ruleId, villageId: redLineRecords.villageId, note: redLineRecords.note })
       .from(redLineRecords)
