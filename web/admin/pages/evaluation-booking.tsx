@@ -358,11 +358,11 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
       )}
       <p class="hint muted">{t('eval.b.timezone')}</p>
       <div class="ev-cal-scroll">
-        <div class="ev-cal" role="grid" aria-label={t('eval.b.calendar')}>
-          <div class="ev-cal-head" role="row">
+        <div class="ev-cal" role="group" aria-label={t('eval.b.calendar')}>
+          <div class="ev-cal-head" aria-hidden="true">
             <div class="ev-cal-corner" />
             {days.map((d, i) => (
-              <div key={d} role="columnheader" class={d === today ? 'today' : undefined}>
+              <div key={d} class={d === today ? 'today' : undefined}>
                 {weekday(i)}
                 <span class="sub"> {monthDay(d)}</span>
               </div>
@@ -377,7 +377,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
               ))}
             </div>
             {days.map((d, i) => (
-              <div key={d} class={`ev-cal-day${d === today ? ' today' : ''}`} role="gridcell" aria-label={`${weekday(i)} ${monthDay(d)}`}>
+              <div key={d} class={`ev-cal-day${d === today ? ' today' : ''}`} role="group" aria-label={`${weekday(i)} ${monthDay(d)}`}>
                 {hours.map((h) =>
                   canBook ? (
                     <button
