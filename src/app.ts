@@ -11,6 +11,7 @@ import { sessionMiddleware } from './auth/sessions';
 import type { Db } from './db/client';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
+import { countyRoutes } from './features/county';
 import { decisionRoutes } from './features/decisions';
 import { ledgerRoutes } from './features/ledgers';
 import { publicRoutes } from './features/public';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes);
   app.route('/api/platform', registryRoutes);
   app.route('/api/platform', jobPlatformRoutes);
+  app.route('/api/county', countyRoutes);
   app.get('/api/openapi.json', publicRoute(), (c) =>
     c.json(
       openApiDocument(app, {
@@ -91,7 +93,7 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
-const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/openapi.json'];
+const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json'];
 
 /** Hono's own middleware (JSON parsing, CSRF, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

@@ -42,17 +42,15 @@ export async function generateBallots(db: Db, tenantId: string, shape: BallotSha
   const tag = campaign.id.slice(10); // the id's random half: keeps generated keys unique across campaigns
   const start = `${shape.year}-03-01T00:00:00.000Z`;
   const at = (hours: string) => sql.raw(`strftime('%Y-%m-%dT%H:%M:%fZ', '${start}', '+' || (${hours}) || ' hours')`);
-  await db.batch([
-    db.run(sql`
+  await db.run(sql`
       INSERT INTO evaluation_bookings (id, tenant_id, campaign_id, village_id, screen_id, starts_at, ends_at, note, booked_by, created_at)
       SELECT ${tag} || printf('b%09d', key), ${tenantId}, ${campaign.id}, value, ${screen.id}, ${at('key')}, ${at('key + 1')}, '', 'seed', ${start}
-      FROM json_each(${list})`),
-    db.run(sql`
+      FROM json_each(${list})`);
+  await db.run(sql`
       INSERT INTO evaluation_sessions (id, tenant_id, booking_id, campaign_id, village_id, code, opens_at, closes_at, salt, opened_by, created_at, closed_at)
       SELECT ${tag} || printf('s%09d', key), ${tenantId}, ${tag} || printf('b%09d', key), ${campaign.id}, value,
              printf('G%s%04d', substr(${tag}, 1, 4), key), ${at('key')}, ${at('key + 1')}, NULL, 'seed', ${start}, ${at('key + 1')}
-      FROM json_each(${list})`),
-  ]);
+      FROM json_each(${list})`);
 
   // ballot i (0-based) belongs to village k = i·v / n: contiguous blocks, so each session's rows go in together
   // integers go in as literals: a bound JS number may arrive as REAL and turn the divisions below into fractions

@@ -26,8 +26,12 @@ interface Operation {
 }
 
 const PLACEHOLDER_ID = 'no-such-id-000000000';
+/** the fixture's county (alpha and beta), set once the fixture exists: /api/county/{countyId}/… paths name it */
+let countyId = PLACEHOLDER_ID;
 const fill = (path: string, tenant = 'alpha', id = PLACEHOLDER_ID) =>
-  path.replace('{tenant}', tenant).replace(/\{[a-zA-Z]+\}/g, id);
+  path.replace('{tenant}', tenant).replace('{countyId}', countyId).replace(/\{[a-zA-Z]+\}/g, id);
+/** County routes: only the county's viewers and the platform admin. */
+const COUNTY_OUTSIDERS: Login[] = ['adminA', 'secretaryA', 'memberA', 'adminB'];
 
 describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
   let server: TestServer;
@@ -37,6 +41,7 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
   beforeAll(async () => {
     server = await startServer(driver);
     fixture = await createFixture(server);
+    countyId = fixture.countyId;
     const doc = (await fixture.anonymous().get('/api/openapi.json')).body;
     operations = Object.entries(doc.paths as Record<string, Record<string, { 'x-roles': string[] }>>).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, roles: op['x-roles'] })),
@@ -61,7 +66,9 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
     for (const op of operations.filter((o) => !o.roles.includes('public') && !o.roles.includes('*'))) {
       const logins = op.path.startsWith('/t/')
         ? (Object.keys(ROLE_IN_ALPHA) as Login[]).filter((l) => ROLE_IN_ALPHA[l] && !op.roles.includes(ROLE_IN_ALPHA[l]!))
-        : (['adminA', 'countyViewer'] as Login[]); // platform routes: only the platform admin
+        : op.path.startsWith('/api/county/')
+          ? COUNTY_OUTSIDERS
+          : (['adminA', 'countyViewer'] as Login[]); // platform routes: only the platform admin
       for (const login of logins) {
         const client = await fixture.as(login);
         const reply = await client.request(op.method, fill(op.path), op.method === 'GET' ? undefined : {});
@@ -76,6 +83,27 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
         const client = await fixture.as(login);
         const reply = await client.request(op.method, fill(op.path), op.method === 'GET' ? undefined : {});
         expect(reply.status, `${login} ${op.method} ${op.path}`).toBe(404);
+      }
+    }
+  });
+
+  it('answers 404 on county routes to viewers of another county and for a county that does not exist', async () => {
+    const countyOps = operations.filter((o) => o.path.startsWith('/api/county/'));
+    expect(countyOps.length).toBeGreaterThan(0);
+    for (const op of countyOps) {
+      const cases: [Login, string][] = [
+        ['otherCountyViewer', fill(op.path)],
+        ['countyViewer', op.path.replace('{countyId}', PLACEHOLDER_ID)],
+        ['platformAdmin', op.path.replace('{countyId}', PLACEHOLDER_ID)],
+      ];
+      for (const [login, path] of cases) {
+        const reply = await (await fixture.as(login)).request(op.method, path, op.method === 'GET' ? undefined : {});
+        expect(reply.status, `${login} ${op.method} ${path}`).toBe(404);
+      }
+      for (const login of ['countyViewer', 'platformAdmin'] as Login[]) {
+        if (op.method !== 'GET') continue;
+        const reply = await (await fixture.as(login)).get(fill(op.path));
+        expect(reply.status, `${login} ${op.method} ${op.path} in its own county`).toBe(200);
       }
     }
   });

@@ -1,0 +1,98 @@
+import { sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+
+export const COMPARISON_SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
+export type ComparisonSort = (typeof COMPARISON_SORTS)[number];
+
+export interface ComparisonQuery {
+  year: number;
+  sort: ComparisonSort;
+  /** only this township (tenant id) of the county */
+  townshipId?: string;
+  page: number;
+  pageSize: number;
+}
+
+/** One village of the county in the comparison. */
+export interface ComparisonRow {
+  /** standing in the county (or the chosen township) by stars, then composite; ties share a rank */
+  rank: number;
+  townshipId: string;
+  township: string;
+  villageId: string;
+  village: string;
+  /** which result the figures come from: the township's final year, else the nightly provisional one; null: none yet */
+  stage: 'final' | 'provisional' | null;
+  stars: number | null;
+  /** hundredths of a point */
+  composite: number | null;
+  redLines: number;
+  incomeFen: number | null;
+  incomeTier: 'below' | 'low' | 'high' | null;
+}
+
+/** Ranking order: most stars, then highest composite; villages without a result last. */
+const STANDING = sql`r.final_stars IS NULL, r.final_stars DESC, r.composite IS NULL, r.composite DESC`;
+const TIE_BREAK = sql`township, village, village_id`;
+const ORDER: Record<ComparisonSort, SQL> = {
+  stars: sql`rank, ${TIE_BREAK}`,
+  composite: sql`composite IS NULL, composite DESC, ${TIE_BREAK}`,
+  income: sql`income_fen IS NULL, income_fen DESC, ${TIE_BREAK}`,
+  red_lines: sql`red_lines DESC, rank, ${TIE_BREAK}`,
+  name: TIE_BREAK,
+};
+
+/**
+ * The county comparison: every village of every township in the county with its annual branch result,
+ * ranked, one page at a time. The one read that crosses tenants: it is read-only, and the county
+ * (hence the tenants) comes from the caller's grant, never from the rows. One SQL statement; the
+ * stage per township follows finalised_years (final once the year is final, else provisional).
+ */
+export async function countyComparison(db: Db, countyId: string, q: ComparisonQuery): Promise<{ total: number; items: ComparisonRow[] }> {
+  const rows = await db.all<ComparisonRow & { total: number; village_id: string; income_fen: number | null }>(sql`
+    WITH r AS (
+      SELECT t.id AS township_id, t.name AS township, v.id AS village_id, v.name AS village,
+             ar.stage, ar.final_stars, ar.composite, coalesce(json_array_length(ar.red_lines), 0) AS red_lines,
+             ar.income_fen, ar.income_tier
+      FROM tenants t
+      JOIN villages v ON v.tenant_id = t.id
+      LEFT JOIN finalised_years fy ON fy.tenant_id = t.id AND fy.year = ${q.year} AND fy.reopening_id IS NULL
+      LEFT JOIN annual_results ar ON ar.tenant_id = t.id AND ar.year = ${q.year} AND ar.reopening_id IS NULL
+        AND ar.stage = CASE WHEN fy.id IS NULL THEN 'provisional' ELSE 'final' END
+        AND ar.subject_kind = 'branch' AND ar.subject_id = v.id
+      WHERE t.county_id = ${countyId} ${q.townshipId ? sql`AND t.id = ${q.townshipId}` : sql``}
+    ),
+    ranked AS (
+      SELECT r.*, rank() OVER (ORDER BY ${STANDING}) AS rank, count(*) OVER () AS total FROM r
+    )
+    SELECT rank, township_id AS townshipId, township, village_id, village_id AS villageId, village, stage, final_stars AS stars,
+           composite, red_lines AS redLines, income_fen, income_fen AS incomeFen, income_tier AS incomeTier, total
+    FROM ranked
+    ORDER BY ${ORDER[q.sort]}
+    LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`);
+  const total = rows.length ? Number(rows[0].total) : await countVillages(db, countyId, q.townshipId);
+  return {
+    total,
+    items: rows.map((r) => ({
+      rank: Number(r.rank),
+      townshipId: r.townshipId,
+      township: r.township,
+      villageId: r.villageId,
+      village: r.village,
+      stage: r.stage,
+      stars: r.stars === null ? null : Number(r.stars),
+      composite: r.composite === null ? null : Number(r.composite),
+      redLines: Number(r.redLines),
+      incomeFen: r.incomeFen === null ? null : Number(r.incomeFen),
+      incomeTier: r.incomeTier,
+    })),
+  };
+}
+
+/** Villages of the county (for a page past the end). */
+async function countVillages(db: Db, countyId: string, townshipId?: string): Promise<number> {
+  const [row] = await db.all<{ n: number }>(sql`
+    SELECT count(*) AS n FROM villages v JOIN tenants t ON t.id = v.tenant_id
+    WHERE t.county_id = ${countyId} ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}`);
+  return Number(row?.n ?? 0);
+}

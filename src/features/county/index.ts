@@ -1,0 +1,1 @@
+export { countyRoutes } from './routes';
