@@ -12,7 +12,11 @@ export function negotiateLocale(explicit: string | undefined, acceptLanguage: st
   return first.startsWith('en') ? 'en' : DEFAULT_LOCALE;
 }
 
-export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number> = {}): string {
+export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number | { message: MessageKey }> = {}): string {
   const template: string = catalogues[locale][key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) return `{${name}}`;
+    return typeof value === 'object' ? translate(locale, value.message) : String(value);
+  });
 }

@@ -182,7 +182,10 @@ export const problemRoutes = new Hono<AppEnv>()
     if (body.owner !== undefined) patch.owner = body.owner;
     if (body.status && body.status !== problem.status) {
       if (!canMove(problem.status, body.status as ProblemStatus, role(c)))
-        throw new AppError(409, 'problems.bad_transition', { from: problem.status, to: body.status });
+        throw new AppError(409, 'problems.bad_transition', {
+          from: { message: `problems.status.${problem.status}` },
+          to: { message: `problems.status.${body.status}` },
+        });
       patch.status = body.status;
       const now = new Date().toISOString();
       if (body.status === 'rectified') patch.rectifiedAt = now;
