@@ -6,6 +6,7 @@ import { PANDIAN_VILLAGES } from './names';
 import { seededRandom } from './random';
 import { ensureCounty, writeTownship } from './write';
 import { seedDemoEvaluation } from '../features/evaluation/demo-seed';
+import { seedDemoStory } from './demo-story';
 
 export const DEMO_PASSWORD = 'xingping2026';
 
@@ -19,22 +20,33 @@ export const DEMO_LOGINS = [
   { phone: '13800000005', name: '刘桥镇党委', role: 'township_admin', where: '刘桥镇 liuqiao' },
 ] as const;
 
+/** The demo's size: 潘店镇 has 95 villages as in the source; tests seed a smaller one. */
+export interface DemoShape {
+  villages: number;
+  liuqiaoVillages: number;
+  membersPerVillage: [number, number];
+  householdsPerVillage: [number, number];
+}
+const DEMO_SHAPE: DemoShape = { villages: 95, liuqiaoVillages: 40, membersPerVillage: [20, 40], householdsPerVillage: [150, 400] };
+
 /**
  * Seeds 潘店镇 (about 95 villages) and 刘桥镇 of 齐河县, 德州市, with a login for each role, when the
- * database holds no tenant yet. Returns a text to print, or undefined when nothing was done.
+ * database holds no tenant yet, and the story of 潘店镇 (income, ledgers, two years of evaluations and
+ * stars: see demo-story.ts). Returns a text to print, or undefined when nothing was done.
  */
-export async function seedDemoIfEmpty(db: Db): Promise<string | undefined> {
+export async function seedDemoIfEmpty(db: Db, size: Partial<DemoShape> = {}): Promise<string | undefined> {
   const [{ n }] = await db.select({ n: count() }).from(tenants);
   if (n > 0) return undefined;
+  const demo = { ...DEMO_SHAPE, ...size };
   const random = seededRandom(20_190_101);
   const countyId = await ensureCounty(db, '德州市', '齐河县');
-  const shape = { membersPerVillage: [20, 40] as [number, number], householdsPerVillage: [150, 400] as [number, number] };
+  const shape = { membersPerVillage: demo.membersPerVillage, householdsPerVillage: demo.householdsPerVillage };
   const pandian = await writeTownship(db, random, { slug: 'pandian', name: '潘店镇', countyId }, {
     ...shape,
-    villages: 95,
+    villages: demo.villages,
     knownVillages: PANDIAN_VILLAGES,
   });
-  const liuqiao = await writeTownship(db, random, { slug: 'liuqiao', name: '刘桥镇', countyId }, { ...shape, villages: 40 });
+  const liuqiao = await writeTownship(db, random, { slug: 'liuqiao', name: '刘桥镇', countyId }, { ...shape, villages: demo.liuqiaoVillages });
 
   const jingzhuang = pandian.rows.villages.find((v) => v.name === '靖庄')!;
   const [secretary, member] = pandian.rows.members.filter((m) => m.villageId === jingzhuang.id);
@@ -53,6 +65,7 @@ export async function seedDemoIfEmpty(db: Db): Promise<string | undefined> {
     await createAccount(db, { phone: login.phone, name: login.name, password: DEMO_PASSWORD }, loginGrants);
   }
   await seedDemoEvaluation(db, random, [pandian.tenantId, liuqiao.tenantId], ['靖庄', '西腰']);
+  const story = await seedDemoStory(db, random, pandian);
   const lines = DEMO_LOGINS.map((l) => `  ${l.phone}  ${l.role.padEnd(18)} ${l.where}`);
-  return `Seeded the demo: 潘店镇 (pandian) and 刘桥镇 (liuqiao) of 齐河县. Logins (password ${DEMO_PASSWORD}):\n${lines.join('\n')}`;
+  return `Seeded the demo: 潘店镇 (pandian) and 刘桥镇 (liuqiao) of 齐河县. ${story}\nLogins (password ${DEMO_PASSWORD}):\n${lines.join('\n')}`;
 }

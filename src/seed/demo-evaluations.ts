@@ -1,0 +1,178 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../db/client';
+import { insertMany } from '../db/batch';
+import { ballotAnswers, ballots, evaluationBookings, evaluationSessions } from '../db/schema';
+import { newId } from '../platform/ids';
+import type { Campaign, Questionnaire } from '../features/evaluation/campaigns';
+import { campaignThresholds, campaignWeights } from '../features/evaluation/campaigns';
+import { composite, groupScoreE6, RATER_GROUPS, scoreAnswers, starsFor, type RaterGroup } from '../features/evaluation/rules';
+import type { Stars } from '../features/stars/rules';
+import type { Random } from './random';
+
+export interface EvaluatedVillage {
+  id: string;
+  name: string;
+  /** party members on the roster: the secretary scores the branch (自评), others are peers (互评) */
+  members: number;
+  /** the raw stars the ballots must come to */
+  stars: Stars;
+}
+
+interface PlannedBallot {
+  id: string;
+  group: RaterGroup;
+  channel: 'phone' | 'paper';
+  points: number;
+  maxPoints: number;
+  comment: string;
+  answers: [string, number, number][];
+}
+
+/** Per-item points the ballots of each star level centre on (options are 10 / 8 / 6 / 3). */
+const AIM: Record<Stars, [number, number]> = { 5: [9.2, 9.6], 4: [8.3, 8.9], 3: [7.3, 7.9], 2: [6.3, 6.8], 1: [5.2, 5.7] };
+/** The secretary rates the own branch a little higher, villagers a little lower. */
+const GROUP_BIAS: Record<RaterGroup, number> = { self: 0.5, peer: 0.2, villager: -0.1, leader: 0 };
+const PRAISE = ['支部书记经常入户走访', '村里道路修得好', '为群众办实事,大家看得见', '村务公开及时,账目清楚', '合作社带着大家增收'];
+const CRITICISM = ['村务公开要再及时一些', '排水沟需要清理', '希望多听听群众意见', '村东头路灯不亮', '环境卫生还要加强'];
+
+/** One answer: the option whose points lie nearest to the aim plus noise. */
+function answer(random: Random, options: { points: number }[], aim: number): number {
+  const wanted = aim + (random.next() + random.next() - 1) * 2.2;
+  let best = 0;
+  for (const [i, o] of options.entries()) if (Math.abs(o.points - wanted) < Math.abs(options[best].points - wanted)) best = i;
+  return best;
+}
+
+/**
+ * Ballots of one village's session whose composite (the evaluation's own rules) lands on `stars`: drawn
+ * around an aim, and the aim nudged until the weighted result agrees. Deterministic for a random source.
+ */
+export function planBallots(random: Random, questionnaire: Questionnaire, campaign: Campaign, village: EvaluatedVillage): PlannedBallot[] {
+  const weights = campaignWeights(campaign);
+  const thresholds = campaignThresholds(campaign);
+  const counts: Record<RaterGroup, number> = {
+    self: 1,
+    peer: Math.min(8, Math.max(1, village.members - 1)),
+    villager: random.int(16, 28),
+    leader: random.int(1, 2),
+  };
+  const [low, high] = AIM[village.stars];
+  let aim = low + random.next() * (high - low);
+  for (let attempt = 0; attempt < 60; attempt++) {
+    const drawn: PlannedBallot[] = [];
+    for (const group of RATER_GROUPS)
+      for (let i = 0; i < counts[group]; i++) {
+        const choices = Object.fromEntries(questionnaire.items.map((item) => [item.key, answer(random, item.options, aim + GROUP_BIAS[group])]));
+        const scored = scoreAnswers(questionnaire.items, group, choices);
+        if (!scored.ok) throw new Error(`demo ballot refused: ${scored.problem.code}`);
+        const comment =
+          group === 'villager' && random.chance(0.2) ? random.pick(village.stars >= 4 ? PRAISE : village.stars <= 2 ? CRITICISM : [...PRAISE, ...CRITICISM]) : '';
+        drawn.push({
+          id: newId(),
+          group,
+          channel: group === 'leader' ? 'paper' : 'phone',
+          points: scored.value.points,
+          maxPoints: scored.value.maxPoints,
+          comment,
+          answers: scored.value.answers.map((a) => [a.itemKey, a.points, a.maxPoints]),
+        });
+      }
+    const tallies = Object.fromEntries(
+      RATER_GROUPS.map((g) => {
+        const mine = drawn.filter((b) => b.group === g);
+        return [g, { count: mine.length, scoreE6: groupScoreE6(mine) }];
+      }),
+    );
+    const stars = starsFor(composite(weights, tallies).composite, thresholds);
+    if (stars === village.stars) return shuffleVoters(random, drawn);
+    aim += (stars ?? 0) < village.stars ? 0.12 : -0.12;
+  }
+  throw new Error(`demo ballots for ${village.name} never reached ${village.stars} stars`);
+}
+
+/** Ballots arrive in no particular order of groups. */
+function shuffleVoters<T>(random: Random, items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random.next() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/** Rows per INSERT … SELECT FROM json_each(?): ~60 KB of JSON, well inside D1's statement limits. */
+const BALLOTS_PER_STATEMENT = 200;
+
+/**
+ * A closed session per village in `slots` (one per village, an hour each) on `screenId`, and ballots that
+ * bring each branch to its planned stars. Sessions are written as already closed (no salt: nobody can
+ * link a ballot to a voter); the ballots' hash chain is sealed the first time a tally reads it. Bookings
+ * and sessions go in by insertMany, ballots and their answers by INSERT … SELECT over JSON, all in one
+ * batch per campaign.
+ */
+export async function writeEvaluations(
+  db: Db,
+  random: Random,
+  input: { tenantId: string; campaign: Campaign; questionnaire: Questionnaire; screenId: string; villages: EvaluatedVillage[]; slots: Date[] },
+): Promise<number> {
+  const { tenantId, campaign } = input;
+  const bookings: (typeof evaluationBookings.$inferInsert)[] = [];
+  const sessions: (typeof evaluationSessions.$inferInsert)[] = [];
+  const rows: Record<string, unknown>[] = [];
+  const yy = String(campaign.year % 100).padStart(2, '0');
+  for (const [k, village] of input.villages.entries()) {
+    const startsAt = input.slots[k];
+    const endsAt = new Date(startsAt.getTime() + 3600_000);
+    const bookingId = newId();
+    const sessionId = newId();
+    bookings.push({ id: bookingId, tenantId, campaignId: campaign.id, villageId: village.id, screenId: input.screenId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), note: '', bookedBy: 'demo', createdAt: new Date(startsAt.getTime() - 7 * 86_400_000).toISOString() });
+    // a leading 0 never occurs in codes the app draws (its alphabet has no 0), so these cannot collide
+    sessions.push({ id: sessionId, tenantId, bookingId, campaignId: campaign.id, villageId: village.id, code: `0${yy}${String(k + 1).padStart(3, '0')}`, opensAt: startsAt.toISOString(), closesAt: endsAt.toISOString(), salt: null, openedBy: 'demo', createdAt: startsAt.toISOString(), closedAt: endsAt.toISOString() });
+    for (const [i, ballot] of planBallots(random, input.questionnaire, campaign, village).entries())
+      rows.push({
+        ...ballot,
+        session: sessionId,
+        village: village.id,
+        seq: i + 1,
+        voter: `demo-${i + 1}`,
+        key: `demo-${sessionId}-${i + 1}`,
+        receipt: `D${sessionId.slice(-6).toUpperCase()}${String(i + 1).padStart(3, '0')}`,
+        at: new Date(startsAt.getTime() + 60_000 + i * 97_000).toISOString(),
+      });
+  }
+  await insertMany(db, evaluationBookings, bookings);
+  await insertMany(db, evaluationSessions, sessions);
+  const statements = [];
+  for (let i = 0; i < rows.length; i += BALLOTS_PER_STATEMENT) {
+    const json = JSON.stringify(rows.slice(i, i + BALLOTS_PER_STATEMENT));
+    statements.push(
+      // columns in the table's order: id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel,
+      // points, max_points, comment, voter_hash, device_hash, client_key, receipt, seq, prev_hash, hash, created_at
+      db.insert(ballots).select(sql`
+        SELECT json_extract(value, '$.id'), ${tenantId}, json_extract(value, '$.session'), ${campaign.id}, 'branch', json_extract(value, '$.village'),
+               json_extract(value, '$.group'), json_extract(value, '$.channel'), json_extract(value, '$.points'), json_extract(value, '$.maxPoints'),
+               json_extract(value, '$.comment'), json_extract(value, '$.voter'), NULL, json_extract(value, '$.key'), json_extract(value, '$.receipt'),
+               json_extract(value, '$.seq'), NULL, NULL, json_extract(value, '$.at')
+        FROM json_each(${json})`),
+      // id, tenant_id, ballot_id, item_key, points, max_points
+      db.insert(ballotAnswers).select(sql`
+        SELECT json_extract(b.value, '$.id') || '-' || a.key, ${tenantId}, json_extract(b.value, '$.id'),
+               json_extract(a.value, '$[0]'), json_extract(a.value, '$[1]'), json_extract(a.value, '$[2]')
+        FROM json_each(${json}) b, json_each(json_extract(b.value, '$.answers')) a`),
+    );
+  }
+  if (statements.length) await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  return rows.length;
+}
+
+/**
+ * `count` one-hour slots, four a day (09:00, 10:30, 14:30, 16:00 Shanghai) from the Shanghai day `first`
+ * (YYYY-MM-DD) on.
+ */
+export function sessionSlots(first: string, count: number): Date[] {
+  const [y, m, d] = first.split('-').map(Number);
+  const offsets = [9 * 60, 10 * 60 + 30, 14 * 60 + 30, 16 * 60];
+  return Array.from({ length: count }, (_, i) => {
+    const day = Date.UTC(y, m - 1, d + Math.floor(i / offsets.length)) - 8 * 3600_000;
+    return new Date(day + offsets[i % offsets.length] * 60_000);
+  });
+}
