@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { insertMany } from '../db/batch';
+import { insertJsonRows } from './insert-json';
 import { cities, counties, households, members, tenants, villages } from '../db/schema';
 import { newId } from '../platform/ids';
 import { tenantSettingsSchema } from '../tenancy/settings';
@@ -25,8 +25,8 @@ export async function writeTownship(
   const tenantId = newId();
   await db.insert(tenants).values({ id: tenantId, ...township, settings: JSON.stringify(tenantSettingsSchema.parse({})) });
   const rows = generateTownship(random, tenantId, shape);
-  await insertMany(db, villages, rows.villages);
-  await insertMany(db, members, rows.members);
-  await insertMany(db, households, rows.households);
+  await insertJsonRows(db, villages, rows.villages);
+  await insertJsonRows(db, members, rows.members);
+  await insertJsonRows(db, households, rows.households);
   return { tenantId, rows };
 }
