@@ -3,15 +3,19 @@
  * `npm run bench -- --quick` runs smaller versions in under two minutes.
  */
 import { ballotIngestion } from './ballot-ingestion';
+import { countyComparisonBench } from './county-comparison';
 import { pageWeight } from './page-weight';
 import { phoneLoad } from './phone-load';
 import { writeResults, type BenchResult } from './report';
+import { yearlyRecompute } from './yearly-recompute';
 
 const quick = process.argv.includes('--quick');
 const benches: [string, () => Promise<BenchResult>][] = [
   ['page weight', pageWeight],
   ['phone page on a slow network', () => phoneLoad(quick)],
   ['ballot ingestion', () => ballotIngestion(quick)],
+  ['yearly recompute', () => yearlyRecompute(quick)],
+  ['county comparison', () => countyComparisonBench(quick)],
 ];
 
 const results: BenchResult[] = [];
