@@ -9,17 +9,36 @@ import { composite, groupScoreE6, RATER_GROUPS, scoreAnswers, starsFor, type Rat
 import type { Stars } from '../features/stars/rules';
 import type { Random } from './random';
 
-export interface EvaluatedVillage {
+/** One subject of a session and the ballots it gets: the raw stars they must come to, and how many per rater group. */
+export interface PlannedSubject {
+  kind: 'branch' | 'member';
+  /** the village id for a branch, the member id for a member */
   id: string;
   name: string;
-  /** party members on the roster: the secretary scores the branch (自评), others are peers (互评) */
-  members: number;
-  /** the raw stars the ballots must come to */
   stars: Stars;
+  counts: Record<RaterGroup, number>;
 }
+
+export interface EvaluatedVillage {
+  id: string;
+  subjects: PlannedSubject[];
+}
+
+/** A branch is scored by its secretary (自评), up to 8 other members (互评), 16–28 villagers and 1–2 township leaders. */
+export const branchCounts = (random: Random, members: number): Record<RaterGroup, number> => ({
+  self: 1,
+  peer: Math.min(8, Math.max(1, members - 1)),
+  villager: random.int(16, 28),
+  leader: random.int(1, 2),
+});
+
+/** A member is scored by themself, a few fellow members, their contact households' villagers and a leader. */
+export const memberCounts = (random: Random): Record<RaterGroup, number> => ({ self: 1, peer: random.int(3, 5), villager: random.int(5, 8), leader: 1 });
 
 interface PlannedBallot {
   id: string;
+  kind: 'branch' | 'member';
+  subject: string;
   group: RaterGroup;
   channel: 'phone' | 'paper';
   points: number;
@@ -44,19 +63,14 @@ function answer(random: Random, options: { points: number }[], aim: number): num
 }
 
 /**
- * Ballots of one village's session whose composite (the evaluation's own rules) lands on `stars`: drawn
+ * Ballots about one subject whose composite (the evaluation's own rules) lands on `stars`: drawn
  * around an aim, and the aim nudged until the weighted result agrees. Deterministic for a random source.
  */
-export function planBallots(random: Random, questionnaire: Questionnaire, campaign: Campaign, village: EvaluatedVillage): PlannedBallot[] {
+export function planBallots(random: Random, questionnaire: Questionnaire, campaign: Campaign, subject: PlannedSubject): PlannedBallot[] {
   const weights = campaignWeights(campaign);
   const thresholds = campaignThresholds(campaign);
-  const counts: Record<RaterGroup, number> = {
-    self: 1,
-    peer: Math.min(8, Math.max(1, village.members - 1)),
-    villager: random.int(16, 28),
-    leader: random.int(1, 2),
-  };
-  const [low, high] = AIM[village.stars];
+  const counts = subject.counts;
+  const [low, high] = AIM[subject.stars];
   let aim = low + random.next() * (high - low);
   for (let attempt = 0; attempt < 60; attempt++) {
     const drawn: PlannedBallot[] = [];
@@ -66,9 +80,13 @@ export function planBallots(random: Random, questionnaire: Questionnaire, campai
         const scored = scoreAnswers(questionnaire.items, group, choices);
         if (!scored.ok) throw new Error(`demo ballot refused: ${scored.problem.code}`);
         const comment =
-          group === 'villager' && random.chance(0.2) ? random.pick(village.stars >= 4 ? PRAISE : village.stars <= 2 ? CRITICISM : [...PRAISE, ...CRITICISM]) : '';
+          subject.kind === 'branch' && group === 'villager' && random.chance(0.2)
+            ? random.pick(subject.stars >= 4 ? PRAISE : subject.stars <= 2 ? CRITICISM : [...PRAISE, ...CRITICISM])
+            : '';
         drawn.push({
           id: newId(),
+          kind: subject.kind,
+          subject: subject.id,
           group,
           channel: group === 'leader' ? 'paper' : 'phone',
           points: scored.value.points,
@@ -84,10 +102,10 @@ export function planBallots(random: Random, questionnaire: Questionnaire, campai
       }),
     );
     const stars = starsFor(composite(weights, tallies).composite, thresholds);
-    if (stars === village.stars) return shuffleVoters(random, drawn);
-    aim += (stars ?? 0) < village.stars ? 0.12 : -0.12;
+    if (stars === subject.stars) return drawn;
+    aim += (stars ?? 0) < subject.stars ? 0.12 : -0.12;
   }
-  throw new Error(`demo ballots for ${village.name} never reached ${village.stars} stars`);
+  throw new Error(`demo ballots for ${subject.name} never reached ${subject.stars} stars`);
 }
 
 /** Ballots arrive in no particular order of groups. */
@@ -104,7 +122,7 @@ const BALLOTS_PER_STATEMENT = 200;
 
 /**
  * A closed session per village in `slots` (one per village, an hour each) on `screenId`, and ballots that
- * bring each branch to its planned stars. Sessions are written as already closed (no salt: nobody can
+ * bring each of its subjects (the branch, or members) to its planned stars. Sessions are written as already closed (no salt: nobody can
  * link a ballot to a voter); the ballots' hash chain is sealed the first time a tally reads it. Bookings
  * and sessions go in by insertMany, ballots and their answers by INSERT … SELECT over JSON, all in one
  * batch per campaign.
@@ -126,12 +144,12 @@ export async function writeEvaluations(
     const sessionId = newId();
     bookings.push({ id: bookingId, tenantId, campaignId: campaign.id, villageId: village.id, screenId: input.screenId, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), note: '', bookedBy: 'demo', createdAt: new Date(startsAt.getTime() - 7 * 86_400_000).toISOString() });
     // a leading 0 never occurs in codes the app draws (its alphabet has no 0), so these cannot collide
-    sessions.push({ id: sessionId, tenantId, bookingId, campaignId: campaign.id, villageId: village.id, code: `0${yy}${String(k + 1).padStart(3, '0')}`, opensAt: startsAt.toISOString(), closesAt: endsAt.toISOString(), salt: null, openedBy: 'demo', createdAt: startsAt.toISOString(), closedAt: endsAt.toISOString() });
-    for (const [i, ballot] of planBallots(random, input.questionnaire, campaign, village).entries())
+    sessions.push({ id: sessionId, tenantId, bookingId, campaignId: campaign.id, villageId: village.id, code: `0${yy}${campaign.subjectKind === 'branch' ? 'B' : 'M'}${String(k + 1).padStart(3, '0')}`, opensAt: startsAt.toISOString(), closesAt: endsAt.toISOString(), salt: null, openedBy: 'demo', createdAt: startsAt.toISOString(), closedAt: endsAt.toISOString() });
+    const planned = shuffleVoters(random, village.subjects.flatMap((subject) => planBallots(random, input.questionnaire, campaign, subject)));
+    for (const [i, ballot] of planned.entries())
       rows.push({
         ...ballot,
         session: sessionId,
-        village: village.id,
         seq: i + 1,
         voter: `demo-${i + 1}`,
         key: `demo-${sessionId}-${i + 1}`,
@@ -148,7 +166,7 @@ export async function writeEvaluations(
       // columns in the table's order: id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel,
       // points, max_points, comment, voter_hash, device_hash, client_key, receipt, seq, prev_hash, hash, created_at
       db.insert(ballots).select(sql`
-        SELECT json_extract(value, '$.id'), ${tenantId}, json_extract(value, '$.session'), ${campaign.id}, 'branch', json_extract(value, '$.village'),
+        SELECT json_extract(value, '$.id'), ${tenantId}, json_extract(value, '$.session'), ${campaign.id}, json_extract(value, '$.kind'), json_extract(value, '$.subject'),
                json_extract(value, '$.group'), json_extract(value, '$.channel'), json_extract(value, '$.points'), json_extract(value, '$.maxPoints'),
                json_extract(value, '$.comment'), json_extract(value, '$.voter'), NULL, json_extract(value, '$.key'), json_extract(value, '$.receipt'),
                json_extract(value, '$.seq'), NULL, NULL, json_extract(value, '$.at')

@@ -11,7 +11,7 @@ import type { JobName } from '../jobs/cron';
 import { tenantSettingsSchema, type TenantSettings } from '../tenancy/settings';
 import { seedContact } from './demo-contact';
 import { addDays, demoCalendar, noonOf, type DemoCalendar } from './demo-dates';
-import { sessionSlots, writeEvaluations } from './demo-evaluations';
+import { branchCounts, memberCounts, sessionSlots, writeEvaluations, type EvaluatedVillage } from './demo-evaluations';
 import { seedIncome } from './demo-income';
 import { seedDecisions, seedDisputes, seedProblems, seedRedLineRecord, seedWeakVillages, type DemoVillage } from './demo-ledgers';
 import { planDemo, type VillagePlan } from './demo-plan';
@@ -19,12 +19,13 @@ import type { Random } from './random';
 import type { TownshipRows } from './generate';
 
 const SCREEN = '星级评定中心一号厅';
+const MEMBER_SCREEN = '星级评定中心二号厅';
 
 /**
  * The whole story of the demo township, after its rosters, logins and the evaluation demo's sessions
  * (靖庄, 西腰) exist: collective income of last year and this year with targets, the weak-village and
  * dispute ledgers, 四议三审两公开 matters, a red line recorded by hand, 初心三人行 in 靖庄, problem lists
- * with rectification, and branch evaluations of every village in both years. Last year is then finalised
+ * with rectification, branch evaluations of every village and member evaluations of a few in both years. Last year is then finalised
  * and this year recomputed through the scheduled jobs' own runs (as the cron would), so stars, red
  * lines, consequences and movements show right away. Returns a one-line summary.
  */
@@ -70,40 +71,71 @@ export async function seedDemoStory(db: Db, random: Random, township: { tenantId
     );
   await seedProblems(db, random, tenantId, demoVillages, calendar, settings.noticeDays);
 
-  // last year: every village evaluated in October, then the year finalised as the January job does
-  const screenId = await demoScreen(scope);
-  const last = await createCampaign(scope, { name: `${calendar.lastYear}年度村党支部星级评定`, subjectKind: 'branch', year: calendar.lastYear }, settings, 'demo');
-  await db.update(campaigns).set({ createdAt: noonOf(`${calendar.lastYear}-09-20`) }).where(scope.where(campaigns, eq(campaigns.id, last.id)));
-  const evaluated = (plan: (p: VillagePlan) => Stars | null) =>
+  // last year: every branch evaluated in October and the members of a few villages in September, then
+  // the year finalised as the January job does
+  const screenId = await demoScreen(scope, SCREEN);
+  const memberScreenId = await demoScreen(scope, MEMBER_SCREEN);
+  const branches = (plan: (p: VillagePlan) => Stars | null): EvaluatedVillage[] =>
     planned.flatMap((v) => {
       const stars = plan(v.plan);
-      return stars === null ? [] : [{ id: v.id, name: v.name, members: memberCount.get(v.id) ?? 0, stars }];
+      const subject = { kind: 'branch' as const, id: v.id, name: v.name, stars: stars!, counts: branchCounts(random, memberCount.get(v.id) ?? 0) };
+      return stars === null ? [] : [{ id: v.id, subjects: [subject] }];
     });
-  const lastVillages = evaluated((p) => p.stars.last);
-  let ballots = await writeEvaluations(db, random, {
-    tenantId,
-    campaign: last,
-    questionnaire: await getQuestionnaire(scope, last.questionnaireId),
-    screenId,
-    villages: lastVillages,
-    slots: sessionSlots(`${calendar.lastYear}-10-09`, lastVillages.length),
-  });
+  const memberVillages = planned.filter((v) => v.name === '靖庄' || v.name === '西腰' || (!v.plan.story && planned.indexOf(v) % 12 === 5));
+  const memberSubjects = (): EvaluatedVillage[] =>
+    memberVillages.map((v) => ({
+      id: v.id,
+      subjects: rows.members
+        .filter((m) => m.villageId === v.id)
+        .map((m) => ({ kind: 'member' as const, id: m.id!, name: m.name, stars: memberStars(random), counts: memberCounts(random) })),
+    }));
+  let ballots = 0;
+  const evaluate = async (campaign: Campaign, villages: EvaluatedVillage[], screen: string, first: string) => {
+    ballots += await writeEvaluations(db, random, {
+      tenantId,
+      campaign,
+      questionnaire: await getQuestionnaire(scope, campaign.questionnaireId),
+      screenId: screen,
+      villages,
+      slots: sessionSlots(first, villages.length),
+    });
+  };
+  const lastYear = { year: calendar.lastYear, createdAt: noonOf(`${calendar.lastYear}-08-20`) };
+  await evaluate(await demoCampaign(scope, settings, 'branch', lastYear), branches((p) => p.stars.last), screenId, `${calendar.lastYear}-10-09`);
+  const memberIds = memberVillages.map((v) => v.id);
+  await evaluate(await demoCampaign(scope, settings, 'member', lastYear, memberIds), memberSubjects(), memberScreenId, `${calendar.lastYear}-09-08`);
   await runJob(db, 'finalise', calendar.lastYear, now);
 
-  // this year: the villages the evaluation demo did not hold sessions for, in the weeks before it
-  const thisVillages = evaluated((p) => (measured.has(p.name) ? null : p.stars.this));
-  const days = Math.ceil(thisVillages.length / 4) + 3;
+  // this year: the branches the evaluation demo held no session for, and the same villages' members, in
+  // the weeks before the demo's sessions
+  const thisBranches = branches((p) => (measured.has(p.name) ? null : p.stars.this));
+  const days = Math.ceil(thisBranches.length / 4) + 3;
   const first = [addDays(calendar.today, -days), `${calendar.year}-01-02`].sort().at(-1)!;
-  ballots += await writeEvaluations(db, random, {
-    tenantId,
-    campaign: current,
-    questionnaire: await getQuestionnaire(scope, current.questionnaireId),
-    screenId,
-    villages: thisVillages,
-    slots: sessionSlots(first, thisVillages.length),
-  });
+  await evaluate(current, thisBranches, screenId, first);
+  const thisYear = { year: calendar.year, createdAt: noonOf(addDays(first, -14)) };
+  await evaluate(await demoCampaign(scope, settings, 'member', thisYear, memberIds), memberSubjects(), memberScreenId, first);
   await runJob(db, 'recompute', null, now);
-  return `Demo story of ${villageRows.length} villages: income ${calendar.lastYear}–${calendar.year}, ${ballots} branch ballots, ${calendar.lastYear} finalised, ${calendar.year} recomputed.`;
+  return `Demo story of ${villageRows.length} villages: income ${calendar.lastYear}–${calendar.year}, ${ballots} ballots, ${calendar.lastYear} finalised, ${calendar.year} recomputed.`;
+}
+
+/** Most members do well; a few are reminded. */
+function memberStars(random: Random): Stars {
+  const r = random.next();
+  return r < 0.3 ? 5 : r < 0.75 ? 4 : r < 0.95 ? 3 : 2;
+}
+
+/** A campaign of a past date (its creation shown when it was planned, not when the demo ran). */
+async function demoCampaign(
+  scope: TenantScope,
+  settings: TenantSettings,
+  kind: 'branch' | 'member',
+  when: { year: number; createdAt: string },
+  villageIds?: string[],
+): Promise<Campaign> {
+  const name = `${when.year}年度${kind === 'branch' ? '村党支部' : '党员'}星级评定`;
+  const campaign = await createCampaign(scope, { name, subjectKind: kind, year: when.year, villageIds }, settings, 'demo');
+  await scope.db.update(campaigns).set({ createdAt: when.createdAt }).where(scope.where(campaigns, eq(campaigns.id, campaign.id)));
+  return { ...campaign, createdAt: when.createdAt };
 }
 
 /** The branch campaign of this year the evaluation demo created (or a new one when it did not). */
@@ -117,9 +149,9 @@ async function currentCampaign(scope: TenantScope, calendar: DemoCalendar, setti
   return existing ?? createCampaign(scope, { name: `${calendar.year}年度村党支部星级评定`, subjectKind: 'branch' }, settings, 'demo');
 }
 
-async function demoScreen(scope: TenantScope): Promise<string> {
-  const [screen] = await scope.db.select({ id: evaluationScreens.id }).from(evaluationScreens).where(scope.where(evaluationScreens, eq(evaluationScreens.name, SCREEN)));
-  return screen?.id ?? (await createScreen(scope, SCREEN)).id;
+async function demoScreen(scope: TenantScope, name: string): Promise<string> {
+  const [screen] = await scope.db.select({ id: evaluationScreens.id }).from(evaluationScreens).where(scope.where(evaluationScreens, eq(evaluationScreens.name, name)));
+  return screen?.id ?? (await createScreen(scope, name)).id;
 }
 
 /**

@@ -46,6 +46,11 @@ describe.each(DRIVERS)('the demo township on %s', (driver) => {
     expect(consequences.rectification).toBeGreaterThanOrEqual(2);
     expect(d.movement.up.length).toBeGreaterThan(0);
     expect(d.movement.down.length).toBeGreaterThan(0);
+
+    // members of a few villages (靖庄 and 西腰 among them) are rated in both years
+    const memberLevels = d.memberStars.levels as { thisYear: number; lastYear: number }[];
+    expect(memberLevels.reduce((n, l) => n + l.thisYear, 0)).toBeGreaterThan(10);
+    expect(memberLevels.reduce((n, l) => n + l.lastYear, 0)).toBeGreaterThan(10);
   });
 
   it('counts income tiers as the brief does: every village at ¥50,000, two in five at ¥100,000, against the target', async () => {
@@ -69,6 +74,7 @@ describe.each(DRIVERS)('the demo township on %s', (driver) => {
     expect(road).toMatchObject({ status: 'completed' });
     expect(road.stages.filter((s: { publicText?: string }) => s.publicText)).toHaveLength(2);
     expect(page.problems.length).toBeGreaterThan(0);
+    expect(page.members.length).toBeGreaterThan(0);
   });
 
   it('keeps the ledgers: disputes 24/6/7, eight weak villages all turned around, visits and sign-offs this month, one problem overdue', async () => {
