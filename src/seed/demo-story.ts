@@ -111,8 +111,10 @@ export async function seedDemoStory(db: Db, random: Random, township: { tenantId
   const thisBranches = branches((p) => (measured.has(p.name) ? null : p.stars.this));
   const days = Math.ceil(thisBranches.length / 4) + 3;
   const first = [addDays(calendar.today, -days), `${calendar.year}-01-02`].sort().at(-1)!;
-  await evaluate(current, thisBranches, screenId, first);
   const thisYear = { year: calendar.year, createdAt: noonOf(addDays(first, -14)) };
+  // the campaign was planned before its first session
+  await db.update(campaigns).set({ createdAt: thisYear.createdAt }).where(scope.where(campaigns, eq(campaigns.id, current.id)));
+  await evaluate(current, thisBranches, screenId, first);
   await evaluate(await demoCampaign(scope, settings, 'member', thisYear, memberIds), memberSubjects(), memberScreenId, first);
   await runJob(db, 'recompute', null, now);
   return `Demo story of ${villageRows.length} villages: income ${calendar.lastYear}–${calendar.year}, ${ballots} ballots, ${calendar.lastYear} finalised, ${calendar.year} recomputed.`;
