@@ -60,14 +60,19 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', csrf());
-  app.use('*', (c, next) =>
-    bodyLimit({
-      maxSize: c.req.path.includes('/import') ? UPLOAD_LIMIT : JSON_LIMIT,
-      onError: () => {
-        throw new AppError(413, 'error.body_too_large', { limit: c.req.path.includes('/import') ? '8 MB' : '64 KB' });
-      },
-    })(c, next),
-  );
+  app.use('*', (c, next) => {
+    const upload = c.req.path.includes('/import');
+    const tooLarge = () => {
+      throw new AppError(413, 'error.body_too_large', { limit: upload ? '8 MB' : '64 KB' });
+    };
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // A declared length (Node and workerd hold the body to it) is checked without touching the body:
+    // reading c.req.raw.body would turn @hono/node-server's lightweight request into a stream-backed one.
+    const length = c.req.header('content-length');
+    if (length !== undefined && c.req.header('transfer-encoding') === undefined)
+      return Number.parseInt(length, 10) > (upload ? UPLOAD_LIMIT : JSON_LIMIT) ? tooLarge() : next();
+    return bodyLimit({ maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT, onError: tooLarge })(c, next);
+  });
   app.use('*', sessionMiddleware);
 
   app.route('/api/auth', authRoutes);

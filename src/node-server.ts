@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { createApp } from './app';
 import type { AppEnv, Env } from './app-env';
 import type { Db } from './db/client';
+import { gzipAnswer } from './node-compress';
 
 export interface NodeServerOptions {
   /** the built pages (vite build); relative to the working directory */
@@ -44,7 +45,8 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
     return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   };
   const pages = new Map(['index', ...PAGES].map((page) => [page, html(page)]));
-  const forward = (c: { req: { raw: Request }; env: unknown }) => api.fetch(c.req.raw, { ...env, ...(c.env as object) });
+  // API answers are gzipped here (cheaply, see node-compress.ts); compress() below then leaves them alone
+  const forward = async (c: { req: { raw: Request }; env: unknown }) => gzipAnswer(c.req.raw, await api.fetch(c.req.raw, { ...env, ...(c.env as object) }));
 
   // gzip as Cloudflare's edge does for the Worker: phones on slow rural networks load the pages in a fraction of the bytes
   const server = new Hono<AppEnv>().use('*', compress()).all('/api/*', forward).all('/t/:tenant/api/*', forward);
