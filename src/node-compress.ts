@@ -24,6 +24,17 @@ function gzipOf(text: string): Uint8Array<ArrayBuffer> {
 }
 
 /**
+ * The body of an answer made from a string, read without turning @hono/node-server's lightweight
+ * Response into a stream-backed one (it keeps [status, body, headers] under a private symbol); undefined
+ * when it is not such an answer, and the body is then read the ordinary way.
+ */
+function bodyText(response: Response): string | undefined {
+  const key = Object.getOwnPropertySymbols(response).find((s) => s.description === 'cache');
+  const cached = key && (response as unknown as Record<symbol, unknown>)[key];
+  return Array.isArray(cached) && typeof cached[0] === 'number' && typeof cached[1] === 'string' ? cached[1] : undefined;
+}
+
+/**
  * gzip for the API's answers in the Node server, in one synchronous step instead of hono/compress's
  * CompressionStream (~1 ms of CPU per answer there, most of a ballot's budget), and once per distinct
  * answer: every phone of a session gets the same pass reply (questions, subjects, the pass), so a burst
@@ -43,7 +54,7 @@ export async function gzipAnswer(request: Request, response: Response): Promise<
     !/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')
   )
     return response;
-  const text = await response.text();
+  const text = bodyText(response) ?? (await response.text());
   const headers = new Headers(response.headers);
   headers.delete('content-length');
   const vary = headers.get('vary');

@@ -7,9 +7,25 @@ export function newId(now = Date.now()): string {
   return time + randomString(10);
 }
 
+// Random bytes are drawn from the CSPRNG 4 KB at a time: a ballot takes a dozen ids and a receipt, and one
+// getRandomValues call per id cost more than the id. The buffer is filled on first use, inside a request
+// (Workers refuse randomness at global scope), and every byte is handed out once.
+const pool = new Uint8Array(4096);
+let used = pool.length;
+
+function randomBytes(length: number): Uint8Array {
+  if (length > 1024) return crypto.getRandomValues(new Uint8Array(length));
+  if (used + length > pool.length) {
+    crypto.getRandomValues(pool);
+    used = 0;
+  }
+  used += length;
+  return pool.subarray(used - length, used);
+}
+
 /** Random string from the base32 alphabet, for codes people may have to type. */
 export function randomString(length: number, alphabet = ALPHABET): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
+  const bytes = randomBytes(length);
   let out = '';
   for (const b of bytes) out += alphabet[b % alphabet.length];
   return out;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Memo } from '../platform/memo';
+import { parseSettings, type TenantSettings } from './settings';
 import { tenantHostnames, tenants } from '../db/schema';
 
 export interface Tenant {
@@ -50,3 +51,15 @@ export function cachedTenant(memo: Memo, db: Db, by: { slug: string } | { host: 
 
 /** After a write to tenants or their host names: this instance reads them again on the next request. */
 export const forgetTenants = (memo: Memo) => memo.forget('tenant:');
+
+const parsed = new WeakMap<Tenant, TenantSettings>();
+
+/** The tenant's settings, parsed once per cached tenant row (treat as read-only: the object is shared). */
+export function settingsOf(tenant: Tenant): TenantSettings {
+  let settings = parsed.get(tenant);
+  if (!settings) {
+    settings = parseSettings(tenant.settings);
+    parsed.set(tenant, settings);
+  }
+  return settings;
+}

@@ -28,9 +28,9 @@ describe.each(DRIVERS)('body limit on %s', (driver) => {
   ])('refuses an oversized %s body with 413 and takes one under the limit', async (_, as) => {
     const over = await post(as(JSON.stringify({ token: 'x'.repeat(70 * 1024) })));
     expect(over.status).toBe(413);
-    expect((await over.json()).code).toBe('error.body_too_large');
+    expect(((await over.json()) as { code: string }).code).toBe('error.body_too_large');
     // under the limit the request goes on to the route: an unknown session code
     const under = await post(as(JSON.stringify({ token: 'x'.repeat(20) })));
-    expect((await under.json()).code).toBe('evaluation.session_not_found');
+    expect(((await under.json()) as { code: string }).code).toBe('evaluation.session_not_found');
   });
 });

@@ -5,7 +5,7 @@ import { publicRoute } from '../../auth/guard';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError } from '../../platform/errors';
 import { input } from '../../platform/validate';
-import { parseSettings } from '../../tenancy/settings';
+import { settingsOf } from '../../tenancy/tenant';
 import { castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
 import { appSecret } from './crypto';
 import { codeParam, identifyInput, passInput, submissionInput } from './schemas';
@@ -38,7 +38,7 @@ async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass:
 export const voteRoutes = new Hono<AppEnv>()
   .get('/:code', publicRoute(), input('param', codeParam), async (c) => {
     const { session, village, campaign } = await contextFor(c, c.req.valid('param').code);
-    const settings = parseSettings(c.var.tenant!.settings);
+    const settings = settingsOf(c.var.tenant!);
     return c.json({
       code: session.code,
       township: c.var.tenant!.name,
@@ -57,7 +57,7 @@ export const voteRoutes = new Hono<AppEnv>()
     const { session, questionnaire } = context;
     if (isClosed(session)) throw new AppError(409, 'evaluation.session_closed');
     const secret = appSecret(c.env);
-    const settings = parseSettings(c.var.tenant!.settings);
+    const settings = settingsOf(c.var.tenant!);
     const body = c.req.valid('json');
     if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) throw new AppError(403, 'evaluation.token_invalid');
     // a villager known by the phone alone is identified at once; with household codes the phone asks identify once the code is typed
@@ -86,7 +86,7 @@ export const voteRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     await requirePass(c, context.session, body.pass);
     const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, parseSettings(c.var.tenant!.settings));
+    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
     return c.json(await identify(scope, secret, context, resolved));
   })
   .post('/:code/ballots', publicRoute(), input('param', codeParam), input('json', submissionInput), async (c) => {
@@ -95,7 +95,7 @@ export const voteRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     await requirePass(c, context.session, body.pass);
     const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, parseSettings(c.var.tenant!.settings));
+    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
     const result = await castBallots(scope, secret, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
     return c.json(result, result.replayed ? 200 : 201);
   })
