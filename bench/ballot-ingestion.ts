@@ -9,6 +9,8 @@ import type { BenchResult } from './report';
 
 const ADMIN = { phone: '13800000002', password: 'xingping2026' };
 const CONCURRENCY = 50;
+/** Phones (and floor inserts) sent first and not counted: the figures are the steady state, not the JIT's first minutes. */
+const WARMUP = 100;
 const TENANT = '/t/pandian/api';
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
 
@@ -137,6 +139,9 @@ async function benchTarget(target: Target, phones: number): Promise<BenchResult[
   const app = await startApp(target, dataDir, await freePort());
   const { admin, session, campaign, villageId, tenantId } = await openSession(app.base);
   const floorSession = (await openSession(app.base)).session;
+  const warmup = (await openSession(app.base)).session;
+  const warmupToken = (await admin.call('GET', `${TENANT}/evaluation/sessions/${warmup.id}/qr`)).token as string;
+  await runLoad(WARMUP, CONCURRENCY, (n) => phoneFlow(app.base, warmupToken, warmup.code, villageId, n, []));
   const ballotLatencies: number[] = [];
   let token = (await admin.call('GET', `${TENANT}/evaluation/sessions/${session.id}/qr`)).token as string;
   const refresh = setInterval(async () => {
@@ -152,9 +157,9 @@ async function benchTarget(target: Target, phones: number): Promise<BenchResult[
   // the floor: a bare INSERT of the same row into the same database
   const floorServer = await startFloor(target, dataDir, await freePort());
   const caller = new Caller(floorServer.base);
-  const floor = await measure(floorServer, phones, (n) =>
-    caller.call('POST', '/floor', { tenantId, sessionId: floorSession.id, campaignId: campaign.id, subjectId: villageId, n }),
-  );
+  const insert = (n: number) => caller.call('POST', '/floor', { tenantId, sessionId: floorSession.id, campaignId: campaign.id, subjectId: villageId, n });
+  await runLoad(WARMUP, CONCURRENCY, (n) => insert(phones + n));
+  const floor = await measure(floorServer, phones, insert);
   await floorServer.stop();
 
   const label = target === 'node' ? 'Node + libSQL file' : 'wrangler dev + local D1';
@@ -175,7 +180,7 @@ export async function ballotIngestion(quick: boolean): Promise<BenchResult> {
   const rows = [...(await benchTarget('node', phones)), ...(await benchTarget('wrangler', phones))];
   return {
     name: 'Ballot ingestion: one big-screen session',
-    method: `${phones} phones, ${CONCURRENCY} at a time, each going through the real flow against the running server: the QR token and the phone's villager id → ballot pass (which says what this phone has voted on), submit the branch ballot, receive the receipt. Floor: a bare Hono route doing one INSERT of the same ballot row (same table and indexes) into the same database, ${phones} times at the same concurrency. Server CPU is user+system time of the server's whole process tree (wrangler dev: wrangler's Node and workerd) read from /proc, divided by phones.`,
+    method: `${phones} phones, ${CONCURRENCY} at a time, each going through the real flow against the running server (after ${WARMUP} uncounted phones of another session, as the floor after ${WARMUP} uncounted inserts): the QR token and the phone's villager id → ballot pass (which says what this phone has voted on), submit the branch ballot, receive the receipt. Floor: a bare Hono route doing one INSERT of the same ballot row (same table and indexes) into the same database, ${phones} times at the same concurrency. Server CPU is user+system time of the server's whole process tree (wrangler dev: wrangler's Node and workerd) read from /proc, divided by phones.`,
     rows,
     notes: [
       'A phone makes two requests for one ballot (pass, ballot) where the floor makes one, so the throughput ratio also measures the protocol, not just the ballot write.',

@@ -192,7 +192,16 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
         },
       ]),
     );
-    writes.push(scope.insert(ballotAnswers, p.scored.answers.map((a) => ({ ballotId: p.id, ...a }))));
+    // the answers as one JSON parameter (columns in the table's order: id, tenant, ballot, item, points, max):
+    // building and binding a 60-parameter VALUES list per ballot cost more than inserting it
+    const answers = JSON.stringify(p.scored.answers.map((a) => [newId(), a.itemKey, a.points, a.maxPoints]));
+    writes.push(
+      db
+        .insert(ballotAnswers)
+        .select(
+          sql`SELECT json_extract(value, '$[0]'), ${t}, ${p.id}, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(${answers})`,
+        ),
+    );
     if (p.problem)
       writes.push(
         scope.insert(problems, [
