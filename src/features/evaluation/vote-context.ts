@@ -22,6 +22,8 @@ export interface VoteContext extends BallotContext {
   subjects: Awaited<ReturnType<typeof sessionSubjects>>;
   /** the items each rater group answers (option index is what a ballot sends) */
   itemsByGroup: Record<RaterGroup, QuestionnaireItem[]>;
+  /** pass replies already serialised, by variant (pass, settings, what the phone has voted on) */
+  passReplies: Map<string, string>;
 }
 
 /**
@@ -44,7 +46,7 @@ export function voteContext(memo: Memo, scope: TenantScope, code: string): Promi
 export const forgetVoteContext = (memo: Memo, tenantId: string, code: string) => memo.forget(memoKey(tenantId, code));
 
 export async function loadBallotContext(scope: TenantScope, session: EvaluationSession): Promise<BallotContext> {
-  const { village: _village, subjects: _subjects, itemsByGroup: _items, ...context } = await loadVoteContext(scope, session);
+  const { village: _village, subjects: _subjects, itemsByGroup: _items, passReplies: _replies, ...context } = await loadVoteContext(scope, session);
   return context;
 }
 
@@ -64,5 +66,6 @@ async function loadVoteContext(scope: TenantScope, session: EvaluationSession): 
     village,
     subjects,
     itemsByGroup: Object.fromEntries(RATER_GROUPS.map((g) => [g, itemsFor(questionnaire.items, g)])) as Record<RaterGroup, QuestionnaireItem[]>,
+    passReplies: new Map(),
   };
 }

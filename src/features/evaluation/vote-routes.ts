@@ -65,20 +65,29 @@ export const voteRoutes = new Hono<AppEnv>()
       body.voter && !settings.requireHouseholdCode
         ? await identify(scope, secret, context, await resolveVoter(scope, secret, session, body.voter, c.var.actor, settings))
         : undefined;
-    return c.json({
-      pass: await issuePass(secret, key(session), new Date(session.closesAt)),
-      expiresAt: session.closesAt,
-      subjects: context.subjects,
-      questionnaire: {
-        id: questionnaire.id,
-        name: questionnaire.name,
-        version: questionnaire.version,
-        /** the items each rater group answers (option index is what a ballot sends) */
-        items: context.itemsByGroup,
-      },
-      requireHouseholdCode: settings.requireHouseholdCode,
-      ...(identified ? { identified } : {}),
-    });
+    // every new villager's phone of a session gets the same reply: it is serialised once per variant
+    const pass = await issuePass(secret, key(session), new Date(session.closesAt));
+    const variant = `${pass}|${settings.requireHouseholdCode}|${identified ? JSON.stringify(identified) : ''}`;
+    let reply = context.passReplies.get(variant);
+    if (reply === undefined) {
+      reply = JSON.stringify({
+        pass,
+        expiresAt: session.closesAt,
+        subjects: context.subjects,
+        questionnaire: {
+          id: questionnaire.id,
+          name: questionnaire.name,
+          version: questionnaire.version,
+          /** the items each rater group answers (option index is what a ballot sends) */
+          items: context.itemsByGroup,
+        },
+        requireHouseholdCode: settings.requireHouseholdCode,
+        ...(identified ? { identified } : {}),
+      });
+      if (context.passReplies.size >= 64) context.passReplies.clear();
+      context.passReplies.set(variant, reply);
+    }
+    return c.body(reply, 200, { 'Content-Type': 'application/json' });
   })
   .post('/:code/identify', publicRoute(), input('param', codeParam), input('json', identifyInput), async (c) => {
     const scope = c.var.scope!;
