@@ -30,6 +30,8 @@ export interface TownshipPage {
   roles: TenantRole[];
   /** label in the navigation; pages without one are reached by links */
   nav?: MessageKey;
+  /** roles that land here after signing in (otherwise a role lands on its first page in the nav) */
+  home?: TenantRole[];
 }
 
 const READERS: TenantRole[] = ['township_admin', 'village_secretary', 'county_viewer'];
@@ -45,7 +47,7 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation' },
   { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems' },
   { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact' },
-  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit' },
+  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', home: ['party_member'] },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions' },
   { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers' },
   { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard' },
@@ -57,7 +59,8 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts' },
 ];
 
-/** Where a role starts in a township: its first page. */
+/** Where a role starts in a township: the page marked as its home, else its first page in the nav. */
 export function firstPage(role: TenantRole | undefined): TownshipPage | undefined {
-  return TOWNSHIP_PAGES.find((page) => role && page.nav && page.roles.includes(role));
+  if (!role) return undefined;
+  return TOWNSHIP_PAGES.find((page) => page.home?.includes(role)) ?? TOWNSHIP_PAGES.find((page) => page.nav && page.roles.includes(role));
 }
