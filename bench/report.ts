@@ -1,4 +1,4 @@
-import { cpus, freemem, totalmem, type } from 'node:os';
+import { cpus, freemem, loadavg, totalmem, type } from 'node:os';
 import { writeFileSync } from 'node:fs';
 
 /** One benchmark's outcome: a table of figures, each beside its floor or target where it has one. */
@@ -12,7 +12,9 @@ export interface BenchResult {
 
 export function machine(): string {
   const cpu = cpus();
-  return `${type()} · ${cpu.length} cores (${cpu[0]?.model.trim()}) · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free) · Node ${process.version}`;
+  // the load average when the results are written: other processes on the cores move every figure
+  const load = loadavg().map((n) => n.toFixed(1)).join(' / ');
+  return `${type()} · ${cpu.length} cores (${cpu[0]?.model.trim()}) · ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM (${(freemem() / 2 ** 30).toFixed(0)} free) · Node ${process.version} · load average ${load} (1 / 5 / 15 min; above ~1 means other processes shared the cores)`;
 }
 
 export function writeResults(path: string, results: BenchResult[], quick: boolean): void {
