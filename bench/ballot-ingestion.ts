@@ -29,9 +29,22 @@ export interface Server {
   stop(): Promise<void>;
 }
 
+/** Process groups of the servers still running: ended when the bench exits, even when it fails half way. */
+const running = new Set<number>();
+const endGroup = (pid: number) => {
+  running.delete(pid);
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+};
+process.on('exit', () => [...running].forEach(endGroup));
+
 /** Starts a command in its own process group and waits until it answers HTTP on its port. */
 async function startServer(command: string[], env: Record<string, string | undefined>, port: number, probe = '/api/openapi.json'): Promise<Server> {
   const child: ChildProcess = spawn(process.execPath, command, { env: { ...OFFLINE_ENV, ...env }, detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  running.add(child.pid!);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
@@ -48,11 +61,7 @@ async function startServer(command: string[], env: Record<string, string | undef
     base,
     pid: child.pid!,
     stop: async () => {
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        /* already gone */
-      }
+      endGroup(child.pid!);
       await new Promise((r) => setTimeout(r, 500));
     },
   };
