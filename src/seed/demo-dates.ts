@@ -1,5 +1,5 @@
 /** Dates of the demo story, relative to the day it is seeded (Shanghai calendar dates, YYYY-MM-DD). */
-import { daysBetween, shanghaiDate } from '../features/ledgers/dates';
+import { daysBetween, shanghaiDate } from '../platform/time';
 
 export function addDays(date: string, days: number): string {
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);

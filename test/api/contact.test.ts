@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problems } from '../../src/db/schema';
-import { shanghaiDate } from '../../src/features/ledgers/dates';
+import { shanghaiDate } from '../../src/platform/time';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TenantScope } from '../../src/db/tenant-scope';
 import { villagesWithIncompleteDecisions } from '../../src/features/decisions';
-import { shanghaiDate } from '../../src/features/ledgers/dates';
+import { shanghaiDate } from '../../src/platform/time';
 import { shanghaiYear } from '../../src/platform/time';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';

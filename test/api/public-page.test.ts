@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import { annualResults, finalisedYears, problems } from '../../src/db/schema';
 import { renderSVG } from 'uqr';
-import { shanghaiDate } from '../../src/features/ledgers/dates';
+import { shanghaiDate } from '../../src/platform/time';
 import { QR_OPTIONS, villagePageUrl } from '../../src/features/public/routes';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../src/features/ledgers/dates';
+import { shanghaiDate } from '../../src/platform/time';
 import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const SHOTS = 'docs/screenshots';

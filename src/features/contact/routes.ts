@@ -19,7 +19,8 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors'
 import { idParam, input } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { actorId, assertVillageVisible, ownVillage } from '../ledgers/access';
-import { isoDate, isoMonth, shanghaiDate } from '../ledgers/dates';
+import { shanghaiDate } from '../../platform/time';
+import { isoDate, isoMonth } from '../ledgers/dates';
 import { raiseProblemFromVisit } from './raise-problem';
 import { monthBounds, mustVisitCategories, ratioWarning, visitOverdue } from './rules';
 

@@ -1,6 +1,6 @@
 /** 初心三人行 rules as pure functions: link ratios, must-visit households, coverage. */
 import type { VisitCategory } from '../../db/schema';
-import { daysBetween } from '../ledgers/dates';
+import { daysBetween } from '../../platform/time';
 
 export interface Range {
   min: number;

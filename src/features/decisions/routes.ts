@@ -9,7 +9,8 @@ import { translate, type Locale, type MessageKey } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
 import { idParam, input } from '../../platform/validate';
 import { actorId, assertVillageVisible, ownVillage } from '../ledgers/access';
-import { isoDate, shanghaiDate, yearParam } from '../ledgers/dates';
+import { shanghaiDate } from '../../platform/time';
+import { isoDate, yearParam } from '../ledgers/dates';
 import { villagesWithIncompleteDecisions } from './red-line';
 import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, refuseTransition, STAGE_KIND, statusAfter } from './rules';
 

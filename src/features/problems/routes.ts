@@ -9,7 +9,7 @@ import { AppError, conflict, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
 import { shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
-import { shanghaiDate } from '../ledgers/dates';
+import { shanghaiDate } from '../../platform/time';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
