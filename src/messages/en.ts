@@ -109,6 +109,7 @@ export const en: Record<MessageKey, string> = {
   'stars.reason.income_floor': 'Collective income {actual}, below {threshold}',
   'stars.reason.weak_list': 'On the weak-and-lax branch ledger ({actual} entries)',
   'stars.reason.irregular_decisions': '{actual} major matters implemented without completing the procedure: {matters}',
+  'stars.reason.overdue_problems': '{actual} problems past their rectification deadline and not rectified',
   'stars.consequence.city_plaque': 'Plaque from the city organisation department',
   'stars.consequence.star_award': 'Star award for the two committees',
   'stars.consequence.secretary_pay': "Secretary's annual pay reaches {amount}",

@@ -108,6 +108,7 @@ export const zhCN = {
   'stars.reason.income_floor': '集体经济收入 {actual},低于 {threshold}',
   'stars.reason.weak_list': '列入软弱涣散村党组织台账({actual} 条)',
   'stars.reason.irregular_decisions': '{actual} 件重大事项未履行"四议三审两公开"程序即实施:{matters}',
+  'stars.reason.overdue_problems': '{actual} 个问题超过整改期限仍未整改',
   'stars.consequence.city_plaque': '市委组织部授牌',
   'stars.consequence.star_award': '村"两委"成员享受星级奖',
   'stars.consequence.secretary_pay': '村党组织书记年报酬达到 {amount}',

@@ -24,7 +24,7 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     expect(rules.status).toBe(200);
     expect(rules.body).toHaveLength(9);
     expect(rules.body[0]).toMatchObject({ code: 'reserve_cadres', mode: 'computed', threshold: 2, title: '在培养的后备力量少于 2 名' });
-    expect(rules.body.filter((r: { mode: string }) => r.mode === 'manual')).toHaveLength(5);
+    expect(rules.body.filter((r: { mode: string }) => r.mode === 'manual')).toHaveLength(4);
     const english = await admin.get('/t/alpha/api/stars/red-line-rules?lang=en');
     expect(english.body[1].title).toBe('Collective income of the year below ¥50,000');
     expect((await (await fixture.as('adminB')).get('/t/beta/api/stars/red-line-rules')).body).toHaveLength(9);
@@ -79,6 +79,11 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     // the weak-and-lax ledger (ledgers feature) feeds its red line: listed last year, still being rectified
     const weak = await admin.post('/t/alpha/api/ledgers/weak-villages', { villageId: villageIds[1], yearListed: YEAR - 1, reasons: '班子不团结' });
     expect(weak.status).toBe(201);
+    // the problem lists feed theirs: a problem past its rectification deadline, not rectified; one rectified in time does not count
+    const overdue = await admin.post('/t/alpha/api/problems', { villageId: villageIds[1], content: '村东排水沟未清淤', deadline: `${YEAR}-01-01`, year: YEAR });
+    expect(overdue.status).toBe(201);
+    const future = await admin.post('/t/alpha/api/problems', { villageId: villageIds[0], content: '路灯损坏', deadline: `${YEAR + 1}-06-30`, year: YEAR });
+    expect(future.status).toBe(201);
     const run = await admin.post('/t/alpha/api/job-runs', { job: 'recompute', year: YEAR });
     expect(run.status).toBe(201);
     expect(run.body).toMatchObject({ tenantsTotal: 1, tenantsDone: 1, tenantsFailed: 0, status: 'finished' });
@@ -94,6 +99,8 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'income_floor')!.reason).toBe('集体经济收入 ¥32,000.00,低于 ¥50,000.00');
     expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'weak_lax')!.reason).toBe('列入软弱涣散村党组织台账(1 条)');
     expect(codes(villageIds[0])).not.toContain('weak_lax');
+    expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'rectification_overdue')!.reason).toBe('1 个问题超过整改期限仍未整改');
+    expect(codes(villageIds[0])).not.toContain('rectification_overdue');
     expect(codes(villageIds[2])).toEqual(expect.arrayContaining(['income_floor', 'safety_incident']));
     expect(byVillage.get(villageIds[2])!.redLines.find((h) => h.code === 'safety_incident')!.reason).toBe('6月发生一起较大火灾');
     // no evaluation has been held: no stars yet, and nothing follows

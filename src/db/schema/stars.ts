@@ -23,7 +23,7 @@ export const redLineRules = sqliteTable(
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
     mode: text('mode', { enum: ['computed', 'manual'] }).notNull(),
-    source: text('source', { enum: ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions'] }),
+    source: text('source', { enum: ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] }),
     /** reserve cadres: minimum count; income floor: minimum fen; weak list, irregular decisions: entries that trigger */
     threshold: integer('threshold'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),

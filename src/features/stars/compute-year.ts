@@ -1,7 +1,8 @@
-import { and, count, eq, gte, inArray, isNull, lte, or, sum } from 'drizzle-orm';
+import { and, count, eq, gte, inArray, isNull, lt, lte, or, sum } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { annualResults, campaigns, campaignSubjects, incomeEntries, members, redLineRecords, villages, weakVillages } from '../../db/schema';
+import { annualResults, campaigns, campaignSubjects, incomeEntries, members, problems, redLineRecords, villages, weakVillages } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
+import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import type { TenantSettings } from '../../tenancy/settings';
 import { villagesWithIncompleteDecisions } from '../decisions/red-line';
 import { incomeTier } from '../income/rules';
@@ -18,7 +19,9 @@ export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'st
 export async function computeYear(db: Db, tenantId: string, year: number, settings: TenantSettings): Promise<ResultRow[]> {
   const scope = new TenantScope(db, tenantId);
   const rules = (await listRedLineRules(db, tenantId)).filter((r) => r.enabled);
-  const [villageRows, memberRows, records, cadres, income, previous, weak] = await db.batch([
+  // overdue at year end; for the running year, overdue today (status history is not kept: the current status counts)
+  const overdueBefore = year < shanghaiYear() ? `${year + 1}-01-01` : shanghaiDate();
+  const [villageRows, memberRows, records, cadres, income, previous, weak, overdue] = await db.batch([
     db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
     // only the members evaluated this year: the whole roster (thousands of rows) would cost more than the ballots' GROUP BY
     db
@@ -67,6 +70,18 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
         ),
       )
       .groupBy(weakVillages.villageId),
+    db
+      .select({ villageId: problems.villageId, n: count() })
+      .from(problems)
+      .where(
+        scope.where(
+          problems,
+          inArray(problems.status, ['open', 'in_progress']),
+          lt(problems.deadline, overdueBefore),
+          gte(problems.deadline, `${year}-01-01`),
+        ),
+      )
+      .groupBy(problems.villageId),
   ]);
   const [composites, irregular] = await Promise.all([yearComposites(db, tenantId, year), villagesWithIncompleteDecisions(scope, year)]);
 
@@ -74,6 +89,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
   const incomeBy = new Map(income.map((r) => [r.villageId, r.fen ?? 0]));
   const weakBy = new Map(weak.map((r) => [r.villageId, r.n]));
   const irregularBy = new Map(irregular.map((v) => [v.villageId, v.matters]));
+  const overdueBy = new Map(overdue.map((r) => [r.villageId, r.n]));
   // last year's stars: the final result where the year is final, else the provisional one
   const previousBy = new Map<string, Stars | null>();
   for (const row of [...previous].sort((a, b) => (a.stage === b.stage ? 0 : a.stage === 'final' ? 1 : -1)))
@@ -91,6 +107,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       incomeFen: incomeBy.get(village.id) ?? 0,
       weakListings: weakBy.get(village.id) ?? 0,
       irregularDecisions: irregularBy.get(village.id)?.length ?? 0,
+      overdueProblems: overdueBy.get(village.id) ?? 0,
     };
     const hits: RedLineHit[] = [];
     for (const rule of rules) {

@@ -43,6 +43,7 @@ export function redLineView(hit: RedLineHit, locale: Locale) {
   if (hit.source === 'income_floor') reason = t('stars.reason.income_floor', { actual: yuan(hit.actual ?? 0), threshold: yuan(hit.threshold ?? 0) });
   if (hit.source === 'reserve_cadres') reason = t('stars.reason.reserve_cadres', { actual: hit.actual ?? 0, threshold: hit.threshold ?? 0 });
   if (hit.source === 'weak_list') reason = t('stars.reason.weak_list', { actual: hit.actual ?? 0 });
+  if (hit.source === 'overdue_problems') reason = t('stars.reason.overdue_problems', { actual: hit.actual ?? 0 });
   if (hit.source === 'irregular_decisions') reason = t('stars.reason.irregular_decisions', { actual: hit.actual ?? 0, matters: hit.note ?? '' });
   return { ...hit, title: displayTitle(hit, (key) => t(key)), reason };
 }

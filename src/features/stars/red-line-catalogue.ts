@@ -14,9 +14,9 @@ interface DefaultRule {
 }
 
 /**
- * The nine red lines every township starts with (it may edit, disable or add to them). Four are judged
- * from data this product holds (rosters, income, the weak-village ledger, 四议三审两公开 matters); the
- * others are recorded by hand until a module can feed them (e.g. problems → overdue rectification).
+ * The nine red lines every township starts with (it may edit, disable or add to them). Five are judged
+ * from data this product holds (rosters, income, the weak-village ledger, 四议三审两公开 matters, the
+ * problem lists); the others are recorded by hand.
  */
 export const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'reserve_cadres', mode: 'computed', source: 'reserve_cadres', threshold: 2 },
@@ -25,7 +25,7 @@ export const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'discipline', mode: 'manual' },
   { code: 'weak_lax', mode: 'computed', source: 'weak_list', threshold: 1 },
   { code: 'decisions', mode: 'computed', source: 'irregular_decisions', threshold: 1 },
-  { code: 'rectification_overdue', mode: 'manual' },
+  { code: 'rectification_overdue', mode: 'computed', source: 'overdue_problems', threshold: 1 },
   { code: 'safety_incident', mode: 'manual' },
   { code: 'petition', mode: 'manual' },
 ];

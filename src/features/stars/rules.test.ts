@@ -80,7 +80,7 @@ describe('consequencesFor', () => {
 });
 
 describe('computedRedLineTriggered', () => {
-  const none = { reserveCadres: 0, incomeFen: 0, weakListings: 0, irregularDecisions: 0 };
+  const none = { reserveCadres: 0, incomeFen: 0, weakListings: 0, irregularDecisions: 0, overdueProblems: 0 };
   it.each([
     ['1 reserve cadre < 2', 'reserve_cadres', 2, { reserveCadres: 1 }, true],
     ['2 reserve cadres is enough', 'reserve_cadres', 2, { reserveCadres: 2 }, false],
@@ -90,6 +90,8 @@ describe('computedRedLineTriggered', () => {
     ['not on the list', 'weak_list', 1, {}, false],
     ['one matter decided outside 四议三审两公开', 'irregular_decisions', 1, { irregularDecisions: 1 }, true],
     ['every matter through the procedure', 'irregular_decisions', 1, {}, false],
+    ['one problem past its rectification deadline', 'overdue_problems', 1, { overdueProblems: 1 }, true],
+    ['every problem rectified in time', 'overdue_problems', 1, {}, false],
   ] as const)('%s', (_name, source, threshold, facts, expected) => {
     expect(computedRedLineTriggered(source, threshold, { ...none, ...facts })).toBe(expected);
   });

@@ -87,14 +87,16 @@ export interface BranchFacts {
   weakListings: number;
   /** major matters implemented in the year without completing 四议三审两公开 */
   irregularDecisions: number;
+  /** problems of the branch's list whose rectification deadline passed (by year end) without rectification */
+  overdueProblems: number;
 }
 
-export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions'] as const;
+export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
 export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
 
 /**
  * Whether a computed red line is triggered: fewer reserve cadres, or less income, than the threshold;
- * or at least `threshold` weak-list entries or irregular decisions.
+ * or at least `threshold` weak-list entries, irregular decisions or overdue problems.
  */
 export function computedRedLineTriggered(source: ComputedSource, threshold: number, facts: BranchFacts): boolean {
   switch (source) {
@@ -106,12 +108,20 @@ export function computedRedLineTriggered(source: ComputedSource, threshold: numb
       return facts.weakListings >= threshold;
     case 'irregular_decisions':
       return facts.irregularDecisions >= threshold;
+    case 'overdue_problems':
+      return facts.overdueProblems >= threshold;
   }
 }
 
 /** The fact a computed red line is judged on. */
 export function factFor(source: ComputedSource, facts: BranchFacts): number {
-  return { reserve_cadres: facts.reserveCadres, income_floor: facts.incomeFen, weak_list: facts.weakListings, irregular_decisions: facts.irregularDecisions }[source];
+  return {
+    reserve_cadres: facts.reserveCadres,
+    income_floor: facts.incomeFen,
+    weak_list: facts.weakListings,
+    irregular_decisions: facts.irregularDecisions,
+    overdue_problems: facts.overdueProblems,
+  }[source];
 }
 
 /** Everything the annual result of one subject holds, from its inputs. */

@@ -9,7 +9,7 @@ import { thisYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import './stars.css';
 
-const SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions'] as const;
+const SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
 type Source = (typeof SOURCES)[number];
 
 interface Rule {
