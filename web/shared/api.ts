@@ -1,3 +1,8 @@
+import { currentLocale } from './i18n';
+
+/** The only failure the server cannot word for us: it was not reached. In the user's chosen language, like every page text. */
+const NETWORK_DOWN = { 'zh-CN': '网络不通,请稍后再试', en: 'Network unavailable, please try again later' } as const;
+
 /** The one way pages talk to the API: JSON in, JSON out, failures as ApiProblem (message already in the user's language). */
 export class ApiProblem extends Error {
   constructor(
@@ -31,7 +36,7 @@ export async function request<T>(method: string, url: string, body?: unknown, in
       ...init,
     });
   } catch {
-    throw new ApiProblem(0, 'network', navigator.language.startsWith('en') ? 'Network unavailable' : '网络不通,请稍后再试');
+    throw new ApiProblem(0, 'network', NETWORK_DOWN[currentLocale()]);
   }
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string; details?: ApiProblem['details'] } | undefined;
