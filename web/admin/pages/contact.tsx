@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
-import { t } from '../t';
+import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, Pager, useLoad, useSubmit } from '../ui';
 import {
   categoryLabel,
@@ -54,10 +54,6 @@ function NetworkTab(props: { slug: string; villageId: string }) {
     return { network, memberLinks: memberLinks.items, householdLinks: householdLinks.items };
   }, [slug, villageId]);
   const writable = can('township_admin', 'village_secretary');
-  const [leader, setLeader] = useState('');
-  const [member, setMember] = useState('');
-  const [householdMember, setHouseholdMember] = useState('');
-  const [household, setHousehold] = useState('');
   const change = useSubmit(async (action: () => Promise<unknown>) => {
     await action();
     data.reload();
@@ -84,119 +80,118 @@ function NetworkTab(props: { slug: string; villageId: string }) {
       <p class={network.warnings ? 'warn-line' : 'ok'}>{network.warnings ? t('contact.warnings', { n: network.warnings }) : t('contact.no_warnings')}</p>
       <ErrorBox error={change.error} />
 
-      <h2>{t('contact.committee_title')}</h2>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t('contact.committee_member')}</th>
-              <th scope="col" class="num">{t('contact.count')}</th>
-              <th scope="col">{t('contact.linked_members')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {network.committee.map((row) => (
-              <tr key={row.memberId}>
-                <th scope="row">{row.name}</th>
-                <td class="num">
-                  {row.linkedMembers}
-                  <div>
-                    <WarningTag warning={row.warning} range={ranges.membersPerCommittee} />
-                  </div>
-                </td>
-                <td class="wrap">
-                  {memberLinks
-                    .filter((l) => l.committeeMemberId === row.memberId)
-                    .map((l) => (
-                      <LinkChip
-                        key={l.id}
-                        label={l.memberName}
-                        removeLabel={`${t('ledgers.remove')} ${l.memberName}`}
-                        onRemove={writable ? () => unlink('member-links', l.id, row.name, l.memberName) : undefined}
-                      />
-                    ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-      {writable && (
-        <form
-          class="inline-form card"
-          onSubmit={(e) => {
-            e.preventDefault();
-            change.run(async () => {
-              await api.post(tenantApi('/contact/member-links', slug), { committeeMemberId: leader, memberId: member });
-              setMember('');
-            });
-          }}
-        >
-          <Field label={t('contact.committee_member')}>
-            {(id) => (
-              <select id={id} required value={leader} onChange={(e) => setLeader(e.currentTarget.value)}>
-                <option value="">—</option>
-                {network.committee.map((m) => (
-                  <option key={m.memberId} value={m.memberId}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('contact.member')}>
-            {(id) => (
-              <select id={id} required value={member} onChange={(e) => setMember(e.currentTarget.value)}>
-                <option value="">—</option>
-                {network.unlinkedMembers.map((m) => (
-                  <option key={m.memberId} value={m.memberId}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <div>
-            <button type="submit" disabled={change.busy || !leader || !member}>
-              {t('contact.link_member')}
-            </button>
-          </div>
-        </form>
-      )}
-      <p>
-        <strong>{t('contact.unlinked_members')}:</strong>{' '}
-        {network.unlinkedMembers.length ? network.unlinkedMembers.map((m) => <span key={m.memberId} class="tag">{m.name}</span>) : <span class="ok">{t('contact.all_linked')}</span>}
-      </p>
+      <LinkTier
+        title="contact.committee_title"
+        ownerLabel="contact.committee_member"
+        targetLabel="contact.member"
+        linkedLabel="contact.linked_members"
+        linkButton="contact.link_member"
+        unlinkedLabel="contact.unlinked_members"
+        range={ranges.membersPerCommittee}
+        rows={network.committee.map((r) => ({ id: r.memberId, name: r.name, count: r.linkedMembers, warning: r.warning }))}
+        links={memberLinks.map((l) => ({ id: l.id, ownerId: l.committeeMemberId, label: l.memberName }))}
+        targets={network.unlinkedMembers.map((m) => ({ id: m.memberId, name: m.name }))}
+        writable={writable}
+        busy={change.busy}
+        onLink={(committeeMemberId, memberId, linked) =>
+          change.run(async () => {
+            await api.post(tenantApi('/contact/member-links', slug), { committeeMemberId, memberId });
+            linked();
+          })
+        }
+        onUnlink={(link, owner) => unlink('member-links', link.id, owner, link.label)}
+      />
+      <LinkTier
+        title="contact.member_title"
+        ownerLabel="contact.member"
+        targetLabel="contact.household"
+        linkedLabel="contact.linked_households"
+        linkButton="contact.link_household"
+        unlinkedLabel="contact.unlinked_households"
+        range={ranges.householdsPerMember}
+        rows={network.members.map((r) => ({ id: r.memberId, name: r.name, count: r.households, warning: r.warning }))}
+        links={householdLinks.map((l) => ({ id: l.id, ownerId: l.memberId, label: l.headName }))}
+        targets={network.unlinkedHouseholds.map((h) => ({ id: h.id, name: h.headName }))}
+        writable={writable}
+        busy={change.busy}
+        onLink={(memberId, householdId, linked) =>
+          change.run(async () => {
+            await api.post(tenantApi('/contact/household-links', slug), { memberId, householdId });
+            linked();
+          })
+        }
+        onUnlink={(link, owner) => unlink('household-links', link.id, owner, link.label)}
+      />
+    </div>
+  );
+}
 
-      <h2>{t('contact.member_title')}</h2>
+interface TierRow {
+  id: string;
+  name: string;
+  count: number;
+  warning: Warning;
+}
+interface TierLink {
+  id: string;
+  ownerId: string;
+  label: string;
+}
+
+/**
+ * One tier of 初心三人行 (committee member → party members, or party member → households): who links whom,
+ * with the range warnings, a form to add a link, and who is not linked yet.
+ */
+function LinkTier(props: {
+  title: MessageKey;
+  ownerLabel: MessageKey;
+  targetLabel: MessageKey;
+  linkedLabel: MessageKey;
+  linkButton: MessageKey;
+  unlinkedLabel: MessageKey;
+  range: Range;
+  rows: TierRow[];
+  links: TierLink[];
+  targets: { id: string; name: string }[];
+  writable: boolean;
+  busy: boolean;
+  /** adds the link; calls `linked` once it is stored */
+  onLink(ownerId: string, targetId: string, linked: () => void): void;
+  onUnlink(link: TierLink, ownerName: string): void;
+}) {
+  const [owner, setOwner] = useState('');
+  const [target, setTarget] = useState('');
+  return (
+    <>
+      <h2>{t(props.title)}</h2>
       <div class="table-wrap">
         <table class="list">
           <thead>
             <tr>
-              <th scope="col">{t('contact.member')}</th>
+              <th scope="col">{t(props.ownerLabel)}</th>
               <th scope="col" class="num">{t('contact.count')}</th>
-              <th scope="col">{t('contact.linked_households')}</th>
+              <th scope="col">{t(props.linkedLabel)}</th>
             </tr>
           </thead>
           <tbody>
-            {network.members.map((row) => (
-              <tr key={row.memberId}>
+            {props.rows.map((row) => (
+              <tr key={row.id}>
                 <th scope="row">{row.name}</th>
                 <td class="num">
-                  {row.households}
+                  {row.count}
                   <div>
-                    <WarningTag warning={row.warning} range={ranges.householdsPerMember} />
+                    <WarningTag warning={row.warning} range={props.range} />
                   </div>
                 </td>
                 <td class="wrap">
-                  {householdLinks
-                    .filter((l) => l.memberId === row.memberId)
+                  {props.links
+                    .filter((l) => l.ownerId === row.id)
                     .map((l) => (
                       <LinkChip
                         key={l.id}
-                        label={l.headName}
-                        removeLabel={`${t('ledgers.remove')} ${l.headName}`}
-                        onRemove={writable ? () => unlink('household-links', l.id, row.name, l.headName) : undefined}
+                        label={l.label}
+                        removeLabel={`${t('ledgers.remove')} ${l.label}`}
+                        onRemove={props.writable ? () => props.onUnlink(l, row.name) : undefined}
                       />
                     ))}
                 </td>
@@ -205,61 +200,58 @@ function NetworkTab(props: { slug: string; villageId: string }) {
           </tbody>
         </table>
       </div>
-      {writable && (
+      {props.writable && (
         <form
           class="inline-form card"
           onSubmit={(e) => {
             e.preventDefault();
-            change.run(async () => {
-              await api.post(tenantApi('/contact/household-links', slug), { memberId: householdMember, householdId: household });
-              setHousehold('');
-            });
+            props.onLink(owner, target, () => setTarget(''));
           }}
         >
-          <Field label={t('contact.member')}>
+          <Field label={t(props.ownerLabel)}>
             {(id) => (
-              <select id={id} required value={householdMember} onChange={(e) => setHouseholdMember(e.currentTarget.value)}>
+              <select id={id} required value={owner} onChange={(e) => setOwner(e.currentTarget.value)}>
                 <option value="">—</option>
-                {network.members.map((m) => (
-                  <option key={m.memberId} value={m.memberId}>
-                    {m.name}
+                {props.rows.map((r) => (
+                  <option key={r.id} value={r.id}>
+                    {r.name}
                   </option>
                 ))}
               </select>
             )}
           </Field>
-          <Field label={t('contact.household')}>
+          <Field label={t(props.targetLabel)}>
             {(id) => (
-              <select id={id} required value={household} onChange={(e) => setHousehold(e.currentTarget.value)}>
+              <select id={id} required value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
                 <option value="">—</option>
-                {network.unlinkedHouseholds.map((h) => (
-                  <option key={h.id} value={h.id}>
-                    {h.headName}
+                {props.targets.map((x) => (
+                  <option key={x.id} value={x.id}>
+                    {x.name}
                   </option>
                 ))}
               </select>
             )}
           </Field>
           <div>
-            <button type="submit" disabled={change.busy || !householdMember || !household}>
-              {t('contact.link_household')}
+            <button type="submit" disabled={props.busy || !owner || !target}>
+              {t(props.linkButton)}
             </button>
           </div>
         </form>
       )}
       <p>
-        <strong>{t('contact.unlinked_households')}:</strong>{' '}
-        {network.unlinkedHouseholds.length ? (
-          network.unlinkedHouseholds.map((h) => (
-            <span key={h.id} class="tag">
-              {h.headName}
+        <strong>{t(props.unlinkedLabel)}:</strong>{' '}
+        {props.targets.length ? (
+          props.targets.map((x) => (
+            <span key={x.id} class="tag">
+              {x.name}
             </span>
           ))
         ) : (
           <span class="ok">{t('contact.all_linked')}</span>
         )}
       </p>
-    </div>
+    </>
   );
 }
 
