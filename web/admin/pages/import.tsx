@@ -149,33 +149,7 @@ export function ImportPage(props: { slug: string }) {
           <p class={preview.errorCount ? 'error' : 'ok'} role="status">
             {t('import.summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount })}
           </p>
-          {preview.errorCount > 0 && (
-            <>
-              <h2>{t('import.errors_title')}</h2>
-              <div class="table-wrap">
-                <table class="list row-errors">
-                  <thead>
-                    <tr>
-                      <th scope="col" class="num">{t('import.row')}</th>
-                      <th scope="col">{t('import.column')}</th>
-                      <th scope="col">{t('import.problem')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.errors.map((e, i) => (
-                      <tr key={i}>
-                        <td class="num">{e.row}</td>
-                        <td>{e.column}</td>
-                        <td class="wrap">{e.message}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {preview.errors.length < preview.errorCount && <p class="muted">{t('import.errors_more', { shown: preview.errors.length, total: preview.errorCount })}</p>}
-              <p>{t('import.fix_and_retry')}</p>
-            </>
-          )}
+          <ImportRowErrors errors={preview.errors} errorCount={preview.errorCount} />
           {preview.sample.length > 0 && (
             <>
               <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
@@ -213,5 +187,38 @@ export function ImportPage(props: { slug: string }) {
         </div>
       )}
     </section>
+  );
+}
+
+/** The row errors of an import preview, as the API words them (row as in Excel, Chinese column header, message). */
+export function ImportRowErrors(props: { errors: { row: number; column: string; message: string }[]; errorCount: number }) {
+  const { errors, errorCount } = props;
+  if (errorCount === 0) return null;
+  return (
+    <>
+      <h2>{t('import.errors_title')}</h2>
+      <div class="table-wrap">
+        <table class="list row-errors">
+          <thead>
+            <tr>
+              <th scope="col" class="num">{t('import.row')}</th>
+              <th scope="col">{t('import.column')}</th>
+              <th scope="col">{t('import.problem')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {errors.map((e, i) => (
+              <tr key={i}>
+                <td class="num">{e.row}</td>
+                <td>{e.column}</td>
+                <td class="wrap">{e.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {errors.length < errorCount && <p class="muted">{t('import.errors_more', { shown: errors.length, total: errorCount })}</p>}
+      <p>{t('import.fix_and_retry')}</p>
+    </>
   );
 }

@@ -4,6 +4,7 @@ import { yuan } from '../../shared/i18n';
 import { t } from '../t';
 import { ErrorBox, useSubmit } from '../ui';
 import { categoryLabel } from './stars-common';
+import { ImportRowErrors } from './import';
 
 interface Preview {
   rows: number;
@@ -78,33 +79,7 @@ export function IncomeImport(props: { slug: string; year: number }) {
           <p class={preview.errorCount ? 'error' : 'ok'} role="status">
             {t('income.import_summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount, amount: yuan(preview.totalFen) })}
           </p>
-          {preview.errorCount > 0 && (
-            <>
-              <h2>{t('import.errors_title')}</h2>
-              <div class="table-wrap">
-                <table class="list row-errors">
-                  <thead>
-                    <tr>
-                      <th scope="col" class="num">{t('import.row')}</th>
-                      <th scope="col">{t('import.column')}</th>
-                      <th scope="col">{t('import.problem')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.errors.map((e, i) => (
-                      <tr key={i}>
-                        <td class="num">{e.row}</td>
-                        <td>{e.column}</td>
-                        <td class="wrap">{e.message}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              {preview.errors.length < preview.errorCount && <p class="muted">{t('import.errors_more', { shown: preview.errors.length, total: preview.errorCount })}</p>}
-              <p>{t('import.fix_and_retry')}</p>
-            </>
-          )}
+          <ImportRowErrors errors={preview.errors} errorCount={preview.errorCount} />
           {preview.sample.length > 0 && (
             <>
               <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
