@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn } from './columns';
-import { tenants } from './platform';
 import { villages } from './rosters';
+import { tenantId } from './tenant-column';
 
-const tenantId = () =>
-  text('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 /**
  * The 13 visit categories of 初心三人行: 五上门 (five visits), 四必到 (four must-attend), 四必访 (four

@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
-import { tenants } from './platform';
 import { households, members, villages } from './rosters';
+import { tenantId } from './tenant-column';
 
-const tenantId = () =>
-  text('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 export const SUBJECT_KINDS = ['branch', 'member'] as const;
 /** 自评 / 互评 / 群评 / 点评: the keys of the weights in tenant settings and campaigns. */

@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
-import { tenants } from './platform';
 import { villages } from './rosters';
+import { tenantId } from './tenant-column';
 
-const tenantId = () =>
-  text('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 export const DISPUTE_STATUSES = ['in_mediation', 'settled', 'guided_to_court'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];

@@ -1,13 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
-import { tenants } from './platform';
 import { villages } from './rosters';
+import { tenantId } from './tenant-column';
 
-const tenantId = () =>
-  text('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 export const PROBLEM_STATUSES = ['open', 'in_progress', 'rectified', 'verified'] as const;
 export const PROBLEM_SOURCES = ['ballot', 'admin', 'visit'] as const;

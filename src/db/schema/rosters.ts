@@ -1,11 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
-import { tenants } from './platform';
+import { tenantId } from './tenant-column';
 
-const tenantId = () =>
-  text('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
 
 /** A village (村) and its party branch (村党支部). */
 export const villages = sqliteTable(
