@@ -118,23 +118,7 @@ export function ImportPage(props: { slug: string }) {
       </div>
 
       <div class="card">
-        <div class="file-pick">
-          <input
-            key={inputKey}
-            id="import-file"
-            class="sr-only"
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={(e) => {
-              const chosen = e.currentTarget.files?.[0];
-              if (chosen) check.run(chosen);
-            }}
-          />
-          <label for="import-file" class="file-button">
-            {t('import.choose_file')}
-          </label>
-          {file && <span class="muted">{file.name}</span>}
-        </div>
+        <SpreadsheetPicker id="import-file" resetKey={inputKey} file={file} onChoose={(chosen) => check.run(chosen)} />
         {check.busy && <p class="loading">{t('import.checking')}</p>}
         <ErrorBox error={check.error ?? commit.error} />
         {inserted !== undefined && (
@@ -220,5 +204,28 @@ export function ImportRowErrors(props: { errors: { row: number; column: string; 
       {errors.length < errorCount && <p class="muted">{t('import.errors_more', { shown: errors.length, total: errorCount })}</p>}
       <p>{t('import.fix_and_retry')}</p>
     </>
+  );
+}
+
+/** The file picker of an import: CSV or XLSX, one file; `resetKey` clears it after a commit. */
+export function SpreadsheetPicker(props: { id: string; resetKey: number | string; file?: File | null; onChoose(file: File): void }) {
+  return (
+    <div class="file-pick">
+      <input
+        key={props.resetKey}
+        id={props.id}
+        class="sr-only"
+        type="file"
+        accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        onChange={(e) => {
+          const chosen = e.currentTarget.files?.[0];
+          if (chosen) props.onChoose(chosen);
+        }}
+      />
+      <label for={props.id} class="file-button">
+        {t('import.choose_file')}
+      </label>
+      {props.file && <span class="muted">{props.file.name}</span>}
+    </div>
   );
 }

@@ -4,7 +4,7 @@ import { yuan } from '../../shared/i18n';
 import { t } from '../t';
 import { ErrorBox, useSubmit } from '../ui';
 import { categoryLabel } from './stars-common';
-import { ImportRowErrors } from './import';
+import { ImportRowErrors, SpreadsheetPicker } from './import';
 
 interface Preview {
   rows: number;
@@ -48,23 +48,7 @@ export function IncomeImport(props: { slug: string; year: number }) {
         <p>
           {t('income.import_year')}:<strong>{t('stars.year_label', { year: props.year })}</strong>
         </p>
-        <div class="file-pick">
-          <input
-            key={inputKey}
-            id="income-file"
-            class="sr-only"
-            type="file"
-            accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            onChange={(e) => {
-              const chosen = e.currentTarget.files?.[0];
-              if (chosen) check.run(chosen);
-            }}
-          />
-          <label for="income-file" class="file-button">
-            {t('import.choose_file')}
-          </label>
-          {file && <span class="muted">{file.name}</span>}
-        </div>
+        <SpreadsheetPicker id="income-file" resetKey={inputKey} file={file} onChoose={(chosen) => check.run(chosen)} />
         {check.busy && <p class="loading">{t('import.checking')}</p>}
         <ErrorBox error={check.error ?? commit.error} />
         {done && (
