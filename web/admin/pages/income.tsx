@@ -9,6 +9,7 @@ import { categoryLabel, INCOME_CATEGORIES, thisYear, TierBadge, YearSelect, type
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import { IncomeImport } from './income-import';
 import './stars.css';
+import { VillageSelect } from './ledgers-common';
 
 interface Entry {
   id: string;
@@ -67,20 +68,7 @@ function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; ye
           if (amountOk) submit.run();
         }}
       >
-        <Field label={t('common.village')}>
-          {(id) => (
-            <select id={id} required disabled={!!own} value={villageId} onChange={(ev) => setVillageId(ev.currentTarget.value)}>
-              <option value="" disabled>
-                —
-              </option>
-              {props.villages.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
         <YearSelect value={year} onChange={setYear} />
         <Field label={t('income.category')}>
           {(id) => (

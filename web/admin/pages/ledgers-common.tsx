@@ -19,7 +19,7 @@ export function VillageSelect(props: { villages: Village[]; value: string; onCha
   return (
     <Field label={props.label ?? t('common.village')}>
       {(id) => (
-        <select id={id} value={own ?? props.value} disabled={!!own} onChange={(e) => props.onChange(e.currentTarget.value)}>
+        <select id={id} required={!props.allowAll} value={own ?? props.value} disabled={!!own} onChange={(e) => props.onChange(e.currentTarget.value)}>
           {!own && props.allowAll && <option value="">{t('common.all_villages')}</option>}
           {!own && !props.allowAll && (
             <option value="" disabled>

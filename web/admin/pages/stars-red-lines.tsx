@@ -8,6 +8,7 @@ import { loadVillages, type Village } from './villages';
 import { thisYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import './stars.css';
+import { VillageSelect } from './ledgers-common';
 
 const SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
 type Source = (typeof SOURCES)[number];
@@ -212,20 +213,7 @@ function RecordForm(props: { slug: string; rules: Rule[]; villages: Village[]; y
             submit.run();
           }}
         >
-          <Field label={t('common.village')}>
-            {(id) => (
-              <select id={id} required value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
-                <option value="" disabled>
-                  —
-                </option>
-                {props.villages.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
           <YearSelect value={year} onChange={setYear} />
           <Field label={t('stars.rl.rule')}>
             {(id) => (
