@@ -7,9 +7,8 @@ import { members, problemObjections, problems, villages } from '../../db/schema'
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
-import { shanghaiYear } from '../../platform/time';
+import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
-import { shanghaiDate } from '../../platform/time';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
@@ -195,6 +194,7 @@ export const problemRoutes = new Hono<AppEnv>()
       }
       if (body.status === 'in_progress') Object.assign(patch, { rectifiedAt: null });
     }
+    if (!Object.keys(patch).length) return c.json(view(problem)); // nothing to change (drizzle refuses an empty SET)
     // the status guard makes two concurrent moves of the same problem settle on one
     const [row] = await c.var
       .scope!.db.update(problems)
