@@ -45,27 +45,29 @@ function actingMember(c: Ctx, requested: string | undefined): string {
   return requested;
 }
 
+/** The one village a secretary or a party member works in (undefined: the township's roles see all). */
+function actorVillage(c: Ctx): string | undefined {
+  const actor = c.var.actor;
+  return ownVillage(actor) ?? (actor?.kind === 'user' && actor.role === 'party_member' ? actor.villageId : undefined);
+}
+
 /** The village a list is about: a secretary's or member's own; others must say which (or see all where allowed). */
 function listVillage(c: Ctx, requested: string | undefined): string | undefined {
-  const actor = c.var.actor;
-  const own = ownVillage(actor) ?? (actor?.kind === 'user' && actor.role === 'party_member' ? actor.villageId : undefined);
+  const own = actorVillage(c);
   if (own && requested && requested !== own) throw notFound('rosters.village_not_found');
   return own ?? requested;
 }
 
-async function findMember(c: Ctx, memberId: string) {
-  const member = await c.var.scope!.find(members, memberId);
-  if (!member) throw notFound('contact.member_not_found');
-  assertVillageVisible(c.var.actor, member.villageId);
-  return member;
+/** A member or household of another village is, for a secretary or a party member, as if it did not exist. */
+async function findInVillage<T extends typeof members | typeof households>(c: Ctx, table: T, id: string, missing: 'contact.member_not_found' | 'contact.household_not_found') {
+  const row = await c.var.scope!.find(table, id);
+  const own = actorVillage(c);
+  if (!row || (own && own !== row.villageId)) throw notFound(missing);
+  return row;
 }
 
-async function findHousehold(c: Ctx, householdId: string) {
-  const household = await c.var.scope!.find(households, householdId);
-  if (!household) throw notFound('contact.household_not_found');
-  assertVillageVisible(c.var.actor, household.villageId);
-  return household;
-}
+const findMember = (c: Ctx, memberId: string) => findInVillage(c, members, memberId, 'contact.member_not_found');
+const findHousehold = (c: Ctx, householdId: string) => findInVillage(c, households, householdId, 'contact.household_not_found');
 
 const committee = alias(members, 'committee');
 
