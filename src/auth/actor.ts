@@ -22,6 +22,11 @@ export type Actor =
   | { kind: 'user'; accountId: string; name: string; role: Role; tenantId?: string; countyId?: string; villageId?: string; memberId?: string }
   | { kind: 'system' };
 
+/** Who is recorded as having written a row: the account, or "system" for jobs. */
+export function actorId(actor: Actor | undefined): string {
+  return actor?.kind === 'user' ? actor.accountId : 'system';
+}
+
 const TENANT_ROLE_RANK: Role[] = ['township_admin', 'village_secretary', 'party_member'];
 
 /** The strongest role an account holds inside one tenant (its county viewers read it too), if any. */

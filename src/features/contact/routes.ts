@@ -3,6 +3,7 @@ import { alias } from 'drizzle-orm/sqlite-core';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
+import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import {
   VISIT_CATEGORIES,
@@ -18,7 +19,7 @@ import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { actorId, assertVillageVisible, ownVillage } from '../ledgers/access';
+import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { shanghaiDate } from '../../platform/time';
 import { isoDate, isoMonth } from '../ledgers/dates';
 import { raiseProblemFromVisit } from './raise-problem';

@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
+import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { campaigns, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
@@ -33,7 +34,6 @@ import { closeSession, getSessionView, listSessions, liveCounts, openSession, po
 import { sealChain } from './tally';
 import { forgetVoteContext, loadBallotContext } from './vote-context';
 
-const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
 /** Where phone links point: this origin, and the tenant slug unless the host already names the tenant. */
 export const linkBase = (c: Context<AppEnv>) => ({
   origin: new URL(c.req.url).origin,
@@ -77,7 +77,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json({ items: rows.map(campaignView) });
   })
   .post('/campaigns', allow('township_admin'), input('json', campaignInput), async (c) => {
-    const campaign = await createCampaign(c.var.scope!, c.req.valid('json'), parseSettings(c.var.tenant!.settings), actorId(c));
+    const campaign = await createCampaign(c.var.scope!, c.req.valid('json'), parseSettings(c.var.tenant!.settings), actorId(c.var.actor));
     return c.json(campaignView(campaign), 201);
   })
   .get('/campaigns/:id', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), async (c) =>
@@ -116,7 +116,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/bookings', allow(...RUNNERS), input('json', bookingInput), async (c) => {
     const body = c.req.valid('json');
     assertVillageVisible(c.var.actor, body.villageId);
-    return c.json(await createBooking(c.var.scope!, body, actorId(c)), 201);
+    return c.json(await createBooking(c.var.scope!, body, actorId(c.var.actor)), 201);
   })
   .get('/bookings/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
     c.json(await getBooking(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
@@ -132,7 +132,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json({ items: await listSessions(c.var.scope!, { ...query, villageId: ownVillage(c.var.actor) ?? query.villageId }) });
   })
   .post('/sessions', allow(...RUNNERS), input('json', sessionInput), async (c) => {
-    const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c), ownVillage(c.var.actor));
+    const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c.var.actor), ownVillage(c.var.actor));
     return c.json(session, created ? 201 : 200);
   })
   .get('/sessions/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>

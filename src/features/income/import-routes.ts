@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
+import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
 import { incomeEntries, incomeEntryRevisions, villages } from '../../db/schema';
 import { AppError, badRequest } from '../../platform/errors';
@@ -61,7 +62,7 @@ export const incomeImportRoutes = new Hono<AppEnv>()
     if (result.errors.length) throw new AppError(400, 'import.has_errors', { count: result.errors.length }, errors);
     const scope = c.var.scope!;
     for (const year of new Set(result.records.map((r) => r.year))) await assertYearOpen(scope.db, scope.tenantId, year);
-    const by = c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system';
+    const by = actorId(c.var.actor);
     const entries = result.records.map(({ row: _, ...r }) => ({ id: newId(), ...r, createdBy: by }));
     const revisions = entries.map((e) => ({
       entryId: e.id,

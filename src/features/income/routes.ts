@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
+import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { incomeEntries, incomeEntryRevisions, incomeTargets, villages } from '../../db/schema';
 import { AppError, notFound } from '../../platform/errors';
@@ -14,7 +15,6 @@ import { incomeEntryInput, incomeListQuery, incomeTargetInput, yearParam, yearQu
 import { incomeImportRoutes } from './import-routes';
 import { incomeSummary } from './summary';
 
-const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
 
 const snapshot = (e: { villageId: string; year: number; category: string; amountFen: number; note: string }) =>
   JSON.stringify({ villageId: e.villageId, year: e.year, category: e.category, amountFen: e.amountFen, note: e.note });
@@ -74,7 +74,7 @@ export const incomeRoutes = new Hono<AppEnv>()
     assertNotFuture(body.year);
     await assertYearOpen(scope.db, scope.tenantId, body.year);
     const id = newId();
-    const by = actorId(c);
+    const by = actorId(c.var.actor);
     await scope.db.batch([
       scope.insert(incomeEntries, [{ id, ...body, createdBy: by }]),
       scope.insert(incomeEntryRevisions, [{ entryId: id, version: 1, action: 'create', data: snapshot(body), actorId: by }]),
@@ -101,7 +101,7 @@ export const incomeRoutes = new Hono<AppEnv>()
           .update(incomeEntries)
           .set({ ...body, version })
           .where(scope.where(incomeEntries, and(eq(incomeEntries.id, id), eq(incomeEntries.version, entry.version)))),
-        scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'update', data: snapshot(body), actorId: actorId(c) }]),
+        scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'update', data: snapshot(body), actorId: actorId(c.var.actor) }]),
       ]);
     } catch (error) {
       throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
@@ -122,7 +122,7 @@ export const incomeRoutes = new Hono<AppEnv>()
           .update(incomeEntries)
           .set({ deletedAt: new Date().toISOString(), version })
           .where(scope.where(incomeEntries, and(eq(incomeEntries.id, id), eq(incomeEntries.version, entry.version)))),
-        scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'delete', data: snapshot(entry), actorId: actorId(c) }]),
+        scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'delete', data: snapshot(entry), actorId: actorId(c.var.actor) }]),
       ]);
     } catch (error) {
       throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
@@ -145,7 +145,7 @@ export const incomeRoutes = new Hono<AppEnv>()
     const { year } = c.req.valid('param');
     const body = c.req.valid('json');
     const scope = c.var.scope!;
-    const values = { ...body, updatedBy: actorId(c), updatedAt: new Date().toISOString() };
+    const values = { ...body, updatedBy: actorId(c.var.actor), updatedAt: new Date().toISOString() };
     const [target] = await scope
       .insert(incomeTargets, [{ year, ...values }])
       .onConflictDoUpdate({ target: [incomeTargets.tenantId, incomeTargets.year], set: values })

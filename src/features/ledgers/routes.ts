@@ -2,12 +2,12 @@ import { asc, count, desc, eq, like, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
-import type { Actor } from '../../auth/actor';
+import { actorId, type Actor } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
-import { actorId, assertVillageVisible, ownVillage } from './access';
+import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { isoDate, yearParam } from './dates';
 import { closedOnConsistent, tallyDisputes } from './rules';
 

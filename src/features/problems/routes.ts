@@ -2,6 +2,7 @@ import { asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
+import { actorId } from '../../auth/actor';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { members, problemObjections, problems, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
@@ -42,7 +43,6 @@ const listQuery = z.object({
   overdue: z.enum(['1']).optional(),
 });
 
-const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
 const role = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.role : 'system');
 
 const view = (p: Problem, today = shanghaiDate(), now = new Date().toISOString()) => {
@@ -130,7 +130,7 @@ export const problemRoutes = new Hono<AppEnv>()
           measure: body.measure,
           deadline: body.deadline ?? null,
           owner: body.owner,
-          createdBy: actorId(c),
+          createdBy: actorId(c.var.actor),
         },
       ])
       .returning();
@@ -190,7 +190,7 @@ export const problemRoutes = new Hono<AppEnv>()
       if (body.status === 'rectified') patch.rectifiedAt = now;
       if (body.status === 'verified') {
         if ((await unansweredObjections(c.var.scope!, problem.id)) > 0) throw conflict('problems.objections_unanswered');
-        Object.assign(patch, { verifiedAt: now, verifiedBy: actorId(c) });
+        Object.assign(patch, { verifiedAt: now, verifiedBy: actorId(c.var.actor) });
       }
       if (body.status === 'in_progress') Object.assign(patch, { rectifiedAt: null });
     }
@@ -235,7 +235,7 @@ export const problemRoutes = new Hono<AppEnv>()
       const scope = c.var.scope!;
       const [row] = await scope.db
         .update(problemObjections)
-        .set({ answer: c.req.valid('json').answer, answeredBy: actorId(c), answeredAt: new Date().toISOString() })
+        .set({ answer: c.req.valid('json').answer, answeredBy: actorId(c.var.actor), answeredAt: new Date().toISOString() })
         .where(scope.where(problemObjections, eq(problemObjections.id, objectionId), eq(problemObjections.problemId, problem.id), isNull(problemObjections.answeredAt)))
         .returning();
       if (!row) {

@@ -2,6 +2,7 @@ import { asc, desc, eq, isNull } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
+import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { redLineRecords, redLineRules, villages } from '../../db/schema';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
@@ -19,7 +20,6 @@ import { assertYearOpen } from './year-lock';
 import { finalisation, reopenYear } from './year-verbs';
 
 const year = z.coerce.number().int().min(2000).max(2100);
-const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : 'system');
 
 const ruleInput = z
   .object({
@@ -141,7 +141,7 @@ export const starsRoutes = new Hono<AppEnv>()
     if (body.year > shanghaiYear()) throw badRequest('stars.year_in_future', { year: body.year });
     await assertYearOpen(scope.db, scope.tenantId, body.year);
     const [created] = await scope
-      .insert(redLineRecords, [{ ...body, evidence: JSON.stringify(body.evidence), recordedBy: actorId(c) }])
+      .insert(redLineRecords, [{ ...body, evidence: JSON.stringify(body.evidence), recordedBy: actorId(c.var.actor) }])
       .onConflictDoNothing()
       .returning();
     if (!created) throw conflict('stars.record_exists', { year: body.year });
@@ -160,7 +160,7 @@ export const starsRoutes = new Hono<AppEnv>()
       if (record.revokedAt) throw conflict('stars.record_revoked');
       await assertYearOpen(scope.db, scope.tenantId, record.year);
       const [updated] = await scope
-        .update(redLineRecords, id, { revokedAt: new Date().toISOString(), revokedBy: actorId(c), revokeNote: c.req.valid('json').note })
+        .update(redLineRecords, id, { revokedAt: new Date().toISOString(), revokedBy: actorId(c.var.actor), revokeNote: c.req.valid('json').note })
         .returning();
       return c.json(recordView(updated));
     },
@@ -187,7 +187,7 @@ export const starsRoutes = new Hono<AppEnv>()
       const { year: y } = c.req.valid('param');
       const tenantId = c.var.tenant!.id;
       if (!(await finalisation(c.var.db, tenantId, y))) throw new AppError(409, 'stars.year_not_finalised', { year: y });
-      return c.json(await reopenYear(c.var.db, tenantId, y, actorId(c), c.req.valid('json').reason), 201);
+      return c.json(await reopenYear(c.var.db, tenantId, y, actorId(c.var.actor), c.req.valid('json').reason), 201);
     },
   )
   .get('/consequences', allow(...TOWNSHIP_READERS), input('query', resultsQuery.pick({ year: true, villageId: true })), async (c) => {
