@@ -5,7 +5,7 @@ import type { AppEnv } from '../app-env';
 import { platformActor } from '../auth/actor';
 import { allow } from '../auth/guard';
 import { AppError, notFound } from '../platform/errors';
-import { idParam, input } from '../platform/validate';
+import { idParam, input, yearField } from '../platform/validate';
 import { shanghaiYear } from '../platform/time';
 import { JOB_NAMES } from './cron';
 import { inlineDispatch, listRuns, listTenantOutcomes, startRun } from './runner';
@@ -14,7 +14,7 @@ import { dispatchFor, type JobsEnv } from './worker';
 const startBody = z.object({
   job: z.enum(JOB_NAMES),
   /** recompute: defaults to this year (and last year until final); finalise: defaults to last year */
-  year: z.int().min(2000).max(2100).optional(),
+  year: yearField.optional(),
 });
 
 const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : null);

@@ -38,5 +38,15 @@ export function input<Target extends InputTarget, Schema extends z.ZodType>(targ
   return withMeta(middleware, { input: { target, schema } });
 }
 
+/** An id in a body or a query (ours are 20 characters). */
+export const idField = z.string().min(1).max(40);
 /** Route param holding an id. */
-export const idParam = z.object({ id: z.string().min(1).max(40) });
+export const idParam = z.object({ id: idField });
+/** A calendar date, YYYY-MM-DD (2026-02-30 is refused). */
+export const isoDate = z.iso.date();
+/** A calendar month, YYYY-MM. */
+export const isoMonth = z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/);
+/** A year in a JSON body. */
+export const yearField = z.int().min(2000).max(2100);
+/** A year in a path or query string. */
+export const yearText = z.coerce.number().int().min(2000).max(2100);

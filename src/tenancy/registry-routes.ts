@@ -10,7 +10,7 @@ import { phoneSchema } from '../auth/routes';
 import { cities, counties, tenantHostnames, tenants } from '../db/schema';
 import { AppError, conflict, notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
-import { idParam, input } from '../platform/validate';
+import { idField, idParam, input } from '../platform/validate';
 import { tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
 
@@ -27,7 +27,7 @@ const slugSchema = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,39}$
 const createTenantBody = z.object({
   slug: slugSchema,
   name: z.string().trim().min(1).max(40),
-  countyId: z.string().min(1),
+  countyId: idField,
   settings: tenantSettingsSchema.optional(),
   hostnames: z.array(hostnameSchema).max(10).default([]),
   admin: newAccountSchema,
@@ -51,7 +51,7 @@ export const registryRoutes = new Hono<AppEnv>()
   .post(
     '/counties',
     allow('platform_admin'),
-    input('json', z.object({ cityId: z.string().min(1), name: z.string().trim().min(1).max(40) })),
+    input('json', z.object({ cityId: idField, name: z.string().trim().min(1).max(40) })),
     async (c) => {
       const body = c.req.valid('json');
       const [city] = await c.var.db.select().from(cities).where(eq(cities.id, body.cityId));

@@ -17,16 +17,14 @@ import {
 } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
-import { idParam, input } from '../../platform/validate';
+import { idField, idParam, input, isoDate, isoMonth } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { shanghaiDate } from '../../platform/time';
-import { isoDate, isoMonth } from '../ledgers/dates';
 import { raiseProblemFromVisit } from './raise-problem';
 import { monthBounds, mustVisitCategories, ratioWarning, visitOverdue } from './rules';
 
 type Ctx = Context<AppEnv>;
-const id = z.string().min(1).max(40);
 const paging = {
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -73,7 +71,7 @@ const findHousehold = (c: Ctx, householdId: string) => findInVillage(c, househol
 const committee = alias(members, 'committee');
 
 const memberLinkRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: id.optional() })), async (c) => {
+  .get('/', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: idField.optional() })), async (c) => {
     const scope = c.var.scope!;
     const villageId = listVillage(c, c.req.valid('query').villageId);
     const items = await scope.db
@@ -93,7 +91,7 @@ const memberLinkRoutes = new Hono<AppEnv>()
       .orderBy(asc(committee.name), asc(members.name));
     return c.json({ items });
   })
-  .post('/', allow(...MANAGERS), input('json', z.object({ committeeMemberId: id, memberId: id })), async (c) => {
+  .post('/', allow(...MANAGERS), input('json', z.object({ committeeMemberId: idField, memberId: idField })), async (c) => {
     const body = c.req.valid('json');
     const leader = await findMember(c, body.committeeMemberId);
     const member = await findMember(c, body.memberId);
@@ -117,7 +115,7 @@ const memberLinkRoutes = new Hono<AppEnv>()
   });
 
 const householdLinkRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: id.optional(), memberId: id.optional() })), async (c) => {
+  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: idField.optional(), memberId: idField.optional() })), async (c) => {
     const scope = c.var.scope!;
     const query = c.req.valid('query');
     const villageId = listVillage(c, query.villageId);
@@ -148,7 +146,7 @@ const householdLinkRoutes = new Hono<AppEnv>()
       .orderBy(asc(members.name), asc(households.headName));
     return c.json({ items });
   })
-  .post('/', allow(...MANAGERS), input('json', z.object({ memberId: id, householdId: id })), async (c) => {
+  .post('/', allow(...MANAGERS), input('json', z.object({ memberId: idField, householdId: idField })), async (c) => {
     const body = c.req.valid('json');
     const member = await findMember(c, body.memberId);
     const household = await findHousehold(c, body.householdId);
@@ -171,8 +169,8 @@ const householdLinkRoutes = new Hono<AppEnv>()
 
 const visitInput = z.object({
   /** the visiting party member; a party member's own id when they record it */
-  memberId: id.optional(),
-  householdId: id,
+  memberId: idField.optional(),
+  householdId: idField,
   visitedOn: isoDate,
   category: z.enum(VISIT_CATEGORIES),
   /** 发现的问题 / what was found */
@@ -182,10 +180,10 @@ const visitInput = z.object({
 });
 
 const visitQuery = z.object({
-  villageId: id.optional(),
+  villageId: idField.optional(),
   month: isoMonth.optional(),
-  memberId: id.optional(),
-  householdId: id.optional(),
+  memberId: idField.optional(),
+  householdId: idField.optional(),
   ...paging,
 });
 
@@ -278,8 +276,8 @@ const evidence = z
   .regex(/^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$/);
 
 const signoffInput = z.object({
-  memberId: id.optional(),
-  householdId: id,
+  memberId: idField.optional(),
+  householdId: idField,
   month: isoMonth,
   method: z.enum(['signature', 'paper_photo']),
   evidence: z.string().max(60_000),
@@ -287,7 +285,7 @@ const signoffInput = z.object({
 });
 
 const signoffRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: id.optional(), month: isoMonth.optional(), ...paging })), async (c) => {
+  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional(), ...paging })), async (c) => {
     const scope = c.var.scope!;
     const query = c.req.valid('query');
     const villageId = listVillage(c, query.villageId);
@@ -553,11 +551,11 @@ export const contactRoutes = new Hono<AppEnv>()
   .route('/household-links', householdLinkRoutes)
   .route('/visits', visitRoutes)
   .route('/signoffs', signoffRoutes)
-  .get('/network', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: id.optional() })), async (c) => {
+  .get('/network', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: idField.optional() })), async (c) => {
     const villageId = await reportVillage(c, c.req.valid('query').villageId);
     return c.json(await networkReport(c.var.scope!, villageId, parseSettings(c.var.tenant!.settings).contact));
   })
-  .get('/coverage', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: id.optional(), month: isoMonth.optional() })), async (c) => {
+  .get('/coverage', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional() })), async (c) => {
     const query = c.req.valid('query');
     const villageId = await reportVillage(c, query.villageId);
     const month = query.month ?? shanghaiDate().slice(0, 7);

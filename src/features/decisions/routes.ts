@@ -8,21 +8,20 @@ import { DECISION_STAGES, MATTER_CATEGORIES, MATTER_STATUSES, decisionMatters, d
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { translate, type Locale, type MessageKey } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
-import { idParam, input } from '../../platform/validate';
+import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { shanghaiDate } from '../../platform/time';
-import { isoDate, yearParam } from '../ledgers/dates';
 import { villagesWithIncompleteDecisions } from './red-line';
 import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, refuseTransition, STAGE_KIND, statusAfter } from './rules';
 
 const matterInput = z.object({
-  villageId: z.string().min(1),
+  villageId: idField,
   title: z.string().trim().min(1).max(120),
   category: z.enum(MATTER_CATEGORIES),
   /** fen */
   amountFen: z.int().min(0).max(100_000_000_000).nullable().optional(),
   /** defaults to this Shanghai year */
-  year: z.int().min(2000).max(2100).optional(),
+  year: yearField.optional(),
 });
 
 const count0 = z.int().min(0).max(1_000_000);
@@ -42,8 +41,8 @@ const stageInput = z.object({
 });
 
 const listQuery = z.object({
-  villageId: z.string().min(1).optional(),
-  year: yearParam.optional(),
+  villageId: idField.optional(),
+  year: yearText.optional(),
   status: z.enum(MATTER_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
@@ -209,7 +208,7 @@ export const decisionRoutes = new Hono<AppEnv>()
     await scope.update(decisionMatters, matter.id, { irregularImplementedOn: body.implementedOn, irregularNote: body.note });
     return c.json({ id: matter.id, implementedOn: body.implementedOn, missing });
   })
-  .get('/red-lines', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearParam })), async (c) => {
+  .get('/red-lines', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearText })), async (c) => {
     const { year } = c.req.valid('query');
     return c.json({ year, items: await villagesWithIncompleteDecisions(c.var.scope!, year) });
   });

@@ -6,7 +6,7 @@ import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { campaigns, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
-import { idParam, input } from '../../platform/validate';
+import { idParam, input, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './bookings';
@@ -66,7 +66,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   })
 
   // ——— campaigns (测评活动) ———
-  .get('/campaigns', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() })), async (c) => {
+  .get('/campaigns', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ year: yearText.optional() })), async (c) => {
     const scope = c.var.scope!;
     const { year } = c.req.valid('query');
     const rows = await scope.db

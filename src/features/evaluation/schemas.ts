@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { yearField } from '../../platform/validate';
 import { RATER_GROUPS } from './rules';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -34,7 +35,7 @@ const weights = z
 
 export const campaignInput = z.object({
   name: text(60),
-  year: z.int().min(2000).max(2100).optional(),
+  year: yearField.optional(),
   subjectKind,
   /** the version to use; the latest version of the default questionnaire of the kind when absent */
   questionnaireId: z.string().min(1).max(40).optional(),

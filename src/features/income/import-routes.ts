@@ -8,7 +8,7 @@ import { AppError, badRequest } from '../../platform/errors';
 import { translate } from '../../platform/i18n';
 import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
-import { input } from '../../platform/validate';
+import { input, yearText } from '../../platform/validate';
 import { readTable } from '../rosters/import/read-table';
 import { ownVillage } from '../rosters/village-access';
 import { assertYearOpen } from '../stars/year-lock';
@@ -17,7 +17,7 @@ import { MAX_INCOME_IMPORT_ROWS, validateIncomeTable } from './import-rules';
 const upload = z.object({
   file: z.instanceof(File),
   /** the year of rows in a file without a year column */
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  year: yearText.optional(),
 });
 
 const MAX_LISTED_ERRORS = 200;

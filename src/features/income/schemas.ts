@@ -1,11 +1,10 @@
 import { z } from 'zod';
+import { idField, yearField, yearText } from '../../platform/validate';
 import { INCOME_CATEGORIES } from './rules';
 
-export const yearSchema = z.coerce.number().int().min(2000).max(2100);
-
 export const incomeEntryInput = z.object({
-  villageId: z.string().min(1),
-  year: z.int().min(2000).max(2100),
+  villageId: idField,
+  year: yearField,
   category: z.enum(INCOME_CATEGORIES),
   /** integer fen: ¥50,000 is 5000000 */
   amountFen: z.int().min(0).max(100_000_000_000),
@@ -13,15 +12,15 @@ export const incomeEntryInput = z.object({
 });
 
 export const incomeListQuery = z.object({
-  year: yearSchema.optional(),
-  villageId: z.string().min(1).optional(),
+  year: yearText.optional(),
+  villageId: idField.optional(),
   category: z.enum(INCOME_CATEGORIES).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
 
-export const yearQuery = z.object({ year: yearSchema.optional() });
-export const yearParam = z.object({ year: yearSchema });
+export const yearQuery = z.object({ year: yearText.optional() });
+export const yearParam = z.object({ year: yearText });
 
 export const incomeTargetInput = z.object({
   villagesAtLeastLow: z.int().min(0).max(10_000),

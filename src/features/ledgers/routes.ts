@@ -6,13 +6,12 @@ import { actorId, type Actor } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
-import { idParam, input } from '../../platform/validate';
+import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
-import { isoDate, yearParam } from './dates';
 import { closedOnConsistent, tallyDisputes } from './rules';
 
 const disputeInput = z.object({
-  villageId: z.string().min(1),
+  villageId: idField,
   title: z.string().trim().min(1).max(200),
   /** private: never shown on public pages or to county viewers */
   parties: z.string().trim().max(1000).default(''),
@@ -24,16 +23,16 @@ const disputeInput = z.object({
 });
 
 const weakVillageInput = z.object({
-  villageId: z.string().min(1),
-  yearListed: z.int().min(2000).max(2100),
+  villageId: idField,
+  yearListed: yearField,
   reasons: z.string().trim().min(1).max(2000),
   measures: z.string().trim().max(4000).default(''),
   turnedAroundOn: isoDate.nullable().default(null),
 });
 
 const listQuery = z.object({
-  villageId: z.string().min(1).optional(),
-  year: yearParam.optional(),
+  villageId: idField.optional(),
+  year: yearText.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -75,7 +74,7 @@ const disputeRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ items: items.map(({ row, villageName }) => ({ ...withoutParties(c.var.actor, row), villageName })), total: total.n });
   })
-  .get('/summary', allow(...TOWNSHIP_READERS), input('query', z.object({ year: yearParam })), async (c) => {
+  .get('/summary', allow(...TOWNSHIP_READERS), input('query', z.object({ year: yearText })), async (c) => {
     const { year } = c.req.valid('query');
     const scope = c.var.scope!;
     const own = ownVillage(c.var.actor);

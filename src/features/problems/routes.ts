@@ -7,7 +7,7 @@ import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { members, problemObjections, problems, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
-import { idParam, input } from '../../platform/validate';
+import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
@@ -15,22 +15,21 @@ import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type Prob
 
 type Problem = typeof problems.$inferSelect;
 const text = (max: number) => z.string().trim().min(1).max(max);
-const date = z.iso.date();
 
 const problemInput = z.object({
-  villageId: z.string().min(1).max(40),
+  villageId: idField,
   subjectKind: z.enum(['branch', 'member']).default('branch'),
   /** the member, for a member's problem; a branch's problem is the village's */
-  subjectId: z.string().min(1).max(40).optional(),
+  subjectId: idField.optional(),
   content: text(1000),
   measure: z.string().trim().max(1000).default(''),
-  deadline: date.optional(),
+  deadline: isoDate.optional(),
   owner: z.string().trim().max(40).default(''),
-  year: z.int().min(2000).max(2100).optional(),
+  year: yearField.optional(),
 });
 const problemPatch = z.object({
   measure: z.string().trim().max(1000).optional(),
-  deadline: date.nullable().optional(),
+  deadline: isoDate.nullable().optional(),
   owner: z.string().trim().max(40).optional(),
   status: z.enum(PROBLEM_STATUSES).optional(),
 });
@@ -39,7 +38,7 @@ const listQuery = z.object({
   subjectKind: z.enum(['branch', 'member']).optional(),
   subjectId: z.string().max(40).optional(),
   status: z.enum(PROBLEM_STATUSES).optional(),
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
+  year: yearText.optional(),
   overdue: z.enum(['1']).optional(),
 });
 
@@ -136,7 +135,7 @@ export const problemRoutes = new Hono<AppEnv>()
       .returning();
     return c.json(view(row), 201);
   })
-  .get('/public', publicRoute(), input('query', z.object({ villageId: z.string().min(1).max(40) })), async (c) => {
+  .get('/public', publicRoute(), input('query', z.object({ villageId: idField })), async (c) => {
     // 公示: what is in (or has been through) public notice; no authors, no ballots
     const scope = c.var.scope!;
     const now = new Date().toISOString();
@@ -227,7 +226,7 @@ export const problemRoutes = new Hono<AppEnv>()
   .post(
     '/:id/objections/:objectionId/answer',
     allow('township_admin'),
-    input('param', z.object({ id: z.string().min(1).max(40), objectionId: z.string().min(1).max(40) })),
+    input('param', z.object({ id: idField, objectionId: idField })),
     input('json', z.object({ answer: text(1000) })),
     async (c) => {
       const { id, objectionId } = c.req.valid('param');

@@ -6,8 +6,7 @@ import { publicRoute } from '../../auth/guard';
 import { villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
 import { shanghaiYear } from '../../platform/time';
-import { idParam, input } from '../../platform/validate';
-import { yearParam } from '../ledgers/dates';
+import { idParam, input, yearText } from '../../platform/validate';
 import { villageList, villagePage } from './village-page';
 
 /** Villagers' phones on slow networks: let the edge and the browser keep public answers for a while. */
@@ -28,7 +27,7 @@ export const publicRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', CACHE);
     return c.json({ township: { name: c.var.tenant!.name }, items: await villageList(c.var.scope!) });
   })
-  .get('/villages/:id', publicRoute(), input('param', idParam), input('query', z.object({ year: yearParam.optional() })), async (c) => {
+  .get('/villages/:id', publicRoute(), input('param', idParam), input('query', z.object({ year: yearText.optional() })), async (c) => {
     const { id } = c.req.valid('param');
     const page = await villagePage(c.var.scope!, c.var.tenant!, id, c.req.valid('query').year ?? shanghaiYear());
     if (!page) throw notFound('public.village_not_found');

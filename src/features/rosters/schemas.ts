@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idField } from '../../platform/validate';
 
 const name = z.string().trim().min(1).max(40);
 const mobile = z.string().trim().regex(/^1\d{10}$/);
@@ -10,7 +11,7 @@ export const villageInput = z.object({
 });
 
 export const memberInput = z.object({
-  villageId: z.string().min(1),
+  villageId: idField,
   name,
   gender: z.enum(['male', 'female']).nullable().optional(),
   phone: mobile.nullable().optional(),
@@ -22,7 +23,7 @@ export const memberInput = z.object({
 });
 
 export const householdInput = z.object({
-  villageId: z.string().min(1),
+  villageId: idField,
   headName: name,
   address: z.string().trim().max(120).default(''),
   phone: mobile.nullable().optional(),
@@ -35,7 +36,7 @@ export const householdInput = z.object({
 });
 
 export const listQuery = z.object({
-  villageId: z.string().min(1).optional(),
+  villageId: idField.optional(),
   q: z.string().trim().max(40).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   offset: z.coerce.number().int().min(0).default(0),

@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors'
 import { translate } from '../../platform/i18n';
 import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
-import { idParam, input } from '../../platform/validate';
+import { idField, idParam, input, yearField, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { townshipDashboard } from './dashboard';
@@ -19,7 +19,6 @@ import { COMPUTED_SOURCES } from './rules';
 import { assertYearOpen } from './year-lock';
 import { finalisation, reopenYear } from './year-verbs';
 
-const year = z.coerce.number().int().min(2000).max(2100);
 
 const ruleInput = z
   .object({
@@ -38,26 +37,26 @@ const ruleInput = z
   });
 
 const recordInput = z.object({
-  ruleId: z.string().min(1),
-  villageId: z.string().min(1),
-  year: z.int().min(2000).max(2100),
+  ruleId: idField,
+  villageId: idField,
+  year: yearField,
   note: z.string().trim().min(1).max(500),
   evidence: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
 });
 
 const recordsQuery = z.object({
-  year: year.optional(),
-  villageId: z.string().min(1).optional(),
+  year: yearText.optional(),
+  villageId: idField.optional(),
   includeRevoked: z.enum(['true', 'false']).default('false'),
 });
 
 const resultsQuery = z.object({
-  year: year.optional(),
+  year: yearText.optional(),
   kind: z.enum(['branch', 'member']).default('branch'),
-  villageId: z.string().min(1).optional(),
+  villageId: idField.optional(),
 });
 
-const yearParam = z.object({ year });
+const yearParam = z.object({ year: yearText });
 
 function ruleView(c: Context<AppEnv>, rule: typeof redLineRules.$inferSelect) {
   return { ...rule, title: displayTitle(rule, (key) => translate(c.var.locale, key)) };
@@ -205,7 +204,7 @@ export const starsRoutes = new Hono<AppEnv>()
       .map(({ villageId, villageName, finalStars, previousStars, consequences }) => ({ villageId, villageName, finalStars, previousStars, consequences }));
     return c.json({ year: y, ...stage, items });
   })
-  .get('/dashboard', allow('township_admin', 'county_viewer'), input('query', z.object({ year: year.optional() })), async (c) => {
+  .get('/dashboard', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearText.optional() })), async (c) => {
     const y = c.req.valid('query').year ?? shanghaiYear();
     const tenant = c.var.tenant!;
     return c.json(await townshipDashboard(c.var.db, tenant.id, y, parseSettings(tenant.settings), c.var.locale));
