@@ -172,4 +172,13 @@ export const en: Record<MessageKey, string> = {
   'problems.objection_not_found': 'Objection not found',
   'problems.objection_answered': 'This objection has already been answered',
   'problems.objections_unanswered': 'Objections from villagers are still unanswered; it cannot be verified',
+  // validation: messages of refinements in request schemas
+  'validation.required': 'Required',
+  'validation.min_over_max': 'The minimum must not exceed the maximum',
+  'validation.weights_sum': 'The weights must sum to 100',
+  'validation.item_keys_unique': 'Item keys must be unique',
+  'validation.group_without_item': 'Every rater group needs at least one item',
+  'validation.item_without_points': 'Every item needs an option worth more than 0 points',
+  'validation.thresholds_descend': 'Star thresholds must go from high to low',
+  'validation.computed_rule_needs_source': 'A computed red line needs a data source and a threshold',
 };

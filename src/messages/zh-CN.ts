@@ -171,6 +171,15 @@ export const zhCN = {
   'problems.objection_not_found': '未找到该异议',
   'problems.objection_answered': '该异议已经答复过',
   'problems.objections_unanswered': '还有群众异议没有答复,不能验收',
+  // validation: messages of refinements in request schemas (zod issues carry the key; input() translates it)
+  'validation.required': '必填',
+  'validation.min_over_max': '最小值不能大于最大值',
+  'validation.weights_sum': '权重之和必须为 100',
+  'validation.item_keys_unique': '题目编号不能重复',
+  'validation.group_without_item': '每个评价群体至少要有一道题',
+  'validation.item_without_points': '每道题至少有一个选项得分大于 0',
+  'validation.thresholds_descend': '星级分数线须从高到低',
+  'validation.computed_rule_needs_source': '计算型红线须指定数据来源和阈值',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

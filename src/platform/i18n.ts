@@ -12,6 +12,11 @@ export function negotiateLocale(explicit: string | undefined, acceptLanguage: st
   return first.startsWith('en') ? 'en' : DEFAULT_LOCALE;
 }
 
+/** Whether a text is a key of the catalogue (a refinement's message is one, translated where it is shown). */
+export function isMessageKey(text: string): text is MessageKey {
+  return Object.hasOwn(catalogues[DEFAULT_LOCALE], text);
+}
+
 export function translate(locale: Locale, key: MessageKey, params: Record<string, string | number | { message: MessageKey }> = {}): string {
   const template: string = catalogues[locale][key] ?? catalogues[DEFAULT_LOCALE][key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {

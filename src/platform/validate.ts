@@ -3,7 +3,7 @@ import { validator } from 'hono/validator';
 import { z } from 'zod';
 import { en, zhCN } from 'zod/locales';
 import { AppError } from './errors';
-import type { Locale } from './i18n';
+import { isMessageKey, translate, type Locale } from './i18n';
 
 const zodErrorMaps = { 'zh-CN': zhCN().localeError, en: en().localeError } as const;
 
@@ -30,7 +30,10 @@ export function input<Target extends InputTarget, Schema extends z.ZodType>(targ
     const locale = (c.get('locale') as Locale | undefined) ?? 'zh-CN';
     const result = await schema.safeParseAsync(value, { error: zodErrorMaps[locale] });
     if (!result.success) {
-      const details = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+      const details = result.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        message: isMessageKey(issue.message) ? translate(locale, issue.message) : issue.message,
+      }));
       throw new AppError(400, 'error.validation', {}, details);
     }
     return result.data;

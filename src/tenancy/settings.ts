@@ -5,7 +5,7 @@ const contactRange = (min: number, max: number) =>
   z
     .object({ min: z.int().min(0).max(100).default(min), max: z.int().min(0).max(100).default(max) })
     .default({ min, max })
-    .refine((r) => r.min <= r.max, { message: '最小值不能大于最大值 / min must not exceed max' });
+    .refine((r) => r.min <= r.max, { message: 'validation.min_over_max' });
 
 /**
  * A township's settings: one validated JSON document per tenant. Every key has a default, so a tenant
@@ -21,7 +21,7 @@ export const tenantSettingsSchema = z.object({
       leader: z.int().min(0).max(100).default(20),
     })
     .default({ self: 20, peer: 20, villager: 40, leader: 20 })
-    .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: '权重之和必须为 100 / weights must sum to 100' }),
+    .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: 'validation.weights_sum' }),
   /** Minimum composite (×100, i.e. hundredths of a point) for 5, 4, 3 and 2 stars. */
   starThresholds: z.array(z.int().min(0).max(10000)).length(4).default([9000, 8000, 7000, 6000]),
   /** A rater group's breakdown is shown only from this many ballots on (anonymity in small villages). */

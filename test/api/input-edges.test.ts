@@ -90,4 +90,14 @@ describe.each(DRIVERS)('odd input on every route on %s', (driver) => {
     expect(sent).toBeGreaterThan(1000);
     expect(failures).toEqual([]);
   }, 180_000);
+
+  it('words a refused refinement in the caller’s language', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    const weights = { weights: { self: 30, peer: 30, villager: 30, leader: 30 } };
+    const zh = await admin.put('/t/alpha/api/settings', weights);
+    expect(zh.status).toBe(400);
+    expect(zh.body.details).toContainEqual({ path: 'weights', message: '权重之和必须为 100' });
+    const en = await admin.put('/t/alpha/api/settings?lang=en', weights);
+    expect(en.body.details).toContainEqual({ path: 'weights', message: 'The weights must sum to 100' });
+  });
 });

@@ -17,6 +17,7 @@ import {
 } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { translate } from '../../platform/i18n';
 import { idField, idParam, input, isoDate, isoMonth } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
@@ -40,7 +41,7 @@ function actingMember(c: Ctx, requested: string | undefined): string {
     if (requested && requested !== actor.memberId) throw new AppError(403, 'contact.own_visits_only');
     return actor.memberId!;
   }
-  if (!requested) throw badRequest('error.validation', {}, [{ path: 'memberId', message: 'required' }]);
+  if (!requested) throw badRequest('error.validation', {}, [{ path: 'memberId', message: translate(c.var.locale, 'validation.required') }]);
   return requested;
 }
 
@@ -366,7 +367,7 @@ const signoffRoutes = new Hono<AppEnv>()
 /** Village-level reports need a village: a secretary's own, or the one asked for. */
 async function reportVillage(c: Ctx, requested: string | undefined): Promise<string> {
   const villageId = listVillage(c, requested);
-  if (!villageId) throw badRequest('error.validation', {}, [{ path: 'villageId', message: 'required' }]);
+  if (!villageId) throw badRequest('error.validation', {}, [{ path: 'villageId', message: translate(c.var.locale, 'validation.required') }]);
   if (!(await c.var.scope!.find(villages, villageId))) throw notFound('rosters.village_not_found');
   return villageId;
 }

@@ -20,18 +20,18 @@ export const questionnaireItems = z
   .array(questionnaireItem)
   .min(1)
   .max(40)
-  .refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: '题目编号不能重复 / item keys must be unique' })
+  .refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: 'validation.item_keys_unique' })
   .refine((items) => RATER_GROUPS.every((g) => items.some((i) => !i.groups || i.groups.includes(g))), {
-    message: '每个评价群体至少要有一道题 / every rater group needs at least one item',
+    message: 'validation.group_without_item',
   })
-  .refine((items) => items.every((i) => i.options.some((o) => o.points > 0)), { message: '每道题至少有一个选项得分大于 0 / every item needs a scoring option' });
+  .refine((items) => items.every((i) => i.options.some((o) => o.points > 0)), { message: 'validation.item_without_points' });
 
 export const questionnaireInput = z.object({ name: text(60), subjectKind, items: questionnaireItems });
 export const questionnaireRevision = z.object({ name: text(60).optional(), items: questionnaireItems });
 
 const weights = z
   .object({ self: z.int().min(0).max(100), peer: z.int().min(0).max(100), villager: z.int().min(0).max(100), leader: z.int().min(0).max(100) })
-  .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: '权重之和必须为 100 / weights must sum to 100' });
+  .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: 'validation.weights_sum' });
 
 export const campaignInput = z.object({
   name: text(60),
@@ -45,7 +45,7 @@ export const campaignInput = z.object({
   starThresholds: z
     .array(z.int().min(0).max(10000))
     .length(4)
-    .refine((t) => t[0] >= t[1] && t[1] >= t[2] && t[2] >= t[3], { message: '星级分数线须从高到低 / thresholds must descend' })
+    .refine((t) => t[0] >= t[1] && t[1] >= t[2] && t[2] >= t[3], { message: 'validation.thresholds_descend' })
     .optional(),
 });
 

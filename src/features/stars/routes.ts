@@ -32,7 +32,7 @@ const ruleInput = z
     sortOrder: z.int().min(0).max(10_000).optional(),
   })
   .refine((r) => r.mode === 'manual' || (r.source !== null && r.threshold !== null), {
-    message: '计算型红线须指定数据来源和阈值 / a computed red line needs a source and a threshold',
+    message: 'validation.computed_rule_needs_source',
     path: ['source'],
   });
 
