@@ -191,7 +191,7 @@ function PrintSheet({ page }: { page: VillagePage }) {
   return (
     <div class="print-sheet">
       <h1>{page.village.branchName}</h1>
-      <img src={qr} alt="QR" width={320} height={320} />
+      <img src={qr} alt={t('printTitle', { village: page.village.name })} width={320} height={320} />
       <p class="big">{t('printTitle', { village: page.village.name })}</p>
       <p class="small muted">{page.township.name}</p>
       <div class="no-print">
