@@ -45,6 +45,7 @@ export const en: Record<MessageKey, string> = {
   'decisions.matter_irregular': 'This matter was recorded as implemented without its procedure; stages cannot be added afterwards',
   'decisions.stage_repeated': '"{stage}" has already been recorded and cannot be repeated',
   'decisions.stage_out_of_order': 'Stages cannot be skipped: "{expected}" comes next, not "{stage}"',
+  'decisions.stage_separator': '" or "',
   'decisions.bad_votes': 'Inconsistent numbers: attendance cannot exceed those entitled, and votes cannot exceed attendance',
   'decisions.no_quorum': 'No quorum: of {eligible} entitled, at least {required} must attend',
   'decisions.meeting_fields_required': '"{stage}" is a meeting: give those entitled, those present and the votes',

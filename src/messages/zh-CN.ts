@@ -44,6 +44,8 @@ export const zhCN = {
   'decisions.matter_irregular': '该事项已登记为未履行程序即实施,不能再补办程序',
   'decisions.stage_repeated': '"{stage}"已经办理过,不能重复办理',
   'decisions.stage_out_of_order': '不能跳过程序:现在应办理"{expected}",不能办理"{stage}"',
+  /** joins the stages of {expected} above, inside its quotes */
+  'decisions.stage_separator': '"或"',
   'decisions.bad_votes': '人数不一致:实到人数不能超过应到人数,表决票数之和不能超过实到人数',
   'decisions.no_quorum': '到会人数不足:应到 {eligible} 人,至少 {required} 人到会方可开会表决',
   'decisions.meeting_fields_required': '"{stage}"是会议,须填写应到、实到人数和表决票数',

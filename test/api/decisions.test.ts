@@ -44,6 +44,18 @@ describe.each(DRIVERS)('四议三审两公开 decisions on %s', (driver) => {
     return reply.body.id as string;
   };
 
+  it('names every stage that may come next when one is skipped, in the caller’s language', async () => {
+    const admin = await fixture.as('adminA');
+    const id = await newMatter(villageA, '路灯安装');
+    for (const step of FULL_RUN.slice(0, 8)) expect((await admin.post(`${base}/matters/${id}/stages`, step)).status).toBe(201);
+    const skip = { stage: 'result_public', heldOn: today, publicText: '已完工' };
+    const zh = await admin.post(`${base}/matters/${id}/stages`, skip);
+    expect(zh.status).toBe(409);
+    expect(zh.body.message).toContain('"事中审视"或"事后审计"');
+    const en = await admin.post(`${base}/matters/${id}/stages?lang=en`, skip);
+    expect(en.body.message).toMatch(/"[^"]+" or "[^"]+" comes next/);
+  });
+
   it('walks a matter through every stage in order, and closes it with the result made public', async () => {
     const secretary = await fixture.as('secretaryA');
     const created = await secretary.post(`${base}/matters`, { villageId: villageA, title: '村内主街硬化', category: 'construction', amountFen: 36_000_000 });

@@ -145,7 +145,7 @@ export const decisionRoutes = new Hono<AppEnv>()
     if (refusal) {
       const params: Record<string, string> = {};
       if ('stage' in refusal) params.stage = stageName(locale, refusal.stage);
-      if ('expected' in refusal) params.expected = refusal.expected.map((s) => stageName(locale, s)).join('"或"');
+      if ('expected' in refusal) params.expected = refusal.expected.map((s) => stageName(locale, s)).join(translate(locale, 'decisions.stage_separator'));
       throw conflict(refusal.code, params);
     }
     const previous = stages.at(-1);
