@@ -10,10 +10,6 @@ export function startOfShanghaiDay(year: number, month: number, day: number): Da
   return new Date(Date.UTC(year, month - 1, day) - SHANGHAI_OFFSET_MS);
 }
 
-export function isoNow(): string {
-  return new Date().toISOString();
-}
-
 export function addSeconds(at: Date, seconds: number): Date {
   return new Date(at.getTime() + seconds * 1000);
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { yearField } from '../../platform/validate';
-import { RATER_GROUPS } from './rules';
+import { RATER_GROUPS, weightsSumTo100 } from './rules';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 export const subjectKind = z.enum(['branch', 'member']);
@@ -31,7 +31,7 @@ export const questionnaireRevision = z.object({ name: text(60).optional(), items
 
 const weights = z
   .object({ self: z.int().min(0).max(100), peer: z.int().min(0).max(100), villager: z.int().min(0).max(100), leader: z.int().min(0).max(100) })
-  .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: 'validation.weights_sum' });
+  .refine(weightsSumTo100, { message: 'validation.weights_sum' });
 
 export const campaignInput = z.object({
   name: text(60),
