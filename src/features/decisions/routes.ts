@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors'
 import { translate, type Locale, type MessageKey } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
 import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
-import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage } from '../rosters/village-access';
 import { shanghaiDate } from '../../platform/time';
 import { villagesWithIncompleteDecisions } from './red-line';
 import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, refuseTransition, STAGE_KIND, statusAfter } from './rules';
@@ -59,9 +59,7 @@ export const decisionRoutes = new Hono<AppEnv>()
   .get('/matters', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
-    const own = ownVillage(c.var.actor);
-    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
-    const villageId = own ?? query.villageId;
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const where = scope.where(
       decisionMatters,
       villageId ? eq(decisionMatters.villageId, villageId) : undefined,

@@ -9,7 +9,7 @@ import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
 import { idParam, input } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
 import { assertYearOpen } from '../stars/year-lock';
 import { incomeEntryInput, incomeListQuery, incomeTargetInput, yearParam, yearQuery } from './schemas';
 import { incomeImportRoutes } from './import-routes';
@@ -31,9 +31,7 @@ export const incomeRoutes = new Hono<AppEnv>()
   .get('/entries', allow(...TOWNSHIP_READERS), input('query', incomeListQuery), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
-    const own = ownVillage(c.var.actor);
-    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
-    const villageId = own ?? query.villageId;
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const where = scope.where(
       incomeEntries,
       isNull(incomeEntries.deletedAt),

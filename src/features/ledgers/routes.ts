@@ -7,7 +7,7 @@ import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
-import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
 import { closedOnConsistent, tallyDisputes } from './rules';
 
 const disputeInput = z.object({
@@ -44,17 +44,11 @@ function withoutParties<T extends { parties: string }>(actor: Actor | undefined,
   return rest;
 }
 
-function villageFilter(c: { var: AppEnv['Variables'] }, requested: string | undefined): string | undefined {
-  const own = ownVillage(c.var.actor);
-  if (own && requested && requested !== own) throw notFound('rosters.village_not_found');
-  return own ?? requested;
-}
-
 const disputeRoutes = new Hono<AppEnv>()
   .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery.extend({ status: z.enum(DISPUTE_STATUSES).optional() })), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
-    const villageId = villageFilter(c, query.villageId);
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const where = scope.where(
       disputes,
       villageId ? eq(disputes.villageId, villageId) : undefined,
@@ -126,7 +120,7 @@ const weakVillageRoutes = new Hono<AppEnv>()
   .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
-    const villageId = villageFilter(c, query.villageId);
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const where = scope.where(
       weakVillages,
       villageId ? eq(weakVillages.villageId, villageId) : undefined,

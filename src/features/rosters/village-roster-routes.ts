@@ -8,7 +8,7 @@ import { households, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
 import { householdInput, listQuery, memberInput } from './schemas';
-import { assertVillageVisible, ownVillage } from './village-access';
+import { assertVillageVisible, listedVillage } from './village-access';
 
 type VillageRosterTable = typeof members | typeof households;
 
@@ -29,9 +29,7 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
     .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
       const query = c.req.valid('query');
       const scope = c.var.scope!;
-      const own = ownVillage(c.var.actor);
-      if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
-      const villageId = own ?? query.villageId;
+      const villageId = listedVillage(c.var.actor, query.villageId);
       const where = scope.where(
         table,
         villageId ? eq(table.villageId, villageId) : undefined,

@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
 import { idField, idParam, input, yearField, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage } from '../rosters/village-access';
 import { townshipDashboard } from './dashboard';
 import { displayTitle, listRedLineRules } from './red-line-catalogue';
 import { listResults, listResultYears, yearStage } from './queries';
@@ -102,9 +102,7 @@ export const starsRoutes = new Hono<AppEnv>()
   .get('/red-line-records', allow(...TOWNSHIP_READERS), input('query', recordsQuery), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
-    const own = ownVillage(c.var.actor);
-    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
-    const villageId = own ?? query.villageId;
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const rows = await scope.db
       .select({ record: redLineRecords, villageName: villages.name, rule: redLineRules })
       .from(redLineRecords)
@@ -166,13 +164,12 @@ export const starsRoutes = new Hono<AppEnv>()
   )
   .get('/results', allow(...TOWNSHIP_READERS), input('query', resultsQuery), async (c) => {
     const query = c.req.valid('query');
-    const own = ownVillage(c.var.actor);
-    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const y = query.year ?? shanghaiYear();
     const tenantId = c.var.tenant!.id;
     const [stage, items] = await Promise.all([
       yearStage(c.var.db, tenantId, y),
-      listResults(c.var.db, tenantId, { year: y, kind: query.kind, villageId: own ?? query.villageId, locale: c.var.locale }),
+      listResults(c.var.db, tenantId, { year: y, kind: query.kind, villageId, locale: c.var.locale }),
     ]);
     return c.json({ year: y, ...stage, items });
   })
@@ -191,13 +188,12 @@ export const starsRoutes = new Hono<AppEnv>()
   )
   .get('/consequences', allow(...TOWNSHIP_READERS), input('query', resultsQuery.pick({ year: true, villageId: true })), async (c) => {
     const query = c.req.valid('query');
-    const own = ownVillage(c.var.actor);
-    if (own && query.villageId && query.villageId !== own) throw notFound('rosters.village_not_found');
+    const villageId = listedVillage(c.var.actor, query.villageId);
     const y = query.year ?? shanghaiYear();
     const tenantId = c.var.tenant!.id;
     const [stage, rows] = await Promise.all([
       yearStage(c.var.db, tenantId, y),
-      listResults(c.var.db, tenantId, { year: y, kind: 'branch', villageId: own ?? query.villageId, locale: c.var.locale }),
+      listResults(c.var.db, tenantId, { year: y, kind: 'branch', villageId, locale: c.var.locale }),
     ]);
     const items = rows
       .filter((r) => r.consequences.length)
