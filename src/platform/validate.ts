@@ -51,5 +51,10 @@ export const isoDate = z.iso.date();
 export const isoMonth = z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/);
 /** A year in a JSON body. */
 export const yearField = z.int().min(2000).max(2100);
+/** Paging of a list: spread into its query schema. */
+export const paging = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+};
 /** A year in a path or query string. */
 export const yearText = z.coerce.number().int().min(2000).max(2100);

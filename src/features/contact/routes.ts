@@ -18,7 +18,7 @@ import {
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { translate } from '../../platform/i18n';
-import { idField, idParam, input, isoDate, isoMonth } from '../../platform/validate';
+import { idField, idParam, input, isoDate, isoMonth, paging } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, ownVillage } from '../rosters/village-access';
 import { shanghaiDate } from '../../platform/time';
@@ -26,10 +26,6 @@ import { raiseProblemFromVisit } from './raise-problem';
 import { monthBounds, mustVisitCategories, ratioWarning, visitOverdue } from './rules';
 
 type Ctx = Context<AppEnv>;
-const paging = {
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-};
 
 const MANAGERS = ['township_admin', 'village_secretary'] as const;
 const RECORDERS = ['township_admin', 'village_secretary', 'party_member'] as const;

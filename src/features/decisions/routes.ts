@@ -8,7 +8,7 @@ import { DECISION_STAGES, MATTER_CATEGORIES, MATTER_STATUSES, decisionMatters, d
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { translate, type Locale, type MessageKey } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
-import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
+import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
 import { assertVillageVisible, listedVillage } from '../rosters/village-access';
 import { shanghaiDate } from '../../platform/time';
 import { villagesWithIncompleteDecisions } from './red-line';
@@ -44,8 +44,7 @@ const listQuery = z.object({
   villageId: idField.optional(),
   year: yearText.optional(),
   status: z.enum(MATTER_STATUSES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  ...paging,
 });
 
 const irregularInput = z.object({ implementedOn: isoDate, note: z.string().trim().min(1).max(2000) });

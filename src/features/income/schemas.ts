@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idField, yearField, yearText } from '../../platform/validate';
+import { idField, paging, yearField, yearText } from '../../platform/validate';
 import { INCOME_CATEGORIES } from './rules';
 
 export const incomeEntryInput = z.object({
@@ -15,8 +15,7 @@ export const incomeListQuery = z.object({
   year: yearText.optional(),
   villageId: idField.optional(),
   category: z.enum(INCOME_CATEGORIES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  ...paging,
 });
 
 export const yearQuery = z.object({ year: yearText.optional() });

@@ -6,7 +6,7 @@ import { actorId, type Actor } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
-import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
+import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
 import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
 import { closedOnConsistent, tallyDisputes } from './rules';
 
@@ -33,8 +33,7 @@ const weakVillageInput = z.object({
 const listQuery = z.object({
   villageId: idField.optional(),
   year: yearText.optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  ...paging,
 });
 
 /** Dispute parties are private: only the township and the village's own secretary see them. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idField } from '../../platform/validate';
+import { idField, paging } from '../../platform/validate';
 
 const name = z.string().trim().min(1).max(40);
 const mobile = z.string().trim().regex(/^1\d{10}$/);
@@ -38,6 +38,5 @@ export const householdInput = z.object({
 export const listQuery = z.object({
   villageId: idField.optional(),
   q: z.string().trim().max(40).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  ...paging,
 });
