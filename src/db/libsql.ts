@@ -4,6 +4,7 @@ import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Db } from './client';
+import { withGroupCommit } from './group-commit';
 import * as schema from './schema';
 
 export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
@@ -22,7 +23,8 @@ export async function openLibsql(url = process.env.DATABASE_URL ?? DEFAULT_DATAB
     await client.execute(`PRAGMA synchronous = ${process.env.DATABASE_SYNCHRONOUS === 'normal' ? 'NORMAL' : 'FULL'}`);
   }
   await client.execute('PRAGMA foreign_keys = ON');
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // an embedded file commits on this thread: concurrent requests' batches share one commit (see group-commit.ts)
+  const db = drizzle(url.startsWith('file:') ? withGroupCommit(client) : client, { schema }) as unknown as Db;
   return { db, client };
 }
 
