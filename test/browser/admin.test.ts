@@ -1,11 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 import { PASSWORD, PHONES } from '../support/fixture';
 
-const SHOTS = 'docs/screenshots';
 
 /** The township admin app in Chromium, on a 360×740 phone, against the Node server on libSQL. */
 describe.skipIf(!browserAvailable())('admin app in the browser', () => {
@@ -16,7 +14,6 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     app = await startBrowserApp();
     const context = await app.newContext({ width: 360, height: 740 });
     page = context.pages()[0] ?? (await context.newPage());
-    mkdirSync(SHOTS, { recursive: true });
   }, 90_000);
   afterAll(() => app?.close());
 
@@ -24,7 +21,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.goto('/t/alpha/villages');
     await page.waitForURL(/\/login\?next=/);
     await shown(page.getByRole('heading', { name: '登录' }));
-    await page.screenshot({ path: join(SHOTS, 'login.png') });
+    await page.screenshot({ path: screenshotPath('login.png') });
 
     await page.getByLabel('手机号').fill('1390000');
     await page.getByLabel('密码').fill('wrong-password');
@@ -43,7 +40,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByRole('rowheader', { name: '靖庄' }));
     expect(firstVillage).toBeTruthy();
     await shown(page.getByText('共 3 个村'));
-    await page.screenshot({ path: join(SHOTS, 'villages-phone.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('villages-phone.png'), fullPage: true });
   });
 
   it('lists party members with their flags and filters by village', async () => {
@@ -98,7 +95,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await expect.poll(() => errorRow.count()).toBe(1);
     await expect.poll(() => errorRow.textContent()).toContain('本镇没有名为"火星村"的村');
     await expect.poll(() => page.getByRole('button', { name: /确认导入/ }).count()).toBe(0);
-    await page.screenshot({ path: join(SHOTS, 'import-preview.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('import-preview.png'), fullPage: true });
 
     const fixed = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是'].join('\n');
     await page.getByLabel('选择文件').setInputFiles({ name: '农户.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed, 'utf8') });

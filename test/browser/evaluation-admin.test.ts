@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 import { PASSWORD, PHONES, type Login } from '../support/fixture';
 
-const SHOTS = 'docs/screenshots';
 const T = '/t/alpha/api/evaluation';
 
 /** "YYYY-MM-DD" and "HH:MM" of an instant in Asia/Shanghai. */
@@ -34,7 +31,6 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     app = await startBrowserApp();
     const context = await app.newContext({ width: 1280, height: 900 });
     page = context.pages()[0] ?? (await context.newPage());
-    mkdirSync(SHOTS, { recursive: true });
   }, 90_000);
   afterAll(() => app?.close());
 
@@ -96,7 +92,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await page.reload();
     await shown(page.locator('.ev-booking', { hasText: '刘洼' }).first());
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: join(SHOTS, 'evaluation-calendar.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('evaluation-calendar.png'), fullPage: true });
   });
 
   it('opens the session from the booking and links to its big screen', async () => {
@@ -131,7 +127,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await shown(page.getByText('逐题平均分 · 群评'));
     await shown(page.getByText('希望多为群众办实事'));
     await shown(page.getByText('尚有评价群体没有投票,结果未完成。'));
-    await page.screenshot({ path: join(SHOTS, 'evaluation-report.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('evaluation-report.png'), fullPage: true });
     // printed on A4 without the app's navigation
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.mainnav').isVisible()).toBe(false);

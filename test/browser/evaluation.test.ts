@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
-import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 import type { ApiClient } from '../support/client';
 import { PASSWORD, PHONES } from '../support/fixture';
 
-const SHOTS = 'docs/screenshots';
 const T = '/t/alpha/api/evaluation';
 
 /** The evaluation as people see it: the big screen on a TV, villagers' phones at 360 px, the report. */
@@ -40,7 +37,6 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     const opened = await openBranchSession(admin, villageId, { screen: '星级评定中心一号厅' });
     session = opened.session;
     campaignId = opened.campaign.id;
-    mkdirSync(SHOTS, { recursive: true });
     const context = await app.newContext({ width: 1280, height: 720 });
     screen = context.pages()[0] ?? (await context.newPage());
   }, 90_000);
@@ -81,14 +77,14 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.getByLabel('意见建议').fill('村里路修得好');
     await page.getByLabel('反映问题(会转交镇党委跟踪整改)').fill('村西头路灯不亮');
     await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: join(SHOTS, 'phone-ballot.png') });
+    await page.screenshot({ path: screenshotPath('phone-ballot.png') });
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByText('提交成功,感谢您的参与!').waitFor();
     const receipt = (await page.locator('.receipt').first().textContent())!;
     expect(receipt).toMatch(/^[0-9A-Z]{10}$/);
 
     await expect.poll(villagerCount, { timeout: 8_000 }).toBe('1');
-    await screen.screenshot({ path: join(SHOTS, 'big-screen.png') });
+    await screen.screenshot({ path: screenshotPath('big-screen.png') });
 
     // the public tally finds the receipt
     await page.getByRole('link', { name: '查看本场公开计票' }).click();

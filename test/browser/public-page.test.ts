@@ -1,11 +1,8 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/platform/time';
-import { browserAvailable, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 
-const SHOTS = 'docs/screenshots';
 const today = shanghaiDate();
 const meeting = { heldOn: today, eligible: 9, present: 9, votesFor: 9 };
 
@@ -32,7 +29,6 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     await admin.post('/t/alpha/api/ledgers/disputes', { villageId, title: '宅基地纠纷', parties: '当事人甲乙丙', occurredOn: today });
     const context = await app.newContext({ width: 360, height: 740 });
     page = context.pages()[0] ?? (await context.newPage());
-    mkdirSync(SHOTS, { recursive: true });
   }, 90_000);
   afterAll(() => app?.close());
 
@@ -45,7 +41,7 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.matter h3')!).fontSize));
     expect(fontSize).toBeGreaterThanOrEqual(20);
-    await page.screenshot({ path: join(SHOTS, 'village.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('village.png'), fullPage: true });
 
     const html = await page.content();
     const { a } = app.fixture;
@@ -62,7 +58,7 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     await img.waitFor();
     await page.waitForFunction(() => (document.querySelector('.print-sheet img') as HTMLImageElement | null)?.naturalWidth);
     expect(await img.getAttribute('src')).toBe(`/t/alpha/api/public/villages/${villageId}/qr.svg`);
-    await page.screenshot({ path: join(SHOTS, 'village-qr.png') });
+    await page.screenshot({ path: screenshotPath('village-qr.png') });
   });
 
   it('lists the villages when none is named, and switches to English', async () => {

@@ -1,15 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annualResults, finalisedYears } from '../../src/db/schema';
 import { seedDemoEvaluation } from '../../src/features/evaluation/demo-seed';
 import { shanghaiYear } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 import { PASSWORD, PHONES, type Login } from '../support/fixture';
 
-const SHOTS = 'docs/screenshots';
 const YEAR = shanghaiYear();
 
 async function signIn(page: Page, login: Login, next: string) {
@@ -55,7 +52,6 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     }
     expect((await admin.put(`/t/alpha/api/income/targets/${YEAR}`, { villagesAtLeastLow: 3, villagesAtLeastHigh: 1 })).status).toBe(200);
     expect((await admin.post('/t/alpha/api/job-runs', { job: 'recompute', year: YEAR })).status).toBe(201);
-    mkdirSync(SHOTS, { recursive: true });
   }, 90_000);
   afterAll(() => app?.close());
 
@@ -72,7 +68,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(page.getByText('目标 3 个 · 未达标'));
     await shown(page.getByText('目标 1 个 · 已达标'));
     await shown(page.getByText('村集体经济年收入低于 5 万元 · 1 个村'));
-    await page.screenshot({ path: join(SHOTS, 'stars-dashboard.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('stars-dashboard.png'), fullPage: true });
 
     // the same page fits a 360 px phone
     await page.setViewportSize({ width: 360, height: 740 });
@@ -100,7 +96,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(row);
     await shown(row.getByText('¥12,345.60'));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: join(SHOTS, 'income-phone.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('income-phone.png'), fullPage: true });
 
     await row.getByRole('button', { name: '修改记录' }).click();
     const history = page.getByRole('dialog', { name: /修改记录/ });

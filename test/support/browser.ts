@@ -1,5 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,16 @@ import { createFixture, type Fixture } from './fixture';
 import type { TestServer } from './servers';
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Where a test's screenshot goes: docs/screenshots with UPDATE_SCREENSHOTS=1 (to refresh the pictures of the
+ * docs), else .build/screenshots, so a test run leaves the working tree as it was.
+ */
+export function screenshotPath(name: string): string {
+  const folder = process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.build/screenshots';
+  mkdirSync(folder, { recursive: true });
+  return join(folder, name);
+}
 
 /**
  * Whether browser tests run here. Without Chromium they are skipped with a notice, unless REQUIRE_BROWSER=1
