@@ -136,8 +136,11 @@ async function measure(server: Server, phones: number, job: (n: number) => Promi
 
 type Target = 'node' | 'wrangler';
 
-/** The Node server runs as `npm run start:node` runs it (a larger young generation: fewer GC pauses under a burst of phones); the floor too. */
-const NODE_SERVER_OPTIONS = '--max-semi-space-size=64';
+/**
+ * The Node server runs as `npm run start:node` runs it (a larger young generation: fewer GC pauses under a burst of phones); the floor too.
+ * BENCH_NODE_OPTIONS replaces these, e.g. to profile the servers (see docs/performance.md).
+ */
+const NODE_SERVER_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=64';
 
 export async function startApp(target: Target, dataDir: string, port: number): Promise<Server> {
   if (target === 'node')

@@ -23,10 +23,17 @@ async function main() {
 
   const port = Number(process.env.PORT ?? 8788);
   const hostname = process.env.HOST ?? '127.0.0.1';
-  serve({ fetch: server.fetch, port, hostname }, () => {
+  const http = serve({ fetch: server.fetch, port, hostname }, () => {
     console.log(`星评 xingping (self-hosted, libSQL) on http://${hostname}:${port}`);
     if (seeded) console.log(seeded);
   });
+  // a service manager's stop: answer the requests in flight (their ballots are committed), then exit
+  const stop = () => {
+    http.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 5000).unref();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   // the crons of wrangler.toml, run in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica)
   if (process.env.NO_SCHEDULER !== '1') startNodeScheduler(db);
 }
