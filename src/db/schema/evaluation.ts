@@ -101,9 +101,17 @@ export const evaluationScreens = sqliteTable(
     id: idColumn(),
     tenantId: tenantId(),
     name: text('name').notNull(),
+    /**
+     * Goes into the HMAC of the screen's unattended display key (features/evaluation/screen-display.ts);
+     * rotating the link bumps it, which revokes the old key at once. No key is stored.
+     */
+    displayKeyVersion: integer('display_key_version').notNull().default(1),
     createdAt: createdAt(),
   },
-  (t) => [uniqueIndex('evaluation_screens_tenant_name').on(t.tenantId, t.name)],
+  (t) => [
+    uniqueIndex('evaluation_screens_tenant_name').on(t.tenantId, t.name),
+    check('evaluation_screens_display_key_version', sql`${t.displayKeyVersion} >= 1`),
+  ],
 );
 
 /**
