@@ -135,3 +135,154 @@ export function intOrNull(value: string): number | null {
   const trimmed = value.trim();
   return trimmed === '' ? null : Number(trimmed);
 }
+
+/** What a form needs of `useSubmit`: its busy flag, its error and the action. */
+export interface Submitter {
+  busy: boolean;
+  error?: unknown;
+  run(): unknown;
+}
+
+/** A form that runs `onSubmit` instead of reloading the page (the browser's own checks still run first). */
+export function Form(props: { class?: string; onSubmit(): void; children: ComponentChildren }) {
+  return (
+    <form
+      class={props.class}
+      onSubmit={(e) => {
+        e.preventDefault();
+        props.onSubmit();
+      }}
+    >
+      {props.children}
+    </form>
+  );
+}
+
+/**
+ * The buttons under a form: submit (disabled while busy or not `ready`; its label turns to "saving"),
+ * cancel when `onCancel` is given, then any further buttons or notes.
+ */
+export function FormActions(props: {
+  busy: boolean;
+  ready?: boolean;
+  label?: string;
+  busyLabel?: string;
+  danger?: boolean;
+  onCancel?(): void;
+  class?: string;
+  children?: ComponentChildren;
+}) {
+  return (
+    <div class={props.class ? `form-actions ${props.class}` : 'form-actions'}>
+      <button type="submit" class={props.danger ? 'danger' : undefined} disabled={props.busy || props.ready === false}>
+        {props.busy ? (props.busyLabel ?? t('common.saving')) : (props.label ?? t('common.save'))}
+      </button>
+      {props.onCancel && (
+        <button type="button" class="secondary" onClick={props.onCancel}>
+          {t('common.cancel')}
+        </button>
+      )}
+      {props.children}
+    </div>
+  );
+}
+
+/**
+ * A form in a Sheet: the fields, the API's error, then save and cancel (and `actions`, e.g. delete).
+ * It submits only when `ready` (default true); `intro` stands above the form.
+ */
+export function SheetForm(props: {
+  title: string;
+  onClose(): void;
+  submit: Submitter;
+  ready?: boolean;
+  error?: unknown;
+  errorLabels?: Record<string, string>;
+  label?: string;
+  busyLabel?: string;
+  danger?: boolean;
+  intro?: ComponentChildren;
+  actions?: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  const { submit } = props;
+  return (
+    <Sheet title={props.title} onClose={props.onClose}>
+      {props.intro}
+      <Form onSubmit={() => props.ready !== false && submit.run()}>
+        {props.children}
+        <ErrorBox error={props.error ?? submit.error} labels={props.errorLabels} />
+        <FormActions busy={submit.busy} ready={props.ready} label={props.label} busyLabel={props.busyLabel} danger={props.danger} onCancel={props.onClose}>
+          {props.actions}
+        </FormActions>
+      </Form>
+    </Sheet>
+  );
+}
+
+/** One option of a SelectField. */
+export interface Choice<V extends string = string> {
+  value: V;
+  label: string;
+}
+
+/** Rows with an id and a name (villages, members, counties) as choices. */
+export const nameChoices = (rows: readonly { id: string; name: string }[]): Choice[] => rows.map((r) => ({ value: r.id, label: r.name }));
+
+/**
+ * A labelled select. `blank` puts first an option with value '' that may be chosen ("all villages", "—");
+ * `placeholder` one that only prompts and cannot be chosen back.
+ */
+export function SelectField<V extends string>(props: {
+  label: string;
+  value: V;
+  options: readonly Choice<V>[];
+  onChange(value: V): void;
+  blank?: string;
+  placeholder?: string;
+  required?: boolean;
+  disabled?: boolean;
+  name?: string;
+  hint?: string;
+}) {
+  return (
+    <Field label={props.label} hint={props.hint}>
+      {(id) => (
+        <select id={id} name={props.name} required={props.required} disabled={props.disabled} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as V)}>
+          {props.blank !== undefined && <option value="">{props.blank}</option>}
+          {props.placeholder !== undefined && (
+            <option value="" disabled>
+              {props.placeholder}
+            </option>
+          )}
+          {props.options.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
+/** A list's place on a page: "loading" until the first answer, then the `none` line when empty, else the table. */
+export function ListTable(props: {
+  load: { loading: boolean; data?: unknown };
+  count: number;
+  none?: string;
+  class?: string;
+  head: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  if (props.load.loading && !props.load.data) return <p class="loading">{t('app.loading')}</p>;
+  if (props.count === 0) return <p class="muted">{props.none ?? t('common.none')}</p>;
+  return (
+    <div class="table-wrap">
+      <table class={props.class ? `list ${props.class}` : 'list'}>
+        <thead>{props.head}</thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}

@@ -9,7 +9,7 @@ import { api, tenantApi } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can, township } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, ListTable, nameChoices, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
 import { loadMemberNames, PROBLEM_STATUSES, shanghaiYearNow, type MemberName, type Problem, type ProblemStatus } from './evaluation-common';
 import { loadVillages, type Village } from './villages';
 import './evaluation.css';
@@ -80,69 +80,45 @@ function NewProblem(props: { slug: string; villages: Village[]; onDone(): void; 
     props.onDone();
   });
   return (
-    <Sheet title={t('problems.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('common.village')}>
-          {(id) => (
-            <select id={id} required value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
-              {props.villages.length !== 1 && <option value="">{t('eval.b.pick_village')}</option>}
-              {props.villages.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <fieldset>
-          <legend>{t('problems.subject_kind')}</legend>
-          {(['branch', 'member'] as const).map((k) => (
-            <label class="check" key={k}>
-              <input type="radio" name="subjectKind" checked={kind === k} onChange={() => setKind(k)} />
-              <span>{t(`eval.kind.${k}`)}</span>
-            </label>
-          ))}
-        </fieldset>
-        {kind === 'member' && (
-          <Field label={t('problems.member')}>
-            {(id) => (
-              <select id={id} required value={memberId} onChange={(e) => setMemberId(e.currentTarget.value)}>
-                <option value="">{t('problems.pick_member')}</option>
-                {[...(members.data?.values() ?? [])].map((m) => (
-                  <option key={m.id} value={m.id}>
-                    {m.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        )}
-        <Field label={t('problems.content')}>
-          {(id) => <textarea id={id} rows={3} required maxLength={1000} value={content} onInput={(e) => setContent(e.currentTarget.value)} />}
-        </Field>
-        <Field label={t('problems.measure')}>
-          {(id) => <textarea id={id} rows={2} maxLength={1000} value={measure} onInput={(e) => setMeasure(e.currentTarget.value)} />}
-        </Field>
-        <div class="form-grid">
-          <Field label={t('problems.deadline')}>{(id) => <input id={id} type="date" value={deadline} onInput={(e) => setDeadline(e.currentTarget.value)} />}</Field>
-          <Field label={t('problems.owner')}>{(id) => <input id={id} maxLength={40} value={owner} onInput={(e) => setOwner(e.currentTarget.value)} />}</Field>
-        </div>
-        <ErrorBox error={submit.error ?? members.error} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <SheetForm title={t('problems.new')} onClose={props.onClose} submit={submit} error={submit.error ?? members.error}>
+      <SelectField
+        label={t('common.village')}
+        required
+        value={villageId}
+        onChange={setVillageId}
+        blank={props.villages.length !== 1 ? t('eval.b.pick_village') : undefined}
+        options={nameChoices(props.villages)}
+      />
+      <fieldset>
+        <legend>{t('problems.subject_kind')}</legend>
+        {(['branch', 'member'] as const).map((k) => (
+          <label class="check" key={k}>
+            <input type="radio" name="subjectKind" checked={kind === k} onChange={() => setKind(k)} />
+            <span>{t(`eval.kind.${k}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+      {kind === 'member' && (
+        <SelectField
+          label={t('problems.member')}
+          required
+          value={memberId}
+          onChange={setMemberId}
+          blank={t('problems.pick_member')}
+          options={nameChoices([...(members.data?.values() ?? [])])}
+        />
+      )}
+      <Field label={t('problems.content')}>
+        {(id) => <textarea id={id} rows={3} required maxLength={1000} value={content} onInput={(e) => setContent(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('problems.measure')}>
+        {(id) => <textarea id={id} rows={2} maxLength={1000} value={measure} onInput={(e) => setMeasure(e.currentTarget.value)} />}
+      </Field>
+      <div class="form-grid">
+        <Field label={t('problems.deadline')}>{(id) => <input id={id} type="date" value={deadline} onInput={(e) => setDeadline(e.currentTarget.value)} />}</Field>
+        <Field label={t('problems.owner')}>{(id) => <input id={id} maxLength={40} value={owner} onInput={(e) => setOwner(e.currentTarget.value)} />}</Field>
+      </div>
+    </SheetForm>
   );
 }
 
@@ -163,12 +139,7 @@ function ObjectionItem(props: { slug: string; problemId: string; objection: Obje
           <strong>{t('problems.answered', { time: o.answeredAt ? shanghaiTime(o.answeredAt) : '' })}</strong> {o.answer}
         </div>
       ) : can('township_admin') ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit.run();
-          }}
-        >
+        <Form onSubmit={submit.run}>
           <Field label={t('problems.answer')}>
             {(id) => (
               <textarea id={id} rows={2} required maxLength={1000} placeholder={t('problems.answer_placeholder')} value={answer} onInput={(e) => setAnswer(e.currentTarget.value)} />
@@ -178,7 +149,7 @@ function ObjectionItem(props: { slug: string; problemId: string; objection: Obje
           <button type="submit" class="small" disabled={submit.busy}>
             {t('problems.answer')}
           </button>
-        </form>
+        </Form>
       ) : (
         <span class="tag">{t('problems.unanswered')}</span>
       )}
@@ -254,12 +225,7 @@ function ProblemSheet(props: { slug: string; id: string; subject: string; villag
               </div>
             )}
           </dl>
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              save.run();
-            }}
-          >
+          <Form onSubmit={save.run}>
             <Field label={t('problems.measure')}>
               {(id) => (
                 <textarea id={id} rows={3} maxLength={1000} readOnly={!writable} value={measure ?? p.measure} onInput={(e) => setMeasure(e.currentTarget.value)} />
@@ -279,7 +245,7 @@ function ProblemSheet(props: { slug: string; id: string; subject: string; villag
                 {save.busy ? t('common.saving') : t('common.save')}
               </button>
             )}
-          </form>
+          </Form>
           <ErrorBox error={move.error ?? publish.error} />
           <div class="form-actions">
             {movesFrom(p.status)
@@ -355,31 +321,15 @@ export function ProblemsPage(props: { slug: string }) {
       <p class="muted">{t('problems.intro')}</p>
       <div class="inline-form">
         {villages.length > 1 && (
-          <Field label={t('common.village')}>
-            {(id) => (
-              <select id={id} value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
-                <option value="">{t('common.all_villages')}</option>
-                {villages.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField label={t('common.village')} value={villageId} onChange={setVillageId} blank={t('common.all_villages')} options={nameChoices(villages)} />
         )}
-        <Field label={t('problems.filter.status')}>
-          {(id) => (
-            <select id={id} value={status} onChange={(e) => setStatus(e.currentTarget.value)}>
-              <option value="">{t('problems.filter.all')}</option>
-              {PROBLEM_STATUSES.map((s) => (
-                <option key={s} value={s}>
-                  {t(`problems.status.${s}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={t('problems.filter.status')}
+          value={status}
+          onChange={setStatus}
+          blank={t('problems.filter.all')}
+          options={PROBLEM_STATUSES.map((s) => ({ value: s, label: t(`problems.status.${s}`) }))}
+        />
         <Field label={t('problems.filter.year')}>
           {(id) => <input id={id} type="number" inputMode="numeric" min={2000} max={2100} value={year} onChange={(e) => setYear(e.currentTarget.value)} />}
         </Field>
@@ -390,47 +340,41 @@ export function ProblemsPage(props: { slug: string }) {
       </div>
       <ErrorBox error={list.error ?? lookups.error} />
       {list.data && <p class="muted">{t('problems.count', { n: items.length })}</p>}
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">{t('problems.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('problems.col_content')}</th>
-                <th scope="col">{t('problems.col_status')}</th>
-                <th scope="col" class="wide-only">{t('problems.col_subject')}</th>
-                <th scope="col" class="wide-only">{t('problems.col_measure')}</th>
-                <th scope="col" class="wide-only">{t('problems.col_deadline')}</th>
-                <th scope="col" class="wide-only">{t('problems.col_owner')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((p) => (
-                <tr key={p.id} class={p.overdue ? 'pr-row-overdue' : undefined}>
-                  <td class="wrap">
-                    <button type="button" class="linklike" onClick={() => setOpen(p.id)}>
-                      {p.content.length > 60 ? `${p.content.slice(0, 60)}…` : p.content}
-                    </button>
-                    <div class="sub muted narrow-only">
-                      {subjectText(p, villageMap, members)} · {t(`problems.source.${p.source}`)}
-                    </div>
-                  </td>
-                  <td class="wrap">
-                    <StatusTags p={p} />
-                  </td>
-                  <td class="wide-only">{subjectText(p, villageMap, members)}</td>
-                  <td class="wide-only wrap">{p.measure || '—'}</td>
-                  <td class="wide-only">{p.deadline ?? '—'}</td>
-                  <td class="wide-only">{p.owner || '—'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        load={list}
+        count={items.length}
+        none={t('problems.none')}
+        head={
+          <tr>
+            <th scope="col">{t('problems.col_content')}</th>
+            <th scope="col">{t('problems.col_status')}</th>
+            <th scope="col" class="wide-only">{t('problems.col_subject')}</th>
+            <th scope="col" class="wide-only">{t('problems.col_measure')}</th>
+            <th scope="col" class="wide-only">{t('problems.col_deadline')}</th>
+            <th scope="col" class="wide-only">{t('problems.col_owner')}</th>
+          </tr>
+        }
+      >
+        {items.map((p) => (
+          <tr key={p.id} class={p.overdue ? 'pr-row-overdue' : undefined}>
+            <td class="wrap">
+              <button type="button" class="linklike" onClick={() => setOpen(p.id)}>
+                {p.content.length > 60 ? `${p.content.slice(0, 60)}…` : p.content}
+              </button>
+              <div class="sub muted narrow-only">
+                {subjectText(p, villageMap, members)} · {t(`problems.source.${p.source}`)}
+              </div>
+            </td>
+            <td class="wrap">
+              <StatusTags p={p} />
+            </td>
+            <td class="wide-only">{subjectText(p, villageMap, members)}</td>
+            <td class="wide-only wrap">{p.measure || '—'}</td>
+            <td class="wide-only">{p.deadline ?? '—'}</td>
+            <td class="wide-only">{p.owner || '—'}</td>
+          </tr>
+        ))}
+      </ListTable>
       {open && (
         <ProblemSheet
           slug={slug}
