@@ -137,6 +137,7 @@ export const en: Record<MessageKey, string> = {
   'evaluation.subject_not_found': 'No result for this subject',
   'evaluation.screen_not_found': 'Screen not found',
   'evaluation.screen_name_taken': 'There is already a screen named "{name}"',
+  'evaluation.display_key_invalid': 'This big-screen link is invalid or has been replaced; ask the township for the new link',
   'evaluation.booking_not_found': 'Booking not found',
   'evaluation.booking_bad_window': 'The end must be after the start',
   'evaluation.booking_too_long': 'A booking lasts at most {hours} hours',

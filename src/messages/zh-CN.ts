@@ -137,6 +137,7 @@ export const zhCN = {
   'evaluation.subject_not_found': '未找到该测评对象的结果',
   'evaluation.screen_not_found': '未找到该屏幕',
   'evaluation.screen_name_taken': '已有名为"{name}"的屏幕',
+  'evaluation.display_key_invalid': '大屏链接无效或已更换,请向镇党委索取新的大屏链接',
   'evaluation.booking_not_found': '未找到该预约',
   'evaluation.booking_bad_window': '结束时间必须晚于开始时间',
   'evaluation.booking_too_long': '一次预约最长 {hours} 小时',

@@ -43,11 +43,10 @@ export function shanghaiWeekStart(at: Date): Date {
   return new Date(monday - SHANGHAI);
 }
 
-/** The calendar: live bookings overlapping [from, to) (default: this Shanghai week), optionally of one village. */
-export async function listBookings(scope: TenantScope, query: z.output<typeof bookingQuery>, ownVillage?: string) {
+/** The calendar: live bookings overlapping [from, to) (default: this Shanghai week), of one village when `villageId` is given (the caller narrows it: listedVillage). */
+export async function listBookings(scope: TenantScope, query: Omit<z.output<typeof bookingQuery>, 'villageId'>, villageId?: string) {
   const from = query.from ?? shanghaiWeekStart(new Date()).toISOString();
   const to = query.to ?? new Date(new Date(from).getTime() + 7 * 86_400_000).toISOString();
-  const villageId = ownVillage ?? query.villageId;
   const items = await bookingSelect(scope)
     .where(
       scope.where(
@@ -120,11 +119,18 @@ export async function cancelBooking(scope: TenantScope, id: string, ownVillage?:
 }
 
 export async function listScreens(scope: TenantScope) {
-  return scope.db.select().from(evaluationScreens).where(scope.where(evaluationScreens)).orderBy(evaluationScreens.name);
+  return scope.db
+    .select({ id: evaluationScreens.id, name: evaluationScreens.name, createdAt: evaluationScreens.createdAt })
+    .from(evaluationScreens)
+    .where(scope.where(evaluationScreens))
+    .orderBy(evaluationScreens.name);
 }
 
 export async function createScreen(scope: TenantScope, name: string) {
-  const [row] = await scope.insert(evaluationScreens, [{ name }]).onConflictDoNothing().returning();
+  const [row] = await scope
+    .insert(evaluationScreens, [{ name }])
+    .onConflictDoNothing()
+    .returning({ id: evaluationScreens.id, name: evaluationScreens.name, createdAt: evaluationScreens.createdAt });
   if (!row) throw conflict('evaluation.screen_name_taken', { name });
   return row;
 }

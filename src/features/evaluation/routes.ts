@@ -3,12 +3,12 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
-import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { campaigns, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
 import { idParam, input, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
 import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './bookings';
 import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './campaigns';
 import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './cast-ballot';
@@ -29,7 +29,9 @@ import {
   sessionQuery,
   villageBody,
   villageQuery,
+  displayQuery,
 } from './schemas';
+import { displayLink, rotateDisplayKey, screenDisplay, screenForKey } from './screen-display';
 import { closeSession, getSessionView, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow } from './sessions';
 import { sealChain } from './tally';
 import { forgetVoteContext, loadBallotContext } from './vote-context';
@@ -110,9 +112,29 @@ export const evaluationRoutes = new Hono<AppEnv>()
   // ——— the evaluation centre's screens and bookings (预约) ———
   .get('/screens', allow(...TOWNSHIP_READERS), async (c) => c.json({ items: await listScreens(c.var.scope!) }))
   .post('/screens', allow('township_admin'), input('json', screenInput), async (c) => c.json(await createScreen(c.var.scope!, c.req.valid('json').name), 201))
-  .get('/bookings', allow(...TOWNSHIP_READERS), input('query', bookingQuery), async (c) =>
-    c.json(await listBookings(c.var.scope!, c.req.valid('query'), ownVillage(c.var.actor))),
-  )
+  // the unattended display link of a screen (a TV in a public hall holds no account): admin sees and rotates it
+  .get('/screens/:id/display-link', allow('township_admin'), input('param', idParam), async (c) => {
+    const { origin, slug } = linkBase(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await displayLink(c.var.scope!, appSecret(c.env), c.req.valid('param').id, origin, slug));
+  })
+  .post('/screens/:id/display-link/rotate', allow('township_admin'), input('param', idParam), async (c) => {
+    const { origin, slug } = linkBase(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await rotateDisplayKey(c.var.scope!, appSecret(c.env), c.req.valid('param').id, origin, slug));
+  })
+  .get('/screens/:id/display', publicRoute(), input('param', idParam), input('query', displayQuery), async (c) => {
+    const scope = c.var.scope!;
+    const secret = appSecret(c.env);
+    const screen = await screenForKey(scope, secret, c.req.valid('param').id, c.req.valid('query').key);
+    const { origin, slug } = linkBase(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json(await screenDisplay(scope, secret, screen, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug));
+  })
+  .get('/bookings', allow(...TOWNSHIP_READERS), input('query', bookingQuery), async (c) => {
+    const query = c.req.valid('query');
+    return c.json(await listBookings(c.var.scope!, query, listedVillage(c.var.actor, query.villageId)));
+  })
   .post('/bookings', allow(...RUNNERS), input('json', bookingInput), async (c) => {
     const body = c.req.valid('json');
     assertVillageVisible(c.var.actor, body.villageId);
@@ -129,7 +151,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   // ——— sessions and the big screen ———
   .get('/sessions', allow(...TOWNSHIP_READERS), input('query', sessionQuery), async (c) => {
     const query = c.req.valid('query');
-    return c.json({ items: await listSessions(c.var.scope!, { ...query, villageId: ownVillage(c.var.actor) ?? query.villageId }) });
+    return c.json({ items: await listSessions(c.var.scope!, { ...query, villageId: listedVillage(c.var.actor, query.villageId) }) });
   })
   .post('/sessions', allow(...RUNNERS), input('json', sessionInput), async (c) => {
     const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c.var.actor), ownVillage(c.var.actor));

@@ -68,6 +68,8 @@ export const bookingQuery = z.object({
 });
 
 export const sessionInput = z.object({ bookingId: z.string().min(1).max(40) });
+/** The display key of a screen's unattended link (absent or wrong: 403, not 400, so the TV can say the link is revoked). */
+export const displayQuery = z.object({ key: z.string().max(100).default('') });
 export const sessionQuery = z.object({ campaignId: z.string().max(40).optional(), villageId: z.string().max(40).optional() });
 
 export const codeParam = z.object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z]{4,12}$/) });
