@@ -237,7 +237,7 @@ export function SelectField<V extends string>(props: {
   label: string;
   value: V;
   options: readonly Choice<V>[];
-  onChange(value: V): void;
+  onChange(value: NoInfer<V>): void;
   blank?: string;
   placeholder?: string;
   required?: boolean;

@@ -3,13 +3,13 @@ import { api, tenantApi } from '../../shared/api';
 import { currentLocale, shanghaiTime, yuan } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Pager, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, FormActions, Pager, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
 import { categoryLabel, INCOME_CATEGORIES, thisYear, TierBadge, YearSelect, type IncomeCategory, type IncomeTier } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import { IncomeImport } from './income-import';
 import './stars.css';
-import { VillageSelect } from './ledgers-common';
+import { Tabs, VillageFilter, VillageSelect } from './ledgers-common';
 
 interface Entry {
   id: string;
@@ -43,6 +43,7 @@ interface Summary {
 }
 
 const LIMIT = 50;
+const categoryChoices = INCOME_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }));
 
 function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; year: number; villageId: string; onClose(): void; onDone(): void }) {
   const e = props.entry;
@@ -61,55 +62,32 @@ function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; ye
     props.onDone();
   });
   return (
-    <Sheet title={e ? t('income.edit') : t('income.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(ev) => {
-          ev.preventDefault();
-          if (amountOk) submit.run();
-        }}
-      >
-        <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
-        <YearSelect value={year} onChange={setYear} />
-        <Field label={t('income.category')}>
-          {(id) => (
-            <select id={id} required value={category} onChange={(ev) => setCategory(ev.currentTarget.value as IncomeCategory)}>
-              <option value="" disabled>
-                —
-              </option>
-              {INCOME_CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {categoryLabel(c)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('income.amount_yuan')} hint={t('income.amount_hint')}>
-          {(id) => (
-            <input
-              id={id}
-              required
-              inputMode="decimal"
-              autoComplete="off"
-              aria-invalid={amount.trim() !== '' && !amountOk}
-              value={amount}
-              onInput={(ev) => setAmount(ev.currentTarget.value)}
-            />
-          )}
-        </Field>
-        {amount.trim() !== '' && !amountOk && <p class="field-error">{t('income.amount_invalid')}</p>}
-        <Field label={t('income.note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(ev) => setNote(ev.currentTarget.value)} />}</Field>
-        <ErrorBox error={submit.error} labels={{ amountFen: t('income.amount'), category: t('income.category'), villageId: t('common.village'), year: t('stars.year') }} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy || !amountOk || !category || !villageId}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <SheetForm
+      title={e ? t('income.edit') : t('income.new')}
+      onClose={props.onClose}
+      submit={submit}
+      ready={amountOk && !!category && !!villageId}
+      errorLabels={{ amountFen: t('income.amount'), category: t('income.category'), villageId: t('common.village'), year: t('stars.year') }}
+    >
+      <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
+      <YearSelect value={year} onChange={setYear} />
+      <SelectField label={t('income.category')} required value={category} onChange={setCategory} placeholder="—" options={categoryChoices} />
+      <Field label={t('income.amount_yuan')} hint={t('income.amount_hint')}>
+        {(id) => (
+          <input
+            id={id}
+            required
+            inputMode="decimal"
+            autoComplete="off"
+            aria-invalid={amount.trim() !== '' && !amountOk}
+            value={amount}
+            onInput={(ev) => setAmount(ev.currentTarget.value)}
+          />
+        )}
+      </Field>
+      {amount.trim() !== '' && !amountOk && <p class="field-error">{t('income.amount_invalid')}</p>}
+      <Field label={t('income.note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(ev) => setNote(ev.currentTarget.value)} />}</Field>
+    </SheetForm>
   );
 }
 
@@ -167,25 +145,16 @@ function Entries(props: { slug: string; year: number; villages: Village[]; villa
   return (
     <>
       <div class="toolbar">
-        <Field label={t('income.category')}>
-          {(id) => (
-            <select
-              id={id}
-              value={category}
-              onChange={(e) => {
-                setCategory(e.currentTarget.value);
-                setOffset(0);
-              }}
-            >
-              <option value="">{t('income.all_categories')}</option>
-              {INCOME_CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {categoryLabel(c)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={t('income.category')}
+          value={category}
+          onChange={(c) => {
+            setCategory(c);
+            setOffset(0);
+          }}
+          blank={t('income.all_categories')}
+          options={categoryChoices}
+        />
         {writer && (
           <button type="button" onClick={() => setEditing('new')}>
             {t('income.new')}
@@ -272,13 +241,7 @@ function TargetForm(props: { slug: string; year: number; summary: Summary; onDon
     props.onDone();
   });
   return (
-    <form
-      class="card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit.run();
-      }}
-    >
+    <Form class="card" onSubmit={submit.run}>
       <h2>{t('income.target')}</h2>
       <div class="form-grid">
         <Field label={t('income.target_low', { amount: wanYuan(lowFen, locale) })}>
@@ -290,17 +253,14 @@ function TargetForm(props: { slug: string; year: number; summary: Summary; onDon
       </div>
       <Field label={t('income.target_note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}</Field>
       <ErrorBox error={submit.error} />
-      <div class="form-actions">
-        <button type="submit" disabled={submit.busy}>
-          {submit.busy ? t('common.saving') : t('income.target_save')}
-        </button>
+      <FormActions busy={submit.busy} label={t('income.target_save')}>
         {saved && (
           <span class="ok" role="status">
             {t('common.saved')}
           </span>
         )}
-      </div>
-    </form>
+      </FormActions>
+    </Form>
   );
 }
 
@@ -368,29 +328,10 @@ export function IncomePage(props: { slug: string }) {
   return (
     <section>
       <h1>{t('income.title')}</h1>
-      <div class="tabs" role="tablist">
-        {tabs.map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={k === tab} class={k === tab ? '' : 'secondary'} onClick={() => setTab(k)}>
-            {t(`income.${k}`)}
-          </button>
-        ))}
-      </div>
+      <Tabs value={tab} options={tabs.map((k) => ({ key: k, label: t(`income.${k}`) }))} onChange={setTab} />
       <div class="toolbar">
         <YearSelect value={year} onChange={setYear} />
-        {tab === 'entries' && !own && (
-          <Field label={t('common.village')}>
-            {(id) => (
-              <select id={id} value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
-                <option value="">{t('common.all_villages')}</option>
-                {(villages.data ?? []).map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        )}
+        {tab === 'entries' && <VillageFilter villages={villages.data ?? []} value={villageId} onChange={setVillageId} />}
       </div>
       <ErrorBox error={villages.error} />
       {tab === 'entries' && <Entries key={`${year}-${villageId}`} slug={props.slug} year={year} villages={villages.data ?? []} villageId={own ?? villageId} />}

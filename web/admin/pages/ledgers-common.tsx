@@ -2,7 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { ownVillageId } from '../session';
 import { t } from '../t';
-import { Field } from '../ui';
+import { nameChoices, SelectField } from '../ui';
 import { shanghaiToday } from './ledgers-rules';
 import type { Village } from './villages';
 
@@ -17,28 +17,27 @@ export const shanghaiYearNow = () => Number(shanghaiToday().slice(0, 4));
 export function VillageSelect(props: { villages: Village[]; value: string; onChange(id: string): void; allowAll?: boolean; label?: string }) {
   const own = ownVillageId.value;
   return (
-    <Field label={props.label ?? t('common.village')}>
-      {(id) => (
-        <select id={id} required={!props.allowAll} value={own ?? props.value} disabled={!!own} onChange={(e) => props.onChange(e.currentTarget.value)}>
-          {!own && props.allowAll && <option value="">{t('common.all_villages')}</option>}
-          {!own && !props.allowAll && (
-            <option value="" disabled>
-              {t('ledgers.choose_village')}
-            </option>
-          )}
-          {props.villages.map((v) => (
-            <option key={v.id} value={v.id}>
-              {v.name}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <SelectField
+      label={props.label ?? t('common.village')}
+      required={!props.allowAll}
+      value={own ?? props.value}
+      disabled={!!own}
+      onChange={props.onChange}
+      blank={!own && props.allowAll ? t('common.all_villages') : undefined}
+      placeholder={!own && !props.allowAll ? t('ledgers.choose_village') : undefined}
+      options={nameChoices(props.villages)}
+    />
   );
 }
 
+/** The village filter of a list: all villages or one; none for a secretary, whose lists the API narrows to their own. */
+export function VillageFilter(props: { villages: Village[]; value: string; onChange(id: string): void }) {
+  if (ownVillageId.value) return null;
+  return <SelectField label={t('common.village')} value={props.value} onChange={props.onChange} blank={t('common.all_villages')} options={nameChoices(props.villages)} />;
+}
+
 /** Buttons switching between the parts of a page; the current one is pressed. */
-export function Tabs<K extends string>(props: { value: K; options: { key: NoInfer<K>; label: string }[]; onChange(key: NoInfer<K>): void; label: string }) {
+export function Tabs<K extends string>(props: { value: K; options: readonly { key: NoInfer<K>; label: string }[]; onChange(key: NoInfer<K>): void; label?: string }) {
   return (
     <div class="tabs" role="tablist" aria-label={props.label}>
       {props.options.map((o) => (

@@ -1,7 +1,7 @@
 /** Pieces shared by the star, red-line and income pages: years, stages, star marks, category labels. */
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { t, type MessageKey } from '../t';
-import { Field } from '../ui';
+import { SelectField } from '../ui';
 import { wanYuan } from './stars-money';
 
 export type Stage = 'provisional' | 'final' | 'none';
@@ -23,22 +23,13 @@ export function recentYears(back = 6): number[] {
   return Array.from({ length: back + 1 }, (_, i) => now - i);
 }
 
+/** The year of a star page: this year and the six before it unless `years` says otherwise. */
 export function YearSelect(props: { value: number; onChange(year: number): void; years?: number[] }) {
-  const years = props.years ?? recentYears();
-  return (
-    <Field label={t('stars.year')}>
-      {(id) => (
-        <select id={id} value={props.value} onChange={(e) => props.onChange(Number(e.currentTarget.value))}>
-          {years.map((y) => (
-            <option key={y} value={y}>
-              {t('stars.year_label', { year: y })}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
-  );
+  return <SelectField label={t('stars.year')} value={String(props.value)} onChange={(y) => props.onChange(Number(y))} options={yearChoices(props.years)} />;
 }
+
+/** Years as choices, labelled "2026年". */
+export const yearChoices = (years = recentYears()) => years.map((y) => ({ value: String(y), label: t('stars.year_label', { year: y }) }));
 
 /** Stars as ★ marks with their number for screen readers; "not rated" when null. */
 export function StarMark(props: { n: number | null | undefined }) {

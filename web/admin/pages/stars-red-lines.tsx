@@ -3,15 +3,16 @@ import { api, tenantApi } from '../../shared/api';
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
-import { Check, ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { Check, ErrorBox, Field, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
 import { thisYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import './stars.css';
-import { VillageSelect } from './ledgers-common';
+import { Tabs, VillageFilter, VillageSelect } from './ledgers-common';
 
 const SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
 type Source = (typeof SOURCES)[number];
+const MODES = ['manual', 'computed'] as const;
 
 interface Rule {
   id: string;
@@ -70,58 +71,36 @@ function RuleForm(props: { slug: string; rule?: Rule; onClose(): void; onDone():
     props.onDone();
   });
   return (
-    <Sheet title={r ? t('stars.rl.edit_rule') : t('stars.rl.new_rule')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (thresholdOk) submit.run();
-        }}
-      >
-        <Field label={t('stars.rl.title_label')}>
-          {(id) => <input id={id} required maxLength={80} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
-        </Field>
-        <Field label={t('stars.rl.description')}>
-          {(id) => <textarea id={id} maxLength={500} rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
-        </Field>
-        <Field label={t('stars.rl.mode')}>
-          {(id) => (
-            <select id={id} value={mode} onChange={(e) => setMode(e.currentTarget.value as Rule['mode'])}>
-              <option value="manual">{t('stars.rl.mode.manual')}</option>
-              <option value="computed">{t('stars.rl.mode.computed')}</option>
-            </select>
-          )}
-        </Field>
-        {mode === 'computed' && (
-          <div class="form-grid">
-            <Field label={t('stars.rl.source')}>
-              {(id) => (
-                <select id={id} value={source} onChange={(e) => setSource(e.currentTarget.value as Source)}>
-                  {SOURCES.map((s) => (
-                    <option key={s} value={s}>
-                      {t(`stars.rl.source.${s}`)}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field label={t(`stars.rl.threshold_label.${source}`)}>
-              {(id) => <input id={id} required inputMode="decimal" value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} />}
-            </Field>
-          </div>
-        )}
-        {!thresholdOk && threshold.trim() !== '' && <p class="field-error">{t('field.invalid_number')}</p>}
-        <Check label={t('stars.rl.enabled')} checked={enabled} onChange={setEnabled} />
-        <ErrorBox error={submit.error} labels={{ title: t('stars.rl.title_label'), source: t('stars.rl.source'), threshold: t('stars.rl.threshold') }} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy || !thresholdOk}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
+    <SheetForm
+      title={r ? t('stars.rl.edit_rule') : t('stars.rl.new_rule')}
+      onClose={props.onClose}
+      submit={submit}
+      ready={thresholdOk}
+      errorLabels={{ title: t('stars.rl.title_label'), source: t('stars.rl.source'), threshold: t('stars.rl.threshold') }}
+    >
+      <Field label={t('stars.rl.title_label')}>
+        {(id) => <input id={id} required maxLength={80} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('stars.rl.description')}>
+        {(id) => <textarea id={id} maxLength={500} rows={2} value={description} onInput={(e) => setDescription(e.currentTarget.value)} />}
+      </Field>
+      <SelectField
+        label={t('stars.rl.mode')}
+        value={mode}
+        onChange={setMode}
+        options={MODES.map((m) => ({ value: m, label: t(`stars.rl.mode.${m}`) }))}
+      />
+      {mode === 'computed' && (
+        <div class="form-grid">
+          <SelectField label={t('stars.rl.source')} value={source} onChange={setSource} options={SOURCES.map((s) => ({ value: s, label: t(`stars.rl.source.${s}`) }))} />
+          <Field label={t(`stars.rl.threshold_label.${source}`)}>
+            {(id) => <input id={id} required inputMode="decimal" value={threshold} onInput={(e) => setThreshold(e.currentTarget.value)} />}
+          </Field>
         </div>
-      </form>
-    </Sheet>
+      )}
+      {!thresholdOk && threshold.trim() !== '' && <p class="field-error">{t('field.invalid_number')}</p>}
+      <Check label={t('stars.rl.enabled')} checked={enabled} onChange={setEnabled} />
+    </SheetForm>
   );
 }
 
@@ -202,51 +181,38 @@ function RecordForm(props: { slug: string; rules: Rule[]; villages: Village[]; y
     await api.post(tenantApi('/stars/red-line-records', props.slug), { ruleId, villageId, year, note: note.trim(), evidence: lines });
     props.onDone();
   });
-  return (
-    <Sheet title={t('stars.rl.record_title')} onClose={props.onClose}>
-      {manual.length === 0 ? (
+  if (manual.length === 0) {
+    return (
+      <Sheet title={t('stars.rl.record_title')} onClose={props.onClose}>
         <p>{t('stars.rl.no_manual_rules')}</p>
-      ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit.run();
-          }}
-        >
-          <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
-          <YearSelect value={year} onChange={setYear} />
-          <Field label={t('stars.rl.rule')}>
-            {(id) => (
-              <select id={id} required value={ruleId} onChange={(e) => setRuleId(e.currentTarget.value)}>
-                <option value="" disabled>
-                  {t('stars.rl.choose_rule')}
-                </option>
-                {manual.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.title}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t('stars.rl.note')}>
-            {(id) => <textarea id={id} required maxLength={500} rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
-          </Field>
-          <Field label={t('stars.rl.evidence')} hint={t('stars.rl.evidence_hint')}>
-            {(id) => <textarea id={id} rows={3} value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />}
-          </Field>
-          <ErrorBox error={submit.error} labels={{ note: t('stars.rl.note'), evidence: t('stars.rl.evidence') }} />
-          <div class="form-actions">
-            <button type="submit" disabled={submit.busy || !ruleId || !villageId}>
-              {submit.busy ? t('common.saving') : t('common.save')}
-            </button>
-            <button type="button" class="secondary" onClick={props.onClose}>
-              {t('common.cancel')}
-            </button>
-          </div>
-        </form>
-      )}
-    </Sheet>
+      </Sheet>
+    );
+  }
+  return (
+    <SheetForm
+      title={t('stars.rl.record_title')}
+      onClose={props.onClose}
+      submit={submit}
+      ready={!!ruleId && !!villageId}
+      errorLabels={{ note: t('stars.rl.note'), evidence: t('stars.rl.evidence') }}
+    >
+      <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
+      <YearSelect value={year} onChange={setYear} />
+      <SelectField
+        label={t('stars.rl.rule')}
+        required
+        value={ruleId}
+        onChange={setRuleId}
+        placeholder={t('stars.rl.choose_rule')}
+        options={manual.map((r) => ({ value: r.id, label: r.title }))}
+      />
+      <Field label={t('stars.rl.note')}>
+        {(id) => <textarea id={id} required maxLength={500} rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('stars.rl.evidence')} hint={t('stars.rl.evidence_hint')}>
+        {(id) => <textarea id={id} rows={3} value={evidence} onInput={(e) => setEvidence(e.currentTarget.value)} />}
+      </Field>
+    </SheetForm>
   );
 }
 
@@ -257,30 +223,24 @@ function RevokeForm(props: { slug: string; record: RecordRow; onClose(): void; o
     props.onDone();
   });
   return (
-    <Sheet title={t('stars.rl.revoke_title')} onClose={props.onClose}>
-      <p>
-        {props.record.villageName} · {t('stars.year_label', { year: props.record.year })} · {props.record.ruleTitle}
-      </p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('stars.rl.revoke_note')}>
-          {(id) => <textarea id={id} required maxLength={500} rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
-        </Field>
-        <ErrorBox error={submit.error} />
-        <div class="form-actions">
-          <button type="submit" class="danger" disabled={submit.busy || !note.trim()}>
-            {t('stars.rl.revoke')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <SheetForm
+      title={t('stars.rl.revoke_title')}
+      onClose={props.onClose}
+      submit={submit}
+      ready={!!note.trim()}
+      label={t('stars.rl.revoke')}
+      busyLabel={t('stars.rl.revoke')}
+      danger
+      intro={
+        <p>
+          {props.record.villageName} · {t('stars.year_label', { year: props.record.year })} · {props.record.ruleTitle}
+        </p>
+      }
+    >
+      <Field label={t('stars.rl.revoke_note')}>
+        {(id) => <textarea id={id} required maxLength={500} rows={3} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
+      </Field>
+    </SheetForm>
   );
 }
 
@@ -309,20 +269,7 @@ function Records(props: { slug: string; rules: Rule[] }) {
     <>
       <div class="toolbar">
         <YearSelect value={year} onChange={setYear} />
-        {!own && (
-          <Field label={t('common.village')}>
-            {(id) => (
-              <select id={id} value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
-                <option value="">{t('common.all_villages')}</option>
-                {(villages.data ?? []).map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        )}
+        <VillageFilter villages={villages.data ?? []} value={villageId} onChange={setVillageId} />
         {admin && (
           <button type="button" onClick={() => setRecording(true)}>
             {t('stars.rl.record')}
@@ -403,13 +350,7 @@ export function StarsRedLinesPage(props: { slug: string }) {
   return (
     <section>
       <h1>{t('stars.rl.title')}</h1>
-      <div class="tabs" role="tablist">
-        {(['catalogue', 'records'] as const).map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={k === tab} class={k === tab ? '' : 'secondary'} onClick={() => setTab(k)}>
-            {t(`stars.rl.${k}`)}
-          </button>
-        ))}
-      </div>
+      <Tabs value={tab} options={(['catalogue', 'records'] as const).map((k) => ({ key: k, label: t(`stars.rl.${k}`) }))} onChange={setTab} />
       <ErrorBox error={rules.error} />
       {!rules.data && !rules.error && <p class="loading">{t('app.loading')}</p>}
       {rules.data && tab === 'catalogue' && <Catalogue slug={props.slug} rules={rules.data} onChange={rules.reload} />}

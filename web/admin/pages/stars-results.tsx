@@ -3,7 +3,8 @@ import { api, tenantApi } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, SheetForm, useLoad, useSubmit } from '../ui';
+import { Tabs, VillageFilter } from './ledgers-common';
 import { loadVillages } from './villages';
 import {
   ConsequenceList,
@@ -71,28 +72,20 @@ function ReopenSheet(props: { slug: string; year: number; onClose(): void; onDon
     props.onDone();
   });
   return (
-    <Sheet title={t('stars.results.reopen_title', { year: props.year })} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <p>{t('stars.results.reopen_hint')}</p>
-        <Field label={t('stars.results.reason')}>
-          {(id) => <textarea id={id} required minLength={4} maxLength={500} rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
-        </Field>
-        <ErrorBox error={submit.error} labels={{ reason: t('stars.results.reason') }} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy || reason.trim().length < 4}>
-            {t('stars.results.reopen')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <SheetForm
+      title={t('stars.results.reopen_title', { year: props.year })}
+      onClose={props.onClose}
+      submit={submit}
+      ready={reason.trim().length >= 4}
+      label={t('stars.results.reopen')}
+      busyLabel={t('stars.results.reopen')}
+      errorLabels={{ reason: t('stars.results.reason') }}
+    >
+      <p>{t('stars.results.reopen_hint')}</p>
+      <Field label={t('stars.results.reason')}>
+        {(id) => <textarea id={id} required minLength={4} maxLength={500} rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />}
+      </Field>
+    </SheetForm>
   );
 }
 
@@ -171,28 +164,16 @@ export function StarsResultsPage(props: { slug: string }) {
       <h1>{t('stars.results.title')}</h1>
       <div class="toolbar">
         <YearSelect value={year} onChange={setYear} />
-        {!own && (
-          <Field label={t('common.village')}>
-            {(id) => (
-              <select id={id} value={villageId} onChange={(e) => setVillageId(e.currentTarget.value)}>
-                <option value="">{t('common.all_villages')}</option>
-                {(villages.data ?? []).map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-        )}
+        <VillageFilter villages={villages.data ?? []} value={villageId} onChange={setVillageId} />
       </div>
-      <div class="tabs" role="tablist">
-        {(['branch', 'member'] as const).map((k) => (
-          <button key={k} type="button" role="tab" aria-selected={k === kind} class={k === kind ? '' : 'secondary'} onClick={() => setKind(k)}>
-            {t(k === 'branch' ? 'stars.results.branches' : 'stars.results.members')}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        value={kind}
+        options={[
+          { key: 'branch', label: t('stars.results.branches') },
+          { key: 'member', label: t('stars.results.members') },
+        ]}
+        onChange={setKind}
+      />
 
       {data && <StageNote stage={stage} finalisedAt={data.finalisedAt} computedAt={data.computedAt} />}
 
