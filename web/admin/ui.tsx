@@ -266,7 +266,14 @@ export function SelectField<V extends string>(props: {
   );
 }
 
-/** A list's place on a page: "loading" until the first answer, then the `none` line when empty, else the table. */
+/** A list's place on a page: "loading" until the first answer, then the `none` line when it is empty, else the list. */
+export function ListBody(props: { load: { loading: boolean; data?: unknown }; count: number; none?: string; children: ComponentChildren }) {
+  if (props.load.loading && !props.load.data) return <p class="loading">{t('app.loading')}</p>;
+  if (props.count === 0) return <p class="muted">{props.none ?? t('common.none')}</p>;
+  return <>{props.children}</>;
+}
+
+/** A ListBody whose list is a table (`class` adds to "list"); `head` is its header row. */
 export function ListTable(props: {
   load: { loading: boolean; data?: unknown };
   count: number;
@@ -275,14 +282,14 @@ export function ListTable(props: {
   head: ComponentChildren;
   children: ComponentChildren;
 }) {
-  if (props.load.loading && !props.load.data) return <p class="loading">{t('app.loading')}</p>;
-  if (props.count === 0) return <p class="muted">{props.none ?? t('common.none')}</p>;
   return (
-    <div class="table-wrap">
-      <table class={props.class ? `list ${props.class}` : 'list'}>
-        <thead>{props.head}</thead>
-        <tbody>{props.children}</tbody>
-      </table>
-    </div>
+    <ListBody load={props.load} count={props.count} none={props.none}>
+      <div class="table-wrap">
+        <table class={props.class ? `list ${props.class}` : 'list'}>
+          <thead>{props.head}</thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+    </ListBody>
   );
 }

@@ -4,14 +4,16 @@ import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Pager, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, ListBody, ListTable, Pager, SelectField, SheetForm, useLoad, useSubmit } from '../ui';
 import { shanghaiToday, shanghaiYearNow, Stat, Tabs, VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
 
 const DISPUTE_STATUSES = ['in_mediation', 'settled', 'guided_to_court'] as const;
 type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
-type Level = 'village' | 'township';
+const LEVELS = ['village', 'township'] as const;
+type Level = (typeof LEVELS)[number];
+const statusChoices = () => DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }));
 
 interface Dispute {
   id: string;
@@ -68,63 +70,40 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
     props.onDone();
   });
   return (
-    <Sheet title={row ? t('disputes.edit') : t('disputes.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <VillageSelect villages={props.villages} value={form.villageId} onChange={(villageId) => set({ villageId })} />
-        <Field label={t('disputes.case_title')}>
-          {(id) => <input id={id} required maxLength={200} value={form.title} onInput={(e) => set({ title: e.currentTarget.value })} />}
+    <SheetForm
+      title={row ? t('disputes.edit') : t('disputes.new')}
+      onClose={props.onClose}
+      submit={submit}
+      errorLabels={{ title: t('disputes.case_title'), occurredOn: t('disputes.occurred_on'), closedOn: t('disputes.closed_on') }}
+    >
+      <VillageSelect villages={props.villages} value={form.villageId} onChange={(villageId) => set({ villageId })} />
+      <Field label={t('disputes.case_title')}>
+        {(id) => <input id={id} required maxLength={200} value={form.title} onInput={(e) => set({ title: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t('disputes.parties')}>
+        {(id) => <input id={id} maxLength={1000} value={form.parties} onInput={(e) => set({ parties: e.currentTarget.value })} />}
+      </Field>
+      <div class="form-grid">
+        <Field label={t('disputes.occurred_on')}>
+          {(id) => <input id={id} type="date" required value={form.occurredOn} max={shanghaiToday()} onInput={(e) => set({ occurredOn: e.currentTarget.value })} />}
         </Field>
-        <Field label={t('disputes.parties')}>
-          {(id) => <input id={id} maxLength={1000} value={form.parties} onInput={(e) => set({ parties: e.currentTarget.value })} />}
-        </Field>
-        <div class="form-grid">
-          <Field label={t('disputes.occurred_on')}>
-            {(id) => <input id={id} type="date" required value={form.occurredOn} max={shanghaiToday()} onInput={(e) => set({ occurredOn: e.currentTarget.value })} />}
+        <SelectField
+          label={t('disputes.level')}
+          value={form.level}
+          onChange={(level) => set({ level })}
+          options={LEVELS.map((l) => ({ value: l, label: t(`disputes.level.${l}`) }))}
+        />
+        <SelectField label={t('ledgers.status')} value={form.status} onChange={(status) => set({ status })} options={statusChoices()} />
+        {closed && (
+          <Field label={t('disputes.closed_on')}>
+            {(id) => <input id={id} type="date" required value={form.closedOn} max={shanghaiToday()} onInput={(e) => set({ closedOn: e.currentTarget.value })} />}
           </Field>
-          <Field label={t('disputes.level')}>
-            {(id) => (
-              <select id={id} value={form.level} onChange={(e) => set({ level: e.currentTarget.value as Level })}>
-                <option value="village">{t('disputes.level.village')}</option>
-                <option value="township">{t('disputes.level.township')}</option>
-              </select>
-            )}
-          </Field>
-          <Field label={t('ledgers.status')}>
-            {(id) => (
-              <select id={id} value={form.status} onChange={(e) => set({ status: e.currentTarget.value as DisputeStatus })}>
-                {DISPUTE_STATUSES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`disputes.status.${s}`)}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          {closed && (
-            <Field label={t('disputes.closed_on')}>
-              {(id) => <input id={id} type="date" required value={form.closedOn} max={shanghaiToday()} onInput={(e) => set({ closedOn: e.currentTarget.value })} />}
-            </Field>
-          )}
-        </div>
-        <Field label={t('disputes.outcome')}>
-          {(id) => <textarea id={id} rows={3} maxLength={2000} value={form.outcome} onInput={(e) => set({ outcome: e.currentTarget.value })} />}
-        </Field>
-        <ErrorBox error={submit.error} labels={{ title: t('disputes.case_title'), occurredOn: t('disputes.occurred_on'), closedOn: t('disputes.closed_on') }} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+        )}
+      </div>
+      <Field label={t('disputes.outcome')}>
+        {(id) => <textarea id={id} rows={3} maxLength={2000} value={form.outcome} onInput={(e) => set({ outcome: e.currentTarget.value })} />}
+      </Field>
+    </SheetForm>
   );
 }
 
@@ -169,18 +148,7 @@ function Disputes(props: { slug: string; villages: Village[] }) {
           {(id) => <input id={id} type="number" min={2000} max={2100} value={year} onInput={(e) => (setYear(e.currentTarget.value), setOffset(0))} />}
         </Field>
         <VillageSelect villages={props.villages} value={villageId} onChange={(v) => (setVillageId(v), setOffset(0))} allowAll />
-        <Field label={t('ledgers.status')}>
-          {(id) => (
-            <select id={id} value={status} onChange={(e) => (setStatus(e.currentTarget.value as DisputeStatus | ''), setOffset(0))}>
-              <option value="">{t('ledgers.all')}</option>
-              {DISPUTE_STATUSES.map((st) => (
-                <option key={st} value={st}>
-                  {t(`disputes.status.${st}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField label={t('ledgers.status')} value={status} onChange={(st) => (setStatus(st), setOffset(0))} blank={t('ledgers.all')} options={statusChoices()} />
       </div>
       <ErrorBox error={summary.error ?? list.error ?? remove.error} />
       {s && (
@@ -226,11 +194,7 @@ function Disputes(props: { slug: string; villages: Village[] }) {
         </>
       )}
       <h2>{t('disputes.title')}</h2>
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">{t('common.none')}</p>
-      ) : (
+      <ListBody load={list} count={items.length}>
         <ul class="visit-list">
           {items.map((d) => (
             <li key={d.id} class="card">
@@ -263,7 +227,7 @@ function Disputes(props: { slug: string; villages: Village[] }) {
             </li>
           ))}
         </ul>
-      )}
+      </ListBody>
       {list.data && list.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onChange={setOffset} />}
       {editing && (
         <DisputeForm
@@ -305,44 +269,37 @@ function WeakVillageForm(props: { slug: string; villages: Village[]; row?: WeakV
     props.onDone();
   });
   return (
-    <Sheet title={row ? t('weak.edit') : t('weak.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <div class="form-grid">
-          <VillageSelect villages={props.villages} value={form.villageId} onChange={(villageId) => set({ villageId })} />
-          <Field label={t('weak.year_listed')}>
-            {(id) => <input id={id} type="number" required min={2000} max={2100} value={form.yearListed} onInput={(e) => set({ yearListed: e.currentTarget.value })} />}
-          </Field>
-        </div>
-        <Field label={t('weak.reasons')}>
-          {(id) => <textarea id={id} required rows={3} maxLength={2000} value={form.reasons} onInput={(e) => set({ reasons: e.currentTarget.value })} />}
-        </Field>
-        <Field label={t('weak.measures')}>
-          {(id) => <textarea id={id} rows={3} maxLength={4000} value={form.measures} onInput={(e) => set({ measures: e.currentTarget.value })} />}
-        </Field>
-        <Field label={t('weak.turned_around_on')} hint={t('weak.turned_hint')}>
-          {(id) => <input id={id} type="date" value={form.turnedAroundOn} max={shanghaiToday()} onInput={(e) => set({ turnedAroundOn: e.currentTarget.value })} />}
-        </Field>
-        <ErrorBox error={submit.error} labels={{ reasons: t('weak.reasons'), yearListed: t('weak.year_listed'), turnedAroundOn: t('weak.turned_around_on') }} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy || !form.villageId}>
-            {submit.busy ? t('common.saving') : t('common.save')}
+    <SheetForm
+      title={row ? t('weak.edit') : t('weak.new')}
+      onClose={props.onClose}
+      submit={submit}
+      ready={!!form.villageId}
+      errorLabels={{ reasons: t('weak.reasons'), yearListed: t('weak.year_listed'), turnedAroundOn: t('weak.turned_around_on') }}
+      actions={
+        row &&
+        props.onDelete && (
+          <button type="button" class="secondary danger push-right" onClick={() => props.onDelete!(row)}>
+            {t('common.delete')}
           </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-          {row && props.onDelete && (
-            <button type="button" class="secondary danger push-right" onClick={() => props.onDelete!(row)}>
-              {t('common.delete')}
-            </button>
-          )}
-        </div>
-      </form>
-    </Sheet>
+        )
+      }
+    >
+      <div class="form-grid">
+        <VillageSelect villages={props.villages} value={form.villageId} onChange={(villageId) => set({ villageId })} />
+        <Field label={t('weak.year_listed')}>
+          {(id) => <input id={id} type="number" required min={2000} max={2100} value={form.yearListed} onInput={(e) => set({ yearListed: e.currentTarget.value })} />}
+        </Field>
+      </div>
+      <Field label={t('weak.reasons')}>
+        {(id) => <textarea id={id} required rows={3} maxLength={2000} value={form.reasons} onInput={(e) => set({ reasons: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t('weak.measures')}>
+        {(id) => <textarea id={id} rows={3} maxLength={4000} value={form.measures} onInput={(e) => set({ measures: e.currentTarget.value })} />}
+      </Field>
+      <Field label={t('weak.turned_around_on')} hint={t('weak.turned_hint')}>
+        {(id) => <input id={id} type="date" value={form.turnedAroundOn} max={shanghaiToday()} onInput={(e) => set({ turnedAroundOn: e.currentTarget.value })} />}
+      </Field>
+    </SheetForm>
   );
 }
 
@@ -379,44 +336,37 @@ function WeakVillages(props: { slug: string; villages: Village[] }) {
           <Stat label={t('weak.in_progress')} value={list.data.total - list.data.turnedAround} warn={list.data.total > list.data.turnedAround} />
         </div>
       )}
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">{t('common.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.village')}</th>
-                <th scope="col" class="num">{t('weak.year_listed')}</th>
-                <th scope="col">{t('weak.reasons')}</th>
-                <th scope="col">{t('weak.measures')}</th>
-                <th scope="col">{t('weak.turned_around_on')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((w) => (
-                <tr key={w.id}>
-                  <th scope="row">
-                    {writable ? (
-                      <button type="button" class="linklike" onClick={() => setEditing(w)}>
-                        {w.villageName}
-                      </button>
-                    ) : (
-                      w.villageName
-                    )}
-                  </th>
-                  <td class="num">{w.yearListed}</td>
-                  <td class="wrap">{w.reasons}</td>
-                  <td class="wrap">{w.measures}</td>
-                  <td>{w.turnedAroundOn ? <span class="tag good">{w.turnedAroundOn}</span> : <span class="tag">{t('weak.in_progress')}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        load={list}
+        count={items.length}
+        head={
+          <tr>
+            <th scope="col">{t('common.village')}</th>
+            <th scope="col" class="num">{t('weak.year_listed')}</th>
+            <th scope="col">{t('weak.reasons')}</th>
+            <th scope="col">{t('weak.measures')}</th>
+            <th scope="col">{t('weak.turned_around_on')}</th>
+          </tr>
+        }
+      >
+        {items.map((w) => (
+          <tr key={w.id}>
+            <th scope="row">
+              {writable ? (
+                <button type="button" class="linklike" onClick={() => setEditing(w)}>
+                  {w.villageName}
+                </button>
+              ) : (
+                w.villageName
+              )}
+            </th>
+            <td class="num">{w.yearListed}</td>
+            <td class="wrap">{w.reasons}</td>
+            <td class="wrap">{w.measures}</td>
+            <td>{w.turnedAroundOn ? <span class="tag good">{w.turnedAroundOn}</span> : <span class="tag">{t('weak.in_progress')}</span>}</td>
+          </tr>
+        ))}
+      </ListTable>
       {list.data && list.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onChange={setOffset} />}
       {editing && (
         <WeakVillageForm
