@@ -3,10 +3,12 @@ import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
-import { Check, ErrorBox, Field, intOrNull, Pager, Sheet, useDebounced, useLoad, useSubmit } from '../ui';
+import { Check, ErrorBox, Field, intOrNull, ListTable, nameChoices, Pager, SelectField, SheetForm, useDebounced, useLoad, useSubmit } from '../ui';
+import { VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
 
 type Row = Record<string, unknown> & { id: string; villageId: string; villageName?: string };
+const GENDERS = ['male', 'female'] as const;
 
 interface FieldSpec {
   key: string;
@@ -115,76 +117,72 @@ function RosterForm(props: {
     props.onDone();
   });
   return (
-    <Sheet title={t(row ? spec.editTitle : spec.newTitle)} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('common.village')}>
-          {(id) => (
-            <select id={id} name="villageId" required value={villageId} disabled={props.villages.length === 1} onChange={(e) => setVillageId(e.currentTarget.value)}>
-              <option value="" disabled>
-                —
-              </option>
-              {props.villages.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <div class="form-grid">
-          {spec.fields.map((f) => (
+    <SheetForm
+      title={t(row ? spec.editTitle : spec.newTitle)}
+      onClose={props.onClose}
+      submit={submit}
+      error={submit.error ?? props.deleteError}
+      errorLabels={fieldLabels(spec)}
+      actions={
+        row && (
+          <button type="button" class="secondary danger push-right" onClick={() => props.onDelete(row)}>
+            {t('common.delete')}
+          </button>
+        )
+      }
+    >
+      <SelectField
+        label={t('common.village')}
+        name="villageId"
+        required
+        value={villageId}
+        disabled={props.villages.length === 1}
+        onChange={setVillageId}
+        placeholder="—"
+        options={nameChoices(props.villages)}
+      />
+      <div class="form-grid">
+        {spec.fields.map((f) =>
+          f.kind === 'gender' ? (
+            <SelectField
+              key={f.key}
+              label={t(f.label)}
+              name={f.key}
+              value={text[f.key]}
+              onChange={(value) => setText({ ...text, [f.key]: value })}
+              blank={t('field.gender.unknown')}
+              options={GENDERS.map((g) => ({ value: g, label: t(`field.gender.${g}`) }))}
+            />
+          ) : (
             <Field key={f.key} label={t(f.label)}>
-              {(id) =>
-                f.kind === 'gender' ? (
-                  <select id={id} name={f.key} value={text[f.key]} onChange={(e) => setText({ ...text, [f.key]: e.currentTarget.value })}>
-                    <option value="">{t('field.gender.unknown')}</option>
-                    <option value="male">{t('field.gender.male')}</option>
-                    <option value="female">{t('field.gender.female')}</option>
-                  </select>
-                ) : (
-                  <input
-                    id={id}
-                    name={f.key}
-                    required={f.required}
-                    maxLength={f.max ?? (f.kind === 'phone' ? 11 : undefined)}
-                    type={(f.kind === 'phone' ? 'tel' : f.kind === 'int' ? 'number' : 'text') as 'text'}
-                    inputMode={f.kind === 'text' ? undefined : ('numeric' as const)}
-                    pattern={f.kind === 'phone' ? '1[0-9]{10}' : undefined}
-                    title={f.kind === 'phone' ? t('field.invalid_phone') : undefined}
-                    min={f.min}
-                    max={f.maxInt}
-                    step={f.kind === 'int' ? 1 : undefined}
-                    value={text[f.key]}
-                    onInput={(e) => setText({ ...text, [f.key]: e.currentTarget.value })}
-                  />
-                )
-              }
+              {(id) => (
+                <input
+                  id={id}
+                  name={f.key}
+                  required={f.required}
+                  maxLength={f.max ?? (f.kind === 'phone' ? 11 : undefined)}
+                  type={(f.kind === 'phone' ? 'tel' : f.kind === 'int' ? 'number' : 'text') as 'text'}
+                  inputMode={f.kind === 'text' ? undefined : ('numeric' as const)}
+                  pattern={f.kind === 'phone' ? '1[0-9]{10}' : undefined}
+                  title={f.kind === 'phone' ? t('field.invalid_phone') : undefined}
+                  min={f.min}
+                  max={f.maxInt}
+                  step={f.kind === 'int' ? 1 : undefined}
+                  value={text[f.key]}
+                  onInput={(e) => setText({ ...text, [f.key]: e.currentTarget.value })}
+                />
+              )}
             </Field>
-          ))}
-        </div>
-        <fieldset class="flags">
-          <legend>{t(spec.flagsLabel)}</legend>
-          {spec.flags.map((f) => (
-            <Check key={f.key} label={t(f.label)} checked={flags[f.key]} onChange={(checked) => setFlags({ ...flags, [f.key]: checked })} />
-          ))}
-        </fieldset>
-        <ErrorBox error={submit.error ?? props.deleteError} labels={fieldLabels(spec)} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
-          <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
-          {row && (
-            <button type="button" class="secondary danger push-right" onClick={() => props.onDelete(row)}>
-              {t('common.delete')}
-            </button>
-          )}
-        </div>
-      </form>
-    </Sheet>
+          ),
+        )}
+      </div>
+      <fieldset class="flags">
+        <legend>{t(spec.flagsLabel)}</legend>
+        {spec.flags.map((f) => (
+          <Check key={f.key} label={t(f.label)} checked={flags[f.key]} onChange={(checked) => setFlags({ ...flags, [f.key]: checked })} />
+        ))}
+      </fieldset>
+    </SheetForm>
   );
 }
 
@@ -227,26 +225,15 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
         )}
       </div>
       <div class="filters">
-        <Field label={t('common.village')}>
-          {(id) => (
-            <select
-              id={id}
-              value={villageId}
-              disabled={!!own}
-              onChange={(e) => {
-                setVillageId(e.currentTarget.value);
-                setOffset(0);
-              }}
-            >
-              {!own && <option value="">{t('common.all_villages')}</option>}
-              {villageList.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <VillageSelect
+          villages={villageList}
+          value={villageId}
+          onChange={(id) => {
+            setVillageId(id);
+            setOffset(0);
+          }}
+          allowAll
+        />
         <Field label={t('common.search')}>
           {(id) => (
             <input
@@ -264,62 +251,55 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
       </div>
       <ErrorBox error={list.error ?? villages.error ?? remove.error} />
       {list.data && list.data.total <= PAGE_SIZE && <p class="muted">{t('common.total', { total: list.data.total })}</p>}
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">{t('common.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t(spec.fields[0].label)}</th>
-                <th scope="col">{t('common.village')}</th>
-                {phoneShown && <th scope="col" class="wide-only">{t('field.phone')}</th>}
-                <th scope="col">{t(spec.flagsLabel)}</th>
-                {writable && <th scope="col" class="wide-only"><span class="sr-only">{t('common.actions')}</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((row) => (
-                <tr key={row.id}>
-                  <th scope="row">
-                    {writable ? (
-                      <button type="button" class="linklike" onClick={() => setEditing(row)}>
-                        {String(row[spec.nameKey])}
-                      </button>
-                    ) : (
-                      String(row[spec.nameKey])
-                    )}
-                    {spec.resource === 'households' && row.address ? <div class="sub muted wrap">{String(row.address)}</div> : null}
-                  </th>
-                  <td>{row.villageName}</td>
-                  {phoneShown && <td class="wide-only">{(row.phone as string | null) ?? ''}</td>}
-                  <td>
-                    {spec.flags
-                      .filter((f) => row[f.key])
-                      .map((f) => (
-                        <span key={f.key} class="tag">
-                          {t(f.label)}
-                        </span>
-                      ))}
-                  </td>
-                  {writable && (
-                    <td class="actions wide-only">
-                      <button type="button" class="secondary small" onClick={() => setEditing(row)} aria-label={`${t('common.edit')} ${String(row[spec.nameKey])}`}>
-                        {t('common.edit')}
-                      </button>
-                      <button type="button" class="secondary small danger" onClick={() => remove.run(row)} aria-label={`${t('common.delete')} ${String(row[spec.nameKey])}`}>
-                        {t('common.delete')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        load={list}
+        count={items.length}
+        head={
+          <tr>
+            <th scope="col">{t(spec.fields[0].label)}</th>
+            <th scope="col">{t('common.village')}</th>
+            {phoneShown && <th scope="col" class="wide-only">{t('field.phone')}</th>}
+            <th scope="col">{t(spec.flagsLabel)}</th>
+            {writable && <th scope="col" class="wide-only"><span class="sr-only">{t('common.actions')}</span></th>}
+          </tr>
+        }
+      >
+        {items.map((row) => (
+          <tr key={row.id}>
+            <th scope="row">
+              {writable ? (
+                <button type="button" class="linklike" onClick={() => setEditing(row)}>
+                  {String(row[spec.nameKey])}
+                </button>
+              ) : (
+                String(row[spec.nameKey])
+              )}
+              {spec.resource === 'households' && row.address ? <div class="sub muted wrap">{String(row.address)}</div> : null}
+            </th>
+            <td>{row.villageName}</td>
+            {phoneShown && <td class="wide-only">{(row.phone as string | null) ?? ''}</td>}
+            <td>
+              {spec.flags
+                .filter((f) => row[f.key])
+                .map((f) => (
+                  <span key={f.key} class="tag">
+                    {t(f.label)}
+                  </span>
+                ))}
+            </td>
+            {writable && (
+              <td class="actions wide-only">
+                <button type="button" class="secondary small" onClick={() => setEditing(row)} aria-label={`${t('common.edit')} ${String(row[spec.nameKey])}`}>
+                  {t('common.edit')}
+                </button>
+                <button type="button" class="secondary small danger" onClick={() => remove.run(row)} aria-label={`${t('common.delete')} ${String(row[spec.nameKey])}`}>
+                  {t('common.delete')}
+                </button>
+              </td>
+            )}
+          </tr>
+        ))}
+      </ListTable>
       {list.data && list.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onChange={setOffset} />}
       {editing && (
         <RosterForm
