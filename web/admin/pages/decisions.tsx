@@ -5,7 +5,7 @@ import { api, tenantApi } from '../../shared/api';
 import { yuan } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
-import { ErrorBox, Field, intOrNull, Pager, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, FormActions, intOrNull, ListTable, Pager, SelectField, SheetForm, useLoad, useSubmit } from '../ui';
 import { shanghaiToday, shanghaiYearNow, VillageSelect, yuanToFen } from './ledgers-common';
 import { STAGES, timeline, type Stage } from './ledgers-rules';
 import { loadVillages, type Village } from './villages';
@@ -71,6 +71,7 @@ interface MatterDetail extends Matter {
 const stageLabel = (s: Stage) => t(`decisions.stage.${s}` as MessageKey);
 const groupLabel = (s: Stage) => t(MEETINGS.includes(s) ? 'decisions.group.four' : PUBLIC.includes(s) ? 'decisions.group.public' : REVIEWS.includes(s) ? 'decisions.group.reviews' : 'decisions.stage.implementation');
 const PAGE_SIZE = 20;
+const BODIES = ['representatives', 'villagers'] as const;
 
 function StatusTag(props: { matter: Matter }) {
   const { matter } = props;
@@ -98,51 +99,35 @@ function MatterForm(props: { slug: string; villages: Village[]; onClose(): void;
     props.onDone(created.id);
   });
   return (
-    <Sheet title={t('decisions.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
-        <Field label={t('decisions.matter_title')}>
-          {(id) => <input id={id} required maxLength={120} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+    <SheetForm
+      title={t('decisions.new')}
+      onClose={props.onClose}
+      submit={submit}
+      ready={!!villageId && !!category && !Number.isNaN(fen)}
+      errorLabels={{ title: t('decisions.matter_title'), category: t('decisions.category'), amountFen: t('decisions.amount'), villageId: t('common.village') }}
+    >
+      <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
+      <Field label={t('decisions.matter_title')}>
+        {(id) => <input id={id} required maxLength={120} value={title} onInput={(e) => setTitle(e.currentTarget.value)} />}
+      </Field>
+      <SelectField
+        label={t('decisions.category')}
+        required
+        value={category}
+        onChange={setCategory}
+        placeholder="—"
+        options={CATEGORIES.map((c) => ({ value: c, label: t(`decisions.cat.${c}` as MessageKey) }))}
+      />
+      <div class="form-grid">
+        <Field label={t('decisions.amount')} hint={Number.isNaN(fen) ? undefined : fen !== null ? yuan(fen) : t('decisions.amount_hint')}>
+          {(id) => <input id={id} inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} aria-invalid={Number.isNaN(fen)} />}
         </Field>
-        <Field label={t('decisions.category')}>
-          {(id) => (
-            <select id={id} required value={category} onChange={(e) => setCategory(e.currentTarget.value as Category)}>
-              <option value="" disabled>
-                —
-              </option>
-              {CATEGORIES.map((c) => (
-                <option key={c} value={c}>
-                  {t(`decisions.cat.${c}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          )}
+        <Field label={t('decisions.year')}>
+          {(id) => <input id={id} type="number" required min={2000} max={2100} value={year} onInput={(e) => setYear(e.currentTarget.value)} />}
         </Field>
-        <div class="form-grid">
-          <Field label={t('decisions.amount')} hint={Number.isNaN(fen) ? undefined : fen !== null ? yuan(fen) : t('decisions.amount_hint')}>
-            {(id) => <input id={id} inputMode="decimal" value={amount} onInput={(e) => setAmount(e.currentTarget.value)} aria-invalid={Number.isNaN(fen)} />}
-          </Field>
-          <Field label={t('decisions.year')}>
-            {(id) => <input id={id} type="number" required min={2000} max={2100} value={year} onInput={(e) => setYear(e.currentTarget.value)} />}
-          </Field>
-        </div>
-        {Number.isNaN(fen) && <p class="field-error">{t('decisions.amount_bad')}</p>}
-        <ErrorBox error={submit.error} labels={{ title: t('decisions.matter_title'), category: t('decisions.category'), amountFen: t('decisions.amount'), villageId: t('common.village') }} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy || !villageId || !category || Number.isNaN(fen)}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+      </div>
+      {Number.isNaN(fen) && <p class="field-error">{t('decisions.amount_bad')}</p>}
+    </SheetForm>
   );
 }
 
@@ -196,7 +181,7 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
   const { matter } = props;
   const [stage, setStage] = useState<Stage>(matter.nextStages[0] ?? 'proposal');
   const [heldOn, setHeldOn] = useState(shanghaiToday());
-  const [body, setBody] = useState<'representatives' | 'villagers'>('representatives');
+  const [body, setBody] = useState<(typeof BODIES)[number]>('representatives');
   const [votes, setVotes] = useState({ eligible: '', present: '', votesFor: '', votesAgainst: '', abstentions: '' });
   const [minutes, setMinutes] = useState('');
   const [publicText, setPublicText] = useState('');
@@ -227,38 +212,24 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
     </Field>
   );
   return (
-    <form
-      class="card"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit.run();
-      }}
-    >
+    <Form class="card" onSubmit={submit.run}>
       <h2>{t('decisions.record')}</h2>
-      <Field label={t('decisions.stage')}>
-        {(id) => (
-          <select id={id} value={stage} onChange={(e) => setStage(e.currentTarget.value as Stage)}>
-            {STAGES.map((s) => (
-              <option key={s} value={s}>
-                {stageLabel(s)}
-                {matter.nextStages.includes(s) ? `(${t('decisions.current')})` : ''}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+      <SelectField
+        label={t('decisions.stage')}
+        value={stage}
+        onChange={setStage}
+        options={STAGES.map((s) => ({ value: s, label: `${stageLabel(s)}${matter.nextStages.includes(s) ? `(${t('decisions.current')})` : ''}` }))}
+      />
       <Field label={t('decisions.held_on')}>
         {(id) => <input id={id} type="date" required value={heldOn} max={shanghaiToday()} onInput={(e) => setHeldOn(e.currentTarget.value)} />}
       </Field>
       {stage === 'resolution' && (
-        <Field label={t('decisions.body')}>
-          {(id) => (
-            <select id={id} value={body} onChange={(e) => setBody(e.currentTarget.value as typeof body)}>
-              <option value="representatives">{t('decisions.body.representatives')}</option>
-              <option value="villagers">{t('decisions.body.villagers')}</option>
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={t('decisions.body')}
+          value={body}
+          onChange={setBody}
+          options={BODIES.map((b) => ({ value: b, label: t(`decisions.body.${b}`) }))}
+        />
       )}
       {meeting && (
         <div class="form-grid four">
@@ -281,12 +252,8 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
         error={submit.error}
         labels={{ heldOn: t('decisions.held_on'), eligible: t('decisions.eligible'), present: t('decisions.present'), votesFor: t('decisions.votes_for'), minutes: t('decisions.minutes') }}
       />
-      <div class="form-actions">
-        <button type="submit" disabled={submit.busy}>
-          {submit.busy ? t('common.saving') : t('decisions.record_submit')}
-        </button>
-      </div>
-    </form>
+      <FormActions busy={submit.busy} label={t('decisions.record_submit')} />
+    </Form>
   );
 }
 
@@ -301,12 +268,7 @@ function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): vo
   return (
     <details class="card">
       <summary>{t('decisions.irregular')}</summary>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
+      <Form onSubmit={submit.run}>
         <Field label={t('decisions.irregular_on')}>
           {(id) => <input id={id} type="date" required value={on} max={shanghaiToday()} onInput={(e) => setOn(e.currentTarget.value)} />}
         </Field>
@@ -317,7 +279,7 @@ function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): vo
         <button type="submit" class="secondary danger" disabled={submit.busy || !note.trim()}>
           {t('decisions.irregular')}
         </button>
-      </form>
+      </Form>
     </details>
   );
 }
@@ -425,58 +387,46 @@ export function DecisionsPage(props: { slug: string }) {
         <Field label={t('decisions.year')}>
           {(id) => <input id={id} type="number" min={2000} max={2100} value={year} onInput={(e) => (setYear(e.currentTarget.value), setOffset(0))} />}
         </Field>
-        <Field label={t('decisions.status')}>
-          {(id) => (
-            <select id={id} value={status} onChange={(e) => (setStatus(e.currentTarget.value as Status | ''), setOffset(0))}>
-              <option value="">{t('ledgers.all')}</option>
-              {(['open', 'completed', 'rejected'] as const).map((s) => (
-                <option key={s} value={s}>
-                  {t(`decisions.status.${s}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
+        <SelectField
+          label={t('decisions.status')}
+          value={status}
+          onChange={(s) => (setStatus(s), setOffset(0))}
+          blank={t('ledgers.all')}
+          options={(['open', 'completed', 'rejected'] as const).map((s) => ({ value: s, label: t(`decisions.status.${s}`) }))}
+        />
       </div>
       <ErrorBox error={list.error ?? villages.error} />
       {list.data && <p class="muted">{t('common.total', { total: list.data.total })}</p>}
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : items.length === 0 ? (
-        <p class="muted">{t('common.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('decisions.matter')}</th>
-                <th scope="col">{t('decisions.status')}</th>
-                <th scope="col">{t('decisions.next')}</th>
-                <th scope="col" class="wide-only">{t('decisions.category')}</th>
-                <th scope="col" class="num wide-only">{t('decisions.amount')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((m) => (
-                <tr key={m.id}>
-                  <th scope="row" class="wrap">
-                    <button type="button" class="linklike" onClick={() => open(m.id)}>
-                      {m.title}
-                    </button>
-                    <div class="sub muted">{m.villageName}</div>
-                  </th>
-                  <td>
-                    <StatusTag matter={m} />
-                  </td>
-                  <td class="wrap">{m.nextStages.length ? m.nextStages.map(stageLabel).join(' / ') : t('decisions.none_next')}</td>
-                  <td class="wide-only">{t(`decisions.cat.${m.category}` as MessageKey)}</td>
-                  <td class="num wide-only">{m.amountFen !== null ? yuan(m.amountFen) : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        load={list}
+        count={items.length}
+        head={
+          <tr>
+            <th scope="col">{t('decisions.matter')}</th>
+            <th scope="col">{t('decisions.status')}</th>
+            <th scope="col">{t('decisions.next')}</th>
+            <th scope="col" class="wide-only">{t('decisions.category')}</th>
+            <th scope="col" class="num wide-only">{t('decisions.amount')}</th>
+          </tr>
+        }
+      >
+        {items.map((m) => (
+          <tr key={m.id}>
+            <th scope="row" class="wrap">
+              <button type="button" class="linklike" onClick={() => open(m.id)}>
+                {m.title}
+              </button>
+              <div class="sub muted">{m.villageName}</div>
+            </th>
+            <td>
+              <StatusTag matter={m} />
+            </td>
+            <td class="wrap">{m.nextStages.length ? m.nextStages.map(stageLabel).join(' / ') : t('decisions.none_next')}</td>
+            <td class="wide-only">{t(`decisions.cat.${m.category}` as MessageKey)}</td>
+            <td class="num wide-only">{m.amountFen !== null ? yuan(m.amountFen) : ''}</td>
+          </tr>
+        ))}
+      </ListTable>
       {list.data && list.data.total > PAGE_SIZE && <Pager offset={offset} limit={PAGE_SIZE} total={list.data.total} onChange={setOffset} />}
       {creating && (
         <MatterForm
