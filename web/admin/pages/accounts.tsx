@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { me } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Sheet, useDebounced, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, nameChoices, SelectField, SheetForm, useDebounced, useLoad, useSubmit } from '../ui';
 import { loadVillages } from './villages';
 
 type AccountRole = 'township_admin' | 'village_secretary' | 'party_member';
@@ -45,77 +45,49 @@ function AccountForm(props: { slug: string; onDone(): void; onClose(): void }) {
   const labels = { name: t('accounts.name'), phone: t('accounts.phone'), password: t('accounts.password'), villageId: t('accounts.village'), memberId: t('accounts.member') };
 
   return (
-    <Sheet title={t('accounts.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('accounts.role')}>
-          {(id) => (
-            <select id={id} value={role} onChange={(e) => setRole(e.currentTarget.value as AccountRole)}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {role !== 'township_admin' && (
-          <Field label={t('accounts.village')}>
-            {(id) => (
-              <select id={id} required value={villageId} onChange={(e) => { setVillageId(e.currentTarget.value); setMemberId(''); }}>
-                <option value="" disabled>—</option>
-                {(villages.data ?? []).map((v) => (
-                  <option key={v.id} value={v.id}>{v.name}</option>
-                ))}
-              </select>
-            )}
+    <SheetForm title={t('accounts.new')} onClose={props.onClose} submit={submit} errorLabels={labels}>
+      <SelectField label={t('accounts.role')} value={role} onChange={setRole} options={ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+      {role !== 'township_admin' && (
+        <SelectField
+          label={t('accounts.village')}
+          required
+          value={villageId}
+          onChange={(id) => {
+            setVillageId(id);
+            setMemberId('');
+          }}
+          placeholder="—"
+          options={nameChoices(villages.data ?? [])}
+        />
+      )}
+      {role === 'party_member' && villageId && (
+        <>
+          <Field label={t('accounts.member_search')}>
+            {(id) => <input id={id} type="search" value={memberSearch} onInput={(e) => setMemberSearch(e.currentTarget.value)} />}
           </Field>
-        )}
-        {role === 'party_member' && villageId && (
-          <>
-            <Field label={t('accounts.member_search')}>
-              {(id) => <input id={id} type="search" value={memberSearch} onInput={(e) => setMemberSearch(e.currentTarget.value)} />}
-            </Field>
-            <Field label={t('accounts.member')}>
-              {(id) => (
-                <select
-                  id={id}
-                  required
-                  value={memberId}
-                  onChange={(e) => {
-                    const chosen = members.data?.items.find((m) => m.id === e.currentTarget.value);
-                    setMemberId(e.currentTarget.value);
-                    if (chosen && !name) setName(chosen.name);
-                    if (chosen?.phone && !phone) setPhone(chosen.phone);
-                  }}
-                >
-                  <option value="" disabled>{t('accounts.choose_member')}</option>
-                  {(members.data?.items ?? []).map((m) => (
-                    <option key={m.id} value={m.id}>{m.name}{m.phone ? ` ${m.phone}` : ''}</option>
-                  ))}
-                </select>
-              )}
-            </Field>
-          </>
-        )}
-        <Field label={t('accounts.name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
-        <Field label={t('accounts.phone')}>
-          {(id) => <input id={id} type="tel" inputMode="numeric" required maxLength={11} pattern="1[0-9]{10}" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
-        </Field>
-        <Field label={t('accounts.password')}>
-          {(id) => <input id={id} type="password" autoComplete="new-password" required minLength={8} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
-        </Field>
-        <ErrorBox error={submit.error} labels={labels} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
-          <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
-        </div>
-      </form>
-    </Sheet>
+          <SelectField
+            label={t('accounts.member')}
+            required
+            value={memberId}
+            onChange={(id) => {
+              const chosen = members.data?.items.find((m) => m.id === id);
+              setMemberId(id);
+              if (chosen && !name) setName(chosen.name);
+              if (chosen?.phone && !phone) setPhone(chosen.phone);
+            }}
+            placeholder={t('accounts.choose_member')}
+            options={(members.data?.items ?? []).map((m) => ({ value: m.id, label: m.phone ? `${m.name} ${m.phone}` : m.name }))}
+          />
+        </>
+      )}
+      <Field label={t('accounts.name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+      <Field label={t('accounts.phone')}>
+        {(id) => <input id={id} type="tel" inputMode="numeric" required maxLength={11} pattern="1[0-9]{10}" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
+      </Field>
+      <Field label={t('accounts.password')}>
+        {(id) => <input id={id} type="password" autoComplete="new-password" required minLength={8} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+      </Field>
+    </SheetForm>
   );
 }
 

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, ListTable, SheetForm, useLoad, useSubmit } from '../ui';
 
 export interface Village {
   id: string;
@@ -27,29 +27,24 @@ function VillageForm(props: { slug: string; village?: Village; onDone(): void; o
     props.onDone();
   });
   return (
-    <Sheet title={props.village ? t('villages.edit') : t('villages.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('villages.name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
-        <Field label={t('villages.branch')} hint={t('villages.branch_hint')}>
-          {(id) => <input id={id} maxLength={60} value={branchName} onInput={(e) => setBranchName(e.currentTarget.value)} />}
-        </Field>
-        <ErrorBox error={submit.error ?? props.deleteError} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('common.save')}</button>
-          <button type="button" class="secondary" onClick={props.onClose}>{t('common.cancel')}</button>
-          {props.village && (
-            <button type="button" class="secondary danger push-right" onClick={() => props.onDelete(props.village!)}>
-              {t('common.delete')}
-            </button>
-          )}
-        </div>
-      </form>
-    </Sheet>
+    <SheetForm
+      title={props.village ? t('villages.edit') : t('villages.new')}
+      onClose={props.onClose}
+      submit={submit}
+      error={submit.error ?? props.deleteError}
+      actions={
+        props.village && (
+          <button type="button" class="secondary danger push-right" onClick={() => props.onDelete(props.village!)}>
+            {t('common.delete')}
+          </button>
+        )
+      }
+    >
+      <Field label={t('villages.name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+      <Field label={t('villages.branch')} hint={t('villages.branch_hint')}>
+        {(id) => <input id={id} maxLength={60} value={branchName} onInput={(e) => setBranchName(e.currentTarget.value)} />}
+      </Field>
+    </SheetForm>
   );
 }
 
@@ -72,56 +67,49 @@ export function VillagesPage(props: { slug: string }) {
       </div>
       <ErrorBox error={list.error ?? remove.error} />
       {list.data && <p class="muted">{t('villages.count', { n: villages.length })}</p>}
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : villages.length === 0 ? (
-        <p class="muted">{t('common.none')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('villages.name')}</th>
-                <th scope="col" class="wide-only">{t('villages.branch')}</th>
-                <th scope="col" class="num">{t('villages.members')}</th>
-                <th scope="col" class="num">{t('villages.households')}</th>
-                {writable && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
-              </tr>
-            </thead>
-            <tbody>
-              {villages.map((v) => (
-                <tr key={v.id}>
-                  <th scope="row">
-                    <a href={`/t/${props.slug}/members?villageId=${v.id}`}>{v.name}</a>
-                  </th>
-                  <td class="wide-only">{v.branchName}</td>
-                  <td class="num">
-                    <a href={`/t/${props.slug}/members?villageId=${v.id}`}>{v.memberCount}</a>
-                  </td>
-                  <td class="num">
-                    <a href={`/t/${props.slug}/households?villageId=${v.id}`}>{v.householdCount}</a>
-                  </td>
-                  {writable && (
-                    <td class="actions">
-                      <button type="button" class="secondary small" onClick={() => setEditing(v)} aria-label={`${t('common.edit')} ${v.name}`}>
-                        {t('common.edit')}
-                      </button>
-                      <button
-                        type="button"
-                        class="secondary small danger"
-                        onClick={() => remove.run(v)}
-                        aria-label={`${t('common.delete')} ${v.name}`}
-                      >
-                        {t('common.delete')}
-                      </button>
-                    </td>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListTable
+        load={list}
+        count={villages.length}
+        head={
+          <tr>
+            <th scope="col">{t('villages.name')}</th>
+            <th scope="col" class="wide-only">{t('villages.branch')}</th>
+            <th scope="col" class="num">{t('villages.members')}</th>
+            <th scope="col" class="num">{t('villages.households')}</th>
+            {writable && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
+          </tr>
+        }
+      >
+        {villages.map((v) => (
+          <tr key={v.id}>
+            <th scope="row">
+              <a href={`/t/${props.slug}/members?villageId=${v.id}`}>{v.name}</a>
+            </th>
+            <td class="wide-only">{v.branchName}</td>
+            <td class="num">
+              <a href={`/t/${props.slug}/members?villageId=${v.id}`}>{v.memberCount}</a>
+            </td>
+            <td class="num">
+              <a href={`/t/${props.slug}/households?villageId=${v.id}`}>{v.householdCount}</a>
+            </td>
+            {writable && (
+              <td class="actions">
+                <button type="button" class="secondary small" onClick={() => setEditing(v)} aria-label={`${t('common.edit')} ${v.name}`}>
+                  {t('common.edit')}
+                </button>
+                <button
+                  type="button"
+                  class="secondary small danger"
+                  onClick={() => remove.run(v)}
+                  aria-label={`${t('common.delete')} ${v.name}`}
+                >
+                  {t('common.delete')}
+                </button>
+              </td>
+            )}
+          </tr>
+        ))}
+      </ListTable>
       {editing && (
         <VillageForm
           slug={props.slug}
