@@ -4,7 +4,7 @@ import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
-import { ErrorBox, Field, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, nameChoices, SelectField, useLoad, useSubmit } from '../ui';
 
 interface City { id: string; name: string }
 interface County { id: string; cityId: string; name: string }
@@ -25,11 +25,11 @@ function CityForm(props: { onDone(): void }) {
     props.onDone();
   });
   return (
-    <form class="inline-form" onSubmit={(e) => { e.preventDefault(); submit.run(); }}>
+    <Form class="inline-form" onSubmit={submit.run}>
       <Field label={t('registry.name')}>{(id) => <input id={id} required maxLength={40} {...name.bind} />}</Field>
       <button type="submit" disabled={submit.busy}>{t('registry.new_city')}</button>
       <ErrorBox error={submit.error} />
-    </form>
+    </Form>
   );
 }
 
@@ -42,19 +42,12 @@ function CountyForm(props: { cities: City[]; onDone(): void }) {
     props.onDone();
   });
   return (
-    <form class="inline-form" onSubmit={(e) => { e.preventDefault(); submit.run(); }}>
-      <Field label={t('registry.city')}>
-        {(id) => (
-          <select id={id} required value={cityId} onChange={(e) => setCityId(e.currentTarget.value)}>
-            <option value="" disabled>—</option>
-            {props.cities.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-          </select>
-        )}
-      </Field>
+    <Form class="inline-form" onSubmit={submit.run}>
+      <SelectField label={t('registry.city')} required value={cityId} onChange={setCityId} placeholder="—" options={nameChoices(props.cities)} />
       <Field label={t('registry.name')}>{(id) => <input id={id} required maxLength={40} {...name.bind} />}</Field>
       <button type="submit" disabled={submit.busy}>{t('registry.new_county')}</button>
       <ErrorBox error={submit.error} />
-    </form>
+    </Form>
   );
 }
 
@@ -77,17 +70,10 @@ function TownshipForm(props: { counties: County[]; onDone(): void }) {
   });
   const labels = { slug: t('registry.slug_short'), name: t('registry.name'), 'admin.name': t('accounts.name'), 'admin.phone': t('accounts.phone'), 'admin.password': t('accounts.password') };
   return (
-    <form class="card" onSubmit={(e) => { e.preventDefault(); submit.run(); }}>
+    <Form class="card" onSubmit={submit.run}>
       <h3>{t('registry.new_township')}</h3>
       <div class="form-grid">
-        <Field label={t('registry.county')}>
-          {(id) => (
-            <select id={id} required value={countyId} onChange={(e) => setCountyId(e.currentTarget.value)}>
-              <option value="" disabled>—</option>
-              {props.counties.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
-            </select>
-          )}
-        </Field>
+        <SelectField label={t('registry.county')} required value={countyId} onChange={setCountyId} placeholder="—" options={nameChoices(props.counties)} />
         <Field label={t('registry.name')}>{(id) => <input id={id} required maxLength={40} {...name.bind} />}</Field>
         <Field label={t('registry.slug')}>{(id) => <input id={id} required pattern="[a-z][a-z0-9-]{1,39}" autoCapitalize="off" {...slug.bind} />}</Field>
       </div>
@@ -101,7 +87,7 @@ function TownshipForm(props: { counties: County[]; onDone(): void }) {
       </fieldset>
       <ErrorBox error={submit.error} labels={labels} />
       <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('registry.new_township')}</button>
-    </form>
+    </Form>
   );
 }
 

@@ -5,8 +5,8 @@ import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
-import { ErrorBox, Field, useLoad, useSubmit } from '../ui';
-import { recentYears } from './stars-common';
+import { ErrorBox, Form, SelectField, useLoad, useSubmit } from '../ui';
+import { yearChoices } from './stars-common';
 import './stars.css';
 
 interface Run {
@@ -24,6 +24,7 @@ interface Run {
 }
 
 const RUNS = '/api/platform/job-runs';
+const JOBS = ['recompute', 'finalise'] as const;
 
 function RunForm(props: { onDone(): void }) {
   const [job, setJob] = useState<Run['job']>('recompute');
@@ -33,38 +34,14 @@ function RunForm(props: { onDone(): void }) {
     props.onDone();
   });
   return (
-    <form
-      class="card inline-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit.run();
-      }}
-    >
-      <Field label={t('jobs.job')}>
-        {(id) => (
-          <select id={id} value={job} onChange={(e) => setJob(e.currentTarget.value as Run['job'])}>
-            <option value="recompute">{t('jobs.job.recompute')}</option>
-            <option value="finalise">{t('jobs.job.finalise')}</option>
-          </select>
-        )}
-      </Field>
-      <Field label={t('stars.year')}>
-        {(id) => (
-          <select id={id} value={year} onChange={(e) => setYear(e.currentTarget.value)}>
-            <option value="">{t('jobs.year_auto')}</option>
-            {recentYears().map((y) => (
-              <option key={y} value={y}>
-                {t('stars.year_label', { year: y })}
-              </option>
-            ))}
-          </select>
-        )}
-      </Field>
+    <Form class="card inline-form" onSubmit={submit.run}>
+      <SelectField label={t('jobs.job')} value={job} onChange={setJob} options={JOBS.map((j) => ({ value: j, label: t(`jobs.job.${j}`) }))} />
+      <SelectField label={t('stars.year')} value={year} onChange={setYear} blank={t('jobs.year_auto')} options={yearChoices()} />
       <button type="submit" disabled={submit.busy}>
         {t('jobs.run_now')}
       </button>
       <ErrorBox error={submit.error} />
-    </form>
+    </Form>
   );
 }
 
