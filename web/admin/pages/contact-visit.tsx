@@ -6,7 +6,7 @@ import { useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { me, township } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, nameChoices, SelectField, Sheet, useLoad, useSubmit } from '../ui';
 import { categoryLabel, VISIT_GROUPS, type HouseholdLink, type Signoff, type Visit, type VisitCategory } from './contact-types';
 import { shrinkPhoto, SignaturePad } from './contact-signature';
 import { VisitLedger } from './contact';
@@ -59,13 +59,7 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
   });
 
   return (
-    <form
-      class="visit-form"
-      onSubmit={(e) => {
-        e.preventDefault();
-        submit.run();
-      }}
-    >
+    <Form class="visit-form" onSubmit={submit.run}>
       <fieldset class="pick">
         <legend>{t('visit.pick_household')}</legend>
         {props.households.map((h) => (
@@ -116,7 +110,7 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
       <button type="submit" class="block big" disabled={submit.busy}>
         {submit.busy ? t('common.saving') : t('visit.submit')}
       </button>
-    </form>
+    </Form>
   );
 }
 
@@ -230,18 +224,7 @@ function MemberPicker(props: { slug: string; value: string; onChange(id: string)
     [props.slug],
   );
   return (
-    <Field label={t('visit.as_member')}>
-      {(id) => (
-        <select id={id} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
-          <option value="">—</option>
-          {(members.data?.items ?? []).map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name}
-            </option>
-          ))}
-        </select>
-      )}
-    </Field>
+    <SelectField label={t('visit.as_member')} value={props.value} onChange={props.onChange} blank="—" options={nameChoices(members.data?.items ?? [])} />
   );
 }
 

@@ -4,7 +4,7 @@ import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
-import { ErrorBox, Field, Pager, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, nameChoices, Pager, SelectField, useLoad, useSubmit } from '../ui';
 import {
   categoryLabel,
   groupOf,
@@ -201,43 +201,15 @@ function LinkTier(props: {
         </table>
       </div>
       {props.writable && (
-        <form
-          class="inline-form card"
-          onSubmit={(e) => {
-            e.preventDefault();
-            props.onLink(owner, target, () => setTarget(''));
-          }}
-        >
-          <Field label={t(props.ownerLabel)}>
-            {(id) => (
-              <select id={id} required value={owner} onChange={(e) => setOwner(e.currentTarget.value)}>
-                <option value="">—</option>
-                {props.rows.map((r) => (
-                  <option key={r.id} value={r.id}>
-                    {r.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label={t(props.targetLabel)}>
-            {(id) => (
-              <select id={id} required value={target} onChange={(e) => setTarget(e.currentTarget.value)}>
-                <option value="">—</option>
-                {props.targets.map((x) => (
-                  <option key={x.id} value={x.id}>
-                    {x.name}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+        <Form class="inline-form card" onSubmit={() => props.onLink(owner, target, () => setTarget(''))}>
+          <SelectField label={t(props.ownerLabel)} required value={owner} onChange={setOwner} blank="—" options={nameChoices(props.rows)} />
+          <SelectField label={t(props.targetLabel)} required value={target} onChange={setTarget} blank="—" options={nameChoices(props.targets)} />
           <div>
             <button type="submit" disabled={props.busy || !owner || !target}>
               {t(props.linkButton)}
             </button>
           </div>
-        </form>
+        </Form>
       )}
       <p>
         <strong>{t(props.unlinkedLabel)}:</strong>{' '}

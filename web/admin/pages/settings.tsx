@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
-import { Check, ErrorBox, Field, useLoad, useSubmit } from '../ui';
+import { Check, ErrorBox, Field, Form, FormActions, useLoad, useSubmit } from '../ui';
 
 /** The settings this page edits; other keys (added by later features) are kept as they are and sent back unchanged. */
 interface Settings {
@@ -83,12 +83,7 @@ export function SettingsPage(props: { slug: string }) {
   );
 
   return (
-    <form
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (valid) save.run();
-      }}
-    >
+    <Form onSubmit={() => valid && save.run()}>
       <h1>{t('settings.title')}</h1>
       <fieldset class="card" disabled={readOnly}>
         <legend>{t('settings.weights')}</legend>
@@ -167,11 +162,10 @@ export function SettingsPage(props: { slug: string }) {
 
       <ErrorBox error={save.error} />
       {!readOnly && (
-        <div class="form-actions sticky">
-          <button type="submit" disabled={!valid || save.busy}>{save.busy ? t('common.saving') : t('common.save')}</button>
+        <FormActions class="sticky" busy={save.busy} ready={valid}>
           {saved && <span class="ok" role="status">{t('common.saved')}</span>}
-        </div>
+        </FormActions>
       )}
-    </form>
+    </Form>
   );
 }
