@@ -77,7 +77,7 @@ describe.each(DRIVERS)('big screen display link on %s', (driver) => {
     const screen = await admin.post(`${T}/screens`, { name: '显示二号厅' });
     const key = (await admin.get(`${T}/screens/${screen.body.id}/display-link`)).body.key;
     const empty = await display(screen.body.id, key);
-    expect(empty.body).toMatchObject({ screen: { name: '显示二号厅' }, session: null, next: null });
+    expect(empty.body).toMatchObject({ township: '甲镇', screen: { name: '显示二号厅' }, session: null, next: null });
 
     const booking = await admin.post(`${T}/bookings`, {
       campaignId: campaign.body.id,

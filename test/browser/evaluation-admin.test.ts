@@ -135,6 +135,32 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await page.emulateMedia({ media: 'screen' });
   });
 
+  it("shows a screen's big-screen link to copy, and replaces it after a confirmation", async () => {
+    await page.goto('/t/alpha/evaluation?tab=booking');
+    await page.getByRole('button', { name: '大屏链接' }).click();
+    const sheet = page.getByRole('dialog', { name: '大屏链接' });
+    const field = sheet.getByLabel('"星级评定中心一号厅"的大屏链接');
+    await expect.poll(() => field.inputValue()).toMatch(/\/screen\?t=alpha&screen=.+&key=/);
+    const before = await field.inputValue();
+    const item = sheet.locator('.ev-display-link', { hasText: '星级评定中心一号厅' });
+    await item.getByRole('button', { name: '复制链接' }).click();
+    await shown(item.getByRole('status'));
+    // declining the confirmation keeps the link
+    page.once('dialog', (d) => void d.dismiss());
+    await item.getByRole('button', { name: '更换链接' }).click();
+    expect(await field.inputValue()).toBe(before);
+    page.once('dialog', (d) => {
+      expect(d.message()).toContain('旧链接将立即失效');
+      void d.accept();
+    });
+    await item.getByRole('button', { name: '更换链接' }).click();
+    await shown(item.getByText('已更换链接,旧链接已失效'));
+    const after = await field.inputValue();
+    expect(after).not.toBe(before);
+    expect((await app.fixture.anonymous().get(before.replace('/screen?t=alpha&screen=', `${T}/screens/`).replace('&key=', '/display?key=').replace(app.origin, ''))).status).toBe(403);
+    await sheet.getByRole('button', { name: '关闭' }).click();
+  });
+
   it('saves a change to a questionnaire in use as its next version', async () => {
     await page.goto('/t/alpha/evaluation?tab=questionnaires');
     await shown(page.getByText('修改已被测评活动使用的问卷时,系统会保存为新版本', { exact: false }).first());

@@ -15,6 +15,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
   let session: { id: string; code: string };
   let campaignId: string;
   let villageId: string;
+  let screenId: string;
 
   const phone = async (context?: BrowserContext) => {
     const c = context ?? (await app.newContext({ width: 360, height: 740 }));
@@ -36,6 +37,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     admin = await app.fixture.as('adminA');
     const opened = await openBranchSession(admin, villageId, { screen: '星级评定中心一号厅' });
     session = opened.session;
+    screenId = opened.screen.id;
     campaignId = opened.campaign.id;
     const context = await app.newContext({ width: 1280, height: 720 });
     screen = context.pages()[0] ?? (await context.newPage());
@@ -119,6 +121,57 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await expect.poll(villagerCount, { timeout: 8_000 }).toBe('2');
     await page.reload();
     await page.getByText('提交成功,感谢您的参与!').waitFor();
+  });
+
+  it("shows the screen's display link on a TV with no login, and says so once the link is replaced", async () => {
+    const link = (await admin.get(`${T}/screens/${screenId}/display-link`)).body as { url: string };
+    const tv = await app.newContext({ width: 1280, height: 720 });
+    const page = tv.pages()[0] ?? (await tv.newPage());
+    await page.goto(link.url);
+    await page.locator('.qr svg').waitFor();
+    expect(await page.getByLabel('手机号').count()).toBe(0);
+    expect(await page.locator('h1.village').textContent()).toBe('靖庄村党支部');
+    expect(await page.locator('.screen-name').textContent()).toBe('星级评定中心一号厅');
+    expect(await page.locator('.codes .code').first().textContent()).toBe(session.code);
+    expect(await page.locator('.codes .pin').textContent()).toMatch(/^\d{6}$/);
+    expect(await page.locator('.qr').getAttribute('data-url')).toMatch(new RegExp(`/vote\\?t=alpha&c=${session.code}&k=\\d+\\.`));
+    // the same counts as the signed-in screen
+    const counted = await villagerCount();
+    await expect.poll(() => page.locator('[data-group="villager"] .count').textContent()).toBe(counted);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
+    await page.screenshot({ path: screenshotPath('big-screen-display-link.png') });
+
+    // the admin replaces the link: the TV says so on its next poll, in Chinese
+    expect((await admin.post(`${T}/screens/${screenId}/display-link/rotate`, {})).status).toBe(200);
+    await page.getByText('大屏链接无效或已更换').waitFor();
+    expect(await page.locator('.qr svg').count()).toBe(0);
+    await tv.close();
+  });
+
+  it('waits on the next slot booked today and switches to its session by itself once it opens', async () => {
+    const room = await admin.post(`${T}/screens`, { name: '星级评定中心二号厅' });
+    const link = (await admin.get(`${T}/screens/${room.body.id}/display-link`)).body as { url: string };
+    const booking = await admin.post(`${T}/bookings`, {
+      campaignId,
+      villageId: app.fixture.a.rows.villages[1].id,
+      screenId: room.body.id,
+      startsAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 60 * 60_000).toISOString(),
+    });
+    expect(booking.status).toBe(201);
+    const tv = await app.newContext({ width: 1280, height: 720 });
+    const page = tv.pages()[0] ?? (await tv.newPage());
+    await page.goto(link.url);
+    await page.locator('.next[data-next="刘洼"]').waitFor();
+    expect(await page.locator('.idle-card .screen-name').textContent()).toBe('星级评定中心二号厅');
+    await page.screenshot({ path: screenshotPath('big-screen-display-waiting.png') });
+    const opened = await admin.post(`${T}/sessions`, { bookingId: booking.body.id });
+    expect(opened.status).toBe(201);
+    // the slot's time has come, so the waiting screen asks every few seconds
+    await page.locator('.qr svg').waitFor({ timeout: 8_000 });
+    expect(await page.locator('h1.village').textContent()).toBe('刘洼村党支部');
+    expect(await page.locator('.codes .code').first().textContent()).toBe(opened.body.code);
+    await tv.close();
   });
 
   it('takes the typed check code when the link has no token, and explains a forged one in Chinese', async () => {

@@ -1,11 +1,15 @@
 /**
- * The evaluation centre's big screen (/screen?t=<township>&s=<session id>): made for a TV across a room.
- * The village, the rotating QR code (SVG drawn by the server) with the session code, check code and
- * short URL for typing, and live counts per rater group polled every 3 s. `&poster=1` is the printable
- * QR poster (a token valid for the whole session) for sessions run without a screen; without `s` it
- * lists the sessions to choose from. Signed in as the township or the village secretary.
+ * The evaluation centre's big screen, made for a TV across a room: the village, the rotating QR code (SVG
+ * drawn by the server) with the session code, check code and short URL for typing, and live counts per
+ * rater group polled every 3 s. Two ways to open it:
+ * - unattended, `/screen?t=<township>&screen=<screen id>&key=<display key>` (the screen's display link from
+ *   the admin app): no account on the TV; it shows whatever session runs on that screen, the next slot
+ *   booked today while none does, and switches by itself when the next session opens;
+ * - signed in as the township or the village secretary, `/screen?t=<township>&s=<session id>` shows one
+ *   session; `&poster=1` is its printable QR poster (a token valid for the whole session) for sessions run
+ *   without a screen; without `s` it lists the sessions to choose from.
  */
-import { render } from 'preact';
+import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiProblem, tenantApi, tenantSlug } from '../shared/api';
 import '../shared/base.css';
@@ -19,6 +23,8 @@ type Key = keyof typeof zhCN;
 const params = new URLSearchParams(location.search);
 const slug = tenantSlug();
 const sessionId = params.get('s');
+const displayScreen = params.get('screen');
+const displayKey = params.get('key');
 const LIVE_MS = 3_000;
 const GROUPS = ['villager', 'self', 'peer', 'leader'] as const;
 type Group = (typeof GROUPS)[number];
@@ -43,12 +49,22 @@ interface Qr {
   rotateSeconds: number;
   svg: string;
 }
-interface Live {
-  status: 'open' | 'closed';
-  closesAt: string;
+interface Counts {
   groups: Record<Group, { ballots: number; voters: number }>;
   ballots: number;
   voters: number;
+}
+interface Live extends Counts {
+  status: 'open' | 'closed';
+  closesAt: string;
+}
+/** What the unattended display route answers: the session on the screen now, else the next slot booked today. */
+interface DisplayState {
+  township: string;
+  screen: { id: string; name: string };
+  now: string;
+  session: (Omit<SessionView, 'id'> & { id: string; live: Counts; qr: Qr | null }) | null;
+  next: { villageName: string; branchName: string; campaignName: string; startsAt: string; endsAt: string } | null;
 }
 
 const evaluation = (path: string) => tenantApi(`/evaluation${path}`);
@@ -166,12 +182,104 @@ function signedOut(err: unknown) {
   if (err instanceof ApiProblem && err.status === 401) location.reload();
 }
 
+function useFullscreen() {
+  const [fullscreen, setFullscreen] = useState(!!document.fullscreenElement);
+  useEffect(() => {
+    const onChange = () => setFullscreen(!!document.fullscreenElement);
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
+  }, []);
+  return fullscreen;
+}
+
+function FullscreenButton() {
+  return (
+    <button class="secondary" onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>
+      {t('fullscreen')}
+    </button>
+  );
+}
+
+/** What the TV shows of one session: the QR side and the village with its live counts. */
+function Board(props: {
+  session: Pick<SessionView, 'campaignName' | 'branchName' | 'closesAt'>;
+  closed: boolean;
+  qr: Qr | undefined;
+  live: Counts | undefined;
+  offline: boolean;
+  problem: string;
+  /** the screen's name (the unattended display), beside the campaign */
+  place?: string;
+  tools?: ComponentChildren;
+}) {
+  const { session, closed, qr, live, problem } = props;
+  const minutesLeft = Math.max(0, Math.ceil((Date.parse(session.closesAt) - Date.now()) / 60_000));
+  return (
+    <main class={`screen${closed ? ' is-closed' : ''}`}>
+      <section class="qr-side">
+        {closed ? (
+          <p class="closed-note">{t('closed')}</p>
+        ) : qr ? (
+          <>
+            <div class="scan">{t('scan')}</div>
+            <a class="qr" href={qr.url} data-url={qr.url} aria-label={t('scan')} dangerouslySetInnerHTML={{ __html: qr.svg }} />
+            <div class="type-url">
+              {t('typeUrl')} <strong>{bare(qr.shortUrl)}</strong>
+            </div>
+            <div class="codes">
+              <span>
+                {t('sessionCode')} <strong class="code">{qr.code}</strong>
+              </span>
+              <span>
+                {t('pin')} <strong class="code pin">{qr.pin}</strong>
+              </span>
+            </div>
+            <div class="note">{t('pinNote', { seconds: qr.rotateSeconds })}</div>
+          </>
+        ) : (
+          <p class="muted">{problem || t('loading')}</p>
+        )}
+      </section>
+      <section class="info-side">
+        <div class="campaign">
+          {session.campaignName}
+          {props.place && (
+            <>
+              {' · '}
+              <span class="screen-name">{props.place}</span>
+            </>
+          )}
+        </div>
+        <h1 class="village">{session.branchName}</h1>
+        <div class="time">
+          {closed ? t('status_closed') : `${t('closesAt', { time: clock(session.closesAt) })} · ${t('minutesLeft', { n: minutesLeft })}`}
+        </div>
+        <h2>{t('counts')}</h2>
+        <ul class="groups">
+          {GROUPS.map((g) => (
+            <li class={`group group-${g}`} data-group={g}>
+              <span class="label">{t(`group_${g}` as Key)}</span>
+              <span class="count">{live?.groups[g].voters ?? '–'}</span>
+            </li>
+          ))}
+        </ul>
+        <div class="total" data-total={live?.voters ?? 0}>
+          {t('total', { n: live?.voters ?? 0 })} · {t('ballots', { n: live?.ballots ?? 0 })}
+        </div>
+        {props.offline && <p class="offline">{problem || t('offline')}</p>}
+        {props.tools}
+      </section>
+    </main>
+  );
+}
+
+/** One session, signed in: live counts and the QR polled from the staff routes. */
 function Screen({ session }: { session: SessionView }) {
   const [qr, setQr] = useState<Qr | undefined>();
   const [live, setLive] = useState<Live | undefined>();
   const [offline, setOffline] = useState(false);
   const [problem, setProblem] = useState('');
-  const [fullscreen, setFullscreen] = useState(!!document.fullscreenElement);
+  const fullscreen = useFullscreen();
   const closed = (live?.status ?? session.status) === 'closed';
 
   usePoll(async () => {
@@ -205,69 +313,122 @@ function Screen({ session }: { session: SessionView }) {
     [closed],
   );
 
-  useEffect(() => {
-    const onChange = () => setFullscreen(!!document.fullscreenElement);
-    document.addEventListener('fullscreenchange', onChange);
-    return () => document.removeEventListener('fullscreenchange', onChange);
-  }, []);
-
-  const minutesLeft = Math.max(0, Math.ceil((Date.parse(live?.closesAt ?? session.closesAt) - Date.now()) / 60_000));
   return (
-    <main class={`screen${closed ? ' is-closed' : ''}`}>
-      <section class="qr-side">
-        {closed ? (
-          <p class="closed-note">{t('closed')}</p>
-        ) : qr ? (
-          <>
-            <div class="scan">{t('scan')}</div>
-            <a class="qr" href={qr.url} data-url={qr.url} aria-label={t('scan')} dangerouslySetInnerHTML={{ __html: qr.svg }} />
-            <div class="type-url">
-              {t('typeUrl')} <strong>{bare(qr.shortUrl)}</strong>
-            </div>
-            <div class="codes">
-              <span>
-                {t('sessionCode')} <strong class="code">{qr.code}</strong>
-              </span>
-              <span>
-                {t('pin')} <strong class="code pin">{qr.pin}</strong>
-              </span>
-            </div>
-            <div class="note">{t('pinNote', { seconds: qr.rotateSeconds })}</div>
-          </>
-        ) : (
-          <p class="muted">{problem || t('loading')}</p>
-        )}
-      </section>
-      <section class="info-side">
-        <div class="campaign">{session.campaignName}</div>
-        <h1 class="village">{session.branchName}</h1>
-        <div class="time">
-          {closed ? t('status_closed') : `${t('closesAt', { time: clock(session.closesAt) })} · ${t('minutesLeft', { n: minutesLeft })}`}
-        </div>
-        <h2>{t('counts')}</h2>
-        <ul class="groups">
-          {GROUPS.map((g) => (
-            <li class={`group group-${g}`} data-group={g}>
-              <span class="label">{t(`group_${g}` as Key)}</span>
-              <span class="count">{live?.groups[g].voters ?? '–'}</span>
-            </li>
-          ))}
-        </ul>
-        <div class="total" data-total={live?.voters ?? 0}>
-          {t('total', { n: live?.voters ?? 0 })} · {t('ballots', { n: live?.ballots ?? 0 })}
-        </div>
-        {offline && <p class="offline">{problem || t('offline')}</p>}
-        {!fullscreen && (
+    <Board
+      session={{ ...session, closesAt: live?.closesAt ?? session.closesAt }}
+      closed={closed}
+      qr={qr}
+      live={live}
+      offline={offline}
+      problem={problem}
+      tools={
+        !fullscreen && (
           <div class="tools">
-            <button class="secondary" onClick={() => void document.documentElement.requestFullscreen?.().catch(() => undefined)}>
-              {t('fullscreen')}
-            </button>{' '}
+            <FullscreenButton />{' '}
             <a class="button secondary" href={link({ s: session.id, poster: '1' })}>
               {t('openPoster')}
             </a>{' '}
             <Language />
           </div>
+        )
+      }
+    />
+  );
+}
+
+/** How long the unattended display waits before asking again: often while a session runs, less so while idle. */
+const IDLE_MS = 10_000;
+
+/**
+ * The unattended TV: no account, only the screen's display key. One poll answers everything (the session on
+ * the screen, its counts and QR, or the next slot), so it switches by itself when a session opens or ends.
+ * A wrong or revoked key stops the polling and says so.
+ */
+function Display({ screenId, displayKey }: { screenId: string; displayKey: string }) {
+  const [state, setState] = useState<DisplayState | undefined>();
+  const [offline, setOffline] = useState(false);
+  const [refused, setRefused] = useState<ApiProblem | undefined>();
+  const fullscreen = useFullscreen();
+
+  usePoll(
+    async () => {
+      if (refused) return 3_600_000;
+      try {
+        const next = await api.get<DisplayState>(evaluation(`/screens/${encodeURIComponent(screenId)}/display?${new URLSearchParams({ key: displayKey })}`));
+        setState(next);
+        setOffline(false);
+        const session = next.session;
+        document.title = session ? t('title', { village: session.villageName }) : t('displayTitle', { screen: next.screen.name });
+        // idle: ask often once the next slot's time has come (its session may open any moment), else now and then
+        const due = next.next && Date.parse(next.next.startsAt) - Date.parse(next.now) < 60_000;
+        if (!session || session.status === 'closed' || !session.qr) return due ? LIVE_MS : IDLE_MS;
+        // poll the counts every few seconds, and again just after the QR rotates
+        return Math.min(LIVE_MS, Date.parse(session.qr.rotatesAt) - Date.now() + 500);
+      } catch (err) {
+        if (err instanceof ApiProblem && (err.status === 403 || err.status === 404)) setRefused(err);
+        else setOffline(true);
+        return LIVE_MS;
+      }
+    },
+    LIVE_MS,
+    [refused],
+  );
+
+  if (refused)
+    return (
+      <main class="narrow display-refused">
+        <h1>{t(refused.status === 403 ? 'displayKeyInvalid' : 'displayScreenGone')}</h1>
+        <p>{t('displayKeyHint')}</p>
+        <Language />
+      </main>
+    );
+  if (!state) return <p class="loading">{offline ? t('offline') : t('loading')}</p>;
+  const tools = !fullscreen && (
+    <div class="tools">
+      <FullscreenButton /> <Language />
+    </div>
+  );
+  const { session, next } = state;
+  if (session)
+    return (
+      <Board
+        session={session}
+        closed={session.status === 'closed'}
+        qr={session.qr ?? undefined}
+        live={session.live}
+        offline={offline}
+        problem=""
+        place={state.screen.name}
+        tools={
+          <>
+            {next && (
+              <p class="next-inline" data-next={next.villageName}>
+                {t('displayNext')} {next.branchName} · {clock(next.startsAt)} – {clock(next.endsAt)}
+              </p>
+            )}
+            {tools}
+          </>
+        }
+      />
+    );
+  return (
+    <main class="screen idle">
+      <section class="idle-card">
+        <div class="screen-name">{state.screen.name}</div>
+        <h1>{t('displayWelcome', { township: state.township })}</h1>
+        {next ? (
+          <div class="next" data-next={next.villageName}>
+            <div class="next-label">{t('displayNext')}</div>
+            <div class="next-village">{next.branchName}</div>
+            <div class="next-time">
+              {next.campaignName} · {clock(next.startsAt)} – {clock(next.endsAt)}
+            </div>
+          </div>
+        ) : (
+          <p class="next-none">{t('displayNone')}</p>
         )}
+        {offline && <p class="offline">{t('offline')}</p>}
+        {tools}
       </section>
     </main>
   );
@@ -305,6 +466,12 @@ function Poster({ session }: { session: SessionView }) {
 }
 
 function App() {
+  if (displayScreen && displayKey) return <Display screenId={displayScreen} displayKey={displayKey} />;
+  return <SignedIn />;
+}
+
+/** The signed-in screen: sign-in form, the list of sessions, one session's screen or its poster. */
+function SignedIn() {
   const [state, setState] = useState<'loading' | 'login' | 'ready'>('loading');
   const [session, setSession] = useState<SessionView | undefined>();
   const [problem, setProblem] = useState('');

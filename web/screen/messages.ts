@@ -38,6 +38,13 @@ export const zhCN = {
   posterNote: '每部手机、每位党员只能投一次;提交后会显示回执码,可在公开计票页核对。',
   print: '打印',
   back: '返回',
+  displayTitle: '{screen} · 星级评定大屏',
+  displayWelcome: '{township}星级评定中心',
+  displayNext: '下一场',
+  displayNone: '今天本屏幕没有其他预约的测评',
+  displayKeyInvalid: '大屏链接无效或已更换',
+  displayScreenGone: '找不到这块屏幕',
+  displayKeyHint: '请向镇党委索取本屏幕新的大屏链接(管理后台 → 在线评定 → 预约 → 大屏链接),在电视浏览器中打开。',
 };
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -79,4 +86,11 @@ export const en: Record<keyof typeof zhCN, string> = {
   posterNote: 'One vote per phone and per member; after submitting you get a receipt code to check on the public tally.',
   print: 'Print',
   back: 'Back',
+  displayTitle: '{screen} · star evaluation screen',
+  displayWelcome: '{township} star evaluation centre',
+  displayNext: 'Next',
+  displayNone: 'No other evaluation is booked on this screen today',
+  displayKeyInvalid: 'This big-screen link is invalid or has been replaced',
+  displayScreenGone: 'This screen does not exist',
+  displayKeyHint: "Ask the township for this screen's new big-screen link (admin app → Online evaluation → Booking → Big-screen link) and open it in the TV's browser.",
 };

@@ -129,7 +129,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const screen = await screenForKey(scope, secret, c.req.valid('param').id, c.req.valid('query').key);
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
-    return c.json(await screenDisplay(scope, secret, screen, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug));
+    const shown = await screenDisplay(scope, secret, screen, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug);
+    return c.json({ township: c.var.tenant!.name, ...shown });
   })
   .get('/bookings', allow(...TOWNSHIP_READERS), input('query', bookingQuery), async (c) => {
     const query = c.req.valid('query');

@@ -20,6 +20,7 @@ import {
   type Screen,
   type Session,
 } from './evaluation-common';
+import { ScreenLinks } from './evaluation-screens';
 import { loadVillages } from './villages';
 
 const HOUR_PX = 52;
@@ -283,6 +284,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
   const [form, setForm] = useState<{ date: string; start: string } | undefined>();
   const [detail, setDetail] = useState<Booking | undefined>();
   const [addingScreen, setAddingScreen] = useState(false);
+  const [showingLinks, setShowingLinks] = useState(false);
   const [booked, setBooked] = useState(false);
   const screenFilter = query.screen ?? '';
   const weekHref = (w: string) => props.href({ tab: 'booking', week: w, ...(screenFilter ? { screen: screenFilter } : {}), ...(query.campaignId ? { campaignId: query.campaignId } : {}) });
@@ -344,6 +346,11 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
         {can('township_admin') && (
           <button type="button" class="secondary small" onClick={() => setAddingScreen(true)}>
             {t('eval.b.new_screen')}
+          </button>
+        )}
+        {can('township_admin') && screens.length > 0 && (
+          <button type="button" class="secondary small" onClick={() => setShowingLinks(true)}>
+            {t('eval.b.display_links')}
           </button>
         )}
       </div>
@@ -468,6 +475,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
           }}
         />
       )}
+      {showingLinks && <ScreenLinks slug={slug} screens={screens} onClose={() => setShowingLinks(false)} />}
       {addingScreen && (
         <ScreenForm
           slug={slug}
