@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluationBookings, evaluationSessions, tenants } from '../../src/db/schema';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { shanghaiYear } from '../../src/platform/time';
 import { ApiClient } from '../support/client';
@@ -98,5 +100,22 @@ describe.each(DRIVERS)('the demo township on %s', (driver) => {
     expect(overdue).toHaveLength(1);
     const matters = (await ctx.admin.get(`/t/pandian/api/decisions/matters?year=${year}`)).body.items;
     expect(new Set(matters.map((m: { status: string }) => m.status))).toEqual(new Set(['open', 'completed', 'rejected']));
+  });
+
+  it("writes each demo session with its own booking's tenant, closed at the end of its booked window", async () => {
+    const db = ctx.server.db;
+    const rows = await db
+      .select({ tenant: tenants.slug, closesAt: evaluationSessions.closesAt, closedAt: evaluationSessions.closedAt, bookedEnd: evaluationBookings.endsAt, bookingTenant: evaluationBookings.tenantId, sessionTenant: evaluationSessions.tenantId })
+      .from(evaluationSessions)
+      .innerJoin(evaluationBookings, eq(evaluationBookings.id, evaluationSessions.bookingId))
+      .innerJoin(tenants, eq(tenants.id, evaluationSessions.tenantId));
+    expect(rows.filter((r) => r.tenant === 'pandian').length).toBeGreaterThanOrEqual(2); // 靖庄 and 西腰 yesterday, and earlier years
+    for (const row of rows) {
+      expect(row.bookingTenant).toBe(row.sessionTenant);
+      // the booking's window was stretched to cast into a past slot, then put back; the session closed at its end
+      expect(row.closesAt).toBe(row.bookedEnd);
+      expect(row.closedAt).toBe(row.bookedEnd);
+      expect(row.bookedEnd < new Date().toISOString()).toBe(true);
+    }
   });
 });

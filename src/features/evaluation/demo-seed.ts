@@ -70,18 +70,20 @@ export async function seedDemoEvaluation(db: Db, random: Random, tenantIds: stri
         ],
       });
     }
-    await db.update(evaluationSessions).set({ closesAt: endsAt.toISOString() }).where(eq(evaluationSessions.id, session.id));
+    await scope.update(evaluationSessions, session.id, { closesAt: endsAt.toISOString() });
     await closeSession(scope, session.id);
-    await db.update(evaluationSessions).set({ closedAt: endsAt.toISOString() }).where(eq(evaluationSessions.id, session.id));
+    await scope.update(evaluationSessions, session.id, { closedAt: endsAt.toISOString() });
   }
 }
 
 /** Opens a booking's session with a window reaching `closesAt`, so the demo can cast into a slot already past. */
 async function openSessionAnyTime(scope: TenantScope, bookingId: string, closesAt: string) {
-  const [booking] = await scope.db.select().from(evaluationBookings).where(eq(evaluationBookings.id, bookingId));
-  await scope.db.update(evaluationBookings).set({ endsAt: closesAt }).where(eq(evaluationBookings.id, bookingId));
+  const booking = await scope.find(evaluationBookings, bookingId);
+  if (!booking) throw new Error(`demo booking ${bookingId} is not in tenant ${scope.tenantId}`);
+  await scope.update(evaluationBookings, bookingId, { endsAt: closesAt });
   const opened = await openSession(scope, bookingId, 'demo');
-  await scope.db.update(evaluationBookings).set({ endsAt: booking.endsAt }).where(eq(evaluationBookings.id, bookingId));
-  const [session] = await scope.db.select().from(evaluationSessions).where(eq(evaluationSessions.id, opened.session.id));
+  await scope.update(evaluationBookings, bookingId, { endsAt: booking.endsAt });
+  const session = await scope.find(evaluationSessions, opened.session.id);
+  if (!session) throw new Error(`demo session ${opened.session.id} is not in tenant ${scope.tenantId}`);
   return { session };
 }
