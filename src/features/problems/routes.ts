@@ -10,7 +10,7 @@ import { AppError, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage } from '../rosters/village-access';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;
@@ -86,7 +86,7 @@ export const problemRoutes = new Hono<AppEnv>()
   .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
     const q = c.req.valid('query');
     const scope = c.var.scope!;
-    const villageId = ownVillage(c.var.actor) ?? q.villageId;
+    const villageId = listedVillage(c.var.actor, q.villageId);
     const today = shanghaiDate();
     const rows = await scope.db
       .select()
