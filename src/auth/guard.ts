@@ -30,7 +30,10 @@ export function publicRoute() {
   );
 }
 
-/** Roles that may read township data; county viewers read, never write. */
+/**
+ * Roles that may read township data; county viewers read, never write, and see names and counts but no
+ * personal details (phones, addresses, care tags, visit records): see auth/personal-data.ts.
+ */
 export const TOWNSHIP_READERS: Role[] = ['township_admin', 'village_secretary', 'county_viewer'];
 
 /** Any signed-in account, whatever its roles (its own profile, logout everywhere). */

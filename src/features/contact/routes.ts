@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { PERSONAL_DATA_READERS, withoutPersonalDetails } from '../../auth/personal-data';
 import {
   VISIT_CATEGORIES,
   contactHouseholdLinks,
@@ -29,6 +30,12 @@ type Ctx = Context<AppEnv>;
 
 const MANAGERS = ['township_admin', 'village_secretary'] as const;
 const RECORDERS = ['township_admin', 'village_secretary', 'party_member'] as const;
+/**
+ * County viewers see the network (who links whom, by name, and the counts) but not what is personal: a
+ * household's address, the visit records (findings, requests, categories such as 困难家庭), the sign-off
+ * signatures, or the coverage report (its must-visit list is the list of care-tagged households).
+ */
+const PERSONAL_READERS = allow(...PERSONAL_DATA_READERS);
 
 /** A party member acts only as themselves; the township and the village's secretary for anyone they see. */
 function actingMember(c: Ctx, requested: string | undefined): string {
@@ -141,7 +148,7 @@ const householdLinkRoutes = new Hono<AppEnv>()
         ),
       )
       .orderBy(asc(members.name), asc(households.headName));
-    return c.json({ items });
+    return c.json({ items: items.map((item) => withoutPersonalDetails(c.var.actor, item)) });
   })
   .post('/', allow(...MANAGERS), input('json', z.object({ memberId: idField, householdId: idField })), async (c) => {
     const body = c.req.valid('json');
@@ -193,7 +200,7 @@ const raiseProblemInput = z.object({
 });
 
 const visitRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', visitQuery), async (c) => {
+  .get('/', PERSONAL_READERS, input('query', visitQuery), async (c) => {
     const scope = c.var.scope!;
     const query = c.req.valid('query');
     const villageId = listVillage(c, query.villageId);
@@ -220,7 +227,7 @@ const visitRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ items: items.map(({ visit, villageName }) => ({ ...visit, villageName })), total: total.n });
   })
-  .get('/:id', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), async (c) => {
+  .get('/:id', PERSONAL_READERS, input('param', idParam), async (c) => {
     const visit = await c.var.scope!.find(contactVisits, c.req.valid('param').id);
     const actor = c.var.actor;
     if (!visit || (actor?.kind === 'user' && actor.role === 'party_member' && visit.memberId !== actor.memberId)) throw notFound();
@@ -282,7 +289,7 @@ const signoffInput = z.object({
 });
 
 const signoffRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional(), ...paging })), async (c) => {
+  .get('/', PERSONAL_READERS, input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional(), ...paging })), async (c) => {
     const scope = c.var.scope!;
     const query = c.req.valid('query');
     const villageId = listVillage(c, query.villageId);
@@ -313,7 +320,7 @@ const signoffRoutes = new Hono<AppEnv>()
       .offset(query.offset);
     return c.json({ items });
   })
-  .get('/:id', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), async (c) => {
+  .get('/:id', PERSONAL_READERS, input('param', idParam), async (c) => {
     const row = await c.var.scope!.find(contactSignoffs, c.req.valid('param').id);
     const actor = c.var.actor;
     if (!row || (actor?.kind === 'user' && actor.role === 'party_member' && row.memberId !== actor.memberId)) throw notFound();
@@ -552,7 +559,7 @@ export const contactRoutes = new Hono<AppEnv>()
     const villageId = await reportVillage(c, c.req.valid('query').villageId);
     return c.json(await networkReport(c.var.scope!, villageId, parseSettings(c.var.tenant!.settings).contact));
   })
-  .get('/coverage', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional() })), async (c) => {
+  .get('/coverage', allow(...MANAGERS), input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional() })), async (c) => {
     const query = c.req.valid('query');
     const villageId = await reportVillage(c, query.villageId);
     const month = query.month ?? shanghaiDate().slice(0, 7);

@@ -2,8 +2,9 @@ import { asc, count, desc, eq, like, sql } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
-import { actorId, type Actor } from '../../auth/actor';
+import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { withoutPersonalDetails } from '../../auth/personal-data';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
@@ -36,13 +37,6 @@ const listQuery = z.object({
   ...paging,
 });
 
-/** Dispute parties are private: only the township and the village's own secretary see them. */
-function withoutParties<T extends { parties: string }>(actor: Actor | undefined, row: T): T | Omit<T, 'parties'> {
-  if (actor?.kind === 'user' && (actor.role === 'township_admin' || actor.role === 'village_secretary')) return row;
-  const { parties: _hidden, ...rest } = row;
-  return rest;
-}
-
 const disputeRoutes = new Hono<AppEnv>()
   .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery.extend({ status: z.enum(DISPUTE_STATUSES).optional() })), async (c) => {
     const query = c.req.valid('query');
@@ -65,7 +59,7 @@ const disputeRoutes = new Hono<AppEnv>()
         .offset(query.offset),
       scope.db.select({ n: count() }).from(disputes).where(where),
     ]);
-    return c.json({ items: items.map(({ row, villageName }) => ({ ...withoutParties(c.var.actor, row), villageName })), total: total.n });
+    return c.json({ items: items.map(({ row, villageName }) => ({ ...withoutPersonalDetails(c.var.actor, row), villageName })), total: total.n });
   })
   .get('/summary', allow(...TOWNSHIP_READERS), input('query', z.object({ year: yearText })), async (c) => {
     const { year } = c.req.valid('query');
@@ -84,7 +78,7 @@ const disputeRoutes = new Hono<AppEnv>()
     const row = await c.var.scope!.find(disputes, c.req.valid('param').id);
     if (!row) throw notFound('ledgers.dispute_not_found');
     assertVillageVisible(c.var.actor, row.villageId);
-    return c.json(withoutParties(c.var.actor, row));
+    return c.json(withoutPersonalDetails(c.var.actor, row)); // parties are personal: not for county viewers
   })
   .post('/', allow('township_admin', 'village_secretary'), input('json', disputeInput), async (c) => {
     const body = c.req.valid('json');

@@ -4,6 +4,7 @@ import { Hono } from 'hono';
 import type { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
+import { seesPersonalDetails, withoutPersonalDetails } from '../../auth/personal-data';
 import { households, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
@@ -14,15 +15,18 @@ type VillageRosterTable = typeof members | typeof households;
 
 /**
  * CRUD of a roster whose rows belong to one village (party members, households). Admins manage every
- * village; a secretary only their own; county viewers read.
+ * village; a secretary only their own; county viewers read names and counts, without personal details
+ * (phones, addresses, care tags), and cannot search by them either.
  */
 function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.ZodObject<{ villageId: z.ZodString }>>(options: {
   table: Table;
   body: Schema;
   searchColumns: SQLiteColumn[];
+  /** searched only for those who see personal details (a county viewer's search must not confirm a phone) */
+  personalSearchColumns: SQLiteColumn[];
   sortColumn: SQLiteColumn;
 }) {
-  const { table, body, searchColumns, sortColumn } = options;
+  const { table, body, sortColumn } = options;
   const writers = allow('township_admin', 'village_secretary');
 
   return new Hono<AppEnv>()
@@ -30,6 +34,7 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
       const query = c.req.valid('query');
       const scope = c.var.scope!;
       const villageId = listedVillage(c.var.actor, query.villageId);
+      const searchColumns = seesPersonalDetails(c.var.actor) ? [...options.searchColumns, ...options.personalSearchColumns] : options.searchColumns;
       const where = scope.where(
         table,
         villageId ? eq(table.villageId, villageId) : undefined,
@@ -46,13 +51,13 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
           .offset(query.offset),
         scope.db.select({ n: count() }).from(table as VillageRosterTable).where(where),
       ]);
-      return c.json({ items: items.map(({ row, villageName }) => ({ ...(row as object), villageName })), total: total.n });
+      return c.json({ items: items.map(({ row, villageName }) => ({ ...withoutPersonalDetails(c.var.actor, row as object), villageName })), total: total.n });
     })
     .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
       const row = await c.var.scope!.find(table, c.req.valid('param').id);
       if (!row) throw notFound();
       assertVillageVisible(c.var.actor, row.villageId);
-      return c.json(row);
+      return c.json(withoutPersonalDetails(c.var.actor, row));
     })
     .post('/', writers, input('json', body), async (c) => {
       const values = c.req.valid('json') as z.output<Schema> & { villageId: string };
@@ -88,13 +93,15 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
 export const memberRoutes = villageRosterRoutes({
   table: members,
   body: memberInput,
-  searchColumns: [members.name, members.phone],
+  searchColumns: [members.name],
+  personalSearchColumns: [members.phone],
   sortColumn: members.name,
 });
 
 export const householdRoutes = villageRosterRoutes({
   table: households,
   body: householdInput,
-  searchColumns: [households.headName, households.address, households.phone],
+  searchColumns: [households.headName],
+  personalSearchColumns: [households.address, households.phone],
   sortColumn: households.headName,
 });
