@@ -63,7 +63,7 @@ interface DisplayState {
   township: string;
   screen: { id: string; name: string };
   now: string;
-  session: (Omit<SessionView, 'id'> & { id: string; live: Counts; qr: Qr | null }) | null;
+  session: (SessionView & { live: Counts; qr: Qr | null }) | null;
   next: { villageName: string; branchName: string; campaignName: string; startsAt: string; endsAt: string } | null;
 }
 

@@ -44,7 +44,7 @@ export const zhCN = {
   displayNone: '今天本屏幕没有其他预约的测评',
   displayKeyInvalid: '大屏链接无效或已更换',
   displayScreenGone: '找不到这块屏幕',
-  displayKeyHint: '请向镇党委索取本屏幕新的大屏链接(管理后台 → 在线评定 → 预约 → 大屏链接),在电视浏览器中打开。',
+  displayKeyHint: '请向镇党委索取本屏幕新的大屏链接(管理后台 → 在线测评 → 预约 → 大屏链接),在电视浏览器中打开。',
 };
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -92,5 +92,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   displayNone: 'No other evaluation is booked on this screen today',
   displayKeyInvalid: 'This big-screen link is invalid or has been replaced',
   displayScreenGone: 'This screen does not exist',
-  displayKeyHint: "Ask the township for this screen's new big-screen link (admin app → Online evaluation → Booking → Big-screen link) and open it in the TV's browser.",
+  displayKeyHint: "Ask the township for this screen's new big-screen link (admin app → Evaluation → Booking → Big-screen links) and open it in the TV's browser.",
 };
