@@ -273,7 +273,19 @@ export function ListBody(props: { load: { loading: boolean; data?: unknown }; co
   return <>{props.children}</>;
 }
 
-/** A ListBody whose list is a table (`class` adds to "list"); `head` is its header row. */
+/** A list table that scrolls sideways on a phone: `head` is its header row, the children its rows; `class` adds to "list". */
+export function Table(props: { class?: string; head: ComponentChildren; children: ComponentChildren }) {
+  return (
+    <div class="table-wrap">
+      <table class={props.class ? `list ${props.class}` : 'list'}>
+        <thead>{props.head}</thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** A ListBody whose list is a Table. */
 export function ListTable(props: {
   load: { loading: boolean; data?: unknown };
   count: number;
@@ -284,12 +296,9 @@ export function ListTable(props: {
 }) {
   return (
     <ListBody load={props.load} count={props.count} none={props.none}>
-      <div class="table-wrap">
-        <table class={props.class ? `list ${props.class}` : 'list'}>
-          <thead>{props.head}</thead>
-          <tbody>{props.children}</tbody>
-        </table>
-      </div>
+      <Table class={props.class} head={props.head}>
+        {props.children}
+      </Table>
     </ListBody>
   );
 }

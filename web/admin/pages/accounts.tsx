@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { me } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, nameChoices, SelectField, SheetForm, useDebounced, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, nameChoices, SelectField, SheetForm, Table, useDebounced, useLoad, useSubmit } from '../ui';
 import { loadVillages } from './villages';
 
 type AccountRole = 'township_admin' | 'village_secretary' | 'party_member';
@@ -112,37 +112,34 @@ export function AccountsPage(props: { slug: string }) {
       {list.loading && !list.data ? (
         <p class="loading">{t('app.loading')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('accounts.name')}</th>
-                <th scope="col">{t('accounts.role')}</th>
-                <th scope="col" class="wide-only">{t('field.phone')}</th>
-                <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>
-              </tr>
-            </thead>
-            <tbody>
-              {(list.data ?? []).map((a) => (
-                <tr key={`${a.id}-${a.role}`}>
-                  <th scope="row">{a.name}</th>
-                  <td>
-                    {t(`role.${a.role}`)}
-                    {a.villageId && villageName.get(a.villageId) ? <div class="sub muted">{villageName.get(a.villageId)}</div> : null}
-                  </td>
-                  <td class="wide-only">{a.phone}</td>
-                  <td class="actions">
-                    {a.id !== me.value?.id && (
-                      <button type="button" class="secondary small danger" onClick={() => revoke.run(a)} aria-label={`${t('accounts.revoke')} ${a.name}`}>
-                        {t('accounts.revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <tr>
+              <th scope="col">{t('accounts.name')}</th>
+              <th scope="col">{t('accounts.role')}</th>
+              <th scope="col" class="wide-only">{t('field.phone')}</th>
+              <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>
+            </tr>
+          }
+        >
+          {(list.data ?? []).map((a) => (
+            <tr key={`${a.id}-${a.role}`}>
+              <th scope="row">{a.name}</th>
+              <td>
+                {t(`role.${a.role}`)}
+                {a.villageId && villageName.get(a.villageId) ? <div class="sub muted">{villageName.get(a.villageId)}</div> : null}
+              </td>
+              <td class="wide-only">{a.phone}</td>
+              <td class="actions">
+                {a.id !== me.value?.id && (
+                  <button type="button" class="secondary small danger" onClick={() => revoke.run(a)} aria-label={`${t('accounts.revoke')} ${a.name}`}>
+                    {t('accounts.revoke')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
       {creating && (
         <AccountForm

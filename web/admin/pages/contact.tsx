@@ -4,7 +4,7 @@ import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
-import { ErrorBox, Field, Form, nameChoices, Pager, SelectField, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, nameChoices, Pager, SelectField, Table, useLoad, useSubmit } from '../ui';
 import {
   categoryLabel,
   groupOf,
@@ -164,42 +164,39 @@ function LinkTier(props: {
   return (
     <>
       <h2>{t(props.title)}</h2>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t(props.ownerLabel)}</th>
-              <th scope="col" class="num">{t('contact.count')}</th>
-              <th scope="col">{t(props.linkedLabel)}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.rows.map((row) => (
-              <tr key={row.id}>
-                <th scope="row">{row.name}</th>
-                <td class="num">
-                  {row.count}
-                  <div>
-                    <WarningTag warning={row.warning} range={props.range} />
-                  </div>
-                </td>
-                <td class="wrap">
-                  {props.links
-                    .filter((l) => l.ownerId === row.id)
-                    .map((l) => (
-                      <LinkChip
-                        key={l.id}
-                        label={l.label}
-                        removeLabel={`${t('ledgers.remove')} ${l.label}`}
-                        onRemove={props.writable ? () => props.onUnlink(l, row.name) : undefined}
-                      />
-                    ))}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        head={
+          <tr>
+            <th scope="col">{t(props.ownerLabel)}</th>
+            <th scope="col" class="num">{t('contact.count')}</th>
+            <th scope="col">{t(props.linkedLabel)}</th>
+          </tr>
+        }
+      >
+        {props.rows.map((row) => (
+          <tr key={row.id}>
+            <th scope="row">{row.name}</th>
+            <td class="num">
+              {row.count}
+              <div>
+                <WarningTag warning={row.warning} range={props.range} />
+              </div>
+            </td>
+            <td class="wrap">
+              {props.links
+                .filter((l) => l.ownerId === row.id)
+                .map((l) => (
+                  <LinkChip
+                    key={l.id}
+                    label={l.label}
+                    removeLabel={`${t('ledgers.remove')} ${l.label}`}
+                    onRemove={props.writable ? () => props.onUnlink(l, row.name) : undefined}
+                  />
+                ))}
+            </td>
+          </tr>
+        ))}
+      </Table>
       {props.writable && (
         <Form class="inline-form card" onSubmit={() => props.onLink(owner, target, () => setTarget(''))}>
           <SelectField label={t(props.ownerLabel)} required value={owner} onChange={setOwner} blank="—" options={nameChoices(props.rows)} />
@@ -318,55 +315,49 @@ function CoverageTab(props: { slug: string; villageId: string; month: string }) 
       {r.mustVisitOverdue.length === 0 ? (
         <p class="ok">{t('contact.cov.none_overdue')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('contact.household')}</th>
-                <th scope="col">{t('contact.group.four_must_visit')}</th>
-                <th scope="col">{t('contact.cov.last_visit')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.mustVisitOverdue.map((h) => (
-                <tr key={h.householdId}>
-                  <th scope="row">{h.headName}</th>
-                  <td class="wrap">
-                    {h.categories.map((c) => (
-                      <span key={c} class="tag">
-                        {t(categoryLabel(c))}
-                      </span>
-                    ))}
-                  </td>
-                  <td>{h.lastVisitedOn ?? <span class="warn-line">{t('contact.cov.never')}</span>}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <tr>
+              <th scope="col">{t('contact.household')}</th>
+              <th scope="col">{t('contact.group.four_must_visit')}</th>
+              <th scope="col">{t('contact.cov.last_visit')}</th>
+            </tr>
+          }
+        >
+          {r.mustVisitOverdue.map((h) => (
+            <tr key={h.householdId}>
+              <th scope="row">{h.headName}</th>
+              <td class="wrap">
+                {h.categories.map((c) => (
+                  <span key={c} class="tag">
+                    {t(categoryLabel(c))}
+                  </span>
+                ))}
+              </td>
+              <td>{h.lastVisitedOn ?? <span class="warn-line">{t('contact.cov.never')}</span>}</td>
+            </tr>
+          ))}
+        </Table>
       )}
       <h2>{t('contact.cov.unsigned_title')}</h2>
       {unsigned.length === 0 ? (
         <p class="ok">{t('contact.cov.all_signed')}</p>
       ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('contact.household')}</th>
-                <th scope="col">{t('contact.member')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {unsigned.map((h) => (
-                <tr key={`${h.householdId}-${h.memberId}`}>
-                  <th scope="row">{h.headName}</th>
-                  <td>{h.memberName}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <tr>
+              <th scope="col">{t('contact.household')}</th>
+              <th scope="col">{t('contact.member')}</th>
+            </tr>
+          }
+        >
+          {unsigned.map((h) => (
+            <tr key={`${h.householdId}-${h.memberId}`}>
+              <th scope="row">{h.headName}</th>
+              <td>{h.memberName}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </div>
   );

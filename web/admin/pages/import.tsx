@@ -3,7 +3,9 @@ import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
-import { ErrorBox, useSubmit } from '../ui';
+import type { ComponentChildren } from 'preact';
+import { ErrorBox, Table, useSubmit, type Submitter } from '../ui';
+import { Tabs } from './ledgers-common';
 
 type Roster = 'villages' | 'members' | 'households';
 
@@ -96,13 +98,7 @@ export function ImportPage(props: { slug: string }) {
   return (
     <section>
       <h1>{t('import.title')}</h1>
-      <div class="tabs" role="tablist">
-        {rosters.map((r) => (
-          <button key={r} type="button" role="tab" aria-selected={r === roster} class={r === roster ? '' : 'secondary'} onClick={() => choose(r)}>
-            {t(`import.roster.${r}`)}
-          </button>
-        ))}
-      </div>
+      <Tabs value={roster} options={rosters.map((r) => ({ key: r, label: t(`import.roster.${r}`) }))} onChange={choose} />
 
       <div class="card">
         <h2>{t('import.export')}</h2>
@@ -129,48 +125,67 @@ export function ImportPage(props: { slug: string }) {
       </div>
 
       {preview && (
-        <div class="card preview" aria-live="polite">
-          <p class={preview.errorCount ? 'error' : 'ok'} role="status">
-            {t('import.summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount })}
-          </p>
-          <ImportRowErrors errors={preview.errors} errorCount={preview.errorCount} />
-          {preview.sample.length > 0 && (
-            <>
-              <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col" class="num">{t('import.row')}</th>
-                      {columns.map((c) => (
-                        <th key={c.key} scope="col">{t(c.label)}</th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.sample.map((record) => (
-                      <tr key={record.row}>
-                        <td class="num">{record.row}</td>
-                        {columns.map((c) => (
-                          <td key={c.key}>{cell(record[c.key], c)}</td>
-                        ))}
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </>
-          )}
-          {preview.errorCount === 0 && preview.valid > 0 && (
-            <div class="form-actions">
-              <button type="button" disabled={commit.busy} onClick={() => commit.run()}>
-                {commit.busy ? t('import.committing') : t('import.commit', { n: preview.valid })}
-              </button>
-            </div>
-          )}
-        </div>
+        <ImportPreview
+          preview={preview}
+          summary={t('import.summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount })}
+          commit={commit}
+          commitLabel={t('import.commit', { n: preview.valid })}
+          head={
+            <tr>
+              <th scope="col" class="num">{t('import.row')}</th>
+              {columns.map((c) => (
+                <th key={c.key} scope="col">{t(c.label)}</th>
+              ))}
+            </tr>
+          }
+        >
+          {preview.sample.map((record) => (
+            <tr key={record.row}>
+              <td class="num">{record.row}</td>
+              {columns.map((c) => (
+                <td key={c.key}>{cell(record[c.key], c)}</td>
+              ))}
+            </tr>
+          ))}
+        </ImportPreview>
       )}
     </section>
+  );
+}
+
+/**
+ * The preview of an import: the summary, the row errors, a sample of the records (`head` and the rows as children)
+ * and, only when every row is valid, the button that commits them all.
+ */
+export function ImportPreview(props: {
+  preview: { valid: number; errorCount: number; errors: { row: number; column: string; message: string }[]; sample: unknown[] };
+  summary: string;
+  commit: Submitter;
+  commitLabel: string;
+  head: ComponentChildren;
+  children: ComponentChildren;
+}) {
+  const { preview, commit } = props;
+  return (
+    <div class="card preview" aria-live="polite">
+      <p class={preview.errorCount ? 'error' : 'ok'} role="status">
+        {props.summary}
+      </p>
+      <ImportRowErrors errors={preview.errors} errorCount={preview.errorCount} />
+      {preview.sample.length > 0 && (
+        <>
+          <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
+          <Table head={props.head}>{props.children}</Table>
+        </>
+      )}
+      {preview.errorCount === 0 && preview.valid > 0 && (
+        <div class="form-actions">
+          <button type="button" disabled={commit.busy} onClick={() => commit.run()}>
+            {commit.busy ? t('import.committing') : props.commitLabel}
+          </button>
+        </div>
+      )}
+    </div>
   );
 }
 
@@ -181,26 +196,24 @@ export function ImportRowErrors(props: { errors: { row: number; column: string; 
   return (
     <>
       <h2>{t('import.errors_title')}</h2>
-      <div class="table-wrap">
-        <table class="list row-errors">
-          <thead>
-            <tr>
-              <th scope="col" class="num">{t('import.row')}</th>
-              <th scope="col">{t('import.column')}</th>
-              <th scope="col">{t('import.problem')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {errors.map((e, i) => (
-              <tr key={i}>
-                <td class="num">{e.row}</td>
-                <td>{e.column}</td>
-                <td class="wrap">{e.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        class="row-errors"
+        head={
+          <tr>
+            <th scope="col" class="num">{t('import.row')}</th>
+            <th scope="col">{t('import.column')}</th>
+            <th scope="col">{t('import.problem')}</th>
+          </tr>
+        }
+      >
+        {errors.map((e, i) => (
+          <tr key={i}>
+            <td class="num">{e.row}</td>
+            <td>{e.column}</td>
+            <td class="wrap">{e.message}</td>
+          </tr>
+        ))}
+      </Table>
       {errors.length < errorCount && <p class="muted">{t('import.errors_more', { shown: errors.length, total: errorCount })}</p>}
       <p>{t('import.fix_and_retry')}</p>
     </>

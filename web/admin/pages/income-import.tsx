@@ -4,7 +4,7 @@ import { yuan } from '../../shared/i18n';
 import { t } from '../t';
 import { ErrorBox, useSubmit } from '../ui';
 import { categoryLabel } from './stars-common';
-import { ImportRowErrors, SpreadsheetPicker } from './import';
+import { ImportPreview, SpreadsheetPicker } from './import';
 
 interface Preview {
   rows: number;
@@ -59,50 +59,33 @@ export function IncomeImport(props: { slug: string; year: number }) {
       </div>
 
       {preview && (
-        <div class="card preview" aria-live="polite">
-          <p class={preview.errorCount ? 'error' : 'ok'} role="status">
-            {t('income.import_summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount, amount: yuan(preview.totalFen) })}
-          </p>
-          <ImportRowErrors errors={preview.errors} errorCount={preview.errorCount} />
-          {preview.sample.length > 0 && (
-            <>
-              <h2>{t('import.sample_title', { n: preview.sample.length })}</h2>
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col" class="num">{t('import.row')}</th>
-                      <th scope="col">{t('common.village')}</th>
-                      <th scope="col">{t('stars.year')}</th>
-                      <th scope="col">{t('income.category')}</th>
-                      <th scope="col" class="num">{t('income.amount')}</th>
-                      <th scope="col">{t('income.note')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {preview.sample.map((r) => (
-                      <tr key={r.row}>
-                        <td class="num">{r.row}</td>
-                        <td>{r.villageName}</td>
-                        <td>{r.year}</td>
-                        <td>{categoryLabel(r.category)}</td>
-                        <td class="num amount">{yuan(r.amountFen)}</td>
-                        <td class="wrap">{r.note}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </>
-          )}
-          {preview.errorCount === 0 && preview.valid > 0 && (
-            <div class="form-actions">
-              <button type="button" disabled={commit.busy} onClick={() => commit.run()}>
-                {commit.busy ? t('import.committing') : t('income.import_commit', { n: preview.valid })}
-              </button>
-            </div>
-          )}
-        </div>
+        <ImportPreview
+          preview={preview}
+          summary={t('income.import_summary', { rows: preview.rows, valid: preview.valid, errors: preview.errorCount, amount: yuan(preview.totalFen) })}
+          commit={commit}
+          commitLabel={t('income.import_commit', { n: preview.valid })}
+          head={
+            <tr>
+              <th scope="col" class="num">{t('import.row')}</th>
+              <th scope="col">{t('common.village')}</th>
+              <th scope="col">{t('stars.year')}</th>
+              <th scope="col">{t('income.category')}</th>
+              <th scope="col" class="num">{t('income.amount')}</th>
+              <th scope="col">{t('income.note')}</th>
+            </tr>
+          }
+        >
+          {preview.sample.map((r) => (
+            <tr key={r.row}>
+              <td class="num">{r.row}</td>
+              <td>{r.villageName}</td>
+              <td>{r.year}</td>
+              <td>{categoryLabel(r.category)}</td>
+              <td class="num amount">{yuan(r.amountFen)}</td>
+              <td class="wrap">{r.note}</td>
+            </tr>
+          ))}
+        </ImportPreview>
       )}
     </>
   );

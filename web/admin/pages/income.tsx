@@ -3,7 +3,7 @@ import { api, tenantApi } from '../../shared/api';
 import { currentLocale, shanghaiTime, yuan } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Form, FormActions, Pager, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, FormActions, Pager, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
 import { categoryLabel, INCOME_CATEGORIES, thisYear, TierBadge, YearSelect, type IncomeCategory, type IncomeTier } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
@@ -168,44 +168,41 @@ function Entries(props: { slug: string; year: number; villages: Village[]; villa
           <p class="muted">
             {list.data!.total <= items.length ? t('income.list_total', { n: list.data!.total, amount: yuan(pageTotal) }) : t('common.total', { total: list.data!.total })}
           </p>
-          <div class="table-wrap">
-            <table class="list income-entries">
-              <thead>
-                <tr>
-                  <th scope="col">{t('common.village')}</th>
-                  <th scope="col">{t('income.category')}</th>
-                  <th scope="col" class="num">{t('income.amount')}</th>
-                  <th scope="col">{t('income.note')}</th>
-                  <th scope="col" class="actions">{t('common.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((e) => (
-                  <tr key={e.id}>
-                    <th scope="row">{e.villageName}</th>
-                    <td class="wrap">{categoryLabel(e.category)}</td>
-                    <td class="num amount">{yuan(e.amountFen)}</td>
-                    <td class="wrap">{e.note}</td>
-                    <td class="actions">
-                      <button type="button" class="secondary small" onClick={() => setHistory(e)}>
-                        {t('income.history')}
+          <Table class="income-entries"
+            head={
+              <tr>
+                <th scope="col">{t('common.village')}</th>
+                <th scope="col">{t('income.category')}</th>
+                <th scope="col" class="num">{t('income.amount')}</th>
+                <th scope="col">{t('income.note')}</th>
+                <th scope="col" class="actions">{t('common.actions')}</th>
+              </tr>
+            }
+          >
+            {items.map((e) => (
+              <tr key={e.id}>
+                <th scope="row">{e.villageName}</th>
+                <td class="wrap">{categoryLabel(e.category)}</td>
+                <td class="num amount">{yuan(e.amountFen)}</td>
+                <td class="wrap">{e.note}</td>
+                <td class="actions">
+                  <button type="button" class="secondary small" onClick={() => setHistory(e)}>
+                    {t('income.history')}
+                  </button>
+                  {writer && (
+                    <>
+                      <button type="button" class="secondary small" onClick={() => setEditing(e)}>
+                        {t('common.edit')}
                       </button>
-                      {writer && (
-                        <>
-                          <button type="button" class="secondary small" onClick={() => setEditing(e)}>
-                            {t('common.edit')}
-                          </button>
-                          <button type="button" class="secondary small danger" onClick={() => remove.run(e)}>
-                            {t('common.delete')}
-                          </button>
-                        </>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+                      <button type="button" class="secondary small danger" onClick={() => remove.run(e)}>
+                        {t('common.delete')}
+                      </button>
+                    </>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </Table>
           {list.data!.total > LIMIT && <Pager offset={offset} limit={LIMIT} total={list.data!.total} onChange={setOffset} />}
         </>
       )}
@@ -291,28 +288,25 @@ function SummaryView(props: { slug: string; year: number }) {
         </div>
       </div>
       {can('township_admin') && <TargetForm key={`${props.year}-${s.target?.villagesAtLeastLow}`} slug={props.slug} year={props.year} summary={s} onDone={summary.reload} />}
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t('common.village')}</th>
-              <th scope="col" class="num">{t('income.village_total')}</th>
-              <th scope="col">{t('income.tier')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {s.villages.map((v) => (
-              <tr key={v.villageId}>
-                <th scope="row">{v.villageName}</th>
-                <td class="num amount">{yuan(v.totalFen)}</td>
-                <td>
-                  <TierBadge tier={v.tier} tiersFen={s.tiersFen} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        head={
+          <tr>
+            <th scope="col">{t('common.village')}</th>
+            <th scope="col" class="num">{t('income.village_total')}</th>
+            <th scope="col">{t('income.tier')}</th>
+          </tr>
+        }
+      >
+        {s.villages.map((v) => (
+          <tr key={v.villageId}>
+            <th scope="row">{v.villageName}</th>
+            <td class="num amount">{yuan(v.totalFen)}</td>
+            <td>
+              <TierBadge tier={v.tier} tiersFen={s.tiersFen} />
+            </td>
+          </tr>
+        ))}
+      </Table>
     </>
   );
 }

@@ -4,7 +4,7 @@ import { useLocation } from 'preact-iso';
 import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, ListBody, ListTable, Pager, SelectField, SheetForm, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, ListBody, ListTable, Pager, SelectField, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { shanghaiToday, shanghaiYearNow, Stat, Tabs, VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
@@ -167,28 +167,25 @@ function Disputes(props: { slug: string; villages: Village[] }) {
           {s.villages.length > 1 && (
             <details>
               <summary>{t('disputes.by_village')}</summary>
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('common.village')}</th>
-                      <th scope="col" class="num">{t('disputes.status.settled')}</th>
-                      <th scope="col" class="num">{t('disputes.status.guided_to_court')}</th>
-                      <th scope="col" class="num">{t('disputes.status.in_mediation')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {s.villages.map((v) => (
-                      <tr key={v.villageId}>
-                        <th scope="row">{v.villageName}</th>
-                        <td class="num">{v.settled}</td>
-                        <td class="num">{v.guided_to_court}</td>
-                        <td class="num">{v.in_mediation}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                head={
+                  <tr>
+                    <th scope="col">{t('common.village')}</th>
+                    <th scope="col" class="num">{t('disputes.status.settled')}</th>
+                    <th scope="col" class="num">{t('disputes.status.guided_to_court')}</th>
+                    <th scope="col" class="num">{t('disputes.status.in_mediation')}</th>
+                  </tr>
+                }
+              >
+                {s.villages.map((v) => (
+                  <tr key={v.villageId}>
+                    <th scope="row">{v.villageName}</th>
+                    <td class="num">{v.settled}</td>
+                    <td class="num">{v.guided_to_court}</td>
+                    <td class="num">{v.in_mediation}</td>
+                  </tr>
+                ))}
+              </Table>
             </details>
           )}
         </>

@@ -4,7 +4,7 @@ import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
-import { ErrorBox, Field, Form, nameChoices, SelectField, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, nameChoices, SelectField, Table, useLoad, useSubmit } from '../ui';
 
 interface City { id: string; name: string }
 interface County { id: string; cityId: string; name: string }
@@ -114,26 +114,23 @@ export function RegistryPage() {
       <ErrorBox error={data.error} />
       <section class="card">
         <h2>{t('registry.townships')}</h2>
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('registry.name')}</th>
-                <th scope="col">{t('registry.slug_short')}</th>
-                <th scope="col">{t('registry.county')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tenants.map((tn) => (
-                <tr key={tn.id}>
-                  <th scope="row">{tn.name}</th>
-                  <td>{tn.slug}</td>
-                  <td>{tn.county}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table
+          head={
+            <tr>
+              <th scope="col">{t('registry.name')}</th>
+              <th scope="col">{t('registry.slug_short')}</th>
+              <th scope="col">{t('registry.county')}</th>
+            </tr>
+          }
+        >
+          {tenants.map((tn) => (
+            <tr key={tn.id}>
+              <th scope="row">{tn.name}</th>
+              <td>{tn.slug}</td>
+              <td>{tn.county}</td>
+            </tr>
+          ))}
+        </Table>
         <TownshipForm counties={counties} onDone={data.reload} />
       </section>
       <section class="card">

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { currentLocale, yuan } from '../../shared/i18n';
 import { t } from '../t';
-import { ErrorBox, useLoad } from '../ui';
+import { ErrorBox, Table, useLoad } from '../ui';
 import { BarChart } from './stars-chart';
 import {
   categoryLabel,
@@ -173,28 +173,25 @@ function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) 
                   </li>
                 ))}
               </ul>
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('common.village')}</th>
-                      <th scope="col">{t('stars.results.raw')}</th>
-                      <th scope="col">{t('stars.results.final')}</th>
-                      <th scope="col">{t('stars.results.red_lines')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.redLines.branches.map((b) => (
-                      <tr key={b.villageId}>
-                        <th scope="row">{b.villageName}</th>
-                        <td><StarMark n={b.rawStars} /></td>
-                        <td><StarMark n={b.finalStars} /></td>
-                        <td class="wrap"><RedLineList items={b.redLines} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                head={
+                  <tr>
+                    <th scope="col">{t('common.village')}</th>
+                    <th scope="col">{t('stars.results.raw')}</th>
+                    <th scope="col">{t('stars.results.final')}</th>
+                    <th scope="col">{t('stars.results.red_lines')}</th>
+                  </tr>
+                }
+              >
+                {d.redLines.branches.map((b) => (
+                  <tr key={b.villageId}>
+                    <th scope="row">{b.villageName}</th>
+                    <td><StarMark n={b.rawStars} /></td>
+                    <td><StarMark n={b.finalStars} /></td>
+                    <td class="wrap"><RedLineList items={b.redLines} /></td>
+                  </tr>
+                ))}
+              </Table>
             </>
           )}
         </section>
@@ -214,26 +211,23 @@ function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) 
                     </li>
                   ))}
               </ul>
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('common.village')}</th>
-                      <th scope="col">{t('stars.results.final')}</th>
-                      <th scope="col">{t('stars.results.consequences')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.consequences.branches.map((b) => (
-                      <tr key={b.villageId}>
-                        <th scope="row">{b.villageName}</th>
-                        <td><StarMark n={b.finalStars} /></td>
-                        <td class="wrap"><ConsequenceList items={b.consequences} /></td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                head={
+                  <tr>
+                    <th scope="col">{t('common.village')}</th>
+                    <th scope="col">{t('stars.results.final')}</th>
+                    <th scope="col">{t('stars.results.consequences')}</th>
+                  </tr>
+                }
+              >
+                {d.consequences.branches.map((b) => (
+                  <tr key={b.villageId}>
+                    <th scope="row">{b.villageName}</th>
+                    <td><StarMark n={b.finalStars} /></td>
+                    <td class="wrap"><ConsequenceList items={b.consequences} /></td>
+                  </tr>
+                ))}
+              </Table>
             </>
           )}
         </section>

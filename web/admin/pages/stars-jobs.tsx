@@ -5,7 +5,7 @@ import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
-import { ErrorBox, Form, SelectField, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Form, SelectField, Table, useLoad, useSubmit } from '../ui';
 import { yearChoices } from './stars-common';
 import './stars.css';
 
@@ -77,49 +77,46 @@ export function PlatformJobsPage() {
       <ErrorBox error={runs.error} />
       {runs.data && items.length === 0 && <p class="muted">{t('jobs.none')}</p>}
       {items.length > 0 && (
-        <div class="table-wrap">
-          <table class="list job-runs">
-            <thead>
-              <tr>
-                <th scope="col">{t('jobs.started')}</th>
-                <th scope="col">{t('jobs.job')}</th>
-                <th scope="col">{t('jobs.status')}</th>
-                <th scope="col">{t('jobs.tenants')}</th>
-                <th scope="col" class="num">{t('jobs.duration')}</th>
-                <th scope="col">{t('jobs.errors')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <td>{shanghaiTime(r.startedAt)}</td>
-                  <td>
-                    {t(`jobs.job.${r.job}`)}
-                    {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
-                    <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
-                  </td>
-                  <td class={r.status === 'finished_with_errors' ? 'down' : r.status === 'finished' ? 'up' : undefined}>{t(`jobs.status.${r.status}`)}</td>
-                  <td>{t('jobs.tenants_progress', { done: r.tenantsDone, total: r.tenantsTotal, failed: r.tenantsFailed })}</td>
-                  <td class="num">{r.durationMs === null ? '—' : t('jobs.duration_ms', { n: r.durationMs })}</td>
-                  <td class="wrap">
-                    {r.errors.length ? (
-                      <ul class="reasons">
-                        {r.errors.map((e) => (
-                          <li key={e.tenantId}>
-                            <strong>{e.slug}</strong>
-                            <span class="reason">{e.error}</span>
-                          </li>
-                        ))}
-                      </ul>
-                    ) : (
-                      <span class="muted">{t('stars.none')}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table class="job-runs"
+          head={
+            <tr>
+              <th scope="col">{t('jobs.started')}</th>
+              <th scope="col">{t('jobs.job')}</th>
+              <th scope="col">{t('jobs.status')}</th>
+              <th scope="col">{t('jobs.tenants')}</th>
+              <th scope="col" class="num">{t('jobs.duration')}</th>
+              <th scope="col">{t('jobs.errors')}</th>
+            </tr>
+          }
+        >
+          {items.map((r) => (
+            <tr key={r.id}>
+              <td>{shanghaiTime(r.startedAt)}</td>
+              <td>
+                {t(`jobs.job.${r.job}`)}
+                {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
+                <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
+              </td>
+              <td class={r.status === 'finished_with_errors' ? 'down' : r.status === 'finished' ? 'up' : undefined}>{t(`jobs.status.${r.status}`)}</td>
+              <td>{t('jobs.tenants_progress', { done: r.tenantsDone, total: r.tenantsTotal, failed: r.tenantsFailed })}</td>
+              <td class="num">{r.durationMs === null ? '—' : t('jobs.duration_ms', { n: r.durationMs })}</td>
+              <td class="wrap">
+                {r.errors.length ? (
+                  <ul class="reasons">
+                    {r.errors.map((e) => (
+                      <li key={e.tenantId}>
+                        <strong>{e.slug}</strong>
+                        <span class="reason">{e.error}</span>
+                      </li>
+                    ))}
+                  </ul>
+                ) : (
+                  <span class="muted">{t('stars.none')}</span>
+                )}
+              </td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Shell>
   );

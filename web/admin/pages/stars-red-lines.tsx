@@ -3,7 +3,7 @@ import { api, tenantApi } from '../../shared/api';
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
-import { Check, ErrorBox, Field, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
+import { Check, ErrorBox, Field, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
 import { thisYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
@@ -115,45 +115,42 @@ function Catalogue(props: { slug: string; rules: Rule[]; onChange(): void }) {
           {t('stars.rl.new_rule')}
         </button>
       )}
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col" class="num">{t('stars.rl.order')}</th>
-              <th scope="col">{t('stars.rl.rule')}</th>
-              <th scope="col">{t('stars.rl.mode')}</th>
-              {admin && <th scope="col" class="actions">{t('common.actions')}</th>}
-            </tr>
-          </thead>
-          <tbody>
-            {props.rules.map((rule, i) => (
-              <tr key={rule.id} class={rule.enabled ? undefined : 'muted'}>
-                <td class="num">{i + 1}</td>
-                <th scope="row" class="wrap">
-                  {rule.title}
-                  {!rule.enabled && <span class="tag">{t('stars.rl.disabled')}</span>}
-                  {rule.description && <div class="sub muted">{rule.description}</div>}
-                </th>
-                <td class="wrap">
-                  {t(`stars.rl.mode.${rule.mode}`)}
-                  {rule.mode === 'computed' && rule.source && (
-                    <div class="sub muted">
-                      {t(`stars.rl.source.${rule.source}`)}:{thresholdText(rule)}
-                    </div>
-                  )}
-                </td>
-                {admin && (
-                  <td class="actions">
-                    <button type="button" class="secondary small" onClick={() => setEditing(rule)} aria-label={`${t('common.edit')} ${rule.title}`}>
-                      {t('common.edit')}
-                    </button>
-                  </td>
-                )}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        head={
+          <tr>
+            <th scope="col" class="num">{t('stars.rl.order')}</th>
+            <th scope="col">{t('stars.rl.rule')}</th>
+            <th scope="col">{t('stars.rl.mode')}</th>
+            {admin && <th scope="col" class="actions">{t('common.actions')}</th>}
+          </tr>
+        }
+      >
+        {props.rules.map((rule, i) => (
+          <tr key={rule.id} class={rule.enabled ? undefined : 'muted'}>
+            <td class="num">{i + 1}</td>
+            <th scope="row" class="wrap">
+              {rule.title}
+              {!rule.enabled && <span class="tag">{t('stars.rl.disabled')}</span>}
+              {rule.description && <div class="sub muted">{rule.description}</div>}
+            </th>
+            <td class="wrap">
+              {t(`stars.rl.mode.${rule.mode}`)}
+              {rule.mode === 'computed' && rule.source && (
+                <div class="sub muted">
+                  {t(`stars.rl.source.${rule.source}`)}:{thresholdText(rule)}
+                </div>
+              )}
+            </td>
+            {admin && (
+              <td class="actions">
+                <button type="button" class="secondary small" onClick={() => setEditing(rule)} aria-label={`${t('common.edit')} ${rule.title}`}>
+                  {t('common.edit')}
+                </button>
+              </td>
+            )}
+          </tr>
+        ))}
+      </Table>
       {editing && (
         <RuleForm
           slug={props.slug}
@@ -280,52 +277,49 @@ function Records(props: { slug: string; rules: Rule[] }) {
       <ErrorBox error={records.error ?? villages.error} />
       {records.data && items.length === 0 && <p class="muted">{t('stars.rl.no_records')}</p>}
       {items.length > 0 && (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('common.village')}</th>
-                <th scope="col">{t('stars.rl.rule')}</th>
-                <th scope="col">{t('stars.rl.note')}</th>
-                <th scope="col">{t('stars.rl.evidence')}</th>
-                <th scope="col">{t('stars.rl.recorded_at')}</th>
-                {admin && <th scope="col" class="actions">{t('common.actions')}</th>}
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((r) => (
-                <tr key={r.id}>
-                  <th scope="row">
-                    {r.villageName}
-                    <div class="sub muted">{t('stars.year_label', { year: r.year })}</div>
-                  </th>
-                  <td class={`wrap${r.revokedAt ? ' revoked' : ''}`}>{r.ruleTitle}</td>
-                  <td class="wrap">
-                    {r.note}
-                    {r.revokedAt && <div class="sub muted">{t('stars.rl.revoked', { at: shanghaiTime(r.revokedAt), note: r.revokeNote ?? '' })}</div>}
-                  </td>
-                  <td class="wrap">
-                    <ul class="reasons">
-                      {r.evidence.map((e, i) => (
-                        <li key={i}>{e}</li>
-                      ))}
-                    </ul>
-                  </td>
-                  <td>{shanghaiTime(r.recordedAt)}</td>
-                  {admin && (
-                    <td class="actions">
-                      {!r.revokedAt && (
-                        <button type="button" class="secondary small danger" onClick={() => setRevoking(r)}>
-                          {t('stars.rl.revoke')}
-                        </button>
-                      )}
-                    </td>
+        <Table
+          head={
+            <tr>
+              <th scope="col">{t('common.village')}</th>
+              <th scope="col">{t('stars.rl.rule')}</th>
+              <th scope="col">{t('stars.rl.note')}</th>
+              <th scope="col">{t('stars.rl.evidence')}</th>
+              <th scope="col">{t('stars.rl.recorded_at')}</th>
+              {admin && <th scope="col" class="actions">{t('common.actions')}</th>}
+            </tr>
+          }
+        >
+          {items.map((r) => (
+            <tr key={r.id}>
+              <th scope="row">
+                {r.villageName}
+                <div class="sub muted">{t('stars.year_label', { year: r.year })}</div>
+              </th>
+              <td class={`wrap${r.revokedAt ? ' revoked' : ''}`}>{r.ruleTitle}</td>
+              <td class="wrap">
+                {r.note}
+                {r.revokedAt && <div class="sub muted">{t('stars.rl.revoked', { at: shanghaiTime(r.revokedAt), note: r.revokeNote ?? '' })}</div>}
+              </td>
+              <td class="wrap">
+                <ul class="reasons">
+                  {r.evidence.map((e, i) => (
+                    <li key={i}>{e}</li>
+                  ))}
+                </ul>
+              </td>
+              <td>{shanghaiTime(r.recordedAt)}</td>
+              {admin && (
+                <td class="actions">
+                  {!r.revokedAt && (
+                    <button type="button" class="secondary small danger" onClick={() => setRevoking(r)}>
+                      {t('stars.rl.revoke')}
+                    </button>
                   )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+                </td>
+              )}
+            </tr>
+          ))}
+        </Table>
       )}
       {recording && (
         <RecordForm

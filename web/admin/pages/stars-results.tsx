@@ -3,7 +3,7 @@ import { api, tenantApi } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, SheetForm, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { Tabs, VillageFilter } from './ledgers-common';
 import { loadVillages } from './villages';
 import {
@@ -93,32 +93,29 @@ function ReopenSheet(props: { slug: string; year: number; onClose(): void; onDon
 export function TenantRuns(props: { runs: TenantRun[] }) {
   if (!props.runs.length) return <p class="muted">{t('jobs.none')}</p>;
   return (
-    <div class="table-wrap">
-      <table class="list">
-        <thead>
-          <tr>
-            <th scope="col">{t('jobs.started')}</th>
-            <th scope="col">{t('jobs.job')}</th>
-            <th scope="col">{t('jobs.status')}</th>
-            <th scope="col">{t('jobs.detail')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.runs.slice(0, 10).map((r) => (
-            <tr key={r.id}>
-              <td>{shanghaiTime(r.startedAt)}</td>
-              <td>
-                {t(`jobs.job.${r.job}`)}
-                {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
-                <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
-              </td>
-              <td class={r.status === 'failed' ? 'down' : undefined}>{t(`jobs.status.${r.status}`)}</td>
-              <td class="wrap">{r.detail}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      head={
+        <tr>
+          <th scope="col">{t('jobs.started')}</th>
+          <th scope="col">{t('jobs.job')}</th>
+          <th scope="col">{t('jobs.status')}</th>
+          <th scope="col">{t('jobs.detail')}</th>
+        </tr>
+      }
+    >
+      {props.runs.slice(0, 10).map((r) => (
+        <tr key={r.id}>
+          <td>{shanghaiTime(r.startedAt)}</td>
+          <td>
+            {t(`jobs.job.${r.job}`)}
+            {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
+            <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
+          </td>
+          <td class={r.status === 'failed' ? 'down' : undefined}>{t(`jobs.status.${r.status}`)}</td>
+          <td class="wrap">{r.detail}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -206,40 +203,37 @@ export function StarsResultsPage(props: { slug: string }) {
       {data && (
         <>
           <p class="muted">{t('stars.results.count', { n: data.items.length })}</p>
-          <div class="table-wrap">
-            <table class="list results">
-              <thead>
-                <tr>
-                  <th scope="col">{isBranch ? t('common.village') : t('stars.results.member')}</th>
-                  <th scope="col" class="num">{t('stars.results.composite')}</th>
-                  <th scope="col">{t('stars.results.raw')}</th>
-                  {isBranch && <th scope="col">{t('stars.results.red_lines')}</th>}
-                  <th scope="col">{t('stars.results.final')}</th>
-                  <th scope="col">{t('stars.results.previous')}</th>
-                  {isBranch && <th scope="col">{t('stars.results.consequences')}</th>}
-                </tr>
-              </thead>
-              <tbody>
-                {data.items.map((r) => (
-                  <tr key={r.id}>
-                    <th scope="row">
-                      {isBranch ? r.villageName : r.name}
-                      {!isBranch && <div class="sub muted">{r.villageName}</div>}
-                    </th>
-                    <td class="num amount">
-                      {compositeText(r.composite)}
-                      {!r.complete && r.composite !== null && <div class="sub muted">{t('stars.results.incomplete')}</div>}
-                    </td>
-                    <td><StarMark n={r.rawStars} /></td>
-                    {isBranch && <td class="wrap"><RedLineList items={r.redLines} /></td>}
-                    <td><strong><StarMark n={r.finalStars} /></strong></td>
-                    <td><StarMark n={r.previousStars} /></td>
-                    {isBranch && <td class="wrap"><ConsequenceList items={r.consequences} /></td>}
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table class="results"
+            head={
+              <tr>
+                <th scope="col">{isBranch ? t('common.village') : t('stars.results.member')}</th>
+                <th scope="col" class="num">{t('stars.results.composite')}</th>
+                <th scope="col">{t('stars.results.raw')}</th>
+                {isBranch && <th scope="col">{t('stars.results.red_lines')}</th>}
+                <th scope="col">{t('stars.results.final')}</th>
+                <th scope="col">{t('stars.results.previous')}</th>
+                {isBranch && <th scope="col">{t('stars.results.consequences')}</th>}
+              </tr>
+            }
+          >
+            {data.items.map((r) => (
+              <tr key={r.id}>
+                <th scope="row">
+                  {isBranch ? r.villageName : r.name}
+                  {!isBranch && <div class="sub muted">{r.villageName}</div>}
+                </th>
+                <td class="num amount">
+                  {compositeText(r.composite)}
+                  {!r.complete && r.composite !== null && <div class="sub muted">{t('stars.results.incomplete')}</div>}
+                </td>
+                <td><StarMark n={r.rawStars} /></td>
+                {isBranch && <td class="wrap"><RedLineList items={r.redLines} /></td>}
+                <td><strong><StarMark n={r.finalStars} /></strong></td>
+                <td><StarMark n={r.previousStars} /></td>
+                {isBranch && <td class="wrap"><ConsequenceList items={r.consequences} /></td>}
+              </tr>
+            ))}
+          </Table>
         </>
       )}
 
