@@ -266,9 +266,9 @@ export function SelectField<V extends string>(props: {
   );
 }
 
-/** A list's place on a page: "loading" until the first answer, then the `none` line when it is empty, else the list. */
-export function ListBody(props: { load: { loading: boolean; data?: unknown }; count: number; none?: string; children: ComponentChildren }) {
-  if (props.load.loading && !props.load.data) return <p class="loading">{t('app.loading')}</p>;
+/** A list's place on a page: "loading" until the first answer (given `load`), then the `none` line when it is empty, else the list. */
+export function ListBody(props: { load?: { loading: boolean; data?: unknown }; count: number; none?: string; children: ComponentChildren }) {
+  if (props.load?.loading && !props.load.data) return <p class="loading">{t('app.loading')}</p>;
   if (props.count === 0) return <p class="muted">{props.none ?? t('common.none')}</p>;
   return <>{props.children}</>;
 }

@@ -31,6 +31,17 @@ export function YearSelect(props: { value: number; onChange(year: number): void;
 /** Years as choices, labelled "2026年". */
 export const yearChoices = (years = recentYears()) => years.map((y) => ({ value: String(y), label: t('stars.year_label', { year: y }) }));
 
+/** What a job run was: recompute or finalise (of which year), started by the schedule or by hand. */
+export function JobLabel(props: { job: 'recompute' | 'finalise'; year: number | null; trigger: 'cron' | 'manual' }) {
+  return (
+    <>
+      {t(`jobs.job.${props.job}`)}
+      {props.year ? ` · ${t('stars.year_label', { year: props.year })}` : ''}
+      <div class="sub muted">{t(`jobs.trigger.${props.trigger}`)}</div>
+    </>
+  );
+}
+
 /** Stars as ★ marks with their number for screen readers; "not rated" when null. */
 export function StarMark(props: { n: number | null | undefined }) {
   if (props.n === null || props.n === undefined) return <span class="muted">{t('stars.unrated')}</span>;

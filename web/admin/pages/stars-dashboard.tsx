@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { api, tenantApi } from '../../shared/api';
 import { currentLocale, yuan } from '../../shared/i18n';
 import { t } from '../t';
-import { ErrorBox, Table, useLoad } from '../ui';
+import { ErrorBox, ListBody, Table, useLoad } from '../ui';
 import { BarChart } from './stars-chart';
 import {
   categoryLabel,
@@ -162,74 +162,66 @@ function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) 
       <div class="dash-grid">
         <section class="card">
           <h2>{t('stars.dash.red_lines')}</h2>
-          {d.redLines.byRule.length === 0 ? (
-            <p class="muted">{t('stars.dash.red_lines_none')}</p>
-          ) : (
-            <>
-              <ul class="moves">
-                {d.redLines.byRule.map((r) => (
-                  <li key={r.ruleId}>
-                    {r.title} · <strong>{t('stars.villages_n', { n: r.villages })}</strong>
-                  </li>
-                ))}
-              </ul>
-              <Table
-                head={
-                  <tr>
-                    <th scope="col">{t('common.village')}</th>
-                    <th scope="col">{t('stars.results.raw')}</th>
-                    <th scope="col">{t('stars.results.final')}</th>
-                    <th scope="col">{t('stars.results.red_lines')}</th>
-                  </tr>
-                }
-              >
-                {d.redLines.branches.map((b) => (
-                  <tr key={b.villageId}>
-                    <th scope="row">{b.villageName}</th>
-                    <td><StarMark n={b.rawStars} /></td>
-                    <td><StarMark n={b.finalStars} /></td>
-                    <td class="wrap"><RedLineList items={b.redLines} /></td>
-                  </tr>
-                ))}
-              </Table>
-            </>
-          )}
+          <ListBody count={d.redLines.byRule.length} none={t('stars.dash.red_lines_none')}>
+            <ul class="moves">
+              {d.redLines.byRule.map((r) => (
+                <li key={r.ruleId}>
+                  {r.title} · <strong>{t('stars.villages_n', { n: r.villages })}</strong>
+                </li>
+              ))}
+            </ul>
+            <Table
+              head={
+                <tr>
+                  <th scope="col">{t('common.village')}</th>
+                  <th scope="col">{t('stars.results.raw')}</th>
+                  <th scope="col">{t('stars.results.final')}</th>
+                  <th scope="col">{t('stars.results.red_lines')}</th>
+                </tr>
+              }
+            >
+              {d.redLines.branches.map((b) => (
+                <tr key={b.villageId}>
+                  <th scope="row">{b.villageName}</th>
+                  <td><StarMark n={b.rawStars} /></td>
+                  <td><StarMark n={b.finalStars} /></td>
+                  <td class="wrap"><RedLineList items={b.redLines} /></td>
+                </tr>
+              ))}
+            </Table>
+          </ListBody>
         </section>
 
         <section class="card">
           <h2>{t('stars.dash.consequences')}</h2>
-          {d.consequences.branches.length === 0 ? (
-            <p class="muted">{t('stars.dash.consequences_none')}</p>
-          ) : (
-            <>
-              <ul class="moves">
-                {d.consequences.byKind
-                  .filter((k) => k.villages > 0)
-                  .map((k) => (
-                    <li key={k.kind}>
-                      {k.label} · <strong>{t('stars.villages_n', { n: k.villages })}</strong> <span class="muted">{amountOf(k)}</span>
-                    </li>
-                  ))}
-              </ul>
-              <Table
-                head={
-                  <tr>
-                    <th scope="col">{t('common.village')}</th>
-                    <th scope="col">{t('stars.results.final')}</th>
-                    <th scope="col">{t('stars.results.consequences')}</th>
-                  </tr>
-                }
-              >
-                {d.consequences.branches.map((b) => (
-                  <tr key={b.villageId}>
-                    <th scope="row">{b.villageName}</th>
-                    <td><StarMark n={b.finalStars} /></td>
-                    <td class="wrap"><ConsequenceList items={b.consequences} /></td>
-                  </tr>
+          <ListBody count={d.consequences.branches.length} none={t('stars.dash.consequences_none')}>
+            <ul class="moves">
+              {d.consequences.byKind
+                .filter((k) => k.villages > 0)
+                .map((k) => (
+                  <li key={k.kind}>
+                    {k.label} · <strong>{t('stars.villages_n', { n: k.villages })}</strong> <span class="muted">{amountOf(k)}</span>
+                  </li>
                 ))}
-              </Table>
-            </>
-          )}
+            </ul>
+            <Table
+              head={
+                <tr>
+                  <th scope="col">{t('common.village')}</th>
+                  <th scope="col">{t('stars.results.final')}</th>
+                  <th scope="col">{t('stars.results.consequences')}</th>
+                </tr>
+              }
+            >
+              {d.consequences.branches.map((b) => (
+                <tr key={b.villageId}>
+                  <th scope="row">{b.villageName}</th>
+                  <td><StarMark n={b.finalStars} /></td>
+                  <td class="wrap"><ConsequenceList items={b.consequences} /></td>
+                </tr>
+              ))}
+            </Table>
+          </ListBody>
         </section>
       </div>
 

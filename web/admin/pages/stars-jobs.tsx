@@ -6,7 +6,7 @@ import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
 import { ErrorBox, Form, SelectField, Table, useLoad, useSubmit } from '../ui';
-import { yearChoices } from './stars-common';
+import { JobLabel, yearChoices } from './stars-common';
 import './stars.css';
 
 interface Run {
@@ -93,9 +93,7 @@ export function PlatformJobsPage() {
             <tr key={r.id}>
               <td>{shanghaiTime(r.startedAt)}</td>
               <td>
-                {t(`jobs.job.${r.job}`)}
-                {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
-                <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
+                <JobLabel job={r.job} year={r.year} trigger={r.trigger} />
               </td>
               <td class={r.status === 'finished_with_errors' ? 'down' : r.status === 'finished' ? 'up' : undefined}>{t(`jobs.status.${r.status}`)}</td>
               <td>{t('jobs.tenants_progress', { done: r.tenantsDone, total: r.tenantsTotal, failed: r.tenantsFailed })}</td>

@@ -8,6 +8,7 @@ import { Tabs, VillageFilter } from './ledgers-common';
 import { loadVillages } from './villages';
 import {
   ConsequenceList,
+  JobLabel,
   RedLineList,
   StageNote,
   StarMark,
@@ -107,9 +108,7 @@ export function TenantRuns(props: { runs: TenantRun[] }) {
         <tr key={r.id}>
           <td>{shanghaiTime(r.startedAt)}</td>
           <td>
-            {t(`jobs.job.${r.job}`)}
-            {r.year ? ` · ${t('stars.year_label', { year: r.year })}` : ''}
-            <div class="sub muted">{t(`jobs.trigger.${r.trigger}`)}</div>
+            <JobLabel job={r.job} year={r.year} trigger={r.trigger} />
           </td>
           <td class={r.status === 'failed' ? 'down' : undefined}>{t(`jobs.status.${r.status}`)}</td>
           <td class="wrap">{r.detail}</td>
