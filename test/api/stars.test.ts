@@ -172,6 +172,19 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     expect(village1.redLines.map((h: Hit) => h.code)).not.toContain('income_floor');
   });
 
+  it('counts a problem of a past year that was past its deadline at year end, even if rectified since', async () => {
+    const admin = await fixture.as('adminA');
+    const late = await admin.post('/t/alpha/api/problems', { villageId: villageIds[2], content: '村务公开栏未更新', deadline: `${YEAR - 1}-06-30`, year: YEAR - 1 });
+    expect(late.status).toBe(201);
+    for (const status of ['in_progress', 'rectified'])
+      expect((await admin.patch(`/t/alpha/api/problems/${late.body.id}`, { status })).status).toBe(200);
+    await admin.post('/t/alpha/api/job-runs', { job: 'recompute', year: YEAR - 1 });
+    const lastYear = await admin.get(`/t/alpha/api/stars/results?year=${YEAR - 1}`);
+    const hits = (id: string) => lastYear.body.items.find((r: Result) => r.subjectId === id).redLines.map((h: Hit) => h.code);
+    expect(hits(villageIds[2])).toContain('rectification_overdue');
+    expect(hits(villageIds[0])).not.toContain('rectification_overdue');
+  });
+
   it('lets only a township admin change red lines, re-open years or run jobs', async () => {
     const secretary = await fixture.as('secretaryA');
     expect((await secretary.post('/t/alpha/api/job-runs', { job: 'recompute' })).status).toBe(403);

@@ -2,7 +2,7 @@ import { and, count, eq, gte, inArray, isNull, lt, lte, or, sum } from 'drizzle-
 import type { Db } from '../../db/client';
 import { annualResults, campaigns, campaignSubjects, incomeEntries, members, problems, redLineRecords, villages, weakVillages } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
-import { shanghaiDate, shanghaiYear } from '../../platform/time';
+import { shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../platform/time';
 import type { TenantSettings } from '../../tenancy/settings';
 import { villagesWithIncompleteDecisions } from '../decisions/red-line';
 import { incomeTier } from '../income/rules';
@@ -19,8 +19,10 @@ export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'st
 export async function computeYear(db: Db, tenantId: string, year: number, settings: TenantSettings): Promise<ResultRow[]> {
   const scope = new TenantScope(db, tenantId);
   const rules = (await listRedLineRules(db, tenantId)).filter((r) => r.enabled);
-  // overdue at year end; for the running year, overdue today (status history is not kept: the current status counts)
-  const overdueBefore = year < shanghaiYear() ? `${year + 1}-01-01` : shanghaiDate();
+  // overdue at year end (a problem rectified only after it still counts for its year); for the running year, overdue now
+  const past = year < shanghaiYear();
+  const overdueBefore = past ? `${year + 1}-01-01` : shanghaiDate();
+  const unrectifiedAt = past ? startOfShanghaiDay(year + 1, 1, 1).toISOString() : new Date().toISOString();
   const [villageRows, memberRows, records, cadres, income, previous, weak, overdue] = await db.batch([
     db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
     // only the members evaluated this year: the whole roster (thousands of rows) would cost more than the ballots' GROUP BY
@@ -76,7 +78,8 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       .where(
         scope.where(
           problems,
-          inArray(problems.status, ['open', 'in_progress']),
+          // rectifiedAt is set on rectification and cleared when the township sends a rectification back
+          or(isNull(problems.rectifiedAt), gte(problems.rectifiedAt, unrectifiedAt)),
           lt(problems.deadline, overdueBefore),
           gte(problems.deadline, `${year}-01-01`),
         ),
