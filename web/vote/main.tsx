@@ -586,11 +586,11 @@ interface TallyData {
   head: string;
   intact: boolean;
   brokenAt: number | null;
-  entries: { seq: number; receipt: string; hash: string }[];
+  entries: { seq: number; receipt: string }[];
   found?: boolean;
 }
 
-/** The public tally: every receipt in order with its chained hash, and a receipt check. */
+/** The public tally: every receipt in order, the chain's head hash, and a receipt check. */
 function Tally() {
   const [info, setInfo] = useState<Info | undefined>();
   const [tally, setTally] = useState<TallyData | undefined>();
@@ -656,7 +656,6 @@ function Tally() {
                 <tr>
                   <th>{t('tallySeq')}</th>
                   <th>{t('tallyReceipt')}</th>
-                  <th>{t('tallyHash')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -665,9 +664,6 @@ function Tally() {
                     <td>{e.seq}</td>
                     <td>
                       <code>{e.receipt}</code>
-                    </td>
-                    <td>
-                      <code title={e.hash}>{e.hash.slice(0, 12)}…</code>
                     </td>
                   </tr>
                 ))}

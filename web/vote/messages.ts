@@ -68,9 +68,8 @@ export const zhCN = {
   tallyNotFound: '没有找到回执码 {receipt}',
   tallySeq: '序号',
   tallyReceipt: '回执码',
-  tallyHash: '哈希',
   tallyBack: '返回投票',
-  tallyExplain: '每张选票的哈希都包含上一张的哈希,任何改动或删除都会让后面的哈希对不上。',
+  tallyExplain: '每张选票的哈希都包含上一张的哈希,最新哈希因此锁定了全部选票:任何改动或删除都会让它变化。收据只证明选票已计入,不显示选了什么。',
   status_open: '进行中',
   status_closed: '已结束',
 };
@@ -139,9 +138,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   tallyNotFound: 'Receipt {receipt} not found',
   tallySeq: 'No.',
   tallyReceipt: 'Receipt',
-  tallyHash: 'Hash',
   tallyBack: 'Back to voting',
-  tallyExplain: "Each ballot's hash includes the previous one, so any change or removal breaks every hash after it.",
+  tallyExplain: "Each ballot's hash includes the previous one, so the latest hash locks in every ballot: any change or removal changes it. A receipt proves a ballot was counted, never what it said.",
   status_open: 'Open',
   status_closed: 'Closed',
 };

@@ -117,6 +117,10 @@ export const voteRoutes = new Hono<AppEnv>()
       code: session.code,
       status: sessionStatus(session),
       ...tally,
+      // receipts in order, without each ballot's digest and hashes: those are a function of its few possible answer
+      // sets, so with someone's receipt they would tell how that person voted (a vote buyer's check). The head hash
+      // still commits to every ballot; the township's tally (signed in) shows the whole chain.
+      entries: tally.entries.map(({ seq, receipt }) => ({ seq, receipt })),
       ...(receipt ? { found: (await findReceipts(scope, session.id, [receipt])).length > 0 } : {}),
     });
   });
