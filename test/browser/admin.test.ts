@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
@@ -180,6 +179,12 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户', exact: true }).click();
     await shown(page.getByText(/共 \d+ 条/));
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
+    // names and villages only: no phone or care-tag columns left empty
+    expect(await page.getByRole('columnheader', { name: /手机号|关爱标记/ }).count()).toBe(0);
+    // the contact network, without the visit ledger and coverage (personal)
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '初心三人行', exact: true }).click();
+    await shown(page.getByRole('tab', { name: '联系网络' }));
+    expect(await page.getByRole('tab', { name: /走访台账|覆盖/ }).count()).toBe(0);
   });
 
   it('lets the platform admin register a township with its first admin', async () => {

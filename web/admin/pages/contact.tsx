@@ -368,7 +368,17 @@ export function ContactPage(props: { slug: string }) {
   const { query } = useLocation();
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const [chosen, setChosen] = useState(query.villageId ?? '');
-  const [tab, setTab] = useState<Tab>((query.tab as Tab) ?? 'network');
+  // visit records and coverage (whose must-visit list is the care-tagged households) are personal: not for a county viewer
+  const ledgerTabs: { key: Tab; label: string }[] = [
+    { key: 'network', label: t('contact.tab.network') },
+    ...(can('township_admin', 'village_secretary')
+      ? [
+          { key: 'visits' as const, label: t('contact.tab.visits') },
+          { key: 'coverage' as const, label: t('contact.tab.coverage') },
+        ]
+      : []),
+  ];
+  const [tab, setTab] = useState<Tab>(ledgerTabs.find((o) => o.key === query.tab)?.key ?? 'network');
   const [month, setMonth] = useState(shanghaiMonth());
   const villageList = villages.data ?? [];
   const villageId = ownVillageId.value ?? (chosen || (villageList.length === 1 ? villageList[0].id : ''));
@@ -390,11 +400,7 @@ export function ContactPage(props: { slug: string }) {
         label={t('contact.tabs')}
         value={tab}
         onChange={setTab}
-        options={[
-          { key: 'network', label: t('contact.tab.network') },
-          { key: 'visits', label: t('contact.tab.visits') },
-          { key: 'coverage', label: t('contact.tab.coverage') },
-        ]}
+        options={ledgerTabs}
       />
       {!villageId ? (
         <p class="muted">{t('contact.pick_village')}</p>

@@ -212,7 +212,10 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
   const writable = can('township_admin', 'village_secretary');
   const villageList = villages.data ?? [];
   const items = list.data?.items ?? [];
-  const phoneShown = spec.fields.some((f) => f.key === 'phone');
+  // a county viewer's rows come without phones, addresses and care tags (the API drops them): no empty columns
+  const personal = can('township_admin', 'village_secretary', 'party_member');
+  const phoneShown = personal && spec.fields.some((f) => f.key === 'phone');
+  const flagsShown = personal || spec.resource !== 'households';
 
   return (
     <section>
@@ -259,7 +262,7 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
             <th scope="col">{t(spec.fields[0].label)}</th>
             <th scope="col">{t('common.village')}</th>
             {phoneShown && <th scope="col" class="wide-only">{t('field.phone')}</th>}
-            <th scope="col">{t(spec.flagsLabel)}</th>
+            {flagsShown && <th scope="col">{t(spec.flagsLabel)}</th>}
             {writable && <th scope="col" class="wide-only"><span class="sr-only">{t('common.actions')}</span></th>}
           </tr>
         }
@@ -278,15 +281,17 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
             </th>
             <td>{row.villageName}</td>
             {phoneShown && <td class="wide-only">{(row.phone as string | null) ?? ''}</td>}
-            <td>
-              {spec.flags
-                .filter((f) => row[f.key])
-                .map((f) => (
-                  <span key={f.key} class="tag">
-                    {t(f.label)}
-                  </span>
-                ))}
-            </td>
+            {flagsShown && (
+              <td>
+                {spec.flags
+                  .filter((f) => row[f.key])
+                  .map((f) => (
+                    <span key={f.key} class="tag">
+                      {t(f.label)}
+                    </span>
+                  ))}
+              </td>
+            )}
             {writable && (
               <td class="actions wide-only">
                 <button type="button" class="secondary small" onClick={() => setEditing(row)} aria-label={`${t('common.edit')} ${String(row[spec.nameKey])}`}>
