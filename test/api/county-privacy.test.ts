@@ -148,6 +148,8 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
     // the routes that answer with people (by name) were among those read
     for (const path of ['/members', '/members/{id}', '/households', '/households/{id}', '/contact/member-links', '/contact/household-links', '/contact/network', '/ledgers/disputes', '/ledgers/disputes/{id}'])
       expect(checked, path).toContain(`/t/{tenant}/api${path}`);
+    // and the county's own comparison, summary and export files
+    for (const path of ['comparison', 'summary', 'comparison.csv', 'comparison.xlsx']) expect(checked, path).toContain(`/api/county/{countyId}/${path}`);
   });
 
   it('gives the county names and counts: households and members by name, the contact network', async () => {

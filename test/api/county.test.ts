@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixture';
+import { unzipSync } from 'fflate';
+import { parseCsv } from '../../src/features/rosters/import/csv';
+import { readXlsx } from '../../src/features/rosters/import/xlsx';
 import { ApiClient } from '../support/client';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
@@ -19,6 +22,31 @@ type Item = {
   incomeFen: number | null;
   incomeTier: string | null;
 };
+type Summary = {
+  townshipId: string;
+  township: string;
+  stage: string | null;
+  villages: number;
+  stars: Record<string, number>;
+  unrated: number;
+  incomeAtLeastLow: number;
+  incomeAtLeastHigh: number;
+  incomeTiersFen: number[];
+};
+const HEADER = '排名,乡镇,村,结果,星级,综合得分,触碰红线(项),集体经济收入(元),收入档次';
+
+const cookieOf = (client: ApiClient) =>
+  [...(client as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+
+/** A file download as raw bytes (the JSON client would read it as text). */
+async function download(server: TestServer, client: ApiClient, path: string) {
+  const response = await server.fetch(path, { headers: { cookie: cookieOf(client) } });
+  return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/** yuan with two decimals from fen, as the files write it */
+const yuanText = (fen: number | null) => (fen === null ? '' : `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`);
+
 type TownshipResult = { subjectId: string; finalStars: number | null; composite: number | null; redLines: unknown[]; incomeFen: number; incomeTier: string };
 
 describe.each(DRIVERS)('county comparison on %s', (driver) => {
@@ -112,6 +140,103 @@ describe.each(DRIVERS)('county comparison on %s', (driver) => {
     }
   });
 
+  it('sums up each township in SQL: villages, star levels, unrated and income tiers equal the comparison rows', async () => {
+    const viewer = await fixture.as('countyViewer');
+    const items: Item[] = (await viewer.get(`${path}?pageSize=500`)).body.items;
+    const reply = await viewer.get(`/api/county/${fixture.countyId}/summary?year=${YEAR}`);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ county: { id: fixture.countyId, name: '齐河县' }, year: YEAR });
+    const townships: Summary[] = reply.body.townships;
+    expect(townships.map((t) => t.township).sort()).toEqual(['乙镇', '甲镇']);
+    for (const tw of townships) {
+      const mine = items.filter((i) => i.townshipId === tw.townshipId);
+      expect(tw.villages).toBe(mine.length);
+      expect(tw.stage).toBe(tw.townshipId === fixture.a.tenantId ? 'final' : 'provisional');
+      for (const n of [1, 2, 3, 4, 5]) expect(tw.stars[n], `${tw.township} ${n}★`).toBe(mine.filter((i) => i.stars === n).length);
+      expect(tw.unrated).toBe(mine.filter((i) => i.stars === null).length);
+      expect(tw.incomeAtLeastLow).toBe(mine.filter((i) => i.incomeTier === 'low' || i.incomeTier === 'high').length);
+      expect(tw.incomeAtLeastHigh).toBe(mine.filter((i) => i.incomeTier === 'high').length);
+      expect(tw.incomeTiersFen).toEqual([5_000_000, 10_000_000]);
+    }
+    expect(reply.body.total).toMatchObject({ villages: 6, unrated: items.filter((i) => i.stars === null).length });
+    expect(Object.values(reply.body.total.stars as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(items.filter((i) => i.stars !== null).length);
+    // a year without results: every village unrated, no stage
+    const empty = await viewer.get(`/api/county/${fixture.countyId}/summary?year=2001`);
+    expect(empty.body.total).toMatchObject({ villages: 6, unrated: 6, incomeAtLeastLow: 0, stars: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 } });
+    expect(empty.body.townships.every((t: Summary) => t.stage === null)).toBe(true);
+    expect((await viewer.get(`/api/county/${fixture.countyId}/summary?year=1999`)).status).toBe(400);
+  });
+
+  it('exports every village of the filter as CSV in the comparison’s order: BOM, Chinese headers, yuan with two decimals, a named file', async () => {
+    const viewer = await fixture.as('countyViewer');
+    for (const query of ['', 'sort=income', `sort=name&township=${fixture.b.tenantId}`, 'sort=red_lines&year=2001']) {
+      const items: Item[] = (await viewer.get(`${path}?pageSize=500&${query}`)).body.items;
+      const file = await download(server, viewer, `${path}.csv?${query}`);
+      expect(file.status, query).toBe(200);
+      expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      expect([...file.bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const table = parseCsv(new TextDecoder().decode(file.bytes));
+      expect(table[0].join(',')).toBe(HEADER);
+      const rows = table.slice(1);
+      expect(rows.map((r) => `${r[1]}${r[2]}`), query).toEqual(items.map((i) => `${i.township}${i.village}`));
+      rows.forEach((r, k) => {
+        const item = items[k];
+        expect(r[0]).toBe(String(item.rank));
+        expect(r[3]).toBe({ final: '已定稿', provisional: '暂定' }[item.stage as string] ?? '暂无结果');
+        expect(r[4]).toBe(item.stars === null ? '' : String(item.stars));
+        expect(r[5]).toBe(yuanText(item.composite));
+        expect(r[6]).toBe(String(item.redLines));
+        expect(r[7]).toBe(yuanText(item.incomeFen));
+        if (item.incomeFen !== null) expect(r[7]).toMatch(/^\d+\.\d{2}$/);
+        expect(r[8]).toBe(item.incomeTier === 'high' ? '≥ ¥100,000.00' : item.incomeTier === 'low' ? '≥ ¥50,000.00' : item.incomeTier === 'below' ? '不足 ¥50,000.00' : '');
+      });
+    }
+    const all = await download(server, viewer, `${path}.csv`);
+    const disposition = all.headers.get('content-disposition')!;
+    expect(disposition).toContain(`filename="county-comparison-${YEAR}.csv"`);
+    expect(disposition).toContain(`filename*=UTF-8''${encodeURIComponent(`齐河县-${YEAR}年村党支部星级比较.csv`)}`);
+    const beta = await download(server, viewer, `${path}.csv?township=${fixture.b.tenantId}&year=2025`);
+    expect(beta.headers.get('content-disposition')).toContain(encodeURIComponent('齐河县-乙镇-2025年村党支部星级比较.csv'));
+    // English on request; the same rows
+    const english = await download(server, viewer, `${path}.csv?lang=en`);
+    expect(new TextDecoder().decode(english.bytes).split('\r\n')[0]).toBe('Rank,Township,Village,Result,Stars,Composite score,Red lines,Collective income (yuan),Income tier');
+    for (const query of ['sort=best', 'year=1999', `township=${'x'.repeat(41)}`]) expect((await viewer.get(`${path}.csv?${query}`)).status, query).toBe(400);
+  });
+
+  it('exports the same rows as XLSX: money and scores as numbers shown with two decimals', async () => {
+    const viewer = await fixture.as('countyViewer');
+    const items: Item[] = (await viewer.get(`${path}?sort=composite&pageSize=500`)).body.items;
+    const file = await download(server, viewer, `${path}.xlsx?sort=composite`);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(file.headers.get('content-disposition')).toContain(`filename*=UTF-8''${encodeURIComponent(`齐河县-${YEAR}年村党支部星级比较.xlsx`)}`);
+    const table = readXlsx(file.bytes);
+    expect(table[0].join(',')).toBe(HEADER);
+    expect(table.slice(1).map((r) => r[2])).toEqual(items.map((i) => i.village));
+    table.slice(1).forEach((r, k) => {
+      expect(r[7] === '' ? null : Math.round(Number(r[7]) * 100)).toBe(items[k].incomeFen);
+      expect(r[5] === '' ? null : Math.round(Number(r[5]) * 100)).toBe(items[k].composite);
+    });
+    // the money cells carry the "0.00" number format
+    const files = unzipSync(file.bytes);
+    const sheet = new TextDecoder().decode(files['xl/worksheets/sheet1.xml']);
+    const styles = new TextDecoder().decode(files['xl/styles.xml']);
+    expect(sheet).toMatch(/<c r="H2" s="2"><v>[\d.]+<\/v><\/c>/);
+    expect(styles).toContain('numFmtId="2"');
+  });
+
+  it('opens the summary and the exports to the county’s viewers and the platform admin only', async () => {
+    const paths = [`/api/county/${fixture.countyId}/summary`, `${path}.csv`, `${path}.xlsx`];
+    for (const p of paths) {
+      expect((await fixture.anonymous().get(p)).status, p).toBe(401);
+      for (const login of ['adminA', 'secretaryA', 'memberA', 'adminB'] as const) expect((await (await fixture.as(login)).get(p)).status, `${login} ${p}`).toBe(403);
+      expect((await (await fixture.as('otherCountyViewer')).get(p)).status, p).toBe(404);
+      expect((await (await fixture.as('countyViewer')).get(p)).status, p).toBe(200);
+      expect((await (await fixture.as('platformAdmin')).get(p)).status, p).toBe(200);
+      expect((await (await fixture.as('platformAdmin')).get(p.replace(fixture.countyId, 'no-such-county'))).status, p).toBe(404);
+    }
+  });
+
   it('crosses only into the townships of the caller’s county, for its viewers and the platform admin', async () => {
     const platform = await fixture.as('platformAdmin');
     const counties: { id: string; name: string }[] = (await platform.get('/api/platform/counties')).body;
@@ -131,6 +256,8 @@ describe.each(DRIVERS)('county comparison on %s', (driver) => {
     const theirs = await (await fixture.as('otherCountyViewer')).get(`/api/county/${other.id}/comparison`);
     expect(theirs.status).toBe(200);
     expect(theirs.body).toMatchObject({ total: 1, items: [{ township: '丙镇', village: '东村', stars: null }] });
+    const theirSummary = await (await fixture.as('otherCountyViewer')).get(`/api/county/${other.id}/summary`);
+    expect(theirSummary.body.townships).toEqual([expect.objectContaining({ township: '丙镇', villages: 1, unrated: 1 })]);
     // a township id of another county names nothing here
     expect((await (await fixture.as('countyViewer')).get(`${path}?township=${created.body.id}`)).body.total).toBe(0);
     // the platform admin may look at any county

@@ -43,25 +43,46 @@ const ORDER: Record<ComparisonSort, SQL> = {
 };
 
 /**
- * The county comparison: every village of every township in the county with its annual branch result,
- * ranked, one page at a time. The one read that crosses tenants: it is read-only, and the county
- * (hence the tenants) comes from the caller's grant, never from the rows. One SQL statement; the
- * stage per township follows finalised_years (final once the year is final, else provisional).
+ * Every village of the county (or of one township of it) with its annual branch result for a year: the
+ * `r` CTE the comparison and the summary both read. The stage per township follows finalised_years
+ * (final once the year is final, else provisional).
  */
-export async function countyComparison(db: Db, countyId: string, q: ComparisonQuery): Promise<{ total: number; items: ComparisonRow[] }> {
-  const rows = await db.all<ComparisonRow & { total: number; village_id: string; income_fen: number | null }>(sql`
-    WITH r AS (
+export function villageResultsCte(countyId: string, year: number, townshipId?: string): SQL {
+  return sql`r AS (
       SELECT t.id AS township_id, t.name AS township, v.id AS village_id, v.name AS village,
              ar.stage, ar.final_stars, ar.composite, coalesce(json_array_length(ar.red_lines), 0) AS red_lines,
              ar.income_fen, ar.income_tier
       FROM tenants t
       JOIN villages v ON v.tenant_id = t.id
-      LEFT JOIN finalised_years fy ON fy.tenant_id = t.id AND fy.year = ${q.year} AND fy.reopening_id IS NULL
-      LEFT JOIN annual_results ar ON ar.tenant_id = t.id AND ar.year = ${q.year} AND ar.reopening_id IS NULL
+      LEFT JOIN finalised_years fy ON fy.tenant_id = t.id AND fy.year = ${year} AND fy.reopening_id IS NULL
+      LEFT JOIN annual_results ar ON ar.tenant_id = t.id AND ar.year = ${year} AND ar.reopening_id IS NULL
         AND ar.stage = CASE WHEN fy.id IS NULL THEN 'provisional' ELSE 'final' END
         AND ar.subject_kind = 'branch' AND ar.subject_id = v.id
-      WHERE t.county_id = ${countyId} ${q.townshipId ? sql`AND t.id = ${q.townshipId}` : sql``}
-    ),
+      WHERE t.county_id = ${countyId} ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
+    )`;
+}
+
+/**
+ * The county comparison: every village of every township in the county with its annual branch result,
+ * ranked, one page at a time. The one read that crosses tenants: it is read-only, and the county
+ * (hence the tenants) comes from the caller's grant, never from the rows. One SQL statement.
+ */
+export async function countyComparison(db: Db, countyId: string, q: ComparisonQuery): Promise<{ total: number; items: ComparisonRow[] }> {
+  const rows = await comparisonRows(db, countyId, q, sql`LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`);
+  const total = rows.length ? Number(rows[0].total) : await countVillages(db, countyId, q.townshipId);
+  return { total, items: rows.map(toRow) };
+}
+
+/** Every row of the comparison in its order, without paging (the exports): one statement, ~1,500 rows for a county. */
+export async function countyComparisonAll(db: Db, countyId: string, q: Omit<ComparisonQuery, 'page' | 'pageSize'>): Promise<ComparisonRow[]> {
+  return (await comparisonRows(db, countyId, q, sql``)).map(toRow);
+}
+
+type RawRow = ComparisonRow & { total: number; village_id: string; income_fen: number | null };
+
+function comparisonRows(db: Db, countyId: string, q: Omit<ComparisonQuery, 'page' | 'pageSize'>, limit: SQL): Promise<RawRow[]> {
+  return db.all<RawRow>(sql`
+    WITH ${villageResultsCte(countyId, q.year, q.townshipId)},
     ranked AS (
       SELECT r.*, rank() OVER (ORDER BY ${STANDING}) AS rank, count(*) OVER () AS total FROM r
     )
@@ -69,23 +90,22 @@ export async function countyComparison(db: Db, countyId: string, q: ComparisonQu
            composite, red_lines AS redLines, income_fen, income_fen AS incomeFen, income_tier AS incomeTier, total
     FROM ranked
     ORDER BY ${ORDER[q.sort]}
-    LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`);
-  const total = rows.length ? Number(rows[0].total) : await countVillages(db, countyId, q.townshipId);
+    ${limit}`);
+}
+
+function toRow(r: RawRow): ComparisonRow {
   return {
-    total,
-    items: rows.map((r) => ({
-      rank: Number(r.rank),
-      townshipId: r.townshipId,
-      township: r.township,
-      villageId: r.villageId,
-      village: r.village,
-      stage: r.stage,
-      stars: r.stars === null ? null : Number(r.stars),
-      composite: r.composite === null ? null : Number(r.composite),
-      redLines: Number(r.redLines),
-      incomeFen: r.incomeFen === null ? null : Number(r.incomeFen),
-      incomeTier: r.incomeTier,
-    })),
+    rank: Number(r.rank),
+    townshipId: r.townshipId,
+    township: r.township,
+    villageId: r.villageId,
+    village: r.village,
+    stage: r.stage,
+    stars: r.stars === null ? null : Number(r.stars),
+    composite: r.composite === null ? null : Number(r.composite),
+    redLines: Number(r.redLines),
+    incomeFen: r.incomeFen === null ? null : Number(r.incomeFen),
+    incomeTier: r.incomeTier,
   };
 }
 

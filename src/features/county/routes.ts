@@ -1,15 +1,20 @@
-import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { and, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';
 import { allow } from '../../auth/guard';
-import { counties } from '../../db/schema';
+import { counties, tenants } from '../../db/schema';
 import { notFound } from '../../platform/errors';
+import { translate } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
 import { input } from '../../platform/validate';
-import { COMPARISON_SORTS, countyComparison } from './comparison';
+import { toCsv } from '../rosters/import/csv';
+import { writeXlsx } from '../rosters/import/xlsx';
+import { COMPARISON_SORTS, countyComparison, countyComparisonAll } from './comparison';
+import { contentDisposition, csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
+import { countySummary, townshipIncomeTiers } from './summary';
 
 /**
  * Settles who acts on /api/county/:countyId: a county viewer of that county, or a platform admin. A
@@ -41,6 +46,30 @@ const comparisonQuery = z.object({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
 });
+/** The export's filter and order: the comparison's, without paging (every village of the filter). */
+const exportQuery = comparisonQuery.omit({ page: true, pageSize: true });
+const summaryQuery = comparisonQuery.pick({ year: true });
+
+async function findCounty(c: Context<AppEnv>, countyId: string) {
+  const [county] = await c.var.db.select({ id: counties.id, name: counties.name }).from(counties).where(eq(counties.id, countyId));
+  if (!county) throw notFound('tenancy.county_not_found');
+  return county;
+}
+
+/** Every row of the export's filter in the comparison's order, and what the file is called. */
+async function exportRows(c: Context<AppEnv>, countyId: string, q: z.output<typeof exportQuery>, extension: 'csv' | 'xlsx') {
+  const county = await findCounty(c, countyId);
+  const year = q.year ?? shanghaiYear();
+  const [rows, tiers] = await Promise.all([
+    countyComparisonAll(c.var.db, countyId, { year, sort: q.sort, townshipId: q.township }),
+    townshipIncomeTiers(c.var.db, countyId),
+  ]);
+  const township = q.township ? (await c.var.db.select({ name: tenants.name }).from(tenants).where(and(eq(tenants.id, q.township), eq(tenants.countyId, countyId))))[0]?.name : undefined;
+  const name = exportFileName(c.var.locale, county.name, township, year, extension);
+  c.header('Content-Disposition', contentDisposition(name, `county-comparison-${year}.${extension}`));
+  c.header('Cache-Control', 'no-store');
+  return { rows, tiers, year };
+}
 
 /** County departments compare the villages of every township of their county (read-only). */
 export const countyRoutes = new Hono<AppEnv>()
@@ -49,8 +78,23 @@ export const countyRoutes = new Hono<AppEnv>()
     const { countyId } = c.req.valid('param');
     const q = c.req.valid('query');
     const year = q.year ?? shanghaiYear();
-    const [county] = await c.var.db.select({ id: counties.id, name: counties.name }).from(counties).where(eq(counties.id, countyId));
-    if (!county) throw notFound('tenancy.county_not_found');
+    const county = await findCounty(c, countyId);
     const { total, items } = await countyComparison(c.var.db, countyId, { year, sort: q.sort, townshipId: q.township, page: q.page, pageSize: q.pageSize });
     return c.json({ county, year, sort: q.sort, page: q.page, pageSize: q.pageSize, total, items });
+  })
+  .get('/:countyId/summary', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
+    const { countyId } = c.req.valid('param');
+    const year = c.req.valid('query').year ?? shanghaiYear();
+    const county = await findCounty(c, countyId);
+    return c.json({ county, year, ...(await countySummary(c.var.db, countyId, year)) });
+  })
+  .get('/:countyId/comparison.csv', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', exportQuery), async (c) => {
+    const { rows, tiers } = await exportRows(c, c.req.valid('param').countyId, c.req.valid('query'), 'csv');
+    return c.body(toCsv(csvTable(rows, c.var.locale, tiers)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  })
+  .get('/:countyId/comparison.xlsx', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', exportQuery), async (c) => {
+    const { rows, tiers, year } = await exportRows(c, c.req.valid('param').countyId, c.req.valid('query'), 'xlsx');
+    const sheet = translate(c.var.locale, 'county.export.title', { year });
+    const bytes = writeXlsx(sheet, xlsxTable(rows, c.var.locale, tiers), EXPORT_COLUMN_WIDTHS);
+    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   });

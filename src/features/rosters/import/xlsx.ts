@@ -137,9 +137,11 @@ export function readXlsx(bytes: Uint8Array): string[][] {
 }
 
 export type XlsxCell = string | number | null | undefined;
+/** A number shown with two decimals (yuan, points): `{ decimal2: 50000.5 }` reads "50000.50" in Excel and stays a number. */
+export type XlsxValue = XlsxCell | { decimal2: number };
 
 /** One worksheet with a bold header row, shared strings (as Excel writes them) and column widths. */
-export function writeXlsx(sheetName: string, rows: XlsxCell[][], columnWidths: number[] = []): Uint8Array {
+export function writeXlsx(sheetName: string, rows: XlsxValue[][], columnWidths: number[] = []): Uint8Array {
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const sharedIndex = (s: string) => {
@@ -157,6 +159,7 @@ export function writeXlsx(sheetName: string, rows: XlsxCell[][], columnWidths: n
       const ref = `${columnLetter(c)}${r + 1}`;
       const style = r === 0 ? ' s="1"' : '';
       if (typeof value === 'number') return `<c r="${ref}"${style}><v>${value}</v></c>`;
+      if (typeof value === 'object') return `<c r="${ref}" s="2"><v>${value.decimal2}</v></c>`;
       return `<c r="${ref}"${style} t="s"><v>${sharedIndex(value)}</v></c>`;
     });
     return `<row r="${r + 1}">${cells.join('')}</row>`;
@@ -198,8 +201,10 @@ export function writeXlsx(sheetName: string, rows: XlsxCell[][], columnWidths: n
         '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
         '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
         '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
+        '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
+        // built-in number format 2 is "0.00"
+        '<xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>' +
         '</styleSheet>',
     ),
     'xl/worksheets/sheet1.xml': strToU8(
