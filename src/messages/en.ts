@@ -150,6 +150,10 @@ export const en: Record<MessageKey, string> = {
   'evaluation.questionnaire_wrong_kind': 'The questionnaire is for another kind of subject than the campaign',
   'evaluation.villages_required': 'A member campaign needs the villages whose members take part',
   'evaluation.campaign_not_found': 'Campaign not found',
+  // evaluation: editing and deleting campaigns
+  'evaluation.campaign_has_ballots': 'This campaign has ballots: only its name can change, not its weights, star thresholds, questionnaire or subjects',
+  'evaluation.campaign_has_sessions': 'This campaign has sessions: its questionnaire and subjects can no longer change',
+  'evaluation.campaign_in_use': 'This campaign has sessions: it cannot be deleted',
   'evaluation.subject_not_found': 'No result for this subject',
   'evaluation.screen_not_found': 'Screen not found',
   'evaluation.screen_name_taken': 'There is already a screen named "{name}"',

@@ -150,6 +150,10 @@ export const zhCN = {
   'evaluation.questionnaire_wrong_kind': '问卷的测评对象与测评活动不一致',
   'evaluation.villages_required': '党员测评须选择参评的村',
   'evaluation.campaign_not_found': '未找到该测评活动',
+  // evaluation: editing and deleting campaigns
+  'evaluation.campaign_has_ballots': '该测评活动已有选票,只能修改名称;权重、评星分数线、问卷和测评对象都不能再改',
+  'evaluation.campaign_has_sessions': '该测评活动已开始测评,问卷和测评对象不能再改',
+  'evaluation.campaign_in_use': '该测评活动已开始测评,不能删除',
   'evaluation.subject_not_found': '未找到该测评对象的结果',
   'evaluation.screen_not_found': '未找到该屏幕',
   'evaluation.screen_name_taken': '已有名为"{name}"的屏幕',

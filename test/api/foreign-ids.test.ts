@@ -29,7 +29,7 @@ interface Ids {
 
 interface Case {
   name: string;
-  method: 'POST' | 'PUT';
+  method: 'POST' | 'PUT' | 'PATCH';
   path: (ids: Ids) => string;
   body: (ids: Ids) => unknown;
   /** which ids the case carries, each swapped in turn */
@@ -89,6 +89,13 @@ describe.each(DRIVERS)('ids of another township or village in bodies on %s', (dr
     { name: 'red line record', method: 'POST', path: () => `${T}/stars/red-line-records`, body: (i) => ({ ruleId: i.rule, villageId: i.village, year: 2025, note: '干部受处分' }), swap: ['rule', 'village'] },
     { name: 'income entry', method: 'POST', path: () => `${T}/income/entries`, body: (i) => ({ villageId: i.village, year: 2025, category: 'produce', amountFen: 100 }), swap: ['village'], secretary: true },
     { name: 'campaign', method: 'POST', path: () => `${T}/evaluation/campaigns`, body: (i) => ({ name: '测评', subjectKind: 'branch', questionnaireId: i.questionnaire, villageIds: [i.village] }), swap: ['questionnaire', 'village'] },
+    {
+      name: 'campaign changed',
+      method: 'PATCH',
+      path: (i) => `${T}/evaluation/campaigns/${i.campaign}`,
+      body: (i) => ({ name: '测评(改)', questionnaireId: i.questionnaire, villageIds: [i.village] }),
+      swap: ['campaign', 'questionnaire', 'village'],
+    },
     {
       name: 'booking',
       method: 'POST',

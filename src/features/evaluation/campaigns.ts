@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
@@ -90,7 +90,7 @@ export async function reviseQuestionnaire(
 }
 
 /** The latest version of the default questionnaire of a kind. */
-async function defaultQuestionnaireId(scope: TenantScope, kind: SubjectKind): Promise<string> {
+export async function defaultQuestionnaireId(scope: TenantScope, kind: SubjectKind): Promise<string> {
   await ensureDefaultQuestionnaires(scope.db, scope.tenantId);
   const [row] = await scope.db
     .select({ id: questionnaires.id })
@@ -116,25 +116,11 @@ export async function createCampaign(
   const questionnaire = await getQuestionnaire(scope, questionnaireId);
   if (questionnaire.subjectKind !== body.subjectKind) throw new AppError(400, 'evaluation.questionnaire_wrong_kind');
   if (body.subjectKind === 'member' && !body.villageIds) throw new AppError(400, 'evaluation.villages_required');
-  if (body.villageIds) {
-    const ids = [...new Set(body.villageIds)];
-    const found = await db.select({ id: villages.id }).from(villages).where(scope.where(villages, inArray(villages.id, ids)));
-    if (found.length !== ids.length) throw notFound('rosters.village_not_found');
-  }
+  if (body.villageIds) await assertVillagesInTenant(scope, body.villageIds);
   const weights = body.weights ?? settings.weights;
   const [star5, star4, star3, star2] = body.starThresholds ?? settings.starThresholds;
   const id = newId();
-  const t = scope.tenantId;
-  // columns in the table's order: id, tenant_id, campaign_id, subject_kind, subject_id, village_id
-  const villageList = body.villageIds ? sql.join(body.villageIds.map((v) => sql`${v}`), sql`, `) : undefined;
-  const subjects =
-    body.subjectKind === 'branch'
-      ? db.insert(campaignSubjects).select(sql`
-          SELECT lower(hex(randomblob(10))), tenant_id, ${id}, 'branch', id, id FROM villages
-          WHERE tenant_id = ${t} ${villageList ? sql`AND id IN (${villageList})` : sql``}`)
-      : db.insert(campaignSubjects).select(sql`
-          SELECT lower(hex(randomblob(10))), tenant_id, ${id}, 'member', id, village_id FROM members
-          WHERE tenant_id = ${t} AND village_id IN (${villageList!})`);
+  const subjects = insertSubjects(scope, id, body.subjectKind, body.villageIds ?? null);
   const [[campaign]] = await db.batch([
     scope
       .insert(campaigns, [
@@ -159,6 +145,36 @@ export async function createCampaign(
     subjects,
   ]);
   return campaign;
+}
+
+/** 404 unless every village id is one of the tenant's (ids go as one JSON parameter: D1 binds at most 100). */
+export async function assertVillagesInTenant(scope: TenantScope, villageIds: readonly string[]) {
+  const ids = [...new Set(villageIds)];
+  const [{ n }] = await scope.db
+    .select({ n: count() })
+    .from(villages)
+    .where(scope.where(villages, sql`${villages.id} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`));
+  if (n !== ids.length) throw notFound('rosters.village_not_found');
+}
+
+/**
+ * The INSERT … SELECT that fixes a campaign's subjects from the rosters: every branch (of the given
+ * villages, or of all villages with null), or the members of the given villages. `guard` is an extra
+ * condition of the SELECT (the edit's "still unused" check).
+ */
+export function insertSubjects(scope: TenantScope, campaignId: string, kind: SubjectKind, villageIds: readonly string[] | null, guard?: SQL) {
+  const t = scope.tenantId;
+  const inList = (column: string) =>
+    villageIds ? sql`AND ${sql.raw(column)} IN (SELECT value FROM json_each(${JSON.stringify([...new Set(villageIds)])}))` : sql``;
+  const also = guard ? sql`AND ${guard}` : sql``;
+  // columns in the table's order: id, tenant_id, campaign_id, subject_kind, subject_id, village_id
+  return kind === 'branch'
+    ? scope.db.insert(campaignSubjects).select(sql`
+        SELECT lower(hex(randomblob(10))), tenant_id, ${campaignId}, 'branch', id, id FROM villages
+        WHERE tenant_id = ${t} ${inList('id')} ${also}`)
+    : scope.db.insert(campaignSubjects).select(sql`
+        SELECT lower(hex(randomblob(10))), tenant_id, ${campaignId}, 'member', id, village_id FROM members
+        WHERE tenant_id = ${t} ${villageIds ? inList('village_id') : sql`AND 0`} ${also}`);
 }
 
 export async function getCampaign(scope: TenantScope, id: string): Promise<Campaign> {

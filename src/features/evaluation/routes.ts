@@ -11,6 +11,7 @@ import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
 import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './bookings';
 import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './campaigns';
+import { campaignDetail, deleteCampaign, editCampaign } from './campaigns-edit';
 import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './cast-ballot';
 import { appSecret } from './crypto';
 import { issueCredentials, listCredentials } from './member-pins';
@@ -20,6 +21,7 @@ import {
   bookingInput,
   bookingQuery,
   campaignInput,
+  campaignPatch,
   paperInput,
   questionnaireInput,
   questionnaireRevision,
@@ -83,8 +85,16 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json(campaignView(campaign), 201);
   })
   .get('/campaigns/:id', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), async (c) =>
-    c.json(campaignView(await getCampaign(c.var.scope!, c.req.valid('param').id))),
+    c.json(await campaignDetail(c.var.scope!, c.req.valid('param').id)),
   )
+  // the name always; weights and thresholds before the first ballot; subjects and questionnaire before the first session
+  .patch('/campaigns/:id', allow('township_admin'), input('param', idParam), input('json', campaignPatch), async (c) =>
+    c.json(await editCampaign(c.var.scope!, c.var.memo, c.req.valid('param').id, c.req.valid('json'))),
+  )
+  .delete('/campaigns/:id', allow('township_admin'), input('param', idParam), async (c) => {
+    await deleteCampaign(c.var.scope!, c.req.valid('param').id);
+    return c.body(null, 204);
+  })
   .get('/campaigns/:id/results', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
     const { id } = c.req.valid('param');
     const scope = c.var.scope!;

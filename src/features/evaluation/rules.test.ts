@@ -12,6 +12,8 @@ import {
   raterGroupOf,
   scoreAnswers,
   starsFor,
+  thresholdsDescend,
+  weightsSumTo100,
   type QuestionnaireItem,
   type Voter,
   type Weights,
@@ -87,6 +89,26 @@ describe('composite (hundredths, half-up at the end) and stars', () => {
   ])('divideHalfUp($n, $d) = $q', ({ n, d, q }) => expect(divideHalfUp(n, d)).toBe(q));
 
   it('shows millionths as hundredths half-up', () => expect(e6ToHundredths(66_666_666)).toBe(6667));
+});
+
+describe('weights and thresholds of a campaign (creation and edit)', () => {
+  it.each([
+    { w: W, ok: true, why: 'the default 20/20/40/20' },
+    { w: { self: 0, peer: 0, villager: 100, leader: 0 }, ok: true, why: 'villagers alone' },
+    { w: { self: 20, peer: 20, villager: 40, leader: 21 }, ok: false, why: '101' },
+    { w: { self: 20, peer: 20, villager: 39, leader: 20 }, ok: false, why: '99' },
+  ])('weights $why → $ok', ({ w, ok }) => {
+    expect(weightsSumTo100(w)).toBe(ok);
+  });
+
+  it.each([
+    { t: THRESHOLDS, ok: true, why: 'descending' },
+    { t: [8000, 8000, 8000, 8000], ok: true, why: 'equal levels (a level nobody reaches alone)' },
+    { t: [9000, 8000, 8500, 6000], ok: false, why: '3 stars above 4 stars' },
+    { t: [6000, 7000, 8000, 9000], ok: false, why: 'ascending' },
+  ])('thresholds $why → $ok', ({ t, ok }) => {
+    expect(thresholdsDescend(t)).toBe(ok);
+  });
 });
 
 describe('answers', () => {

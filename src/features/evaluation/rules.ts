@@ -77,6 +77,9 @@ export function starsFor(compositeHundredths: number | null, thresholds: readonl
 
 export const weightsSumTo100 = (w: Weights) => w.self + w.peer + w.villager + w.leader === 100;
 
+/** Star thresholds (minimum composites of 5, 4, 3 and 2 stars) never rise from one level to the next. */
+export const thresholdsDescend = (t: readonly number[]) => t.every((n, i) => i === 0 || t[i - 1] >= n);
+
 // ——— questionnaires and answers ———
 
 export interface QuestionnaireItem {

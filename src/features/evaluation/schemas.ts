@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { yearField } from '../../platform/validate';
-import { RATER_GROUPS, weightsSumTo100 } from './rules';
+import { RATER_GROUPS, thresholdsDescend, weightsSumTo100 } from './rules';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 export const subjectKind = z.enum(['branch', 'member']);
@@ -32,6 +32,8 @@ export const questionnaireRevision = z.object({ name: text(60).optional(), items
 const weights = z
   .object({ self: z.int().min(0).max(100), peer: z.int().min(0).max(100), villager: z.int().min(0).max(100), leader: z.int().min(0).max(100) })
   .refine(weightsSumTo100, { message: 'validation.weights_sum' });
+const starThresholds = z.array(z.int().min(0).max(10000)).length(4).refine(thresholdsDescend, { message: 'validation.thresholds_descend' });
+const villageIds = z.array(z.string().min(1).max(40)).min(1).max(500);
 
 export const campaignInput = z.object({
   name: text(60),
@@ -40,13 +42,23 @@ export const campaignInput = z.object({
   /** the version to use; the latest version of the default questionnaire of the kind when absent */
   questionnaireId: z.string().min(1).max(40).optional(),
   /** branches: all villages when absent; members: the members of these villages (required) */
-  villageIds: z.array(z.string().min(1).max(40)).min(1).max(500).optional(),
+  villageIds: villageIds.optional(),
   weights: weights.optional(),
-  starThresholds: z
-    .array(z.int().min(0).max(10000))
-    .length(4)
-    .refine((t) => t[0] >= t[1] && t[1] >= t[2] && t[2] >= t[3], { message: 'validation.thresholds_descend' })
-    .optional(),
+  starThresholds: starThresholds.optional(),
+});
+
+/**
+ * A change to a campaign: only the fields given change. The name always may; weights and thresholds only
+ * while it has no ballots; subject kind, subject villages and questionnaire only while it has no session
+ * (see campaigns-edit.ts). `villageIds: null` makes a branch campaign cover every village again.
+ */
+export const campaignPatch = z.object({
+  name: text(60).optional(),
+  subjectKind: subjectKind.optional(),
+  questionnaireId: z.string().min(1).max(40).optional(),
+  villageIds: villageIds.nullable().optional(),
+  weights: weights.optional(),
+  starThresholds: starThresholds.optional(),
 });
 
 export const screenInput = z.object({ name: text(40) });
