@@ -6,7 +6,7 @@ import { ChoosePage } from './pages/choose';
 import { LoginPage } from './pages/login';
 import { RegistryPage } from './pages/registry';
 import { NotFound, Redirect, TownshipHome, TownshipFrame } from './frame';
-import { TOWNSHIP_PAGES } from './routes';
+import { CountyPage, TOWNSHIP_PAGES } from './routes';
 import { loadMe, me } from './session';
 import { t } from './t';
 
@@ -22,6 +22,7 @@ function App() {
         <Route path="/choose" component={ChoosePage} />
         <Route path="/platform" component={RegistryPage} />
         <Route path="/platform/jobs" component={PlatformJobsPage} />
+        <Route path="/county/:countyId" component={CountyPage} />
         <Route path="/t/:slug" component={TownshipHome} />
         {TOWNSHIP_PAGES.map((page) => (
           <Route key={page.path} path={`/t/:slug${page.path}`} component={TownshipFrame} page={page} />

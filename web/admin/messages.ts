@@ -2,6 +2,7 @@
 import { ledgersEn, ledgersZh } from './messages-ledgers';
 import { starsEn, starsZh } from './messages-stars';
 import { evaluationEn, evaluationZh } from './messages-evaluation';
+import { countyEn, countyZh } from './messages-county';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -192,6 +193,7 @@ const zh = {
   ...ledgersZh,
   ...starsZh,
   ...evaluationZh,
+  ...countyZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -386,6 +388,7 @@ const en: Record<MessageKey, string> = {
   ...ledgersEn,
   ...starsEn,
   ...evaluationEn,
+  ...countyEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

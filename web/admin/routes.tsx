@@ -21,6 +21,9 @@ const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m)
 const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
 const StarsRedLinesPage = lazy(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
 const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage));
+/** The county department's comparison across townships, outside any township: /county/<countyId>. */
+export const CountyPage = lazy(() => import('./pages/county').then((m) => m.CountyPage));
+export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
 
 /** A page of the township admin app, mounted at /t/<slug><path>. */
 export interface TownshipPage {

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
-import { TOWNSHIP_PAGES } from './routes';
+import { countyPath, TOWNSHIP_PAGES } from './routes';
 import { isPlatformAdmin, logout, me, myTownships, township } from './session';
 import { t } from './t';
 
@@ -19,6 +19,8 @@ export function Shell(props: { children: ComponentChildren }) {
   const tw = township.value;
   const nav = tw ? TOWNSHIP_PAGES.filter((page) => page.nav && page.roles.includes(tw.role)) : [];
   const canSwitch = myTownships.value.length > 1 || isPlatformAdmin.value || tw?.role === 'county_viewer';
+  // a county viewer compares the villages of their county (one link per county they view)
+  const viewedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
   return (
     <div class="shell">
       <header class="topbar">
@@ -33,6 +35,11 @@ export function Shell(props: { children: ComponentChildren }) {
           </div>
         </div>
         <div class="top-actions">
+          {viewedCounties.map((id) => (
+            <a key={id} class="button-link" href={countyPath(id)} aria-current={path === countyPath(id) ? 'page' : undefined}>
+              {t('county.link')}
+            </a>
+          ))}
           {canSwitch && (
             <a class="button-link" href="/choose">
               {t('app.switch_township')}

@@ -1,10 +1,29 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
+import { api } from '../../shared/api';
 import { RequireLogin } from '../frame';
+import { countyPath } from '../routes';
 import { isPlatformAdmin, me, myTownships } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
-import { Field } from '../ui';
+import { Field, useLoad } from '../ui';
+
+/** The platform admin may open the comparison of any county: one entry per county of the registry. */
+function CountyChoices() {
+  const counties = useLoad(() => api.get<{ id: string; name: string }[]>('/api/platform/counties'), []);
+  if (!counties.data?.length) return null;
+  return (
+    <ul class="choices county-choices">
+      {counties.data.map((county) => (
+        <li key={county.id}>
+          <a class="choice" href={countyPath(county.id)}>
+            {t('county.link_named', { county: county.name })}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 /** Accounts with several townships (or a county viewer, or the platform admin) pick where to work. */
 export function ChoosePage() {
@@ -13,9 +32,21 @@ export function ChoosePage() {
   if (!me.value) return <RequireLogin>{null}</RequireLogin>;
   const townships = myTownships.value;
   const countyViewer = me.value.roles.some((r) => r.role === 'county_viewer');
+  const viewedCounties = [...new Set(me.value.roles.filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
   return (
     <Shell>
       <h1>{t('choose.title')}</h1>
+      {viewedCounties.length > 0 && (
+        <ul class="choices county-choices">
+          {viewedCounties.map((id) => (
+            <li key={id}>
+              <a class="choice" href={countyPath(id)}>
+                {t('county.link')}
+              </a>
+            </li>
+          ))}
+        </ul>
+      )}
       {townships.length > 0 ? (
         <ul class="choices">
           {townships.map((tw) => (
@@ -36,6 +67,7 @@ export function ChoosePage() {
           </a>
         </p>
       )}
+      {isPlatformAdmin.value && <CountyChoices />}
       {countyViewer && townships.length === 0 && (
         <form
           class="card"
