@@ -1,4 +1,4 @@
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { columnLetter, readXlsx, writeXlsx, XlsxError } from './xlsx';
 
@@ -59,6 +59,16 @@ describe('writeXlsx', () => {
       ['靖庄', '13900000000', '4', '<&">'],
       ['刘洼', '', '2'],
     ]);
+  });
+});
+
+describe('writeXlsx two-decimal numbers', () => {
+  it('writes { decimal2 } as a number cell with the built-in "0.00" format', () => {
+    const bytes = writeXlsx('比较', [['收入(元)'], [{ decimal2: 50000.5 }], [{ decimal2: 0 }]]);
+    expect(readXlsx(bytes)).toEqual([['收入(元)'], ['50000.5'], ['0']]);
+    const files = unzipSync(bytes);
+    expect(new TextDecoder().decode(files['xl/worksheets/sheet1.xml'])).toContain('<c r="A2" s="2"><v>50000.5</v></c>');
+    expect(new TextDecoder().decode(files['xl/styles.xml'])).toMatch(/<cellXfs count="3">.*<xf numFmtId="2"/);
   });
 });
 
