@@ -135,6 +135,47 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await page.emulateMedia({ media: 'screen' });
   });
 
+  it('edits a campaign: with ballots only the name, the rest locked with the reason; an unused one fully, then deletes it', async () => {
+    await page.goto('/t/alpha/evaluation?tab=campaigns');
+    await page.getByRole('link', { name: '2026年度村党支部星级评定' }).click();
+    await shown(page.getByText('已开始测评的活动不能删除。'));
+    expect(await page.getByRole('button', { name: '删除', exact: true }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: '修改', exact: true }).click();
+    const form = page.getByRole('dialog', { name: '修改测评活动' });
+    await shown(form.getByText(/已有选票,只能修改活动名称/));
+    expect(await form.getByLabel('群评').isDisabled()).toBe(true);
+    expect(await form.getByLabel('5 星').isDisabled()).toBe(true);
+    expect(await form.getByLabel('问卷版本').isDisabled()).toBe(true);
+    expect(await form.getByLabel('年度').isDisabled()).toBe(true);
+    await page.screenshot({ path: screenshotPath('evaluation-campaign-edit.png') });
+    await form.getByLabel('活动名称').fill('2026年度村党支部星级评定(修订)');
+    await form.getByRole('button', { name: '保存' }).click();
+    await form.waitFor({ state: 'hidden' });
+    await shown(page.getByRole('heading', { name: '2026年度村党支部星级评定(修订)' }));
+
+    // a campaign nothing uses yet: weights change, then it goes after a confirmation with its booking
+    const admin = await app.fixture.as('adminA');
+    const spare = await admin.post(`${T}/campaigns`, { name: '多余的测评活动', subjectKind: 'branch' });
+    await page.goto(`/t/alpha/evaluation?campaign=${spare.body.id}`);
+    await page.getByRole('button', { name: '修改', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: '修改测评活动' });
+    expect(await edit.getByRole('note').count()).toBe(0);
+    await edit.getByLabel('自评').fill('10');
+    await edit.getByLabel('群评').fill('50');
+    await shown(edit.getByText('合计 100 ✓'));
+    await edit.getByRole('button', { name: '保存' }).click();
+    await edit.waitFor({ state: 'hidden' });
+    await shown(page.getByText('群评 50'));
+    page.once('dialog', (d) => {
+      expect(d.message()).toContain('删除测评活动"多余的测评活动"');
+      void d.accept();
+    });
+    await page.getByRole('button', { name: '删除', exact: true }).click();
+    await page.waitForURL(/tab=campaigns/);
+    await shown(page.getByRole('link', { name: '2026年度村党支部星级评定(修订)' }));
+    expect(await page.getByRole('link', { name: '多余的测评活动' }).count()).toBe(0);
+  });
+
   it("shows a screen's big-screen link to copy, and replaces it after a confirmation", async () => {
     await page.goto('/t/alpha/evaluation?tab=booking');
     await page.getByRole('button', { name: '大屏链接' }).click();

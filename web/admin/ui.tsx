@@ -203,6 +203,8 @@ export function SheetForm(props: {
   danger?: boolean;
   intro?: ComponentChildren;
   actions?: ComponentChildren;
+  /** added to the footer's "form-actions" (e.g. "sticky" under a long form) */
+  actionsClass?: string;
   children: ComponentChildren;
 }) {
   const { submit } = props;
@@ -212,7 +214,15 @@ export function SheetForm(props: {
       <Form onSubmit={() => props.ready !== false && submit.run()}>
         {props.children}
         <ErrorBox error={props.error ?? submit.error} labels={props.errorLabels} />
-        <FormActions busy={submit.busy} ready={props.ready} label={props.label} busyLabel={props.busyLabel} danger={props.danger} onCancel={props.onClose}>
+        <FormActions
+          class={props.actionsClass}
+          busy={submit.busy}
+          ready={props.ready}
+          label={props.label}
+          busyLabel={props.busyLabel}
+          danger={props.danger}
+          onCancel={props.onClose}
+        >
           {props.actions}
         </FormActions>
       </Form>

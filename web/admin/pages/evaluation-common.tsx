@@ -33,6 +33,18 @@ export interface Campaign {
   starThresholds: number[];
   createdAt: string;
 }
+/** What a campaign already holds (GET /campaigns/:id): what its edit form locks and whether it may be deleted. */
+export interface CampaignUsage {
+  bookings: number;
+  sessions: number;
+  ballots: boolean;
+  yearFinal: boolean;
+}
+/** One campaign as its page reads it: the villages of its subjects and its usage too. */
+export interface CampaignWithUsage extends Campaign {
+  villageIds: string[];
+  usage: CampaignUsage;
+}
 export interface Screen {
   id: string;
   name: string;
@@ -117,7 +129,7 @@ export const evaluationApi = {
   questionnaires: (slug: string) => api.get<{ items: Questionnaire[] }>(ev('/questionnaires?all=1', slug)).then((r) => r.items),
   questionnaire: (slug: string, id: string) => api.get<Questionnaire>(ev(`/questionnaires/${id}`, slug)),
   campaigns: (slug: string) => api.get<{ items: Campaign[] }>(ev('/campaigns', slug)).then((r) => r.items),
-  campaign: (slug: string, id: string) => api.get<Campaign>(ev(`/campaigns/${id}`, slug)),
+  campaign: (slug: string, id: string) => api.get<CampaignWithUsage>(ev(`/campaigns/${id}`, slug)),
   results: (slug: string, id: string) => api.get<{ items: SubjectResult[] }>(ev(`/campaigns/${id}/results`, slug)).then((r) => r.items),
   screens: (slug: string) => api.get<{ items: Screen[] }>(ev('/screens', slug)).then((r) => r.items),
   bookings: (slug: string, from: string, to: string) =>

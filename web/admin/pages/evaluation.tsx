@@ -46,7 +46,7 @@ export function EvaluationPage(props: { slug: string }) {
         ))}
       </nav>
       {query.campaign ? (
-        <CampaignDetail key={query.campaign} slug={props.slug} id={query.campaign} href={href} />
+        <CampaignDetail key={query.campaign} slug={props.slug} id={query.campaign} {...nav} />
       ) : tab === 'booking' ? (
         <BookingCalendar slug={props.slug} query={query} {...nav} />
       ) : tab === 'sessions' ? (
