@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, ListBody, nameChoices, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
 import {
   addDays,
   bigScreenUrl,
@@ -92,69 +92,36 @@ function BookingForm(props: {
     props.onDone();
   });
   return (
-    <Sheet title={t('eval.b.new')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('eval.b.campaign')}>
-          {(id) => (
-            <select id={id} required value={campaignId} onChange={(e) => setCampaignId(e.currentTarget.value)}>
-              {props.campaigns.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('eval.b.village')}>
-          {(id) => (
-            <select id={id} required value={chosenVillage} onChange={(e) => setVillageId(e.currentTarget.value)}>
-              {list.length !== 1 && <option value="">{t('eval.b.pick_village')}</option>}
-              {list.map((v) => (
-                <option key={v.id} value={v.id}>
-                  {v.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field label={t('eval.b.screen')}>
-          {(id) => (
-            <select id={id} required value={screenId} onChange={(e) => setScreenId(e.currentTarget.value)}>
-              {props.screens.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <div class="form-grid">
-          <Field label={t('eval.b.date')}>{(id) => <input id={id} type="date" required value={date} onInput={(e) => setDate(e.currentTarget.value)} />}</Field>
-          <div class="form-grid ev-times">
-            <Field label={t('eval.b.start')}>
-              {(id) => <input id={id} type="time" required value={start} onInput={(e) => setStart(e.currentTarget.value)} />}
-            </Field>
-            <Field label={t('eval.b.end')}>{(id) => <input id={id} type="time" required value={end} onInput={(e) => setEnd(e.currentTarget.value)} />}</Field>
-          </div>
+    <SheetForm
+      title={t('eval.b.new')}
+      onClose={props.onClose}
+      submit={submit}
+      error={submit.error ?? villages.error}
+      ready={!!chosenVillage && !!campaignId && !!screenId}
+      label={t('eval.b.save')}
+    >
+      <SelectField label={t('eval.b.campaign')} required value={campaignId} onChange={setCampaignId} options={nameChoices(props.campaigns)} />
+      <SelectField
+        label={t('eval.b.village')}
+        required
+        value={chosenVillage}
+        onChange={setVillageId}
+        placeholder={list.length !== 1 ? t('eval.b.pick_village') : undefined}
+        options={nameChoices(list)}
+      />
+      <SelectField label={t('eval.b.screen')} required value={screenId} onChange={setScreenId} options={nameChoices(props.screens)} />
+      <div class="form-grid">
+        <Field label={t('eval.b.date')}>{(id) => <input id={id} type="date" required value={date} onInput={(e) => setDate(e.currentTarget.value)} />}</Field>
+        <div class="form-grid ev-times">
+          <Field label={t('eval.b.start')}>
+            {(id) => <input id={id} type="time" required value={start} onInput={(e) => setStart(e.currentTarget.value)} />}
+          </Field>
+          <Field label={t('eval.b.end')}>{(id) => <input id={id} type="time" required value={end} onInput={(e) => setEnd(e.currentTarget.value)} />}</Field>
         </div>
-        <p class="hint muted">{t('eval.b.timezone')}</p>
-        <Field label={t('eval.b.note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}</Field>
-        <ErrorBox error={submit.error ?? villages.error} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy || !chosenVillage || !campaignId || !screenId}>
-            {submit.busy ? t('common.saving') : t('eval.b.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+      </div>
+      <p class="hint muted">{t('eval.b.timezone')}</p>
+      <Field label={t('eval.b.note')}>{(id) => <input id={id} maxLength={200} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}</Field>
+    </SheetForm>
   );
 }
 
@@ -244,25 +211,9 @@ function ScreenForm(props: { slug: string; onDone(): void; onClose(): void }) {
     props.onDone();
   });
   return (
-    <Sheet title={t('eval.b.new_screen')} onClose={props.onClose}>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('eval.b.screen_name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
-        <ErrorBox error={submit.error} />
-        <div class="form-actions">
-          <button type="submit" disabled={submit.busy}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+    <SheetForm title={t('eval.b.new_screen')} onClose={props.onClose} submit={submit}>
+      <Field label={t('eval.b.screen_name')}>{(id) => <input id={id} required maxLength={40} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+    </SheetForm>
   );
 }
 
@@ -431,9 +382,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
       </div>
 
       <h3>{t('eval.b.list')}</h3>
-      {visible.length === 0 ? (
-        <p class="muted">{t('eval.b.none')}</p>
-      ) : (
+      <ListBody count={visible.length} none={t('eval.b.none')}>
         <ul class="ev-booking-list">
           {visible.map((b) => (
             <li key={b.id}>
@@ -445,7 +394,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
             </li>
           ))}
         </ul>
-      )}
+      </ListBody>
 
       {form && (
         <BookingForm

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
-import { Check, ErrorBox, Field, Sheet, useLoad, useSubmit } from '../ui';
+import { Check, ErrorBox, Field, SelectField, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { evaluationApi, groupLabel, kindLabel, RATER_GROUPS, type Questionnaire, type QuestionnaireItem, type SubjectKind } from './evaluation-common';
 
 const DEFAULT_OPTIONS = [
@@ -15,28 +15,25 @@ const DEFAULT_OPTIONS = [
 
 function ItemsTable(props: { items: QuestionnaireItem[] }) {
   return (
-    <div class="table-wrap">
-      <table class="list">
-        <thead>
-          <tr>
-            <th scope="col" class="num">#</th>
-            <th scope="col">{t('eval.q.col_item')}</th>
-            <th scope="col" class="wide-only">{t('eval.q.col_groups')}</th>
-            <th scope="col">{t('eval.q.col_options')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.items.map((item, i) => (
-            <tr key={item.key}>
-              <td class="num">{i + 1}</td>
-              <td class="wrap">{item.text}</td>
-              <td class="wide-only">{item.groups ? item.groups.map(groupLabel).join('、') : t('eval.q.all_groups')}</td>
-              <td class="wrap">{item.options.map((o) => `${o.label} ${o.points}`).join(' · ')}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <Table
+      head={
+        <tr>
+          <th scope="col" class="num">#</th>
+          <th scope="col">{t('eval.q.col_item')}</th>
+          <th scope="col" class="wide-only">{t('eval.q.col_groups')}</th>
+          <th scope="col">{t('eval.q.col_options')}</th>
+        </tr>
+      }
+    >
+      {props.items.map((item, i) => (
+        <tr key={item.key}>
+          <td class="num">{i + 1}</td>
+          <td class="wrap">{item.text}</td>
+          <td class="wide-only">{item.groups ? item.groups.map(groupLabel).join('、') : t('eval.q.all_groups')}</td>
+          <td class="wrap">{item.options.map((o) => `${o.label} ${o.points}`).join(' · ')}</td>
+        </tr>
+      ))}
+    </Table>
   );
 }
 
@@ -86,119 +83,106 @@ function QuestionnaireForm(props: { slug: string; questionnaire?: Questionnaire;
     }
   });
   return (
-    <Sheet title={q ? t('eval.q.edit') : t('eval.q.new')} onClose={props.onClose}>
-      <p class="notice">{t('eval.q.version_rule')}</p>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          submit.run();
-        }}
-      >
-        <Field label={t('eval.q.name')}>{(id) => <input id={id} required maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
-        {!q && (
-          <Field label={t('eval.q.kind')}>
-            {(id) => (
-              <select id={id} value={kind} onChange={(e) => setKind(e.currentTarget.value as SubjectKind)}>
-                <option value="branch">{kindLabel('branch')}</option>
-                <option value="member">{kindLabel('member')}</option>
-              </select>
-            )}
+    <SheetForm
+      title={q ? t('eval.q.edit') : t('eval.q.new')}
+      onClose={props.onClose}
+      submit={submit}
+      actionsClass="sticky"
+      intro={<p class="notice">{t('eval.q.version_rule')}</p>}
+    >
+      <Field label={t('eval.q.name')}>{(id) => <input id={id} required maxLength={60} value={name} onInput={(e) => setName(e.currentTarget.value)} />}</Field>
+      {!q && (
+        <SelectField
+          label={t('eval.q.kind')}
+          value={kind}
+          onChange={setKind}
+          options={(['branch', 'member'] as const).map((k) => ({ value: k, label: kindLabel(k) }))}
+        />
+      )}
+      {items.map((item, i) => (
+        <fieldset key={item.key} class="card">
+          <legend>{t('eval.q.item', { n: i + 1 })}</legend>
+          <Field label={t('eval.q.item_text')}>
+            {(id) => <textarea id={id} rows={2} required maxLength={200} value={item.text} onInput={(e) => update(i, { text: e.currentTarget.value })} />}
           </Field>
-        )}
-        {items.map((item, i) => (
-          <fieldset key={item.key} class="card">
-            <legend>{t('eval.q.item', { n: i + 1 })}</legend>
-            <Field label={t('eval.q.item_text')}>
-              {(id) => <textarea id={id} rows={2} required maxLength={200} value={item.text} onInput={(e) => update(i, { text: e.currentTarget.value })} />}
-            </Field>
-            <div class="field-title">{t('eval.q.item_groups')}</div>
-            <div class="flags">
-              {RATER_GROUPS.map((g) => (
-                <Check
-                  key={g}
-                  label={groupLabel(g)}
-                  checked={item.groups.includes(g)}
-                  onChange={(on) => update(i, { groups: on ? [...item.groups, g] : item.groups.filter((x) => x !== g) })}
-                />
-              ))}
-            </div>
-            <div class="field-title">{t('eval.q.options')}</div>
-            {item.options.map((o, j) => (
-              <div key={j} class="ev-option-row">
-                <input
-                  aria-label={`${t('eval.q.option_label')} ${j + 1}`}
-                  required
-                  maxLength={20}
-                  value={o.label}
-                  onInput={(e) => update(i, { options: item.options.map((x, k) => (k === j ? { ...x, label: e.currentTarget.value } : x)) })}
-                />
-                <input
-                  aria-label={`${t('eval.q.option_points')} ${j + 1}`}
-                  type="number"
-                  inputMode="numeric"
-                  min={0}
-                  max={100}
-                  required
-                  value={o.points}
-                  onInput={(e) => update(i, { options: item.options.map((x, k) => (k === j ? { ...x, points: e.currentTarget.value } : x)) })}
-                />
-                <button
-                  type="button"
-                  class="secondary small"
-                  disabled={item.options.length <= 2}
-                  aria-label={t('eval.q.remove_option')}
-                  onClick={() => update(i, { options: item.options.filter((_, k) => k !== j) })}
-                >
-                  ✕
-                </button>
-              </div>
+          <div class="field-title">{t('eval.q.item_groups')}</div>
+          <div class="flags">
+            {RATER_GROUPS.map((g) => (
+              <Check
+                key={g}
+                label={groupLabel(g)}
+                checked={item.groups.includes(g)}
+                onChange={(on) => update(i, { groups: on ? [...item.groups, g] : item.groups.filter((x) => x !== g) })}
+              />
             ))}
-            <div class="form-actions">
+          </div>
+          <div class="field-title">{t('eval.q.options')}</div>
+          {item.options.map((o, j) => (
+            <div key={j} class="ev-option-row">
+              <input
+                aria-label={`${t('eval.q.option_label')} ${j + 1}`}
+                required
+                maxLength={20}
+                value={o.label}
+                onInput={(e) => update(i, { options: item.options.map((x, k) => (k === j ? { ...x, label: e.currentTarget.value } : x)) })}
+              />
+              <input
+                aria-label={`${t('eval.q.option_points')} ${j + 1}`}
+                type="number"
+                inputMode="numeric"
+                min={0}
+                max={100}
+                required
+                value={o.points}
+                onInput={(e) => update(i, { options: item.options.map((x, k) => (k === j ? { ...x, points: e.currentTarget.value } : x)) })}
+              />
               <button
                 type="button"
                 class="secondary small"
-                disabled={item.options.length >= 6}
-                onClick={() => update(i, { options: [...item.options, { label: '', points: '0' }] })}
+                disabled={item.options.length <= 2}
+                aria-label={t('eval.q.remove_option')}
+                onClick={() => update(i, { options: item.options.filter((_, k) => k !== j) })}
               >
-                {t('eval.q.add_option')}
-              </button>
-              {i > 0 && (
-                <button type="button" class="secondary small" onClick={() => setItems([...items.slice(0, i - 1), item, items[i - 1], ...items.slice(i + 1)])}>
-                  {t('eval.q.move_up')}
-                </button>
-              )}
-              <button
-                type="button"
-                class="secondary small danger push-right"
-                disabled={items.length <= 1}
-                onClick={() => setItems(items.filter((_, k) => k !== i))}
-              >
-                {t('eval.q.remove_item')}
+                ✕
               </button>
             </div>
-          </fieldset>
-        ))}
-        <button
-          type="button"
-          class="secondary"
-          disabled={items.length >= 40}
-          onClick={() =>
-            setItems([...items, { key: nextKey(items), text: '', groups: [], options: DEFAULT_OPTIONS.map((o) => ({ label: o.label, points: String(o.points) })) }])
-          }
-        >
-          {t('eval.q.add_item')}
-        </button>
-        <ErrorBox error={submit.error} />
-        <div class="form-actions sticky">
-          <button type="submit" disabled={submit.busy}>
-            {submit.busy ? t('common.saving') : t('common.save')}
-          </button>
-          <button type="button" class="secondary" onClick={props.onClose}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      </form>
-    </Sheet>
+          ))}
+          <div class="form-actions">
+            <button
+              type="button"
+              class="secondary small"
+              disabled={item.options.length >= 6}
+              onClick={() => update(i, { options: [...item.options, { label: '', points: '0' }] })}
+            >
+              {t('eval.q.add_option')}
+            </button>
+            {i > 0 && (
+              <button type="button" class="secondary small" onClick={() => setItems([...items.slice(0, i - 1), item, items[i - 1], ...items.slice(i + 1)])}>
+                {t('eval.q.move_up')}
+              </button>
+            )}
+            <button
+              type="button"
+              class="secondary small danger push-right"
+              disabled={items.length <= 1}
+              onClick={() => setItems(items.filter((_, k) => k !== i))}
+            >
+              {t('eval.q.remove_item')}
+            </button>
+          </div>
+        </fieldset>
+      ))}
+      <button
+        type="button"
+        class="secondary"
+        disabled={items.length >= 40}
+        onClick={() =>
+          setItems([...items, { key: nextKey(items), text: '', groups: [], options: DEFAULT_OPTIONS.map((o) => ({ label: o.label, points: String(o.points) })) }])
+        }
+      >
+        {t('eval.q.add_item')}
+      </button>
+    </SheetForm>
   );
 }
 

@@ -4,7 +4,7 @@ import { api } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { me, township } from '../session';
 import { t } from '../t';
-import { ErrorBox, useLoad } from '../ui';
+import { ErrorBox, ListBody, Table, useLoad } from '../ui';
 import { evaluationApi, groupLabel, kindLabel, points, Stars, type Campaign, type Problem, type RaterGroup, type SubjectKind } from './evaluation-common';
 
 interface Report {
@@ -82,30 +82,27 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
       </p>
 
       <h2>{t('eval.r.groups')}</h2>
-      <div class="table-wrap">
-        <table class="list">
-          <thead>
-            <tr>
-              <th scope="col">{t('eval.r.col_group')}</th>
-              <th scope="col" class="num">{t('eval.r.col_weight')}</th>
-              <th scope="col" class="num">{t('eval.r.col_count')}</th>
-              <th scope="col" class="num">{t('eval.r.col_score')}</th>
-              <th scope="col" class="num">{t('eval.r.col_contribution')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.groups.map((g) => (
-              <tr key={g.group}>
-                <th scope="row">{groupLabel(g.group)}</th>
-                <td class="num">{g.weight}%</td>
-                <td class="num">{g.count}</td>
-                <td class="num">{points(g.score)}</td>
-                <td class="num">{points(g.contribution)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        head={
+          <tr>
+            <th scope="col">{t('eval.r.col_group')}</th>
+            <th scope="col" class="num">{t('eval.r.col_weight')}</th>
+            <th scope="col" class="num">{t('eval.r.col_count')}</th>
+            <th scope="col" class="num">{t('eval.r.col_score')}</th>
+            <th scope="col" class="num">{t('eval.r.col_contribution')}</th>
+          </tr>
+        }
+      >
+        {r.groups.map((g) => (
+          <tr key={g.group}>
+            <th scope="row">{groupLabel(g.group)}</th>
+            <td class="num">{g.weight}%</td>
+            <td class="num">{g.count}</td>
+            <td class="num">{points(g.score)}</td>
+            <td class="num">{points(g.contribution)}</td>
+          </tr>
+        ))}
+      </Table>
 
       {r.groups
         .filter((g) => g.count > 0)
@@ -113,26 +110,23 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
           g.breakdownVisible && g.items ? (
             <section key={g.group} class="ev-report-group">
               <h3>{t('eval.r.items', { group: groupLabel(g.group) })}</h3>
-              <div class="table-wrap">
-                <table class="list">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('eval.r.col_item')}</th>
-                      <th scope="col" class="num">{t('eval.r.col_average')}</th>
-                      <th scope="col" class="num">{t('eval.r.col_max')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {g.items.map((item) => (
-                      <tr key={item.key}>
-                        <td class="wrap">{item.text}</td>
-                        <td class="num">{points(item.average)}</td>
-                        <td class="num">{item.maxPoints ?? '—'}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                head={
+                  <tr>
+                    <th scope="col">{t('eval.r.col_item')}</th>
+                    <th scope="col" class="num">{t('eval.r.col_average')}</th>
+                    <th scope="col" class="num">{t('eval.r.col_max')}</th>
+                  </tr>
+                }
+              >
+                {g.items.map((item) => (
+                  <tr key={item.key}>
+                    <td class="wrap">{item.text}</td>
+                    <td class="num">{points(item.average)}</td>
+                    <td class="num">{item.maxPoints ?? '—'}</td>
+                  </tr>
+                ))}
+              </Table>
               <h3>{t('eval.r.comments', { group: groupLabel(g.group) })}</h3>
               {g.comments?.length ? (
                 <ul class="ev-comments">
@@ -152,32 +146,27 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
         )}
 
       <h2>{t('eval.r.problems')}</h2>
-      {r.problems.length === 0 ? (
-        <p class="muted">{t('eval.r.no_problems')}</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="list">
-            <thead>
-              <tr>
-                <th scope="col">{t('problems.col_content')}</th>
-                <th scope="col">{t('problems.col_measure')}</th>
-                <th scope="col">{t('problems.col_deadline')}</th>
-                <th scope="col">{t('problems.col_status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.problems.map((p) => (
-                <tr key={p.id}>
-                  <td class="wrap">{p.content}</td>
-                  <td class="wrap">{p.measure || '—'}</td>
-                  <td>{p.deadline ?? '—'}</td>
-                  <td>{t(`problems.status.${p.status}`)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ListBody count={r.problems.length} none={t('eval.r.no_problems')}>
+        <Table
+          head={
+            <tr>
+              <th scope="col">{t('problems.col_content')}</th>
+              <th scope="col">{t('problems.col_measure')}</th>
+              <th scope="col">{t('problems.col_deadline')}</th>
+              <th scope="col">{t('problems.col_status')}</th>
+            </tr>
+          }
+        >
+          {r.problems.map((p) => (
+            <tr key={p.id}>
+              <td class="wrap">{p.content}</td>
+              <td class="wrap">{p.measure || '—'}</td>
+              <td>{p.deadline ?? '—'}</td>
+              <td>{t(`problems.status.${p.status}`)}</td>
+            </tr>
+          ))}
+        </Table>
+      </ListBody>
       <p class="muted small-print">{t('eval.r.generated', { time: generated })}</p>
     </article>
   );
@@ -192,11 +181,7 @@ export function MyReports(props: { slug: string; href(query: Record<string, stri
     <section>
       <h1>{t('eval.m.title')}</h1>
       <ErrorBox error={list.error} />
-      {list.loading && !list.data ? (
-        <p class="loading">{t('app.loading')}</p>
-      ) : campaigns.length === 0 ? (
-        <p class="muted">{t('eval.m.none')}</p>
-      ) : (
+      <ListBody load={list} count={campaigns.length} none={t('eval.m.none')}>
         <ul class="choices">
           {campaigns.map((c) => (
             <li key={c.id}>
@@ -206,7 +191,7 @@ export function MyReports(props: { slug: string; href(query: Record<string, stri
             </li>
           ))}
         </ul>
-      )}
+      </ListBody>
     </section>
   );
 }

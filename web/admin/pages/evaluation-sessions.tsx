@@ -4,7 +4,7 @@ import { api } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can } from '../session';
 import { t } from '../t';
-import { ErrorBox, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Form, FormActions, ListBody, Sheet, useLoad, useSubmit } from '../ui';
 import {
   addDays,
   bigScreenUrl,
@@ -142,12 +142,7 @@ function PaperBallots(props: { slug: string; session: Session; onClose(): void }
       ) : data.data.subjects.length === 0 ? (
         <p class="muted">{t('eval.p.no_subjects')}</p>
       ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            submit.run();
-          }}
-        >
+        <Form onSubmit={submit.run}>
           {data.data.subjects.map((s) => (
             <fieldset key={s.id} class="card ev-paper-subject">
               <legend>{s.name}</legend>
@@ -185,15 +180,12 @@ function PaperBallots(props: { slug: string; session: Session; onClose(): void }
             </p>
           )}
           <ErrorBox error={submit.error} />
-          <div class="form-actions sticky">
-            <button type="submit" disabled={submit.busy}>
-              {submit.busy ? t('common.saving') : t('eval.p.submit')}
-            </button>
+          <FormActions class="sticky" busy={submit.busy} label={t('eval.p.submit')}>
             <button type="button" class="secondary" onClick={props.onClose}>
               {t('common.close')}
             </button>
-          </div>
-        </form>
+          </FormActions>
+        </Form>
       )}
     </Sheet>
   );
@@ -278,9 +270,7 @@ export function SessionList(props: { slug: string; query: Record<string, string 
         <>
           <h2>{t('eval.s.waiting')}</h2>
           <ErrorBox error={open.error} />
-          {waiting.length === 0 ? (
-            <p class="muted">{t('eval.s.waiting_none')}</p>
-          ) : (
+          <ListBody count={waiting.length} none={t('eval.s.waiting_none')}>
             <ul class="ev-booking-list">
               {waiting.map((b) => (
                 <li key={b.id}>
@@ -293,13 +283,11 @@ export function SessionList(props: { slug: string; query: Record<string, string 
                 </li>
               ))}
             </ul>
-          )}
+          </ListBody>
         </>
       )}
       <h2>{t('eval.s.list')}</h2>
-      {sessions.length === 0 ? (
-        <p class="muted">{t('eval.s.none')}</p>
-      ) : (
+      <ListBody count={sessions.length} none={t('eval.s.none')}>
         <ul class="ev-sessions">
           {sessions.map((s) => (
             <SessionCard
@@ -314,7 +302,7 @@ export function SessionList(props: { slug: string; query: Record<string, string 
             />
           ))}
         </ul>
-      )}
+      </ListBody>
       {paper && (
         <PaperBallots
           slug={slug}
