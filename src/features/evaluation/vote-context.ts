@@ -28,10 +28,12 @@ export interface VoteContext extends BallotContext {
 
 /**
  * How long an app instance reuses a session's context. Everything in it is fixed once the session is
- * open (a campaign's questionnaire and subjects never change; a session changes only by closing) except
- * names (a renamed member shows after this time) and `closedAt`: closing forgets the context in the
- * closing instance, and the ballot's INSERT checks in SQL that the session is still open, so a stale
- * copy can never let a ballot into a closed session.
+ * open (a campaign's questionnaire and subjects change only while it has no session at all, checked by
+ * the UPDATE itself: see campaigns-edit.ts; a session changes only by closing) except names (a renamed
+ * member or campaign shows after this time), a campaign's weights and thresholds (changeable until the
+ * first ballot; no ballot reads them from here) and `closedAt`: closing or editing forgets the context in
+ * that instance, and the ballot's INSERT checks in SQL that the session is still open, so a stale copy
+ * can never let a ballot into a closed session.
  */
 export const VOTE_CONTEXT_TTL_MS = 10_000;
 
