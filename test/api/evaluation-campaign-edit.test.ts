@@ -145,6 +145,28 @@ describe.each(DRIVERS)('editing and deleting campaigns on %s', (driver) => {
     expect(await bookingCount(used.campaign.id)).toBe(1);
   });
 
+  it('lets exactly one of a delete and a session opened at the same moment win', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    // each side sent first in turn: either may reach the database first
+    for (let round = 0; round < 6; round++) {
+      const { body: campaign } = await admin.post(`${T}/campaigns`, { name: `竞争-${round}`, subjectKind: 'branch' });
+      const screen = await admin.post(`${T}/screens`, { name: `竞争厅-${Math.random().toString(36).slice(2, 8)}` });
+      const booking = await admin.post(`${T}/bookings`, {
+        campaignId: campaign.id,
+        villageId: villageId(),
+        screenId: screen.body.id,
+        startsAt: minutesFromNow(-5),
+        endsAt: minutesFromNow(60),
+      });
+      const remove = () => admin.delete(`${T}/campaigns/${campaign.id}`);
+      const open = () => admin.post(`${T}/sessions`, { bookingId: booking.body.id });
+      const [deleted, opened] = round % 2 ? await Promise.all([remove(), open()]) : (await Promise.all([open(), remove()])).reverse();
+      const outcome = `${deleted.status}/${opened.status}`;
+      expect(['204/404', '409/201'], outcome).toContain(outcome);
+      expect((await admin.get(`${T}/campaigns/${campaign.id}`)).status).toBe(deleted.status === 204 ? 404 : 200);
+    }
+  });
+
   it('keeps a campaign of a finalised year as it is, except its name', async () => {
     const admin = await ctx.fixture.as('adminA');
     const { body: campaign } = await admin.post(`${T}/campaigns`, { name: '2024年支部测评', year: 2024, subjectKind: 'branch' });

@@ -78,6 +78,20 @@ export async function sessionRow(scope: TenantScope, id: string, ownVillage?: st
 }
 
 /** Opens the session of a booking for the booking's time window; opening it again returns the same session. */
+/**
+ * Runs a session's INSERT; when it fails because the booking (with its campaign) was deleted since it was
+ * read (campaigns-edit.ts deletes an unused campaign with its bookings), the foreign key refuses the row
+ * and the caller gets the 404 it would have got a moment later.
+ */
+async function insertSession<T>(scope: TenantScope, bookingId: string, insert: () => Promise<T>): Promise<T> {
+  try {
+    return await insert();
+  } catch (error) {
+    if (!(await scope.find(evaluationBookings, bookingId))) throw new AppError(404, 'evaluation.booking_not_found', {}, undefined, { cause: error });
+    throw error;
+  }
+}
+
 export async function openSession(scope: TenantScope, bookingId: string, openedBy: string, ownVillage?: string) {
   const booking = await scope.find(evaluationBookings, bookingId);
   if (!booking || booking.cancelledAt || (ownVillage && booking.villageId !== ownVillage)) throw notFound('evaluation.booking_not_found');
@@ -91,22 +105,24 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
   const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(24)));
   // a code collision (one in ~10^8 per pair) is retried with a new code; a second open of the booking loses on its unique index
   for (let attempt = 0; ; attempt++) {
-    const [row] = await scope
-      .insert(evaluationSessions, [
-        {
-          id,
-          bookingId,
-          campaignId: booking.campaignId,
-          villageId: booking.villageId,
-          code: randomString(6, CODE_ALPHABET),
-          opensAt: booking.startsAt,
-          closesAt: booking.endsAt,
-          salt,
-          openedBy,
-        },
-      ])
-      .onConflictDoNothing()
-      .returning({ id: evaluationSessions.id });
+    const [row] = await insertSession(scope, bookingId, () =>
+      scope
+        .insert(evaluationSessions, [
+          {
+            id,
+            bookingId,
+            campaignId: booking.campaignId,
+            villageId: booking.villageId,
+            code: randomString(6, CODE_ALPHABET),
+            opensAt: booking.startsAt,
+            closesAt: booking.endsAt,
+            salt,
+            openedBy,
+          },
+        ])
+        .onConflictDoNothing()
+        .returning({ id: evaluationSessions.id }),
+    );
     if (row) return { session: await getSessionView(scope, id), created: true };
     const [raced] = await scope.db
       .select({ id: evaluationSessions.id })
