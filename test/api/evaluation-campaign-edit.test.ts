@@ -167,6 +167,28 @@ describe.each(DRIVERS)('editing and deleting campaigns on %s', (driver) => {
     }
   });
 
+  it('never leaves a booking of a deleted campaign, whichever comes first', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    const screen = await admin.post(`${T}/screens`, { name: `竞争厅-${Math.random().toString(36).slice(2, 8)}` });
+    for (let round = 0; round < 6; round++) {
+      const { body: campaign } = await admin.post(`${T}/campaigns`, { name: `预约竞争-${round}`, subjectKind: 'branch' });
+      const day = String(10 + round).padStart(2, '0');
+      const remove = () => admin.delete(`${T}/campaigns/${campaign.id}`);
+      const book = () =>
+        admin.post(`${T}/bookings`, {
+          campaignId: campaign.id,
+          villageId: villageId(),
+          screenId: screen.body.id,
+          startsAt: `2031-05-${day}T01:00:00Z`,
+          endsAt: `2031-05-${day}T02:00:00Z`,
+        });
+      const [deleted, booked] = round % 2 ? await Promise.all([remove(), book()]) : (await Promise.all([book(), remove()])).reverse();
+      expect(deleted.status).toBe(204);
+      expect([201, 404], JSON.stringify(booked.body)).toContain(booked.status);
+      expect(await bookingCount(campaign.id)).toBe(0);
+    }
+  });
+
   it('keeps a campaign of a finalised year as it is, except its name', async () => {
     const admin = await ctx.fixture.as('adminA');
     const { body: campaign } = await admin.post(`${T}/campaigns`, { name: '2024年支部测评', year: 2024, subjectKind: 'branch' });

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
+import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -88,9 +88,12 @@ export async function createBooking(scope: TenantScope, body: z.output<typeof bo
     WHERE NOT EXISTS (
       SELECT 1 FROM evaluation_bookings
       WHERE tenant_id = ${t} AND screen_id = ${screen.id} AND cancelled_at IS NULL
-        AND starts_at < ${body.endsAt} AND ends_at > ${body.startsAt})`);
+        AND starts_at < ${body.endsAt} AND ends_at > ${body.startsAt})
+      -- the campaign may have been deleted since it was read (campaigns-edit.ts): then no row, and a 404 below
+      AND EXISTS (SELECT 1 FROM evaluation_campaigns WHERE tenant_id = ${t} AND id = ${campaign.id})`);
   const [created] = await bookingSelect(scope).where(scope.where(evaluationBookings, eq(evaluationBookings.id, id)));
   if (created) return created;
+  if (!(await scope.find(campaigns, campaign.id))) throw notFound('evaluation.campaign_not_found');
   const [clash] = await bookingSelect(scope)
     .where(
       scope.where(
