@@ -108,6 +108,8 @@ describe.skipIf(!browserAvailable())('shared admin forms in the browser', () => 
     await adminPage.getByRole('tab', { name: '手工登记' }).click();
     // the village filter offers every village after "all villages"
     const filter = adminPage.getByLabel('村庄');
+    // the villages arrive after the page: wait for them before reading the options
+    await expect.poll(() => filter.locator('option').count()).toBe(villageNames.length + 1);
     const [all, ...listed] = await filter.locator('option').allTextContents();
     expect(all).toBe('全部村庄');
     expect(listed.sort()).toEqual([...villageNames].sort());
