@@ -12,10 +12,10 @@ export default defineConfig({
   root: 'web',
   plugins: [preact()],
   build: {
-    outDir: resolve(__dirname, 'dist/web'),
+    outDir: resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,
     rollupOptions: {
-      input: Object.fromEntries(pages.map((page) => [page, resolve(__dirname, `web/${page}.html`)])),
+      input: Object.fromEntries(pages.map((page) => [page, resolve(import.meta.dirname, `web/${page}.html`)])),
     },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:8787', '/t': 'http://127.0.0.1:8787' } },
