@@ -62,6 +62,25 @@ describe('group commit on an embedded libSQL file', () => {
     expect(await notes()).toEqual(['f1', 'l1', 'l2', 'taken']);
   });
 
+  it('commits the others of a group still together when batches fail (a retried ballot must not cost everyone a sync)', async () => {
+    await client.batch([entry('earlier', 'taken')]);
+    await raw.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 30 }, (_, n) => client.batch(n === 9 || n === 20 ? [entry('faulty', `f${n}`), entry('faulty', 'taken')] : [entry('fine', `g${n}`), entry('fine', `h${n}`)])),
+    );
+    const withFault = await walFrames();
+
+    await raw.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+    for (let n = 0; n < 30; n++) await client.batch([entry('alone', `a${n}`), entry('alone', `b${n}`)]);
+    const oneByOne = await walFrames();
+
+    expect(outcomes.flatMap((o, n) => (o.status === 'rejected' ? [n] : []))).toEqual([9, 20]);
+    expect(String((outcomes[20] as PromiseRejectedResult).reason)).toMatch(/UNIQUE/);
+    expect(await notes()).toHaveLength(1 + 56 + 60);
+    expect(await notes()).not.toContain('f9');
+    expect(withFault).toBeLessThan(oneByOne / 5);
+  });
+
   it('leaves the rest of the client as it is', async () => {
     await client.execute({ sql: 'INSERT INTO ledger (owner, note) VALUES (?, ?)', args: ['execute', 'e1'] });
     const [read] = await client.batch([{ sql: 'SELECT count(*) AS n FROM ledger', args: [] }], 'read');
