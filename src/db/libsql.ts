@@ -12,11 +12,12 @@ export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
 /** Self-hosted database: an embedded libSQL file by default, or a libSQL server via DATABASE_URL. */
 export async function openLibsql(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<{ db: Db; client: Client }> {
   if (url.startsWith('file:')) mkdirSync(dirname(url.slice('file:'.length)) || '.', { recursive: true });
-  const client = createClient({ url, authToken: process.env.DATABASE_AUTH_TOKEN });
+  // timeout: a writer waits up to 5 s for another's lock (a second replica) instead of failing; as an option, not a
+  // PRAGMA, because the client keeps a pool of connections and a PRAGMA reaches only the one it runs on
+  const client = createClient({ url, authToken: process.env.DATABASE_AUTH_TOKEN, timeout: 5000 });
   if (url.startsWith('file:')) {
-    // WAL lets readers proceed during writes; busy_timeout makes concurrent writers wait instead of failing.
+    // WAL lets readers proceed during writes (a property of the file: every connection has it)
     await client.execute('PRAGMA journal_mode = WAL');
-    await client.execute('PRAGMA busy_timeout = 5000');
     // A receipt on a phone is a promise that its ballot is stored: FULL syncs the WAL at every commit, so an
     // acknowledged ballot survives a power cut. NORMAL (DATABASE_SYNCHRONOUS=normal) saves ~0.1-0.3 ms per
     // commit but may lose the last commits on power loss (not on a crash of this process); see docs/performance.md.
