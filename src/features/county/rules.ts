@@ -31,7 +31,8 @@ interface Column {
 const DEFAULT_TIERS = [5_000_000, 10_000_000];
 
 const COLUMNS: Column[] = [
-  { header: 'county.export.rank', width: 6, cell: (r) => ({ text: r.rank }) },
+  // a village without a result shares the last rank with the others; the page shows none, and so does the file
+  { header: 'county.export.rank', width: 6, cell: (r) => ({ text: r.stars === null ? null : r.rank }) },
   { header: 'county.export.township', width: 12, cell: (r) => ({ text: r.township }) },
   { header: 'county.export.village', width: 12, cell: (r) => ({ text: r.village }) },
   { header: 'county.export.stage', width: 10, cell: (r, { locale }) => ({ text: translate(locale, `county.stage.${r.stage ?? 'none'}`) }) },
