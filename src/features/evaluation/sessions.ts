@@ -77,7 +77,6 @@ export async function sessionRow(scope: TenantScope, id: string, ownVillage?: st
   return row;
 }
 
-/** Opens the session of a booking for the booking's time window; opening it again returns the same session. */
 /**
  * Runs a session's INSERT; when it fails because the booking (with its campaign) was deleted since it was
  * read (campaigns-edit.ts deletes an unused campaign with its bookings), the foreign key refuses the row
@@ -92,6 +91,7 @@ async function insertSession<T>(scope: TenantScope, bookingId: string, insert: (
   }
 }
 
+/** Opens the session of a booking for the booking's time window; opening it again returns the same session. */
 export async function openSession(scope: TenantScope, bookingId: string, openedBy: string, ownVillage?: string) {
   const booking = await scope.find(evaluationBookings, bookingId);
   if (!booking || booking.cancelledAt || (ownVillage && booking.villageId !== ownVillage)) throw notFound('evaluation.booking_not_found');
