@@ -189,6 +189,20 @@ describe.each(DRIVERS)('editing and deleting campaigns on %s', (driver) => {
     }
   });
 
+  it('answers 404, not 500, to a change of subjects that meets the campaign deleted, whichever comes first', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    for (let round = 0; round < 6; round++) {
+      const { body: campaign } = await admin.post(`${T}/campaigns`, { name: `改动竞争-${round}`, subjectKind: 'branch' });
+      const remove = () => admin.delete(`${T}/campaigns/${campaign.id}`);
+      const edit = () => admin.patch(`${T}/campaigns/${campaign.id}`, { villageIds: [villageId()] });
+      // edits on either side of the delete: some read the campaign before it goes and write after
+      const [deleted, ...edits] = await Promise.all([remove(), ...Array.from({ length: 2 + round }, edit)]);
+      expect(deleted.status).toBe(204);
+      for (const edited of edits) expect([200, 404], JSON.stringify(edited.body)).toContain(edited.status);
+      expect(await subjectCount(campaign.id)).toBe(0);
+    }
+  });
+
   it('keeps a campaign of a finalised year as it is, except its name', async () => {
     const admin = await ctx.fixture.as('adminA');
     const { body: campaign } = await admin.post(`${T}/campaigns`, { name: '2024年支部测评', year: 2024, subjectKind: 'branch' });

@@ -35,7 +35,9 @@ function guards(scope: TenantScope, campaignId: string, year: number) {
   const noBallots = sql`NOT EXISTS (SELECT 1 FROM ${ballots} WHERE ${ballots.tenantId} = ${t} AND ${ballots.campaignId} = ${campaignId})`;
   const noSessions = sql`NOT EXISTS (SELECT 1 FROM ${evaluationSessions} WHERE ${evaluationSessions.tenantId} = ${t} AND ${evaluationSessions.campaignId} = ${campaignId})`;
   const yearOpen = sql`NOT EXISTS (SELECT 1 FROM ${finalisedYears} WHERE ${finalisedYears.tenantId} = ${t} AND ${finalisedYears.year} = ${year} AND ${finalisedYears.reopeningId} IS NULL)`;
-  return { noBallots, noSessions, yearOpen };
+  // the campaign may have been deleted since it was read: then new subjects would break the foreign key (a 500)
+  const stillThere = sql`EXISTS (SELECT 1 FROM ${campaigns} WHERE ${campaigns.tenantId} = ${t} AND ${campaigns.id} = ${campaignId})`;
+  return { noBallots, noSessions, yearOpen, stillThere };
 }
 
 export async function campaignUsage(scope: TenantScope, campaign: Campaign): Promise<CampaignUsage> {
@@ -156,6 +158,7 @@ export async function editCampaign(scope: TenantScope, memo: Memo, id: string, b
     const conditions: SQL[] = [];
     if (settingsChanged || structural) conditions.push(g.noBallots, g.yearOpen);
     if (structural) conditions.push(g.noSessions);
+    if (subjectsChange) conditions.push(g.stillThere);
     const guard = conditions.length ? (and(...conditions) as SQL) : undefined;
     const update = db
       .update(campaigns)
