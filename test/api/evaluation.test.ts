@@ -190,12 +190,14 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     // nothing per ballot that could be matched against its possible answers: a receipt proves inclusion, not the vote
     expect(tally.body.entries.every((e: object) => Object.keys(e).join() === 'seq,receipt')).toBe(true);
     expect(JSON.stringify(tally.body)).not.toMatch(/voter|device|digest|points/i);
+    // nor the head while ballots may still come: two heads one ballot apart are that ballot's hash
+    expect(tally.body.head).toBeNull();
     const chain = await admin.get(`${T}/sessions/${session.id}/tally`);
     expect(chain.body.entries[1].prevHash).toBe(chain.body.entries[0].hash);
 
     // sealing, then tampering shows as a break in the chain
     const sealed = await admin.get(`${T}/sessions/${session.id}/tally`);
-    expect(sealed.body.head).toBe(tally.body.head);
+    expect(sealed.body.head).toBe(chain.body.head);
     await server.db.update(ballots).set({ points: 0 }).where(eq(ballots.receipt, first.body.receipts[0].receipt));
     const broken = await phone.get(`${T}/vote/${session.code}/tally`);
     expect(broken.body).toMatchObject({ intact: false, brokenAt: 1 });
@@ -208,6 +210,10 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     expect(late.body.message).toBe('本场测评已结束,不能再提交');
     const [row] = await server.db.select().from(evaluationSessions).where(eq(evaluationSessions.id, session.id));
     expect(row.salt).toBeNull();
+    // the final head, once no ballot can come, commits publicly to every ballot
+    const final = await phone.get(`${T}/vote/${session.code}/tally`);
+    expect(final.body.head).toMatch(/^[0-9a-f]{64}$/);
+    expect(final.body.head).toBe((await admin.get(`${T}/sessions/${session.id}/tally`)).body.head);
   });
 
   it('refuses bad ballots with a clear Chinese message and stores nothing', async () => {

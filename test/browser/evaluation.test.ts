@@ -92,6 +92,8 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.getByRole('link', { name: '查看本场公开计票' }).click();
     await page.getByText(`回执码 ${receipt} 已计入(第 1 张)`).waitFor();
     await page.getByText('哈希链完整,选票未被改动').waitFor();
+    // the head only once the session is closed (two heads a ballot apart would be that ballot's hash)
+    await page.getByText('本场结束后公布').waitFor();
 
     // the report: all 好 → 100 points from the villagers
     const report = await admin.get(`${T}/campaigns/${campaignId}/report?subjectKind=branch&subjectId=${villageId}`);

@@ -583,7 +583,8 @@ interface TallyData {
   status: 'open' | 'closed';
   count: number;
   genesis: string;
-  head: string;
+  /** published once the session is closed (while open, two heads a ballot apart would be that ballot's hash) */
+  head: string | null;
   intact: boolean;
   brokenAt: number | null;
   entries: { seq: number; receipt: string }[];
@@ -642,9 +643,7 @@ function Tally() {
             )}
             <dl class="hashes">
               <dt>{t('tallyHead')}</dt>
-              <dd>
-                <code>{tally.head}</code>
-              </dd>
+              <dd>{tally.head ? <code>{tally.head}</code> : <span class="muted">{t('tallyHeadAfterClose')}</span>}</dd>
               <dt>{t('tallyGenesis')}</dt>
               <dd>
                 <code>{tally.genesis}</code>

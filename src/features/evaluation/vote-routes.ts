@@ -33,7 +33,7 @@ async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass:
  *                               identify answers, so a villager's phone needs two requests in all
  *   POST /vote/:code/identify   who is voting → the rater group per subject and what is already cast
  *   POST /vote/:code/ballots    the ballots (idempotent by clientId) → receipts
- *   GET  /vote/:code/tally      the public tally: receipts and the hash chain
+ *   GET  /vote/:code/tally      the public tally: receipts in order, the chain's head once closed
  */
 export const voteRoutes = new Hono<AppEnv>()
   .get('/:code', publicRoute(), input('param', codeParam), async (c) => {
@@ -118,8 +118,10 @@ export const voteRoutes = new Hono<AppEnv>()
       status: sessionStatus(session),
       ...tally,
       // receipts in order, without each ballot's digest and hashes: those are a function of its few possible answer
-      // sets, so with someone's receipt they would tell how that person voted (a vote buyer's check). The head hash
-      // still commits to every ballot; the township's tally (signed in) shows the whole chain.
+      // sets, so with someone's receipt they would tell how that person voted (a vote buyer's check). For the same
+      // reason the head only once the session is closed: two heads polled one ballot apart are that ballot's hash.
+      // The final head commits to every ballot; the township's tally (signed in) shows the whole chain.
+      head: session.closedAt ? tally.head : null,
       entries: tally.entries.map(({ seq, receipt }) => ({ seq, receipt })),
       ...(receipt ? { found: (await findReceipts(scope, session.id, [receipt])).length > 0 } : {}),
     });
