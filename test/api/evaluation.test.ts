@@ -194,6 +194,10 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     expect(tally.body.head).toBeNull();
     const chain = await admin.get(`${T}/sessions/${session.id}/tally`);
     expect(chain.body.entries[1].prevHash).toBe(chain.body.entries[0].hash);
+    // the whole chain (each ballot's digest, whose few possible answer sets can be tried) is the township's alone:
+    // not the evaluated village's secretary, not the county
+    for (const login of ['secretaryA', 'countyViewer'] as const)
+      expect((await (await fixture.as(login)).get(`${T}/sessions/${session.id}/tally`)).status, login).toBe(403);
 
     // sealing, then tampering shows as a break in the chain
     const sealed = await admin.get(`${T}/sessions/${session.id}/tally`);
