@@ -1,12 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ballots, campaigns } from '../../src/db/schema';
+import { ballots, campaigns, evaluationBookings, evaluationSessions } from '../../src/db/schema';
 import { TenantScope } from '../../src/db/tenant-scope';
 import { subjectResults } from '../../src/features/evaluation/results';
 import { composite, groupScoreE6, RATER_GROUPS, starsFor } from '../../src/features/evaluation/rules';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
-import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
+import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
 
 const T = '/t/alpha/api/evaluation';
 const BALLOTS = 300;
@@ -125,5 +125,30 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
     // by year: each subject from its latest campaign with ballots
     const byYear = await subjectResults(scope, { year: campaign.year });
     for (const result of fromSql) expect(byYear.find((r) => r.subjectId === result.subjectId)).toEqual(result);
+  });
+  it('never leaves an open session on a cancelled booking, whichever of the two comes first', async () => {
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[2].id!;
+    const { body: campaign } = await admin.post(`${T}/campaigns`, { name: '取消与开场', subjectKind: 'branch' });
+    const screen = await admin.post(`${T}/screens`, { name: `竞争厅-${Math.random().toString(36).slice(2, 8)}` });
+    for (let round = 0; round < 8; round++) {
+      const booking = await admin.post(`${T}/bookings`, {
+        campaignId: campaign.id,
+        villageId,
+        screenId: screen.body.id,
+        startsAt: minutesFromNow(60 * (round + 1)),
+        endsAt: minutesFromNow(60 * (round + 1) + 30),
+      });
+      expect(booking.status).toBe(201);
+      const cancel = () => admin.delete(`${T}/bookings/${booking.body.id}`);
+      const open = () => admin.post(`${T}/sessions`, { bookingId: booking.body.id });
+      // each side sent first in turn: either may reach the database first
+      const [cancelled, opened] = round % 2 ? await Promise.all([cancel(), open()]) : (await Promise.all([open(), cancel()])).reverse();
+      expect(['204/404', '409/201'], `${cancelled.status}/${opened.status}`).toContain(`${cancelled.status}/${opened.status}`);
+      const [row] = await server.db.select().from(evaluationBookings).where(eq(evaluationBookings.id, booking.body.id));
+      const sessions = await server.db.select().from(evaluationSessions).where(eq(evaluationSessions.bookingId, booking.body.id));
+      expect(row.cancelledAt === null).toBe(sessions.length === 1);
+      if (sessions.length) await admin.post(`${T}/sessions/${sessions[0].id}/close`);
+    }
   });
 });

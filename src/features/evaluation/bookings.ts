@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
@@ -118,7 +118,24 @@ export const shanghaiTime = (iso: string) => new Date(new Date(iso).getTime() + 
 export async function cancelBooking(scope: TenantScope, id: string, ownVillage?: string) {
   const booking = await getBooking(scope, id, ownVillage);
   if (booking.sessionId) throw conflict('evaluation.booking_has_session');
-  await scope.update(evaluationBookings, id, { cancelledAt: new Date().toISOString() });
+  // only while no session exists at the moment of the write: a session opened since the read wins (openSession checks the other way)
+  const [cancelled] = await scope.db
+    .update(evaluationBookings)
+    .set({ cancelledAt: new Date().toISOString() })
+    .where(
+      scope.where(
+        evaluationBookings,
+        eq(evaluationBookings.id, id),
+        notExists(
+          scope.db
+            .select({ id: evaluationSessions.id })
+            .from(evaluationSessions)
+            .where(and(eq(evaluationSessions.tenantId, scope.tenantId), eq(evaluationSessions.bookingId, id))),
+        ),
+      ),
+    )
+    .returning({ id: evaluationBookings.id });
+  if (!cancelled) throw conflict('evaluation.booking_has_session');
 }
 
 export async function listScreens(scope: TenantScope) {

@@ -78,15 +78,16 @@ export async function sessionRow(scope: TenantScope, id: string, ownVillage?: st
 }
 
 /**
- * Runs a session's INSERT; when it fails because the booking (with its campaign) was deleted since it was
- * read (campaigns-edit.ts deletes an unused campaign with its bookings), the foreign key refuses the row
- * and the caller gets the 404 it would have got a moment later.
+ * Runs a session's INSERT; when it fails because the booking was cancelled, or deleted with its campaign
+ * (campaigns-edit.ts deletes an unused campaign with its bookings), since it was read, the caller gets the
+ * 404 it would have got a moment later.
  */
 async function insertSession<T>(scope: TenantScope, bookingId: string, insert: () => Promise<T>): Promise<T> {
   try {
     return await insert();
   } catch (error) {
-    if (!(await scope.find(evaluationBookings, bookingId))) throw new AppError(404, 'evaluation.booking_not_found', {}, undefined, { cause: error });
+    const booking = await scope.find(evaluationBookings, bookingId);
+    if (!booking || booking.cancelledAt) throw new AppError(404, 'evaluation.booking_not_found', {}, undefined, { cause: error });
     throw error;
   }
 }
@@ -103,6 +104,10 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
   if (new Date().toISOString() >= booking.endsAt) throw conflict('evaluation.booking_over');
   const id = newId();
   const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(24)));
+  // checked inside the INSERT: a booking cancelled since it was read gives NULL, which NOT NULL refuses
+  // (cancelBooking checks the other way round, so a booking is either cancelled or has its session, never both)
+  const openedByIfBooked = sql`(CASE WHEN EXISTS (SELECT 1 FROM ${evaluationBookings} WHERE ${evaluationBookings.tenantId} = ${scope.tenantId}
+    AND ${evaluationBookings.id} = ${bookingId} AND ${evaluationBookings.cancelledAt} IS NULL) THEN ${openedBy} END)`;
   // a code collision (one in ~10^8 per pair) is retried with a new code; a second open of the booking loses on its unique index
   for (let attempt = 0; ; attempt++) {
     const [row] = await insertSession(scope, bookingId, () =>
@@ -117,7 +122,7 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
             opensAt: booking.startsAt,
             closesAt: booking.endsAt,
             salt,
-            openedBy,
+            openedBy: openedByIfBooked as unknown as string,
           },
         ])
         .onConflictDoNothing()
