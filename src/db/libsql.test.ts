@@ -10,11 +10,12 @@ describe('the embedded libSQL file', () => {
 
   // the client keeps a pool of connections (a second one opens as soon as two requests overlap), and a PRAGMA run
   // once reaches only one of them: a writer of a second replica must make every one of them wait, not fail at once
-  it('waits for a lock on every pooled connection', async () => {
+  it('waits for a lock, enforces foreign keys and syncs every commit on every pooled connection', async () => {
     const { client } = await openLibsql(`file:${join(dir, 'pool.db')}`);
     try {
-      const answers = await Promise.all(Array.from({ length: 8 }, () => client.batch(['PRAGMA busy_timeout', 'PRAGMA foreign_keys'])));
-      expect(answers.map(([timeout, fk]) => [Number(timeout.rows[0][0]), Number(fk.rows[0][0])])).toEqual(Array(8).fill([5000, 1]));
+      const answers = await Promise.all(Array.from({ length: 8 }, () => client.batch(['PRAGMA busy_timeout', 'PRAGMA foreign_keys', 'PRAGMA synchronous'])));
+      // synchronous 2 = FULL
+      expect(answers.map((sets) => sets.map((set) => Number(set.rows[0][0])))).toEqual(Array(8).fill([5000, 1, 2]));
     } finally {
       client.close();
     }

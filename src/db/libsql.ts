@@ -18,12 +18,10 @@ export async function openLibsql(url = process.env.DATABASE_URL ?? DEFAULT_DATAB
   if (url.startsWith('file:')) {
     // WAL lets readers proceed during writes (a property of the file: every connection has it)
     await client.execute('PRAGMA journal_mode = WAL');
-    // A receipt on a phone is a promise that its ballot is stored: FULL syncs the WAL at every commit, so an
-    // acknowledged ballot survives a power cut. NORMAL (DATABASE_SYNCHRONOUS=normal) saves ~0.1-0.3 ms per
-    // commit but may lose the last commits on power loss (not on a crash of this process); see docs/performance.md.
-    await client.execute(`PRAGMA synchronous = ${process.env.DATABASE_SYNCHRONOUS === 'normal' ? 'NORMAL' : 'FULL'}`);
   }
-  await client.execute('PRAGMA foreign_keys = ON');
+  // Every pooled connection opens with foreign keys on and synchronous = FULL (libSQL's defaults, pinned by
+  // libsql.test.ts; a PRAGMA here would reach only one connection): a receipt on a phone promises that its
+  // ballot is stored, and FULL syncs the WAL at every commit, so an acknowledged ballot survives a power cut.
   // an embedded file commits on this thread: concurrent requests' batches share one commit (see group-commit.ts)
   const db = drizzle(url.startsWith('file:') ? withGroupCommit(client) : client, { schema }) as unknown as Db;
   return { db, client };
