@@ -8,7 +8,7 @@ import { input } from '../platform/validate';
 import { publicRoute, signedIn } from './guard';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { endAllSessions, endSession, startSession } from './sessions';
-import { assertNotThrottled, clearFailedLogins, noteFailedLogin } from './throttle';
+import { assertNotThrottled, clearFailedLogins, loginKeys, noteFailure } from './throttle';
 
 export const phoneSchema = z.string().trim().regex(/^1\d{10}$/);
 
@@ -18,11 +18,11 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/login', publicRoute(), input('json', loginBody), async (c) => {
     const { phone, password } = c.req.valid('json');
     const db = c.var.db;
-    await assertNotThrottled(db, phone, c.var.clientIp);
+    await assertNotThrottled(db, loginKeys(phone, c.var.clientIp));
     const [account] = await db.select().from(accounts).where(eq(accounts.phone, phone)).limit(1);
     const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || !valid) {
-      await noteFailedLogin(db, phone, c.var.clientIp);
+      await noteFailure(db, loginKeys(phone, c.var.clientIp));
       throw new AppError(401, 'auth.invalid_credentials');
     }
     if (account.disabled) throw new AppError(403, 'auth.account_disabled');

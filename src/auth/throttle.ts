@@ -4,10 +4,33 @@ import { loginFailures } from '../db/schema';
 import { AppError } from '../platform/errors';
 import { isLocked, recordFailure, THROTTLE, type FailureState } from './throttle-rules';
 
-const keysFor = (phone: string, ip: string) => ({ account: `account:${phone}`, ip: `ip:${ip}` });
+/**
+ * A counter of failed attempts at guessing something (a password, a session's typed code) under one key; `free`
+ * failures are let through per window before the key locks (see throttle-rules.ts).
+ */
+export interface AttemptKey {
+  key: string;
+  free: number;
+}
 
-async function loadStates(db: Db, keys: string[]): Promise<Map<string, FailureState>> {
-  const rows = await db.select().from(loginFailures).where(inArray(loginFailures.key, keys));
+const accountKey = (phone: string) => `account:${phone}`;
+
+/** A login is counted against the phone number and, more loosely (villages share one NAT'ed address), the IP. */
+export const loginKeys = (phone: string, ip: string): AttemptKey[] => [
+  { key: accountKey(phone), free: THROTTLE.accountFreeFailures },
+  { key: `ip:${ip}`, free: THROTTLE.ipFreeFailures },
+];
+
+async function loadStates(db: Db, keys: AttemptKey[]): Promise<Map<string, FailureState>> {
+  const rows = await db
+    .select()
+    .from(loginFailures)
+    .where(
+      inArray(
+        loginFailures.key,
+        keys.map((k) => k.key),
+      ),
+    );
   return new Map(
     rows.map((r) => [
       r.key,
@@ -16,37 +39,27 @@ async function loadStates(db: Db, keys: string[]): Promise<Map<string, FailureSt
   );
 }
 
-/** Refuses the attempt (429) while the phone number or the IP is locked out. */
-export async function assertNotThrottled(db: Db, phone: string, ip: string): Promise<void> {
-  const keys = keysFor(phone, ip);
-  const states = await loadStates(db, [keys.account, keys.ip]);
+/** Refuses the attempt (429, with the seconds to wait) while any of its keys is locked. */
+export async function assertNotThrottled(db: Db, keys: AttemptKey[]): Promise<void> {
+  const states = await loadStates(db, keys);
   const now = new Date();
-  const wait = Math.max(isLocked(states.get(keys.account), now), isLocked(states.get(keys.ip), now));
+  const wait = Math.max(0, ...keys.map((k) => isLocked(states.get(k.key), now)));
   if (wait > 0) throw new AppError(429, 'error.rate_limited', { seconds: wait });
 }
 
-export async function noteFailedLogin(db: Db, phone: string, ip: string): Promise<void> {
-  const keys = keysFor(phone, ip);
-  const states = await loadStates(db, [keys.account, keys.ip]);
+/** Counts one failed attempt under each of its keys. */
+export async function noteFailure(db: Db, keys: AttemptKey[]): Promise<void> {
+  const states = await loadStates(db, keys);
   const now = new Date();
-  const writes = (
-    [
-      [keys.account, THROTTLE.accountFreeFailures],
-      [keys.ip, THROTTLE.ipFreeFailures],
-    ] as const
-  ).map(([key, free]) => {
+  const writes = keys.map(({ key, free }) => {
     const next = recordFailure(states.get(key), now, free);
-    const row = {
-      key,
-      failures: next.failures,
-      windowStart: next.windowStart.toISOString(),
-      lockedUntil: next.lockedUntil?.toISOString() ?? null,
-    };
+    const row = { key, failures: next.failures, windowStart: next.windowStart.toISOString(), lockedUntil: next.lockedUntil?.toISOString() ?? null };
     return db.insert(loginFailures).values(row).onConflictDoUpdate({ target: loginFailures.key, set: row });
   });
   await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
 }
 
+/** A successful login forgets the phone number's failures (not the IP's: others behind it may be guessing). */
 export async function clearFailedLogins(db: Db, phone: string): Promise<void> {
-  await db.delete(loginFailures).where(eq(loginFailures.key, keysFor(phone, '').account));
+  await db.delete(loginFailures).where(eq(loginFailures.key, accountKey(phone)));
 }

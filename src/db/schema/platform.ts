@@ -103,7 +103,7 @@ export const sessions = sqliteTable(
   (t) => [index('sessions_account').on(t.accountId)],
 );
 
-/** Failed-login counters per key ("account:<phone>" or "ip:<addr>") within a sliding window. */
+/** Failed-attempt counters per key within a sliding window: logins ("account:<phone>", "ip:<addr>") and a session's typed code ("typed-code:…"); see auth/throttle.ts. */
 export const loginFailures = sqliteTable('login_failures', {
   key: text('key').primaryKey(),
   failures: integer('failures').notNull(),

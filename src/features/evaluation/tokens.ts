@@ -1,3 +1,4 @@
+import type { AttemptKey } from '../../auth/throttle';
 import { hmacDigits, hmacText, sameText } from './crypto';
 import { acceptedWindows, qrWindow, type QrTiming } from './rules';
 
@@ -51,10 +52,24 @@ export async function posterToken(secret: string, session: SessionKey): Promise<
   return `p.${await posterMac(secret, session)}`;
 }
 
+/** A 6-digit code typed from the screen (the alternative to scanning its QR). */
+export const isTypedCode = (presented: string) => /^\d{6}$/.test(presented);
+
+/**
+ * Failed typed codes are counted per address and per session: the code rotates, but a guesser trying
+ * thousands of codes a minute would otherwise find one (a few in a million per try) and with it a ballot
+ * pass. A village hall's phones may share one address, and a mistyped code is rare, so the free tries are
+ * generous; a locked session code leaves scanning the QR as it was.
+ */
+export const typedCodeKeys = (session: SessionKey, ip: string): AttemptKey[] => [
+  { key: `typed-code-ip:${ip}`, free: 20 },
+  { key: `typed-code:${session.tenantId}:${session.sessionId}`, free: 300 },
+];
+
 /** Checks a scanned token, a poster token or a typed 6-digit code. */
 export async function verifyEntry(secret: string, session: SessionKey, presented: string, timing: QrTiming, nowMs = Date.now()): Promise<boolean> {
   const windows = acceptedWindows(nowMs, timing);
-  if (/^\d{6}$/.test(presented)) {
+  if (isTypedCode(presented)) {
     for (const window of windows) if (sameText(presented, await pinOf(secret, session, window))) return true;
     return false;
   }

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { publicRoute } from '../../auth/guard';
+import { assertNotThrottled, noteFailure } from '../../auth/throttle';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError } from '../../platform/errors';
 import { input } from '../../platform/validate';
@@ -11,7 +12,7 @@ import { appSecret } from './crypto';
 import { codeParam, identifyInput, passInput, submissionInput } from './schemas';
 import { isClosed, qrTiming, sessionStatus, type EvaluationSession } from './sessions';
 import { computeTally, findReceipts } from './tally';
-import { issuePass, verifyEntry, verifyPass } from './tokens';
+import { isTypedCode, issuePass, typedCodeKeys, verifyEntry, verifyPass } from './tokens';
 import { voteContext, type VoteContext } from './vote-context';
 
 const key = (s: EvaluationSession) => ({ tenantId: s.tenantId, sessionId: s.id });
@@ -59,7 +60,12 @@ export const voteRoutes = new Hono<AppEnv>()
     const secret = appSecret(c.env);
     const settings = settingsOf(c.var.tenant!);
     const body = c.req.valid('json');
-    if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) throw new AppError(403, 'evaluation.token_invalid');
+    const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
+    if (attempts.length) await assertNotThrottled(c.var.db, attempts);
+    if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) {
+      if (attempts.length) await noteFailure(c.var.db, attempts);
+      throw new AppError(403, 'evaluation.token_invalid');
+    }
     // a villager known by the phone alone is identified at once; with household codes the phone asks identify once the code is typed
     const identified =
       body.voter && !settings.requireHouseholdCode

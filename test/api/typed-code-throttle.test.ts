@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { DRIVERS } from '../support/servers';
+import { withFixture } from '../support/suite';
+import { openBranchSession } from './evaluation-support';
+
+const T = '/t/alpha/api/evaluation';
+
+// its own file: the counters are per address, and every request of a test server comes from one
+describe.each(DRIVERS)('guessing the typed code on %s', (driver) => {
+  const ctx = withFixture(driver);
+
+  it('locks typed codes from an address after 20 wrong ones, and leaves scanning the QR as it was', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    const { session } = await openBranchSession(admin, ctx.fixture.a.rows.villages[0].id!);
+    const qr = (await admin.get(`${T}/sessions/${session.id}/qr`)).body;
+    const wrong = String((Number(qr.pin) + 500_000) % 1_000_000).padStart(6, '0');
+    const phone = ctx.fixture.anonymous();
+    const type = (token: string) => phone.post(`${T}/vote/${session.code}/pass`, { token });
+
+    for (let n = 0; n < 20; n++) expect((await type(wrong)).status).toBe(403);
+    // now even the right code waits, with a clear message
+    const locked = await type(qr.pin);
+    expect(locked.status).toBe(429);
+    expect(locked.body.code).toBe('error.rate_limited');
+    expect(locked.body.message).toMatch(/^尝试次数过多,请 \d+ 秒后再试$/);
+    // the QR on the screen is not guessable and stays open
+    expect((await type(qr.token)).status).toBe(200);
+  });
+});
