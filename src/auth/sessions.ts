@@ -1,4 +1,4 @@
-import { and, eq, gt } from 'drizzle-orm';
+import { and, eq, gt, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
@@ -74,3 +74,8 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** Forgets login sessions that have expired (the nightly job; an expired session is refused anyway). */
+export async function purgeExpiredSessions(db: Db, now: Date): Promise<void> {
+  await db.delete(sessions).where(lte(sessions.expiresAt, now.toISOString()));
+}

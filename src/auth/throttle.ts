@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { loginFailures } from '../db/schema';
 import { AppError } from '../platform/errors';
@@ -62,4 +62,12 @@ export async function noteFailure(db: Db, keys: AttemptKey[]): Promise<void> {
 /** A successful login forgets the phone number's failures (not the IP's: others behind it may be guessing). */
 export async function clearFailedLogins(db: Db, phone: string): Promise<void> {
   await db.delete(loginFailures).where(eq(loginFailures.key, accountKey(phone)));
+}
+
+/** Forgets counters whose window has passed and whose lock is over (the nightly job): they count for nothing. */
+export async function purgeStaleFailures(db: Db, now: Date): Promise<void> {
+  const windowOpened = new Date(now.getTime() - THROTTLE.windowSeconds * 1000).toISOString();
+  await db
+    .delete(loginFailures)
+    .where(and(lt(loginFailures.windowStart, windowOpened), or(isNull(loginFailures.lockedUntil), lt(loginFailures.lockedUntil, now.toISOString()))));
 }

@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tenants } from '../../src/db/schema';
+import { accounts, loginFailures, sessions, tenants } from '../../src/db/schema';
 import { startNodeScheduler } from '../../src/jobs';
 import { shanghaiYear, startOfShanghaiDay } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
@@ -73,6 +73,25 @@ describe.each(DRIVERS)('scheduled jobs on %s', (driver) => {
     expect(tiers.sort()).toEqual(['below', 'below', 'high']);
     const own = await admin.get('/t/alpha/api/job-runs');
     expect(own.body.items[0]).toMatchObject({ id: run.id, job: 'recompute', status: 'done' });
+  });
+
+  it('the nightly cron forgets expired login sessions and spent failure counters, and keeps the live ones', async () => {
+    const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+    const [account] = await server.db.select({ id: accounts.id }).from(accounts).limit(1);
+    await server.db.insert(sessions).values([
+      { id: 'purge-expired', accountId: account.id, expiresAt: ago(60) },
+      { id: 'purge-live', accountId: account.id, expiresAt: ago(-3600) },
+    ]);
+    await server.db.insert(loginFailures).values([
+      { key: 'purge:spent', failures: 3, windowStart: ago(3600), lockedUntil: null },
+      { key: 'purge:still-locked', failures: 40, windowStart: ago(3600), lockedUntil: ago(-600) },
+      { key: 'purge:counting', failures: 2, windowStart: ago(60), lockedUntil: null },
+    ]);
+    await cron(NIGHTLY, new Date(), 'recompute');
+    const sessionIds = (await server.db.select({ id: sessions.id }).from(sessions).where(like(sessions.id, 'purge-%'))).map((r) => r.id);
+    expect(sessionIds).toEqual(['purge-live']);
+    const keys = (await server.db.select({ key: loginFailures.key }).from(loginFailures).where(like(loginFailures.key, 'purge:%'))).map((r) => r.key);
+    expect(keys.sort()).toEqual(['purge:counting', 'purge:still-locked']);
   });
 
   it('one failing township does not stop the others, and the failure is listed', async () => {
