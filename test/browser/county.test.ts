@@ -71,6 +71,12 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
     await page.getByLabel('乡镇').selectOption({ label: '乙镇' });
     await expect.poll(async () => (await rankingRows(page)).map((cells) => cells[1])).toEqual(['乙镇', '乙镇', '乙镇']);
     await page.screenshot({ path: screenshotPath('county-desktop.png'), fullPage: true });
+    // the view is in the address: reloaded (or sent to a colleague) it shows the same ranking
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('name');
+    expect(new URL(page.url()).searchParams.get('township')).toBe(app.fixture.b.tenantId);
+    await page.reload();
+    await expect.poll(async () => (await rankingRows(page)).map((cells) => cells[1])).toEqual(['乙镇', '乙镇', '乙镇']);
+    await expect.poll(() => ranking.getByRole('columnheader', { name: '村', exact: true }).getAttribute('aria-sort')).toBe('ascending');
 
     // the export buttons carry the filter and order, and answer files
     const csvHref = (await page.getByRole('link', { name: '导出 CSV' }).getAttribute('href'))!;

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLocation } from 'preact-iso';
+import { useEffect } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { currentLocale, yuan } from '../../shared/i18n';
 import { RequireLogin } from '../frame';
@@ -12,7 +13,8 @@ import './stars.css';
 import './county.css';
 
 /** The orders the comparison API offers (GET /api/county/{countyId}/comparison?sort=). */
-type Sort = 'stars' | 'composite' | 'income' | 'red_lines' | 'name';
+const SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
+type Sort = (typeof SORTS)[number];
 
 interface Row {
   rank: number;
@@ -137,10 +139,20 @@ function SummaryTable(props: { data: Summary; tiers: number[]; linkTownships: bo
  * the same list as CSV or Excel. Read-only; designed for a desktop, the tables scroll sideways on a phone.
  */
 export function CountyPage(props: { countyId: string }) {
-  const [year, setYear] = useState(thisYear());
-  const [sort, setSort] = useState<Sort>('stars');
-  const [townshipId, setTownshipId] = useState('');
-  const [offset, setOffset] = useState(0);
+  // the view lives in the address (?year=&sort=&township=&page=), so a ranking can be bookmarked or sent on
+  const { query, path, route } = useLocation();
+  const asked = Number(query.year);
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : thisYear();
+  const sort: Sort = SORTS.find((s) => s === query.sort) ?? 'stars';
+  const townshipId = query.township ?? '';
+  const offset = Math.max(0, Math.floor(Number(query.page) || 1) - 1) * PAGE_SIZE;
+  const show = (view: { year?: number; sort?: Sort; township?: string; offset?: number }) => {
+    const next = { year, sort, township: townshipId, offset: 0, ...view };
+    const params = new URLSearchParams({ year: String(next.year), sort: next.sort });
+    if (next.township) params.set('township', next.township);
+    if (next.offset) params.set('page', String(next.offset / PAGE_SIZE + 1));
+    route(`${path}?${params}`, true);
+  };
   // this page is outside any township: the shell shows no township's name or menu here
   useEffect(() => void (township.value = undefined), []);
 
@@ -154,28 +166,24 @@ export function CountyPage(props: { countyId: string }) {
   );
   if (!me.value) return <RequireLogin>{null}</RequireLogin>;
 
-  const change = <V,>(set: (v: V) => void) => (v: V) => {
-    set(v);
-    setOffset(0);
-  };
   const county = comparison.data?.county ?? summary.data?.county;
   const townships = summary.data?.townships ?? [];
   const tiersOf = new Map(townships.map((tw) => [tw.townshipId, tw.incomeTiersFen]));
   const tierKeys = new Set(townships.map((tw) => tw.incomeTiersFen.join('/')));
   const items = comparison.data?.items ?? [];
   const viewer = me.value.roles.some((r) => r.role === 'county_viewer' && r.countyId === props.countyId);
-  const header = (sortKey: Sort, label: MessageKey, cls?: string) => <SortHeader sort={sortKey} current={sort} label={label} onSort={change(setSort)} class={cls} />;
+  const header = (sortKey: Sort, label: MessageKey, cls?: string) => <SortHeader sort={sortKey} current={sort} label={label} onSort={(next) => show({ sort: next })} class={cls} />;
 
   return (
     <Shell>
       <section class="county-page">
         <h1>{county ? t('county.title_named', { county: county.name }) : t('county.title')}</h1>
         <div class="toolbar">
-          <YearSelect value={year} onChange={change(setYear)} />
+          <YearSelect value={year} onChange={(next) => show({ year: next })} />
           <SelectField
             label={t('county.township')}
             value={townshipId}
-            onChange={change(setTownshipId)}
+            onChange={(next) => show({ township: next })}
             blank={t('county.all_townships')}
             options={townships.map((tw) => ({ value: tw.townshipId, label: tw.township }))}
           />
@@ -233,7 +241,7 @@ export function CountyPage(props: { countyId: string }) {
               </tr>
             ))}
           </Table>
-          <Pager offset={offset} limit={PAGE_SIZE} total={comparison.data?.total ?? 0} onChange={setOffset} />
+          <Pager offset={offset} limit={PAGE_SIZE} total={comparison.data?.total ?? 0} onChange={(next) => show({ offset: next })} />
         </ListBody>
       </section>
     </Shell>
