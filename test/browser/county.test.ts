@@ -2,18 +2,10 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
-import { browserAvailable, screenshotPath, shown, startBrowserApp, type BrowserApp } from '../support/browser';
-import { PASSWORD, PHONES, type Login } from '../support/fixture';
+import { browserAvailable, screenshotPath, shown, startBrowserApp, type BrowserApp, signIn } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
-async function signIn(page: Page, login: Login, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('手机号').fill(PHONES[login]);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`**${next}`);
-}
 
 /** The ranking's rows as text cells (village is the row header). */
 const rankingRows = (page: Page) =>

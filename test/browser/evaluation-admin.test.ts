@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
-import { PASSWORD, PHONES, type Login } from '../support/fixture';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
 
 const T = '/t/alpha/api/evaluation';
 
@@ -11,13 +10,6 @@ const shanghai = (ms: number) => {
   return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
 };
 
-async function signIn(page: Page, login: Login, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('手机号').fill(PHONES[login]);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`**${next}`);
-}
 
 /** The township admin's side of the evaluation on a desktop: campaign, booking calendar, session, paper ballots, report. */
 describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', () => {

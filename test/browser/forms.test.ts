@@ -1,15 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
-import { PASSWORD, PHONES, type Login } from '../support/fixture';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, signIn } from '../support/browser';
 
-async function signIn(page: Page, login: Login, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('手机号').fill(PHONES[login]);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`**${next}`);
-}
 
 /** The admin's shared form pieces (SheetForm, SelectField, VillageSelect, ListBody) on a 360 px phone, through pages no other browser test opens. */
 describe.skipIf(!browserAvailable())('shared admin forms in the browser', () => {

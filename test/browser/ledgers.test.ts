@@ -1,17 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
-import { PASSWORD, PHONES, type Login } from '../support/fixture';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
 
 /** a 1×1 PNG standing in for the photo of a signed paper sheet */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
 
-async function signIn(page: Page, login: Login) {
-  await page.goto('/login');
-  await page.getByLabel('手机号').fill(PHONES[login]);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-}
 
 /** The governance-ledger pages in Chromium: a party member's visit on a phone, and a matter's stages as the township admin. */
 describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => {

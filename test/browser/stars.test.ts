@@ -1,21 +1,12 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annualResults, finalisedYears } from '../../src/db/schema';
 import { seedDemoEvaluation } from '../../src/features/evaluation/demo-seed';
 import { shanghaiYear } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
-import { PASSWORD, PHONES, type Login } from '../support/fixture';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
-async function signIn(page: Page, login: Login, next: string) {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
-  await page.getByLabel('手机号').fill(PHONES[login]);
-  await page.getByLabel('密码').fill(PASSWORD);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL(`**${next}`);
-}
 
 /** The star-result and income pages in Chromium: the dashboard's chart, income entry on a phone, finalise and re-open, a read-only viewer. */
 describe.skipIf(!browserAvailable())('annual stars and collective income in the browser', () => {

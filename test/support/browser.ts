@@ -3,14 +3,23 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext, type Locator } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
-import { createFixture, type Fixture } from './fixture';
+import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import type { TestServer } from './servers';
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/** Signs one of the fixture's logins in through the login page, and waits for the page it was sent on to (if any). */
+export async function signIn(page: Page, login: Login, next?: string): Promise<void> {
+  await page.goto(next ? `/login?next=${encodeURIComponent(next)}` : '/login');
+  await page.getByLabel('手机号').fill(PHONES[login]);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  if (next) await page.waitForURL(`**${next}`);
+}
 
 /**
  * Where a test's screenshot goes: docs/screenshots with UPDATE_SCREENSHOTS=1 (to refresh the pictures of the
