@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/platform/time';
 import { createFixture, type Fixture } from '../support/fixture';
+import { documentedReads, type DocumentedRead } from '../support/openapi';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
 /**
@@ -33,12 +34,6 @@ const PERSONAL_KEYS = new Set([
 ]);
 const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
 
-interface Operation {
-  path: string;
-  roles: string[];
-  query: { name: string; required: boolean }[];
-}
-
 /** Every personal key, mobile number or known private text found in a JSON value, with where it was. */
 function leaks(value: unknown, secrets: string[], at = '$'): string[] {
   if (typeof value === 'string') {
@@ -54,7 +49,7 @@ function leaks(value: unknown, secrets: string[], at = '$'): string[] {
 describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
   let server: TestServer;
   let fixture: Fixture;
-  let operations: Operation[];
+  let operations: DocumentedRead[];
   let villageA: string;
   let secrets: string[];
   const base = '/t/alpha/api';
@@ -63,12 +58,7 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
     server = await startServer(driver);
     fixture = await createFixture(server);
     villageA = fixture.a.rows.villages[0].id!;
-    const doc = (await fixture.anonymous().get('/api/openapi.json')).body;
-    operations = Object.entries(
-      doc.paths as Record<string, Record<string, { 'x-roles': string[]; parameters?: { name: string; in: string; required: boolean }[] }>>,
-    ).flatMap(([path, methods]) =>
-      methods.get ? [{ path, roles: methods.get['x-roles'], query: (methods.get.parameters ?? []).filter((p) => p.in === 'query') }] : [],
-    );
+    operations = await documentedReads(fixture.anonymous());
 
     // personal data in village A of alpha: care tags, contact links, a visit, a sign-off, a dispute's parties
     const admin = await fixture.as('adminA');
@@ -115,7 +105,7 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
   afterAll(() => server?.close());
 
   /** A path of `op` with real ids where the township has rows, and the queries it documents. */
-  async function resolve(op: Operation): Promise<string | undefined> {
+  async function resolve(op: DocumentedRead): Promise<string | undefined> {
     const admin = await fixture.as('adminA');
     let path = op.path.replace('{tenant}', 'alpha').replace('{countyId}', fixture.countyId).replace('{year}', String(year));
     const idAt = path.indexOf('{id}');

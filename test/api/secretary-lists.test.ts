@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/platform/time';
 import { createFixture, type Fixture } from '../support/fixture';
+import { documentedReads, type DocumentedRead } from '../support/openapi';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
 /**
@@ -13,26 +14,15 @@ const today = shanghaiDate();
 /** Evaluation's lists answer 404 with codes of their own (evaluation/routes.ts); the others say the village is not found. */
 const OWN_CODES = /^\/t\/\{tenant\}\/api\/evaluation\//;
 
-interface Operation {
-  path: string;
-  roles: string[];
-  query: { name: string; required: boolean }[];
-}
-
 describe.each(DRIVERS)('secretary lists narrowed to their village on %s', (driver) => {
   let server: TestServer;
   let fixture: Fixture;
-  let operations: Operation[];
+  let operations: DocumentedRead[];
 
   beforeAll(async () => {
     server = await startServer(driver);
     fixture = await createFixture(server);
-    const doc = (await fixture.anonymous().get('/api/openapi.json')).body;
-    operations = Object.entries(
-      doc.paths as Record<string, Record<string, { 'x-roles': string[]; parameters?: { name: string; in: string; required: boolean }[] }>>,
-    ).flatMap(([path, methods]) =>
-      methods.get ? [{ path, roles: methods.get['x-roles'], query: (methods.get.parameters ?? []).filter((p) => p.in === 'query') }] : [],
-    );
+    operations = await documentedReads(fixture.anonymous());
   });
   afterAll(() => server?.close());
 
