@@ -7,7 +7,7 @@ import { openLibsql } from '../src/db/libsql';
 import { annualResults, campaigns, tenants } from '../src/db/schema';
 import { TenantScope } from '../src/db/tenant-scope';
 import { subjectResults } from '../src/features/evaluation/results';
-import { composite, type RaterGroup } from '../src/features/evaluation/rules';
+import { composite, groupScore, RATER_GROUPS, type BallotSum, type RaterGroup } from '../src/features/evaluation/rules';
 import { inlineDispatch, startRun } from '../src/jobs/runner';
 import { runCron } from '../src/jobs/worker';
 import { countyDatabase } from './county-data';
@@ -21,16 +21,17 @@ interface FloorGroup {
   subject_kind: string;
   subject_id: string;
   rater_group: RaterGroup;
+  max_points: number;
   n: number;
-  score_e6: number;
+  points: number;
 }
 
-/** The floor: one hand-written GROUP BY over a township's ballots, giving each group's count and mean. */
+/** The floor: one hand-written GROUP BY over a township's ballots, giving each group's counts and sums. */
 const floorQuery = (db: Db, tenantId: string) =>
   db.all<FloorGroup>(sql`
-    SELECT campaign_id, subject_kind, subject_id, rater_group, count(*) AS n, sum(points * 100000000 / max_points) / count(*) AS score_e6
+    SELECT campaign_id, subject_kind, subject_id, rater_group, max_points, count(*) AS n, sum(points) AS points
     FROM evaluation_ballots WHERE tenant_id = ${tenantId}
-    GROUP BY campaign_id, subject_kind, subject_id, rater_group`);
+    GROUP BY campaign_id, subject_kind, subject_id, rater_group, max_points`);
 
 /** The nightly job for one township, exactly as "run now" and the cron start it (in this process). */
 const recomputeTownship = (db: Db, tenantId: string) =>
@@ -92,8 +93,8 @@ async function compare(db: Db, tenantId: string, runs: number) {
 }
 
 /**
- * Checks that the job's per-group means equal the floor's, and that each branch's stored provisional
- * composite is the pure composite of the floor's means. Returns the number of groups compared.
+ * Checks that the job's per-group counts equal the floor's, and that each branch's stored provisional
+ * composite is the pure composite of the floor's sums. Returns the number of groups compared.
  */
 async function verify(db: Db, tenantId: string, year: number): Promise<number> {
   const floor = await floorQuery(db, tenantId);
@@ -108,16 +109,21 @@ async function verify(db: Db, tenantId: string, year: number): Promise<number> {
         .where(and(eq(annualResults.tenantId, tenantId), eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId)))
     ).map((r) => [r.subjectId, r.composite]),
   );
-  const floorBySubject = new Map<string, Partial<Record<RaterGroup, { count: number; scoreE6: number }>>>();
+  const sumsBySubject = new Map<string, Record<RaterGroup, BallotSum[]>>();
   for (const g of floor) {
-    const result = bySubject.get(g.subject_id);
-    const mine = result?.groups[g.rater_group];
-    if (!mine || mine.count !== Number(g.n) || mine.scoreE6 !== Number(g.score_e6))
-      throw new Error(`group mean differs for ${g.subject_id}/${g.rater_group}: floor ${g.n} × ${g.score_e6}, job ${mine?.count} × ${mine?.scoreE6}`);
-    floorBySubject.set(g.subject_id, { ...floorBySubject.get(g.subject_id), [g.rater_group]: { count: Number(g.n), scoreE6: Number(g.score_e6) } });
+    const sums = sumsBySubject.get(g.subject_id) ?? { self: [], peer: [], villager: [], leader: [] };
+    sums[g.rater_group].push({ count: Number(g.n), points: Number(g.points), maxPoints: Number(g.max_points) });
+    sumsBySubject.set(g.subject_id, sums);
   }
   const weights = { self: campaign.weightSelf, peer: campaign.weightPeer, villager: campaign.weightVillager, leader: campaign.weightLeader };
-  for (const [subjectId, groups] of floorBySubject) {
+  for (const [subjectId, sums] of sumsBySubject) {
+    const groups = Object.fromEntries(
+      RATER_GROUPS.map((g) => [g, { count: sums[g].reduce((n, s) => n + s.count, 0), score: groupScore(sums[g]) }]),
+    );
+    const job = bySubject.get(subjectId);
+    for (const g of RATER_GROUPS)
+      if (job?.groups[g].count !== groups[g].count)
+        throw new Error(`group count differs for ${subjectId}/${g}: floor ${groups[g].count}, job ${job?.groups[g].count}`);
     const expected = composite(weights, groups).composite;
     if (stored.get(subjectId) !== expected) throw new Error(`composite of ${subjectId}: stored ${stored.get(subjectId)}, floor ${expected}`);
   }

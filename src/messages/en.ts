@@ -203,4 +203,6 @@ export const en: Record<MessageKey, string> = {
   'validation.item_without_points': 'Every item needs an option worth more than 0 points',
   'validation.thresholds_descend': 'Star thresholds must go from high to low',
   'validation.computed_rule_needs_source': 'A computed red line needs a data source and a threshold',
+  'validation.tiers_ascend': 'Income tiers must ascend: the second tier cannot be below the first',
+  'validation.red_line_threshold': 'The threshold is outside what this data source allows: reserve cadres 1–100, an income floor of at least 1 fen, and 1 or more weak-list entries, irregular decisions or overdue problems',
 };

@@ -203,6 +203,8 @@ export const zhCN = {
   'validation.item_without_points': '每道题至少有一个选项得分大于 0',
   'validation.thresholds_descend': '星级分数线须从高到低',
   'validation.computed_rule_needs_source': '计算型红线须指定数据来源和阈值',
+  'validation.tiers_ascend': '收入档次须从低到高:第二档不能低于第一档',
+  'validation.red_line_threshold': '阈值超出该数据来源的允许范围:后备干部人数为 1–100,收入底线至少 1 分,软弱涣散、未按程序决策和整改逾期的件数为 1 及以上',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

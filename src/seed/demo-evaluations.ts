@@ -5,7 +5,7 @@ import { ballotAnswers, ballots, evaluationBookings, evaluationSessions } from '
 import { newId } from '../platform/ids';
 import type { Campaign, Questionnaire } from '../features/evaluation/campaigns';
 import { campaignThresholds, campaignWeights } from '../features/evaluation/campaigns';
-import { composite, groupScoreE6, RATER_GROUPS, scoreAnswers, starsFor, type RaterGroup } from '../features/evaluation/rules';
+import { composite, groupScore, RATER_GROUPS, scoreAnswers, starsFor, sumsOf, type RaterGroup } from '../features/evaluation/rules';
 import type { Stars } from '../features/stars/rules';
 import type { Random } from './random';
 
@@ -98,7 +98,7 @@ export function planBallots(random: Random, questionnaire: Questionnaire, campai
     const tallies = Object.fromEntries(
       RATER_GROUPS.map((g) => {
         const mine = drawn.filter((b) => b.group === g);
-        return [g, { count: mine.length, scoreE6: groupScoreE6(mine) }];
+        return [g, { count: mine.length, score: groupScore(sumsOf(mine)) }];
       }),
     );
     const stars = starsFor(composite(weights, tallies).composite, thresholds);

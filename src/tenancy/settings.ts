@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { thresholdsDescend, tiersAscend } from '../domain/thresholds';
 
 /** A min–max range of contact links (初心三人行), with the township's defaults. */
 const contactRange = (min: number, max: number) =>
@@ -23,7 +24,11 @@ export const tenantSettingsSchema = z.object({
     .default({ self: 20, peer: 20, villager: 40, leader: 20 })
     .refine((w) => w.self + w.peer + w.villager + w.leader === 100, { message: 'validation.weights_sum' }),
   /** Minimum composite (×100, i.e. hundredths of a point) for 5, 4, 3 and 2 stars. */
-  starThresholds: z.array(z.int().min(0).max(10000)).length(4).default([9000, 8000, 7000, 6000]),
+  starThresholds: z
+    .array(z.int().min(0).max(10000))
+    .length(4)
+    .default([9000, 8000, 7000, 6000])
+    .refine(thresholdsDescend, { message: 'validation.thresholds_descend' }),
   /** A rater group's breakdown is shown only from this many ballots on (anonymity in small villages). */
   anonymityMinBallots: z.int().min(1).max(100).default(5),
   /** Days a problem list stays in public notice (公示期). */
@@ -35,7 +40,11 @@ export const tenantSettingsSchema = z.object({
   /** …and a code shown on it stays usable this long (a photo sent out of the room stops working after it). */
   qrValidSeconds: z.int().min(10).max(3600).default(180),
   /** Collective-income tiers in fen (¥50,000 and ¥100,000). */
-  incomeTiersFen: z.array(z.int().min(0)).length(2).default([5_000_000, 10_000_000]),
+  incomeTiersFen: z
+    .array(z.int().min(0).max(100_000_000_000))
+    .length(2)
+    .default([5_000_000, 10_000_000])
+    .refine(tiersAscend, { message: 'validation.tiers_ascend' }),
   /** Stars: what follows from a branch's final stars (结果运用); amounts in fen. */
   consequences: z
     .object({

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballots, campaigns, evaluationBookings, evaluationSessions } from '../../src/db/schema';
 import { TenantScope } from '../../src/db/tenant-scope';
 import { subjectResults } from '../../src/features/evaluation/results';
-import { composite, groupScoreE6, RATER_GROUPS, starsFor } from '../../src/features/evaluation/rules';
+import { composite, groupScore, RATER_GROUPS, starsFor, sumsOf } from '../../src/features/evaluation/rules';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
@@ -57,14 +57,14 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
     const groups = Object.fromEntries(
       RATER_GROUPS.map((g) => {
         const of = stored.filter((b) => b.raterGroup === g);
-        return [g, { count: of.length, scoreE6: groupScoreE6(of) }];
+        return [g, { count: of.length, score: groupScore(sumsOf(of)) }];
       }),
     );
     const expected = composite(weights, groups);
     expect(sqlResult.composite).toBe(expected.composite);
     expect(sqlResult.complete).toBe(expected.complete);
-    expect(sqlResult.groups.villager.scoreE6).toBe(groups.villager.scoreE6);
-    expect(sqlResult.stars).toBe(starsFor(expected.composite, [c.star5, c.star4, c.star3, c.star2]));
+    expect(sqlResult.groups.villager.contribution).toBe(expected.contributions.villager);
+    expect(sqlResult.stars).toBe(expected.complete ? starsFor(expected.composite, [c.star5, c.star4, c.star3, c.star2]) : null);
   });
 
   it('computes in SQL the same integers as the pure rules, for every subject of a campaign and for a year', async () => {
@@ -115,11 +115,12 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
       const groups = Object.fromEntries(
         RATER_GROUPS.map((g) => {
           const of = mine.filter((b) => b.raterGroup === g);
-          return [g, { count: of.length, scoreE6: groupScoreE6(of) }];
+          return [g, { count: of.length, score: groupScore(sumsOf(of)) }];
         }),
       );
-      expect({ composite: result.composite, complete: result.complete }).toEqual(composite(weights, groups));
-      for (const g of RATER_GROUPS) expect(result.groups[g].scoreE6).toBe(groups[g].scoreE6);
+      const expected = composite(weights, groups);
+      expect({ composite: result.composite, complete: result.complete }).toEqual({ composite: expected.composite, complete: expected.complete });
+      for (const g of RATER_GROUPS) expect(result.groups[g].contribution).toBe(expected.contributions[g]);
     }
     expect(fromSql.filter((r) => r.complete).length).toBeGreaterThan(0);
     // by year: each subject from its latest campaign with ballots

@@ -95,7 +95,7 @@ describe.each(DRIVERS)('the village public page on %s', (driver) => {
     expect(page.headers.get('cache-control')).toContain('public');
     expect(page.body.village).toMatchObject({ id: villageA, name: fixture.a.rows.villages[0].name });
     expect(page.body.township.name).toBe('甲镇');
-    expect(page.body.branch).toEqual({ year: year - 1, stage: 'final', stars: 4 });
+    expect(page.body.branch).toEqual({ year: year - 1, stage: 'final', stars: 4, computedAt: expect.any(String) });
     expect(page.body.plaques).toEqual([{ year: year - 1, kind: 'county_plaque' }]);
     expect(page.body.incomeTier).toEqual({ year: year - 1, tier: 'low' });
     expect(page.body.members.length).toBe(fixture.a.rows.members.filter((m) => m.villageId === villageA).length);

@@ -7,7 +7,7 @@ import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { api, tenantApi } from '../shared/api';
 import '../shared/base.css';
-import { createT, currentLocale, setLocale, yuan } from '../shared/i18n';
+import { createT, currentLocale, setLocale, shanghaiTime, yuan } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import './village.css';
 
@@ -23,7 +23,7 @@ interface VillagePage {
   township: { name: string; slug: string };
   village: { id: string; name: string; branchName: string };
   year: number;
-  branch: { year: number; stage: 'final' | 'provisional'; stars: number | null } | null;
+  branch: { year: number; stage: 'final' | 'provisional'; stars: number | null; computedAt: string } | null;
   members: { name: string; stars: number; isSecretary: boolean; isCommittee: boolean }[];
   plaques: { year: number; kind: 'city_plaque' | 'county_plaque' }[];
   incomeTier: { year: number; tier: 'below' | 'low' | 'high' } | null;
@@ -87,7 +87,7 @@ function Page({ page }: { page: VillagePage }) {
           <div class="hero-stars">
             <Stars n={branch.stars} />
             <div>{t('branchStars', { year: branch.year, stars: branch.stars })}</div>
-            {branch.stage === 'provisional' && <div class="small">{t('provisional')}</div>}
+            {branch.stage === 'provisional' && <div class="small">{t('provisional', { at: shanghaiTime(branch.computedAt) })}</div>}
           </div>
         ) : (
           <div class="hero-stars small">{t('noStars')}</div>

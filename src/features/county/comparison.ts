@@ -23,6 +23,8 @@ export interface ComparisonRow {
   village: string;
   /** which result the figures come from: the township's final year, else the nightly provisional one; null: none yet */
   stage: 'final' | 'provisional' | null;
+  /** when the result was computed (UTC); null without a result */
+  computedAt: string | null;
   stars: number | null;
   /** hundredths of a point */
   composite: number | null;
@@ -50,7 +52,7 @@ const ORDER: Record<ComparisonSort, SQL> = {
 export function villageResultsCte(countyId: string, year: number, townshipId?: string): SQL {
   return sql`r AS (
       SELECT t.id AS township_id, t.name AS township, v.id AS village_id, v.name AS village,
-             ar.stage, ar.final_stars, ar.composite, coalesce(json_array_length(ar.red_lines), 0) AS red_lines,
+             ar.stage, ar.computed_at, ar.final_stars, ar.composite, coalesce(json_array_length(ar.red_lines), 0) AS red_lines,
              ar.income_fen, ar.income_tier
       FROM tenants t
       JOIN villages v ON v.tenant_id = t.id
@@ -86,7 +88,7 @@ function comparisonRows(db: Db, countyId: string, q: Omit<ComparisonQuery, 'page
     ranked AS (
       SELECT r.*, rank() OVER (ORDER BY ${STANDING}) AS rank, count(*) OVER () AS total FROM r
     )
-    SELECT rank, township_id AS townshipId, township, village_id, village_id AS villageId, village, stage, final_stars AS stars,
+    SELECT rank, township_id AS townshipId, township, village_id, village_id AS villageId, village, stage, computed_at AS computedAt, final_stars AS stars,
            composite, red_lines AS redLines, income_fen, income_fen AS incomeFen, income_tier AS incomeTier, total
     FROM ranked
     ORDER BY ${ORDER[q.sort]}
@@ -101,6 +103,7 @@ function toRow(r: RawRow): ComparisonRow {
     villageId: r.villageId,
     village: r.village,
     stage: r.stage,
+    computedAt: r.computedAt ?? null,
     stars: r.stars === null ? null : Number(r.stars),
     composite: r.composite === null ? null : Number(r.composite),
     redLines: Number(r.redLines),

@@ -42,13 +42,14 @@ describe('export tables', () => {
     villageId: 'v1',
     village: '靖庄',
     stage: 'final',
+    computedAt: '2026-01-10T00:00:00.000Z',
     stars: 5,
     composite: 9123,
     redLines: 0,
     incomeFen: 12_345_678,
     incomeTier: 'high',
   };
-  const unrated: ComparisonRow = { ...row, rank: 2, village: '刘洼', stage: null, stars: null, composite: null, incomeFen: null, incomeTier: null };
+  const unrated: ComparisonRow = { ...row, rank: 2, village: '刘洼', stage: null, computedAt: null, stars: null, composite: null, incomeFen: null, incomeTier: null };
   const tiers = new Map([['t1', [5_000_000, 10_000_000]]]);
 
   it('writes yuan and points with two decimals as text in CSV, blanks where there is no result (no rank either, as on the page)', () => {

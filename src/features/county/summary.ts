@@ -24,6 +24,8 @@ export interface TownshipSummary extends SummaryCounts {
   slug: string;
   /** final, provisional, or null when the township has no result for the year */
   stage: 'final' | 'provisional' | null;
+  /** when its latest result was computed (UTC); null without results */
+  computedAt: string | null;
   /** the township's income tiers in fen ([low, high]), which its villages' incomeTier follows */
   incomeTiersFen: number[];
 }
@@ -34,6 +36,7 @@ type Raw = {
   slug: string;
   settings: string;
   stage: 'final' | 'provisional' | null;
+  computedAt: string | null;
   villages: number;
   s1: number;
   s2: number;
@@ -53,7 +56,7 @@ type Raw = {
 export async function countySummary(db: Db, countyId: string, year: number): Promise<{ townships: TownshipSummary[]; total: SummaryCounts }> {
   const rows = await db.all<Raw>(sql`
     WITH ${villageResultsCte(countyId, year)}
-    SELECT t.id AS townshipId, t.name AS township, t.slug AS slug, t.settings AS settings, max(r.stage) AS stage,
+    SELECT t.id AS townshipId, t.name AS township, t.slug AS slug, t.settings AS settings, max(r.stage) AS stage, max(r.computed_at) AS computedAt,
            count(r.village_id) AS villages,
            count(CASE WHEN r.final_stars = 1 THEN 1 END) AS s1,
            count(CASE WHEN r.final_stars = 2 THEN 1 END) AS s2,
@@ -74,6 +77,7 @@ export async function countySummary(db: Db, countyId: string, year: number): Pro
       township: r.township,
       slug: r.slug,
       stage: r.stage ?? null,
+      computedAt: r.computedAt ?? null,
       incomeTiersFen: parseSettings(r.settings).incomeTiersFen,
       villages: Number(r.villages),
       stars: { 1: Number(r.s1), 2: Number(r.s2), 3: Number(r.s3), 4: Number(r.s4), 5: Number(r.s5) },

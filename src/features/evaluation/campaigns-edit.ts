@@ -16,7 +16,8 @@ import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import type { Memo } from '../../platform/memo';
 import { assertVillagesInTenant, campaignView, defaultQuestionnaireId, getCampaign, getQuestionnaire, insertSubjects, type Campaign } from './campaigns';
-import { thresholdsDescend, weightsSumTo100 } from './rules';
+import { thresholdsDescend } from '../../domain/thresholds';
+import { weightsSumTo100 } from './rules';
 import type { campaignPatch } from './schemas';
 import { forgetVoteContext } from './vote-context';
 

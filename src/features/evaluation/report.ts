@@ -43,7 +43,6 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
           .innerJoin(villages, eq(villages.id, members.villageId))
           .where(scope.where(members, eq(members.id, subjectId))),
   ]);
-  const weightSum = RATER_GROUPS.reduce((n, g) => n + (result.groups[g].count > 0 ? result.groups[g].weight : 0), 0);
   const groups = RATER_GROUPS.map((group: RaterGroup) => {
     const r = result.groups[group];
     const visible = breakdownVisible(r.count, k);
@@ -53,7 +52,7 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
       count: r.count,
       score: r.score,
       /** this group's share of the composite, in hundredths of a point */
-      contribution: r.scoreE6 === null || weightSum === 0 ? null : divideHalfUp(r.weight * r.scoreE6, weightSum * 10_000),
+      contribution: r.contribution,
       breakdownVisible: visible,
       items: visible
         ? itemsFor(questionnaire.items, group).map((item) => {

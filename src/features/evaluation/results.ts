@@ -1,17 +1,17 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantScope } from '../../db/tenant-scope';
 import type { Stars } from '../stars/rules';
-import { e6ToHundredths, RATER_GROUPS, starsFor, type RaterGroup, type SubjectKind } from './rules';
+import { composite, groupScore, RATER_GROUPS, starsFor, toHundredths, type BallotSum, type RaterGroup, type SubjectKind } from './rules';
 
 export interface GroupResult {
   /** the campaign's weight of this group */
   weight: number;
   /** ballots in this group */
   count: number;
-  /** mean ballot score in millionths of a point (truncated); null without ballots */
-  scoreE6: number | null;
-  /** the same in hundredths (half-up), for display; null without ballots */
+  /** the group's mean score in hundredths (half-up from the exact mean); null without ballots */
   score: number | null;
+  /** the group's share of the composite in hundredths (half-up from the exact share); null without ballots */
+  contribution: number | null;
 }
 
 /** One subject's result in one campaign, as computed by SQL over all its ballots. */
@@ -24,11 +24,11 @@ export interface SubjectResult {
   villageId: string;
   groups: Record<RaterGroup, GroupResult>;
   ballots: number;
-  /** integer hundredths of a point (89.99 → 8999); null when no weighted group has ballots */
+  /** integer hundredths of a point (89.99 → 8999), exact until this one rounding; null when no weighted group has ballots */
   composite: number | null;
   /** every group with a weight has at least one ballot */
   complete: boolean;
-  /** from the campaign's thresholds; null without a composite */
+  /** from the campaign's thresholds; null without a composite or while the evaluation is incomplete */
   stars: Stars | null;
   /** the campaign's star thresholds (hundredths for 5, 4, 3, 2 stars) */
   thresholds: number[];
@@ -50,23 +50,15 @@ interface Row {
   star4: number;
   star3: number;
   star2: number;
-  n_self: number;
-  n_peer: number;
-  n_villager: number;
-  n_leader: number;
-  s_self: number | null;
-  s_peer: number | null;
-  s_villager: number | null;
-  s_leader: number | null;
-  composite: number | null;
-  complete: number;
+  /** JSON [[rater group, max points, ballots, Σ points] | null, …] */
+  sums: string;
 }
 
 /**
  * Per subject of a campaign (or, with `{ year }`, of every campaign of a tenant-year, each subject taken
  * from its latest campaign in which it has ballots): per-group counts and scores, the composite in
- * integer hundredths and completeness. All in one SQL statement (GROUP BY over the ballots, then a
- * GROUP BY per subject); the integers are those of the pure rules in rules.ts (tested to agree).
+ * integer hundredths and completeness. One SQL statement sums the ballots (GROUP BY per subject, rater
+ * group and maximum); the pure rules of rules.ts turn the sums into exact scores and round once.
  */
 export async function subjectResults(scope: TenantScope, filter: ResultFilter): Promise<SubjectResult[]> {
   const t = scope.tenantId;
@@ -80,30 +72,19 @@ export async function subjectResults(scope: TenantScope, filter: ResultFilter): 
   } else {
     campaignFilter = sql`IN (SELECT id FROM evaluation_campaigns WHERE tenant_id = ${t} AND year = ${filter.year})`;
   }
-  const weightOf = sql`CASE g.rater_group WHEN 'self' THEN c.weight_self WHEN 'peer' THEN c.weight_peer
-    WHEN 'villager' THEN c.weight_villager ELSE c.weight_leader END`;
   const query = sql`
     WITH g AS (
-      SELECT campaign_id, subject_kind, subject_id, rater_group, count(*) AS n,
-             sum(points * 100000000 / max_points) / count(*) AS score_e6
+      SELECT campaign_id, subject_kind, subject_id, rater_group, max_points, count(*) AS n, sum(points) AS p
       FROM evaluation_ballots
       WHERE tenant_id = ${t} AND campaign_id ${campaignFilter}
-      GROUP BY campaign_id, subject_kind, subject_id, rater_group
+      GROUP BY campaign_id, subject_kind, subject_id, rater_group, max_points
     ),
     s AS (
       SELECT cs.campaign_id, c.year, c.created_at AS campaign_created, cs.subject_kind, cs.subject_id, cs.village_id,
              c.weight_self AS w_self, c.weight_peer AS w_peer, c.weight_villager AS w_villager, c.weight_leader AS w_leader,
              c.star5, c.star4, c.star3, c.star2,
-             coalesce(sum(CASE g.rater_group WHEN 'self' THEN g.n END), 0) AS n_self,
-             coalesce(sum(CASE g.rater_group WHEN 'peer' THEN g.n END), 0) AS n_peer,
-             coalesce(sum(CASE g.rater_group WHEN 'villager' THEN g.n END), 0) AS n_villager,
-             coalesce(sum(CASE g.rater_group WHEN 'leader' THEN g.n END), 0) AS n_leader,
-             max(CASE g.rater_group WHEN 'self' THEN g.score_e6 END) AS s_self,
-             max(CASE g.rater_group WHEN 'peer' THEN g.score_e6 END) AS s_peer,
-             max(CASE g.rater_group WHEN 'villager' THEN g.score_e6 END) AS s_villager,
-             max(CASE g.rater_group WHEN 'leader' THEN g.score_e6 END) AS s_leader,
-             coalesce(sum(${weightOf} * g.score_e6), 0) AS numerator,
-             coalesce(sum(${weightOf}), 0) AS weight_sum
+             coalesce(sum(g.n), 0) AS n,
+             json_group_array(CASE WHEN g.n IS NOT NULL THEN json_array(g.rater_group, g.max_points, g.n, g.p) END) AS sums
       FROM evaluation_campaign_subjects cs
       JOIN evaluation_campaigns c ON c.tenant_id = cs.tenant_id AND c.id = cs.campaign_id
       LEFT JOIN g ON g.campaign_id = cs.campaign_id AND g.subject_kind = cs.subject_kind AND g.subject_id = cs.subject_id
@@ -112,11 +93,7 @@ export async function subjectResults(scope: TenantScope, filter: ResultFilter): 
     ),
     r AS (
       SELECT s.*,
-             CASE WHEN weight_sum > 0 THEN (2 * numerator + weight_sum * 10000) / (2 * weight_sum * 10000) END AS composite,
-             (weight_sum > 0 AND (w_self = 0 OR n_self > 0) AND (w_peer = 0 OR n_peer > 0)
-               AND (w_villager = 0 OR n_villager > 0) AND (w_leader = 0 OR n_leader > 0)) AS complete,
-             row_number() OVER (PARTITION BY subject_kind, subject_id
-               ORDER BY (n_self + n_peer + n_villager + n_leader > 0) DESC, campaign_created DESC, campaign_id DESC) AS rank
+             row_number() OVER (PARTITION BY subject_kind, subject_id ORDER BY (n > 0) DESC, campaign_created DESC, campaign_id DESC) AS rank
       FROM s
     )
     SELECT * FROM r WHERE ${'year' in filter ? sql`rank = 1` : sql`1 = 1`}
@@ -127,12 +104,20 @@ export async function subjectResults(scope: TenantScope, filter: ResultFilter): 
 
 function toResult(row: Row): SubjectResult {
   const weights: Record<RaterGroup, number> = { self: row.w_self, peer: row.w_peer, villager: row.w_villager, leader: row.w_leader };
-  const groups = {} as Record<RaterGroup, GroupResult>;
-  for (const group of RATER_GROUPS) {
-    const scoreE6 = row[`s_${group}`] === null ? null : Number(row[`s_${group}`]);
-    groups[group] = { weight: weights[group], count: Number(row[`n_${group}`]), scoreE6, score: scoreE6 === null ? null : e6ToHundredths(scoreE6) };
-  }
-  const composite = row.composite === null ? null : Number(row.composite);
+  const sums = Object.fromEntries(RATER_GROUPS.map((g) => [g, [] as BallotSum[]])) as Record<RaterGroup, BallotSum[]>;
+  for (const part of JSON.parse(row.sums) as ([RaterGroup, number, number, number] | null)[])
+    if (part) sums[part[0]].push({ maxPoints: Number(part[1]), count: Number(part[2]), points: Number(part[3]) });
+  const tallies = Object.fromEntries(
+    RATER_GROUPS.map((g) => [g, { count: sums[g].reduce((n, s) => n + s.count, 0), score: groupScore(sums[g]) }]),
+  ) as Record<RaterGroup, { count: number; score: ReturnType<typeof groupScore> }>;
+  const result = composite(weights, tallies);
+  const groups = Object.fromEntries(
+    RATER_GROUPS.map((g) => {
+      const { count, score } = tallies[g];
+      return [g, { weight: weights[g], count, score: score && toHundredths(score), contribution: result.contributions[g] }];
+    }),
+  ) as Record<RaterGroup, GroupResult>;
+  const thresholds = [row.star5, row.star4, row.star3, row.star2].map(Number);
   return {
     campaignId: row.campaign_id,
     year: Number(row.year),
@@ -141,9 +126,10 @@ function toResult(row: Row): SubjectResult {
     villageId: row.village_id,
     groups,
     ballots: RATER_GROUPS.reduce((n, g) => n + groups[g].count, 0),
-    composite,
-    complete: !!Number(row.complete),
-    stars: starsFor(composite, [row.star5, row.star4, row.star3, row.star2]),
-    thresholds: [row.star5, row.star4, row.star3, row.star2].map(Number),
+    composite: result.composite,
+    complete: result.complete,
+    // an incomplete evaluation earns no stars anywhere: the report agrees with the annual result
+    stars: result.complete ? starsFor(result.composite, thresholds) : null,
+    thresholds,
   };
 }

@@ -9,6 +9,7 @@ import { notFound } from '../../platform/errors';
 import { idParam, input, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
+import { recomputeProvisional } from '../stars';
 import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './bookings';
 import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './campaigns';
 import { campaignDetail, deleteCampaign, editCampaign } from './campaigns-edit';
@@ -34,7 +35,7 @@ import {
   displayQuery,
 } from './schemas';
 import { displayLink, rotateDisplayKey, screenDisplay, screenForKey } from './screen-display';
-import { closeSession, getSessionView, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow } from './sessions';
+import { closeSession, getSessionView, isClosed, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow } from './sessions';
 import { sealChain } from './tally';
 import { forgetVoteContext, loadBallotContext } from './vote-context';
 
@@ -46,6 +47,15 @@ export const linkBase = (c: Context<AppEnv>) => ({
 
 /** Staff who run sessions: the township, and a village secretary for their own village. */
 const RUNNERS = ['township_admin', 'village_secretary'] as const;
+
+/**
+ * Once a session is closed its ballots are the result: the year's provisional stars are recomputed in the
+ * same request, so the report, the annual results, the village page and the county agree at once instead
+ * of after the next night's job (a final year is left alone).
+ */
+async function recomputeYearOf(c: Context<AppEnv>, year: number) {
+  await recomputeProvisional(c.var.db, c.var.tenant!.id, year, parseSettings(c.var.tenant!.settings));
+}
 
 async function assertVillageInTenant(c: Context<AppEnv>, villageId: string) {
   assertVillageVisible(c.var.actor, villageId);
@@ -174,6 +184,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/sessions/:id/close', allow(...RUNNERS), input('param', idParam), async (c) => {
     const view = await closeSession(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
     forgetVoteContext(c.var.memo, c.var.scope!.tenantId, view.code);
+    await recomputeYearOf(c, view.year);
     return c.json(view);
   })
   .get('/sessions/:id/qr', allow(...RUNNERS), input('param', idParam), async (c) => {
@@ -211,6 +222,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
       voter: { voter: { kind: 'villager' }, identity: `paper:${body.clientId}` },
       ballots: body.ballots,
     });
+    // a sheet entered after the close changes the result the close computed
+    if (!result.replayed && isClosed(session)) await recomputeYearOf(c, (await getCampaign(scope, session.campaignId)).year);
     return c.json(result, result.replayed ? 200 : 201);
   })
 

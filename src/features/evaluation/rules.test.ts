@@ -1,84 +1,169 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ITEMS } from './default-questionnaires';
+import { thresholdsDescend } from '../../domain/thresholds';
+import { ratio } from '../../platform/ratio';
 import {
   acceptedWindows,
-  ballotScoreE6,
   breakdownVisible,
   composite,
   divideHalfUp,
-  e6ToHundredths,
-  groupScoreE6,
+  groupScore,
   overlaps,
   raterGroupOf,
   scoreAnswers,
   starsFor,
-  thresholdsDescend,
+  sumsOf,
+  toHundredths,
   weightsSumTo100,
   type QuestionnaireItem,
+  type RaterGroup,
   type Voter,
   type Weights,
 } from './rules';
 
 const W: Weights = { self: 20, peer: 20, villager: 40, leader: 20 };
 const THRESHOLDS = [9000, 8000, 7000, 6000];
-const g = (scoreE6: number, count = 1) => ({ count, scoreE6 });
+/** a group of single ballots, each [points, max] */
+const ballots = (...list: [number, number][]) => {
+  const sums = sumsOf(list.map(([points, maxPoints]) => ({ points, maxPoints })));
+  return { count: list.length, score: groupScore(sums) };
+};
+const repeat = (n: number, ballot: [number, number]) => Array.from({ length: n }, () => ballot);
 
-describe('ballot and group scores', () => {
+describe('group scores: exact means, shown rounded once', () => {
   it.each([
-    { points: 80, max: 80, e6: 100_000_000, why: 'all best answers score 100' },
-    { points: 0, max: 80, e6: 0, why: 'all zero answers score 0' },
-    { points: 60, max: 80, e6: 75_000_000, why: 'three quarters' },
-    { points: 20, max: 30, e6: 66_666_666, why: 'thirds are truncated in millionths' },
-  ])('$points of $max → $e6 ($why)', ({ points, max, e6 }) => {
-    expect(ballotScoreE6(points, max)).toBe(e6);
+    { list: [], shown: null, why: 'no ballots: no score' },
+    { list: [[80, 80]], shown: 10000, why: 'all best answers score 100' },
+    { list: [[0, 80]], shown: 0, why: 'all zero answers score 0' },
+    { list: [[80, 80], [40, 80]], shown: 7500, why: 'the mean of 100 and 50' },
+    { list: [[20, 30]], shown: 6667, why: '66.666… shows as 66.67' },
+    { list: [[10, 30]], shown: 3333, why: '33.333… shows as 33.33' },
+    { list: [[340, 400], [340, 400], [345, 400]], shown: 8542, why: '85.41666… (1025 of 1200)' },
+    { list: [[1945, 2000], [1944, 2000]], shown: 9723, why: '97.225 exactly rounds half-up' },
+    { list: [[1, 3], [2, 7]], shown: 3095, why: 'different maxima: (33.33… + 28.57…) ÷ 2 = 30.952…' },
+  ] as { list: [number, number][]; shown: number | null; why: string }[])('$why → $shown', ({ list, shown }) => {
+    const { score } = ballots(...list);
+    expect(score === null ? null : toHundredths(score)).toBe(shown);
   });
 
-  it.each([
-    { ballots: [], mean: null, why: 'no ballots: no score' },
-    { ballots: [[80, 80], [40, 80]], mean: 75_000_000, why: 'the mean of 100 and 50' },
-    { ballots: [[20, 30], [20, 30], [30, 30]], mean: 77_777_777, why: 'the mean of truncated scores, truncated' },
-  ])('group of $ballots.length → $mean ($why)', ({ ballots, mean }) => {
-    expect(groupScoreE6(ballots.map(([points, maxPoints]) => ({ points, maxPoints })))).toBe(mean);
+  it('sums per maximum give the same exact score as single ballots', () => {
+    expect(groupScore([{ count: 3, points: 1025, maxPoints: 400 }])).toEqual(ballots([340, 400], [340, 400], [345, 400]).score);
+    expect(groupScore([{ count: 0, points: 0, maxPoints: 400 }])).toBeNull();
   });
 });
 
-describe('composite (hundredths, half-up at the end) and stars', () => {
+describe('composite: exact until one half-up rounding to hundredths, and stars', () => {
+  // each expected composite worked out by hand in `why`
   it.each([
-    { name: 'all groups at 90', groups: { self: g(90e6), peer: g(90e6), villager: g(90e6), leader: g(90e6) }, composite: 9000, complete: true, stars: 5 },
     {
-      name: 'weights matter: villagers count twice',
-      groups: { self: g(100e6), peer: g(100e6), villager: g(50e6), leader: g(100e6) },
-      composite: 8000,
+      name: 'the issue case: 19 + 17.08333… + 34.46666… + 19.445 = 89.995 exactly → 90.00 (truncated means gave 89.99)',
+      groups: {
+        self: ballots([380, 400]),
+        peer: ballots([340, 400], [340, 400], [345, 400]),
+        villager: ballots([340, 400], [340, 400], [354, 400]),
+        leader: ballots([1945, 2000], [1944, 2000]),
+      },
+      composite: 9000,
       complete: true,
-      stars: 4,
+      stars: 5,
     },
-    { name: 'x.xx5 rounds up', groups: { villager: g(89_995_000) }, composite: 9000, complete: false, stars: 5 },
-    { name: 'just below x.xx5 rounds down', groups: { villager: g(89_994_999) }, composite: 8999, complete: false, stars: 4 },
     {
-      name: 'a missing group drops out of the weights and marks the result incomplete',
-      groups: { self: g(60e6), villager: g(90e6) },
-      composite: 8000,
-      complete: false,
-      stars: 4,
-    },
-    { name: 'a group with zero ballots counts as missing', groups: { villager: g(70e6), leader: { count: 0, scoreE6: null } }, composite: 7000, complete: false, stars: 3 },
-    { name: 'no ballots at all: no composite', groups: {}, composite: null, complete: false, stars: null },
-    {
-      name: 'integers until the end: 66.666666 and 100 weighted 40 and 20',
-      groups: { villager: g(66_666_666), leader: g(100e6) },
-      composite: 7778,
-      complete: false,
+      name: 'one ballot per group: 0.2·87.5 + 0.2·62.5 + 0.4·75 + 0.2·50 = 70.00',
+      groups: { self: ballots([7, 8]), peer: ballots([5, 8]), villager: ballots([3, 4]), leader: ballots([1, 2]) },
+      composite: 7000,
+      complete: true,
       stars: 3,
     },
-    { name: 'below every threshold is one star', groups: { self: g(10e6), peer: g(10e6), villager: g(10e6), leader: g(10e6) }, composite: 1000, complete: true, stars: 1 },
-  ])('$name', ({ groups, composite: expected, complete, stars }) => {
-    const result = composite(W, groups);
-    expect(result).toEqual({ composite: expected, complete });
-    expect(starsFor(result.composite, THRESHOLDS)).toBe(stars);
+    {
+      name: 'villagers alone at 99.995 (9999 and 10000 of 10000) → 100.00',
+      groups: { villager: ballots([9999, 10000], [10000, 10000]) },
+      composite: 10000,
+      complete: false,
+      stars: null,
+    },
+    {
+      name: 'just below x.xx5: 89.994999… stays 89.99',
+      groups: { villager: ballots([89_994_999, 100_000_000]) },
+      composite: 8999,
+      complete: false,
+      stars: null,
+    },
+    {
+      name: 'missing groups drop out of the weights: (40·75 + 20·90) ÷ 60 = 80.00, incomplete',
+      groups: { villager: ballots([2, 2], [1, 2]), leader: ballots([9, 10]) },
+      composite: 8000,
+      complete: false,
+      stars: null,
+    },
+    {
+      name: 'weights that do not divide: (20·100 + 40·33.333…) ÷ 60 = 55.555… → 55.56',
+      groups: { self: ballots([1, 1]), villager: ballots([1, 3]) },
+      composite: 5556,
+      complete: false,
+      stars: null,
+    },
+    {
+      name: 'thousands of ballots: 1000 at 1/3 and 2000 at 3/3 → (33 333.3… + 200 000) ÷ 3000 = 77.777… → 77.78',
+      groups: { self: ballots([7, 9]), peer: ballots([7, 9]), villager: ballots(...repeat(1000, [1, 3]), ...repeat(2000, [3, 3])), leader: ballots([7, 9]) },
+      // self, peer, leader 77.777… too: the composite is 77.777…
+      composite: 7778,
+      complete: true,
+      stars: 3,
+    },
+    { name: 'a group with zero ballots counts as missing', groups: { villager: ballots([7, 10]), leader: { count: 0, score: null } }, composite: 7000, complete: false, stars: null },
+    { name: 'no ballots at all: no composite', groups: {}, composite: null, complete: false, stars: null },
+    {
+      name: 'below every threshold is one star',
+      groups: { self: ballots([1, 10]), peer: ballots([1, 10]), villager: ballots([1, 10]), leader: ballots([1, 10]) },
+      composite: 1000,
+      complete: true,
+      stars: 1,
+    },
+  ] as { name: string; groups: Partial<Record<RaterGroup, ReturnType<typeof ballots>>>; composite: number | null; complete: boolean; stars: number | null }[])(
+    '$name',
+    ({ groups, composite: expected, complete, stars }) => {
+      const result = composite(W, groups);
+      expect({ composite: result.composite, complete: result.complete }).toEqual({ composite: expected, complete });
+      // stars only for a complete evaluation (results.ts applies the same rule)
+      expect(result.complete ? starsFor(result.composite, THRESHOLDS) : null).toBe(stars);
+    },
+  );
+
+  it('weights 7/13/47/33: 0.07·100 + 0.13·0 + 0.47·50 + 0.33·33.333… = 41.50; contributions rounded each on its own', () => {
+    const result = composite(
+      { self: 7, peer: 13, villager: 47, leader: 33 },
+      { self: ballots([1, 1]), peer: ballots([0, 1]), villager: ballots([1, 2]), leader: ballots([10, 30]) },
+    );
+    expect(result).toEqual({ composite: 4150, complete: true, contributions: { self: 700, peer: 0, villager: 2350, leader: 1100 } });
   });
 
-  it('a group weighted 0 is not needed for completeness', () => {
-    expect(composite({ self: 0, peer: 0, villager: 100, leader: 0 }, { villager: g(75e6) })).toEqual({ composite: 7500, complete: true });
+  it('a group weighted 0 is not needed for completeness and contributes nothing', () => {
+    const result = composite({ self: 0, peer: 0, villager: 100, leader: 0 }, { villager: ballots([3, 4]), leader: ballots([0, 4]) });
+    expect(result).toMatchObject({ composite: 7500, complete: true, contributions: { villager: 7500, leader: 0 } });
+  });
+
+  it('agrees with floating point within half a hundredth on random evaluations', () => {
+    let seed = 7;
+    const next = (n: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31), seed % n);
+    for (let run = 0; run < 300; run++) {
+      const weights = { self: next(30), peer: next(30), villager: 0, leader: next(30) };
+      weights.villager = 100 - weights.self - weights.peer - weights.leader;
+      const groups: Partial<Record<RaterGroup, ReturnType<typeof ballots>>> = {};
+      let num = 0;
+      let den = 0;
+      for (const g of ['self', 'peer', 'villager', 'leader'] as const) {
+        const max = 1 + next(500);
+        const list = Array.from({ length: next(40) }, () => [next(max + 1), max] as [number, number]);
+        groups[g] = ballots(...list);
+        if (list.length && weights[g]) {
+          num += (weights[g] * list.reduce((t, [p, m]) => t + (100 * p) / m, 0)) / list.length;
+          den += weights[g];
+        }
+      }
+      const result = composite(weights, groups);
+      if (den === 0) expect(result.composite).toBeNull();
+      else expect(Math.abs(result.composite! / 100 - num / den)).toBeLessThanOrEqual(0.005 + 1e-9);
+    }
   });
 
   it.each([
@@ -88,7 +173,12 @@ describe('composite (hundredths, half-up at the end) and stars', () => {
     { n: 0, d: 7, q: 0 },
   ])('divideHalfUp($n, $d) = $q', ({ n, d, q }) => expect(divideHalfUp(n, d)).toBe(q));
 
-  it('shows millionths as hundredths half-up', () => expect(e6ToHundredths(66_666_666)).toBe(6667));
+  it.each([
+    { r: ratio(89995, 1000), shown: 9000 },
+    { r: ratio(2, 3), shown: 67 },
+    { r: ratio(1, 200), shown: 1 },
+    { r: ratio(1, 201), shown: 0 },
+  ])('toHundredths($r.n/$r.d) = $shown', ({ r, shown }) => expect(toHundredths(r)).toBe(shown));
 });
 
 describe('weights and thresholds of a campaign (creation and edit)', () => {

@@ -1,11 +1,13 @@
 /**
- * Scoring and voting rules of the online evaluation, as pure functions: no I/O, integers only.
+ * Scoring and voting rules of the online evaluation, as pure functions: no I/O, no floating point.
  *
- * Units: a ballot's and a group's score are carried in integer millionths of a point (100 points =
- * 100_000_000), truncated; the composite is rounded half-up to hundredths only at the very end
- * (89.995 → 9000). features/evaluation/results.ts computes the same integers in SQL, and a test checks
- * that both agree.
+ * A ballot scores points ÷ maximum × 100; a rater group scores the mean of its ballots; the composite is
+ * Σ weight × group score ÷ Σ weights. Every step is an exact rational (platform/ratio.ts) and only the
+ * figures shown are rounded, half-up to hundredths, each once from the exact value (89.995 → 9000 however
+ * many decimals the group means have). features/evaluation/results.ts sums the ballots in SQL and
+ * finishes with these functions, so the report, the annual results and the nightly job share one rule.
  */
+import { add, ratio, roundHalfUp, scale, ZERO, type Ratio } from '../../platform/ratio';
 import { starsFromComposite, type Stars } from '../stars/rules';
 
 export const RATER_GROUPS = ['self', 'peer', 'villager', 'leader'] as const;
@@ -13,33 +15,38 @@ export type RaterGroup = (typeof RATER_GROUPS)[number];
 export type SubjectKind = 'branch' | 'member';
 export type Weights = Record<RaterGroup, number>;
 
-/** 100 points in the unit of ballot and group scores. */
-export const FULL_SCORE_E6 = 100_000_000;
-
-/** A ballot's score = points ÷ maximum points × 100, in millionths of a point (truncated). */
-export function ballotScoreE6(points: number, maxPoints: number): number {
-  return Math.floor((points * FULL_SCORE_E6) / maxPoints);
+/** Ballots of one rater group that share a maximum, summed: what SQL's GROUP BY gives. */
+export interface BallotSum {
+  count: number;
+  /** Σ points of these ballots */
+  points: number;
+  maxPoints: number;
 }
 
-/** A group's score = the mean of its ballots' scores (truncated), or null without ballots. */
-export function groupScoreE6(ballots: readonly { points: number; maxPoints: number }[]): number | null {
-  if (!ballots.length) return null;
-  const sum = ballots.reduce((total, b) => total + ballotScoreE6(b.points, b.maxPoints), 0);
-  return Math.floor(sum / ballots.length);
+/** A group's exact score out of 100, (100 ÷ n) × Σ pointsᵢ ÷ maxᵢ over its n ballots; null without ballots. */
+export function groupScore(sums: readonly BallotSum[]): Ratio | null {
+  const count = sums.reduce((n, s) => n + s.count, 0);
+  if (count === 0) return null;
+  const total = sums.reduce((t, s) => (s.count ? add(t, ratio(BigInt(s.points) * 100n, s.maxPoints)) : t), ZERO);
+  return scale(total, 1, count);
 }
+
+/** Sums of single ballots (pure-rule callers that hold ballots, not SQL sums). */
+export const sumsOf = (ballots: readonly { points: number; maxPoints: number }[]): BallotSum[] =>
+  ballots.map((b) => ({ count: 1, points: b.points, maxPoints: b.maxPoints }));
+
+/** A score shown in hundredths of a point, rounded half-up once from the exact value. */
+export const toHundredths = (score: Ratio) => roundHalfUp(score, 100);
 
 /** n ÷ d rounded half-up, for non-negative integers. */
 export function divideHalfUp(n: number, d: number): number {
   return Math.floor((2 * n + d) / (2 * d));
 }
 
-/** A score in millionths of a point shown in hundredths (half-up). */
-export const e6ToHundredths = (scoreE6: number) => divideHalfUp(scoreE6, 10_000);
-
 export interface GroupTally {
   count: number;
-  /** null when the group has no ballots */
-  scoreE6: number | null;
+  /** exact score out of 100; null when the group has no ballots */
+  score: Ratio | null;
 }
 
 export interface Composite {
@@ -47,27 +54,27 @@ export interface Composite {
   composite: number | null;
   /** every group with a weight has ballots */
   complete: boolean;
+  /** each group's share of the composite in hundredths (rounded on its own); null without ballots */
+  contributions: Record<RaterGroup, number | null>;
 }
 
 /**
- * The composite = Σ weight × group score ÷ Σ weights of the groups that have ballots, rounded half-up to
- * hundredths at the end. A result missing a weighted group is incomplete.
+ * The composite = Σ weight × group score ÷ Σ weights of the groups that have ballots, computed exactly and
+ * rounded half-up to hundredths at the end. A result missing a weighted group is incomplete.
  */
 export function composite(weights: Weights, groups: Partial<Record<RaterGroup, GroupTally>>): Composite {
-  let numerator = 0;
-  let weightSum = 0;
-  let complete = true;
-  for (const group of RATER_GROUPS) {
-    const tally = groups[group];
-    const has = !!tally && tally.count > 0 && tally.scoreE6 !== null;
-    if (weights[group] > 0 && !has) complete = false;
-    if (has) {
-      numerator += weights[group] * tally!.scoreE6!;
-      weightSum += weights[group];
-    }
+  const scored = RATER_GROUPS.filter((g) => (groups[g]?.count ?? 0) > 0 && groups[g]!.score !== null);
+  const complete = RATER_GROUPS.every((g) => weights[g] === 0 || scored.includes(g));
+  const weightSum = scored.reduce((n, g) => n + weights[g], 0);
+  const contributions = Object.fromEntries(RATER_GROUPS.map((g) => [g, null])) as Record<RaterGroup, number | null>;
+  if (weightSum === 0) return { composite: null, complete: false, contributions };
+  let total = ZERO;
+  for (const g of scored) {
+    const share = scale(groups[g]!.score!, weights[g], weightSum);
+    contributions[g] = toHundredths(share);
+    total = add(total, share);
   }
-  if (weightSum === 0) return { composite: null, complete: false };
-  return { composite: divideHalfUp(numerator, weightSum * 10_000), complete };
+  return { composite: toHundredths(total), complete, contributions };
 }
 
 /** Stars from a composite with a campaign's thresholds (hundredths for 5, 4, 3, 2 stars). */
@@ -77,8 +84,6 @@ export function starsFor(compositeHundredths: number | null, thresholds: readonl
 
 export const weightsSumTo100 = (w: Weights) => w.self + w.peer + w.villager + w.leader === 100;
 
-/** Star thresholds (minimum composites of 5, 4, 3 and 2 stars) never rise from one level to the next. */
-export const thresholdsDescend = (t: readonly number[]) => t.every((n, i) => i === 0 || t[i - 1] >= n);
 
 // ——— questionnaires and answers ———
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { yearField } from '../../platform/validate';
-import { RATER_GROUPS, thresholdsDescend, weightsSumTo100 } from './rules';
+import { thresholdsDescend } from '../../domain/thresholds';
+import { RATER_GROUPS, weightsSumTo100 } from './rules';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 export const subjectKind = z.enum(['branch', 'member']);

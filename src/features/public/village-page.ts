@@ -48,6 +48,7 @@ async function starsOf(scope: TenantScope, villageId: string) {
     .select({
       year: annualResults.year,
       stage: annualResults.stage,
+      computedAt: annualResults.computedAt,
       finalStars: annualResults.finalStars,
       incomeTier: annualResults.incomeTier,
       consequences: annualResults.consequences,
@@ -77,7 +78,7 @@ async function starsOf(scope: TenantScope, villageId: string) {
     )
     .orderBy(desc(members.isSecretary), desc(members.isCommittee), desc(annualResults.finalStars), asc(members.name));
   return {
-    branch: { year: latest.year, stage: latest.stage, stars: latest.finalStars },
+    branch: { year: latest.year, stage: latest.stage, stars: latest.finalStars, computedAt: latest.computedAt },
     members: memberRows,
     plaques,
     incomeTier: latest.incomeTier ? { year: latest.year, tier: latest.incomeTier } : null,

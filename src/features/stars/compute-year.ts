@@ -123,7 +123,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
             source: rule.source,
             actual: factFor(rule.source, facts),
             threshold: rule.threshold,
-            ...(rule.source === 'irregular_decisions' ? { note: irregularBy.get(village.id)!.map((m) => m.title).join('、') } : {}),
+            ...(rule.source === 'irregular_decisions' ? { note: (irregularBy.get(village.id) ?? []).map((m) => m.title).join('、') } : {}),
           });
       } else if (rule.mode === 'manual') {
         const record = recordBy.get(`${rule.id}:${village.id}`);

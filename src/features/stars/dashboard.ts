@@ -106,6 +106,7 @@ export async function townshipDashboard(db: Db, tenantId: string, year: number, 
   return {
     year,
     stage: stage.stage,
+    computedAt: 'computedAt' in stage ? stage.computedAt : null,
     lastYearStage: lastStage.stage,
     thresholds: settings.starThresholds,
     branchStars: starsOf('branch'),

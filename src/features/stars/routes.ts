@@ -15,7 +15,7 @@ import { assertVillageVisible, listedVillage } from '../rosters/village-access';
 import { townshipDashboard } from './dashboard';
 import { displayTitle, listRedLineRules } from './red-line-catalogue';
 import { listResults, listResultYears, yearStage } from './queries';
-import { COMPUTED_SOURCES } from './rules';
+import { COMPUTED_SOURCES, thresholdFits } from './rules';
 import { assertYearOpen } from './year-lock';
 import { finalisation, reopenYear } from './year-verbs';
 
@@ -34,6 +34,10 @@ const ruleInput = z
   .refine((r) => r.mode === 'manual' || (r.source !== null && r.threshold !== null), {
     message: 'validation.computed_rule_needs_source',
     path: ['source'],
+  })
+  .refine((r) => r.mode === 'manual' || r.source === null || r.threshold === null || thresholdFits(r.source, r.threshold), {
+    message: 'validation.red_line_threshold',
+    path: ['threshold'],
   });
 
 const recordInput = z.object({

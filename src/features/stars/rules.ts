@@ -95,6 +95,21 @@ export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 
 export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
 
 /**
+ * The thresholds a computed red line may take. Below 1, "at least N" would hold for every branch and
+ * "fewer than N" for none, so 0 is refused rather than computed into a rule that means nothing.
+ */
+export const THRESHOLD_RANGES: Record<ComputedSource, { min: number; max: number }> = {
+  reserve_cadres: { min: 1, max: 100 },
+  income_floor: { min: 1, max: 100_000_000_000 },
+  weak_list: { min: 1, max: 100 },
+  irregular_decisions: { min: 1, max: 1000 },
+  overdue_problems: { min: 1, max: 1000 },
+};
+
+export const thresholdFits = (source: ComputedSource, threshold: number) =>
+  Number.isInteger(threshold) && threshold >= THRESHOLD_RANGES[source].min && threshold <= THRESHOLD_RANGES[source].max;
+
+/**
  * Whether a computed red line is triggered: fewer reserve cadres, or less income, than the threshold;
  * or at least `threshold` weak-list entries, irregular decisions or overdue problems.
  */

@@ -50,6 +50,7 @@ interface TownshipSummary extends Counts {
   township: string;
   slug: string;
   stage: 'final' | 'provisional' | null;
+  computedAt: string | null;
   incomeTiersFen: number[];
 }
 
@@ -120,7 +121,7 @@ function SummaryTable(props: { data: Summary; tiers: number[]; linkTownships: bo
           <th scope="row">{props.linkTownships ? <a href={`/t/${tw.slug}/results`}>{tw.township}</a> : tw.township}</th>
           {cells(tw)}
           <td>
-            <StageBadge stage={tw.stage ?? 'none'} />
+            <StageBadge stage={tw.stage ?? 'none'} computedAt={tw.computedAt} />
           </td>
         </tr>
       ))}

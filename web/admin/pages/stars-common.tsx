@@ -54,8 +54,14 @@ export function StarMark(props: { n: number | null | undefined }) {
 }
 
 /** Whether a year's results are provisional or final, marked so no one mistakes one for the other. */
-export function StageBadge(props: { stage: Stage }) {
-  return <span class={`stage stage-${props.stage}`}>{t(`stars.stage.${props.stage}`)}</span>;
+/** The stage as a badge; a provisional result says when it was computed ("暂定 · 计算于 …"). */
+export function StageBadge(props: { stage: Stage; computedAt?: string | null }) {
+  const label = t(`stars.stage.${props.stage}`);
+  return (
+    <span class={`stage stage-${props.stage}`}>
+      {props.stage === 'provisional' && props.computedAt ? t('stars.stage.provisional_at', { at: shanghaiTime(props.computedAt) }) : label}
+    </span>
+  );
 }
 
 export function StageNote(props: { stage: Stage; finalisedAt?: string | null; computedAt?: string | null }) {

@@ -30,6 +30,7 @@ interface StarDistribution {
 interface Dashboard {
   year: number;
   stage: Stage;
+  computedAt: string | null;
   lastYearStage: Stage;
   branchStars: StarDistribution;
   memberStars: StarDistribution;
@@ -94,7 +95,7 @@ export function StarsDashboardPage(props: { slug: string }) {
     <section>
       <div class="page-head">
         <h1>{t('stars.dash.title')}</h1>
-        {d && <StageBadge stage={d.stage} />}
+        {d && <StageBadge stage={d.stage} computedAt={d.computedAt} />}
       </div>
       <div class="toolbar">
         <YearSelect value={year} onChange={setYear} />

@@ -9,6 +9,7 @@ import { thisYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import './stars.css';
 import { Tabs, VillageFilter, VillageSelect } from './ledgers-common';
+import { thresholdFits } from '../../../src/features/stars/rules';
 
 const SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
 type Source = (typeof SOURCES)[number];
@@ -56,7 +57,7 @@ function RuleForm(props: { slug: string; rule?: Rule; onClose(): void; onDone():
   const [threshold, setThreshold] = useState(r?.threshold === null || r?.threshold === undefined ? '' : r.source === 'income_floor' ? fenToInput(r.threshold) : String(r.threshold));
   const [enabled, setEnabled] = useState(r?.enabled ?? true);
   const thresholdValue = source === 'income_floor' ? parseYuan(threshold) : threshold.trim() === '' ? null : Number(threshold);
-  const thresholdOk = mode === 'manual' || (thresholdValue !== null && Number.isInteger(thresholdValue) && thresholdValue >= 0);
+  const thresholdOk = mode === 'manual' || (thresholdValue !== null && thresholdFits(source, thresholdValue));
   const submit = useSubmit(async () => {
     const body = {
       title: title.trim(),
