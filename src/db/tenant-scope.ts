@@ -3,7 +3,9 @@ import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 
 /** Any table owned by a tenant. */
-export type TenantTable = SQLiteTable & { tenantId: SQLiteColumn; id: SQLiteColumn };
+export type TenantOwned = SQLiteTable & { tenantId: SQLiteColumn };
+/** A tenant-owned table with a single-column id. */
+export type TenantTable = TenantOwned & { id: SQLiteColumn };
 
 /**
  * The only door to tenant-owned rows: every condition it builds starts with the tenant, and every row it
@@ -16,7 +18,7 @@ export class TenantScope {
   ) {}
 
   /** WHERE tenant_id = ? AND ...conditions */
-  where(table: TenantTable, ...conditions: (SQL | undefined)[]): SQL {
+  where(table: TenantOwned, ...conditions: (SQL | undefined)[]): SQL {
     return and(eq(table.tenantId, this.tenantId), ...conditions) as SQL;
   }
 
@@ -29,7 +31,7 @@ export class TenantScope {
     return rows[0] as T['$inferSelect'] | undefined;
   }
 
-  insert<T extends TenantTable>(table: T, rows: Omit<T['$inferInsert'], 'tenantId'>[]) {
+  insert<T extends TenantOwned>(table: T, rows: Omit<T['$inferInsert'], 'tenantId'>[]) {
     return this.db.insert(table).values(rows.map((row) => ({ ...row, tenantId: this.tenantId })) as T['$inferInsert'][]);
   }
 

@@ -2,6 +2,7 @@ import type { Env } from '../app-env';
 import type { Db } from '../db/client';
 import { purgeExpiredSessions } from '../auth/sessions';
 import { purgeStaleFailures } from '../auth/throttle';
+import { endSessionsPastTheirTime } from '../features/evaluation';
 import { d1Database } from '../db/d1';
 import { jobForCron } from './cron';
 import { inlineDispatch, processMessage, startRun, type Dispatch, type TenantJobMessage } from './runner';
@@ -31,11 +32,14 @@ export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatc
     console.warn(`no job for cron "${cron}"`);
     return undefined;
   }
-  // the nightly run also forgets expired login sessions and spent failure counters (by the clock, not the
-  // scheduled time a late or replayed trigger carries); a failure there stops nothing
+  // the nightly run also forgets expired login sessions and spent failure counters, and ends evaluation sessions
+  // past their window that nobody has asked for since (their salt erased, raised problems released), by the clock,
+  // not the scheduled time a late or replayed trigger carries; a failure there stops nothing
   if (job === 'recompute') {
     const now = new Date();
-    await Promise.all([purgeExpiredSessions(db, now), purgeStaleFailures(db, now)]).catch((error) => console.error('purge failed', error));
+    await Promise.all([purgeExpiredSessions(db, now), purgeStaleFailures(db, now), endSessionsPastTheirTime(db, now.toISOString())]).catch((error) =>
+      console.error('purge failed', error),
+    );
   }
   return startRun(db, { job, trigger: 'cron', year: null, startedBy: null, now: scheduledTime }, dispatch);
 }

@@ -178,6 +178,10 @@ export const en: Record<MessageKey, string> = {
   'evaluation.problem_too_long': 'A reported problem has at most {max} characters',
   'evaluation.household_code_required': 'Enter your household code',
   'evaluation.household_code_invalid': 'Wrong household code; check it and try again',
+  'evaluation.ticket_required': 'Enter the one-time ballot ticket printed for you',
+  'evaluation.ticket_invalid': 'Wrong ballot ticket; check the code on the ticket',
+  'evaluation.ticket_used': 'This ballot ticket has been used on another phone; each ticket votes once',
+  'evaluation.pass_or_token_required': 'Scan the QR code on the big screen',
   'evaluation.member_code_required': 'Party members enter their member code and PIN',
   'evaluation.member_pin_invalid': 'Wrong member code or PIN',
   'evaluation.member_pin_locked': 'Too many wrong PINs; try again in {minutes} minutes',
@@ -203,6 +207,7 @@ export const en: Record<MessageKey, string> = {
   'validation.item_without_points': 'Every item needs an option worth more than 0 points',
   'validation.thresholds_descend': 'Star thresholds must go from high to low',
   'validation.computed_rule_needs_source': 'A computed red line needs a data source and a threshold',
+  'validation.one_villager_mode': 'Choose household codes or one-time ballot tickets, not both',
   'validation.tiers_ascend': 'Income tiers must ascend: the second tier cannot be below the first',
   'validation.red_line_threshold': 'The threshold is outside what this data source allows: reserve cadres 1–100, an income floor of at least 1 fen, and 1 or more weak-list entries, irregular decisions or overdue problems',
 };

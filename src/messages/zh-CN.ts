@@ -178,6 +178,10 @@ export const zhCN = {
   'evaluation.problem_too_long': '反映的问题最多 {max} 个字',
   'evaluation.household_code_required': '请输入您家的户码',
   'evaluation.household_code_invalid': '户码不正确,请核对后重新输入',
+  'evaluation.ticket_required': '请输入一人一票码(发给您的票上印着)',
+  'evaluation.ticket_invalid': '一人一票码不正确,请核对票上的号码',
+  'evaluation.ticket_used': '这张一人一票码已在另一部手机上使用,每张票只能投一次',
+  'evaluation.pass_or_token_required': '请扫描大屏幕上的二维码',
   'evaluation.member_code_required': '党员请输入党员编号和密码',
   'evaluation.member_pin_invalid': '党员编号或密码不正确',
   'evaluation.member_pin_locked': '密码错误次数过多,请 {minutes} 分钟后再试',
@@ -203,6 +207,7 @@ export const zhCN = {
   'validation.item_without_points': '每道题至少有一个选项得分大于 0',
   'validation.thresholds_descend': '星级分数线须从高到低',
   'validation.computed_rule_needs_source': '计算型红线须指定数据来源和阈值',
+  'validation.one_villager_mode': '户码和一人一票码只能选一种',
   'validation.tiers_ascend': '收入档次须从低到高:第二档不能低于第一档',
   'validation.red_line_threshold': '阈值超出该数据来源的允许范围:后备干部人数为 1–100,收入底线至少 1 分,软弱涣散、未按程序决策和整改逾期的件数为 1 及以上',
 } as const;

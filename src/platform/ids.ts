@@ -30,3 +30,6 @@ export function randomString(length: number, alphabet = ALPHABET): string {
   for (const b of bytes) out += alphabet[b % alphabet.length];
   return out;
 }
+
+/** 20 random characters and nothing else: for rows whose id must not tell when they were made (the ballot box). */
+export const secretId = () => randomString(20);

@@ -26,8 +26,8 @@ const MAX_POINTS = 80;
  * into JS). Scores and rater groups are a pure function of (seed, village, ballot number):
  *   - per session, ballot seq s: s % 20 = 0 → leader (点评), 1–2 → self (自评), 3–5 → peer (互评), else villager (群评);
  *   - points = 38 + village bias (0..31) + noise (0..10), capped at 80, so villages land on different stars.
- * Ballots carry no per-item answers (the annual recompute reads only points) and no sealed hash chain.
- * Constraints hold: seq, receipt, client key and voter hash are unique per session.
+ * Ballots carry no per-item answers (the annual recompute reads only points). The poll book gets one row
+ * per ballot (voter hash and receipt unique per session) and the counters their totals, as casting would.
  */
 export async function generateBallots(db: Db, tenantId: string, shape: BallotShape): Promise<{ campaignId: string; sessions: number; ballots: number }> {
   const scope = new TenantScope(db, tenantId);
@@ -61,9 +61,8 @@ export async function generateBallots(db: Db, tenantId: string, shape: BallotSha
   const n = int(shape.ballots);
   const v = int(villageRows.length);
   const seed = int(shape.seed);
-  await db.run(sql`
-    INSERT INTO evaluation_ballots (id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel,
-                                    points, max_points, comment, voter_hash, device_hash, client_key, receipt, seq, created_at)
+  // per ballot i: its village k, its number s within the session, its score noise h and the village's bias
+  const numbered = sql`
     WITH RECURSIVE
       nums(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM nums WHERE i + 1 < ${n}),
       b AS (
@@ -71,13 +70,27 @@ export async function generateBallots(db: Db, tenantId: string, shape: BallotSha
       ),
       s AS (
         SELECT b.*, i - (k * ${n} + ${v} - 1) / ${v} + 1 AS seq, (k * 7919 + ${seed} * 104729) % 32 AS bias FROM b
-      )
-    SELECT ${tag} || printf('%010d', i), ${tenantId}, ${tag} || printf('s%09d', k), ${campaign.id}, 'branch', json_extract(${list}, '$[' || k || ']'),
-           CASE WHEN seq % 20 = 0 THEN 'leader' WHEN seq % 20 <= 2 THEN 'self' WHEN seq % 20 <= 5 THEN 'peer' ELSE 'villager' END,
-           CASE WHEN seq % 20 = 0 THEN 'paper' ELSE 'phone' END,
-           min(${MAX_POINTS}, 38 + bias + h % 11), ${MAX_POINTS}, '', 'g' || i, NULL, 'c' || i, 'r' || i, seq,
-           strftime('%Y-%m-%dT%H:%M:%fZ', ${start}, '+' || k || ' hours', '+' || (seq % 3600) || ' seconds')
-    FROM s`);
+      ),
+      g AS (
+        SELECT s.*, CASE WHEN seq % 20 = 0 THEN 'leader' WHEN seq % 20 <= 2 THEN 'self' WHEN seq % 20 <= 5 THEN 'peer' ELSE 'villager' END AS grp FROM s
+      )`;
+  await db.batch([
+    db.run(sql`
+      INSERT INTO evaluation_ballots (id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel, points, max_points, comment)
+      ${numbered}
+      SELECT lower(hex(randomblob(10))), ${tenantId}, ${tag} || printf('s%09d', k), ${campaign.id}, 'branch', json_extract(${list}, '$[' || k || ']'),
+             grp, CASE WHEN grp = 'leader' THEN 'paper' ELSE 'phone' END, min(${MAX_POINTS}, 38 + bias + h % 11), ${MAX_POINTS}, ''
+      FROM g`),
+    db.run(sql`
+      INSERT INTO evaluation_poll_book (tenant_id, session_id, subject_kind, subject_id, voter_hash, rater_group, pass_hash, submission, receipt)
+      ${numbered}
+      SELECT ${tenantId}, ${tag} || printf('s%09d', k), 'branch', json_extract(${list}, '$[' || k || ']'), 'g' || i, grp, NULL, 'c' || i, 'r' || i
+      FROM g`),
+    db.run(sql`
+      INSERT INTO evaluation_session_counts (tenant_id, session_id, name, n)
+      SELECT tenant_id, session_id, 'ballots:' || rater_group, count(*) FROM evaluation_ballots
+      WHERE tenant_id = ${tenantId} AND campaign_id = ${campaign.id} GROUP BY session_id, rater_group`),
+  ]);
 
   if (shape.income !== false)
     await db.run(sql`

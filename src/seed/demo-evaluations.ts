@@ -1,8 +1,9 @@
 import { sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { insertMany } from '../db/batch';
-import { ballotAnswers, ballots, evaluationBookings, evaluationSessions } from '../db/schema';
-import { newId } from '../platform/ids';
+import { ballotAnswers, ballots, evaluationBookings, evaluationSessions, pollBook } from '../db/schema';
+import { newId, secretId } from '../platform/ids';
 import type { Campaign, Questionnaire } from '../features/evaluation/campaigns';
 import { campaignThresholds, campaignWeights } from '../features/evaluation/campaigns';
 import { composite, groupScore, RATER_GROUPS, scoreAnswers, starsFor, sumsOf, type RaterGroup } from '../features/evaluation/rules';
@@ -149,36 +150,43 @@ export async function writeEvaluations(
     for (const [i, ballot] of planned.entries())
       rows.push({
         ...ballot,
+        id: secretId(),
         session: sessionId,
-        seq: i + 1,
         voter: `demo-${i + 1}`,
-        key: `demo-${sessionId}-${i + 1}`,
         receipt: `D${sessionId.slice(-6).toUpperCase()}${String(i + 1).padStart(3, '0')}`,
-        at: new Date(startsAt.getTime() + 60_000 + i * 97_000).toISOString(),
       });
   }
   await insertMany(db, evaluationBookings, bookings);
   await insertMany(db, evaluationSessions, sessions);
-  const statements = [];
+  const statements: BatchItem<'sqlite'>[] = [];
   for (let i = 0; i < rows.length; i += BALLOTS_PER_STATEMENT) {
     const json = JSON.stringify(rows.slice(i, i + BALLOTS_PER_STATEMENT));
     statements.push(
-      // columns in the table's order: id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel,
-      // points, max_points, comment, voter_hash, device_hash, client_key, receipt, seq, prev_hash, hash, created_at
+      // the ballot box: id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel, points, max_points, comment
       db.insert(ballots).select(sql`
         SELECT json_extract(value, '$.id'), ${tenantId}, json_extract(value, '$.session'), ${campaign.id}, json_extract(value, '$.kind'), json_extract(value, '$.subject'),
                json_extract(value, '$.group'), json_extract(value, '$.channel'), json_extract(value, '$.points'), json_extract(value, '$.maxPoints'),
-               json_extract(value, '$.comment'), json_extract(value, '$.voter'), NULL, json_extract(value, '$.key'), json_extract(value, '$.receipt'),
-               json_extract(value, '$.seq'), NULL, NULL, json_extract(value, '$.at')
+               json_extract(value, '$.comment')
         FROM json_each(${json})`),
-      // id, tenant_id, ballot_id, item_key, points, max_points
+      // tenant_id, ballot_id, item_key, points, max_points
       db.insert(ballotAnswers).select(sql`
-        SELECT json_extract(b.value, '$.id') || '-' || a.key, ${tenantId}, json_extract(b.value, '$.id'),
-               json_extract(a.value, '$[0]'), json_extract(a.value, '$[1]'), json_extract(a.value, '$[2]')
+        SELECT ${tenantId}, json_extract(b.value, '$.id'), json_extract(a.value, '$[0]'), json_extract(a.value, '$[1]'), json_extract(a.value, '$[2]')
         FROM json_each(${json}) b, json_each(json_extract(b.value, '$.answers')) a`),
+      // the poll book: tenant_id, session_id, subject_kind, subject_id, voter_hash, rater_group, pass_hash, submission, receipt
+      db.insert(pollBook).select(sql`
+        SELECT ${tenantId}, json_extract(value, '$.session'), json_extract(value, '$.kind'), json_extract(value, '$.subject'), json_extract(value, '$.voter'),
+               json_extract(value, '$.group'), NULL, json_extract(value, '$.voter'), json_extract(value, '$.receipt')
+        FROM json_each(${json})`),
     );
   }
-  if (statements.length) await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  // the live counters of the sessions, as casting keeps them
+  statements.push(
+    db.run(sql`
+      INSERT INTO evaluation_session_counts (tenant_id, session_id, name, n)
+      SELECT ${tenantId}, session_id, 'ballots:' || rater_group, count(*) FROM evaluation_ballots
+      WHERE tenant_id = ${tenantId} AND campaign_id = ${campaign.id} GROUP BY session_id, rater_group`),
+  );
+  await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
   return rows.length;
 }
 

@@ -33,12 +33,14 @@ export const tenantSettingsSchema = z.object({
   anonymityMinBallots: z.int().min(1).max(100).default(5),
   /** Days a problem list stays in public notice (公示期). */
   noticeDays: z.int().min(1).max(60).default(5),
-  /** Villagers must give a household code from the roster to vote. */
+  /** Villagers must give a household code from the roster to vote (one ballot per household). */
   requireHouseholdCode: z.boolean().default(false),
+  /** Villagers must give a printed one-time ballot ticket (一人一票码) to vote (one ballot per ticket). */
+  requireBallotTicket: z.boolean().default(false),
   /** Evaluation: the big screen's QR code changes every this many seconds… */
   qrRotateSeconds: z.int().min(10).max(600).default(30),
-  /** …and a code shown on it stays usable this long (a photo sent out of the room stops working after it). */
-  qrValidSeconds: z.int().min(10).max(3600).default(180),
+  /** …and a code shown on it is accepted this long for a new phone's pass (a photo sent out of the room stops working after it). */
+  qrValidSeconds: z.int().min(10).max(3600).default(90),
   /** Collective-income tiers in fen (¥50,000 and ¥100,000). */
   incomeTiersFen: z
     .array(z.int().min(0).max(100_000_000_000))
@@ -66,7 +68,7 @@ export const tenantSettingsSchema = z.object({
       mustVisitDays: z.int().min(1).max(365).default(30),
     })
     .default({ membersPerCommittee: { min: 5, max: 5 }, householdsPerMember: { min: 5, max: 15 }, mustVisitDays: 30 }),
-});
+}).refine((s) => !(s.requireHouseholdCode && s.requireBallotTicket), { message: 'validation.one_villager_mode', path: ['requireBallotTicket'] });
 
 export type TenantSettings = z.output<typeof tenantSettingsSchema>;
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
 import { households, members, villages } from './rosters';
 import { tenantId } from './tenant-column';
@@ -147,9 +147,10 @@ export const evaluationBookings = sqliteTable(
 );
 
 /**
- * A session (测评场次) opened from a booking. `salt` keys the voter hashes of this session only; it is
- * erased when the session closes, after which nobody (not even with the server secret) can link a
- * ballot to a device, member or household.
+ * A session (测评场次) opened from a booking. `salt` keys the poll book's voter hashes of this session
+ * only; it is erased when the session ends (closed by hand, or at the first request after its window and
+ * by the nightly job), after which nobody, not even with the server secret, can tell whose poll-book row
+ * is whose. `tallyRoot`/`tallyCount` seal the Merkle root over its receipts when it is closed by hand.
  */
 export const evaluationSessions = sqliteTable(
   'evaluation_sessions',
@@ -173,25 +174,27 @@ export const evaluationSessions = sqliteTable(
     openedBy: text('opened_by').notNull(),
     createdAt: createdAt(),
     closedAt: text('closed_at'),
+    tallyRoot: text('tally_root'),
+    tallyCount: integer('tally_count'),
   },
   (t) => [
     uniqueIndex('evaluation_sessions_booking').on(t.tenantId, t.bookingId),
     uniqueIndex('evaluation_sessions_code').on(t.tenantId, t.code),
     index('evaluation_sessions_campaign').on(t.tenantId, t.campaignId, t.villageId),
-    check('evaluation_sessions_salt', sql`${t.closedAt} IS NOT NULL OR ${t.salt} IS NOT NULL`),
+    check('evaluation_sessions_sealed', sql`${t.tallyRoot} IS NULL OR ${t.closedAt} IS NOT NULL`),
   ],
 );
 
 /**
- * One ballot: one rater's answers about one subject in one session. It carries no person: only keyed
- * hashes for de-duplication (HMAC of device / member / household / account with the session salt).
- * `seq` numbers the session's ballots in commit order (assigned by the INSERT itself); the hash chain
- * over them is sealed into prev_hash/hash by the tally (see features/evaluation/tally.ts).
+ * The ballot box: what was voted, and nothing about who or when. No voter hash, no receipt, no client key,
+ * no time, no sequence; a random primary key in a WITHOUT ROWID table (see the migration), so rows are
+ * stored in key order, not arrival order. Refusing a second ballot is the poll book's job.
  */
 export const ballots = sqliteTable(
   'evaluation_ballots',
   {
-    id: idColumn(),
+    /** random, without a time part (platform/ids.ts secretId) */
+    id: text('id').primaryKey(),
     tenantId: tenantId(),
     sessionId: text('session_id')
       .notNull()
@@ -206,39 +209,19 @@ export const ballots = sqliteTable(
     points: integer('points').notNull(),
     maxPoints: integer('max_points').notNull(),
     comment: text('comment').notNull().default(''),
-    /** whom this ballot counts against for "one ballot per subject" */
-    voterHash: text('voter_hash').notNull(),
-    /** the phone, where a household code is the voter: one ballot per phone as well */
-    deviceHash: text('device_hash'),
-    /** client-generated idempotency key of the submission + the subject */
-    clientKey: text('client_key').notNull(),
-    receipt: text('receipt').notNull(),
-    seq: integer('seq').notNull(),
-    prevHash: text('prev_hash'),
-    hash: text('hash'),
-    createdAt: createdAt(),
   },
   (t) => [
-    uniqueIndex('evaluation_ballots_voter').on(t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.voterHash),
-    uniqueIndex('evaluation_ballots_device')
-      .on(t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.deviceHash)
-      .where(sql`device_hash IS NOT NULL`),
-    uniqueIndex('evaluation_ballots_client_key').on(t.tenantId, t.sessionId, t.clientKey),
-    uniqueIndex('evaluation_ballots_seq').on(t.tenantId, t.sessionId, t.seq),
-    uniqueIndex('evaluation_ballots_receipt').on(t.tenantId, t.sessionId, t.receipt),
-    index('evaluation_ballots_session_group').on(t.tenantId, t.sessionId, t.raterGroup, t.voterHash),
     index('evaluation_ballots_campaign_subject').on(t.tenantId, t.campaignId, t.subjectKind, t.subjectId, t.raterGroup),
+    index('evaluation_ballots_session').on(t.tenantId, t.sessionId),
     check('evaluation_ballots_points', sql`${t.maxPoints} > 0 AND ${t.points} >= 0 AND ${t.points} <= ${t.maxPoints}`),
-    check('evaluation_ballots_seq_positive', sql`${t.seq} >= 1`),
     check('evaluation_ballots_comment', sql`length(${t.comment}) <= 500`),
   ],
 );
 
-/** The answer to one item of a ballot (for per-item averages). */
+/** The answer to one item of a ballot (for per-item averages); WITHOUT ROWID, keyed by the ballot's random id. */
 export const ballotAnswers = sqliteTable(
   'evaluation_ballot_answers',
   {
-    id: idColumn(),
     tenantId: tenantId(),
     ballotId: text('ballot_id')
       .notNull()
@@ -248,9 +231,101 @@ export const ballotAnswers = sqliteTable(
     maxPoints: integer('max_points').notNull(),
   },
   (t) => [
-    uniqueIndex('evaluation_ballot_answers_item').on(t.tenantId, t.ballotId, t.itemKey),
+    primaryKey({ columns: [t.tenantId, t.ballotId, t.itemKey] }),
     check('evaluation_ballot_answers_points', sql`${t.maxPoints} > 0 AND ${t.points} >= 0 AND ${t.points} <= ${t.maxPoints}`),
   ],
+);
+
+/**
+ * The poll book: who has voted on which subject, which is what refusing a second ballot needs and all the
+ * township may know. Written in the same batch as the ballot box, with nothing that joins the two: no
+ * shared key, no time, WITHOUT ROWID in key order. `voterHash` is an HMAC of the voter's identity (pass,
+ * household, ticket, member or account) with the session's salt, so once the salt is erased nobody can
+ * tell whose row is whose. `passHash` keeps a phone to one villager ballot per subject (household mode);
+ * `submission` (an HMAC of the phone's submission id) lets a retry get its receipts back; `receipt` is the
+ * voter's proof of inclusion, a leaf of the session's Merkle tree, and says nothing about the vote.
+ */
+export const pollBook = sqliteTable(
+  'evaluation_poll_book',
+  {
+    tenantId: tenantId(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => evaluationSessions.id),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    voterHash: text('voter_hash').notNull(),
+    raterGroup: text('rater_group', { enum: RATER_GROUPS }).notNull(),
+    passHash: text('pass_hash'),
+    submission: text('submission').notNull(),
+    receipt: text('receipt').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.voterHash] }),
+    uniqueIndex('evaluation_poll_book_receipt').on(t.tenantId, t.sessionId, t.receipt),
+    index('evaluation_poll_book_submission').on(t.tenantId, t.sessionId, t.submission),
+    uniqueIndex('evaluation_poll_book_pass')
+      .on(t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.passHash)
+      .where(sql`rater_group = 'villager' AND pass_hash IS NOT NULL`),
+  ],
+);
+
+/**
+ * Per-session counters, so the big screen's live counts never group ballots: passes issued, 另一人投票
+ * releases, ballots per rater group. Incremented in the same batch as what they count.
+ */
+export const sessionCounts = sqliteTable(
+  'evaluation_session_counts',
+  {
+    tenantId: tenantId(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => evaluationSessions.id),
+    name: text('name').notNull(),
+    n: integer('n').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.sessionId, t.name] })],
+);
+
+/**
+ * Printed one-time ballot tickets (一人一票码): each is one villager. Only an HMAC of the code is kept; the
+ * first phone (pass) that presents it holds it, another phone is refused.
+ */
+export const ballotTickets = sqliteTable(
+  'evaluation_ballot_tickets',
+  {
+    tenantId: tenantId(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => evaluationSessions.id),
+    codeHash: text('code_hash').notNull(),
+    passHash: text('pass_hash'),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.sessionId, t.codeHash] })],
+);
+
+/**
+ * Problems raised on phone ballots (反映问题), held apart from their ballot while the session runs (random
+ * key, no time, WITHOUT ROWID) and released into the problem list when it ends, in random order, with the
+ * session's end as their time and no link to the session.
+ */
+export const raisedProblems = sqliteTable(
+  'evaluation_raised_problems',
+  {
+    id: text('id').primaryKey(),
+    tenantId: tenantId(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => evaluationSessions.id),
+    villageId: text('village_id')
+      .notNull()
+      .references(() => villages.id),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    year: integer('year').notNull(),
+    content: text('content').notNull(),
+  },
+  (t) => [index('evaluation_raised_problems_session').on(t.tenantId, t.sessionId)],
 );
 
 /**

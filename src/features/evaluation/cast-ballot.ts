@@ -1,16 +1,16 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
-import { ballotAnswers, ballots, evaluationSessions, householdCodes, households, members, problems } from '../../db/schema';
+import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError } from '../../platform/errors';
-import { newId, randomString } from '../../platform/ids';
+import { randomString, secretId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
 import { verifyMemberPin } from './member-pins';
 import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from './rules';
 import type { ballotItemInput, voterInput } from './schemas';
 import { isClosed, type EvaluationSession } from './sessions';
-import { voterHash } from './tokens';
+import { paperVoterHash, submissionHash, ticketHash, voterHash } from './tokens';
 import type { BallotContext, VoteContext } from './vote-context';
 
 /** Longest comment (意见建议) and problem (反映问题) on a ballot, in characters. */
@@ -24,31 +24,42 @@ export interface Receipt {
   receipt: string;
 }
 
-/** Who is voting, once checked: the rater identity for the rules and the keyed identities for de-duplication. */
+/** Who is voting, once checked: the rater identity for the rules and the identity "one ballot per subject" counts against. */
 export interface ResolvedVoter {
   voter: Voter;
-  /** what "one ballot per subject" counts against: device, household, member or account */
+  /** pass, household, ticket, member, account (keyed with the session's salt) or a paper sheet (keyed without) */
   identity: string;
-  /** the phone as well, when a household code is the identity */
-  device?: string;
+  /** the server-issued nonce of the phone's pass; absent for paper sheets */
+  pass?: string;
   memberName?: string;
 }
 
+const sessionKey = (s: EvaluationSession) => ({ tenantId: s.tenantId, sessionId: s.id });
+
+/** The session's salt, or 409 once it is erased (the session has ended: nothing can be cast by phone any more). */
+function saltOf(session: EvaluationSession): string {
+  if (!session.salt) throw new AppError(409, 'evaluation.session_closed');
+  return session.salt;
+}
+
 /**
- * Resolves the voter of a phone ballot: a villager by device id (and household code where the township
- * requires one), a member by code + PIN or by their signed-in account, a township leader by their
- * signed-in township_admin account.
+ * Resolves the voter of a phone ballot, who always holds a pass (the nonce the server drew for this
+ * phone): a villager is the pass itself, or the household code or printed ticket given on this phone; a
+ * member by code + PIN or by their signed-in account; a township leader by their signed-in
+ * township_admin account.
  */
 export async function resolveVoter(
   scope: TenantScope,
   secret: string,
   session: EvaluationSession,
+  pass: string,
   input: z.output<typeof voterInput>,
   actor: Actor | undefined,
   settings: TenantSettings,
 ): Promise<ResolvedVoter> {
   if (input.kind === 'villager') {
-    if (!settings.requireHouseholdCode) return { voter: { kind: 'villager' }, identity: `device:${input.deviceId}` };
+    if (settings.requireBallotTicket) return { voter: { kind: 'villager' }, identity: await holdTicket(scope, secret, session, pass, input.ticket), pass };
+    if (!settings.requireHouseholdCode) return { voter: { kind: 'villager' }, identity: `pass:${pass}`, pass };
     if (!input.householdCode) throw new AppError(400, 'evaluation.household_code_required');
     const [household] = await scope.db
       .select({ householdId: householdCodes.householdId })
@@ -56,11 +67,11 @@ export async function resolveVoter(
       .where(scope.where(householdCodes, eq(householdCodes.code, input.householdCode.toUpperCase()), eq(householdCodes.villageId, session.villageId)))
       .limit(1);
     if (!household) throw new AppError(400, 'evaluation.household_code_invalid');
-    return { voter: { kind: 'villager' }, identity: `household:${household.householdId}`, device: `device:${input.deviceId}` };
+    return { voter: { kind: 'villager' }, identity: `household:${household.householdId}`, pass };
   }
   if (input.kind === 'leader') {
     if (actor?.kind !== 'user' || actor.role !== 'township_admin') throw new AppError(403, 'evaluation.leader_login_required');
-    return { voter: { kind: 'leader' }, identity: `account:${actor.accountId}` };
+    return { voter: { kind: 'leader' }, identity: `account:${actor.accountId}`, pass };
   }
   let memberId: string;
   if (input.memberCode && input.pin) memberId = await verifyMemberPin(scope, secret, input.memberCode, input.pin);
@@ -72,31 +83,51 @@ export async function resolveVoter(
   return {
     voter: { kind: 'member', memberId: member.id, villageId: member.villageId, isSecretary: member.isSecretary },
     identity: `member:${member.id}`,
+    pass,
     memberName: member.name,
   };
 }
 
 /**
+ * A printed ticket is one villager: the first phone that gives it holds it (atomically, in the UPDATE),
+ * and any other phone is refused. Returns the ticket's identity.
+ */
+async function holdTicket(scope: TenantScope, secret: string, session: EvaluationSession, pass: string, code: string | undefined): Promise<string> {
+  if (!code) throw new AppError(400, 'evaluation.ticket_required');
+  const salt = saltOf(session);
+  const codeHash = await ticketHash(secret, sessionKey(session), code.trim().toUpperCase());
+  const holder = await voterHash(secret, salt, `pass:${pass}`);
+  const [held] = await scope.db
+    .update(ballotTickets)
+    .set({ passHash: sql`coalesce(${ballotTickets.passHash}, ${holder})` })
+    .where(scope.where(ballotTickets, eq(ballotTickets.sessionId, session.id), eq(ballotTickets.codeHash, codeHash)))
+    .returning({ passHash: ballotTickets.passHash });
+  if (!held) throw new AppError(400, 'evaluation.ticket_invalid');
+  if (held.passHash !== holder) throw new AppError(409, 'evaluation.ticket_used');
+  return `ticket:${codeHash}`;
+}
+
+/**
  * The rater group each subject of the session would get from this voter, and whether it is already cast
- * (one look-up on the voter's unique index: the campaign's subject kind, its subjects, the voter hash).
+ * (one look-up in the poll book by the voter's keyed hash).
  */
 export async function voterSubjects(scope: TenantScope, secret: string, context: VoteContext, resolved: ResolvedVoter) {
   const { session, campaign, subjects } = context;
-  const hash = session.salt ? await voterHash(secret, session.salt, resolved.identity) : '';
+  const hash = await voterHash(secret, saltOf(session), resolved.identity);
   const cast = subjects.length
     ? await scope.db
-        .select({ kind: ballots.subjectKind, id: ballots.subjectId })
-        .from(ballots)
+        .select({ kind: pollBook.subjectKind, id: pollBook.subjectId })
+        .from(pollBook)
         .where(
           scope.where(
-            ballots,
-            eq(ballots.sessionId, session.id),
-            eq(ballots.subjectKind, campaign.subjectKind),
+            pollBook,
+            eq(pollBook.sessionId, session.id),
+            eq(pollBook.subjectKind, campaign.subjectKind),
             inArray(
-              ballots.subjectId,
+              pollBook.subjectId,
               subjects.map((s) => s.id),
             ),
-            eq(ballots.voterHash, hash),
+            eq(pollBook.voterHash, hash),
           ),
         )
     : [];
@@ -116,39 +147,50 @@ export interface Submission {
   ballots: z.output<typeof ballotItemInput>[];
 }
 
+/** `count` more of a session counter, in the batch of what it counts. */
+export function bump(scope: TenantScope, sessionId: string, name: string, count = 1) {
+  return scope.db
+    .insert(sessionCounts)
+    .values({ tenantId: scope.tenantId, sessionId, name, n: count })
+    .onConflictDoUpdate({ target: [sessionCounts.tenantId, sessionCounts.sessionId, sessionCounts.name], set: { n: sql`${sessionCounts.n} + ${count}` } });
+}
+
 /**
  * Casts the ballots of one submission (one per subject), all or none, in one batch and no other round trip:
  * 1. every ballot is checked (subject in the session, every item answered in range, text lengths)
  *    against the session's context before anything is written;
- * 2. ballots, answers and raised problems go in one batch (atomic on D1 and libSQL). Each ballot's seq
- *    is assigned inside its INSERT, and only while the session is still open there (NULL otherwise, which
- *    NOT NULL refuses): a context read a few seconds ago cannot let a ballot into a closed session;
- * 3. the unique indexes (client key, voter, device, seq) are the last word on duplicates: a violation
- *    rolls back the whole batch. Only then is anything read: a retry of a stored submission (same client
- *    id) gets its receipts back, a closed session answers 409 closed, a second vote 409 already voted.
+ * 2. one batch (atomic on D1 and libSQL) writes the poll book (who voted on what, with the receipt), the
+ *    ballot box (what was voted, with a random id and nothing else), the counters and any raised problem,
+ *    with nothing shared between a poll-book row and its ballot. A poll-book row's receipt is NULL unless
+ *    the session is still open at the moment of the write (which NOT NULL refuses, rolling back the
+ *    batch): a context read a few seconds ago cannot let a ballot into a closed session;
+ * 3. the poll book's keys are the last word on duplicates (voter and subject; a phone's pass and subject
+ *    for villagers): a violation rolls back the whole batch. Only then is anything read: a retry of a
+ *    stored submission (same client id) gets its receipts back, a closed session answers 409 closed, a
+ *    second vote 409 already voted.
  */
 export async function castBallots(scope: TenantScope, secret: string, context: BallotContext, submission: Submission) {
   const { session, campaign, questionnaire } = context;
   const db = scope.db;
   const t = scope.tenantId;
-  const clientKeys = submission.ballots.map((b) => `${submission.clientId}:${b.subjectKind}:${b.subjectId}`);
+  const key = sessionKey(session);
   const now = new Date().toISOString();
   const phone = submission.channel === 'phone';
-  const closed = (s: EvaluationSession) => Boolean(s.closedAt || !s.salt || (phone && isClosed(s, now)));
+  const closed = (s: EvaluationSession) => Boolean(s.closedAt || (phone && (!s.salt || isClosed(s, now))));
+  const submissionId = await submissionHash(secret, key, submission.clientId);
   if (closed(session)) {
-    const replay = await storedReceipts(scope, session.id, clientKeys);
+    const replay = await storedReceipts(scope, session.id, submissionId);
     if (replay.length) return { receipts: replay, replayed: true };
     throw new AppError(409, 'evaluation.session_closed');
   }
-  const salt = session.salt!;
 
   const seen = new Set<string>();
   for (const b of submission.ballots) {
-    const key = `${b.subjectKind}:${b.subjectId}`;
-    if (seen.has(key)) throw new AppError(400, 'evaluation.subject_repeated');
-    seen.add(key);
+    const subject = `${b.subjectKind}:${b.subjectId}`;
+    if (seen.has(subject)) throw new AppError(400, 'evaluation.subject_repeated');
+    seen.add(subject);
   }
-  const planned = submission.ballots.map((b, i) => {
+  const planned = submission.ballots.map((b) => {
     if (!context.subjectKeys.has(`${b.subjectKind}:${b.subjectId}`)) throw new AppError(400, 'evaluation.subject_not_in_session');
     const group = raterGroupOf(submission.voter.voter, { kind: b.subjectKind, id: b.subjectId, villageId: session.villageId });
     const scored = scoreAnswers(questionnaire.items, group, b.answers);
@@ -157,20 +199,31 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
     const problem = (b.problem ?? '').trim();
     if ([...comment].length > COMMENT_MAX) throw new AppError(400, 'evaluation.comment_too_long', { max: COMMENT_MAX });
     if ([...problem].length > COMMENT_MAX) throw new AppError(400, 'evaluation.problem_too_long', { max: COMMENT_MAX });
-    return { b, id: newId(), group, scored: scored.value, comment, problem, clientKey: clientKeys[i], receipt: randomString(10, RECEIPT_ALPHABET) };
+    return { b, id: secretId(), group, scored: scored.value, comment, problem, receipt: randomString(10, RECEIPT_ALPHABET) };
   });
 
-  const voterKey = await voterHash(secret, salt, submission.voter.identity);
-  const deviceKey = submission.voter.device ? await voterHash(secret, salt, submission.voter.device) : null;
+  // phones are keyed with the session's salt (gone when the session ends); a paper sheet is nobody and keyed without
+  const voterKey = phone ? await voterHash(secret, saltOf(session), submission.voter.identity) : await paperVoterHash(secret, key, submission.clientId);
+  const passKey = phone && submission.voter.pass ? await voterHash(secret, saltOf(session), `pass:${submission.voter.pass}`) : null;
   // the session as it is at the moment of the write (the phone's window is checked against the time of the request)
   const stillOpen = sql`EXISTS (SELECT 1 FROM ${evaluationSessions} WHERE ${evaluationSessions.tenantId} = ${t} AND ${evaluationSessions.id} = ${session.id}
-    AND ${evaluationSessions.closedAt} IS NULL AND ${evaluationSessions.salt} = ${salt}${phone ? sql` AND ${evaluationSessions.closesAt} > ${now}` : sql``})`;
-  // numbered inside the INSERT itself: SQLite runs one write at a time, so seq is gap-free in commit order
-  const nextSeq = sql`(CASE WHEN ${stillOpen} THEN (SELECT coalesce(max(seq), 0) + 1 FROM evaluation_ballots WHERE tenant_id = ${t} AND session_id = ${session.id}) END)`;
+    AND ${evaluationSessions.closedAt} IS NULL${phone ? sql` AND ${evaluationSessions.salt} IS NOT NULL AND ${evaluationSessions.closesAt} > ${now}` : sql``})`;
+  const ifOpen = (receipt: string) => sql`(CASE WHEN ${stillOpen} THEN ${receipt} END)` as unknown as string;
 
   const writes = [];
   for (const p of planned) {
     writes.push(
+      db.insert(pollBook).values({
+        tenantId: t,
+        sessionId: session.id,
+        subjectKind: p.b.subjectKind,
+        subjectId: p.b.subjectId,
+        voterHash: voterKey,
+        raterGroup: p.group,
+        passHash: passKey,
+        submission: submissionId,
+        receipt: ifOpen(p.receipt),
+      }),
       scope.insert(ballots, [
         {
           id: p.id,
@@ -183,49 +236,37 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
           points: p.scored.points,
           maxPoints: p.scored.maxPoints,
           comment: p.comment,
-          voterHash: voterKey,
-          deviceHash: deviceKey,
-          clientKey: p.clientKey,
-          receipt: p.receipt,
-          seq: nextSeq as unknown as number,
-          createdAt: now,
         },
       ]),
-    );
-    // the answers as one JSON parameter (columns in the table's order: id, tenant, ballot, item, points, max):
-    // building and binding a 60-parameter VALUES list per ballot cost more than inserting it
-    const answers = JSON.stringify(p.scored.answers.map((a) => [newId(), a.itemKey, a.points, a.maxPoints]));
-    writes.push(
+      // the answers as one JSON parameter (columns in the table's order: tenant, ballot, item, points, max):
+      // building and binding a 60-parameter VALUES list per ballot cost more than inserting it
       db
         .insert(ballotAnswers)
         .select(
-          sql`SELECT json_extract(value, '$[0]'), ${t}, ${p.id}, json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]') FROM json_each(${answers})`,
+          sql`SELECT ${t}, ${p.id}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${JSON.stringify(
+            p.scored.answers.map((a) => [a.itemKey, a.points, a.maxPoints]),
+          )})`,
         ),
     );
     if (p.problem)
       writes.push(
-        scope.insert(problems, [
-          {
-            villageId: session.villageId,
-            subjectKind: p.b.subjectKind,
-            subjectId: p.b.subjectId,
-            source: 'ballot',
-            sessionId: session.id,
-            year: campaign.year,
-            content: p.problem,
-          },
+        scope.insert(raisedProblems, [
+          { id: secretId(), sessionId: session.id, villageId: session.villageId, subjectKind: p.b.subjectKind, subjectId: p.b.subjectId, year: campaign.year, content: p.problem },
         ]),
       );
   }
+  const perGroup = new Map<RaterGroup, number>();
+  for (const p of planned) perGroup.set(p.group, (perGroup.get(p.group) ?? 0) + 1);
+  for (const [group, n] of perGroup) writes.push(bump(scope, session.id, `ballots:${group}`, n));
   try {
     await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
   } catch (error) {
     // a retry of the same submission (stored before, or by a concurrent request), a closed session or a second vote
-    const raced = await storedReceipts(scope, session.id, clientKeys);
+    const raced = await storedReceipts(scope, session.id, submissionId);
     if (raced.length) return { receipts: raced, replayed: true };
     const current = await scope.find(evaluationSessions, session.id);
     if (!current || closed(current)) throw new AppError(409, 'evaluation.session_closed', {}, undefined, { cause: error });
-    if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)))
+    if (/UNIQUE|PRIMARY KEY/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)))
       throw new AppError(409, 'evaluation.already_voted', {}, undefined, { cause: error });
     throw error;
   }
@@ -233,12 +274,13 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
   return { receipts, replayed: false };
 }
 
-async function storedReceipts(scope: TenantScope, sessionId: string, clientKeys: string[]): Promise<Receipt[]> {
+/** The receipts of a stored submission, found by its keyed id (in subject order: the poll book has no other). */
+async function storedReceipts(scope: TenantScope, sessionId: string, submission: string): Promise<Receipt[]> {
   return scope.db
-    .select({ subjectKind: ballots.subjectKind, subjectId: ballots.subjectId, raterGroup: ballots.raterGroup, receipt: ballots.receipt })
-    .from(ballots)
-    .where(scope.where(ballots, eq(ballots.sessionId, sessionId), inArray(ballots.clientKey, clientKeys)))
-    .orderBy(ballots.seq);
+    .select({ subjectKind: pollBook.subjectKind, subjectId: pollBook.subjectId, raterGroup: pollBook.raterGroup, receipt: pollBook.receipt })
+    .from(pollBook)
+    .where(scope.where(pollBook, eq(pollBook.sessionId, sessionId), eq(pollBook.submission, submission)))
+    .orderBy(pollBook.subjectKind, pollBook.subjectId);
 }
 
 /** Household codes (户码) for the households of a village that have none; returns all codes of the village. */

@@ -8,3 +8,4 @@ export const evaluationApi = new Hono<AppEnv>().route('/vote', voteRoutes).route
 
 export { subjectResults, type SubjectResult, type GroupResult, type ResultFilter } from './results';
 export { ensureDefaultQuestionnaires } from './default-questionnaires';
+export { endSessionsPastTheirTime } from './sessions';

@@ -1,5 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
+import { renderSVG } from 'uqr';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
@@ -30,13 +31,14 @@ import {
   screenInput,
   sessionInput,
   sessionQuery,
+  ticketInput,
   villageBody,
   villageQuery,
   displayQuery,
 } from './schemas';
 import { displayLink, rotateDisplayKey, screenDisplay, screenForKey } from './screen-display';
-import { closeSession, getSessionView, isClosed, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow } from './sessions';
-import { sealChain } from './tally';
+import { closeSession, endByTime, getSessionView, isClosed, issueTickets, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow, voteUrls } from './sessions';
+import { computeTally } from './tally';
 import { forgetVoteContext, loadBallotContext } from './vote-context';
 
 /** Where phone links point: this origin, and the tenant slug unless the host already names the tenant. */
@@ -200,16 +202,38 @@ export const evaluationRoutes = new Hono<AppEnv>()
   })
   .get('/sessions/:id/live', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
     const scope = c.var.scope!;
-    const view = await getSessionView(scope, c.req.valid('param').id, ownVillage(c.var.actor));
+    const row = await sessionRow(scope, c.req.valid('param').id, ownVillage(c.var.actor));
+    // the screen keeps polling after the window: the first poll after it ends the session (salt erased)
+    if (row.salt && isClosed(row)) await endByTime(scope, row);
+    const view = await getSessionView(scope, row.id);
     c.header('Cache-Control', 'no-store');
     return c.json({ id: view.id, status: view.status, closesAt: view.closesAt, ...(await liveCounts(scope, view.id)) });
   })
-  // the whole chain: each ballot's digest, whose few possible answer sets can be tried, tells what it said; the
-  // township's alone (not the evaluated village's secretary, not the county); the public tally has receipts only
+  // the township's check of the tally: count, current and sealed root, and whether the ballot box holds as many ballots as receipts
   .get('/sessions/:id/tally', allow('township_admin'), input('param', idParam), async (c) => {
     const scope = c.var.scope!;
     const view = await getSessionView(scope, c.req.valid('param').id);
-    return c.json({ session: view, ...(await sealChain(scope, view.id)) });
+    const { receipts: _receipts, ...tally } = await computeTally(scope, view.id);
+    return c.json({ session: view, ...tally });
+  })
+  // printed one-time ballot tickets (一人一票码): the codes are answered once, only their HMACs are kept
+  .post('/sessions/:id/tickets', allow('township_admin'), input('param', idParam), input('json', ticketInput), async (c) => {
+    const scope = c.var.scope!;
+    const session = await sessionRow(scope, c.req.valid('param').id);
+    const { codes, total } = await issueTickets(scope, appSecret(c.env), session, c.req.valid('json').count);
+    const { origin, slug } = linkBase(c);
+    c.header('Cache-Control', 'no-store');
+    return c.json(
+      {
+        total,
+        tickets: codes.map((code) => {
+          const { url } = voteUrls(origin, slug, session.code);
+          const link = `${url}&ticket=${code}`;
+          return { code, url: link, svg: renderSVG(link, { ecc: 'M', border: 2 }) };
+        }),
+      },
+      201,
+    );
   })
   .post('/sessions/:id/paper-ballots', allow('township_admin'), input('param', idParam), input('json', paperInput), async (c) => {
     const scope = c.var.scope!;
@@ -222,8 +246,11 @@ export const evaluationRoutes = new Hono<AppEnv>()
       voter: { voter: { kind: 'villager' }, identity: `paper:${body.clientId}` },
       ballots: body.ballots,
     });
-    // a sheet entered after the close changes the result the close computed
-    if (!result.replayed && isClosed(session)) await recomputeYearOf(c, (await getCampaign(scope, session.campaignId)).year);
+    // a sheet entered after the window changes the result computed when it ended; its raised problem is released with the rest
+    if (!result.replayed && isClosed(session)) {
+      await endByTime(scope, session);
+      await recomputeYearOf(c, (await getCampaign(scope, session.campaignId)).year);
+    }
     return c.json(result, result.replayed ? 200 : 201);
   })
 

@@ -90,7 +90,14 @@ export const codeParam = z.object({ code: z.string().trim().toUpperCase().regex(
 /** Comments and problems are checked for length by the ballot rules, with their own message. */
 const freeText = z.string().max(5000).optional();
 
-const villagerVoter = z.object({ kind: z.literal('villager'), deviceId: z.string().min(8).max(100), householdCode: z.string().trim().max(20).optional() });
+const villagerVoter = z.object({
+  kind: z.literal('villager'),
+  /** sent by pages before per-phone passes; accepted and ignored (the pass is the phone's identity now) */
+  deviceId: z.string().max(100).optional(),
+  householdCode: z.string().trim().max(20).optional(),
+  /** a printed one-time ballot ticket (一人一票码), where the township requires one */
+  ticket: z.string().trim().max(20).optional(),
+});
 export const voterInput = z.discriminatedUnion('kind', [
   villagerVoter,
   z.object({ kind: z.literal('member'), memberCode: z.string().trim().toUpperCase().max(20).optional(), pin: z.string().trim().max(20).optional() }),
@@ -107,10 +114,14 @@ export const ballotItemInput = z.object({
 });
 
 export const passInput = z.object({
-  token: z.string().trim().min(1).max(100),
+  /** a fresh QR token, poster token or typed 6-digit code; may be absent when `pass` is this phone's pass */
+  token: z.string().trim().min(1).max(100).optional(),
+  /** the pass this phone already holds (also kept in an HttpOnly cookie): a re-scan gets it back, not a second one */
+  pass: z.string().max(100).optional(),
   /** a villager's phone may say who it is right away: the reply then carries what identify would answer */
   voter: villagerVoter.optional(),
 });
+export const ticketInput = z.object({ count: z.int().min(1).max(500) });
 export const identifyInput = z.object({ pass: z.string().min(1).max(100), voter: voterInput });
 export const submissionInput = z.object({
   pass: z.string().min(1).max(100),

@@ -1,14 +1,16 @@
-import { count, countDistinct, desc, eq, sql } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
-import { ballots, campaigns, evaluationBookings, evaluationSessions, villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
+import type { Db } from '../../db/client';
+import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, problems, raisedProblems, sessionCounts, villages } from '../../db/schema';
+import { TenantScope as Scope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { newId, randomString } from '../../platform/ids';
+import type { TenantScope } from '../../db/tenant-scope';
 import type { TenantSettings } from '../../tenancy/settings';
 import { toBase64Url } from './crypto';
 import { RATER_GROUPS, type QrTiming, type RaterGroup } from './rules';
-import { sealChain } from './tally';
-import { currentQr, posterToken } from './tokens';
+import { sealTally } from './tally';
+import { currentQr, posterToken, ticketHash } from './tokens';
 
 export type EvaluationSession = typeof evaluationSessions.$inferSelect;
 
@@ -138,36 +140,140 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
   }
 }
 
-/** Closes a session: no more ballots; its salt is erased, so its voter hashes can never be linked again; the chain is sealed. */
+/**
+ * Closes a session by hand: no more ballots, paper sheets included; its salt is erased, so nobody (not even
+ * with the server secret) can tell whose poll-book row is whose; the raised problems are released; the
+ * Merkle root over its receipts is sealed.
+ */
 export async function closeSession(scope: TenantScope, id: string, ownVillage?: string) {
   const session = await sessionRow(scope, id, ownVillage);
+  const closedAt = session.closedAt ?? new Date().toISOString();
   if (!session.closedAt) {
     await scope.db
       .update(evaluationSessions)
-      .set({ closedAt: new Date().toISOString(), salt: null })
-      .where(scope.where(evaluationSessions, eq(evaluationSessions.id, id), sql`${evaluationSessions.closedAt} IS NULL`));
+      .set({ closedAt, salt: null })
+      .where(scope.where(evaluationSessions, eq(evaluationSessions.id, id), isNull(evaluationSessions.closedAt)));
   }
-  await sealChain(scope, id);
+  await releaseRaisedProblems(scope, id, closedAt);
+  // after the close is written: a ballot committed before it is in the root, none can follow it
+  await sealTally(scope, id);
   return getSessionView(scope, id);
 }
 
 /**
- * What the big screen polls every few seconds: one GROUP BY over the session's ballots (covered by the
- * index on tenant, session, group, voter hash): ballots and distinct voters per rater group.
+ * A session past its window that still holds its salt ends now: the salt is erased and its raised
+ * problems are released (paper sheets may still be entered until it is closed by hand). Run at the first
+ * request that finds it so, and for every tenant by the nightly job. Idempotent.
+ */
+export async function endByTime(scope: TenantScope, session: Pick<EvaluationSession, 'id' | 'closesAt'>, now = new Date().toISOString()) {
+  if (now < session.closesAt) return;
+  await scope.db
+    .update(evaluationSessions)
+    .set({ salt: null })
+    .where(scope.where(evaluationSessions, eq(evaluationSessions.id, session.id), isNotNull(evaluationSessions.salt), lte(evaluationSessions.closesAt, now)));
+  await releaseRaisedProblems(scope, session.id, session.closesAt);
+}
+
+/** The nightly job's share: every session of every tenant whose window has passed and that still holds a salt. */
+export async function endSessionsPastTheirTime(db: Db, now = new Date().toISOString()) {
+  const due = await db
+    .select({ tenantId: evaluationSessions.tenantId, id: evaluationSessions.id, closesAt: evaluationSessions.closesAt })
+    .from(evaluationSessions)
+    .where(and(isNotNull(evaluationSessions.salt), lte(evaluationSessions.closesAt, now)));
+  for (const session of due) await endByTime(new Scope(db, session.tenantId), session, now);
+  return due.length;
+}
+
+/**
+ * Problems raised on ballots join the problem list only when the session ends: in random order, all with
+ * the session's end as their time and no session id, so neither their order nor their time points to a
+ * ballot. The insert and the delete go in one batch; a concurrent release of the same rows fails on the
+ * problems' ids, never doubles them.
+ */
+async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: string) {
+  const staged = await scope.db
+    .select()
+    .from(raisedProblems)
+    .where(scope.where(raisedProblems, eq(raisedProblems.sessionId, sessionId)));
+  if (!staged.length) return;
+  const shuffled = staged.map((p) => ({ p, key: crypto.getRandomValues(new Uint32Array(1))[0] })).sort((a, b) => a.key - b.key);
+  const time = Date.parse(at);
+  await scope.db.batch([
+    scope.insert(
+      problems,
+      shuffled.map(({ p }) => ({
+        id: newId(time),
+        villageId: p.villageId,
+        subjectKind: p.subjectKind,
+        subjectId: p.subjectId,
+        source: 'ballot' as const,
+        sessionId: null,
+        year: p.year,
+        content: p.content,
+        createdAt: at,
+        updatedAt: at,
+      })),
+    ),
+    scope.db.delete(raisedProblems).where(
+      scope.where(
+        raisedProblems,
+        inArray(
+          raisedProblems.id,
+          staged.map((p) => p.id),
+        ),
+      ),
+    ),
+  ]);
+}
+
+/**
+ * What the big screen polls every few seconds, from counters and the poll book, never from the ballot
+ * box: ballots per rater group, distinct voters per group, passes issued (and how many of them have
+ * voted), and 另一人投票 hand-overs.
  */
 export async function liveCounts(scope: TenantScope, sessionId: string) {
-  const rows = await scope.db
-    .select({ group: ballots.raterGroup, ballots: count(), voters: countDistinct(ballots.voterHash) })
-    .from(ballots)
-    .where(scope.where(ballots, eq(ballots.sessionId, sessionId)))
-    .groupBy(ballots.raterGroup);
-  const groups = Object.fromEntries(RATER_GROUPS.map((g) => [g, { ballots: 0, voters: 0 }])) as Record<RaterGroup, { ballots: number; voters: number }>;
-  for (const row of rows) groups[row.group] = { ballots: row.ballots, voters: row.voters };
+  const [counters, voters, [usedPasses]] = await scope.db.batch([
+    scope.db.select({ name: sessionCounts.name, n: sessionCounts.n }).from(sessionCounts).where(scope.where(sessionCounts, eq(sessionCounts.sessionId, sessionId))),
+    scope.db
+      .select({ group: pollBook.raterGroup, voters: countDistinct(pollBook.voterHash) })
+      .from(pollBook)
+      .where(scope.where(pollBook, eq(pollBook.sessionId, sessionId)))
+      .groupBy(pollBook.raterGroup),
+    scope.db
+      .select({ n: countDistinct(pollBook.passHash) })
+      .from(pollBook)
+      .where(scope.where(pollBook, eq(pollBook.sessionId, sessionId))),
+  ]);
+  const counter = (name: string) => counters.find((c) => c.name === name)?.n ?? 0;
+  const groups = Object.fromEntries(
+    RATER_GROUPS.map((g) => [g, { ballots: counter(`ballots:${g}`), voters: voters.find((v) => v.group === g)?.voters ?? 0 }]),
+  ) as Record<RaterGroup, { ballots: number; voters: number }>;
+  const passes = counter('passes');
   return {
     groups,
-    ballots: rows.reduce((n, r) => n + r.ballots, 0),
-    voters: rows.reduce((n, r) => n + r.voters, 0),
+    ballots: RATER_GROUPS.reduce((n, g) => n + groups[g].ballots, 0),
+    voters: RATER_GROUPS.reduce((n, g) => n + groups[g].voters, 0),
+    /** phones given a pass (a re-scan on the same phone gets its own back and is not counted again) */
+    passes,
+    /** passes that have not voted yet: what a close would leave in phones' outboxes */
+    passesUnused: Math.max(0, passes - (usedPasses?.n ?? 0)),
+    /** 另一人投票: a phone handed to the next voter */
+    handovers: counter('handovers'),
   };
+}
+
+/** Printed one-time ballot tickets for a session: `count` new codes, returned once (only their HMACs are kept). */
+export async function issueTickets(scope: TenantScope, secret: string, session: EvaluationSession, howMany: number) {
+  if (isClosed(session)) throw conflict('evaluation.session_closed');
+  const codes = Array.from({ length: howMany }, () => randomString(10, CODE_ALPHABET));
+  const key = { tenantId: session.tenantId, sessionId: session.id };
+  const rows = await Promise.all(codes.map(async (code) => ({ tenantId: scope.tenantId, sessionId: session.id, codeHash: await ticketHash(secret, key, code), passHash: null })));
+  // D1 binds at most 100 parameters per statement: 4 columns, 20 rows a statement
+  const statements = [];
+  for (let i = 0; i < rows.length; i += 20) statements.push(scope.db.insert(ballotTickets).values(rows.slice(i, i + 20)).onConflictDoNothing());
+  await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  const [{ n }] = await scope.db.select({ n: count() }).from(ballotTickets).where(scope.where(ballotTickets, eq(ballotTickets.sessionId, session.id)));
+  return { codes, total: n };
 }
 
 export const qrTiming = (settings: TenantSettings): QrTiming => ({ rotateSeconds: settings.qrRotateSeconds, validSeconds: settings.qrValidSeconds });

@@ -1,4 +1,5 @@
 import type { AttemptKey } from '../../auth/throttle';
+import { randomString } from '../../platform/ids';
 import { hmacDigits, hmacText, sameText } from './crypto';
 import { acceptedWindows, qrWindow, type QrTiming } from './rules';
 
@@ -8,8 +9,10 @@ import { acceptedWindows, qrWindow, type QrTiming } from './rules';
  * - the QR token `<window>.<mac>` and the 6-digit code typed with the short URL rotate every
  *   rotateSeconds and are accepted for validSeconds;
  * - the poster token `p.<mac>` (printed QR for sessions without a screen) is valid for the whole session;
- * - a ballot pass `<expires>.<mac>` is handed out in exchange for a fresh token and lets the phone send
- *   its ballot later (offline) until the session's end.
+ * - a ballot pass `<expires>.<nonce>.<mac>` is issued to one phone in exchange for a fresh token: the
+ *   nonce is drawn by the server, so the villager's identity ("one ballot per subject per pass") is the
+ *   server's, never a value the phone chooses. It lets the phone send its ballot later (offline) until
+ *   the session's end.
  */
 export interface SessionKey {
   tenantId: string;
@@ -36,7 +39,8 @@ const text16 = (secret: string, message: string) => hmacText(secret, message, 16
 const qrMac = (secret: string, s: SessionKey, window: number) => sessionMac(secret, `qr|${s.tenantId}|${s.sessionId}|${window}`, text16);
 const pinOf = (secret: string, s: SessionKey, window: number) => sessionMac(secret, `pin|${s.tenantId}|${s.sessionId}|${window}`, hmacDigits);
 const posterMac = (secret: string, s: SessionKey) => sessionMac(secret, `poster|${s.tenantId}|${s.sessionId}`, text16);
-const passMac = (secret: string, s: SessionKey, expires: number) => sessionMac(secret, `pass|${s.tenantId}|${s.sessionId}|${expires}`, text16);
+// one per phone: not cached
+const passMac = (secret: string, s: SessionKey, expires: number, nonce: string) => hmacText(secret, `pass|${s.tenantId}|${s.sessionId}|${expires}|${nonce}`, 16);
 
 /** The QR token and typed code of the current window, and when they change. */
 export async function currentQr(secret: string, session: SessionKey, timing: QrTiming, nowMs = Date.now()) {
@@ -81,19 +85,37 @@ export async function verifyEntry(secret: string, session: SessionKey, presented
   return sameText(mac, await qrMac(secret, session, window));
 }
 
-export async function issuePass(secret: string, session: SessionKey, expiresAt: Date): Promise<string> {
+/** A new phone's pass: a fresh random nonce, signed with the session and its expiry. */
+export async function issuePass(secret: string, session: SessionKey, expiresAt: Date): Promise<{ pass: string; nonce: string }> {
   const expires = Math.floor(expiresAt.getTime() / 1000);
-  return `${expires}.${await passMac(secret, session, expires)}`;
+  const nonce = randomString(26);
+  return { pass: `${expires}.${nonce}.${await passMac(secret, session, expires, nonce)}`, nonce };
 }
 
-export async function verifyPass(secret: string, session: SessionKey, pass: string, nowMs = Date.now()): Promise<boolean> {
-  const [head, mac] = pass.split('.');
+/** The pass's nonce (the phone's identity in this session) when it is this session's and not expired; null otherwise. */
+export async function verifyPass(secret: string, session: SessionKey, pass: string, nowMs = Date.now()): Promise<string | null> {
+  const [head, nonce, mac, extra] = pass.split('.');
   const expires = Number(head);
-  if (!mac || !Number.isInteger(expires) || expires * 1000 < nowMs) return false;
-  return sameText(mac, await passMac(secret, session, expires));
+  if (extra !== undefined || !nonce || !mac || !Number.isInteger(expires) || expires * 1000 < nowMs) return null;
+  return sameText(mac, await passMac(secret, session, expires, nonce)) ? nonce : null;
 }
 
 /** The keyed hash that de-duplicates a voter within one session (HMAC with the session's salt). */
 export function voterHash(secret: string, salt: string, identity: string): Promise<string> {
   return hmacText(secret, `voter|${salt}|${identity}`, 20);
+}
+
+/** A salt-free keyed hash of a submission id: a retry finds its receipts even after the session's salt is gone. */
+export function submissionHash(secret: string, session: SessionKey, clientId: string): Promise<string> {
+  return hmacText(secret, `submission|${session.tenantId}|${session.sessionId}|${clientId}`, 20);
+}
+
+/** A salt-free keyed hash for a paper sheet's poll-book row (a sheet is nobody; it must still count once). */
+export function paperVoterHash(secret: string, session: SessionKey, clientId: string): Promise<string> {
+  return hmacText(secret, `paper|${session.tenantId}|${session.sessionId}|${clientId}`, 20);
+}
+
+/** What is kept of a printed ballot ticket (一人一票码): its HMAC, never the code. */
+export function ticketHash(secret: string, session: SessionKey, code: string): Promise<string> {
+  return hmacText(secret, `ticket|${session.tenantId}|${session.sessionId}|${code}`, 20);
 }

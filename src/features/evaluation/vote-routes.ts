@@ -1,40 +1,62 @@
 import { Hono, type Context } from 'hono';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { AppEnv } from '../../app-env';
 import { publicRoute } from '../../auth/guard';
+import { sortReceipts } from '../../domain/merkle';
 import { assertNotThrottled, noteFailure } from '../../auth/throttle';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError } from '../../platform/errors';
 import { input } from '../../platform/validate';
 import { settingsOf } from '../../tenancy/tenant';
-import { castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
+import { bump, castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
 import { appSecret } from './crypto';
 import { codeParam, identifyInput, passInput, submissionInput } from './schemas';
-import { isClosed, qrTiming, sessionStatus, type EvaluationSession } from './sessions';
-import { computeTally, findReceipts } from './tally';
+import { endByTime, isClosed, qrTiming, sessionStatus, type EvaluationSession } from './sessions';
+import { computeTally, receiptProof } from './tally';
 import { isTypedCode, issuePass, typedCodeKeys, verifyEntry, verifyPass } from './tokens';
-import { voteContext, type VoteContext } from './vote-context';
+import { forgetVoteContext, voteContext, type VoteContext } from './vote-context';
 
 const key = (s: EvaluationSession) => ({ tenantId: s.tenantId, sessionId: s.id });
 
-/** The session behind the code, with its campaign, questionnaire and subjects (cached a few seconds per instance). */
-function contextFor(c: Context<AppEnv>, code: string) {
-  return voteContext(c.var.memo, c.var.scope!, code);
+/**
+ * The session behind the code, with its campaign, questionnaire and subjects (cached a few seconds per
+ * instance). A session found past its window that still holds its salt ends here (salt erased, raised
+ * problems released): the first request after the end does it, the nightly job catches the rest.
+ */
+async function contextFor(c: Context<AppEnv>, code: string): Promise<VoteContext> {
+  const context = await voteContext(c.var.memo, c.var.scope!, code);
+  if (context.session.salt && isClosed(context.session)) {
+    await endByTime(c.var.scope!, context.session);
+    forgetVoteContext(c.var.memo, c.var.scope!.tenantId, code);
+    return voteContext(c.var.memo, c.var.scope!, code);
+  }
+  return context;
 }
 
-async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass: string) {
-  if (!(await verifyPass(appSecret(c.env), key(session), pass))) throw new AppError(403, 'evaluation.pass_invalid');
+/** The phone's pass nonce, or 403 (the page then asks for a fresh scan). */
+async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass: string): Promise<string> {
+  const nonce = await verifyPass(appSecret(c.env), key(session), pass);
+  if (!nonce) throw new AppError(403, 'evaluation.pass_invalid');
+  return nonce;
 }
+
+/** The HttpOnly copy of the phone's pass: a re-scan on the same phone gets the same pass back, even if the page's storage was cleared. */
+const passCookie = (session: EvaluationSession) => `xp_pass_${session.id}`;
+const cookiePath = (c: Context<AppEnv>) => c.req.path.replace(/\/pass(\/release)?$/, '');
 
 /**
  * The phone ballot's API (no login; a township leader's or member's session cookie is used when present):
- *   GET  /vote/:code            what the page shows before anything else (village, campaign, open or not)
- *   POST /vote/:code/pass       a fresh QR token or typed 6-digit code → a ballot pass + subjects + questions;
- *                               with a villager's device id (and no household code required) also what
- *                               identify answers, so a villager's phone needs two requests in all
- *   POST /vote/:code/identify   who is voting → the rater group per subject and what is already cast
- *   POST /vote/:code/ballots    the ballots (idempotent by clientId) → receipts
- *   GET  /vote/:code/tally      the public tally: receipts in order, the chain's head once closed
+ *   GET  /vote/:code                what the page shows before anything else (village, campaign, open or not)
+ *   POST /vote/:code/pass           a fresh QR token or typed 6-digit code → this phone's own pass (a random
+ *                                   nonce the server draws, kept on the phone and in an HttpOnly cookie) +
+ *                                   subjects + questions; a phone that already holds a pass gets it back
+ *                                   instead of a second one. With a villager voter also what identify answers
+ *   POST /vote/:code/pass/release   另一人投票: the phone forgets its pass; the next voter scans afresh
+ *   POST /vote/:code/identify       who is voting → the rater group per subject and what is already cast
+ *   POST /vote/:code/ballots        the ballots (idempotent by clientId) → receipts
+ *   GET  /vote/:code/tally          the public tally: count; once closed the Merkle root, the sorted receipts
+ *                                   and a receipt's inclusion proof
  */
 export const voteRoutes = new Hono<AppEnv>()
   .get('/:code', publicRoute(), input('param', codeParam), async (c) => {
@@ -50,6 +72,7 @@ export const voteRoutes = new Hono<AppEnv>()
       opensAt: session.opensAt,
       closesAt: session.closesAt,
       requireHouseholdCode: settings.requireHouseholdCode,
+      requireBallotTicket: settings.requireBallotTicket,
     });
   })
   .post('/:code/pass', publicRoute(), input('param', codeParam), input('json', passInput), async (c) => {
@@ -60,24 +83,37 @@ export const voteRoutes = new Hono<AppEnv>()
     const secret = appSecret(c.env);
     const settings = settingsOf(c.var.tenant!);
     const body = c.req.valid('json');
-    const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
-    if (attempts.length) await assertNotThrottled(c.var.db, attempts);
-    if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) {
-      if (attempts.length) await noteFailure(c.var.db, attempts);
-      throw new AppError(403, 'evaluation.token_invalid');
+    // the phone's own pass, if it holds one: given back, not counted again
+    let pass = body.pass ?? getCookie(c, passCookie(session));
+    let nonce = pass ? await verifyPass(secret, key(session), pass) : null;
+    if (!nonce) {
+      if (!body.token) throw new AppError(403, 'evaluation.pass_or_token_required');
+      const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
+      if (attempts.length) await assertNotThrottled(c.var.db, attempts);
+      if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) {
+        if (attempts.length) await noteFailure(c.var.db, attempts);
+        throw new AppError(403, 'evaluation.token_invalid');
+      }
+      ({ pass, nonce } = await issuePass(secret, key(session), new Date(session.closesAt)));
+      await bump(scope, session.id, 'passes');
     }
-    // a villager known by the phone alone is identified at once; with household codes the phone asks identify once the code is typed
+    setCookie(c, passCookie(session), pass!, {
+      httpOnly: true,
+      secure: c.env.INSECURE_COOKIES !== '1',
+      sameSite: 'Lax',
+      path: cookiePath(c),
+      maxAge: Math.max(1, Math.ceil((Date.parse(session.closesAt) - Date.now()) / 1000)),
+    });
+    // a villager known by the pass alone is identified at once; with household codes or tickets the phone asks identify once the code is typed
     const identified =
-      body.voter && !settings.requireHouseholdCode
-        ? await identify(scope, secret, context, await resolveVoter(scope, secret, session, body.voter, c.var.actor, settings))
+      body.voter && !settings.requireHouseholdCode && !settings.requireBallotTicket
+        ? await identify(scope, secret, context, await resolveVoter(scope, secret, session, nonce, body.voter, c.var.actor, settings))
         : undefined;
-    // every new villager's phone of a session gets the same reply: it is serialised once per variant
-    const pass = await issuePass(secret, key(session), new Date(session.closesAt));
-    const variant = `${pass}|${settings.requireHouseholdCode}|${identified ? JSON.stringify(identified) : ''}`;
-    let reply = context.passReplies.get(variant);
-    if (reply === undefined) {
-      reply = JSON.stringify({
-        pass,
+    // what every phone of the session gets besides its pass is serialised once per instance and settings
+    const variant = `${settings.requireHouseholdCode}|${settings.requireBallotTicket}`;
+    let shared = context.passReplies.get(variant);
+    if (shared === undefined) {
+      shared = JSON.stringify({
         expiresAt: session.closesAt,
         subjects: context.subjects,
         questionnaire: {
@@ -88,48 +124,64 @@ export const voteRoutes = new Hono<AppEnv>()
           items: context.itemsByGroup,
         },
         requireHouseholdCode: settings.requireHouseholdCode,
-        ...(identified ? { identified } : {}),
-      });
-      if (context.passReplies.size >= 64) context.passReplies.clear();
-      context.passReplies.set(variant, reply);
+        requireBallotTicket: settings.requireBallotTicket,
+      }).slice(1, -1);
+      if (context.passReplies.size >= 8) context.passReplies.clear();
+      context.passReplies.set(variant, shared);
     }
+    const reply = `{"pass":${JSON.stringify(pass)},${shared}${identified ? `,"identified":${JSON.stringify(identified)}` : ''}}`;
+    c.header('Cache-Control', 'no-store');
     return c.body(reply, 200, { 'Content-Type': 'application/json' });
+  })
+  .post('/:code/pass/release', publicRoute(), input('param', codeParam), input('json', z.object({ pass: z.string().max(100) })), async (c) => {
+    const { session } = await contextFor(c, c.req.valid('param').code);
+    await requirePass(c, session, c.req.valid('json').pass);
+    deleteCookie(c, passCookie(session), { path: cookiePath(c), secure: c.env.INSECURE_COOKIES !== '1' });
+    if (!isClosed(session)) await bump(c.var.scope!, session.id, 'handovers');
+    return c.json({ released: true });
   })
   .post('/:code/identify', publicRoute(), input('param', codeParam), input('json', identifyInput), async (c) => {
     const scope = c.var.scope!;
     const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
-    await requirePass(c, context.session, body.pass);
+    const nonce = await requirePass(c, context.session, body.pass);
+    if (isClosed(context.session)) throw new AppError(409, 'evaluation.session_closed');
     const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
+    const resolved = await resolveVoter(scope, secret, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!));
     return c.json(await identify(scope, secret, context, resolved));
   })
   .post('/:code/ballots', publicRoute(), input('param', codeParam), input('json', submissionInput), async (c) => {
     const scope = c.var.scope!;
     const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
-    await requirePass(c, context.session, body.pass);
+    const nonce = await requirePass(c, context.session, body.pass);
     const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
+    // an ended session still answers a retry with its receipts (castBallots), so the voter is resolved only while it runs
+    const resolved: ResolvedVoter = context.session.salt
+      ? await resolveVoter(scope, secret, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!))
+      : { voter: { kind: 'villager' }, identity: '', pass: nonce };
     const result = await castBallots(scope, secret, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
     return c.json(result, result.replayed ? 200 : 201);
   })
   .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.string().trim().toUpperCase().max(20).optional() })), async (c) => {
     const scope = c.var.scope!;
     const { session } = await contextFor(c, c.req.valid('param').code);
-    const { tally } = await computeTally(scope, session.id);
+    const closed = isClosed(session);
     const { receipt } = c.req.valid('query');
+    const tally = await computeTally(scope, session.id);
+    // while ballots may still come the root is withheld: two roots a ballot apart would narrow that ballot down
+    if (!closed) return c.json({ code: session.code, status: sessionStatus(session), count: tally.count, root: null, receipts: null });
+    const proof = receipt ? await receiptProof(scope, session.id, receipt) : undefined;
     return c.json({
       code: session.code,
+      sessionId: session.id,
       status: sessionStatus(session),
-      ...tally,
-      // receipts in order, without each ballot's digest and hashes: those are a function of its few possible answer
-      // sets, so with someone's receipt they would tell how that person voted (a vote buyer's check). For the same
-      // reason the head only once the session is closed: two heads polled one ballot apart are that ballot's hash.
-      // The final head commits to every ballot; the township's tally (signed in) shows the whole chain.
-      head: session.closedAt ? tally.head : null,
-      entries: tally.entries.map(({ seq, receipt }) => ({ seq, receipt })),
-      ...(receipt ? { found: (await findReceipts(scope, session.id, [receipt])).length > 0 } : {}),
+      count: tally.count,
+      root: tally.sealedRoot ?? tally.root,
+      sealed: tally.sealedRoot !== null,
+      intact: tally.intact,
+      receipts: sortReceipts(tally.receipts),
+      ...(receipt ? { found: !!proof?.proof, proof: proof?.proof ?? null } : {}),
     });
   });
 
