@@ -53,6 +53,9 @@ interface Counts {
   groups: Record<Group, { ballots: number; voters: number }>;
   ballots: number;
   voters: number;
+  /** phones given a pass; beside the ballots, the hall sees any inflation */
+  passes: number;
+  handovers: number;
 }
 interface Live extends Counts {
   status: 'open' | 'closed';
@@ -265,6 +268,9 @@ function Board(props: {
         </ul>
         <div class="total" data-total={live?.voters ?? 0}>
           {t('total', { n: live?.voters ?? 0 })} · {t('ballots', { n: live?.ballots ?? 0 })}
+        </div>
+        <div class="passes" data-passes={live?.passes ?? 0}>
+          {t('passes', { n: live?.passes ?? 0 })} · {t('handovers', { n: live?.handovers ?? 0 })}
         </div>
         {props.offline && <p class="offline">{problem || t('offline')}</p>}
         {props.tools}

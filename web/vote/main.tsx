@@ -1,7 +1,8 @@
 /**
  * The phone ballot (/vote?t=<township>&c=<session code>&k=<QR token>): scanned from the big screen,
  * opened on cheap phones over slow rural networks. No router, no admin code, no charts: Preact, this
- * file, its catalogue and the outbox. `&tally=1` shows the session's public tally (receipts and hash chain).
+ * file, its catalogue and the outbox. `&tally=1` shows the session's public tally (count, Merkle root, receipts
+ * sorted by code) and checks this phone's receipt against the root itself.
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
@@ -9,7 +10,8 @@ import { api, ApiProblem, tenantApi, tenantSlug } from '../shared/api';
 import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
-import { deviceId, enqueue, flush, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
+import { verifyInclusion, type ProofStep } from '../../src/domain/merkle';
+import { enqueue, flush, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
 
 const t = createT({ 'zh-CN': zhCN, en });
@@ -25,6 +27,7 @@ interface Info {
   campaign: { name: string; year: number; subjectKind: 'branch' | 'member' };
   status: 'open' | 'closed';
   requireHouseholdCode: boolean;
+  requireBallotTicket: boolean;
 }
 interface Item {
   key: string;
@@ -43,6 +46,7 @@ interface PassData {
   subjects: Subject[];
   questionnaire: { items: Record<Group, Item[]> };
   requireHouseholdCode: boolean;
+  requireBallotTicket: boolean;
   /** what identify would answer for this phone as a villager (when the API can tell at once) */
   identified?: Identified;
 }
@@ -52,8 +56,8 @@ interface Identified {
 }
 
 const COMMENT_MAX = 300;
-/** A pass request; the device id lets the reply say at once what this phone has voted on as a villager. */
-const passBody = (token: string) => ({ token, voter: { kind: 'villager', deviceId: deviceId() } });
+/** A pass request: the server draws this phone's pass (or gives back the one it holds); as a villager the reply also says what it has voted on. */
+const passBody = (token: string) => ({ token, voter: { kind: 'villager' } });
 const params = new URLSearchParams(location.search);
 const slug = tenantSlug();
 const code = (params.get('c') ?? '').trim().toUpperCase();
@@ -91,6 +95,13 @@ function storedPass(): PassData | undefined {
     return data && data.expiresAt > new Date().toISOString() ? data : undefined;
   } catch {
     return undefined;
+  }
+}
+function forgetPass() {
+  try {
+    localStorage.removeItem(PASS_KEY);
+  } catch {
+    /* nothing stored */
   }
 }
 function keepPass(data: PassData) {
@@ -148,7 +159,7 @@ function EnterCode() {
   );
 }
 
-function PinForm({ error, onPass }: { error: string; onPass: (data: PassData) => void }) {
+function PinForm({ error, handover, onPass }: { error: string; handover: boolean; onPass: (data: PassData) => void }) {
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState(error);
@@ -168,6 +179,12 @@ function PinForm({ error, onPass }: { error: string; onPass: (data: PassData) =>
         }
       }}
     >
+      {handover && (
+        <div role="status">
+          <h2>{t('handoverTitle')}</h2>
+          <p>{t('handoverHint')}</p>
+        </div>
+      )}
       {problem && <p class="error">{problem}</p>}
       <label for="pin">{t('enterPin')}</label>
       <input id="pin" class="pin" inputMode="numeric" pattern="[0-9]{6}" maxLength={6} autoComplete="one-time-code" required value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
@@ -236,6 +253,7 @@ type Status = { state: 'saved' } | { state: 'sending' } | { state: 'failed'; mes
 function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; onSubmit: (body: Record<string, unknown>) => void }) {
   const [who, setWho] = useState<Who>('villager');
   const [household, setHousehold] = useState('');
+  const [ticket, setTicket] = useState((params.get('ticket') ?? '').toUpperCase());
   const [memberCode, setMemberCode] = useState('');
   const [pin, setPin] = useState('');
   const [identified, setIdentified] = useState<Identified | undefined>(data.identified);
@@ -248,7 +266,11 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
 
   const voter = () =>
     who === 'villager'
-      ? { kind: 'villager', deviceId: deviceId(), ...(data.requireHouseholdCode ? { householdCode: household.trim() } : {}) }
+      ? {
+          kind: 'villager',
+          ...(data.requireHouseholdCode ? { householdCode: household.trim() } : {}),
+          ...(data.requireBallotTicket ? { ticket: ticket.trim() } : {}),
+        }
       : who === 'member'
         ? { kind: 'member', ...(memberCode.trim() ? { memberCode: memberCode.trim(), pin: pin.trim() } : {}) }
         : { kind: 'leader' };
@@ -278,7 +300,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
   };
   useEffect(() => {
     // a villager's group is known at once; whether this phone already voted comes in the background
-    if (who === 'villager' && !data.requireHouseholdCode && !identified) void identify(true);
+    if (who === 'villager' && !data.requireHouseholdCode && !data.requireBallotTicket && !identified) void identify(true);
     if (who === 'leader') void identify();
   }, [who]);
 
@@ -330,6 +352,12 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
             </button>
           ))}
         </div>
+        {who === 'villager' && data.requireBallotTicket && (
+          <>
+            <label for="ticket">{t('ticket')}</label>
+            <input id="ticket" autoCapitalize="characters" maxLength={20} value={ticket} disabled={locked} onInput={(e) => setTicket(e.currentTarget.value)} />
+          </>
+        )}
         {who === 'villager' && data.requireHouseholdCode && (
           <>
             <label for="household">{t('householdCode')}</label>
@@ -467,6 +495,7 @@ function Session() {
   const [pinError, setPinError] = useState<string | null>(null);
   const [current, setCurrent] = useState<string | undefined>(latestSubmission);
   const [round, setRound] = useState(0);
+  const [handover, setHandover] = useState(false);
   const [, setTick] = useState(0);
 
   const load = () => {
@@ -505,11 +534,7 @@ function Session() {
   const passRefused = outcome?.state === 'failed' && outcome.code === 'evaluation.pass_invalid';
   useEffect(() => {
     if (!passRefused) return;
-    try {
-      localStorage.removeItem(PASS_KEY);
-    } catch {
-      /* nothing stored */
-    }
+    forgetPass();
     setData(undefined);
     setPinError(outcome.message);
     setCurrent(undefined);
@@ -542,6 +567,15 @@ function Session() {
           receipts={outcome.receipts}
           subjects={data?.subjects ?? []}
           onAgain={() => {
+            // 另一人投票: this phone forgets the pass (here and in its cookie); the next voter scans afresh
+            if (data) void api.post(voteApi('/pass/release'), { pass: data.pass }).catch(() => undefined);
+            forgetPass();
+            if (params.has('k') || params.has('ticket')) history.replaceState(null, '', withParams({}, ['k', 'ticket']));
+            params.delete('k');
+            params.delete('ticket');
+            setData(undefined);
+            setPinError('');
+            setHandover(true);
             setCurrent(undefined);
             setRound((n) => n + 1);
           }}
@@ -554,9 +588,11 @@ function Session() {
       ) : !data ? (
         <PinForm
           error={pinError ?? ''}
+          handover={handover}
           onPass={(p) => {
             keepPass(p);
             setData(p);
+            setHandover(false);
           }}
         />
       ) : (
@@ -580,36 +616,38 @@ function Session() {
 
 interface TallyData {
   code: string;
+  sessionId?: string;
   status: 'open' | 'closed';
   count: number;
-  genesis: string;
-  /** published once the session is closed (while open, two heads a ballot apart would be that ballot's hash) */
-  head: string | null;
-  intact: boolean;
-  brokenAt: number | null;
-  entries: { seq: number; receipt: string }[];
+  /** published once the session is closed (while open, two roots a ballot apart would narrow that ballot down) */
+  root: string | null;
+  intact?: boolean;
+  receipts: string[] | null;
   found?: boolean;
+  proof?: ProofStep[] | null;
 }
 
-/** The public tally: every receipt in order, the chain's head hash, and a receipt check. */
+/** The public tally: the count, the Merkle root once closed, the receipts sorted by code, and this phone's own check of a receipt. */
 function Tally() {
   const [info, setInfo] = useState<Info | undefined>();
   const [tally, setTally] = useState<TallyData | undefined>();
   const [error, setError] = useState('');
   const [receipt, setReceipt] = useState((params.get('r') ?? '').toUpperCase());
-  const [checked, setChecked] = useState(receipt);
+  const [checked, setChecked] = useState<{ receipt: string; verified: boolean | null } | undefined>();
   const load = (r: string) => {
     setError('');
-    api.get<TallyData>(voteApi(`/tally${r ? `?receipt=${encodeURIComponent(r)}` : ''}`)).then((d) => {
+    api.get<TallyData>(voteApi(`/tally${r ? `?receipt=${encodeURIComponent(r)}` : ''}`)).then(async (d) => {
       setTally(d);
-      setChecked(r);
+      if (!r || d.status !== 'closed') return setChecked(undefined);
+      // verified here, on the phone, against the published root: the server's word alone is not the proof
+      const verified = d.found && d.proof && d.root && d.sessionId ? await verifyInclusion(d.sessionId, r, d.proof, d.root).catch(() => false) : null;
+      setChecked({ receipt: r, verified });
     }, (err) => setError(message(err)));
   };
   useEffect(() => {
     api.get<Info>(voteApi()).then(setInfo, () => undefined);
     load(receipt);
   }, []);
-  const mine = tally?.entries.find((e) => e.receipt === checked);
   return (
     <>
       <Header info={info} />
@@ -622,52 +660,56 @@ function Tally() {
         {tally && (
           <>
             <p class="big">{t('tallyCount', { n: tally.count })}</p>
-            <p class={tally.intact ? 'ok' : 'error'}>{tally.intact ? `✓ ${t('tallyIntact')}` : t('tallyBroken', { seq: tally.brokenAt ?? '' })}</p>
-            <form
-              class="search"
-              onSubmit={(e) => {
-                e.preventDefault();
-                load(receipt.trim().toUpperCase());
-              }}
-            >
-              <label for="receipt">{t('tallySearch')}</label>
-              <div class="row">
-                <input id="receipt" autoCapitalize="characters" maxLength={20} value={receipt} onInput={(e) => setReceipt(e.currentTarget.value)} />
-                <button type="submit">{t('tallyFind')}</button>
-              </div>
-            </form>
+            {tally.root && tally.intact !== undefined && <p class={tally.intact ? 'ok' : 'error'}>{tally.intact ? `✓ ${t('tallyIntact')}` : t('tallyBroken')}</p>}
+            {tally.status === 'closed' ? (
+              <form
+                class="search"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  load(receipt.trim().toUpperCase());
+                }}
+              >
+                <label for="receipt">{t('tallySearch')}</label>
+                <div class="row">
+                  <input id="receipt" autoCapitalize="characters" maxLength={20} value={receipt} onInput={(e) => setReceipt(e.currentTarget.value)} />
+                  <button type="submit">{t('tallyFind')}</button>
+                </div>
+              </form>
+            ) : (
+              <p class="muted">{t('tallyOpen')}</p>
+            )}
             {checked && (
-              <p class={mine ? 'ok found' : 'error'} role="status">
-                {mine ? t('tallyFound', { receipt: checked, seq: mine.seq }) : t('tallyNotFound', { receipt: checked })}
+              <p class={checked.verified ? 'ok found' : 'error'} role="status">
+                {checked.verified === null
+                  ? t('tallyNotFound', { receipt: checked.receipt })
+                  : checked.verified
+                    ? t('tallyVerified', { receipt: checked.receipt })
+                    : t('tallyNotVerified', { receipt: checked.receipt })}
               </p>
             )}
             <dl class="hashes">
-              <dt>{t('tallyHead')}</dt>
-              <dd>{tally.head ? <code>{tally.head}</code> : <span class="muted">{t('tallyHeadAfterClose')}</span>}</dd>
-              <dt>{t('tallyGenesis')}</dt>
-              <dd>
-                <code>{tally.genesis}</code>
-              </dd>
+              <dt>{t('tallyRoot')}</dt>
+              <dd>{tally.root ? <code>{tally.root}</code> : <span class="muted">{t('tallyRootAfterClose')}</span>}</dd>
             </dl>
             <p class="small muted">{t('tallyExplain')}</p>
-            <table>
-              <thead>
-                <tr>
-                  <th>{t('tallySeq')}</th>
-                  <th>{t('tallyReceipt')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tally.entries.map((e) => (
-                  <tr class={e.receipt === checked ? 'mine' : ''}>
-                    <td>{e.seq}</td>
-                    <td>
-                      <code>{e.receipt}</code>
-                    </td>
+            {tally.receipts && (
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('tallyReceipt')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {tally.receipts.map((r) => (
+                    <tr class={r === checked?.receipt ? 'mine' : ''}>
+                      <td>
+                        <code>{r}</code>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
           </>
         )}
         <p class="center">

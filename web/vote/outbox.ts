@@ -48,17 +48,6 @@ export function randomId(bytes = 16): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** This phone's lasting id: what "one villager, one ballot" counts against when no household code is asked. */
-let device: string | undefined;
-export function deviceId(): string {
-  device ??= read<string | null>('xp_device', null) ?? undefined;
-  if (!device) {
-    device = `d${randomId()}`;
-    write('xp_device', device);
-  }
-  return device;
-}
-
 // kept in memory as well, so a phone whose storage refuses writes still sends while the page is open
 let box = read<Pending[]>(OUTBOX, []);
 let results = read<Record<string, Outcome & { session: string }>>(RESULTS, {});

@@ -194,7 +194,10 @@ function PaperBallots(props: { slug: string; session: Session; onClose(): void }
 function SessionCard(props: { slug: string; session: Session; selected: boolean; onChanged(): void; onPaper(): void } & Nav) {
   const s = props.session;
   const close = useSubmit(async () => {
-    if (!confirm(t('eval.s.confirm_close', { village: s.villageName }))) return;
+    // ballots still in a phone's outbox after the close are refused: say how many passes have not voted yet
+    const live = await api.get<{ passesUnused: number }>(evaluationApi.path(`/sessions/${s.id}/live`, props.slug));
+    const unused = live.passesUnused ? t('eval.s.confirm_close_unused', { n: live.passesUnused }) : '';
+    if (!confirm(t('eval.s.confirm_close', { village: s.villageName }) + unused)) return;
     await api.post(evaluationApi.path(`/sessions/${s.id}/close`, props.slug));
     props.onChanged();
   });
