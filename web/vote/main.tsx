@@ -11,7 +11,7 @@ import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import { verifyInclusion, type ProofStep } from '../../src/domain/merkle';
-import { enqueue, flush, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
+import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
 
 const t = createT({ 'zh-CN': zhCN, en });
@@ -570,6 +570,7 @@ function Session() {
             // 另一人投票: this phone forgets the pass (here and in its cookie); the next voter scans afresh
             if (data) void api.post(voteApi('/pass/release'), { pass: data.pass }).catch(() => undefined);
             forgetPass();
+            forgetOutcomes(sessionKey);
             if (params.has('k') || params.has('ticket')) history.replaceState(null, '', withParams({}, ['k', 'ticket']));
             params.delete('k');
             params.delete('ticket');

@@ -127,3 +127,10 @@ addEventListener('online', () => {
   delay = 5_000;
   void flush();
 });
+
+/** 另一人投票: the outcomes (receipts) of a session are the previous voter's and leave the phone with them; what still waits to be sent stays. */
+export function forgetOutcomes(session: string): void {
+  results = Object.fromEntries(Object.entries(results).filter(([, outcome]) => outcome.session !== session));
+  write(RESULTS, results);
+  notify();
+}
