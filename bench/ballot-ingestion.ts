@@ -88,19 +88,19 @@ export async function openSession(base: string) {
   return { admin, session, campaign, villageId: village.id, tenantId: tenant.id };
 }
 
-/** A phone after scanning the QR: its pass, its villager id and the questions it answers. */
+/** A phone after scanning the QR: its own pass (the server's nonce) and the questions it answers. */
 interface ScannedPhone {
   caller: Caller;
-  voter: { kind: 'villager'; deviceId: string };
+  voter: { kind: 'villager' };
   pass: string;
   items: { key: string }[];
   n: number;
 }
 
-/** Scanning, as web/vote does it: the QR token and this phone's villager id → pass, questions and what it has voted on. */
+/** Scanning, as web/vote does it: the QR token → this phone's own pass, questions and what it has voted on. */
 async function scanPhone(base: string, token: string, code: string, n: number): Promise<ScannedPhone> {
   const caller = new Caller(base);
-  const voter = { kind: 'villager' as const, deviceId: `bench-device-${n}-${Math.random().toString(36).slice(2)}` };
+  const voter = { kind: 'villager' as const };
   const scanned = await caller.call('POST', `${TENANT}/evaluation/vote/${code}/pass`, { token, voter });
   if (scanned.identified?.subjects?.[0]?.voted !== false) throw new Error('the pass did not identify the phone');
   return { caller, voter, pass: scanned.pass, items: scanned.questionnaire.items.villager, n };
@@ -218,7 +218,7 @@ export async function ballotIngestion(quick: boolean): Promise<BenchResult> {
   const rows = [...(await benchTarget('node', phones)), ...(await benchTarget('wrangler', phones))];
   return {
     name: 'Ballot ingestion: one big-screen session',
-    method: `${phones} phones, ${CONCURRENCY} at a time, going through the real flow against the running server (after ${WARMUP} uncounted phones of another session, as the floor after ${WARMUP} uncounted inserts), in the order of a real session: every phone scans (the QR token and the phone's villager id → ballot pass, questions and what it has voted on), then every phone submits its branch ballot and receives the receipt. Ballots/s, ballot latency and CPU per ballot are measured over the submissions; scans are reported apart. Floor: a bare Hono route doing one INSERT of the same ballot row (same table and indexes) into the same database, ${phones} times at the same concurrency. Server CPU is user+system time of the server's whole process tree (wrangler dev: wrangler's Node and workerd) read from /proc, divided by phones.`,
+    method: `${phones} phones, ${CONCURRENCY} at a time, going through the real flow against the running server (after ${WARMUP} uncounted phones of another session, as the floor after ${WARMUP} uncounted inserts), in the order of a real session: every phone scans (the QR token → a pass of its own, drawn by the server and counted, with the questions and what it has voted on), then every phone submits its branch ballot and receives the receipt. Ballots/s, ballot latency and CPU per ballot are measured over the submissions; scans are reported apart. Floor: a bare Hono route doing one INSERT of the same ballot row (same table and indexes) into the same database, ${phones} times at the same concurrency. Server CPU is user+system time of the server's whole process tree (wrangler dev: wrangler's Node and workerd) read from /proc, divided by phones.`,
     rows,
     notes: [
       'A phone makes two requests (the scan, and the ballot a minute later); the floor makes one. The ratio compares ballot submissions with floor inserts, one request each; the scan is listed on its own line.',

@@ -1,5 +1,6 @@
 import { and, count, countDistinct, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
+import { insertStatements, paramChunks } from '../../db/batch';
 import type { Db } from '../../db/client';
 import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, problems, raisedProblems, sessionCounts, villages } from '../../db/schema';
 import { TenantScope as Scope } from '../../db/tenant-scope';
@@ -198,32 +199,24 @@ async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: 
   if (!staged.length) return;
   const shuffled = staged.map((p) => ({ p, key: crypto.getRandomValues(new Uint32Array(1))[0] })).sort((a, b) => a.key - b.key);
   const time = Date.parse(at);
-  await scope.db.batch([
-    scope.insert(
-      problems,
-      shuffled.map(({ p }) => ({
-        id: newId(time),
-        villageId: p.villageId,
-        subjectKind: p.subjectKind,
-        subjectId: p.subjectId,
-        source: 'ballot' as const,
-        sessionId: null,
-        year: p.year,
-        content: p.content,
-        createdAt: at,
-        updatedAt: at,
-      })),
-    ),
-    scope.db.delete(raisedProblems).where(
-      scope.where(
-        raisedProblems,
-        inArray(
-          raisedProblems.id,
-          staged.map((p) => p.id),
-        ),
-      ),
-    ),
-  ]);
+  const rows = shuffled.map(({ p }) => ({
+    id: newId(time),
+    tenantId: scope.tenantId,
+    villageId: p.villageId,
+    subjectKind: p.subjectKind,
+    subjectId: p.subjectId,
+    source: 'ballot' as const,
+    sessionId: null,
+    year: p.year,
+    content: p.content,
+    createdAt: at,
+    updatedAt: at,
+  }));
+  const statements = [
+    ...insertStatements(scope.db, problems, rows),
+    ...paramChunks(staged.map((p) => p.id)).map((ids) => scope.db.delete(raisedProblems).where(scope.where(raisedProblems, inArray(raisedProblems.id, ids)))),
+  ];
+  await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
 }
 
 /**
@@ -268,9 +261,7 @@ export async function issueTickets(scope: TenantScope, secret: string, session: 
   const codes = Array.from({ length: howMany }, () => randomString(10, CODE_ALPHABET));
   const key = { tenantId: session.tenantId, sessionId: session.id };
   const rows = await Promise.all(codes.map(async (code) => ({ tenantId: scope.tenantId, sessionId: session.id, codeHash: await ticketHash(secret, key, code), passHash: null })));
-  // D1 binds at most 100 parameters per statement: 4 columns, 20 rows a statement
-  const statements = [];
-  for (let i = 0; i < rows.length; i += 20) statements.push(scope.db.insert(ballotTickets).values(rows.slice(i, i + 20)).onConflictDoNothing());
+  const statements = insertStatements(scope.db, ballotTickets, rows);
   await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
   const [{ n }] = await scope.db.select({ n: count() }).from(ballotTickets).where(scope.where(ballotTickets, eq(ballotTickets.sessionId, session.id)));
   return { codes, total: n };
