@@ -31,6 +31,8 @@ export const tenantSettingsSchema = z.object({
     .refine(thresholdsDescend, { message: 'validation.thresholds_descend' }),
   /** A rater group's breakdown is shown only from this many ballots on (anonymity in small villages). */
   anonymityMinBallots: z.int().min(1).max(100).default(5),
+  /** Below this many ballots a rater group's score is shown as 样本不足 (its mean would be one or two people's ballots). */
+  smallGroupMinBallots: z.int().min(1).max(100).default(3),
   /** Days a problem list stays in public notice (公示期). */
   noticeDays: z.int().min(1).max(60).default(5),
   /** Villagers must give a household code from the roster to vote (one ballot per household). */

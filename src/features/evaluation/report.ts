@@ -3,7 +3,7 @@ import { ballotAnswers, ballots, members, problems, villages } from '../../db/sc
 import type { TenantScope } from '../../db/tenant-scope';
 import { notFound } from '../../platform/errors';
 import { campaignView, getCampaign, getQuestionnaire } from './campaigns';
-import { subjectResults } from './results';
+import { shownResult, subjectResults } from './results';
 import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup, type SubjectKind } from './rules';
 
 /**
@@ -11,11 +11,12 @@ import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup
  * score, count and contribution; per-item averages and comments only for groups with at least k ballots
  * (anonymity in small villages); and the subject's problem list.
  */
-export async function subjectReport(scope: TenantScope, campaignId: string, subjectKind: SubjectKind, subjectId: string, k: number) {
+export async function subjectReport(scope: TenantScope, campaignId: string, subjectKind: SubjectKind, subjectId: string, k: number, smallGroup: number) {
   const db = scope.db;
   const campaign = await getCampaign(scope, campaignId);
-  const [result] = await subjectResults(scope, { campaignId, subjectKind, subjectId });
-  if (!result) throw notFound('evaluation.subject_not_found');
+  const [computed] = await subjectResults(scope, { campaignId, subjectKind, subjectId });
+  if (!computed) throw notFound('evaluation.subject_not_found');
+  const result = shownResult(computed, smallGroup);
   const questionnaire = await getQuestionnaire(scope, campaign.questionnaireId);
   const [itemRows, commentRows, problemRows, [names]] = await db.batch([
     db
@@ -45,7 +46,7 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
   ]);
   const groups = RATER_GROUPS.map((group: RaterGroup) => {
     const r = result.groups[group];
-    const visible = breakdownVisible(r.count, k);
+    const visible = breakdownVisible(r.count, k) && !r.sampleTooSmall;
     return {
       group,
       weight: r.weight,
@@ -53,6 +54,7 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
       score: r.score,
       /** this group's share of the composite, in hundredths of a point */
       contribution: r.contribution,
+      sampleTooSmall: !!r.sampleTooSmall,
       breakdownVisible: visible,
       items: visible
         ? itemsFor(questionnaire.items, group).map((item) => {
@@ -77,6 +79,7 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
     stars: result.stars,
     ballots: result.ballots,
     anonymityMinBallots: k,
+    smallGroupMinBallots: smallGroup,
     groups,
     problems: problemRows.map(({ tenantId: _t, ...p }) => p),
   };

@@ -1,7 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantScope } from '../../db/tenant-scope';
 import type { Stars } from '../stars/rules';
-import { composite, groupScore, RATER_GROUPS, starsFor, toHundredths, type BallotSum, type RaterGroup, type SubjectKind } from './rules';
+import { composite, groupScore, RATER_GROUPS, scoreShown, starsFor, toHundredths, type BallotSum, type RaterGroup, type SubjectKind } from './rules';
 
 export interface GroupResult {
   /** the campaign's weight of this group */
@@ -12,6 +12,8 @@ export interface GroupResult {
   score: number | null;
   /** the group's share of the composite in hundredths (half-up from the exact share); null without ballots */
   contribution: number | null;
+  /** fewer ballots than the township's minimum (样本不足): score and contribution are withheld, the composite still counts them */
+  sampleTooSmall?: boolean;
 }
 
 /** One subject's result in one campaign, as computed by SQL over all its ballots. */
@@ -132,4 +134,15 @@ function toResult(row: Row): SubjectResult {
     stars: result.complete ? starsFor(result.composite, thresholds) : null,
     thresholds,
   };
+}
+
+/** What a page may show of a result: groups below `k` ballots (not the self-evaluation) as 样本不足, without their score or share. */
+export function shownResult(result: SubjectResult, k: number): SubjectResult {
+  const groups = Object.fromEntries(
+    RATER_GROUPS.map((g) => {
+      const group = result.groups[g];
+      return [g, scoreShown(g, group.count, k) ? group : { ...group, score: null, contribution: null, sampleTooSmall: true }];
+    }),
+  ) as Record<RaterGroup, GroupResult>;
+  return { ...result, groups };
 }

@@ -18,7 +18,7 @@ import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './cast-bal
 import { appSecret } from './crypto';
 import { issueCredentials, listCredentials } from './member-pins';
 import { subjectReport } from './report';
-import { subjectResults } from './results';
+import { shownResult, subjectResults } from './results';
 import {
   bookingInput,
   bookingQuery,
@@ -112,7 +112,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const scope = c.var.scope!;
     await getCampaign(scope, id);
     const own = ownVillage(c.var.actor);
-    return c.json({ items: await subjectResults(scope, { campaignId: id, villageId: own }) });
+    const k = parseSettings(c.var.tenant!.settings).smallGroupMinBallots;
+    return c.json({ items: (await subjectResults(scope, { campaignId: id, villageId: own })).map((r) => shownResult(r, k)) });
   })
   .get('/campaigns/:id/report', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), input('query', reportQuery), async (c) => {
     const { id } = c.req.valid('param');
@@ -127,8 +128,8 @@ export const evaluationRoutes = new Hono<AppEnv>()
       const villageId = subjectKind === 'branch' ? subjectId : (await scope.find(members, subjectId))?.villageId;
       if (villageId !== own) throw notFound('evaluation.subject_not_found');
     }
-    const k = parseSettings(c.var.tenant!.settings).anonymityMinBallots;
-    return c.json(await subjectReport(scope, id, subjectKind, subjectId, k));
+    const settings = parseSettings(c.var.tenant!.settings);
+    return c.json(await subjectReport(scope, id, subjectKind, subjectId, settings.anonymityMinBallots, settings.smallGroupMinBallots));
   })
 
   // ——— the evaluation centre's screens and bookings (预约) ———

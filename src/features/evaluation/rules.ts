@@ -193,5 +193,12 @@ export const overlaps = (a: { startsAt: string; endsAt: string }, b: { startsAt:
 /** A group's breakdown (per-item averages, comments) is shown only from k ballots on. */
 export const breakdownVisible = (count: number, k: number) => count >= k;
 
+/**
+ * A group's score is shown only from k ballots on (样本不足 below): with one or two ballots the mean is a
+ * person's ballot. The self-evaluation is one person's by design and always shown. The group still counts
+ * in the composite (docs/ballot-secrecy.md says why and what that reveals).
+ */
+export const scoreShown = (group: RaterGroup, count: number, k: number) => group === 'self' || count === 0 || count >= k;
+
 /** Member PIN attempts: this many failures lock the code for lockSeconds. */
 export const PIN_LOCK = { maxFailures: 5, lockSeconds: 15 * 60 } as const;

@@ -21,6 +21,7 @@ interface Report {
     count: number;
     score: number | null;
     contribution: number | null;
+    sampleTooSmall: boolean;
     breakdownVisible: boolean;
     items: { key: string; text: string; maxPoints: number | null; average: number | null }[] | null;
     comments: string[] | null;
@@ -98,8 +99,8 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
             <th scope="row">{groupLabel(g.group)}</th>
             <td class="num">{g.weight}%</td>
             <td class="num">{g.count}</td>
-            <td class="num">{points(g.score)}</td>
-            <td class="num">{points(g.contribution)}</td>
+            <td class="num">{g.sampleTooSmall ? t('eval.r.sample_too_small') : points(g.score)}</td>
+            <td class="num">{g.sampleTooSmall ? t('eval.r.sample_too_small') : points(g.contribution)}</td>
           </tr>
         ))}
       </Table>

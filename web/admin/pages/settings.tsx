@@ -9,6 +9,7 @@ interface Settings {
   weights: { self: number; peer: number; villager: number; leader: number };
   starThresholds: number[];
   anonymityMinBallots: number;
+  smallGroupMinBallots: number;
   noticeDays: number;
   requireHouseholdCode: boolean;
   incomeTiersFen: number[];
@@ -122,6 +123,7 @@ export function SettingsPage(props: { slug: string }) {
         <legend>{t('settings.evaluation')}</legend>
         <div class="form-grid">
           {n('settings.anonymity', draft.anonymityMinBallots, (s, v) => (s.anonymityMinBallots = v), { min: 1, max: 100 })}
+          {n('settings.small_group', draft.smallGroupMinBallots, (s, v) => (s.smallGroupMinBallots = v), { min: 1, max: 100 })}
           {n('settings.notice_days', draft.noticeDays, (s, v) => (s.noticeDays = v), { min: 1, max: 60 })}
           {n('settings.finalise_day', draft.finaliseDay, (s, v) => (s.finaliseDay = v), { min: 1, max: 31 })}
         </div>
