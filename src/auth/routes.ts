@@ -163,7 +163,7 @@ export const authRoutes = new Hono<AppEnv>()
     const codes = await confirmEnrolment(db, sealingSecrets(c.env), who.accountId, c.req.valid('json').code);
     if (!codes) {
       await noteFailure(db, keys);
-      throw new AppError(400, 'auth.second_factor_invalid', {}, [{ path: 'code' }]);
+      throw new AppError(400, 'auth.second_factor_invalid');
     }
     await clearFailures(db, keys[0]);
     if (who.pending) await finishPendingLogin(c, who.pending);

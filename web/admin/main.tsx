@@ -5,6 +5,7 @@ import './admin.css';
 import { ChoosePage } from './pages/choose';
 import { LoginPage } from './pages/login';
 import { RegistryPage } from './pages/registry';
+import { SecurityPage } from './pages/security';
 import { NotFound, Redirect, TownshipHome, TownshipFrame } from './frame';
 import { CountyPage, TOWNSHIP_PAGES } from './routes';
 import { loadMe, me } from './session';
@@ -20,6 +21,7 @@ function App() {
         <Route path="/login" component={LoginPage} />
         <Route path="/" component={Redirect} to="" />
         <Route path="/choose" component={ChoosePage} />
+        <Route path="/account" component={SecurityPage} />
         <Route path="/platform" component={RegistryPage} />
         <Route path="/platform/jobs" component={PlatformJobsPage} />
         <Route path="/county/:countyId" component={CountyPage} />
