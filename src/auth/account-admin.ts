@@ -10,9 +10,10 @@ import { isAdminAccount } from './session-rules';
 
 /**
  * Whom an admin may reset (password, second factor): the platform admin anyone; a township admin only the
- * township's own accounts that hold no admin role anywhere (another admin's reset is the platform's: a
- * township admin must not take over a colleague's or the platform's account). An account outside the
- * township answers 404, an admin of it 403.
+ * township's own non-admin accounts, and only those whose every role is in the township (another admin's
+ * reset is the platform's, and a secretary who is also a county viewer or works in another township would
+ * hand the township admin what that other role reads). An account outside the township answers 404, one
+ * the township admin may not reset 403.
  */
 export async function managedAccount(db: Db, accountId: string, tenantId: string | null): Promise<{ id: string; phone: string }> {
   const [[account], grants] = await db.batch([
@@ -22,7 +23,7 @@ export async function managedAccount(db: Db, accountId: string, tenantId: string
   if (!account) throw notFound();
   if (tenantId === null) return account;
   if (!grants.some((g) => g.tenantId === tenantId)) throw notFound();
-  if (isAdminAccount(grants.map((g) => g.role))) throw new AppError(403, 'auth.reset_admin_forbidden');
+  if (isAdminAccount(grants.map((g) => g.role)) || grants.some((g) => g.tenantId !== tenantId)) throw new AppError(403, 'auth.reset_admin_forbidden');
   return account;
 }
 

@@ -41,6 +41,7 @@ export const newPasswordField = z.string().max(PASSWORD_POLICY.maxLength);
 const loginBody = z.object({ phone: phoneSchema, password: z.string().min(1).max(200) });
 const codeBody = z.strictObject({ code: z.string().trim().min(1).max(40) });
 const passwordBody = z.strictObject({ password: z.string().min(1).max(200) });
+const setupBody = z.strictObject({ password: z.string().min(1).max(200).optional() });
 const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: newPasswordField });
 
 /** Whether the platform makes this account (by its roles) sign in with a second factor. */
@@ -50,8 +51,8 @@ async function secondFactorRequired(c: Context<AppEnv>, accountId: string): Prom
 }
 
 /**
- * A password typed again to confirm a change (new password, turning 2FA off): counted like a login, so a
- * borrowed session cannot be used to guess the password.
+ * A password typed again to confirm a change (new password, 2FA on or off, new recovery codes): counted like
+ * a login, so a borrowed session cannot be used to guess the password.
  */
 async function confirmPassword(c: Context<AppEnv>, password: string): Promise<void> {
   const session = c.var.session!;
@@ -147,8 +148,15 @@ export const authRoutes = new Hono<AppEnv>()
     const session = c.var.session!;
     return c.json({ ...(await factorState(c.var.db, session.accountId)), required: await secondFactorRequired(c, session.accountId) });
   })
-  .post('/two-factor/setup', signedInOrEnrolling(), async (c) => {
+  .post('/two-factor/setup', signedInOrEnrolling(), input('json', setupBody), async (c) => {
     const who = await enrollee(c);
+    // a borrowed session must not put its own authenticator on the account (and lock the owner out):
+    // signed in, the password is typed again; at login it was typed a moment ago
+    if (!who.pending) {
+      const { password } = c.req.valid('json');
+      if (!password) throw new AppError(400, 'auth.setup_needs_password');
+      await confirmPassword(c, password);
+    }
     const started = await beginEnrolment(c.var.db, sealingSecrets(c.env), who.accountId, who.phone);
     if (!started) throw conflict('auth.two_factor_already_on');
     return c.json({ ...started, svg: renderSVG(started.uri, { ecc: 'M', border: 2 }) });

@@ -28,9 +28,9 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
   const adminOfAlpha = () => freshAccount([{ role: 'township_admin', tenantId: ctx.fixture.a.tenantId }]);
   const secretaryOfAlpha = () => freshAccount([{ role: 'village_secretary', tenantId: ctx.fixture.a.tenantId, villageId: ctx.fixture.a.rows.villages[0].id! }]);
 
-  /** Enrols TOTP for a signed-in (or enrolling) client; answers the secret and the recovery codes. */
-  async function enrol(client: ApiClient) {
-    const setup = await client.post('/api/auth/two-factor/setup');
+  /** Enrols TOTP for a signed-in (or, without a password, enrolling) client; answers the secret and the recovery codes. */
+  async function enrol(client: ApiClient, password: string | undefined = FRESH_PASSWORD) {
+    const setup = await client.post('/api/auth/two-factor/setup', password ? { password } : undefined);
     expect(setup.status).toBe(200);
     const confirm = await client.post('/api/auth/two-factor/confirm', { code: await code(setup.body.secret) });
     expect(confirm.status).toBe(200);
@@ -188,7 +188,10 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       const account = await adminOfAlpha();
       const client = await account.login();
       expect((await client.get('/api/auth/two-factor')).body).toEqual({ enabled: false, recoveryCodesLeft: 0, required: false });
-      const setup = await client.post('/api/auth/two-factor/setup');
+      // signed in, the password is typed again: a borrowed session cannot put its own authenticator on the account
+      expect((await client.post('/api/auth/two-factor/setup')).body.code).toBe('auth.setup_needs_password');
+      expect((await client.post('/api/auth/two-factor/setup', { password: 'not-the-password-1' })).body.code).toBe('auth.password_wrong');
+      const setup = await client.post('/api/auth/two-factor/setup', { password: FRESH_PASSWORD });
       expect(setup.status).toBe(200);
       expect(setup.body.uri).toBe(`otpauth://totp/${encodeURIComponent('星评')}:${account.phone}?secret=${setup.body.secret}&issuer=${encodeURIComponent('星评')}&algorithm=SHA1&digits=6&period=30`);
       expect(setup.body.svg).toMatch(/^<svg/);
@@ -205,7 +208,7 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect(new Set(confirm.body.recoveryCodes).size).toBe(10);
       expect((await client.get('/api/auth/two-factor')).body).toEqual({ enabled: true, recoveryCodesLeft: 10, required: false });
       // a second setup would replace a working factor: refused until it is turned off
-      expect((await client.post('/api/auth/two-factor/setup')).status).toBe(409);
+      expect((await client.post('/api/auth/two-factor/setup', { password: FRESH_PASSWORD })).status).toBe(409);
     });
 
     it('signs in with the password, then a code; the half-done login opens nothing; a code is not accepted twice', async () => {
@@ -295,7 +298,7 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
         expect((await client.get('/api/auth/me')).status).toBe(401);
         expect((await client.get('/t/alpha/api/accounts')).status).toBe(401);
         expect((await client.post('/api/auth/login/second-factor', { code: '123456' })).body.code).toBe('auth.login_step_missing');
-        await enrol(client);
+        await enrol(client, undefined); // the password was typed a moment ago, at the login
         expect((await client.get('/api/auth/me')).status).toBe(200);
         expect((await client.get('/api/auth/two-factor')).body).toMatchObject({ enabled: true, required: true });
         expect((await client.post('/api/auth/two-factor/disable', { password: FRESH_PASSWORD })).body.code).toBe('auth.two_factor_required');
@@ -327,6 +330,14 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect((await admin.post('/t/alpha/api/accounts/no-such-account/two-factor/reset')).status).toBe(404);
       expect((await (await ctx.fixture.as('adminB')).post(`/t/alpha/api/accounts/${secretary.id}/two-factor/reset`)).status).toBe(404);
       expect((await (await ctx.fixture.as('secretaryA')).post(`/t/alpha/api/accounts/${secretary.id}/two-factor/reset`)).status).toBe(403);
+
+      // a secretary who also views the county: resetting them would hand the township admin the county's view
+      const alsoViewer = await freshAccount([
+        { role: 'village_secretary', tenantId: ctx.fixture.a.tenantId, villageId: ctx.fixture.a.rows.villages[0].id! },
+        { role: 'county_viewer', countyId: ctx.fixture.countyId },
+      ]);
+      expect((await admin.post(`/t/alpha/api/accounts/${alsoViewer.id}/two-factor/reset`)).status).toBe(403);
+      expect((await admin.post(`/t/alpha/api/accounts/${alsoViewer.id}/password`, { password: 'Taken-over-1' })).status).toBe(403);
 
       expect((await admin.post(`/t/alpha/api/accounts/${secretary.id}/two-factor/reset`)).status).toBe(204);
       // the phone may be in someone else's hands: its sessions end too; the owner signs in with the password alone

@@ -23,6 +23,7 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await page.waitForURL('**/account');
     await shown(page.getByRole('heading', { name: '账号安全', level: 1 }));
     await shown(page.getByText('未开启。'));
+    await page.getByLabel('请输入密码确认').fill(PASSWORD);
     await page.getByRole('button', { name: '开启两步验证' }).click();
     const key = page.locator('.totp-secret');
     await shown(key);

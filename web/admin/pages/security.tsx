@@ -122,7 +122,7 @@ function TwoFactorCard() {
         <>
           <p role="status">{t('security.totp_off')}</p>
           {s.required && <p class="notice">{t('security.totp_required')}</p>}
-          <TotpEnrolment onEnrolled={setCodes} />
+          <TotpEnrolment askPassword onEnrolled={setCodes} />
         </>
       )}
     </section>

@@ -33,22 +33,28 @@ export function RecoveryCodes(props: { codes: string[]; onDone(): void }) {
  * Enrolling an authenticator app: a new key (QR code and text), confirmed with a first code; answers the
  * recovery codes. Used on the security page and at login when the platform makes an admin enrol first.
  */
-export function TotpEnrolment(props: { onEnrolled(codes: string[]): void }) {
+export function TotpEnrolment(props: { onEnrolled(codes: string[]): void; /** signed in: the password is typed again (at login it just was) */ askPassword?: boolean }) {
   const [setup, setSetup] = useState<Setup>();
   const [code, setCode] = useState('');
-  const start = useSubmit(async () => setSetup(await api.post<Setup>('/api/auth/two-factor/setup')));
+  const [password, setPassword] = useState('');
+  const start = useSubmit(async () => setSetup(await api.post<Setup>('/api/auth/two-factor/setup', props.askPassword ? { password } : undefined)));
   const confirm = useSubmit(async () => {
     const reply = await api.post<{ recoveryCodes: string[] }>('/api/auth/two-factor/confirm', { code: code.trim() });
     props.onEnrolled(reply.recoveryCodes);
   });
   if (!setup)
     return (
-      <div>
-        <button type="button" onClick={() => start.run()} disabled={start.busy}>
+      <Form class="inline-form" onSubmit={start.run}>
+        {props.askPassword && (
+          <Field label={t('security.password_to_confirm')}>
+            {(id) => <input id={id} type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+          </Field>
+        )}
+        <button type="submit" disabled={start.busy}>
           {t('security.enable')}
         </button>
         <ErrorBox error={start.error} />
-      </div>
+      </Form>
     );
   return (
     <Form class="enrol" onSubmit={confirm.run}>
