@@ -9,6 +9,7 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
   let app: BrowserApp;
   let page: Page;
   let secret = '';
+  let recoveryCodes: string[] = [];
 
   beforeAll(async () => {
     app = await startBrowserApp();
@@ -37,6 +38,7 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await page.getByRole('button', { name: '确认开启' }).click();
     await shown(page.getByRole('heading', { name: '恢复码（只显示这一次）' }));
     await expect.poll(() => page.locator('.recovery-codes li').count()).toBe(10);
+    recoveryCodes = await page.locator('.recovery-codes code').allTextContents();
     await page.screenshot({ path: screenshotPath('two-factor-recovery-codes.png') });
     await page.getByRole('button', { name: '我已保存恢复码' }).click();
     await shown(page.getByText('已开启。剩余 10 个恢复码。'));
@@ -56,5 +58,18 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await page.getByRole('button', { name: '验证' }).click();
     await page.waitForURL('**/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+  });
+
+  it('the big screen’s sign-in asks for the second step in the same form (here a recovery code)', async () => {
+    const context = await app.newContext({ width: 1280, height: 720 });
+    const screen = context.pages()[0] ?? (await context.newPage());
+    await screen.goto('/screen?t=alpha');
+    await screen.getByLabel('手机号').fill(PHONES.adminA);
+    await screen.getByLabel('登录密码').fill(PASSWORD);
+    await screen.getByRole('button', { name: '登录' }).click();
+    await screen.getByLabel('两步验证：动态码或恢复码').fill(recoveryCodes[0]);
+    await screen.getByRole('button', { name: '登录' }).click();
+    await screen.getByLabel('登录密码').waitFor({ state: 'detached' });
+    expect((await screen.request.get('/api/auth/me')).status()).toBe(200);
   });
 });
