@@ -1,6 +1,8 @@
+import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totpCode } from '../../src/auth/totp';
+import { accounts, sessions } from '../../src/db/schema';
 import { browserAvailable, screenshotPath, shown, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
 import { PASSWORD, PHONES } from '../support/fixture';
 
@@ -58,6 +60,14 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await page.getByRole('button', { name: '验证' }).click();
     await page.waitForURL('**/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+  });
+
+  it('an admin idle for 30 minutes is sent back to the sign-in page, which returns to where they were', async () => {
+    const [admin] = await app.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, PHONES.adminA));
+    await app.db.update(sessions).set({ lastSeenAt: new Date(Date.now() - 31 * 60_000).toISOString() }).where(eq(sessions.accountId, admin.id));
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '党员', exact: true }).click();
+    await page.waitForURL(/\/login\?next=%2Ft%2Falpha%2Fmembers/);
+    await shown(page.getByRole('heading', { name: '登录' }));
   });
 
   it('the big screen’s sign-in asks for the second step in the same form (here a recovery code)', async () => {

@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { lazy, LocationProvider, Route, Router } from 'preact-iso';
+import { onSignedOut } from '../shared/api';
 import '../shared/base.css';
 import './admin.css';
 import { ChoosePage } from './pages/choose';
@@ -35,5 +36,9 @@ function App() {
   );
 }
 
+// a session that timed out (idle or absolute, see docs/operations.md): back to the sign-in page, which returns here
+onSignedOut(() => {
+  if (me.value) me.value = null;
+});
 loadMe().catch(() => (me.value = null));
 render(<App />, document.getElementById('app')!);
