@@ -82,4 +82,28 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await screen.getByLabel('登录密码').waitFor({ state: 'detached' });
     expect((await screen.request.get('/api/auth/me')).status()).toBe(200);
   });
+
+  it('the platform admin requires two-step verification of admins, and resets a forgotten password from the account list', async () => {
+    const context = await app.newContext({ width: 1280, height: 900 });
+    const admin = context.pages()[0] ?? (await context.newPage());
+    await signIn(admin, 'platformAdmin', '/platform');
+    const toggle = admin.getByLabel('要求平台和乡镇管理员开启两步验证');
+    await toggle.check();
+    await expect.poll(async () => (await admin.request.get('/api/platform/settings')).json()).toEqual({ requireAdminTwoFactor: true });
+    await toggle.uncheck();
+    await expect.poll(async () => (await admin.request.get('/api/platform/settings')).json()).toEqual({ requireAdminTwoFactor: false });
+
+    await admin.getByLabel('按姓名或手机号查找').fill(PHONES.secretaryA);
+    const reset = admin.getByRole('button', { name: '重置密码 secretaryA' });
+    await reset.click();
+    const sheet = admin.getByRole('dialog', { name: '重置“secretaryA”的密码' });
+    await sheet.getByLabel('新密码').fill(`Li-${PHONES.secretaryA}`);
+    await sheet.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => sheet.getByRole('alert').textContent()).toContain('密码不能包含手机号');
+    await sheet.getByLabel('新密码').fill('Reset-by-platform-1');
+    await sheet.getByRole('button', { name: '保存' }).click();
+    await sheet.waitFor({ state: 'detached' });
+    const login = await admin.request.post('/api/auth/login', { data: { phone: PHONES.secretaryA, password: 'Reset-by-platform-1' }, headers: { origin: app.origin } });
+    expect(login.status()).toBe(200);
+  });
 });

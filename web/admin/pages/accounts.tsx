@@ -3,6 +3,7 @@ import { api, tenantApi } from '../../shared/api';
 import { me } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, nameChoices, SelectField, SheetForm, Table, useDebounced, useLoad, useSubmit } from '../ui';
+import { ResetPasswordSheet } from './two-factor';
 import { loadVillages } from './villages';
 
 type AccountRole = 'township_admin' | 'village_secretary' | 'party_member';
@@ -97,6 +98,7 @@ export function AccountsPage(props: { slug: string }) {
   const list = useLoad(() => api.get<Account[]>(tenantApi('/accounts', props.slug)), [props.slug]);
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<Account>();
   const revoke = useSubmit(async (account: Account) => {
     if (!confirm(t('accounts.confirm_revoke', { name: account.name }))) return;
     await api.delete(tenantApi(`/accounts/${account.id}`, props.slug));
@@ -141,6 +143,11 @@ export function AccountsPage(props: { slug: string }) {
               <td class="wide-only">{a.phone}</td>
               <td class="wide-only">{a.twoFactor ? t('common.yes') : t('common.no')}</td>
               <td class="actions">
+                {!admins.has(a.id) && (
+                  <button type="button" class="secondary small" onClick={() => setResetting(a)} aria-label={`${t('accounts.reset_password')} ${a.name}`}>
+                    {t('accounts.reset_password')}
+                  </button>
+                )}
                 {a.twoFactor && !admins.has(a.id) && (
                   <button type="button" class="secondary small" onClick={() => resetTwoFactor.run(a)} aria-label={`${t('accounts.reset_two_factor')} ${a.name}`}>
                     {t('accounts.reset_two_factor')}
@@ -155,6 +162,9 @@ export function AccountsPage(props: { slug: string }) {
             </tr>
           ))}
         </Table>
+      )}
+      {resetting && (
+        <ResetPasswordSheet name={resetting.name} url={tenantApi(`/accounts/${resetting.id}/password`, props.slug)} onClose={() => setResetting(undefined)} />
       )}
       {creating && (
         <AccountForm

@@ -4,6 +4,7 @@ import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
+import { ResetPasswordSheet } from './two-factor';
 import { Check, ErrorBox, Field, Form, nameChoices, SelectField, Table, useDebounced, useLoad, useSubmit } from '../ui';
 
 interface City { id: string; name: string }
@@ -102,15 +103,23 @@ interface PlatformAccount {
 /** Platform settings: whether admins must sign in with a second factor. */
 function PlatformSettingsCard() {
   const settings = useLoad(() => api.get<{ requireAdminTwoFactor: boolean }>(`${PLATFORM}/settings`), []);
+  // shown as chosen at once, then as stored (the answer of the save; a refused save shows its error and the stored value)
+  const [shown, setShown] = useState<boolean>();
   const save = useSubmit(async (requireAdminTwoFactor: boolean) => {
-    await api.put(`${PLATFORM}/settings`, { ...settings.data, requireAdminTwoFactor });
-    settings.reload();
+    setShown(requireAdminTwoFactor);
+    try {
+      setShown((await api.put<{ requireAdminTwoFactor: boolean }>(`${PLATFORM}/settings`, { ...settings.data, requireAdminTwoFactor })).requireAdminTwoFactor);
+    } catch (error) {
+      setShown(undefined);
+      settings.reload();
+      throw error;
+    }
   });
   return (
     <section class="card">
       <h2>{t('registry.settings')}</h2>
       {settings.data && (
-        <Check label={t('registry.require_two_factor')} checked={settings.data.requireAdminTwoFactor} disabled={save.busy} onChange={(on) => save.run(on)} />
+        <Check label={t('registry.require_two_factor')} checked={shown ?? settings.data.requireAdminTwoFactor} disabled={save.busy} onChange={(on) => save.run(on)} />
       )}
       <ErrorBox error={settings.error ?? save.error} />
     </section>
@@ -121,6 +130,7 @@ function PlatformSettingsCard() {
 function PlatformAccounts() {
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim());
+  const [resetting, setResetting] = useState<PlatformAccount>();
   const list = useLoad(() => api.get<{ items: PlatformAccount[]; total: number }>(`${PLATFORM}/accounts?${new URLSearchParams({ limit: '50', ...(q ? { q } : {}) })}`), [q]);
   const reset = useSubmit(async (account: PlatformAccount) => {
     if (!confirm(t('accounts.confirm_reset_two_factor', { name: account.name }))) return;
@@ -150,6 +160,11 @@ function PlatformAccounts() {
             <td>{a.roles.map((r) => (r.tenant ? `${t(`role.${r.role}`)} · ${r.tenant}` : t(`role.${r.role}`))).join(',')}</td>
             <td>{a.twoFactor ? t('common.yes') : t('common.no')}</td>
             <td class="actions">
+              {a.id !== me.value?.id && (
+                <button type="button" class="secondary small" onClick={() => setResetting(a)} aria-label={`${t('accounts.reset_password')} ${a.name}`}>
+                  {t('accounts.reset_password')}
+                </button>
+              )}
               {a.twoFactor && a.id !== me.value?.id && (
                 <button type="button" class="secondary small danger" onClick={() => reset.run(a)} aria-label={`${t('accounts.reset_two_factor')} ${a.name}`}>
                   {t('accounts.reset_two_factor')}
@@ -160,6 +175,7 @@ function PlatformAccounts() {
         ))}
       </Table>
       {list.data && <p class="muted">{t('common.total', { total: list.data.total })}</p>}
+      {resetting && <ResetPasswordSheet name={resetting.name} url={`${PLATFORM}/accounts/${resetting.id}/password`} onClose={() => setResetting(undefined)} />}
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../shared/api';
 import { t } from '../t';
-import { ErrorBox, Field, Form, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, SheetForm, useSubmit } from '../ui';
 
 interface Setup {
   secret: string;
@@ -73,5 +73,22 @@ export function TotpEnrolment(props: { onEnrolled(codes: string[]): void; /** si
         {t('security.confirm')}
       </button>
     </Form>
+  );
+}
+
+/** An admin sets someone's forgotten password (the policy applies; the account's sessions end). */
+export function ResetPasswordSheet(props: { name: string; url: string; onClose(): void }) {
+  const [password, setPassword] = useState('');
+  const submit = useSubmit(async () => {
+    await api.post(props.url, { password });
+    props.onClose();
+  });
+  return (
+    <SheetForm title={t('accounts.reset_password_of', { name: props.name })} onClose={props.onClose} submit={submit} errorLabels={{ password: t('security.new_password') }}>
+      <Field label={t('security.new_password')} hint={t('security.password_rules')}>
+        {(id) => <input id={id} type="password" autoComplete="new-password" required minLength={10} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+      </Field>
+      <p class="muted">{t('accounts.reset_password_note')}</p>
+    </SheetForm>
   );
 }
