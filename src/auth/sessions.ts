@@ -5,6 +5,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/client';
 import { accounts, roleGrants, sessions, type SessionStage } from '../db/schema';
+import { AppError } from '../platform/errors';
 import { addSeconds } from '../platform/time';
 import type { SessionInfo } from './actor';
 import { isAdminAccount, needsTouch, sessionExpiry, SESSION_LIMITS } from './session-rules';
@@ -137,10 +138,14 @@ export async function loadPendingLogin(c: Context<AppEnv>): Promise<PendingLogin
   return { sessionId, accountId: row.accountId, phone: row.phone, name: row.name, stage: row.stage };
 }
 
-/** Completes a login half done: its row and cookie go, a new session starts. */
+/**
+ * Completes a login half done: its row and cookie go, a new session starts. Only the request that removes
+ * the row goes on, so two second steps racing on one login open one session.
+ */
 export async function finishPendingLogin(c: Context<AppEnv>, pending: PendingLogin): Promise<void> {
-  await c.var.db.delete(sessions).where(eq(sessions.id, pending.sessionId));
+  const removed = await c.var.db.delete(sessions).where(eq(sessions.id, pending.sessionId)).returning({ id: sessions.id });
   deleteCookie(c, PENDING_COOKIE, { path: '/' });
+  if (!removed.length) throw new AppError(401, 'auth.login_step_missing');
   await startSession(c, pending.accountId);
 }
 

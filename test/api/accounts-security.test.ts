@@ -254,6 +254,20 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect((await second.post('/api/auth/login/second-factor', { code: recoveryCodes[4] })).status).toBe(200);
     });
 
+    it('two second steps racing on one login open one session', async () => {
+      const account = await adminOfAlpha();
+      const { recoveryCodes } = await enrol(await account.login());
+      const client = await loginToSecondStep(account);
+      const replies = await Promise.all([
+        client.post('/api/auth/login/second-factor', { code: recoveryCodes[0] }),
+        client.post('/api/auth/login/second-factor', { code: recoveryCodes[1] }),
+      ]);
+      expect(replies.map((r) => r.status).sort()).toEqual([200, 401]);
+      const active = await ctx.server.db.select().from(sessions).where(eq(sessions.accountId, account.id));
+      // the enrolling session and the one this login opened
+      expect(active.filter((s) => s.stage === 'active')).toHaveLength(2);
+    });
+
     it('throttles wrong codes: after five, even the right code waits', async () => {
       const account = await adminOfAlpha();
       const { secret } = await enrol(await account.login());
