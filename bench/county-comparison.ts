@@ -29,7 +29,7 @@ export async function countyComparisonBench(quick: boolean): Promise<BenchResult
   const [{ n }] = await db.select({ n: count() }).from(annualResults).where(and(eq(annualResults.year, data.year), eq(annualResults.subjectKind, 'branch')));
   if (!n) await runCron(db, '0 18 * * *', new Date(), inlineDispatch(db)); // results as the nightly job leaves them
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, VIEWER.phone));
-  if (!existing) await createAccount(db, VIEWER, [{ role: 'county_viewer', countyId: county.id }]);
+  if (!existing) await createAccount(db, VIEWER, [{ role: 'county_viewer', countyId: county.id }], { demoPassword: true });
 
   const app = createNodeServer(db, { env: { INSECURE_COOKIES: '1' } });
   const server: ServerType = await new Promise((resolve) => {

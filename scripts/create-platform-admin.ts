@@ -6,15 +6,24 @@
  */
 import { parseArgs } from 'node:util';
 import { createAccount } from '../src/auth/accounts';
+import { PASSWORD_POLICY, passwordProblems } from '../src/auth/password-policy';
 import { hashPassword } from '../src/auth/passwords';
 import { migrateLibsql, openLibsql } from '../src/db/libsql';
+import { translate } from '../src/platform/i18n';
 import { newId } from '../src/platform/ids';
 
 const { values } = parseArgs({
   options: { phone: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, db: { type: 'string' }, sql: { type: 'boolean' } },
 });
-if (!values.phone || !values.name || !values.password || values.password.length < 8) {
-  console.error('usage: --phone <11 digits> --name <name> --password <at least 8 characters> [--db <url> | --sql]');
+if (!values.phone || !/^1\d{10}$/.test(values.phone) || !values.name || !values.password) {
+  console.error(`usage: --phone <11 digits> --name <name> --password <password> [--db <url> | --sql]
+  the password: at least ${PASSWORD_POLICY.minLength} characters, ${PASSWORD_POLICY.minClasses} of lowercase, uppercase, digits and other symbols, not containing the phone number`);
+  process.exit(2);
+}
+// the same policy as every password set through the API (src/auth/password-policy.ts)
+const problems = passwordProblems(values.password, values.phone);
+if (problems.length) {
+  for (const problem of problems) console.error(`${translate('zh-CN', problem.code, problem.params)} / ${translate('en', problem.code, problem.params)}`);
   process.exit(2);
 }
 if (values.sql) {

@@ -4,6 +4,8 @@ import { accounts, roleGrants } from '../db/schema';
 import { newId } from '../platform/ids';
 import { conflict } from '../platform/errors';
 import type { Grant } from './actor';
+import type { Locale } from '../platform/i18n';
+import { assertPasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
 
 export interface NewAccount {
@@ -12,17 +14,28 @@ export interface NewAccount {
   password: string;
 }
 
+export interface CreateAccountOptions {
+  attachIfExists?: boolean;
+  /** the demo seed's accounts keep the demo's known password; nothing else skips the password policy */
+  demoPassword?: boolean;
+  /** language of a password-policy refusal, and the field it names */
+  locale?: Locale;
+  passwordPath?: string;
+}
+
 /**
  * Creates an account with its grants in one batch. If the phone already has an account, the grants are
  * added to it instead (one person may be a secretary in one place and a county viewer in another)
- * only when `attachIfExists` is set; otherwise it is a conflict.
+ * only when `attachIfExists` is set; otherwise it is a conflict. The password must pass the policy
+ * (auth/password-policy.ts), even when it is not used because the account exists.
  */
 export async function createAccount(
   db: Db,
   account: NewAccount,
   grants: Partial<Grant>[],
-  options: { attachIfExists?: boolean } = {},
+  options: CreateAccountOptions = {},
 ): Promise<string> {
+  if (!options.demoPassword) assertPasswordPolicy(account.password, account.phone, { locale: options.locale, path: options.passwordPath });
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, account.phone)).limit(1);
   if (existing && !options.attachIfExists) throw conflict('auth.phone_taken');
   const accountId = existing?.id ?? newId();

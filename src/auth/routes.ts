@@ -1,18 +1,88 @@
-import { eq, inArray, or } from 'drizzle-orm';
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { and, eq, inArray, ne, or } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import { renderSVG } from 'uqr';
+import * as z from 'zod';
 import type { AppEnv } from '../app-env';
-import { accounts, tenants } from '../db/schema';
-import { AppError } from '../platform/errors';
-import { input } from '../platform/validate';
+import { accounts, roleGrants, sessions, tenants } from '../db/schema';
+import { AppError, conflict, unauthenticated } from '../platform/errors';
+import { input, withMeta } from '../platform/validate';
+import { loadPlatformSettings } from '../tenancy/platform-settings';
 import { publicRoute, signedIn } from './guard';
-import { DUMMY_HASH, verifyPassword } from './passwords';
-import { endAllSessions, endSession, startSession } from './sessions';
-import { assertNotThrottled, clearFailedLogins, loginKeys, noteFailure } from './throttle';
+import { assertPasswordPolicy, PASSWORD_POLICY } from './password-policy';
+import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
+import { sealingSecrets } from './secret-box';
+import { isAdminAccount } from './session-rules';
+import {
+  endAllSessions,
+  endSession,
+  finishPendingLogin,
+  loadPendingLogin,
+  startPendingLogin,
+  startSession,
+  type PendingLogin,
+} from './sessions';
+import { assertNotThrottled, clearFailedLogins, clearFailures, loginKeys, noteFailure } from './throttle';
+import {
+  beginEnrolment,
+  checkSecondFactor,
+  confirmEnrolment,
+  factorState,
+  hasSecondFactor,
+  issueRecoveryCodes,
+  removeSecondFactor,
+  secondFactorKeys,
+} from './two-factor';
 
 export const phoneSchema = z.string().trim().regex(/^1\d{10}$/);
+/** A password being set: its length and classes are checked by the policy (auth/password-policy.ts), with its messages. */
+export const newPasswordField = z.string().max(PASSWORD_POLICY.maxLength);
 
 const loginBody = z.object({ phone: phoneSchema, password: z.string().min(1).max(200) });
+const codeBody = z.strictObject({ code: z.string().trim().min(1).max(40) });
+const passwordBody = z.strictObject({ password: z.string().min(1).max(200) });
+const setupBody = z.strictObject({ password: z.string().min(1).max(200).optional() });
+const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: newPasswordField });
+
+/** Whether the platform makes this account (by its roles) sign in with a second factor. */
+async function secondFactorRequired(c: Context<AppEnv>, accountId: string): Promise<boolean> {
+  const grants = await c.var.db.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.accountId, accountId));
+  return isAdminAccount(grants.map((g) => g.role)) && (await loadPlatformSettings(c.var.db)).requireAdminTwoFactor;
+}
+
+/**
+ * A password typed again to confirm a change (new password, 2FA on or off, new recovery codes): counted like
+ * a login, so a borrowed session cannot be used to guess the password.
+ */
+async function confirmPassword(c: Context<AppEnv>, password: string): Promise<void> {
+  const session = c.var.session!;
+  const keys = loginKeys(session.phone, c.var.clientIp);
+  await assertNotThrottled(c.var.db, keys);
+  const [account] = await c.var.db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, session.accountId));
+  if (!account || !(await verifyPassword(password, account.passwordHash))) {
+    await noteFailure(c.var.db, keys);
+    throw new AppError(400, 'auth.password_wrong');
+  }
+}
+
+/** Enrolling a second factor: signed in, or a login half done that the platform makes enrol first. */
+async function enrollee(c: Context<AppEnv>): Promise<{ accountId: string; phone: string; pending?: PendingLogin }> {
+  if (c.var.session) return { accountId: c.var.session.accountId, phone: c.var.session.phone };
+  const pending = await loadPendingLogin(c);
+  if (pending?.stage === 'enrol') return { accountId: pending.accountId, phone: pending.phone, pending };
+  throw unauthenticated();
+}
+
+/** Signed in, or signing in and made to enrol a second factor first (the enrolment routes). */
+function signedInOrEnrolling() {
+  return withMeta(
+    createMiddleware<AppEnv>(async (c, next) => {
+      await enrollee(c);
+      await next();
+    }),
+    { roles: ['*'] },
+  );
+}
 
 export const authRoutes = new Hono<AppEnv>()
   .post('/login', publicRoute(), input('json', loginBody), async (c) => {
@@ -27,8 +97,31 @@ export const authRoutes = new Hono<AppEnv>()
     }
     if (account.disabled) throw new AppError(403, 'auth.account_disabled');
     await clearFailedLogins(db, phone);
+    // the password was right; an account with a second factor (or made to get one) is not signed in yet
+    if (await hasSecondFactor(db, account.id)) {
+      await startPendingLogin(c, account.id, 'second_factor');
+      return c.json({ step: 'second_factor' as const });
+    }
+    if (await secondFactorRequired(c, account.id)) {
+      await startPendingLogin(c, account.id, 'enrol');
+      return c.json({ step: 'enrol' as const });
+    }
     await startSession(c, account.id);
-    return c.json({ id: account.id, name: account.name });
+    return c.json({ step: 'signed_in' as const, id: account.id, name: account.name });
+  })
+  .post('/login/second-factor', publicRoute(), input('json', codeBody), async (c) => {
+    const pending = await loadPendingLogin(c);
+    if (pending?.stage !== 'second_factor') throw new AppError(401, 'auth.login_step_missing');
+    const db = c.var.db;
+    const keys = secondFactorKeys(pending.accountId, c.var.clientIp);
+    await assertNotThrottled(db, keys);
+    if (!(await checkSecondFactor(db, sealingSecrets(c.env), pending.accountId, c.req.valid('json').code))) {
+      await noteFailure(db, keys);
+      throw new AppError(401, 'auth.second_factor_invalid');
+    }
+    await clearFailures(db, keys[0]);
+    await finishPendingLogin(c, pending);
+    return c.json({ step: 'signed_in' as const, id: pending.accountId, name: pending.name });
   })
   .post('/logout', publicRoute(), async (c) => {
     await endSession(c);
@@ -36,6 +129,66 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .post('/logout-all', signedIn(), async (c) => {
     await endAllSessions(c, c.var.session!.accountId);
+    return c.body(null, 204);
+  })
+  .post('/password', signedIn(), input('json', changePasswordBody), async (c) => {
+    const { currentPassword, newPassword } = c.req.valid('json');
+    const session = c.var.session!;
+    await confirmPassword(c, currentPassword);
+    assertPasswordPolicy(newPassword, session.phone, { locale: c.var.locale, path: 'newPassword' });
+    const db = c.var.db;
+    // the new password holds from now on, and only this session stays signed in
+    await db.batch([
+      db.update(accounts).set({ passwordHash: await hashPassword(newPassword) }).where(eq(accounts.id, session.accountId)),
+      db.delete(sessions).where(and(eq(sessions.accountId, session.accountId), ne(sessions.id, session.sessionId))),
+    ]);
+    return c.body(null, 204);
+  })
+  .get('/two-factor', signedIn(), async (c) => {
+    const session = c.var.session!;
+    return c.json({ ...(await factorState(c.var.db, session.accountId)), required: await secondFactorRequired(c, session.accountId) });
+  })
+  .post('/two-factor/setup', signedInOrEnrolling(), input('json', setupBody), async (c) => {
+    const who = await enrollee(c);
+    // a borrowed session must not put its own authenticator on the account (and lock the owner out):
+    // signed in, the password is typed again; at login it was typed a moment ago
+    if (!who.pending) {
+      const { password } = c.req.valid('json');
+      if (!password) throw new AppError(400, 'auth.setup_needs_password');
+      await confirmPassword(c, password);
+    }
+    const started = await beginEnrolment(c.var.db, sealingSecrets(c.env), who.accountId, who.phone);
+    if (!started) throw conflict('auth.two_factor_already_on');
+    return c.json({ ...started, svg: renderSVG(started.uri, { ecc: 'M', border: 2 }) });
+  })
+  .post('/two-factor/confirm', signedInOrEnrolling(), input('json', codeBody), async (c) => {
+    const who = await enrollee(c);
+    const db = c.var.db;
+    const state = await factorState(db, who.accountId);
+    if (state.enabled) throw conflict('auth.two_factor_already_on');
+    const keys = secondFactorKeys(who.accountId, c.var.clientIp);
+    await assertNotThrottled(db, keys);
+    const codes = await confirmEnrolment(db, sealingSecrets(c.env), who.accountId, c.req.valid('json').code);
+    if (!codes) {
+      await noteFailure(db, keys);
+      throw new AppError(400, 'auth.second_factor_invalid');
+    }
+    await clearFailures(db, keys[0]);
+    if (who.pending) await finishPendingLogin(c, who.pending);
+    return c.json({ recoveryCodes: codes, signedIn: true });
+  })
+  .post('/two-factor/recovery-codes', signedIn(), input('json', passwordBody), async (c) => {
+    await confirmPassword(c, c.req.valid('json').password);
+    const accountId = c.var.session!.accountId;
+    if (!(await hasSecondFactor(c.var.db, accountId))) throw conflict('auth.two_factor_off');
+    return c.json({ recoveryCodes: await issueRecoveryCodes(c.var.db, accountId) });
+  })
+  .post('/two-factor/disable', signedIn(), input('json', passwordBody), async (c) => {
+    await confirmPassword(c, c.req.valid('json').password);
+    const accountId = c.var.session!.accountId;
+    if (!(await hasSecondFactor(c.var.db, accountId))) throw conflict('auth.two_factor_off');
+    if (await secondFactorRequired(c, accountId)) throw conflict('auth.two_factor_required');
+    await removeSecondFactor(c.var.db, accountId);
     return c.body(null, 204);
   })
   .get('/me', signedIn(), async (c) => {

@@ -1,31 +1,42 @@
-import { and, eq, gt, lte } from 'drizzle-orm';
+import { and, eq, gt, lte, ne } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/client';
-import { accounts, roleGrants, sessions } from '../db/schema';
+import { accounts, roleGrants, sessions, type SessionStage } from '../db/schema';
+import { AppError } from '../platform/errors';
 import { addSeconds } from '../platform/time';
 import type { SessionInfo } from './actor';
+import { isAdminAccount, needsTouch, sessionExpiry, SESSION_LIMITS } from './session-rules';
 import { newToken, sha256Hex } from './tokens';
 
 export const SESSION_COOKIE = 'xp_session';
-const SESSION_SECONDS = 14 * 24 * 3600;
+/** The cookie of a login half done (password right, second factor or enrolment to come). */
+export const PENDING_COOKIE = 'xp_login';
 
-export async function startSession(c: Context<AppEnv>, accountId: string): Promise<void> {
-  const token = newToken();
-  await c.var.db.insert(sessions).values({
-    id: await sha256Hex(token),
-    accountId,
-    expiresAt: addSeconds(new Date(), SESSION_SECONDS).toISOString(),
-  });
-  setCookie(c, SESSION_COOKIE, token, {
+function sessionCookie(c: Context<AppEnv>, name: string, token: string, maxAge: number) {
+  setCookie(c, name, token, {
     httpOnly: true,
     secure: c.env.INSECURE_COOKIES !== '1',
     sameSite: 'Lax',
     path: '/',
-    maxAge: SESSION_SECONDS,
+    maxAge,
   });
+}
+
+/** Signs the account in: a new session (a new id, whatever came before), cookie for its absolute lifetime. */
+export async function startSession(c: Context<AppEnv>, accountId: string): Promise<void> {
+  const token = newToken();
+  const now = new Date();
+  await c.var.db.insert(sessions).values({
+    id: await sha256Hex(token),
+    accountId,
+    createdAt: now.toISOString(),
+    lastSeenAt: now.toISOString(),
+    expiresAt: addSeconds(now, SESSION_LIMITS.absoluteSeconds).toISOString(),
+  });
+  sessionCookie(c, SESSION_COOKIE, token, SESSION_LIMITS.absoluteSeconds);
 }
 
 export async function endSession(c: Context<AppEnv>): Promise<void> {
@@ -39,16 +50,26 @@ export async function endAllSessions(c: Context<AppEnv>, accountId: string): Pro
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
-/** Loads the account and its grants behind the session cookie, in one round trip. */
-export async function loadSession(db: Db, token: string): Promise<SessionInfo | undefined> {
+/**
+ * Loads the account and its grants behind the session cookie, in one round trip, and enforces the idle and
+ * absolute timeouts (auth/session-rules.ts); the last-seen time is written at most once a minute.
+ */
+export async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionInfo | undefined> {
   const sessionId = await sha256Hex(token);
-  const now = new Date().toISOString();
   const [found, grants] = await db.batch([
     db
-      .select({ accountId: accounts.id, name: accounts.name, phone: accounts.phone, locale: accounts.locale, disabled: accounts.disabled })
+      .select({
+        accountId: accounts.id,
+        name: accounts.name,
+        phone: accounts.phone,
+        locale: accounts.locale,
+        disabled: accounts.disabled,
+        createdAt: sessions.createdAt,
+        lastSeenAt: sessions.lastSeenAt,
+      })
       .from(sessions)
       .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-      .where(and(eq(sessions.id, sessionId), gt(sessions.expiresAt, now))),
+      .where(and(eq(sessions.id, sessionId), eq(sessions.stage, 'active'), gt(sessions.expiresAt, now.toISOString()))),
     db
       .select({
         role: roleGrants.role,
@@ -63,6 +84,11 @@ export async function loadSession(db: Db, token: string): Promise<SessionInfo | 
   ]);
   const account = found[0];
   if (!account || account.disabled) return undefined;
+  if (sessionExpiry(account, isAdminAccount(grants.map((g) => g.role)), now)) {
+    await db.delete(sessions).where(eq(sessions.id, sessionId));
+    return undefined;
+  }
+  if (needsTouch(account, now)) await db.update(sessions).set({ lastSeenAt: now.toISOString() }).where(eq(sessions.id, sessionId));
   return { sessionId, accountId: account.accountId, name: account.name, phone: account.phone, locale: account.locale, grants };
 }
 
@@ -74,6 +100,54 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/** A login half done: whose, and what it waits for. */
+export interface PendingLogin {
+  sessionId: string;
+  accountId: string;
+  phone: string;
+  name: string;
+  stage: Exclude<SessionStage, 'active'>;
+}
+
+/** Records a login whose password was right and which waits for `stage` (a short-lived row and cookie). */
+export async function startPendingLogin(c: Context<AppEnv>, accountId: string, stage: PendingLogin['stage']): Promise<void> {
+  const token = newToken();
+  const now = new Date();
+  await c.var.db.insert(sessions).values({
+    id: await sha256Hex(token),
+    accountId,
+    stage,
+    createdAt: now.toISOString(),
+    expiresAt: addSeconds(now, SESSION_LIMITS.pendingSeconds).toISOString(),
+  });
+  sessionCookie(c, PENDING_COOKIE, token, SESSION_LIMITS.pendingSeconds);
+}
+
+/** The caller's login half done, if its cookie names one that has not expired. */
+export async function loadPendingLogin(c: Context<AppEnv>): Promise<PendingLogin | undefined> {
+  const token = getCookie(c, PENDING_COOKIE);
+  if (!token) return undefined;
+  const sessionId = await sha256Hex(token);
+  const [row] = await c.var.db
+    .select({ accountId: accounts.id, phone: accounts.phone, name: accounts.name, disabled: accounts.disabled, stage: sessions.stage })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .where(and(eq(sessions.id, sessionId), ne(sessions.stage, 'active'), gt(sessions.expiresAt, new Date().toISOString())));
+  if (!row || row.disabled || row.stage === 'active') return undefined;
+  return { sessionId, accountId: row.accountId, phone: row.phone, name: row.name, stage: row.stage };
+}
+
+/**
+ * Completes a login half done: its row and cookie go, a new session starts. Only the request that removes
+ * the row goes on, so two second steps racing on one login open one session.
+ */
+export async function finishPendingLogin(c: Context<AppEnv>, pending: PendingLogin): Promise<void> {
+  const removed = await c.var.db.delete(sessions).where(eq(sessions.id, pending.sessionId)).returning({ id: sessions.id });
+  deleteCookie(c, PENDING_COOKIE, { path: '/' });
+  if (!removed.length) throw new AppError(401, 'auth.login_step_missing');
+  await startSession(c, pending.accountId);
+}
 
 /** Forgets login sessions that have expired (the nightly job; an expired session is refused anyway). */
 export async function purgeExpiredSessions(db: Db, now: Date): Promise<void> {

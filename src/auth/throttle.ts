@@ -64,6 +64,11 @@ export async function clearFailedLogins(db: Db, phone: string): Promise<void> {
   await db.delete(loginFailures).where(eq(loginFailures.key, accountKey(phone)));
 }
 
+/** A right answer forgets the failures counted under one key (e.g. an account's wrong second-factor codes). */
+export async function clearFailures(db: Db, key: AttemptKey): Promise<void> {
+  await db.delete(loginFailures).where(eq(loginFailures.key, key.key));
+}
+
 /** Forgets counters whose window has passed and whose lock is over (the nightly job): they count for nothing. */
 export async function purgeStaleFailures(db: Db, now: Date): Promise<void> {
   const windowOpened = new Date(now.getTime() - THROTTLE.windowSeconds * 1000).toISOString();

@@ -62,7 +62,7 @@ export async function seedDemoIfEmpty(db: Db, size: Partial<DemoShape> = {}): Pr
   };
   for (const login of DEMO_LOGINS) {
     const loginGrants = login.phone === '13800000005' ? [{ role: 'township_admin' as const, tenantId: liuqiao.tenantId }] : grants[login.role];
-    await createAccount(db, { phone: login.phone, name: login.name, password: DEMO_PASSWORD }, loginGrants);
+    await createAccount(db, { phone: login.phone, name: login.name, password: DEMO_PASSWORD }, loginGrants, { demoPassword: true });
   }
   await seedDemoEvaluation(db, random, [pandian.tenantId, liuqiao.tenantId], ['靖庄', '西腰']);
   const story = await seedDemoStory(db, random, pandian);

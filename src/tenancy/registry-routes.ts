@@ -1,16 +1,20 @@
-import { eq } from 'drizzle-orm';
+import { count, eq, inArray, like, or } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
 import { platformActor } from '../auth/actor';
+import { managedAccount, resetPassword } from '../auth/account-admin';
 import { createAccount } from '../auth/accounts';
 import { allow } from '../auth/guard';
-import { phoneSchema } from '../auth/routes';
-import { cities, counties, tenantHostnames, tenants } from '../db/schema';
+import { assertPasswordPolicy } from '../auth/password-policy';
+import { newPasswordField, phoneSchema } from '../auth/routes';
+import { resetSecondFactor } from '../auth/two-factor';
+import { accounts, cities, counties, roleGrants, tenantHostnames, tenants, totpFactors } from '../db/schema';
 import { AppError, conflict, notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
-import { idField, idParam, input } from '../platform/validate';
+import { idField, idParam, input, paging } from '../platform/validate';
+import { loadPlatformSettings, platformSettingsBody, savePlatformSettings } from './platform-settings';
 import { tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
 
@@ -20,7 +24,7 @@ const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const newAccountSchema = z.object({ phone: phoneSchema, name: z.string().trim().min(1).max(40), password: z.string().min(8).max(200) });
+const newAccountSchema = z.object({ phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField });
 const hostnameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/).max(253);
 const slugSchema = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,39}$/);
 
@@ -72,6 +76,7 @@ export const registryRoutes = new Hono<AppEnv>()
       if (!county) throw notFound('tenancy.county_not_found');
       const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'county_viewer', countyId: id }], {
         attachIfExists: true,
+        locale: c.var.locale,
       });
       return c.json({ accountId }, 201);
     },
@@ -87,6 +92,8 @@ export const registryRoutes = new Hono<AppEnv>()
   .post('/tenants', allow('platform_admin'), input('json', createTenantBody), async (c) => {
     const body = c.req.valid('json');
     const db = c.var.db;
+    // before anything is written: a refused password must not leave a township without its admin
+    assertPasswordPolicy(body.admin.password, body.admin.phone, { locale: c.var.locale, path: 'admin.password' });
     const [county] = await db.select().from(counties).where(eq(counties.id, body.countyId));
     if (!county) throw notFound('tenancy.county_not_found');
     const [taken] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, body.slug));
@@ -126,4 +133,50 @@ export const registryRoutes = new Hono<AppEnv>()
       forgetTenants(c.var.memo);
     }
     return c.json({ id });
+  })
+  .get('/settings', allow('platform_admin'), async (c) => c.json(await loadPlatformSettings(c.var.db)))
+  .put('/settings', allow('platform_admin'), input('json', platformSettingsBody), async (c) => {
+    const settings = c.req.valid('json');
+    await savePlatformSettings(c.var.db, settings);
+    return c.json(settings);
+  })
+  /** Every account of the platform (search by name or phone), for resets of passwords and second factors. */
+  .get('/accounts', allow('platform_admin'), input('query', z.object({ q: z.string().trim().max(40).optional(), ...paging })), async (c) => {
+    const { q, limit, offset } = c.req.valid('query');
+    const db = c.var.db;
+    const where = q ? or(like(accounts.name, `%${q.replace(/[%_]/g, '')}%`), like(accounts.phone, `%${q.replace(/[%_]/g, '')}%`)) : undefined;
+    const [rows, [{ total }]] = await db.batch([
+      db
+        .select({ id: accounts.id, phone: accounts.phone, name: accounts.name, disabled: accounts.disabled, twoFactorSince: totpFactors.confirmedAt })
+        .from(accounts)
+        .leftJoin(totpFactors, eq(totpFactors.accountId, accounts.id))
+        .where(where)
+        .orderBy(accounts.phone)
+        .limit(limit)
+        .offset(offset),
+      db.select({ total: count() }).from(accounts).where(where),
+    ]);
+    const grants = rows.length
+      ? await db
+          .select({ accountId: roleGrants.accountId, role: roleGrants.role, tenant: tenants.name })
+          .from(roleGrants)
+          .leftJoin(tenants, eq(tenants.id, roleGrants.tenantId))
+          .where(inArray(roleGrants.accountId, rows.map((r) => r.id)))
+      : [];
+    const items = rows.map(({ twoFactorSince, ...row }) => ({
+      ...row,
+      twoFactor: !!twoFactorSince,
+      roles: grants.filter((g) => g.accountId === row.id).map((g) => ({ role: g.role, tenant: g.tenant })),
+    }));
+    return c.json({ items, total });
+  })
+  .post('/accounts/:id/two-factor/reset', allow('platform_admin'), input('param', idParam), async (c) => {
+    const account = await managedAccount(c.var.db, c.req.valid('param').id, null);
+    await resetSecondFactor(c.var.db, account.id, c.var.actor!);
+    return c.body(null, 204);
+  })
+  .post('/accounts/:id/password', allow('platform_admin'), input('param', idParam), input('json', z.strictObject({ password: newPasswordField })), async (c) => {
+    const account = await managedAccount(c.var.db, c.req.valid('param').id, null);
+    await resetPassword(c.var.db, account, c.req.valid('json').password, c.var.actor!, c.var.locale);
+    return c.body(null, 204);
   });

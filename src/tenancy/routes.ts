@@ -2,19 +2,21 @@ import { and, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env';
+import { managedAccount, resetPassword } from '../auth/account-admin';
 import { createAccount } from '../auth/accounts';
 import { allow, TOWNSHIP_READERS } from '../auth/guard';
-import { phoneSchema } from '../auth/routes';
-import { accounts, members, roleGrants, tenants, villages } from '../db/schema';
+import { newPasswordField, phoneSchema } from '../auth/routes';
+import { resetSecondFactor } from '../auth/two-factor';
+import { accounts, members, roleGrants, tenants, totpFactors, villages } from '../db/schema';
 import { AppError, badRequest, notFound } from '../platform/errors';
 import { input } from '../platform/validate';
 import { parseSettings, tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
 
 const tenantAccountBody = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('township_admin'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: z.string().min(8).max(200) }),
-  z.object({ role: z.literal('village_secretary'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: z.string().min(8).max(200), villageId: z.string().min(1) }),
-  z.object({ role: z.literal('party_member'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: z.string().min(8).max(200), memberId: z.string().min(1) }),
+  z.object({ role: z.literal('township_admin'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField }),
+  z.object({ role: z.literal('village_secretary'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField, villageId: z.string().min(1) }),
+  z.object({ role: z.literal('party_member'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField, memberId: z.string().min(1) }),
 ]);
 
 /** The township itself: its profile, settings and the accounts that work in it. */
@@ -32,12 +34,21 @@ export const tenantRoutes = new Hono<AppEnv>()
   })
   .get('/accounts', allow('township_admin'), async (c) => {
     const rows = await c.var.db
-      .select({ id: accounts.id, phone: accounts.phone, name: accounts.name, role: roleGrants.role, villageId: roleGrants.villageId, memberId: roleGrants.memberId })
+      .select({
+        id: accounts.id,
+        phone: accounts.phone,
+        name: accounts.name,
+        role: roleGrants.role,
+        villageId: roleGrants.villageId,
+        memberId: roleGrants.memberId,
+        twoFactorSince: totpFactors.confirmedAt,
+      })
       .from(roleGrants)
       .innerJoin(accounts, eq(accounts.id, roleGrants.accountId))
+      .leftJoin(totpFactors, eq(totpFactors.accountId, accounts.id))
       .where(eq(roleGrants.tenantId, c.var.tenant!.id))
       .orderBy(roleGrants.role, accounts.name);
-    return c.json(rows);
+    return c.json(rows.map(({ twoFactorSince, ...row }) => ({ ...row, twoFactor: !!twoFactorSince })));
   })
   .post('/accounts', allow('township_admin'), input('json', tenantAccountBody), async (c) => {
     const body = c.req.valid('json');
@@ -58,7 +69,7 @@ export const tenantRoutes = new Hono<AppEnv>()
       c.var.db,
       body,
       [{ role: body.role, tenantId: scope.tenantId, villageId: villageId ?? null, memberId: memberId ?? null }],
-      { attachIfExists: true },
+      { attachIfExists: true, locale: c.var.locale },
     );
     return c.json({ accountId }, 201);
   })
@@ -71,4 +82,25 @@ export const tenantRoutes = new Hono<AppEnv>()
       .returning({ id: roleGrants.id });
     if (!removed.length) throw new AppError(404, 'error.not_found');
     return c.body(null, 204);
-  });
+  })
+  .post(
+    '/accounts/:accountId/two-factor/reset',
+    allow('township_admin'),
+    input('param', z.object({ accountId: z.string().min(1).max(40) })),
+    async (c) => {
+      const account = await managedAccount(c.var.db, c.req.valid('param').accountId, c.var.tenant!.id);
+      await resetSecondFactor(c.var.db, account.id, c.var.actor!);
+      return c.body(null, 204);
+    },
+  )
+  .post(
+    '/accounts/:accountId/password',
+    allow('township_admin'),
+    input('param', z.object({ accountId: z.string().min(1).max(40) })),
+    input('json', z.strictObject({ password: newPasswordField })),
+    async (c) => {
+      const account = await managedAccount(c.var.db, c.req.valid('param').accountId, c.var.tenant!.id);
+      await resetPassword(c.var.db, account, c.req.valid('json').password, c.var.actor!, c.var.locale);
+      return c.body(null, 204);
+    },
+  );

@@ -1,10 +1,12 @@
 import { render } from 'preact';
 import { lazy, LocationProvider, Route, Router } from 'preact-iso';
+import { onSignedOut } from '../shared/api';
 import '../shared/base.css';
 import './admin.css';
 import { ChoosePage } from './pages/choose';
 import { LoginPage } from './pages/login';
 import { RegistryPage } from './pages/registry';
+import { SecurityPage } from './pages/security';
 import { NotFound, Redirect, TownshipHome, TownshipFrame } from './frame';
 import { CountyPage, TOWNSHIP_PAGES } from './routes';
 import { loadMe, me } from './session';
@@ -20,6 +22,7 @@ function App() {
         <Route path="/login" component={LoginPage} />
         <Route path="/" component={Redirect} to="" />
         <Route path="/choose" component={ChoosePage} />
+        <Route path="/account" component={SecurityPage} />
         <Route path="/platform" component={RegistryPage} />
         <Route path="/platform/jobs" component={PlatformJobsPage} />
         <Route path="/county/:countyId" component={CountyPage} />
@@ -33,5 +36,9 @@ function App() {
   );
 }
 
+// a session that timed out (idle or absolute, see docs/operations.md): back to the sign-in page, which returns here
+onSignedOut(() => {
+  if (me.value) me.value = null;
+});
 loadMe().catch(() => (me.value = null));
 render(<App />, document.getElementById('app')!);

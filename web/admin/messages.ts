@@ -3,6 +3,7 @@ import { ledgersEn, ledgersZh } from './messages-ledgers';
 import { starsEn, starsZh } from './messages-stars';
 import { evaluationEn, evaluationZh } from './messages-evaluation';
 import { countyEn, countyZh } from './messages-county';
+import { securityEn, securityZh } from './messages-security';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -168,7 +169,7 @@ const zh = {
   'accounts.role': '角色',
   'accounts.name': '姓名',
   'accounts.phone': '手机号(登录用)',
-  'accounts.password': '初始密码(至少 8 位)',
+  'accounts.password': '初始密码（至少 10 位，含 3 类字符）',
   'accounts.village': '所在村',
   'accounts.member': '对应党员',
   'accounts.member_search': '输入党员姓名查找',
@@ -195,6 +196,7 @@ const zh = {
   ...starsZh,
   ...evaluationZh,
   ...countyZh,
+  ...securityZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -364,7 +366,7 @@ const en: Record<MessageKey, string> = {
   'accounts.role': 'Role',
   'accounts.name': 'Name',
   'accounts.phone': 'Mobile (used to sign in)',
-  'accounts.password': 'First password (8 characters or more)',
+  'accounts.password': 'First password (10+ characters, 3 kinds)',
   'accounts.village': 'Village',
   'accounts.member': 'Party member',
   'accounts.member_search': 'Type a member name',
@@ -391,6 +393,7 @@ const en: Record<MessageKey, string> = {
   ...starsEn,
   ...evaluationEn,
   ...countyEn,
+  ...securityEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

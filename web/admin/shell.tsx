@@ -45,6 +45,9 @@ export function Shell(props: { children: ComponentChildren }) {
               {t('app.switch_township')}
             </a>
           )}
+          <a class="button-link" href="/account" aria-current={path === '/account' ? 'page' : undefined}>
+            {t('nav.security')}
+          </a>
           <LanguageButton />
           <button
             type="button"

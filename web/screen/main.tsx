@@ -89,6 +89,7 @@ function Language() {
 function Login({ onDone }: { onDone: () => void }) {
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
+  const [code, setCode] = useState<string>();
   const [problem, setProblem] = useState('');
   return (
     <main class="narrow">
@@ -98,9 +99,17 @@ function Login({ onDone }: { onDone: () => void }) {
           e.preventDefault();
           setProblem('');
           try {
-            await api.post('/api/auth/login', { phone: phone.trim(), password });
+            // a second factor: the code typed in the same form; an admin to enrol first does it in the admin app
+            if (code !== undefined) await api.post('/api/auth/login/second-factor', { code: code.trim() });
+            else {
+              const reply = await api.post<{ step: string }>('/api/auth/login', { phone: phone.trim(), password });
+              if (reply.step === 'second_factor') return setCode('');
+              if (reply.step === 'enrol') return setProblem(t('loginEnrolFirst'));
+            }
             onDone();
           } catch (err) {
+            // the half-done login expired: start again from the password
+            if ((err as { code?: string }).code === 'auth.login_step_missing') setCode(undefined);
             setProblem(message(err));
           }
         }}
@@ -111,6 +120,12 @@ function Login({ onDone }: { onDone: () => void }) {
         <input id="phone" type="tel" inputMode="numeric" maxLength={11} autoComplete="username" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
         <label for="password">{t('loginPassword')}</label>
         <input id="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        {code !== undefined && (
+          <>
+            <label for="code">{t('loginCode')}</label>
+            <input id="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={40} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+          </>
+        )}
         {problem && <p class="error">{problem}</p>}
         <button type="submit" class="block">
           {t('loginGo')}

@@ -25,6 +25,12 @@ export function tenantApi(path: string, slug = tenantSlug()): string {
   return slug ? `/t/${slug}/api${path}` : `/api${path}`;
 }
 
+let signedOut: (() => void) | undefined;
+/** What a page does when the API says it is not (any longer) signed in, e.g. after the idle timeout. */
+export function onSignedOut(handler: () => void): void {
+  signedOut = handler;
+}
+
 export async function request<T>(method: string, url: string, body?: unknown, init: RequestInit = {}): Promise<T> {
   let response: Response;
   try {
@@ -40,7 +46,11 @@ export async function request<T>(method: string, url: string, body?: unknown, in
   }
   if (response.status === 204) return undefined as T;
   const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string; details?: ApiProblem['details'] } | undefined;
-  if (!response.ok) throw new ApiProblem(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details);
+  if (!response.ok) {
+    const problem = new ApiProblem(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details);
+    if (problem.code === 'error.unauthenticated') signedOut?.();
+    throw problem;
+  }
   return data as T;
 }
 

@@ -26,6 +26,8 @@ export const zhCN = {
   loginPhone: '手机号',
   loginPassword: '登录密码',
   loginGo: '登录',
+  loginCode: '两步验证：动态码或恢复码',
+  loginEnrolFirst: '平台要求管理员开启两步验证，请先在管理后台登录并完成设置。',
   voterName: '{name},您好',
   checking: '正在核对身份…',
   // the ballot
@@ -103,6 +105,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   loginPhone: 'Mobile number',
   loginPassword: 'Password',
   loginGo: 'Sign in',
+  loginCode: 'Two-step verification: code or recovery code',
+  loginEnrolFirst: 'The platform requires admins to use two-step verification: sign in to the admin app first and set it up.',
   voterName: 'Hello, {name}',
   checking: 'Checking…',
   group_self: 'Self-evaluation',

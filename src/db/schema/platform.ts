@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
 
 /** Registry of the organisation above the tenants: city → county → township (tenant). */
@@ -91,6 +91,13 @@ export const roleGrants = sqliteTable(
   ],
 );
 
+/**
+ * What a session row stands for: a signed-in session, or a login half done (the password was right, the
+ * second factor is still to come, or an admin must first enrol one); see auth/sessions.ts.
+ */
+export const SESSION_STAGES = ['active', 'second_factor', 'enrol'] as const;
+export type SessionStage = (typeof SESSION_STAGES)[number];
+
 /** Login sessions; the id is the SHA-256 of the cookie token, so a leaked table opens no session. */
 export const sessions = sqliteTable(
   'sessions',
@@ -99,9 +106,48 @@ export const sessions = sqliteTable(
     accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
     createdAt: createdAt(),
     expiresAt: text('expires_at').notNull(),
+    /** the last request seen on it (written at most once a minute), for the idle timeout; NULL: never since created */
+    lastSeenAt: text('last_seen_at'),
+    stage: text('stage', { enum: SESSION_STAGES }).notNull().default('active'),
   },
   (t) => [index('sessions_account').on(t.accountId)],
 );
+
+/**
+ * An account's TOTP second factor (RFC 6238). The secret is sealed with a key derived from APP_SECRET
+ * (auth/secret-box.ts); `confirmedAt` is NULL while enrolment waits for its first code. `lastStep` is the
+ * time step of the last accepted code, so a code is never accepted twice.
+ */
+export const totpFactors = sqliteTable('totp_factors', {
+  accountId: text('account_id')
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  secret: text('secret').notNull(),
+  confirmedAt: text('confirmed_at'),
+  lastStep: integer('last_step').notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** One-time recovery codes of a second factor, as SHA-256 hashes; `usedAt` set once spent. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    accountId: text('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: text('used_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.codeHash] })],
+);
+
+/** Settings of the whole platform (one row, id 'platform'): JSON validated by tenancy/platform-settings.ts. */
+export const platformSettings = sqliteTable('platform_settings', {
+  id: text('id').primaryKey(),
+  settings: text('settings').notNull().default('{}'),
+  updatedAt: updatedAt(),
+});
 
 /** Failed-attempt counters per key within a sliding window: logins ("account:<phone>", "ip:<addr>") and a session's typed code ("typed-code:…"); see auth/throttle.ts. */
 export const loginFailures = sqliteTable('login_failures', {

@@ -3,6 +3,7 @@ import { api, tenantApi } from '../../shared/api';
 import { me } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, nameChoices, SelectField, SheetForm, Table, useDebounced, useLoad, useSubmit } from '../ui';
+import { ResetPasswordSheet } from './two-factor';
 import { loadVillages } from './villages';
 
 type AccountRole = 'township_admin' | 'village_secretary' | 'party_member';
@@ -13,6 +14,7 @@ interface Account {
   role: AccountRole | 'county_viewer';
   villageId: string | null;
   memberId: string | null;
+  twoFactor: boolean;
 }
 
 const ROLES: AccountRole[] = ['village_secretary', 'party_member', 'township_admin'];
@@ -85,7 +87,7 @@ function AccountForm(props: { slug: string; onDone(): void; onClose(): void }) {
         {(id) => <input id={id} type="tel" inputMode="numeric" required maxLength={11} pattern="1[0-9]{10}" value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />}
       </Field>
       <Field label={t('accounts.password')}>
-        {(id) => <input id={id} type="password" autoComplete="new-password" required minLength={8} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
+        {(id) => <input id={id} type="password" autoComplete="new-password" required minLength={10} value={password} onInput={(e) => setPassword(e.currentTarget.value)} />}
       </Field>
     </SheetForm>
   );
@@ -96,11 +98,19 @@ export function AccountsPage(props: { slug: string }) {
   const list = useLoad(() => api.get<Account[]>(tenantApi('/accounts', props.slug)), [props.slug]);
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<Account>();
   const revoke = useSubmit(async (account: Account) => {
     if (!confirm(t('accounts.confirm_revoke', { name: account.name }))) return;
     await api.delete(tenantApi(`/accounts/${account.id}`, props.slug));
     list.reload();
   });
+  const resetTwoFactor = useSubmit(async (account: Account) => {
+    if (!confirm(t('accounts.confirm_reset_two_factor', { name: account.name }))) return;
+    await api.post(tenantApi(`/accounts/${account.id}/two-factor/reset`, props.slug));
+    list.reload();
+  });
+  // a township admin resets the second factor of the township's non-admins only (an admin's is the platform's)
+  const admins = new Set((list.data ?? []).filter((a) => a.role === 'township_admin').map((a) => a.id));
   const villageName = new Map((villages.data ?? []).map((v) => [v.id, v.name]));
   return (
     <section>
@@ -108,7 +118,7 @@ export function AccountsPage(props: { slug: string }) {
         <h1>{t('accounts.title')}</h1>
         <button type="button" onClick={() => setCreating(true)}>{t('accounts.new')}</button>
       </div>
-      <ErrorBox error={list.error ?? revoke.error} />
+      <ErrorBox error={list.error ?? revoke.error ?? resetTwoFactor.error} />
       {list.loading && !list.data ? (
         <p class="loading">{t('app.loading')}</p>
       ) : (
@@ -118,6 +128,7 @@ export function AccountsPage(props: { slug: string }) {
               <th scope="col">{t('accounts.name')}</th>
               <th scope="col">{t('accounts.role')}</th>
               <th scope="col" class="wide-only">{t('field.phone')}</th>
+              <th scope="col" class="wide-only">{t('accounts.two_factor')}</th>
               <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>
             </tr>
           }
@@ -130,7 +141,18 @@ export function AccountsPage(props: { slug: string }) {
                 {a.villageId && villageName.get(a.villageId) ? <div class="sub muted">{villageName.get(a.villageId)}</div> : null}
               </td>
               <td class="wide-only">{a.phone}</td>
+              <td class="wide-only">{a.twoFactor ? t('common.yes') : t('common.no')}</td>
               <td class="actions">
+                {!admins.has(a.id) && (
+                  <button type="button" class="secondary small" onClick={() => setResetting(a)} aria-label={`${t('accounts.reset_password')} ${a.name}`}>
+                    {t('accounts.reset_password')}
+                  </button>
+                )}
+                {a.twoFactor && !admins.has(a.id) && (
+                  <button type="button" class="secondary small" onClick={() => resetTwoFactor.run(a)} aria-label={`${t('accounts.reset_two_factor')} ${a.name}`}>
+                    {t('accounts.reset_two_factor')}
+                  </button>
+                )}
                 {a.id !== me.value?.id && (
                   <button type="button" class="secondary small danger" onClick={() => revoke.run(a)} aria-label={`${t('accounts.revoke')} ${a.name}`}>
                     {t('accounts.revoke')}
@@ -140,6 +162,9 @@ export function AccountsPage(props: { slug: string }) {
             </tr>
           ))}
         </Table>
+      )}
+      {resetting && (
+        <ResetPasswordSheet name={resetting.name} url={tenantApi(`/accounts/${resetting.id}/password`, props.slug)} onClose={() => setResetting(undefined)} />
       )}
       {creating && (
         <AccountForm

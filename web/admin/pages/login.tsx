@@ -5,7 +5,49 @@ import { Redirect, startPath } from '../frame';
 import { loadMe, me } from '../session';
 import { Bare } from '../shell';
 import { t } from '../t';
-import { ErrorBox, Field, useSubmit } from '../ui';
+import { ErrorBox, Field, Form, useSubmit } from '../ui';
+import { RecoveryCodes, TotpEnrolment } from './two-factor';
+
+/** What the login answered: signed in, or the password was right and a second step follows. */
+type LoginStep = 'signed_in' | 'second_factor' | 'enrol';
+
+/** The second step: a code from the authenticator app, or a recovery code. */
+function SecondFactorForm(props: { onDone(): Promise<void>; onRestart(): void }) {
+  const [code, setCode] = useState('');
+  const submit = useSubmit(async () => {
+    await api.post('/api/auth/login/second-factor', { code: code.trim() });
+    await props.onDone();
+  });
+  return (
+    <Form class="card" onSubmit={submit.run}>
+      <h2>{t('login.code_title')}</h2>
+      <Field label={t('login.code')} hint={t('login.code_hint')}>
+        {(id) => (
+          <input id={id} name="code" autoComplete="one-time-code" inputMode="numeric" autoFocus required maxLength={40} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
+        )}
+      </Field>
+      <ErrorBox error={submit.error} />
+      <button type="submit" class="block" disabled={submit.busy}>
+        {t('login.verify')}
+      </button>
+      <button type="button" class="secondary block" onClick={props.onRestart}>
+        {t('login.back')}
+      </button>
+    </Form>
+  );
+}
+
+/** The platform makes an admin without a second factor enrol one before anything else. */
+function EnrolAtLogin(props: { onDone(): Promise<void> }) {
+  const [codes, setCodes] = useState<string[]>();
+  return (
+    <div class="card">
+      <h2>{t('login.code_title')}</h2>
+      <p class="notice">{t('security.enrol_required')}</p>
+      {codes ? <RecoveryCodes codes={codes} onDone={() => void props.onDone()} /> : <TotpEnrolment onEnrolled={setCodes} />}
+    </div>
+  );
+}
 
 /** Only paths inside this app are followed after sign-in (no open redirect). */
 function safeNext(next: string | undefined): string | undefined {
@@ -17,12 +59,19 @@ export function LoginPage() {
   const [phone, setPhone] = useState('');
   const [password, setPassword] = useState('');
   const [phoneError, setPhoneError] = useState(false);
-  const submit = useSubmit(async () => {
-    await api.post('/api/auth/login', { phone: phone.trim(), password });
+  const [step, setStep] = useState<LoginStep>('signed_in');
+  const enter = async () => {
     await loadMe();
     route(safeNext(query.next) ?? startPath(), true);
+  };
+  const submit = useSubmit(async () => {
+    const reply = await api.post<{ step: LoginStep }>('/api/auth/login', { phone: phone.trim(), password });
+    setPassword('');
+    if (reply.step !== 'signed_in') return setStep(reply.step);
+    await enter();
   });
-  if (me.value && !submit.busy) return <Redirect to={safeNext(query.next) ?? ''} />;
+  if (me.value && !submit.busy && step === 'signed_in') return <Redirect to={safeNext(query.next) ?? ''} />;
+  const restart = () => setStep('signed_in');
 
   return (
     <Bare>
@@ -32,7 +81,9 @@ export function LoginPage() {
           <h1>{t('app.title')}</h1>
           <p class="muted">{t('app.subtitle')}</p>
         </div>
-        <form
+        {step === 'second_factor' && <SecondFactorForm onDone={enter} onRestart={restart} />}
+        {step === 'enrol' && <EnrolAtLogin onDone={enter} />}
+        {step === 'signed_in' && <form
           class="card"
           onSubmit={(e) => {
             e.preventDefault();
@@ -68,7 +119,7 @@ export function LoginPage() {
           <button type="submit" class="block" disabled={submit.busy}>
             {submit.busy ? t('login.busy') : t('login.submit')}
           </button>
-        </form>
+        </form>}
       </main>
     </Bare>
   );

@@ -4,7 +4,8 @@ import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
-import { ErrorBox, Field, Form, nameChoices, SelectField, Table, useLoad, useSubmit } from '../ui';
+import { ResetPasswordSheet } from './two-factor';
+import { Check, ErrorBox, Field, Form, nameChoices, SelectField, Table, useDebounced, useLoad, useSubmit } from '../ui';
 
 interface City { id: string; name: string }
 interface County { id: string; cityId: string; name: string }
@@ -82,12 +83,100 @@ function TownshipForm(props: { counties: County[]; onDone(): void }) {
         <div class="form-grid">
           <Field label={t('accounts.name')}>{(id) => <input id={id} required maxLength={40} {...adminName.bind} />}</Field>
           <Field label={t('accounts.phone')}>{(id) => <input id={id} type="tel" required pattern="1[0-9]{10}" maxLength={11} {...adminPhone.bind} />}</Field>
-          <Field label={t('accounts.password')}>{(id) => <input id={id} type="password" autoComplete="new-password" required minLength={8} {...adminPassword.bind} />}</Field>
+          <Field label={t('accounts.password')}>{(id) => <input id={id} type="password" autoComplete="new-password" required minLength={10} {...adminPassword.bind} />}</Field>
         </div>
       </fieldset>
       <ErrorBox error={submit.error} labels={labels} />
       <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('registry.new_township')}</button>
     </Form>
+  );
+}
+
+interface PlatformAccount {
+  id: string;
+  phone: string;
+  name: string;
+  twoFactor: boolean;
+  roles: { role: 'platform_admin' | 'county_viewer' | 'township_admin' | 'village_secretary' | 'party_member'; tenant: string | null }[];
+}
+
+/** Platform settings: whether admins must sign in with a second factor. */
+function PlatformSettingsCard() {
+  const settings = useLoad(() => api.get<{ requireAdminTwoFactor: boolean }>(`${PLATFORM}/settings`), []);
+  // shown as chosen at once, then as stored (the answer of the save; a refused save shows its error and the stored value)
+  const [shown, setShown] = useState<boolean>();
+  const save = useSubmit(async (requireAdminTwoFactor: boolean) => {
+    setShown(requireAdminTwoFactor);
+    try {
+      setShown((await api.put<{ requireAdminTwoFactor: boolean }>(`${PLATFORM}/settings`, { ...settings.data, requireAdminTwoFactor })).requireAdminTwoFactor);
+    } catch (error) {
+      setShown(undefined);
+      settings.reload();
+      throw error;
+    }
+  });
+  return (
+    <section class="card">
+      <h2>{t('registry.settings')}</h2>
+      {settings.data && (
+        <Check label={t('registry.require_two_factor')} checked={shown ?? settings.data.requireAdminTwoFactor} disabled={save.busy} onChange={(on) => save.run(on)} />
+      )}
+      <ErrorBox error={settings.error ?? save.error} />
+    </section>
+  );
+}
+
+/** Every account of the platform, found by name or phone; the platform admin resets anyone's second factor. */
+function PlatformAccounts() {
+  const [search, setSearch] = useState('');
+  const q = useDebounced(search.trim());
+  const [resetting, setResetting] = useState<PlatformAccount>();
+  const list = useLoad(() => api.get<{ items: PlatformAccount[]; total: number }>(`${PLATFORM}/accounts?${new URLSearchParams({ limit: '50', ...(q ? { q } : {}) })}`), [q]);
+  const reset = useSubmit(async (account: PlatformAccount) => {
+    if (!confirm(t('accounts.confirm_reset_two_factor', { name: account.name }))) return;
+    await api.post(`${PLATFORM}/accounts/${account.id}/two-factor/reset`);
+    list.reload();
+  });
+  return (
+    <section class="card">
+      <h2>{t('registry.accounts')}</h2>
+      <Field label={t('registry.search_accounts')}>{(id) => <input id={id} type="search" value={search} onInput={(e) => setSearch(e.currentTarget.value)} />}</Field>
+      <ErrorBox error={list.error ?? reset.error} />
+      <Table
+        head={
+          <tr>
+            <th scope="col">{t('accounts.name')}</th>
+            <th scope="col">{t('field.phone')}</th>
+            <th scope="col">{t('accounts.role')}</th>
+            <th scope="col">{t('accounts.two_factor')}</th>
+            <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>
+          </tr>
+        }
+      >
+        {(list.data?.items ?? []).map((a) => (
+          <tr key={a.id}>
+            <th scope="row">{a.name}</th>
+            <td>{a.phone}</td>
+            <td>{a.roles.map((r) => (r.tenant ? `${t(`role.${r.role}`)} · ${r.tenant}` : t(`role.${r.role}`))).join(',')}</td>
+            <td>{a.twoFactor ? t('common.yes') : t('common.no')}</td>
+            <td class="actions">
+              {a.id !== me.value?.id && (
+                <button type="button" class="secondary small" onClick={() => setResetting(a)} aria-label={`${t('accounts.reset_password')} ${a.name}`}>
+                  {t('accounts.reset_password')}
+                </button>
+              )}
+              {a.twoFactor && a.id !== me.value?.id && (
+                <button type="button" class="secondary small danger" onClick={() => reset.run(a)} aria-label={`${t('accounts.reset_two_factor')} ${a.name}`}>
+                  {t('accounts.reset_two_factor')}
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </Table>
+      {list.data && <p class="muted">{t('common.total', { total: list.data.total })}</p>}
+      {resetting && <ResetPasswordSheet name={resetting.name} url={`${PLATFORM}/accounts/${resetting.id}/password`} onClose={() => setResetting(undefined)} />}
+    </section>
   );
 }
 
@@ -147,6 +236,8 @@ export function RegistryPage() {
         </ul>
         <CityForm onDone={data.reload} />
       </section>
+      <PlatformSettingsCard />
+      <PlatformAccounts />
     </Shell>
   );
 }

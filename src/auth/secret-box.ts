@@ -1,0 +1,73 @@
+import type { Env } from '../app-env';
+
+/**
+ * Secrets at rest (the TOTP keys), sealed with AES-256-GCM under a key derived from APP_SECRET by HKDF,
+ * bound to their row (the account id is the additional data, so a sealed value copied to another account
+ * does not open). A copy of the database alone opens nothing.
+ *
+ * Format: v1.<iv>.<ciphertext>, base64url.
+ */
+const DEV_APP_SECRET = 'dev-only-xingping-secret-change-me';
+
+/**
+ * The server secrets that may open a sealed value, the current one first (it also seals). One function, so
+ * that rotation (APP_SECRET_PREVIOUS) is added in one place.
+ */
+export function sealingSecrets(env: Partial<Env> | undefined): string[] {
+  const fromProcess = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const current = env?.APP_SECRET || fromProcess?.APP_SECRET || DEV_APP_SECRET;
+  const previous = (env as { APP_SECRET_PREVIOUS?: string } | undefined)?.APP_SECRET_PREVIOUS || fromProcess?.APP_SECRET_PREVIOUS;
+  return previous && previous !== current ? [current, previous] : [current];
+}
+
+const encoder = new TextEncoder();
+const keys = new Map<string, Promise<CryptoKey>>();
+
+/** The AES-GCM key of one server secret (HKDF-SHA256, its own info string: no other use of the secret shares it). */
+export function sealingKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    key = crypto.subtle
+      .importKey('raw', encoder.encode(secret), 'HKDF', false, ['deriveKey'])
+      .then((base) =>
+        crypto.subtle.deriveKey(
+          { name: 'HKDF', hash: 'SHA-256', salt: encoder.encode('xingping'), info: encoder.encode('xingping secret-box v1') },
+          base,
+          { name: 'AES-GCM', length: 256 },
+          false,
+          ['encrypt', 'decrypt'],
+        ),
+      );
+    keys.set(secret, key);
+  }
+  return key;
+}
+
+const toB64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const fromB64 = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
+
+/** Seals `plain` for the row `context` under the current secret. */
+export async function seal(secrets: string[], context: string, plain: Uint8Array<ArrayBuffer>): Promise<string> {
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, await sealingKey(secrets[0]), plain);
+  return `v1.${toB64(iv)}.${toB64(new Uint8Array(sealed))}`;
+}
+
+/** Opens a sealed value with the first secret that fits (undefined: none does, or it was not sealed for `context`). */
+export async function unseal(secrets: string[], context: string, sealed: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  const [version, iv, data] = sealed.split('.');
+  if (version !== 'v1' || !iv || !data) return undefined;
+  for (const secret of secrets) {
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: fromB64(iv), additionalData: encoder.encode(context) },
+        await sealingKey(secret),
+        fromB64(data),
+      );
+      return new Uint8Array(plain);
+    } catch {
+      /* not this secret: try the next */
+    }
+  }
+  return undefined;
+}
