@@ -20,6 +20,7 @@ import { incomeRoutes } from './features/income';
 import { evaluationApi } from './features/evaluation';
 import { problemRoutes } from './features/problems';
 import { jobPlatformRoutes, jobTenantRoutes } from './jobs';
+import { configOf, ConfigError, type AppConfig } from './platform/config';
 import { AppError, type Problem } from './platform/errors';
 import { Memo } from './platform/memo';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
@@ -33,6 +34,18 @@ export interface AppDeps {
   database(env: Env): Db;
   /** the caller's address, as far as this deployment can trust it */
   clientIp(c: Context<AppEnv>): string;
+  /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
+  config?: AppConfig;
+}
+
+/** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
+function requestConfig(deps: AppDeps, env: Env): AppConfig {
+  try {
+    return deps.config ?? configOf(env ?? {});
+  } catch (error) {
+    if (error instanceof ConfigError) throw new AppError(503, 'error.not_configured');
+    throw error;
+  }
 }
 
 const JSON_LIMIT = 64 * 1024;
@@ -54,6 +67,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
+    c.set('config', requestConfig(deps, c.env));
     c.set('db', deps.database(c.env));
     c.set('clientIp', deps.clientIp(c));
     c.set('memo', memo);

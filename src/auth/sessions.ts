@@ -21,7 +21,7 @@ export async function startSession(c: Context<AppEnv>, accountId: string): Promi
   });
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
-    secure: c.env.INSECURE_COOKIES !== '1',
+    secure: c.var.config.secureCookies,
     sameSite: 'Lax',
     path: '/',
     maxAge: SESSION_SECONDS,

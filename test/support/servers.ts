@@ -21,8 +21,10 @@ export interface TestServer {
 }
 
 export const DRIVERS = ['libsql', 'workerd'] as const;
-/** The HMAC key both drivers run with in tests. */
-export const TEST_APP_SECRET = 'test-app-secret-of-xingping';
+/** The HMAC key both drivers run with in tests: production-grade (43 base64url characters), so tests run outside demo mode. */
+export const TEST_APP_SECRET = 'xingping-test-secret-Kq7vR2mW9pLx4TbN8cYh3J';
+/** The environment both drivers run with in tests (plain HTTP, hence INSECURE_COOKIES). */
+export const TEST_ENV = { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1', APP_SECRET: TEST_APP_SECRET };
 export type Driver = (typeof DRIVERS)[number];
 const ORIGIN = 'http://127.0.0.1';
 /** Paths go to 127.0.0.1; a full URL picks its own host (for host-based tenant resolution). */
@@ -36,7 +38,7 @@ async function startLibsql(): Promise<TestServer> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
   const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1' });
-  const env = { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1', APP_SECRET: TEST_APP_SECRET } as Env;
+  const env = { ...TEST_ENV } as Env;
   return {
     driver: 'libsql',
     db,
@@ -62,7 +64,7 @@ async function startWorkerd(): Promise<TestServer> {
     scriptPath: WORKER_BUNDLE,
     compatibilityDate: '2026-08-01',
     d1Databases: { DB: 'test-db' },
-    bindings: { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1', APP_SECRET: TEST_APP_SECRET },
+    bindings: TEST_ENV,
     queueProducers: { JOBS_QUEUE: { queueName: 'xingping-jobs' } },
     queueConsumers: { 'xingping-jobs': { maxBatchTimeout: 1, maxRetries: 2 } },
   });

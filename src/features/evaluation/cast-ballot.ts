@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
 import { ballotAnswers, ballots, evaluationSessions, householdCodes, households, members, problems } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
+import type { Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { newId, randomString } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
@@ -41,7 +42,7 @@ export interface ResolvedVoter {
  */
 export async function resolveVoter(
   scope: TenantScope,
-  secret: string,
+  secrets: Secrets,
   session: EvaluationSession,
   input: z.output<typeof voterInput>,
   actor: Actor | undefined,
@@ -63,7 +64,7 @@ export async function resolveVoter(
     return { voter: { kind: 'leader' }, identity: `account:${actor.accountId}` };
   }
   let memberId: string;
-  if (input.memberCode && input.pin) memberId = await verifyMemberPin(scope, secret, input.memberCode, input.pin);
+  if (input.memberCode && input.pin) memberId = await verifyMemberPin(scope, secrets, input.memberCode, input.pin);
   else if (actor?.kind === 'user' && actor.role === 'party_member' && actor.memberId) memberId = actor.memberId;
   else throw new AppError(400, 'evaluation.member_code_required');
   const member = await scope.find(members, memberId);

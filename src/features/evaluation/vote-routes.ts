@@ -4,11 +4,11 @@ import type { AppEnv } from '../../app-env';
 import { publicRoute } from '../../auth/guard';
 import { assertNotThrottled, noteFailure } from '../../auth/throttle';
 import type { TenantScope } from '../../db/tenant-scope';
+import { underAnyKey } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { input } from '../../platform/validate';
 import { settingsOf } from '../../tenancy/tenant';
 import { castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
-import { appSecret } from './crypto';
 import { codeParam, identifyInput, passInput, submissionInput } from './schemas';
 import { isClosed, qrTiming, sessionStatus, type EvaluationSession } from './sessions';
 import { computeTally, findReceipts } from './tally';
@@ -23,7 +23,8 @@ function contextFor(c: Context<AppEnv>, code: string) {
 }
 
 async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass: string) {
-  if (!(await verifyPass(appSecret(c.env), key(session), pass))) throw new AppError(403, 'evaluation.pass_invalid');
+  // a pass signed before a key rotation is still good while APP_SECRET_PREVIOUS is set
+  if (!(await underAnyKey(c.var.config.secrets, (secret) => verifyPass(secret, key(session), pass)))) throw new AppError(403, 'evaluation.pass_invalid');
 }
 
 /**
@@ -57,19 +58,20 @@ export const voteRoutes = new Hono<AppEnv>()
     const context = await contextFor(c, c.req.valid('param').code);
     const { session, questionnaire } = context;
     if (isClosed(session)) throw new AppError(409, 'evaluation.session_closed');
-    const secret = appSecret(c.env);
+    const { secrets } = c.var.config;
+    const secret = secrets.current;
     const settings = settingsOf(c.var.tenant!);
     const body = c.req.valid('json');
     const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
     if (attempts.length) await assertNotThrottled(c.var.db, attempts);
-    if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) {
+    if (!(await underAnyKey(secrets, (s) => verifyEntry(s, key(session), body.token, qrTiming(settings))))) {
       if (attempts.length) await noteFailure(c.var.db, attempts);
       throw new AppError(403, 'evaluation.token_invalid');
     }
     // a villager known by the phone alone is identified at once; with household codes the phone asks identify once the code is typed
     const identified =
       body.voter && !settings.requireHouseholdCode
-        ? await identify(scope, secret, context, await resolveVoter(scope, secret, session, body.voter, c.var.actor, settings))
+        ? await identify(scope, secret, context, await resolveVoter(scope, secrets, session, body.voter, c.var.actor, settings))
         : undefined;
     // every new villager's phone of a session gets the same reply: it is serialised once per variant
     const pass = await issuePass(secret, key(session), new Date(session.closesAt));
@@ -100,8 +102,9 @@ export const voteRoutes = new Hono<AppEnv>()
     const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
     await requirePass(c, context.session, body.pass);
-    const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
+    const { secrets } = c.var.config;
+    const secret = secrets.current;
+    const resolved = await resolveVoter(scope, secrets, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
     return c.json(await identify(scope, secret, context, resolved));
   })
   .post('/:code/ballots', publicRoute(), input('param', codeParam), input('json', submissionInput), async (c) => {
@@ -109,8 +112,9 @@ export const voteRoutes = new Hono<AppEnv>()
     const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
     await requirePass(c, context.session, body.pass);
-    const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
+    const { secrets } = c.var.config;
+    const secret = secrets.current;
+    const resolved = await resolveVoter(scope, secrets, context.session, body.voter, c.var.actor, settingsOf(c.var.tenant!));
     const result = await castBallots(scope, secret, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
     return c.json(result, result.replayed ? 200 : 201);
   })

@@ -1,0 +1,65 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import { verifyPassword } from '../auth/passwords';
+import type { Db } from '../db/client';
+import { accounts, roleGrants, tenants } from '../db/schema';
+import { DEMO_LOGINS, DEMO_PASSWORD } from './demo';
+
+const DEMO_PHONES = DEMO_LOGINS.map((login) => login.phone);
+/** The demo's townships as seedDemoIfEmpty writes them. */
+const DEMO_TOWNSHIPS = [
+  { slug: 'pandian', name: '潘店镇' },
+  { slug: 'liuqiao', name: '刘桥镇' },
+];
+
+/** The demo accounts (by their phones) that still open with the demo password: the production entry refuses to start while any does. */
+export async function demoAccountsWithDemoPassword(db: Db): Promise<string[]> {
+  const rows = await db.select({ phone: accounts.phone, hash: accounts.passwordHash }).from(accounts).where(inArray(accounts.phone, DEMO_PHONES));
+  const open: string[] = [];
+  for (const row of rows) if (await verifyPassword(DEMO_PASSWORD, row.hash)) open.push(row.phone);
+  return open.sort();
+}
+
+export interface DemoPurge {
+  /** slugs of the townships removed (with everything they own) */
+  townships: string[];
+  /** phones of the accounts removed (with their grants and sessions) */
+  accounts: string[];
+  /** demo phones left alone because their password is no longer the demo's: someone may have made them theirs */
+  keptAccounts: string[];
+}
+
+/**
+ * Removes what the demo seed wrote and nothing else: the demo townships (the slug and name of the demo's,
+ * and a grant held there by a demo account: a real 潘店镇 made by a platform admin is not touched) with every
+ * row they own (their foreign keys cascade), and the demo accounts that still have the demo password. The
+ * city and county stay (a real install may share them). Idempotent.
+ */
+export async function purgeDemo(db: Db, options: { dryRun?: boolean } = {}): Promise<DemoPurge> {
+  const demoAccounts = await db.select({ id: accounts.id, phone: accounts.phone }).from(accounts).where(inArray(accounts.phone, DEMO_PHONES));
+  const withDemoPassword = new Set(await demoAccountsWithDemoPassword(db));
+  const townships: { id: string; slug: string }[] = [];
+  for (const township of DEMO_TOWNSHIPS) {
+    const [tenant] = await db
+      .select({ id: tenants.id, slug: tenants.slug })
+      .from(tenants)
+      .where(and(eq(tenants.slug, township.slug), eq(tenants.name, township.name)));
+    if (!tenant || !demoAccounts.length) continue;
+    const [grant] = await db
+      .select({ id: roleGrants.id })
+      .from(roleGrants)
+      .where(and(eq(roleGrants.tenantId, tenant.id), inArray(roleGrants.accountId, demoAccounts.map((a) => a.id))))
+      .limit(1);
+    if (grant) townships.push(tenant);
+  }
+  const removed = demoAccounts.filter((a) => withDemoPassword.has(a.phone));
+  if (!options.dryRun) {
+    // one statement per township: its villages, rosters, evaluations, ledgers… go with it (ON DELETE CASCADE)
+    for (const tenant of townships) await db.delete(tenants).where(eq(tenants.id, tenant.id));
+    if (removed.length) await db.delete(accounts).where(inArray(accounts.id, removed.map((a) => a.id)));
+  }
+  return {
+    townships: townships.map((t) => t.slug),
+    accounts: removed.map((a) => a.phone).sort(),
+    keptAccounts: demoAccounts.filter((a) => !withDemoPassword.has(a.phone)).map((a) => a.phone).sort(),
+  };
+}
