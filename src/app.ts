@@ -9,6 +9,7 @@ import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
 import type { Db } from './db/client';
+import { migrationStatus } from './db/migration-status';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
 import { countyRoutes } from './features/county';
@@ -102,6 +103,18 @@ export function createApp(deps: AppDeps) {
       }),
     ),
   );
+  // for load balancers and the container's HEALTHCHECK: no login, nothing but whether this instance can serve
+  app.get('/api/health', publicRoute(), async (c) => {
+    let status: { applied: number; expected: number };
+    try {
+      status = await migrationStatus(c.var.db);
+    } catch (error) {
+      console.error(`[${c.var.requestId}] health: database unreachable`, error);
+      throw new AppError(503, 'health.database_unreachable');
+    }
+    if (status.applied !== status.expected) throw new AppError(503, 'health.migrations_pending', status);
+    return c.json({ status: 'ok' as const });
+  });
   const tenant = tenantApi();
   app.route('/t/:tenant/api', tenant);
   app.route('/api', tenant);
@@ -112,7 +125,7 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
-const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json'];
+const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json', '/api/health'];
 
 /** Hono's own middleware (JSON parsing, CSRF, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

@@ -8,8 +8,11 @@ import { ConfigError, parseNodeConfig, type NodeConfig } from './platform/config
 import { seedDemoIfEmpty } from './seed/demo';
 import { demoAccountsWithDemoPassword } from './seed/purge-demo';
 
-/** Why the server will not start: printed as one message, then the process exits with status 1. */
+/** Why the server will not start: printed as one message, then the process exits with EX_CONFIG (see below). */
 class StartRefused extends Error {}
+
+/** sysexits' EX_CONFIG: a refusal to start is not a crash, so a service manager need not restart it (RestartPreventExitStatus=78). */
+const EXIT_REFUSED = 78;
 
 function readConfig(): NodeConfig {
   try {
@@ -65,7 +68,10 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof StartRefused) console.error(`星评 xingping will not start: ${error.message}`);
-  else console.error(error);
+  if (error instanceof StartRefused) {
+    console.error(`星评 xingping will not start: ${error.message}`);
+    process.exit(EXIT_REFUSED);
+  }
+  console.error(error);
   process.exit(1);
 });
