@@ -6,25 +6,7 @@
  *   dist/create-admin.js  the first platform admin (scripts/create-platform-admin.ts)
  *   dist/purge-demo.js    removes the demo townships and accounts (scripts/purge-demo.ts)
  */
-import { build } from 'esbuild';
+import { bundleNode, NODE_ENTRIES } from './node-bundle';
 
-const ENTRIES = {
-  node: 'src/node.ts',
-  'create-admin': 'scripts/create-platform-admin.ts',
-  'purge-demo': 'scripts/purge-demo.ts',
-};
-
-await build({
-  entryPoints: ENTRIES,
-  outdir: 'dist',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  packages: 'external',
-  // the migration journal (/api/health) is bundled; the .sql files are read from ./migrations at start
-  loader: { '.json': 'json' },
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
-console.log(`built ${Object.keys(ENTRIES).map((name) => `dist/${name}.js`).join(', ')}`);
+await bundleNode('dist');
+console.log(`built ${Object.keys(NODE_ENTRIES).map((name) => `dist/${name}.js`).join(', ')}`);
