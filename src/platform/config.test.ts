@@ -42,7 +42,8 @@ describe('parseAppConfig', () => {
     { name: 'demo with the development secret', env: { DEMO_MODE: '1', APP_SECRET: DEV_APP_SECRET }, problems: [] },
     { name: 'DEMO_MODE=0 is production', env: { DEMO_MODE: '0' }, problems: ['APP_SECRET'] },
     { name: 'a flag that is neither 1 nor 0', env: { APP_SECRET: GOOD, INSECURE_COOKIES: 'yes' }, problems: ['INSECURE_COOKIES'] },
-    { name: 'a previous secret equal to the current one', env: { APP_SECRET: GOOD, APP_SECRET_PREVIOUS: GOOD }, problems: ['APP_SECRET_PREVIOUS'] },
+    { name: 'a previous secret equal to the current one (ignored)', env: { APP_SECRET: GOOD, APP_SECRET_PREVIOUS: GOOD }, problems: [] },
+    { name: 'a previous secret without a current one', env: { APP_SECRET_PREVIOUS: GOOD }, problems: ['APP_SECRET', 'APP_SECRET_PREVIOUS'] },
     { name: 'retiring the development secret', env: { APP_SECRET: GOOD, APP_SECRET_PREVIOUS: DEV_APP_SECRET }, problems: [] },
     { name: 'a base domain that is not a host name', env: { APP_SECRET: GOOD, BASE_DOMAIN: 'https://x.cn/' }, problems: ['BASE_DOMAIN'] },
     { name: 'every problem at once', env: { APP_SECRET: 'x', INSECURE_COOKIES: '2', BASE_DOMAIN: 'a b' }, problems: ['APP_SECRET', 'BASE_DOMAIN', 'INSECURE_COOKIES'] },
@@ -68,6 +69,10 @@ describe('parseAppConfig', () => {
     expect(verifyingKeys(config.secrets)).toEqual([GOOD, HEX]);
     expect(await underAnyKey(config.secrets, async (key) => key === HEX)).toBe(true);
     expect(await underAnyKey({ current: GOOD }, async (key) => key === HEX)).toBe(false);
+  });
+
+  it('ignores a previous secret equal to the current one (the first step of a rotation on the Worker)', () => {
+    expect(parseAppConfig({ APP_SECRET: GOOD, APP_SECRET_PREVIOUS: GOOD }).secrets).toEqual({ current: GOOD });
   });
 
   it('never tells the secret in its messages', () => {

@@ -99,7 +99,8 @@ function checkSecrets(env: SecretFields, ctx: z.RefinementCtx) {
   }
   if (env.APP_SECRET_PREVIOUS) {
     if (!env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is set without APP_SECRET' });
-    else if (env.APP_SECRET_PREVIOUS === env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is the same as APP_SECRET' });
+    // equal to APP_SECRET it is ignored, not refused: `wrangler secret put APP_SECRET_PREVIOUS` (the old value) then
+    // `… APP_SECRET` (the new one) is a safe order, each put deploying at once
     // the old key was in use already: only its length matters here (it may be the development value being retired)
     else if (!demo && env.APP_SECRET_PREVIOUS !== DEV_APP_SECRET && env.APP_SECRET_PREVIOUS.length < 16)
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is too short to have been a secret' });
@@ -126,7 +127,7 @@ function toAppConfig(env: z.output<typeof appSchema>): AppConfig {
     demo,
     secrets: {
       current: env.APP_SECRET ?? DEV_APP_SECRET,
-      ...(env.APP_SECRET_PREVIOUS ? { previous: env.APP_SECRET_PREVIOUS } : {}),
+      ...(env.APP_SECRET_PREVIOUS && env.APP_SECRET_PREVIOUS !== env.APP_SECRET ? { previous: env.APP_SECRET_PREVIOUS } : {}),
     },
     ...(env.BASE_DOMAIN ? { baseDomain: env.BASE_DOMAIN } : {}),
     secureCookies: !(env.INSECURE_COOKIES ?? demo),

@@ -125,6 +125,9 @@ describe.each(DRIVERS)('secret rotation on %s', (driver) => {
     const display = () => fixture.anonymous().get(`${T}/screens/${screen.id}/display?key=${encodeURIComponent(displayKey)}`);
     const passWith = (token: string) => fixture.anonymous().post(`${T}/vote/${session.code}/pass`, { token });
 
+    // on the Worker each `wrangler secret put` deploys: first APP_SECRET_PREVIOUS (still equal to APP_SECRET), then APP_SECRET
+    await server.reconfigure!({ ...TEST_ENV, APP_SECRET_PREVIOUS: TEST_APP_SECRET });
+    expect((await identify({ kind: 'villager', deviceId: 'device-rotation-0' })).status).toBe(200);
     await server.reconfigure!({ ...TEST_ENV, APP_SECRET: NEW_SECRET, APP_SECRET_PREVIOUS: TEST_APP_SECRET });
     expect((await identify({ kind: 'villager', deviceId: 'device-rotation-1' })).status).toBe(200);
     expect((await identify(member(used))).status).toBe(200);
@@ -149,12 +152,12 @@ describe.each(DRIVERS)('secret rotation on %s', (driver) => {
     expect((await identifyNow(member(unused))).body.code).toBe('evaluation.member_pin_invalid');
   });
 
-  it('refuses APP_SECRET_PREVIOUS equal to APP_SECRET', async () => {
-    const same = await startServer(driver, { ...TEST_ENV, APP_SECRET_PREVIOUS: TEST_APP_SECRET });
+  it('refuses APP_SECRET_PREVIOUS without APP_SECRET', async () => {
+    const alone = await startServer(driver, { APP_SECRET_PREVIOUS: TEST_APP_SECRET });
     try {
-      expect((await new ApiClient(same).get('/api/health')).status).toBe(503);
+      expect((await new ApiClient(alone).get('/api/health')).status).toBe(503);
     } finally {
-      await same.close();
+      await alone.close();
     }
   });
 });
