@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { prepareLocalD1 } from '../scripts/local-d1';
 import { OFFLINE_ENV } from '../scripts/wrangler';
-import { Caller, percentile, runLoad } from './load';
+import { BENCH_ENV, Caller, percentile, runLoad } from './load';
 import { cpuSeconds, peakRssMiB } from './proc';
 import type { BenchResult } from './report';
 
@@ -144,8 +144,9 @@ const NODE_SERVER_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-
 
 export async function startApp(target: Target, dataDir: string, port: number): Promise<Server> {
   if (target === 'node')
-    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1', NODE_OPTIONS: NODE_SERVER_OPTIONS }, port);
-  return startServer([WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, '--var', 'INSECURE_COOKIES:1'], {}, port);
+    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { ...BENCH_ENV, DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1', NODE_OPTIONS: NODE_SERVER_OPTIONS }, port);
+  const vars = Object.entries(BENCH_ENV).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+  return startServer([WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, ...vars], {}, port);
 }
 
 async function startFloor(target: Target, dataDir: string, port: number): Promise<Server> {

@@ -9,7 +9,7 @@ import { inlineDispatch } from '../src/jobs/runner';
 import { runCron } from '../src/jobs/worker';
 import { createNodeServer } from '../src/node-server';
 import { countyDatabase } from './county-data';
-import { percentile } from './load';
+import { BENCH_ENV, percentile } from './load';
 import type { BenchResult } from './report';
 import { COUNTY_SHAPE } from './yearly-recompute';
 
@@ -31,7 +31,7 @@ export async function countyComparisonBench(quick: boolean): Promise<BenchResult
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, VIEWER.phone));
   if (!existing) await createAccount(db, VIEWER, [{ role: 'county_viewer', countyId: county.id }], { demoPassword: true });
 
-  const app = createNodeServer(db, { env: { INSECURE_COOKIES: '1' } });
+  const app = createNodeServer(db, { env: BENCH_ENV });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

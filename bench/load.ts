@@ -1,4 +1,10 @@
 /** Runs `count` jobs with `concurrency` in flight, timing each; returns latencies (ms) and failures. */
+/**
+ * The servers under test run as production does (not the demo), with a secret of their own and cookies over
+ * the bench's plain HTTP.
+ */
+export const BENCH_ENV = { APP_SECRET: 'xingping-bench-secret-4Rt8Wq2Lm6Zp9Xc3Vb7Nk', INSECURE_COOKIES: '1' };
+
 export async function runLoad(count: number, concurrency: number, job: (n: number) => Promise<void>) {
   const latencies: number[] = [];
   const failures: string[] = [];

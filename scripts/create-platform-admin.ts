@@ -1,6 +1,7 @@
 /**
- * The first platform admin of a fresh install.
- *   npm run create-admin -- --phone 13800000000 --name 管理员 --password '…' --db file:data/xingping.db   (libSQL)
+ * The first platform admin of a fresh install (the only way one is made: the production server seeds nothing).
+ *   npm run create-admin -- --phone 1xxxxxxxxxx --name 管理员 --password '…' --db file:data/xingping.db  (libSQL; default DATABASE_URL)
+ *   node dist/create-admin.js --phone … --name … --password …                                         (a production install)
  *   npm run create-admin -- --phone … --name … --password … --sql > admin.sql                                (D1:
  *     npx wrangler d1 execute DB --remote --file admin.sql)
  */
@@ -11,6 +12,7 @@ import { hashPassword } from '../src/auth/passwords';
 import { migrateLibsql, openLibsql } from '../src/db/libsql';
 import { translate } from '../src/platform/i18n';
 import { newId } from '../src/platform/ids';
+import { DEMO_LOGINS } from '../src/seed/demo';
 
 const { values } = parseArgs({
   options: { phone: { type: 'string' }, name: { type: 'string' }, password: { type: 'string' }, db: { type: 'string' }, sql: { type: 'boolean' } },
@@ -18,6 +20,10 @@ const { values } = parseArgs({
 if (!values.phone || !/^1\d{10}$/.test(values.phone) || !values.name || !values.password) {
   console.error(`usage: --phone <11 digits> --name <name> --password <password> [--db <url> | --sql]
   the password: at least ${PASSWORD_POLICY.minLength} characters, ${PASSWORD_POLICY.minClasses} of lowercase, uppercase, digits and other symbols, not containing the phone number`);
+  process.exit(2);
+}
+if (DEMO_LOGINS.some((login) => login.phone === values.phone)) {
+  console.error(`--phone: ${values.phone} is one of the demo's phone numbers; use a real one`);
   process.exit(2);
 }
 // the same policy as every password set through the API (src/auth/password-policy.ts)

@@ -1,9 +1,10 @@
 /**
  * `npm start`: build the pages, migrate the local D1 (under .wrangler/), seed the demo when empty, and
- * serve everything with `wrangler dev` on http://127.0.0.1:8787, making no outside connection.
+ * serve everything with `wrangler dev` on http://127.0.0.1:8787 in demo mode, making no outside connection.
  */
 import { build } from 'vite';
 import { prepareLocalD1 } from './local-d1';
+import { DEV_APP_SECRET } from '../src/platform/config';
 import { OFFLINE_ENV, wrangler } from './wrangler';
 
 Object.assign(process.env, OFFLINE_ENV);
@@ -13,7 +14,9 @@ await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
 const seeded = await prepareLocalD1();
 if (seeded) console.log(seeded);
 
-const dev = wrangler(['dev', '--local', '--ip', '127.0.0.1', '--port', PORT, '--var', 'INSECURE_COOKIES:1'], {
+// demo mode and the public development secret reach this local Worker only (never wrangler.toml, so never `wrangler deploy`)
+const DEMO_VARS = ['--var', 'DEMO_MODE:1', '--var', `APP_SECRET:${DEV_APP_SECRET}`, '--var', 'INSECURE_COOKIES:1'];
+const dev = wrangler(['dev', '--local', '--ip', '127.0.0.1', '--port', PORT, ...DEMO_VARS], {
   stdio: ['inherit', 'pipe', 'inherit'],
 });
 dev.stdout?.on('data', (chunk: Buffer) => {

@@ -1,25 +1,32 @@
 import type { Db } from './db/client';
 import type { TenantScope } from './db/tenant-scope';
 import type { Actor, SessionInfo } from './auth/actor';
+import type { AppConfig } from './platform/config';
 import type { Locale } from './platform/i18n';
 import type { Memo } from './platform/memo';
 import type { Tenant } from './tenancy/tenant';
 
-/** Bindings of the Worker (wrangler.toml); the Node entry fills the same shape from process.env. */
+/** Bindings of the Worker (wrangler.toml); the Node entry parses process.env into the same AppConfig (platform/config.ts). */
 export interface Env {
   DB: D1Database;
   ASSETS?: Fetcher;
   /** <slug>.<BASE_DOMAIN> resolves to the tenant <slug> */
   BASE_DOMAIN?: string;
-  /** "1" only for local http development: drops the Secure flag from cookies */
+  /** "1" only for plain-HTTP testing: drops the Secure flag from cookies */
   INSECURE_COOKIES?: string;
   /** HMAC key of QR tokens, ballot passes, voter hashes and member PINs; production sets it with `wrangler secret put APP_SECRET` */
   APP_SECRET?: string;
+  /** the key before a rotation, still accepted when verifying (see docs/operations.md) */
+  APP_SECRET_PREVIOUS?: string;
+  /** "1": demo mode (the development secret is allowed); `npm start` and `npm run start:node` only */
+  DEMO_MODE?: string;
 }
 
 export interface Variables {
   requestId: string;
   locale: Locale;
+  /** the environment's settings, parsed (platform/config.ts) */
+  config: AppConfig;
   db: Db;
   clientIp: string;
   /** this app instance's short-lived cache (tenants, vote sessions): see platform/memo.ts */

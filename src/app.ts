@@ -9,6 +9,7 @@ import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
 import type { Db } from './db/client';
+import { migrationStatus } from './db/migration-status';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
 import { countyRoutes } from './features/county';
@@ -20,6 +21,7 @@ import { incomeRoutes } from './features/income';
 import { evaluationApi } from './features/evaluation';
 import { problemRoutes } from './features/problems';
 import { jobPlatformRoutes, jobTenantRoutes } from './jobs';
+import { configOf, ConfigError, type AppConfig } from './platform/config';
 import { AppError, type Problem } from './platform/errors';
 import { Memo } from './platform/memo';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
@@ -33,6 +35,18 @@ export interface AppDeps {
   database(env: Env): Db;
   /** the caller's address, as far as this deployment can trust it */
   clientIp(c: Context<AppEnv>): string;
+  /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
+  config?: AppConfig;
+}
+
+/** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
+function requestConfig(deps: AppDeps, env: Env): AppConfig {
+  try {
+    return deps.config ?? configOf(env ?? {});
+  } catch (error) {
+    if (error instanceof ConfigError) throw new AppError(503, 'error.not_configured');
+    throw error;
+  }
 }
 
 const JSON_LIMIT = 64 * 1024;
@@ -54,6 +68,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestId());
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
+    c.set('config', requestConfig(deps, c.env));
     c.set('db', deps.database(c.env));
     c.set('clientIp', deps.clientIp(c));
     c.set('memo', memo);
@@ -88,6 +103,18 @@ export function createApp(deps: AppDeps) {
       }),
     ),
   );
+  // for load balancers and the container's HEALTHCHECK: no login, nothing but whether this instance can serve
+  app.get('/api/health', publicRoute(), async (c) => {
+    let status: { applied: number; expected: number };
+    try {
+      status = await migrationStatus(c.var.db);
+    } catch (error) {
+      console.error(`[${c.var.requestId}] health: database unreachable`, error);
+      throw new AppError(503, 'health.database_unreachable');
+    }
+    if (status.applied !== status.expected) throw new AppError(503, 'health.migrations_pending', status);
+    return c.json({ status: 'ok' as const });
+  });
   const tenant = tenantApi();
   app.route('/t/:tenant/api', tenant);
   app.route('/api', tenant);
@@ -98,7 +125,7 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
-const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json'];
+const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json', '/api/health'];
 
 /** Hono's own middleware (JSON parsing, CSRF, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

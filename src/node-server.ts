@@ -8,12 +8,15 @@ import { createApp } from './app';
 import type { AppEnv, Env } from './app-env';
 import type { Db } from './db/client';
 import { gzipAnswer } from './node-compress';
+import { parseAppConfig, type AppConfig } from './platform/config';
 
 export interface NodeServerOptions {
   /** the built pages (vite build); relative to the working directory */
   webRoot?: string;
   /** trust X-Forwarded-For (behind a reverse proxy) */
   trustProxy?: boolean;
+  /** the settings parsed at start (node.ts); without them, `env` is parsed here (tests) */
+  config?: AppConfig;
   env?: Partial<Env>;
 }
 
@@ -35,8 +38,11 @@ const PAGES = ['vote', 'screen', 'village'];
  */
 export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
   const webRoot = options.webRoot ?? 'dist/web';
-  const env: Partial<Env> = { INSECURE_COOKIES: '1', ...options.env };
+  const env: Partial<Env> = { ...options.env };
+  // a bad setting fails here, when the server is made, not on its first request
+  const config = options.config ?? parseAppConfig(env);
   const api = createApp({
+    config,
     database: () => db,
     clientIp: (c) => (options.trustProxy && c.req.header('x-forwarded-for')?.split(',')[0]?.trim()) || socketAddress(c) || 'unknown',
   });

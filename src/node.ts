@@ -1,31 +1,60 @@
 import { serve } from '@hono/node-server';
+import { count } from 'drizzle-orm';
+import { accounts } from './db/schema';
 import { migrateLibsql, openLibsql } from './db/libsql';
-import { createNodeServer } from './node-server';
-import { seedDemoIfEmpty } from './seed/demo';
-import { DEV_APP_SECRET } from './features/evaluation/crypto';
 import { startNodeScheduler } from './jobs';
+import { createNodeServer } from './node-server';
+import { ConfigError, parseNodeConfig, type NodeConfig } from './platform/config';
+import { seedDemoIfEmpty } from './seed/demo';
+import { demoAccountsWithDemoPassword } from './seed/purge-demo';
 
-/** Self-hosted mode: the same app on @hono/node-server with libSQL (an embedded file by default). */
+/** Why the server will not start: printed as one message, then the process exits with EX_CONFIG (see below). */
+class StartRefused extends Error {}
+
+/** sysexits' EX_CONFIG: a refusal to start is not a crash, so a service manager need not restart it (RestartPreventExitStatus=78). */
+const EXIT_REFUSED = 78;
+
+function readConfig(): NodeConfig {
+  try {
+    return parseNodeConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError)
+      throw new StartRefused(
+        `the environment is not a valid configuration:\n${error.problems.map((p) => `  ${p}`).join('\n')}\n` +
+          'Production needs its own APP_SECRET (openssl rand -base64 32); the demo runs with DEMO_MODE=1 (npm run start:node). See docs/operations.md.',
+      );
+    throw error;
+  }
+}
+
+/**
+ * Self-hosted mode: the same app on @hono/node-server with libSQL (an embedded file by default).
+ * Production (the default) never seeds and refuses to start on a database that still opens with a demo
+ * login; demo mode (DEMO_MODE=1, `npm run start:node`) seeds the demo into an empty database.
+ */
 async function main() {
-  const { db } = await openLibsql();
+  const config = readConfig();
+  const { db } = await openLibsql(config.database);
   await migrateLibsql(db);
-  const seeded = await seedDemoIfEmpty(db);
+  let notice: string | undefined;
+  if (config.demo) notice = await seedDemoIfEmpty(db);
+  else {
+    const open = await demoAccountsWithDemoPassword(db);
+    if (open.length)
+      throw new StartRefused(
+        `this database still has demo accounts with the public demo password (${open.join(', ')}).\n` +
+          'Remove the demo townships and accounts with `npm run purge-demo` (DATABASE_URL as for this server), then start again.',
+      );
+    const [{ n }] = await db.select({ n: count() }).from(accounts);
+    if (n === 0) notice = 'No account yet: create the first platform admin with `npm run create-admin` (docs/operations.md).';
+  }
 
-  const server = createNodeServer(db, {
-    trustProxy: process.env.TRUST_PROXY === '1',
-    env: {
-      BASE_DOMAIN: process.env.BASE_DOMAIN,
-      INSECURE_COOKIES: process.env.INSECURE_COOKIES ?? '1',
-      // production sets its own; the default matches wrangler.toml's development value
-      APP_SECRET: process.env.APP_SECRET ?? DEV_APP_SECRET,
-    },
-  });
-
-  const port = Number(process.env.PORT ?? 8788);
-  const hostname = process.env.HOST ?? '127.0.0.1';
-  const http = serve({ fetch: server.fetch, port, hostname }, () => {
-    console.log(`星评 xingping (self-hosted, libSQL) on http://${hostname}:${port}`);
-    if (seeded) console.log(seeded);
+  const server = createNodeServer(db, { trustProxy: config.trustProxy, config });
+  const { port, host } = config;
+  const http = serve({ fetch: server.fetch, port, hostname: host }, () => {
+    console.log(`星评 xingping (self-hosted, libSQL${config.demo ? ', demo mode' : ''}) on http://${host}:${port}`);
+    if (!config.secureCookies && !config.demo) console.warn('INSECURE_COOKIES=1: session cookies are not Secure; use this only for plain-HTTP testing.');
+    if (notice) console.log(notice);
   });
   // a service manager's stop: answer the requests in flight (their ballots are committed), then exit
   const stop = () => {
@@ -35,10 +64,14 @@ async function main() {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // the crons of wrangler.toml, run in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica)
-  if (process.env.NO_SCHEDULER !== '1') startNodeScheduler(db);
+  if (config.scheduler) startNodeScheduler(db);
 }
 
 main().catch((error) => {
+  if (error instanceof StartRefused) {
+    console.error(`星评 xingping will not start: ${error.message}`);
+    process.exit(EXIT_REFUSED);
+  }
   console.error(error);
   process.exit(1);
 });

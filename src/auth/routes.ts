@@ -11,7 +11,7 @@ import { loadPlatformSettings } from '../tenancy/platform-settings';
 import { publicRoute, signedIn } from './guard';
 import { assertPasswordPolicy, PASSWORD_POLICY } from './password-policy';
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords';
-import { sealingSecrets } from './secret-box';
+import { verifyingKeys } from '../platform/config';
 import { isAdminAccount } from './session-rules';
 import {
   endAllSessions,
@@ -115,7 +115,7 @@ export const authRoutes = new Hono<AppEnv>()
     const db = c.var.db;
     const keys = secondFactorKeys(pending.accountId, c.var.clientIp);
     await assertNotThrottled(db, keys);
-    if (!(await checkSecondFactor(db, sealingSecrets(c.env), pending.accountId, c.req.valid('json').code))) {
+    if (!(await checkSecondFactor(db, verifyingKeys(c.var.config.secrets), pending.accountId, c.req.valid('json').code))) {
       await noteFailure(db, keys);
       throw new AppError(401, 'auth.second_factor_invalid');
     }
@@ -157,7 +157,7 @@ export const authRoutes = new Hono<AppEnv>()
       if (!password) throw new AppError(400, 'auth.setup_needs_password');
       await confirmPassword(c, password);
     }
-    const started = await beginEnrolment(c.var.db, sealingSecrets(c.env), who.accountId, who.phone);
+    const started = await beginEnrolment(c.var.db, verifyingKeys(c.var.config.secrets), who.accountId, who.phone);
     if (!started) throw conflict('auth.two_factor_already_on');
     return c.json({ ...started, svg: renderSVG(started.uri, { ecc: 'M', border: 2 }) });
   })
@@ -168,7 +168,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (state.enabled) throw conflict('auth.two_factor_already_on');
     const keys = secondFactorKeys(who.accountId, c.var.clientIp);
     await assertNotThrottled(db, keys);
-    const codes = await confirmEnrolment(db, sealingSecrets(c.env), who.accountId, c.req.valid('json').code);
+    const codes = await confirmEnrolment(db, verifyingKeys(c.var.config.secrets), who.accountId, c.req.valid('json').code);
     if (!codes) {
       await noteFailure(db, keys);
       throw new AppError(400, 'auth.second_factor_invalid');

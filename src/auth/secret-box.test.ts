@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { seal, sealingSecrets, unseal } from './secret-box';
+import { verifyingKeys } from '../platform/config';
+import { seal, unseal } from './secret-box';
 
 const plain = new TextEncoder().encode('a totp secret') as Uint8Array<ArrayBuffer>;
 
@@ -16,6 +17,6 @@ describe('secret box', () => {
   it('opens with the previous secret after a rotation', async () => {
     const sealed = await seal(['old'], 'account-1', plain);
     expect(await unseal(['new', 'old'], 'account-1', sealed)).toEqual(plain);
-    expect(sealingSecrets({ APP_SECRET: 'new', APP_SECRET_PREVIOUS: 'old' } as never)).toEqual(['new', 'old']);
+    expect(verifyingKeys({ current: 'new', previous: 'old' })).toEqual(['new', 'old']);
   });
 });

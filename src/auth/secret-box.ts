@@ -1,5 +1,3 @@
-import type { Env } from '../app-env';
-
 /**
  * Secrets at rest (the TOTP keys), sealed with AES-256-GCM under a key derived from APP_SECRET by HKDF,
  * bound to their row (the account id is the additional data, so a sealed value copied to another account
@@ -7,19 +5,6 @@ import type { Env } from '../app-env';
  *
  * Format: v1.<iv>.<ciphertext>, base64url.
  */
-const DEV_APP_SECRET = 'dev-only-xingping-secret-change-me';
-
-/**
- * The server secrets that may open a sealed value, the current one first (it also seals). One function, so
- * that rotation (APP_SECRET_PREVIOUS) is added in one place.
- */
-export function sealingSecrets(env: Partial<Env> | undefined): string[] {
-  const fromProcess = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
-  const current = env?.APP_SECRET || fromProcess?.APP_SECRET || DEV_APP_SECRET;
-  const previous = (env as { APP_SECRET_PREVIOUS?: string } | undefined)?.APP_SECRET_PREVIOUS || fromProcess?.APP_SECRET_PREVIOUS;
-  return previous && previous !== current ? [current, previous] : [current];
-}
-
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 

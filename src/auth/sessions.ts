@@ -18,7 +18,7 @@ export const PENDING_COOKIE = 'xp_login';
 function sessionCookie(c: Context<AppEnv>, name: string, token: string, maxAge: number) {
   setCookie(c, name, token, {
     httpOnly: true,
-    secure: c.env.INSECURE_COOKIES !== '1',
+    secure: c.var.config.secureCookies,
     sameSite: 'Lax',
     path: '/',
     maxAge,

@@ -3,18 +3,22 @@ import { drizzle } from 'drizzle-orm/libsql';
 import { migrate } from 'drizzle-orm/libsql/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseDatabaseConfig, type DatabaseConfig } from '../platform/config';
 import type { Db } from './client';
 import { withGroupCommit } from './group-commit';
 import * as schema from './schema';
 
-export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
-
-/** Self-hosted database: an embedded libSQL file by default, or a libSQL server via DATABASE_URL. */
-export async function openLibsql(url = process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL): Promise<{ db: Db; client: Client }> {
+/**
+ * Self-hosted database: an embedded libSQL file by default, or a libSQL server via DATABASE_URL (and
+ * DATABASE_AUTH_TOKEN), read through platform/config.ts; a URL given here (scripts' --db, tests) wins.
+ */
+export async function openLibsql(database?: string | DatabaseConfig): Promise<{ db: Db; client: Client }> {
+  const { url, authToken } =
+    typeof database === 'object' ? database : { ...parseDatabaseConfig(process.env), ...(database === undefined ? {} : { url: database }) };
   if (url.startsWith('file:')) mkdirSync(dirname(url.slice('file:'.length)) || '.', { recursive: true });
   // timeout: a writer waits up to 5 s for another's lock (a second replica) instead of failing; as an option, not a
   // PRAGMA, because the client keeps a pool of connections and a PRAGMA reaches only the one it runs on
-  const client = createClient({ url, authToken: process.env.DATABASE_AUTH_TOKEN, timeout: 5000 });
+  const client = createClient({ url, authToken, timeout: 5000 });
   if (url.startsWith('file:')) {
     // WAL lets readers proceed during writes (a property of the file: every connection has it)
     await client.execute('PRAGMA journal_mode = WAL');

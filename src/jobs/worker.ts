@@ -4,6 +4,7 @@ import { purgeExpiredSessions } from '../auth/sessions';
 import { purgeStaleFailures } from '../auth/throttle';
 import { endSessionsPastTheirTime } from '../features/evaluation';
 import { d1Database } from '../db/d1';
+import { configOf } from '../platform/config';
 import { jobForCron } from './cron';
 import { inlineDispatch, processMessage, startRun, type Dispatch, type TenantJobMessage } from './runner';
 
@@ -46,12 +47,16 @@ export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatc
 
 /** Workers `scheduled` handler. */
 export const scheduled: ExportedHandlerScheduledHandler<JobsEnv> = async (controller, env, ctx) => {
+  // a misconfigured Worker runs no job, as its fetch answers 503 (configOf logs why and throws)
+  configOf(env);
   const db = d1Database(env.DB);
   ctx.waitUntil(runCron(db, controller.cron, new Date(controller.scheduledTime), dispatchFor(env, db)));
 };
 
 /** Workers `queue` handler: one tenant per message; a failure is recorded and retried a few times. */
 export const queue: ExportedHandlerQueueHandler<JobsEnv, TenantJobMessage> = async (batch, env) => {
+  // misconfigured: throwing leaves the messages to the queue's retries, none is processed
+  configOf(env);
   const db = d1Database(env.DB);
   for (const message of batch.messages) {
     const ok = await processMessage(db, message.body);

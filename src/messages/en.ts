@@ -2,6 +2,9 @@ import type { MessageKey } from './zh-CN';
 
 export const en: Record<MessageKey, string> = {
   'error.internal': 'Internal server error, please try again later',
+  'error.not_configured': 'The server is not configured yet and cannot be used; please contact the system administrator',
+  'health.database_unreachable': 'The database cannot be reached',
+  'health.migrations_pending': 'The database schema is not the current one ({applied} migrations applied, {expected} expected)',
   'error.not_found': 'Not found',
   'error.route_not_found': 'No such endpoint',
   'error.tenant_not_found': 'Township not found',

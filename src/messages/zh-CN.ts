@@ -1,6 +1,9 @@
 /** API messages in Simplified Chinese (the default). Keys are the machine codes of errors. */
 export const zhCN = {
   'error.internal': '服务器内部错误,请稍后再试',
+  'error.not_configured': '服务器尚未配置完成,暂时无法使用,请联系系统管理员',
+  'health.database_unreachable': '数据库无法连接',
+  'health.migrations_pending': '数据库结构不是当前版本(已应用 {applied} 个迁移,应为 {expected} 个)',
   'error.not_found': '未找到该内容',
   'error.route_not_found': '没有这个接口',
   'error.tenant_not_found': '未找到该乡镇',

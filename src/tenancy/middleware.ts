@@ -13,7 +13,7 @@ export const resolveTenant = createMiddleware<AppEnv>(async (c, next) => {
   const slug = c.req.param('tenant');
   const db = c.var.db;
   // a few seconds' cache: see TENANT_TTL_MS for how a change of settings reaches every instance
-  const tenant = await cachedTenant(c.var.memo, db, slug ? { slug } : { host: new URL(c.req.url).hostname, baseDomain: c.env.BASE_DOMAIN });
+  const tenant = await cachedTenant(c.var.memo, db, slug ? { slug } : { host: new URL(c.req.url).hostname, baseDomain: c.var.config.baseDomain });
   if (!tenant) throw new AppError(404, 'error.tenant_not_found');
   c.set('tenant', tenant);
   c.set('scope', new TenantScope(db, tenant.id));

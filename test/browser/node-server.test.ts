@@ -3,6 +3,7 @@ import type { Client } from '@libsql/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
 import { buildPages, WEB_OUT } from '../support/browser';
+import { TEST_ENV } from '../support/servers';
 
 /** Self-hosted mode serves the built pages the way wrangler's assets do. */
 describe('Node server: pages and SPA fallback', () => {
@@ -13,7 +14,7 @@ describe('Node server: pages and SPA fallback', () => {
     const opened = await openLibsql(':memory:');
     client = opened.client;
     await migrateLibsql(opened.db);
-    server = createNodeServer(opened.db, { webRoot: WEB_OUT });
+    server = createNodeServer(opened.db, { webRoot: WEB_OUT, env: TEST_ENV });
   }, 60_000);
   afterAll(() => client?.close());
 

@@ -8,7 +8,7 @@ import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
-import type { TestServer } from './servers';
+import { TEST_ENV, type TestServer } from './servers';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -102,7 +102,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   await buildPages();
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
-  const app = createNodeServer(db, { webRoot: WEB_OUT, env: { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1' } });
+  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

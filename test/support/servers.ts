@@ -17,60 +17,76 @@ export interface TestServer {
   db: Db;
   /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
   scheduled?(cron: string, scheduledTime: Date): Promise<void>;
+  /** the same database under another environment (a redeploy with new settings, e.g. a rotated secret) */
+  reconfigure?(env: Record<string, string>): Promise<void>;
   close(): Promise<void>;
 }
 
 export const DRIVERS = ['libsql', 'workerd'] as const;
-/** The HMAC key both drivers run with in tests. */
-export const TEST_APP_SECRET = 'test-app-secret-of-xingping';
+/** The HMAC key both drivers run with in tests: production-grade (43 base64url characters), so tests run outside demo mode. */
+export const TEST_APP_SECRET = 'xingping-test-secret-Kq7vR2mW9pLx4TbN8cYh3J';
+/** The environment both drivers run with in tests (plain HTTP, hence INSECURE_COOKIES). */
+export const TEST_ENV = { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1', APP_SECRET: TEST_APP_SECRET };
 export type Driver = (typeof DRIVERS)[number];
 const ORIGIN = 'http://127.0.0.1';
 /** Paths go to 127.0.0.1; a full URL picks its own host (for host-based tenant resolution). */
 const absolute = (path: string) => (path.startsWith('http') ? path : ORIGIN + path);
 
-export async function startServer(driver: Driver): Promise<TestServer> {
-  return driver === 'libsql' ? startLibsql() : startWorkerd();
+/** `env` replaces the test environment (the bindings or process environment a deployment would have). */
+export async function startServer(driver: Driver, env: Record<string, string> = TEST_ENV): Promise<TestServer> {
+  return driver === 'libsql' ? startLibsql(env) : startWorkerd(env);
 }
 
-async function startLibsql(): Promise<TestServer> {
+async function startLibsql(bindings: Record<string, string>): Promise<TestServer> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
   const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1' });
-  const env = { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1', APP_SECRET: TEST_APP_SECRET } as Env;
+  let env = { ...bindings } as unknown as Env;
   return {
     driver: 'libsql',
     db,
+    reconfigure: async (next) => void (env = { ...next } as unknown as Env),
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
     scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db))),
     close: async () => client.close(),
   };
 }
 
-/** Migrations split the way drizzle-kit writes them, applied statement by statement as wrangler does. */
+/**
+ * Migrations split the way drizzle-kit writes them, applied statement by statement as wrangler does, and
+ * recorded by file name in wrangler's d1_migrations table (what /api/health compares with the journal).
+ */
 function migrationStatements(): string[] {
-  return readdirSync('migrations')
+  const files = readdirSync('migrations')
     .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .flatMap((f) => readFileSync(`migrations/${f}`, 'utf8').split('--> statement-breakpoint'))
+    .sort();
+  return [
+    ...files.flatMap((f) => readFileSync(`migrations/${f}`, 'utf8').split('--> statement-breakpoint')),
+    'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
+    ...files.map((f) => `INSERT INTO d1_migrations (name) VALUES ('${f.replace(/'/g, "''")}')`),
+  ]
     .map((s) => s.trim())
     .filter(Boolean);
 }
 
-async function startWorkerd(): Promise<TestServer> {
-  const mf = new Miniflare({
+async function startWorkerd(bindings: Record<string, string>): Promise<TestServer> {
+  const options = {
     modules: true,
     scriptPath: WORKER_BUNDLE,
     compatibilityDate: '2026-08-01',
     d1Databases: { DB: 'test-db' },
-    bindings: { BASE_DOMAIN: 'xingping.test', INSECURE_COOKIES: '1', APP_SECRET: TEST_APP_SECRET },
+    bindings,
     queueProducers: { JOBS_QUEUE: { queueName: 'xingping-jobs' } },
     queueConsumers: { 'xingping-jobs': { maxBatchTimeout: 1, maxRetries: 2 } },
-  });
+  };
+  const mf = new Miniflare(options);
   const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
   await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
   return {
     driver: 'workerd',
     db: d1Database(d1),
+    // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
+    reconfigure: async (next) => mf.setOptions({ ...options, bindings: next }),
     fetch: async (path, init) => {
       const headers = new Headers(init?.headers);
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
@@ -80,7 +96,8 @@ async function startWorkerd(): Promise<TestServer> {
     },
     scheduled: async (cron, scheduledTime) => {
       const worker = await mf.getWorker();
-      await worker.scheduled({ cron, scheduledTime });
+      const { outcome } = await worker.scheduled({ cron, scheduledTime });
+      if (outcome !== 'ok') throw new Error(`scheduled ${cron}: ${outcome}`);
     },
     close: () => mf.dispose(),
   };

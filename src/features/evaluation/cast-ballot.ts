@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
 import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
+import type { Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { randomString, secretId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
@@ -50,7 +51,7 @@ function saltOf(session: EvaluationSession): string {
  */
 export async function resolveVoter(
   scope: TenantScope,
-  secret: string,
+  secrets: Secrets,
   session: EvaluationSession,
   pass: string,
   input: z.output<typeof voterInput>,
@@ -58,7 +59,7 @@ export async function resolveVoter(
   settings: TenantSettings,
 ): Promise<ResolvedVoter> {
   if (input.kind === 'villager') {
-    if (settings.requireBallotTicket) return { voter: { kind: 'villager' }, identity: await holdTicket(scope, secret, session, pass, input.ticket), pass };
+    if (settings.requireBallotTicket) return { voter: { kind: 'villager' }, identity: await holdTicket(scope, secrets.current, session, pass, input.ticket), pass };
     if (!settings.requireHouseholdCode) return { voter: { kind: 'villager' }, identity: `pass:${pass}`, pass };
     if (!input.householdCode) throw new AppError(400, 'evaluation.household_code_required');
     const [household] = await scope.db
@@ -74,7 +75,7 @@ export async function resolveVoter(
     return { voter: { kind: 'leader' }, identity: `account:${actor.accountId}`, pass };
   }
   let memberId: string;
-  if (input.memberCode && input.pin) memberId = await verifyMemberPin(scope, secret, input.memberCode, input.pin);
+  if (input.memberCode && input.pin) memberId = await verifyMemberPin(scope, secrets, input.memberCode, input.pin);
   else if (actor?.kind === 'user' && actor.role === 'party_member' && actor.memberId) memberId = actor.memberId;
   else throw new AppError(400, 'evaluation.member_code_required');
   const member = await scope.find(members, memberId);

@@ -1,13 +1,5 @@
-import type { Env } from '../../app-env';
-
-/** The development key, the same as wrangler.toml's [vars]; production sets its own secret. */
-export const DEV_APP_SECRET = 'dev-only-xingping-secret-change-me';
-
-/** The server's HMAC key: the Worker binding, else the Node process environment, else the dev default. */
-export function appSecret(env: Partial<Env> | undefined): string {
-  const fromProcess = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.APP_SECRET;
-  return env?.APP_SECRET || fromProcess || DEV_APP_SECRET;
-}
+/** The development key (demo mode only); the server's keys come from platform/config.ts (`c.var.config.secrets`). */
+export { DEV_APP_SECRET } from '../../platform/config';
 
 const keys = new Map<string, Promise<CryptoKey>>();
 const encoder = new TextEncoder();

@@ -1,6 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { memberCredentials, members } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
+import { verifyingKeys, type Secrets } from '../../platform/config';
 import { AppError, notFound } from '../../platform/errors';
 import { newId, randomString } from '../../platform/ids';
 import { hmacText, sameText, toBase64Url } from './crypto';
@@ -81,8 +82,11 @@ export async function listCredentials(scope: TenantScope, villageId: string) {
   return rows.map((r) => ({ memberId: r.memberId, name: r.name, code: r.code, locked: !!r.lockedUntil && r.lockedUntil > now }));
 }
 
-/** Checks a member code and PIN; wrong PINs count toward a lock. Returns the member id. */
-export async function verifyMemberPin(scope: TenantScope, secret: string, code: string, pin: string): Promise<string> {
+/**
+ * Checks a member code and PIN; wrong PINs count toward a lock. Returns the member id. A PIN kept under the
+ * key before a rotation (APP_SECRET_PREVIOUS) is accepted and kept again under the current key.
+ */
+export async function verifyMemberPin(scope: TenantScope, secrets: Secrets, code: string, pin: string): Promise<string> {
   const [cred] = await scope.db
     .select()
     .from(memberCredentials)
@@ -94,7 +98,10 @@ export async function verifyMemberPin(scope: TenantScope, secret: string, code: 
     const minutes = Math.ceil((new Date(cred.lockedUntil).getTime() - now.getTime()) / 60_000);
     throw new AppError(429, 'evaluation.member_pin_locked', { minutes, seconds: minutes * 60 });
   }
-  if (!sameText(await pinHash(secret, cred.pinSalt, pin), cred.pinHash)) {
+  const keys = verifyingKeys(secrets);
+  let keyIndex = -1;
+  for (let i = 0; i < keys.length && keyIndex < 0; i++) if (sameText(await pinHash(keys[i], cred.pinSalt, pin), cred.pinHash)) keyIndex = i;
+  if (keyIndex < 0) {
     const lockUntil = new Date(now.getTime() + PIN_LOCK.lockSeconds * 1000).toISOString();
     // one statement: concurrent wrong guesses all count
     await scope.db
@@ -106,10 +113,11 @@ export async function verifyMemberPin(scope: TenantScope, secret: string, code: 
       .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
     throw new AppError(401, 'evaluation.member_pin_invalid');
   }
-  if (cred.failedAttempts > 0 || cred.lockedUntil)
+  const rekeyed = keyIndex > 0 ? { pinHash: await pinHash(secrets.current, cred.pinSalt, pin) } : {};
+  if (cred.failedAttempts > 0 || cred.lockedUntil || keyIndex > 0)
     await scope.db
       .update(memberCredentials)
-      .set({ failedAttempts: 0, lockedUntil: null })
+      .set({ failedAttempts: 0, lockedUntil: null, ...rekeyed })
       .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
   return cred.memberId;
 }

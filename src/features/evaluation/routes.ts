@@ -15,7 +15,6 @@ import { cancelBooking, createBooking, createScreen, getBooking, listBookings, l
 import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './campaigns';
 import { campaignDetail, deleteCampaign, editCampaign } from './campaigns-edit';
 import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './cast-ballot';
-import { appSecret } from './crypto';
 import { issueCredentials, listCredentials } from './member-pins';
 import { subjectReport } from './report';
 import { shownResult, subjectResults } from './results';
@@ -139,20 +138,20 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .get('/screens/:id/display-link', allow('township_admin'), input('param', idParam), async (c) => {
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
-    return c.json(await displayLink(c.var.scope!, appSecret(c.env), c.req.valid('param').id, origin, slug));
+    return c.json(await displayLink(c.var.scope!, c.var.config.secrets.current, c.req.valid('param').id, origin, slug));
   })
   .post('/screens/:id/display-link/rotate', allow('township_admin'), input('param', idParam), async (c) => {
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
-    return c.json(await rotateDisplayKey(c.var.scope!, appSecret(c.env), c.req.valid('param').id, origin, slug));
+    return c.json(await rotateDisplayKey(c.var.scope!, c.var.config.secrets.current, c.req.valid('param').id, origin, slug));
   })
   .get('/screens/:id/display', publicRoute(), input('param', idParam), input('query', displayQuery), async (c) => {
     const scope = c.var.scope!;
-    const secret = appSecret(c.env);
-    const screen = await screenForKey(scope, secret, c.req.valid('param').id, c.req.valid('query').key);
+    const secrets = c.var.config.secrets;
+    const screen = await screenForKey(scope, secrets, c.req.valid('param').id, c.req.valid('query').key);
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
-    const shown = await screenDisplay(scope, secret, screen, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug);
+    const shown = await screenDisplay(scope, secrets.current, screen, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug);
     return c.json({ township: c.var.tenant!.name, ...shown });
   })
   .get('/bookings', allow(...TOWNSHIP_READERS), input('query', bookingQuery), async (c) => {
@@ -194,12 +193,12 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const session = await sessionRow(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
-    return c.json(await screenQr(appSecret(c.env), session, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug));
+    return c.json(await screenQr(c.var.config.secrets.current, session, qrTiming(parseSettings(c.var.tenant!.settings)), origin, slug));
   })
   .get('/sessions/:id/poster', allow(...RUNNERS), input('param', idParam), async (c) => {
     const session = await sessionRow(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
     const { origin, slug } = linkBase(c);
-    return c.json(await posterQr(appSecret(c.env), session, origin, slug));
+    return c.json(await posterQr(c.var.config.secrets.current, session, origin, slug));
   })
   .get('/sessions/:id/live', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
     const scope = c.var.scope!;
@@ -221,7 +220,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/sessions/:id/tickets', allow('township_admin'), input('param', idParam), input('json', ticketInput), async (c) => {
     const scope = c.var.scope!;
     const session = await sessionRow(scope, c.req.valid('param').id);
-    const { codes, total } = await issueTickets(scope, appSecret(c.env), session, c.req.valid('json').count);
+    const { codes, total } = await issueTickets(scope, c.var.config.secrets.current, session, c.req.valid('json').count);
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
     return c.json(
@@ -240,7 +239,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     const scope = c.var.scope!;
     const session = await sessionRow(scope, c.req.valid('param').id);
     const body = c.req.valid('json');
-    const result = await castBallots(scope, appSecret(c.env), await loadBallotContext(scope, session), {
+    const result = await castBallots(scope, c.var.config.secrets.current, await loadBallotContext(scope, session), {
       clientId: body.clientId,
       channel: 'paper',
       // each paper sheet is its own voter; the officer's client id keeps a re-sent sheet from counting twice
@@ -269,7 +268,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       const { villageId, resetMemberIds } = c.req.valid('json');
       await assertVillageInTenant(c, villageId);
       c.header('Cache-Control', 'no-store');
-      return c.json({ items: await issueCredentials(c.var.scope!, appSecret(c.env), villageId, resetMemberIds) }, 201);
+      return c.json({ items: await issueCredentials(c.var.scope!, c.var.config.secrets.current, villageId, resetMemberIds) }, 201);
     },
   )
   .get('/household-codes', allow('township_admin', 'village_secretary'), input('query', villageQuery), async (c) => {

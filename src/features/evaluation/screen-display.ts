@@ -1,6 +1,7 @@
 import { and, asc, eq, gt, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
+import { underAnyKey, type Secrets } from '../../platform/config';
 import { AppError, notFound } from '../../platform/errors';
 import { shanghaiDate } from '../../platform/time';
 import { hmacText, sameText } from './crypto';
@@ -50,9 +51,10 @@ export async function rotateDisplayKey(scope: TenantScope, secret: string, id: s
 }
 
 /** The screen behind a display key: 404 for an unknown screen, 403 for a wrong or revoked key (compared in constant time). */
-export async function screenForKey(scope: TenantScope, secret: string, id: string, presented: string): Promise<Screen> {
+export async function screenForKey(scope: TenantScope, secrets: Secrets, id: string, presented: string): Promise<Screen> {
   const screen = await screenRow(scope, id);
-  if (!sameText(presented, await displayKey(secret, screen))) throw new AppError(403, 'evaluation.display_key_invalid');
+  // a link shown before a key rotation keeps working while APP_SECRET_PREVIOUS is set
+  if (!(await underAnyKey(secrets, async (secret) => sameText(presented, await displayKey(secret, screen))))) throw new AppError(403, 'evaluation.display_key_invalid');
   return screen;
 }
 

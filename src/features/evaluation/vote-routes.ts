@@ -6,11 +6,11 @@ import { publicRoute } from '../../auth/guard';
 import { sortReceipts } from '../../domain/merkle';
 import { assertNotThrottled, noteFailure } from '../../auth/throttle';
 import type { TenantScope } from '../../db/tenant-scope';
+import { underAnyKey, verifyingKeys, type Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { input } from '../../platform/validate';
 import { settingsOf } from '../../tenancy/tenant';
 import { bump, castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
-import { appSecret } from './crypto';
 import { codeParam, identifyInput, passInput, submissionInput } from './schemas';
 import { endByTime, isClosed, qrTiming, sessionStatus, type EvaluationSession } from './sessions';
 import { computeTally, receiptProof } from './tally';
@@ -34,9 +34,18 @@ async function contextFor(c: Context<AppEnv>, code: string): Promise<VoteContext
   return context;
 }
 
+/** A pass's nonce under the current key or, during a rotation, the previous one; null when neither signed it. */
+async function passNonce(secrets: Secrets, session: EvaluationSession, pass: string): Promise<string | null> {
+  for (const secret of verifyingKeys(secrets)) {
+    const nonce = await verifyPass(secret, key(session), pass);
+    if (nonce) return nonce;
+  }
+  return null;
+}
+
 /** The phone's pass nonce, or 403 (the page then asks for a fresh scan). */
 async function requirePass(c: Context<AppEnv>, session: EvaluationSession, pass: string): Promise<string> {
-  const nonce = await verifyPass(appSecret(c.env), key(session), pass);
+  const nonce = await passNonce(c.var.config.secrets, session, pass);
   if (!nonce) throw new AppError(403, 'evaluation.pass_invalid');
   return nonce;
 }
@@ -80,17 +89,19 @@ export const voteRoutes = new Hono<AppEnv>()
     const context = await contextFor(c, c.req.valid('param').code);
     const { session, questionnaire } = context;
     if (isClosed(session)) throw new AppError(409, 'evaluation.session_closed');
-    const secret = appSecret(c.env);
+    const secrets = c.var.config.secrets;
+    const secret = secrets.current;
     const settings = settingsOf(c.var.tenant!);
     const body = c.req.valid('json');
     // the phone's own pass, if it holds one: given back, not counted again
     let pass = body.pass ?? getCookie(c, passCookie(session));
-    let nonce = pass ? await verifyPass(secret, key(session), pass) : null;
+    let nonce = pass ? await passNonce(secrets, session, pass) : null;
     if (!nonce) {
       if (!body.token) throw new AppError(403, 'evaluation.pass_or_token_required');
       const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
       if (attempts.length) await assertNotThrottled(c.var.db, attempts);
-      if (!(await verifyEntry(secret, key(session), body.token, qrTiming(settings)))) {
+      const token = body.token;
+      if (!(await underAnyKey(secrets, (s) => verifyEntry(s, key(session), token, qrTiming(settings))))) {
         if (attempts.length) await noteFailure(c.var.db, attempts);
         throw new AppError(403, 'evaluation.token_invalid');
       }
@@ -99,7 +110,7 @@ export const voteRoutes = new Hono<AppEnv>()
     }
     setCookie(c, passCookie(session), pass!, {
       httpOnly: true,
-      secure: c.env.INSECURE_COOKIES !== '1',
+      secure: c.var.config.secureCookies,
       sameSite: 'Lax',
       path: cookiePath(c),
       maxAge: Math.max(1, Math.ceil((Date.parse(session.closesAt) - Date.now()) / 1000)),
@@ -107,7 +118,7 @@ export const voteRoutes = new Hono<AppEnv>()
     // a villager known by the pass alone is identified at once; with household codes or tickets the phone asks identify once the code is typed
     const identified =
       body.voter && !settings.requireHouseholdCode && !settings.requireBallotTicket
-        ? await identify(scope, secret, context, await resolveVoter(scope, secret, session, nonce, body.voter, c.var.actor, settings))
+        ? await identify(scope, secret, context, await resolveVoter(scope, secrets, session, nonce, body.voter, c.var.actor, settings))
         : undefined;
     // what every phone of the session gets besides its pass is serialised once per instance and settings
     const variant = `${settings.requireHouseholdCode}|${settings.requireBallotTicket}`;
@@ -136,7 +147,7 @@ export const voteRoutes = new Hono<AppEnv>()
   .post('/:code/pass/release', publicRoute(), input('param', codeParam), input('json', z.object({ pass: z.string().max(100) })), async (c) => {
     const { session } = await contextFor(c, c.req.valid('param').code);
     await requirePass(c, session, c.req.valid('json').pass);
-    deleteCookie(c, passCookie(session), { path: cookiePath(c), secure: c.env.INSECURE_COOKIES !== '1' });
+    deleteCookie(c, passCookie(session), { path: cookiePath(c), secure: c.var.config.secureCookies });
     if (!isClosed(session)) await bump(c.var.scope!, session.id, 'handovers');
     return c.json({ released: true });
   })
@@ -146,21 +157,21 @@ export const voteRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const nonce = await requirePass(c, context.session, body.pass);
     if (isClosed(context.session)) throw new AppError(409, 'evaluation.session_closed');
-    const secret = appSecret(c.env);
-    const resolved = await resolveVoter(scope, secret, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!));
-    return c.json(await identify(scope, secret, context, resolved));
+    const secrets = c.var.config.secrets;
+    const resolved = await resolveVoter(scope, secrets, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!));
+    return c.json(await identify(scope, secrets.current, context, resolved));
   })
   .post('/:code/ballots', publicRoute(), input('param', codeParam), input('json', submissionInput), async (c) => {
     const scope = c.var.scope!;
     const context = await contextFor(c, c.req.valid('param').code);
     const body = c.req.valid('json');
     const nonce = await requirePass(c, context.session, body.pass);
-    const secret = appSecret(c.env);
+    const secrets = c.var.config.secrets;
     // an ended session still answers a retry with its receipts (castBallots), so the voter is resolved only while it runs
     const resolved: ResolvedVoter = context.session.salt
-      ? await resolveVoter(scope, secret, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!))
+      ? await resolveVoter(scope, secrets, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!))
       : { voter: { kind: 'villager' }, identity: '', pass: nonce };
-    const result = await castBallots(scope, secret, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
+    const result = await castBallots(scope, secrets.current, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
     return c.json(result, result.replayed ? 200 : 201);
   })
   .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.string().trim().toUpperCase().max(20).optional() })), async (c) => {

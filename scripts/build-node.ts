@@ -1,0 +1,12 @@
+/**
+ * `npm run build` (after `vite build`): the self-hosted server and its two operator commands as plain
+ * JavaScript, so production runs `node dist/node.js` with `npm ci --omit=dev` (no tsx, no TypeScript).
+ * Packages stay external: they come from `dependencies` at run time.
+ *   dist/node.js          the server (src/node.ts)
+ *   dist/create-admin.js  the first platform admin (scripts/create-platform-admin.ts)
+ *   dist/purge-demo.js    removes the demo townships and accounts (scripts/purge-demo.ts)
+ */
+import { bundleNode, NODE_ENTRIES } from './node-bundle';
+
+await bundleNode('dist');
+console.log(`built ${Object.keys(NODE_ENTRIES).map((name) => `dist/${name}.js`).join(', ')}`);

@@ -1,0 +1,25 @@
+import { build } from 'esbuild';
+
+/** What the self-hosted install runs, by output name. */
+export const NODE_ENTRIES = {
+  node: 'src/node.ts',
+  'create-admin': 'scripts/create-platform-admin.ts',
+  'purge-demo': 'scripts/purge-demo.ts',
+};
+
+/** Bundles the Node entries into `outdir` (npm run build: dist; the production-entry test: .build/). */
+export async function bundleNode(outdir: string): Promise<void> {
+  await build({
+    entryPoints: NODE_ENTRIES,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
+    // the migration journal (/api/health) is bundled; the .sql files are read from ./migrations at start
+    loader: { '.json': 'json' },
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * Removes the demo townships (潘店镇 pandian, 刘桥镇 liuqiao, with everything they own) and the demo accounts
+ * (13800000000–05 while they still have the demo password), and nothing else, from a libSQL database:
+ *   npm run purge-demo -- [--db file:/var/lib/xingping/xingping.db] [--dry-run]      (default: DATABASE_URL)
+ *   node dist/purge-demo.js [--db …] [--dry-run]                                      (a production install)
+ */
+import { parseArgs } from 'node:util';
+import { migrateLibsql, openLibsql } from '../src/db/libsql';
+import { purgeDemo } from '../src/seed/purge-demo';
+
+const { values } = parseArgs({ options: { db: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+const { db, client } = await openLibsql(values.db);
+await migrateLibsql(db);
+const dryRun = values['dry-run'] === true;
+const purged = await purgeDemo(db, { dryRun });
+client.close();
+
+const verb = dryRun ? 'to remove (dry run, nothing changed)' : 'removed';
+const list = (items: string[]) => (items.length ? items.join(', ') : 'none');
+console.log(`demo townships ${verb}: ${list(purged.townships)}`);
+console.log(`demo accounts ${verb}: ${list(purged.accounts)}`);
+if (purged.keptAccounts.length)
+  console.log(`kept (their password is no longer the demo's, so they may be someone's): ${purged.keptAccounts.join(', ')}`);
+console.log('the city and county the demo created (德州市 齐河县) are kept: a real township may belong to them.');

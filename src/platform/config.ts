@@ -1,0 +1,224 @@
+import * as z from 'zod';
+
+/**
+ * Every setting the app reads from its environment, in one place: the Worker's bindings (wrangler.toml
+ * [vars] and secrets) or the Node process environment. Parsed once, at start in Node (an invalid value
+ * stops the process with one message) and on the first request in the Worker (503 until fixed).
+ */
+
+/** The development key of `npm start` and `npm run start:node` (demo mode only): public, so never accepted in production. */
+export const DEV_APP_SECRET = 'dev-only-xingping-secret-change-me';
+
+/** 32 random bytes written as base64url (43 characters) or hex (64): the shortest secret production accepts. */
+export const MIN_SECRET_LENGTH = 43;
+const SECRET_ALPHABET = /^[A-Za-z0-9+/_=-]+$/;
+/** a random 43-character secret has about 30 distinct characters; "aaaa…" or "abab…" has a handful */
+const MIN_DISTINCT_CHARACTERS = 12;
+
+/** The HMAC keys: `current` signs and keys everything new; `previous` (during a rotation) is still accepted when verifying. */
+export interface Secrets {
+  current: string;
+  previous?: string;
+}
+
+/** What the app (both runtimes) needs from its environment. */
+export interface AppConfig {
+  /** demo mode: the development secret is allowed and cookies default to plain HTTP (`npm start`, `npm run start:node`) */
+  demo: boolean;
+  secrets: Secrets;
+  /** <slug>.<baseDomain> resolves to the tenant <slug> */
+  baseDomain?: string;
+  /** session cookies carry `Secure` (HTTPS only); off only by INSECURE_COOKIES=1, or by default in demo mode */
+  secureCookies: boolean;
+}
+
+/** The self-hosted server's settings beyond the app's. */
+export interface NodeConfig extends AppConfig {
+  database: DatabaseConfig;
+  /** trust X-Forwarded-For (behind a reverse proxy) */
+  trustProxy: boolean;
+  /** run the crons in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica) */
+  scheduler: boolean;
+  port: number;
+  host: string;
+}
+
+export interface DatabaseConfig {
+  url: string;
+  authToken?: string;
+}
+
+export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
+
+/** Why a secret is not good enough for production, or undefined when it is. */
+export function secretProblem(secret: string): string | undefined {
+  if (secret === DEV_APP_SECRET) return 'is the public development value; generate your own (openssl rand -base64 32)';
+  if (!SECRET_ALPHABET.test(secret)) return 'must be base64, base64url or hex text (openssl rand -base64 32)';
+  if (secret.length < MIN_SECRET_LENGTH)
+    return `is ${secret.length} characters; it must hold at least 32 random bytes: ${MIN_SECRET_LENGTH}+ base64url or 64 hex characters (openssl rand -base64 32)`;
+  if (new Set(secret).size < MIN_DISTINCT_CHARACTERS) return 'does not look random (too few distinct characters); use openssl rand -base64 32';
+  return undefined;
+}
+
+/** An unset variable and an empty one mean the same: not set. */
+const optionalText = z.preprocess((value) => (value === '' || value === null ? undefined : value), z.string().trim().optional());
+/** "1"/"true" on, "0"/"false" off, anything else is a mistake worth stopping for */
+const flag = z.preprocess(
+  (value) => (value === '' || value === null ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
+  z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }).optional().transform((value) => (value === undefined ? undefined : value === '1' || value === 'true')),
+);
+const hostName = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, { error: 'must be a host name such as xingping.example.cn' })
+    .optional(),
+);
+
+const appFields = {
+  DEMO_MODE: flag,
+  APP_SECRET: optionalText,
+  APP_SECRET_PREVIOUS: optionalText,
+  BASE_DOMAIN: hostName,
+  INSECURE_COOKIES: flag,
+};
+
+type SecretFields = z.output<typeof secretFields>;
+const secretFields = z.object({ DEMO_MODE: flag, APP_SECRET: optionalText, APP_SECRET_PREVIOUS: optionalText });
+
+function checkSecrets(env: SecretFields, ctx: z.RefinementCtx) {
+  const demo = env.DEMO_MODE === true;
+  if (!env.APP_SECRET) {
+    if (!demo)
+      ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: `must be set outside demo mode (at least 32 random bytes: openssl rand -base64 32)` });
+  } else if (!demo) {
+    const problem = secretProblem(env.APP_SECRET);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['APP_SECRET'], message: problem });
+  }
+  if (env.APP_SECRET_PREVIOUS) {
+    if (!env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is set without APP_SECRET' });
+    // equal to APP_SECRET it is ignored, not refused: `wrangler secret put APP_SECRET_PREVIOUS` (the old value) then
+    // `… APP_SECRET` (the new one) is a safe order, each put deploying at once
+    // the old key was in use already: only its length matters here (it may be the development value being retired)
+    else if (!demo && env.APP_SECRET_PREVIOUS !== DEV_APP_SECRET && env.APP_SECRET_PREVIOUS.length < 16)
+      ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is too short to have been a secret' });
+  }
+}
+
+/** The secrets' rules depend on demo mode; checked apart so that one bad field does not hide them (zod skips refinements of an invalid object). */
+const secretsSchema = secretFields.superRefine(checkSecrets);
+
+/** Parses `env` with `schema` and the secrets' rules; throws one ConfigError listing every problem. */
+function parseAll<T extends z.ZodType>(schema: T, env: Record<string, unknown>): z.output<T> {
+  const parsed = schema.safeParse(env);
+  const secrets = secretsSchema.safeParse(env);
+  const problems = [...(parsed.success ? [] : problemsOf(parsed.error)), ...(secrets.success ? [] : problemsOf(secrets.error))];
+  if (!parsed.success || !secrets.success) throw new ConfigError([...new Set(problems)]);
+  return parsed.data;
+}
+
+const appSchema = z.object(appFields);
+
+function toAppConfig(env: z.output<typeof appSchema>): AppConfig {
+  const demo = env.DEMO_MODE === true;
+  return {
+    demo,
+    secrets: {
+      current: env.APP_SECRET ?? DEV_APP_SECRET,
+      ...(env.APP_SECRET_PREVIOUS && env.APP_SECRET_PREVIOUS !== env.APP_SECRET ? { previous: env.APP_SECRET_PREVIOUS } : {}),
+    },
+    ...(env.BASE_DOMAIN ? { baseDomain: env.BASE_DOMAIN } : {}),
+    secureCookies: !(env.INSECURE_COOKIES ?? demo),
+  };
+}
+
+/** The configuration could not be read: each line names a variable and what is wrong with it. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`);
+}
+
+/** Parses the app's settings from bindings or process.env; throws ConfigError listing every problem. */
+export function parseAppConfig(env: Record<string, unknown>): AppConfig {
+  return toAppConfig(parseAll(appSchema, env));
+}
+
+const cache = new WeakMap<object, AppConfig | ConfigError>();
+
+/**
+ * The Worker's configuration, parsed once per bindings object (the runtime hands every request the same
+ * one). A ConfigError is cached as well, so a misconfigured Worker logs it once per instance.
+ */
+export function configOf(env: object): AppConfig {
+  let entry = cache.get(env);
+  if (!entry) {
+    try {
+      entry = parseAppConfig(env as Record<string, unknown>);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      entry = error;
+      console.error(`星评 xingping is not configured: ${error.message}\nSee docs/operations.md (secrets).`);
+    }
+    cache.set(env, entry);
+  }
+  if (entry instanceof ConfigError) throw entry;
+  return entry;
+}
+
+const databaseFields = {
+  DATABASE_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .trim()
+      .regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, { error: 'must be file:<path>, libsql://…, http(s)://… or :memory:' })
+      .default(DEFAULT_DATABASE_URL),
+  ),
+  DATABASE_AUTH_TOKEN: optionalText,
+};
+
+/** The libSQL database of the self-hosted server and the command-line scripts. */
+export function parseDatabaseConfig(env: Record<string, unknown>): DatabaseConfig {
+  const parsed = z.object(databaseFields).safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return { url: parsed.data.DATABASE_URL, ...(parsed.data.DATABASE_AUTH_TOKEN ? { authToken: parsed.data.DATABASE_AUTH_TOKEN } : {}) };
+}
+
+const nodeSchema = z.object({
+  ...appFields,
+  ...databaseFields,
+  TRUST_PROXY: flag,
+  NO_SCHEDULER: flag,
+  PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8788)),
+  HOST: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default('127.0.0.1')),
+});
+
+/** The self-hosted server's settings from process.env (or a given environment); throws ConfigError. */
+export function parseNodeConfig(env: Record<string, unknown>): NodeConfig {
+  const data = parseAll(nodeSchema, env);
+  return {
+    ...toAppConfig(data),
+    database: { url: data.DATABASE_URL, ...(data.DATABASE_AUTH_TOKEN ? { authToken: data.DATABASE_AUTH_TOKEN } : {}) },
+    trustProxy: data.TRUST_PROXY === true,
+    scheduler: data.NO_SCHEDULER !== true,
+    port: data.PORT,
+    host: data.HOST,
+  };
+}
+
+/** The keys a presented token, link or PIN is checked against: the current one, then the previous one of a rotation. */
+export const verifyingKeys = (secrets: Secrets): string[] => (secrets.previous ? [secrets.current, secrets.previous] : [secrets.current]);
+
+/** Whether `check` passes under any verifying key (the current one first). */
+export async function underAnyKey(secrets: Secrets, check: (secret: string) => Promise<boolean>): Promise<boolean> {
+  for (const secret of verifyingKeys(secrets)) if (await check(secret)) return true;
+  return false;
+}

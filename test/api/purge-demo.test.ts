@@ -1,0 +1,85 @@
+import { count, eq, getTableColumns, getTableName, inArray, is, notInArray } from 'drizzle-orm';
+import { SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../../src/auth/accounts';
+import type { Db } from '../../src/db/client';
+import * as schema from '../../src/db/schema';
+import { accounts, cities, counties, tenants } from '../../src/db/schema';
+import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
+import { demoAccountsWithDemoPassword, purgeDemo } from '../../src/seed/purge-demo';
+import { ApiClient } from '../support/client';
+import { createFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, startServer, type TestServer } from '../support/servers';
+
+const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005'];
+
+const TINY = { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4] as [number, number], householdsPerVillage: [4, 6] as [number, number] };
+
+/** Rows of every tenant-owned table that belong to none of `tenantIds`, by table. */
+async function rowsOutside(db: Db, tenantIds: string[]): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  for (const table of Object.values(schema)) {
+    if (!is(table, SQLiteTable)) continue;
+    const column = (getTableColumns(table) as unknown as Record<string, SQLiteColumn | undefined>).tenantId;
+    if (!column) continue;
+    const [{ n }] = await db.select({ n: count() }).from(table).where(notInArray(column, tenantIds.length ? tenantIds : ['-']));
+    out[getTableName(table)] = n;
+  }
+  return out;
+}
+
+/**
+ * `npm run purge-demo` removes what the demo seed wrote (its two townships with everything they own, its
+ * accounts while they still have the demo password) and nothing else: the fixture's townships, accounts,
+ * city and county stay row for row, a real 潘店镇 made without the demo is not mistaken for it, and a
+ * demo phone whose password was changed is kept (someone may use it).
+ */
+describe.each(DRIVERS)('purge-demo on %s', (driver) => {
+  const ctx = {} as { server: TestServer; fixture: Fixture };
+  beforeAll(async () => {
+    ctx.server = await startServer(driver);
+    // an install that ran as the demo (seeded into the empty database), then got townships of its own (the fixture's, in the demo's county)
+    await seedDemoIfEmpty(ctx.server.db, TINY);
+    ctx.fixture = await createFixture(ctx.server);
+  }, 60_000);
+  afterAll(() => ctx.server?.close());
+
+  it('removes the demo townships and accounts and nothing else', async () => {
+    const db = ctx.server.db;
+    const demoIds = (await db.select({ id: tenants.id }).from(tenants).where(inArray(tenants.slug, ['pandian', 'liuqiao']))).map((t) => t.id);
+    const before = await rowsOutside(db, demoIds);
+    const registry = async () => ({
+      cities: (await db.select({ n: count() }).from(cities))[0].n,
+      counties: (await db.select({ n: count() }).from(counties))[0].n,
+    });
+    const registryBefore = await registry();
+    const otherAccounts = (await db.select({ phone: accounts.phone }).from(accounts).where(notInArray(accounts.phone, DEMO_PHONES))).map((a) => a.phone).sort();
+    expect(await demoAccountsWithDemoPassword(db)).toEqual(DEMO_PHONES);
+
+    const dry = await purgeDemo(db, { dryRun: true });
+    expect(dry).toEqual({ townships: ['pandian', 'liuqiao'], accounts: DEMO_PHONES, keptAccounts: [] });
+    expect(await demoAccountsWithDemoPassword(db)).toEqual(DEMO_PHONES);
+
+    expect(await purgeDemo(db)).toEqual(dry);
+    expect(await db.select().from(tenants).where(inArray(tenants.id, demoIds))).toEqual([]);
+    expect(await rowsOutside(db, [])).toEqual(before);
+    expect(await registry()).toEqual(registryBefore);
+    expect((await db.select({ phone: accounts.phone }).from(accounts)).map((a) => a.phone).sort()).toEqual(otherAccounts);
+    expect((await new ApiClient(ctx.server).post('/api/auth/login', { phone: '13800000002', password: DEMO_PASSWORD })).status).toBe(401);
+    // the fixture still works
+    expect((await (await ctx.fixture.as('adminA')).get('/t/alpha/api/villages')).status).toBe(200);
+    // a second run finds nothing
+    expect(await purgeDemo(db)).toEqual({ townships: [], accounts: [], keptAccounts: [] });
+  });
+
+  it('leaves a real 潘店镇 and a demo phone with a password of its own', async () => {
+    const db = ctx.server.db;
+    const [county] = await db.select({ id: counties.id }).from(counties).limit(1);
+    await db.insert(tenants).values({ id: 'real-pandian', slug: 'pandian', name: '潘店镇', countyId: county.id });
+    await createAccount(db, { phone: '13700000002', name: '潘店镇党委', password: 'Real-pass-2026' }, [{ role: 'township_admin', tenantId: 'real-pandian' }]);
+    await createAccount(db, { phone: '13800000000', name: '平台管理员', password: 'Changed-pass-2026' }, [{ role: 'platform_admin' }]);
+    expect(await purgeDemo(db)).toEqual({ townships: [], accounts: [], keptAccounts: ['13800000000'] });
+    expect(await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, 'pandian'))).toEqual([{ id: 'real-pandian' }]);
+    expect(await demoAccountsWithDemoPassword(db)).toEqual([]);
+  });
+});
