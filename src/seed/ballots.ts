@@ -74,23 +74,25 @@ export async function generateBallots(db: Db, tenantId: string, shape: BallotSha
       g AS (
         SELECT s.*, CASE WHEN seq % 20 = 0 THEN 'leader' WHEN seq % 20 <= 2 THEN 'self' WHEN seq % 20 <= 5 THEN 'peer' ELSE 'villager' END AS grp FROM s
       )`;
-  await db.batch([
-    db.run(sql`
+  // one statement after another (a generator's writes; D1's batch takes query builders, not raw runs)
+  for (const statement of [
+    sql`
       INSERT INTO evaluation_ballots (id, tenant_id, session_id, campaign_id, subject_kind, subject_id, rater_group, channel, points, max_points, comment)
       ${numbered}
       SELECT lower(hex(randomblob(10))), ${tenantId}, ${tag} || printf('s%09d', k), ${campaign.id}, 'branch', json_extract(${list}, '$[' || k || ']'),
              grp, CASE WHEN grp = 'leader' THEN 'paper' ELSE 'phone' END, min(${MAX_POINTS}, 38 + bias + h % 11), ${MAX_POINTS}, ''
-      FROM g`),
-    db.run(sql`
+      FROM g`,
+    sql`
       INSERT INTO evaluation_poll_book (tenant_id, session_id, subject_kind, subject_id, voter_hash, rater_group, pass_hash, submission, receipt)
       ${numbered}
       SELECT ${tenantId}, ${tag} || printf('s%09d', k), 'branch', json_extract(${list}, '$[' || k || ']'), 'g' || i, grp, NULL, 'c' || i, 'r' || i
-      FROM g`),
-    db.run(sql`
+      FROM g`,
+    sql`
       INSERT INTO evaluation_session_counts (tenant_id, session_id, name, n)
       SELECT tenant_id, session_id, 'ballots:' || rater_group, count(*) FROM evaluation_ballots
-      WHERE tenant_id = ${tenantId} AND campaign_id = ${campaign.id} GROUP BY session_id, rater_group`),
-  ]);
+      WHERE tenant_id = ${tenantId} AND campaign_id = ${campaign.id} GROUP BY session_id, rater_group`,
+  ])
+    await db.run(statement);
 
   if (shape.income !== false)
     await db.run(sql`

@@ -96,7 +96,8 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
 
     // the report: all 好 → 100 points from the villagers; the raised problem waits apart from its ballot until the end
     const report = await admin.get(`${T}/campaigns/${campaignId}/report?subjectKind=branch&subjectId=${villageId}`);
-    expect(report.body.groups.find((g: { group: string }) => g.group === 'villager')).toMatchObject({ count: 1, score: 10000 });
+    // one villager's ballot is below the township's minimum of three: 样本不足, no score shown (it still counts)
+    expect(report.body.groups.find((g: { group: string }) => g.group === 'villager')).toMatchObject({ count: 1, score: null, sampleTooSmall: true });
     expect(report.body.composite).toBe(10000);
     expect(report.body.problems.map((p: { content: string }) => p.content)).not.toContain('村西头路灯不亮');
 
@@ -233,6 +234,17 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await screen.goto(`/screen?t=alpha&s=${session.id}&poster=1`);
     await screen.locator('.poster .qr svg').waitFor();
     expect(await screen.locator('.poster .qr').getAttribute('data-url')).toMatch(/&k=p\./);
+  });
+
+  it('prints one-time ballot tickets to cut, a QR and a code each, once per request', async () => {
+    await screen.goto(`/screen?t=alpha&s=${session.id}&tickets=3`);
+    await expect.poll(() => screen.locator('.ticket .qr svg').count()).toBe(3);
+    const codes = await screen.locator('.ticket-code').allTextContents();
+    expect(new Set(codes).size).toBe(3);
+    expect(await screen.locator('.ticket .qr').first().getAttribute('data-url')).toMatch(/&ticket=[0-9A-Z]{10}$/);
+    // the address no longer asks for tickets: a reload prints no second batch
+    expect(new URL(screen.url()).searchParams.get('tickets')).toBeNull();
+    await screen.screenshot({ path: screenshotPath('ballot-tickets.png') });
   });
 
   it('asks for the household code where the township requires one', async () => {

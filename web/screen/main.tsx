@@ -165,6 +165,9 @@ function Choose() {
             </a>{' '}
             <a class="button secondary" href={link({ s: s.id, poster: '1' })}>
               {t('openPoster')}
+            </a>{' '}
+            <a class="button secondary" href={link({ s: s.id, tickets: '40' })}>
+              {t('openTickets')}
             </a>
           </li>
         ))}
@@ -486,6 +489,48 @@ function Poster({ session }: { session: SessionView }) {
   );
 }
 
+/**
+ * One-time ballot tickets (一人一票码) to print and cut: `&tickets=N` asks the server for N new tickets of the
+ * session (their codes come back once; only their HMACs are kept) and lays them out on A4, a QR and a code each.
+ */
+function Tickets({ session, count }: { session: SessionView; count: number }) {
+  const [tickets, setTickets] = useState<{ code: string; url: string; svg: string }[] | undefined>();
+  const [problem, setProblem] = useState('');
+  useEffect(() => {
+    // replaced in the address first: a reload must not print a second batch
+    history.replaceState(null, '', link({ s: session.id }));
+    api.post<{ tickets: { code: string; url: string; svg: string }[] }>(evaluation(`/sessions/${session.id}/tickets`), { count }).then(
+      (r) => setTickets(r.tickets),
+      (err) => setProblem(message(err)),
+    );
+  }, []);
+  return (
+    <main class="tickets">
+      <div class="no-print">
+        <h1>{t('ticketsTitle', { village: session.branchName, n: count })}</h1>
+        <p>{t('ticketsNote')}</p>
+        {problem && <p class="error">{problem}</p>}
+        <button onClick={() => print()} disabled={!tickets}>
+          {t('print')}
+        </button>{' '}
+        <a class="button secondary" href={link({ s: session.id })}>
+          {t('back')}
+        </a>
+      </div>
+      <ul class="ticket-sheet">
+        {tickets?.map((ticket) => (
+          <li class="ticket">
+            <div class="ticket-head">{session.branchName} · {t('ticketOne')}</div>
+            <div class="qr" data-url={ticket.url} dangerouslySetInnerHTML={{ __html: ticket.svg }} />
+            <div class="ticket-code">{ticket.code}</div>
+            <div class="ticket-hint">{t('ticketHint', { code: session.code })}</div>
+          </li>
+        ))}
+      </ul>
+    </main>
+  );
+}
+
 function App() {
   if (displayScreen && displayKey) return <Display screenId={displayScreen} displayKey={displayKey} />;
   return <SignedIn />;
@@ -526,6 +571,8 @@ function SignedIn() {
   if (state === 'login') return <Login onDone={() => void load()} />;
   if (state === 'loading' || (sessionId && !session)) return <p class="loading">{t('loading')}</p>;
   if (!session) return <Choose />;
+  const tickets = Number(params.get('tickets'));
+  if (Number.isInteger(tickets) && tickets >= 1 && tickets <= 500) return <Tickets session={session} count={tickets} />;
   return params.get('poster') === '1' ? <Poster session={session} /> : <Screen session={session} />;
 }
 
