@@ -245,6 +245,9 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     // the address no longer asks for tickets: a reload prints no second batch
     expect(new URL(screen.url()).searchParams.get('tickets')).toBeNull();
     await screen.screenshot({ path: screenshotPath('ballot-tickets.png') });
+    // back to the big screen for the tests after this one
+    await screen.goto(`/screen?t=alpha&s=${session.id}`);
+    await screen.locator('.qr svg').waitFor();
   });
 
   it('asks for the household code where the township requires one', async () => {
