@@ -12,6 +12,8 @@ export const en: Record<MessageKey, string> = {
   'error.bad_json': 'The request body is not valid JSON',
   'error.conflict': 'Conflicts with existing data',
   'error.rate_limited': 'Too many attempts, please try again in {seconds} s',
+  'error.cross_origin': 'Refused: the request comes from another site',
+  'error.origin_required': 'Refused: the request does not say which site it comes from (use a browser)',
   'error.read_only': 'A read-only account cannot change data',
   'auth.invalid_credentials': 'Wrong phone number or password',
   'auth.account_disabled': 'This account is disabled',

@@ -11,6 +11,8 @@ export const zhCN = {
   'error.bad_json': '提交的内容不是有效的 JSON',
   'error.conflict': '与已有数据冲突',
   'error.rate_limited': '尝试次数过多,请 {seconds} 秒后再试',
+  'error.cross_origin': '请求来自其他网站,已拒绝',
+  'error.origin_required': '请求没有说明来自哪个网站,已拒绝(请在浏览器中操作)',
   'error.read_only': '只读账号不能修改数据',
   'auth.invalid_credentials': '手机号或密码不正确',
   'auth.account_disabled': '该账号已停用',
