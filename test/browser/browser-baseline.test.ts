@@ -10,11 +10,12 @@ import { browserAvailable, startBrowserApp, takeCspViolations, type BrowserApp }
 describe.skipIf(!browserAvailable())('pages under the security headers', () => {
   let app: BrowserApp;
   let voteUrl: string;
+  let session: { id: string; code: string };
 
   beforeAll(async () => {
     app = await startBrowserApp();
     const admin = await app.fixture.as('adminA');
-    const { session } = await openBranchSession(admin, app.fixture.a.rows.villages[0].id!);
+    ({ session } = await openBranchSession(admin, app.fixture.a.rows.villages[0].id!));
     const qr = await admin.get(`/t/alpha/api/evaluation/sessions/${session.id}/qr`);
     voteUrl = new URL(qr.body.url).pathname + new URL(qr.body.url).search;
   }, 90_000);
@@ -72,6 +73,38 @@ describe.skipIf(!browserAvailable())('pages under the security headers', () => {
     expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBeUndefined();
     await page.waitForTimeout(200);
     takeCspViolations();
+    await context.close();
+  });
+
+  it('shows the reason when a ballot queued in the outbox is refused for a field the server does not know (never lost in silence)', async () => {
+    const admin = await app.fixture.as('adminA');
+    const phone = app.fixture.anonymous();
+    const { scan } = await import('../api/evaluation-support');
+    const pass = await scan(admin, phone, session.id, session.code);
+    const villageId = app.fixture.a.rows.villages[0].id!;
+    const key = `alpha|${session.code}`;
+    const queued = {
+      session: key,
+      url: `/t/alpha/api/evaluation/vote/${session.code}/ballots`,
+      // as a page of another version might have queued it: one field this server does not know
+      body: { pass: pass.pass, clientId: 'vqueued0000000001', voter: { kind: 'villager', deviceId: 'dqueuedphone0001' }, ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: {}, raterGroup: 'villager' }] },
+      savedAt: new Date().toISOString(),
+    };
+    const context = await app.newContext();
+    await context.addInitScript(
+      ([passKey, passData, outbox]) => {
+        if (sessionStorage.getItem('seeded')) return;
+        sessionStorage.setItem('seeded', '1');
+        localStorage.setItem(passKey, passData);
+        localStorage.setItem('xp_vote_outbox', outbox);
+      },
+      [`xp_pass|${key}`, JSON.stringify(pass), JSON.stringify([queued])] as const,
+    );
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`/vote?t=alpha&c=${session.code}`);
+    const alert = page.locator('p.error[role="alert"]');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^提交没有成功:.*raterGroup.*请刷新后重新提交/);
     await context.close();
   });
 });
