@@ -3,7 +3,6 @@ import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
-import { csrf } from 'hono/csrf';
 import type { AppEnv, Env } from './app-env';
 import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
@@ -26,9 +25,11 @@ import { AppError, type Problem } from './platform/errors';
 import { Memo } from './platform/memo';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
 import { openApiDocument } from './platform/openapi';
+import { apiSecurityHeaders } from './platform/security-headers';
 import { tenantRoutes } from './tenancy/routes';
 import { registryRoutes } from './tenancy/registry-routes';
 import { resolveTenant } from './tenancy/middleware';
+import { sameOriginWrites } from './tenancy/same-origin';
 
 export interface AppDeps {
   /** D1 on Workers, libSQL in Node */
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
   const memo = new Memo();
 
   app.use('*', requestId());
+  app.use('*', apiSecurityHeaders);
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
     c.set('config', requestConfig(deps, c.env));
@@ -74,7 +76,7 @@ export function createApp(deps: AppDeps) {
     c.set('memo', memo);
     await next();
   });
-  app.use('*', csrf());
+  app.use('*', sameOriginWrites);
   app.use('*', (c, next) => {
     const upload = c.req.path.includes('/import');
     const tooLarge = () => {
@@ -94,13 +96,15 @@ export function createApp(deps: AppDeps) {
   app.route('/api/platform', registryRoutes);
   app.route('/api/platform', jobPlatformRoutes);
   app.route('/api/county', countyRoutes);
+  // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
+  let document: ReturnType<typeof openApiDocument> | undefined;
   app.get('/api/openapi.json', publicRoute(), (c) =>
     c.json(
-      openApiDocument(app, {
+      (document ??= openApiDocument(app, {
         title: '星评 xingping API',
         version: '0.1.0',
         include: (path) => path.startsWith('/t/') || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
-      }),
+      })),
     ),
   );
   // for load balancers and the container's HEALTHCHECK: no login, nothing but whether this instance can serve
@@ -127,7 +131,7 @@ export function createApp(deps: AppDeps) {
 /** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
 const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json', '/api/health'];
 
-/** Hono's own middleware (JSON parsing, CSRF, body limit) throws HTTPException; these are their codes. */
+/** Hono's own middleware (JSON parsing, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {
   400: 'error.bad_json',
   403: 'error.forbidden',

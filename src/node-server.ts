@@ -2,6 +2,7 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { compress } from 'hono/compress';
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
@@ -9,6 +10,7 @@ import type { AppEnv, Env } from './app-env';
 import type { Db } from './db/client';
 import { gzipAnswer } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
+import { HSTS, inlineScripts, pageHeaders } from './platform/security-headers';
 
 export interface NodeServerOptions {
   /** the built pages (vite build); relative to the working directory */
@@ -31,6 +33,7 @@ function socketAddress(c: Context<AppEnv>): string | undefined {
 
 /** Pages other than the admin app: /vote serves vote.html, as wrangler's assets do (html_handling auto-trailing-slash). */
 const PAGES = ['vote', 'screen', 'village'];
+const API_PATH = /^(\/t\/[^/]+)?\/api(\/|$)/;
 
 /**
  * The self-hosted HTTP app: the API plus the built pages, with the same URL behaviour as the Worker's
@@ -51,11 +54,24 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
     return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
   };
   const pages = new Map(['index', ...PAGES].map((page) => [page, html(page)]));
+  // the CSP allows the pages' inline scripts by hash, as the build's _headers file does on Cloudflare
+  const scriptHashes = [...new Set([...pages.values()].flatMap((body) => (body ? inlineScripts(body) : [])).map((s) => createHash('sha256').update(s).digest('base64')))].sort();
+  const https = (c: { req: { url: string; header(name: string): string | undefined } }) =>
+    new URL(c.req.url).protocol === 'https:' || (!!options.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https');
   // API answers are gzipped here (cheaply, see node-compress.ts); compress() below then leaves them alone
   const forward = async (c: { req: { raw: Request }; env: unknown }) => gzipAnswer(c.req.raw, await api.fetch(c.req.raw, { ...env, ...(c.env as object) }));
 
   // gzip as Cloudflare's edge does for the Worker: phones on slow rural networks load the pages in a fraction of the bytes
-  const server = new Hono<AppEnv>().use('*', compress()).all('/api/*', forward).all('/t/:tenant/api/*', forward);
+  const server = new Hono<AppEnv>()
+    .use('*', async (c, next) => {
+      await next();
+      // the API's answers carry the app's own headers (app.ts); everything else here is a page or a file of one
+      if (!API_PATH.test(c.req.path)) for (const [name, value] of Object.entries(pageHeaders(scriptHashes, false))) c.res.headers.set(name, value);
+      if (https(c)) c.res.headers.set('Strict-Transport-Security', HSTS);
+    })
+    .use('*', compress())
+    .all('/api/*', forward)
+    .all('/t/:tenant/api/*', forward);
   for (const page of PAGES) {
     server.get(`/${page}`, (c) => {
       const body = pages.get(page);

@@ -15,6 +15,9 @@ export const en: Record<MessageKey, string> = {
   'error.bad_json': 'The request body is not valid JSON',
   'error.conflict': 'Conflicts with existing data',
   'error.rate_limited': 'Too many attempts, please try again in {seconds} s',
+  'error.cross_origin': 'Refused: the request comes from another site',
+  'error.origin_required': 'Refused: the request does not say which site it comes from (use a browser)',
+  'error.unknown_fields': 'The input has fields this system does not know ({fields}); the page may be out of date, reload it and submit again',
   'error.read_only': 'A read-only account cannot change data',
   'auth.invalid_credentials': 'Wrong phone number or password',
   'auth.account_disabled': 'This account is disabled',
@@ -218,6 +221,7 @@ export const en: Record<MessageKey, string> = {
   'problems.objection_answered': 'This objection has already been answered',
   'problems.objections_unanswered': 'Objections from villagers are still unanswered; it cannot be verified',
   // validation: messages of refinements in request schemas
+  'validation.unknown_field': 'Unknown field {field}',
   'validation.required': 'Required',
   'validation.min_over_max': 'The minimum must not exceed the maximum',
   'validation.weights_sum': 'The weights must sum to 100',

@@ -14,6 +14,9 @@ export const zhCN = {
   'error.bad_json': '提交的内容不是有效的 JSON',
   'error.conflict': '与已有数据冲突',
   'error.rate_limited': '尝试次数过多,请 {seconds} 秒后再试',
+  'error.cross_origin': '请求来自其他网站,已拒绝',
+  'error.origin_required': '请求没有说明来自哪个网站,已拒绝(请在浏览器中操作)',
+  'error.unknown_fields': '提交的内容含有本系统不认识的字段({fields}),页面可能已过期,请刷新后重新提交',
   'error.read_only': '只读账号不能修改数据',
   'auth.invalid_credentials': '手机号或密码不正确',
   'auth.account_disabled': '该账号已停用',
@@ -218,6 +221,7 @@ export const zhCN = {
   'problems.objection_answered': '该异议已经答复过',
   'problems.objections_unanswered': '还有群众异议没有答复,不能验收',
   // validation: messages of refinements in request schemas (zod issues carry the key; input() translates it)
+  'validation.unknown_field': '不认识的字段 {field}',
   'validation.required': '必填',
   'validation.min_over_max': '最小值不能大于最大值',
   'validation.weights_sum': '权重之和必须为 100',

@@ -23,22 +23,94 @@ export function withMeta<T extends object>(middleware: T, meta: RouteMeta): T {
 
 /**
  * zod validation at the edge of a route. Every failure throws the one AppError, so all of them reach the
- * one onError; issue messages follow the caller's language.
+ * one onError; issue messages follow the caller's language. A JSON body is checked strictly: every
+ * object in it refuses keys its schema does not name (see `strictBody`), so a client bug or a probe is
+ * a 400 naming the key instead of a field silently dropped.
  */
 export function input<Target extends InputTarget, Schema extends z.ZodType>(target: Target, schema: Schema) {
+  const checked = target === 'json' ? strictBody(schema) : schema;
   const middleware = validator(target, async (value, c): Promise<z.output<Schema>> => {
     const locale = (c.get('locale') as Locale | undefined) ?? 'zh-CN';
-    const result = await schema.safeParseAsync(value, { error: zodErrorMaps[locale] });
+    const result = await checked.safeParseAsync(value, { error: zodErrorMaps[locale] });
     if (!result.success) {
-      const details = result.error.issues.map((issue) => ({
-        path: issue.path.join('.'),
-        message: isMessageKey(issue.message) ? translate(locale, issue.message) : issue.message,
-      }));
+      const unknown: string[] = [];
+      const details = result.error.issues.flatMap((issue) => {
+        if (issue.code === 'unrecognized_keys')
+          return issue.keys.map((key) => {
+            unknown.push(key);
+            return { path: [...issue.path, key].join('.'), message: translate(locale, 'validation.unknown_field', { field: key }) };
+          });
+        return [{ path: issue.path.join('.'), message: isMessageKey(issue.message) ? translate(locale, issue.message) : issue.message }];
+      });
+      // only unknown keys: the message itself names them (the phone page shows a refused ballot's message, not its details)
+      if (unknown.length === details.length) {
+        const named = [...new Set(unknown)].map((key) => (key.length > 40 ? `${key.slice(0, 40)}…` : key));
+        throw new AppError(400, 'error.unknown_fields', { fields: named.slice(0, 5).join(', ') + (named.length > 5 ? ', …' : '') }, details.slice(0, 20));
+      }
       throw new AppError(400, 'error.validation', {}, details);
     }
-    return result.data;
+    return result.data as z.output<Schema>;
   });
-  return withMeta(middleware, { input: { target, schema } });
+  return withMeta(middleware, { input: { target, schema: checked } });
+}
+
+const strictCache = new WeakMap<z.ZodType, z.ZodType>();
+
+/**
+ * The schema with every object in it made strict (an unknown key is an `unrecognized_keys` issue), through
+ * optional, nullable, default, arrays, records, unions and pipes; refinements are kept. An object that is
+ * meant to take any key says so (`z.looseObject`, `.catchall()`, or a `z.record`) and is left as it is.
+ * Fields an earlier client sent and the server now ignores are named with `legacyFields`.
+ */
+export function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
+  const cached = strictCache.get(schema);
+  if (cached) return cached as Schema;
+  const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
+  const clone = (changes: Record<string, unknown>) => (schema as unknown as { clone(def: object): z.ZodType }).clone({ ...def, ...changes });
+  let strict: z.ZodType;
+  switch (def.type) {
+    case 'object':
+      strict = clone({
+        shape: Object.fromEntries(Object.entries(def.shape as Record<string, z.ZodType>).map(([key, field]) => [key, strictBody(field)])),
+        catchall: def.catchall ?? z.never(),
+      });
+      break;
+    case 'array':
+      strict = clone({ element: strictBody(def.element) });
+      break;
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'prefault':
+    case 'readonly':
+    case 'catch':
+    case 'nonoptional':
+      strict = clone({ innerType: strictBody(def.innerType) });
+      break;
+    case 'pipe':
+      strict = clone({ in: strictBody(def.in) });
+      break;
+    case 'union':
+      strict = clone({ options: (def.options as z.ZodType[]).map((option) => strictBody(option)) });
+      break;
+    case 'record':
+      strict = clone({ valueType: strictBody(def.valueType) });
+      break;
+    default:
+      strict = schema; // scalars; intersections and lazy schemas are taken as written
+  }
+  strictCache.set(schema, strict);
+  return strict as Schema;
+}
+
+/**
+ * Keys an earlier version of a page sent (kept in a phone's offline outbox, say) that this object no
+ * longer uses: accepted and ignored, so such a request is not refused for them. Name each one with why.
+ */
+export function legacyFields<Shape extends z.ZodRawShape>(object: z.ZodObject<Shape>, keys: readonly string[]) {
+  return object.extend(
+    Object.fromEntries(keys.map((key) => [key, z.unknown().optional().meta({ deprecated: true, description: 'ignored: sent by an earlier version of the page' })])),
+  );
 }
 
 /** An id in a body or a query (ours are 20 characters). */

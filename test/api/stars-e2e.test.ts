@@ -4,6 +4,7 @@ import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
+import { ruleFields } from './stars-support';
 
 const Y = shanghaiYear();
 const LAST = Y - 1;
@@ -77,7 +78,7 @@ describe.each(DRIVERS)('annual stars end to end on %s', (driver) => {
     // the reserve-cadre line depends on generated rosters: switch it off to keep the story exact
     const rules = (await admin.get('/t/alpha/api/stars/red-line-rules')).body as { id: string; code: string }[];
     const rule = (code: string) => rules.find((r) => r.code === code)!;
-    await admin.put(`/t/alpha/api/stars/red-line-rules/${rule('reserve_cadres').id}`, { ...rule('reserve_cadres'), enabled: false });
+    await admin.put(`/t/alpha/api/stars/red-line-rules/${rule('reserve_cadres').id}`, { ...ruleFields(rule('reserve_cadres')), enabled: false });
 
     // last year: 靖庄 95.00 with a cadre punished (capped at 4★), 刘洼 60.00 (2★), the third 30.00 (1★)
     await admin.post('/t/alpha/api/income/entries', { villageId: v[0], year: LAST, category: 'cooperative', amountFen: 6_000_000 });
@@ -133,7 +134,7 @@ describe.each(DRIVERS)('annual stars end to end on %s', (driver) => {
     expect(kinds(2)).toEqual(['promotion_award', 'interview']);
 
     // finalising twice changes nothing, whatever happened since
-    await admin.put(`/t/alpha/api/stars/red-line-rules/${rule('reserve_cadres').id}`, { ...rule('reserve_cadres'), enabled: true });
+    await admin.put(`/t/alpha/api/stars/red-line-rules/${rule('reserve_cadres').id}`, { ...ruleFields(rule('reserve_cadres')), enabled: true });
     await cron(JANUARY, januaryRun(Y + 1, 11));
     expect((await results(Y)).body).toEqual(final.body);
 

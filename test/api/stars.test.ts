@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { ruleFields } from './stars-support';
 
 const YEAR = shanghaiYear();
 type Hit = { code: string; title: string; reason: string };
@@ -34,7 +35,7 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     const admin = await fixture.as('adminA');
     const rules = (await admin.get('/t/alpha/api/stars/red-line-rules')).body;
     const cadres = rules[0];
-    const edited = await admin.put(`/t/alpha/api/stars/red-line-rules/${cadres.id}`, { ...cadres, threshold: 1 });
+    const edited = await admin.put(`/t/alpha/api/stars/red-line-rules/${cadres.id}`, { ...ruleFields(cadres), threshold: 1 });
     expect(edited.status).toBe(200);
     expect(edited.body.threshold).toBe(1);
     const invalid = await admin.put(`/t/alpha/api/stars/red-line-rules/${cadres.id}`, { title: 'x', mode: 'computed' });
@@ -43,7 +44,7 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     expect(custom.status).toBe(201);
     expect(custom.body.code).toMatch(/^custom-/);
     // back to the default so later tests see the default catalogue's behaviour
-    await admin.put(`/t/alpha/api/stars/red-line-rules/${cadres.id}`, { ...cadres, threshold: 2 });
+    await admin.put(`/t/alpha/api/stars/red-line-rules/${cadres.id}`, { ...ruleFields(cadres), threshold: 2 });
     await admin.put(`/t/alpha/api/stars/red-line-rules/${custom.body.id}`, { title: '环境整治不达标', mode: 'manual', enabled: false });
   });
 

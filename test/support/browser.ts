@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterEach } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
@@ -11,6 +12,35 @@ import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fix
 import { TEST_ENV, type TestServer } from './servers';
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Content-Security-Policy violations seen by any page of this test file's browsers since the last test
+ * ended: each browser test fails if its pages hit one (an inline script or style, a foreign request),
+ * so every page runs under the CSP the servers send and must keep working with it.
+ */
+const cspViolations: string[] = [];
+afterEach(() => {
+  const seen = cspViolations.splice(0);
+  if (seen.length) throw new Error(`Content-Security-Policy violation(s) in the browser:\n${seen.join('\n')}`);
+});
+
+/** Takes the violations seen so far (a test that provokes one on purpose checks it was seen, and the test passes). */
+export const takeCspViolations = (): string[] => cspViolations.splice(0);
+
+/** Makes every page of the context report its CSP violations (the DOM event, and Chromium's console error as a second net). */
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__xpCspViolation', ({ page }, text: string) => void cspViolations.push(`${page?.url() ?? '?'}: ${text}`));
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      (window as unknown as { __xpCspViolation(text: string): void }).__xpCspViolation(
+        `${e.effectiveDirective} refused ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber}) ${e.sample}`,
+      );
+    });
+  });
+  context.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) cspViolations.push(`${message.page()?.url() ?? '?'}: ${message.text()}`);
+  });
+}
 
 /** Signs one of the fixture's logins in through the login page, and waits for the page it was sent on to (if any). */
 export async function signIn(page: Page, login: Login, next?: string): Promise<void> {
@@ -132,6 +162,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
         baseURL: origin,
       });
       context.setDefaultTimeout(15_000); // generous: two cores shared by parallel test files
+      await watchCsp(context);
       contexts.push({ context, dir });
       return context;
     },

@@ -15,8 +15,9 @@ export class ApiClient {
   ) {}
 
   async request<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<Reply<T>> {
-    // browsers send Origin on every POST; the CSRF check relies on it
-    const headers: Record<string, string> = { origin: 'http://127.0.0.1', ...this.headers, ...extraHeaders };
+    // browsers send Origin on every POST, their page's own (the CSRF check relies on it): the URL's, as a page of that host would
+    const origin = path.startsWith('http') ? new URL(path).origin : 'http://127.0.0.1';
+    const headers: Record<string, string> = { origin, ...this.headers, ...extraHeaders };
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
@@ -39,6 +40,11 @@ export class ApiClient {
       /* not JSON: keep the text */
     }
     return { status: response.status, body: parsed as T, headers: response.headers };
+  }
+
+  /** The Cookie header this client would send (for raw requests that must carry its session). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
 
   get = <T = any>(path: string, headers?: Record<string, string>) => this.request<T>('GET', path, undefined, headers);
