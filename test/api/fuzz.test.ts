@@ -6,6 +6,7 @@ import { openBranchSession } from './evaluation-support';
 import { PASSWORD, PHONES, type Login } from '../support/fixture';
 import { asciiText, beyondSchema, bodyText, changedTables, fromSchema, nastyText, snapshotter, type JsonSchema, type Known } from '../support/fuzz';
 import { withFixture } from '../support/suite';
+import { TEST_ENV } from '../support/servers';
 
 /**
  * Property-based fuzzing of every operation of /api/openapi.json: path params, queries, bodies and headers
@@ -49,7 +50,7 @@ interface Operation {
 /** The document the server serves (checked against the fixture server's below), read once to name the tests. */
 async function documentedOperations(): Promise<Operation[]> {
   const app = createApp({ database: () => undefined as never, clientIp: () => '127.0.0.1' });
-  const doc = (await (await app.request('http://127.0.0.1/api/openapi.json')).json()) as { paths: Record<string, Record<string, OperationDoc>> };
+  const doc = (await (await app.request('http://127.0.0.1/api/openapi.json', {}, TEST_ENV)).json()) as { paths: Record<string, Record<string, OperationDoc>> };
   return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, doc: op })));
 }
 const operations = await documentedOperations();
