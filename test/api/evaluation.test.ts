@@ -221,6 +221,10 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     expect(row.tallyRoot).toMatch(/^[0-9a-f]{64}$/);
     const reportAfter = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
     expect(reportAfter.body.problems.map((p: { content: string; sessionId: string | null }) => [p.content, p.sessionId])).toEqual([['村东路灯坏了', null]]);
+    // the sealed root and count are part of the report and of the village's public page
+    expect(reportAfter.body.tallies).toEqual([{ code: session.code, closedAt: row.closedAt, count: 9, root: row.tallyRoot }]);
+    const villagePage = await fixture.anonymous().get(`/t/alpha/api/public/villages/${villageId}`);
+    expect(villagePage.body.tallies).toContainEqual({ code: session.code, campaignName: campaign.name, count: 9, root: row.tallyRoot });
 
     // the public tally: root, count and the receipts sorted by value; the voter's receipt has a proof that verifies
     const final = await phone.get(`${T}/vote/${session.code}/tally?receipt=${first.body.receipts[0].receipt}`);

@@ -40,6 +40,7 @@ interface VillagePage {
         rectifiedAt: string | null;
       }[]
     | null;
+  tallies: { code: string; campaignName: string; count: number; root: string }[];
 }
 
 const params = new URLSearchParams(location.search);
@@ -173,6 +174,22 @@ function Page({ page }: { page: VillagePage }) {
           <p class="muted">{t('noProblems')}</p>
         )}
       </Section>
+
+      {page.tallies.length > 0 && (
+        <Section title={t('talliesTitle')}>
+          <p class="small muted">{t('talliesHint')}</p>
+          <ul class="plain">
+            {page.tallies.map((tally) => (
+              <li>
+                {t('tallyLine', { campaign: tally.campaignName, code: tally.code, n: tally.count })}
+                <div class="small">
+                  <code class="root">{tally.root}</code>
+                </div>
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
 
       <footer>
         <button class="secondary" onClick={() => setLocale(currentLocale() === 'en' ? 'zh-CN' : 'en')}>

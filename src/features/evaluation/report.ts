@@ -1,5 +1,5 @@
-import { and, asc, count, eq, ne, sum } from 'drizzle-orm';
-import { ballotAnswers, ballots, members, problems, villages } from '../../db/schema';
+import { and, asc, count, eq, isNotNull, ne, sum } from 'drizzle-orm';
+import { ballotAnswers, ballots, evaluationSessions, members, problems, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { notFound } from '../../platform/errors';
 import { campaignView, getCampaign, getQuestionnaire } from './campaigns';
@@ -82,5 +82,18 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
     smallGroupMinBallots: smallGroup,
     groups,
     problems: problemRows.map(({ tenantId: _t, ...p }) => p),
+    /** the published tally of each session of the campaign in the subject's village, once closed by hand: anyone can check their receipt against it */
+    tallies: await scope.db
+      .select({ code: evaluationSessions.code, closedAt: evaluationSessions.closedAt, count: evaluationSessions.tallyCount, root: evaluationSessions.tallyRoot })
+      .from(evaluationSessions)
+      .where(
+        scope.where(
+          evaluationSessions,
+          eq(evaluationSessions.campaignId, campaignId),
+          eq(evaluationSessions.villageId, result.villageId),
+          isNotNull(evaluationSessions.tallyRoot),
+        ),
+      )
+      .orderBy(asc(evaluationSessions.closedAt)),
   };
 }

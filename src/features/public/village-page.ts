@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { annualResults, decisionMatters, decisionStages, finalisedYears, members, problems, villages, type DecisionStage } from '../../db/schema';
+import { annualResults, campaigns, decisionMatters, evaluationSessions, decisionStages, finalisedYears, members, problems, villages, type DecisionStage } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { parseSettings } from '../../tenancy/settings';
 import type { Tenant } from '../../tenancy/tenant';
@@ -16,7 +16,12 @@ export async function villagePage(scope: TenantScope, tenant: Tenant, villageId:
     .from(villages)
     .where(scope.where(villages, eq(villages.id, villageId)));
   if (!village) return undefined;
-  const [stars, decisions, problems] = await Promise.all([starsOf(scope, villageId), decisionsOf(scope, villageId, year), problemsOf(scope, villageId, year)]);
+  const [stars, decisions, problems, tallies] = await Promise.all([
+    starsOf(scope, villageId),
+    decisionsOf(scope, villageId, year),
+    problemsOf(scope, villageId, year),
+    talliesOf(scope, villageId, year),
+  ]);
   const settings = parseSettings(tenant.settings);
   return {
     township: { name: tenant.name, slug: tenant.slug },
@@ -26,7 +31,18 @@ export async function villagePage(scope: TenantScope, tenant: Tenant, villageId:
     incomeTiersFen: settings.incomeTiersFen,
     decisions,
     problems,
+    tallies,
   };
+}
+
+/** The year's evaluation sessions in the village, closed and sealed: the published count and Merkle root each voter's receipt is checked against. */
+function talliesOf(scope: TenantScope, villageId: string, year: number) {
+  return scope.db
+    .select({ code: evaluationSessions.code, campaignName: campaigns.name, count: evaluationSessions.tallyCount, root: evaluationSessions.tallyRoot })
+    .from(evaluationSessions)
+    .innerJoin(campaigns, and(eq(campaigns.id, evaluationSessions.campaignId), eq(campaigns.tenantId, evaluationSessions.tenantId)))
+    .where(scope.where(evaluationSessions, eq(evaluationSessions.villageId, villageId), eq(campaigns.year, year), isNotNull(evaluationSessions.tallyRoot)))
+    .orderBy(asc(evaluationSessions.closedAt));
 }
 
 /**

@@ -14,6 +14,7 @@ interface Report {
   complete: boolean;
   stars: number | null;
   ballots: number;
+  tallies: { code: string; closedAt: string; count: number; root: string }[];
   anonymityMinBallots: number;
   groups: {
     group: RaterGroup;
@@ -145,6 +146,32 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
             </p>
           ),
         )}
+
+      {r.tallies.length > 0 && (
+        <>
+          <h2>{t('eval.r.tallies')}</h2>
+          <p class="muted">{t('eval.r.tallies_hint')}</p>
+          <Table
+            head={
+              <tr>
+                <th scope="col">{t('eval.r.col_session')}</th>
+                <th scope="col" class="num">{t('eval.r.col_count')}</th>
+                <th scope="col">{t('eval.r.col_root')}</th>
+              </tr>
+            }
+          >
+            {r.tallies.map((tally) => (
+              <tr key={tally.code}>
+                <td>{tally.code}</td>
+                <td class="num">{tally.count}</td>
+                <td class="wrap">
+                  <code>{tally.root}</code>
+                </td>
+              </tr>
+            ))}
+          </Table>
+        </>
+      )}
 
       <h2>{t('eval.r.problems')}</h2>
       <ListBody count={r.problems.length} none={t('eval.r.no_problems')}>
