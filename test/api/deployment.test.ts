@@ -6,7 +6,7 @@ import { EXPECTED_MIGRATIONS } from '../../src/db/migration-status';
 import { DEV_APP_SECRET } from '../../src/platform/config';
 import { ApiClient } from '../support/client';
 import { withFixture } from '../support/suite';
-import { openBranchSession, scan } from './evaluation-support';
+import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
 import { DRIVERS, startServer, TEST_APP_SECRET, TEST_ENV, type TestServer } from '../support/servers';
 
 const T = '/t/alpha/api/evaluation';
@@ -150,6 +150,32 @@ describe.each(DRIVERS)('secret rotation on %s', (driver) => {
     const identifyNow = (voter: object) => phoneNow.post(`${T}/vote/${session.code}/identify`, { pass: passNow, voter });
     expect((await identifyNow(member(used))).status).toBe(200);
     expect((await identifyNow(member(unused))).body.code).toBe('evaluation.member_pin_invalid');
+  });
+
+  it('still counts a ballot cast before the rotation as cast: the same phone cannot vote again under the new key', async () => {
+    const { server, fixture } = ctx;
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[1].id!;
+    await server.reconfigure!(TEST_ENV);
+    const { session } = await openBranchSession(admin, villageId);
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, session.id, session.code);
+    const ballot = () =>
+      phone.post(`${T}/vote/${session.code}/ballots`, {
+        pass: scanned.pass,
+        clientId: clientId(),
+        voter: { kind: 'villager' },
+        ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: answerAll(scanned.questionnaire.items.villager, 0) }],
+      });
+    expect((await ballot()).status).toBe(201);
+    await server.reconfigure!({ ...TEST_ENV, APP_SECRET: NEW_SECRET, APP_SECRET_PREVIOUS: TEST_APP_SECRET });
+    try {
+      const who = await phone.post(`${T}/vote/${session.code}/identify`, { pass: scanned.pass, voter: { kind: 'villager' } });
+      expect(who.body.subjects[0].voted).toBe(true);
+      expect((await ballot()).body.code).toBe('evaluation.already_voted');
+    } finally {
+      await server.reconfigure!(TEST_ENV);
+    }
   });
 
   it('refuses APP_SECRET_PREVIOUS without APP_SECRET', async () => {

@@ -33,6 +33,8 @@ export interface ResolvedVoter {
   /** the server-issued nonce of the phone's pass; absent for paper sheets */
   pass?: string;
   memberName?: string;
+  /** during a key rotation: the voter's poll-book hash under the previous secret, so a ballot cast before it still counts as cast */
+  priorHash?: string;
 }
 
 const sessionKey = (s: EvaluationSession) => ({ tenantId: s.tenantId, sessionId: s.id });
@@ -50,6 +52,20 @@ function saltOf(session: EvaluationSession): string {
  * township_admin account.
  */
 export async function resolveVoter(
+  scope: TenantScope,
+  secrets: Secrets,
+  session: EvaluationSession,
+  pass: string,
+  input: z.output<typeof voterInput>,
+  actor: Actor | undefined,
+  settings: TenantSettings,
+): Promise<ResolvedVoter> {
+  const resolved = await resolveIdentity(scope, secrets, session, pass, input, actor, settings);
+  if (!secrets.previous || !session.salt) return resolved;
+  return { ...resolved, priorHash: await voterHash(secrets.previous, session.salt, resolved.identity) };
+}
+
+async function resolveIdentity(
   scope: TenantScope,
   secrets: Secrets,
   session: EvaluationSession,
@@ -128,7 +144,7 @@ export async function voterSubjects(scope: TenantScope, secret: string, context:
               pollBook.subjectId,
               subjects.map((s) => s.id),
             ),
-            eq(pollBook.voterHash, hash),
+            inArray(pollBook.voterHash, resolved.priorHash ? [hash, resolved.priorHash] : [hash]),
           ),
         )
     : [];
@@ -210,6 +226,25 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
   const stillOpen = sql`EXISTS (SELECT 1 FROM ${evaluationSessions} WHERE ${evaluationSessions.tenantId} = ${t} AND ${evaluationSessions.id} = ${session.id}
     AND ${evaluationSessions.closedAt} IS NULL${phone ? sql` AND ${evaluationSessions.salt} IS NOT NULL AND ${evaluationSessions.closesAt} > ${now}` : sql``})`;
   const ifOpen = (receipt: string) => sql`(CASE WHEN ${stillOpen} THEN ${receipt} END)` as unknown as string;
+  // a rotation of the secret changes every voter hash: a ballot cast under the previous one still counts as cast
+  if (submission.voter.priorHash) {
+    const [earlier] = await db
+      .select({ subjectId: pollBook.subjectId })
+      .from(pollBook)
+      .where(
+        scope.where(
+          pollBook,
+          eq(pollBook.sessionId, session.id),
+          eq(pollBook.voterHash, submission.voter.priorHash),
+          inArray(
+            pollBook.subjectId,
+            planned.map((p) => p.b.subjectId),
+          ),
+        ),
+      )
+      .limit(1);
+    if (earlier) throw new AppError(409, 'evaluation.already_voted');
+  }
 
   const writes = [];
   for (const p of planned) {
