@@ -3,7 +3,8 @@
  * The servers under test run as production does (not the demo), with a secret of their own and cookies over
  * the bench's plain HTTP.
  */
-export const BENCH_ENV = { APP_SECRET: 'xingping-bench-secret-4Rt8Wq2Lm6Zp9Xc3Vb7Nk', INSECURE_COOKIES: '1' };
+/** The benches run the demo township (seeded in demo mode), under a secret of their own. */
+export const BENCH_ENV = { DEMO_MODE: '1', APP_SECRET: 'xingping-bench-secret-4Rt8Wq2Lm6Zp9Xc3Vb7Nk', INSECURE_COOKIES: '1' };
 
 export async function runLoad(count: number, concurrency: number, job: (n: number) => Promise<void>) {
   const latencies: number[] = [];

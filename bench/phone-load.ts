@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../test/support/browser';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../test/support/chromium';
 import { freePort, openSession, startApp } from './ballot-ingestion';
 import type { BenchResult } from './report';
 

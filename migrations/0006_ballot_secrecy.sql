@@ -90,9 +90,6 @@ SELECT "id", "tenant_id", "booking_id", "campaign_id", "village_id", "code", "op
 INSERT INTO `evaluation_poll_book`("tenant_id", "session_id", "subject_kind", "subject_id", "voter_hash", "rater_group", "pass_hash", "submission", "receipt")
 SELECT "tenant_id", "session_id", "subject_kind", "subject_id", "voter_hash", "rater_group", "device_hash", "client_key", "receipt" FROM `evaluation_ballots`;
 --> statement-breakpoint
-INSERT INTO `evaluation_session_counts`("tenant_id", "session_id", "name", "n")
-SELECT "tenant_id", "session_id", 'ballots:' || "rater_group", count(*) FROM `evaluation_ballots` GROUP BY "tenant_id", "session_id", "rater_group";
---> statement-breakpoint
 CREATE TABLE `_ballot_ids` (`old` text PRIMARY KEY NOT NULL, `new` text NOT NULL) WITHOUT ROWID;
 --> statement-breakpoint
 INSERT INTO `_ballot_ids`(`old`, `new`) SELECT `id`, lower(hex(randomblob(10))) FROM `evaluation_ballots`;

@@ -27,7 +27,7 @@ const MAX_POINTS = 80;
  *   - per session, ballot seq s: s % 20 = 0 → leader (点评), 1–2 → self (自评), 3–5 → peer (互评), else villager (群评);
  *   - points = 38 + village bias (0..31) + noise (0..10), capped at 80, so villages land on different stars.
  * Ballots carry no per-item answers (the annual recompute reads only points). The poll book gets one row
- * per ballot (voter hash and receipt unique per session) and the counters their totals, as casting would.
+ * per ballot (voter hash and receipt unique per session), as casting would.
  */
 export async function generateBallots(db: Db, tenantId: string, shape: BallotShape): Promise<{ campaignId: string; sessions: number; ballots: number }> {
   const scope = new TenantScope(db, tenantId);
@@ -87,10 +87,6 @@ export async function generateBallots(db: Db, tenantId: string, shape: BallotSha
       ${numbered}
       SELECT ${tenantId}, ${tag} || printf('s%09d', k), 'branch', json_extract(${list}, '$[' || k || ']'), 'g' || i, grp, NULL, 'c' || i, 'r' || i
       FROM g`,
-    sql`
-      INSERT INTO evaluation_session_counts (tenant_id, session_id, name, n)
-      SELECT tenant_id, session_id, 'ballots:' || rater_group, count(*) FROM evaluation_ballots
-      WHERE tenant_id = ${tenantId} AND campaign_id = ${campaign.id} GROUP BY session_id, rater_group`,
   ])
     await db.run(statement);
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { insertMany } from '../db/batch';
-import { ballotAnswers, ballots, evaluationBookings, evaluationSessions, pollBook, sessionCounts } from '../db/schema';
+import { ballotAnswers, ballots, evaluationBookings, evaluationSessions, pollBook } from '../db/schema';
 import { newId, secretId } from '../platform/ids';
 import type { Campaign, Questionnaire } from '../features/evaluation/campaigns';
 import { campaignThresholds, campaignWeights } from '../features/evaluation/campaigns';
@@ -179,17 +179,6 @@ export async function writeEvaluations(
         FROM json_each(${json})`),
     );
   }
-  // the live counters of the sessions, as casting keeps them
-  // (recounted for the whole campaign: a campaign's villages may come in more than one call)
-  statements.push(
-    db
-      .insert(sessionCounts)
-      .select(
-        sql`SELECT ${tenantId}, session_id, 'ballots:' || rater_group, count(*) FROM evaluation_ballots
-            WHERE tenant_id = ${tenantId} AND campaign_id = ${campaign.id} GROUP BY session_id, rater_group`,
-      )
-      .onConflictDoUpdate({ target: [sessionCounts.tenantId, sessionCounts.sessionId, sessionCounts.name], set: { n: sql`excluded.n` } }),
-  );
   await db.batch(statements as [(typeof statements)[0], ...typeof statements]);
   return rows.length;
 }

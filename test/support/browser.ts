@@ -11,7 +11,9 @@ import { createNodeServer } from '../../src/node-server';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
-export const CHROMIUM = '/usr/bin/chromium';
+import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+
+export { CHROMIUM };
 
 /**
  * Content-Security-Policy violations seen by any page of this test file's browsers since the last test
@@ -116,16 +118,6 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {

@@ -271,8 +271,8 @@ export const pollBook = sqliteTable(
 );
 
 /**
- * Per-session counters, so the big screen's live counts never group ballots: passes issued, 另一人投票
- * releases, ballots per rater group. Incremented in the same batch as what they count.
+ * Per-session counters of what leaves no row: passes issued and 另一人投票 hand-overs (the big screen's
+ * ballots are the poll book's rows, never the ballot box's).
  */
 export const sessionCounts = sqliteTable(
   'evaluation_session_counts',

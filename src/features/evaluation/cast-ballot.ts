@@ -177,7 +177,7 @@ export function bump(scope: TenantScope, sessionId: string, name: string, count 
  * 1. every ballot is checked (subject in the session, every item answered in range, text lengths)
  *    against the session's context before anything is written;
  * 2. one batch (atomic on D1 and libSQL) writes the poll book (who voted on what, with the receipt), the
- *    ballot box (what was voted, with a random id and nothing else), the counters and any raised problem,
+ *    ballot box (what was voted, with a random id and nothing else) and any raised problem,
  *    with nothing shared between a poll-book row and its ballot. A poll-book row's receipt is NULL unless
  *    the session is still open at the moment of the write (which NOT NULL refuses, rolling back the
  *    batch): a context read a few seconds ago cannot let a ballot into a closed session;
@@ -221,7 +221,9 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
 
   // phones are keyed with the session's salt (gone when the session ends); a paper sheet is nobody and keyed without
   const voterKey = phone ? await voterHash(secret, saltOf(session), submission.voter.identity) : await paperVoterHash(secret, key, submission.clientId);
-  const passKey = phone && submission.voter.pass ? await voterHash(secret, saltOf(session), `pass:${submission.voter.pass}`) : null;
+  const passIdentity = submission.voter.pass && `pass:${submission.voter.pass}`;
+  // a hall-mode villager is the pass: the same hash
+  const passKey = phone && passIdentity ? (passIdentity === submission.voter.identity ? voterKey : await voterHash(secret, saltOf(session), passIdentity)) : null;
   // the session as it is at the moment of the write (the phone's window is checked against the time of the request)
   const stillOpen = sql`EXISTS (SELECT 1 FROM ${evaluationSessions} WHERE ${evaluationSessions.tenantId} = ${t} AND ${evaluationSessions.id} = ${session.id}
     AND ${evaluationSessions.closedAt} IS NULL${phone ? sql` AND ${evaluationSessions.salt} IS NOT NULL AND ${evaluationSessions.closesAt} > ${now}` : sql``})`;
@@ -291,9 +293,6 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
         ]),
       );
   }
-  const perGroup = new Map<RaterGroup, number>();
-  for (const p of planned) perGroup.set(p.group, (perGroup.get(p.group) ?? 0) + 1);
-  for (const [group, n] of perGroup) writes.push(bump(scope, session.id, `ballots:${group}`, n));
   try {
     await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
   } catch (error) {

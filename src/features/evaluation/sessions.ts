@@ -220,15 +220,15 @@ async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: 
 }
 
 /**
- * What the big screen polls every few seconds, from counters and the poll book, never from the ballot
- * box: ballots per rater group, distinct voters per group, passes issued (and how many of them have
- * voted), and 另一人投票 hand-overs.
+ * What the big screen polls every few seconds, from the poll book and counters, never from the ballot
+ * box: ballots (poll-book rows) and distinct voters per rater group, passes issued (and how many of them
+ * have voted), and 另一人投票 hand-overs.
  */
 export async function liveCounts(scope: TenantScope, sessionId: string) {
   const [counters, voters, [usedPasses]] = await scope.db.batch([
     scope.db.select({ name: sessionCounts.name, n: sessionCounts.n }).from(sessionCounts).where(scope.where(sessionCounts, eq(sessionCounts.sessionId, sessionId))),
     scope.db
-      .select({ group: pollBook.raterGroup, voters: countDistinct(pollBook.voterHash) })
+      .select({ group: pollBook.raterGroup, ballots: count(), voters: countDistinct(pollBook.voterHash) })
       .from(pollBook)
       .where(scope.where(pollBook, eq(pollBook.sessionId, sessionId)))
       .groupBy(pollBook.raterGroup),
@@ -239,7 +239,10 @@ export async function liveCounts(scope: TenantScope, sessionId: string) {
   ]);
   const counter = (name: string) => counters.find((c) => c.name === name)?.n ?? 0;
   const groups = Object.fromEntries(
-    RATER_GROUPS.map((g) => [g, { ballots: counter(`ballots:${g}`), voters: voters.find((v) => v.group === g)?.voters ?? 0 }]),
+    RATER_GROUPS.map((g) => {
+      const row = voters.find((v) => v.group === g);
+      return [g, { ballots: row?.ballots ?? 0, voters: row?.voters ?? 0 }];
+    }),
   ) as Record<RaterGroup, { ballots: number; voters: number }>;
   const passes = counter('passes');
   return {
