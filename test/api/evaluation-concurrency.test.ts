@@ -55,7 +55,8 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
     const tally = await admin.get(`${T}/sessions/${session.id}/tally`);
     expect(tally.body).toMatchObject({ count: BALLOTS, intact: true });
 
-    // the composite from SQL equals the pure rules applied to the stored ballots
+    // the composite from SQL (once the session has ended) equals the pure rules applied to the stored ballots
+    await admin.post(`${T}/sessions/${session.id}/close`);
     const [c] = await server.db.select().from(campaigns).where(eq(campaigns.id, campaign.id));
     const weights = { self: c.weightSelf, peer: c.weightPeer, villager: c.weightVillager, leader: c.weightLeader };
     const [sqlResult] = await subjectResults(new TenantScope(server.db, fixture.a.tenantId), { campaignId: campaign.id, subjectId: villageId });
@@ -112,6 +113,7 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
       ballots: subjects.slice(1).map((s) => ({ subjectKind: s.kind, subjectId: s.id, answers: answerAll(scanned.questionnaire.items.leader, 1) })),
     });
 
+    await admin.post(`${T}/sessions/${session.id}/close`);
     const scope = new TenantScope(server.db, fixture.a.tenantId);
     const fromSql = await subjectResults(scope, { campaignId: campaign.id });
     expect(fromSql).toHaveLength(subjects.length);

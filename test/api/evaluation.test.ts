@@ -184,23 +184,12 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
       passesUnused: 0,
     });
 
-    // villager: 1×100 + 4×80 + 1×30 → 75; self 100; peer 60; leader 80 → (20×100 + 20×60 + 40×75 + 20×80) / 100 = 78
-    const results = await admin.get(`${T}/campaigns/${campaign.id}/results`);
-    const result = results.body.items.find((r: { subjectId: string }) => r.subjectId === villageId);
-    expect(result).toMatchObject({ composite: 7800, complete: true, stars: 3, ballots: 9 });
-    expect(result.groups.villager).toMatchObject({ count: 6, score: 7500, weight: 40 });
-
-    const report = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
-    expect(report.status).toBe(200);
-    expect(report.body.subject.name).toBe('靖庄村党支部');
-    const villagers = report.body.groups.find((g: { group: string }) => g.group === 'villager');
-    expect(villagers.breakdownVisible).toBe(true);
-    expect(villagers.comments).toEqual(['干得好']);
-    expect(villagers.items[0].average).toBe(Math.round(((10 + 4 * 8 + 3) * 100) / 6));
-    const self = report.body.groups.find((g: { group: string }) => g.group === 'self');
-    expect(self).toMatchObject({ count: 1, breakdownVisible: false, items: null, comments: null, contribution: 2000 });
-    // a raised problem waits, apart from its ballot, until the session ends
-    expect(report.body.problems).toEqual([]);
+    // while the session runs nothing of it is counted: a result polled ballot by ballot would show each voter's score
+    const running = await admin.get(`${T}/campaigns/${campaign.id}/results`);
+    expect(running.body.items.find((r: { subjectId: string }) => r.subjectId === villageId)).toMatchObject({ ballots: 0, composite: null, stars: null });
+    const runningReport = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
+    expect(runningReport.body).toMatchObject({ ballots: 0, composite: null });
+    expect(runningReport.body.groups.find((g: { group: string }) => g.group === 'villager').comments).toBeNull();
 
     // while open the public tally gives the count only: two roots a ballot apart would narrow that ballot down
     const open = await phone.get(`${T}/vote/${session.code}/tally?receipt=${first.body.receipts[0].receipt}`);
@@ -219,6 +208,22 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     const [row] = await server.db.select().from(evaluationSessions).where(eq(evaluationSessions.id, session.id));
     expect(row.salt).toBeNull();
     expect(row.tallyRoot).toMatch(/^[0-9a-f]{64}$/);
+    // villager: 1×100 + 4×80 + 1×30 → 75; self 100; peer 60; leader 80 → (20×100 + 20×60 + 40×75 + 20×80) / 100 = 78
+    const results = await admin.get(`${T}/campaigns/${campaign.id}/results`);
+    const result = results.body.items.find((r: { subjectId: string }) => r.subjectId === villageId);
+    expect(result).toMatchObject({ composite: 7800, complete: true, stars: 3, ballots: 9 });
+    expect(result.groups.villager).toMatchObject({ count: 6, score: 7500, weight: 40 });
+
+    const report = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
+    expect(report.status).toBe(200);
+    expect(report.body.subject.name).toBe('靖庄村党支部');
+    const villagers = report.body.groups.find((g: { group: string }) => g.group === 'villager');
+    expect(villagers.breakdownVisible).toBe(true);
+    expect(villagers.comments).toEqual(['干得好']);
+    expect(villagers.items[0].average).toBe(Math.round(((10 + 4 * 8 + 3) * 100) / 6));
+    const self = report.body.groups.find((g: { group: string }) => g.group === 'self');
+    expect(self).toMatchObject({ count: 1, breakdownVisible: false, items: null, comments: null, contribution: 2000 });
+
     const reportAfter = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
     expect(reportAfter.body.problems.map((p: { content: string; sessionId: string | null }) => [p.content, p.sessionId])).toEqual([['村东路灯坏了', null]]);
     // the sealed root and count are part of the report and of the village's public page

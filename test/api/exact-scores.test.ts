@@ -83,6 +83,8 @@ describe.each(DRIVERS)('exact scores, one figure everywhere, on %s', (driver) =>
     expect((await cast(admin, { kind: 'leader' }, leaderAnswers(1))).status).toBe(201);
     expect((await cast(secondLeader, { kind: 'leader' }, leaderAnswers(2))).status).toBe(201);
 
+    // the close counts the session and recomputes the year in the same request
+    expect((await admin.post(`${T}/sessions/${session.id}/close`, {})).status).toBe(200);
     // 0.2·95 + 0.2·85.41666… + 0.4·86.1666… + 0.2·97.225 = 89.995 exactly: 90.00, not the 89.99 of truncated means
     const results = await admin.get(`${T}/campaigns/${campaign.id}/results`);
     const result = results.body.items.find((r: { subjectId: string }) => r.subjectId === villageId);
@@ -97,8 +99,6 @@ describe.each(DRIVERS)('exact scores, one figure everywhere, on %s', (driver) =>
     const report = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
     expect(report.body).toMatchObject({ composite: 9000, stars: 5, complete: true });
 
-    // before the close the nightly figure would stand; the close recomputes the year in the same request
-    expect((await admin.post(`${T}/sessions/${session.id}/close`, {})).status).toBe(200);
     const annual = await admin.get(`/t/alpha/api/stars/results?year=${YEAR}`);
     const branch = annual.body.items.find((r: { subjectId: string }) => r.subjectId === villageId);
     expect(branch).toMatchObject({ stage: 'provisional', composite: 9000, complete: true, rawStars: 5 });
@@ -126,11 +126,10 @@ describe.each(DRIVERS)('exact scores, one figure everywhere, on %s', (driver) =>
         ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: Object.fromEntries(items.map((i) => [i.key, choice])) }],
       });
     expect((await sheet(0)).status).toBe(201);
+    // the window has passed (no close by hand): the session counts; sheets from the hall may still be entered, and each recomputes the year
+    await server.db.update(evaluationSessions).set({ closesAt: new Date(Date.now() - 1000).toISOString() }).where(eq(evaluationSessions.id, session.id));
     const report = await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=branch&subjectId=${villageId}`);
     expect(report.body).toMatchObject({ composite: 10000, complete: false, stars: null });
-
-    // the window has passed (no close by hand): sheets from the hall may still be entered, and each recomputes the year
-    await server.db.update(evaluationSessions).set({ closesAt: new Date(Date.now() - 1000).toISOString() }).where(eq(evaluationSessions.id, session.id));
     expect((await sheet(3)).status).toBe(201);
     const annual = await admin.get(`/t/alpha/api/stars/results?year=${YEAR}`);
     // villagers 100 and 30 → 65.00; incomplete: no stars

@@ -49,6 +49,8 @@ describe.each(DRIVERS)('annual stars end to end on %s', (driver) => {
       ballots: [{ subjectKind: 'branch', subjectId: v[villageIndex], answers: answerAll(scanned.questionnaire.items.villager, ANSWERS[composite]) }],
     });
     expect(paper.status).toBe(201);
+    // a session counts once it has ended
+    expect((await admin.post(`/t/alpha/api/evaluation/sessions/${session.id}/close`)).status).toBe(200);
   }
 
   /** Fires a cron and waits until its run has every township's outcome (workerd: through the queue). */

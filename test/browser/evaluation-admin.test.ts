@@ -112,6 +112,9 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
       await sheet.getByText(`已录入 ${n} 张纸质票`).waitFor({ timeout: 10_000 });
     }
     await sheet.getByRole('button', { name: '关闭' }).first().click();
+    // results count a session once it has ended: the hall's session is closed (through the API; the close button asks a confirm)
+    const sessionId = new URL(page.url()).searchParams.get('session')!;
+    expect((await (await app.fixture.as('adminA')).post(`${T}/sessions/${sessionId}/close`)).status).toBe(200);
 
     await page.getByRole('link', { name: '结果' }).first().click();
     await page.getByRole('link', { name: '评定报告 靖庄' }).click();

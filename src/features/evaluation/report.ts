@@ -1,9 +1,10 @@
-import { and, asc, count, eq, isNotNull, ne, sum } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, ne, sql, sum } from 'drizzle-orm';
 import { ballotAnswers, ballots, evaluationSessions, members, problems, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { notFound } from '../../platform/errors';
 import { campaignView, getCampaign, getQuestionnaire } from './campaigns';
 import { shownResult, subjectResults } from './results';
+import { endedSessionIds } from './sessions';
 import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup, type SubjectKind } from './rules';
 
 /**
@@ -23,13 +24,30 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
       .select({ group: ballots.raterGroup, itemKey: ballotAnswers.itemKey, n: count(), points: sum(ballotAnswers.points).mapWith(Number), max: ballotAnswers.maxPoints })
       .from(ballotAnswers)
       .innerJoin(ballots, and(eq(ballots.id, ballotAnswers.ballotId), eq(ballots.tenantId, ballotAnswers.tenantId)))
-      .where(scope.where(ballotAnswers, eq(ballots.campaignId, campaignId), eq(ballots.subjectKind, subjectKind), eq(ballots.subjectId, subjectId)))
+      .where(
+        scope.where(
+          ballotAnswers,
+          eq(ballots.campaignId, campaignId),
+          eq(ballots.subjectKind, subjectKind),
+          eq(ballots.subjectId, subjectId),
+          sql`${ballots.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
+        ),
+      )
       .groupBy(ballots.raterGroup, ballotAnswers.itemKey, ballotAnswers.maxPoints),
     // ordered by text, not by time: the order must not hint at who wrote what
     db
       .select({ group: ballots.raterGroup, comment: ballots.comment })
       .from(ballots)
-      .where(scope.where(ballots, eq(ballots.campaignId, campaignId), eq(ballots.subjectKind, subjectKind), eq(ballots.subjectId, subjectId), ne(ballots.comment, '')))
+      .where(
+        scope.where(
+          ballots,
+          eq(ballots.campaignId, campaignId),
+          eq(ballots.subjectKind, subjectKind),
+          eq(ballots.subjectId, subjectId),
+          ne(ballots.comment, ''),
+          sql`${ballots.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
+        ),
+      )
       .orderBy(asc(ballots.comment)),
     db
       .select()

@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { TenantScope } from '../../db/tenant-scope';
 import type { Stars } from '../stars/rules';
+import { endedSessionIds } from './sessions';
 import { composite, groupScore, RATER_GROUPS, scoreShown, starsFor, toHundredths, type BallotSum, type RaterGroup, type SubjectKind } from './rules';
 
 export interface GroupResult {
@@ -58,7 +59,7 @@ interface Row {
 
 /**
  * Per subject of a campaign (or, with `{ year }`, of every campaign of a tenant-year, each subject taken
- * from its latest campaign in which it has ballots): per-group counts and scores, the composite in
+ * from its latest campaign in which it has ballots), counting the ballots of ended sessions only: per-group counts and scores, the composite in
  * integer hundredths and completeness. One SQL statement sums the ballots (GROUP BY per subject, rater
  * group and maximum); the pure rules of rules.ts turn the sums into exact scores and round once.
  */
@@ -78,7 +79,7 @@ export async function subjectResults(scope: TenantScope, filter: ResultFilter): 
     WITH g AS (
       SELECT campaign_id, subject_kind, subject_id, rater_group, max_points, count(*) AS n, sum(points) AS p
       FROM evaluation_ballots
-      WHERE tenant_id = ${t} AND campaign_id ${campaignFilter}
+      WHERE tenant_id = ${t} AND campaign_id ${campaignFilter} AND session_id IN ${endedSessionIds(t)}
       GROUP BY campaign_id, subject_kind, subject_id, rater_group, max_points
     ),
     s AS (

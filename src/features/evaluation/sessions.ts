@@ -44,6 +44,14 @@ function sessionSelect(scope: TenantScope) {
 
 export type SessionView = Awaited<ReturnType<typeof getSessionView>>;
 
+/**
+ * The ids of a tenant's sessions that have ended (closed by hand or past their window), as a subquery: only
+ * their ballots count in results and reports, so a result polled during a session never moves ballot by
+ * ballot (which, beside the hall's live counts, would show what the last voter gave).
+ */
+export const endedSessionIds = (tenantId: string, now = new Date().toISOString()) =>
+  sql`(SELECT id FROM evaluation_sessions WHERE tenant_id = ${tenantId} AND (closed_at IS NOT NULL OR closes_at <= ${now}))`;
+
 /** open: accepting phone ballots now; closed: closed by hand or past its window. */
 export const sessionStatus = (s: { closedAt: string | null; closesAt: string }, now = new Date().toISOString()) =>
   s.closedAt || now >= s.closesAt ? ('closed' as const) : ('open' as const);
