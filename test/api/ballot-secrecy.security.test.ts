@@ -182,6 +182,10 @@ describe.each(DRIVERS)('ballot secrecy on %s (someone holding the database and t
       expect((await vote(a, one.code)).body.code).toBe('evaluation.already_voted');
       expect((await vote(c, two.code)).status).toBe(201);
       expect((await admin.get(`${T}/sessions/${session.id}/live`)).body.groups.villager.ballots).toBe(2);
+      // at the end the tickets forget their holders (the same keyed pass hash as the poll book's rows)
+      await admin.post(`${T}/sessions/${session.id}/close`);
+      const kept = await server.db.select().from(ballotTickets).where(eq(ballotTickets.sessionId, session.id));
+      expect(kept.map((t) => t.passHash)).toEqual([null, null, null]);
     } finally {
       await admin.put('/t/alpha/api/settings', settings);
     }

@@ -1,6 +1,7 @@
 import { count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { ballots, evaluationSessions } from '../../src/db/schema';
+import { insertMany } from '../../src/db/batch';
+import { ballots, evaluationSessions, members } from '../../src/db/schema';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
@@ -138,5 +139,38 @@ describe.each(DRIVERS)('ballot ingestion on %s', (driver) => {
     } finally {
       await admin.put('/t/alpha/api/settings', settings);
     }
+  });
+
+  it('takes a member campaign of a village with more members than D1 binds parameters (120): identify and one submission for all', async () => {
+    const { server, fixture } = ctx;
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[2].id!;
+    await insertMany(
+      server.db,
+      members,
+      Array.from({ length: 120 }, (_, i) => ({ id: `big${String(i).padStart(17, '0')}`, tenantId: fixture.a.tenantId, villageId, name: `党员${i}` })),
+    );
+    const { session } = await openBranchSession(admin, villageId, { campaignBody: { name: '大村党员评议', subjectKind: 'member', villageIds: [villageId] } });
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, session.id, session.code);
+    expect(scanned.subjects.length).toBeGreaterThan(120);
+    const cred = (await admin.post(`${T}/member-credentials`, { villageId })).body.items[0] as { memberId: string; code: string; pin: string };
+    const voter = { kind: 'member', memberCode: cred.code, pin: cred.pin };
+    const who = await phone.post(`${T}/vote/${session.code}/identify`, { pass: scanned.pass, voter });
+    expect(who.status).toBe(200);
+    const cast = await phone.post(`${T}/vote/${session.code}/ballots`, {
+      pass: scanned.pass,
+      clientId: clientId(),
+      voter,
+      ballots: scanned.subjects.map((s) => ({
+        subjectKind: s.kind,
+        subjectId: s.id,
+        answers: answerAll(scanned.questionnaire.items[s.id === cred.memberId ? 'self' : 'peer'], 1),
+      })),
+    });
+    expect(cast.status).toBe(201);
+    expect(cast.body.receipts).toHaveLength(scanned.subjects.length);
+    const again = await phone.post(`${T}/vote/${session.code}/identify`, { pass: scanned.pass, voter });
+    expect(again.body.subjects.every((s: { voted: boolean }) => s.voted)).toBe(true);
   });
 });

@@ -131,23 +131,19 @@ async function holdTicket(scope: TenantScope, secret: string, session: Evaluatio
 export async function voterSubjects(scope: TenantScope, secret: string, context: VoteContext, resolved: ResolvedVoter) {
   const { session, campaign, subjects } = context;
   const hash = await voterHash(secret, saltOf(session), resolved.identity);
-  const cast = subjects.length
-    ? await scope.db
-        .select({ kind: pollBook.subjectKind, id: pollBook.subjectId })
-        .from(pollBook)
-        .where(
-          scope.where(
-            pollBook,
-            eq(pollBook.sessionId, session.id),
-            eq(pollBook.subjectKind, campaign.subjectKind),
-            inArray(
-              pollBook.subjectId,
-              subjects.map((s) => s.id),
-            ),
-            inArray(pollBook.voterHash, resolved.priorHash ? [hash, resolved.priorHash] : [hash]),
-          ),
-        )
-    : [];
+  // this voter's rows of the session (as many as subjects at most), not a list of every subject: a village's
+  // members can outnumber the 100 parameters D1 binds per statement
+  const cast = await scope.db
+    .select({ kind: pollBook.subjectKind, id: pollBook.subjectId })
+    .from(pollBook)
+    .where(
+      scope.where(
+        pollBook,
+        eq(pollBook.sessionId, session.id),
+        eq(pollBook.subjectKind, campaign.subjectKind),
+        inArray(pollBook.voterHash, resolved.priorHash ? [hash, resolved.priorHash] : [hash]),
+      ),
+    );
   const done = new Set(cast.map((c) => `${c.kind}:${c.id}`));
   return subjects.map((s) => ({
     subjectKind: s.kind,
@@ -230,7 +226,7 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
   const ifOpen = (receipt: string) => sql`(CASE WHEN ${stillOpen} THEN ${receipt} END)` as unknown as string;
   // a rotation of the secret changes every voter hash: a ballot cast under the previous one still counts as cast
   if (submission.voter.priorHash) {
-    const [earlier] = await db
+    const earlier = await db
       .select({ subjectId: pollBook.subjectId })
       .from(pollBook)
       .where(
@@ -238,14 +234,10 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
           pollBook,
           eq(pollBook.sessionId, session.id),
           eq(pollBook.voterHash, submission.voter.priorHash),
-          inArray(
-            pollBook.subjectId,
-            planned.map((p) => p.b.subjectId),
-          ),
         ),
-      )
-      .limit(1);
-    if (earlier) throw new AppError(409, 'evaluation.already_voted');
+      );
+    const mine = new Set(planned.map((p) => p.b.subjectId));
+    if (earlier.some((row) => mine.has(row.subjectId))) throw new AppError(409, 'evaluation.already_voted');
   }
 
   const writes = [];

@@ -128,7 +128,8 @@ export const submissionInput = z.object({
   /** client-generated id of this submission: a retry with the same id returns the same receipts */
   clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   voter: voterInput,
-  ballots: z.array(ballotItemInput).min(1).max(60),
+  /** every subject of a village's member campaign at once (a village rarely has 200 members; 64 KB holds them) */
+  ballots: z.array(ballotItemInput).min(1).max(200),
 });
 export const paperInput = z.object({
   clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),

@@ -158,10 +158,13 @@ export async function closeSession(scope: TenantScope, id: string, ownVillage?: 
   const session = await sessionRow(scope, id, ownVillage);
   const closedAt = session.closedAt ?? new Date().toISOString();
   if (!session.closedAt) {
-    await scope.db
-      .update(evaluationSessions)
-      .set({ closedAt, salt: null })
-      .where(scope.where(evaluationSessions, eq(evaluationSessions.id, id), isNull(evaluationSessions.closedAt)));
+    await scope.db.batch([
+      scope.db
+        .update(evaluationSessions)
+        .set({ closedAt, salt: null })
+        .where(scope.where(evaluationSessions, eq(evaluationSessions.id, id), isNull(evaluationSessions.closedAt))),
+      forgetTicketHolders(scope, id),
+    ]);
   }
   await releaseRaisedProblems(scope, id, closedAt);
   // after the close is written: a ballot committed before it is in the root, none can follow it
@@ -176,12 +179,23 @@ export async function closeSession(scope: TenantScope, id: string, ownVillage?: 
  */
 export async function endByTime(scope: TenantScope, session: Pick<EvaluationSession, 'id' | 'closesAt'>, now = new Date().toISOString()) {
   if (now < session.closesAt) return;
-  await scope.db
-    .update(evaluationSessions)
-    .set({ salt: null })
-    .where(scope.where(evaluationSessions, eq(evaluationSessions.id, session.id), isNotNull(evaluationSessions.salt), lte(evaluationSessions.closesAt, now)));
+  await scope.db.batch([
+    scope.db
+      .update(evaluationSessions)
+      .set({ salt: null })
+      .where(scope.where(evaluationSessions, eq(evaluationSessions.id, session.id), isNotNull(evaluationSessions.salt), lte(evaluationSessions.closesAt, now))),
+    forgetTicketHolders(scope, session.id),
+  ]);
   await releaseRaisedProblems(scope, session.id, session.closesAt);
 }
+
+/**
+ * A ticket's holder is the same keyed pass hash as the voter's poll-book rows, and the ticket's own hash is
+ * keyed without the salt: kept after the end, someone with the secret who knows who was handed which
+ * ticket could still find that person's rows. Forgotten with the salt.
+ */
+const forgetTicketHolders = (scope: TenantScope, sessionId: string) =>
+  scope.db.update(ballotTickets).set({ passHash: null }).where(scope.where(ballotTickets, eq(ballotTickets.sessionId, sessionId)));
 
 /** The nightly job's share: every session of every tenant whose window has passed and that still holds a salt. */
 export async function endSessionsPastTheirTime(db: Db, now = new Date().toISOString()) {
