@@ -1,6 +1,6 @@
 import type { ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
-import { z } from 'zod';
+import * as z from 'zod';
 import { en, zhCN } from 'zod/locales';
 import { AppError } from './errors';
 import { isMessageKey, translate, type Locale } from './i18n';

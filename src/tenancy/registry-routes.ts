@@ -1,7 +1,7 @@
 import { count, eq, inArray, like, or } from 'drizzle-orm';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../app-env';
 import { platformActor } from '../auth/actor';
 import { managedAccount, resetPassword } from '../auth/account-admin';

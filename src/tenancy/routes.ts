@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../app-env';
 import { managedAccount, resetPassword } from '../auth/account-admin';
 import { createAccount } from '../auth/accounts';

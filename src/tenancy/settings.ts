@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { thresholdsDescend, tiersAscend } from '../domain/thresholds';
 
 /** A min–max range of contact links (初心三人行), with the township's defaults. */

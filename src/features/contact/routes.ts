@@ -1,7 +1,7 @@
 import { and, asc, count, countDistinct, desc, eq, gte, isNull, lte, max, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';

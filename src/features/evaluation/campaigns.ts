@@ -1,5 +1,5 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import { z } from 'zod';
+import * as z from 'zod';
 import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, notFound } from '../../platform/errors';

@@ -1,7 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { renderSVG } from 'uqr';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { yearField } from '../../platform/validate';
 import { thresholdsDescend } from '../../domain/thresholds';
 import { RATER_GROUPS, weightsSumTo100 } from './rules';

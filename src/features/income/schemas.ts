@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idField, paging, yearField, yearText } from '../../platform/validate';
 import { INCOME_CATEGORIES } from './rules';
 

@@ -1,6 +1,6 @@
 import { asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';

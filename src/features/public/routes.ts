@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { renderSVG } from 'uqr';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { publicRoute } from '../../auth/guard';
 import { villages } from '../../db/schema';

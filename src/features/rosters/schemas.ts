@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { idField, paging } from '../../platform/validate';
 
 const name = z.string().trim().min(1).max(40);
