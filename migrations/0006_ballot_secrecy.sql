@@ -82,6 +82,8 @@ CREATE UNIQUE INDEX `evaluation_poll_book_receipt` ON `evaluation_poll_book` (`t
 --> statement-breakpoint
 CREATE INDEX `evaluation_poll_book_submission` ON `evaluation_poll_book` (`tenant_id`,`session_id`,`submission`);
 --> statement-breakpoint
+CREATE INDEX `evaluation_poll_book_voter` ON `evaluation_poll_book` (`tenant_id`,`session_id`,`voter_hash`);
+--> statement-breakpoint
 CREATE UNIQUE INDEX `evaluation_poll_book_pass` ON `evaluation_poll_book` (`tenant_id`,`session_id`,`subject_kind`,`subject_id`,`pass_hash`) WHERE rater_group = 'villager' AND pass_hash IS NOT NULL;
 --> statement-breakpoint
 CREATE TABLE `evaluation_raised_problems` (

@@ -264,6 +264,8 @@ export const pollBook = sqliteTable(
     primaryKey({ columns: [t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.voterHash] }),
     uniqueIndex('evaluation_poll_book_receipt').on(t.tenantId, t.sessionId, t.receipt),
     index('evaluation_poll_book_submission').on(t.tenantId, t.sessionId, t.submission),
+    // what one voter has cast in a session (identify), without walking every subject's rows
+    index('evaluation_poll_book_voter').on(t.tenantId, t.sessionId, t.voterHash),
     uniqueIndex('evaluation_poll_book_pass')
       .on(t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.passHash)
       .where(sql`rater_group = 'villager' AND pass_hash IS NOT NULL`),
