@@ -19,35 +19,25 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
   if (!computed) throw notFound('evaluation.subject_not_found');
   const result = shownResult(computed, smallGroup);
   const questionnaire = await getQuestionnaire(scope, campaign.questionnaireId);
+  // the subject's ballots in ended sessions, as the result counts them
+  const counted = [
+    eq(ballots.campaignId, campaignId),
+    eq(ballots.subjectKind, subjectKind),
+    eq(ballots.subjectId, subjectId),
+    sql`${ballots.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
+  ];
   const [itemRows, commentRows, problemRows, [names]] = await db.batch([
     db
       .select({ group: ballots.raterGroup, itemKey: ballotAnswers.itemKey, n: count(), points: sum(ballotAnswers.points).mapWith(Number), max: ballotAnswers.maxPoints })
       .from(ballotAnswers)
       .innerJoin(ballots, and(eq(ballots.id, ballotAnswers.ballotId), eq(ballots.tenantId, ballotAnswers.tenantId)))
-      .where(
-        scope.where(
-          ballotAnswers,
-          eq(ballots.campaignId, campaignId),
-          eq(ballots.subjectKind, subjectKind),
-          eq(ballots.subjectId, subjectId),
-          sql`${ballots.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
-        ),
-      )
+      .where(scope.where(ballotAnswers, ...counted))
       .groupBy(ballots.raterGroup, ballotAnswers.itemKey, ballotAnswers.maxPoints),
     // ordered by text, not by time: the order must not hint at who wrote what
     db
       .select({ group: ballots.raterGroup, comment: ballots.comment })
       .from(ballots)
-      .where(
-        scope.where(
-          ballots,
-          eq(ballots.campaignId, campaignId),
-          eq(ballots.subjectKind, subjectKind),
-          eq(ballots.subjectId, subjectId),
-          ne(ballots.comment, ''),
-          sql`${ballots.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
-        ),
-      )
+      .where(scope.where(ballots, ...counted, ne(ballots.comment, '')))
       .orderBy(asc(ballots.comment)),
     db
       .select()
