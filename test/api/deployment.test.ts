@@ -178,6 +178,33 @@ describe.each(DRIVERS)('secret rotation on %s', (driver) => {
     }
   });
 
+  it('accepts tickets printed under the previous key, and keeps a ticket with the phone that held it', async () => {
+    const { server, fixture } = ctx;
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[2].id!;
+    await server.reconfigure!(TEST_ENV);
+    const settings = (await admin.get('/t/alpha/api/settings')).body;
+    await admin.put('/t/alpha/api/settings', { ...settings, requireBallotTicket: true });
+    try {
+      const { session } = await openBranchSession(admin, villageId);
+      const [one, two] = (await admin.post(`${T}/sessions/${session.id}/tickets`, { count: 2 })).body.tickets as { code: string }[];
+      const holder = fixture.anonymous();
+      const held = await scan(admin, holder, session.id, session.code);
+      const identify = (phone: ApiClient, pass: string, ticket: string) =>
+        phone.post(`${T}/vote/${session.code}/identify`, { pass, voter: { kind: 'villager', ticket } });
+      expect((await identify(holder, held.pass, one.code)).status).toBe(200);
+      await server.reconfigure!({ ...TEST_ENV, APP_SECRET: NEW_SECRET, APP_SECRET_PREVIOUS: TEST_APP_SECRET });
+      expect((await identify(holder, held.pass, one.code)).status).toBe(200);
+      const other = fixture.anonymous();
+      const scanned = await scan(admin, other, session.id, session.code);
+      expect((await identify(other, scanned.pass, one.code)).body.code).toBe('evaluation.ticket_used');
+      expect((await identify(other, scanned.pass, two.code)).status).toBe(200);
+    } finally {
+      await server.reconfigure!(TEST_ENV);
+      await admin.put('/t/alpha/api/settings', settings);
+    }
+  });
+
   it('refuses APP_SECRET_PREVIOUS without APP_SECRET', async () => {
     const alone = await startServer(driver, { APP_SECRET_PREVIOUS: TEST_APP_SECRET });
     try {

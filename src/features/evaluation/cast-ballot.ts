@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../auth/actor';
 import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
-import type { Secrets } from '../../platform/config';
+import { verifyingKeys, type Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { randomString, secretId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
@@ -75,7 +75,7 @@ async function resolveIdentity(
   settings: TenantSettings,
 ): Promise<ResolvedVoter> {
   if (input.kind === 'villager') {
-    if (settings.requireBallotTicket) return { voter: { kind: 'villager' }, identity: await holdTicket(scope, secrets.current, session, pass, input.ticket), pass };
+    if (settings.requireBallotTicket) return { voter: { kind: 'villager' }, identity: await holdTicket(scope, secrets, session, pass, input.ticket), pass };
     if (!settings.requireHouseholdCode) return { voter: { kind: 'villager' }, identity: `pass:${pass}`, pass };
     if (!input.householdCode) throw new AppError(400, 'evaluation.household_code_required');
     const [household] = await scope.db
@@ -109,19 +109,21 @@ async function resolveIdentity(
  * A printed ticket is one villager: the first phone that gives it holds it (atomically, in the UPDATE),
  * and any other phone is refused. Returns the ticket's identity.
  */
-async function holdTicket(scope: TenantScope, secret: string, session: EvaluationSession, pass: string, code: string | undefined): Promise<string> {
+async function holdTicket(scope: TenantScope, secrets: Secrets, session: EvaluationSession, pass: string, code: string | undefined): Promise<string> {
   if (!code) throw new AppError(400, 'evaluation.ticket_required');
   const salt = saltOf(session);
-  const codeHash = await ticketHash(secret, sessionKey(session), code.trim().toUpperCase());
-  const holder = await voterHash(secret, salt, `pass:${pass}`);
+  // during a key rotation a ticket printed under the previous key, or held by this phone under it, still counts
+  const keys = verifyingKeys(secrets);
+  const codeHashes = await Promise.all(keys.map((key) => ticketHash(key, sessionKey(session), code.trim().toUpperCase())));
+  const holders = await Promise.all(keys.map((key) => voterHash(key, salt, `pass:${pass}`)));
   const [held] = await scope.db
     .update(ballotTickets)
-    .set({ passHash: sql`coalesce(${ballotTickets.passHash}, ${holder})` })
-    .where(scope.where(ballotTickets, eq(ballotTickets.sessionId, session.id), eq(ballotTickets.codeHash, codeHash)))
-    .returning({ passHash: ballotTickets.passHash });
+    .set({ passHash: sql`coalesce(${ballotTickets.passHash}, ${holders[0]})` })
+    .where(scope.where(ballotTickets, eq(ballotTickets.sessionId, session.id), inArray(ballotTickets.codeHash, codeHashes)))
+    .returning({ codeHash: ballotTickets.codeHash, passHash: ballotTickets.passHash });
   if (!held) throw new AppError(400, 'evaluation.ticket_invalid');
-  if (held.passHash !== holder) throw new AppError(409, 'evaluation.ticket_used');
-  return `ticket:${codeHash}`;
+  if (!holders.includes(held.passHash!)) throw new AppError(409, 'evaluation.ticket_used');
+  return `ticket:${held.codeHash}`;
 }
 
 /**
