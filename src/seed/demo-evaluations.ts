@@ -124,9 +124,9 @@ const BALLOTS_PER_STATEMENT = 200;
 /**
  * A closed session per village in `slots` (one per village, an hour each) on `screenId`, and ballots that
  * bring each of its subjects (the branch, or members) to its planned stars. Sessions are written as already closed (no salt: nobody can
- * link a ballot to a voter); the ballots' hash chain is sealed the first time a tally reads it. Bookings
- * and sessions go in by insertMany, ballots and their answers by INSERT … SELECT over JSON, all in one
- * batch per campaign.
+ * link a ballot to a voter) and without a sealed tally root (the public tally computes it from the receipts).
+ * Bookings and sessions go in by insertMany; ballots, their answers and their poll-book rows by INSERT …
+ * SELECT over JSON, all in one batch per campaign.
  */
 export async function writeEvaluations(
   db: Db,
