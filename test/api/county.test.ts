@@ -3,8 +3,8 @@ import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixture';
 import { unzipSync } from 'fflate';
-import { parseCsv } from '../../src/features/rosters/import/csv';
-import { readXlsx } from '../../src/features/rosters/import/xlsx';
+import { parseCsv } from '../../src/platform/tables/csv';
+import { readXlsx } from '../../src/platform/tables/xlsx';
 import { ApiClient } from '../support/client';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
