@@ -17,7 +17,7 @@ export interface JobsEnv extends Bindings {
 const SEND_BATCH = 100;
 const MAX_ATTEMPTS = 3;
 
-export const queueDispatch =
+const queueDispatch =
   (queue: Queue<TenantJobMessage>): Dispatch =>
   async (messages) => {
     for (let i = 0; i < messages.length; i += SEND_BATCH) await queue.sendBatch(messages.slice(i, i + SEND_BATCH).map((body) => ({ body })));

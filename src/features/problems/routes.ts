@@ -74,7 +74,7 @@ export function insertProblem(scope: TenantScope, problem: NewProblem & { id: st
 }
 
 /** Objections of a problem still waiting for the township's answer. */
-export const unansweredObjections = (scope: TenantScope, problemId: string) =>
+const unansweredObjections = (scope: TenantScope, problemId: string) =>
   scope.db
     .select({ n: count() })
     .from(problemObjections)
