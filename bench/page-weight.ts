@@ -16,6 +16,9 @@ export function initialAssets(htmlFile: string): string[] {
   return [...new Set(refs)].map((ref) => join(DIST, ref));
 }
 
+/** the Worker as uploaded: the target of issue 13, far below the free plan's 3 MB limit */
+const WORKER_BUDGET = 150 * 1024;
+
 const BUDGETS: Record<string, { label: string; budget: number }> = {
   vote: { label: 'phone ballot page (vote.html)', budget: 30 * 1024 },
   village: { label: 'public village page (village.html)', budget: 30 * 1024 },
@@ -41,13 +44,13 @@ export async function pageWeight(): Promise<BenchResult> {
   // the Worker exactly as wrangler would upload it
   const out = '.build/bench-worker';
   rmSync(out, { recursive: true, force: true });
-  await wranglerDone(['deploy', '--dry-run', '--outdir', out, '--minify']);
+  await wranglerDone(['deploy', '--dry-run', '--outdir', out]);
   const bundle = readdirSync(out).filter((f) => f.endsWith('.js')).reduce((sum, f) => sum + gz(join(out, f)), 0);
-  rows.push({ figure: 'Worker bundle, minified + gzipped', value: kb(bundle), target: '≤ 1024 KB (Workers limit 3 MB free)', ok: bundle <= 1024 * 1024 });
+  rows.push({ figure: 'Worker bundle, minified + gzipped', value: kb(bundle), target: `≤ ${kb(WORKER_BUDGET)} (Workers limit 3 MB free)`, ok: bundle <= WORKER_BUDGET });
   return {
     name: 'Weight of the pages phones load',
     method:
-      'Built with `vite build`; for each page, the JS and CSS its HTML loads up front (module script, modulepreloads, stylesheets), gzip level 9. Worker bundle from `wrangler deploy --dry-run --minify`.',
+      'Built with `vite build`; for each page, the JS and CSS its HTML loads up front (module script, modulepreloads, stylesheets), gzip level 9. Worker bundle from `wrangler deploy --dry-run` (wrangler.toml minifies, without keep_names), its .js files.',
     rows,
   };
 }

@@ -6,12 +6,12 @@ import type { Locale } from './platform/i18n';
 import type { Memo } from './platform/memo';
 import type { Tenant } from './tenancy/tenant';
 
-/** Bindings of the Worker (wrangler.toml); the Node entry parses process.env into the same AppConfig (platform/config.ts). */
-export interface Env {
-  DB: D1Database;
-  ASSETS?: Fetcher;
-  /** <slug>.<BASE_DOMAIN> resolves to the tenant <slug> */
-  BASE_DOMAIN?: string;
+/**
+ * The Worker's bindings: `Env` is generated from wrangler.toml (worker-configuration.d.ts, `npm run cf-typegen`);
+ * the Node server has no assets or queue. Below, what wrangler.toml does not name. The Node entry parses
+ * process.env into the same AppConfig (platform/config.ts).
+ */
+export interface Bindings extends Pick<Env, 'DB'>, Partial<Omit<Env, 'DB'>> {
   /** "1" only for plain-HTTP testing: drops the Secure flag from cookies */
   INSECURE_COOKIES?: string;
   /** HMAC key of QR tokens, ballot passes, voter hashes and member PINs; production sets it with `wrangler secret put APP_SECRET` */
@@ -37,4 +37,4 @@ export interface Variables {
   scope?: TenantScope;
 }
 
-export type AppEnv = { Bindings: Env; Variables: Variables };
+export type AppEnv = { Bindings: Bindings; Variables: Variables };

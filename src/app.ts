@@ -3,7 +3,7 @@ import { getCookie } from 'hono/cookie';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
-import type { AppEnv, Env } from './app-env';
+import type { AppEnv, Bindings } from './app-env';
 import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
@@ -33,7 +33,7 @@ import { sameOriginWrites } from './tenancy/same-origin';
 
 export interface AppDeps {
   /** D1 on Workers, libSQL in Node */
-  database(env: Env): Db;
+  database(env: Bindings): Db;
   /** the caller's address, as far as this deployment can trust it */
   clientIp(c: Context<AppEnv>): string;
   /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
@@ -41,7 +41,7 @@ export interface AppDeps {
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
-function requestConfig(deps: AppDeps, env: Env): AppConfig {
+function requestConfig(deps: AppDeps, env: Bindings): AppConfig {
   try {
     return deps.config ?? configOf(env ?? {});
   } catch (error) {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
-import type { AppEnv, Env } from './app-env';
+import type { AppEnv, Bindings } from './app-env';
 import type { Db } from './db/client';
 import { gzipAnswer } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
@@ -19,7 +19,7 @@ export interface NodeServerOptions {
   trustProxy?: boolean;
   /** the settings parsed at start (node.ts); without them, `env` is parsed here (tests) */
   config?: AppConfig;
-  env?: Partial<Env>;
+  env?: Partial<Bindings>;
 }
 
 /** The peer address of the socket; absent when the app is called in-process (server.request in tests). */
@@ -41,7 +41,7 @@ const API_PATH = /^(\/t\/[^/]+)?\/api(\/|$)/;
  */
 export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
   const webRoot = options.webRoot ?? 'dist/web';
-  const env: Partial<Env> = { ...options.env };
+  const env: Partial<Bindings> = { ...options.env };
   // a bad setting fails here, when the server is made, not on its first request
   const config = options.config ?? parseAppConfig(env);
   const api = createApp({

@@ -2,7 +2,7 @@ import { serve } from '@hono/node-server';
 import { count } from 'drizzle-orm';
 import { accounts } from './db/schema';
 import { migrateLibsql, openLibsql } from './db/libsql';
-import { startNodeScheduler } from './jobs';
+import { startNodeScheduler } from './jobs/node-scheduler';
 import { createNodeServer } from './node-server';
 import { ConfigError, parseNodeConfig, type NodeConfig } from './platform/config';
 import { seedDemoIfEmpty } from './seed/demo';

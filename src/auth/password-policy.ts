@@ -23,7 +23,7 @@ export interface PasswordProblem {
 }
 
 /** The number of character classes a password uses. */
-export function characterClasses(password: string): number {
+function characterClasses(password: string): number {
   return [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
 }
 

@@ -1,5 +1,5 @@
 /** PBKDF2-SHA256 through WebCrypto. Workers cap PBKDF2 at 100,000 iterations, so that is the cost we use. */
-export const PASSWORD_ITERATIONS = 100_000;
+const PASSWORD_ITERATIONS = 100_000;
 const SALT_BYTES = 16;
 const HASH_BITS = 256;
 

@@ -11,7 +11,7 @@ const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
 /** The AES-GCM key of one server secret (HKDF-SHA256, its own info string: no other use of the secret shares it). */
-export function sealingKey(secret: string): Promise<CryptoKey> {
+function sealingKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
     key = crypto.subtle

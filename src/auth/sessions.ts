@@ -11,9 +11,9 @@ import type { SessionInfo } from './actor';
 import { isAdminAccount, needsTouch, sessionExpiry, SESSION_LIMITS } from './session-rules';
 import { newToken, sha256Hex } from '../platform/crypto';
 
-export const SESSION_COOKIE = 'xp_session';
+const SESSION_COOKIE = 'xp_session';
 /** The cookie of a login half done (password right, second factor or enrolment to come). */
-export const PENDING_COOKIE = 'xp_login';
+const PENDING_COOKIE = 'xp_login';
 
 function sessionCookie(c: Context<AppEnv>, name: string, token: string, maxAge: number) {
   setCookie(c, name, token, {
@@ -54,7 +54,7 @@ export async function endAllSessions(c: Context<AppEnv>, accountId: string): Pro
  * Loads the account and its grants behind the session cookie, in one round trip, and enforces the idle and
  * absolute timeouts (auth/session-rules.ts); the last-seen time is written at most once a minute.
  */
-export async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionInfo | undefined> {
+async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionInfo | undefined> {
   const sessionId = await sha256Hex(token);
   const [found, grants] = await db.batch([
     db

@@ -9,10 +9,10 @@ import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from './totp';
 import { sha256Hex } from '../platform/crypto';
 
 /** Recovery codes given at enrolment, each good once. */
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 const RECOVERY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
 /** The issuer shown in authenticator apps. */
-export const TOTP_ISSUER = '星评';
+const TOTP_ISSUER = '星评';
 
 /** Wrong second-factor codes are counted against the account and, loosely, the address (auth/throttle.ts). */
 export const secondFactorKeys = (accountId: string, ip: string): AttemptKey[] => [

@@ -18,7 +18,7 @@ export interface ProofStep {
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
 const sha256 = async (text: string) => hex(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
 
-export const leafHash = (sessionId: string, receipt: string) => sha256(`xp-leaf|${sessionId}|${receipt}`);
+const leafHash = (sessionId: string, receipt: string) => sha256(`xp-leaf|${sessionId}|${receipt}`);
 const nodeHash = (left: string, right: string) => sha256(`xp-node|${left}${right}`);
 
 /** Receipts in the tree's order: by value (code units), duplicates impossible (unique per session). */

@@ -26,7 +26,7 @@ export type Dispatch = (messages: TenantJobMessage[]) => Promise<void>;
  * Does one tenant's part of a job, as the system (or the admin who started it). Idempotent: a second
  * run changes nothing written by the first.
  */
-export async function runTenantJob(db: Db, message: TenantJobMessage): Promise<string> {
+async function runTenantJob(db: Db, message: TenantJobMessage): Promise<string> {
   const [tenant] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, message.tenantId));
   if (!tenant) return 'tenant gone';
   const settings = parseSettings(tenant.settings);
@@ -49,7 +49,7 @@ export async function runTenantJob(db: Db, message: TenantJobMessage): Promise<s
 }
 
 /** Records one tenant's outcome (a retried message overwrites its earlier failure). */
-export async function recordOutcome(db: Db, message: TenantJobMessage, status: 'done' | 'failed', detail: string, startedMs: number) {
+async function recordOutcome(db: Db, message: TenantJobMessage, status: 'done' | 'failed', detail: string, startedMs: number) {
   const row = {
     runId: message.runId,
     tenantId: message.tenantId,

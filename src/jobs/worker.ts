@@ -1,4 +1,4 @@
-import type { Env } from '../app-env';
+import type { Bindings } from '../app-env';
 import type { Db } from '../db/client';
 import { purgeExpiredSessions } from '../auth/sessions';
 import { purgeStaleFailures } from '../auth/throttle';
@@ -9,7 +9,7 @@ import { jobForCron } from './cron';
 import { inlineDispatch, processMessage, startRun, type Dispatch, type TenantJobMessage } from './runner';
 
 /** The Worker's bindings as the jobs see them: the queue is optional (without it, tenants run in a loop). */
-export interface JobsEnv extends Env {
+export interface JobsEnv extends Bindings {
   JOBS_QUEUE?: Queue<TenantJobMessage>;
 }
 
@@ -17,7 +17,7 @@ export interface JobsEnv extends Env {
 const SEND_BATCH = 100;
 const MAX_ATTEMPTS = 3;
 
-export const queueDispatch =
+const queueDispatch =
   (queue: Queue<TenantJobMessage>): Dispatch =>
   async (messages) => {
     for (let i = 0; i < messages.length; i += SEND_BATCH) await queue.sendBatch(messages.slice(i, i + SEND_BATCH).map((body) => ({ body })));

@@ -10,7 +10,7 @@ import * as z from 'zod';
 export const DEV_APP_SECRET = 'dev-only-xingping-secret-change-me';
 
 /** 32 random bytes written as base64url (43 characters) or hex (64): the shortest secret production accepts. */
-export const MIN_SECRET_LENGTH = 43;
+const MIN_SECRET_LENGTH = 43;
 const SECRET_ALPHABET = /^[A-Za-z0-9+/_=-]+$/;
 /** a random 43-character secret has about 30 distinct characters; "aaaa…" or "abab…" has a handful */
 const MIN_DISTINCT_CHARACTERS = 12;
@@ -48,7 +48,7 @@ export interface DatabaseConfig {
   authToken?: string;
 }
 
-export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
+const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
 
 /** Why a secret is not good enough for production, or undefined when it is. */
 export function secretProblem(secret: string): string | undefined {

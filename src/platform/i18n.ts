@@ -1,7 +1,7 @@
 import { catalogues, type MessageKey } from '../messages';
 
 export type { MessageKey };
-export const LOCALES = ['zh-CN', 'en'] as const;
+const LOCALES = ['zh-CN', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-CN';
 

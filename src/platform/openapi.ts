@@ -12,7 +12,7 @@ export interface Operation {
 }
 
 /** Lists the app's operations with the metadata their middleware carries (validators, role guards). */
-export function listOperations(app: Hono<any>): Operation[] {
+function listOperations(app: Hono<any>): Operation[] {
   const byKey = new Map<string, Operation>();
   for (const route of app.routes) {
     if (route.method === 'ALL') continue;

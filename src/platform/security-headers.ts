@@ -5,7 +5,7 @@ import { createMiddleware } from 'hono/factory';
  * both drivers), the pages of the Node server (node-server.ts) and the pages Cloudflare serves from the
  * assets without running the Worker (the `_headers` file the page build writes, vite.config.ts).
  */
-export const BASELINE_HEADERS: Readonly<Record<string, string>> = {
+const BASELINE_HEADERS: Readonly<Record<string, string>> = {
   'X-Content-Type-Options': 'nosniff',
   // the phone ballot's address carries the QR token: it goes nowhere with a link or a request
   'Referrer-Policy': 'no-referrer',
@@ -19,7 +19,7 @@ export const BASELINE_HEADERS: Readonly<Record<string, string>> = {
 export const HSTS = 'max-age=31536000; includeSubDomains';
 
 /** API answers are data, never a document: nothing loads from them, nothing frames them. */
-export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
  * The pages' policy. Scripts only from our origin, plus the inline scripts of the built pages by their
@@ -28,7 +28,7 @@ export const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'no
  * parsed from markup: the QR codes' SVG has none, chartist's are routed through the CSSOM in stars-chart.tsx).
  * Images: our files, the signature pictures (data: and blob: URLs of the sign-off page).
  */
-export function pageCsp(scriptHashes: readonly string[]): string {
+function pageCsp(scriptHashes: readonly string[]): string {
   const scripts = ["'self'", ...scriptHashes.map((hash) => `'sha256-${hash}'`)].join(' ');
   return [
     "default-src 'self'",

@@ -60,9 +60,8 @@ const strictCache = new WeakMap<z.ZodType, z.ZodType>();
  * The schema with every object in it made strict (an unknown key is an `unrecognized_keys` issue), through
  * optional, nullable, default, arrays, records, unions and pipes; refinements are kept. An object that is
  * meant to take any key says so (`z.looseObject`, `.catchall()`, or a `z.record`) and is left as it is.
- * Fields an earlier client sent and the server now ignores are named with `legacyFields`.
  */
-export function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
+function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
   const cached = strictCache.get(schema);
   if (cached) return cached as Schema;
   const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
@@ -101,16 +100,6 @@ export function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
   }
   strictCache.set(schema, strict);
   return strict as Schema;
-}
-
-/**
- * Keys an earlier version of a page sent (kept in a phone's offline outbox, say) that this object no
- * longer uses: accepted and ignored, so such a request is not refused for them. Name each one with why.
- */
-export function legacyFields<Shape extends z.ZodRawShape>(object: z.ZodObject<Shape>, keys: readonly string[]) {
-  return object.extend(
-    Object.fromEntries(keys.map((key) => [key, z.unknown().optional().meta({ deprecated: true, description: 'ignored: sent by an earlier version of the page' })])),
-  );
 }
 
 /** An id in a body or a query (ours are 20 characters). */

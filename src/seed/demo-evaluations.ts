@@ -65,7 +65,7 @@ function answer(random: Random, options: { points: number }[], aim: number): num
  * Ballots about one subject whose composite (the evaluation's own rules) lands on `stars`: drawn
  * around an aim, and the aim nudged until the weighted result agrees. Deterministic for a random source.
  */
-export function planBallots(random: Random, questionnaire: Questionnaire, campaign: Campaign, subject: PlannedSubject): PlannedBallot[] {
+function planBallots(random: Random, questionnaire: Questionnaire, campaign: Campaign, subject: PlannedSubject): PlannedBallot[] {
   const weights = campaignWeights(campaign);
   const thresholds = campaignThresholds(campaign);
   const counts = subject.counts;

@@ -6,7 +6,7 @@ import { platformSettings } from '../db/schema';
 const PLATFORM_ROW = 'platform';
 
 /** Settings of the whole platform, set by the platform admin; every key has a default (a fresh install reads them). */
-export const platformSettingsSchema = z.object({
+const platformSettingsSchema = z.object({
   /** Platform and township admins must sign in with a second factor (TOTP); one without is made to enrol at login. */
   requireAdminTwoFactor: z.boolean().default(false),
 });

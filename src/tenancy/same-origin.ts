@@ -12,7 +12,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * registered for a township. Host names are compared without scheme or port: cookies are not scoped by
  * either, so another port of the same host could use them anyway.
  */
-export async function isOwnOrigin(c: Context<AppEnv>, origin: string): Promise<boolean> {
+async function isOwnOrigin(c: Context<AppEnv>, origin: string): Promise<boolean> {
   let host: string;
   try {
     const url = new URL(origin);

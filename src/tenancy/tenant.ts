@@ -14,13 +14,13 @@ export interface Tenant {
 
 const columns = { id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, settings: tenants.settings };
 
-export async function tenantBySlug(db: Db, slug: string): Promise<Tenant | undefined> {
+async function tenantBySlug(db: Db, slug: string): Promise<Tenant | undefined> {
   const [row] = await db.select(columns).from(tenants).where(eq(tenants.slug, slug)).limit(1);
   return row;
 }
 
 /** <slug>.<baseDomain>, or a custom host name registered for the tenant. */
-export async function tenantByHost(db: Db, host: string, baseDomain: string | undefined): Promise<Tenant | undefined> {
+async function tenantByHost(db: Db, host: string, baseDomain: string | undefined): Promise<Tenant | undefined> {
   const hostname = host.toLowerCase().replace(/:\d+$/, '');
   if (baseDomain && hostname.endsWith(`.${baseDomain}`)) {
     const slug = hostname.slice(0, -baseDomain.length - 1);

@@ -1,7 +1,7 @@
 import { eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, loginFailures, sessions, tenants } from '../../src/db/schema';
-import { startNodeScheduler } from '../../src/jobs';
+import { startNodeScheduler } from '../../src/jobs/node-scheduler';
 import { shanghaiYear, startOfShanghaiDay } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
 import { writeTownship } from '../../src/seed/write';

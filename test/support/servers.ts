@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { createApp } from '../../src/app';
-import type { Env } from '../../src/app-env';
+import type { Bindings } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
 import { d1Database } from '../../src/db/d1';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
@@ -41,11 +41,11 @@ async function startLibsql(bindings: Record<string, string>): Promise<TestServer
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
   const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1' });
-  let env = { ...bindings } as unknown as Env;
+  let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
     db,
-    reconfigure: async (next) => void (env = { ...next } as unknown as Env),
+    reconfigure: async (next) => void (env = { ...next } as unknown as Bindings),
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
     scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db))),
     close: async () => client.close(),

@@ -24,7 +24,7 @@ export const STAGE_KIND: Record<DecisionStage, StageKind> = {
 export const PUBLIC_STAGES: readonly DecisionStage[] = ['resolution_public', 'result_public'];
 
 /** Stages that must all precede implementation (四议 + 决议公开 + 事前审查). */
-export const BEFORE_IMPLEMENTATION: readonly DecisionStage[] = DECISION_STAGES.slice(0, DECISION_STAGES.indexOf('implementation'));
+const BEFORE_IMPLEMENTATION: readonly DecisionStage[] = DECISION_STAGES.slice(0, DECISION_STAGES.indexOf('implementation'));
 
 export type MatterStatus = 'open' | 'rejected' | 'completed';
 
@@ -100,7 +100,7 @@ export type MeetingJudgement =
   | { ok: true; passed: boolean; required: number };
 
 /** Fewest attendees for a quorum: two thirds for villager representatives (村民委员会组织法 §26), more than half otherwise. */
-export function quorumFor(body: MeetingBody, eligible: number): number {
+function quorumFor(body: MeetingBody, eligible: number): number {
   return body === 'representatives' ? Math.ceil((eligible * 2) / 3) : Math.floor(eligible / 2) + 1;
 }
 
@@ -108,7 +108,7 @@ export function quorumFor(body: MeetingBody, eligible: number): number {
  * Fewest votes in favour to pass: party bodies need more than half of those entitled (党章: 超过应到会有表决权的
  * 半数); the two committees and villagers' bodies more than half of those present.
  */
-export function majorityFor(body: MeetingBody, votes: Pick<MeetingVotes, 'eligible' | 'present'>): number {
+function majorityFor(body: MeetingBody, votes: Pick<MeetingVotes, 'eligible' | 'present'>): number {
   const base = body === 'branch_committee' || body === 'party_members' ? votes.eligible : votes.present;
   return Math.floor(base / 2) + 1;
 }

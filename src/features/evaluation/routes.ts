@@ -41,7 +41,7 @@ import { computeTally } from './voting/tally';
 import { forgetVoteContext, loadBallotContext } from './voting/vote-context';
 
 /** Where phone links point: this origin, and the tenant slug unless the host already names the tenant. */
-export const linkBase = (c: Context<AppEnv>) => ({
+const linkBase = (c: Context<AppEnv>) => ({
   origin: new URL(c.req.url).origin,
   slug: c.req.path.startsWith('/t/') ? c.var.tenant!.slug : undefined,
 });

@@ -98,7 +98,7 @@ export interface QuestionnaireItem {
 export const itemsFor = (items: readonly QuestionnaireItem[], group: RaterGroup) =>
   items.filter((item) => !item.groups || item.groups.includes(group));
 
-export const maxPointsOf = (item: QuestionnaireItem) => Math.max(...item.options.map((o) => o.points));
+const maxPointsOf = (item: QuestionnaireItem) => Math.max(...item.options.map((o) => o.points));
 
 export type AnswerProblem =
   | { code: 'evaluation.answer_missing'; item: string }

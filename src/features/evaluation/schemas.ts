@@ -7,7 +7,7 @@ const text = (max: number) => z.string().trim().min(1).max(max);
 export const subjectKind = z.enum(['branch', 'member']);
 export const raterGroup = z.enum(RATER_GROUPS);
 
-export const questionnaireItem = z.object({
+const questionnaireItem = z.object({
   key: z.string().trim().regex(/^[a-z0-9_-]{1,40}$/),
   text: text(200),
   groups: z.array(raterGroup).min(1).max(4).optional(),
@@ -17,7 +17,7 @@ export const questionnaireItem = z.object({
     .max(6),
 });
 
-export const questionnaireItems = z
+const questionnaireItems = z
   .array(questionnaireItem)
   .min(1)
   .max(40)

@@ -13,7 +13,7 @@ interface IncomeColumn {
   required: boolean;
 }
 
-export const INCOME_COLUMNS: IncomeColumn[] = [
+const INCOME_COLUMNS: IncomeColumn[] = [
   { key: 'villageName', header: '村名', aliases: ['村', '村庄', '村名称', '村庄名称', 'village'], required: true },
   { key: 'year', header: '年度', aliases: ['年份', '年', 'year'], required: false },
   { key: 'category', header: '收入类别', aliases: ['类别', '收入来源', '来源', 'category'], required: true },

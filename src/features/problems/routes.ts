@@ -58,7 +58,7 @@ async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
 }
 
 /** Objections of a problem still waiting for the township's answer. */
-export const unansweredObjections = (scope: TenantScope, problemId: string) =>
+const unansweredObjections = (scope: TenantScope, problemId: string) =>
   scope.db
     .select({ n: count() })
     .from(problemObjections)

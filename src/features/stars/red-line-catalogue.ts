@@ -18,7 +18,7 @@ interface DefaultRule {
  * from data this product holds (rosters, income, the weak-village ledger, 四议三审两公开 matters, the
  * problem lists); the others are recorded by hand.
  */
-export const DEFAULT_RED_LINES: DefaultRule[] = [
+const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'reserve_cadres', mode: 'computed', source: 'reserve_cadres', threshold: 2 },
   { code: 'income_floor', mode: 'computed', source: 'income_floor', threshold: 5_000_000 },
   { code: 'infrastructure', mode: 'manual' },
@@ -30,7 +30,7 @@ export const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'petition', mode: 'manual' },
 ];
 
-export const defaultTitleKey = (code: string) => `stars.redline.${code}` as MessageKey;
+const defaultTitleKey = (code: string) => `stars.redline.${code}` as MessageKey;
 const isDefaultCode = (code: string) => DEFAULT_RED_LINES.some((r) => r.code === code);
 
 /** The title shown to a caller: a default rule whose title was never edited follows the caller's language. */
@@ -40,7 +40,7 @@ export function displayTitle(rule: { code: string; title: string }, translate: (
 }
 
 /** Seeds the default catalogue once per tenant (idempotent: the unique (tenant, code) index skips existing rules). */
-export async function ensureDefaultRedLines(db: Db, tenantId: string): Promise<void> {
+async function ensureDefaultRedLines(db: Db, tenantId: string): Promise<void> {
   const scope = new TenantScope(db, tenantId);
   const existing = await db.select({ code: redLineRules.code }).from(redLineRules).where(scope.where(redLineRules)).limit(1);
   if (existing.length) return;

@@ -22,7 +22,7 @@ const keyMessage = (s: Pick<Screen, 'tenantId' | 'id' | 'displayKeyVersion'>) =>
 export const displayKey = (secret: string, screen: Screen) => hmacText(secret, keyMessage(screen), 16);
 
 /** The address the TV opens: tenant by path (`t=`) unless the host already names it, as the vote links do. */
-export function displayUrl(origin: string, tenantSlug: string | undefined, screenId: string, key: string) {
+function displayUrl(origin: string, tenantSlug: string | undefined, screenId: string, key: string) {
   return `${origin}/screen?${new URLSearchParams({ ...(tenantSlug ? { t: tenantSlug } : {}), screen: screenId, key })}`;
 }
 

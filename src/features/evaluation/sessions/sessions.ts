@@ -19,7 +19,7 @@ export type EvaluationSession = typeof evaluationSessions.$inferSelect;
 /** Letters and digits that cannot be confused when typed from a screen (no 0/O, 1/I/L). */
 const CODE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 
-export const sessionColumns = {
+const sessionColumns = {
   id: evaluationSessions.id,
   code: evaluationSessions.code,
   campaignId: evaluationSessions.campaignId,

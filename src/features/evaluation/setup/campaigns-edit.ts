@@ -41,7 +41,7 @@ function guards(scope: TenantScope, campaignId: string, year: number) {
   return { noBallots, noSessions, yearOpen, stillThere };
 }
 
-export async function campaignUsage(scope: TenantScope, campaign: Campaign): Promise<CampaignUsage> {
+async function campaignUsage(scope: TenantScope, campaign: Campaign): Promise<CampaignUsage> {
   const db = scope.db;
   const [[bookings], [sessions], [ballot], [final]] = await db.batch([
     db.select({ n: count() }).from(evaluationBookings).where(scope.where(evaluationBookings, eq(evaluationBookings.campaignId, campaign.id), isNull(evaluationBookings.cancelledAt))),

@@ -26,7 +26,7 @@ function newPin(): string {
   return out.join('');
 }
 
-async function credentialRow(scope: TenantScope, secret: string, memberId: string) {
+async function credentialRow(secret: string, memberId: string) {
   const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
   const pin = newPin();
   return { pin, row: { id: newId(), memberId, code: `M${randomString(6, CODE_ALPHABET)}`, pinSalt: salt, pinHash: await pinHash(secret, salt, pin) } };
@@ -50,7 +50,7 @@ export async function issueCredentials(scope: TenantScope, secret: string, villa
   const writes = [];
   for (const member of rows) {
     if (member.credentialId && !reset.has(member.id)) continue;
-    const { pin, row } = await credentialRow(scope, secret, member.id);
+    const { pin, row } = await credentialRow(secret, member.id);
     if (member.credentialId) {
       writes.push(
         db

@@ -35,7 +35,7 @@ export interface VoteContext extends BallotContext {
  * that instance, and the ballot's INSERT checks in SQL that the session is still open, so a stale copy
  * can never let a ballot into a closed session.
  */
-export const VOTE_CONTEXT_TTL_MS = 10_000;
+const VOTE_CONTEXT_TTL_MS = 10_000;
 
 const memoKey = (tenantId: string, code: string) => `vote:${tenantId}:${code}`;
 
