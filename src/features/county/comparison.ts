@@ -60,7 +60,7 @@ export function villageResultsCte(countyId: string, year: number, townshipId?: s
       LEFT JOIN annual_results ar ON ar.tenant_id = t.id AND ar.year = ${year} AND ar.reopening_id IS NULL
         AND ar.stage = CASE WHEN fy.id IS NULL THEN 'provisional' ELSE 'final' END
         AND ar.subject_kind = 'branch' AND ar.subject_id = v.id
-      WHERE t.county_id = ${countyId} ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
+      WHERE t.county_id = ${countyId} AND t.status = 'active' ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
     )`;
 }
 
@@ -116,6 +116,6 @@ function toRow(r: RawRow): ComparisonRow {
 async function countVillages(db: Db, countyId: string, townshipId?: string): Promise<number> {
   const [row] = await db.all<{ n: number }>(sql`
     SELECT count(*) AS n FROM villages v JOIN tenants t ON t.id = v.tenant_id
-    WHERE t.county_id = ${countyId} ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}`);
+    WHERE t.county_id = ${countyId} AND t.status = 'active' ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}`);
   return Number(row?.n ?? 0);
 }
