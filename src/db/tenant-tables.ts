@@ -49,6 +49,7 @@ export function tenantTablesParentsFirst(): TenantTable[] {
     state.set(table, 'done');
     order.push(table);
   };
-  owned.forEach(visit);
+  // by name first: a module namespace lists its exports sorted, a bundle in declaration order, and both runtimes must agree on the file order
+  owned.sort((a, b) => (getTableConfig(a).name < getTableConfig(b).name ? -1 : 1)).forEach(visit);
   return (cached = order.map(describe));
 }

@@ -1,4 +1,6 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { accounts, cities, counties, tenants } from '../../db/schema';
 import { EXPECTED_MIGRATIONS } from '../../db/migration-status';
 import { tenantTablesParentsFirst } from '../../db/tenant-tables';
 import { verifyingKeys, type Secrets } from '../../platform/config';
@@ -55,6 +57,7 @@ export interface Manifest extends Header {
 /** One table file of the export: which rows of which columns, read in primary-key order. */
 export interface Entry {
   name: string;
+  table: SQLiteTable;
   columns: string[];
   primaryKey: string[];
   /** the rows of the tenant */
@@ -63,7 +66,14 @@ export interface Entry {
   owned: boolean;
 }
 
-const byId = (name: string, columns: string[], filter: (tenantId: string) => SQL): Entry => ({ name, columns, primaryKey: ['id'], filter, owned: false });
+const byId = (table: SQLiteTable, columns: string[], filter: (tenantId: string) => SQL): Entry => ({
+  name: getTableName(table),
+  table,
+  columns,
+  primaryKey: ['id'],
+  filter,
+  owned: false,
+});
 
 /**
  * Accounts are global (a phone may work in several townships): the file carries the accounts holding a
@@ -80,16 +90,17 @@ let cachedEntries: Entry[] | undefined;
 export function entries(): Entry[] {
   if (cachedEntries) return cachedEntries;
   const registry = [
-    byId('cities', ['id', 'name', 'created_at'], (t) => sql`id = (SELECT c.city_id FROM counties c JOIN tenants t ON t.county_id = c.id WHERE t.id = ${t})`),
-    byId('counties', ['id', 'city_id', 'name', 'created_at'], (t) => sql`id = (SELECT county_id FROM tenants WHERE id = ${t})`),
-    byId('tenants', ['id', 'slug', 'name', 'county_id', 'settings', 'status', 'created_at', 'updated_at'], (t) => sql`id = ${t}`),
-    byId('accounts', ACCOUNT_COLUMNS, (t) => sql`id IN (SELECT account_id FROM role_grants WHERE tenant_id = ${t})`),
+    byId(cities, ['id', 'name', 'created_at'], (t) => sql`id = (SELECT c.city_id FROM counties c JOIN tenants t ON t.county_id = c.id WHERE t.id = ${t})`),
+    byId(counties, ['id', 'city_id', 'name', 'created_at'], (t) => sql`id = (SELECT county_id FROM tenants WHERE id = ${t})`),
+    byId(tenants, ['id', 'slug', 'name', 'county_id', 'settings', 'status', 'created_at', 'updated_at'], (t) => sql`id = ${t}`),
+    byId(accounts, ACCOUNT_COLUMNS, (t) => sql`id IN (SELECT account_id FROM role_grants WHERE tenant_id = ${t})`),
   ];
   const owned = tenantTablesParentsFirst()
     .filter((table) => !(table.name in NOT_CARRIED))
     .map(
       (table): Entry => ({
         name: table.name,
+        table: table.table,
         columns: table.columns,
         primaryKey: table.primaryKey,
         // a key that does not start with tenant_id is read through the primary key's index ("+" keeps the

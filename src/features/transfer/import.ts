@@ -1,4 +1,8 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { insertStatements, paramChunks } from '../../db/batch';
+import { accounts, cities, counties, tenants } from '../../db/schema';
 import type { Db } from '../../db/client';
 import { tenantTablesParentsFirst } from '../../db/tenant-tables';
 import type { Secrets } from '../../platform/config';
@@ -40,50 +44,46 @@ function badFile(
   return new AppError(422, code, params);
 }
 
-const ident = (names: string[]) => sql.join(names.map((name) => sql.identifier(name)), sql`, `);
-const MAX_PARAMS = 100;
-const STATEMENTS_PER_BATCH = 50;
+/** The row keyed by the table's property names, as drizzle's insert takes it. */
+function keyed(table: SQLiteTable, row: Row): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) if (column.name in row) out[key] = row[column.name];
+  return out;
+}
 
-async function runBatch(db: Db, statements: SQL[]) {
+/** Inserts rows through drizzle (D1's batch takes no raw statements with parameters), within D1's limits. */
+async function insertRows(db: Db, table: SQLiteTable, rows: Row[]) {
+  const statements = insertStatements(db, table, rows.map((row) => keyed(table, row)) as never[]);
   for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
-    const chunk = statements.slice(i, i + STATEMENTS_PER_BATCH).map((statement) => db.run(statement));
+    const chunk = statements.slice(i, i + STATEMENTS_PER_BATCH);
     await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
   }
 }
-
-/** Multi-row INSERTs of `rows` within D1's 100 bound parameters each. */
-function insertSql(entry: Entry, rows: Row[]): SQL[] {
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / entry.columns.length));
-  const out: SQL[] = [];
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const values = rows.slice(i, i + perStatement).map((row) => sql`(${sql.join(entry.columns.map((column) => sql`${row[column]}`), sql`, `)})`);
-    out.push(sql`INSERT INTO ${sql.identifier(entry.name)} (${ident(entry.columns)}) VALUES ${sql.join(values, sql`, `)}`);
-  }
-  return out;
-}
+const STATEMENTS_PER_BATCH = 50;
 
 /**
  * Removes what an import staged for a tenant that is still 'importing': its rows children first (nothing
  * left to cascade), the tenant, and the accounts, county and city the import created that nothing else uses.
  */
 export async function removeStagedImport(db: Db, tenantId: string, created: { accounts: string[]; countyId?: string; cityId?: string } = { accounts: [] }) {
-  const [staged] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM tenants WHERE id = ${tenantId} AND status = 'importing'`);
-  if (Number(staged?.n ?? 0) === 0) return;
-  const statements = [
+  const [staged] = await db.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing')));
+  if (!staged) return;
+  const statements: BatchItem<'sqlite'>[] = [
     ...tenantTablesParentsFirst()
       .toReversed()
-      .map((table) => sql`DELETE FROM ${sql.identifier(table.name)} WHERE tenant_id = ${tenantId}`),
-    sql`DELETE FROM tenants WHERE id = ${tenantId} AND status = 'importing'`,
+      .map(({ table }) => db.delete(table).where(eq((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantId))),
+    db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))),
   ];
-  for (let i = 0; i < created.accounts.length; i += 90) {
-    const ids = sql.join(created.accounts.slice(i, i + 90).map((id) => sql`${id}`), sql`, `);
-    statements.push(sql`DELETE FROM accounts WHERE id IN (${ids}) AND password_hash = ${IMPORTED_PASSWORD_HASH} AND NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.account_id = accounts.id)`);
-  }
-  if (created.countyId) statements.push(sql`DELETE FROM counties WHERE id = ${created.countyId} AND NOT EXISTS (SELECT 1 FROM tenants WHERE county_id = ${created.countyId})`);
-  if (created.cityId) statements.push(sql`DELETE FROM cities WHERE id = ${created.cityId} AND NOT EXISTS (SELECT 1 FROM counties WHERE city_id = ${created.cityId})`);
+  for (const ids of paramChunks(created.accounts))
+    statements.push(
+      db
+        .delete(accounts)
+        .where(and(inArray(accounts.id, ids), eq(accounts.passwordHash, IMPORTED_PASSWORD_HASH), sql`NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.account_id = ${accounts.id})`)),
+    );
+  if (created.countyId) statements.push(db.delete(counties).where(and(eq(counties.id, created.countyId), sql`NOT EXISTS (SELECT 1 FROM tenants t WHERE t.county_id = ${counties.id})`)));
+  if (created.cityId) statements.push(db.delete(cities).where(and(eq(cities.id, created.cityId), sql`NOT EXISTS (SELECT 1 FROM counties k WHERE k.city_id = ${cities.id})`)));
   // one batch: all of it goes, or none
-  const items = statements.map((statement) => db.run(statement));
-  await db.batch(items as [(typeof items)[0], ...typeof items]);
+  await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
 }
 
 /** The source's bytes, decrypted when they are an encrypted file (which then needs the passphrase). */
@@ -290,7 +290,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       }
     }
     try {
-      await runBatch(db, insertSql(entry, rows));
+      await insertRows(db, entry.table, rows);
     } catch (error) {
       throw new AppError(409, 'transfer.insert_failed', { table: entry.name }, undefined, { cause: error });
     }
@@ -301,7 +301,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
     const [byName] = byId ? [] : await db.all<{ id: string }>(sql`SELECT id FROM cities WHERE name = ${row.name}`);
     cityId = byId?.id ?? byName?.id ?? String(row.id);
     if (!byId && !byName) {
-      await db.run(sql`INSERT INTO cities (id, name, created_at) VALUES (${row.id}, ${row.name}, ${row.created_at})`);
+      await insertRows(db, cities, [row]);
       created.cityId = cityId;
       report.registry.createdCity = true;
     }
@@ -312,7 +312,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
     const [byName] = byId ? [] : await db.all<{ id: string }>(sql`SELECT id FROM counties WHERE city_id = ${cityId} AND name = ${row.name}`);
     report.registry.countyId = byId?.id ?? byName?.id ?? String(row.id);
     if (!byId && !byName) {
-      await db.run(sql`INSERT INTO counties (id, city_id, name, created_at) VALUES (${row.id}, ${cityId}, ${row.name}, ${row.created_at})`);
+      await insertRows(db, counties, [{ ...row, city_id: cityId }]);
       created.countyId = report.registry.countyId;
       report.registry.createdCounty = true;
     }
@@ -320,9 +320,8 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
 
   async function loadTenant([row]: Row[]) {
     if (row.id !== tenantId || row.slug !== header.tenant.slug) throw refused('transfer.bad_row', { table: 'tenants', line: 1, reason: 'not the township of format.json' });
-    const entry = order.find((e) => e.name === 'tenants')!;
     try {
-      await runBatch(db, insertSql(entry, [{ ...row, county_id: report.registry.countyId, status: 'importing' }]));
+      await insertRows(db, tenants, [{ ...row, county_id: report.registry.countyId, status: 'importing' }]);
     } catch (error) {
       throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug }, undefined, { cause: error });
     }
@@ -350,9 +349,8 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       }
     }
     if (!fresh.length) return;
-    const withHash: Entry = { ...entry, columns: [...entry.columns, 'password_hash'] };
     created.accounts.push(...fresh.map((r) => String(r.id)));
-    await runBatch(db, insertSql(withHash, fresh.map((r) => ({ ...r, password_hash: IMPORTED_PASSWORD_HASH }))));
+    await insertRows(db, entry.table, fresh.map((r) => ({ ...r, password_hash: IMPORTED_PASSWORD_HASH })));
     report.accounts.created += fresh.length;
   }
 }
