@@ -12,7 +12,12 @@ const list = (names: string[]) => sql.join(names.map((name) => sql.identifier(na
 /** One keyset page of an entry's rows, after `cursor` (the primary key of the last row read). */
 export async function readPage(db: Db, entry: Entry, tenantId: string, cursor: unknown[] | undefined, limit = PAGE_ROWS): Promise<Row[]> {
   const key = list(entry.primaryKey);
-  const after = cursor ? sql` AND (${key}) > (${sql.join(cursor.map((value) => sql`${value}`), sql`, `)})` : sql``;
+  // a key that starts with tenant_id (fixed by the filter) continues on the rest of it: SQLite then seeks the
+  // index to the cursor instead of walking the tenant's rows from the start on every page
+  const skip = entry.primaryKey[0] === 'tenant_id' ? 1 : 0;
+  const rest = entry.primaryKey.slice(skip);
+  const after =
+    cursor && rest.length ? sql` AND (${list(rest)}) > (${sql.join(cursor.slice(skip).map((value) => sql`${value}`), sql`, `)})` : sql``;
   const rows = await db.all<Row>(
     sql`SELECT ${list(entry.columns)} FROM ${sql.identifier(entry.name)} WHERE ${entry.filter(tenantId)}${after} ORDER BY ${key} LIMIT ${limit}`,
   );
