@@ -111,7 +111,7 @@ describe('tenant export and import', () => {
     ctx.platform = await platformAdmin(ctx.source);
     ctx.libsql = await startServer('libsql');
     ctx.back = await startServer('workerd');
-  }, 120_000);
+  }, 300_000);
   afterAll(async () => {
     await Promise.all([ctx.source?.close(), ctx.libsql?.close(), ctx.back?.close()]);
   });
@@ -291,16 +291,27 @@ describe('tenant export and import', () => {
     try {
       // pandian's admin already works here, with a password of this instance
       await createAccount(target.db, { phone: '13800000002', name: '已有账号', password: ADMIN_PASSWORD }, []);
+      // members of a village get their ballot PINs (HMAC under the source's secret)
+      const pandianAdmin = await new ApiClient(ctx.source).login('13800000002', DEMO_PASSWORD);
+      const [village] = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM villages WHERE tenant_id = ${ctx.pandian} ORDER BY id LIMIT 1`);
+      expect((await pandianAdmin.post('/t/pandian/api/evaluation/member-credentials', { villageId: village.id })).status).toBe(201);
       const credentials = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
+      expect(credentials.length).toBeGreaterThan(0);
       const screens = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM evaluation_screens WHERE tenant_id = ${ctx.pandian}`);
-      const report = await importTenant(target.db, streamOf(ctx.file), { secrets: { current: other.APP_SECRET } });
+      const file = await bytesOf(exportTenant(ctx.source.db, { id: ctx.pandian, slug: 'pandian', name: '潘店镇' }, { fingerprint: await secretFingerprint(SECRETS) }));
+      const report = await importTenant(target.db, streamOf(file), { secrets: { current: other.APP_SECRET } });
       expect(report.accounts.merged).toEqual(['13800000002']);
       expect(report.secret).toMatchObject({ same: false, memberPinsToReissue: credentials.length, displayLinksChanged: screens.length });
       const pins = await target.db.all<{ h: string }>(sql`SELECT DISTINCT pin_hash AS h FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
-      expect(pins).toEqual(credentials.length ? [{ h: PIN_REISSUE_REQUIRED }] : []);
+      expect(pins).toEqual([{ h: PIN_REISSUE_REQUIRED }]);
       expect(await target.db.all(sql`SELECT id FROM evaluation_sessions WHERE tenant_id = ${ctx.pandian} AND salt IS NOT NULL`)).toEqual([]);
+      // the merged admin signs in with this instance's password, holds the township, and re-issues the PINs
       const admin = await new ApiClient(target).login('13800000002', ADMIN_PASSWORD);
-      expect((await admin.get('/t/pandian/api/villages')).status).toBe(200);
+      const members = await target.db.all<{ id: string }>(sql`SELECT member_id AS id FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
+      const reissued = await admin.post('/t/pandian/api/evaluation/member-credentials', { villageId: village.id, resetMemberIds: members.map((m) => m.id) });
+      expect(reissued.status).toBe(201);
+      expect(reissued.body.items).toHaveLength(credentials.length);
+      expect(await target.db.all(sql`SELECT id FROM evaluation_member_credentials WHERE pin_hash = ${PIN_REISSUE_REQUIRED}`)).toEqual([]);
     } finally {
       await target.close();
     }

@@ -120,6 +120,14 @@ async function plainBytes(source: ReadableStream<Uint8Array>, passphrase: string
   return whole.pipeThrough(decryptStream(passphrase));
 }
 
+function utf8(entry: Entry, data: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(data);
+  } catch {
+    throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not UTF-8' });
+  }
+}
+
 /** Parses a table part into rows, checking each against the table's columns. */
 function parseRows(entry: Entry, text: string, lineBase: number): Row[] {
   const lines = text.split('\n');
@@ -221,7 +229,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
         }
         hash.update(file.data);
         bytes += file.data.length;
-        const parsed = parseRows(entry, new TextDecoder('utf-8', { fatal: true }).decode(file.data), rows);
+        const parsed = parseRows(entry, utf8(entry, file.data), rows);
         rows += parsed.length;
         await load(entry, parsed);
       }
@@ -358,6 +366,6 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
 function mapped(error: unknown): unknown {
   if (error instanceof AppError) return error;
   if (error instanceof PassphraseError) return new AppError(422, 'transfer.wrong_passphrase', {}, undefined, { cause: error });
-  if (error instanceof ZipError || error instanceof TypeError) return new AppError(422, 'transfer.not_an_export', {}, undefined, { cause: error });
+  if (error instanceof ZipError) return new AppError(422, 'transfer.not_an_export', {}, undefined, { cause: error });
   return error;
 }
