@@ -1,7 +1,7 @@
 import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { insertStatements, paramChunks } from '../../db/batch';
+import { insertMany, paramChunks } from '../../db/batch';
 import { accounts, cities, counties, tenants } from '../../db/schema';
 import type { Db } from '../../db/client';
 import { tenantTablesParentsFirst } from '../../db/tenant-tables';
@@ -36,10 +36,10 @@ export interface ImportReport {
   secret: { same: boolean; memberPinsToReissue: number; sessionsEnded: number; displayLinksChanged: number };
 }
 
-const refused = (code: Parameters<typeof badFile>[0], params: Record<string, string | number> = {}) => badFile(code, params);
-function badFile(
+/** A file refused for what it holds (422: the request was understood, the file is not acceptable). */
+function refused(
   code: 'transfer.not_an_export' | 'transfer.format_version' | 'transfer.schema_mismatch' | 'transfer.checksum_mismatch' | 'transfer.incomplete' | 'transfer.bad_row',
-  params: Record<string, string | number>,
+  params: Record<string, string | number> = {},
 ) {
   return new AppError(422, code, params);
 }
@@ -51,15 +51,8 @@ function keyed(table: SQLiteTable, row: Row): Record<string, Value> {
   return out;
 }
 
-/** Inserts rows through drizzle (D1's batch takes no raw statements with parameters), within D1's limits. */
-async function insertRows(db: Db, table: SQLiteTable, rows: Row[]) {
-  const statements = insertStatements(db, table, rows.map((row) => keyed(table, row)) as never[]);
-  for (let i = 0; i < statements.length; i += STATEMENTS_PER_BATCH) {
-    const chunk = statements.slice(i, i + STATEMENTS_PER_BATCH);
-    await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
-  }
-}
-const STATEMENTS_PER_BATCH = 50;
+/** Inserts rows through drizzle's builder (D1's batch takes no raw statements with parameters), within D1's limits. */
+const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, table, rows.map((row) => keyed(table, row)) as never[]);
 
 /**
  * Removes what an import staged for a tenant that is still 'importing': its rows children first (nothing
