@@ -5,6 +5,10 @@ export const NODE_ENTRIES = {
   node: 'src/node.ts',
   'create-admin': 'scripts/create-platform-admin.ts',
   'purge-demo': 'scripts/purge-demo.ts',
+  'tenant-export': 'scripts/tenant-export.ts',
+  'tenant-import': 'scripts/tenant-import.ts',
+  backup: 'scripts/backup.ts',
+  restore: 'scripts/restore.ts',
 };
 
 /** Bundles the Node entries into `outdir` (npm run build: dist; the production-entry test: .build/). */

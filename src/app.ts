@@ -19,6 +19,7 @@ import { starsRoutes } from './features/stars';
 import { incomeRoutes } from './features/income';
 import { evaluationApi } from './features/evaluation';
 import { problemRoutes } from './features/problems';
+import { transferPlatformRoutes, transferTenantRoutes } from './features/transfer';
 import { jobPlatformRoutes, jobTenantRoutes } from './jobs';
 import { configOf, ConfigError, type AppConfig } from './platform/config';
 import { AppError, type Problem } from './platform/errors';
@@ -52,13 +53,16 @@ function requestConfig(deps: AppDeps, env: Bindings): AppConfig {
 
 const JSON_LIMIT = 64 * 1024;
 const UPLOAD_LIMIT = 8 * 1024 * 1024;
+/** A township's export file: read as a stream (features/transfer), so the limit is Workers' own request limit. */
+const TENANT_IMPORT_LIMIT = 100 * 1024 * 1024;
+const TENANT_IMPORT_PATH = '/api/platform/tenants/import';
 
 /** Routes of one township, mounted under /t/:tenant/api and, for tenant host names, under /api. */
 function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes)
-    .route('/evaluation', evaluationApi).route('/problems', problemRoutes);
+    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/', transferTenantRoutes);
 }
 
 export function createApp(deps: AppDeps) {
@@ -79,22 +83,24 @@ export function createApp(deps: AppDeps) {
   app.use('*', sameOriginWrites);
   app.use('*', (c, next) => {
     const upload = c.req.path.includes('/import');
+    const limit = c.req.path === TENANT_IMPORT_PATH ? TENANT_IMPORT_LIMIT : upload ? UPLOAD_LIMIT : JSON_LIMIT;
     const tooLarge = () => {
-      throw new AppError(413, 'error.body_too_large', { limit: upload ? '8 MB' : '64 KB' });
+      throw new AppError(413, 'error.body_too_large', { limit: limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB` });
     };
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     // A declared length (Node and workerd hold the body to it) is checked without touching the body:
     // reading c.req.raw.body would turn @hono/node-server's lightweight request into a stream-backed one.
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined)
-      return Number.parseInt(length, 10) > (upload ? UPLOAD_LIMIT : JSON_LIMIT) ? tooLarge() : next();
-    return bodyLimit({ maxSize: upload ? UPLOAD_LIMIT : JSON_LIMIT, onError: tooLarge })(c, next);
+      return Number.parseInt(length, 10) > limit ? tooLarge() : next();
+    return bodyLimit({ maxSize: limit, onError: tooLarge })(c, next);
   });
   app.use('*', sessionMiddleware);
 
   app.route('/api/auth', authRoutes);
   app.route('/api/platform', registryRoutes);
   app.route('/api/platform', jobPlatformRoutes);
+  app.route('/api/platform', transferPlatformRoutes);
   app.route('/api/county', countyRoutes);
   // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
   let document: ReturnType<typeof openApiDocument> | undefined;

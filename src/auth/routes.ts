@@ -203,7 +203,7 @@ export const authRoutes = new Hono<AppEnv>()
       ? await c.var.db
           .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId })
           .from(tenants)
-          .where(or(...conditions))
+          .where(and(eq(tenants.status, 'active'), or(...conditions)))
           .orderBy(tenants.slug)
       : [];
     const byId = new Map(known.map(({ countyId: _, ...t }) => [t.id, t]));

@@ -27,7 +27,7 @@ export type Dispatch = (messages: TenantJobMessage[]) => Promise<void>;
  * run changes nothing written by the first.
  */
 async function runTenantJob(db: Db, message: TenantJobMessage): Promise<string> {
-  const [tenant] = await db.select({ settings: tenants.settings }).from(tenants).where(eq(tenants.id, message.tenantId));
+  const [tenant] = await db.select({ settings: tenants.settings }).from(tenants).where(and(eq(tenants.id, message.tenantId), eq(tenants.status, 'active')));
   if (!tenant) return 'tenant gone';
   const settings = parseSettings(tenant.settings);
   const now = new Date(message.now);
@@ -100,7 +100,7 @@ export async function startRun(db: Db, options: StartRun, dispatch: Dispatch): P
   const now = options.now ?? new Date();
   const targets = options.tenantId
     ? [{ id: options.tenantId }]
-    : await db.select({ id: tenants.id }).from(tenants).orderBy(tenants.slug);
+    : await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.status, 'active')).orderBy(tenants.slug);
   const runId = newId();
   await db.insert(jobRuns).values({
     id: runId,

@@ -233,6 +233,18 @@ export const zhCN = {
   'validation.one_villager_mode': '户码和一人一票码只能选一种',
   'validation.tiers_ascend': '收入档次须从低到高:第二档不能低于第一档',
   'validation.red_line_threshold': '阈值超出该数据来源的允许范围:后备干部人数为 1–100,收入底线至少 1 分,软弱涣散、未按程序决策和整改逾期的件数为 1 及以上',
+  'transfer.not_an_export': '这不是星评的乡镇导出文件，或文件已损坏',
+  'transfer.format_version': '不支持导出文件的格式版本 {version}',
+  'transfer.schema_mismatch': '导出文件的数据库版本（{file}）与本系统（{here}）不一致，请先把两边升级到同一版本再导入',
+  'transfer.checksum_mismatch': '导出文件中的“{table}”与清单不符（行数或校验和不对），文件可能被改动或损坏，已放弃导入',
+  'transfer.incomplete': '导出文件不完整，已放弃导入',
+  'transfer.bad_row': '导出文件“{table}”第 {line} 行不正确（{reason}），已放弃导入',
+  'transfer.tenant_exists': '本系统已有该乡镇（{slug}），不能再导入一次',
+  'transfer.passphrase_required': '该导出文件已加密，请提供口令',
+  'transfer.wrong_passphrase': '口令不正确，或文件已被改动',
+  'transfer.account_conflict': '账号 {id} 在本系统中属于另一个手机号，无法导入',
+  'transfer.insert_failed': '导入“{table}”时与本系统已有的数据冲突（例如域名已被其他乡镇使用），已放弃导入',
+  'transfer.passphrase_too_short': '口令至少 {min} 个字符',
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -1,9 +1,9 @@
-import { and, eq, getTableColumns, inArray, is } from 'drizzle-orm';
-import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { verifyPassword } from '../auth/passwords';
 import type { Db } from '../db/client';
-import * as schema from '../db/schema';
 import { accounts, roleGrants, tenants } from '../db/schema';
+import { tenantTablesParentsFirst } from '../db/tenant-tables';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo';
 
 /**
@@ -13,27 +13,9 @@ import { DEMO_LOGINS, DEMO_PASSWORD } from './demo';
  * own (ballot answers by ballot, …) that is a scan per row, minutes for the demo.
  */
 function tenantTablesChildrenFirst(): { table: SQLiteTable; tenantId: SQLiteColumn }[] {
-  const owned = new Map<SQLiteTable, SQLiteColumn>();
-  for (const table of Object.values(schema)) {
-    if (!is(table, SQLiteTable)) continue;
-    const column = (getTableColumns(table) as unknown as Record<string, SQLiteColumn | undefined>).tenantId;
-    if (column) owned.set(table, column);
-  }
-  const order: SQLiteTable[] = [];
-  const state = new Map<SQLiteTable, 'visiting' | 'done'>();
-  // a table comes after every table that references it
-  const referrers = (parent: SQLiteTable) =>
-    [...owned.keys()].filter((t) => t !== parent && getTableConfig(t).foreignKeys.some((fk) => fk.reference().foreignTable === parent));
-  const visit = (table: SQLiteTable) => {
-    if (state.get(table) === 'done') return;
-    if (state.get(table) === 'visiting') throw new Error(`foreign keys form a cycle through ${getTableConfig(table).name}`);
-    state.set(table, 'visiting');
-    referrers(table).forEach(visit);
-    state.set(table, 'done');
-    order.push(table);
-  };
-  [...owned.keys()].forEach(visit);
-  return order.map((table) => ({ table, tenantId: owned.get(table)! }));
+  return tenantTablesParentsFirst()
+    .toReversed()
+    .map(({ table }) => ({ table, tenantId: (getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId }));
 }
 
 const DEMO_PHONES = DEMO_LOGINS.map((login) => login.phone);

@@ -83,7 +83,7 @@ export const registryRoutes = new Hono<AppEnv>()
   )
   .get('/tenants', allow('platform_admin'), async (c) => {
     const rows = await c.var.db
-      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, county: counties.name })
+      .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, county: counties.name, status: tenants.status })
       .from(tenants)
       .innerJoin(counties, eq(counties.id, tenants.countyId))
       .orderBy(tenants.slug);

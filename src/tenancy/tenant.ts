@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Memo } from '../platform/memo';
 import { parseSettings, type TenantSettings } from './settings';
@@ -14,8 +14,11 @@ export interface Tenant {
 
 const columns = { id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, settings: tenants.settings };
 
+/** Only an active tenant answers: one still being imported (status 'importing') does not exist for any request. */
+const active = eq(tenants.status, 'active');
+
 async function tenantBySlug(db: Db, slug: string): Promise<Tenant | undefined> {
-  const [row] = await db.select(columns).from(tenants).where(eq(tenants.slug, slug)).limit(1);
+  const [row] = await db.select(columns).from(tenants).where(and(eq(tenants.slug, slug), active)).limit(1);
   return row;
 }
 
@@ -30,7 +33,7 @@ async function tenantByHost(db: Db, host: string, baseDomain: string | undefined
     .select(columns)
     .from(tenantHostnames)
     .innerJoin(tenants, eq(tenants.id, tenantHostnames.tenantId))
-    .where(eq(tenantHostnames.hostname, hostname))
+    .where(and(eq(tenantHostnames.hostname, hostname), active))
     .limit(1);
   return row;
 }

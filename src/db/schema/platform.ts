@@ -20,6 +20,8 @@ export const counties = sqliteTable(
   (t) => [uniqueIndex('counties_city_name').on(t.cityId, t.name)],
 );
 
+export const TENANT_STATUSES = ['active', 'importing'] as const;
+
 export const tenants = sqliteTable(
   'tenants',
   {
@@ -29,6 +31,11 @@ export const tenants = sqliteTable(
     countyId: text('county_id').notNull().references(() => counties.id),
     /** JSON validated by tenancy/settings.ts */
     settings: text('settings').notNull().default('{}'),
+    /**
+     * 'importing' while a tenant import stages its rows (features/transfer): such a tenant resolves for no
+     * request, job or county view until the import switches it to 'active' in one write.
+     */
+    status: text('status', { enum: TENANT_STATUSES }).notNull().default('active'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

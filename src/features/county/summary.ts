@@ -68,7 +68,7 @@ export async function countySummary(db: Db, countyId: string, year: number): Pro
            count(CASE WHEN r.income_tier = 'high' THEN 1 END) AS incomeHigh
     FROM tenants t
     LEFT JOIN r ON r.township_id = t.id
-    WHERE t.county_id = ${countyId}
+    WHERE t.county_id = ${countyId} AND t.status = 'active'
     GROUP BY t.id
     ORDER BY t.name, t.id`);
   const townships = rows.map(
@@ -99,6 +99,6 @@ export async function countySummary(db: Db, countyId: string, year: number): Pro
 
 /** Each township's income tiers (fen) of the county, by township id: what an income tier means there. */
 export async function townshipIncomeTiers(db: Db, countyId: string): Promise<Map<string, number[]>> {
-  const rows = await db.all<{ id: string; settings: string }>(sql`SELECT id, settings FROM tenants WHERE county_id = ${countyId}`);
+  const rows = await db.all<{ id: string; settings: string }>(sql`SELECT id, settings FROM tenants WHERE county_id = ${countyId} AND status = 'active'`);
   return new Map(rows.map((r) => [r.id, parseSettings(r.settings).incomeTiersFen]));
 }

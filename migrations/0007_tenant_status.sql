@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `status` text DEFAULT 'active' NOT NULL;

@@ -1,0 +1,40 @@
+/**
+ * One township's data as one file (docs/tenant-export.md), from a libSQL database:
+ *   npm run tenant:export -- --tenant <slug> [--out file] [--passphrase …] [--db file:…]    (default: DATABASE_URL)
+ *   node dist/tenant-export.js …                                                           (a production install)
+ * The passphrase may come from XINGPING_PASSPHRASE instead (a command line is visible to other users).
+ * APP_SECRET must be the server's: the file records its fingerprint, so an import knows whether to re-issue PINs.
+ */
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parseArgs } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { openLibsql } from '../src/db/libsql';
+import { exportFileName, exportTenant, secretFingerprint } from '../src/features/transfer';
+import { configOf } from '../src/platform/config';
+
+const { values } = parseArgs({ options: { tenant: { type: 'string' }, out: { type: 'string' }, passphrase: { type: 'string' }, db: { type: 'string' } } });
+if (!values.tenant) {
+  console.error('usage: npm run tenant:export -- --tenant <slug> [--out file] [--passphrase …] [--db file:…]');
+  process.exit(2);
+}
+const passphrase = values.passphrase ?? process.env.XINGPING_PASSPHRASE;
+if (passphrase !== undefined && [...passphrase].length < 10) {
+  console.error('the passphrase needs at least 10 characters');
+  process.exit(2);
+}
+const config = configOf(process.env);
+const { db, client } = await openLibsql(values.db);
+const [tenant] = await db.all<{ id: string; slug: string; name: string }>(sql`SELECT id, slug, name FROM tenants WHERE slug = ${values.tenant} AND status = 'active'`);
+if (!tenant) {
+  console.error(`no township ${values.tenant} in this database`);
+  client.close();
+  process.exit(1);
+}
+const now = new Date();
+const out = values.out ?? exportFileName(tenant.slug, now, !!passphrase);
+const started = performance.now();
+await pipeline(Readable.fromWeb(exportTenant(db, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now }) as never), createWriteStream(out));
+client.close();
+console.log(`${tenant.name} (${tenant.slug}) exported to ${out}${passphrase ? ' (encrypted)' : ''} in ${Math.round(performance.now() - started)} ms`);

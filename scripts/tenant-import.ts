@@ -1,0 +1,48 @@
+/**
+ * Loads a township's export file into a libSQL database that does not hold that township yet
+ * (docs/tenant-export.md), all or nothing:
+ *   npm run tenant:import -- --file <export> [--passphrase …] [--db file:…]    (default: DATABASE_URL)
+ *   node dist/tenant-import.js …                                              (a production install)
+ * The passphrase may come from XINGPING_PASSPHRASE instead. APP_SECRET must be this server's: PINs kept
+ * under another server's secret are marked for re-issue, and the report says so.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { migrateLibsql, openLibsql } from '../src/db/libsql';
+import { importTenant } from '../src/features/transfer';
+import { configOf } from '../src/platform/config';
+import { AppError } from '../src/platform/errors';
+import { translate } from '../src/platform/i18n';
+
+const { values } = parseArgs({ options: { file: { type: 'string' }, passphrase: { type: 'string' }, db: { type: 'string' } } });
+if (!values.file) {
+  console.error('usage: npm run tenant:import -- --file <export> [--passphrase …] [--db file:…]');
+  process.exit(2);
+}
+const config = configOf(process.env);
+const { db, client } = await openLibsql(values.db);
+await migrateLibsql(db);
+const started = performance.now();
+try {
+  const report = await importTenant(db, Readable.toWeb(createReadStream(values.file)) as unknown as ReadableStream<Uint8Array>, {
+    passphrase: values.passphrase ?? process.env.XINGPING_PASSPHRASE,
+    secrets: config.secrets,
+  });
+  const rows = Object.values(report.tables).reduce((sum, n) => sum + n, 0);
+  console.log(`${report.tenant.name} (${report.tenant.slug}) imported: ${rows} rows in ${Object.keys(report.tables).length} tables, ${Math.round(performance.now() - started)} ms`);
+  console.log(`accounts: ${report.accounts.created} new (no password: the platform admin sets one), ${report.accounts.merged.length} already here (grants added, password kept)${report.accounts.merged.length ? `: ${report.accounts.merged.join(', ')}` : ''}`);
+  if (report.replacedStaleImport) console.log('an earlier import of this township had been cut off: its staged rows were removed first');
+  if (!report.secret.same)
+    console.log(
+      `written under another APP_SECRET: ${report.secret.memberPinsToReissue} member PINs to re-issue (党员凭证 → 重置), ` +
+        `${report.secret.sessionsEnded} sessions ended for phones, ${report.secret.displayLinksChanged} screens' display links changed (copy them again)`,
+    );
+  console.log(JSON.stringify(report, null, 2));
+} catch (error) {
+  if (!(error instanceof AppError)) throw error;
+  console.error(`${error.code}: ${translate('zh-CN', error.code, error.params)} / ${translate('en', error.code, error.params)}`);
+  process.exitCode = 1;
+} finally {
+  client.close();
+}

@@ -1,0 +1,126 @@
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { encryptStream } from '../../platform/passphrase-stream';
+import { Sha256 } from '../../platform/sha256';
+import { ZipWriter } from '../../platform/zip-stream';
+import { entries, FORMAT, FORMAT_VERSION, PAGE_ROWS, schemaVersion, type Entry, type Header, type Manifest } from './format';
+
+type Row = Record<string, unknown>;
+const encoder = new TextEncoder();
+const list = (names: string[]) => sql.join(names.map((name) => sql.identifier(name)), sql`, `);
+
+/** One keyset page of an entry's rows, after `cursor` (the primary key of the last row read). */
+export async function readPage(db: Db, entry: Entry, tenantId: string, cursor: unknown[] | undefined, limit = PAGE_ROWS): Promise<Row[]> {
+  const key = list(entry.primaryKey);
+  // a key that starts with tenant_id (fixed by the filter) continues on the rest of it: SQLite then seeks the
+  // index to the cursor instead of walking the tenant's rows from the start on every page
+  const skip = entry.primaryKey[0] === 'tenant_id' ? 1 : 0;
+  const rest = entry.primaryKey.slice(skip);
+  const after =
+    cursor && rest.length ? sql` AND (${list(rest)}) > (${sql.join(cursor.slice(skip).map((value) => sql`${value}`), sql`, `)})` : sql``;
+  const rows = await db.all<Row>(
+    sql`SELECT ${list(entry.columns)} FROM ${sql.identifier(entry.name)} WHERE ${entry.filter(tenantId)}${after} ORDER BY ${key} LIMIT ${limit}`,
+  );
+  // in column order, whatever the driver's row object looks like
+  return rows.map((row) => Object.fromEntries(entry.columns.map((column) => [column, row[column] ?? null])));
+}
+
+export interface ExportOptions {
+  /** this instance's secret fingerprint (format.ts secretFingerprint) */
+  fingerprint: string;
+  /** encrypt the file (platform/passphrase-stream.ts) */
+  passphrase?: string;
+  now?: Date;
+}
+
+/** The file name an export is offered under. */
+export const exportFileName = (slug: string, now: Date, encrypted: boolean) =>
+  `xingping-${slug}-${now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-')}.zip${encrypted ? '.enc' : ''}`;
+
+/** A table's file is cut into parts of about this many bytes (JSON Lines, before compression). */
+export const PART_BYTES = 1024 * 1024;
+
+/** The ZIP entry of a table's part: `<table>.<nnnn>.jsonl`, so `cat <table>.*.jsonl` gives the table's lines in order. */
+export const partName = (table: string, part: number) => `${table}.${String(part).padStart(4, '0')}.jsonl`;
+
+/**
+ * One township's data as the export file, produced as it is read: a page of a table is read only when the
+ * reader wants more bytes, so memory holds about one part, whatever the township's size.
+ */
+export function exportTenant(db: Db, tenant: { id: string; slug: string; name: string }, options: ExportOptions): ReadableStream<Uint8Array> {
+  const now = options.now ?? new Date();
+  const chunks: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => chunks.push(chunk), now);
+  const header: Header = {
+    format: FORMAT,
+    formatVersion: FORMAT_VERSION,
+    schemaVersion: schemaVersion(),
+    tenant: { id: tenant.id, slug: tenant.slug, name: tenant.name },
+    createdAt: now.toISOString(),
+    secretFingerprint: options.fingerprint,
+    entries: entries().map((entry) => entry.name),
+  };
+
+  async function* produce(): AsyncGenerator<void> {
+    zip.add('format.json', encoder.encode(JSON.stringify(header, null, 2)));
+    const manifest: Manifest = { ...header, tables: {} };
+    for (const entry of entries()) {
+      const hash = new Sha256();
+      let rows = 0;
+      let bytes = 0;
+      let part = 0;
+      let pending: Uint8Array[] = [];
+      let pendingBytes = 0;
+      const writePart = () => {
+        const data = new Uint8Array(pendingBytes);
+        let at = 0;
+        for (const piece of pending) data.set(piece, (at += piece.length) - piece.length);
+        zip.add(partName(entry.name, part++), data);
+        pending = [];
+        pendingBytes = 0;
+      };
+      let cursor: unknown[] | undefined;
+      for (;;) {
+        const page = await readPage(db, entry, tenant.id, cursor);
+        if (page.length) {
+          const data = encoder.encode(page.map((row) => `${JSON.stringify(row)}\n`).join(''));
+          hash.update(data);
+          pending.push(data);
+          pendingBytes += data.length;
+          rows += page.length;
+          bytes += data.length;
+          const last = page[page.length - 1];
+          cursor = entry.primaryKey.map((column) => last[column]);
+          if (pendingBytes >= PART_BYTES) {
+            writePart();
+            yield;
+          }
+        }
+        if (page.length < PAGE_ROWS) break;
+      }
+      // every table has at least one part, an empty one if it has no rows
+      if (pendingBytes || part === 0) writePart();
+      manifest.tables[entry.name] = { rows, bytes, sha256: hash.hex() };
+      yield;
+    }
+    zip.add('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2)));
+    zip.end();
+  }
+
+  const steps = produce();
+  const zipped = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        let done = false;
+        while (!chunks.length && !done) done = !!(await steps.next()).done;
+        while (chunks.length) controller.enqueue(chunks.shift()!);
+        if (done) controller.close();
+      },
+      async cancel() {
+        await steps.return(undefined);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return options.passphrase ? zipped.pipeThrough(encryptStream(options.passphrase)) : zipped;
+}

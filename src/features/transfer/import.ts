@@ -1,0 +1,364 @@
+import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { insertMany, paramChunks } from '../../db/batch';
+import { accounts, cities, counties, tenants } from '../../db/schema';
+import type { Db } from '../../db/client';
+import { tenantTablesParentsFirst } from '../../db/tenant-tables';
+import type { Secrets } from '../../platform/config';
+import { AppError } from '../../platform/errors';
+import { decryptStream, isEncrypted, PassphraseError } from '../../platform/passphrase-stream';
+import { Sha256 } from '../../platform/sha256';
+import { readZip, ZipError } from '../../platform/zip-stream';
+import { partName } from './export';
+import { entries, FORMAT, FORMAT_VERSION, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
+
+type Value = string | number | null;
+type Row = Record<string, Value>;
+
+/**
+ * The password hash an imported account gets: not a hash at all, so no password opens it until the
+ * platform admin sets one (platform → accounts → reset password). The file never carries password hashes.
+ */
+export const IMPORTED_PASSWORD_HASH = 'imported$password-reset-required';
+/** A member PIN kept under another server's secret can never be checked here: the township re-issues it. */
+export const PIN_REISSUE_REQUIRED = 'reissue-required';
+
+export interface ImportReport {
+  tenant: { id: string; slug: string; name: string };
+  /** rows loaded, by table */
+  tables: Record<string, number>;
+  accounts: { created: number; merged: string[] };
+  registry: { countyId: string; createdCity: boolean; createdCounty: boolean };
+  /** an earlier import of this township was cut off and left staged rows: they were removed first */
+  replacedStaleImport: boolean;
+  /** what the writer's APP_SECRET keyed and this instance cannot check: re-issued or to re-issue */
+  secret: { same: boolean; memberPinsToReissue: number; sessionsEnded: number; displayLinksChanged: number };
+}
+
+/** A file refused for what it holds (422: the request was understood, the file is not acceptable). */
+function refused(
+  code: 'transfer.not_an_export' | 'transfer.format_version' | 'transfer.schema_mismatch' | 'transfer.checksum_mismatch' | 'transfer.incomplete' | 'transfer.bad_row',
+  params: Record<string, string | number> = {},
+) {
+  return new AppError(422, code, params);
+}
+
+/** The row keyed by the table's property names, as drizzle's insert takes it. */
+function keyed(table: SQLiteTable, row: Row): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  for (const [key, column] of Object.entries(getTableColumns(table))) if (column.name in row) out[key] = row[column.name];
+  return out;
+}
+
+/** Inserts rows through drizzle's builder (D1's batch takes no raw statements with parameters), within D1's limits. */
+const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, table, rows.map((row) => keyed(table, row)) as never[]);
+
+/**
+ * Removes what an import staged for a tenant that is still 'importing': its rows children first (nothing
+ * left to cascade), the tenant, and the accounts, county and city the import created that nothing else uses.
+ */
+export async function removeStagedImport(db: Db, tenantId: string, created: { accounts: string[]; countyId?: string; cityId?: string } = { accounts: [] }) {
+  const [staged] = await db.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing')));
+  if (!staged) return;
+  const statements: BatchItem<'sqlite'>[] = [
+    ...tenantTablesParentsFirst()
+      .toReversed()
+      .map(({ table }) => db.delete(table).where(eq((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantId))),
+    db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))),
+  ];
+  for (const ids of paramChunks(created.accounts))
+    statements.push(
+      db
+        .delete(accounts)
+        .where(and(inArray(accounts.id, ids), eq(accounts.passwordHash, IMPORTED_PASSWORD_HASH), sql`NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.account_id = ${accounts.id})`)),
+    );
+  if (created.countyId) statements.push(db.delete(counties).where(and(eq(counties.id, created.countyId), sql`NOT EXISTS (SELECT 1 FROM tenants t WHERE t.county_id = ${counties.id})`)));
+  if (created.cityId) statements.push(db.delete(cities).where(and(eq(cities.id, created.cityId), sql`NOT EXISTS (SELECT 1 FROM counties k WHERE k.city_id = ${cities.id})`)));
+  // one batch: all of it goes, or none
+  await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+}
+
+/** The source's bytes, decrypted when they are an encrypted file (which then needs the passphrase). */
+async function plainBytes(source: ReadableStream<Uint8Array>, passphrase: string | undefined): Promise<ReadableStream<Uint8Array>> {
+  const reader = source.getReader();
+  const first: Uint8Array[] = [];
+  let seen = 0;
+  let ended = false;
+  while (seen < 8) {
+    const { value, done } = await reader.read();
+    if (done) {
+      ended = true;
+      break;
+    }
+    first.push(value);
+    seen += value.length;
+  }
+  const head = new Uint8Array(seen);
+  first.reduce((at, part) => (head.set(part, at), at + part.length), 0);
+  const whole = new ReadableStream<Uint8Array>({
+    start(controller) {
+      if (head.length) controller.enqueue(head);
+      if (ended) controller.close();
+    },
+    async pull(controller) {
+      const { value, done } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+  if (!isEncrypted(head)) return whole;
+  if (!passphrase) throw new AppError(422, 'transfer.passphrase_required');
+  return whole.pipeThrough(decryptStream(passphrase));
+}
+
+function utf8(entry: Entry, data: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(data);
+  } catch {
+    throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not UTF-8' });
+  }
+}
+
+/** Parses a table part into rows, checking each against the table's columns. */
+function parseRows(entry: Entry, text: string, lineBase: number): Row[] {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] !== '') throw refused('transfer.bad_row', { table: entry.name, line: lineBase + lines.length, reason: 'no final newline' });
+  lines.pop();
+  return lines.map((line, i) => {
+    const where = { table: entry.name, line: lineBase + i + 1 };
+    let row: unknown;
+    try {
+      row = JSON.parse(line);
+    } catch {
+      throw refused('transfer.bad_row', { ...where, reason: 'not JSON' });
+    }
+    if (!row || typeof row !== 'object' || Array.isArray(row)) throw refused('transfer.bad_row', { ...where, reason: 'not an object' });
+    const keys = Object.keys(row);
+    if (keys.length !== entry.columns.length || !entry.columns.every((column) => column in row!))
+      throw refused('transfer.bad_row', { ...where, reason: 'columns differ from the table' });
+    for (const value of Object.values(row))
+      if (!(value === null || typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))))
+        throw refused('transfer.bad_row', { ...where, reason: 'a value is not text, a number or null' });
+    return row as Row;
+  });
+}
+
+export interface ImportOptions {
+  passphrase?: string;
+  secrets: Secrets;
+}
+
+/**
+ * Loads a tenant export into this database, all or nothing: the tenant is written first with status
+ * 'importing' (so no request, job or county view sees it), then every table in file order, in batches;
+ * once the manifest's counts and checksums match what was read, one UPDATE switches it to 'active'. Any
+ * failure removes what was staged. Ids are kept; accounts are matched by phone (docs/tenant-export.md).
+ */
+export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ImportReport> {
+  let zip: AsyncGenerator<{ name: string; data: Uint8Array }>;
+  try {
+    zip = readZip(await plainBytes(source, options.passphrase));
+  } catch (error) {
+    throw mapped(error);
+  }
+  const next = async () => {
+    try {
+      const { value, done } = await zip.next();
+      if (done) throw refused('transfer.incomplete');
+      return value;
+    } catch (error) {
+      throw mapped(error);
+    }
+  };
+
+  const first = await next();
+  if (first.name !== 'format.json') throw refused('transfer.not_an_export');
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(first.data));
+  } catch {
+    throw refused('transfer.not_an_export');
+  }
+  if (header?.format !== FORMAT || typeof header.tenant?.id !== 'string') throw refused('transfer.not_an_export');
+  if (header.formatVersion !== FORMAT_VERSION) throw refused('transfer.format_version', { version: String(header.formatVersion) });
+  if (header.schemaVersion !== schemaVersion()) throw refused('transfer.schema_mismatch', { file: String(header.schemaVersion), here: schemaVersion() });
+  const order = entries();
+  if (JSON.stringify(header.entries) !== JSON.stringify(order.map((e) => e.name))) throw refused('transfer.schema_mismatch', { file: header.schemaVersion, here: schemaVersion() });
+
+  const tenantId = header.tenant.id;
+  const present = await db.all<{ id: string; status: string }>(sql`SELECT id, status FROM tenants WHERE id = ${tenantId} OR slug = ${header.tenant.slug}`);
+  if (present.some((t) => t.status !== 'importing')) throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug });
+  for (const stale of present) await removeStagedImport(db, stale.id);
+
+  const same = await sameSecret(options.secrets, header.secretFingerprint);
+  const report: ImportReport = {
+    tenant: header.tenant,
+    tables: {},
+    accounts: { created: 0, merged: [] },
+    registry: { countyId: '', createdCity: false, createdCounty: false },
+    replacedStaleImport: present.length > 0,
+    secret: { same, memberPinsToReissue: 0, sessionsEnded: 0, displayLinksChanged: 0 },
+  };
+  const created = { accounts: [] as string[], countyId: undefined as string | undefined, cityId: undefined as string | undefined };
+  const accountIds = new Map<string, string>();
+  let cityId = '';
+  const read: Record<string, { rows: number; bytes: number; sha256: string }> = {};
+
+  try {
+    let pending: { name: string; data: Uint8Array } | undefined;
+    for (const entry of order) {
+      const hash = new Sha256();
+      let rows = 0;
+      let bytes = 0;
+      for (let part = 0; ; part++) {
+        const file = pending ?? (await next());
+        pending = undefined;
+        if (file.name !== partName(entry.name, part)) {
+          if (part === 0) throw refused('transfer.incomplete');
+          pending = file;
+          break;
+        }
+        hash.update(file.data);
+        bytes += file.data.length;
+        const parsed = parseRows(entry, utf8(entry, file.data), rows);
+        rows += parsed.length;
+        await load(entry, parsed);
+      }
+      read[entry.name] = { rows, bytes, sha256: hash.hex() };
+      report.tables[entry.name] = rows;
+    }
+    const last = pending ?? (await next());
+    if (last.name !== 'manifest.json') throw refused('transfer.incomplete');
+    let manifest: Manifest;
+    try {
+      manifest = JSON.parse(new TextDecoder().decode(last.data));
+    } catch {
+      throw refused('transfer.incomplete');
+    }
+    if (manifest.tenant?.id !== tenantId || manifest.schemaVersion !== header.schemaVersion || manifest.secretFingerprint !== header.secretFingerprint)
+      throw refused('transfer.checksum_mismatch', { table: 'manifest.json' });
+    for (const entry of order) {
+      const expected = manifest.tables?.[entry.name];
+      const actual = read[entry.name];
+      if (!expected || expected.rows !== actual.rows || expected.sha256 !== actual.sha256) throw refused('transfer.checksum_mismatch', { table: entry.name });
+    }
+    if (!report.registry.countyId) throw refused('transfer.incomplete');
+    // the one write that makes the township exist
+    const [switched] = await db.all<{ id: string }>(sql`UPDATE tenants SET status = 'active' WHERE id = ${tenantId} AND status = 'importing' RETURNING id`);
+    if (!switched) throw refused('transfer.incomplete');
+    if (!same) {
+      const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM evaluation_screens WHERE tenant_id = ${tenantId}`);
+      report.secret.displayLinksChanged = Number(n);
+    }
+    return report;
+  } catch (error) {
+    await removeStagedImport(db, tenantId, created);
+    throw mapped(error);
+  }
+
+  async function load(entry: Entry, rows: Row[]) {
+    if (!rows.length) return;
+    switch (entry.name) {
+      case 'cities':
+        return loadCity(rows);
+      case 'counties':
+        return loadCounty(rows);
+      case 'tenants':
+        return loadTenant(rows);
+      case 'accounts':
+        return loadAccounts(entry, rows);
+    }
+    for (const row of rows) {
+      if (row.tenant_id !== tenantId) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a row of another township' });
+      if (entry.name === 'role_grants') {
+        if (!TOWNSHIP_ROLES.includes(String(row.role)) || row.county_id !== null) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not a township role' });
+        const accountId = accountIds.get(String(row.account_id));
+        if (!accountId) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a grant of an account not in the file' });
+        row.account_id = accountId;
+      }
+      if (!same && entry.name === 'evaluation_member_credentials') {
+        row.pin_hash = PIN_REISSUE_REQUIRED;
+        row.failed_attempts = 0;
+        row.locked_until = null;
+        report.secret.memberPinsToReissue++;
+      }
+      // a voter's hash under another secret would not match the poll book: a phone could vote twice, so the session ends for phones
+      if (!same && entry.name === 'evaluation_sessions' && row.salt !== null) {
+        row.salt = null;
+        report.secret.sessionsEnded++;
+      }
+    }
+    try {
+      await insertRows(db, entry.table, rows);
+    } catch (error) {
+      throw new AppError(409, 'transfer.insert_failed', { table: entry.name }, undefined, { cause: error });
+    }
+  }
+
+  async function loadCity([row]: Row[]) {
+    const [byId] = await db.all<{ id: string }>(sql`SELECT id FROM cities WHERE id = ${row.id}`);
+    const [byName] = byId ? [] : await db.all<{ id: string }>(sql`SELECT id FROM cities WHERE name = ${row.name}`);
+    cityId = byId?.id ?? byName?.id ?? String(row.id);
+    if (!byId && !byName) {
+      await insertRows(db, cities, [row]);
+      created.cityId = cityId;
+      report.registry.createdCity = true;
+    }
+  }
+
+  async function loadCounty([row]: Row[]) {
+    const [byId] = await db.all<{ id: string }>(sql`SELECT id FROM counties WHERE id = ${row.id}`);
+    const [byName] = byId ? [] : await db.all<{ id: string }>(sql`SELECT id FROM counties WHERE city_id = ${cityId} AND name = ${row.name}`);
+    report.registry.countyId = byId?.id ?? byName?.id ?? String(row.id);
+    if (!byId && !byName) {
+      await insertRows(db, counties, [{ ...row, city_id: cityId }]);
+      created.countyId = report.registry.countyId;
+      report.registry.createdCounty = true;
+    }
+  }
+
+  async function loadTenant([row]: Row[]) {
+    if (row.id !== tenantId || row.slug !== header.tenant.slug) throw refused('transfer.bad_row', { table: 'tenants', line: 1, reason: 'not the township of format.json' });
+    try {
+      await insertRows(db, tenants, [{ ...row, county_id: report.registry.countyId, status: 'importing' }]);
+    } catch (error) {
+      throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug }, undefined, { cause: error });
+    }
+  }
+
+  /** A phone this instance knows keeps its account (and its password): the township's grants are added to it. */
+  async function loadAccounts(entry: Entry, rows: Row[]) {
+    const fresh: Row[] = [];
+    for (let i = 0; i < rows.length; i += 90) {
+      const slice = rows.slice(i, i + 90);
+      const phones = sql.join(slice.map((r) => sql`${r.phone}`), sql`, `);
+      const ids = sql.join(slice.map((r) => sql`${r.id}`), sql`, `);
+      const known = await db.all<{ id: string; phone: string }>(sql`SELECT id, phone FROM accounts WHERE phone IN (${phones}) OR id IN (${ids})`);
+      for (const row of slice) {
+        const byPhone = known.find((k) => k.phone === row.phone);
+        if (byPhone) {
+          accountIds.set(String(row.id), byPhone.id);
+          report.accounts.merged.push(String(row.phone));
+        } else if (known.some((k) => k.id === row.id)) {
+          throw new AppError(409, 'transfer.account_conflict', { id: String(row.id) });
+        } else {
+          accountIds.set(String(row.id), String(row.id));
+          fresh.push(row);
+        }
+      }
+    }
+    if (!fresh.length) return;
+    created.accounts.push(...fresh.map((r) => String(r.id)));
+    await insertRows(db, entry.table, fresh.map((r) => ({ ...r, password_hash: IMPORTED_PASSWORD_HASH })));
+    report.accounts.created += fresh.length;
+  }
+}
+
+function mapped(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  if (error instanceof PassphraseError) return new AppError(422, 'transfer.wrong_passphrase', {}, undefined, { cause: error });
+  if (error instanceof ZipError) return new AppError(422, 'transfer.not_an_export', {}, undefined, { cause: error });
+  return error;
+}

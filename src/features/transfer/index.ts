@@ -1,0 +1,4 @@
+export { transferPlatformRoutes, transferTenantRoutes, PASSPHRASE_HEADER } from './routes';
+export { exportTenant, exportFileName } from './export';
+export { importTenant, type ImportReport } from './import';
+export { secretFingerprint } from './format';

@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../../app-env';
+import { platformActor } from '../../auth/actor';
+import { allow } from '../../auth/guard';
+import { AppError, notFound } from '../../platform/errors';
+import { idParam, input } from '../../platform/validate';
+import { forgetTenants } from '../../tenancy/tenant';
+import { exportFileName, exportTenant } from './export';
+import { secretFingerprint } from './format';
+import { importTenant } from './import';
+
+/**
+ * Header that carries the passphrase of an encrypted export or import (never the URL: URLs end up in logs),
+ * percent-encoded (encodeURIComponent), since a header holds only Latin-1 and a passphrase may be Chinese.
+ */
+export const PASSPHRASE_HEADER = 'x-passphrase';
+export const MIN_PASSPHRASE = 10;
+
+function passphraseOf(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header(PASSPHRASE_HEADER);
+  if (header === undefined || header === '') return undefined;
+  let passphrase: string;
+  try {
+    passphrase = decodeURIComponent(header);
+  } catch {
+    throw new AppError(400, 'transfer.passphrase_too_short', { min: MIN_PASSPHRASE });
+  }
+  if ([...passphrase].length < MIN_PASSPHRASE) throw new AppError(400, 'transfer.passphrase_too_short', { min: MIN_PASSPHRASE });
+  return passphrase;
+}
+
+async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; name: string }) {
+  const passphrase = passphraseOf(c);
+  const now = new Date();
+  const body = exportTenant(c.var.db, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now });
+  return c.body(body, 200, {
+    'content-type': passphrase ? 'application/octet-stream' : 'application/zip',
+    'content-disposition': `attachment; filename="${exportFileName(tenant.slug, now, !!passphrase)}"`,
+    'cache-control': 'no-store',
+  });
+}
+
+const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
+  const actor = c.var.session && platformActor(c.var.session);
+  if (actor) c.set('actor', actor);
+  await next();
+});
+
+/** The platform admin's export of any township and import of a township's file (docs/tenant-export.md). */
+export const transferPlatformRoutes = new Hono<AppEnv>()
+  .use('/tenants/*', setPlatformActor)
+  .get('/tenants/:id/export', allow('platform_admin'), input('param', idParam), async (c) => {
+    const [tenant] = await c.var.db.all<{ id: string; slug: string; name: string }>(
+      sql`SELECT id, slug, name FROM tenants WHERE id = ${c.req.valid('param').id} AND status = 'active'`,
+    );
+    if (!tenant) throw notFound('error.tenant_not_found');
+    return download(c, tenant);
+  })
+  .post('/tenants/import', allow('platform_admin'), async (c) => {
+    const passphrase = passphraseOf(c);
+    const body = c.req.raw.body;
+    if (!body) throw new AppError(422, 'transfer.not_an_export');
+    const report = await importTenant(c.var.db, body, { passphrase, secrets: c.var.config.secrets });
+    forgetTenants(c.var.memo);
+    return c.json(report, 201);
+  });
+
+/** A township admin's export of their own township (another township answers 404, as every tenant route does). */
+export const transferTenantRoutes = new Hono<AppEnv>().get('/export', allow('township_admin'), async (c) => download(c, c.var.tenant!));

@@ -1,0 +1,175 @@
+import { deflateSync, inflateSync } from 'fflate';
+
+/**
+ * A plain ZIP written and read as a stream, entry by entry, each entry whole in memory (callers keep them
+ * small: a tenant export cuts each table into parts of about a megabyte). Every local header carries its
+ * entry's sizes and CRC, never a trailing data descriptor: a streaming reader then needs no guessing where an
+ * entry ends (fflate's streaming Zip writes descriptors, and its Unzip finds their end by scanning for a
+ * signature, which compressed bytes can contain by chance). No ZIP64: at most 65,535 entries and 4 GiB.
+ */
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+export function crc32(data: Uint8Array): number {
+  let c = 0xffffffff;
+  for (let i = 0; i < data.length; i++) c = CRC_TABLE[(c ^ data[i]) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+const LOCAL = 0x04034b50;
+const CENTRAL = 0x02014b50;
+const END = 0x06054b50;
+const UTF8_NAMES = 0x0800;
+/** an entry the reader takes: far above what the writer's callers make, far below a decompression bomb's size */
+export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
+
+export class ZipError extends Error {}
+
+/** Writes entries as they come; `emit` gets the bytes in order. */
+export class ZipWriter {
+  private offset = 0;
+  private central: Uint8Array[] = [];
+  private time: number;
+  private date: number;
+
+  constructor(
+    private emit: (chunk: Uint8Array) => void,
+    now = new Date(),
+  ) {
+    // DOS time, UTC
+    this.time = (now.getUTCHours() << 11) | (now.getUTCMinutes() << 5) | (now.getUTCSeconds() >> 1);
+    this.date = ((now.getUTCFullYear() - 1980) << 9) | ((now.getUTCMonth() + 1) << 5) | now.getUTCDate();
+  }
+
+  add(name: string, data: Uint8Array): void {
+    if (this.central.length >= 0xffff) throw new ZipError('too many entries for a ZIP without ZIP64');
+    const nameBytes = new TextEncoder().encode(name);
+    const packed = deflateSync(data, { level: 6 });
+    const crc = crc32(data);
+    if (this.offset + 30 + nameBytes.length + packed.length > 0xffffffff) throw new ZipError('the file would exceed 4 GiB');
+    const local = new Uint8Array(30 + nameBytes.length);
+    const l = new DataView(local.buffer);
+    l.setUint32(0, LOCAL, true);
+    l.setUint16(4, 20, true);
+    l.setUint16(6, UTF8_NAMES, true);
+    l.setUint16(8, 8, true);
+    l.setUint16(10, this.time, true);
+    l.setUint16(12, this.date, true);
+    l.setUint32(14, crc, true);
+    l.setUint32(18, packed.length, true);
+    l.setUint32(22, data.length, true);
+    l.setUint16(26, nameBytes.length, true);
+    local.set(nameBytes, 30);
+    const entry = new Uint8Array(46 + nameBytes.length);
+    const e = new DataView(entry.buffer);
+    e.setUint32(0, CENTRAL, true);
+    e.setUint16(4, 20, true);
+    e.setUint16(6, 20, true);
+    e.setUint16(8, UTF8_NAMES, true);
+    e.setUint16(10, 8, true);
+    e.setUint16(12, this.time, true);
+    e.setUint16(14, this.date, true);
+    e.setUint32(16, crc, true);
+    e.setUint32(20, packed.length, true);
+    e.setUint32(24, data.length, true);
+    e.setUint16(28, nameBytes.length, true);
+    e.setUint32(42, this.offset, true);
+    entry.set(nameBytes, 46);
+    this.central.push(entry);
+    this.emit(local);
+    this.emit(packed);
+    this.offset += local.length + packed.length;
+  }
+
+  end(): void {
+    const size = this.central.reduce((sum, entry) => sum + entry.length, 0);
+    for (const entry of this.central) this.emit(entry);
+    const end = new Uint8Array(22);
+    const v = new DataView(end.buffer);
+    v.setUint32(0, END, true);
+    v.setUint16(8, this.central.length, true);
+    v.setUint16(10, this.central.length, true);
+    v.setUint32(12, size, true);
+    v.setUint32(16, this.offset, true);
+    this.emit(end);
+  }
+}
+
+/** Reads exactly n bytes at a time from a stream. */
+class ByteReader {
+  private parts: Uint8Array[] = [];
+  private have = 0;
+  constructor(private reader: ReadableStreamDefaultReader<Uint8Array>) {}
+
+  async read(n: number): Promise<Uint8Array | undefined> {
+    while (this.have < n) {
+      const { value, done } = await this.reader.read();
+      if (done) return undefined;
+      this.parts.push(value);
+      this.have += value.length;
+    }
+    const out = new Uint8Array(n);
+    let at = 0;
+    while (at < n) {
+      const head = this.parts[0];
+      const used = Math.min(head.length, n - at);
+      out.set(head.subarray(0, used), at);
+      at += used;
+      if (used === head.length) this.parts.shift();
+      else this.parts[0] = head.subarray(used);
+    }
+    this.have -= n;
+    return out;
+  }
+}
+
+/**
+ * The entries of a ZIP, in file order, as they arrive; stops at the central directory. Refuses what
+ * ZipWriter does not write (data descriptors, encryption, methods other than deflate and store) and any
+ * entry whose CRC or size does not match.
+ */
+export async function* readZip(source: ReadableStream<Uint8Array>): AsyncGenerator<{ name: string; data: Uint8Array }> {
+  const reader = source.getReader();
+  const bytes = new ByteReader(reader);
+  try {
+    for (;;) {
+      const head = await bytes.read(4);
+      if (!head) throw new ZipError('the file ends before its central directory');
+      const signature = new DataView(head.buffer).getUint32(0, true);
+      if (signature === CENTRAL || signature === END) return;
+      if (signature !== LOCAL) throw new ZipError('not a ZIP entry');
+      const rest = await bytes.read(26);
+      if (!rest) throw new ZipError('the file is cut short');
+      const h = new DataView(rest.buffer);
+      const flags = h.getUint16(2, true);
+      const method = h.getUint16(4, true);
+      const crc = h.getUint32(10, true);
+      const packedSize = h.getUint32(14, true);
+      const size = h.getUint32(18, true);
+      if (flags & 0x0009) throw new ZipError('encrypted or streamed entries are not read');
+      if (method !== 8 && method !== 0) throw new ZipError(`compression method ${method} is not read`);
+      if (packedSize > MAX_ENTRY_BYTES || size > MAX_ENTRY_BYTES) throw new ZipError('an entry is too large');
+      const name = await bytes.read(h.getUint16(22, true));
+      const extra = await bytes.read(h.getUint16(24, true));
+      const packed = await bytes.read(packedSize);
+      if (!name || !extra || !packed) throw new ZipError('the file is cut short');
+      let data: Uint8Array;
+      try {
+        data = method === 8 ? inflateSync(packed, { out: new Uint8Array(size) }) : packed;
+      } catch (error) {
+        throw new ZipError('an entry does not decompress', { cause: error });
+      }
+      if (data.length !== size || crc32(data) !== crc) throw new ZipError('an entry does not match its CRC');
+      yield { name: new TextDecoder().decode(name), data };
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}

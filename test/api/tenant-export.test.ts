@@ -1,0 +1,319 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAccount } from '../../src/auth/accounts';
+import type { Db } from '../../src/db/client';
+import { exportTenant, importTenant, secretFingerprint } from '../../src/features/transfer';
+import { partName, readPage } from '../../src/features/transfer/export';
+import { entries, NOT_CARRIED, type Entry } from '../../src/features/transfer/format';
+import { IMPORTED_PASSWORD_HASH, PIN_REISSUE_REQUIRED } from '../../src/features/transfer/import';
+import { recomputeProvisional } from '../../src/features/stars';
+import { AppError } from '../../src/platform/errors';
+import { shanghaiYear } from '../../src/platform/time';
+import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
+import { parseSettings } from '../../src/tenancy/settings';
+import { readZip, ZipWriter } from '../../src/platform/zip-stream';
+import { ApiClient } from '../support/client';
+import { startServer, TEST_APP_SECRET, TEST_ENV, type TestServer } from '../support/servers';
+
+const TINY = { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4] as [number, number], householdsPerVillage: [4, 6] as [number, number] };
+const SECRETS = { current: TEST_APP_SECRET };
+const PLATFORM_PHONE = '13800000000';
+const PASSPHRASE = 'long enough passphrase 潘店';
+const ADMIN_PASSWORD = 'Import-Admin-2026!';
+
+const bytesOf = async (stream: ReadableStream<Uint8Array>) => new Uint8Array(await new Response(stream).arrayBuffer());
+const streamOf = (bytes: Uint8Array) => new Response(bytes as Uint8Array<ArrayBuffer>).body!;
+
+/** Every row of an entry of the township, in key order. */
+async function rowsOf(db: Db, entry: Entry, tenantId: string) {
+  const out: Record<string, unknown>[] = [];
+  let cursor: unknown[] | undefined;
+  for (;;) {
+    const page = await readPage(db, entry, tenantId, cursor);
+    out.push(...page);
+    if (page.length < 500) return out;
+    cursor = entry.primaryKey.map((c) => page[page.length - 1][c]);
+  }
+}
+
+async function everyTable(db: Db, tenantId: string) {
+  const out: Record<string, Record<string, unknown>[]> = {};
+  for (const entry of entries()) out[entry.name] = await rowsOf(db, entry, tenantId);
+  return out;
+}
+
+/** How many rows of the township are anywhere in the database (staged or not). */
+async function traces(db: Db, tenantId: string) {
+  let n = 0;
+  for (const entry of entries().filter((e) => e.owned))
+    n += Number((await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM ${sql.identifier(entry.name)} WHERE tenant_id = ${tenantId}`))[0].n);
+  n += Number((await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM tenants WHERE id = ${tenantId}`))[0].n);
+  return n;
+}
+
+async function platformAdmin(server: TestServer, phone = PLATFORM_PHONE) {
+  const [known] = await server.db.all<{ id: string }>(sql`SELECT id FROM accounts WHERE phone = ${phone}`);
+  if (!known) await createAccount(server.db, { phone, name: '平台管理员', password: ADMIN_PASSWORD }, [{ role: 'platform_admin' }]);
+  return new ApiClient(server).login(phone, known ? DEMO_PASSWORD : ADMIN_PASSWORD);
+}
+
+async function postImport(server: TestServer, client: ApiClient, bytes: Uint8Array, passphrase?: string) {
+  const response = await server.fetch('/api/platform/tenants/import', {
+    method: 'POST',
+    headers: { origin: 'http://127.0.0.1', cookie: client.cookieHeader(), 'content-type': 'application/zip', ...(passphrase ? { 'x-passphrase': passphrase } : {}) },
+    body: bytes as Uint8Array<ArrayBuffer>,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+/** The file with one entry's bytes changed by `edit`, re-zipped with valid CRCs (so only the manifest can tell). */
+async function rewritten(file: Uint8Array, name: string, edit: (text: string) => string) {
+  const out: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => out.push(chunk));
+  for await (const entry of readZip(streamOf(file))) zip.add(entry.name, entry.name === name ? new TextEncoder().encode(edit(new TextDecoder().decode(entry.data))) : entry.data);
+  zip.end();
+  return bytesOf(new Blob(out as Uint8Array<ArrayBuffer>[]).stream());
+}
+
+async function refusal(promise: Promise<unknown>) {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof AppError) return { status: error.status, code: error.code };
+    throw error;
+  }
+  throw new Error('the import was not refused');
+}
+
+async function stars(db: Db, tenantId: string) {
+  const [tenant] = await db.all<{ settings: string }>(sql`SELECT settings FROM tenants WHERE id = ${tenantId}`);
+  for (const year of [shanghaiYear() - 1, shanghaiYear()]) await recomputeProvisional(db, tenantId, year, parseSettings(tenant.settings));
+  return db.all(
+    sql`SELECT year, stage, subject_kind, subject_id, composite, complete, raw_stars, red_lines, final_stars, previous_stars, consequences, income_fen, income_tier
+        FROM annual_results WHERE tenant_id = ${tenantId} AND reopening_id IS NULL ORDER BY year, stage, subject_kind, subject_id`,
+  );
+}
+
+/**
+ * A township moves between instances (docs/tenant-export.md): exported from workerd + local D1 over HTTP,
+ * imported into Node + libSQL (the CLI's verb), exported there and imported back into another workerd over
+ * HTTP, every table row for row; and every way a file or a caller can be wrong is refused with nothing left.
+ */
+describe('tenant export and import', () => {
+  const ctx = {} as { source: TestServer; libsql: TestServer; back: TestServer; file: Uint8Array; pandian: string; liuqiao: string; platform: ApiClient };
+
+  beforeAll(async () => {
+    ctx.source = await startServer('workerd');
+    await seedDemoIfEmpty(ctx.source.db, TINY);
+    const ids = await ctx.source.db.all<{ id: string; slug: string }>(sql`SELECT id, slug FROM tenants`);
+    ctx.pandian = ids.find((t) => t.slug === 'pandian')!.id;
+    ctx.liuqiao = ids.find((t) => t.slug === 'liuqiao')!.id;
+    ctx.platform = await platformAdmin(ctx.source);
+    ctx.libsql = await startServer('libsql');
+    ctx.back = await startServer('workerd');
+  }, 300_000);
+  afterAll(async () => {
+    await Promise.all([ctx.source?.close(), ctx.libsql?.close(), ctx.back?.close()]);
+  });
+
+  it('carries every table that has a tenant_id, bar the ones it names a reason for', async () => {
+    const tables = await ctx.source.db.all<{ name: string }>(sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'`);
+    const withTenant: string[] = [];
+    for (const { name } of tables) {
+      const columns = await ctx.source.db.all<{ name: string }>(sql`SELECT name FROM pragma_table_info(${name})`);
+      if (columns.some((c) => c.name === 'tenant_id')) withTenant.push(name);
+    }
+    const carried = entries().filter((e) => e.owned).map((e) => e.name);
+    expect(withTenant.filter((name) => !carried.includes(name) && !(name in NOT_CARRIED))).toEqual([]);
+    expect(carried.length + Object.keys(NOT_CARRIED).length).toBe(withTenant.length);
+  });
+
+  it('round-trips a township workerd → libSQL → workerd, table by table, and its stars recompute the same', async () => {
+    const started = Date.now();
+    const response = await ctx.source.fetch(`/api/platform/tenants/${ctx.pandian}/export`, { headers: { cookie: ctx.platform.cookieHeader() } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename="xingping-pandian-\d{8}-\d{6}\.zip"$/);
+    ctx.file = new Uint8Array(await response.arrayBuffer());
+    console.log(`export of the small demo township: ${ctx.file.length} bytes in ${Date.now() - started} ms`);
+    const original = await everyTable(ctx.source.db, ctx.pandian);
+    expect(original.evaluation_ballots.length).toBeGreaterThan(0);
+
+    const report = await importTenant(ctx.libsql.db, streamOf(ctx.file), { secrets: SECRETS });
+    expect(report.tenant.slug).toBe('pandian');
+    expect(report.secret).toEqual({ same: true, memberPinsToReissue: 0, sessionsEnded: 0, displayLinksChanged: 0 });
+    expect(report.accounts.created).toBe(original.accounts.length);
+    expect(report.registry).toMatchObject({ createdCity: true, createdCounty: true });
+    for (const entry of entries()) expect(report.tables[entry.name], entry.name).toBe(original[entry.name].length);
+    const imported = await everyTable(ctx.libsql.db, ctx.pandian);
+    for (const entry of entries()) expect(imported[entry.name], entry.name).toEqual(original[entry.name]);
+    // the accounts came without their passwords
+    const hashes = await ctx.libsql.db.all<{ h: string }>(sql`SELECT DISTINCT password_hash AS h FROM accounts`);
+    expect(hashes).toEqual([{ h: IMPORTED_PASSWORD_HASH }]);
+    expect((await new ApiClient(ctx.libsql).post('/api/auth/login', { phone: '13800000002', password: DEMO_PASSWORD })).status).toBe(401);
+
+    // and back: exported from libSQL (the CLI's verb), imported into another workerd over HTTP
+    const again = await bytesOf(exportTenant(ctx.libsql.db, report.tenant, { fingerprint: await secretFingerprint(SECRETS) }));
+    const back = await platformAdmin(ctx.back, '13900000009');
+    const answer = await postImport(ctx.back, back, again);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    const returned = await everyTable(ctx.back.db, ctx.pandian);
+    for (const entry of entries()) expect(returned[entry.name], entry.name).toEqual(original[entry.name]);
+    // visible there now
+    expect((await new ApiClient(ctx.back).get('/t/pandian/api/public/villages')).status).toBe(200);
+
+    const before = await stars(ctx.source.db, ctx.pandian);
+    expect(before.length).toBeGreaterThan(0);
+    expect(await stars(ctx.libsql.db, ctx.pandian)).toEqual(before);
+    expect(await stars(ctx.back.db, ctx.pandian)).toEqual(before);
+  });
+
+  it('encrypts with a passphrase and refuses a wrong one, leaving nothing', async () => {
+    const response = await ctx.source.fetch(`/api/platform/tenants/${ctx.liuqiao}/export`, { headers: { cookie: ctx.platform.cookieHeader(), 'x-passphrase': encodeURIComponent(PASSPHRASE) } });
+    expect(response.status).toBe(200);
+    const sealed = new Uint8Array(await response.arrayBuffer());
+    expect(new TextDecoder().decode(sealed.slice(0, 5))).toBe('XPENC');
+    expect(await refusal(importTenant(ctx.libsql.db, streamOf(sealed), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.passphrase_required' });
+    expect(await refusal(importTenant(ctx.libsql.db, streamOf(sealed), { secrets: SECRETS, passphrase: 'not the passphrase' }))).toEqual({
+      status: 422,
+      code: 'transfer.wrong_passphrase',
+    });
+    expect(await traces(ctx.libsql.db, ctx.liuqiao)).toBe(0);
+    const short = await ctx.source.fetch(`/api/platform/tenants/${ctx.liuqiao}/export`, { headers: { cookie: ctx.platform.cookieHeader(), 'x-passphrase': 'short' } });
+    expect(short.status).toBe(400);
+    const report = await importTenant(ctx.libsql.db, streamOf(sealed), { secrets: SECRETS, passphrase: PASSPHRASE });
+    expect(report.tenant.slug).toBe('liuqiao');
+    // the county's accounts merge: liuqiao's admin is new, the registry is the one pandian brought
+    expect(report.registry).toMatchObject({ createdCity: false, createdCounty: false });
+    expect(await everyTable(ctx.libsql.db, ctx.liuqiao)).toEqual(await everyTable(ctx.source.db, ctx.liuqiao));
+  });
+
+  it('refuses a tampered file, a wrong schema version and a township already present, leaving nothing', async () => {
+    const target = await startServer('libsql');
+    try {
+      const villages = partName('villages', 0);
+      const tampered = await rewritten(ctx.file, villages, (text) => text.replace('靖庄', '靖莊'));
+      expect(await refusal(importTenant(target.db, streamOf(tampered), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
+      expect(await traces(target.db, ctx.pandian)).toBe(0);
+      expect(await target.db.all(sql`SELECT id FROM accounts`)).toEqual([]);
+
+      const otherTownship = await rewritten(ctx.file, villages, (text) => text.replace(`"tenant_id":"${ctx.pandian}"`, `"tenant_id":"${ctx.liuqiao}"`));
+      expect(await refusal(importTenant(target.db, streamOf(otherTownship), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+      const platformGrant = await rewritten(ctx.file, partName('role_grants', 0), (text) => text.replace('"role":"township_admin"', '"role":"platform_admin"'));
+      expect(await refusal(importTenant(target.db, streamOf(platformGrant), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+
+      const oldSchema = await rewritten(ctx.file, 'format.json', (text) => text.replace(/"schemaVersion": "[^"]+"/, '"schemaVersion": "0006_ballot_secrecy"'));
+      expect(await refusal(importTenant(target.db, streamOf(oldSchema), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.schema_mismatch' });
+      const cut = ctx.file.slice(0, Math.floor(ctx.file.length / 2));
+      expect(await refusal(importTenant(target.db, streamOf(cut), { secrets: SECRETS }))).toMatchObject({ status: 422 });
+      expect(await traces(target.db, ctx.pandian)).toBe(0);
+
+      // into the instance it came from: the township is there
+      const answer = await postImport(ctx.source, ctx.platform, ctx.file);
+      expect(answer).toMatchObject({ status: 409, body: { code: 'transfer.tenant_exists' } });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('lets a township admin export their own township only', async () => {
+    const liuqiaoAdmin = await new ApiClient(ctx.source).login('13800000005', DEMO_PASSWORD);
+    expect((await liuqiaoAdmin.get('/t/pandian/api/export')).status).toBe(404);
+    expect((await liuqiaoAdmin.get(`/api/platform/tenants/${ctx.pandian}/export`)).status).toBe(403);
+    const own = await ctx.source.fetch('/t/liuqiao/api/export', { headers: { cookie: liuqiaoAdmin.cookieHeader() } });
+    expect(own.status).toBe(200);
+    const names: string[] = [];
+    for await (const entry of readZip(own.body!)) names.push(entry.name);
+    expect(names[0]).toBe('format.json');
+    expect(names.at(-1)).toBe('manifest.json');
+    const secretary = await new ApiClient(ctx.source).login('13800000003', DEMO_PASSWORD);
+    expect((await secretary.get('/t/pandian/api/export')).status).toBe(403);
+    expect((await new ApiClient(ctx.source).get('/t/pandian/api/export')).status).toBe(401);
+  });
+
+  it('keeps a township invisible while its import is halfway, and leaves nothing when it breaks off', async () => {
+    const target = await startServer('libsql');
+    try {
+      const admin = await platformAdmin(target, '13900000008');
+      let release!: (error: Error) => void;
+      const stalled = new Promise<never>((_, reject) => (release = reject));
+      const half = Math.floor(ctx.file.length * 0.6);
+      let sent = false;
+      const source = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          if (!sent) {
+            sent = true;
+            // in small pieces, so the import stages what it can before the stall
+            for (let i = 0; i < half; i += 4096) controller.enqueue(ctx.file.slice(i, Math.min(i + 4096, half)));
+            return;
+          }
+          await stalled;
+        },
+      });
+      const running = importTenant(target.db, source, { secrets: SECRETS });
+      running.catch(() => undefined);
+      // wait until rows are staged
+      for (let i = 0; i < 100 && (await traces(target.db, ctx.pandian)) < 10; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await traces(target.db, ctx.pandian)).toBeGreaterThan(10);
+      expect((await target.db.all<{ status: string }>(sql`SELECT status FROM tenants WHERE id = ${ctx.pandian}`))[0].status).toBe('importing');
+      const anonymous = new ApiClient(target);
+      expect((await anonymous.get('/t/pandian/api/public/villages')).status).toBe(404);
+      expect((await anonymous.get('http://pandian.xingping.test/api/public/villages')).status).toBe(404);
+      const runs = await admin.post('/api/platform/job-runs', { job: 'recompute' });
+      expect(runs.status).toBeLessThan(300);
+      expect((await target.db.all(sql`SELECT tenant_id FROM job_run_tenants WHERE tenant_id = ${ctx.pandian}`)).length).toBe(0);
+
+      release(new Error('connection lost'));
+      await expect(running).rejects.toThrow();
+      expect(await traces(target.db, ctx.pandian)).toBe(0);
+      expect(await target.db.all(sql`SELECT id FROM accounts WHERE password_hash = ${IMPORTED_PASSWORD_HASH}`)).toEqual([]);
+
+      // an import cut off without its clean-up (a killed process) is replaced by the next one
+      await target.db.run(sql`INSERT INTO cities (id, name, created_at) VALUES ('c-stale', '旧市', '2026-01-01T00:00:00.000Z')`);
+      await target.db.run(sql`INSERT INTO counties (id, city_id, name, created_at) VALUES ('k-stale', 'c-stale', '旧县', '2026-01-01T00:00:00.000Z')`);
+      await target.db.run(sql`INSERT INTO tenants (id, slug, name, county_id, status, created_at, updated_at) VALUES (${ctx.pandian}, 'pandian', '潘店镇', 'k-stale', 'importing', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+      const report = await importTenant(target.db, streamOf(ctx.file), { secrets: SECRETS });
+      expect(report.replacedStaleImport).toBe(true);
+      // a server that looked the township up while it was importing sees it within the tenant cache's few seconds (TENANT_TTL_MS)
+      let status = 0;
+      for (let i = 0; i < 40 && status !== 200; i++) {
+        status = (await anonymous.get('/t/pandian/api/public/villages')).status;
+        if (status !== 200) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(status).toBe(200);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('under another APP_SECRET: merges a known phone\'s grants, keeps its password, and re-issues what the secret keyed', async () => {
+    const other = { ...TEST_ENV, APP_SECRET: 'another-instance-secret-Zx81Qw2Er7Ty5Ui9Op3As' };
+    const target = await startServer('libsql', other);
+    try {
+      // pandian's admin already works here, with a password of this instance
+      await createAccount(target.db, { phone: '13800000002', name: '已有账号', password: ADMIN_PASSWORD }, []);
+      // members of a village get their ballot PINs (HMAC under the source's secret)
+      const pandianAdmin = await new ApiClient(ctx.source).login('13800000002', DEMO_PASSWORD);
+      const [village] = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM villages WHERE tenant_id = ${ctx.pandian} ORDER BY id LIMIT 1`);
+      expect((await pandianAdmin.post('/t/pandian/api/evaluation/member-credentials', { villageId: village.id })).status).toBe(201);
+      const credentials = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
+      expect(credentials.length).toBeGreaterThan(0);
+      const screens = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM evaluation_screens WHERE tenant_id = ${ctx.pandian}`);
+      const file = await bytesOf(exportTenant(ctx.source.db, { id: ctx.pandian, slug: 'pandian', name: '潘店镇' }, { fingerprint: await secretFingerprint(SECRETS) }));
+      const report = await importTenant(target.db, streamOf(file), { secrets: { current: other.APP_SECRET } });
+      expect(report.accounts.merged).toEqual(['13800000002']);
+      expect(report.secret).toMatchObject({ same: false, memberPinsToReissue: credentials.length, displayLinksChanged: screens.length });
+      const pins = await target.db.all<{ h: string }>(sql`SELECT DISTINCT pin_hash AS h FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
+      expect(pins).toEqual([{ h: PIN_REISSUE_REQUIRED }]);
+      expect(await target.db.all(sql`SELECT id FROM evaluation_sessions WHERE tenant_id = ${ctx.pandian} AND salt IS NOT NULL`)).toEqual([]);
+      // the merged admin signs in with this instance's password, holds the township, and re-issues the PINs
+      const admin = await new ApiClient(target).login('13800000002', ADMIN_PASSWORD);
+      const members = await target.db.all<{ id: string }>(sql`SELECT member_id AS id FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
+      const reissued = await admin.post('/t/pandian/api/evaluation/member-credentials', { villageId: village.id, resetMemberIds: members.map((m) => m.id) });
+      expect(reissued.status).toBe(201);
+      expect(reissued.body.items).toHaveLength(credentials.length);
+      expect(await target.db.all(sql`SELECT id FROM evaluation_member_credentials WHERE pin_hash = ${PIN_REISSUE_REQUIRED}`)).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  });
+});
