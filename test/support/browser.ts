@@ -1,13 +1,14 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
+import { TEST_BUILD } from './build';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
@@ -74,38 +75,8 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/**
- * Where this test process builds the pages: one folder per process, because vitest runs test files in
- * parallel processes and a shared folder would be emptied under a running server. A developer's dist/web is left alone.
- */
-export const WEB_OUT = `.build/test-web/${process.pid}`;
-let built: Promise<void> | undefined;
-
-/** Test processes are killed rather than exiting, so each build removes the folders of processes that are gone. */
-function removeStaleBuilds(): void {
-  const parent = dirname(WEB_OUT);
-  if (!existsSync(parent)) return;
-  for (const entry of readdirSync(parent)) {
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    let alive = false;
-    try {
-      alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) rmSync(join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-/** Builds the pages once per test process (~1–2 s). */
-export function buildPages(): Promise<void> {
-  built ??= import('vite').then(async ({ build }) => {
-    removeStaleBuilds();
-    await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), WEB_OUT), emptyOutDir: true } });
-  });
-  return built;
-}
+/** The pages this run's global setup built (shared by every test process; read-only). */
+export const WEB_OUT = TEST_BUILD.web;
 
 export interface BrowserApp {
   /** http://127.0.0.1:<random port> */
@@ -121,7 +92,6 @@ export interface BrowserApp {
 
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {
-  await buildPages();
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
   const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV });

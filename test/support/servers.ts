@@ -7,7 +7,7 @@ import { d1Database } from '../../src/db/d1';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
-import { WORKER_BUNDLE } from './build-worker';
+import { TEST_BUILD } from './build';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
 export interface TestServer {
@@ -72,7 +72,7 @@ function migrationStatements(): string[] {
 async function startWorkerd(bindings: Record<string, string>): Promise<TestServer> {
   const options = {
     modules: true,
-    scriptPath: WORKER_BUNDLE,
+    scriptPath: TEST_BUILD.worker,
     compatibilityDate: '2026-08-01',
     d1Databases: { DB: 'test-db' },
     bindings,
