@@ -1,9 +1,8 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
@@ -84,7 +83,7 @@ export interface BrowserApp {
   fixture: Fixture;
   /** the app's database, for seeding what no API writes in one call */
   db: Db;
-  /** a fresh browser profile (no cookies, no storage) */
+  /** a fresh browser profile (no cookies, no storage), with one blank page open */
   newContext(options?: { width?: number; height?: number; locale?: string }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
@@ -107,32 +106,22 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   };
   const fixture = await createFixture(testServer);
 
-  const contexts: { context: BrowserContext; dir: string }[] = [];
+  // one Chromium per test file; each context is a fresh profile of it (no cookies, no storage), opened on a blank page as a new profile is
+  let browser: Promise<Browser> | undefined;
   return {
     origin,
     fixture,
     db,
     async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
-      const dir = mkdtempSync(join(tmpdir(), 'xp-chromium-'));
-      const context = await chromium.launchPersistentContext(dir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width, height },
-        locale,
-        timezoneId: 'Asia/Shanghai',
-        baseURL: origin,
-      });
+      browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+      const context = await (await browser).newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', baseURL: origin });
       context.setDefaultTimeout(15_000); // generous: two cores shared by parallel test files
       await watchCsp(context);
-      contexts.push({ context, dir });
+      await context.newPage();
       return context;
     },
     async close() {
-      for (const { context, dir } of contexts) {
-        await context.close().catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      }
+      if (browser) await (await browser).close().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       client.close();
     },
