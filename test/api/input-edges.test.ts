@@ -53,7 +53,10 @@ function sample(schema: Schema | undefined, fixture: Fixture, name = ''): unknow
   }
 }
 
-/** Problem codes of the body parser and of platform/validate.ts's `input()`: answered before the handler. */
+/**
+ * Problem codes of the body parser and of platform/validate.ts's `input()`: answered before the handler (the two
+ * handlers that raise error.validation themselves, contact's missing member or village, do so before their queries).
+ */
 const REFUSED_BEFORE_STORAGE = new Set(['error.validation', 'error.unknown_fields', 'error.bad_json', 'error.body_too_large']);
 /** The probes libSQL's walk saw refused before storage, by route and probe (not by value: ids differ per driver). */
 const refusedOnLibsql = new Set<string>();
