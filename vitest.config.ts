@@ -1,12 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three lanes, chosen by where a test file lives so a new file lands in one without editing this:
+ * - unit: pure rules (src/**\/*.test.ts beside the code, test/rules): no server, no build; seconds.
+ * - api: the HTTP API on libSQL and on workerd + local D1 (test/api).
+ * - browser: the built pages in headless Chromium (test/browser).
+ * `npm test` runs all three; `npm run test:unit`, `test:api`, `test:browser` one each.
+ * The api and browser lanes share one build per run (test/support/global-setup.ts).
+ */
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
-    globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // two cores: one file per core, each with its own databases
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'test/rules/**/*.test.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: 'api', include: ['test/api/**/*.test.ts'], globalSetup: ['test/support/global-setup.ts'], isolate: false },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], globalSetup: ['test/support/global-setup.ts'] },
+      },
+    ],
   },
 });

@@ -5,18 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleNode } from '../../scripts/node-bundle';
 import { accounts, tenants } from '../../src/db/schema';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { DEV_APP_SECRET } from '../../src/platform/config';
+import { TEST_BUILD } from '../support/build';
 import { DEMO_LOGINS, DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 
 /**
- * The production entry as an operator runs it: the built dist/node.js (bundled here into .build/) as a child
+ * The production entry as an operator runs it: the built dist/node.js (bundled by the test build, builds.ts) as a child
  * process on a new database file, with the environment and nothing else. No demo, no account, demo logins
  * refused; no start without a proper APP_SECRET or while a demo login still works; purge-demo is the way out.
  */
-const OUT = '.build/test-node';
+const OUT = TEST_BUILD.node;
 const SECRET = 'Zq3kXw9RtP2mLs8VbN4cYh7JdF6gHe5aU1oIpQrStUv';
 const EXIT_REFUSED = 78;
 
@@ -38,11 +38,10 @@ async function freePort(): Promise<number> {
 describe('the production entry (node dist/node.js)', () => {
   let dir: string;
   let dbUrl: string;
-  beforeAll(async () => {
-    await bundleNode(OUT);
+  beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'xingping-prod-'));
     dbUrl = `file:${join(dir, 'xingping.db')}`;
-  }, 60_000);
+  });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Only what an operator would set: no DEMO_MODE, no INSECURE_COOKIES, nothing inherited from the test run. */

@@ -1,11 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFixture, type Fixture, type Login } from '../support/fixture';
+import { guardWalk } from '../support/openapi';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
 /**
  * The shared tenant-isolation and role suite. It reads every operation from the OpenAPI document, so a
  * new route is covered by default: anonymous → 401, a role not listed → 403, another tenant → 404,
  * and an id from another tenant → 404 (existence does not leak).
+ * The 401/403/404 walks are decided before storage is touched: all routes on libSQL, one per area on workerd
+ * (`guardWalk`, test/support/openapi.ts, says why). Reading a county's own data (200) and using another tenant's
+ * id (a lookup, a delete that must change nothing) run queries of the route itself: every route on both drivers.
  */
 
 /** The role each login holds inside township "alpha" (undefined: none there). */
@@ -55,7 +59,7 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
   });
 
   it('answers 401 to anonymous callers on every non-public route', async () => {
-    for (const op of operations.filter((o) => !o.roles.includes('public'))) {
+    for (const op of guardWalk(driver, operations.filter((o) => !o.roles.includes('public')))) {
       const reply = await fixture.anonymous().request(op.method, fill(op.path), op.method === 'GET' ? undefined : {});
       expect(reply.status, `${op.method} ${op.path}`).toBe(401);
       expect(reply.body.code).toBe('error.unauthenticated');
@@ -63,7 +67,7 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
   });
 
   it('answers 403 to a role the route does not list', async () => {
-    for (const op of operations.filter((o) => !o.roles.includes('public') && !o.roles.includes('*'))) {
+    for (const op of guardWalk(driver, operations.filter((o) => !o.roles.includes('public') && !o.roles.includes('*')))) {
       const logins = op.path.startsWith('/t/')
         ? (Object.keys(ROLE_IN_ALPHA) as Login[]).filter((l) => ROLE_IN_ALPHA[l] && !op.roles.includes(ROLE_IN_ALPHA[l]!))
         : op.path.startsWith('/api/county/')
@@ -78,7 +82,7 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
   });
 
   it('answers 404 to accounts of another tenant or county', async () => {
-    for (const op of operations.filter((o) => o.path.startsWith('/t/') && !o.roles.includes('public'))) {
+    for (const op of guardWalk(driver, operations.filter((o) => o.path.startsWith('/t/') && !o.roles.includes('public')))) {
       for (const login of ['adminB', 'otherCountyViewer', 'platformAdmin'] as Login[]) {
         const client = await fixture.as(login);
         const reply = await client.request(op.method, fill(op.path), op.method === 'GET' ? undefined : {});

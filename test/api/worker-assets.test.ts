@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPages, WEB_OUT } from '../support/browser';
-import { WORKER_BUNDLE } from '../support/build-worker';
+import { TEST_BUILD } from '../support/build';
 
 /** wrangler.toml's run_worker_first: the paths the Worker answers before the assets. */
 const runWorkerFirst = JSON.parse(/run_worker_first\s*=\s*(\[[^\]]*\])/.exec(readFileSync('wrangler.toml', 'utf8'))![1]) as string[];
@@ -14,15 +13,14 @@ const runWorkerFirst = JSON.parse(/run_worker_first\s*=\s*(\[[^\]]*\])/.exec(rea
 describe('Workers static assets: the pages carry the security headers of _headers', () => {
   let mf: Miniflare;
   beforeAll(async () => {
-    await buildPages();
     mf = new Miniflare({
       modules: true,
-      scriptPath: WORKER_BUNDLE,
+      scriptPath: TEST_BUILD.worker,
       compatibilityDate: '2026-08-01',
       d1Databases: { DB: 'assets-test-db' },
       bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: 'test-app-secret-of-xingping' },
       assets: {
-        directory: WEB_OUT,
+        directory: TEST_BUILD.web,
         binding: 'ASSETS',
         routerConfig: { has_user_worker: true, static_routing: { user_worker: runWorkerFirst } },
         assetConfig: { not_found_handling: 'single-page-application', html_handling: 'auto-trailing-slash' },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
-import { buildPages, WEB_OUT } from '../support/browser';
+import { WEB_OUT } from '../support/browser';
 import { TEST_ENV } from '../support/servers';
 
 /** Self-hosted mode serves the built pages the way wrangler's assets do. */
@@ -10,7 +10,6 @@ describe('Node server: pages and SPA fallback', () => {
   let server: ReturnType<typeof createNodeServer>;
   let client: Client;
   beforeAll(async () => {
-    await buildPages();
     const opened = await openLibsql(':memory:');
     client = opened.client;
     await migrateLibsql(opened.db);

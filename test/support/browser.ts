@@ -1,13 +1,13 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
+import { TEST_BUILD } from './build';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
@@ -74,38 +74,8 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/**
- * Where this test process builds the pages: one folder per process, because vitest runs test files in
- * parallel processes and a shared folder would be emptied under a running server. A developer's dist/web is left alone.
- */
-export const WEB_OUT = `.build/test-web/${process.pid}`;
-let built: Promise<void> | undefined;
-
-/** Test processes are killed rather than exiting, so each build removes the folders of processes that are gone. */
-function removeStaleBuilds(): void {
-  const parent = dirname(WEB_OUT);
-  if (!existsSync(parent)) return;
-  for (const entry of readdirSync(parent)) {
-    const pid = Number(entry);
-    if (pid === process.pid) continue;
-    let alive = false;
-    try {
-      alive = Number.isInteger(pid) && pid > 0 && process.kill(pid, 0);
-    } catch {
-      alive = false;
-    }
-    if (!alive) rmSync(join(parent, entry), { recursive: true, force: true });
-  }
-}
-
-/** Builds the pages once per test process (~1–2 s). */
-export function buildPages(): Promise<void> {
-  built ??= import('vite').then(async ({ build }) => {
-    removeStaleBuilds();
-    await build({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), WEB_OUT), emptyOutDir: true } });
-  });
-  return built;
-}
+/** The pages this run's global setup built (shared by every test process; read-only). */
+export const WEB_OUT = TEST_BUILD.web;
 
 export interface BrowserApp {
   /** http://127.0.0.1:<random port> */
@@ -113,7 +83,7 @@ export interface BrowserApp {
   fixture: Fixture;
   /** the app's database, for seeding what no API writes in one call */
   db: Db;
-  /** a fresh browser profile (no cookies, no storage) */
+  /** a fresh browser profile (no cookies, no storage), with one blank page open */
   newContext(options?: { width?: number; height?: number; locale?: string }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
@@ -121,7 +91,6 @@ export interface BrowserApp {
 
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {
-  await buildPages();
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
   const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV });
@@ -137,32 +106,22 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   };
   const fixture = await createFixture(testServer);
 
-  const contexts: { context: BrowserContext; dir: string }[] = [];
+  // one Chromium per test file; each context is a fresh profile of it (no cookies, no storage), opened on a blank page as a new profile is
+  let browser: Promise<Browser> | undefined;
   return {
     origin,
     fixture,
     db,
     async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
-      const dir = mkdtempSync(join(tmpdir(), 'xp-chromium-'));
-      const context = await chromium.launchPersistentContext(dir, {
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_FLAGS,
-        viewport: { width, height },
-        locale,
-        timezoneId: 'Asia/Shanghai',
-        baseURL: origin,
-      });
+      browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+      const context = await (await browser).newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', baseURL: origin });
       context.setDefaultTimeout(15_000); // generous: two cores shared by parallel test files
       await watchCsp(context);
-      contexts.push({ context, dir });
+      await context.newPage();
       return context;
     },
     async close() {
-      for (const { context, dir } of contexts) {
-        await context.close().catch(() => undefined);
-        rmSync(dir, { recursive: true, force: true });
-      }
+      if (browser) await (await browser).close().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
       client.close();
     },

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
@@ -7,7 +9,8 @@ import { d1Database } from '../../src/db/d1';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
-import { WORKER_BUNDLE } from './build-worker';
+import { TEST_BUILD } from './build';
+import { d1File, MIGRATION_COUNT } from './builds';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
 export interface TestServer {
@@ -53,35 +56,46 @@ async function startLibsql(bindings: Record<string, string>): Promise<TestServer
 }
 
 /**
- * Migrations split the way drizzle-kit writes them, applied statement by statement as wrangler does, and
- * recorded by file name in wrangler's d1_migrations table (what /api/health compares with the journal).
+ * One workerd per test process, handed from server to server: a new Miniflare costs ~1.8 s of start-up, moving
+ * a running one onto a new database and environment (setOptions restarts its isolate) ~0.5 s. Each server gets
+ * its own database and queue by name, so nothing of an earlier server (its rows, its queued jobs, its isolate's
+ * memory) reaches the next. Miniflare stops its workerd when the process exits.
+ * Each database starts as a copy of the migrated template the global setup made (builds.ts), not by applying
+ * the migrations again (~0.6 s each).
  */
-function migrationStatements(): string[] {
-  const files = readdirSync('migrations')
-    .filter((f) => f.endsWith('.sql'))
-    .sort();
-  return [
-    ...files.flatMap((f) => readFileSync(`migrations/${f}`, 'utf8').split('--> statement-breakpoint')),
-    'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
-    ...files.map((f) => `INSERT INTO d1_migrations (name) VALUES ('${f.replace(/'/g, "''")}')`),
-  ]
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
+let idleWorkerd: Miniflare | undefined;
+let workerdServers = 0;
+let d1Folder: string | undefined;
 
 async function startWorkerd(bindings: Record<string, string>): Promise<TestServer> {
+  const serial = ++workerdServers;
+  const queueName = `xingping-jobs-${serial}`;
+  const databaseId = `test-db-${serial}`;
+  if (!d1Folder) {
+    const folder = (d1Folder = mkdtempSync(join(tmpdir(), 'xp-d1-')));
+    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  }
+  const file = d1File(d1Folder, databaseId);
+  mkdirSync(join(file, '..'), { recursive: true });
+  copyFileSync(TEST_BUILD.d1Template, file);
   const options = {
     modules: true,
-    scriptPath: WORKER_BUNDLE,
+    scriptPath: TEST_BUILD.worker,
     compatibilityDate: '2026-08-01',
-    d1Databases: { DB: 'test-db' },
+    d1Databases: { DB: databaseId },
+    d1Persist: d1Folder,
     bindings,
-    queueProducers: { JOBS_QUEUE: { queueName: 'xingping-jobs' } },
-    queueConsumers: { 'xingping-jobs': { maxBatchTimeout: 1, maxRetries: 2 } },
+    queueProducers: { JOBS_QUEUE: { queueName } },
+    queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },
   };
-  const mf = new Miniflare(options);
+  let mf = idleWorkerd;
+  idleWorkerd = undefined;
+  if (mf) await mf.setOptions(options);
+  else mf = new Miniflare(options);
   const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
-  await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
+  const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
+  if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${file} (Miniflare's storage layout changed? see builds.ts)`);
+  let closed = false;
   return {
     driver: 'workerd',
     db: d1Database(d1),
@@ -99,6 +113,12 @@ async function startWorkerd(bindings: Record<string, string>): Promise<TestServe
       const { outcome } = await worker.scheduled({ cron, scheduledTime });
       if (outcome !== 'ok') throw new Error(`scheduled ${cron}: ${outcome}`);
     },
-    close: () => mf.dispose(),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (idleWorkerd) await mf.dispose();
+      else idleWorkerd = mf;
+      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    },
   };
 }
