@@ -1,4 +1,5 @@
-import { eq, sql } from 'drizzle-orm';
+import { eq, getTableColumns, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/client';
@@ -21,6 +22,8 @@ export interface AuditEntry {
   outcome?: 'ok' | 'refused';
   /** another township's or the platform's chain; by default the request's township, else the platform's */
   tenantId?: string | null;
+  /** right after a guarded UPDATE in the batch: recorded only if that statement changed a row */
+  onlyIfChanged?: boolean;
 }
 
 type NewRow = Omit<typeof auditEvents.$inferInsert, 'id' | 'seq' | 'at' | 'prevHash' | 'hash'>;
@@ -31,14 +34,20 @@ type NewRow = Omit<typeof auditEvents.$inferInsert, 'id' | 'seq' | 'at' | 'prevH
  * writes line up under SQLite's single writer; one statement per row, as two rows of one statement would
  * read the same head.
  */
-export function auditInsert(db: Db, row: NewRow) {
+export function auditInsert(db: Db, row: NewRow, options: { onlyIfChanged?: boolean } = {}) {
   const chain = row.chain;
-  return db.insert(auditEvents).values({
+  const full: Record<string, unknown> = {
     ...row,
     id: newId(),
     at: new Date().toISOString(),
     seq: sql`(max(coalesce((select max(e.seq) from audit_events e where e.chain = ${chain}), 0), coalesce((select max(a.last_seq) from audit_archives a where a.chain = ${chain}), 0)) + 1)`,
-  });
+    prevHash: null,
+    hash: null,
+  };
+  if (!options.onlyIfChanged) return db.insert(auditEvents).values(full as typeof auditEvents.$inferInsert);
+  // after a guarded UPDATE of the same batch (a status or version check): a row only if it changed one
+  const columns = Object.keys(getTableColumns(auditEvents)).map((key) => sql`${full[key] ?? null}`);
+  return db.insert(auditEvents).select(sql`select ${sql.join(columns, sql`, `)} where changes() > 0`);
 }
 
 function changesOf(entry: AuditEntry): string | null {
@@ -72,7 +81,7 @@ export function audit(c: Context<AppEnv>, entry: AuditEntry) {
     requestId: c.var.requestId ?? null,
     clientIp: c.var.clientIp ?? null,
     changes: changesOf(entry),
-  });
+  }, { onlyIfChanged: entry.onlyIfChanged });
 }
 
 /**
@@ -116,4 +125,10 @@ export async function auditAccountEvent(
 export async function recordAccountEvent(c: Context<AppEnv>, event: Parameters<typeof auditAccountEvent>[1]): Promise<void> {
   const rows = await auditAccountEvent(c, event);
   await c.var.db.batch(rows as [(typeof rows)[0], ...typeof rows]);
+}
+
+/** One change and its audit row as one atomic batch; answers the change's own result (e.g. its RETURNING rows). */
+export async function audited<Q extends BatchItem<'sqlite'>>(c: Context<AppEnv>, change: Q, entry: AuditEntry): Promise<Awaited<Q>> {
+  const [result] = await c.var.db.batch([change, audit(c, entry)]);
+  return result as Awaited<Q>;
 }

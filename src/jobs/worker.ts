@@ -1,4 +1,6 @@
 import type { Env } from '../app-env';
+import { auditInsert } from '../audit/record';
+import { PLATFORM_CHAIN } from '../db/schema';
 import type { Db } from '../db/client';
 import { purgeExpiredSessions } from '../auth/sessions';
 import { purgeStaleFailures } from '../auth/throttle';
@@ -51,7 +53,31 @@ export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatc
     // the audit trail's catch-up seal and the day's anchors outside the database
     await sealAndAnchor(db, auditStore, now).catch((error) => console.error('audit: seal and anchor failed', error));
   }
-  return startRun(db, { job, trigger: 'cron', year: null, startedBy: null, now: scheduledTime }, dispatch);
+  return startRun(
+    db,
+    {
+      job,
+      trigger: 'cron',
+      year: null,
+      startedBy: null,
+      now: scheduledTime,
+      audit: (runId) =>
+        auditInsert(db, {
+          chain: PLATFORM_CHAIN,
+          tenantId: null,
+          actorId: 'system',
+          actorRole: null,
+          action: 'job.start',
+          entity: 'job_run',
+          entityId: runId,
+          outcome: 'ok',
+          requestId: null,
+          clientIp: null,
+          changes: JSON.stringify({ job: [null, job], cron: [null, cron] }),
+        }),
+    },
+    dispatch,
+  );
 }
 
 /** Workers `scheduled` handler. */
