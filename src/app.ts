@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Env } from './app-env';
-import { auditRoutes, platformAuditRoutes } from './features/audit/routes';
+import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
 import { publicRoute } from './auth/guard';
