@@ -107,7 +107,8 @@ export async function auditAccountEvent(
     return auditInsert(c.var.db, {
       chain: tenantId ?? PLATFORM_CHAIN,
       tenantId,
-      actorId: event.accountId ?? 'anonymous',
+      // a refused attempt proves nobody: the account is what was tried, not who tried
+      actorId: event.outcome === 'refused' ? 'anonymous' : (event.accountId ?? 'anonymous'),
       actorRole: null,
       action: event.action,
       entity: 'account',
