@@ -40,8 +40,8 @@ describe.skipIf(!browserAvailable())('audit log page in the browser', () => {
     await shown(page.getByRole('cell', { name: 'household.create' }));
     await shown(page.getByText('address: — → ***'));
     expect(await page.getByText('东街9号').count()).toBe(0);
-    await page.getByLabel('操作(如 member.update,或 session. 查一类)').fill('auth.');
-    await page.getByLabel('操作(如 member.update,或 session. 查一类)').press('Tab');
+    await page.getByLabel('操作（如 member.update，或 session. 查一类）').fill('auth.');
+    await page.getByLabel('操作（如 member.update，或 session. 查一类）').press('Tab');
     await shown(page.getByRole('cell', { name: 'auth.login' }).first());
     expect(await page.getByRole('cell', { name: 'household.create' }).count()).toBe(0);
     await page.screenshot({ path: screenshotPath('audit-phone.png'), fullPage: true });
