@@ -3,4 +3,5 @@ export { recomputeProvisional, finaliseYear, reopenYear, finalisation } from './
 export type { YearComposite } from './evaluation-source';
 export { assertYearOpen } from './year-lock';
 export { finalisationDue } from './rules';
+export { liveAnnualResult } from './queries';
 export { listRedLineRules } from './red-line-catalogue';
