@@ -4,6 +4,9 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Bindings } from './app-env';
+import { auditRoutes, platformAuditRoutes } from './features/audit';
+import { sealAfterResponse } from './audit/seal';
+import type { AuditStore } from './audit/store';
 import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
@@ -39,6 +42,8 @@ export interface AppDeps {
   clientIp(c: Context<AppEnv>): string;
   /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
   config?: AppConfig;
+  /** the audit trail's anchors and archives: the R2 binding on Workers, a directory in Node */
+  auditStore?(env: Bindings): AuditStore | undefined;
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
@@ -61,7 +66,7 @@ const TENANT_IMPORT_PATH = '/api/platform/tenants/import';
 function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
-    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes)
+    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
     .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/', transferTenantRoutes);
 }
 
@@ -78,8 +83,11 @@ export function createApp(deps: AppDeps) {
     c.set('db', deps.database(c.env));
     c.set('clientIp', deps.clientIp(c));
     c.set('memo', memo);
+    const auditStore = deps.auditStore?.(c.env);
+    if (auditStore) c.set('auditStore', auditStore);
     await next();
   });
+  app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);
   app.use('*', (c, next) => {
     const upload = c.req.path.includes('/import');
@@ -101,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/platform', registryRoutes);
   app.route('/api/platform', jobPlatformRoutes);
   app.route('/api/platform', transferPlatformRoutes);
+  app.route('/api/platform', platformAuditRoutes);
   app.route('/api/county', countyRoutes);
   // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
   let document: ReturnType<typeof openApiDocument> | undefined;

@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
-import { existsSync, mkdirSync } from 'node:fs';
+import { dirStore } from '../../src/audit/dir-store';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
@@ -93,7 +94,8 @@ export interface BrowserApp {
 export async function startBrowserApp(): Promise<BrowserApp> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
-  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV });
+  const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
+  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV, auditStore });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -101,6 +103,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const testServer: TestServer = {
     driver: 'libsql',
     db,
+    auditStore,
     fetch: (path, init) => fetch(path.startsWith('http') ? path : origin + path, init),
     close: async () => undefined,
   };

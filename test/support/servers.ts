@@ -11,6 +11,8 @@ import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
 import { TEST_BUILD } from './build';
 import { d1File, MIGRATION_COUNT } from './builds';
+import { dirStore } from '../../src/audit/dir-store';
+import { r2Store, type AuditStore } from '../../src/audit/store';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
 export interface TestServer {
@@ -18,6 +20,8 @@ export interface TestServer {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** direct access for fixtures and for checking what was (not) stored */
   db: Db;
+  /** the store outside the database holding the audit trail's anchors and archives (a directory, or workerd's R2) */
+  auditStore: AuditStore;
   /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
   scheduled?(cron: string, scheduledTime: Date): Promise<void>;
   /** the same database under another environment (a redeploy with new settings, e.g. a rotated secret) */
@@ -43,14 +47,16 @@ export async function startServer(driver: Driver, env: Record<string, string> = 
 async function startLibsql(bindings: Record<string, string>): Promise<TestServer> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
-  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1' });
+  const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
+  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore });
   let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
     db,
+    auditStore,
     reconfigure: async (next) => void (env = { ...next } as unknown as Bindings),
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
-    scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db))),
+    scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db), auditStore)),
     close: async () => client.close(),
   };
 }
@@ -84,6 +90,8 @@ async function startWorkerd(bindings: Record<string, string>): Promise<TestServe
     compatibilityDate: '2026-08-01',
     d1Databases: { DB: databaseId },
     d1Persist: d1Folder,
+    // its own bucket per server, like its database: no anchor of an earlier server's chain reaches the next
+    r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}` },
     bindings,
     queueProducers: { JOBS_QUEUE: { queueName } },
     queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },
@@ -96,9 +104,11 @@ async function startWorkerd(bindings: Record<string, string>): Promise<TestServe
   const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
   if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${file} (Miniflare's storage layout changed? see builds.ts)`);
   let closed = false;
+  const bucket = (await mf.getR2Bucket('AUDIT_ARCHIVE')) as unknown as R2Bucket;
   return {
     driver: 'workerd',
     db: d1Database(d1),
+    auditStore: r2Store(bucket),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => mf.setOptions({ ...options, bindings: next }),
     fetch: async (path, init) => {

@@ -57,17 +57,9 @@ export function villageResultsCte(countyId: string, year: number, townshipId?: s
              coalesce(json_array_length(annual_results.red_lines), 0) AS red_lines, annual_results.income_fen, annual_results.income_tier
       FROM tenants t
       JOIN villages v ON v.tenant_id = t.id
-<<<<<<< HEAD
       LEFT JOIN annual_results ON annual_results.tenant_id = t.id AND annual_results.year = ${year}
         AND annual_results.subject_kind = 'branch' AND annual_results.subject_id = v.id AND ${liveAnnualResult()}
-      WHERE t.county_id = ${countyId} ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
-=======
-      LEFT JOIN finalised_years fy ON fy.tenant_id = t.id AND fy.year = ${year} AND fy.reopening_id IS NULL
-      LEFT JOIN annual_results ar ON ar.tenant_id = t.id AND ar.year = ${year} AND ar.reopening_id IS NULL
-        AND ar.stage = CASE WHEN fy.id IS NULL THEN 'provisional' ELSE 'final' END
-        AND ar.subject_kind = 'branch' AND ar.subject_id = v.id
       WHERE t.county_id = ${countyId} AND t.status = 'active' ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
->>>>>>> 302b0b07a436284c26604a2cfd54fc6ceef4812e
     )`;
 }
 
