@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
-import type { AppBindings, Bindings } from './app-env';
+import type { AppEnv, Bindings } from './app-env';
 import type { AuditStore } from './audit/store';
 import type { Db } from './db/client';
 import { gzipAnswer } from './node-compress';

@@ -2,6 +2,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { dirStore } from '../../src/audit/dir-store';
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterEach } from 'vitest';
