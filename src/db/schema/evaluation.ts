@@ -99,7 +99,7 @@ export const evaluationScreens = sqliteTable(
     tenantId: tenantId(),
     name: text('name').notNull(),
     /**
-     * Goes into the HMAC of the screen's unattended display key (features/evaluation/screen-display.ts);
+     * Goes into the HMAC of the screen's unattended display key (features/evaluation/sessions/screen-display.ts);
      * rotating the link bumps it, which revokes the old key at once. No key is stored.
      */
     displayKeyVersion: integer('display_key_version').notNull().default(1),
@@ -329,7 +329,7 @@ export const raisedProblems = sqliteTable(
 
 /**
  * A party member's ballot credentials: a member code and a PIN, kept as HMAC-SHA256(server secret,
- * salt ‖ PIN). Failed attempts lock the code for a while (see features/evaluation/member-pins.ts).
+ * salt ‖ PIN). Failed attempts lock the code for a while (see features/evaluation/voting/member-pins.ts).
  */
 export const memberCredentials = sqliteTable(
   'evaluation_member_credentials',

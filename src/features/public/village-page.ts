@@ -3,7 +3,7 @@ import { annualResults, campaigns, decisionMatters, evaluationSessions, decision
 import type { TenantScope } from '../../db/tenant-scope';
 import { parseSettings } from '../../tenancy/settings';
 import type { Tenant } from '../../tenancy/tenant';
-import { PUBLIC_STAGES } from '../decisions/rules';
+import { PUBLIC_STAGES } from '../decisions';
 
 /**
  * Everything a village's public page shows, and nothing more. Each query selects named columns only, so
