@@ -10,7 +10,7 @@ import { ErrorBox, Field, Form, nameChoices, SelectField, Sheet, useLoad, useSub
 import { categoryLabel, VISIT_GROUPS, type HouseholdLink, type Signoff, type Visit, type VisitCategory } from './contact-types';
 import { shrinkPhoto, SignaturePad } from './contact-signature';
 import { VisitLedger } from './contact';
-import { shanghaiMonth, shanghaiToday, Tabs } from './ledgers-common';
+import { shanghaiMonth, shanghaiDate, Tabs } from './ledgers-common';
 import './ledgers.css';
 
 type Tab = 'record' | 'signoff' | 'mine';
@@ -24,7 +24,7 @@ function ownMemberId(): string | undefined {
 function RecordVisit(props: { slug: string; memberId?: string; households: HouseholdLink[]; onSaved(): void }) {
   const isSecretary = township.value?.role === 'village_secretary';
   const [householdId, setHouseholdId] = useState(props.households.length === 1 ? props.households[0].householdId : '');
-  const [visitedOn, setVisitedOn] = useState(shanghaiToday());
+  const [visitedOn, setVisitedOn] = useState(shanghaiDate());
   const [category, setCategory] = useState<VisitCategory | ''>('');
   const [findings, setFindings] = useState('');
   const [request, setRequest] = useState('');
@@ -73,7 +73,7 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
         ))}
       </fieldset>
       <Field label={t('visit.date')}>
-        {(id) => <input id={id} type="date" required value={visitedOn} max={shanghaiToday()} onInput={(e) => setVisitedOn(e.currentTarget.value)} />}
+        {(id) => <input id={id} type="date" required value={visitedOn} max={shanghaiDate()} onInput={(e) => setVisitedOn(e.currentTarget.value)} />}
       </Field>
       <fieldset class="pick">
         <legend>{t('visit.category')}</legend>

@@ -7,7 +7,7 @@ import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, ListBody, Pager, SelectField, Table, useLoad } from '../ui';
-import { StageBadge, StarMark, thisYear, TierBadge, YearSelect, type IncomeTier } from './stars-common';
+import { StageBadge, StarMark, shanghaiYear, TierBadge, YearSelect, type IncomeTier } from './stars-common';
 import { compositeText, wanYuan } from './stars-money';
 import './stars.css';
 import './county.css';
@@ -143,7 +143,7 @@ export function CountyPage(props: { countyId: string }) {
   // the view lives in the address (?year=&sort=&township=&page=), so a ranking can be bookmarked or sent on
   const { query, path, route } = useLocation();
   const asked = Number(query.year);
-  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : thisYear();
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : shanghaiYear();
   const sort: Sort = SORTS.find((s) => s === query.sort) ?? 'stars';
   const townshipId = query.township ?? '';
   const offset = Math.max(0, Math.floor(Number(query.page) || 1) - 1) * PAGE_SIZE;

@@ -6,7 +6,7 @@ import { yuan } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, Form, FormActions, intOrNull, ListTable, Pager, SelectField, SheetForm, useLoad, useSubmit } from '../ui';
-import { shanghaiToday, shanghaiYearNow, VillageSelect, yuanToFen } from './ledgers-common';
+import { shanghaiDate, shanghaiYear, VillageSelect, parseYuan } from './ledgers-common';
 import { STAGES, timeline, type Stage } from './ledgers-rules';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
@@ -85,8 +85,8 @@ function MatterForm(props: { slug: string; villages: Village[]; onClose(): void;
   const [title, setTitle] = useState('');
   const [category, setCategory] = useState<Category | ''>('');
   const [amount, setAmount] = useState('');
-  const [year, setYear] = useState(String(shanghaiYearNow()));
-  const fen = yuanToFen(amount);
+  const [year, setYear] = useState(String(shanghaiYear()));
+  const fen = parseYuan(amount);
   const submit = useSubmit(async () => {
     if (Number.isNaN(fen)) throw new Error(t('decisions.amount_bad'));
     const created = await api.post<Matter>(tenantApi('/decisions/matters', props.slug), {
@@ -180,7 +180,7 @@ function Timeline(props: { matter: MatterDetail }) {
 function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void; onDone(stage: Stage): void }) {
   const { matter } = props;
   const [stage, setStage] = useState<Stage>(matter.nextStages[0] ?? 'proposal');
-  const [heldOn, setHeldOn] = useState(shanghaiToday());
+  const [heldOn, setHeldOn] = useState(shanghaiDate());
   const [body, setBody] = useState<(typeof BODIES)[number]>('representatives');
   const [votes, setVotes] = useState({ eligible: '', present: '', votesFor: '', votesAgainst: '', abstentions: '' });
   const [minutes, setMinutes] = useState('');
@@ -221,7 +221,7 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
         options={STAGES.map((s) => ({ value: s, label: `${stageLabel(s)}${matter.nextStages.includes(s) ? `(${t('decisions.current')})` : ''}` }))}
       />
       <Field label={t('decisions.held_on')}>
-        {(id) => <input id={id} type="date" required value={heldOn} max={shanghaiToday()} onInput={(e) => setHeldOn(e.currentTarget.value)} />}
+        {(id) => <input id={id} type="date" required value={heldOn} max={shanghaiDate()} onInput={(e) => setHeldOn(e.currentTarget.value)} />}
       </Field>
       {stage === 'resolution' && (
         <SelectField
@@ -259,7 +259,7 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
 
 /** The township records a matter found implemented outside the procedure (feeds the stars red line). */
 function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): void }) {
-  const [on, setOn] = useState(shanghaiToday());
+  const [on, setOn] = useState(shanghaiDate());
   const [note, setNote] = useState('');
   const submit = useSubmit(async () => {
     await api.post(tenantApi(`/decisions/matters/${props.matter.id}/irregular`, props.slug), { implementedOn: on, note: note.trim() });
@@ -270,7 +270,7 @@ function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): vo
       <summary>{t('decisions.irregular')}</summary>
       <Form onSubmit={submit.run}>
         <Field label={t('decisions.irregular_on')}>
-          {(id) => <input id={id} type="date" required value={on} max={shanghaiToday()} onInput={(e) => setOn(e.currentTarget.value)} />}
+          {(id) => <input id={id} type="date" required value={on} max={shanghaiDate()} onInput={(e) => setOn(e.currentTarget.value)} />}
         </Field>
         <Field label={t('decisions.irregular_note')}>
           {(id) => <textarea id={id} required rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
@@ -354,7 +354,7 @@ export function DecisionsPage(props: { slug: string }) {
   const matterId = query.matter;
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const [villageId, setVillageId] = useState(query.villageId ?? '');
-  const [year, setYear] = useState(String(shanghaiYearNow()));
+  const [year, setYear] = useState(String(shanghaiYear()));
   const [status, setStatus] = useState<Status | ''>('');
   const [offset, setOffset] = useState(0);
   const [creating, setCreating] = useState(false);

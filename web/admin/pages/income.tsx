@@ -5,7 +5,7 @@ import { can, ownVillageId } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, Form, FormActions, Pager, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
-import { categoryLabel, INCOME_CATEGORIES, thisYear, TierBadge, YearSelect, type IncomeCategory, type IncomeTier } from './stars-common';
+import { categoryLabel, INCOME_CATEGORIES, shanghaiYear, TierBadge, YearSelect, type IncomeCategory, type IncomeTier } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import { IncomeImport } from './income-import';
 import './stars.css';
@@ -315,7 +315,7 @@ function SummaryView(props: { slug: string; year: number }) {
 export function IncomePage(props: { slug: string }) {
   const own = ownVillageId.value;
   const [tab, setTab] = useState<'entries' | 'summary' | 'import'>('entries');
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const [villageId, setVillageId] = useState('');
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const tabs = (['entries', 'summary', 'import'] as const).filter((k) => k !== 'import' || can('township_admin', 'village_secretary'));

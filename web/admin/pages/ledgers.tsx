@@ -5,7 +5,7 @@ import { api, tenantApi } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, ListBody, ListTable, Pager, SelectField, SheetForm, Table, useLoad, useSubmit } from '../ui';
-import { shanghaiToday, shanghaiYearNow, Stat, Tabs, VillageSelect } from './ledgers-common';
+import { shanghaiDate, shanghaiYear, Stat, Tabs, VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
 
@@ -55,7 +55,7 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
     villageId: row?.villageId ?? ownVillageId.value ?? (props.villages.length === 1 ? props.villages[0].id : ''),
     title: row?.title ?? '',
     parties: row?.parties ?? '',
-    occurredOn: row?.occurredOn ?? shanghaiToday(),
+    occurredOn: row?.occurredOn ?? shanghaiDate(),
     level: row?.level ?? ('village' as Level),
     status: row?.status ?? ('in_mediation' as DisputeStatus),
     outcome: row?.outcome ?? '',
@@ -85,7 +85,7 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
       </Field>
       <div class="form-grid">
         <Field label={t('disputes.occurred_on')}>
-          {(id) => <input id={id} type="date" required value={form.occurredOn} max={shanghaiToday()} onInput={(e) => set({ occurredOn: e.currentTarget.value })} />}
+          {(id) => <input id={id} type="date" required value={form.occurredOn} max={shanghaiDate()} onInput={(e) => set({ occurredOn: e.currentTarget.value })} />}
         </Field>
         <SelectField
           label={t('disputes.level')}
@@ -96,7 +96,7 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
         <SelectField label={t('ledgers.status')} value={form.status} onChange={(status) => set({ status })} options={statusChoices()} />
         {closed && (
           <Field label={t('disputes.closed_on')}>
-            {(id) => <input id={id} type="date" required value={form.closedOn} max={shanghaiToday()} onInput={(e) => set({ closedOn: e.currentTarget.value })} />}
+            {(id) => <input id={id} type="date" required value={form.closedOn} max={shanghaiDate()} onInput={(e) => set({ closedOn: e.currentTarget.value })} />}
           </Field>
         )}
       </div>
@@ -109,12 +109,12 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
 
 function Disputes(props: { slug: string; villages: Village[] }) {
   const { slug } = props;
-  const [year, setYear] = useState(String(shanghaiYearNow()));
+  const [year, setYear] = useState(String(shanghaiYear()));
   const [villageId, setVillageId] = useState('');
   const [status, setStatus] = useState<DisputeStatus | ''>('');
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<Dispute | 'new'>();
-  const validYear = /^\d{4}$/.test(year) ? year : String(shanghaiYearNow());
+  const validYear = /^\d{4}$/.test(year) ? year : String(shanghaiYear());
   const summary = useLoad(() => api.get<DisputeSummary>(tenantApi(`/ledgers/disputes/summary?year=${validYear}`, slug)), [slug, validYear]);
   const list = useLoad(() => {
     const params = new URLSearchParams({ year: validYear, limit: String(PAGE_SIZE), offset: String(offset) });
@@ -247,7 +247,7 @@ function WeakVillageForm(props: { slug: string; villages: Village[]; row?: WeakV
   const row = props.row;
   const [form, setForm] = useState({
     villageId: row?.villageId ?? '',
-    yearListed: String(row?.yearListed ?? shanghaiYearNow()),
+    yearListed: String(row?.yearListed ?? shanghaiYear()),
     reasons: row?.reasons ?? '',
     measures: row?.measures ?? '',
     turnedAroundOn: row?.turnedAroundOn ?? '',
@@ -294,7 +294,7 @@ function WeakVillageForm(props: { slug: string; villages: Village[]; row?: WeakV
         {(id) => <textarea id={id} rows={3} maxLength={4000} value={form.measures} onInput={(e) => set({ measures: e.currentTarget.value })} />}
       </Field>
       <Field label={t('weak.turned_around_on')} hint={t('weak.turned_hint')}>
-        {(id) => <input id={id} type="date" value={form.turnedAroundOn} max={shanghaiToday()} onInput={(e) => set({ turnedAroundOn: e.currentTarget.value })} />}
+        {(id) => <input id={id} type="date" value={form.turnedAroundOn} max={shanghaiDate()} onInput={(e) => set({ turnedAroundOn: e.currentTarget.value })} />}
       </Field>
     </SheetForm>
   );

@@ -11,7 +11,7 @@ import {
   RedLineList,
   StageBadge,
   StarMark,
-  thisYear,
+  shanghaiYear,
   YearSelect,
   type ConsequenceView,
   type IncomeCategory,
@@ -22,7 +22,7 @@ import { wanYuan } from './stars-money';
 import './stars.css';
 
 interface StarDistribution {
-  levels: { stars: number; thisYear: number; lastYear: number }[];
+  levels: { stars: number; shanghaiYear: number; lastYear: number }[];
   unratedThisYear: number;
   unratedLastYear: number;
 }
@@ -75,7 +75,7 @@ function StarsCard(props: { title: string; dist: StarDistribution; year: number 
         title={props.title}
         labels={labels}
         series={[
-          { name: t('stars.year_label', { year: props.year }), values: props.dist.levels.map((l) => l.thisYear) },
+          { name: t('stars.year_label', { year: props.year }), values: props.dist.levels.map((l) => l.shanghaiYear) },
           { name: t('stars.year_label', { year: props.year - 1 }), values: props.dist.levels.map((l) => l.lastYear) },
         ]}
       />
@@ -86,7 +86,7 @@ function StarsCard(props: { title: string; dist: StarDistribution; year: number 
 
 /** The township dashboard: stars this year against last, red lines, consequences, income tiers against the target, movers. */
 export function StarsDashboardPage(props: { slug: string }) {
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const data = useLoad(() => api.get<Dashboard>(tenantApi(`/stars/dashboard?year=${year}`, props.slug)), [props.slug, year]);
   const d = data.data;
   const locale = currentLocale();
@@ -108,7 +108,7 @@ export function StarsDashboardPage(props: { slug: string }) {
 }
 
 function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) {
-  const rated = d.branchStars.levels.reduce((s, l) => s + l.thisYear, 0);
+  const rated = d.branchStars.levels.reduce((s, l) => s + l.shanghaiYear, 0);
   const [low, high] = d.income.tiersFen;
   const p = d.income.progress;
   const lowLabel = t('stars.dash.income_low', { amount: wanYuan(low, locale) });

@@ -5,7 +5,7 @@ import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { Check, ErrorBox, Field, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
-import { thisYear, YearSelect } from './stars-common';
+import { shanghaiYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import './stars.css';
 import { Tabs, VillageFilter, VillageSelect } from './ledgers-common';
@@ -245,7 +245,7 @@ function RevokeForm(props: { slug: string; record: RecordRow; onClose(): void; o
 function Records(props: { slug: string; rules: Rule[] }) {
   const own = ownVillageId.value;
   const admin = can('township_admin');
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const [villageId, setVillageId] = useState('');
   const [withRevoked, setWithRevoked] = useState(false);
   const [recording, setRecording] = useState(false);

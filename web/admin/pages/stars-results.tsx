@@ -12,7 +12,7 @@ import {
   RedLineList,
   StageNote,
   StarMark,
-  thisYear,
+  shanghaiYear,
   YearSelect,
   type ConsequenceView,
   type RedLineView,
@@ -120,7 +120,7 @@ export function TenantRuns(props: { runs: TenantRun[] }) {
 
 /** Annual results: branches or members with composite, stars, red lines, last year and consequences; finalise, re-open, recompute. */
 export function StarsResultsPage(props: { slug: string }) {
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const [kind, setKind] = useState<'branch' | 'member'>('branch');
   const [villageId, setVillageId] = useState('');
   const [reopening, setReopening] = useState(false);
@@ -180,7 +180,7 @@ export function StarsResultsPage(props: { slug: string }) {
               {runJob.busy ? t('stars.results.recomputing') : t('stars.results.recompute')}
             </button>
           )}
-          {stage !== 'final' && year < thisYear() + 1 && (
+          {stage !== 'final' && year < shanghaiYear() + 1 && (
             <button type="button" disabled={runJob.busy} onClick={() => runJob.run('finalise')}>
               {t('stars.results.finalise')}
             </button>
