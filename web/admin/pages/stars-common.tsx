@@ -1,4 +1,5 @@
 /** Pieces shared by the star, red-line and income pages: years, stages, star marks, category labels. */
+import { tenant, type AnswerOf } from '../../shared/api';
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { t, type MessageKey } from '../t';
 import { SelectField } from '../ui';
@@ -88,19 +89,10 @@ export function TierBadge(props: { tier: IncomeTier; tiersFen: number[] }) {
   return <span class={`tier tier-${props.tier}`}>{tierLabel(props.tier, props.tiersFen)}</span>;
 }
 
+type StarResult = AnswerOf<ReturnType<typeof tenant>['stars']['results']['$get']>['items'][number];
 /** A red line or consequence as it comes from the API, already in the caller's language. */
-export interface RedLineView {
-  ruleId: string;
-  code: string;
-  title: string;
-  reason: string;
-  recordId?: string;
-}
-export interface ConsequenceView {
-  kind: string;
-  label: string;
-  amountFen?: number;
-}
+export type RedLineView = StarResult['redLines'][number];
+export type ConsequenceView = StarResult['consequences'][number];
 
 export function RedLineList(props: { items: RedLineView[] }) {
   if (!props.items.length) return <span class="muted">{t('stars.none')}</span>;
