@@ -13,6 +13,7 @@ import { ROSTER_COLUMNS, ROSTER_TITLES, type ColumnSpec, type Roster } from './r
 import { MAX_IMPORT_ROWS, validateRoster, type RowError } from './rules';
 import { toCsv } from './csv';
 import { writeXlsx, type XlsxCell } from './xlsx';
+import { shanghaiDate } from '../../../domain/calendar';
 
 /** Who may import or export each roster: villages are the township's; a secretary handles their own village's people. */
 const ROLES: Record<Roster, Role[]> = {
@@ -54,7 +55,7 @@ function exportCell(spec: ColumnSpec, row: Record<string, unknown>): XlsxCell {
 }
 
 function attachment(c: Context<AppEnv>, roster: Roster, extension: 'csv' | 'xlsx') {
-  const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10); // Asia/Shanghai date
+  const day = shanghaiDate();
   const name = `${ROSTER_TITLES[roster]}-${day}.${extension}`;
   c.header('Content-Disposition', `attachment; filename="${roster}-${day}.${extension}"; filename*=UTF-8''${encodeURIComponent(name)}`);
   c.header('Cache-Control', 'no-store');
