@@ -196,6 +196,8 @@ export const en: Record<MessageKey, string> = {
   'evaluation.answer_unknown_item': 'The questionnaire has no such item',
   'evaluation.subject_not_in_session': 'That subject is not part of this session',
   'evaluation.subject_repeated': 'A subject may appear only once in a submission',
+  'evaluation.nothing_submitted': 'Nothing to submit: answer a question or choose “Don’t know” first',
+  'evaluation.unknown_not_allowed': '“Don’t know” is for a fellow member or a member you evaluate as a villager, not for a branch or yourself',
   'evaluation.comment_too_long': 'A comment has at most {max} characters',
   'evaluation.problem_too_long': 'A reported problem has at most {max} characters',
   'evaluation.household_code_required': 'Enter your household code',

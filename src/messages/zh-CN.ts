@@ -196,6 +196,8 @@ export const zhCN = {
   'evaluation.answer_unknown_item': '问卷中没有这道题',
   'evaluation.subject_not_in_session': '该测评对象不在本场测评中',
   'evaluation.subject_repeated': '同一对象在一次提交中只能出现一次',
+  'evaluation.nothing_submitted': '没有可提交的内容：请先作答或选择“不了解”',
+  'evaluation.unknown_not_allowed': '“不了解”只能用于评议其他党员，不能用于党支部或自己',
   'evaluation.comment_too_long': '意见建议最多 {max} 个字',
   'evaluation.problem_too_long': '反映的问题最多 {max} 个字',
   'evaluation.household_code_required': '请输入您家的户码',

@@ -171,7 +171,7 @@ export const voteRoutes = new Hono<AppEnv>()
     const resolved: ResolvedVoter = context.session.salt
       ? await resolveVoter(scope, secrets, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!))
       : { voter: { kind: 'villager' }, identity: '', pass: nonce };
-    const result = await castBallots(scope, secrets.current, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
+    const result = await castBallots(scope, secrets.current, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots, unknown: body.unknown });
     return c.json(result, result.replayed ? 200 : 201);
   })
   .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.string().trim().toUpperCase().max(20).optional() })), async (c) => {

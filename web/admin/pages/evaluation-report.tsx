@@ -14,6 +14,8 @@ interface Report {
   complete: boolean;
   stars: number | null;
   ballots: number;
+  /** voters who said 不了解 (no ballot) */
+  unknownCount: number;
   tallies: { code: string; closedAt: string; count: number; root: string }[];
   anonymityMinBallots: number;
   groups: {
@@ -75,6 +77,12 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
           <div class="ev-summary-label">{t('eval.r.ballots')}</div>
           <div class="ev-summary-value">{r.ballots}</div>
         </div>
+        {r.subject.kind === 'member' && (
+          <div>
+            <div class="ev-summary-label">{t('eval.r.unknown')}</div>
+            <div class="ev-summary-value">{r.unknownCount}</div>
+          </div>
+        )}
       </div>
       {!r.complete && <p class="notice">{t('eval.r.incomplete')}</p>}
       <p class="muted small-print">
