@@ -184,7 +184,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
   it('takes the typed check code when the link has no token, and explains a forged one in Chinese', async () => {
     const { page } = await phone();
     await page.goto(`/vote?t=alpha&c=${session.code}&k=${Math.floor(Date.now() / 30_000)}.forgedforgedforged`);
-    await page.getByText('二维码已过期或无效,请扫描大屏幕上最新的二维码').waitFor();
+    await page.getByText('二维码已过期：请扫描大屏幕上正在显示的二维码').waitFor();
     const pin = (await screen.locator('.codes .pin').textContent())!;
     await page.getByLabel('验证码(大屏幕上的 6 位数字)').fill(pin);
     await page.getByRole('button', { name: '进入测评' }).click();

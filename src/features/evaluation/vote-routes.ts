@@ -103,7 +103,8 @@ export const voteRoutes = new Hono<AppEnv>()
       const token = body.token;
       if (!(await underAnyKey(secrets, (s) => verifyEntry(s, key(session), token, qrTiming(settings))))) {
         if (attempts.length) await noteFailure(c.var.db, attempts);
-        throw new AppError(403, 'evaluation.token_invalid');
+        // a mistyped 6-digit code is not an expired QR code: each says what to do
+        throw new AppError(403, isTypedCode(token) ? 'evaluation.code_wrong' : 'evaluation.token_invalid');
       }
       ({ pass, nonce } = await issuePass(secret, key(session), new Date(session.closesAt)));
       await bump(scope, session.id, 'passes');
