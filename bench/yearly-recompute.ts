@@ -6,7 +6,7 @@ import type { Db } from '../src/db/client';
 import { openLibsql } from '../src/db/libsql';
 import { annualResults, campaigns, tenants } from '../src/db/schema';
 import { TenantScope } from '../src/db/tenant-scope';
-import { subjectResults } from '../src/features/evaluation/results';
+import { subjectResults } from '../src/features/evaluation/results/results';
 import { composite, groupScore, RATER_GROUPS, type BallotSum, type RaterGroup } from '../src/features/evaluation/rules';
 import { inlineDispatch, startRun } from '../src/jobs/runner';
 import { runCron } from '../src/jobs/worker';

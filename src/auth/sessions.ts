@@ -9,7 +9,7 @@ import { AppError } from '../platform/errors';
 import { addSeconds } from '../platform/time';
 import type { SessionInfo } from './actor';
 import { isAdminAccount, needsTouch, sessionExpiry, SESSION_LIMITS } from './session-rules';
-import { newToken, sha256Hex } from './tokens';
+import { newToken, sha256Hex } from '../platform/crypto';
 
 export const SESSION_COOKIE = 'xp_session';
 /** The cookie of a login half done (password right, second factor or enrolment to come). */

@@ -6,7 +6,7 @@ import { seal, unseal } from './secret-box';
 import { THROTTLE } from './throttle-rules';
 import type { AttemptKey } from './throttle';
 import { base32Encode, matchTotp, newTotpSecret, otpauthUri } from './totp';
-import { sha256Hex } from './tokens';
+import { sha256Hex } from '../platform/crypto';
 
 /** Recovery codes given at enrolment, each good once. */
 export const RECOVERY_CODE_COUNT = 10;

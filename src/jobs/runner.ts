@@ -1,8 +1,7 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { jobRuns, jobRunTenants, tenants } from '../db/schema';
-import { finalisation, finaliseYear, recomputeProvisional } from '../features/stars';
-import { finalisationDue } from '../features/stars/rules';
+import { finalisation, finalisationDue, finaliseYear, recomputeProvisional } from '../features/stars';
 import { newId } from '../platform/ids';
 import { shanghaiYear } from '../platform/time';
 import { parseSettings } from '../tenancy/settings';

@@ -2,7 +2,7 @@ import { asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { evaluationScreens, villages } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
-import { createCampaign } from '../features/evaluation/campaigns';
+import { createCampaign } from '../features/evaluation';
 import { tenantSettingsSchema } from '../tenancy/settings';
 
 export interface BallotShape {

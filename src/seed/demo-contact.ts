@@ -3,8 +3,7 @@ import { insertMany } from '../db/batch';
 import { contactHouseholdLinks, contactMemberLinks, contactSignoffs, contactVisits, households, members, type VisitCategory } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
 import { newId } from '../platform/ids';
-import { raiseProblemFromVisit } from '../features/contact/raise-problem';
-import { mustVisitCategories } from '../features/contact/rules';
+import { mustVisitCategories, raiseProblemFromVisit } from '../features/contact';
 import { addDays, between, noonOf, type DemoCalendar } from './demo-dates';
 import type { Random } from './random';
 

@@ -4,10 +4,8 @@ import type { Db } from '../db/client';
 import { insertMany } from '../db/batch';
 import { ballotAnswers, ballots, evaluationBookings, evaluationSessions, pollBook } from '../db/schema';
 import { newId, secretId } from '../platform/ids';
-import type { Campaign, Questionnaire } from '../features/evaluation/campaigns';
-import { campaignThresholds, campaignWeights } from '../features/evaluation/campaigns';
-import { composite, groupScore, RATER_GROUPS, scoreAnswers, starsFor, sumsOf, type RaterGroup } from '../features/evaluation/rules';
-import type { Stars } from '../features/stars/rules';
+import { type Campaign, campaignThresholds, campaignWeights, composite, groupScore, type Questionnaire, RATER_GROUPS, type RaterGroup, scoreAnswers, starsFor, sumsOf } from '../features/evaluation';
+import type { Stars } from '../domain/thresholds';
 import type { Random } from './random';
 
 /** One subject of a session and the ballots it gets: the raw stars they must come to, and how many per rater group. */

@@ -13,9 +13,9 @@ import {
 } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
 import { newId } from '../platform/ids';
-import { judgeMeeting, meetingBody, refuseTransition, statusAfter, STAGE_KIND, type MatterStatus } from '../features/decisions/rules';
-import { noticeWindow } from '../features/problems/rules';
-import { listRedLineRules } from '../features/stars/red-line-catalogue';
+import { judgeMeeting, meetingBody, refuseTransition, statusAfter, STAGE_KIND, type MatterStatus } from '../features/decisions';
+import { noticeWindow } from '../features/problems';
+import { listRedLineRules } from '../features/stars';
 import { addDays, noonOf, type DemoCalendar } from './demo-dates';
 import type { Story } from './demo-plan';
 import type { Random } from './random';

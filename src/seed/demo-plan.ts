@@ -6,8 +6,8 @@
  * and 38 at least ¥100,000, from 20 produce, 6 leasing, 42 land-contracting, 21 cooperative and 6
  * pasture villages; a township of another size gets the same shares.
  */
-import type { IncomeCategory } from '../features/income/rules';
-import type { Stars } from '../features/stars/rules';
+import type { IncomeCategory } from '../features/income';
+import type { Stars } from '../domain/thresholds';
 import type { Random } from './random';
 
 /** Villages per income source in the source article (95 in all). */

@@ -5,7 +5,7 @@ import { tenants } from '../db/schema';
 import { PANDIAN_VILLAGES } from './names';
 import { seededRandom } from './random';
 import { ensureCounty, writeTownship } from './write';
-import { seedDemoEvaluation } from '../features/evaluation/demo-seed';
+import { seedDemoEvaluation } from './demo-evaluation-day';
 import { seedDemoStory } from './demo-story';
 
 export const DEMO_PASSWORD = 'xingping2026';

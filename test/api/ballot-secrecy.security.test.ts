@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { ballotAnswers, ballots, ballotTickets, evaluationSessions, pollBook, problems, raisedProblems } from '../../src/db/schema';
-import { voterHash } from '../../src/features/evaluation/tokens';
+import { voterHash } from '../../src/features/evaluation/sessions/passes';
 import { newId } from '../../src/platform/ids';
 import type { ApiClient } from '../support/client';
 import { DRIVERS, TEST_APP_SECRET } from '../support/servers';

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ballots, campaigns, evaluationBookings, evaluationSessions, pollBook } from '../../src/db/schema';
 import { TenantScope } from '../../src/db/tenant-scope';
-import { subjectResults } from '../../src/features/evaluation/results';
+import { subjectResults } from '../../src/features/evaluation/results/results';
 import { composite, groupScore, RATER_GROUPS, starsFor, sumsOf } from '../../src/features/evaluation/rules';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';

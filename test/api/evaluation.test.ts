@@ -285,7 +285,7 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
   });
 
   it('rejects a QR token from a few minutes ago (a photo sent out of the room)', async () => {
-    const { currentQr, verifyEntry } = await import('../../src/features/evaluation/tokens');
+    const { currentQr, verifyEntry } = await import('../../src/features/evaluation/sessions/passes');
     const key = { tenantId: 't', sessionId: 's' };
     const timing = { rotateSeconds: 30, validSeconds: 180 };
     const shown = await currentQr('k', key, timing, Date.parse('2026-09-01T01:00:00Z'));

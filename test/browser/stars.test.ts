@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { annualResults, finalisedYears } from '../../src/db/schema';
-import { seedDemoEvaluation } from '../../src/features/evaluation/demo-seed';
+import { seedDemoEvaluation } from '../../src/seed/demo-evaluation-day';
 import { shanghaiYear } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
 import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';

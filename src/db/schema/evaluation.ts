@@ -3,12 +3,9 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 import { createdAt, idColumn, updatedAt } from './columns';
 import { households, members, villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { BALLOT_CHANNELS, RATER_GROUPS, SUBJECT_KINDS } from '../../domain/vocabulary';
+export { BALLOT_CHANNELS, RATER_GROUPS, SUBJECT_KINDS } from '../../domain/vocabulary';
 
-
-export const SUBJECT_KINDS = ['branch', 'member'] as const;
-/** 自评 / 互评 / 群评 / 点评: the keys of the weights in tenant settings and campaigns. */
-export const RATER_GROUPS = ['self', 'peer', 'villager', 'leader'] as const;
-export const BALLOT_CHANNELS = ['phone', 'paper'] as const;
 
 /**
  * A questionnaire version (测评问卷). Rows are immutable once a campaign uses them: a change writes the
@@ -102,7 +99,7 @@ export const evaluationScreens = sqliteTable(
     tenantId: tenantId(),
     name: text('name').notNull(),
     /**
-     * Goes into the HMAC of the screen's unattended display key (features/evaluation/screen-display.ts);
+     * Goes into the HMAC of the screen's unattended display key (features/evaluation/sessions/screen-display.ts);
      * rotating the link bumps it, which revokes the old key at once. No key is stored.
      */
     displayKeyVersion: integer('display_key_version').notNull().default(1),
@@ -361,7 +358,7 @@ export const raisedProblems = sqliteTable(
 
 /**
  * A party member's ballot credentials: a member code and a PIN, kept as HMAC-SHA256(server secret,
- * salt ‖ PIN). Failed attempts lock the code for a while (see features/evaluation/member-pins.ts).
+ * salt ‖ PIN). Failed attempts lock the code for a while (see features/evaluation/voting/member-pins.ts).
  */
 export const memberCredentials = sqliteTable(
   'evaluation_member_credentials',

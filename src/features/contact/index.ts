@@ -1,1 +1,3 @@
 export { contactRoutes } from './routes';
+export { raiseProblemFromVisit } from './raise-problem';
+export { mustVisitCategories } from './rules';

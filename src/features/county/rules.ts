@@ -1,8 +1,8 @@
 /** The county comparison's export files as pure rules: rows in, cells and names out (no I/O). */
 import type { Locale, MessageKey } from '../../platform/i18n';
 import { translate } from '../../platform/i18n';
-import { yuan } from '../income/rules';
-import type { XlsxValue } from '../rosters/import/xlsx';
+import { yuan } from '../income';
+import type { XlsxValue } from '../rosters';
 import type { ComparisonRow } from './comparison';
 
 /** Integer fen → yuan with two decimals, as a spreadsheet reads a number ("5000012" → "50000.12"). */

@@ -9,7 +9,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors'
 import { translate, type Locale, type MessageKey } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
 import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
-import { assertVillageVisible, listedVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage } from '../rosters';
 import { shanghaiDate } from '../../platform/time';
 import { villagesWithIncompleteDecisions } from './red-line';
 import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, refuseTransition, STAGE_KIND, statusAfter } from './rules';

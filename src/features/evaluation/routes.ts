@@ -9,15 +9,15 @@ import { campaigns, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
 import { idParam, input, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage, ownVillage } from '../rosters';
 import { recomputeProvisional } from '../stars';
-import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './bookings';
-import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './campaigns';
-import { campaignDetail, deleteCampaign, editCampaign } from './campaigns-edit';
-import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './cast-ballot';
-import { issueCredentials, listCredentials } from './member-pins';
-import { subjectReport } from './report';
-import { shownResult, subjectResults } from './results';
+import { cancelBooking, createBooking, createScreen, getBooking, listBookings, listScreens } from './schedule/bookings';
+import { campaignView, createCampaign, createQuestionnaire, getCampaign, getQuestionnaire, listQuestionnaires, reviseQuestionnaire } from './setup/campaigns';
+import { campaignDetail, deleteCampaign, editCampaign } from './setup/campaigns-edit';
+import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './voting/cast-ballot';
+import { issueCredentials, listCredentials } from './voting/member-pins';
+import { subjectReport } from './results/report';
+import { shownResult, subjectResults } from './results/results';
 import {
   bookingInput,
   bookingQuery,
@@ -35,10 +35,10 @@ import {
   villageQuery,
   displayQuery,
 } from './schemas';
-import { displayLink, rotateDisplayKey, screenDisplay, screenForKey } from './screen-display';
-import { closeSession, endByTime, getSessionView, isClosed, issueTickets, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow, voteUrls } from './sessions';
-import { computeTally } from './tally';
-import { forgetVoteContext, loadBallotContext } from './vote-context';
+import { displayLink, rotateDisplayKey, screenDisplay, screenForKey } from './sessions/screen-display';
+import { closeSession, endByTime, getSessionView, isClosed, issueTickets, listSessions, liveCounts, openSession, posterQr, qrTiming, screenQr, sessionRow, voteUrls } from './sessions/sessions';
+import { computeTally } from './voting/tally';
+import { forgetVoteContext, loadBallotContext } from './voting/vote-context';
 
 /** Where phone links point: this origin, and the tenant slug unless the host already names the tenant. */
 export const linkBase = (c: Context<AppEnv>) => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ITEMS } from './default-questionnaires';
+import { DEFAULT_ITEMS } from './setup/default-questionnaires';
 import { thresholdsDescend } from '../../domain/thresholds';
 import { ratio } from '../../platform/ratio';
 import {

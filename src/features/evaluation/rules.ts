@@ -4,11 +4,11 @@
  * A ballot scores points ÷ maximum × 100; a rater group scores the mean of its ballots; the composite is
  * Σ weight × group score ÷ Σ weights. Every step is an exact rational (platform/ratio.ts) and only the
  * figures shown are rounded, half-up to hundredths, each once from the exact value (89.995 → 9000 however
- * many decimals the group means have). features/evaluation/results.ts sums the ballots in SQL and
+ * many decimals the group means have). features/evaluation/results/results.ts sums the ballots in SQL and
  * finishes with these functions, so the report, the annual results and the nightly job share one rule.
  */
 import { add, ratio, roundHalfUp, scale, ZERO, type Ratio } from '../../platform/ratio';
-import { starsFromComposite, type Stars } from '../stars/rules';
+import { starsFromComposite, type Stars } from '../../domain/thresholds';
 
 export const RATER_GROUPS = ['self', 'peer', 'villager', 'leader'] as const;
 export type RaterGroup = (typeof RATER_GROUPS)[number];

@@ -9,9 +9,8 @@ import { translate } from '../../platform/i18n';
 import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
 import { input, yearText } from '../../platform/validate';
-import { readTable } from '../rosters/import/read-table';
-import { ownVillage } from '../rosters/village-access';
-import { assertYearOpen } from '../stars/year-lock';
+import { ownVillage, readTable } from '../rosters';
+import { assertYearOpen } from '../stars';
 import { MAX_INCOME_IMPORT_ROWS, validateIncomeTable } from './import-rules';
 
 const upload = z.object({

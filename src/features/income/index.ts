@@ -1,2 +1,3 @@
 export { incomeRoutes } from './routes';
 export { incomeSummary } from './summary';
+export { incomeTier, yuan, type IncomeCategory } from './rules';

@@ -8,7 +8,7 @@ import { withoutPersonalDetails } from '../../auth/personal-data';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
-import { assertVillageVisible, listedVillage, ownVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage, ownVillage } from '../rosters';
 import { closedOnConsistent, tallyDisputes } from './rules';
 
 const disputeInput = z.object({

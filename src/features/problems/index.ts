@@ -1,1 +1,2 @@
 export { problemRoutes, insertProblem, type NewProblem } from './routes';
+export { noticeWindow } from './rules';

@@ -10,7 +10,7 @@ import { AppError, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, listedVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage } from '../rosters';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;

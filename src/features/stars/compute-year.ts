@@ -4,11 +4,12 @@ import { annualResults, campaigns, campaignSubjects, incomeEntries, members, pro
 import { TenantScope } from '../../db/tenant-scope';
 import { shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../platform/time';
 import type { TenantSettings } from '../../tenancy/settings';
-import { villagesWithIncompleteDecisions } from '../decisions/red-line';
-import { incomeTier } from '../income/rules';
+import { villagesWithIncompleteDecisions } from '../decisions';
+import { incomeTier } from '../income';
 import { yearComposites } from './evaluation-source';
 import { listRedLineRules } from './red-line-catalogue';
-import { annualOutcome, computedRedLineTriggered, factFor, type RedLineHit, type Stars } from './rules';
+import { annualOutcome, computedRedLineTriggered, factFor, type RedLineHit } from './rules';
+import type { Stars } from '../../domain/thresholds';
 
 export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'stage'>;
 

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { annualResults, villages } from '../../db/schema';
 import type { Locale } from '../../platform/i18n';
 import type { TenantSettings } from '../../tenancy/settings';
-import { incomeSummary } from '../income/summary';
+import { incomeSummary } from '../income';
 import type { Consequence, ConsequenceKind, RedLineHit } from './rules';
 import { CONSEQUENCE_KINDS } from './rules';
 import { consequenceView, liveResults, redLineView, ruleTitles, yearStage } from './queries';

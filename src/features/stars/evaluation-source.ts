@@ -2,7 +2,7 @@ import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { campaigns } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
-import { subjectResults } from '../evaluation/results';
+import { subjectResults } from '../evaluation';
 
 /** One subject's composite for a year, as the evaluation feature computes it from ballots. */
 export interface YearComposite {

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { annualResults, finalisedYears, members, redLineRules, villages, yearReopenings } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
 import { translate, type Locale, type MessageKey } from '../../platform/i18n';
-import { yuan } from '../income/rules';
+import { yuan } from '../income';
 import { displayTitle } from './red-line-catalogue';
 import type { Consequence, RedLineHit } from './rules';
 

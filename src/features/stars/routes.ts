@@ -11,7 +11,7 @@ import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
 import { idField, idParam, input, yearField, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, listedVillage } from '../rosters/village-access';
+import { assertVillageVisible, listedVillage } from '../rosters';
 import { townshipDashboard } from './dashboard';
 import { displayTitle, listRedLineRules } from './red-line-catalogue';
 import { listResults, listResultYears, yearStage } from './queries';

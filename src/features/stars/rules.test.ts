@@ -5,9 +5,8 @@ import {
   computedRedLineTriggered,
   consequencesFor,
   finalisationDue,
-  starsFromComposite,
-  type Stars,
 } from './rules';
+import { starsFromComposite, type Stars } from '../../domain/thresholds';
 
 const THRESHOLDS = [9000, 8000, 7000, 6000];
 const MONEY = { secretaryPayFen: 5_000_000, starAwardFen: 200_000, promotionAwardFen: 100_000 };

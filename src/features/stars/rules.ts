@@ -2,21 +2,10 @@
  * Star levels and what follows from them (评星定级与结果运用), as pure functions: no I/O, integers only.
  * Composite scores are integer hundredths of a point (89.99 → 8999).
  */
-
-export type Stars = 1 | 2 | 3 | 4 | 5;
+import { starsFromComposite, type Stars } from '../../domain/thresholds';
 
 /** A triggered red line caps a branch at this many stars (底线管理: no five stars). */
 export const RED_LINE_MAX_STARS = 4;
-
-/** Stars from a composite: thresholds are the minimum composites of 5, 4, 3 and 2 stars, descending. */
-export function starsFromComposite(composite: number, thresholds: readonly number[]): Stars {
-  const [five, four, three, two] = thresholds;
-  if (composite >= five) return 5;
-  if (composite >= four) return 4;
-  if (composite >= three) return 3;
-  if (composite >= two) return 2;
-  return 1;
-}
 
 /** Any triggered red line caps the stars; without one the raw stars stand. */
 export function capByRedLines(rawStars: Stars, triggeredRedLines: number): Stars {

@@ -11,15 +11,15 @@
  */
 import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { z } from 'zod';
-import { ballots, campaigns, campaignSubjects, evaluationBookings, evaluationSessions, finalisedYears, villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { AppError, conflict, notFound } from '../../platform/errors';
-import type { Memo } from '../../platform/memo';
+import { ballots, campaigns, campaignSubjects, evaluationBookings, evaluationSessions, finalisedYears, villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { AppError, conflict, notFound } from '../../../platform/errors';
+import type { Memo } from '../../../platform/memo';
 import { assertVillagesInTenant, campaignView, defaultQuestionnaireId, getCampaign, getQuestionnaire, insertSubjects, type Campaign } from './campaigns';
-import { thresholdsDescend } from '../../domain/thresholds';
-import { weightsSumTo100 } from './rules';
-import type { campaignPatch } from './schemas';
-import { forgetVoteContext } from './vote-context';
+import { thresholdsDescend } from '../../../domain/thresholds';
+import { weightsSumTo100 } from '../rules';
+import type { campaignPatch } from '../schemas';
+import { forgetVoteContext } from '../voting/vote-context';
 
 /** What a campaign already holds: what the edit form locks and whether it may be deleted. */
 export interface CampaignUsage {

@@ -1,18 +1,12 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { evaluationBookings, evaluationSessions, members, villages } from '../../db/schema';
-import { TenantScope } from '../../db/tenant-scope';
-import { shanghaiYear } from '../../platform/time';
-import type { Random } from '../../seed/random';
-import { tenantSettingsSchema } from '../../tenancy/settings';
-import { createBooking, createScreen } from './bookings';
-import { createCampaign, getQuestionnaire } from './campaigns';
-import { castBallots, type ResolvedVoter } from './cast-ballot';
-import { DEV_APP_SECRET } from './crypto';
-import { ensureDefaultQuestionnaires } from './default-questionnaires';
-import { itemsFor, raterGroupOf, type Voter } from './rules';
-import { closeSession, openSession } from './sessions';
-import { loadBallotContext } from './vote-context';
+import type { Db } from '../db/client';
+import { evaluationBookings, evaluationSessions, members, villages } from '../db/schema';
+import { TenantScope } from '../db/tenant-scope';
+import { shanghaiYear } from '../platform/time';
+import type { Random } from './random';
+import { tenantSettingsSchema } from '../tenancy/settings';
+import { castBallots, closeSession, createBooking, createCampaign, createScreen, ensureDefaultQuestionnaires, getQuestionnaire, itemsFor, loadBallotContext, openSession, raterGroupOf, type ResolvedVoter, type Voter } from '../features/evaluation';
+import { DEV_APP_SECRET } from '../platform/config';
 
 /**
  * Demo data of the evaluation: default questionnaires for each township, and in the first one a branch

@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { underAnyKey, type Secrets } from '../../platform/config';
-import { AppError, notFound } from '../../platform/errors';
-import { shanghaiDate } from '../../platform/time';
-import { hmacText, sameText } from './crypto';
-import type { QrTiming } from './rules';
+import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { underAnyKey, type Secrets } from '../../../platform/config';
+import { AppError, notFound } from '../../../platform/errors';
+import { shanghaiDate } from '../../../platform/time';
+import { hmacText, sameText } from '../../../platform/crypto';
+import type { QrTiming } from '../rules';
 import { getSessionView, liveCounts, screenQr, sessionRow } from './sessions';
 
 /**

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { TenantScope } from '../../db/tenant-scope';
-import type { Stars } from '../stars/rules';
-import { endedSessionIds } from './sessions';
-import { composite, groupScore, RATER_GROUPS, scoreShown, starsFor, toHundredths, type BallotSum, type RaterGroup, type SubjectKind } from './rules';
+import type { TenantScope } from '../../../db/tenant-scope';
+import type { Stars } from '../../../domain/thresholds';
+import { endedSessionIds } from '../sessions/sessions';
+import { composite, groupScore, RATER_GROUPS, scoreShown, starsFor, toHundredths, type BallotSum, type RaterGroup, type SubjectKind } from '../rules';
 
 export interface GroupResult {
   /** the campaign's weight of this group */

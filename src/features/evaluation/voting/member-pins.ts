@@ -1,11 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { memberCredentials, members } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { verifyingKeys, type Secrets } from '../../platform/config';
-import { AppError, notFound } from '../../platform/errors';
-import { newId, randomString } from '../../platform/ids';
-import { hmacText, sameText, toBase64Url } from './crypto';
-import { PIN_LOCK } from './rules';
+import { memberCredentials, members } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { verifyingKeys, type Secrets } from '../../../platform/config';
+import { AppError, notFound } from '../../../platform/errors';
+import { newId, randomString } from '../../../platform/ids';
+import { hmacText, sameText, toBase64Url } from '../../../platform/crypto';
+import { PIN_LOCK } from '../rules';
 
 /**
  * Party members' ballot credentials: a member code (printed on their contact card) and a 6-digit PIN.

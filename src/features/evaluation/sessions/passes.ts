@@ -1,7 +1,7 @@
-import type { AttemptKey } from '../../auth/throttle';
-import { randomString } from '../../platform/ids';
-import { hmacDigits, hmacText, sameText } from './crypto';
-import { acceptedWindows, qrWindow, type QrTiming } from './rules';
+import type { AttemptKey } from '../../../auth/throttle';
+import { randomString } from '../../../platform/ids';
+import { hmacDigits, hmacText, sameText } from '../../../platform/crypto';
+import { acceptedWindows, qrWindow, type QrTiming } from '../rules';
 
 /**
  * What the big screen shows and what a phone must present. Every value is an HMAC under the server

@@ -1,7 +1,7 @@
 import { and, count, eq, isNotNull, isNull } from 'drizzle-orm';
-import { inclusionProof, merkleRoot, type ProofStep } from '../../domain/merkle';
-import { ballots, evaluationSessions, pollBook } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
+import { inclusionProof, merkleRoot, type ProofStep } from '../../../domain/merkle';
+import { ballots, evaluationSessions, pollBook } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
 
 /**
  * The session's tally: a Merkle root over its receipts sorted by value (src/domain/merkle.ts), with the

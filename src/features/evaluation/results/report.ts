@@ -1,11 +1,11 @@
 import { and, asc, count, eq, isNotNull, ne, sql, sum } from 'drizzle-orm';
-import { ballotAnswers, ballots, evaluationSessions, members, problems, unknownSubjects, villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { notFound } from '../../platform/errors';
-import { campaignView, getCampaign, getQuestionnaire } from './campaigns';
+import { ballotAnswers, ballots, evaluationSessions, members, problems, unknownSubjects, villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { notFound } from '../../../platform/errors';
+import { campaignView, getCampaign, getQuestionnaire } from '../setup/campaigns';
 import { shownResult, subjectResults } from './results';
-import { endedSessionIds } from './sessions';
-import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup, type SubjectKind } from './rules';
+import { endedSessionIds } from '../sessions/sessions';
+import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup, type SubjectKind } from '../rules';
 
 /**
  * The evaluation report (评定报告) of one subject in one campaign: composite, stars, each rater group's

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { questionnaires } from '../../db/schema';
-import type { QuestionnaireItem, SubjectKind } from './rules';
+import type { Db } from '../../../db/client';
+import { questionnaires } from '../../../db/schema';
+import type { QuestionnaireItem, SubjectKind } from '../rules';
 
 const SCALE = [
   { label: '好', points: 10 },

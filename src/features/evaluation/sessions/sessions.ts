@@ -1,17 +1,17 @@
 import { and, count, countDistinct, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
-import { insertStatements, paramChunks } from '../../db/batch';
-import type { Db } from '../../db/client';
-import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, problems, raisedProblems, sessionCounts, villages } from '../../db/schema';
-import { TenantScope as Scope } from '../../db/tenant-scope';
-import { AppError, conflict, notFound } from '../../platform/errors';
-import { newId, randomString } from '../../platform/ids';
-import type { TenantScope } from '../../db/tenant-scope';
-import type { TenantSettings } from '../../tenancy/settings';
-import { toBase64Url } from './crypto';
-import { RATER_GROUPS, type QrTiming, type RaterGroup } from './rules';
-import { sealTally } from './tally';
-import { currentQr, posterToken, ticketHash } from './tokens';
+import { insertStatements, paramChunks } from '../../../db/batch';
+import type { Db } from '../../../db/client';
+import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, problems, raisedProblems, sessionCounts, villages } from '../../../db/schema';
+import { TenantScope as Scope } from '../../../db/tenant-scope';
+import { AppError, conflict, notFound } from '../../../platform/errors';
+import { newId, randomString } from '../../../platform/ids';
+import type { TenantScope } from '../../../db/tenant-scope';
+import type { TenantSettings } from '../../../tenancy/settings';
+import { toBase64Url } from '../../../platform/crypto';
+import { RATER_GROUPS, type QrTiming, type RaterGroup } from '../rules';
+import { sealTally } from '../voting/tally';
+import { currentQr, posterToken, ticketHash } from './passes';
 
 export type EvaluationSession = typeof evaluationSessions.$inferSelect;
 

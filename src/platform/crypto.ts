@@ -1,5 +1,7 @@
-/** The development key (demo mode only); the server's keys come from platform/config.ts (`c.var.config.secrets`). */
-export { DEV_APP_SECRET } from '../../platform/config';
+/**
+ * The server's cryptography, on WebCrypto (the same on Workers and Node): HMAC signatures under a secret
+ * (the keys come from platform/config.ts, `c.var.config.secrets`), hashing, and random tokens.
+ */
 
 const keys = new Map<string, Promise<CryptoKey>>();
 const encoder = new TextEncoder();
@@ -15,6 +17,9 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 
 export const toBase64Url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** 32 random bytes, base64url: e.g. the secret half of a sign-in session, given to the browser only. */
+export const newToken = (): string => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 
 /** HMAC-SHA256 of a message under the server secret (WebCrypto: the same on Workers and Node). */
 export async function hmac(secret: string, message: string): Promise<Uint8Array> {

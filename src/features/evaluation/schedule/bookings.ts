@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, isNull, lt, notExists, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { AppError, conflict, notFound } from '../../platform/errors';
-import { newId } from '../../platform/ids';
-import { getCampaign } from './campaigns';
-import type { bookingInput, bookingQuery } from './schemas';
+import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { AppError, conflict, notFound } from '../../../platform/errors';
+import { newId } from '../../../platform/ids';
+import { getCampaign } from '../setup/campaigns';
+import type { bookingInput, bookingQuery } from '../schemas';
 
 const MAX_BOOKING_HOURS = 12;
 const SHANGHAI = 8 * 3600 * 1000;

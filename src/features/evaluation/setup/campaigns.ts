@@ -1,14 +1,14 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import * as z from 'zod';
-import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { AppError, notFound } from '../../platform/errors';
-import { newId } from '../../platform/ids';
-import { shanghaiYear } from '../../platform/time';
-import type { TenantSettings } from '../../tenancy/settings';
+import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { AppError, notFound } from '../../../platform/errors';
+import { newId } from '../../../platform/ids';
+import { shanghaiYear } from '../../../platform/time';
+import type { TenantSettings } from '../../../tenancy/settings';
 import { defaultFamily, ensureDefaultQuestionnaires } from './default-questionnaires';
-import type { QuestionnaireItem, SubjectKind, Weights } from './rules';
-import type { campaignInput, questionnaireInput, questionnaireRevision } from './schemas';
+import type { QuestionnaireItem, SubjectKind, Weights } from '../rules';
+import type { campaignInput, questionnaireInput, questionnaireRevision } from '../schemas';
 
 export type Questionnaire = Omit<typeof questionnaires.$inferSelect, 'items' | 'tenantId'> & { items: QuestionnaireItem[] };
 export type Campaign = typeof campaigns.$inferSelect;

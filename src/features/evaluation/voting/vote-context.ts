@@ -1,11 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { villages } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { notFound } from '../../platform/errors';
-import type { Memo } from '../../platform/memo';
-import { getCampaign, getQuestionnaire, sessionSubjects, type Campaign, type Questionnaire } from './campaigns';
-import { itemsFor, RATER_GROUPS, type QuestionnaireItem, type RaterGroup } from './rules';
-import { sessionByCode, type EvaluationSession } from './sessions';
+import { villages } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { notFound } from '../../../platform/errors';
+import type { Memo } from '../../../platform/memo';
+import { getCampaign, getQuestionnaire, sessionSubjects, type Campaign, type Questionnaire } from '../setup/campaigns';
+import { itemsFor, RATER_GROUPS, type QuestionnaireItem, type RaterGroup } from '../rules';
+import { sessionByCode, type EvaluationSession } from '../sessions/sessions';
 
 /** What casting a ballot into a session needs to know besides the ballot itself. */
 export interface BallotContext {

@@ -1,17 +1,17 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Actor } from '../../auth/actor';
-import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts, unknownSubjects } from '../../db/schema';
-import type { TenantScope } from '../../db/tenant-scope';
-import { verifyingKeys, type Secrets } from '../../platform/config';
-import { AppError } from '../../platform/errors';
-import { randomString, secretId } from '../../platform/ids';
-import type { TenantSettings } from '../../tenancy/settings';
+import type { Actor } from '../../../auth/actor';
+import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts, unknownSubjects } from '../../../db/schema';
+import type { TenantScope } from '../../../db/tenant-scope';
+import { verifyingKeys, type Secrets } from '../../../platform/config';
+import { AppError } from '../../../platform/errors';
+import { randomString, secretId } from '../../../platform/ids';
+import type { TenantSettings } from '../../../tenancy/settings';
 import { verifyMemberPin } from './member-pins';
-import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from './rules';
-import type { ballotItemInput, subjectRef, voterInput } from './schemas';
-import { isClosed, type EvaluationSession } from './sessions';
-import { paperVoterHash, submissionHash, ticketHash, voterHash } from './tokens';
+import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from '../rules';
+import type { ballotItemInput, subjectRef, voterInput } from '../schemas';
+import { isClosed, type EvaluationSession } from '../sessions/sessions';
+import { paperVoterHash, submissionHash, ticketHash, voterHash } from '../sessions/passes';
 import type { BallotContext, VoteContext } from './vote-context';
 
 /** Longest comment (意见建议) and problem (反映问题) on a ballot, in characters. */
