@@ -9,6 +9,7 @@
  *   session; `&poster=1` is its printable QR poster (a token valid for the whole session) for sessions run
  *   without a screen; without `s` it lists the sessions to choose from.
  */
+import '../shared/legacy';
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf } from '../shared/api';

@@ -3,6 +3,7 @@
  * tier, this year's public decisions and problem lists. No login, no router, no admin code: it must load
  * fast on a cheap phone on a slow rural network. `&print=1` shows the QR code for the village office wall.
  */
+import '../shared/legacy';
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, tenant, tenantApi, type AnswerOf } from '../shared/api';

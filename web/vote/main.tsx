@@ -4,6 +4,7 @@
  * file, its catalogue and the outbox. `&tally=1` shows the session's public tally (count, Merkle root, receipts
  * sorted by code) and checks this phone's receipt against the root itself.
  */
+import '../shared/legacy';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf, type BodyOf } from '../shared/api';
