@@ -142,6 +142,9 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     expect(await page.locator('.codes .code').first().textContent()).toBe(session.code);
     expect(await page.locator('.codes .pin').textContent()).toMatch(/^\d{6}$/);
     expect(await page.locator('.qr').getAttribute('data-url')).toMatch(new RegExp(`/vote\\?t=alpha&c=${session.code}&k=\\d+\\.`));
+    // the typed fallback is the short address, without ?&=; and a TV shows no staff buttons at all
+    expect(await page.locator('.type-url strong').textContent()).toBe(`${new URL(app.origin).host}/t/alpha/v/${session.code}`);
+    expect(await page.locator('button, a.button').count()).toBe(0);
     // the same counts as the signed-in screen
     const counted = await villagerCount();
     await expect.poll(() => page.locator('[data-group="villager"] .count').textContent()).toBe(counted);

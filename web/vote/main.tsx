@@ -13,6 +13,7 @@ import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import { verifyInclusion } from '../../src/domain/merkle';
 import type { VoterKind } from '../../src/domain/vocabulary';
+import { applyElder, ElderSwitch, speak, useChineseVoice } from '../shared/elder';
 import { clearDraft, loadDraft, saveDraft, type Draft } from './draft';
 import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
@@ -104,6 +105,7 @@ function Footer() {
 function Header({ info }: { info?: Info }) {
   return (
     <header class="hero">
+      <ElderSwitch labels={{ on: t('elderOn'), off: t('elderOff') }} />
       <div class="township">{info ? `${info.township} · ${info.campaign.name}` : ' '}</div>
       <h1>{info?.branchName ?? t('enterTitle')}</h1>
     </header>
@@ -224,12 +226,23 @@ function LoginForm({ onDone }: { onDone: () => void }) {
 }
 
 function Question({ item, n, value, onChoose, missing }: { item: Item; n: number; value?: number; onChoose: (i: number) => void; missing: boolean }) {
+  const voice = useChineseVoice();
   return (
     <fieldset class={`question${missing ? ' missing' : ''}`}>
       <legend>
         <span class="qno">{t('question', { n })}</span>
         {item.text}
       </legend>
+      {voice && (
+        <button
+          type="button"
+          class="speak"
+          aria-label={t('speak')}
+          onClick={() => speak(t('speakText', { n, text: item.text, options: item.options.map((o) => o.label).join('、') }))}
+        >
+          🔊
+        </button>
+      )}
       <div class="options">
         {item.options.map((option, i) => (
           <label class={value === i ? 'opt on' : 'opt'}>
@@ -461,7 +474,7 @@ function Ballot({
 
   return (
     <>
-      <p class="anon">🔒 {t('anonymous')}</p>
+      <p class="anon">{t('anonymous')}</p>
       {started && memberMode ? (
         <p class="card who-line">{t('whoIs', { who: t(`who_${who}`) })}</p>
       ) : (
@@ -852,4 +865,5 @@ function App() {
   return params.get('tally') === '1' ? <Tally /> : <Session />;
 }
 
+applyElder();
 render(<App />, document.getElementById('app')!);
