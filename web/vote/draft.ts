@@ -14,6 +14,8 @@ export interface Draft {
   sent: Record<string, string>;
   /** subject keys this voter said 不了解 of */
   unknown: string[];
+  /** who is voting and the codes they typed (never a PIN), so the next member's submission carries them after a reload */
+  voter?: { who: 'villager' | 'member' | 'leader'; household: string; ticket: string; memberCode: string };
 }
 
 const keyOf = (session: string) => `xp_draft|${session}`;

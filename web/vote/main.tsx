@@ -300,10 +300,12 @@ function Ballot({
   onSubmit: (body: Submission) => void;
   onAgain: () => void;
 }) {
-  const [who, setWho] = useState<VoterKind>('villager');
-  const [household, setHousehold] = useState('');
-  const [ticket, setTicket] = useState((params.get('ticket') ?? '').toUpperCase());
-  const [memberCode, setMemberCode] = useState('');
+  // who is voting comes back with the draft after a reload (never the PIN: a member types it again)
+  const kept = useMemo(() => loadDraft(sessionKey, data.pass).voter, []);
+  const [who, setWho] = useState<VoterKind>(kept?.who ?? 'villager');
+  const [household, setHousehold] = useState(kept?.household ?? '');
+  const [ticket, setTicket] = useState(kept?.ticket || (params.get('ticket') ?? '').toUpperCase());
+  const [memberCode, setMemberCode] = useState(kept?.memberCode ?? '');
   const [pin, setPin] = useState('');
   const [identified, setIdentified] = useState<Identified | undefined>(data.identified);
   const [checking, setChecking] = useState(false);
@@ -318,6 +320,7 @@ function Ballot({
       return next;
     });
   const { answers, texts } = draft;
+  useEffect(() => setDraft((d) => ({ ...d, voter: { who, household, ticket, memberCode } })), [who, household, ticket, memberCode]);
 
   const voter = (): Submission['voter'] =>
     who === 'villager'
@@ -475,7 +478,7 @@ function Ballot({
   return (
     <>
       <p class="anon">{t('anonymous')}</p>
-      {started && memberMode ? (
+      {started && memberMode && rows.length > 0 ? (
         <p class="card who-line">{t('whoIs', { who: t(`who_${who}`) })}</p>
       ) : (
         <section class="card who">
