@@ -135,7 +135,7 @@ function EnterCode({ error }: { error?: string }) {
         <button type="submit" class="block">
           {t('enterGo')}
         </button>
-        <p class="small muted">{t('shortHint', { address: `${location.host}${slug && location.pathname.startsWith('/t/') ? `/t/${slug}` : ''}/v/…` })}</p>
+        <p class="small muted">{t('shortHint', { address: `${location.host}${slug ? `/t/${slug}` : ''}/v/…` })}</p>
       </form>
       <Footer />
     </>
@@ -704,7 +704,7 @@ function Session() {
     setRound((n) => n + 1);
   };
 
-  if (unknownCode) return <EnterCode error={t('unknownCode', { code, why: unknownCode })} />;
+  if (unknownCode) return <EnterCode error={t('unknownCode', { code })} />;
 
   if (error)
     return (
