@@ -12,6 +12,7 @@ import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import { verifyInclusion } from '../../src/domain/merkle';
+import { mayBeUnknown } from '../../src/domain/unknown-subject';
 import type { VoterKind } from '../../src/domain/vocabulary';
 import { applyElder, ElderSwitch, speak, useChineseVoice } from '../shared/elder';
 import { clearDraft, loadDraft, saveDraft, type Draft } from './draft';
@@ -544,7 +545,7 @@ function Ballot({
               <Waiting status={memberStatus} more={!!current} />
               {current && (
                 <div class="actions">
-                  {(current.group === 'villager' || current.group === 'peer') && (
+                  {mayBeUnknown(current.subject.kind, current.group) && (
                     <button class="secondary unknown" onClick={() => send([], [current])}>
                       {t('unknown')}
                     </button>

@@ -7,6 +7,7 @@ import { verifyingKeys, type Secrets } from '../../../platform/config';
 import { AppError } from '../../../platform/errors';
 import { randomString, secretId } from '../../../platform/ids';
 import type { TenantSettings } from '../../../tenancy/settings';
+import { mayBeUnknown } from '../../../domain/unknown-subject';
 import { verifyMemberPin } from './member-pins';
 import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from '../rules';
 import type { ballotItemInput, subjectRef, voterInput } from '../schemas';
@@ -233,11 +234,11 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
     if ([...problem].length > COMMENT_MAX) throw new AppError(400, 'evaluation.problem_too_long', { max: COMMENT_MAX });
     return { b, id: secretId(), group, scored: scored.value, comment, problem, receipt: randomString(10, RECEIPT_ALPHABET) };
   });
-  // 不了解 is a villager's or a fellow member's word about a member; nobody "does not know" a branch or themselves
+  // 不了解: a villager's or a fellow member's word about a member (domain/unknown-subject.ts)
   const notKnown = unknown.map((u) => {
     if (!context.subjectKeys.has(`${u.subjectKind}:${u.subjectId}`)) throw new AppError(400, 'evaluation.subject_not_in_session');
     const group = raterGroupOf(submission.voter.voter, { kind: u.subjectKind, id: u.subjectId, villageId: session.villageId });
-    if (u.subjectKind !== 'member' || group === 'self' || group === 'leader') throw new AppError(400, 'evaluation.unknown_not_allowed');
+    if (!mayBeUnknown(u.subjectKind, group)) throw new AppError(400, 'evaluation.unknown_not_allowed');
     return { u, group };
   });
 
