@@ -111,7 +111,8 @@ export function createApp(deps: AppDeps) {
       (document ??= openApiDocument(app, {
         title: '星评 xingping API',
         version: '0.1.0',
-        include: (path) => path.startsWith('/t/') || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
+        // the API only: not the short address /t/<slug>/v/<code>, a redirect to a page
+        include: (path) => /^\/t\/[^/]+\/api\//.test(path) || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
       })),
     ),
   );
