@@ -13,7 +13,7 @@ import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import { verifyInclusion } from '../../src/domain/merkle';
 import { mayBeUnknown } from '../../src/domain/unknown-subject';
-import type { VoterKind } from '../../src/domain/vocabulary';
+import { VOTER_KINDS, type VoterKind } from '../../src/domain/vocabulary';
 import { applyElder, ElderSwitch, speak, useChineseVoice } from '../shared/elder';
 import { clearDraft, loadDraft, saveDraft, type Draft } from './draft';
 import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
@@ -484,7 +484,7 @@ function Ballot({
       ) : (
         <section class="card who">
           <div class="tabs" role="tablist" aria-label={t('whoTitle')}>
-            {(['villager', 'member', 'leader'] as const).map((w) => (
+            {VOTER_KINDS.map((w) => (
               <button role="tab" aria-selected={who === w} class={who === w ? 'tab on' : 'tab'} disabled={locked} onClick={() => choose(w)}>
                 {t(`who_${w}`)}
               </button>

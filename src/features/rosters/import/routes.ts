@@ -9,7 +9,7 @@ import { input } from '../../../platform/validate';
 import { ownVillage } from '../village-access';
 import { readTable } from './read-table';
 import { exportRecords, insertRecords, loadImportContext } from './roster-store';
-import { ROSTER_COLUMNS, ROSTER_TITLES, ROSTERS, type ColumnSpec, type Roster } from './roster-columns';
+import { ROSTER_COLUMNS, ROSTER_TITLES, type ColumnSpec, type Roster } from './roster-columns';
 import { MAX_IMPORT_ROWS, validateRoster, type RowError } from './rules';
 import { toCsv } from './csv';
 import { writeXlsx, type XlsxCell } from './xlsx';
@@ -60,54 +60,52 @@ function attachment(c: Context<AppEnv>, roster: Roster, extension: 'csv' | 'xlsx
   c.header('Cache-Control', 'no-store');
 }
 
-/**
- * Bulk import (upload → preview with row errors → commit, all or nothing) and export of the rosters in the
- * spreadsheet formats townships keep them in. The export of a roster imports again unchanged.
- */
-export const rosterFileRoutes = new Hono<AppEnv>();
-
-for (const roster of ROSTERS) {
+/** One roster's import and export routes, chained so that the pages' client knows their paths and answers. */
+function rosterFiles<R extends Roster>(roster: R) {
   const guard = allow(...ROLES[roster]);
-
-  rosterFileRoutes.post(`/imports/${roster}/preview`, guard, input('form', upload), async (c) => {
-    const { result, errors, villageNames } = await analyse(c, roster, c.req.valid('form').file);
-    const sample = result.records.slice(0, SAMPLE_ROWS).map((record) => {
-      const r = record as unknown as Record<string, unknown>;
-      return 'villageId' in r ? { ...r, villageName: villageNames.get(r.villageId as string) } : r;
-    });
-    return c.json({ rows: result.rows, valid: result.records.length, errorCount: result.errors.length, errors, sample });
-  });
-
-  rosterFileRoutes.post(`/imports/${roster}/commit`, guard, input('form', upload), async (c) => {
-    const { result, errors } = await analyse(c, roster, c.req.valid('form').file);
-    if (result.errors.length) throw new AppError(400, 'import.has_errors', { count: result.errors.length }, errors);
-    try {
-      const inserted = await insertRecords(c.var.scope!, roster, result.records.map(({ row: _, ...record }) => record) as never);
-      return c.json({ inserted });
-    } catch (error) {
-      // Another import added the same village between our read and this batch; the unique index refused it.
-      if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as Error)?.cause))) throw conflict('error.conflict');
-      throw error;
-    }
-  });
-
   const exportRows = async (c: Context<AppEnv>) => {
     const specs = ROSTER_COLUMNS[roster];
     const rows = await exportRecords(c.var.scope!, roster, ownVillage(c.var.actor));
     return [specs.map((s) => s.header), ...rows.map((row) => specs.map((spec) => exportCell(spec, row)))];
   };
 
-  rosterFileRoutes.get(`/exports/${roster}.csv`, guard, async (c) => {
-    const body = toCsv(await exportRows(c));
-    attachment(c, roster, 'csv');
-    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  });
-
-  rosterFileRoutes.get(`/exports/${roster}.xlsx`, guard, async (c) => {
-    const bytes = writeXlsx(ROSTER_TITLES[roster], await exportRows(c), ROSTER_COLUMNS[roster].map((s) => s.width ?? 10));
-    attachment(c, roster, 'xlsx');
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  return new Hono<AppEnv>()
+    .post(`/imports/${roster}/preview`, guard, input('form', upload), async (c) => {
+      const { result, errors, villageNames } = await analyse(c, roster, c.req.valid('form').file);
+      const sample = result.records.slice(0, SAMPLE_ROWS).map((record) => {
+        const r = record as unknown as Record<string, unknown>;
+        return 'villageId' in r ? { ...r, villageName: villageNames.get(r.villageId as string) } : r;
+      });
+      return c.json({ rows: result.rows, valid: result.records.length, errorCount: result.errors.length, errors, sample });
+    })
+    .post(`/imports/${roster}/commit`, guard, input('form', upload), async (c) => {
+      const { result, errors } = await analyse(c, roster, c.req.valid('form').file);
+      if (result.errors.length) throw new AppError(400, 'import.has_errors', { count: result.errors.length }, errors);
+      try {
+        const inserted = await insertRecords(c.var.scope!, roster, result.records.map(({ row: _, ...record }) => record) as never);
+        return c.json({ inserted });
+      } catch (error) {
+        // Another import added the same village between our read and this batch; the unique index refused it.
+        if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as Error)?.cause))) throw conflict('error.conflict');
+        throw error;
+      }
+    })
+    .get(`/exports/${roster}.csv`, guard, async (c) => {
+      const body = toCsv(await exportRows(c));
+      attachment(c, roster, 'csv');
+      return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    .get(`/exports/${roster}.xlsx`, guard, async (c) => {
+      const bytes = writeXlsx(ROSTER_TITLES[roster], await exportRows(c), ROSTER_COLUMNS[roster].map((s) => s.width ?? 10));
+      attachment(c, roster, 'xlsx');
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      });
     });
-  });
 }
+
+/**
+ * Bulk import (upload → preview with row errors → commit, all or nothing) and export of the rosters in the
+ * spreadsheet formats townships keep them in. The export of a roster imports again unchanged.
+ */
+export const rosterFileRoutes = new Hono<AppEnv>().route('/', rosterFiles('villages')).route('/', rosterFiles('members')).route('/', rosterFiles('households'));
