@@ -3,6 +3,8 @@
  * loses no answer. One draft per session and pass (a new pass, i.e. the next voter, starts afresh); the
  * answers of a subject leave it once its submission is in the outbox, and 另一人投票 drops it whole.
  */
+import type { VoterKind } from '../../src/domain/vocabulary';
+
 export type Answers = Record<string, Record<string, number>>;
 export type Texts = Record<string, { comment: string; problem: string }>;
 
@@ -15,7 +17,7 @@ export interface Draft {
   /** subject keys this voter said 不了解 of */
   unknown: string[];
   /** who is voting and the codes they typed (never a PIN), so the next member's submission carries them after a reload */
-  voter?: { who: 'villager' | 'member' | 'leader'; household: string; ticket: string; memberCode: string };
+  voter?: { who: VoterKind; household: string; ticket: string; memberCode: string };
 }
 
 const keyOf = (session: string) => `xp_draft|${session}`;
