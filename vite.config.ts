@@ -11,6 +11,36 @@ import { headersFile, inlineScripts } from './src/platform/security-headers.ts';
 const pages = ['index', 'vote', 'screen', 'village'];
 
 /**
+ * The syntax the phone pages (ballot, village page, big screen) are built for: the browsers villagers and
+ * halls really have (iOS 12 Safari, Android WebViews and WeChat's browser of a few years back, a TV box's
+ * browser). docs/phone-pages.md says why, and test/browser/old-phones.test.ts parses every script they
+ * load with an ES2019 parser.
+ */
+export const PHONE_TARGET = 'es2019';
+
+/**
+ * Lowers every chunk a phone page can load to PHONE_TARGET, after Vite's own (modern) build: any chunk
+ * holding a module that is not the admin app's (the phone pages, web/shared, src/domain, node_modules).
+ * Chunks of the admin app alone stay on Vite's modern baseline.
+ */
+function phoneTarget(): Plugin {
+  const adminOnly = (ids: string[]) => ids.length > 0 && ids.every((id) => id.includes('/web/admin/') || id.endsWith('/web/index.html'));
+  return {
+    name: 'xingping-phone-target',
+    apply: 'build',
+    enforce: 'post',
+    // after the minifier, which writes for Vite's modern target (it would bring ?? and ||= back)
+    async generateBundle(_options, bundle) {
+      const { transform } = await import('esbuild');
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'chunk' || adminOnly(file.moduleIds)) continue;
+        file.code = (await transform(file.code, { target: PHONE_TARGET, format: 'esm', minifySyntax: true, minifyWhitespace: true, legalComments: 'none' })).code;
+      }
+    },
+  };
+}
+
+/**
  * Writes `_headers` beside the built pages: the security headers Cloudflare puts on the assets it serves
  * without the Worker, with the SHA-256 of each inline script of the built HTML (vote.html's prefetch), so
  * the CSP allows exactly those. The Node server computes the same from the same HTML (node-server.ts).
@@ -32,7 +62,7 @@ function securityHeaders(): Plugin {
 
 export default defineConfig({
   root: 'web',
-  plugins: [preact(), securityHeaders()],
+  plugins: [preact(), phoneTarget(), securityHeaders()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,

@@ -125,7 +125,8 @@ export function createApp(deps: AppDeps) {
       (document ??= openApiDocument(app, {
         title: '星评 xingping API',
         version: '0.1.0',
-        include: (path) => path.startsWith('/t/') || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
+        // the API only: not the short address /t/<slug>/v/<code>, a redirect to a page
+        include: (path) => /^\/t\/[^/]+\/api\//.test(path) || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
       })),
     ),
   );
@@ -141,6 +142,19 @@ export function createApp(deps: AppDeps) {
     if (status.applied !== status.expected) throw new AppError(503, 'health.migrations_pending', status);
     return c.json({ status: 'ok' as const });
   });
+  // the short typeable address of a session, for the big screen's fallback and posters: /v/<CODE> (the host
+  // says the township) or /t/<slug>/v/<CODE> → the phone ballot; without a usable code, its page to type one
+  const shortAddress = (slug: string | undefined, code: string | undefined) => {
+    const query = new URLSearchParams();
+    if (slug && /^[a-z0-9-]{1,40}$/.test(slug)) query.set('t', slug);
+    const typed = (code ?? '').toUpperCase().replace(/[^0-9A-Z]/g, '').slice(0, 12);
+    if (typed) query.set('c', typed);
+    return `/vote${query.size ? `?${query}` : ''}`;
+  };
+  for (const path of ['/v', '/v/', '/v/:code'])
+    app.get(path, publicRoute(), (c) => c.redirect(shortAddress(undefined, c.req.param('code')), 302));
+  for (const path of ['/t/:tenant/v', '/t/:tenant/v/', '/t/:tenant/v/:code'])
+    app.get(path, publicRoute(), (c) => c.redirect(shortAddress(c.req.param('tenant'), c.req.param('code')), 302));
   const tenant = tenantApi();
   app.route('/t/:tenant/api', tenant);
   app.route('/api', tenant);

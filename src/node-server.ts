@@ -75,7 +75,12 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
     })
     .use('*', compress())
     .all('/api/*', forward)
-    .all('/t/:tenant/api/*', forward);
+    .all('/t/:tenant/api/*', forward)
+    // the short address /v/<CODE> is the app's (a redirect to the phone ballot), as on Workers (run_worker_first)
+    .get('/v', forward)
+    .get('/v/*', forward)
+    .get('/t/:tenant/v', forward)
+    .get('/t/:tenant/v/*', forward);
   for (const page of PAGES) {
     server.get(`/${page}`, (c) => {
       const body = pages.get(page);

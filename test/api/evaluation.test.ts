@@ -276,7 +276,7 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     const fresh = fixture.anonymous();
     const forged = await fresh.post(`${T}/vote/${session.code}/pass`, { token: `${Math.floor(Date.now() / 30000)}.AAAAAAAAAAAAAAAAAAAAAA` });
     expect(forged.status).toBe(403);
-    expect(forged.body.message).toBe('二维码已过期或无效,请扫描大屏幕上最新的二维码');
+    expect(forged.body.message).toBe('二维码已过期：请扫描大屏幕上正在显示的二维码');
     const expired = await fresh.post(`${T}/vote/${session.code}/pass`, { token: `${Math.floor(Date.now() / 30000) - 20}.AAAAAAAAAAAAAAAAAAAAAA` });
     expect(expired.status).toBe(403);
     expect((await fresh.post(`${T}/vote/${session.code}/pass`, {})).status).toBe(403);

@@ -17,7 +17,11 @@ describe.each(DRIVERS)('guessing the typed code on %s', (driver) => {
     const phone = ctx.fixture.anonymous();
     const type = (token: string) => phone.post(`${T}/vote/${session.code}/pass`, { token });
 
-    for (let n = 0; n < 20; n++) expect((await type(wrong)).status).toBe(403);
+    // a mistyped code says so (not "the QR code expired"), in Chinese
+    const mistyped = await type(wrong);
+    expect([mistyped.status, mistyped.body.code]).toEqual([403, 'evaluation.code_wrong']);
+    expect(mistyped.body.message).toContain('验证码不对');
+    for (let n = 1; n < 20; n++) expect((await type(wrong)).status).toBe(403);
     // now even the right code waits, with a clear message
     const locked = await type(qr.pin);
     expect(locked.status).toBe(429);

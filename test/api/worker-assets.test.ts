@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_BUILD } from '../support/build';
+import { TEST_APP_SECRET } from '../support/servers';
 
 /** wrangler.toml's run_worker_first: the paths the Worker answers before the assets. */
 const runWorkerFirst = JSON.parse(/run_worker_first\s*=\s*(\[[^\]]*\])/.exec(readFileSync('wrangler.toml', 'utf8'))![1]) as string[];
@@ -18,7 +19,7 @@ describe('Workers static assets: the pages carry the security headers of _header
       scriptPath: TEST_BUILD.worker,
       compatibilityDate: '2026-08-01',
       d1Databases: { DB: 'assets-test-db' },
-      bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: 'test-app-secret-of-xingping' },
+      bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: TEST_APP_SECRET },
       assets: {
         directory: TEST_BUILD.web,
         binding: 'ASSETS',
@@ -38,6 +39,16 @@ describe('Workers static assets: the pages carry the security headers of _header
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
     expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     await response.arrayBuffer();
+  });
+
+  it.each([
+    ['/v/AB12CD', '/vote?c=AB12CD'],
+    ['/t/alpha/v/AB12CD', '/vote?t=alpha&c=AB12CD'],
+    ['/v', '/vote'],
+  ])('the short address %s is the Worker\'s (run_worker_first), not the admin app: → %s', async (path, location) => {
+    const response = await mf.dispatchFetch(`https://alpha.xingping.test${path}`, { redirect: 'manual' });
+    expect([response.status, await response.text()]).toEqual([302, '']);
+    expect(response.headers.get('location')).toBe(location);
   });
 
   it('does not serve _headers itself; the API answers keep the API policy', async () => {

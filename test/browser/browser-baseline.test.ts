@@ -105,7 +105,7 @@ describe.skipIf(!browserAvailable())('pages under the security headers', () => {
     await page.goto(`/vote?t=alpha&c=${session.code}`);
     const alert = page.locator('p.error[role="alert"]');
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/^提交没有成功:.*raterGroup.*请刷新后重新提交/);
+    expect(await alert.textContent()).toMatch(/^提交没有成功：.*raterGroup.*请刷新后重新提交/);
     await context.close();
   });
 });

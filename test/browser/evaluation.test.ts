@@ -75,13 +75,13 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByText(/还有 \d+ 道题没有作答/).waitFor();
     await answerAll(page);
-    await page.getByText('写意见建议 / 反映问题(选填)').click();
+    await page.getByText('写意见建议 / 反映问题（选填）').click();
     await page.getByLabel('意见建议').fill('村里路修得好');
-    await page.getByLabel('反映问题(会转交镇党委跟踪整改)').fill('村西头路灯不亮');
+    await page.getByLabel('反映问题（会转交镇党委跟踪整改）').fill('村西头路灯不亮');
     await page.evaluate(() => scrollTo(0, 0));
     await page.screenshot({ path: screenshotPath('phone-ballot.png') });
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await page.getByText('提交成功，感谢您的参与！').waitFor();
     const receipt = (await page.locator('.receipt').first().textContent())!;
     expect(receipt).toMatch(/^[0-9A-Z]{10}$/);
 
@@ -121,13 +121,13 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await answerAll(page);
     await context.setOffline(true);
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText(/您的评价已保存在手机上/).waitFor();
+    await page.getByText(/您的评价已保存在这部手机上/).waitFor();
     // still there after the page is opened again (from the cache of the stored pass and outbox)
     await context.setOffline(false);
-    await page.getByText('提交成功,感谢您的参与!').waitFor({ timeout: 15_000 });
+    await page.getByText('提交成功，感谢您的参与！').waitFor({ timeout: 15_000 });
     await expect.poll(villagerCount, { timeout: 8_000 }).toBe('2');
     await page.reload();
-    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await page.getByText('提交成功，感谢您的参与！').waitFor();
   });
 
   it("shows the screen's display link on a TV with no login, and says so once the link is replaced", async () => {
@@ -142,6 +142,9 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     expect(await page.locator('.codes .code').first().textContent()).toBe(session.code);
     expect(await page.locator('.codes .pin').textContent()).toMatch(/^\d{6}$/);
     expect(await page.locator('.qr').getAttribute('data-url')).toMatch(new RegExp(`/vote\\?t=alpha&c=${session.code}&k=\\d+\\.`));
+    // the typed fallback is the short address, without ?&=; and a TV shows no staff buttons at all
+    expect(await page.locator('.type-url strong').textContent()).toBe(`${new URL(app.origin).host}/t/alpha/v/${session.code}`);
+    expect(await page.locator('button, a.button').count()).toBe(0);
     // the same counts as the signed-in screen
     const counted = await villagerCount();
     await expect.poll(() => page.locator('[data-group="villager"] .count').textContent()).toBe(counted);
@@ -184,9 +187,9 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
   it('takes the typed check code when the link has no token, and explains a forged one in Chinese', async () => {
     const { page } = await phone();
     await page.goto(`/vote?t=alpha&c=${session.code}&k=${Math.floor(Date.now() / 30_000)}.forgedforgedforged`);
-    await page.getByText('二维码已过期或无效,请扫描大屏幕上最新的二维码').waitFor();
+    await page.getByText('二维码已过期：请扫描大屏幕上正在显示的二维码').waitFor();
     const pin = (await screen.locator('.codes .pin').textContent())!;
-    await page.getByLabel('验证码(大屏幕上的 6 位数字)').fill(pin);
+    await page.getByLabel('验证码（大屏幕上的 6 位数字）').fill(pin);
     await page.getByRole('button', { name: '进入测评' }).click();
     await page.waitForSelector('body[data-ready="1"]');
     expect(await page.locator('.question').count()).toBeGreaterThan(0);
@@ -207,11 +210,11 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.getByText('党员编号或密码不正确').waitFor();
     await page.getByLabel('密码').fill(cred.pin);
     await page.getByRole('button', { name: '确认身份' }).click();
-    await page.getByText(`${secretary.name},您好`).waitFor();
+    await page.getByText(`${secretary.name}，您好`).waitFor();
     expect(await page.locator('.subject .group').textContent()).toBe('自评');
     await answerAll(page);
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await page.getByText('提交成功，感谢您的参与！').waitFor();
 
     // the phone is handed on: 另一人投票 forgets the secretary's pass, the leader scans afresh
     await page.getByRole('button', { name: '另一人投票' }).click();
@@ -225,7 +228,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.locator('.subject .group', { hasText: '领导点评' }).waitFor();
     await answerAll(page);
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await page.getByText('提交成功，感谢您的参与！').waitFor();
     await expect.poll(() => screen.locator('[data-group="self"] .count').textContent(), { timeout: 8_000 }).toBe('1');
     await expect.poll(() => screen.locator('[data-group="leader"] .count').textContent(), { timeout: 8_000 }).toBe('1');
   });
@@ -258,12 +261,12 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.goto(await qrUrl());
     await page.waitForSelector('body[data-ready="1"]');
     await answerAll(page);
-    await page.getByLabel('户码(村里发放的户码)').fill('WRONG1');
+    await page.getByLabel('户码（村里发放的户码）').fill('WRONG1');
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('提交没有成功:户码不正确,请核对后重新输入').waitFor();
-    await page.getByLabel('户码(村里发放的户码)').fill(householdCode.toLowerCase());
+    await page.getByText('提交没有成功：户码不正确,请核对后重新输入').waitFor();
+    await page.getByLabel('户码（村里发放的户码）').fill(householdCode.toLowerCase());
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('提交成功,感谢您的参与!').waitFor();
+    await page.getByText('提交成功，感谢您的参与！').waitFor();
     await admin.put('/t/alpha/api/settings', { requireHouseholdCode: false });
   });
 });

@@ -32,6 +32,16 @@ describe('Node server: pages and SPA fallback', () => {
   });
 
   it.each([
+    ['/v/AB12CD', '/vote?c=AB12CD'],
+    ['/t/alpha/v/ab12cd', '/vote?t=alpha&c=AB12CD'],
+    ['/v', '/vote'],
+  ])('the short address %s is the app\'s, not a file or the admin app: → %s', async (path, location) => {
+    const response = await get(path);
+    expect(response.status).toBe(302);
+    expect(response.headers.get('location')).toBe(location);
+  });
+
+  it.each([
     ['/vote/', '/vote'],
     ['/vote.html?s=1', '/vote?s=1'],
     ['/index.html', '/'],

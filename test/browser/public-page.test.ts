@@ -36,7 +36,7 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     await page.goto(`/village?t=alpha&v=${villageId}`);
     await page.getByText('主街硬化 1.2 公里,预算 36 万元').waitFor();
     expect(await page.title()).toBe(`${app.fixture.a.rows.villages[0].name}村务公开`);
-    await page.getByRole('heading', { name: '2026年村级事项(四议三审两公开)'.replace('2026', today.slice(0, 4)) }).waitFor();
+    await page.getByRole('heading', { name: '2026年村级事项（四议三审两公开）'.replace('2026', today.slice(0, 4)) }).waitFor();
     await page.getByText('村内主街硬化').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.matter h3')!).fontSize));

@@ -9,12 +9,13 @@
  *   session; `&poster=1` is its printable QR poster (a token valid for the whole session) for sessions run
  *   without a screen; without `s` it lists the sessions to choose from.
  */
+import '../shared/legacy';
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf } from '../shared/api';
 import type { RaterGroup } from '../../src/domain/vocabulary';
 import '../shared/base.css';
-import { createT, currentLocale, setLocale, shanghaiTime } from '../shared/i18n';
+import { createT, currentLocale, phoneDate, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import './screen.css';
 
@@ -127,7 +128,7 @@ function Choose() {
               {s.branchName} <span class={`status status-${s.status}`}>{t(`status_${s.status}`)}</span>
             </div>
             <div class="muted">
-              {s.campaignName} · {shanghaiTime(s.opensAt)} – {shanghaiTime(s.closesAt)} · {s.code}
+              {s.campaignName} · {phoneDate(s.opensAt)} – {phoneDate(s.closesAt)} · {s.code}
             </div>
             <a class="button" href={link({ s: s.id })}>
               {t('openScreen')}
@@ -335,13 +336,19 @@ const IDLE_MS = 10_000;
 /**
  * The unattended TV: no account, only the screen's display key. One poll answers everything (the session on
  * the screen, its counts and QR, or the next slot), so it switches by itself when a session opens or ends.
- * A wrong or revoked key stops the polling and says so.
+ * A wrong or revoked key stops the polling and says so. It shows no button (no staff tools, no language
+ * switch): a click anywhere, the remote's OK, makes it full screen.
  */
 function Display({ screenId, displayKey }: { screenId: string; displayKey: string }) {
   const [state, setState] = useState<DisplayState | undefined>();
   const [offline, setOffline] = useState(false);
   const [refused, setRefused] = useState<ApiProblem | undefined>();
-  const fullscreen = useFullscreen();
+  // no buttons on the hall's TV: the remote's OK (a click anywhere) makes it full screen
+  useEffect(() => {
+    const full = () => void document.documentElement.requestFullscreen?.().catch(() => undefined);
+    document.addEventListener('click', full);
+    return () => document.removeEventListener('click', full);
+  }, []);
 
   usePoll(
     async () => {
@@ -376,11 +383,6 @@ function Display({ screenId, displayKey }: { screenId: string; displayKey: strin
       </main>
     );
   if (!state) return <p class="loading">{offline ? t('offline') : t('loading')}</p>;
-  const tools = !fullscreen && (
-    <div class="tools">
-      <FullscreenButton /> <Language />
-    </div>
-  );
   const { session, next } = state;
   if (session)
     return (
@@ -399,7 +401,6 @@ function Display({ screenId, displayKey }: { screenId: string; displayKey: strin
                 {t('displayNext')} {next.branchName} · {clock(next.startsAt)} – {clock(next.endsAt)}
               </p>
             )}
-            {tools}
           </>
         }
       />
@@ -421,7 +422,6 @@ function Display({ screenId, displayKey }: { screenId: string; displayKey: strin
           <p class="next-none">{t('displayNone')}</p>
         )}
         {offline && <p class="offline">{t('offline')}</p>}
-        {tools}
       </section>
     </main>
   );
@@ -442,7 +442,7 @@ function Poster({ session }: { session: SessionView }) {
       {problem && <p class="error">{problem}</p>}
       {poster && <div class="qr" data-url={poster.url} dangerouslySetInnerHTML={{ __html: poster.svg }} />}
       <p class="scan">{t('posterScan')}</p>
-      <p>{t('posterWindow', { from: shanghaiTime(session.opensAt), to: shanghaiTime(session.closesAt) })}</p>
+      <p>{t('posterWindow', { from: phoneDate(session.opensAt), to: phoneDate(session.closesAt) })}</p>
       <p class="muted">
         {t('sessionCode')} {session.code}
       </p>

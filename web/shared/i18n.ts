@@ -1,4 +1,6 @@
 /** Page-local message catalogues: each page bundles only its own texts. Chinese unless the user chose English. */
+import { shanghaiClock, shanghaiDate } from '../../src/domain/calendar';
+
 export type Locale = 'zh-CN' | 'en';
 export type Catalogue = Record<string, string>;
 
@@ -34,6 +36,24 @@ export function shanghaiTime(iso: string, withTime = true): string {
     day: '2-digit',
     ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
   });
+}
+
+/**
+ * The one date format of the phone pages (ballot, village page, big screen): "2026年12月2日" and
+ * "2026年12月2日 14:30" in Chinese, "2026-12-02 14:30" in English; Asia/Shanghai; a YYYY-MM-DD date as is.
+ */
+export function phoneDate(at: string, withTime = true): string {
+  const plain = /^\d{4}-\d{2}-\d{2}$/.test(at);
+  const date = plain ? at : shanghaiDate(at);
+  const time = withTime && !plain ? ` ${shanghaiClock(at)}` : '';
+  if (currentLocale() !== 'zh-CN') return `${date}${time}`;
+  const [y, m, d] = date.split('-').map(Number);
+  return `${y}年${m}月${d}日${time}`;
+}
+
+/** A star grade as official wording writes it: "三星级" (a Chinese numeral, never "3星级"); "3-star" in English. */
+export function starGrade(stars: number): string {
+  return currentLocale() === 'zh-CN' ? `${'〇一二三四五六七八九十'[stars] ?? stars}星级` : `${stars}-star`;
 }
 
 export { yuan } from '../../src/domain/money';

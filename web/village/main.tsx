@@ -3,13 +3,15 @@
  * tier, this year's public decisions and problem lists. No login, no router, no admin code: it must load
  * fast on a cheap phone on a slow rural network. `&print=1` shows the QR code for the village office wall.
  */
+import '../shared/legacy';
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { call, tenant, tenantApi, type AnswerOf } from '../shared/api';
 import '../shared/base.css';
-import { createT, currentLocale, setLocale, shanghaiTime } from '../shared/i18n';
+import { createT, currentLocale, phoneDate, setLocale, starGrade } from '../shared/i18n';
 import { wanYuan } from '../../src/domain/money';
 import { en, zhCN } from './messages';
+import { applyElder, ElderSwitch } from '../shared/elder';
 import './village.css';
 
 const t = createT({ 'zh-CN': zhCN, en });
@@ -35,12 +37,6 @@ function Stars({ n }: { n: number }) {
 /** ¥50,000 as "5万元" in Chinese, other amounts to the fen. */
 const money = (fen: number) => wanYuan(fen, currentLocale(), true);
 
-/** "2026-03-01" → "3月1日" in Chinese. */
-function day(date: string): string {
-  const [, m, d] = date.split('-').map(Number);
-  return currentLocale() === 'zh-CN' ? `${m}月${d}日` : date;
-}
-
 function Section({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <section class="card">
@@ -56,13 +52,14 @@ function Page({ page }: { page: VillagePage }) {
   return (
     <>
       <header class="hero">
+        <ElderSwitch labels={{ on: t('elderOn'), off: t('elderOff') }} />
         <div class="township">{page.township.name}</div>
         <h1>{page.village.branchName}</h1>
         {branch?.stars ? (
           <div class="hero-stars">
             <Stars n={branch.stars} />
-            <div>{t('branchStars', { year: branch.year, stars: branch.stars })}</div>
-            {branch.stage === 'provisional' && <div class="small">{t('provisional', { at: shanghaiTime(branch.computedAt) })}</div>}
+            <div>{t('branchStars', { year: branch.year, grade: starGrade(branch.stars) })}</div>
+            {branch.stage === 'provisional' && <div class="small">{t('provisional', { at: phoneDate(branch.computedAt) })}</div>}
           </div>
         ) : (
           <div class="hero-stars small">{t('noStars')}</div>
@@ -117,7 +114,7 @@ function Page({ page }: { page: VillagePage }) {
               <ol class="steps">
                 {d.stages.map((s) => (
                   <li class={s.publicText ? 'public' : ''}>
-                    <span>{t(`stage_${s.stage}` as Key)}</span> <span class="muted">{day(s.heldOn)}</span>
+                    <span>{t(`stage_${s.stage}` as Key)}</span> <span class="muted">{phoneDate(s.heldOn, false)}</span>
                     {s.publicText && <p class="public-text">{s.publicText}</p>}
                   </li>
                 ))}
@@ -140,7 +137,7 @@ function Page({ page }: { page: VillagePage }) {
                 </div>
                 <p>{p.content}</p>
                 {p.measure && <div class="small">{t('measure', { text: p.measure })}</div>}
-                {p.deadline && <div class="small">{t('deadline', { date: day(p.deadline) })}</div>}
+                {p.deadline && <div class="small">{t('deadline', { date: phoneDate(p.deadline, false) })}</div>}
               </li>
             ))}
           </ul>
@@ -181,10 +178,20 @@ function PrintSheet({ page }: { page: VillagePage }) {
   const qr = tenantApi(`/public/villages/${encodeURIComponent(page.village.id)}/qr.svg`);
   return (
     <div class="print-sheet">
+      <p class="sheet-township">{t('printHeading', { township: page.township.name })}</p>
       <h1>{page.village.branchName}</h1>
+      {page.branch?.stars ? (
+        <p class="sheet-stars">
+          <Stars n={page.branch.stars} /> {t('branchStars', { year: page.branch.year, grade: starGrade(page.branch.stars) })}
+        </p>
+      ) : null}
       <img src={qr} alt={t('printTitle', { village: page.village.name })} width={320} height={320} />
       <p class="big">{t('printTitle', { village: page.village.name })}</p>
-      <p class="small muted">{page.township.name}</p>
+      <p class="sheet-address">
+        {t('printAddress')}
+        <br />
+        <code>{`${location.host}${location.pathname}?${new URLSearchParams([...params].filter(([k]) => k !== 'print'))}`}</code>
+      </p>
       <div class="no-print">
         <button onClick={() => print()}>{t('print')}</button>{' '}
         <button class="secondary" onClick={() => history.back()}>
@@ -244,4 +251,5 @@ function App() {
   return printing ? <PrintSheet page={page} /> : <Page page={page} />;
 }
 
+applyElder();
 render(<App />, document.getElementById('app')!);

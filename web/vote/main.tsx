@@ -4,6 +4,7 @@
  * file, its catalogue and the outbox. `&tally=1` shows the session's public tally (count, Merkle root, receipts
  * sorted by code) and checks this phone's receipt against the root itself.
  */
+import '../shared/legacy';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf, type BodyOf } from '../shared/api';
@@ -11,7 +12,10 @@ import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import { verifyInclusion } from '../../src/domain/merkle';
+import { mayBeUnknown } from '../../src/domain/unknown-subject';
 import { VOTER_KINDS, type VoterKind } from '../../src/domain/vocabulary';
+import { applyElder, ElderSwitch, speak, useChineseVoice } from '../shared/elder';
+import { clearDraft, loadDraft, saveDraft, type Draft } from './draft';
 import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
 
@@ -102,6 +106,7 @@ function Footer() {
 function Header({ info }: { info?: Info }) {
   return (
     <header class="hero">
+      <ElderSwitch labels={{ on: t('elderOn'), off: t('elderOff') }} />
       <div class="township">{info ? `${info.township} · ${info.campaign.name}` : ' '}</div>
       <h1>{info?.branchName ?? t('enterTitle')}</h1>
     </header>
@@ -109,8 +114,8 @@ function Header({ info }: { info?: Info }) {
 }
 
 /** No code in the link (typed by hand): the session code, then the 6-digit check code on the screen. */
-function EnterCode() {
-  const [value, setValue] = useState('');
+function EnterCode({ error }: { error?: string }) {
+  const [value, setValue] = useState(code);
   return (
     <>
       <Header />
@@ -118,14 +123,20 @@ function EnterCode() {
         class="card"
         onSubmit={(e) => {
           e.preventDefault();
-          if (value.trim()) location.assign(withParams({ c: value.trim().toUpperCase() }));
+          if (value.trim()) location.assign(withParams({ c: value.trim().toUpperCase() }, ['k']));
         }}
       >
+        {error && (
+          <p class="error" role="alert">
+            {error}
+          </p>
+        )}
         <label for="code">{t('enterCode')}</label>
         <input id="code" autoCapitalize="characters" autoComplete="off" maxLength={12} value={value} onInput={(e) => setValue(e.currentTarget.value)} />
         <button type="submit" class="block">
           {t('enterGo')}
         </button>
+        <p class="small muted">{t('shortHint', { address: `${location.host}${slug ? `/t/${slug}` : ''}/v/…` })}</p>
       </form>
       <Footer />
     </>
@@ -216,12 +227,23 @@ function LoginForm({ onDone }: { onDone: () => void }) {
 }
 
 function Question({ item, n, value, onChoose, missing }: { item: Item; n: number; value?: number; onChoose: (i: number) => void; missing: boolean }) {
+  const voice = useChineseVoice();
   return (
     <fieldset class={`question${missing ? ' missing' : ''}`}>
       <legend>
         <span class="qno">{t('question', { n })}</span>
         {item.text}
       </legend>
+      {voice && (
+        <button
+          type="button"
+          class="speak"
+          aria-label={t('speak')}
+          onClick={() => speak(t('speakText', { n, text: item.text, options: item.options.map((o) => o.label).join('、') }))}
+        >
+          🔊
+        </button>
+      )}
       <div class="options">
         {item.options.map((option, i) => (
           <label class={value === i ? 'opt on' : 'opt'}>
@@ -234,23 +256,72 @@ function Question({ item, n, value, onChoose, missing }: { item: Item; n: number
   );
 }
 
-type Answers = Record<string, Record<string, number>>;
 type Status = { state: 'saved' } | { state: 'sending' } | { state: 'failed'; message: string } | undefined;
 
+/** The notice of a ballot waiting for the network, with its retry: part of the sticky bar, so nothing ever covers it. */
+function Waiting({ status, more }: { status: Status; more?: boolean }) {
+  if (status?.state === 'failed')
+    return (
+      <p class="error" role="alert">
+        {t('failed', { message: status.message })}
+      </p>
+    );
+  if (status?.state !== 'saved') return null;
+  return (
+    <div class="saved" role="status">
+      <p>{t(more ? 'savedMore' : 'saved')}</p>
+      <button class="secondary retry" onClick={() => void flush()}>
+        {t('savedRetry')}
+      </button>
+    </div>
+  );
+}
+
+/** What the outbox says of a set of this phone's submissions: still going, saved for later, failed, or all sent. */
+function statusOf(ids: string[]): Status {
+  const waiting = pending(sessionKey).filter((p) => ids.includes(p.body.clientId));
+  if (waiting.length) return { state: waiting.some((p) => stalled(p.body.clientId)) ? 'saved' : 'sending' };
+  // a subject already cast (from another phone of this voter, or a lost reply) is settled, not a failure
+  const failed = ids.map((id) => outcomes()[id]).find((o) => o?.state === 'failed' && o.code !== 'evaluation.already_voted');
+  return failed?.state === 'failed' ? failed : undefined;
+}
+
 /** The questionnaire for everyone this voter evaluates, and who they are. */
-function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; onSubmit: (body: Submission) => void }) {
-  const [who, setWho] = useState<VoterKind>('villager');
-  const [household, setHousehold] = useState('');
-  const [ticket, setTicket] = useState((params.get('ticket') ?? '').toUpperCase());
-  const [memberCode, setMemberCode] = useState('');
+function Ballot({
+  data,
+  status,
+  memberMode,
+  onSubmit,
+  onAgain,
+}: {
+  data: PassData;
+  status: Status;
+  /** the member ballot: one member per screen, each sent as soon as it is answered */
+  memberMode: boolean;
+  onSubmit: (body: Submission) => void;
+  onAgain: () => void;
+}) {
+  // who is voting comes back with the draft after a reload (never the PIN: a member types it again)
+  const kept = useMemo(() => loadDraft(sessionKey, data.pass).voter, []);
+  const [who, setWho] = useState<VoterKind>(kept?.who ?? 'villager');
+  const [household, setHousehold] = useState(kept?.household ?? '');
+  const [ticket, setTicket] = useState(kept?.ticket || (params.get('ticket') ?? '').toUpperCase());
+  const [memberCode, setMemberCode] = useState(kept?.memberCode ?? '');
   const [pin, setPin] = useState('');
   const [identified, setIdentified] = useState<Identified | undefined>(data.identified);
   const [checking, setChecking] = useState(false);
   const [problem, setProblem] = useState('');
   const [needLogin, setNeedLogin] = useState(false);
-  const [answers, setAnswers] = useState<Answers>({});
-  const [texts, setTexts] = useState<Record<string, { comment: string; problem: string }>>({});
+  const [draft, setDraftState] = useState<Draft>(() => loadDraft(sessionKey, data.pass));
   const [showMissing, setShowMissing] = useState(false);
+  const setDraft = (change: (d: Draft) => Draft) =>
+    setDraftState((d) => {
+      const next = change(d);
+      saveDraft(sessionKey, next);
+      return next;
+    });
+  const { answers, texts } = draft;
+  useEffect(() => setDraft((d) => ({ ...d, voter: { who, household, ticket, memberCode } })), [who, household, ticket, memberCode]);
 
   const voter = (): Submission['voter'] =>
     who === 'villager'
@@ -301,7 +372,16 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
       return { subject, key: subjectKey(subject.kind, subject.id), group, voted: !!known?.voted, items: data.questionnaire.items[group] ?? [] };
     });
   }, [who, identified, data]);
-  const todo = rows.filter((r) => !r.voted);
+  type Row = (typeof rows)[number];
+  /** settled: its ballot (or 不了解) is in, here or from before; a submission the server refused gives the subject back */
+  const settled = (r: Row) => {
+    if (r.voted) return true;
+    const id = draft.sent[r.key];
+    const outcome = id ? outcomes()[id] : undefined;
+    return !!id && (outcome?.state !== 'failed' || outcome.code === 'evaluation.already_voted');
+  };
+  const todo = rows.filter((r) => !settled(r));
+  const answered = (r: Row) => r.items.every((item) => answers[r.key]?.[item.key] !== undefined);
   const total = todo.reduce((n, r) => n + r.items.length, 0);
   const done = todo.reduce((n, r) => n + r.items.filter((item) => answers[r.key]?.[item.key] !== undefined).length, 0);
 
@@ -309,143 +389,220 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
     if (rows.some((r) => r.items.length)) document.body.dataset.ready = '1';
   }, [rows.length > 0]);
 
-  const locked = status?.state === 'saved' || status?.state === 'sending';
+  const sentIds = [...new Set(Object.values(draft.sent))];
+  const memberStatus = memberMode ? statusOf(sentIds) : status;
+  const locked = !memberMode && (status?.state === 'saved' || status?.state === 'sending');
+  const ballotOf = (r: Row) => ({
+    subjectKind: r.subject.kind,
+    subjectId: r.subject.id,
+    answers: answers[r.key] ?? {},
+    comment: texts[r.key]?.comment.trim() || undefined,
+    problem: texts[r.key]?.problem.trim() || undefined,
+  });
+  /** Puts one submission in the outbox and marks its subjects as sent; their answers leave the draft. */
+  const send = (ballots: Row[], unknown: Row[] = []) => {
+    const clientId = `v${randomId()}`;
+    onSubmit({
+      pass: data.pass,
+      clientId,
+      voter: voter(),
+      ballots: ballots.map(ballotOf),
+      ...(unknown.length ? { unknown: unknown.map((r) => ({ subjectKind: r.subject.kind, subjectId: r.subject.id })) } : {}),
+    });
+    const keys = [...ballots, ...unknown].map((r) => r.key);
+    setDraft((d) => ({
+      ...d,
+      answers: Object.fromEntries(Object.entries(d.answers).filter(([k]) => !keys.includes(k))),
+      texts: Object.fromEntries(Object.entries(d.texts).filter(([k]) => !keys.includes(k))),
+      sent: { ...d.sent, ...Object.fromEntries(keys.map((k) => [k, clientId])) },
+      unknown: [...d.unknown.filter((k) => !keys.includes(k)), ...unknown.map((r) => r.key)],
+    }));
+    setShowMissing(false);
+  };
   const submit = () => {
     if (done < total) {
       setShowMissing(true);
       setTimeout(() => document.querySelector('.question.missing')?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
       return;
     }
-    onSubmit({
-      pass: data.pass,
-      clientId: `v${randomId()}`,
-      voter: voter(),
-      ballots: todo.map((r) => ({
-        subjectKind: r.subject.kind,
-        subjectId: r.subject.id,
-        answers: answers[r.key] ?? {},
-        comment: texts[r.key]?.comment.trim() || undefined,
-        problem: texts[r.key]?.problem.trim() || undefined,
-      })),
-    });
+    onSubmit({ pass: data.pass, clientId: `v${randomId()}`, voter: voter(), ballots: todo.map(ballotOf) });
   };
+  const choice = (r: Row, item: Item, i: number) =>
+    !locked && setDraft((d) => ({ ...d, answers: { ...d.answers, [r.key]: { ...d.answers[r.key], [item.key]: i } } }));
+
+  const questions = (r: Row) => (
+    <>
+      {r.items.map((item, i) => (
+        <Question item={item} n={i + 1} value={answers[r.key]?.[item.key]} missing={showMissing && answers[r.key]?.[item.key] === undefined} onChoose={(c) => choice(r, item, c)} />
+      ))}
+      <details>
+        <summary>{t('more')}</summary>
+        {(['comment', 'problem'] as const).map((field) => (
+          <>
+            <label for={`${field}-${r.key}`}>{t(field)}</label>
+            <textarea
+              id={`${field}-${r.key}`}
+              rows={3}
+              maxLength={COMMENT_MAX}
+              placeholder={t('chars', { max: COMMENT_MAX })}
+              disabled={locked}
+              value={texts[r.key]?.[field] ?? ''}
+              onInput={(e) => {
+                const value = e.currentTarget.value;
+                setDraft((d) => ({ ...d, texts: { ...d.texts, [r.key]: { ...(d.texts[r.key] ?? { comment: '', problem: '' }), [field]: value } } }));
+              }}
+            />
+          </>
+        ))}
+      </details>
+    </>
+  );
+  const heading = (r: Row) => (
+    <h2>
+      {r.subject.name}
+      {r.subject.isSecretary && <em class="tag">{t('secretary')}</em>}
+      <span class="group">{t(`group_${r.group}` as Key)}</span>
+    </h2>
+  );
+
+  // the member ballot: every member settled and nothing left in the outbox → the receipts of all of them
+  const started = sentIds.length > 0;
+  if (memberMode && rows.length && !todo.length && started && !memberStatus) {
+    const receipts = sentIds.flatMap((id) => {
+      const outcome = outcomes()[id];
+      return outcome?.state === 'sent' ? outcome.receipts : [];
+    });
+    return <Done receipts={receipts} subjects={data.subjects} unknown={draft.unknown.length} onAgain={onAgain} />;
+  }
+  const current = memberMode ? todo[0] : undefined;
 
   return (
     <>
-      <section class="card who">
-        <div class="tabs" role="tablist" aria-label={t('whoTitle')}>
-          {VOTER_KINDS.map((w) => (
-            <button role="tab" aria-selected={who === w} class={who === w ? 'tab on' : 'tab'} disabled={locked} onClick={() => choose(w)}>
-              {t(`who_${w}`)}
-            </button>
-          ))}
-        </div>
-        {who === 'villager' && data.requireBallotTicket && (
-          <>
-            <label for="ticket">{t('ticket')}</label>
-            <input id="ticket" autoCapitalize="characters" maxLength={20} value={ticket} disabled={locked} onInput={(e) => setTicket(e.currentTarget.value)} />
-          </>
-        )}
-        {who === 'villager' && data.requireHouseholdCode && (
-          <>
-            <label for="household">{t('householdCode')}</label>
-            <input id="household" autoCapitalize="characters" maxLength={20} value={household} disabled={locked} onInput={(e) => setHousehold(e.currentTarget.value)} />
-          </>
-        )}
-        {who === 'member' && !identified && (
-          <form
-            onSubmit={(e) => {
-              e.preventDefault();
-              void identify();
-            }}
-          >
-            <p class="small muted">{t('memberHint')}</p>
-            <label for="member-code">{t('memberCode')}</label>
-            <input id="member-code" autoCapitalize="characters" maxLength={20} value={memberCode} onInput={(e) => setMemberCode(e.currentTarget.value)} />
-            <label for="member-pin">{t('memberPin')}</label>
-            <input id="member-pin" type="password" inputMode="numeric" maxLength={20} value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
-            <button type="submit" class="block" disabled={checking}>
-              {checking ? t('checking') : t('memberGo')}
-            </button>
-          </form>
-        )}
-        {who === 'leader' && needLogin && <LoginForm onDone={() => void identify()} />}
-        {who === 'leader' && checking && <p class="muted">{t('checking')}</p>}
-        {identified?.voter.name && <p class="hello">{t('voterName', { name: identified.voter.name })}</p>}
-        {problem && <p class="error">{problem}</p>}
-      </section>
-
-      {rows.map((r) => (
-        <section class="card subject" key={r.key}>
-          <h2>
-            {r.subject.name}
-            {r.subject.isSecretary && <em class="tag">{t('secretary')}</em>}
-            <span class="group">{t(`group_${r.group}` as Key)}</span>
-          </h2>
-          {r.voted ? (
-            <p class="voted">{t('alreadyVoted')}</p>
-          ) : (
+      <p class="anon">{t('anonymous')}</p>
+      {started && memberMode && rows.length > 0 ? (
+        <p class="card who-line">{t('whoIs', { who: t(`who_${who}`) })}</p>
+      ) : (
+        <section class="card who">
+          <div class="tabs" role="tablist" aria-label={t('whoTitle')}>
+            {VOTER_KINDS.map((w) => (
+              <button role="tab" aria-selected={who === w} class={who === w ? 'tab on' : 'tab'} disabled={locked} onClick={() => choose(w)}>
+                {t(`who_${w}`)}
+              </button>
+            ))}
+          </div>
+          {who === 'villager' && data.requireBallotTicket && (
             <>
-              {r.items.map((item, i) => (
-                <Question
-                  item={item}
-                  n={i + 1}
-                  value={answers[r.key]?.[item.key]}
-                  missing={showMissing && answers[r.key]?.[item.key] === undefined}
-                  onChoose={(choice) => !locked && setAnswers((a) => ({ ...a, [r.key]: { ...a[r.key], [item.key]: choice } }))}
-                />
-              ))}
-              <details>
-                <summary>{t('more')}</summary>
-                {(['comment', 'problem'] as const).map((field) => (
-                  <>
-                    <label for={`${field}-${r.key}`}>{t(field)}</label>
-                    <textarea
-                      id={`${field}-${r.key}`}
-                      rows={3}
-                      maxLength={COMMENT_MAX}
-                      placeholder={t('chars', { max: COMMENT_MAX })}
-                      disabled={locked}
-                      value={texts[r.key]?.[field] ?? ''}
-                      onInput={(e) => {
-                        const value = e.currentTarget.value;
-                        setTexts((all) => ({ ...all, [r.key]: { ...(all[r.key] ?? { comment: '', problem: '' }), [field]: value } }));
-                      }}
-                    />
-                  </>
-                ))}
-              </details>
+              <label for="ticket">{t('ticket')}</label>
+              <input id="ticket" autoCapitalize="characters" maxLength={20} value={ticket} disabled={locked} onInput={(e) => setTicket(e.currentTarget.value)} />
             </>
           )}
+          {who === 'villager' && data.requireHouseholdCode && (
+            <>
+              <label for="household">{t('householdCode')}</label>
+              <input id="household" autoCapitalize="characters" maxLength={20} value={household} disabled={locked} onInput={(e) => setHousehold(e.currentTarget.value)} />
+            </>
+          )}
+          {who === 'member' && !identified && (
+            <form
+              onSubmit={(e) => {
+                e.preventDefault();
+                void identify();
+              }}
+            >
+              <p class="small muted">{t('memberHint')}</p>
+              <label for="member-code">{t('memberCode')}</label>
+              <input id="member-code" autoCapitalize="characters" maxLength={20} value={memberCode} onInput={(e) => setMemberCode(e.currentTarget.value)} />
+              <label for="member-pin">{t('memberPin')}</label>
+              <input id="member-pin" type="password" inputMode="numeric" maxLength={20} value={pin} onInput={(e) => setPin(e.currentTarget.value)} />
+              <button type="submit" class="block" disabled={checking}>
+                {checking ? t('checking') : t('memberGo')}
+              </button>
+            </form>
+          )}
+          {who === 'leader' && needLogin && <LoginForm onDone={() => void identify()} />}
+          {who === 'leader' && checking && <p class="muted">{t('checking')}</p>}
+          {identified?.voter.name && <p class="hello">{t('voterName', { name: identified.voter.name })}</p>}
+          {problem && <p class="error">{problem}</p>}
         </section>
-      ))}
-
-      {rows.length > 0 && !todo.length && <p class="card voted">{t('nothingToVote')}</p>}
-      {status?.state === 'saved' && (
-        <div class="card saved" role="status">
-          <p>{t('saved')}</p>
-          <button class="secondary" onClick={() => void flush()}>
-            {t('savedRetry')}
-          </button>
-        </div>
       )}
-      {status?.state === 'failed' && <p class="error" role="alert">{t('failed', { message: status.message })}</p>}
-      {todo.length > 0 && (
-        <div class="submit-bar">
-          <span class="progress">{showMissing && done < total ? t('unanswered', { n: total - done }) : t('progress', { done, total })}</span>
-          <button class="submit" disabled={locked} onClick={submit}>
-            {status?.state === 'sending' ? t('sending') : t('submit')}
-          </button>
-        </div>
+
+      {memberMode ? (
+        <>
+          {current && (
+            <section class="card subject step" key={current.key}>
+              <div class="step-head">
+                <span class="position">{t('position', { n: rows.indexOf(current) + 1, total: rows.length })}</span>
+                <span class="small muted">{t('settled', { n: rows.length - todo.length })}</span>
+              </div>
+              <progress max={rows.length} value={rows.length - todo.length} aria-label={t('position', { n: rows.indexOf(current) + 1, total: rows.length })} />
+              {heading(current)}
+              {questions(current)}
+            </section>
+          )}
+          {rows.length > 0 && !current && !started && <p class="card voted">{t('nothingToVote')}</p>}
+          {(current || memberStatus) && (
+            <div class="submit-bar">
+              <Waiting status={memberStatus} more={!!current} />
+              {current && (
+                <div class="actions">
+                  {mayBeUnknown(current.subject.kind, current.group) && (
+                    <button class="secondary unknown" onClick={() => send([], [current])}>
+                      {t('unknown')}
+                    </button>
+                  )}
+                  <button
+                    class="submit"
+                    onClick={() => {
+                      if (!answered(current)) {
+                        setShowMissing(true);
+                        setTimeout(() => document.querySelector('.question.missing')?.scrollIntoView({ block: 'center', behavior: 'smooth' }));
+                        return;
+                      }
+                      send([current]);
+                      scrollTo(0, 0);
+                    }}
+                  >
+                    {todo.length > 1 ? t('submitNext') : t('submitLast')}
+                  </button>
+                </div>
+              )}
+              {current && showMissing && !answered(current) && <p class="progress">{t('unansweredMember', { n: current.items.filter((item) => answers[current.key]?.[item.key] === undefined).length })}</p>}
+            </div>
+          )}
+        </>
+      ) : (
+        <>
+          {rows.map((r) => (
+            <section class="card subject" key={r.key}>
+              {heading(r)}
+              {r.voted ? <p class="voted">{t('alreadyVoted')}</p> : questions(r)}
+            </section>
+          ))}
+          {rows.length > 0 && !todo.length && <p class="card voted">{t('nothingToVote')}</p>}
+          {(todo.length > 0 || status) && (
+            <div class="submit-bar">
+              <Waiting status={status} />
+              {todo.length > 0 && (
+                <div class="actions">
+                  <span class="progress">{showMissing && done < total ? t('unanswered', { n: total - done }) : t('progress', { done, total })}</span>
+                  <button class="submit" disabled={locked} onClick={submit}>
+                    {status?.state === 'sending' ? t('sending') : t('submit')}
+                  </button>
+                </div>
+              )}
+            </div>
+          )}
+        </>
       )}
     </>
   );
 }
 
-function Done({ receipts, subjects, onAgain }: { receipts: Receipt[]; subjects: Subject[]; onAgain: () => void }) {
+function Done({ receipts, subjects, unknown = 0, onAgain }: { receipts: Receipt[]; subjects: Subject[]; unknown?: number; onAgain: () => void }) {
   return (
     <section class="card done" role="status">
       <h2>✓ {t('doneTitle')}</h2>
+      {unknown > 0 && <p>{t('doneUnknown', { n: unknown })}</p>}
       <p>{t('receiptIntro')}</p>
       <ul class="receipts">
         {receipts.map((r) => (
@@ -467,6 +624,7 @@ function Done({ receipts, subjects, onAgain }: { receipts: Receipt[]; subjects: 
   );
 }
 
+
 /** The last submission of this session made on this phone: still waiting, or its outcome. */
 function latestSubmission(): string | undefined {
   const waiting = pending(sessionKey);
@@ -479,6 +637,7 @@ function Session() {
   const [info, setInfo] = useState<Info | undefined>();
   const [data, setData] = useState<PassData | undefined>(storedPass);
   const [error, setError] = useState('');
+  const [unknownCode, setUnknownCode] = useState('');
   /** null: no check code needed; text: needed (with why, if anything went wrong) */
   const [pinError, setPinError] = useState<string | null>(null);
   const [current, setCurrent] = useState<string | undefined>(latestSubmission);
@@ -496,7 +655,8 @@ function Session() {
         setInfo(i);
         document.title = t('title', { village: i.village });
       },
-      (err) => setError(message(err)),
+      // a code that names no session: the page to type it again, saying which code was not found
+      (err) => (err instanceof ApiProblem && err.status === 404 ? setUnknownCode(message(err)) : setError(message(err))),
     );
     if (data) return;
     if (!token) return setPinError('');
@@ -523,10 +683,29 @@ function Session() {
   useEffect(() => {
     if (!passRefused) return;
     forgetPass();
+    clearDraft(sessionKey);
     setData(undefined);
     setPinError(outcome.message);
     setCurrent(undefined);
   }, [passRefused]);
+
+  // 另一人投票: this phone forgets the pass (here and in its cookie), the answers and the receipts; the next voter scans afresh
+  const handOver = () => {
+    if (data) void call(vote.pass.release.$post({ param, json: { pass: data.pass } })).catch(() => undefined);
+    forgetPass();
+    forgetOutcomes(sessionKey);
+    clearDraft(sessionKey);
+    if (params.has('k') || params.has('ticket')) history.replaceState(null, '', withParams({}, ['k', 'ticket']));
+    params.delete('k');
+    params.delete('ticket');
+    setData(undefined);
+    setPinError('');
+    setHandover(true);
+    setCurrent(undefined);
+    setRound((n) => n + 1);
+  };
+
+  if (unknownCode) return <EnterCode error={t('unknownCode', { code })} />;
 
   if (error)
     return (
@@ -547,28 +726,12 @@ function Session() {
       </a>
     </p>
   );
+  const memberMode = info.campaign.subjectKind === 'member';
   return (
     <>
       <Header info={info} />
-      {outcome?.state === 'sent' ? (
-        <Done
-          receipts={outcome.receipts}
-          subjects={data?.subjects ?? []}
-          onAgain={() => {
-            // 另一人投票: this phone forgets the pass (here and in its cookie); the next voter scans afresh
-            if (data) void call(vote.pass.release.$post({ param, json: { pass: data.pass } })).catch(() => undefined);
-            forgetPass();
-            forgetOutcomes(sessionKey);
-            if (params.has('k') || params.has('ticket')) history.replaceState(null, '', withParams({}, ['k', 'ticket']));
-            params.delete('k');
-            params.delete('ticket');
-            setData(undefined);
-            setPinError('');
-            setHandover(true);
-            setCurrent(undefined);
-            setRound((n) => n + 1);
-          }}
-        />
+      {outcome?.state === 'sent' && !memberMode ? (
+        <Done receipts={outcome.receipts} subjects={data?.subjects ?? []} onAgain={handOver} />
       ) : info.status === 'closed' && !waiting ? (
         <>
           <p class="card closed">{t('closed')}</p>
@@ -590,6 +753,8 @@ function Session() {
             key={round}
             data={round ? { ...data, identified: undefined } : data}
             status={status}
+            memberMode={memberMode}
+            onAgain={handOver}
             onSubmit={(body) => {
               setCurrent(body.clientId);
               void enqueue({ session: sessionKey, body, savedAt: new Date().toISOString() });
@@ -704,4 +869,5 @@ function App() {
   return params.get('tally') === '1' ? <Tally /> : <Session />;
 }
 
+applyElder();
 render(<App />, document.getElementById('app')!);

@@ -82,11 +82,19 @@ export function flush(): Promise<void> {
     let offline = false;
     for (const entry of [...box]) {
       // a reply that never comes (a stalled connection) counts as no network: the retry is answered with the same receipts
-      const abort = new AbortController();
-      const timeout = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
+      // (iOS 12.0/12.1 and WebViews before Chrome 66 have no AbortController: there the wait alone gives up)
+      const abort = typeof AbortController === 'function' ? new AbortController() : undefined;
+      let timeout: ReturnType<typeof setTimeout> | undefined;
+      const givenUp = new Promise<never>((_, reject) => {
+        timeout = setTimeout(() => {
+          abort?.abort();
+          reject(new ApiProblem(0, 'network', 'timeout'));
+        }, SEND_TIMEOUT_MS);
+      });
       try {
         const [slug, code] = [entry.session.slice(0, entry.session.indexOf('|')), entry.session.slice(entry.session.indexOf('|') + 1)];
-        const reply = await call(ballots(slug)({ param: { code: encodeURIComponent(code) }, json: entry.body }, { init: { signal: abort.signal } }));
+        const sent = call(ballots(slug)({ param: { code: encodeURIComponent(code) }, json: entry.body }, { init: abort ? { signal: abort.signal } : {} }));
+        const reply = await Promise.race([sent, givenUp]);
         settle(entry, { state: 'sent', receipts: reply.receipts });
       } catch (error) {
         const problem = error instanceof ApiProblem ? error : new ApiProblem(0, 'network', String(error));

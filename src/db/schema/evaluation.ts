@@ -270,6 +270,35 @@ export const pollBook = sqliteTable(
 );
 
 /**
+ * 不了解: a voter's word that they do not know a member well enough to judge. It scores nothing (it is no
+ * ballot) and is kept only so the report can say how many voters said so, and so one voter says it, or
+ * votes, once per subject. Keyed like the poll book (the same salted voter hash, no time, WITHOUT ROWID);
+ * a poll-book row and a row here for the same voter and subject exclude each other (cast-ballot.ts).
+ */
+export const unknownSubjects = sqliteTable(
+  'evaluation_unknown_subjects',
+  {
+    tenantId: tenantId(),
+    sessionId: text('session_id')
+      .notNull()
+      .references(() => evaluationSessions.id),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    voterHash: text('voter_hash').notNull(),
+    raterGroup: text('rater_group', { enum: RATER_GROUPS }).notNull(),
+    passHash: text('pass_hash'),
+    submission: text('submission').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.voterHash] }),
+    index('evaluation_unknown_subjects_submission').on(t.tenantId, t.sessionId, t.submission),
+    uniqueIndex('evaluation_unknown_subjects_pass')
+      .on(t.tenantId, t.sessionId, t.subjectKind, t.subjectId, t.passHash)
+      .where(sql`rater_group = 'villager' AND pass_hash IS NOT NULL`),
+  ],
+);
+
+/**
  * Per-session counters of what leaves no row: passes issued and 另一人投票 hand-overs (the big screen's
  * ballots are the poll book's rows, never the ballot box's).
  */

@@ -104,6 +104,9 @@ export const voterInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('leader') }),
 ]);
 
+/** One subject of a session, by kind and id. */
+export const subjectRef = z.object({ subjectKind, subjectId: z.string().min(1).max(40) });
+
 export const ballotItemInput = z.object({
   subjectKind,
   subjectId: z.string().min(1).max(40),
@@ -128,8 +131,13 @@ export const submissionInput = z.object({
   /** client-generated id of this submission: a retry with the same id returns the same receipts */
   clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),
   voter: voterInput,
-  /** every subject of a village's member campaign at once (a village rarely has 200 members; 64 KB holds them) */
-  ballots: z.array(ballotItemInput).min(1).max(200),
+  /**
+   * every subject of a village's member campaign at once (a village rarely has 200 members; 64 KB holds
+   * them), or some of them: a phone may send member by member, each submission its own client id
+   */
+  ballots: z.array(ballotItemInput).max(200),
+  /** the members this voter said 不了解 of (no ballot; the report counts how many said it) */
+  unknown: z.array(subjectRef).max(200).optional(),
 });
 export const paperInput = z.object({
   clientId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/),

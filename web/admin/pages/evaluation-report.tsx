@@ -52,6 +52,12 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
           <div class="ev-summary-label">{t('eval.r.ballots')}</div>
           <div class="ev-summary-value">{r.ballots}</div>
         </div>
+        {r.subject.kind === 'member' && (
+          <div>
+            <div class="ev-summary-label">{t('eval.r.unknown')}</div>
+            <div class="ev-summary-value">{r.unknownCount}</div>
+          </div>
+        )}
       </div>
       {!r.complete && <p class="notice">{t('eval.r.incomplete')}</p>}
       <p class="muted small-print">

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, isNotNull, ne, sql, sum } from 'drizzle-orm';
-import { ballotAnswers, ballots, evaluationSessions, members, problems, villages } from '../../../db/schema';
+import { ballotAnswers, ballots, evaluationSessions, members, problems, unknownSubjects, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { notFound } from '../../../platform/errors';
 import { campaignView, getCampaign, getQuestionnaire } from '../setup/campaigns';
@@ -26,7 +26,7 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
     eq(ballots.subjectId, subjectId),
     sql`${ballots.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
   ];
-  const [itemRows, commentRows, problemRows, [names]] = await db.batch([
+  const [itemRows, commentRows, problemRows, [names], [unknown]] = await db.batch([
     db
       .select({ group: ballots.raterGroup, itemKey: ballotAnswers.itemKey, n: count(), points: sum(ballotAnswers.points).mapWith(Number), max: ballotAnswers.maxPoints })
       .from(ballotAnswers)
@@ -51,6 +51,19 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
           .from(members)
           .innerJoin(villages, eq(villages.id, members.villageId))
           .where(scope.where(members, eq(members.id, subjectId))),
+    // how many voters said 不了解 of this subject in the campaign's ended sessions: a count, never who
+    db
+      .select({ n: count() })
+      .from(unknownSubjects)
+      .where(
+        scope.where(
+          unknownSubjects,
+          eq(unknownSubjects.subjectKind, subjectKind),
+          eq(unknownSubjects.subjectId, subjectId),
+          sql`${unknownSubjects.sessionId} IN ${endedSessionIds(scope.tenantId)}`,
+          sql`${unknownSubjects.sessionId} IN (SELECT id FROM evaluation_sessions WHERE tenant_id = ${scope.tenantId} AND campaign_id = ${campaignId})`,
+        ),
+      ),
   ]);
   const groups = RATER_GROUPS.map((group: RaterGroup) => {
     const r = result.groups[group];
@@ -86,6 +99,8 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
     complete: result.complete,
     stars: result.stars,
     ballots: result.ballots,
+    /** voters who said 不了解 of this subject (not ballots: they score nothing) */
+    unknownCount: unknown?.n ?? 0,
     anonymityMinBallots: k,
     smallGroupMinBallots: smallGroup,
     groups,

@@ -299,13 +299,14 @@ export const qrTiming = (settings: TenantSettings): QrTiming => ({ rotateSeconds
 
 /**
  * The phone page's addresses. Tenant by path (/vote?t=<slug>&c=<code>) unless the request came by a
- * tenant host name, where the host already names it.
+ * tenant host name, where the host already names it. The short one, to type from the big screen or a
+ * poster, has no ?&=: /v/<code> (or /t/<slug>/v/<code>), which app.ts sends on to the ballot.
  */
 export function voteUrls(origin: string, tenantSlug: string | undefined, code: string, token?: string) {
   const params = new URLSearchParams({ ...(tenantSlug ? { t: tenantSlug } : {}), c: code, ...(token ? { k: token } : {}) });
   return {
     url: `${origin}/vote?${params}`,
-    shortUrl: `${origin}/vote?${new URLSearchParams({ ...(tenantSlug ? { t: tenantSlug } : {}), c: code })}`,
+    shortUrl: `${origin}${tenantSlug ? `/t/${tenantSlug}` : ''}/v/${code}`,
   };
 }
 

@@ -3,15 +3,16 @@ import type { Recorder } from '../../../audit/record';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { z } from 'zod';
 import type { Actor } from '../../../auth/actor';
-import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts } from '../../../db/schema';
+import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts, unknownSubjects } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { verifyingKeys, type Secrets } from '../../../platform/config';
 import { AppError } from '../../../platform/errors';
 import { randomString, secretId } from '../../../platform/ids';
 import type { TenantSettings } from '../../../tenancy/settings';
+import { mayBeUnknown } from '../../../domain/unknown-subject';
 import { verifyMemberPin } from './member-pins';
 import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from '../rules';
-import type { ballotItemInput, voterInput } from '../schemas';
+import type { ballotItemInput, subjectRef, voterInput } from '../schemas';
 import { isClosed, type EvaluationSession } from '../sessions/sessions';
 import { paperVoterHash, submissionHash, ticketHash, voterHash } from '../sessions/passes';
 import type { BallotContext, VoteContext } from './vote-context';
@@ -148,12 +149,25 @@ export async function voterSubjects(scope: TenantScope, secret: string, context:
         inArray(pollBook.voterHash, resolved.priorHash ? [hash, resolved.priorHash] : [hash]),
       ),
     );
+  const unknown = await scope.db
+    .select({ kind: unknownSubjects.subjectKind, id: unknownSubjects.subjectId })
+    .from(unknownSubjects)
+    .where(
+      scope.where(
+        unknownSubjects,
+        eq(unknownSubjects.sessionId, session.id),
+        inArray(unknownSubjects.voterHash, resolved.priorHash ? [hash, resolved.priorHash] : [hash]),
+      ),
+    );
   const done = new Set(cast.map((c) => `${c.kind}:${c.id}`));
+  const notKnown = new Set(unknown.map((c) => `${c.kind}:${c.id}`));
   return subjects.map((s) => ({
     subjectKind: s.kind,
     subjectId: s.id,
     raterGroup: raterGroupOf(resolved.voter, { kind: s.kind, id: s.id, villageId: session.villageId }),
-    voted: done.has(`${s.kind}:${s.id}`),
+    /** a ballot or a 不了解 is in: nothing more from this voter on this subject */
+    voted: done.has(`${s.kind}:${s.id}`) || notKnown.has(`${s.kind}:${s.id}`),
+    unknown: notKnown.has(`${s.kind}:${s.id}`),
   }));
 }
 
@@ -162,6 +176,8 @@ export interface Submission {
   channel: 'phone' | 'paper';
   voter: ResolvedVoter;
   ballots: z.output<typeof ballotItemInput>[];
+  /** members this voter said 不了解 of: no ballot, only counted as said (phones only) */
+  unknown?: z.output<typeof subjectRef>[];
 }
 
 /** `count` more of a session counter, in the batch of what it counts. */
@@ -200,13 +216,15 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
   const closed = (s: EvaluationSession) => Boolean(s.closedAt || (phone && (!s.salt || isClosed(s, now))));
   const submissionId = await submissionHash(secret, key, submission.clientId);
   if (closed(session)) {
-    const replay = await storedReceipts(scope, session.id, submissionId);
-    if (replay.length) return { receipts: replay, replayed: true };
+    const replay = await storedSubmission(scope, session.id, submissionId);
+    if (replay) return { receipts: replay, replayed: true };
     throw new AppError(409, 'evaluation.session_closed');
   }
 
+  const unknown = submission.unknown ?? [];
+  if (!submission.ballots.length && !unknown.length) throw new AppError(400, 'evaluation.nothing_submitted');
   const seen = new Set<string>();
-  for (const b of submission.ballots) {
+  for (const b of [...submission.ballots, ...unknown]) {
     const subject = `${b.subjectKind}:${b.subjectId}`;
     if (seen.has(subject)) throw new AppError(400, 'evaluation.subject_repeated');
     seen.add(subject);
@@ -222,6 +240,13 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
     if ([...problem].length > COMMENT_MAX) throw new AppError(400, 'evaluation.problem_too_long', { max: COMMENT_MAX });
     return { b, id: secretId(), group, scored: scored.value, comment, problem, receipt: randomString(10, RECEIPT_ALPHABET) };
   });
+  // 不了解: a villager's or a fellow member's word about a member (domain/unknown-subject.ts)
+  const notKnown = unknown.map((u) => {
+    if (!context.subjectKeys.has(`${u.subjectKind}:${u.subjectId}`)) throw new AppError(400, 'evaluation.subject_not_in_session');
+    const group = raterGroupOf(submission.voter.voter, { kind: u.subjectKind, id: u.subjectId, villageId: session.villageId });
+    if (!mayBeUnknown(u.subjectKind, group)) throw new AppError(400, 'evaluation.unknown_not_allowed');
+    return { u, group };
+  });
 
   // phones are keyed with the session's salt (gone when the session ends); a paper sheet is nobody and keyed without
   const voterKey = phone ? await voterHash(secret, saltOf(session), submission.voter.identity) : await paperVoterHash(secret, key, submission.clientId);
@@ -231,7 +256,13 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
   // the session as it is at the moment of the write (the phone's window is checked against the time of the request)
   const stillOpen = sql`EXISTS (SELECT 1 FROM ${evaluationSessions} WHERE ${evaluationSessions.tenantId} = ${t} AND ${evaluationSessions.id} = ${session.id}
     AND ${evaluationSessions.closedAt} IS NULL${phone ? sql` AND ${evaluationSessions.salt} IS NOT NULL AND ${evaluationSessions.closesAt} > ${now}` : sql``})`;
-  const ifOpen = (receipt: string) => sql`(CASE WHEN ${stillOpen} THEN ${receipt} END)` as unknown as string;
+  // one voter gives a subject a ballot or a 不了解, never both: each insert yields NULL into a NOT NULL column
+  // (rolling the batch back) when the other table already has this voter and subject
+  const other = (table: typeof pollBook | typeof unknownSubjects, kind: string, subjectId: string) =>
+    sql`EXISTS (SELECT 1 FROM ${table} WHERE ${table.tenantId} = ${t} AND ${table.sessionId} = ${session.id} AND ${table.subjectKind} = ${kind}
+      AND ${table.subjectId} = ${subjectId} AND (${table.voterHash} = ${voterKey}${passKey ? sql` OR (${table.raterGroup} = 'villager' AND ${table.passHash} = ${passKey})` : sql``}))`;
+  const ifOpen = (receipt: string, kind: string, subjectId: string) =>
+    sql`(CASE WHEN ${stillOpen} AND NOT ${other(unknownSubjects, kind, subjectId)} THEN ${receipt} END)` as unknown as string;
   // a rotation of the secret changes every voter hash: a ballot cast under the previous one still counts as cast
   if (submission.voter.priorHash) {
     const earlier = await db
@@ -244,8 +275,12 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
           eq(pollBook.voterHash, submission.voter.priorHash),
         ),
       );
-    const mine = new Set(planned.map((p) => p.b.subjectId));
-    if (earlier.some((row) => mine.has(row.subjectId))) throw new AppError(409, 'evaluation.already_voted');
+    const earlierUnknown = await db
+      .select({ subjectId: unknownSubjects.subjectId })
+      .from(unknownSubjects)
+      .where(scope.where(unknownSubjects, eq(unknownSubjects.sessionId, session.id), eq(unknownSubjects.voterHash, submission.voter.priorHash)));
+    const mine = new Set([...planned.map((p) => p.b.subjectId), ...notKnown.map((n) => n.u.subjectId)]);
+    if ([...earlier, ...earlierUnknown].some((row) => mine.has(row.subjectId))) throw new AppError(409, 'evaluation.already_voted');
   }
 
   const writes = [];
@@ -260,7 +295,7 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
         raterGroup: p.group,
         passHash: passKey,
         submission: submissionId,
-        receipt: ifOpen(p.receipt),
+        receipt: ifOpen(p.receipt, p.b.subjectKind, p.b.subjectId),
       }),
       scope.insert(ballots, [
         {
@@ -293,21 +328,47 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
         ]),
       );
   }
+  for (const n of notKnown)
+    writes.push(
+      db.insert(unknownSubjects).values({
+        tenantId: t,
+        sessionId: session.id,
+        subjectKind: n.u.subjectKind,
+        subjectId: n.u.subjectId,
+        voterHash: voterKey,
+        raterGroup: n.group,
+        passHash: n.group === 'villager' ? passKey : null,
+        submission: sql`(CASE WHEN ${stillOpen} AND NOT ${other(pollBook, n.u.subjectKind, n.u.subjectId)} THEN ${submissionId} END)` as unknown as string,
+      }),
+    );
   writes.push(...(alongside as typeof writes));
   try {
     await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
   } catch (error) {
     // a retry of the same submission (stored before, or by a concurrent request), a closed session or a second vote
-    const raced = await storedReceipts(scope, session.id, submissionId);
-    if (raced.length) return { receipts: raced, replayed: true };
+    const raced = await storedSubmission(scope, session.id, submissionId);
+    if (raced) return { receipts: raced, replayed: true };
     const current = await scope.find(evaluationSessions, session.id);
     if (!current || closed(current)) throw new AppError(409, 'evaluation.session_closed', {}, undefined, { cause: error });
-    if (/UNIQUE|PRIMARY KEY/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)))
+    // a key of the poll book or of the 不了解 rows, or the NOT NULL of one excluding the other
+    if (/UNIQUE|PRIMARY KEY|NOT NULL/i.test(String((error as Error)?.message) + String((error as { cause?: Error })?.cause?.message)))
       throw new AppError(409, 'evaluation.already_voted', {}, undefined, { cause: error });
     throw error;
   }
   const receipts: Receipt[] = planned.map((p) => ({ subjectKind: p.b.subjectKind, subjectId: p.b.subjectId, raterGroup: p.group, receipt: p.receipt }));
   return { receipts, replayed: false };
+}
+
+/** The receipts of a stored submission (none for one of 不了解 only), or undefined when no such submission was stored. */
+async function storedSubmission(scope: TenantScope, sessionId: string, submission: string): Promise<Receipt[] | undefined> {
+  const receipts = await storedReceipts(scope, sessionId, submission);
+  if (receipts.length) return receipts;
+  const [unknown] = await scope.db
+    .select({ subjectId: unknownSubjects.subjectId })
+    .from(unknownSubjects)
+    .where(scope.where(unknownSubjects, eq(unknownSubjects.sessionId, sessionId), eq(unknownSubjects.submission, submission)))
+    .limit(1);
+  return unknown ? [] : undefined;
 }
 
 /** The receipts of a stored submission, found by its keyed id (in subject order: the poll book has no other). */

@@ -104,7 +104,8 @@ export const voteRoutes = new Hono<AppEnv>()
       const token = body.token;
       if (!(await underAnyKey(secrets, (s) => verifyEntry(s, key(session), token, qrTiming(settings))))) {
         if (attempts.length) await noteFailure(c.var.db, attempts);
-        throw new AppError(403, 'evaluation.token_invalid');
+        // a mistyped 6-digit code is not an expired QR code: each says what to do
+        throw new AppError(403, isTypedCode(token) ? 'evaluation.code_wrong' : 'evaluation.token_invalid');
       }
       ({ pass, nonce } = await issuePass(secret, key(session), new Date(session.closesAt)));
       await bump(scope, session.id, 'passes');
@@ -160,7 +161,7 @@ export const voteRoutes = new Hono<AppEnv>()
     const resolved: ResolvedVoter = context.session.salt
       ? await resolveVoter(scope, secrets, context.session, nonce, body.voter, c.var.actor, settingsOf(c.var.tenant!))
       : { voter: { kind: 'villager' }, identity: '', pass: nonce };
-    const result = await castBallots(scope, secrets.current, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots });
+    const result = await castBallots(scope, secrets.current, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots, unknown: body.unknown });
     return c.json(result, result.replayed ? 200 : 201);
   })
   .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.string().trim().toUpperCase().max(20).optional() })), async (c) => {

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
+
+const T = '/t/alpha/api/evaluation';
+
+/**
+ * The member ballot one member per screen: a phone sends a member's ballot (or 不了解) as soon as it is
+ * answered, each its own submission. Partial submissions are normal; what stops a member from being
+ * scored twice by one voter is the poll book's keys, not "one submission per pass".
+ */
+describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
+  let server: TestServer;
+  let fixture: Fixture;
+  let villageId: string;
+  beforeAll(async () => {
+    server = await startServer(driver);
+    fixture = await createFixture(server);
+    villageId = fixture.a.rows.villages[0].id!;
+  });
+  afterAll(() => server?.close());
+
+  const memberSession = async () => {
+    const admin = await fixture.as('adminA');
+    const opened = await openBranchSession(admin, villageId, { campaignBody: { name: '2026年度党员评议', subjectKind: 'member', villageIds: [villageId] } });
+    return { admin, ...opened };
+  };
+
+  it('takes partial submissions member by member, counts 不了解 as no ballot, and the report says how many', async () => {
+    const { admin, campaign, session } = await memberSession();
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, session.id, session.code);
+    const [a, b, c] = scanned.subjects;
+    expect(scanned.subjects.length).toBeGreaterThanOrEqual(3);
+    const items = scanned.questionnaire.items.villager;
+    const send = (body: object) => phone.post(`${T}/vote/${session.code}/ballots`, { pass: scanned.pass, voter: { kind: 'villager' }, ballots: [], ...body });
+
+    const first = await send({ clientId: clientId(), ballots: [{ subjectKind: 'member', subjectId: a.id, answers: answerAll(items, 0) }] });
+    expect(first.status).toBe(201);
+    expect(first.body.receipts).toHaveLength(1);
+    // 不了解 alone: no ballot, no receipt; a retry of it is recognised, not refused
+    const unknownBody = { clientId: clientId(), unknown: [{ subjectKind: 'member', subjectId: b.id }] };
+    const unknown = await send(unknownBody);
+    expect(unknown.status).toBe(201);
+    expect(unknown.body.receipts).toEqual([]);
+    const retry = await send(unknownBody);
+    expect(retry.status).toBe(200);
+    expect(retry.body.receipts).toEqual([]);
+    // what identify answers: a and b are done (b as 不了解), c is still to do
+    const who = await phone.post(`${T}/vote/${session.code}/identify`, { pass: scanned.pass, voter: { kind: 'villager' } });
+    const state = (id: string) => who.body.subjects.find((s: { subjectId: string }) => s.subjectId === id);
+    expect(state(a.id)).toMatchObject({ voted: true, unknown: false });
+    expect(state(b.id)).toMatchObject({ voted: true, unknown: true });
+    expect(state(c.id)).toMatchObject({ voted: false, unknown: false });
+    // the live count is of ballots: the 不了解 is none
+    const live = await admin.get(`${T}/sessions/${session.id}`);
+    expect(JSON.stringify(live.body)).not.toContain('unknown');
+
+    // a second villager scores b at 差 and says 不了解 of a
+    const other = fixture.anonymous();
+    const otherPass = (await scan(admin, other, session.id, session.code)).pass;
+    const mixed = await other.post(`${T}/vote/${session.code}/ballots`, {
+      pass: otherPass,
+      clientId: clientId(),
+      voter: { kind: 'villager' },
+      ballots: [{ subjectKind: 'member', subjectId: b.id, answers: answerAll(items, 3) }],
+      unknown: [{ subjectKind: 'member', subjectId: a.id }],
+    });
+    expect(mixed.status).toBe(201);
+    expect(mixed.body.receipts.map((r: { subjectId: string }) => r.subjectId)).toEqual([b.id]);
+
+    expect((await admin.post(`${T}/sessions/${session.id}/close`)).status).toBe(200);
+    const report = async (id: string) => (await admin.get(`${T}/campaigns/${campaign.id}/report?subjectKind=member&subjectId=${id}`)).body;
+    const ofA = await report(a.id);
+    // a: one villager ballot (好 = 100), one 不了解 that counts not at all
+    expect(ofA.unknownCount).toBe(1);
+    expect(ofA.groups.find((g: { group: string }) => g.group === 'villager')).toMatchObject({ count: 1 });
+    const ofB = await report(b.id);
+    expect(ofB.unknownCount).toBe(1);
+    expect(ofB.groups.find((g: { group: string }) => g.group === 'villager')).toMatchObject({ count: 1 });
+    expect((await report(c.id)).unknownCount).toBe(0);
+  });
+
+  it('refuses a second scoring of the same member by one voter, however the submissions are cut', async () => {
+    const { admin, session } = await memberSession();
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, session.id, session.code);
+    const [a, b, c] = scanned.subjects;
+    const items = scanned.questionnaire.items.villager;
+    const ballot = (id: string, choice = 0) => ({ subjectKind: 'member', subjectId: id, answers: answerAll(items, choice) });
+    const send = (body: object, pass = scanned.pass, client = phone) =>
+      client.post(`${T}/vote/${session.code}/ballots`, { pass, clientId: clientId(), voter: { kind: 'villager' }, ballots: [], ...body });
+
+    expect((await send({ ballots: [ballot(a.id)] })).status).toBe(201);
+    // the attack: a fresh client id for the same member, alone or hidden among new ones
+    const again = await send({ ballots: [ballot(a.id, 3)] });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('evaluation.already_voted');
+    const hidden = await send({ ballots: [ballot(b.id), ballot(a.id, 3)] });
+    expect(hidden.status).toBe(409);
+    // all or nothing: b was not cast by the refused submission, so it can still be sent on its own
+    expect((await send({ ballots: [ballot(b.id)] })).status).toBe(201);
+    // a 不了解 after a ballot (to take the ballot back, or pad the count) and a ballot after a 不了解 are refused
+    expect((await send({ unknown: [{ subjectKind: 'member', subjectId: a.id }] })).status).toBe(409);
+    expect((await send({ unknown: [{ subjectKind: 'member', subjectId: c.id }] })).status).toBe(201);
+    expect((await send({ ballots: [ballot(c.id, 3)] })).status).toBe(409);
+    expect((await send({ unknown: [{ subjectKind: 'member', subjectId: c.id }] })).status).toBe(409);
+    // both for one subject in one submission, an empty submission, a subject outside the session
+    const fresh = fixture.anonymous();
+    const freshPass = (await scan(admin, fresh, session.id, session.code)).pass;
+    expect((await send({ ballots: [ballot(a.id)], unknown: [{ subjectKind: 'member', subjectId: a.id }] }, freshPass, fresh)).body.code).toBe('evaluation.subject_repeated');
+    const empty = await send({}, freshPass, fresh);
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toContain('不了解');
+    expect((await send({ unknown: [{ subjectKind: 'member', subjectId: 'not-a-member' }] }, freshPass, fresh)).status).toBe(400);
+    expect((await send({ unknown: [{ subjectKind: 'branch', subjectId: villageId }] }, freshPass, fresh)).status).toBe(400);
+    // concurrent sends of the same member with different client ids: exactly one counts
+    const race = await Promise.all([0, 1, 2, 3].map((i) => send({ ballots: [ballot(b.id, i)] }, freshPass, fresh)));
+    expect(race.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    // a member voter (code + PIN) is bounded by their identity, whichever pass they use
+    const creds = await admin.post(`${T}/member-credentials`, { villageId });
+    const members = fixture.a.rows.members.filter((m) => m.villageId === villageId);
+    const voterMember = members.find((m) => m.id !== a.id)!;
+    const cred = creds.body.items.find((x: { memberId: string }) => x.memberId === voterMember.id);
+    const memberVoter = { kind: 'member', memberCode: cred.code, pin: cred.pin };
+    expect((await send({ voter: memberVoter, unknown: [{ subjectKind: 'member', subjectId: a.id }] }, freshPass, fresh)).status).toBe(201);
+    const second = fixture.anonymous();
+    const secondPass = (await scan(admin, second, session.id, session.code)).pass;
+    expect((await send({ voter: memberVoter, ballots: [{ ...ballot(a.id), answers: answerAll(scanned.questionnaire.items.peer, 3) }] }, secondPass, second)).status).toBe(409);
+    // nobody says 不了解 of themselves
+    expect((await send({ voter: memberVoter, unknown: [{ subjectKind: 'member', subjectId: voterMember.id }] }, secondPass, second)).body.code).toBe('evaluation.unknown_not_allowed');
+  });
+});
