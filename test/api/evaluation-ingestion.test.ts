@@ -26,7 +26,7 @@ describe.each(DRIVERS)('ballot ingestion on %s', (driver) => {
     expect(scanned.status).toBe(200);
     expect(scanned.body.identified).toEqual({
       voter: { kind: 'villager', name: null },
-      subjects: [{ subjectKind: 'branch', subjectId: villageId, raterGroup: 'villager', voted: false }],
+      subjects: [{ subjectKind: 'branch', subjectId: villageId, raterGroup: 'villager', voted: false, unknown: false }],
     });
     // without a voter the reply is as before
     expect((await phone.post(`${T}/vote/${session.code}/pass`, { token })).body.identified).toBeUndefined();
