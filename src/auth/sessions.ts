@@ -74,6 +74,7 @@ export async function loadSession(db: Db, token: string, now = new Date()): Prom
       .select({
         role: roleGrants.role,
         countyId: roleGrants.countyId,
+        cityId: roleGrants.cityId,
         tenantId: roleGrants.tenantId,
         villageId: roleGrants.villageId,
         memberId: roleGrants.memberId,
