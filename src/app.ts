@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Env } from './app-env';
+import { ratingRoutes } from './features/rating';
 import { auditRoutes, platformAuditRoutes } from './features/audit/routes';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
@@ -63,7 +64,7 @@ function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
-    .route('/evaluation', evaluationApi).route('/problems', problemRoutes);
+    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/rating', ratingRoutes);
 }
 
 /** The platform admin's routes, under /api/platform. */

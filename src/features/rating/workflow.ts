@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
+import type { Db } from '../../db/client';
 import { audit } from '../../audit/record';
 import { actorId } from '../../auth/actor';
 import { objections, plaques, ratingEntries, ratingYears, villages } from '../../db/schema';
@@ -283,7 +284,7 @@ export async function name(c: Context<AppEnv>, year: number) {
       villageId: e.villageId,
       kind: e.proposedStars === 5 ? ('city_five_star' as const) : ('county_four_star' as const),
       awardedBy: (e.proposedStars === 5 ? e.cityCheckedBy : e.recheckedBy) ?? actorId(c.var.actor),
-      createdAt: issuedAt,
+      issuedAt,
     }));
   const statements: BatchItem<'sqlite'>[] = [
     scope.db.update(ratingEntries).set({ status: 'named' }).where(scope.where(ratingEntries, eq(ratingEntries.year, year), eq(ratingEntries.status, 'confirmed'))),
@@ -300,7 +301,7 @@ export async function name(c: Context<AppEnv>, year: number) {
 }
 
 /** Whether a year's finalisation belongs to its rating workflow (the January job leaves such a year to 命名). */
-export async function ratingInProgress(db: Context<AppEnv>['var']['db'], tenantId: string, year: number): Promise<RatingStep | null> {
+export async function ratingInProgress(db: Db, tenantId: string, year: number): Promise<RatingStep | null> {
   const [row] = await db.select({ step: ratingYears.step }).from(ratingYears).where(and(eq(ratingYears.tenantId, tenantId), eq(ratingYears.year, year)));
   return row && row.step !== 'named' ? row.step : null;
 }
