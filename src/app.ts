@@ -5,7 +5,7 @@ import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Env } from './app-env';
 import { ratingRoutes } from './features/rating';
-import { auditRoutes, platformAuditRoutes } from './features/audit/routes';
+import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
 import { publicRoute } from './auth/guard';

@@ -2,7 +2,8 @@ import { and, asc, between, eq, isNotNull, lt, max, sql } from 'drizzle-orm';
 import { gzipSync } from 'fflate';
 import type { Db } from '../db/client';
 import { auditArchives, auditEvents } from '../db/schema';
-import { sealAll, sealedHeads, sha256Hex } from './chain';
+import { sha256Hex } from '../platform/crypto';
+import { sealAll, sealedHeads } from './chain';
 import { anchorKey, archiveKey, type AuditStore } from './store';
 
 /** Rows stay online at least this long (the Cybersecurity Law asks six months); the delete trigger holds the same line. */

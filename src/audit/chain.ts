@@ -1,6 +1,7 @@
 import { and, asc, eq, isNotNull, isNull, max, sql } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditArchives, auditEvents } from '../db/schema';
+import { sha256Hex } from '../platform/crypto';
 
 /** The prev_hash of a chain's first row (the triggers in migrations/0007_audit.sql know it too). */
 export const GENESIS = '0'.repeat(64);
@@ -26,12 +27,6 @@ export function hashInput(row: AuditRow, prevHash: string): string {
     row.clientIp,
     row.changes,
   ]);
-}
-
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 export const rowHash = (row: AuditRow, prevHash: string) => sha256Hex(hashInput(row, prevHash));

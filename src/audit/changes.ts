@@ -13,6 +13,9 @@ export const MASKED_FIELDS: ReadonlySet<string> = new Set<string>([
   'passwordHash',
   'newPassword',
   'evidence',
+  // a visit's findings and the household's request are visit records (docs/conventions.md)
+  'findings',
+  'request',
   'signature',
   'pin',
   'secret',

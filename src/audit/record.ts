@@ -107,7 +107,8 @@ export async function auditAccountEvent(
     return auditInsert(c.var.db, {
       chain: tenantId ?? PLATFORM_CHAIN,
       tenantId,
-      actorId: event.accountId ?? 'anonymous',
+      // a refused attempt proves nobody: the account is what was tried, not who tried
+      actorId: event.outcome === 'refused' ? 'anonymous' : (event.accountId ?? 'anonymous'),
       actorRole: null,
       action: event.action,
       entity: 'account',
@@ -132,3 +133,32 @@ export async function audited<Q extends BatchItem<'sqlite'>>(c: Context<AppEnv>,
   const [result] = await c.var.db.batch([change, audit(c, entry)]);
   return result as Awaited<Q>;
 }
+
+/** How a feature verb records its change: it builds the entry, the route supplies who and where (`recorder(c)`). */
+export type Recorder = (entry: AuditEntry) => BatchItem<'sqlite'>;
+export const recorder =
+  (c: Context<AppEnv>): Recorder =>
+  (entry) =>
+    audit(c, entry);
+
+/** The recorder of writes made by the system (the demo seed, jobs): actor 'system', no request. */
+export const systemRecorder =
+  (db: Db, tenantId: string | null): Recorder =>
+  (entry) =>
+    auditInsert(
+      db,
+      {
+        chain: tenantId ?? PLATFORM_CHAIN,
+        tenantId,
+        actorId: 'system',
+        actorRole: null,
+        action: entry.action,
+        entity: entry.entity,
+        entityId: entry.entityId ?? null,
+        outcome: entry.outcome ?? 'ok',
+        requestId: null,
+        clientIp: null,
+        changes: changesOf(entry),
+      },
+      { onlyIfChanged: entry.onlyIfChanged },
+    );

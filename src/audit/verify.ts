@@ -1,7 +1,8 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditArchives, auditEvents } from '../db/schema';
-import { GENESIS, rowHash, sha256Hex } from './chain';
+import { sha256Hex } from '../platform/crypto';
+import { GENESIS, rowHash } from './chain';
 import { anchorPrefix, type Anchor, type AuditStore } from './store';
 
 export type BreakKind =

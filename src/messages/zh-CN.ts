@@ -53,7 +53,7 @@ export const zhCN = {
   'audit.column.entity': '对象',
   'audit.column.entityId': '对象编号',
   'audit.column.outcome': '结果',
-  'audit.column.changes': '变更(前→后)',
+  'audit.column.changes': '变更（前→后）',
   'audit.column.requestId': '请求编号',
   'audit.column.clientIp': '来源地址',
   'county.export.title': '{year}年村党支部星级比较',

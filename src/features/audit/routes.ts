@@ -9,9 +9,8 @@ import { seesPersonalDetails } from '../../auth/personal-data';
 import { accounts, auditEvents, PLATFORM_CHAIN, tenants } from '../../db/schema';
 import { translate } from '../../platform/i18n';
 import { idField, input, isoDate, paging } from '../../platform/validate';
-import { toCsv } from '../rosters/import/csv';
-import { writeXlsx } from '../rosters/import/xlsx';
-import { contentDisposition } from '../county/rules';
+import { contentDisposition } from '../county';
+import { toCsv, writeXlsx } from '../rosters';
 
 /** The 审计日志 filter: Shanghai calendar days, an actor's account, an action or its prefix (session.), an entity. */
 const filterQuery = z.object({
