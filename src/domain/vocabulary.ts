@@ -133,3 +133,7 @@ export const JOB_KINDS = ['recompute', 'finalise'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_TRIGGERS = ['cron', 'manual'] as const;
 export const JOB_STATUSES = ['done', 'failed'] as const;
+
+/** The orders of the county's comparison of villages. */
+export const COMPARISON_SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
+export type ComparisonSort = (typeof COMPARISON_SORTS)[number];

@@ -1,8 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 
-export const COMPARISON_SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
-export type ComparisonSort = (typeof COMPARISON_SORTS)[number];
+import type { ComparisonSort } from '../../domain/vocabulary';
+export { COMPARISON_SORTS } from '../../domain/vocabulary';
 
 export interface ComparisonQuery {
   year: number;

@@ -55,7 +55,9 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
           .offset(query.offset),
         scope.db.select({ n: count() }).from(table as VillageRosterTable).where(where),
       ]);
-      return c.json({ items: items.map(({ row, villageName }) => ({ ...withoutPersonalDetails(c.var.actor, row as object), villageName })), total: total.n });
+      // drizzle cannot follow a select of a generic table: the rows are the table's
+      const rows = items as { row: Table['$inferSelect']; villageName: string }[];
+      return c.json({ items: rows.map(({ row, villageName }) => ({ ...withoutPersonalDetails(c.var.actor, row), villageName })), total: total.n });
     })
     .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
       const row = await c.var.scope!.find(table, c.req.valid('param').id);
