@@ -22,6 +22,8 @@ const zh = {
 
   'role.platform_admin': '平台管理员',
   'role.county_viewer': '县级查看',
+  'role.county_organiser': '县委组织部（复核）',
+  'role.city_organiser': '市委组织部（确认五星）',
   'role.township_admin': '乡镇管理员',
   'role.village_secretary': '村书记',
   'role.party_member': '党员',
@@ -221,6 +223,8 @@ const en: Record<MessageKey, string> = {
 
   'role.platform_admin': 'Platform admin',
   'role.county_viewer': 'County viewer',
+  'role.county_organiser': 'County organisation department (re-check)',
+  'role.city_organiser': 'City organisation department (five-star confirmation)',
   'role.township_admin': 'Township admin',
   'role.village_secretary': 'Village secretary',
   'role.party_member': 'Party member',
