@@ -5,10 +5,9 @@ import { addDays, shanghaiDate } from '../../src/domain/calendar';
 import { ApiClient } from '../support/client';
 import { PASSWORD, type Fixture } from '../support/fixture';
 import type { TestServer } from '../support/servers';
-import { answerAll, clientId, minutesFromNow, scan } from './evaluation-support';
+import { answerAll, clientId, minutesFromNow } from './evaluation-support';
 import { ruleFields } from './stars-support';
 
-const T = '/t/alpha/api';
 
 /** Options 好/较好/一般/差 are 10/8/6/3 points: the index each of the eight branch items gets, for a composite. */
 export const ANSWERS = {
@@ -20,19 +19,22 @@ export const ANSWERS = {
 } as const;
 
 /** One branch campaign of `year` over every village, weighted on villagers only. */
-export async function branchCampaign(admin: ApiClient, year: number, name: string) {
+export async function branchCampaign(admin: ApiClient, year: number, name: string, slug = 'alpha') {
+  const T = `/t/${slug}/api`;
   const reply = await admin.post(`${T}/evaluation/campaigns`, { year, name, subjectKind: 'branch', weights: { self: 0, peer: 0, villager: 100, leader: 0 } });
   if (reply.status !== 201) throw new Error(`campaign: ${JSON.stringify(reply.body)}`);
   return reply.body.id as string;
 }
 
 /** One closed session of a campaign for one village, with one paper ballot of the given composite. */
-export async function evaluate(fixture: Fixture, admin: ApiClient, campaignId: string, villageId: string, composite: keyof typeof ANSWERS) {
+export async function evaluate(fixture: Fixture, admin: ApiClient, campaignId: string, villageId: string, composite: keyof typeof ANSWERS, slug = 'alpha') {
+  const T = `/t/${slug}/api`;
   const screen = await admin.post(`${T}/evaluation/screens`, { name: `厅-${Math.random().toString(36).slice(2, 8)}` });
   const booking = await admin.post(`${T}/evaluation/bookings`, { campaignId, villageId, screenId: screen.body.id, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(120) });
   if (booking.status !== 201) throw new Error(`booking: ${JSON.stringify(booking.body)}`);
   const session = (await admin.post(`${T}/evaluation/sessions`, { bookingId: booking.body.id })).body;
-  const scanned = await scan(admin, fixture.anonymous(), session.id, session.code);
+  const qr = await admin.get(`${T}/evaluation/sessions/${session.id}/qr`);
+  const scanned = (await fixture.anonymous().post(`${T}/evaluation/vote/${session.code}/pass`, { token: qr.body.token })).body as { questionnaire: { items: Record<string, { key: string }[]> } };
   const paper = await admin.post(`${T}/evaluation/sessions/${session.id}/paper-ballots`, {
     clientId: clientId(),
     ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: answerAll(scanned.questionnaire.items.villager, ANSWERS[composite]) }],
@@ -42,7 +44,8 @@ export async function evaluate(fixture: Fixture, admin: ApiClient, campaignId: s
 }
 
 /** Every red line off: the rating's story depends on scores and quotas only. */
-export async function redLinesOff(admin: ApiClient) {
+export async function redLinesOff(admin: ApiClient, slug = 'alpha') {
+  const T = `/t/${slug}/api`;
   for (const rule of (await admin.get(`${T}/stars/red-line-rules`)).body as Record<string, unknown>[])
     await admin.put(`${T}/stars/red-line-rules/${rule.id}`, { ...ruleFields(rule), enabled: false });
 }

@@ -162,4 +162,22 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     // and they act only in their own county and city
     expect((await county.get(`/t/beta/api/rating/years/${Y}`)).status).toBe(404);
   });
+
+  it('caps a branch whose villagers are not satisfied, as a red line with its reason', async () => {
+    const adminB = await ctx.fixture.as('adminB');
+    const w = ctx.fixture.b.rows.villages.map((x) => x.id!);
+    await redLinesOff(adminB, 'beta');
+    const settings = (await adminB.get('/t/beta/api/settings')).body;
+    const rule = { thresholdPercent: 60, maxStars: 2 };
+    expect((await adminB.put('/t/beta/api/settings', { ...settings, rating: { ...settings.rating, satisfaction: rule } })).status).toBe(200);
+    const campaign = await branchCampaign(adminB, Y, `${Y}年度村党支部星级评定`, 'beta');
+    // 70.00: four items 较好 (satisfied), four 一般 → 50% satisfied; 80.00: all 较好 → 100%
+    await evaluate(ctx.fixture, adminB, campaign, w[0], '70.00', 'beta');
+    await evaluate(ctx.fixture, adminB, campaign, w[1], '80.00', 'beta');
+    const results = new Map<string, { rawStars: number; finalStars: number; redLines: { code: string; title: string; reason: string }[] }>(
+      ((await adminB.get(`/t/beta/api/stars/results?year=${Y}`)).body.items as { subjectId: string }[]).map((r) => [r.subjectId, r as never]),
+    );
+    expect(results.get(w[0])).toMatchObject({ rawStars: 3, finalStars: 2, redLines: [{ code: 'satisfaction', title: '群众满意率低于规定比例', reason: '群众满意率 50.0%，低于 60%，最高评为 2 星' }] });
+    expect(results.get(w[1])).toMatchObject({ rawStars: 4, finalStars: 4, redLines: [] });
+  });
 });

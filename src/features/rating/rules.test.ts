@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Stars } from '../../domain/thresholds';
-import { applyQuotas, proposedLevel, proposeGrades, satisfactionBelow, type Quotas } from './rules';
+import { applyQuotas, proposedLevel, proposeGrades, type Quotas } from './rules';
 
 const branch = (id: string, stars: Stars | null, composite: number | null, villagerScore: number | null = null) => ({ id, stars, composite, villagerScore });
 const levels = (out: ReturnType<typeof applyQuotas>) => Object.fromEntries([...out].map(([id, o]) => [id, o.stars]));
@@ -48,18 +48,6 @@ describe('the level proposed against the level applied for', () => {
     ['not rated', null, 3, null, null, false],
   ])('%s', (_case, scored, applied, reason, stars, capped) => {
     expect(proposedLevel(scored, applied, reason)).toEqual({ stars, cappedByApplication: capped });
-  });
-});
-
-describe('villagers’ satisfaction below the threshold', () => {
-  it.each([
-    [59, 100, true],
-    [60, 100, false],
-    [3, 5, false],
-    [2, 5, true],
-    [0, 0, false],
-  ])('%i satisfied of %i answers under 60%%: %s', (satisfied, answers, below) => {
-    expect(satisfactionBelow(satisfied, answers, { thresholdPercent: 60, maxStars: 2 })).toBe(below);
   });
 });
 

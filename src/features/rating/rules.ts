@@ -77,17 +77,6 @@ export function proposedLevel(scored: Stars | null, applied: Stars | null, overA
   return { stars: applied, cappedByApplication: true };
 }
 
-/** The satisfaction rule (满意率): below `thresholdPercent` satisfied villager answers the level is capped at `maxStars`. */
-export interface SatisfactionRule {
-  thresholdPercent: number;
-  maxStars: Stars;
-}
-
-/** Whether villagers' satisfaction is below the rule's threshold (exactly: satisfied × 100 < threshold × answers); no answers never triggers it. */
-export function satisfactionBelow(satisfied: number, answers: number, rule: SatisfactionRule): boolean {
-  return answers > 0 && satisfied * 100 < rule.thresholdPercent * answers;
-}
-
 /** 民主评议党员: the minimum composites of 优秀, 合格 and 基本合格 (below the last: 不合格), and an optional cap on 优秀's share. */
 export interface GradeRule {
   excellent: number;

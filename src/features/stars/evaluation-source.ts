@@ -15,6 +15,8 @@ export interface YearComposite {
   complete: boolean;
   /** the star thresholds of the campaign, as fixed when it was created (what its report showed) */
   thresholds: number[];
+  /** the campaign the composite comes from */
+  campaignId: string;
   /** the villagers' (群评) group score in hundredths, where they scored (the quotas' first tie-break) */
   villagerScore: number | null;
 }
@@ -49,6 +51,7 @@ export async function yearComposites(db: Db, tenantId: string, year: number): Pr
     composite: r.composite!,
     complete: r.complete,
     thresholds: thresholds.get(r.campaignId)!,
+    campaignId: r.campaignId,
     villagerScore: r.groups.villager.score,
   }));
 }
