@@ -216,6 +216,8 @@ export const en: Record<MessageKey, string> = {
   'problems.notice_over': 'The public notice period is over; objections are closed',
   'problems.objection_not_found': 'Objection not found',
   'problems.objection_answered': 'This objection has already been answered',
+  'rating.member_not_found': 'No such party member',
+  'rating.village_required': 'Choose a village',
   'rating.year_not_found': 'The star rating of this year has not been opened',
   'rating.year_exists': 'The star rating of {year} has already been opened',
   'rating.entry_not_found': 'This branch has no rating entry for the year',

@@ -216,6 +216,8 @@ export const zhCN = {
   'problems.notice_over': '公示期已过,不能再提出异议',
   'problems.objection_not_found': '未找到该异议',
   'problems.objection_answered': '该异议已经答复过',
+  'rating.member_not_found': '未找到该党员',
+  'rating.village_required': '请选择村',
   'rating.year_not_found': '该年度尚未开始评星定级',
   'rating.year_exists': '{year} 年度的评星定级已经开始',
   'rating.entry_not_found': '未找到该党支部本年度的评星记录',

@@ -3,6 +3,10 @@ import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
 import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
+import { ApiClient as Client } from '../support/client';
+import { createAccount } from '../../src/auth/accounts';
+import { PASSWORD } from '../support/fixture';
+import { answerAll, clientId, minutesFromNow } from './evaluation-support';
 import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from './rating-support';
 
 const Y = shanghaiYear();
@@ -179,5 +183,51 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     );
     expect(results.get(w[0])).toMatchObject({ rawStars: 3, finalStars: 2, redLines: [{ code: 'satisfaction', title: '群众满意率低于规定比例', reason: '群众满意率 50.0%，低于 60%，最高评为 2 星' }] });
     expect(results.get(w[1])).toMatchObject({ rawStars: 4, finalStars: 4, redLines: [] });
+  });
+
+  it('proposes 民主评议党员 grades from the member evaluation; the branch meeting decides them', async () => {
+    const adminB = await ctx.fixture.as('adminB');
+    const w = ctx.fixture.b.rows.villages[0].id!;
+    const people = ctx.fixture.b.rows.members.filter((m) => m.villageId === w).slice(0, 4);
+    const settings = (await adminB.get('/t/beta/api/settings')).body;
+    const grades = { excellent: 8000, qualified: 7000, basicallyQualified: 6000, excellentMaxPercent: 25 };
+    expect((await adminB.put('/t/beta/api/settings', { ...settings, rating: { ...settings.rating, grades } })).status).toBe(200);
+    const T = '/t/beta/api/evaluation';
+    const campaign = await adminB.post(`${T}/campaigns`, { year: Y, name: `${Y}年度党员评议`, subjectKind: 'member', villageIds: [w], weights: { self: 0, peer: 0, villager: 100, leader: 0 } });
+    expect(campaign.status).toBe(201);
+    const screen = await adminB.post(`${T}/screens`, { name: '党员评议厅' });
+    const booking = await adminB.post(`${T}/bookings`, { campaignId: campaign.body.id, villageId: w, screenId: screen.body.id, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(120) });
+    const session = (await adminB.post(`${T}/sessions`, { bookingId: booking.body.id })).body;
+    const qr = await adminB.get(`${T}/sessions/${session.id}/qr`);
+    const scanned = (await ctx.fixture.anonymous().post(`${T}/vote/${session.code}/pass`, { token: qr.body.token })).body;
+    // options 好/较好/一般/差 → 100, 80, 60, 30
+    const ballots = people.map((m, i) => ({ subjectKind: 'member', subjectId: m.id, answers: answerAll(scanned.questionnaire.items.villager, i) }));
+    expect((await adminB.post(`${T}/sessions/${session.id}/paper-ballots`, { clientId: clientId(), ballots })).status).toBe(201);
+    await adminB.post(`${T}/sessions/${session.id}/close`);
+
+    const G = `/t/beta/api/rating/years/${Y}/member-grades`;
+    const proposed = (await adminB.get(`${G}?villageId=${w}`)).body.items as { memberId: string; proposedGrade: string; cappedByShare: boolean; grade: string | null }[];
+    const by = new Map(proposed.map((p) => [p.memberId, p]));
+    expect(by.get(people[0].id!)).toMatchObject({ proposedGrade: 'excellent', cappedByShare: false, grade: null });
+    // 优秀 at most 25% of four: the second excellent composite becomes 合格
+    expect(by.get(people[1].id!)).toMatchObject({ proposedGrade: 'qualified', cappedByShare: true });
+    expect(by.get(people[2].id!)).toMatchObject({ proposedGrade: 'basically_qualified' });
+    expect(by.get(people[3].id!)).toMatchObject({ proposedGrade: 'unqualified' });
+
+    const meeting = { meetingOn: shanghaiDate(), meetingNote: '支部党员大会（组织生活会）' };
+    expect((await adminB.put(`${G}/${people[3].id}`, { grade: 'unqualified', ...meeting })).body.code).toBe('rating.unqualified_reason');
+    expect((await adminB.put(`${G}/${people[3].id}`, { grade: 'unqualified', reason: '长期不参加组织生活', ...meeting })).status).toBe(200);
+    expect((await adminB.put(`${G}/${people[2].id}`, { grade: 'qualified', reason: '支部大会讨论后认为整改到位', ...meeting })).status).toBe(200);
+    const after = new Map(((await adminB.get(`${G}?villageId=${w}`)).body.items as { memberId: string; grade: string }[]).map((p) => [p.memberId, p]));
+    expect(after.get(people[3].id!)).toMatchObject({ grade: 'unqualified', reason: '长期不参加组织生活', meetingNote: '支部党员大会（组织生活会）' });
+    expect(after.get(people[2].id!)).toMatchObject({ grade: 'qualified', proposedGrade: 'basically_qualified' });
+
+    // the member sees their own grade
+    await createAccount(ctx.server.db, { phone: '13900000012', name: '乙镇党员', password: PASSWORD }, [{ role: 'party_member', tenantId: ctx.fixture.b.tenantId, villageId: w, memberId: people[3].id! }]);
+    const member = await new Client(ctx.server).login('13900000012', PASSWORD);
+    expect((await member.get(`/t/beta/api/rating/years/${Y}/my-grade`)).body.grade).toMatchObject({ grade: 'unqualified', reason: '长期不参加组织生活' });
+    // a member of another township is not found, and a final year is locked
+    expect((await adminB.put(`${G}/${ctx.fixture.a.rows.members[0].id}`, { grade: 'qualified', ...meeting })).status).toBe(404);
+    expect((await (await ctx.fixture.as('adminA')).put(`/t/alpha/api/rating/years/${Y}/member-grades/${ctx.fixture.a.rows.members[0].id}`, { grade: 'qualified', ...meeting })).status).toBe(409);
   });
 });

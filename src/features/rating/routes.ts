@@ -8,7 +8,7 @@ import { allow, publicRoute } from '../../auth/guard';
 import { seesPersonalDetails } from '../../auth/personal-data';
 import { campaigns, campaignSubjects, officialCampaigns, ratingEntries } from '../../db/schema';
 import { noticeEndDate } from '../../domain/holidays';
-import { RECHECK_DECISIONS } from '../../domain/rating';
+import { MEMBER_GRADES, RECHECK_DECISIONS } from '../../domain/rating';
 import { SUBJECT_KINDS } from '../../domain/vocabulary';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
@@ -18,6 +18,7 @@ import { answerObjection, fileObjection } from '../objections';
 import { assertVillageVisible, listedVillage, ownVillage } from '../rosters';
 import { assertYearOpen } from '../stars';
 import { RATING_READERS, resolveOrganiser } from './access';
+import { branchGrades, decideGrade, ownGrade } from './member-grades';
 import { entryTimeline, listEntries, listPlaques, listRatingObjections } from './queries';
 import { cityCheck, findEntry, findYear, name, nominate, noticeRunning, openYear, publish, ratingChangeForObjection, recheck, repropose, score } from './workflow';
 
@@ -212,4 +213,26 @@ export const ratingRoutes = new Hono<AppEnv>()
   .get('/years/:year/plaques', allow(...RATING_READERS), input('param', yearParam), async (c) => {
     await findYear(c, c.req.valid('param').year);
     return c.json({ items: await listPlaques(c.var.scope!, c.req.valid('param').year) });
+  })
+  .get('/years/:year/member-grades', allow('township_admin', 'village_secretary', 'county_viewer'), input('param', yearParam), input('query', z.object({ villageId: idField.optional() })), async (c) => {
+    const villageId = listedVillage(c.var.actor, c.req.valid('query').villageId);
+    if (!villageId) throw badRequest('rating.village_required');
+    assertVillageVisible(c.var.actor, villageId);
+    return c.json({ items: await branchGrades(c, c.req.valid('param').year, villageId) });
+  })
+  .put(
+    '/years/:year/member-grades/:memberId',
+    allow('township_admin', 'village_secretary'),
+    input('param', z.object({ year: yearText, memberId: idField })),
+    input('json', z.object({ grade: z.enum(MEMBER_GRADES), reason: reason.optional(), meetingOn: isoDate, meetingNote: z.string().trim().min(1).max(200) })),
+    async (c) => {
+      const { year, memberId } = c.req.valid('param');
+      return c.json(await decideGrade(c, year, memberId, c.req.valid('json')));
+    },
+  )
+  .get('/years/:year/my-grade', allow('party_member'), input('param', yearParam), async (c) => {
+    const actor = c.var.actor;
+    const memberId = actor?.kind === 'user' ? actor.memberId : undefined;
+    if (!memberId) throw notFound('rating.member_not_found');
+    return c.json({ year: c.req.valid('param').year, grade: await ownGrade(c, c.req.valid('param').year, memberId) });
   });
