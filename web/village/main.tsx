@@ -11,6 +11,7 @@ import { createT, currentLocale, setLocale, shanghaiTime } from '../shared/i18n'
 import { wanYuan } from '../../src/domain/money';
 import { en, zhCN } from './messages';
 import './village.css';
+import { RatingNotice } from './rating-notice';
 
 const t = createT({ 'zh-CN': zhCN, en });
 type Key = keyof typeof zhCN;
@@ -68,6 +69,7 @@ function Page({ page }: { page: VillagePage }) {
           <div class="hero-stars small">{t('noStars')}</div>
         )}
       </header>
+      <RatingNotice year={page.year} villageId={page.village.id} zh={currentLocale() === 'zh-CN'} />
 
       <Section title={t('plaquesTitle')}>
         {page.plaques.length ? (
