@@ -6,6 +6,7 @@ import { countyEn, countyZh } from './messages-county';
 import { securityEn, securityZh } from './messages-security';
 import { enumLabelsEn, enumLabelsZh } from '../../src/domain/labels';
 import { auditEn, auditZh } from './messages-audit';
+import { ratingEn, ratingZh } from './messages-rating';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -203,6 +204,7 @@ const zh = {
   ...securityZh,
   ...enumLabelsZh,
   ...auditZh,
+  ...ratingZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -404,6 +406,7 @@ const en: Record<MessageKey, string> = {
   ...securityEn,
   ...enumLabelsEn,
   ...auditEn,
+  ...ratingEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

@@ -24,6 +24,7 @@ const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage)
 const AuditPage = lazy(() => import('./pages/audit').then((m) => m.AuditPage));
 /** The county department's comparison across townships, outside any township: /county/<countyId>. */
 export const CountyPage = lazy(() => import('./pages/county').then((m) => m.CountyPage));
+export const CountyRatingPage = lazy(() => import('./pages/county-rating').then((m) => m.CountyRatingPage));
 export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
 
 /** A page of the township admin app, mounted at /t/<slug><path>. */
