@@ -1,3 +1,5 @@
+import { fromBase64Url, toBase64Url } from '../platform/crypto';
+
 /**
  * Secrets at rest (the TOTP keys), sealed with AES-256-GCM under a key derived from APP_SECRET by HKDF,
  * bound to their row (the account id is the additional data, so a sealed value copied to another account
@@ -28,14 +30,11 @@ export function sealingKey(secret: string): Promise<CryptoKey> {
   return key;
 }
 
-const toB64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const fromB64 = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
-
 /** Seals `plain` for the row `context` under the current secret. */
 export async function seal(secrets: string[], context: string, plain: Uint8Array<ArrayBuffer>): Promise<string> {
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const sealed = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: encoder.encode(context) }, await sealingKey(secrets[0]), plain);
-  return `v1.${toB64(iv)}.${toB64(new Uint8Array(sealed))}`;
+  return `v1.${toBase64Url(iv)}.${toBase64Url(new Uint8Array(sealed))}`;
 }
 
 /** Opens a sealed value with the first secret that fits (undefined: none does, or it was not sealed for `context`). */
@@ -45,9 +44,9 @@ export async function unseal(secrets: string[], context: string, sealed: string)
   for (const secret of secrets) {
     try {
       const plain = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: fromB64(iv), additionalData: encoder.encode(context) },
+        { name: 'AES-GCM', iv: fromBase64Url(iv), additionalData: encoder.encode(context) },
         await sealingKey(secret),
-        fromB64(data),
+        fromBase64Url(data),
       );
       return new Uint8Array(plain);
     } catch {

@@ -18,6 +18,8 @@ function hmacKey(secret: string): Promise<CryptoKey> {
 export const toBase64Url = (bytes: Uint8Array) =>
   btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
+export const fromBase64Url = (text: string) => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (ch) => ch.charCodeAt(0));
+
 /** 32 random bytes, base64url: e.g. the secret half of a sign-in session, given to the browser only. */
 export const newToken = (): string => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 

@@ -3,8 +3,8 @@ import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
 import { createFixture, PASSWORD, type Fixture } from '../support/fixture';
 import { unzipSync } from 'fflate';
-import { parseCsv } from '../../src/features/rosters/import/csv';
-import { readXlsx } from '../../src/features/rosters/import/xlsx';
+import { parseCsv } from '../../src/platform/tables/csv';
+import { readXlsx } from '../../src/platform/tables/xlsx';
 import { ApiClient } from '../support/client';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
@@ -265,5 +265,31 @@ describe.each(DRIVERS)('county comparison on %s', (driver) => {
     expect((await platform.get(`/api/county/${other.id}/comparison`)).body.total).toBe(1);
     // read-only: no writes on county paths
     expect((await (await fixture.as('countyViewer')).post(path, {})).status).toBe(404);
+  });
+
+  it("follows a township's re-opened year: its retired final rows leave the comparison and the summary; a recompute, then a finalisation show", async () => {
+    const adminA = await fixture.as('adminA');
+    const viewer = await fixture.as('countyViewer');
+    /** alpha's villages in the comparison, and alpha in the summary, as the township's own results page has them */
+    const sameAsTownship = async (stage: 'none' | 'provisional' | 'final') => {
+      const own = await viewer.get(`/t/alpha/api/stars/results?year=${YEAR}`);
+      expect(own.body.stage).toBe(stage);
+      const items: Item[] = (await viewer.get(`${path}?township=${fixture.a.tenantId}`)).body.items;
+      expect(items).toHaveLength(3);
+      for (const item of items) {
+        const result = own.body.items.find((r: TownshipResult) => r.subjectId === item.villageId) as TownshipResult | undefined;
+        expect(Boolean(result)).toBe(stage !== 'none');
+        expect(item).toMatchObject({ stage: result ? stage : null, stars: result?.finalStars ?? null, composite: result?.composite ?? null });
+      }
+      const summary: Summary[] = (await viewer.get(`/api/county/${fixture.countyId}/summary?year=${YEAR}`)).body.townships;
+      expect(summary.find((t) => t.townshipId === fixture.a.tenantId)?.stage).toBe(stage === 'none' ? null : stage);
+    };
+    await sameAsTownship('final');
+    expect((await adminA.post(`/t/alpha/api/stars/result-years/${YEAR}/reopen`, { reason: '补录集体收入' })).status).toBe(201);
+    await sameAsTownship('none');
+    expect((await adminA.post('/t/alpha/api/job-runs', { job: 'recompute', year: YEAR })).status).toBe(201);
+    await sameAsTownship('provisional');
+    expect((await adminA.post('/t/alpha/api/job-runs', { job: 'finalise', year: YEAR })).status).toBe(201);
+    await sameAsTownship('final');
   });
 });

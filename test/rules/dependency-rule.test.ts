@@ -61,7 +61,7 @@ function sourceFiles(dir: string): string[] {
 describe('the dependency rule', () => {
   it.each([
     ['features/contact/routes.ts', '../rosters/village-access', 'deep import into features/rosters: features/rosters/village-access'],
-    ['features/county/rules.ts', '../rosters/import/xlsx', 'deep import into features/rosters: features/rosters/import/xlsx'],
+    ['features/county/rules.ts', '../rosters/import/rules', 'deep import into features/rosters: features/rosters/import/rules'],
     ['seed/demo.ts', '../features/evaluation/setup/campaigns', 'deep import into features/evaluation: features/evaluation/setup/campaigns'],
     ['jobs/runner.ts', '../features/stars/rules', 'deep import into features/stars: features/stars/rules'],
     ['app.ts', './features/stars/routes.ts', 'deep import into features/stars: features/stars/routes'],

@@ -10,7 +10,8 @@ import { accounts, auditEvents, PLATFORM_CHAIN, tenants } from '../../db/schema'
 import { translate } from '../../platform/i18n';
 import { idField, input, isoDate, paging } from '../../platform/validate';
 import { contentDisposition } from '../county';
-import { toCsv, writeXlsx } from '../rosters';
+import { toCsv } from '../../platform/tables/csv';
+import { writeXlsx } from '../../platform/tables/xlsx';
 
 /** The 审计日志 filter: Shanghai calendar days, an actor's account, an action or its prefix (session.), an entity. */
 const filterQuery = z.object({

@@ -3,6 +3,7 @@ import type { Recorder } from '../../audit/record';
 import { contactVisits, problems } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { newId } from '../../platform/ids';
+import { insertProblems } from '../problems';
 
 export interface RaiseProblemInput {
   /** the problem as it goes on the list; defaults to what the visit found (and the household's request) */
@@ -25,21 +26,22 @@ export async function raiseProblemFromVisit(
 ): Promise<string | null> {
   const problemId = newId();
   const content = input.content ?? [visit.findings, visit.request].filter(Boolean).join(';');
+  const [insert] = insertProblems(scope, [
+    {
+      id: problemId,
+      villageId: visit.villageId,
+      subjectKind: 'branch',
+      subjectId: visit.villageId,
+      source: 'visit',
+      year: Number(visit.visitedOn.slice(0, 4)),
+      content: content.slice(0, 1000),
+      measure: input.measure ?? '',
+      deadline: input.deadline ?? null,
+      createdBy: actorId,
+    },
+  ]);
   const [, linked] = await scope.db.batch([
-    scope.insert(problems, [
-      {
-        id: problemId,
-        villageId: visit.villageId,
-        subjectKind: 'branch',
-        subjectId: visit.villageId,
-        source: 'visit',
-        year: Number(visit.visitedOn.slice(0, 4)),
-        content: content.slice(0, 1000),
-        measure: input.measure ?? '',
-        deadline: input.deadline ?? null,
-        createdBy: actorId,
-      },
-    ]),
+    insert,
     scope.db
       .update(contactVisits)
       .set({ problemId })

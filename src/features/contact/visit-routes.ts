@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lte } from 'drizzle-orm';
 import { audited, recorder } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
@@ -6,11 +6,11 @@ import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
-import { VISIT_CATEGORIES, contactVisits, villages } from '../../db/schema';
+import { VISIT_CATEGORIES, contactVisits } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { shanghaiDate } from '../../platform/time';
 import { idField, idParam, input, isoDate, isoMonth, paging } from '../../platform/validate';
-import { assertVillageVisible } from '../rosters';
+import { assertVillageVisible, villageListPage } from '../rosters';
 import { actingMember, findHousehold, findMember, listVillage, PERSONAL_READERS, RECORDERS } from './access';
 import { raiseProblemFromVisit } from './raise-problem';
 import { monthBounds } from './rules';
@@ -58,18 +58,13 @@ export const visitRoutes = new Hono<AppEnv>()
       query.householdId ? eq(contactVisits.householdId, query.householdId) : undefined,
       bounds ? and(gte(contactVisits.visitedOn, bounds.from), lte(contactVisits.visitedOn, bounds.to)) : undefined,
     );
-    const [items, [total]] = await scope.db.batch([
-      scope.db
-        .select({ visit: contactVisits, villageName: villages.name })
-        .from(contactVisits)
-        .innerJoin(villages, eq(villages.id, contactVisits.villageId))
-        .where(where)
-        .orderBy(desc(contactVisits.visitedOn), asc(contactVisits.memberName), desc(contactVisits.createdAt))
-        .limit(query.limit)
-        .offset(query.offset),
-      scope.db.select({ n: count() }).from(contactVisits).where(where),
-    ]);
-    return c.json({ items: items.map(({ visit, villageName }) => ({ ...visit, villageName })), total: total.n });
+    const page = await villageListPage(scope, contactVisits, {
+      where,
+      orderBy: [desc(contactVisits.visitedOn), asc(contactVisits.memberName), desc(contactVisits.createdAt)],
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return c.json({ items: page.items, total: page.totals.n });
   })
   .get('/:id', PERSONAL_READERS, input('param', idParam), async (c) => {
     const visit = await c.var.scope!.find(contactVisits, c.req.valid('param').id);

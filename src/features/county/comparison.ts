@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { liveAnnualResult } from '../stars';
 
 import type { ComparisonSort } from '../../domain/vocabulary';
 export { COMPARISON_SORTS } from '../../domain/vocabulary';
@@ -46,20 +47,18 @@ const ORDER: Record<ComparisonSort, SQL> = {
 
 /**
  * Every village of the county (or of one township of it) with its annual branch result for a year: the
- * `r` CTE the comparison and the summary both read. The stage per township follows finalised_years
- * (final once the year is final, else provisional).
+ * `r` CTE the comparison and the summary both read: the live result (final once the township's year is
+ * final, else provisional; see liveAnnualResult).
  */
 export function villageResultsCte(countyId: string, year: number, townshipId?: string): SQL {
   return sql`r AS (
       SELECT t.id AS township_id, t.name AS township, v.id AS village_id, v.name AS village,
-             ar.stage, ar.computed_at, ar.final_stars, ar.composite, coalesce(json_array_length(ar.red_lines), 0) AS red_lines,
-             ar.income_fen, ar.income_tier
+             annual_results.stage, annual_results.computed_at, annual_results.final_stars, annual_results.composite,
+             coalesce(json_array_length(annual_results.red_lines), 0) AS red_lines, annual_results.income_fen, annual_results.income_tier
       FROM tenants t
       JOIN villages v ON v.tenant_id = t.id
-      LEFT JOIN finalised_years fy ON fy.tenant_id = t.id AND fy.year = ${year} AND fy.reopening_id IS NULL
-      LEFT JOIN annual_results ar ON ar.tenant_id = t.id AND ar.year = ${year} AND ar.reopening_id IS NULL
-        AND ar.stage = CASE WHEN fy.id IS NULL THEN 'provisional' ELSE 'final' END
-        AND ar.subject_kind = 'branch' AND ar.subject_id = v.id
+      LEFT JOIN annual_results ON annual_results.tenant_id = t.id AND annual_results.year = ${year}
+        AND annual_results.subject_kind = 'branch' AND annual_results.subject_id = v.id AND ${liveAnnualResult()}
       WHERE t.county_id = ${countyId} ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
     )`;
 }

@@ -2,7 +2,7 @@
 import type { Locale, MessageKey } from '../../platform/i18n';
 import { translate } from '../../platform/i18n';
 import { yuan } from '../income';
-import type { XlsxValue } from '../rosters';
+import type { XlsxValue } from '../../platform/tables/xlsx';
 import type { ComparisonRow } from './comparison';
 
 /** Integer fen → yuan with two decimals, as a spreadsheet reads a number ("5000012" → "50000.12"). */

@@ -1,4 +1,4 @@
-import { asc, count, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
@@ -11,7 +11,7 @@ import { AppError, badRequest, conflict, notFound } from '../../platform/errors'
 import { translate, type Locale, type MessageKey } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
 import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
-import { assertVillageVisible, listedVillage } from '../rosters';
+import { assertVillageVisible, listedVillage, villageListPage } from '../rosters';
 import { shanghaiDate } from '../../platform/time';
 import { villagesWithIncompleteDecisions } from './red-line';
 import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, refuseTransition, STAGE_KIND, statusAfter } from './rules';
@@ -67,24 +67,18 @@ export const decisionRoutes = new Hono<AppEnv>()
       query.year ? eq(decisionMatters.year, query.year) : undefined,
       query.status ? eq(decisionMatters.status, query.status) : undefined,
     );
-    const [items, [total]] = await scope.db.batch([
-      scope.db
-        .select({ matter: decisionMatters, villageName: villages.name })
-        .from(decisionMatters)
-        .innerJoin(villages, eq(villages.id, decisionMatters.villageId))
-        .where(where)
-        .orderBy(desc(decisionMatters.year), asc(villages.name), desc(decisionMatters.createdAt))
-        .limit(query.limit)
-        .offset(query.offset),
-      scope.db.select({ n: count() }).from(decisionMatters).where(where),
-    ]);
+    const page = await villageListPage(scope, decisionMatters, {
+      where,
+      orderBy: [desc(decisionMatters.year), asc(villages.name), desc(decisionMatters.createdAt)],
+      limit: query.limit,
+      offset: query.offset,
+    });
     return c.json({
-      items: items.map(({ matter, villageName }) => ({
+      items: page.items.map((matter) => ({
         ...matter,
-        villageName,
         nextStages: matter.status === 'open' && !matter.irregularImplementedOn ? nextAfter(matter.lastStage) : [],
       })),
-      total: total.n,
+      total: page.totals.n,
     });
   })
   .get('/matters/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {

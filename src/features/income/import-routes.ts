@@ -10,7 +10,8 @@ import { translate } from '../../platform/i18n';
 import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
 import { input, yearText } from '../../platform/validate';
-import { ownVillage, readTable } from '../rosters';
+import { readTable } from '../../platform/tables/read-table';
+import { ownVillage } from '../rosters';
 import { assertYearOpen } from '../stars';
 import { MAX_INCOME_IMPORT_ROWS, validateIncomeTable } from './import-rules';
 

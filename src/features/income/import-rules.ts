@@ -1,5 +1,5 @@
 import type { MessageKey } from '../../platform/i18n';
-import { normalizeHeader, type RowError } from '../rosters';
+import { normalizeHeader, type RowError } from '../../platform/tables/table-import';
 import { INCOME_CATEGORIES, type IncomeCategory } from './rules';
 
 /** Income file rows, validated: pure, with what it needs from the database passed in. */

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
@@ -10,7 +10,7 @@ import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
 import { idParam, input } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
-import { assertVillageVisible, listedVillage, ownVillage } from '../rosters';
+import { assertVillageVisible, listedVillage, ownVillage, villageListPage } from '../rosters';
 import { assertYearOpen } from '../stars';
 import { incomeEntryInput, incomeListQuery, incomeTargetInput, yearParam, yearQuery } from './schemas';
 import { incomeImportRoutes } from './import-routes';
@@ -40,18 +40,13 @@ export const incomeRoutes = new Hono<AppEnv>()
       villageId ? eq(incomeEntries.villageId, villageId) : undefined,
       query.category ? eq(incomeEntries.category, query.category) : undefined,
     );
-    const [items, [total]] = await scope.db.batch([
-      scope.db
-        .select({ entry: incomeEntries, villageName: villages.name })
-        .from(incomeEntries)
-        .innerJoin(villages, eq(villages.id, incomeEntries.villageId))
-        .where(where)
-        .orderBy(desc(incomeEntries.year), asc(villages.name), desc(incomeEntries.createdAt))
-        .limit(query.limit)
-        .offset(query.offset),
-      scope.db.select({ n: count() }).from(incomeEntries).where(where),
-    ]);
-    return c.json({ items: items.map(({ entry, villageName }) => ({ ...entry, villageName })), total: total.n });
+    const page = await villageListPage(scope, incomeEntries, {
+      where,
+      orderBy: [desc(incomeEntries.year), asc(villages.name), desc(incomeEntries.createdAt)],
+      limit: query.limit,
+      offset: query.offset,
+    });
+    return c.json({ items: page.items, total: page.totals.n });
   })
   .get('/entries/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
     const scope = c.var.scope!;

@@ -11,7 +11,7 @@ import { withoutPersonalDetails } from '../../auth/personal-data';
 import { DISPUTE_STATUSES, disputes, villages, weakVillages } from '../../db/schema';
 import { badRequest, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, paging, yearField, yearText } from '../../platform/validate';
-import { assertVillageVisible, listedVillage, ownVillage } from '../rosters';
+import { assertVillageVisible, listedVillage, ownVillage, villageListPage } from '../rosters';
 import { closedOnConsistent, tallyDisputes } from './rules';
 
 const disputeInput = z.object({
@@ -51,18 +51,8 @@ const disputeRoutes = new Hono<AppEnv>()
       query.year ? like(disputes.occurredOn, `${query.year}-%`) : undefined,
       query.status ? eq(disputes.status, query.status) : undefined,
     );
-    const [items, [total]] = await scope.db.batch([
-      scope.db
-        .select({ row: disputes, villageName: villages.name })
-        .from(disputes)
-        .innerJoin(villages, eq(villages.id, disputes.villageId))
-        .where(where)
-        .orderBy(desc(disputes.occurredOn), asc(villages.name))
-        .limit(query.limit)
-        .offset(query.offset),
-      scope.db.select({ n: count() }).from(disputes).where(where),
-    ]);
-    return c.json({ items: items.map(({ row, villageName }) => ({ ...withoutPersonalDetails(c.var.actor, row), villageName })), total: total.n });
+    const page = await villageListPage(scope, disputes, { where, orderBy: [desc(disputes.occurredOn), asc(villages.name)], limit: query.limit, offset: query.offset });
+    return c.json({ items: page.items.map((item) => withoutPersonalDetails(c.var.actor, item)), total: page.totals.n });
   })
   .get('/summary', allow(...TOWNSHIP_READERS), input('query', z.object({ year: yearText })), async (c) => {
     const { year } = c.req.valid('query');
@@ -129,25 +119,14 @@ const weakVillageRoutes = new Hono<AppEnv>()
       villageId ? eq(weakVillages.villageId, villageId) : undefined,
       query.year ? eq(weakVillages.yearListed, query.year) : undefined,
     );
-    const [items, [totals]] = await scope.db.batch([
-      scope.db
-        .select({ row: weakVillages, villageName: villages.name })
-        .from(weakVillages)
-        .innerJoin(villages, eq(villages.id, weakVillages.villageId))
-        .where(where)
-        .orderBy(desc(weakVillages.yearListed), asc(villages.name))
-        .limit(query.limit)
-        .offset(query.offset),
-      scope.db
-        .select({ n: count(), turnedAround: sql<number>`coalesce(sum(${weakVillages.turnedAroundOn} IS NOT NULL), 0)` })
-        .from(weakVillages)
-        .where(where),
-    ]);
-    return c.json({
-      items: items.map(({ row, villageName }) => ({ ...row, villageName })),
-      total: totals.n,
-      turnedAround: Number(totals.turnedAround),
+    const page = await villageListPage(scope, weakVillages, {
+      where,
+      orderBy: [desc(weakVillages.yearListed), asc(villages.name)],
+      limit: query.limit,
+      offset: query.offset,
+      totals: { turnedAround: sql<number>`coalesce(sum(${weakVillages.turnedAroundOn} IS NOT NULL), 0)` },
     });
+    return c.json({ items: page.items, total: page.totals.n, turnedAround: Number(page.totals.turnedAround) });
   })
   .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
     const row = await c.var.scope!.find(weakVillages, c.req.valid('param').id);

@@ -1,2 +1,3 @@
-export { problemRoutes, insertProblem, type NewProblem } from './routes';
+export { problemRoutes } from './routes';
+export { insertProblems, type NewProblem } from './insert-problems';
 export { noticeWindow } from './rules';

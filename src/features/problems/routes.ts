@@ -14,6 +14,7 @@ import { idField, idParam, input, isoDate, yearField, yearText } from '../../pla
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage } from '../rosters';
+import { insertProblems } from './insert-problems';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;
@@ -57,23 +58,6 @@ async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
   if (!problem) throw notFound('problems.not_found');
   assertVillageVisible(c.var.actor, problem.villageId);
   return problem;
-}
-
-/** Input for a problem raised elsewhere (a ballot, a visit): one insert, batchable with the caller's writes. */
-export interface NewProblem {
-  villageId: string;
-  subjectKind: 'branch' | 'member';
-  subjectId: string;
-  source: 'ballot' | 'admin' | 'visit';
-  content: string;
-  year: number;
-  sessionId?: string;
-  createdBy?: string;
-}
-
-/** The insert of a problem into the list, for other features (e.g. contact visits) to put in their batch. */
-export function insertProblem(scope: TenantScope, problem: NewProblem & { id: string }) {
-  return scope.insert(problems, [problem]);
 }
 
 /** Objections of a problem still waiting for the township's answer. */
@@ -128,7 +112,8 @@ export const problemRoutes = new Hono<AppEnv>()
       owner: body.owner,
       createdBy: actorId(c.var.actor),
     };
-    const [row] = await audited(c, scope.insert(problems, [values]).returning(), { action: 'problem.create', entity: 'problem', entityId: values.id, after: values });
+    const [insert] = insertProblems(scope, [values]);
+    const [row] = await audited(c, insert.returning(), { action: 'problem.create', entity: 'problem', entityId: values.id, after: values });
     return c.json(view(row), 201);
   })
   .get('/public', publicRoute(), input('query', z.object({ villageId: idField })), async (c) => {

@@ -1,9 +1,10 @@
-import { and, asc, desc, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import { annualResults, campaigns, decisionMatters, evaluationSessions, decisionStages, finalisedYears, members, problems, villages, type DecisionStage } from '../../db/schema';
+import { and, asc, desc, eq, isNotNull, sql } from 'drizzle-orm';
+import { annualResults, campaigns, decisionMatters, evaluationSessions, decisionStages, members, problems, villages, type DecisionStage } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { parseSettings } from '../../tenancy/settings';
 import type { Tenant } from '../../tenancy/tenant';
 import { PUBLIC_STAGES } from '../decisions';
+import { liveAnnualResult } from '../stars';
 
 /**
  * Everything a village's public page shows, and nothing more. Each query selects named columns only, so
@@ -47,18 +48,6 @@ function talliesOf(scope: TenantScope, villageId: string, year: number) {
     .then((rows) => rows.flatMap(({ count, root, ...row }) => (count !== null && root !== null ? [{ ...row, count, root }] : [])));
 }
 
-/**
- * Live results (final where the year is final, else provisional; never rows retired by a re-opening),
- * the latest year that has a branch result.
- */
-function liveResult() {
-  return and(
-    isNull(annualResults.reopeningId),
-    sql`${annualResults.stage} = case when exists (select 1 from ${finalisedYears} f where f.tenant_id = ${annualResults.tenantId}
-      and f.year = ${annualResults.year} and f.reopening_id is null) then 'final' else 'provisional' end`,
-  );
-}
-
 const PLAQUES = ['city_plaque', 'county_plaque'] as const;
 
 async function starsOf(scope: TenantScope, villageId: string) {
@@ -72,7 +61,7 @@ async function starsOf(scope: TenantScope, villageId: string) {
       consequences: annualResults.consequences,
     })
     .from(annualResults)
-    .where(scope.where(annualResults, eq(annualResults.subjectKind, 'branch'), eq(annualResults.subjectId, villageId), liveResult()))
+    .where(scope.where(annualResults, eq(annualResults.subjectKind, 'branch'), eq(annualResults.subjectId, villageId), liveAnnualResult()))
     .orderBy(desc(annualResults.year));
   // plaques hang on the wall for good: every final year's award, newest first
   const plaques = branchRows
@@ -90,7 +79,7 @@ async function starsOf(scope: TenantScope, villageId: string) {
         eq(annualResults.subjectKind, 'member'),
         eq(annualResults.villageId, villageId),
         eq(annualResults.year, latest.year),
-        liveResult(),
+        liveAnnualResult(),
         sql`${annualResults.finalStars} IS NOT NULL`,
       ),
     )

@@ -13,8 +13,4 @@ export const rosterRoutes = new Hono<AppEnv>()
 
 /** Which villages an actor sees: every feature's routes check a village through these. */
 export { assertVillageVisible, listedVillage, ownVillage } from './village-access';
-/** Reading and writing table files (CSV, XLSX), shared by the other imports and exports. */
-export { toCsv } from './import/csv';
-export { writeXlsx, type XlsxValue } from './import/xlsx';
-export { readTable } from './import/read-table';
-export { normalizeHeader, type RowError } from './import/rules';
+export { villageListPage } from './village-list';

@@ -1,4 +1,4 @@
-import { asc, count, eq, like, or, sql } from 'drizzle-orm';
+import { asc, eq, like, or } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
 import type { z } from 'zod';
@@ -12,6 +12,7 @@ import { householdInput, listQuery, memberInput } from './schemas';
 import { assertVillageVisible, listedVillage } from './village-access';
 import { audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
+import { villageListPage } from './village-list';
 
 type VillageRosterTable = typeof members | typeof households;
 
@@ -44,20 +45,8 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
         villageId ? eq(table.villageId, villageId) : undefined,
         query.q ? or(...searchColumns.map((col) => like(col, `%${query.q}%`))) : undefined,
       );
-      const [items, [total]] = await scope.db.batch([
-        scope.db
-          .select({ row: table, villageName: sql<string>`${villages.name}`.as('village_name') }) // aliased: D1 clobbers duplicate column names
-          .from(table as VillageRosterTable)
-          .innerJoin(villages, eq(villages.id, table.villageId))
-          .where(where)
-          .orderBy(asc(villages.name), asc(sortColumn))
-          .limit(query.limit)
-          .offset(query.offset),
-        scope.db.select({ n: count() }).from(table as VillageRosterTable).where(where),
-      ]);
-      // drizzle cannot follow a select of a generic table: the rows are the table's
-      const rows = items as { row: Table['$inferSelect']; villageName: string }[];
-      return c.json({ items: rows.map(({ row, villageName }) => ({ ...withoutPersonalDetails(c.var.actor, row), villageName })), total: total.n });
+      const page = await villageListPage(scope, table, { where, orderBy: [asc(villages.name), asc(sortColumn)], limit: query.limit, offset: query.offset });
+      return c.json({ items: page.items.map((item) => withoutPersonalDetails(c.var.actor, item)), total: page.totals.n });
     })
     .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
       const row = await c.var.scope!.find(table, c.req.valid('param').id);

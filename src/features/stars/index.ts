@@ -5,4 +5,5 @@ export { listResults } from './queries';
 export type { YearComposite } from './evaluation-source';
 export { assertYearOpen } from './year-lock';
 export { finalisationDue } from './rules';
+export { liveAnnualResult } from './queries';
 export { listRedLineRules } from './red-line-catalogue';

@@ -8,17 +8,21 @@ import { displayTitle } from './red-line-catalogue';
 import type { Consequence, RedLineHit } from './rules';
 
 /**
- * The live results of a year: the final rows where the year is final, else the provisional ones; rows
- * retired by a re-opening never show.
+ * Which annual result is live, the one every reader shows (the stars pages, the public village page, the
+ * county comparison): the final row where the township's year is final, else the provisional one; a row
+ * retired by a re-opening never is. A condition on the unaliased annual_results table.
  */
-export function liveResults(tenantId: string, extra?: SQL): SQL {
+export function liveAnnualResult(): SQL {
   return and(
-    eq(annualResults.tenantId, tenantId),
     isNull(annualResults.reopeningId),
     sql`${annualResults.stage} = case when exists (select 1 from ${finalisedYears} f where f.tenant_id = ${annualResults.tenantId}
       and f.year = ${annualResults.year} and f.reopening_id is null) then 'final' else 'provisional' end`,
-    extra,
   ) as SQL;
+}
+
+/** The live results of a township (see liveAnnualResult), narrowed by `extra`. */
+export function liveResults(tenantId: string, extra?: SQL): SQL {
+  return and(eq(annualResults.tenantId, tenantId), liveAnnualResult(), extra) as SQL;
 }
 
 export async function yearStage(db: Db, tenantId: string, year: number) {

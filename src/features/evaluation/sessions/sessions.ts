@@ -3,7 +3,7 @@ import type { Recorder } from '../../../audit/record';
 import { renderSVG } from 'uqr';
 import { insertStatements, paramChunks } from '../../../db/batch';
 import type { Db } from '../../../db/client';
-import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, problems, raisedProblems, sessionCounts, villages } from '../../../db/schema';
+import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, raisedProblems, sessionCounts, villages } from '../../../db/schema';
 import { TenantScope as Scope } from '../../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../../platform/errors';
 import { newId, randomString } from '../../../platform/ids';
@@ -12,6 +12,7 @@ import type { TenantSettings } from '../../../tenancy/settings';
 import { toBase64Url } from '../../../platform/crypto';
 import { RATER_GROUPS, type QrTiming, type RaterGroup } from '../rules';
 import { sealTally } from '../voting/tally';
+import { insertProblems } from '../../problems';
 import { currentQr, posterToken, ticketHash } from './passes';
 
 export type EvaluationSession = typeof evaluationSessions.$inferSelect;
@@ -228,19 +229,16 @@ async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: 
   const time = Date.parse(at);
   const rows = shuffled.map(({ p }) => ({
     id: newId(time),
-    tenantId: scope.tenantId,
     villageId: p.villageId,
     subjectKind: p.subjectKind,
     subjectId: p.subjectId,
     source: 'ballot' as const,
-    sessionId: null,
     year: p.year,
     content: p.content,
-    createdAt: at,
-    updatedAt: at,
+    raisedAt: at,
   }));
   const statements = [
-    ...insertStatements(scope.db, problems, rows),
+    ...insertProblems(scope, rows),
     ...paramChunks(staged.map((p) => p.id)).map((ids) => scope.db.delete(raisedProblems).where(scope.where(raisedProblems, inArray(raisedProblems.id, ids)))),
   ];
   await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);

@@ -8,12 +8,13 @@ import { translate } from '../../../platform/i18n';
 import { input } from '../../../platform/validate';
 import { ownVillage } from '../village-access';
 import { audit } from '../../../audit/record';
-import { readTable } from './read-table';
+import { readTable } from '../../../platform/tables/read-table';
 import { exportRecords, insertRecords, loadImportContext } from './roster-store';
 import { ROSTER_COLUMNS, ROSTER_TITLES, ROSTERS, type ColumnSpec, type Roster } from './roster-columns';
-import { MAX_IMPORT_ROWS, validateRoster, type RowError } from './rules';
-import { toCsv } from './csv';
-import { writeXlsx, type XlsxCell } from './xlsx';
+import { MAX_IMPORT_ROWS, validateRoster } from './rules';
+import type { RowError } from '../../../platform/tables/table-import';
+import { toCsv } from '../../../platform/tables/csv';
+import { writeXlsx, type XlsxCell } from '../../../platform/tables/xlsx';
 
 /** Who may import or export each roster: villages are the township's; a secretary handles their own village's people. */
 const ROLES: Record<Roster, Role[]> = {

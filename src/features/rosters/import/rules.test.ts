@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ROSTER_COLUMNS } from './roster-columns';
-import { duplicateKey, normalizeHeader, parseCell, validateRoster, type ImportContext } from './rules';
+import { duplicateKey, parseCell, validateRoster, type ImportContext } from './rules';
 
 const context = (over: Partial<ImportContext> = {}): ImportContext => ({
   villages: new Map([['靖庄', 'v1'], ['刘洼', 'v2']]),
@@ -50,17 +50,6 @@ describe('parseCell', () => {
     ['size with a fraction', '2.5', { error: 'import.row.bad_number' }],
   ])('%s', (_, cell, expected) => {
     expect(parseCell(spec('households', 'size'), cell, context())).toEqual(expected);
-  });
-});
-
-describe('normalizeHeader', () => {
-  it.each([
-    [' 姓名* ', '姓名'],
-    ['性别(男/女)', '性别'],
-    ['支部委员(是/否)', '支部委员'],
-    ['手 机 号', '手机号'],
-  ])('%s → %s', (raw, expected) => {
-    expect(normalizeHeader(raw)).toBe(expected);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { MessageKey } from '../../../platform/i18n';
+import { normalizeHeader, type RowError } from '../../../platform/tables/table-import';
 import { ROSTER_COLUMNS, type ColumnSpec, type Roster } from './roster-columns';
 
 /**
@@ -7,15 +8,6 @@ import { ROSTER_COLUMNS, type ColumnSpec, type Roster } from './roster-columns';
  */
 
 export const MAX_IMPORT_ROWS = 20_000;
-
-export interface RowError {
-  /** spreadsheet row number as users see it (the header is usually row 1) */
-  row: number;
-  /** header of the column, '' when the row as a whole is at fault */
-  column: string;
-  code: MessageKey;
-  params: Record<string, string | number>;
-}
 
 export interface VillageRecord {
   name: string;
@@ -80,14 +72,6 @@ const DUPLICATE_FIELDS: Record<Roster, string[]> = {
   members: ['villageName', 'name', 'phone'],
   households: ['villageName', 'headName', 'address'],
 };
-
-/** Header text compared without spaces, required-markers and hints: " 姓名* " and "性别(男/女)" match. */
-export function normalizeHeader(text: string): string {
-  return text
-    .replace(/[\s\u3000]+/g, '')
-    .replace(/[((][^))]*[))]$/, '')
-    .replace(/^[*＊]+|[*＊]+$/g, '');
-}
 
 const clean = (cell: string | undefined) => (cell ?? '').replace(/^[\s\u3000]+|[\s\u3000]+$/g, '');
 const isBlankRow = (cells: string[]) => cells.every((cell) => clean(cell) === '');

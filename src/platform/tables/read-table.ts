@@ -1,4 +1,4 @@
-import { AppError } from '../../../platform/errors';
+import { AppError } from '../errors';
 import { decodeText, parseCsv } from './csv';
 import { readXlsx, XlsxError } from './xlsx';
 
