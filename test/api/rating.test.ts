@@ -125,6 +125,8 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     expect((await admin.get(`/t/alpha/api/stars/results?year=${Y}`)).body.stage).toBe('final');
     expect((await admin.get(`${R}/plaques`)).body.items).toEqual([expect.objectContaining({ villageId: v[1], kind: 'city_five_star', awardedBy: '德州市委组织部' })]);
     expect((await admin.get(R)).body.step).toBe('named');
+    // the township's public notice now carries the plaque list
+    expect((await ctx.fixture.anonymous().get(`${R}/notice`)).body.plaques).toEqual([expect.objectContaining({ villageId: v[1], kind: 'city_five_star', awardedBy: '德州市委组织部' })]);
     // the branch's timeline, every step audited
     const timeline = (await secretary.get(`${R}/entries/${v[0]}/timeline`)).body.items.map((i: { action: string }) => i.action);
     expect(timeline).toEqual([

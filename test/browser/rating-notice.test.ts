@@ -53,5 +53,10 @@ describe.skipIf(!browserAvailable())('the rating notice on the village page in t
     // printed, the form is not on the A4 notice
     await page.emulateMedia({ media: 'print' });
     expect(await page.getByRole('button', { name: '打印公示（A4）' }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
+    // the township's notice page lists every branch
+    await page.goto(`/village?t=alpha&notice=${Y}`);
+    await page.getByRole('heading', { name: `甲镇${Y}年度村党支部星级评定结果公示` }).waitFor();
+    expect(await page.getByRole('row').filter({ hasText: '4星级' }).count()).toBe(3);
   });
 });

@@ -11,7 +11,7 @@ import { createT, currentLocale, setLocale, shanghaiTime } from '../shared/i18n'
 import { wanYuan } from '../../src/domain/money';
 import { en, zhCN } from './messages';
 import './village.css';
-import { RatingNotice } from './rating-notice';
+import { RatingNotice, TownshipNotice } from './rating-notice';
 
 const t = createT({ 'zh-CN': zhCN, en });
 type Key = keyof typeof zhCN;
@@ -234,6 +234,7 @@ function App() {
   useEffect(() => {
     if (villageId) load();
   }, []);
+  if (params.get('notice')) return <TownshipNotice year={Number(params.get('notice'))} zh={currentLocale() === 'zh-CN'} />;
   if (!villageId) return <VillageList />;
   if (error)
     return (

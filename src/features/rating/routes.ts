@@ -37,7 +37,7 @@ function proposedEnd(c: Context<AppEnv>, startsOn: string) {
 async function publicNotice(c: Context<AppEnv>, year: number, villageId?: string) {
   const y = await findYear(c, year);
   if ((y.step !== 'notice' && y.step !== 'named') || !y.noticeStartsOn || shanghaiDate() < y.noticeStartsOn) throw notFound('rating.notice_not_running');
-  const entries = await listEntries(c.var.scope!, year, villageId);
+  const [entries, plaqueList] = await Promise.all([listEntries(c.var.scope!, year, villageId), y.step === 'named' ? listPlaques(c.var.scope!, year) : Promise.resolve([])]);
   return {
     township: c.var.tenant!.name,
     year,
@@ -46,6 +46,8 @@ async function publicNotice(c: Context<AppEnv>, year: number, villageId?: string
     noticeEndsOn: y.noticeEndsOn,
     open: noticeRunning(y),
     items: entries.map((e) => ({ villageId: e.villageId, villageName: e.villageName, stars: e.proposedStars })),
+    /** 授牌名单 once the year is named: the branch, the plaque, the department that awarded it, the day */
+    plaques: plaqueList.filter((p) => !villageId || p.villageId === villageId).map((p) => ({ villageId: p.villageId, villageName: p.villageName, kind: p.kind, awardedBy: p.awardedBy, issuedAt: p.issuedAt })),
   };
 }
 
