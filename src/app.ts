@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Bindings } from './app-env';
+import { ratingRoutes } from './features/rating';
 import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
@@ -67,12 +68,15 @@ function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
-    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/', transferTenantRoutes);
+    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/rating', ratingRoutes).route('/', transferTenantRoutes);
 }
 
 /** The platform admin's routes, under /api/platform. */
-const platformRoutes = new Hono<AppEnv>().route('/', registryRoutes).route('/', jobPlatformRoutes)
-  .route('/', transferPlatformRoutes).route('/', platformAuditRoutes);
+const platformRoutes = new Hono<AppEnv>()
+  .route('/', registryRoutes)
+  .route('/', jobPlatformRoutes)
+  .route('/', transferPlatformRoutes)
+  .route('/', platformAuditRoutes);
 
 /** The routes of each area as the pages' typed client sees them (`hc<…>` in web/shared/api.ts): types only, nothing of the server reaches a page. */
 export type TenantApi = ReturnType<typeof tenantApi>;

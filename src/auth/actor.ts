@@ -3,6 +3,7 @@ import type { Role } from '../db/schema';
 export interface Grant {
   role: Role;
   countyId: string | null;
+  cityId: string | null;
   tenantId: string | null;
   villageId: string | null;
   memberId: string | null;

@@ -74,6 +74,7 @@ async function loadSession(db: Db, token: string, now = new Date()): Promise<Ses
       .select({
         role: roleGrants.role,
         countyId: roleGrants.countyId,
+        cityId: roleGrants.cityId,
         tenantId: roleGrants.tenantId,
         villageId: roleGrants.villageId,
         memberId: roleGrants.memberId,

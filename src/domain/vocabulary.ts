@@ -18,7 +18,11 @@ export type VoterKind = (typeof VOTER_KINDS)[number];
 export const BALLOT_CHANNELS = ['phone', 'paper'] as const;
 export type BallotChannel = (typeof BALLOT_CHANNELS)[number];
 
-export const ROLES = ['platform_admin', 'county_viewer', 'township_admin', 'village_secretary', 'party_member'] as const;
+/**
+ * county_organiser and city_organiser: the county's and city's organisation department in the rating
+ * workflow (复核定星), who may write the re-check and nothing else.
+ */
+export const ROLES = ['platform_admin', 'county_viewer', 'county_organiser', 'city_organiser', 'township_admin', 'village_secretary', 'party_member'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** A login session: signed in, or half-way (second factor to give, or to enrol first). */

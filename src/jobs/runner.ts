@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { jobRuns, jobRunTenants, tenants } from '../db/schema';
 import { finalisation, finalisationDue, finaliseYear, recomputeProvisional } from '../features/stars';
+import { ratingInProgress } from '../features/rating';
 import { newId } from '../platform/ids';
 import { shanghaiYear } from '../platform/time';
 import { parseSettings } from '../tenancy/settings';
@@ -45,6 +46,9 @@ async function runTenantJob(db: Db, message: TenantJobMessage): Promise<string> 
   }
   const year = message.year ?? shanghaiYear(now) - 1;
   if (message.year === null && !finalisationDue(year, now, settings.finaliseDay)) return `${year}: not due`;
+  // a year in the rating workflow becomes final only by its naming (命名), never by the calendar
+  const step = await ratingInProgress(db, message.tenantId, year);
+  if (step) return `${year}: rating at ${step}`;
   const outcome = await finaliseYear(db, message.tenantId, year, settings, message.actorId);
   return outcome.status === 'already_final' ? `${year}: already final` : `${year}: finalised ${outcome.branches} branches, ${outcome.members} members`;
 }

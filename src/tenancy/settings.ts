@@ -60,6 +60,29 @@ export const tenantSettingsSchema = z.object({
       promotionAwardFen: z.int().min(0).default(0),
     })
     .default({ secretaryPayFen: 5_000_000, starAwardFen: 0, promotionAwardFen: 0 }),
+  /** The rating workflow (评星定级): level quotas, the notice's working days, the satisfaction cap, members' grades. */
+  rating: z
+    .object({
+      /** each level's cap as a whole percentage of the township's branches, e.g. { "5": 10 }; absent: no cap */
+      quotas: z
+        .object({ 5: z.int().min(0).max(100).optional(), 4: z.int().min(0).max(100).optional(), 3: z.int().min(0).max(100).optional(), 2: z.int().min(0).max(100).optional() })
+        .default({}),
+      /** working days of the public notice (公示), counted with the holiday table */
+      noticeWorkingDays: z.int().min(1).max(30).default(5),
+      /** below this share of satisfied villager answers the level is capped at maxStars; null: no such rule */
+      satisfaction: z.object({ thresholdPercent: z.int().min(1).max(100), maxStars: z.int().min(1).max(4) }).nullable().default(null),
+      /** 民主评议党员: minimum composites (hundredths) of 优秀, 合格 and 基本合格, and an optional cap on 优秀's share */
+      grades: z
+        .object({
+          excellent: z.int().min(0).max(10000).default(9000),
+          qualified: z.int().min(0).max(10000).default(7000),
+          basicallyQualified: z.int().min(0).max(10000).default(6000),
+          excellentMaxPercent: z.int().min(0).max(100).nullable().default(null),
+        })
+        .default({ excellent: 9000, qualified: 7000, basicallyQualified: 6000, excellentMaxPercent: null })
+        .refine((g) => g.excellent >= g.qualified && g.qualified >= g.basicallyQualified, { message: 'validation.thresholds_descend' }),
+    })
+    .default({ quotas: {}, noticeWorkingDays: 5, satisfaction: null, grades: { excellent: 9000, qualified: 7000, basicallyQualified: 6000, excellentMaxPercent: null } }),
   /** Stars: the January day (Asia/Shanghai) from which the previous year is finalised. */
   finaliseDay: z.int().min(1).max(31).default(10),
   /** 初心三人行: party members per committee member, households per party member, and the must-visit interval in days. */

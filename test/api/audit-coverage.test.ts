@@ -2,10 +2,11 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sealAll } from '../../src/audit/chain';
 import { verifyChain } from '../../src/audit/verify';
-import { auditEvents, PLATFORM_CHAIN } from '../../src/db/schema';
+import { auditEvents, PLATFORM_CHAIN, ratingEntries } from '../../src/db/schema';
 import type { ApiClient, Reply } from '../support/client';
 import { withFixture } from '../support/suite';
 import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
+import { daysPass, organisers } from './rating-support';
 
 /**
  * Every write operation of /api/openapi.json leaves its audit row, written with the change (same request id).
@@ -200,6 +201,61 @@ describe('every write operation leaves its audit row (libsql)', () => {
       ['POST /t/{tenant}/api/problems/{id}/objections/{objectionId}/answer', async () => {
         const problem = await (await admin()).get(`${T}/problems/${s.problem}`);
         return (await admin()).post(`${T}/problems/${s.problem}/objections/${problem.body.objections[0].id}/answer`, { answer: '已补充公开' });
+      }],
+      // ——— 评星定级 (year 2025) ———
+      ['POST /t/{tenant}/api/rating/years', async () => {
+        Object.assign(s, await organisers(ctx.server, f));
+        return (await admin()).post(`${T}/rating/years`, { year: 2025, nominationDeadline: today });
+      }],
+      ['PUT /t/{tenant}/api/rating/years/{year}/official-campaigns/{subjectKind}', async () => {
+        const campaign = await (await admin()).post(`${T}/evaluation/campaigns`, { year: 2025, name: '2025年度星级评定', subjectKind: 'branch' });
+        return (await admin()).put(`${T}/rating/years/2025/official-campaigns/branch`, { campaignId: campaign.body.id });
+      }],
+      ['PUT /t/{tenant}/api/rating/years/{year}/nomination', async () =>
+        (await f.as('secretaryA')).put(`${T}/rating/years/2025/nomination`, { appliedStars: 4, statement: '班子团结', dutyReport: '述职述廉报告' })],
+      ['POST /t/{tenant}/api/rating/years/{year}/score', async () => {
+        await daysPass(ctx.server, f.a.tenantId, 2025, { nominationDeadline: true });
+        return (await admin()).post(`${T}/rating/years/2025/score`, {});
+      }],
+      ['PUT /t/{tenant}/api/rating/years/{year}/entries/{villageId}/proposal', async () => {
+        const entry = (await (await admin()).get(`${T}/rating/years/2025`)).body.entries.find((e: { villageId: string }) => e.villageId === villageA.id);
+        return (await admin()).put(`${T}/rating/years/2025/entries/${villageA.id}/proposal`, { stars: null, reason: '未完成测评', version: entry.version });
+      }],
+      ['POST /t/{tenant}/api/rating/years/{year}/entries/{villageId}/recheck', async () => {
+        const entry = (await (s.county as ApiClient).get(`${T}/rating/years/2025`)).body.entries.find((e: { villageId: string }) => e.villageId === villageA.id);
+        return (s.county as ApiClient).post(`${T}/rating/years/2025/entries/${villageA.id}/recheck`, { decision: 'confirm', version: entry.version });
+      }],
+      ['POST /t/{tenant}/api/rating/years/{year}/entries/{villageId}/city-check', async () => {
+        // no branch reached five stars in 2025: one proposal is set there as if the county had confirmed it
+        await ctx.server.db.update(ratingEntries).set({ status: 'county_confirmed', proposedStars: 5 }).where(eq(ratingEntries.villageId, villageB.id!));
+        const entry = (await (s.city as ApiClient).get(`${T}/rating/years/2025`)).body.entries.find((e: { villageId: string }) => e.villageId === villageB.id);
+        return (s.city as ApiClient).post(`${T}/rating/years/2025/entries/${villageB.id}/city-check`, { decision: 'confirm', version: entry.version });
+      }],
+      ['POST /t/{tenant}/api/rating/years/{year}/publish', async () => {
+        for (const entry of (await (s.county as ApiClient).get(`${T}/rating/years/2025`)).body.entries as { villageId: string; status: string; version: number }[])
+          if (entry.status === 'proposed') await (s.county as ApiClient).post(`${T}/rating/years/2025/entries/${entry.villageId}/recheck`, { decision: 'confirm', version: entry.version });
+        return (await admin()).post(`${T}/rating/years/2025/publish`, {});
+      }],
+      ['POST /t/{tenant}/api/rating/years/{year}/notice/{villageId}/objections', async () =>
+        f.anonymous().post(`${T}/rating/years/2025/notice/${villageA.id}/objections`, { content: '公示的星级与实际不符' })],
+      ['POST /t/{tenant}/api/rating/years/{year}/objections/{objectionId}/answer', async () => {
+        const objection = (await (await admin()).get(`${T}/rating/years/2025/objections`)).body.items[0];
+        return (await admin()).post(`${T}/rating/years/2025/objections/${objection.id}/answer`, { answer: '经核实，评定无误', upheld: false });
+      }],
+      ['POST /t/{tenant}/api/rating/years/{year}/name', async () => {
+        await daysPass(ctx.server, f.a.tenantId, 2025, { noticeEndsOn: true });
+        return (await admin()).post(`${T}/rating/years/2025/name`);
+      }],
+      ['PUT /t/{tenant}/api/rating/years/{year}/member-grades/{memberId}', async () => {
+        const year = new Date(Date.now() + 8 * 3600_000).getUTCFullYear();
+        const campaign = await (await admin()).post(`${T}/evaluation/campaigns`, { year, name: '党员评议', subjectKind: 'member', villageIds: [villageA.id], weights: { self: 0, peer: 0, villager: 100, leader: 0 } });
+        const screen = await (await admin()).post(`${T}/evaluation/screens`, { name: '党员评议厅' });
+        const booking = await (await admin()).post(`${T}/evaluation/bookings`, { campaignId: campaign.body.id, villageId: villageA.id, screenId: screen.body.id, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60) });
+        const session = (await (await admin()).post(`${T}/evaluation/sessions`, { bookingId: booking.body.id })).body;
+        const scanned = await scan(await admin(), f.anonymous(), session.id, session.code);
+        await (await admin()).post(`${T}/evaluation/sessions/${session.id}/paper-ballots`, { clientId: clientId(), ballots: [{ subjectKind: 'member', subjectId: inA[0].id, answers: answerAll(scanned.questionnaire.items.villager, 1) }] });
+        await (await admin()).post(`${T}/evaluation/sessions/${session.id}/close`);
+        return (await admin()).put(`${T}/rating/years/${year}/member-grades/${inA[0].id}`, { grade: 'qualified', meetingOn: today, meetingNote: '支部党员大会' });
       }],
       // ——— online evaluation ———
       ['POST /t/{tenant}/api/evaluation/questionnaires', async () => {

@@ -4,8 +4,9 @@ import { starsEn, starsZh } from './messages-stars';
 import { evaluationEn, evaluationZh } from './messages-evaluation';
 import { countyEn, countyZh } from './messages-county';
 import { securityEn, securityZh } from './messages-security';
-import { auditEn, auditZh } from './messages-audit';
 import { enumLabelsEn, enumLabelsZh } from '../../src/domain/labels';
+import { auditEn, auditZh } from './messages-audit';
+import { ratingEn, ratingZh } from './messages-rating';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -22,6 +23,8 @@ const zh = {
 
   'role.platform_admin': '平台管理员',
   'role.county_viewer': '县级查看',
+  'role.county_organiser': '县委组织部（复核）',
+  'role.city_organiser': '市委组织部（确认五星）',
   'role.township_admin': '乡镇管理员',
   'role.village_secretary': '村书记',
   'role.party_member': '党员',
@@ -199,8 +202,9 @@ const zh = {
   ...evaluationZh,
   ...countyZh,
   ...securityZh,
-  ...auditZh,
   ...enumLabelsZh,
+  ...auditZh,
+  ...ratingZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -221,6 +225,8 @@ const en: Record<MessageKey, string> = {
 
   'role.platform_admin': 'Platform admin',
   'role.county_viewer': 'County viewer',
+  'role.county_organiser': 'County organisation department (re-check)',
+  'role.city_organiser': 'City organisation department (five-star confirmation)',
   'role.township_admin': 'Township admin',
   'role.village_secretary': 'Village secretary',
   'role.party_member': 'Party member',
@@ -398,8 +404,9 @@ const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...countyEn,
   ...securityEn,
-  ...auditEn,
   ...enumLabelsEn,
+  ...auditEn,
+  ...ratingEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

@@ -21,9 +21,11 @@ const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m)
 const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
 const StarsRedLinesPage = lazy(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
 const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage));
+const RatingPage = lazy(() => import('./pages/rating').then((m) => m.RatingPage));
 const AuditPage = lazy(() => import('./pages/audit').then((m) => m.AuditPage));
 /** The county department's comparison across townships, outside any township: /county/<countyId>. */
 export const CountyPage = lazy(() => import('./pages/county').then((m) => m.CountyPage));
+export const CountyRatingPage = lazy(() => import('./pages/county-rating').then((m) => m.CountyRatingPage));
 export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
 
 /** A page of the township admin app, mounted at /t/<slug><path>. */
@@ -56,6 +58,7 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers' },
   { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard' },
   { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results' },
+  { path: '/rating', component: RatingPage, roles: READERS, nav: 'rating.nav' },
   { path: '/red-lines', component: StarsRedLinesPage, roles: READERS, nav: 'nav.red_lines' },
   { path: '/income', component: IncomePage, roles: READERS, nav: 'nav.income' },
   { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import' },

@@ -21,6 +21,8 @@ export function Shell(props: { children: ComponentChildren }) {
   const canSwitch = myTownships.value.length > 1 || isPlatformAdmin.value || tw?.role === 'county_viewer';
   // a county viewer compares the villages of their county (one link per county they view)
   const viewedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
+  // a county organiser re-checks the township's proposals (评星定级 复核)
+  const recheckedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_organiser' && r.countyId).map((r) => r.countyId!))];
   return (
     <div class="shell">
       <header class="topbar">
@@ -38,6 +40,11 @@ export function Shell(props: { children: ComponentChildren }) {
           {viewedCounties.map((id) => (
             <a key={id} class="button-link" href={countyPath(id)} aria-current={path === countyPath(id) ? 'page' : undefined}>
               {t('county.link')}
+            </a>
+          ))}
+          {recheckedCounties.map((id) => (
+            <a key={id} class="button-link" href={`${countyPath(id)}/rating`} aria-current={path === `${countyPath(id)}/rating` ? 'page' : undefined}>
+              {t('rating.recheck_link')}
             </a>
           ))}
           {canSwitch && (

@@ -13,6 +13,7 @@ import { wanYuan } from '../../src/domain/money';
 import { en, zhCN } from './messages';
 import { applyElder, ElderSwitch } from '../shared/elder';
 import './village.css';
+import { RatingNotice, TownshipNotice } from './rating-notice';
 
 const t = createT({ 'zh-CN': zhCN, en });
 type Key = keyof typeof zhCN;
@@ -65,6 +66,7 @@ function Page({ page }: { page: VillagePage }) {
           <div class="hero-stars small">{t('noStars')}</div>
         )}
       </header>
+      <RatingNotice year={page.year} villageId={page.village.id} zh={currentLocale() === 'zh-CN'} />
 
       <Section title={t('plaquesTitle')}>
         {page.plaques.length ? (
@@ -239,6 +241,7 @@ function App() {
   useEffect(() => {
     if (villageId) load();
   }, []);
+  if (params.get('notice')) return <TownshipNotice year={Number(params.get('notice'))} zh={currentLocale() === 'zh-CN'} />;
   if (!villageId) return <VillageList />;
   if (error)
     return (

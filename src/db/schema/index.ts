@@ -9,3 +9,5 @@ export * from './ledgers';
 export * from './evaluation';
 export * from './problems';
 export * from './audit';
+export * from './rating';
+export * from './objections';

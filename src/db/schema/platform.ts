@@ -73,6 +73,7 @@ export const roleGrants = sqliteTable(
     accountId: text('account_id').notNull().references(() => accounts.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ROLES }).notNull(),
     countyId: text('county_id').references(() => counties.id),
+    cityId: text('city_id').references(() => cities.id),
     tenantId: text('tenant_id').references(() => tenants.id, { onDelete: 'cascade' }),
     villageId: text('village_id'),
     memberId: text('member_id'),
@@ -85,6 +86,8 @@ export const roleGrants = sqliteTable(
       'role_grants_scope',
       sql`(${t.role} = 'platform_admin')
         OR (${t.role} = 'county_viewer' AND ${t.countyId} IS NOT NULL)
+        OR (${t.role} = 'county_organiser' AND ${t.countyId} IS NOT NULL)
+        OR (${t.role} = 'city_organiser' AND ${t.cityId} IS NOT NULL)
         OR (${t.role} = 'township_admin' AND ${t.tenantId} IS NOT NULL)
         OR (${t.role} = 'village_secretary' AND ${t.tenantId} IS NOT NULL AND ${t.villageId} IS NOT NULL)
         OR (${t.role} = 'party_member' AND ${t.tenantId} IS NOT NULL AND ${t.memberId} IS NOT NULL)`,

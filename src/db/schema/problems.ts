@@ -51,24 +51,3 @@ export const problems = sqliteTable(
   ],
 );
 
-/** An objection (异议) raised by a villager during the notice period; an admin must answer each one. */
-export const problemObjections = sqliteTable(
-  'problem_objections',
-  {
-    id: idColumn(),
-    tenantId: tenantId(),
-    problemId: text('problem_id')
-      .notNull()
-      .references(() => problems.id, { onDelete: 'cascade' }),
-    content: text('content').notNull(),
-    createdAt: createdAt(),
-    answer: text('answer'),
-    answeredBy: text('answered_by'),
-    answeredAt: text('answered_at'),
-  },
-  (t) => [
-    index('problem_objections_problem').on(t.tenantId, t.problemId),
-    check('problem_objections_content', sql`length(${t.content}) BETWEEN 1 AND 1000`),
-    check('problem_objections_answer', sql`(${t.answer} IS NULL) = (${t.answeredAt} IS NULL)`),
-  ],
-);

@@ -15,6 +15,7 @@ import { writeXlsx } from '../../platform/tables/xlsx';
 import { COMPARISON_SORTS, countyComparison, countyComparisonAll } from './comparison';
 import { contentDisposition, csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
 import { countySummary, townshipIncomeTiers } from './summary';
+import { countyRatingOverview } from '../rating';
 
 /**
  * Settles who acts on /api/county/:countyId: a county viewer of that county, or a platform admin. A
@@ -25,14 +26,14 @@ const resolveCounty = createMiddleware<AppEnv>(async (c, next) => {
   const session = c.var.session;
   if (!session) return next();
   const countyId = c.req.param('countyId');
-  const viewer = session.grants.find((g) => g.role === 'county_viewer' && g.countyId === countyId);
+  const viewer = session.grants.find((g) => (g.role === 'county_viewer' || g.role === 'county_organiser') && g.countyId === countyId);
   const admin = platformActor(session);
-  if (viewer) c.set('actor', { kind: 'user', accountId: session.accountId, name: session.name, role: 'county_viewer', countyId });
+  if (viewer) c.set('actor', { kind: 'user', accountId: session.accountId, name: session.name, role: viewer.role, countyId });
   else if (admin) {
     const [county] = await c.var.db.select({ id: counties.id }).from(counties).where(eq(counties.id, countyId!));
     if (!county) throw notFound('tenancy.county_not_found');
     c.set('actor', admin);
-  } else if (session.grants.some((g) => g.role === 'county_viewer')) throw notFound('tenancy.county_not_found');
+  } else if (session.grants.some((g) => g.role === 'county_viewer' || g.role === 'county_organiser')) throw notFound('tenancy.county_not_found');
   await next();
 });
 
@@ -97,4 +98,10 @@ export const countyRoutes = new Hono<AppEnv>()
     const sheet = translate(c.var.locale, 'county.export.title', { year });
     const bytes = writeXlsx(sheet, xlsxTable(rows, c.var.locale, tiers), EXPORT_COLUMN_WIDTHS);
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  })
+  .get('/:countyId/rating', allow('county_viewer', 'county_organiser', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
+    const { countyId } = c.req.valid('param');
+    const county = await findCounty(c, countyId);
+    const year = c.req.valid('query').year ?? shanghaiYear();
+    return c.json({ county, year, townships: await countyRatingOverview(c.var.db, countyId, year) });
   });

@@ -17,3 +17,4 @@ export { closeSession, openSession } from './sessions/sessions';
 export { castBallots, type ResolvedVoter } from './voting/cast-ballot';
 export { loadBallotContext } from './voting/vote-context';
 export { composite, groupScore, itemsFor, RATER_GROUPS, raterGroupOf, scoreAnswers, starsFor, sumsOf, type RaterGroup, type Voter } from './rules';
+export { branchSatisfaction, type Satisfaction } from './results/satisfaction';

@@ -92,7 +92,8 @@ export interface QuestionnaireItem {
   text: string;
   /** the rater groups that answer this item; all when absent */
   groups?: RaterGroup[];
-  options: { label: string; points: number }[];
+  /** `satisfied`: a villager choosing it counts as satisfied (满意), for the rating's satisfaction rule */
+  options: { label: string; points: number; satisfied?: boolean }[];
 }
 
 export const itemsFor = (items: readonly QuestionnaireItem[], group: RaterGroup) =>

@@ -12,7 +12,7 @@ const questionnaireItem = z.object({
   text: text(200),
   groups: z.array(raterGroup).min(1).max(4).optional(),
   options: z
-    .array(z.object({ label: text(20), points: z.int().min(0).max(100) }))
+    .array(z.object({ label: text(20), points: z.int().min(0).max(100), satisfied: z.boolean().optional() }))
     .min(2)
     .max(6),
 });

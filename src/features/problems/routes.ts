@@ -1,4 +1,4 @@
-import { asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { desc, eq, sql } from 'drizzle-orm';
 import { newId } from '../../platform/ids';
 import { audited } from '../../audit/record';
 import { Hono, type Context } from 'hono';
@@ -6,7 +6,8 @@ import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
-import { members, problemObjections, problems, villages } from '../../db/schema';
+import { members, problems, villages } from '../../db/schema';
+import { answerObjection, fileObjection, objectionsOf, unansweredCount } from '../objections';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
@@ -60,12 +61,7 @@ async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
 }
 
 /** Objections of a problem still waiting for the township's answer. */
-const unansweredObjections = (scope: TenantScope, problemId: string) =>
-  scope.db
-    .select({ n: count() })
-    .from(problemObjections)
-    .where(scope.where(problemObjections, eq(problemObjections.problemId, problemId), isNull(problemObjections.answeredAt)))
-    .then((r) => r[0].n);
+export const unansweredObjections = (scope: TenantScope, problemId: string) => unansweredCount(scope, { target: 'problem', problemId });
 
 /** The problem list (问题清单): problems with rectification measures, deadlines, owners, status and public notice with objections (异议). */
 export const problemRoutes = new Hono<AppEnv>()
@@ -149,12 +145,8 @@ export const problemRoutes = new Hono<AppEnv>()
   .get('/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
     const problem = await findProblem(c, c.req.valid('param').id);
     const scope = c.var.scope!;
-    const objections = await scope.db
-      .select()
-      .from(problemObjections)
-      .where(scope.where(problemObjections, eq(problemObjections.problemId, problem.id)))
-      .orderBy(asc(problemObjections.createdAt));
-    return c.json({ ...view(problem), objections: objections.map(({ tenantId: _t, ...o }) => o) });
+    const objections = await objectionsOf(scope, { target: 'problem', problemId: problem.id });
+    return c.json({ ...view(problem), objections: objections.map(({ tenantId: _t, target: _k, ratingEntryId: _r, upheld: _u, ...o }) => o) });
   })
   .patch('/:id', allow('township_admin', 'village_secretary'), input('param', idParam), input('json', problemPatch), async (c) => {
     const problem = await findProblem(c, c.req.valid('param').id);
@@ -196,19 +188,11 @@ export const problemRoutes = new Hono<AppEnv>()
     const [row] = await audited(c, c.var.scope!.update(problems, problem.id, patch).returning(), { action: 'problem.publish', entity: 'problem', entityId: problem.id, after: patch });
     return c.json(view(row));
   })
-  .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500) })), async (c) => {
-    const scope = c.var.scope!;
-    const problem = await scope.find(problems, c.req.valid('param').id);
+  .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500), contact: z.string().trim().max(60).optional() })), async (c) => {
+    const problem = await c.var.scope!.find(problems, c.req.valid('param').id);
     if (!problem || !problem.noticeStartsAt) throw notFound('problems.not_found');
     if (!inNotice(problem, new Date().toISOString())) throw conflict('problems.notice_over');
-    const [{ n }] = await scope.db
-      .select({ n: count() })
-      .from(problemObjections)
-      .where(scope.where(problemObjections, eq(problemObjections.problemId, problem.id)));
-    if (n >= 200) throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
-    const values = { id: newId(), problemId: problem.id, content: c.req.valid('json').content };
-    // a villager's objection during the public notice: anonymous, recorded with its request like any write
-    const [row] = await audited(c, scope.insert(problemObjections, [values]).returning(), { action: 'objection.create', entity: 'problem_objection', entityId: values.id, after: values });
+    const row = await fileObjection(c, { target: 'problem', problemId: problem.id }, c.req.valid('json'));
     return c.json({ id: row.id, createdAt: row.createdAt }, 201);
   })
   .post(
@@ -219,23 +203,8 @@ export const problemRoutes = new Hono<AppEnv>()
     async (c) => {
       const { id, objectionId } = c.req.valid('param');
       const problem = await findProblem(c, id);
-      const scope = c.var.scope!;
-      const patch = { answer: c.req.valid('json').answer, answeredBy: actorId(c.var.actor), answeredAt: new Date().toISOString() };
-      const [row] = await audited(
-        c,
-        scope.db
-          .update(problemObjections)
-          .set(patch)
-          .where(scope.where(problemObjections, eq(problemObjections.id, objectionId), eq(problemObjections.problemId, problem.id), isNull(problemObjections.answeredAt)))
-          .returning(),
-        { action: 'objection.answer', entity: 'problem_objection', entityId: objectionId, after: patch, onlyIfChanged: true },
-      );
-      if (!row) {
-        const existing = await scope.find(problemObjections, objectionId);
-        if (!existing || existing.problemId !== problem.id) throw notFound('problems.objection_not_found');
-        throw conflict('problems.objection_answered');
-      }
-      const { tenantId: _t, ...rest } = row;
+      const row = await answerObjection(c, { target: 'problem', problemId: problem.id }, objectionId, c.req.valid('json'));
+      const { tenantId: _t, target: _k, ratingEntryId: _r, upheld: _u, ...rest } = row;
       return c.json(rest);
     },
   );

@@ -5,10 +5,11 @@ import { TenantScope } from '../../db/tenant-scope';
 import { shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../platform/time';
 import type { TenantSettings } from '../../tenancy/settings';
 import { villagesWithIncompleteDecisions } from '../decisions';
+import { branchSatisfaction } from '../evaluation';
 import { incomeTier } from '../income';
 import { yearComposites } from './evaluation-source';
 import { listRedLineRules } from './red-line-catalogue';
-import { annualOutcome, computedRedLineTriggered, factFor, type RedLineHit } from './rules';
+import { annualOutcome, computedRedLineTriggered, factFor, SATISFACTION_CODE, satisfactionBelow, type RedLineHit, type SatisfactionRule } from './rules';
 import type { Stars } from '../../domain/thresholds';
 
 export type ResultRow = Omit<typeof annualResults.$inferInsert, 'tenantId' | 'stage'>;
@@ -88,6 +89,10 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       .groupBy(problems.villageId),
   ]);
   const [composites, irregular] = await Promise.all([yearComposites(db, tenantId, year), villagesWithIncompleteDecisions(scope, year)]);
+  const satisfactionRule = settings.rating.satisfaction;
+  const satisfaction = satisfactionRule
+    ? await branchSatisfaction(scope, new Map(composites.filter((c) => c.subjectKind === 'branch').map((c) => [c.subjectId, c.campaignId])))
+    : new Map<string, { satisfied: number; answers: number }>();
 
   const cadresBy = new Map(cadres.map((r) => [r.villageId, r.n]));
   const incomeBy = new Map(income.map((r) => [r.villageId, r.fen ?? 0]));
@@ -131,6 +136,18 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
         if (record) hits.push({ ruleId: rule.id, code: rule.code, title: rule.title, note: record.note, recordId: record.id });
       }
     }
+    const satisfied = satisfaction.get(village.id);
+    if (satisfactionRule && satisfied && satisfactionBelow(satisfied.satisfied, satisfied.answers, satisfactionRule as SatisfactionRule))
+      hits.push({
+        ruleId: SATISFACTION_CODE,
+        code: SATISFACTION_CODE,
+        title: SATISFACTION_CODE,
+        source: SATISFACTION_CODE,
+        // the share in whole per mille, for the reason's one decimal; the decision above is exact
+        actual: Math.floor((satisfied.satisfied * 1000) / satisfied.answers),
+        threshold: satisfactionRule.thresholdPercent,
+        maxStars: satisfactionRule.maxStars as Stars,
+      });
     const evaluated = compositeBy.get(`branch:${village.id}`);
     const previousStars = previousBy.get(`branch:${village.id}`) ?? null;
     const outcome = annualOutcome({
@@ -140,6 +157,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       composite: evaluated?.composite ?? null,
       complete: evaluated?.complete ?? false,
       redLines: hits.length,
+      maxStars: hits.reduce<Stars | undefined>((cap, h) => (h.maxStars !== undefined && (cap === undefined || h.maxStars < cap) ? h.maxStars : cap), undefined),
       previousStars,
     });
     rows.push({

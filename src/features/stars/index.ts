@@ -1,5 +1,7 @@
 export { starsRoutes } from './routes';
-export { recomputeProvisional, finaliseYear, reopenYear, finalisation } from './year-verbs';
+export { recomputeProvisional, finaliseYear, reopenYear, finalisation, type Naming } from './year-verbs';
+export { yearComposites } from './evaluation-source';
+export { listResults } from './queries';
 export type { YearComposite } from './evaluation-source';
 export { assertYearOpen } from './year-lock';
 export { finalisationDue } from './rules';

@@ -48,8 +48,11 @@ export function redLineView(hit: RedLineHit, locale: Locale) {
   if (hit.source === 'reserve_cadres') reason = t('stars.reason.reserve_cadres', { actual: hit.actual ?? 0, threshold: hit.threshold ?? 0 });
   if (hit.source === 'weak_list') reason = t('stars.reason.weak_list', { actual: hit.actual ?? 0 });
   if (hit.source === 'overdue_problems') reason = t('stars.reason.overdue_problems', { actual: hit.actual ?? 0 });
+  if (hit.source === 'satisfaction')
+    reason = t('stars.reason.satisfaction', { actual: ((hit.actual ?? 0) / 10).toFixed(1), threshold: hit.threshold ?? 0, stars: hit.maxStars ?? 0 });
   if (hit.source === 'irregular_decisions') reason = t('stars.reason.irregular_decisions', { actual: hit.actual ?? 0, matters: hit.note ?? '' });
-  return { ...hit, title: displayTitle(hit, (key) => t(key)), reason };
+  const title = hit.code === 'satisfaction' ? t('stars.rule.satisfaction') : displayTitle(hit, (key) => t(key));
+  return { ...hit, title, reason };
 }
 
 export function consequenceView(consequence: Consequence, locale: Locale) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   annualOutcome,
+  satisfactionBelow,
   capByRedLines,
   computedRedLineTriggered,
   consequencesFor,
@@ -127,5 +128,17 @@ describe('finalisationDue', () => {
     ['years later: catches up', 2024, '2027-01-01T00:00:00Z', 10, true],
   ])('%s', (_name, year, now, day, expected) => {
     expect(finalisationDue(year, new Date(now), day)).toBe(expected);
+  });
+});
+
+describe('villagers’ satisfaction below the threshold', () => {
+  it.each([
+    [59, 100, true],
+    [60, 100, false],
+    [3, 5, false],
+    [2, 5, true],
+    [0, 0, false],
+  ])('%i satisfied of %i answers under 60%%: %s', (satisfied, answers, below) => {
+    expect(satisfactionBelow(satisfied, answers, { thresholdPercent: 60, maxStars: 2 })).toBe(below);
   });
 });

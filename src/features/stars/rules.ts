@@ -62,7 +62,9 @@ export interface RedLineHit {
   ruleId: string;
   code: string;
   title: string;
-  source?: ComputedSource;
+  source?: ComputedSource | typeof SATISFACTION_CODE;
+  /** the level this line caps the branch at, where it is lower than the red lines' four stars */
+  maxStars?: Stars;
   actual?: number;
   threshold?: number;
   note?: string;
@@ -83,6 +85,21 @@ export interface BranchFacts {
 
 export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
 export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
+
+/** The rating's satisfaction rule (settings.rating.satisfaction) is a red line of its own, judged like the computed ones. */
+export const SATISFACTION_CODE = 'satisfaction';
+
+/** The satisfaction rule (满意率): below `thresholdPercent` satisfied villager answers the level is capped at `maxStars`. */
+export interface SatisfactionRule {
+  thresholdPercent: number;
+  maxStars: Stars;
+}
+
+/** Whether villagers' satisfaction is below the rule's threshold (exactly: satisfied × 100 < threshold × answers); no answers never triggers it. */
+export function satisfactionBelow(satisfied: number, answers: number, rule: SatisfactionRule): boolean {
+  return answers > 0 && satisfied * 100 < rule.thresholdPercent * answers;
+}
+
 
 /**
  * The thresholds a computed red line may take. Below 1, "at least N" would hold for every branch and
@@ -148,11 +165,14 @@ export function annualOutcome(input: {
   previousStars: Stars | null;
   thresholds: readonly number[];
   settings: ConsequenceSettings;
+  /** a red line's own lower cap (villagers' satisfaction: at most two stars, say) */
+  maxStars?: Stars;
 }): AnnualOutcome {
   if (input.composite === null || !input.complete) return { rawStars: null, finalStars: null, consequences: [] };
   const rawStars = starsFromComposite(input.composite, input.thresholds);
   if (input.kind === 'member') return { rawStars, finalStars: rawStars, consequences: [] };
-  const finalStars = capByRedLines(rawStars, input.redLines);
+  const capped = capByRedLines(rawStars, input.redLines);
+  const finalStars = input.maxStars !== undefined && input.maxStars < capped ? input.maxStars : capped;
   return { rawStars, finalStars, consequences: consequencesFor(finalStars, input.previousStars, input.settings) };
 }
 

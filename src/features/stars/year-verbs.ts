@@ -5,7 +5,9 @@ import { annualResults, finalisedYears, yearReopenings } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
 import { newId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
+import type { Stars } from '../../domain/thresholds';
 import { computeYear, type ResultRow } from './compute-year';
+import { consequencesFor } from './rules';
 
 /**
  * Rows per INSERT. Each statement carries its rows as one JSON parameter (D1 binds at most 100 parameters):
@@ -65,6 +67,13 @@ export async function recomputeProvisional(db: Db, tenantId: string, year: numbe
   return { status: 'recomputed', ...tally(rows) };
 }
 
+/** What the rating workflow (命名) brings to a finalisation: the branches' named levels, and its own writes for the same batch. */
+export interface Naming {
+  /** village id → the level named after re-check and notice (it replaces the computed final stars; consequences follow it) */
+  levels: Map<string, Stars | null>;
+  statements: BatchItem<'sqlite'>[];
+}
+
 /**
  * Finalises a year into write-once results: rows go in with ON CONFLICT DO NOTHING together with the mark
  * that the year is final, in one batch; a second run finds the mark and changes nothing.
@@ -75,9 +84,11 @@ export async function finaliseYear(
   year: number,
   settings: TenantSettings,
   actorId: string | null,
+  naming?: Naming,
 ): Promise<YearOutcome> {
   if (await finalisation(db, tenantId, year)) return { status: 'already_final' };
-  const rows = await computeYear(db, tenantId, year, settings);
+  const computed = await computeYear(db, tenantId, year, settings);
+  const rows = naming ? computed.map((r) => named(r, naming.levels, settings)) : computed;
   const scope = new TenantScope(db, tenantId);
   const counts = tally(rows);
   // one batch: the results, the mark that the year is final, and the provisional rows gone, or none of it
@@ -90,9 +101,18 @@ export async function finaliseYear(
     db
       .delete(annualResults)
       .where(scope.where(annualResults, eq(annualResults.year, year), eq(annualResults.stage, 'provisional'), isNull(annualResults.reopeningId))),
+    ...(naming?.statements ?? []),
   ];
   await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   return { status: 'finalised', ...counts };
+}
+
+/** A branch's row with the level the rating workflow named, and the consequences of that level. */
+function named(row: ResultRow, levels: Map<string, Stars | null>, settings: TenantSettings): ResultRow {
+  if (row.subjectKind !== 'branch' || !levels.has(row.subjectId)) return row;
+  const level = levels.get(row.subjectId)!;
+  const consequences = level === null ? [] : consequencesFor(level, (row.previousStars ?? null) as Stars | null, settings.consequences);
+  return { ...row, finalStars: level, consequences: JSON.stringify(consequences) };
 }
 
 /**

@@ -4,8 +4,8 @@ import { questionnaires } from '../../../db/schema';
 import type { QuestionnaireItem, SubjectKind } from '../rules';
 
 const SCALE = [
-  { label: '好', points: 10 },
-  { label: '较好', points: 8 },
+  { label: '好', points: 10, satisfied: true },
+  { label: '较好', points: 8, satisfied: true },
   { label: '一般', points: 6 },
   { label: '差', points: 3 },
 ];

@@ -1,0 +1,1 @@
+export { answerObjection, fileObjection, objectionsOf, unansweredCount, type ObjectionOf } from './objections';

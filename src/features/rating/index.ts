@@ -1,0 +1,3 @@
+export { ratingRoutes } from './routes';
+export { countyRatingOverview } from './queries';
+export { ratingInProgress } from './workflow';

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
+import type { ApiClient } from '../support/client';
+import { DRIVERS } from '../support/servers';
+import { withFixture } from '../support/suite';
+import { ApiClient as Client } from '../support/client';
+import { createAccount } from '../../src/auth/accounts';
+import { PASSWORD } from '../support/fixture';
+import { answerAll, clientId, minutesFromNow } from './evaluation-support';
+import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from './rating-support';
+
+const Y = shanghaiYear();
+const R = `/t/alpha/api/rating/years/${Y}`;
+type Entry = { villageId: string; status: string; appliedStars: number | null; scoredStars: number | null; proposedStars: number | null; version: number; quotaCuts: { level: number; allowed: number; rank: number }[]; proposalReason: string | null };
+
+describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (driver) => {
+  const ctx = withFixture(driver);
+  let admin: ApiClient;
+  let county: ApiClient;
+  let city: ApiClient;
+  let v: string[];
+  const entries = async (as: ApiClient = admin) => new Map<string, Entry>(((await as.get(R)).body.entries as Entry[]).map((e) => [e.villageId, e]));
+
+  it('runs 申报 → 评定 (quotas, a cascade, the application cap) → 复核 with a returned proposal → 公示 with an upheld objection → 命名', async () => {
+    admin = await ctx.fixture.as('adminA');
+    ({ county, city } = await organisers(ctx.server, ctx.fixture));
+    v = ctx.fixture.a.rows.villages.map((x) => x.id!);
+    await redLinesOff(admin);
+    const settings = (await admin.get('/t/alpha/api/settings')).body;
+    // five stars at most 34% of three branches (one), four stars likewise
+    expect((await admin.put('/t/alpha/api/settings', { ...settings, rating: { ...settings.rating, quotas: { 5: 34, 4: 34 } } })).status).toBe(200);
+
+    // the official evaluation, and a later trial campaign that must not replace it
+    const official = await branchCampaign(admin, Y, `${Y}年度村党支部星级评定`);
+    await evaluate(ctx.fixture, admin, official, v[0], '95.00');
+    await evaluate(ctx.fixture, admin, official, v[1], '100.00');
+    await evaluate(ctx.fixture, admin, official, v[2], '80.00');
+    const trial = await branchCampaign(admin, Y, '试评');
+    await evaluate(ctx.fixture, admin, trial, v[1], '30.00');
+
+    // 申报: the township opens the year, the secretary of v[0] applies for four stars
+    expect((await admin.post('/t/alpha/api/rating/years', { year: Y, nominationDeadline: shanghaiDate() })).status).toBe(201);
+    expect((await admin.post('/t/alpha/api/rating/years', { year: Y, nominationDeadline: shanghaiDate() })).body.code).toBe('rating.year_exists');
+    const secretary = await ctx.fixture.as('secretaryA');
+    const nomination = await secretary.put(`${R}/nomination`, { appliedStars: 4, statement: '班子团结，集体经济稳步增长', dutyReport: '述职述廉：全年召开支部党员大会四次……' });
+    expect(nomination.status).toBe(200);
+    expect(nomination.body).toMatchObject({ villageId: v[0], status: 'nominated', appliedStars: 4 });
+    expect((await secretary.get(R)).body.entries).toHaveLength(1);
+    // scoring waits for the deadline
+    expect((await admin.post(`${R}/score`, {})).body.code).toBe('rating.deadline_not_passed');
+
+    // which evaluation counts: the official campaign, not the later trial
+    expect((await admin.put(`${R}/official-campaigns/branch`, { campaignId: official })).status).toBe(200);
+    await daysPass(ctx.server, ctx.fixture.a.tenantId, Y, { nominationDeadline: true });
+    expect((await secretary.put(`${R}/nomination`, { appliedStars: 5, statement: '改', dutyReport: '改' })).body.code).toBe('rating.deadline_passed');
+
+    // 评定: v[1] 100 keeps five; v[0] 95 is cut from five (quota), then fits four; v[2] 80 is cut from four by v[0]: the cascade
+    const scored = await admin.post(`${R}/score`, {});
+    expect(scored.status).toBe(200);
+    let e = await entries();
+    expect(e.get(v[1])).toMatchObject({ scoredStars: 5, proposedStars: 5, status: 'proposed', quotaCuts: [] });
+    expect(e.get(v[0])).toMatchObject({ scoredStars: 5, proposedStars: 4, quotaCuts: [{ level: 5, allowed: 1, rank: 2 }] });
+    expect(e.get(v[2])).toMatchObject({ scoredStars: 4, proposedStars: 3, quotaCuts: [{ level: 4, allowed: 1, rank: 2 }] });
+
+    // 复核: the county returns v[2] with a reason, confirms the others; five stars go on to the city
+    expect((await county.post(`${R}/entries/${v[2]}/recheck`, { decision: 'return', version: e.get(v[2])!.version })).body.code).toBe('rating.reason_required');
+    expect((await county.post(`${R}/entries/${v[2]}/recheck`, { decision: 'return', reason: '软弱涣散整顿尚未验收，请核实', version: e.get(v[2])!.version })).body.status).toBe('returned');
+    expect((await county.post(`${R}/entries/${v[0]}/recheck`, { decision: 'confirm', version: e.get(v[0])!.version })).body.status).toBe('confirmed');
+    expect((await county.post(`${R}/entries/${v[1]}/recheck`, { decision: 'confirm', version: e.get(v[1])!.version + 1 })).body.code).toBe('rating.stale');
+    expect((await county.post(`${R}/entries/${v[1]}/recheck`, { decision: 'confirm', version: e.get(v[1])!.version })).body.status).toBe('county_confirmed');
+    // the county sees every township's step and the returned proposal on one page
+    const overview = await county.get(`/api/county/${ctx.fixture.countyId}/rating?year=${Y}`);
+    expect(overview.status).toBe(200);
+    const alpha = overview.body.townships.find((t: { slug: string }) => t.slug === 'alpha');
+    expect(alpha).toMatchObject({ step: 'recheck', awaiting: 1, returned: [{ villageId: v[2], reason: '软弱涣散整顿尚未验收，请核实' }] });
+    expect(overview.body.townships.find((t: { slug: string }) => t.slug === 'beta')).toMatchObject({ step: null });
+    // the city confirms five stars; the township answers the returned proposal
+    e = await entries(city);
+    expect((await city.post(`${R}/entries/${v[1]}/city-check`, { decision: 'confirm', version: e.get(v[1])!.version })).body.status).toBe('confirmed');
+    expect((await admin.put(`${R}/entries/${v[2]}/proposal`, { stars: 4, reason: '提高', version: e.get(v[2])!.version })).body.code).toBe('rating.above_scoring');
+    const answered = await admin.put(`${R}/entries/${v[2]}/proposal`, { stars: 2, reason: '整顿未验收，降为二星', version: e.get(v[2])!.version });
+    expect(answered.body).toMatchObject({ status: 'proposed', proposedStars: 2 });
+    expect((await admin.post(`${R}/publish`, {})).body.code).toBe('rating.not_all_confirmed');
+    expect((await county.post(`${R}/entries/${v[2]}/recheck`, { decision: 'confirm', version: answered.body.version })).body.status).toBe('confirmed');
+
+    // 公示: the app proposes the end from the holiday table; a shorter notice is refused
+    const proposal = (await admin.get(`${R}/notice-proposal`)).body;
+    expect(proposal).toMatchObject({ startsOn: shanghaiDate(), workingDays: 5 });
+    expect((await admin.post(`${R}/publish`, { endsOn: shanghaiDate() })).body.code).toBe('rating.notice_too_short');
+    const published = await admin.post(`${R}/publish`, {});
+    expect(published.body).toMatchObject({ step: 'notice', noticeStartsOn: shanghaiDate(), noticeEndsOn: proposal.endsOn });
+    const villager = ctx.fixture.anonymous();
+    const notice = await villager.get(`${R}/notice/${v[0]}`);
+    expect(notice.body).toMatchObject({ township: '甲镇', open: true, items: [{ villageId: v[0], stars: 4 }] });
+    const objection = await villager.post(`${R}/notice/${v[0]}/objections`, { content: '村里的账目没有按月公开，不够四星', contact: '13700000000' });
+    expect(objection.status).toBe(201);
+    // the county reads the objection, not the contact; the township reads both
+    expect((await county.get(`${R}/objections`)).body.items[0]).not.toHaveProperty('contact');
+    expect((await admin.get(`${R}/objections`)).body.items[0]).toMatchObject({ contact: '13700000000', villageId: v[0] });
+
+    // naming waits for the notice's end and for the answer
+    expect((await admin.post(`${R}/name`)).body.code).toBe('rating.notice_running');
+    await daysPass(ctx.server, ctx.fixture.a.tenantId, Y, { noticeEndsOn: true });
+    expect((await admin.post(`${R}/name`)).body.code).toBe('rating.objections_unanswered');
+    // upheld: v[0] goes down to three and back to the county's re-check
+    const upheld = await admin.post(`${R}/objections/${objection.body.id}/answer`, { answer: '经核实，村务公开不及时，异议成立，调整为三星', upheld: true, stars: 3 });
+    expect(upheld.status).toBe(200);
+    expect(upheld.body.entry).toMatchObject({ status: 'proposed', proposedStars: 3 });
+    expect((await admin.post(`${R}/objections/${objection.body.id}/answer`, { answer: '再答', upheld: false })).body.code).toBe('problems.objection_answered');
+    expect((await admin.post(`${R}/name`)).body.code).toBe('rating.not_all_confirmed');
+    expect((await county.post(`${R}/entries/${v[0]}/recheck`, { decision: 'confirm', version: upheld.body.entry.version })).status).toBe(200);
+
+    // 命名: final results with the named levels and their consequences, plaques by the confirming organisers
+    const named = await admin.post(`${R}/name`);
+    expect(named.status).toBe(200);
+    expect(named.body).toMatchObject({ status: 'finalised', plaques: 1 });
+    const results = new Map<string, { finalStars: number; composite: number; consequences: { kind: string }[] }>(
+      ((await admin.get(`/t/alpha/api/stars/results?year=${Y}`)).body.items as { subjectId: string }[]).map((r) => [r.subjectId, r as never]),
+    );
+    expect(results.get(v[1])).toMatchObject({ finalStars: 5, composite: 10000 });
+    expect(results.get(v[1])!.consequences.map((x) => x.kind)).toContain('city_plaque');
+    expect(results.get(v[0])).toMatchObject({ finalStars: 3, composite: 9500 });
+    expect(results.get(v[0])!.consequences.map((x) => x.kind)).toEqual(['interview']);
+    expect(results.get(v[2])).toMatchObject({ finalStars: 2 });
+    expect((await admin.get(`/t/alpha/api/stars/results?year=${Y}`)).body.stage).toBe('final');
+    expect((await admin.get(`${R}/plaques`)).body.items).toEqual([expect.objectContaining({ villageId: v[1], kind: 'city_five_star', awardedBy: '德州市委组织部' })]);
+    expect((await admin.get(R)).body.step).toBe('named');
+    // the township's public notice now carries the plaque list
+    expect((await ctx.fixture.anonymous().get(`${R}/notice`)).body.plaques).toEqual([expect.objectContaining({ villageId: v[1], kind: 'city_five_star', awardedBy: '德州市委组织部' })]);
+    // the branch's timeline, every step audited
+    const timeline = (await secretary.get(`${R}/entries/${v[0]}/timeline`)).body.items.map((i: { action: string }) => i.action);
+    expect(timeline).toEqual([
+      'rating.open',
+      'rating.nominate',
+      'rating.propose',
+      'rating.score',
+      'rating.recheck_confirm',
+      'rating.publish',
+      'rating.objection_upheld',
+      'rating.recheck_confirm',
+      'rating.name',
+    ]);
+    expect((await secretary.get(`${R}/entries/${v[1]}/timeline`)).status).toBe(404);
+    // the year is locked like any final year
+    expect((await admin.post('/t/alpha/api/income/entries', { villageId: v[0], year: Y, category: 'cooperative', amountFen: 100 })).status).toBe(409);
+  });
+
+  it('lets the county and city organisers write the re-check and nothing else', async () => {
+    const doc = (await ctx.fixture.anonymous().get('/api/openapi.json')).body;
+    const writes = Object.entries(doc.paths as Record<string, Record<string, { 'x-roles': string[] }>>).flatMap(([path, methods]) =>
+      Object.entries(methods)
+                // public routes are everyone's, and '*' routes an account's own (its password, its sessions)
+        .filter(([method, op]) => method !== 'get' && !op['x-roles'].includes('public') && !op['x-roles'].includes('*'))
+        .map(([method]) => ({ method: method.toUpperCase(), path })),
+    );
+    expect(writes.length).toBeGreaterThan(50);
+    const fill = (path: string) => path.replace('{tenant}', 'alpha').replace('{countyId}', ctx.fixture.countyId).replace('{year}', String(Y)).replace(/\{[a-zA-Z]+\}/g, v[0]);
+    for (const [who, client, own] of [
+      ['county', county, '/recheck'],
+      ['city', city, '/city-check'],
+    ] as const) {
+      for (const op of writes) {
+        const reply = await client.request(op.method, fill(op.path), {});
+        if (op.path.endsWith(own)) expect(reply.status, `${who} ${op.method} ${op.path}`).not.toBe(403);
+        else expect([401, 403, 404], `${who} ${op.method} ${op.path}: ${reply.status}`).toContain(reply.status);
+      }
+    }
+    // and they act only in their own county and city
+    expect((await county.get(`/t/beta/api/rating/years/${Y}`)).status).toBe(404);
+  });
+
+  it('caps a branch whose villagers are not satisfied, as a red line with its reason', async () => {
+    const adminB = await ctx.fixture.as('adminB');
+    const w = ctx.fixture.b.rows.villages.map((x) => x.id!);
+    await redLinesOff(adminB, 'beta');
+    const settings = (await adminB.get('/t/beta/api/settings')).body;
+    const rule = { thresholdPercent: 60, maxStars: 2 };
+    expect((await adminB.put('/t/beta/api/settings', { ...settings, rating: { ...settings.rating, satisfaction: rule } })).status).toBe(200);
+    const campaign = await branchCampaign(adminB, Y, `${Y}年度村党支部星级评定`, 'beta');
+    // 70.00: four items 较好 (satisfied), four 一般 → 50% satisfied; 80.00: all 较好 → 100%
+    await evaluate(ctx.fixture, adminB, campaign, w[0], '70.00', 'beta');
+    await evaluate(ctx.fixture, adminB, campaign, w[1], '80.00', 'beta');
+    const results = new Map<string, { rawStars: number; finalStars: number; redLines: { code: string; title: string; reason: string }[] }>(
+      ((await adminB.get(`/t/beta/api/stars/results?year=${Y}`)).body.items as { subjectId: string }[]).map((r) => [r.subjectId, r as never]),
+    );
+    expect(results.get(w[0])).toMatchObject({ rawStars: 3, finalStars: 2, redLines: [{ code: 'satisfaction', title: '群众满意率低于规定比例', reason: '群众满意率 50.0%，低于 60%，最高评为 2 星' }] });
+    expect(results.get(w[1])).toMatchObject({ rawStars: 4, finalStars: 4, redLines: [] });
+  });
+
+  it('proposes 民主评议党员 grades from the member evaluation; the branch meeting decides them', async () => {
+    const adminB = await ctx.fixture.as('adminB');
+    const w = ctx.fixture.b.rows.villages[0].id!;
+    const people = ctx.fixture.b.rows.members.filter((m) => m.villageId === w).slice(0, 4);
+    const settings = (await adminB.get('/t/beta/api/settings')).body;
+    const grades = { excellent: 8000, qualified: 7000, basicallyQualified: 6000, excellentMaxPercent: 25 };
+    expect((await adminB.put('/t/beta/api/settings', { ...settings, rating: { ...settings.rating, grades } })).status).toBe(200);
+    const T = '/t/beta/api/evaluation';
+    const campaign = await adminB.post(`${T}/campaigns`, { year: Y, name: `${Y}年度党员评议`, subjectKind: 'member', villageIds: [w], weights: { self: 0, peer: 0, villager: 100, leader: 0 } });
+    expect(campaign.status).toBe(201);
+    const screen = await adminB.post(`${T}/screens`, { name: '党员评议厅' });
+    const booking = await adminB.post(`${T}/bookings`, { campaignId: campaign.body.id, villageId: w, screenId: screen.body.id, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(120) });
+    const session = (await adminB.post(`${T}/sessions`, { bookingId: booking.body.id })).body;
+    const qr = await adminB.get(`${T}/sessions/${session.id}/qr`);
+    const scanned = (await ctx.fixture.anonymous().post(`${T}/vote/${session.code}/pass`, { token: qr.body.token })).body;
+    // options 好/较好/一般/差 → 100, 80, 60, 30
+    const ballots = people.map((m, i) => ({ subjectKind: 'member', subjectId: m.id, answers: answerAll(scanned.questionnaire.items.villager, i) }));
+    expect((await adminB.post(`${T}/sessions/${session.id}/paper-ballots`, { clientId: clientId(), ballots })).status).toBe(201);
+    await adminB.post(`${T}/sessions/${session.id}/close`);
+
+    const G = `/t/beta/api/rating/years/${Y}/member-grades`;
+    const proposed = (await adminB.get(`${G}?villageId=${w}`)).body.items as { memberId: string; proposedGrade: string; cappedByShare: boolean; grade: string | null }[];
+    const by = new Map(proposed.map((p) => [p.memberId, p]));
+    expect(by.get(people[0].id!)).toMatchObject({ proposedGrade: 'excellent', cappedByShare: false, grade: null });
+    // 优秀 at most 25% of four: the second excellent composite becomes 合格
+    expect(by.get(people[1].id!)).toMatchObject({ proposedGrade: 'qualified', cappedByShare: true });
+    expect(by.get(people[2].id!)).toMatchObject({ proposedGrade: 'basically_qualified' });
+    expect(by.get(people[3].id!)).toMatchObject({ proposedGrade: 'unqualified' });
+
+    const meeting = { meetingOn: shanghaiDate(), meetingNote: '支部党员大会（组织生活会）' };
+    expect((await adminB.put(`${G}/${people[3].id}`, { grade: 'unqualified', ...meeting })).body.code).toBe('rating.unqualified_reason');
+    expect((await adminB.put(`${G}/${people[3].id}`, { grade: 'unqualified', reason: '长期不参加组织生活', ...meeting })).status).toBe(200);
+    expect((await adminB.put(`${G}/${people[2].id}`, { grade: 'qualified', reason: '支部大会讨论后认为整改到位', ...meeting })).status).toBe(200);
+    const after = new Map(((await adminB.get(`${G}?villageId=${w}`)).body.items as { memberId: string; grade: string }[]).map((p) => [p.memberId, p]));
+    expect(after.get(people[3].id!)).toMatchObject({ grade: 'unqualified', reason: '长期不参加组织生活', meetingNote: '支部党员大会（组织生活会）' });
+    expect(after.get(people[2].id!)).toMatchObject({ grade: 'qualified', proposedGrade: 'basically_qualified' });
+
+    // the member sees their own grade
+    await createAccount(ctx.server.db, { phone: '13900000012', name: '乙镇党员', password: PASSWORD }, [{ role: 'party_member', tenantId: ctx.fixture.b.tenantId, villageId: w, memberId: people[3].id! }]);
+    const member = await new Client(ctx.server).login('13900000012', PASSWORD);
+    expect((await member.get(`/t/beta/api/rating/years/${Y}/my-grade`)).body.grade).toMatchObject({ grade: 'unqualified', reason: '长期不参加组织生活' });
+    // a member of another township is not found, and a final year is locked
+    expect((await adminB.put(`${G}/${ctx.fixture.a.rows.members[0].id}`, { grade: 'qualified', ...meeting })).status).toBe(404);
+    expect((await (await ctx.fixture.as('adminA')).put(`/t/alpha/api/rating/years/${Y}/member-grades/${ctx.fixture.a.rows.members[0].id}`, { grade: 'qualified', ...meeting })).status).toBe(409);
+  });
+});
