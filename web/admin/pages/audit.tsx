@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, platform, tenant, tenantApi } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
@@ -7,30 +7,6 @@ import { Shell } from '../shell';
 import { t } from '../t';
 import { ErrorBox, Field, ListTable, Pager, useLoad } from '../ui';
 
-interface AuditEvent {
-  id: string;
-  seq: number;
-  at: string;
-  tenantSlug: string | null;
-  actorId: string;
-  actorName: string | null;
-  actorRole: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  outcome: 'ok' | 'refused';
-  sealed: boolean;
-  /** absent for county viewers: who did what and when, not the values */
-  changes?: Record<string, [unknown, unknown]> | null;
-  clientIp?: string | null;
-}
-interface Verification {
-  ok: boolean;
-  rows: number;
-  unsealed: number;
-  brokenAt: number | null;
-  latestAnchor: { day: string; seq: number; hash: string } | null;
-}
 
 const LIMIT = 50;
 const FILTERS = ['from', 'to', 'actorId', 'action', 'entity'] as const;
@@ -43,9 +19,13 @@ function AuditLog(props: { slug?: string }) {
   const base = (path: string) => (props.slug ? tenantApi(`/audit${path}`, props.slug) : `/api/platform/audit${path}`);
   const [filter, setFilter] = useState<Filter>({ from: '', to: '', actorId: '', action: '', entity: '' });
   const [offset, setOffset] = useState(0);
-  const query = new URLSearchParams(Object.entries(filter).filter(([, v]) => v.trim()) as [string, string][]);
-  const events = useLoad(() => api.get<{ items: AuditEvent[]; total: number }>(base(`/events?${query}&limit=${LIMIT}&offset=${offset}`)), [query.toString(), offset]);
-  const check = useLoad(() => (props.slug ? api.get<Verification>(base('/verify')) : Promise.resolve(undefined)), [props.slug]);
+  const given = Object.fromEntries(Object.entries(filter).filter(([, v]) => v.trim())) as Partial<Filter>;
+  const query = new URLSearchParams(given as Record<string, string>);
+  const events = useLoad(() => {
+    const page = { ...given, limit: String(LIMIT), offset: String(offset) };
+    return props.slug ? call(tenant(props.slug).audit.events.$get({ query: page })) : call(platform.audit.events.$get({ query: page }));
+  }, [query.toString(), offset]);
+  const check = useLoad(() => (props.slug ? call(tenant(props.slug).audit.verify.$get()) : Promise.resolve(undefined)), [props.slug]);
   const set = (key: keyof Filter, text: string) => {
     setFilter({ ...filter, [key]: text });
     setOffset(0);
