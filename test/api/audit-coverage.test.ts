@@ -284,7 +284,7 @@ describe('every write operation leaves its audit row (libsql)', () => {
         // a township exported by another instance (this one holds its own already)
         const other = await startServer('libsql');
         try {
-          await seedDemoIfEmpty(other.db, { villages: 2, liuqiaoVillages: 1, membersPerVillage: [2, 2], householdsPerVillage: [2, 2] });
+          await seedDemoIfEmpty(other.db, { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4], householdsPerVillage: [4, 6] });
           const [liuqiao] = await other.db.select().from(tenants).where(eq(tenants.slug, 'liuqiao'));
           const file = await new Response(exportTenant(other.db, liuqiao, { fingerprint: await secretFingerprint({ current: TEST_APP_SECRET }) })).arrayBuffer();
           const response = await ctx.server.fetch('/api/platform/tenants/import', {
@@ -292,7 +292,9 @@ describe('every write operation leaves its audit row (libsql)', () => {
             headers: { origin: 'http://127.0.0.1', cookie: (await platform()).cookieHeader(), 'content-type': 'application/zip' },
             body: file,
           });
-          return { status: response.status, headers: response.headers, body: await response.json() };
+          const body = (await response.json()) as { tenant: { id: string } };
+          s.imported = body.tenant?.id;
+          return { status: response.status, headers: response.headers, body };
         } finally {
           await other.close();
         }
@@ -330,9 +332,9 @@ describe('every write operation leaves its audit row (libsql)', () => {
       for (const row of rows) expect(row.outcome, op).toBe('ok');
     }
     expect(missing, 'write operations that answered 2xx without an audit row').toEqual([]);
-    // and what was recorded forms valid chains: the township's and the platform's
+    // and what was recorded forms valid chains: the township's, the platform's, and the imported township's
     await sealAll(ctx.server.db);
-    for (const chain of [ctx.fixture.a.tenantId, PLATFORM_CHAIN]) expect((await verifyChain(ctx.server.db, ctx.server.auditStore, chain)).ok, chain).toBe(true);
+    for (const chain of [ctx.fixture.a.tenantId, PLATFORM_CHAIN, s.imported]) expect((await verifyChain(ctx.server.db, ctx.server.auditStore, chain)).ok, chain).toBe(true);
   });
 
   it('masks personal fields in the stored before → after', async () => {
