@@ -56,10 +56,13 @@ WHEN NOT (OLD.`hash` IS NULL AND NEW.`hash` IS NOT NULL AND length(NEW.`hash`) =
     CASE WHEN OLD.`seq` = 1 THEN '0000000000000000000000000000000000000000000000000000000000000000' END))
 BEGIN SELECT RAISE(ABORT, 'audit_events: append-only; only sealing an unsealed row in order is allowed'); END;
 --> statement-breakpoint
--- Pruning: only sealed rows at least 180 days old whose seq lies in an archived month.
+-- Pruning: only sealed rows at least 180 days old whose seq lies in an archived month. And the rows an import
+-- staged for a township still 'importing' (its clean-up after a failed or cut-off import): such a township
+-- began with an empty chain and never was active (the tenants triggers below), so they are the file's rows.
 CREATE TRIGGER `audit_events_append_only_delete` BEFORE DELETE ON `audit_events`
-WHEN OLD.`hash` IS NULL OR OLD.`at` >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
-  OR NOT EXISTS (SELECT 1 FROM `audit_archives` a WHERE a.`chain` = OLD.`chain` AND OLD.`seq` BETWEEN a.`first_seq` AND a.`last_seq`)
+WHEN NOT EXISTS (SELECT 1 FROM `tenants` t WHERE t.`id` = OLD.`tenant_id` AND t.`id` = OLD.`chain` AND t.`status` = 'importing')
+  AND (OLD.`hash` IS NULL OR OLD.`at` >= strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-180 days')
+  OR NOT EXISTS (SELECT 1 FROM `audit_archives` a WHERE a.`chain` = OLD.`chain` AND OLD.`seq` BETWEEN a.`first_seq` AND a.`last_seq`))
 BEGIN SELECT RAISE(ABORT, 'audit_events: only rows of an archived month older than 180 days may be pruned'); END;
 --> statement-breakpoint
 -- Archives follow one another without a gap or overlap, and once recorded never change.
@@ -71,5 +74,19 @@ BEGIN SELECT RAISE(ABORT, 'audit_archives: a month follows the last archived one
 CREATE TRIGGER `audit_archives_no_update` BEFORE UPDATE ON `audit_archives`
 BEGIN SELECT RAISE(ABORT, 'audit_archives: append-only'); END;
 --> statement-breakpoint
+-- except the archive rows an import staged for a township still 'importing' (as for audit_events above)
 CREATE TRIGGER `audit_archives_no_delete` BEFORE DELETE ON `audit_archives`
+WHEN NOT EXISTS (SELECT 1 FROM `tenants` t WHERE t.`id` = OLD.`chain` AND t.`status` = 'importing')
 BEGIN SELECT RAISE(ABORT, 'audit_archives: append-only'); END;
+--> statement-breakpoint
+-- 'importing' unlocks the delete triggers above, so it is only ever a new township's first status, and only
+-- while its chain is empty: a township present once (an active one, or one removed whose trail stayed) cannot
+-- be made 'importing' to delete its trail, neither by a status update nor by taking its id.
+CREATE TRIGGER `tenants_importing_only_new` BEFORE INSERT ON `tenants`
+WHEN NEW.`status` = 'importing' AND (EXISTS (SELECT 1 FROM `audit_events` e WHERE e.`chain` = NEW.`id` OR e.`tenant_id` = NEW.`id`)
+  OR EXISTS (SELECT 1 FROM `audit_archives` a WHERE a.`chain` = NEW.`id`))
+BEGIN SELECT RAISE(ABORT, 'tenants: a township is imported only into an empty audit chain'); END;
+--> statement-breakpoint
+CREATE TRIGGER `tenants_never_back_to_importing` BEFORE UPDATE ON `tenants`
+WHEN NEW.`status` = 'importing' AND (OLD.`status` IS NOT 'importing' OR NEW.`id` IS NOT OLD.`id`)
+BEGIN SELECT RAISE(ABORT, 'tenants: a township cannot become importing again'); END;

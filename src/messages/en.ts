@@ -268,5 +268,6 @@ export const en: Record<MessageKey, string> = {
   'transfer.wrong_passphrase': 'Wrong passphrase, or the file was changed',
   'transfer.account_conflict': 'Account {id} belongs to another phone number on this system; it cannot be imported',
   'transfer.insert_failed': 'Importing "{table}" clashes with data this system already has (e.g. a host name another township uses), nothing was imported',
+  'transfer.audit_chain_mismatch': 'The audit log in the file, sealed again, does not give the hashes the file carries (rows changed, removed or recomputed), nothing was imported',
   'transfer.passphrase_too_short': 'The passphrase needs at least {min} characters',
 };

@@ -268,6 +268,7 @@ export const zhCN = {
   'transfer.wrong_passphrase': '口令不正确，或文件已被改动',
   'transfer.account_conflict': '账号 {id} 在本系统中属于另一个手机号，无法导入',
   'transfer.insert_failed': '导入“{table}”时与本系统已有的数据冲突（例如域名已被其他乡镇使用），已放弃导入',
+  'transfer.audit_chain_mismatch': '导出文件中的审计日志重新封存后与文件所载的哈希不一致（记录被改动、删除或重算），已放弃导入',
   'transfer.passphrase_too_short': '口令至少 {min} 个字符',
 } as const;
 

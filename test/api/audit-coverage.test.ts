@@ -2,7 +2,10 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sealAll } from '../../src/audit/chain';
 import { verifyChain } from '../../src/audit/verify';
-import { auditEvents, PLATFORM_CHAIN, ratingEntries } from '../../src/db/schema';
+import { auditEvents, PLATFORM_CHAIN, ratingEntries, tenants } from '../../src/db/schema';
+import { exportTenant, secretFingerprint } from '../../src/features/transfer';
+import { seedDemoIfEmpty } from '../../src/seed/demo';
+import { startServer, TEST_APP_SECRET } from '../support/servers';
 import type { ApiClient, Reply } from '../support/client';
 import { withFixture } from '../support/suite';
 import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
@@ -333,6 +336,25 @@ describe('every write operation leaves its audit row (libsql)', () => {
       ['PUT /api/platform/settings', async () => (await platform()).put('/api/platform/settings', (await (await platform()).get('/api/platform/settings')).body)],
       ['POST /api/platform/accounts/{id}/two-factor/reset', async () => (await platform()).post(`/api/platform/accounts/${s.viewer}/two-factor/reset`)],
       ['POST /api/platform/accounts/{id}/password', async () => (await platform()).post(`/api/platform/accounts/${s.viewer}/password`, { password: STRONG + 'z' })],
+      ['POST /api/platform/tenants/import', async () => {
+        // a township exported by another instance (this one holds its own already)
+        const other = await startServer('libsql');
+        try {
+          await seedDemoIfEmpty(other.db, { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4], householdsPerVillage: [4, 6] });
+          const [liuqiao] = await other.db.select().from(tenants).where(eq(tenants.slug, 'liuqiao'));
+          const file = await new Response(exportTenant(other.db, liuqiao, { fingerprint: await secretFingerprint({ current: TEST_APP_SECRET }) })).arrayBuffer();
+          const response = await ctx.server.fetch('/api/platform/tenants/import', {
+            method: 'POST',
+            headers: { origin: 'http://127.0.0.1', cookie: (await platform()).cookieHeader(), 'content-type': 'application/zip' },
+            body: file,
+          });
+          const body = (await response.json()) as { tenant: { id: string } };
+          s.imported = body.tenant?.id;
+          return { status: response.status, headers: response.headers, body };
+        } finally {
+          await other.close();
+        }
+      }],
       ['POST /api/platform/job-runs', async () => (await platform()).post('/api/platform/job-runs', { job: 'recompute' })],
       // ——— accounts' own events ———
       ['POST /api/auth/login', async () => {
@@ -366,9 +388,9 @@ describe('every write operation leaves its audit row (libsql)', () => {
       for (const row of rows) expect(row.outcome, op).toBe('ok');
     }
     expect(missing, 'write operations that answered 2xx without an audit row').toEqual([]);
-    // and what was recorded forms valid chains: the township's and the platform's
+    // and what was recorded forms valid chains: the township's, the platform's, and the imported township's
     await sealAll(ctx.server.db);
-    for (const chain of [ctx.fixture.a.tenantId, PLATFORM_CHAIN]) expect((await verifyChain(ctx.server.db, ctx.server.auditStore, chain)).ok, chain).toBe(true);
+    for (const chain of [ctx.fixture.a.tenantId, PLATFORM_CHAIN, s.imported]) expect((await verifyChain(ctx.server.db, ctx.server.auditStore, chain)).ok, chain).toBe(true);
   });
 
   it('masks personal fields in the stored before → after', async () => {
@@ -394,6 +416,15 @@ describe('every write operation leaves its audit row (libsql)', () => {
     expect(download.status).toBe(200);
     const [exported] = await ctx.server.db.select().from(auditEvents).where(eq(auditEvents.requestId, download.headers.get('x-request-id')!));
     expect(exported).toMatchObject({ action: 'export.households', entity: 'households' });
+    // and the township's whole file, by its admin or the platform's: in the township's chain, carried in the file itself
+    const own = await ctx.server.fetch(`${T}/export`, { headers: { cookie: (await f.as('adminA')).cookieHeader() } });
+    const byPlatform = await ctx.server.fetch(`/api/platform/tenants/${f.a.tenantId}/export`, { headers: { cookie: (await f.as('platformAdmin')).cookieHeader() } });
+    for (const response of [own, byPlatform]) {
+      expect(response.status).toBe(200);
+      await response.arrayBuffer();
+      const [row] = await ctx.server.db.select().from(auditEvents).where(eq(auditEvents.requestId, response.headers.get('x-request-id')!));
+      expect(row).toMatchObject({ action: 'export.tenant', entity: 'tenant', entityId: f.a.tenantId, chain: f.a.tenantId });
+    }
   });
 
   it('writes no audit row when a villager scans and votes', async () => {

@@ -23,7 +23,7 @@ const TRIGGERS = readFileSync('migrations/0008_audit.sql', 'utf8')
   .split('--> statement-breakpoint')
   .map((s) => s.trim())
   .filter((s) => s.startsWith('-- ') || s.startsWith('CREATE TRIGGER'))
-  .map((s) => s.replace(/^--[^\n]*\n/, ''))
+  .map((s) => s.replace(/^(--[^\n]*\n)+/, ''))
   .filter((s) => s.startsWith('CREATE TRIGGER'));
 
 const row = (chain: string, action = 'test.write') => ({
@@ -55,13 +55,13 @@ async function withoutTriggers(db: Db, work: () => Promise<void>) {
   }
 }
 
-const refused = async (work: Promise<unknown>) => {
+const refused = async (work: Promise<unknown>, by = /audit_/) => {
   const error = await work.then(
     () => undefined,
     (e: unknown) => e,
   );
   expect(error, 'the database accepted it').toBeDefined();
-  expect(String((error as Error).message) + String((error as Error & { cause?: unknown }).cause)).toMatch(/audit_/);
+  expect(String((error as Error).message) + String((error as Error & { cause?: unknown }).cause)).toMatch(by);
 };
 
 describe.each(DRIVERS)('audit trail defences on %s', (driver) => {
@@ -85,6 +85,35 @@ describe.each(DRIVERS)('audit trail defences on %s', (driver) => {
     await refused(db.insert(auditEvents).values({ ...row('chain-a'), id: 'x3', seq: 2, at: new Date().toISOString() }));
     expect((await db.select().from(auditEvents).where(eq(auditEvents.chain, 'chain-a'))).length).toBe(3);
     expect((await verifyChain(db, ctx.server.auditStore, 'chain-a')).ok).toBe(true);
+  });
+
+  it('lets only an import still under way remove its staged rows: a township cannot be made importing to delete its trail', async () => {
+    const db = ctx.server.db;
+    const tenantId = ctx.fixture.a.tenantId;
+    await db.batch([auditInsert(db, { ...row(tenantId), tenantId })]);
+    await sealChain(db, tenantId);
+    const count = async (chain: string) => (await db.select().from(auditEvents).where(eq(auditEvents.chain, chain))).length;
+    const trail = await count(tenantId);
+    await refused(db.run(sql`DELETE FROM audit_events WHERE chain = ${tenantId}`));
+    // the status that unlocks the delete cannot be set on a township that exists
+    await refused(db.run(sql`UPDATE tenants SET status = 'importing' WHERE id = ${tenantId}`), /tenants: a township cannot become importing/);
+    await refused(db.run(sql`DELETE FROM audit_events WHERE chain = ${tenantId}`));
+    // a township removed from the registry leaves its trail: a new 'importing' township cannot take its id
+    const [{ county }] = await db.all<{ county: string }>(sql`SELECT county_id AS county FROM tenants WHERE id = ${tenantId}`);
+    const township = (id: string) =>
+      db.run(sql`INSERT INTO tenants (id, slug, name, county_id, status, created_at, updated_at) VALUES (${id}, ${id}, '试镇', ${county}, 'importing', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
+    await append(db, 'gone-town', 2);
+    await refused(township('gone-town'), /tenants: a township is imported only into an empty audit chain/);
+    // an import under way may remove what it staged, but cannot rename itself onto another trail
+    await township('fresh-town');
+    await append(db, 'fresh-town', 2);
+    await refused(db.run(sql`UPDATE tenants SET id = 'gone-town' WHERE id = 'fresh-town'`), /tenants: a township cannot become importing/);
+    await db.run(sql`DELETE FROM audit_events WHERE chain = 'fresh-town'`);
+    expect(await count('fresh-town')).toBe(0);
+    await db.run(sql`DELETE FROM tenants WHERE id = 'fresh-town'`);
+    expect(await count(tenantId)).toBe(trail);
+    expect(await count('gone-town')).toBe(2);
+    expect((await verifyChain(db, ctx.server.auditStore, tenantId)).ok).toBe(true);
   });
 
   it('keeps the chain linear under concurrent writes', async () => {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../src/audit/verify';
 import { createAccount } from '../../src/auth/accounts';
 import type { Db } from '../../src/db/client';
 import { exportTenant, importTenant, secretFingerprint } from '../../src/features/transfer';
@@ -8,6 +9,7 @@ import { entries, NOT_CARRIED, type Entry } from '../../src/features/transfer/fo
 import { IMPORTED_PASSWORD_HASH, PIN_REISSUE_REQUIRED } from '../../src/features/transfer/import';
 import { recomputeProvisional } from '../../src/features/stars';
 import { AppError } from '../../src/platform/errors';
+import { Sha256 } from '../../src/platform/sha256';
 import { shanghaiYear } from '../../src/platform/time';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { parseSettings } from '../../src/tenancy/settings';
@@ -75,6 +77,39 @@ async function rewritten(file: Uint8Array, name: string, edit: (text: string) =>
   return bytesOf(new Blob(out as Uint8Array<ArrayBuffer>[]).stream());
 }
 
+/** Like rewritten, and the manifest made to fit: only what the file's contents say can tell. */
+async function rewrittenWithManifest(file: Uint8Array, table: string, edit: (text: string) => string) {
+  const name = partName(table, 0);
+  const out: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => out.push(chunk));
+  let data: Uint8Array | undefined;
+  for await (const entry of readZip(streamOf(file))) {
+    if (entry.name === name) data = new TextEncoder().encode(edit(new TextDecoder().decode(entry.data)));
+    if (entry.name === 'manifest.json') {
+      const manifest = JSON.parse(new TextDecoder().decode(entry.data));
+      manifest.tables[table] = { rows: new TextDecoder().decode(data!).split('\n').filter(Boolean).length, bytes: data!.length, sha256: new Sha256().update(data!).hex() };
+      zip.add(entry.name, new TextEncoder().encode(JSON.stringify(manifest)));
+    } else zip.add(entry.name, entry.name === name ? data! : entry.data);
+  }
+  zip.end();
+  return bytesOf(new Blob(out as Uint8Array<ArrayBuffer>[]).stream());
+}
+
+/**
+ * A township as imported: every table as the original, but the audit chain, which goes on after the
+ * original's rows with the import's own event (and whatever happened there since), and still verifies.
+ */
+async function expectSameTownship(server: TestServer, tenantId: string, original: Record<string, Record<string, unknown>[]>, since: string[]) {
+  const imported = await everyTable(server.db, tenantId);
+  for (const entry of entries()) {
+    if (entry.name !== 'audit_events') expect(imported[entry.name], entry.name).toEqual(original[entry.name]);
+  }
+  const trail = imported.audit_events;
+  expect(trail.slice(0, original.audit_events.length), 'the audit chain, hash for hash').toEqual(original.audit_events);
+  expect(trail.slice(original.audit_events.length).map((row) => row.action)).toEqual(since);
+  expect((await verifyChain(server.db, server.auditStore, tenantId)).ok, 'the audit chain verifies').toBe(true);
+}
+
 async function refusal(promise: Promise<unknown>) {
   try {
     await promise;
@@ -137,6 +172,10 @@ describe('tenant export and import', () => {
     console.log(`export of the small demo township: ${ctx.file.length} bytes in ${Date.now() - started} ms`);
     const original = await everyTable(ctx.source.db, ctx.pandian);
     expect(original.evaluation_ballots.length).toBeGreaterThan(0);
+    // the file carries the township's chain, sealed, its own export the last event
+    expect(original.audit_events.length).toBeGreaterThan(1);
+    expect(original.audit_events.every((row) => row.hash !== null)).toBe(true);
+    expect(original.audit_events.at(-1)).toMatchObject({ action: 'export.tenant', actor_id: expect.stringMatching(/./), chain: ctx.pandian });
 
     const report = await importTenant(ctx.libsql.db, streamOf(ctx.file), { secrets: SECRETS });
     expect(report.tenant.slug).toBe('pandian');
@@ -144,8 +183,13 @@ describe('tenant export and import', () => {
     expect(report.accounts.created).toBe(original.accounts.length);
     expect(report.registry).toMatchObject({ createdCity: true, createdCounty: true });
     for (const entry of entries()) expect(report.tables[entry.name], entry.name).toBe(original[entry.name].length);
-    const imported = await everyTable(ctx.libsql.db, ctx.pandian);
-    for (const entry of entries()) expect(imported[entry.name], entry.name).toEqual(original[entry.name]);
+    await expectSameTownship(ctx.libsql, ctx.pandian, original, ['tenant.import']);
+    // the platform's chain says who imported what (here the CLI's verb: the system)
+    const [platformRow] = await ctx.libsql.db.all<{ actor_id: string; changes: string; hash: string | null }>(
+      sql`SELECT actor_id, changes, hash FROM audit_events WHERE chain = 'platform' AND action = 'tenant.import' AND entity_id = ${ctx.pandian}`,
+    );
+    expect(platformRow).toMatchObject({ actor_id: 'system', hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(JSON.parse(platformRow.changes).slug).toEqual([null, 'pandian']);
     // the accounts came without their passwords
     const hashes = await ctx.libsql.db.all<{ h: string }>(sql`SELECT DISTINCT password_hash AS h FROM accounts`);
     expect(hashes).toEqual([{ h: IMPORTED_PASSWORD_HASH }]);
@@ -156,8 +200,10 @@ describe('tenant export and import', () => {
     const back = await platformAdmin(ctx.back, '13900000009');
     const answer = await postImport(ctx.back, back, again);
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
-    const returned = await everyTable(ctx.back.db, ctx.pandian);
-    for (const entry of entries()) expect(returned[entry.name], entry.name).toEqual(original[entry.name]);
+    // the failed login on libSQL above was the township's admin's: an event of its chain, carried along
+    await expectSameTownship(ctx.back, ctx.pandian, original, ['tenant.import', 'auth.login_failed', 'tenant.import']);
+    const [imported] = await ctx.back.db.all<{ actor_id: string }>(sql`SELECT actor_id FROM audit_events WHERE chain = 'platform' AND action = 'tenant.import'`);
+    expect(imported.actor_id).not.toBe('system');
     // visible there now
     expect((await new ApiClient(ctx.back).get('/t/pandian/api/public/villages')).status).toBe(200);
 
@@ -184,7 +230,7 @@ describe('tenant export and import', () => {
     expect(report.tenant.slug).toBe('liuqiao');
     // the county's accounts merge: liuqiao's admin is new, the registry is the one pandian brought
     expect(report.registry).toMatchObject({ createdCity: false, createdCounty: false });
-    expect(await everyTable(ctx.libsql.db, ctx.liuqiao)).toEqual(await everyTable(ctx.source.db, ctx.liuqiao));
+    await expectSameTownship(ctx.libsql, ctx.liuqiao, await everyTable(ctx.source.db, ctx.liuqiao), ['tenant.import']);
   });
 
   it('refuses a tampered file, a wrong schema version and a township already present, leaving nothing', async () => {
@@ -200,6 +246,18 @@ describe('tenant export and import', () => {
       expect(await refusal(importTenant(target.db, streamOf(otherTownship), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
       const platformGrant = await rewritten(ctx.file, partName('role_grants', 0), (text) => text.replace('"role":"township_admin"', '"role":"platform_admin"'));
       expect(await refusal(importTenant(target.db, streamOf(platformGrant), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+
+      // an audit row edited, with the manifest made to fit: the chain sealed again does not give the file's hashes
+      const forged = await rewrittenWithManifest(ctx.file, 'audit_events', (text) => text.replace('"action":"export.tenant"', '"action":"export.nothing"'));
+      expect(await refusal(importTenant(target.db, streamOf(forged), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
+      // and one removed from the middle, the hashes after it left as they were
+      const cutRow = await rewrittenWithManifest(ctx.file, 'audit_events', (text) => {
+        const lines = text.split('\n');
+        const after = lines.slice(2).map((line) => line.replace(/"seq":(\d+)/, (_, n) => `"seq":${Number(n) - 1}`));
+        return [lines[0], ...after].join('\n');
+      });
+      expect(await refusal(importTenant(target.db, streamOf(cutRow), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
+      expect(await traces(target.db, ctx.pandian)).toBe(0);
 
       const oldSchema = await rewritten(ctx.file, 'format.json', (text) => text.replace(/"schemaVersion": "[^"]+"/, '"schemaVersion": "0006_ballot_secrecy"'));
       expect(await refusal(importTenant(target.db, streamOf(oldSchema), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.schema_mismatch' });

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { sealChain } from '../../audit/chain';
 import type { Db } from '../../db/client';
 import { encryptStream } from '../../platform/passphrase-stream';
 import { Sha256 } from '../../platform/sha256';
@@ -62,6 +63,8 @@ export function exportTenant(db: Db, tenant: { id: string; slug: string; name: s
   };
 
   async function* produce(): AsyncGenerator<void> {
+    // the file carries the township's audit chain sealed up to now, so the import can check every hash of it
+    await sealChain(db, tenant.id);
     zip.add('format.json', encoder.encode(JSON.stringify(header, null, 2)));
     const manifest: Manifest = { ...header, tables: {} };
     for (const entry of entries()) {

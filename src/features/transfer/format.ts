@@ -1,6 +1,6 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { accounts, cities, counties, tenants } from '../../db/schema';
+import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { accounts, auditArchives, auditEvents, cities, counties, tenants } from '../../db/schema';
 import { EXPECTED_MIGRATIONS } from '../../db/migration-status';
 import { tenantTablesParentsFirst } from '../../db/tenant-tables';
 import { verifyingKeys, type Secrets } from '../../platform/config';
@@ -94,11 +94,24 @@ export function entries(): Entry[] {
     byId(counties, ['id', 'city_id', 'name', 'created_at'], (t) => sql`id = (SELECT county_id FROM tenants WHERE id = ${t})`),
     byId(tenants, ['id', 'slug', 'name', 'county_id', 'settings', 'status', 'created_at', 'updated_at'], (t) => sql`id = ${t}`),
     byId(accounts, ACCOUNT_COLUMNS, (t) => sql`id IN (SELECT account_id FROM role_grants WHERE tenant_id = ${t})`),
+    // the archived months of the township's audit chain (keyed by chain, not tenant_id): before its events,
+    // whose seq the insert trigger continues after the last archived one (docs/audit.md)
+    {
+      name: getTableName(auditArchives),
+      table: auditArchives,
+      columns: getTableConfig(auditArchives).columns.map((column) => column.name),
+      primaryKey: ['chain', 'month'],
+      filter: (t) => sql`chain = ${t}`,
+      owned: false,
+    } satisfies Entry,
   ];
   const owned = tenantTablesParentsFirst()
     .filter((table) => !(table.name in NOT_CARRIED))
-    .map(
-      (table): Entry => ({
+    .map((table): Entry => {
+      // the township's audit chain in seq order, the only order its insert trigger accepts (a township's rows are its own chain)
+      if (table.table === auditEvents)
+        return { ...table, primaryKey: ['chain', 'seq'], filter: (t) => sql`chain = ${t} AND tenant_id = ${t}`, owned: true };
+      return {
         name: table.name,
         table: table.table,
         columns: table.columns,
@@ -107,8 +120,8 @@ export function entries(): Entry[] {
         // tenant_id index out of it): each page then continues where the last stopped instead of sorting the tenant's rows again
         filter: (t) => (table.primaryKey[0] === 'tenant_id' ? sql`tenant_id = ${t}` : sql`+tenant_id = ${t}`),
         owned: true,
-      }),
-    );
+      };
+    });
   return (cachedEntries = [...registry, ...owned]);
 }
 

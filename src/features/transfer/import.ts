@@ -1,8 +1,10 @@
-import { and, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { insertMany, paramChunks } from '../../db/batch';
-import { accounts, cities, counties, tenants } from '../../db/schema';
+import { sealChain } from '../../audit/chain';
+import { systemRecorder, type Recorder } from '../../audit/record';
+import { accounts, auditArchives, auditEvents, cities, counties, PLATFORM_CHAIN, tenants } from '../../db/schema';
 import type { Db } from '../../db/client';
 import { tenantTablesParentsFirst } from '../../db/tenant-tables';
 import type { Secrets } from '../../platform/config';
@@ -14,6 +16,7 @@ import { partName } from './export';
 import { entries, FORMAT, FORMAT_VERSION, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
 
 type Value = string | number | null;
+const encoder = new TextEncoder();
 type Row = Record<string, Value>;
 
 /**
@@ -38,7 +41,14 @@ export interface ImportReport {
 
 /** A file refused for what it holds (422: the request was understood, the file is not acceptable). */
 function refused(
-  code: 'transfer.not_an_export' | 'transfer.format_version' | 'transfer.schema_mismatch' | 'transfer.checksum_mismatch' | 'transfer.incomplete' | 'transfer.bad_row',
+  code:
+    | 'transfer.not_an_export'
+    | 'transfer.format_version'
+    | 'transfer.schema_mismatch'
+    | 'transfer.checksum_mismatch'
+    | 'transfer.incomplete'
+    | 'transfer.bad_row'
+    | 'transfer.audit_chain_mismatch',
   params: Record<string, string | number> = {},
 ) {
   return new AppError(422, code, params);
@@ -65,6 +75,8 @@ export async function removeStagedImport(db: Db, tenantId: string, created: { ac
     ...tenantTablesParentsFirst()
       .toReversed()
       .map(({ table }) => db.delete(table).where(eq((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantId))),
+    // the triggers let these go only while the township is 'importing' (migrations/0008_audit.sql)
+    db.delete(auditArchives).where(eq(auditArchives.chain, tenantId)),
     db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))),
   ];
   for (const ids of paramChunks(created.accounts))
@@ -148,6 +160,8 @@ function parseRows(entry: Entry, text: string, lineBase: number): Row[] {
 export interface ImportOptions {
   passphrase?: string;
   secrets: Secrets;
+  /** records the import in the platform's chain and the township's (the entries name the chain): the request's actor, or by default 'system' */
+  recorder?: Recorder;
 }
 
 /**
@@ -155,6 +169,8 @@ export interface ImportOptions {
  * 'importing' (so no request, job or county view sees it), then every table in file order, in batches;
  * once the manifest's counts and checksums match what was read, one UPDATE switches it to 'active'. Any
  * failure removes what was staged. Ids are kept; accounts are matched by phone (docs/tenant-export.md).
+ * The township's audit chain comes unsealed and is sealed again here: the file is refused unless that
+ * gives back the very hashes it carries (docs/audit.md).
  */
 export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ImportReport> {
   let zip: AsyncGenerator<{ name: string; data: Uint8Array }>;
@@ -205,6 +221,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
   const accountIds = new Map<string, string>();
   let cityId = '';
   const read: Record<string, { rows: number; bytes: number; sha256: string }> = {};
+  const chain = { digest: new Sha256(), sealedThrough: 0, unsealedSeqs: new Set<number>() };
 
   try {
     let pending: { name: string; data: Uint8Array } | undefined;
@@ -245,9 +262,24 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       if (!expected || expected.rows !== actual.rows || expected.sha256 !== actual.sha256) throw refused('transfer.checksum_mismatch', { table: entry.name });
     }
     if (!report.registry.countyId) throw refused('transfer.incomplete');
-    // the one write that makes the township exist
-    const [switched] = await db.all<{ id: string }>(sql`UPDATE tenants SET status = 'active' WHERE id = ${tenantId} AND status = 'importing' RETURNING id`);
-    if (!switched) throw refused('transfer.incomplete');
+    await resealedAsInFile();
+    // the one write that makes the township exist, recorded in the platform's chain and the township's own
+    const record = options.recorder ?? ((entry) => systemRecorder(db, entry.tenantId ?? null)(entry));
+    const entry = {
+      action: 'tenant.import',
+      entity: 'tenant',
+      entityId: tenantId,
+      summary: { slug: header.tenant.slug, rows: Object.values(report.tables).reduce((sum, n) => sum + n, 0), accountsCreated: report.accounts.created, accountsMerged: report.accounts.merged.length, sameSecret: same },
+      onlyIfChanged: true,
+    };
+    const [switched] = await db.batch([
+      // updated_at as the file says (the column's onUpdate would stamp it): the township is as it was exported
+      db.update(tenants).set({ status: 'active', updatedAt: sql`updated_at` }).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))).returning({ id: tenants.id }),
+      record({ ...entry, tenantId: null }),
+      record({ ...entry, tenantId }),
+    ]);
+    if (!switched.length) throw refused('transfer.incomplete');
+    for (const sealed of [tenantId, PLATFORM_CHAIN]) await sealChain(db, sealed);
     if (!same) {
       const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM evaluation_screens WHERE tenant_id = ${tenantId}`);
       report.secret.displayLinksChanged = Number(n);
@@ -269,9 +301,12 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
         return loadTenant(rows);
       case 'accounts':
         return loadAccounts(entry, rows);
+      case 'audit_archives':
+        if (rows.some((row) => row.chain !== tenantId)) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a chain of another township' });
     }
     for (const row of rows) {
-      if (row.tenant_id !== tenantId) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a row of another township' });
+      if (row.tenant_id !== tenantId && entry.name !== 'audit_archives') throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a row of another township' });
+      if (entry.name === 'audit_events') unsealed(row);
       if (entry.name === 'role_grants') {
         if (!TOWNSHIP_ROLES.includes(String(row.role)) || row.county_id !== null) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not a township role' });
         const accountId = accountIds.get(String(row.account_id));
@@ -295,6 +330,41 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
     } catch (error) {
       throw new AppError(409, 'transfer.insert_failed', { table: entry.name }, undefined, { cause: error });
     }
+  }
+
+  /** An audit row goes in unsealed (the insert trigger takes no other); its hashes are remembered as a digest, for resealedAsInFile. */
+  function unsealed(row: Row) {
+    if (row.chain !== tenantId) throw refused('transfer.bad_row', { table: 'audit_events', line: 0, reason: 'a chain of another township' });
+    if (row.hash !== null) {
+      chain.digest.update(encoder.encode(`${JSON.stringify([row.seq, row.prev_hash, row.hash])}\n`));
+      chain.sealedThrough = Number(row.seq);
+      // a row read unsealed, and a later one sealed by the time its page was read (a request's seal racing the export)
+    } else chain.unsealedSeqs.add(Number(row.seq));
+    row.prev_hash = null;
+    row.hash = null;
+  }
+
+  /**
+   * Seals the township's chain as loaded and compares it with the file's: hashes are deterministic, so a
+   * faithful file gives back every hash it carries; a row edited, removed or reordered is refused. Rows the
+   * file carried unsealed are simply sealed. (Hashes recomputed to fit need no key: only the anchors copied
+   * along tell those, when verify runs.)
+   */
+  async function resealedAsInFile() {
+    await sealChain(db, tenantId);
+    const digest = new Sha256();
+    for (let after = 0; ; ) {
+      const page = await db
+        .select({ seq: auditEvents.seq, prevHash: auditEvents.prevHash, hash: auditEvents.hash })
+        .from(auditEvents)
+        .where(and(eq(auditEvents.chain, tenantId), gt(auditEvents.seq, after), lte(auditEvents.seq, chain.sealedThrough)))
+        .orderBy(asc(auditEvents.seq))
+        .limit(1000);
+      for (const row of page) if (!chain.unsealedSeqs.has(row.seq)) digest.update(encoder.encode(`${JSON.stringify([row.seq, row.prevHash, row.hash])}\n`));
+      if (page.length < 1000) break;
+      after = page[page.length - 1].seq;
+    }
+    if (digest.hex() !== chain.digest.hex()) throw refused('transfer.audit_chain_mismatch');
   }
 
   async function loadCity([row]: Row[]) {

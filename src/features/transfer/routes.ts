@@ -3,6 +3,7 @@ import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';
+import { audit, recorder } from '../../audit/record';
 import { allow } from '../../auth/guard';
 import { AppError, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
@@ -31,9 +32,11 @@ function passphraseOf(c: Context<AppEnv>): string | undefined {
   return passphrase;
 }
 
+/** The township's whole file, personal data included: recorded in its own chain before a byte leaves, so the file carries its own export. */
 async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; name: string }) {
   const passphrase = passphraseOf(c);
   const now = new Date();
+  await c.var.db.batch([audit(c, { action: 'export.tenant', entity: 'tenant', entityId: tenant.id, tenantId: tenant.id, summary: { encrypted: !!passphrase } })]);
   const body = exportTenant(c.var.db, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now });
   return c.body(body, 200, {
     'content-type': passphrase ? 'application/octet-stream' : 'application/zip',
@@ -62,7 +65,14 @@ export const transferPlatformRoutes = new Hono<AppEnv>()
     const passphrase = passphraseOf(c);
     const body = c.req.raw.body;
     if (!body) throw new AppError(422, 'transfer.not_an_export');
-    const report = await importTenant(c.var.db, body, { passphrase, secrets: c.var.config.secrets });
+    let report;
+    try {
+      report = await importTenant(c.var.db, body, { passphrase, secrets: c.var.config.secrets, recorder: recorder(c) });
+    } catch (error) {
+      // a refused file is an attempt worth its row too (the platform's chain: the township does not exist here)
+      if (error instanceof AppError) await c.var.db.batch([audit(c, { action: 'tenant.import', entity: 'tenant', outcome: 'refused', tenantId: null, summary: { code: error.code } })]);
+      throw error;
+    }
     forgetTenants(c.var.memo);
     return c.json(report, 201);
   });
