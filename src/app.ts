@@ -18,7 +18,7 @@ import { contactRoutes } from './features/contact';
 import { countyRoutes } from './features/county';
 import { decisionRoutes } from './features/decisions';
 import { ledgerRoutes } from './features/ledgers';
-import { publicRoutes } from './features/public';
+import { publicRoutes, villageByName } from './features/public';
 import { starsRoutes } from './features/stars';
 import { incomeRoutes } from './features/income';
 import { evaluationApi } from './features/evaluation';
@@ -159,6 +159,8 @@ export function createApp(deps: AppDeps) {
     app.get(path, publicRoute(), (c) => c.redirect(shortAddress(undefined, c.req.param('code')), 302));
   for (const path of ['/t/:tenant/v', '/t/:tenant/v/', '/t/:tenant/v/:code'])
     app.get(path, publicRoute(), (c) => c.redirect(shortAddress(c.req.param('tenant'), c.req.param('code')), 302));
+  for (const path of ['/c', '/c/', '/c/:name', '/t/:tenant/c', '/t/:tenant/c/', '/t/:tenant/c/:name'])
+    app.get(path, publicRoute(), resolveTenant, villageByName);
   const tenant = tenantApi();
   app.route('/t/:tenant/api', tenant);
   app.route('/api', tenant);

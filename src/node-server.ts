@@ -76,11 +76,15 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
     .use('*', compress())
     .all('/api/*', forward)
     .all('/t/:tenant/api/*', forward)
-    // the short address /v/<CODE> is the app's (a redirect to the phone ballot), as on Workers (run_worker_first)
+    // the short addresses /v/<CODE> and /c/<村名> are the app's (redirects to the phone ballot and a village's page), as on Workers (run_worker_first)
     .get('/v', forward)
     .get('/v/*', forward)
     .get('/t/:tenant/v', forward)
-    .get('/t/:tenant/v/*', forward);
+    .get('/t/:tenant/v/*', forward)
+    .get('/c', forward)
+    .get('/c/*', forward)
+    .get('/t/:tenant/c', forward)
+    .get('/t/:tenant/c/*', forward);
   for (const page of PAGES) {
     server.get(`/${page}`, (c) => {
       const body = pages.get(page);

@@ -41,6 +41,12 @@ describe('Node server: pages and SPA fallback', () => {
     expect(response.headers.get('location')).toBe(location);
   });
 
+  it.each(['/c/%E9%9D%96%E5%BA%84', '/t/alpha/c/%E9%9D%96%E5%BA%84', '/c'])('the short address %s is the app\'s, not the admin app: no such township here', async (path) => {
+    const response = await get(path);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ code: 'error.tenant_not_found' });
+  });
+
   it.each([
     ['/vote/', '/vote'],
     ['/vote.html?s=1', '/vote?s=1'],

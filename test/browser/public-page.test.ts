@@ -58,7 +58,19 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     await img.waitFor();
     await page.waitForFunction(() => (document.querySelector('.print-sheet img') as HTMLImageElement | null)?.naturalWidth);
     expect(await img.getAttribute('src')).toBe(`/t/alpha/api/public/villages/${villageId}/qr.svg`);
+    // the address to type when the code cannot be scanned: short, by the village's name, readable (not percent-encoded)
+    const address = `${new URL(page.url()).host}/t/alpha/c/${app.fixture.a.rows.villages[0].name}`;
+    expect(await page.locator('.print-sheet .sheet-address code').textContent()).toBe(address);
     await page.screenshot({ path: screenshotPath('village-qr.png') });
+    // and typed, it opens this village's page
+    await page.goto(`/t/alpha/c/${encodeURIComponent(app.fixture.a.rows.villages[0].name)}`);
+    await page.waitForURL(`**/village?t=alpha&v=${villageId}`);
+  });
+
+  it('says so when the short address names no village of the township, above the list', async () => {
+    await page.goto(`/t/alpha/c/${encodeURIComponent('没有这个村')}`);
+    await page.getByText('没有找到“没有这个村”，请在下面选择村。').waitFor();
+    await page.getByRole('link', { name: app.fixture.a.rows.villages[1].name }).waitFor();
   });
 
   it('lists the villages when none is named, and switches to English', async () => {

@@ -6,7 +6,7 @@
 import '../shared/legacy';
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { call, tenant, tenantApi, type AnswerOf } from '../shared/api';
+import { call, tenant, tenantApi, tenantSlug, type AnswerOf } from '../shared/api';
 import '../shared/base.css';
 import { createT, currentLocale, phoneDate, setLocale, starGrade } from '../shared/i18n';
 import { wanYuan } from '../../src/domain/money';
@@ -192,7 +192,8 @@ function PrintSheet({ page }: { page: VillagePage }) {
       <p class="sheet-address">
         {t('printAddress')}
         <br />
-        <code>{`${location.host}${location.pathname}?${new URLSearchParams([...params].filter(([k]) => k !== 'print'))}`}</code>
+        {/* the short address by the village's name (typed with Chinese input), shown as typed, not percent-encoded */}
+        <code>{`${location.host}${tenantSlug() ? `/t/${tenantSlug()}` : ''}/c/${page.village.name}`}</code>
       </p>
       <div class="no-print">
         <button onClick={() => print()}>{t('print')}</button>{' '}
@@ -212,8 +213,10 @@ function VillageList() {
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!villages) return <p class="muted">{t('loading')}</p>;
+  const typedName = params.get('name');
   return (
     <Section title={t('pickVillage')}>
+      {typedName ? <p class="error">{t('villageNameUnknown', { name: typedName })}</p> : null}
       <ul class="plain villages">
         {villages.map((v) => (
           <li>

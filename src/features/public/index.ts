@@ -1,1 +1,1 @@
-export { publicRoutes, villagePageUrl } from './routes';
+export { publicRoutes, villageByName, villagePageUrl } from './routes';

@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { eq } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -19,6 +20,26 @@ export const QR_OPTIONS = { ecc: 'Q', border: 2, pixelSize: 8 } as const;
 export function villagePageUrl(origin: string, tenantSlug: string | undefined, villageId: string): string {
   const params = new URLSearchParams({ ...(tenantSlug ? { t: tenantSlug } : {}), v: villageId });
   return `${origin}/village?${params}`;
+}
+
+/** The longest village name the short address carries back to the page when it names no village. */
+const TYPED_NAME_MAX = 40;
+
+/**
+ * The short address printed under a village's QR code, typed with a phone's Chinese input: /c/<村名> (the
+ * host says the township) or /t/<slug>/c/<村名> → that village's public page. The name is unique per township
+ * (villages_tenant_name); a name it does not know opens the township's list of villages, saying so.
+ */
+export async function villageByName(c: Context<AppEnv>) {
+  const bySlug = c.req.param('tenant') ? c.var.tenant!.slug : undefined;
+  const typed = (c.req.param('name') ?? '').trim();
+  const scope = c.var.scope!;
+  const [village] = typed
+    ? await scope.db.select({ id: villages.id }).from(villages).where(scope.where(villages, eq(villages.name, typed))).limit(1)
+    : [];
+  if (village) return c.redirect(villagePageUrl('', bySlug, village.id), 302);
+  const params = new URLSearchParams({ ...(bySlug ? { t: bySlug } : {}), ...(typed ? { name: typed.slice(0, TYPED_NAME_MAX) } : {}) });
+  return c.redirect(`/village${params.size ? `?${params}` : ''}`, 302);
 }
 
 /** The villages' public pages: no login, no personal data (see village-page.ts). */
