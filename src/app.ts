@@ -61,6 +61,15 @@ function tenantApi() {
     .route('/evaluation', evaluationApi).route('/problems', problemRoutes);
 }
 
+/** The platform admin's routes, under /api/platform. */
+const platformRoutes = new Hono<AppEnv>().route('/', registryRoutes).route('/', jobPlatformRoutes);
+
+/** The routes of each area as the pages' typed client sees them (`hc<…>` in web/shared/api.ts): types only, nothing of the server reaches a page. */
+export type TenantApi = ReturnType<typeof tenantApi>;
+export type AuthApi = typeof authRoutes;
+export type PlatformApi = typeof platformRoutes;
+export type CountyApi = typeof countyRoutes;
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   // one per app instance, i.e. per database: an isolate on Workers, the process (or a test's server) in Node
@@ -93,8 +102,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', sessionMiddleware);
 
   app.route('/api/auth', authRoutes);
-  app.route('/api/platform', registryRoutes);
-  app.route('/api/platform', jobPlatformRoutes);
+  app.route('/api/platform', platformRoutes);
   app.route('/api/county', countyRoutes);
   // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
   let document: ReturnType<typeof openApiDocument> | undefined;

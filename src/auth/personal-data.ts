@@ -32,9 +32,12 @@ export function seesPersonalDetails(actor: Actor | undefined): boolean {
 }
 
 /** The row as the actor may see it: without its personal fields for those who may not (county viewers). */
-export function withoutPersonalDetails<T extends object>(actor: Actor | undefined, row: T): T | Omit<T, PersonalField> {
+export function withoutPersonalDetails<T extends object>(actor: Actor | undefined, row: T): WithoutPersonalDetails<T> {
   if (seesPersonalDetails(actor)) return row;
   const copy = { ...row } as Record<string, unknown>;
   for (const key of PERSONAL_FIELDS) delete copy[key];
-  return copy as Omit<T, PersonalField>;
+  return copy as WithoutPersonalDetails<T>;
 }
+
+/** A row as some readers see it: its personal fields may be absent (one type for the pages, whoever reads). */
+export type WithoutPersonalDetails<T> = Omit<T, PersonalField> & Partial<Pick<T, Extract<keyof T, PersonalField>>>;

@@ -154,7 +154,7 @@ export async function listRuns(db: Db, options: { runId?: string; tenantId?: str
       ...run,
       tenantsDone: Number(done),
       tenantsFailed: Number(failed),
-      status: complete ? (Number(failed) ? 'finished_with_errors' : 'finished') : 'running',
+      status: complete ? (Number(failed) ? ('finished_with_errors' as const) : ('finished' as const)) : ('running' as const),
       finishedAt: complete ? (lastFinishedAt ?? run.startedAt) : null,
       durationMs: complete ? new Date(lastFinishedAt ?? run.startedAt).getTime() - new Date(run.startedAt).getTime() : null,
       errors: failures.filter((f) => f.runId === run.id).map(({ tenantId, slug, detail }) => ({ tenantId, slug, error: detail })),

@@ -1,4 +1,4 @@
-import type { ValidationTargets } from 'hono';
+import type { Env, Input, MiddlewareHandler, ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
 import * as z from 'zod';
 import { en, zhCN } from 'zod/locales';
@@ -27,7 +27,20 @@ export function withMeta<T extends object>(middleware: T, meta: RouteMeta): T {
  * object in it refuses keys its schema does not name (see `strictBody`), so a client bug or a probe is
  * a 400 naming the key instead of a field silently dropped.
  */
-export function input<Target extends InputTarget, Schema extends z.ZodType>(target: Target, schema: Schema) {
+export function input<
+  Target extends InputTarget,
+  Schema extends z.ZodType,
+  E extends Env = any,
+  P extends string = string,
+  In = z.input<Schema>,
+  Out = z.output<Schema>,
+  I extends Input = {
+    in: undefined extends In
+      ? { [K in Target]?: CallerInput<In, K> }
+      : { [K in Target]: CallerInput<In, K> };
+    out: { [K in Target]: Out };
+  },
+>(target: Target, schema: Schema): MiddlewareHandler<E, P, I> {
   const checked = target === 'json' ? strictBody(schema) : schema;
   const middleware = validator(target, async (value, c): Promise<z.output<Schema>> => {
     const locale = (c.get('locale') as Locale | undefined) ?? 'zh-CN';
@@ -51,8 +64,16 @@ export function input<Target extends InputTarget, Schema extends z.ZodType>(targ
     }
     return result.data as z.output<Schema>;
   });
-  return withMeta(middleware, { input: { target, schema: checked } });
+  return withMeta(middleware as unknown as MiddlewareHandler<E, P, I>, { input: { target, schema: checked } });
 }
+
+/**
+ * What a caller sends for one target: zod's input type (a field with a default stays optional), as
+ * @hono/zod-validator types it; a query or path field the schema coerces is typed as the text it arrives as.
+ */
+type CallerInput<In, Target extends InputTarget> = In extends ValidationTargets[Target]
+  ? In
+  : { [Key in keyof In]: In[Key] extends ValidationTargets[Target][Key] ? In[Key] : ValidationTargets[Target][Key] };
 
 const strictCache = new WeakMap<z.ZodType, z.ZodType>();
 

@@ -8,7 +8,7 @@ import { allow, TOWNSHIP_READERS } from '../auth/guard';
 import { newPasswordField, phoneSchema } from '../auth/routes';
 import { resetSecondFactor } from '../auth/two-factor';
 import { accounts, members, roleGrants, tenants, totpFactors, villages } from '../db/schema';
-import { AppError, badRequest, notFound } from '../platform/errors';
+import { AppError, badRequest, forbidden, notFound } from '../platform/errors';
 import { input } from '../platform/validate';
 import { parseSettings, tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
@@ -23,7 +23,10 @@ const tenantAccountBody = z.discriminatedUnion('role', [
 export const tenantRoutes = new Hono<AppEnv>()
   .get('/', allow(...TOWNSHIP_READERS, 'party_member'), (c) => {
     const tenant = c.var.tenant!;
-    return c.json({ id: tenant.id, slug: tenant.slug, name: tenant.name, role: c.var.actor?.kind === 'user' ? c.var.actor.role : null });
+    const actor = c.var.actor;
+    // allow() let through only accounts with a role in this township (a job's system actor never asks)
+    if (actor?.kind !== 'user' || actor.role === 'platform_admin') throw forbidden();
+    return c.json({ id: tenant.id, slug: tenant.slug, name: tenant.name, role: actor.role });
   })
   .get('/settings', allow(...TOWNSHIP_READERS), (c) => c.json(parseSettings(c.var.tenant!.settings)))
   .put('/settings', allow('township_admin'), input('json', tenantSettingsSchema), async (c) => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { shanghaiToday, timeline, yuanToFen, type Stage } from '../../web/admin/pages/ledgers-rules';
+import { shanghaiDate } from '../../src/domain/calendar';
+import { parseYuan } from '../../src/domain/money';
+import { timeline, type Stage } from '../../web/admin/pages/ledgers-rules';
 
 describe('a matter amount typed in yuan', () => {
   it.each([
@@ -9,11 +11,11 @@ describe('a matter amount typed in yuan', () => {
     ['¥1,200', 120_000],
     [' 0.01 ', 1],
     ['0', 0],
-  ])('%s → %i fen', (text, fen) => expect(yuanToFen(text)).toBe(fen));
+  ])('%s → %i fen', (text, fen) => expect(parseYuan(text)).toBe(fen));
 
-  it('is null when left empty', () => expect(yuanToFen('   ')).toBeNull());
+  it('is null when left empty', () => expect(parseYuan('   ')).toBeNull());
 
-  it.each(['1.234', '-5', 'abc', '1e5', '3万', '1.2.3', '.5'])('refuses %s', (text) => expect(yuanToFen(text)).toBeNaN());
+  it.each(['1.234', '-5', 'abc', '1e5', '3万', '1.2.3', '.5'])('refuses %s', (text) => expect(parseYuan(text)).toBeNaN());
 });
 
 describe('the Shanghai calendar date', () => {
@@ -21,7 +23,7 @@ describe('the Shanghai calendar date', () => {
     ['2026-12-31T15:59:59Z', '2026-12-31'],
     ['2026-12-31T16:00:00Z', '2027-01-01'],
     ['2026-03-01T00:00:00Z', '2026-03-01'],
-  ])('%s is %s in Shanghai', (iso, date) => expect(shanghaiToday(new Date(iso))).toBe(date));
+  ])('%s is %s in Shanghai', (iso, date) => expect(shanghaiDate(new Date(iso))).toBe(date));
 });
 
 describe('the stage timeline', () => {

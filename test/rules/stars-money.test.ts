@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compositeText, fenToInput, parseYuan, wanYuan } from '../../web/admin/pages/stars-money';
+import { fenToInput, parseYuan, wanYuan } from '../../src/domain/money';
+import { compositeText } from '../../web/admin/pages/stars-money';
 
 describe('yuan typed into the income form', () => {
   it.each([

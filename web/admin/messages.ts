@@ -4,6 +4,7 @@ import { starsEn, starsZh } from './messages-stars';
 import { evaluationEn, evaluationZh } from './messages-evaluation';
 import { countyEn, countyZh } from './messages-county';
 import { securityEn, securityZh } from './messages-security';
+import { enumLabelsEn, enumLabelsZh } from '../../src/domain/labels';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -197,6 +198,7 @@ const zh = {
   ...evaluationZh,
   ...countyZh,
   ...securityZh,
+  ...enumLabelsZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -394,6 +396,7 @@ const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...countyEn,
   ...securityEn,
+  ...enumLabelsEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

@@ -1,24 +1,14 @@
 import { computed, signal } from '@preact/signals';
-import { api, ApiProblem } from '../shared/api';
+import { ApiProblem, auth, call, tenant, type AnswerOf } from '../shared/api';
+import type { Role } from '../../src/domain/vocabulary';
 
-export type Role = 'platform_admin' | 'county_viewer' | 'township_admin' | 'village_secretary' | 'party_member';
+export type { Role } from '../../src/domain/vocabulary';
 export type TenantRole = Exclude<Role, 'platform_admin'>;
 
-export interface Me {
-  id: string;
-  name: string;
-  phone: string;
-  roles: { role: Role; countyId: string | null; villageId: string | null; memberId: string | null; tenant: { id: string; slug: string; name: string } | null }[];
-  /** every township of the counties the account views (county viewers) */
-  countyTownships?: { id: string; slug: string; name: string }[];
-}
-
-export interface Township {
-  id: string;
-  slug: string;
-  name: string;
-  role: TenantRole;
-}
+/** The signed-in account, its roles and (county viewers) every township of the counties it views. */
+export type Me = AnswerOf<typeof auth.me.$get>;
+/** The township being worked in, with the account's role there. */
+export type Township = AnswerOf<ReturnType<typeof tenant>['index']['$get']>;
 
 /** The signed-in account: undefined while loading, null when signed out. */
 export const me = signal<Me | null | undefined>(undefined);
@@ -45,12 +35,12 @@ export const ownVillageId = computed(() => {
 /** Whether the current role may do something: the UI hides what the API would refuse. */
 export function can(...roles: TenantRole[]): boolean {
   const role = township.value?.role;
-  return !!role && roles.includes(role);
+  return !!role && roles.some((r) => r === role);
 }
 
 export async function loadMe(): Promise<void> {
   try {
-    me.value = await api.get<Me>('/api/auth/me');
+    me.value = await call(auth.me.$get());
   } catch (error) {
     if (error instanceof ApiProblem && error.status === 401) me.value = null;
     else throw error;
@@ -60,11 +50,11 @@ export async function loadMe(): Promise<void> {
 export async function loadTownship(slug: string): Promise<void> {
   if (township.value?.slug === slug) return;
   township.value = undefined;
-  township.value = await api.get<Township>(`/t/${slug}/api`);
+  township.value = await call(tenant(slug).index.$get());
 }
 
 export async function logout(): Promise<void> {
-  await api.post('/api/auth/logout').catch(() => undefined);
+  await call(auth.logout.$post()).catch(() => undefined);
   me.value = null;
   township.value = undefined;
 }

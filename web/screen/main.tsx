@@ -11,7 +11,8 @@
  */
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, ApiProblem, tenantApi, tenantSlug } from '../shared/api';
+import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf } from '../shared/api';
+import type { RaterGroup } from '../../src/domain/vocabulary';
 import '../shared/base.css';
 import { createT, currentLocale, setLocale, shanghaiTime } from '../shared/i18n';
 import { en, zhCN } from './messages';
@@ -26,51 +27,19 @@ const sessionId = params.get('s');
 const displayScreen = params.get('screen');
 const displayKey = params.get('key');
 const LIVE_MS = 3_000;
-const GROUPS = ['villager', 'self', 'peer', 'leader'] as const;
-type Group = (typeof GROUPS)[number];
+/** The rater groups in the order the hall reads them: the villagers' count first. */
+const GROUPS: readonly RaterGroup[] = ['villager', 'self', 'peer', 'leader'];
 
-interface SessionView {
-  id: string;
-  code: string;
-  campaignName: string;
-  year: number;
-  villageName: string;
-  branchName: string;
-  opensAt: string;
-  closesAt: string;
-  status: 'open' | 'closed';
-}
-interface Qr {
-  code: string;
-  pin: string;
-  url: string;
-  shortUrl: string;
-  rotatesAt: string;
-  rotateSeconds: number;
-  svg: string;
-}
-interface Counts {
-  groups: Record<Group, { ballots: number; voters: number }>;
-  ballots: number;
-  voters: number;
-  /** phones given a pass; beside the ballots, the hall sees any inflation */
-  passes: number;
-  handovers: number;
-}
-interface Live extends Counts {
-  status: 'open' | 'closed';
-  closesAt: string;
-}
+/** The township's evaluation routes the screen calls. */
+const evaluation = tenant(slug).evaluation;
+type SessionView = AnswerOf<typeof evaluation.sessions[':id']['$get']>;
+type Qr = AnswerOf<typeof evaluation.sessions[':id']['qr']['$get']>;
+type Live = AnswerOf<typeof evaluation.sessions[':id']['live']['$get']>;
+type Counts = Omit<Live, 'id' | 'status' | 'closesAt'>;
 /** What the unattended display route answers: the session on the screen now, else the next slot booked today. */
-interface DisplayState {
-  township: string;
-  screen: { id: string; name: string };
-  now: string;
-  session: (SessionView & { live: Counts; qr: Qr | null }) | null;
-  next: { villageName: string; branchName: string; campaignName: string; startsAt: string; endsAt: string } | null;
-}
-
-const evaluation = (path: string) => tenantApi(`/evaluation${path}`);
+type DisplayState = AnswerOf<typeof evaluation.screens[':id']['display']['$get']>;
+type Poster = AnswerOf<typeof evaluation.sessions[':id']['poster']['$get']>;
+type Ticket = AnswerOf<typeof evaluation.sessions[':id']['tickets']['$post']>['tickets'][number];
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const link = (extra: Record<string, string>) => `${location.pathname}?${new URLSearchParams({ ...(slug ? { t: slug } : {}), ...extra })}`;
 /** "https://x.cn/vote?t=a&c=B" → "x.cn/vote?t=a&c=B": what people type. */
@@ -100,9 +69,9 @@ function Login({ onDone }: { onDone: () => void }) {
           setProblem('');
           try {
             // a second factor: the code typed in the same form; an admin to enrol first does it in the admin app
-            if (code !== undefined) await api.post('/api/auth/login/second-factor', { code: code.trim() });
+            if (code !== undefined) await call(auth.login['second-factor'].$post({ json: { code: code.trim() } }));
             else {
-              const reply = await api.post<{ step: string }>('/api/auth/login', { phone: phone.trim(), password });
+              const reply = await call(auth.login.$post({ json: { phone: phone.trim(), password } }));
               if (reply.step === 'second_factor') return setCode('');
               if (reply.step === 'enrol') return setProblem(t('loginEnrolFirst'));
             }
@@ -141,7 +110,7 @@ function Choose() {
   const [items, setItems] = useState<SessionView[] | undefined>();
   const [problem, setProblem] = useState('');
   useEffect(() => {
-    api.get<{ items: SessionView[] }>(evaluation('/sessions')).then(
+    call(evaluation.sessions.$get({ query: {} })).then(
       (r) => setItems([...r.items].sort((a, b) => (a.status === b.status ? 0 : a.status === 'open' ? -1 : 1))),
       (err) => setProblem(message(err)),
     );
@@ -308,7 +277,7 @@ function Screen({ session }: { session: SessionView }) {
 
   usePoll(async () => {
     try {
-      const next = await api.get<Live>(evaluation(`/sessions/${session.id}/live`));
+      const next = await call(evaluation.sessions[':id'].live.$get({ param: { id: session.id } }));
       setLive(next);
       setOffline(false);
       return next.status === 'closed' ? 30_000 : LIVE_MS;
@@ -324,7 +293,7 @@ function Screen({ session }: { session: SessionView }) {
     async () => {
       if (closed) return 60_000;
       try {
-        const next = await api.get<Qr>(evaluation(`/sessions/${session.id}/qr`));
+        const next = await call(evaluation.sessions[':id'].qr.$get({ param: { id: session.id } }));
         setQr(next);
         return Date.parse(next.rotatesAt) - Date.now() + 500;
       } catch (err) {
@@ -378,7 +347,7 @@ function Display({ screenId, displayKey }: { screenId: string; displayKey: strin
     async () => {
       if (refused) return 3_600_000;
       try {
-        const next = await api.get<DisplayState>(evaluation(`/screens/${encodeURIComponent(screenId)}/display?${new URLSearchParams({ key: displayKey })}`));
+        const next = await call(evaluation.screens[':id'].display.$get({ param: { id: encodeURIComponent(screenId) }, query: { key: displayKey } }));
         setState(next);
         setOffline(false);
         const session = next.session;
@@ -460,10 +429,10 @@ function Display({ screenId, displayKey }: { screenId: string; displayKey: strin
 
 /** The printable poster: a QR valid for the whole session, at print resolution, on one A4 page. */
 function Poster({ session }: { session: SessionView }) {
-  const [poster, setPoster] = useState<{ svg: string; url: string; code: string } | undefined>();
+  const [poster, setPoster] = useState<Poster | undefined>();
   const [problem, setProblem] = useState('');
   useEffect(() => {
-    api.get<{ svg: string; url: string; code: string }>(evaluation(`/sessions/${session.id}/poster`)).then(setPoster, (err) => setProblem(message(err)));
+    call(evaluation.sessions[':id'].poster.$get({ param: { id: session.id } })).then(setPoster, (err) => setProblem(message(err)));
   }, []);
   return (
     <main class="poster">
@@ -494,12 +463,12 @@ function Poster({ session }: { session: SessionView }) {
  * session (their codes come back once; only their HMACs are kept) and lays them out on A4, a QR and a code each.
  */
 function Tickets({ session, count }: { session: SessionView; count: number }) {
-  const [tickets, setTickets] = useState<{ code: string; url: string; svg: string }[] | undefined>();
+  const [tickets, setTickets] = useState<Ticket[] | undefined>();
   const [problem, setProblem] = useState('');
   useEffect(() => {
     // replaced in the address first: a reload must not print a second batch
     history.replaceState(null, '', link({ s: session.id }));
-    api.post<{ tickets: { code: string; url: string; svg: string }[] }>(evaluation(`/sessions/${session.id}/tickets`), { count }).then(
+    call(evaluation.sessions[':id'].tickets.$post({ param: { id: session.id }, json: { count } })).then(
       (r) => setTickets(r.tickets),
       (err) => setProblem(message(err)),
     );
@@ -544,7 +513,7 @@ function SignedIn() {
   const load = async () => {
     setProblem('');
     try {
-      await api.get('/api/auth/me');
+      await call(auth.me.$get());
     } catch (err) {
       if (err instanceof ApiProblem && err.status === 401) return setState('login');
       return setProblem(message(err));
@@ -552,7 +521,7 @@ function SignedIn() {
     setState('ready');
     if (!sessionId) return;
     try {
-      const view = await api.get<SessionView>(evaluation(`/sessions/${encodeURIComponent(sessionId)}`));
+      const view = await call(evaluation.sessions[':id'].$get({ param: { id: encodeURIComponent(sessionId) } }));
       setSession(view);
       document.title = t('title', { village: view.villageName });
     } catch (err) {

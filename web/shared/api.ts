@@ -1,9 +1,12 @@
+import { hc, type ClientResponse, type InferRequestType } from 'hono/client';
+import type { SuccessStatusCode } from 'hono/utils/http-status';
+import type { AuthApi, CountyApi, PlatformApi, TenantApi } from '../../src/app';
 import { currentLocale } from './i18n';
 
 /** The only failure the server cannot word for us: it was not reached. In the user's chosen language, like every page text. */
 const NETWORK_DOWN = { 'zh-CN': '网络不通,请稍后再试', en: 'Network unavailable, please try again later' } as const;
 
-/** The one way pages talk to the API: JSON in, JSON out, failures as ApiProblem (message already in the user's language). */
+/** The one way a failed call reaches a page: status, machine code, message already in the user's language. */
 export class ApiProblem extends Error {
   constructor(
     readonly status: number,
@@ -21,6 +24,7 @@ export function tenantSlug(): string {
   return fromPath ?? new URLSearchParams(location.search).get('t') ?? '';
 }
 
+/** A township's API path, for links (files, QR images) that the browser itself loads. */
 export function tenantApi(path: string, slug = tenantSlug()): string {
   return slug ? `/t/${slug}/api${path}` : `/api${path}`;
 }
@@ -31,27 +35,55 @@ export function onSignedOut(handler: () => void): void {
   signedOut = handler;
 }
 
-export async function request<T>(method: string, url: string, body?: unknown, init: RequestInit = {}): Promise<T> {
-  let response: Response;
+/**
+ * The typed clients, one per area, built from the server's own route types (Hono RPC): a path, its
+ * params, query and body are checked by the compiler against the route they reach. A param is put in the
+ * path as given: encode what may hold more than [A-Za-z0-9_-].
+ */
+export const tenant = (slug = tenantSlug()) => hc<TenantApi>(tenantApi('', slug));
+export const auth = hc<AuthApi>('/api/auth');
+export const platform = hc<PlatformApi>('/api/platform');
+export const county = hc<CountyApi>('/api/county');
+
+/** What a successful answer carries: the JSON of its 2xx responses (undefined for 204). */
+export type Answer<R> = R extends ClientResponse<infer Body, infer Status, infer _Format> ? (Status extends SuccessStatusCode ? (Status extends 204 ? undefined : Body) : never) : never;
+
+/** The answer of a client method, e.g. `AnswerOf<typeof client.villages.$get>`. */
+export type AnswerOf<Method extends (...args: never[]) => Promise<ClientResponse<unknown, number, string>>> = Answer<Awaited<ReturnType<Method>>>;
+/** The JSON body a client method sends. */
+export type BodyOf<Method> = InferRequestType<Method> extends { json: infer Body } ? Body : never;
+
+/**
+ * Awaits one client call: its answer, or an ApiProblem (status 0 when the server was not reached; a
+ * 401 `error.unauthenticated` also tells the page it is signed out).
+ */
+export async function call<R extends ClientResponse<unknown, number, string>>(pending: Promise<R>): Promise<Answer<R>> {
+  let response: R;
   try {
-    response = await fetch(url, {
-      method,
-      credentials: 'same-origin',
-      headers: body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
-      ...init,
-    });
+    response = await pending;
   } catch {
     throw new ApiProblem(0, 'network', NETWORK_DOWN[currentLocale()]);
   }
-  if (response.status === 204) return undefined as T;
+  if (response.status === 204) return undefined as Answer<R>;
   const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string; details?: ApiProblem['details'] } | undefined;
   if (!response.ok) {
     const problem = new ApiProblem(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details);
     if (problem.code === 'error.unauthenticated') signedOut?.();
     throw problem;
   }
-  return data as T;
+  return data as Answer<R>;
+}
+
+/** The untyped fetch wrapper the pages not yet on the typed client still use (to be removed). */
+export async function request<T>(method: string, url: string, body?: unknown, init: RequestInit = {}): Promise<T> {
+  const pending = fetch(url, {
+    method,
+    credentials: 'same-origin',
+    headers: body instanceof FormData || body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body instanceof FormData ? body : body === undefined ? undefined : JSON.stringify(body),
+    ...init,
+  });
+  return call(pending as unknown as Promise<ClientResponse<T, 200, 'json'>>) as Promise<T>;
 }
 
 export const api = {

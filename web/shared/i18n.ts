@@ -36,7 +36,4 @@ export function shanghaiTime(iso: string, withTime = true): string {
   });
 }
 
-/** Integer fen → "¥12,345.67" */
-export function yuan(fen: number): string {
-  return `¥${(fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-}
+export { yuan } from '../../src/domain/money';

@@ -5,43 +5,19 @@
  */
 import { render, type ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, tenantApi } from '../shared/api';
+import { call, tenant, tenantApi, type AnswerOf } from '../shared/api';
 import '../shared/base.css';
-import { createT, currentLocale, setLocale, shanghaiTime, yuan } from '../shared/i18n';
+import { createT, currentLocale, setLocale, shanghaiTime } from '../shared/i18n';
+import { wanYuan } from '../../src/domain/money';
 import { en, zhCN } from './messages';
 import './village.css';
 
 const t = createT({ 'zh-CN': zhCN, en });
 type Key = keyof typeof zhCN;
 
-interface Stage {
-  stage: string;
-  heldOn: string;
-  publicText?: string | null;
-}
-interface VillagePage {
-  township: { name: string; slug: string };
-  village: { id: string; name: string; branchName: string };
-  year: number;
-  branch: { year: number; stage: 'final' | 'provisional'; stars: number | null; computedAt: string } | null;
-  members: { name: string; stars: number; isSecretary: boolean; isCommittee: boolean }[];
-  plaques: { year: number; kind: 'city_plaque' | 'county_plaque' }[];
-  incomeTier: { year: number; tier: 'below' | 'low' | 'high' } | null;
-  incomeTiersFen: [number, number];
-  decisions: { id: string; title: string; category: string; amountFen: number | null; status: string; stages: Stage[] }[];
-  problems:
-    | {
-        subjectKind: 'branch' | 'member';
-        memberName: string | null;
-        content: string;
-        measure: string;
-        deadline: string | null;
-        status: string;
-        rectifiedAt: string | null;
-      }[]
-    | null;
-  tallies: { code: string; campaignName: string; count: number; root: string }[];
-}
+/** The public routes of this township (no login). */
+const publicVillages = tenant().public.villages;
+type VillagePage = AnswerOf<typeof publicVillages[':id']['$get']>;
 
 const params = new URLSearchParams(location.search);
 const villageId = params.get('v');
@@ -56,10 +32,8 @@ function Stars({ n }: { n: number }) {
   );
 }
 
-/** ¥50,000 as "5万元" in Chinese. */
-function money(fen: number): string {
-  return currentLocale() === 'zh-CN' && fen >= 1_000_000 && fen % 1_000_000 === 0 ? `${fen / 1_000_000}万元` : yuan(fen);
-}
+/** ¥50,000 as "5万元" in Chinese, other amounts to the fen. */
+const money = (fen: number) => wanYuan(fen, currentLocale(), true);
 
 /** "2026-03-01" → "3月1日" in Chinese. */
 function day(date: string): string {
@@ -225,7 +199,7 @@ function VillageList() {
   const [villages, setVillages] = useState<{ id: string; name: string }[] | null>(null);
   const [error, setError] = useState('');
   useEffect(() => {
-    api.get<{ items: { id: string; name: string }[] }>(tenantApi('/public/villages')).then((r) => setVillages(r.items), (e: Error) => setError(e.message));
+    call(publicVillages.$get()).then((r) => setVillages(r.items), (e: Error) => setError(e.message));
   }, []);
   if (error) return <p class="error">{error}</p>;
   if (!villages) return <p class="muted">{t('loading')}</p>;
@@ -247,7 +221,7 @@ function App() {
   const [error, setError] = useState('');
   const load = () => {
     setError('');
-    api.get<VillagePage>(tenantApi(`/public/villages/${encodeURIComponent(villageId!)}`)).then(
+    call(publicVillages[':id'].$get({ param: { id: encodeURIComponent(villageId!) }, query: {} })).then(
       (p) => {
         setPage(p);
         document.title = t('title', { village: p.village.name });

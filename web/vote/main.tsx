@@ -6,63 +6,36 @@
  */
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { api, ApiProblem, tenantApi, tenantSlug } from '../shared/api';
+import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf, type BodyOf } from '../shared/api';
 import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
-import { verifyInclusion, type ProofStep } from '../../src/domain/merkle';
+import { verifyInclusion } from '../../src/domain/merkle';
+import type { VoterKind } from '../../src/domain/vocabulary';
 import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
 
 const t = createT({ 'zh-CN': zhCN, en });
 type Key = keyof typeof zhCN;
 
-type Group = 'self' | 'peer' | 'villager' | 'leader';
-type Who = 'villager' | 'member' | 'leader';
-interface Info {
-  code: string;
-  township: string;
-  village: string;
-  branchName: string;
-  campaign: { name: string; year: number; subjectKind: 'branch' | 'member' };
-  status: 'open' | 'closed';
-  requireHouseholdCode: boolean;
-  requireBallotTicket: boolean;
-}
-interface Item {
-  key: string;
-  text: string;
-  options: { label: string; points: number }[];
-}
-interface Subject {
-  kind: 'branch' | 'member';
-  id: string;
-  name: string;
-  isSecretary: boolean;
-}
-interface PassData {
-  pass: string;
-  expiresAt: string;
-  subjects: Subject[];
-  questionnaire: { items: Record<Group, Item[]> };
-  requireHouseholdCode: boolean;
-  requireBallotTicket: boolean;
-  /** what identify would answer for this phone as a villager (when the API can tell at once) */
-  identified?: Identified;
-}
-interface Identified {
-  voter: { kind: Who; name: string | null };
-  subjects: { subjectKind: Subject['kind']; subjectId: string; raterGroup: Group; voted: boolean }[];
-}
-
 const COMMENT_MAX = 300;
-/** A pass request: the server draws this phone's pass (or gives back the one it holds); as a villager the reply also says what it has voted on. */
-const passBody = (token: string) => ({ token, voter: { kind: 'villager' } });
 const params = new URLSearchParams(location.search);
 const slug = tenantSlug();
 const code = (params.get('c') ?? '').trim().toUpperCase();
 const sessionKey = `${slug}|${code}`;
-const voteApi = (path = '') => tenantApi(`/evaluation/vote/${encodeURIComponent(code)}${path}`);
+/** This session's routes (GET /evaluation/vote/:code and below) and the code in their path. */
+const vote = tenant(slug).evaluation.vote[':code'];
+const param = { code: encodeURIComponent(code) };
+/** A pass request: the server draws this phone's pass (or gives back the one it holds); as a villager the reply also says what it has voted on. */
+const passBody = (token: string) => ({ param, json: { token, voter: { kind: 'villager' as const } } });
+
+type Info = AnswerOf<typeof vote.$get>;
+type PassData = AnswerOf<typeof vote.pass.$post>;
+type Identified = AnswerOf<typeof vote.identify.$post>;
+type Subject = PassData['subjects'][number];
+type Item = PassData['questionnaire']['items']['self'][number];
+type Group = Identified['subjects'][number]['raterGroup'];
+type Submission = BodyOf<typeof vote.ballots.$post>;
 const subjectKey = (kind: string, id: string) => `${kind}:${id}`;
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 const withParams = (extra: Record<string, string>, drop: string[] = []) => {
@@ -171,7 +144,7 @@ function PinForm({ error, handover, onPass }: { error: string; handover: boolean
         setBusy(true);
         setProblem('');
         try {
-          onPass(await api.post<PassData>(voteApi('/pass'), passBody(pin.trim())));
+          onPass(await call(vote.pass.$post(passBody(pin.trim()))));
         } catch (err) {
           setProblem(message(err));
         } finally {
@@ -209,9 +182,9 @@ function LoginForm({ onDone }: { onDone: () => void }) {
         setProblem('');
         try {
           // a second factor: the code typed in the same form; an admin to enrol first does it in the admin app
-          if (code !== undefined) await api.post('/api/auth/login/second-factor', { code: code.trim() });
+          if (code !== undefined) await call(auth.login['second-factor'].$post({ json: { code: code.trim() } }));
           else {
-            const reply = await api.post<{ step: string }>('/api/auth/login', { phone: phone.trim(), password });
+            const reply = await call(auth.login.$post({ json: { phone: phone.trim(), password } }));
             if (reply.step === 'second_factor') return setCode('');
             if (reply.step === 'enrol') return setProblem(t('loginEnrolFirst'));
           }
@@ -265,8 +238,8 @@ type Answers = Record<string, Record<string, number>>;
 type Status = { state: 'saved' } | { state: 'sending' } | { state: 'failed'; message: string } | undefined;
 
 /** The questionnaire for everyone this voter evaluates, and who they are. */
-function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; onSubmit: (body: Record<string, unknown>) => void }) {
-  const [who, setWho] = useState<Who>('villager');
+function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; onSubmit: (body: Submission) => void }) {
+  const [who, setWho] = useState<VoterKind>('villager');
   const [household, setHousehold] = useState('');
   const [ticket, setTicket] = useState((params.get('ticket') ?? '').toUpperCase());
   const [memberCode, setMemberCode] = useState('');
@@ -279,7 +252,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
   const [texts, setTexts] = useState<Record<string, { comment: string; problem: string }>>({});
   const [showMissing, setShowMissing] = useState(false);
 
-  const voter = () =>
+  const voter = (): Submission['voter'] =>
     who === 'villager'
       ? {
           kind: 'villager',
@@ -294,7 +267,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
     setChecking(!quiet);
     setProblem('');
     try {
-      const result = await api.post<Identified>(voteApi('/identify'), { pass: data.pass, voter: voter() });
+      const result = await call(vote.identify.$post({ param, json: { pass: data.pass, voter: voter() } }));
       setIdentified(result);
       setNeedLogin(false);
     } catch (err) {
@@ -306,7 +279,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
     }
   };
 
-  const choose = (next: Who) => {
+  const choose = (next: VoterKind) => {
     setWho(next);
     setIdentified(undefined);
     setProblem('');
@@ -518,7 +491,7 @@ function Session() {
     const token = params.get('k');
     const first = early;
     early = undefined;
-    (first ? settled<Info>(first.info) : api.get<Info>(voteApi())).then(
+    (first ? settled<Info>(first.info) : call(vote.$get({ param }))).then(
       (i) => {
         setInfo(i);
         document.title = t('title', { village: i.village });
@@ -527,7 +500,7 @@ function Session() {
     );
     if (data) return;
     if (!token) return setPinError('');
-    (first?.pass ? settled<PassData>(first.pass) : api.post<PassData>(voteApi('/pass'), passBody(token))).then(
+    (first?.pass ? settled<PassData>(first.pass) : call(vote.pass.$post(passBody(token)))).then(
       (p) => {
         keepPass(p);
         setData(p);
@@ -583,7 +556,7 @@ function Session() {
           subjects={data?.subjects ?? []}
           onAgain={() => {
             // 另一人投票: this phone forgets the pass (here and in its cookie); the next voter scans afresh
-            if (data) void api.post(voteApi('/pass/release'), { pass: data.pass }).catch(() => undefined);
+            if (data) void call(vote.pass.release.$post({ param, json: { pass: data.pass } })).catch(() => undefined);
             forgetPass();
             forgetOutcomes(sessionKey);
             if (params.has('k') || params.has('ticket')) history.replaceState(null, '', withParams({}, ['k', 'ticket']));
@@ -618,8 +591,8 @@ function Session() {
             data={round ? { ...data, identified: undefined } : data}
             status={status}
             onSubmit={(body) => {
-              setCurrent(body.clientId as string);
-              void enqueue({ session: sessionKey, url: voteApi('/ballots'), body: body as { clientId: string }, savedAt: new Date().toISOString() });
+              setCurrent(body.clientId);
+              void enqueue({ session: sessionKey, body, savedAt: new Date().toISOString() });
             }}
           />
           {tally}
@@ -630,18 +603,7 @@ function Session() {
   );
 }
 
-interface TallyData {
-  code: string;
-  sessionId?: string;
-  status: 'open' | 'closed';
-  count: number;
-  /** published once the session is closed (while open, two roots a ballot apart would narrow that ballot down) */
-  root: string | null;
-  intact?: boolean;
-  receipts: string[] | null;
-  found?: boolean;
-  proof?: ProofStep[] | null;
-}
+type TallyData = AnswerOf<typeof vote.tally.$get>;
 
 /** The public tally: the count, the Merkle root once closed, the receipts sorted by code, and this phone's own check of a receipt. */
 function Tally() {
@@ -652,16 +614,16 @@ function Tally() {
   const [checked, setChecked] = useState<{ receipt: string; verified: boolean | null } | undefined>();
   const load = (r: string) => {
     setError('');
-    api.get<TallyData>(voteApi(`/tally${r ? `?receipt=${encodeURIComponent(r)}` : ''}`)).then(async (d) => {
+    call(vote.tally.$get({ param, query: r ? { receipt: r } : {} })).then(async (d) => {
       setTally(d);
       if (!r || d.status !== 'closed') return setChecked(undefined);
       // verified here, on the phone, against the published root: the server's word alone is not the proof
-      const verified = d.found && d.proof && d.root && d.sessionId ? await verifyInclusion(d.sessionId, r, d.proof, d.root).catch(() => false) : null;
+      const verified = d.root !== null && d.found && d.proof ? await verifyInclusion(d.sessionId, r, d.proof, d.root).catch(() => false) : null;
       setChecked({ receipt: r, verified });
     }, (err) => setError(message(err)));
   };
   useEffect(() => {
-    api.get<Info>(voteApi()).then(setInfo, () => undefined);
+    call(vote.$get({ param })).then(setInfo, () => undefined);
     load(receipt);
   }, []);
   return (

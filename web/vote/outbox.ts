@@ -4,20 +4,16 @@
  * has answered. A retry (the online event, a timer, the page opened again) resends the same body, so a
  * ballot whose reply was lost is answered with its stored receipts and never counts twice.
  */
-import { ApiProblem, request } from '../shared/api';
+import { ApiProblem, call, tenant, type AnswerOf, type BodyOf } from '../shared/api';
 
-export interface Receipt {
-  subjectKind: 'branch' | 'member';
-  subjectId: string;
-  raterGroup: string;
-  receipt: string;
-}
+const ballots = (slug: string) => tenant(slug).evaluation.vote[':code'].ballots.$post;
+export type Receipt = AnswerOf<ReturnType<typeof ballots>>['receipts'][number];
 
 export interface Pending {
-  /** the session this belongs to: "<tenant>|<code>" */
+  /** the session this belongs to: "<tenant>|<code>" (an entry an earlier page saved also holds its url, the same route) */
   session: string;
-  url: string;
-  body: { clientId: string; [key: string]: unknown };
+  /** what this page sends; an entry saved by an earlier version of the page is sent as it was saved */
+  body: BodyOf<ReturnType<typeof ballots>>;
   savedAt: string;
 }
 
@@ -89,7 +85,8 @@ export function flush(): Promise<void> {
       const abort = new AbortController();
       const timeout = setTimeout(() => abort.abort(), SEND_TIMEOUT_MS);
       try {
-        const reply = await request<{ receipts: Receipt[] }>('POST', entry.url, entry.body, { signal: abort.signal });
+        const [slug, code] = [entry.session.slice(0, entry.session.indexOf('|')), entry.session.slice(entry.session.indexOf('|') + 1)];
+        const reply = await call(ballots(slug)({ param: { code: encodeURIComponent(code) }, json: entry.body }, { init: { signal: abort.signal } }));
         settle(entry, { state: 'sent', receipts: reply.receipts });
       } catch (error) {
         const problem = error instanceof ApiProblem ? error : new ApiProblem(0, 'network', String(error));

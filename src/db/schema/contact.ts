@@ -3,28 +3,9 @@ import { check, index, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite
 import { createdAt, idColumn } from './columns';
 import { villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { SIGNOFF_METHODS, VISIT_CATEGORIES } from '../../domain/vocabulary';
+export { VISIT_CATEGORIES, type VisitCategory } from '../../domain/vocabulary';
 
-
-/**
- * The 13 visit categories of 初心三人行: 五上门 (five visits), 四必到 (four must-attend), 四必访 (four
- * must-visit households).
- */
-export const VISIT_CATEGORIES = [
-  'sick',
-  'opinion',
-  'policy',
-  'quarrel',
-  'hardship',
-  'discontent',
-  'emergency',
-  'dispute',
-  'wedding_funeral',
-  'poor_family',
-  'critically_ill',
-  'empty_nest_left_behind',
-  'petitioner',
-] as const;
-export type VisitCategory = (typeof VISIT_CATEGORIES)[number];
 
 /*
  * Member and household ids below carry no foreign key on purpose: a roster change (a member leaves, a
@@ -119,7 +100,7 @@ export const contactSignoffs = sqliteTable(
     householdId: text('household_id').notNull(),
     /** YYYY-MM (Shanghai) */
     month: text('month').notNull(),
-    method: text('method', { enum: ['signature', 'paper_photo'] }).notNull(),
+    method: text('method', { enum: SIGNOFF_METHODS }).notNull(),
     /** a small image as a data: URL (the drawn signature, or the photo of the signed paper sheet) */
     evidence: text('evidence').notNull(),
     signedOn: text('signed_on').notNull(),

@@ -3,41 +3,9 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-o
 import { createdAt, idColumn, updatedAt } from './columns';
 import { villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { DECISION_STAGES, MATTER_CATEGORIES, MATTER_STATUSES, RESOLUTION_BODIES } from '../../domain/vocabulary';
+export { DECISION_STAGES, MATTER_CATEGORIES, MATTER_STATUSES, type DecisionStage, type MatterCategory } from '../../domain/vocabulary';
 
-
-/** The "small and micro powers" list (小微权力清单) a matter falls under. */
-export const MATTER_CATEGORIES = [
-  'major_decision',
-  'construction',
-  'collective_assets',
-  'finance',
-  'procurement',
-  'subsidies',
-  'social_assistance',
-  'homestead',
-  'party_recruitment',
-  'staffing',
-  'certificates',
-  'other',
-] as const;
-export type MatterCategory = (typeof MATTER_CATEGORIES)[number];
-
-/** 四议三审两公开, in order; review_during (事中审视) may repeat during implementation. */
-export const DECISION_STAGES = [
-  'proposal',
-  'discussion',
-  'member_review',
-  'resolution',
-  'resolution_public',
-  'review_before',
-  'implementation',
-  'review_during',
-  'review_after',
-  'result_public',
-] as const;
-export type DecisionStage = (typeof DECISION_STAGES)[number];
-
-export const MATTER_STATUSES = ['open', 'rejected', 'completed'] as const;
 
 /** A village matter (事项) going through 四议三审两公开. */
 export const decisionMatters = sqliteTable(
@@ -90,7 +58,7 @@ export const decisionStages = sqliteTable(
     /** Shanghai calendar date YYYY-MM-DD */
     heldOn: text('held_on').notNull(),
     /** for resolution: villager representatives' meeting or villagers' meeting */
-    body: text('body', { enum: ['representatives', 'villagers'] }),
+    body: text('body', { enum: RESOLUTION_BODIES }),
     eligible: integer('eligible'),
     present: integer('present'),
     votesFor: integer('votes_for'),

@@ -3,12 +3,9 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
 import { createdAt, idColumn, updatedAt } from './columns';
 import { households, members, villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { BALLOT_CHANNELS, RATER_GROUPS, SUBJECT_KINDS } from '../../domain/vocabulary';
+export { BALLOT_CHANNELS, RATER_GROUPS, SUBJECT_KINDS } from '../../domain/vocabulary';
 
-
-export const SUBJECT_KINDS = ['branch', 'member'] as const;
-/** 自评 / 互评 / 群评 / 点评: the keys of the weights in tenant settings and campaigns. */
-export const RATER_GROUPS = ['self', 'peer', 'villager', 'leader'] as const;
-export const BALLOT_CHANNELS = ['phone', 'paper'] as const;
 
 /**
  * A questionnaire version (测评问卷). Rows are immutable once a campaign uses them: a change writes the

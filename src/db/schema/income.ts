@@ -3,9 +3,9 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-o
 import { createdAt, idColumn, updatedAt } from './columns';
 import { villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { INCOME_ACTIONS, INCOME_CATEGORIES } from '../../domain/vocabulary';
 
 
-export const INCOME_CATEGORY_VALUES = ['produce', 'leasing', 'land_contracting', 'cooperative', 'pasture_land', 'other'] as const;
 
 /** One item of a village's collective income (村集体经济收入) in a year; removal is a soft delete. */
 export const incomeEntries = sqliteTable(
@@ -17,7 +17,7 @@ export const incomeEntries = sqliteTable(
       .notNull()
       .references(() => villages.id),
     year: integer('year').notNull(),
-    category: text('category', { enum: INCOME_CATEGORY_VALUES }).notNull(),
+    category: text('category', { enum: INCOME_CATEGORIES }).notNull(),
     amountFen: integer('amount_fen').notNull(),
     note: text('note').notNull().default(''),
     /** bumped by every change; the revision table keeps each version */
@@ -44,7 +44,7 @@ export const incomeEntryRevisions = sqliteTable(
       .notNull()
       .references(() => incomeEntries.id),
     version: integer('version').notNull(),
-    action: text('action', { enum: ['create', 'update', 'delete', 'import'] }).notNull(),
+    action: text('action', { enum: INCOME_ACTIONS }).notNull(),
     /** JSON: village, year, category, amount and note of this version */
     data: text('data').notNull(),
     actorId: text('actor_id').notNull(),

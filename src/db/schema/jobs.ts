@@ -2,14 +2,15 @@ import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { idColumn } from './columns';
 import { tenants } from './platform';
+import { JOB_KINDS, JOB_STATUSES, JOB_TRIGGERS } from '../../domain/vocabulary';
 
 /** One run of a scheduled job (by cron or by hand), over every tenant or one. Platform-owned. */
 export const jobRuns = sqliteTable(
   'job_runs',
   {
     id: idColumn(),
-    job: text('job', { enum: ['recompute', 'finalise'] }).notNull(),
-    trigger: text('trigger', { enum: ['cron', 'manual'] }).notNull(),
+    job: text('job', { enum: JOB_KINDS }).notNull(),
+    trigger: text('trigger', { enum: JOB_TRIGGERS }).notNull(),
     /** the year asked for; null: each tenant's due year (cron) */
     year: integer('year'),
     /** null: every tenant */
@@ -31,7 +32,7 @@ export const jobRunTenants = sqliteTable(
     tenantId: text('tenant_id')
       .notNull()
       .references(() => tenants.id, { onDelete: 'cascade' }),
-    status: text('status', { enum: ['done', 'failed'] }).notNull(),
+    status: text('status', { enum: JOB_STATUSES }).notNull(),
     /** what was done (e.g. "finalised 2026", "already final") or the error */
     detail: text('detail').notNull().default(''),
     finishedAt: text('finished_at').notNull(),

@@ -3,10 +3,10 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-o
 import { createdAt, idColumn, updatedAt } from './columns';
 import { villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { DISPUTE_LEVELS, DISPUTE_STATUSES } from '../../domain/vocabulary';
+export { DISPUTE_STATUSES, type DisputeStatus } from '../../domain/vocabulary';
 
 
-export const DISPUTE_STATUSES = ['in_mediation', 'settled', 'guided_to_court'] as const;
-export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
 /** A dispute mediation case (矛盾纠纷调处). Parties are private: never on a public page, never to county viewers. */
 export const disputes = sqliteTable(
@@ -22,7 +22,7 @@ export const disputes = sqliteTable(
     /** Shanghai calendar date YYYY-MM-DD the case was taken up; its year is the ledger year */
     occurredOn: text('occurred_on').notNull(),
     /** 小事不出村、大事不出镇: who handles it */
-    level: text('level', { enum: ['village', 'township'] }).notNull().default('village'),
+    level: text('level', { enum: DISPUTE_LEVELS }).notNull().default('village'),
     status: text('status', { enum: DISPUTE_STATUSES }).notNull().default('in_mediation'),
     outcome: text('outcome').notNull().default(''),
     closedOn: text('closed_on'),

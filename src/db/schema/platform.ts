@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
+import { ROLES, SESSION_STAGES } from '../../domain/vocabulary';
+export { ROLES, SESSION_STAGES, type Role, type SessionStage } from '../../domain/vocabulary';
 
 /** Registry of the organisation above the tenants: city → county → township (tenant). */
 export const cities = sqliteTable('cities', {
@@ -55,14 +57,6 @@ export const accounts = sqliteTable('accounts', {
   createdAt: createdAt(),
 });
 
-export const ROLES = [
-  'platform_admin',
-  'county_viewer',
-  'township_admin',
-  'village_secretary',
-  'party_member',
-] as const;
-export type Role = (typeof ROLES)[number];
 
 /** What an account may do where: one row per role it holds, with that role's scope. */
 export const roleGrants = sqliteTable(
@@ -95,8 +89,6 @@ export const roleGrants = sqliteTable(
  * What a session row stands for: a signed-in session, or a login half done (the password was right, the
  * second factor is still to come, or an admin must first enrol one); see auth/sessions.ts.
  */
-export const SESSION_STAGES = ['active', 'second_factor', 'enrol'] as const;
-export type SessionStage = (typeof SESSION_STAGES)[number];
 
 /** Login sessions; the id is the SHA-256 of the cookie token, so a leaked table opens no session. */
 export const sessions = sqliteTable(

@@ -3,10 +3,10 @@ import { check, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-cor
 import { createdAt, idColumn, updatedAt } from './columns';
 import { villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { PROBLEM_SOURCES, PROBLEM_STATUSES, SUBJECT_KINDS } from '../../domain/vocabulary';
+export { PROBLEM_SOURCES, PROBLEM_STATUSES } from '../../domain/vocabulary';
 
 
-export const PROBLEM_STATUSES = ['open', 'in_progress', 'rectified', 'verified'] as const;
-export const PROBLEM_SOURCES = ['ballot', 'admin', 'visit'] as const;
 
 /**
  * The problem list (问题清单) of a branch or a member: raised on a ballot (反映问题), by a visit, or entered
@@ -21,7 +21,7 @@ export const problems = sqliteTable(
     villageId: text('village_id')
       .notNull()
       .references(() => villages.id),
-    subjectKind: text('subject_kind', { enum: ['branch', 'member'] }).notNull(),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
     /** the village id for a branch, the member id for a member */
     subjectId: text('subject_id').notNull(),
     source: text('source', { enum: PROBLEM_SOURCES }).notNull(),

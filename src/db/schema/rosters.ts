@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { createdAt, idColumn, updatedAt } from './columns';
 import { tenantId } from './tenant-column';
+import { GENDERS } from '../../domain/vocabulary';
 
 
 /** A village (村) and its party branch (村党支部). */
@@ -26,7 +27,7 @@ export const members = sqliteTable(
       .notNull()
       .references(() => villages.id),
     name: text('name').notNull(),
-    gender: text('gender', { enum: ['male', 'female'] }),
+    gender: text('gender', { enum: GENDERS }),
     phone: text('phone'),
     birthYear: integer('birth_year'),
     joinedYear: integer('joined_year'),

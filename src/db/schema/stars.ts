@@ -3,6 +3,7 @@ import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-o
 import { createdAt, idColumn, updatedAt } from './columns';
 import { villages } from './rosters';
 import { tenantId } from './tenant-column';
+import { INCOME_TIERS, RED_LINE_MODES, RED_LINE_SOURCES, RESULT_STAGES, SUBJECT_KINDS } from '../../domain/vocabulary';
 
 
 /**
@@ -18,8 +19,8 @@ export const redLineRules = sqliteTable(
     code: text('code').notNull(),
     title: text('title').notNull(),
     description: text('description').notNull().default(''),
-    mode: text('mode', { enum: ['computed', 'manual'] }).notNull(),
-    source: text('source', { enum: ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] }),
+    mode: text('mode', { enum: RED_LINE_MODES }).notNull(),
+    source: text('source', { enum: RED_LINE_SOURCES }),
     /** reserve cadres: minimum count; income floor: minimum fen; weak list, irregular decisions: entries that trigger */
     threshold: integer('threshold'),
     enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
@@ -73,8 +74,8 @@ export const annualResults = sqliteTable(
     id: idColumn(),
     tenantId: tenantId(),
     year: integer('year').notNull(),
-    stage: text('stage', { enum: ['provisional', 'final'] }).notNull(),
-    subjectKind: text('subject_kind', { enum: ['branch', 'member'] }).notNull(),
+    stage: text('stage', { enum: RESULT_STAGES }).notNull(),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
     /** the village id for a branch, the member id for a member */
     subjectId: text('subject_id').notNull(),
     villageId: text('village_id').notNull(),
@@ -89,7 +90,7 @@ export const annualResults = sqliteTable(
     /** JSON array of Consequence */
     consequences: text('consequences').notNull().default('[]'),
     incomeFen: integer('income_fen'),
-    incomeTier: text('income_tier', { enum: ['below', 'low', 'high'] }),
+    incomeTier: text('income_tier', { enum: INCOME_TIERS }),
     computedAt: text('computed_at').notNull(),
     reopeningId: text('reopening_id'),
   },

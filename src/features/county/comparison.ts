@@ -2,8 +2,8 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { liveAnnualResult } from '../stars';
 
-export const COMPARISON_SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
-export type ComparisonSort = (typeof COMPARISON_SORTS)[number];
+import type { ComparisonSort } from '../../domain/vocabulary';
+export { COMPARISON_SORTS } from '../../domain/vocabulary';
 
 export interface ComparisonQuery {
   year: number;

@@ -43,7 +43,9 @@ function talliesOf(scope: TenantScope, villageId: string, year: number) {
     .from(evaluationSessions)
     .innerJoin(campaigns, and(eq(campaigns.id, evaluationSessions.campaignId), eq(campaigns.tenantId, evaluationSessions.tenantId)))
     .where(scope.where(evaluationSessions, eq(evaluationSessions.villageId, villageId), eq(campaigns.year, year), isNotNull(evaluationSessions.tallyRoot)))
-    .orderBy(asc(evaluationSessions.closedAt));
+    .orderBy(asc(evaluationSessions.closedAt))
+    // a sealed session holds both; the answer says so
+    .then((rows) => rows.flatMap(({ count, root, ...row }) => (count !== null && root !== null ? [{ ...row, count, root }] : [])));
 }
 
 const PLAQUES = ['city_plaque', 'county_plaque'] as const;
@@ -84,7 +86,8 @@ async function starsOf(scope: TenantScope, villageId: string) {
     .orderBy(desc(members.isSecretary), desc(members.isCommittee), desc(annualResults.finalStars), asc(members.name));
   return {
     branch: { year: latest.year, stage: latest.stage, stars: latest.finalStars, computedAt: latest.computedAt },
-    members: memberRows,
+    // the query keeps members with stars only; the answer says so
+    members: memberRows.flatMap(({ stars, ...row }) => (stars !== null ? [{ ...row, stars }] : [])),
     plaques,
     incomeTier: latest.incomeTier ? { year: latest.year, tier: latest.incomeTier } : null,
   };

@@ -100,8 +100,9 @@ export async function townshipDashboard(db: Db, tenantId: string, year: number, 
   }));
   const moved = (up: boolean) =>
     branches
-      .filter((b) => b.finalStars !== null && b.previousStars !== null && (up ? b.finalStars > b.previousStars : b.finalStars < b.previousStars))
-      .map(({ villageId, villageName, previousStars, finalStars }) => ({ villageId, villageName, from: previousStars, to: finalStars }));
+      .flatMap(({ villageId, villageName, previousStars: from, finalStars: to }) =>
+        from !== null && to !== null && (up ? to > from : to < from) ? [{ villageId, villageName, from, to }] : [],
+      );
 
   return {
     year,

@@ -1,21 +1,14 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf, type BodyOf } from '../../shared/api';
 import { me } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, nameChoices, SelectField, SheetForm, Table, useDebounced, useLoad, useSubmit } from '../ui';
 import { ResetPasswordSheet } from './two-factor';
 import { loadVillages } from './villages';
 
-type AccountRole = 'township_admin' | 'village_secretary' | 'party_member';
-interface Account {
-  id: string;
-  phone: string;
-  name: string;
-  role: AccountRole | 'county_viewer';
-  villageId: string | null;
-  memberId: string | null;
-  twoFactor: boolean;
-}
+const accountsClient = (slug: string) => tenant(slug).accounts;
+type Account = AnswerOf<ReturnType<typeof accountsClient>['$get']>[number];
+type AccountRole = BodyOf<ReturnType<typeof accountsClient>['$post']>['role'];
 
 const ROLES: AccountRole[] = ['village_secretary', 'party_member', 'township_admin'];
 
@@ -32,16 +25,14 @@ function AccountForm(props: { slug: string; onDone(): void; onClose(): void }) {
   const members = useLoad(
     () =>
       role === 'party_member' && villageId
-        ? api.get<{ items: { id: string; name: string; phone: string | null }[] }>(
-            tenantApi(`/members?${new URLSearchParams({ villageId, limit: '50', ...(q ? { q } : {}) })}`, props.slug),
-          )
-        : Promise.resolve({ items: [] }),
+        ? call(tenant(props.slug).members.$get({ query: { villageId, limit: '50', ...(q ? { q } : {}) } })).then((r) => r.items)
+        : Promise.resolve([]),
     [role, villageId, q],
   );
   const submit = useSubmit(async () => {
     const base = { role, name: name.trim(), phone: phone.trim(), password };
-    const body = role === 'village_secretary' ? { ...base, villageId } : role === 'party_member' ? { ...base, memberId } : base;
-    await api.post(tenantApi('/accounts', props.slug), body);
+    const body = role === 'village_secretary' ? { ...base, role, villageId } : role === 'party_member' ? { ...base, role, memberId } : { ...base, role };
+    await call(accountsClient(props.slug).$post({ json: body }));
     props.onDone();
   });
   const labels = { name: t('accounts.name'), phone: t('accounts.phone'), password: t('accounts.password'), villageId: t('accounts.village'), memberId: t('accounts.member') };
@@ -72,13 +63,13 @@ function AccountForm(props: { slug: string; onDone(): void; onClose(): void }) {
             required
             value={memberId}
             onChange={(id) => {
-              const chosen = members.data?.items.find((m) => m.id === id);
+              const chosen = members.data?.find((m) => m.id === id);
               setMemberId(id);
               if (chosen && !name) setName(chosen.name);
               if (chosen?.phone && !phone) setPhone(chosen.phone);
             }}
             placeholder={t('accounts.choose_member')}
-            options={(members.data?.items ?? []).map((m) => ({ value: m.id, label: m.phone ? `${m.name} ${m.phone}` : m.name }))}
+            options={(members.data ?? []).map((m) => ({ value: m.id, label: m.phone ? `${m.name} ${m.phone}` : m.name }))}
           />
         </>
       )}
@@ -95,18 +86,18 @@ function AccountForm(props: { slug: string; onDone(): void; onClose(): void }) {
 
 /** Who works in the township: create secretary, party-member and admin accounts; revoke access. */
 export function AccountsPage(props: { slug: string }) {
-  const list = useLoad(() => api.get<Account[]>(tenantApi('/accounts', props.slug)), [props.slug]);
+  const list = useLoad(() => call(accountsClient(props.slug).$get()), [props.slug]);
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const [creating, setCreating] = useState(false);
   const [resetting, setResetting] = useState<Account>();
   const revoke = useSubmit(async (account: Account) => {
     if (!confirm(t('accounts.confirm_revoke', { name: account.name }))) return;
-    await api.delete(tenantApi(`/accounts/${account.id}`, props.slug));
+    await call(accountsClient(props.slug)[':accountId'].$delete({ param: { accountId: account.id } }));
     list.reload();
   });
   const resetTwoFactor = useSubmit(async (account: Account) => {
     if (!confirm(t('accounts.confirm_reset_two_factor', { name: account.name }))) return;
-    await api.post(tenantApi(`/accounts/${account.id}/two-factor/reset`, props.slug));
+    await call(accountsClient(props.slug)[':accountId']['two-factor'].reset.$post({ param: { accountId: account.id } }));
     list.reload();
   });
   // a township admin resets the second factor of the township's non-admins only (an admin's is the platform's)
@@ -164,7 +155,11 @@ export function AccountsPage(props: { slug: string }) {
         </Table>
       )}
       {resetting && (
-        <ResetPasswordSheet name={resetting.name} url={tenantApi(`/accounts/${resetting.id}/password`, props.slug)} onClose={() => setResetting(undefined)} />
+        <ResetPasswordSheet
+          name={resetting.name}
+          reset={(password) => call(accountsClient(props.slug)[':accountId'].password.$post({ param: { accountId: resetting.id }, json: { password } }))}
+          onClose={() => setResetting(undefined)}
+        />
       )}
       {creating && (
         <AccountForm

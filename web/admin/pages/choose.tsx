@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api } from '../../shared/api';
+import { call, platform } from '../../shared/api';
 import { RequireLogin } from '../frame';
 import { countyPath } from '../routes';
 import { isPlatformAdmin, me, myTownships } from '../session';
@@ -10,7 +10,7 @@ import { Field, useLoad } from '../ui';
 
 /** The platform admin may open the comparison of any county: one entry per county of the registry. */
 function CountyChoices() {
-  const counties = useLoad(() => api.get<{ id: string; name: string }[]>('/api/platform/counties'), []);
+  const counties = useLoad(() => call(platform.counties.$get()), []);
   if (!counties.data?.length) return null;
   return (
     <ul class="choices county-choices">

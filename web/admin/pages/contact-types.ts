@@ -1,89 +1,28 @@
-/** Shapes of the 初心三人行 API (src/features/contact/routes.ts) as the pages use them. */
+/** The 初心三人行 API's answers as the pages use them, derived from its routes (src/features/contact), and the visit categories' groups. */
+import { tenant, type AnswerOf } from '../../shared/api';
+import type { VisitCategory } from '../../../src/domain/vocabulary';
 import type { MessageKey } from '../t';
 
-export type Warning = 'under' | 'over' | null;
-export interface Range {
-  min: number;
-  max: number;
-}
+export type { VisitCategory } from '../../../src/domain/vocabulary';
 
-export interface NetworkReport {
-  villageId: string;
-  ranges: { membersPerCommittee: Range; householdsPerMember: Range };
-  committee: { memberId: string; name: string; linkedMembers: number; warning: Warning }[];
-  members: { memberId: string; name: string; households: number; warning: Warning }[];
-  unlinkedMembers: { memberId: string; name: string }[];
-  unlinkedHouseholds: { id: string; headName: string }[];
-  warnings: number;
-}
+/** The township's 初心三人行 routes. */
+export const contactClient = (slug: string) => tenant(slug).contact;
+type Contact = ReturnType<typeof contactClient>;
 
-export interface MemberLink {
-  id: string;
-  villageId: string;
-  committeeMemberId: string;
-  committeeMemberName: string;
-  memberId: string;
-  memberName: string;
-}
-
-export interface HouseholdLink {
-  id: string;
-  villageId: string;
-  memberId: string;
-  memberName: string;
-  householdId: string;
-  headName: string;
-  address: string;
-}
-
-export interface Visit {
-  id: string;
-  villageId: string;
-  villageName?: string;
-  memberId: string;
-  memberName: string;
-  householdId: string;
-  householdName: string;
-  visitedOn: string;
-  category: VisitCategory;
-  findings: string;
-  request: string;
-  problemId: string | null;
-  createdAt: string;
-}
-
-export interface Signoff {
-  id: string;
-  memberId: string;
-  householdId: string;
-  month: string;
-  method: 'signature' | 'paper_photo';
-  signedOn: string;
-}
-
-export interface CoverageReport {
-  villageId: string;
-  month: string;
-  asOf: string;
-  mustVisitDays: number;
-  households: number;
-  linkedHouseholds: number;
-  visitedHouseholds: number;
-  visits: number;
-  signedHouseholds: number;
-  unsignedHouseholds?: { householdId: string; headName: string; memberId: string; memberName: string }[];
-  mustVisit: { householdId: string; headName: string; categories: VisitCategory[]; lastVisitedOn: string | null; overdue: boolean }[];
-  mustVisitOverdue: { householdId: string; headName: string; categories: VisitCategory[]; lastVisitedOn: string | null; overdue: boolean }[];
-}
+export type NetworkReport = AnswerOf<Contact['network']['$get']>;
+export type Warning = NetworkReport['members'][number]['warning'];
+export type MemberLink = AnswerOf<Contact['member-links']['$get']>['items'][number];
+export type HouseholdLink = AnswerOf<Contact['household-links']['$get']>['items'][number];
+export type Visit = AnswerOf<Contact['visits']['$get']>['items'][number];
+export type Signoff = AnswerOf<Contact['signoffs']['$get']>['items'][number];
+export type CoverageReport = AnswerOf<Contact['coverage']['$get']>;
 
 /** The 13 visit categories in their three groups (五上门 · 四必到 · 四必访), as the API names them. */
 export const VISIT_GROUPS = [
   { key: 'five_visits', categories: ['sick', 'opinion', 'policy', 'quarrel', 'hardship'] },
   { key: 'four_attend', categories: ['discontent', 'emergency', 'dispute', 'wedding_funeral'] },
   { key: 'four_must_visit', categories: ['poor_family', 'critically_ill', 'empty_nest_left_behind', 'petitioner'] },
-] as const;
-
-export type VisitCategory = (typeof VISIT_GROUPS)[number]['categories'][number];
+] as const satisfies readonly { key: string; categories: readonly VisitCategory[] }[];
 
 export const categoryLabel = (category: VisitCategory) => `contact.cat.${category}` as MessageKey;
 

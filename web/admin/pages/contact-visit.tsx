@@ -3,14 +3,15 @@
  * household in a few taps, collect each household's monthly sign-off, and see what was recorded.
  */
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant } from '../../shared/api';
 import { me, township } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, Form, nameChoices, SelectField, Sheet, useLoad, useSubmit } from '../ui';
-import { categoryLabel, VISIT_GROUPS, type HouseholdLink, type Signoff, type Visit, type VisitCategory } from './contact-types';
+import { categoryLabel, contactClient, VISIT_GROUPS, type HouseholdLink, type VisitCategory } from './contact-types';
+import type { SignoffMethod } from '../../../src/domain/vocabulary';
 import { shrinkPhoto, SignaturePad } from './contact-signature';
 import { VisitLedger } from './contact';
-import { shanghaiMonth, shanghaiToday, Tabs } from './ledgers-common';
+import { shanghaiMonth, shanghaiDate, Tabs } from './ledgers-common';
 import './ledgers.css';
 
 type Tab = 'record' | 'signoff' | 'mine';
@@ -24,7 +25,7 @@ function ownMemberId(): string | undefined {
 function RecordVisit(props: { slug: string; memberId?: string; households: HouseholdLink[]; onSaved(): void }) {
   const isSecretary = township.value?.role === 'village_secretary';
   const [householdId, setHouseholdId] = useState(props.households.length === 1 ? props.households[0].householdId : '');
-  const [visitedOn, setVisitedOn] = useState(shanghaiToday());
+  const [visitedOn, setVisitedOn] = useState(shanghaiDate());
   const [category, setCategory] = useState<VisitCategory | ''>('');
   const [findings, setFindings] = useState('');
   const [request, setRequest] = useState('');
@@ -35,17 +36,21 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
     const household = props.households.find((h) => h.householdId === householdId);
     if (!household) throw new Error(t('visit.need_household'));
     if (!category) throw new Error(t('visit.need_category'));
-    const visit = await api.post<Visit>(tenantApi('/contact/visits', props.slug), {
-      ...(props.memberId && isSecretary ? { memberId: props.memberId } : {}),
-      householdId,
-      visitedOn,
-      category,
-      findings: findings.trim(),
-      request: request.trim(),
-    });
+    const visit = await call(
+      contactClient(props.slug).visits.$post({
+        json: {
+          ...(props.memberId && isSecretary ? { memberId: props.memberId } : {}),
+          householdId,
+          visitedOn,
+          category,
+          findings: findings.trim(),
+          request: request.trim(),
+        },
+      }),
+    );
     let raised = false;
     if (raise && (visit.findings || visit.request)) {
-      await api.post(tenantApi(`/contact/visits/${visit.id}/problem`, props.slug), {});
+      await call(contactClient(props.slug).visits[':id'].problem.$post({ param: { id: visit.id }, json: {} }));
       raised = true;
     }
     setSaved(
@@ -73,7 +78,7 @@ function RecordVisit(props: { slug: string; memberId?: string; households: House
         ))}
       </fieldset>
       <Field label={t('visit.date')}>
-        {(id) => <input id={id} type="date" required value={visitedOn} max={shanghaiToday()} onInput={(e) => setVisitedOn(e.currentTarget.value)} />}
+        {(id) => <input id={id} type="date" required value={visitedOn} max={shanghaiDate()} onInput={(e) => setVisitedOn(e.currentTarget.value)} />}
       </Field>
       <fieldset class="pick">
         <legend>{t('visit.category')}</legend>
@@ -118,15 +123,19 @@ function SignSheet(props: { slug: string; memberId?: string; household: Househol
   const isSecretary = township.value?.role === 'village_secretary';
   const [signature, setSignature] = useState<string | null>(null);
   const [shrinking, setShrinking] = useState(false);
-  const submit = useSubmit(async (method: 'signature' | 'paper_photo', evidence: string | null) => {
+  const submit = useSubmit(async (method: SignoffMethod, evidence: string | null) => {
     if (!evidence) throw new Error(method === 'signature' ? t('visit.sign_empty') : t('visit.photo_too_big'));
-    await api.post(tenantApi('/contact/signoffs', props.slug), {
-      ...(isSecretary ? { memberId: props.household.memberId } : {}),
-      householdId: props.household.householdId,
-      month: props.month,
-      method,
-      evidence,
-    });
+    await call(
+      contactClient(props.slug).signoffs.$post({
+        json: {
+          ...(isSecretary ? { memberId: props.household.memberId } : {}),
+          householdId: props.household.householdId,
+          month: props.month,
+          method,
+          evidence,
+        },
+      }),
+    );
     props.onDone();
   });
   return (
@@ -166,7 +175,7 @@ function Signoffs(props: { slug: string; memberId?: string; households: Househol
   const [month, setMonth] = useState(shanghaiMonth());
   const [signing, setSigning] = useState<HouseholdLink>();
   const list = useLoad(
-    () => api.get<{ items: Signoff[] }>(tenantApi(`/contact/signoffs?month=${month}&limit=500`, props.slug)),
+    () => call(contactClient(props.slug).signoffs.$get({ query: { month, limit: '500' } })),
     [props.slug, month],
   );
   const signed = new Map((list.data?.items ?? []).map((s) => [`${s.householdId}:${s.memberId}`, s]));
@@ -220,7 +229,7 @@ function Signoffs(props: { slug: string; memberId?: string; households: Househol
 /** Secretaries record on behalf of a member of their village; a party member is always themselves. */
 function MemberPicker(props: { slug: string; value: string; onChange(id: string): void }) {
   const members = useLoad(
-    () => api.get<{ items: { id: string; name: string }[] }>(tenantApi('/members?limit=500', props.slug)),
+    () => call(tenant(props.slug).members.$get({ query: { limit: '500' } })),
     [props.slug],
   );
   return (
@@ -239,7 +248,7 @@ export function VisitPage(props: { slug: string }) {
   const households = useLoad(
     () =>
       memberId
-        ? api.get<{ items: HouseholdLink[] }>(tenantApi(`/contact/household-links${isMember ? '' : `?memberId=${memberId}`}`, props.slug)).then((r) => r.items)
+        ? call(contactClient(props.slug)['household-links'].$get({ query: isMember ? {} : { memberId } })).then((r) => r.items)
         : Promise.resolve([] as HouseholdLink[]),
     [props.slug, memberId],
   );

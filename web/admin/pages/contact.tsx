@@ -1,21 +1,23 @@
 /** 初心三人行 for the township and the village secretary: the contact network, the visit ledger, and coverage. */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, tenantApi } from '../../shared/api';
+import { call } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, Form, nameChoices, Pager, SelectField, Table, useLoad, useSubmit } from '../ui';
 import {
   categoryLabel,
+  contactClient,
   groupOf,
   type CoverageReport,
   type HouseholdLink,
   type MemberLink,
   type NetworkReport,
-  type Range,
   type Visit,
   type Warning,
 } from './contact-types';
+
+type Range = NetworkReport['ranges']['membersPerCommittee'];
 import { shanghaiMonth, Stat, Tabs, VillageSelect } from './ledgers-common';
 import { loadVillages } from './villages';
 import './ledgers.css';
@@ -45,11 +47,11 @@ function LinkChip(props: { label: string; onRemove?: () => void; removeLabel: st
 function NetworkTab(props: { slug: string; villageId: string }) {
   const { slug, villageId } = props;
   const data = useLoad(async () => {
-    const q = `villageId=${villageId}`;
+    const query = { villageId };
     const [network, memberLinks, householdLinks] = await Promise.all([
-      api.get<NetworkReport>(tenantApi(`/contact/network?${q}`, slug)),
-      api.get<{ items: MemberLink[] }>(tenantApi(`/contact/member-links?${q}`, slug)),
-      api.get<{ items: HouseholdLink[] }>(tenantApi(`/contact/household-links?${q}`, slug)),
+      call(contactClient(slug).network.$get({ query })),
+      call(contactClient(slug)['member-links'].$get({ query })),
+      call(contactClient(slug)['household-links'].$get({ query })),
     ]);
     return { network, memberLinks: memberLinks.items, householdLinks: householdLinks.items };
   }, [slug, villageId]);
@@ -66,7 +68,7 @@ function NetworkTab(props: { slug: string; villageId: string }) {
   const unlink = (kind: 'member-links' | 'household-links', id: string, a: string, b: string) =>
     change.run(async () => {
       if (!confirm(t('contact.confirm_unlink', { a, b }))) return;
-      await api.delete(tenantApi(`/contact/${kind}/${id}`, slug));
+      await call(contactClient(slug)[kind][':id'].$delete({ param: { id } }));
     });
 
   return (
@@ -95,7 +97,7 @@ function NetworkTab(props: { slug: string; villageId: string }) {
         busy={change.busy}
         onLink={(committeeMemberId, memberId, linked) =>
           change.run(async () => {
-            await api.post(tenantApi('/contact/member-links', slug), { committeeMemberId, memberId });
+            await call(contactClient(slug)['member-links'].$post({ json: { committeeMemberId, memberId } }));
             linked();
           })
         }
@@ -116,7 +118,7 @@ function NetworkTab(props: { slug: string; villageId: string }) {
         busy={change.busy}
         onLink={(memberId, householdId, linked) =>
           change.run(async () => {
-            await api.post(tenantApi('/contact/household-links', slug), { memberId, householdId });
+            await call(contactClient(slug)['household-links'].$post({ json: { memberId, householdId } }));
             linked();
           })
         }
@@ -229,15 +231,13 @@ export function VisitLedger(props: { slug: string; villageId?: string; month: st
   const { slug, villageId, month, memberId } = props;
   const [offset, setOffset] = useState(0);
   const list = useLoad(() => {
-    const params = new URLSearchParams({ month, limit: String(PAGE_SIZE), offset: String(offset) });
-    if (villageId) params.set('villageId', villageId);
-    if (memberId) params.set('memberId', memberId);
-    return api.get<{ items: Visit[]; total: number }>(tenantApi(`/contact/visits?${params}`, slug));
+    const query = { month, limit: String(PAGE_SIZE), offset: String(offset), ...(villageId ? { villageId } : {}), ...(memberId ? { memberId } : {}) };
+    return call(contactClient(slug).visits.$get({ query }));
   }, [slug, villageId, month, memberId, offset]);
   const canRaise = can('township_admin', 'village_secretary');
   const raise = useSubmit(async (visit: Visit) => {
     if (!confirm(t('contact.confirm_raise'))) return;
-    await api.post(tenantApi(`/contact/visits/${visit.id}/problem`, slug), {});
+    await call(contactClient(slug).visits[':id'].problem.$post({ param: { id: visit.id }, json: {} }));
     list.reload();
   });
   const items = list.data?.items ?? [];
@@ -295,13 +295,13 @@ export function VisitLedger(props: { slug: string; villageId?: string; month: st
 
 function CoverageTab(props: { slug: string; villageId: string; month: string }) {
   const report = useLoad(
-    () => api.get<CoverageReport>(tenantApi(`/contact/coverage?villageId=${props.villageId}&month=${props.month}`, props.slug)),
+    () => call(contactClient(props.slug).coverage.$get({ query: { villageId: props.villageId, month: props.month } })),
     [props.slug, props.villageId, props.month],
   );
   if (report.error) return <ErrorBox error={report.error} />;
   const r = report.data;
   if (!r) return <p class="loading">{t('app.loading')}</p>;
-  const unsigned = r.unsignedHouseholds ?? [];
+  const unsigned = r.unsignedHouseholds;
   return (
     <div>
       <p class="muted">{t('contact.cov.as_of', { date: r.asOf })}</p>

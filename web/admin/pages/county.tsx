@@ -1,65 +1,21 @@
 import { useLocation } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call, county, type AnswerOf } from '../../shared/api';
+import { COMPARISON_SORTS as SORTS, type ComparisonSort as Sort } from '../../../src/domain/vocabulary';
 import { currentLocale, yuan } from '../../shared/i18n';
 import { RequireLogin } from '../frame';
 import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, ListBody, Pager, SelectField, Table, useLoad } from '../ui';
-import { StageBadge, StarMark, thisYear, TierBadge, YearSelect, type IncomeTier } from './stars-common';
+import { StageBadge, StarMark, shanghaiYear, TierBadge, YearSelect, type IncomeTier } from './stars-common';
 import { compositeText, wanYuan } from './stars-money';
 import './stars.css';
 import './county.css';
 
-/** The orders the comparison API offers (GET /api/county/{countyId}/comparison?sort=). */
-const SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
-type Sort = (typeof SORTS)[number];
-
-interface Row {
-  rank: number;
-  townshipId: string;
-  township: string;
-  villageId: string;
-  village: string;
-  stage: 'final' | 'provisional' | null;
-  stars: number | null;
-  composite: number | null;
-  redLines: number;
-  incomeFen: number | null;
-  incomeTier: IncomeTier | null;
-}
-
-interface Comparison {
-  county: { id: string; name: string };
-  year: number;
-  total: number;
-  items: Row[];
-}
-
-interface Counts {
-  villages: number;
-  stars: Record<'1' | '2' | '3' | '4' | '5', number>;
-  unrated: number;
-  incomeAtLeastLow: number;
-  incomeAtLeastHigh: number;
-}
-
-interface TownshipSummary extends Counts {
-  townshipId: string;
-  township: string;
-  slug: string;
-  stage: 'final' | 'provisional' | null;
-  computedAt: string | null;
-  incomeTiersFen: number[];
-}
-
-interface Summary {
-  county: { id: string; name: string };
-  year: number;
-  townships: TownshipSummary[];
-  total: Counts;
-}
+const countyClient = (countyId: string) => ({ param: { countyId: encodeURIComponent(countyId) }, routes: county[':countyId'] });
+type Summary = AnswerOf<(typeof county)[':countyId']['summary']['$get']>;
+type Counts = Summary['total'];
 
 const PAGE_SIZE = 50;
 const LEVELS = ['5', '4', '3', '2', '1'] as const;
@@ -143,7 +99,7 @@ export function CountyPage(props: { countyId: string }) {
   // the view lives in the address (?year=&sort=&township=&page=), so a ranking can be bookmarked or sent on
   const { query, path, route } = useLocation();
   const asked = Number(query.year);
-  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : thisYear();
+  const year = Number.isInteger(asked) && asked >= 2000 && asked <= 2100 ? asked : shanghaiYear();
   const sort: Sort = SORTS.find((s) => s === query.sort) ?? 'stars';
   const townshipId = query.township ?? '';
   const offset = Math.max(0, Math.floor(Number(query.page) || 1) - 1) * PAGE_SIZE;
@@ -160,9 +116,13 @@ export function CountyPage(props: { countyId: string }) {
   const base = `/api/county/${encodeURIComponent(props.countyId)}`;
   const filter = new URLSearchParams({ year: String(year), sort });
   if (townshipId) filter.set('township', townshipId);
-  const summary = useLoad(() => (me.value ? api.get<Summary>(`${base}/summary?year=${year}`) : Promise.resolve(undefined)), [base, year, me.value]);
+  const { param, routes } = countyClient(props.countyId);
+  const summary = useLoad(() => (me.value ? call(routes.summary.$get({ param, query: { year: String(year) } })) : Promise.resolve(undefined)), [base, year, me.value]);
   const comparison = useLoad(
-    () => (me.value ? api.get<Comparison>(`${base}/comparison?${filter}&page=${offset / PAGE_SIZE + 1}&pageSize=${PAGE_SIZE}`) : Promise.resolve(undefined)),
+    () =>
+      me.value
+        ? call(routes.comparison.$get({ param, query: { ...Object.fromEntries(filter), page: String(offset / PAGE_SIZE + 1), pageSize: String(PAGE_SIZE) } }))
+        : Promise.resolve(undefined),
     [base, year, sort, townshipId, offset, me.value],
   );
   if (!me.value) return <RequireLogin>{null}</RequireLogin>;

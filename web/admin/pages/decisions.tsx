@@ -1,12 +1,13 @@
 /** 四议三审两公开: village matters, their stage timeline in the fixed order, and recording the next stage. */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf, type BodyOf } from '../../shared/api';
+import { MATTER_CATEGORIES as CATEGORIES, RESOLUTION_BODIES as BODIES, type MatterCategory as Category, type MatterStatus as Status, type ResolutionBody } from '../../../src/domain/vocabulary';
 import { yuan } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, Form, FormActions, intOrNull, ListTable, Pager, SelectField, SheetForm, useLoad, useSubmit } from '../ui';
-import { shanghaiToday, shanghaiYearNow, VillageSelect, yuanToFen } from './ledgers-common';
+import { shanghaiDate, shanghaiYear, VillageSelect, parseYuan } from './ledgers-common';
 import { STAGES, timeline, type Stage } from './ledgers-rules';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
@@ -15,65 +16,18 @@ const MEETINGS: Stage[] = ['proposal', 'discussion', 'member_review', 'resolutio
 const PUBLIC: Stage[] = ['resolution_public', 'result_public'];
 const REVIEWS: Stage[] = ['review_before', 'review_during', 'review_after'];
 
-const CATEGORIES = [
-  'major_decision',
-  'construction',
-  'collective_assets',
-  'finance',
-  'procurement',
-  'subsidies',
-  'social_assistance',
-  'homestead',
-  'party_recruitment',
-  'staffing',
-  'certificates',
-  'other',
-] as const;
-type Category = (typeof CATEGORIES)[number];
-type Status = 'open' | 'rejected' | 'completed';
-
-interface Matter {
-  id: string;
-  villageId: string;
-  villageName?: string;
-  year: number;
-  title: string;
-  category: Category;
-  amountFen: number | null;
-  status: Status;
-  lastStage: Stage | null;
-  irregularImplementedOn: string | null;
-  irregularNote: string | null;
-  nextStages: Stage[];
-}
-
-interface StageRecord {
-  id: string;
-  stage: Stage;
-  seq: number;
-  heldOn: string;
-  body: 'representatives' | 'villagers' | null;
-  eligible: number | null;
-  present: number | null;
-  votesFor: number | null;
-  votesAgainst: number | null;
-  abstentions: number | null;
-  passed: boolean;
-  minutes: string;
-  publicText: string | null;
-}
-
-interface MatterDetail extends Matter {
-  stages: StageRecord[];
-  missingBeforeImplementation: Stage[];
-}
+const decisionsClient = (slug: string) => tenant(slug).decisions.matters;
+type Matters = ReturnType<typeof decisionsClient>;
+type Matter = AnswerOf<Matters['$get']>['items'][number];
+type MatterDetail = AnswerOf<Matters[':id']['$get']>;
+type StageBody = BodyOf<Matters[':id']['stages']['$post']>;
+const VOTES = ['eligible', 'present', 'votesFor', 'votesAgainst', 'abstentions'] as const;
 
 const stageLabel = (s: Stage) => t(`decisions.stage.${s}` as MessageKey);
 const groupLabel = (s: Stage) => t(MEETINGS.includes(s) ? 'decisions.group.four' : PUBLIC.includes(s) ? 'decisions.group.public' : REVIEWS.includes(s) ? 'decisions.group.reviews' : 'decisions.stage.implementation');
 const PAGE_SIZE = 20;
-const BODIES = ['representatives', 'villagers'] as const;
 
-function StatusTag(props: { matter: Matter }) {
+function StatusTag(props: { matter: Pick<Matter, 'irregularImplementedOn' | 'status'> }) {
   const { matter } = props;
   if (matter.irregularImplementedOn) return <span class="tag">{t('decisions.irregular_tag')}</span>;
   const cls = matter.status === 'completed' ? 'tag good' : matter.status === 'rejected' ? 'tag' : 'tag neutral';
@@ -85,17 +39,12 @@ function MatterForm(props: { slug: string; villages: Village[]; onClose(): void;
   const [title, setTitle] = useState('');
   const [category, setCategory] = useState<Category | ''>('');
   const [amount, setAmount] = useState('');
-  const [year, setYear] = useState(String(shanghaiYearNow()));
-  const fen = yuanToFen(amount);
+  const [year, setYear] = useState(String(shanghaiYear()));
+  const fen = parseYuan(amount);
   const submit = useSubmit(async () => {
     if (Number.isNaN(fen)) throw new Error(t('decisions.amount_bad'));
-    const created = await api.post<Matter>(tenantApi('/decisions/matters', props.slug), {
-      villageId,
-      title: title.trim(),
-      category,
-      amountFen: fen,
-      year: Number(year),
-    });
+    if (!category) return; // the form is not ready without one
+    const created = await call(decisionsClient(props.slug).$post({ json: { villageId, title: title.trim(), category, amountFen: fen, year: Number(year) } }));
     props.onDone(created.id);
   });
   return (
@@ -180,8 +129,8 @@ function Timeline(props: { matter: MatterDetail }) {
 function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void; onDone(stage: Stage): void }) {
   const { matter } = props;
   const [stage, setStage] = useState<Stage>(matter.nextStages[0] ?? 'proposal');
-  const [heldOn, setHeldOn] = useState(shanghaiToday());
-  const [body, setBody] = useState<(typeof BODIES)[number]>('representatives');
+  const [heldOn, setHeldOn] = useState(shanghaiDate());
+  const [body, setBody] = useState<ResolutionBody>('representatives');
   const [votes, setVotes] = useState({ eligible: '', present: '', votesFor: '', votesAgainst: '', abstentions: '' });
   const [minutes, setMinutes] = useState('');
   const [publicText, setPublicText] = useState('');
@@ -189,16 +138,16 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
   const isPublic = PUBLIC.includes(stage);
   const submit = useSubmit(async () => {
     props.onStart();
-    const payload: Record<string, unknown> = { stage, heldOn, minutes: minutes.trim() };
+    const payload: StageBody = { stage, heldOn, minutes: minutes.trim() };
     if (meeting) {
-      for (const [key, value] of Object.entries(votes)) {
-        const n = intOrNull(value);
+      for (const key of VOTES) {
+        const n = intOrNull(votes[key]);
         if (n !== null) payload[key] = n;
       }
       if (stage === 'resolution') payload.body = body;
     }
     if (isPublic && publicText.trim()) payload.publicText = publicText.trim();
-    await api.post(tenantApi(`/decisions/matters/${matter.id}/stages`, props.slug), payload);
+    await call(decisionsClient(props.slug)[':id'].stages.$post({ param: { id: matter.id }, json: payload }));
     setMinutes('');
     setPublicText('');
     setVotes({ eligible: '', present: '', votesFor: '', votesAgainst: '', abstentions: '' });
@@ -221,7 +170,7 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
         options={STAGES.map((s) => ({ value: s, label: `${stageLabel(s)}${matter.nextStages.includes(s) ? `(${t('decisions.current')})` : ''}` }))}
       />
       <Field label={t('decisions.held_on')}>
-        {(id) => <input id={id} type="date" required value={heldOn} max={shanghaiToday()} onInput={(e) => setHeldOn(e.currentTarget.value)} />}
+        {(id) => <input id={id} type="date" required value={heldOn} max={shanghaiDate()} onInput={(e) => setHeldOn(e.currentTarget.value)} />}
       </Field>
       {stage === 'resolution' && (
         <SelectField
@@ -259,10 +208,10 @@ function StageForm(props: { slug: string; matter: MatterDetail; onStart(): void;
 
 /** The township records a matter found implemented outside the procedure (feeds the stars red line). */
 function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): void }) {
-  const [on, setOn] = useState(shanghaiToday());
+  const [on, setOn] = useState(shanghaiDate());
   const [note, setNote] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(tenantApi(`/decisions/matters/${props.matter.id}/irregular`, props.slug), { implementedOn: on, note: note.trim() });
+    await call(decisionsClient(props.slug)[':id'].irregular.$post({ param: { id: props.matter.id }, json: { implementedOn: on, note: note.trim() } }));
     props.onDone();
   });
   return (
@@ -270,7 +219,7 @@ function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): vo
       <summary>{t('decisions.irregular')}</summary>
       <Form onSubmit={submit.run}>
         <Field label={t('decisions.irregular_on')}>
-          {(id) => <input id={id} type="date" required value={on} max={shanghaiToday()} onInput={(e) => setOn(e.currentTarget.value)} />}
+          {(id) => <input id={id} type="date" required value={on} max={shanghaiDate()} onInput={(e) => setOn(e.currentTarget.value)} />}
         </Field>
         <Field label={t('decisions.irregular_note')}>
           {(id) => <textarea id={id} required rows={2} maxLength={2000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />}
@@ -285,7 +234,7 @@ function IrregularForm(props: { slug: string; matter: MatterDetail; onDone(): vo
 }
 
 function MatterView(props: { slug: string; id: string; onBack(): void; onChanged(): void }) {
-  const detail = useLoad(() => api.get<MatterDetail>(tenantApi(`/decisions/matters/${props.id}`, props.slug)), [props.slug, props.id]);
+  const detail = useLoad(() => call(decisionsClient(props.slug)[':id'].$get({ param: { id: props.id } })), [props.slug, props.id]);
   const [recorded, setRecorded] = useState('');
   const writable = can('township_admin', 'village_secretary');
   const m = detail.data;
@@ -301,7 +250,7 @@ function MatterView(props: { slug: string; id: string; onBack(): void; onChanged
         <>
           <h1>{m.title}</h1>
           <p>
-            <StatusTag matter={m} /> <span class="tag neutral">{t(`decisions.cat.${m.category}` as MessageKey)}</span> {m.villageName ?? ''} · {m.year}
+            <StatusTag matter={m} /> <span class="tag neutral">{t(`decisions.cat.${m.category}` as MessageKey)}</span> · {m.year}
             {m.amountFen !== null && ` · ${yuan(m.amountFen)}`}
           </p>
           {m.irregularImplementedOn && (
@@ -354,16 +303,19 @@ export function DecisionsPage(props: { slug: string }) {
   const matterId = query.matter;
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const [villageId, setVillageId] = useState(query.villageId ?? '');
-  const [year, setYear] = useState(String(shanghaiYearNow()));
+  const [year, setYear] = useState(String(shanghaiYear()));
   const [status, setStatus] = useState<Status | ''>('');
   const [offset, setOffset] = useState(0);
   const [creating, setCreating] = useState(false);
   const list = useLoad(() => {
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
-    if (villageId && !ownVillageId.value) params.set('villageId', villageId);
-    if (/^\d{4}$/.test(year)) params.set('year', year);
-    if (status) params.set('status', status);
-    return api.get<{ items: Matter[]; total: number }>(tenantApi(`/decisions/matters?${params}`, props.slug));
+    const query = {
+      limit: String(PAGE_SIZE),
+      offset: String(offset),
+      ...(villageId && !ownVillageId.value ? { villageId } : {}),
+      ...(/^\d{4}$/.test(year) ? { year } : {}),
+      ...(status ? { status } : {}),
+    };
+    return call(decisionsClient(props.slug).$get({ query }));
   }, [props.slug, villageId, year, status, offset]);
   const writable = can('township_admin', 'village_secretary');
   const open = (id: string) => route(`${path}?matter=${id}`);

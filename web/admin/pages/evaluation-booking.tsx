@@ -1,6 +1,6 @@
 /** 预约: the evaluation centre's screens and a week calendar (Mon–Sun, Asia/Shanghai) of their bookings; booking a slot; starting its session. */
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, ListBody, nameChoices, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
@@ -8,17 +8,16 @@ import {
   addDays,
   bigScreenUrl,
   evaluationApi,
+  evaluationClient,
   mondayOf,
   monthDay,
-  shDate,
-  shInstant,
+  shanghaiDate,
+  shanghaiInstant,
   shMinutes,
-  shTime,
-  todayShanghai,
+  shanghaiClock,
   type Booking,
   type Campaign,
   type Screen,
-  type Session,
 } from './evaluation-common';
 import { ScreenLinks } from './evaluation-screens';
 import { loadVillages } from './villages';
@@ -36,8 +35,8 @@ const weekday = (i: number) => t(`eval.b.weekday.${i}` as 'eval.b.weekday.0');
 function hourRange(bookings: Booking[], days: string[]): [number, number] {
   let [first, last] = DEFAULT_HOURS;
   for (const b of bookings) {
-    const startDay = shDate(b.startsAt);
-    const endDay = shDate(b.endsAt);
+    const startDay = shanghaiDate(b.startsAt);
+    const endDay = shanghaiDate(b.endsAt);
     first = Math.min(first, startDay === endDay || days.includes(startDay) ? Math.floor(shMinutes(b.startsAt) / 60) : 0);
     last = Math.max(last, startDay === endDay ? Math.ceil(shMinutes(b.endsAt) / 60) : 24);
   }
@@ -46,7 +45,7 @@ function hourRange(bookings: Booking[], days: string[]): [number, number] {
 
 /** The part of a booking that falls on one Shanghai day, in minutes since midnight, or undefined. */
 function onDay(b: Booking, day: string): { from: number; to: number } | undefined {
-  const dayStart = Date.parse(shInstant(day, '00:00'));
+  const dayStart = Date.parse(shanghaiInstant(day, '00:00'));
   const from = Math.max(Date.parse(b.startsAt), dayStart);
   const to = Math.min(Date.parse(b.endsAt), dayStart + 86_400_000);
   if (to <= from) return undefined;
@@ -81,14 +80,18 @@ function BookingForm(props: {
   const list = villages.data ?? [];
   const chosenVillage = villageId || (list.length === 1 ? list[0].id : '');
   const submit = useSubmit(async () => {
-    await api.post(evaluationApi.path('/bookings', props.slug), {
-      campaignId,
-      villageId: chosenVillage,
-      screenId,
-      startsAt: shInstant(date, start),
-      endsAt: shInstant(end > start ? date : addDays(date, 1), end),
-      note: note.trim(),
-    });
+    await call(
+      evaluationClient(props.slug).bookings.$post({
+        json: {
+          campaignId,
+          villageId: chosenVillage,
+          screenId,
+          startsAt: shanghaiInstant(date, start),
+          endsAt: shanghaiInstant(end > start ? date : addDays(date, 1), end),
+          note: note.trim(),
+        },
+      }),
+    );
     props.onDone();
   });
   return (
@@ -129,12 +132,12 @@ function BookingForm(props: {
 export function BookingDetail(props: { slug: string; booking: Booking; campaign?: Campaign; onClose(): void; onChanged(): void } & Nav) {
   const b = props.booking;
   const open = useSubmit(async () => {
-    const session = await api.post<Session>(evaluationApi.path('/sessions', props.slug), { bookingId: b.id });
+    const session = await call(evaluationClient(props.slug).sessions.$post({ json: { bookingId: b.id } }));
     props.go({ tab: 'sessions', session: session.id });
   });
   const cancel = useSubmit(async () => {
     if (!confirm(t('eval.b.confirm_cancel', { village: b.villageName }))) return;
-    await api.delete(evaluationApi.path(`/bookings/${b.id}`, props.slug));
+    await call(evaluationClient(props.slug).bookings[':id'].$delete({ param: { id: b.id } }));
     props.onChanged();
   });
   const runner = can(...RUNNERS);
@@ -158,7 +161,7 @@ export function BookingDetail(props: { slug: string; booking: Booking; campaign?
         <div>
           <dt>{t('eval.s.window')}</dt>
           <dd>
-            {shDate(b.startsAt)} {shTime(b.startsAt)}–{shTime(b.endsAt)}
+            {shanghaiDate(b.startsAt)} {shanghaiClock(b.startsAt)}–{shanghaiClock(b.endsAt)}
           </dd>
         </div>
         {b.note && (
@@ -207,7 +210,7 @@ export function BookingDetail(props: { slug: string; booking: Booking; campaign?
 function ScreenForm(props: { slug: string; onDone(): void; onClose(): void }) {
   const [name, setName] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(evaluationApi.path('/screens', props.slug), { name: name.trim() });
+    await call(evaluationClient(props.slug).screens.$post({ json: { name: name.trim() } }));
     props.onDone();
   });
   return (
@@ -220,10 +223,10 @@ function ScreenForm(props: { slug: string; onDone(): void; onClose(): void }) {
 /** The week calendar of the centre's screens, one lane per screen in each day. */
 export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
   const { slug, query } = props;
-  const week = mondayOf(query.week && /^\d{4}-\d{2}-\d{2}$/.test(query.week) ? query.week : todayShanghai());
+  const week = mondayOf(query.week && /^\d{4}-\d{2}-\d{2}$/.test(query.week) ? query.week : shanghaiDate());
   const days = Array.from({ length: 7 }, (_, i) => addDays(week, i));
-  const from = shInstant(week, '00:00');
-  const to = shInstant(addDays(week, 7), '00:00');
+  const from = shanghaiInstant(week, '00:00');
+  const to = shanghaiInstant(addDays(week, 7), '00:00');
   const data = useLoad(async () => {
     const [screens, bookings, campaigns] = await Promise.all([
       evaluationApi.screens(slug),
@@ -246,7 +249,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
   const visible = bookings.filter((b) => lanes.some((s) => s.id === b.screenId));
   const [firstHour, lastHour] = hourRange(visible, days);
   const hours = Array.from({ length: lastHour - firstHour }, (_, i) => firstHour + i);
-  const today = todayShanghai();
+  const today = shanghaiDate();
   const writable = can(...RUNNERS);
   const canBook = writable && screens.length > 0 && campaigns.length > 0;
   const campaignOf = (id: string) => campaigns.find((c) => c.id === id);
@@ -369,7 +372,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
                     >
                       <strong>{b.villageName}</strong>
                       <span>
-                        {shTime(b.startsAt)}–{shTime(b.endsAt)}
+                        {shanghaiClock(b.startsAt)}–{shanghaiClock(b.endsAt)}
                       </span>
                       {lanes.length > 1 && <span class="sub">{b.screenName}</span>}
                     </button>
@@ -387,7 +390,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
           {visible.map((b) => (
             <li key={b.id}>
               <button type="button" class="linklike" onClick={() => setDetail(b)}>
-                {weekday((new Date(`${shDate(b.startsAt)}T00:00:00Z`).getUTCDay() + 6) % 7)} {monthDay(shDate(b.startsAt))} {shTime(b.startsAt)}–{shTime(b.endsAt)} ·{' '}
+                {weekday((new Date(`${shanghaiDate(b.startsAt)}T00:00:00Z`).getUTCDay() + 6) % 7)} {monthDay(shanghaiDate(b.startsAt))} {shanghaiClock(b.startsAt)}–{shanghaiClock(b.endsAt)} ·{' '}
                 {b.villageName} · {b.screenName}
               </button>{' '}
               <BookingStatus booking={b} />

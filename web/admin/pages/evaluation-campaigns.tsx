@@ -1,33 +1,31 @@
 /** 测评活动: the list, the creation and edit form (subjects, questionnaire version, weights with a live check, star thresholds) and one campaign's results. */
 import { useMemo, useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf, type BodyOf } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can } from '../session';
 import { t } from '../t';
 import { Check, ErrorBox, Field, ListBody, ListTable, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import {
   evaluationApi,
+  evaluationClient,
   groupLabel,
   kindLabel,
   loadMemberNames,
   points,
   RATER_GROUPS,
-  shanghaiYearNow,
+  shanghaiYear,
   Stars,
   toHundredths,
   type Campaign,
-  type CampaignUsage,
   type CampaignWithUsage,
   type Questionnaire,
   type SubjectKind,
-  type Weights,
 } from './evaluation-common';
 import { loadVillages, type Village } from './villages';
 
-interface Settings {
-  weights: Weights;
-  starThresholds: number[];
-}
+type Settings = AnswerOf<ReturnType<typeof tenant>['settings']['$get']>;
+type Weights = Settings['weights'];
+type CampaignPatch = BodyOf<ReturnType<typeof evaluationClient>['campaigns'][':id']['$patch']>;
 
 /** The questionnaire versions of a kind, latest first, named "name · version n". */
 function versionsOf(questionnaires: Questionnaire[], kind: SubjectKind) {
@@ -38,7 +36,7 @@ function versionsOf(questionnaires: Questionnaire[], kind: SubjectKind) {
  * What the edit form locks, as the API decides it: with ballots or in a finalised year only the name may
  * change; once a session exists, the subjects and the questionnaire no longer may.
  */
-export function campaignLocks(usage: CampaignUsage | undefined) {
+export function campaignLocks(usage: CampaignWithUsage['usage'] | undefined) {
   const settings = usage?.ballots ? 'ballots' : usage?.yearFinal ? 'year' : null;
   const structure = settings ?? (usage && usage.sessions > 0 ? 'sessions' : null);
   return { settings, structure };
@@ -61,7 +59,7 @@ function CampaignForm(props: { slug: string; campaign?: CampaignWithUsage; onDon
       Promise.all([
         loadVillages(slug),
         evaluationApi.questionnaires(slug),
-        api.get<Settings>(tenantApi('/settings', slug)),
+        call(tenant(slug).settings.$get()),
       ]).then(([villages, questionnaires, settings]) => ({ villages, questionnaires, settings })),
     [slug],
   );
@@ -90,7 +88,7 @@ function CampaignFormBody(props: {
     return { chosen, all };
   }, []);
   const [kind, setKind] = useState<SubjectKind>(editing?.subjectKind ?? 'branch');
-  const [year, setYear] = useState(String(editing?.year ?? shanghaiYearNow()));
+  const [year, setYear] = useState(String(editing?.year ?? shanghaiYear()));
   const [name, setName] = useState(editing?.name ?? '');
   const [allVillages, setAllVillages] = useState(initial.all);
   const [chosen, setChosen] = useState<Set<string>>(initial.chosen);
@@ -112,7 +110,7 @@ function CampaignFormBody(props: {
   const defaultName = t('eval.c.name_default', { year, kind: kindLabel(kind) });
 
   const submit = useSubmit(async () => {
-    const weightsBody = Object.fromEntries(RATER_GROUPS.map((g) => [g, Number(weights[g])]));
+    const weightsBody: Weights = { self: Number(weights.self), peer: Number(weights.peer), villager: Number(weights.villager), leader: Number(weights.leader) };
     if (!editing) {
       const body = {
         name: name.trim() || defaultName,
@@ -123,11 +121,11 @@ function CampaignFormBody(props: {
         weights: weightsBody,
         starThresholds: lines,
       };
-      props.onDone(await api.post<Campaign>(evaluationApi.path('/campaigns', props.slug), body));
+      props.onDone(await call(evaluationClient(props.slug).campaigns.$post({ json: body })));
       return;
     }
     // a change sends the name and what is not locked; subjects and questionnaire only when they changed
-    const body: Record<string, unknown> = { name: name.trim() || defaultName };
+    const body: CampaignPatch = { name: name.trim() || defaultName };
     if (!locks.settings) Object.assign(body, { weights: weightsBody, starThresholds: lines });
     if (!locks.structure) {
       const kindChanged = kind !== editing.subjectKind;
@@ -136,7 +134,7 @@ function CampaignFormBody(props: {
       if (kindChanged || villagesChanged) body.villageIds = needVillages ? [...chosen] : null;
       if (chosenQuestionnaire && chosenQuestionnaire.id !== editing.questionnaireId) body.questionnaireId = chosenQuestionnaire.id;
     }
-    props.onDone(await api.patch<Campaign>(evaluationApi.path(`/campaigns/${editing.id}`, props.slug), body));
+    props.onDone(await call(evaluationClient(props.slug).campaigns[':id'].$patch({ param: { id: editing.id }, json: body })));
   });
 
   const toggle = (id: string, on: boolean) => {
@@ -355,7 +353,7 @@ export function CampaignList(props: { slug: string; href(query: Record<string, s
 function useDeleteCampaign(slug: string, campaign: CampaignWithUsage | undefined, onDeleted: () => void) {
   const remove = useSubmit(async () => {
     if (!campaign || !confirm(t('eval.c.confirm_delete', { name: campaign.name, n: campaign.usage.bookings }))) return;
-    await api.delete(evaluationApi.path(`/campaigns/${campaign.id}`, slug));
+    await call(evaluationClient(slug).campaigns[':id'].$delete({ param: { id: campaign.id } }));
     onDeleted();
   });
   return { remove, refusal: campaign ? deleteRefusal(campaign) : null };

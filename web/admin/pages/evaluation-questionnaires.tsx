@@ -1,10 +1,10 @@
 /** 测评问卷: the questionnaires per subject kind with their versions and items; editing one in use saves a new version (the API decides). */
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
 import { Check, ErrorBox, Field, SelectField, SheetForm, Table, useLoad, useSubmit } from '../ui';
-import { evaluationApi, groupLabel, kindLabel, RATER_GROUPS, type Questionnaire, type QuestionnaireItem, type SubjectKind } from './evaluation-common';
+import { evaluationApi, evaluationClient, groupLabel, kindLabel, RATER_GROUPS, type Questionnaire, type QuestionnaireItem, type RaterGroup, type SubjectKind } from './evaluation-common';
 
 const DEFAULT_OPTIONS = [
   { label: '好', points: 10 },
@@ -40,7 +40,7 @@ function ItemsTable(props: { items: QuestionnaireItem[] }) {
 interface DraftItem {
   key: string;
   text: string;
-  groups: string[];
+  groups: RaterGroup[];
   options: { label: string; points: string }[];
 }
 
@@ -75,10 +75,10 @@ function QuestionnaireForm(props: { slug: string; questionnaire?: Questionnaire;
       })),
     };
     if (q) {
-      const saved = await api.put<Questionnaire>(evaluationApi.path(`/questionnaires/${q.id}`, props.slug), body);
+      const saved = await call(evaluationClient(props.slug).questionnaires[':id'].$put({ param: { id: q.id }, json: body }));
       props.onDone(saved.id === q.id ? t('eval.q.saved_in_place') : t('eval.q.saved_new_version', { n: saved.version }));
     } else {
-      await api.post(evaluationApi.path('/questionnaires', props.slug), { ...body, subjectKind: kind });
+      await call(evaluationClient(props.slug).questionnaires.$post({ json: { ...body, subjectKind: kind } }));
       props.onDone(t('eval.q.created'));
     }
   });

@@ -1,39 +1,18 @@
 /** 评定报告: one subject's report in one campaign, printable on A4 (the print stylesheet hides the app around it); and a party member's own reports. */
 import { useMemo } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call, type AnswerOf } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { me, township } from '../session';
 import { t } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
-import { evaluationApi, groupLabel, kindLabel, points, Stars, type Campaign, type Problem, type RaterGroup, type SubjectKind } from './evaluation-common';
+import { evaluationApi, evaluationClient, groupLabel, kindLabel, points, Stars, type SubjectKind } from './evaluation-common';
 
-interface Report {
-  campaign: Campaign;
-  subject: { kind: SubjectKind; id: string; villageId: string; name: string; villageName: string };
-  composite: number | null;
-  complete: boolean;
-  stars: number | null;
-  ballots: number;
-  tallies: { code: string; closedAt: string; count: number; root: string }[];
-  anonymityMinBallots: number;
-  groups: {
-    group: RaterGroup;
-    weight: number;
-    count: number;
-    score: number | null;
-    contribution: number | null;
-    sampleTooSmall: boolean;
-    breakdownVisible: boolean;
-    items: { key: string; text: string; maxPoints: number | null; average: number | null }[] | null;
-    comments: string[] | null;
-  }[];
-  problems: Omit<Problem, 'overdue' | 'inNotice'>[];
-}
+type Report = AnswerOf<ReturnType<typeof evaluationClient>['campaigns'][':id']['report']['$get']>;
 
 export function ReportView(props: { slug: string; campaignId: string; kind: SubjectKind; subjectId: string; back?: string }) {
   const { slug, campaignId, kind, subjectId } = props;
   const report = useLoad(
-    () => api.get<Report>(evaluationApi.path(`/campaigns/${campaignId}/report?${new URLSearchParams({ subjectKind: kind, subjectId })}`, slug)),
+    () => call(evaluationClient(slug).campaigns[':id'].report.$get({ param: { id: campaignId }, query: { subjectKind: kind, subjectId } })),
     [slug, campaignId, kind, subjectId],
   );
   const generated = useMemo(() => shanghaiTime(new Date().toISOString()), [report.data]);

@@ -1,18 +1,12 @@
 /** 大屏链接: each screen's unattended display link (opened on the centre's TV without an account), copied or rotated by the township admin. */
 import { useRef, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call, type AnswerOf } from '../../shared/api';
 import { t } from '../t';
 import { ErrorBox, Sheet, useLoad, useSubmit } from '../ui';
-import { evaluationApi, type Screen } from './evaluation-common';
+import { evaluationClient, type Screen } from './evaluation-common';
 
-interface DisplayLink {
-  screenId: string;
-  name: string;
-  key: string;
-  url: string;
-}
-
-const linkPath = (slug: string, screenId: string, rest = '') => evaluationApi.path(`/screens/${encodeURIComponent(screenId)}/display-link${rest}`, slug);
+const displayLink = (slug: string) => evaluationClient(slug).screens[':id']['display-link'];
+type DisplayLink = AnswerOf<ReturnType<typeof displayLink>['$get']>;
 
 /** Copies text; on plain http (no Clipboard API) it selects the field and uses the older copy command. */
 async function copy(text: string, field: HTMLInputElement | null): Promise<boolean> {
@@ -28,14 +22,14 @@ async function copy(text: string, field: HTMLInputElement | null): Promise<boole
 /** One screen's link: shown in a read-only field, copyable, and replaced (the old one revoked) after a confirmation. */
 function ScreenLink(props: { slug: string; screen: Screen }) {
   const { slug, screen } = props;
-  const link = useLoad(() => api.get<DisplayLink>(linkPath(slug, screen.id)), [slug, screen.id]);
+  const link = useLoad(() => call(displayLink(slug).$get({ param: { id: encodeURIComponent(screen.id) } })), [slug, screen.id]);
   const [shown, setShown] = useState<DisplayLink | undefined>();
   const [note, setNote] = useState<'copied' | 'copy_failed' | 'rotated' | undefined>();
   const field = useRef<HTMLInputElement>(null);
   const current = shown ?? link.data;
   const rotate = useSubmit(async () => {
     if (!confirm(t('eval.b.confirm_rotate', { screen: screen.name }))) return;
-    setShown(await api.post<DisplayLink>(linkPath(slug, screen.id, '/rotate')));
+    setShown(await call(displayLink(slug).rotate.$post({ param: { id: encodeURIComponent(screen.id) } })));
     setNote('rotated');
   });
   const fieldId = `display-link-${screen.id}`;

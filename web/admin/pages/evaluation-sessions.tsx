@@ -1,6 +1,6 @@
 /** 测评场次: bookings waiting to start, the sessions with their big-screen link, live counts, closing, and paper ballot entry. */
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can } from '../session';
 import { t } from '../t';
@@ -9,18 +9,17 @@ import {
   addDays,
   bigScreenUrl,
   evaluationApi,
+  evaluationClient,
   groupLabel,
   loadMemberNames,
   mondayOf,
   newClientId,
   RATER_GROUPS,
-  shDate,
-  shInstant,
-  shTime,
-  todayShanghai,
+  shanghaiDate,
+  shanghaiInstant,
+  shanghaiClock,
   type Booking,
   type QuestionnaireItem,
-  type RaterGroup,
   type Session,
   type SubjectKind,
 } from './evaluation-common';
@@ -28,16 +27,9 @@ import {
 type Nav = { href(query: Record<string, string>): string; go(query: Record<string, string>): void };
 const RUNNERS = ['township_admin', 'village_secretary'] as const;
 
-interface Live {
-  status: 'open' | 'closed';
-  groups: Record<RaterGroup, { ballots: number; voters: number }>;
-  ballots: number;
-  voters: number;
-}
-
 /** Ballots and voters per rater group, refreshed every 10 s while the session runs. */
 function LiveCounts(props: { slug: string; session: Session }) {
-  const live = useLoad(() => api.get<Live>(evaluationApi.path(`/sessions/${props.session.id}/live`, props.slug)), [props.slug, props.session.id]);
+  const live = useLoad(() => call(evaluationClient(props.slug).sessions[':id'].live.$get({ param: { id: props.session.id } })), [props.slug, props.session.id]);
   useEffect(() => {
     if (live.data?.status !== 'open') return;
     const timer = setInterval(live.reload, 10_000);
@@ -102,16 +94,21 @@ function PaperBallots(props: { slug: string; session: Session; onClose(): void }
           return;
         }
     setMissing('');
-    await api.post(evaluationApi.path(`/sessions/${session.id}/paper-ballots`, slug), {
-      clientId,
-      ballots: subjects.map((s) => ({
-        subjectKind: s.kind,
-        subjectId: s.id,
-        answers: answers[s.id],
-        ...(texts[s.id]?.comment.trim() ? { comment: texts[s.id].comment.trim() } : {}),
-        ...(texts[s.id]?.problem.trim() ? { problem: texts[s.id].problem.trim() } : {}),
-      })),
-    });
+    await call(
+      evaluationClient(slug).sessions[':id']['paper-ballots'].$post({
+        param: { id: session.id },
+        json: {
+          clientId,
+          ballots: subjects.map((s) => ({
+            subjectKind: s.kind,
+            subjectId: s.id,
+            answers: answers[s.id],
+            ...(texts[s.id]?.comment.trim() ? { comment: texts[s.id].comment.trim() } : {}),
+            ...(texts[s.id]?.problem.trim() ? { problem: texts[s.id].problem.trim() } : {}),
+          })),
+        },
+      }),
+    );
     setSaved((n) => n + 1);
     setAnswers({});
     setTexts({});
@@ -195,10 +192,10 @@ function SessionCard(props: { slug: string; session: Session; selected: boolean;
   const s = props.session;
   const close = useSubmit(async () => {
     // ballots still in a phone's outbox after the close are refused: say how many passes have not voted yet
-    const live = await api.get<{ passesUnused: number }>(evaluationApi.path(`/sessions/${s.id}/live`, props.slug));
+    const live = await call(evaluationClient(props.slug).sessions[':id'].live.$get({ param: { id: s.id } }));
     const unused = live.passesUnused ? t('eval.s.confirm_close_unused', { n: live.passesUnused }) : '';
     if (!confirm(t('eval.s.confirm_close', { village: s.villageName }) + unused)) return;
-    await api.post(evaluationApi.path(`/sessions/${s.id}/close`, props.slug));
+    await call(evaluationClient(props.slug).sessions[':id'].close.$post({ param: { id: s.id } }));
     props.onChanged();
   });
   return (
@@ -212,7 +209,7 @@ function SessionCard(props: { slug: string; session: Session; selected: boolean;
         </span>
       </div>
       <p class="muted">
-        {s.campaignName} · {shDate(s.opensAt)} {shTime(s.opensAt)}–{shTime(s.closesAt)}
+        {s.campaignName} · {shanghaiDate(s.opensAt)} {shanghaiClock(s.opensAt)}–{shanghaiClock(s.closesAt)}
         {s.closedAt && ` · ${t('eval.s.status.closed')} ${shanghaiTime(s.closedAt)}`}
       </p>
       {props.selected && <LiveCounts slug={props.slug} session={s} />}
@@ -247,11 +244,11 @@ function SessionCard(props: { slug: string; session: Session; selected: boolean;
 /** Bookings of this week not started yet, and every session, newest first. */
 export function SessionList(props: { slug: string; query: Record<string, string | undefined> } & Nav) {
   const { slug } = props;
-  const week = mondayOf(todayShanghai());
+  const week = mondayOf(shanghaiDate());
   const data = useLoad(async () => {
     const [sessions, bookings] = await Promise.all([
       evaluationApi.sessions(slug),
-      evaluationApi.bookings(slug, new Date().toISOString(), shInstant(addDays(week, 7), '00:00')),
+      evaluationApi.bookings(slug, new Date().toISOString(), shanghaiInstant(addDays(week, 7), '00:00')),
     ]);
     return { sessions, waiting: bookings.filter((b) => !b.sessionId) };
   }, [slug]);
@@ -261,7 +258,7 @@ export function SessionList(props: { slug: string; query: Record<string, string 
     if (selected && data.data) document.getElementById(`session-${selected}`)?.scrollIntoView({ block: 'nearest' });
   }, [selected, !!data.data]);
   const open = useSubmit(async (b: Booking) => {
-    const session = await api.post<Session>(evaluationApi.path('/sessions', slug), { bookingId: b.id });
+    const session = await call(evaluationClient(slug).sessions.$post({ json: { bookingId: b.id } }));
     props.go({ tab: 'sessions', session: session.id });
     data.reload();
   });
@@ -278,7 +275,7 @@ export function SessionList(props: { slug: string; query: Record<string, string 
               {waiting.map((b) => (
                 <li key={b.id}>
                   <span>
-                    {shDate(b.startsAt)} {shTime(b.startsAt)}–{shTime(b.endsAt)} · {b.villageName} · {b.screenName}
+                    {shanghaiDate(b.startsAt)} {shanghaiClock(b.startsAt)}–{shanghaiClock(b.endsAt)} · {b.villageName} · {b.screenName}
                   </span>{' '}
                   <button type="button" class="small" disabled={open.busy} onClick={() => open.run(b)}>
                     {t('eval.b.open_session')}

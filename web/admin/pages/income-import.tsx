@@ -1,41 +1,30 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { yuan } from '../../shared/i18n';
 import { t } from '../t';
 import { ErrorBox, useSubmit } from '../ui';
 import { categoryLabel } from './stars-common';
 import { ImportPreview, SpreadsheetPicker } from './import';
 
-interface Preview {
-  rows: number;
-  valid: number;
-  totalFen: number;
-  errorCount: number;
-  errors: { row: number; column: string; code: string; message: string }[];
-  sample: { row: number; villageName?: string; year: number; category: string; amountFen: number; note: string }[];
-}
-
-function upload(file: File, year: number): FormData {
-  const form = new FormData();
-  form.append('file', file);
-  form.append('year', String(year));
-  return form;
-}
+const imports = (slug: string) => tenant(slug).income.imports;
+type Preview = AnswerOf<ReturnType<typeof imports>['preview']['$post']>;
+/** The upload both steps send: the file and the year it is for. */
+const upload = (file: File, year: number) => ({ form: { file, year: String(year) } });
 
 /** Income from a CSV or XLSX ledger: choose a file → preview with row errors → commit all rows or none. */
 export function IncomeImport(props: { slug: string; year: number }) {
   const [file, setFile] = useState<File>();
   const [preview, setPreview] = useState<Preview>();
-  const [done, setDone] = useState<{ inserted: number; totalFen: number }>();
+  const [done, setDone] = useState<AnswerOf<ReturnType<typeof imports>['commit']['$post']>>();
   const [inputKey, setInputKey] = useState(0);
   const check = useSubmit(async (chosen: File) => {
     setPreview(undefined);
     setDone(undefined);
     setFile(chosen);
-    setPreview(await api.post<Preview>(tenantApi('/income/imports/preview', props.slug), upload(chosen, props.year)));
+    setPreview(await call(imports(props.slug).preview.$post(upload(chosen, props.year))));
   });
   const commit = useSubmit(async () => {
-    setDone(await api.post<{ inserted: number; totalFen: number }>(tenantApi('/income/imports/commit', props.slug), upload(file!, props.year)));
+    setDone(await call(imports(props.slug).commit.$post(upload(file!, props.year))));
     setPreview(undefined);
     setFile(undefined);
     setInputKey((k) => k + 1);

@@ -1,46 +1,20 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { currentLocale, shanghaiTime, yuan } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, Form, FormActions, Pager, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
-import { categoryLabel, INCOME_CATEGORIES, thisYear, TierBadge, YearSelect, type IncomeCategory, type IncomeTier } from './stars-common';
+import { categoryLabel, INCOME_CATEGORIES, shanghaiYear, TierBadge, YearSelect, type IncomeCategory } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import { IncomeImport } from './income-import';
 import './stars.css';
 import { Tabs, VillageFilter, VillageSelect } from './ledgers-common';
 
-interface Entry {
-  id: string;
-  villageId: string;
-  villageName: string;
-  year: number;
-  category: IncomeCategory;
-  amountFen: number;
-  note: string;
-  version: number;
-  updatedAt: string;
-}
-
-interface Revision {
-  id: string;
-  version: number;
-  action: 'create' | 'update' | 'delete' | 'import';
-  data: { villageId: string; year: number; category: IncomeCategory; amountFen: number; note: string };
-  actorId: string;
-  at: string;
-}
-
-interface Summary {
-  year: number;
-  tiersFen: number[];
-  totalFen: number;
-  tierCounts: Record<IncomeTier, number>;
-  target: { villagesAtLeastLow: number; villagesAtLeastHigh: number; note: string } | null;
-  progress: { atLeastLow: number; atLeastHigh: number; targetLow: number | null; targetHigh: number | null; lowMet: boolean | null; highMet: boolean | null };
-  villages: { villageId: string; villageName: string; totalFen: number; tier: IncomeTier; categories: Record<IncomeCategory, number> }[];
-}
+const incomeClient = (slug: string) => tenant(slug).income;
+type Income = ReturnType<typeof incomeClient>;
+type Entry = AnswerOf<Income['entries']['$get']>['items'][number];
+type Summary = AnswerOf<Income['summary']['$get']>;
 
 const LIMIT = 50;
 const categoryChoices = INCOME_CATEGORIES.map((c) => ({ value: c, label: categoryLabel(c) }));
@@ -56,9 +30,10 @@ function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; ye
   const fen = parseYuan(amount);
   const amountOk = fen !== null && Number.isInteger(fen);
   const submit = useSubmit(async () => {
+    if (!category || fen === null || Number.isNaN(fen)) return; // the form is not ready without them
     const body = { villageId, year, category, amountFen: fen, note: note.trim() };
-    if (e) await api.put(tenantApi(`/income/entries/${e.id}`, props.slug), body);
-    else await api.post(tenantApi('/income/entries', props.slug), body);
+    if (e) await call(incomeClient(props.slug).entries[':id'].$put({ param: { id: e.id }, json: body }));
+    else await call(incomeClient(props.slug).entries.$post({ json: body }));
     props.onDone();
   });
   return (
@@ -92,10 +67,10 @@ function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; ye
 }
 
 function HistorySheet(props: { slug: string; entry: Entry; villages: Village[]; onClose(): void }) {
-  const detail = useLoad(() => api.get<{ revisions: Revision[] }>(tenantApi(`/income/entries/${props.entry.id}`, props.slug)), [props.entry.id]);
+  const detail = useLoad(() => call(incomeClient(props.slug).entries[':id'].$get({ param: { id: props.entry.id } })), [props.entry.id]);
   // names of who wrote each version: the township's accounts, which only its admin may list
   const people = useLoad(
-    () => (can('township_admin') ? api.get<{ id: string; name: string }[]>(tenantApi('/accounts', props.slug)) : Promise.resolve([])),
+    () => (can('township_admin') ? call(tenant(props.slug).accounts.$get()) : Promise.resolve([])),
     [props.slug],
   );
   const nameOf = (id: string) => people.data?.find((p) => p.id === id)?.name ?? (id === 'system' ? '—' : id.slice(0, 8));
@@ -129,14 +104,12 @@ function Entries(props: { slug: string; year: number; villages: Village[]; villa
   const [editing, setEditing] = useState<Entry | 'new'>();
   const [history, setHistory] = useState<Entry>();
   const list = useLoad(() => {
-    const query = new URLSearchParams({ year: String(props.year), limit: String(LIMIT), offset: String(offset) });
-    if (props.villageId) query.set('villageId', props.villageId);
-    if (category) query.set('category', category);
-    return api.get<{ items: Entry[]; total: number }>(tenantApi(`/income/entries?${query}`, props.slug));
+    const query = { year: String(props.year), limit: String(LIMIT), offset: String(offset), ...(props.villageId ? { villageId: props.villageId } : {}), ...(category ? { category } : {}) };
+    return call(incomeClient(props.slug).entries.$get({ query }));
   }, [props.slug, props.year, props.villageId, category, offset]);
   const remove = useSubmit(async (entry: Entry) => {
     if (!confirm(t('income.confirm_delete'))) return;
-    await api.delete(tenantApi(`/income/entries/${entry.id}`, props.slug));
+    await call(incomeClient(props.slug).entries[':id'].$delete({ param: { id: entry.id } }));
     list.reload();
   });
   const items = list.data?.items ?? [];
@@ -233,7 +206,7 @@ function TargetForm(props: { slug: string; year: number; summary: Summary; onDon
   const [lowFen, highFen] = props.summary.tiersFen;
   const locale = currentLocale();
   const submit = useSubmit(async () => {
-    await api.put(tenantApi(`/income/targets/${props.year}`, props.slug), { villagesAtLeastLow: Number(low), villagesAtLeastHigh: Number(high), note: note.trim() });
+    await call(incomeClient(props.slug).targets[':year'].$put({ param: { year: String(props.year) }, json: { villagesAtLeastLow: Number(low), villagesAtLeastHigh: Number(high), note: note.trim() } }));
     setSaved(true);
     props.onDone();
   });
@@ -262,7 +235,7 @@ function TargetForm(props: { slug: string; year: number; summary: Summary; onDon
 }
 
 function SummaryView(props: { slug: string; year: number }) {
-  const summary = useLoad(() => api.get<Summary>(tenantApi(`/income/summary?year=${props.year}`, props.slug)), [props.slug, props.year]);
+  const summary = useLoad(() => call(incomeClient(props.slug).summary.$get({ query: { year: String(props.year) } })), [props.slug, props.year]);
   const s = summary.data;
   if (summary.error) return <ErrorBox error={summary.error} />;
   if (!s) return <p class="loading">{t('app.loading')}</p>;
@@ -315,7 +288,7 @@ function SummaryView(props: { slug: string; year: number }) {
 export function IncomePage(props: { slug: string }) {
   const own = ownVillageId.value;
   const [tab, setTab] = useState<'entries' | 'summary' | 'import'>('entries');
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const [villageId, setVillageId] = useState('');
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const tabs = (['entries', 'summary', 'import'] as const).filter((k) => k !== 'import' || can('township_admin', 'village_secretary'));

@@ -3,15 +3,10 @@ import type { ComponentChildren } from 'preact';
 import { ownVillageId } from '../session';
 import { t } from '../t';
 import { nameChoices, SelectField } from '../ui';
-import { shanghaiToday } from './ledgers-rules';
 import type { Village } from './villages';
 
-export { shanghaiToday, yuanToFen } from './ledgers-rules';
-
-/** This month in Asia/Shanghai, YYYY-MM. */
-export const shanghaiMonth = () => shanghaiToday().slice(0, 7);
-/** This year in Asia/Shanghai. */
-export const shanghaiYearNow = () => Number(shanghaiToday().slice(0, 4));
+export { shanghaiDate, shanghaiMonth, shanghaiYear } from '../../../src/domain/calendar';
+export { parseYuan } from '../../../src/domain/money';
 
 /** The village filter of a ledger page: a secretary's own village only, others choose (optionally "all"). */
 export function VillageSelect(props: { villages: Village[]; value: string; onChange(id: string): void; allowAll?: boolean; label?: string }) {

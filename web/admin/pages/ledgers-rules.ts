@@ -1,36 +1,7 @@
-/** Pure helpers of the governance-ledger pages (no DOM, no I/O): money typed in yuan, Shanghai dates, the stage timeline. */
+/** Pure helpers of the governance-ledger pages (no DOM, no I/O): the stage timeline of 四议三审两公开. */
 
-/** A date in Asia/Shanghai as YYYY-MM-DD (the ledgers' calendar, whatever the phone's zone). */
-export function shanghaiToday(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
-
-/**
- * Yuan as typed ("36", "36.5", "¥1,200.05") → integer fen, without floating point; null when empty,
- * NaN when it is not an amount with at most two decimals.
- */
-export function yuanToFen(text: string): number | null {
-  const clean = text.trim().replace(/^[¥¥]/, '').replace(/[,,\s]/g, '');
-  if (clean === '') return null;
-  const match = clean.match(/^(\d{1,12})(?:\.(\d{1,2}))?$/);
-  if (!match) return Number.NaN;
-  return Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
-}
-
-/** 四议三审两公开 in its fixed order (as src/db/schema/decisions.ts); review_during may repeat. */
-export const STAGES = [
-  'proposal',
-  'discussion',
-  'member_review',
-  'resolution',
-  'resolution_public',
-  'review_before',
-  'implementation',
-  'review_during',
-  'review_after',
-  'result_public',
-] as const;
-export type Stage = (typeof STAGES)[number];
+export { DECISION_STAGES as STAGES, type DecisionStage as Stage } from '../../../src/domain/vocabulary';
+import { DECISION_STAGES as STAGES, type DecisionStage as Stage } from '../../../src/domain/vocabulary';
 
 export type TimelineRow<R> = { stage: Stage; state: 'done'; record: R } | { stage: Stage; state: 'due' | 'pending' };
 

@@ -1,50 +1,21 @@
 /** Other ledgers: dispute mediation (矛盾纠纷调处) with the township's counts, and the weak-and-lax villages ledger. */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
+import { DISPUTE_LEVELS as LEVELS, DISPUTE_STATUSES, type DisputeLevel as Level, type DisputeStatus } from '../../../src/domain/vocabulary';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, ListBody, ListTable, Pager, SelectField, SheetForm, Table, useLoad, useSubmit } from '../ui';
-import { shanghaiToday, shanghaiYearNow, Stat, Tabs, VillageSelect } from './ledgers-common';
+import { shanghaiDate, shanghaiYear, Stat, Tabs, VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
 import './ledgers.css';
 
-const DISPUTE_STATUSES = ['in_mediation', 'settled', 'guided_to_court'] as const;
-type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
-const LEVELS = ['village', 'township'] as const;
-type Level = (typeof LEVELS)[number];
 const statusChoices = () => DISPUTE_STATUSES.map((s) => ({ value: s, label: t(`disputes.status.${s}`) }));
 
-interface Dispute {
-  id: string;
-  villageId: string;
-  villageName?: string;
-  title: string;
-  /** absent for roles that may not see the parties */
-  parties?: string;
-  occurredOn: string;
-  level: Level;
-  status: DisputeStatus;
-  outcome: string;
-  closedOn: string | null;
-}
-
-type Counts = Record<DisputeStatus, number> & { total: number };
-interface DisputeSummary {
-  year: number;
-  township: Counts;
-  villages: ({ villageId: string; villageName: string } & Counts)[];
-}
-
-interface WeakVillage {
-  id: string;
-  villageId: string;
-  villageName?: string;
-  yearListed: number;
-  reasons: string;
-  measures: string;
-  turnedAroundOn: string | null;
-}
+const ledgersClient = (slug: string) => tenant(slug).ledgers;
+type Ledgers = ReturnType<typeof ledgersClient>;
+type Dispute = AnswerOf<Ledgers['disputes']['$get']>['items'][number];
+type WeakVillage = AnswerOf<Ledgers['weak-villages']['$get']>['items'][number];
 
 const PAGE_SIZE = 20;
 const statusClass = (s: DisputeStatus) => (s === 'settled' ? 'tag good' : s === 'in_mediation' ? 'tag neutral' : 'tag');
@@ -55,7 +26,7 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
     villageId: row?.villageId ?? ownVillageId.value ?? (props.villages.length === 1 ? props.villages[0].id : ''),
     title: row?.title ?? '',
     parties: row?.parties ?? '',
-    occurredOn: row?.occurredOn ?? shanghaiToday(),
+    occurredOn: row?.occurredOn ?? shanghaiDate(),
     level: row?.level ?? ('village' as Level),
     status: row?.status ?? ('in_mediation' as DisputeStatus),
     outcome: row?.outcome ?? '',
@@ -65,8 +36,8 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
   const closed = form.status !== 'in_mediation';
   const submit = useSubmit(async () => {
     const body = { ...form, title: form.title.trim(), parties: form.parties.trim(), outcome: form.outcome.trim(), closedOn: closed ? form.closedOn || null : null };
-    if (row) await api.put(tenantApi(`/ledgers/disputes/${row.id}`, props.slug), body);
-    else await api.post(tenantApi('/ledgers/disputes', props.slug), body);
+    if (row) await call(ledgersClient(props.slug).disputes[':id'].$put({ param: { id: row.id }, json: body }));
+    else await call(ledgersClient(props.slug).disputes.$post({ json: body }));
     props.onDone();
   });
   return (
@@ -85,7 +56,7 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
       </Field>
       <div class="form-grid">
         <Field label={t('disputes.occurred_on')}>
-          {(id) => <input id={id} type="date" required value={form.occurredOn} max={shanghaiToday()} onInput={(e) => set({ occurredOn: e.currentTarget.value })} />}
+          {(id) => <input id={id} type="date" required value={form.occurredOn} max={shanghaiDate()} onInput={(e) => set({ occurredOn: e.currentTarget.value })} />}
         </Field>
         <SelectField
           label={t('disputes.level')}
@@ -96,7 +67,7 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
         <SelectField label={t('ledgers.status')} value={form.status} onChange={(status) => set({ status })} options={statusChoices()} />
         {closed && (
           <Field label={t('disputes.closed_on')}>
-            {(id) => <input id={id} type="date" required value={form.closedOn} max={shanghaiToday()} onInput={(e) => set({ closedOn: e.currentTarget.value })} />}
+            {(id) => <input id={id} type="date" required value={form.closedOn} max={shanghaiDate()} onInput={(e) => set({ closedOn: e.currentTarget.value })} />}
           </Field>
         )}
       </div>
@@ -109,22 +80,20 @@ function DisputeForm(props: { slug: string; villages: Village[]; row?: Dispute; 
 
 function Disputes(props: { slug: string; villages: Village[] }) {
   const { slug } = props;
-  const [year, setYear] = useState(String(shanghaiYearNow()));
+  const [year, setYear] = useState(String(shanghaiYear()));
   const [villageId, setVillageId] = useState('');
   const [status, setStatus] = useState<DisputeStatus | ''>('');
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<Dispute | 'new'>();
-  const validYear = /^\d{4}$/.test(year) ? year : String(shanghaiYearNow());
-  const summary = useLoad(() => api.get<DisputeSummary>(tenantApi(`/ledgers/disputes/summary?year=${validYear}`, slug)), [slug, validYear]);
+  const validYear = /^\d{4}$/.test(year) ? year : String(shanghaiYear());
+  const summary = useLoad(() => call(ledgersClient(slug).disputes.summary.$get({ query: { year: validYear } })), [slug, validYear]);
   const list = useLoad(() => {
-    const params = new URLSearchParams({ year: validYear, limit: String(PAGE_SIZE), offset: String(offset) });
-    if (villageId && !ownVillageId.value) params.set('villageId', villageId);
-    if (status) params.set('status', status);
-    return api.get<{ items: Dispute[]; total: number }>(tenantApi(`/ledgers/disputes?${params}`, slug));
+    const query = { year: validYear, limit: String(PAGE_SIZE), offset: String(offset), ...(villageId && !ownVillageId.value ? { villageId } : {}), ...(status ? { status } : {}) };
+    return call(ledgersClient(slug).disputes.$get({ query }));
   }, [slug, validYear, villageId, status, offset]);
   const remove = useSubmit(async (row: Dispute) => {
     if (!confirm(t('common.confirm_delete', { name: row.title }))) return;
-    await api.delete(tenantApi(`/ledgers/disputes/${row.id}`, slug));
+    await call(ledgersClient(slug).disputes[':id'].$delete({ param: { id: row.id } }));
     setEditing(undefined);
     list.reload();
     summary.reload();
@@ -247,7 +216,7 @@ function WeakVillageForm(props: { slug: string; villages: Village[]; row?: WeakV
   const row = props.row;
   const [form, setForm] = useState({
     villageId: row?.villageId ?? '',
-    yearListed: String(row?.yearListed ?? shanghaiYearNow()),
+    yearListed: String(row?.yearListed ?? shanghaiYear()),
     reasons: row?.reasons ?? '',
     measures: row?.measures ?? '',
     turnedAroundOn: row?.turnedAroundOn ?? '',
@@ -261,8 +230,8 @@ function WeakVillageForm(props: { slug: string; villages: Village[]; row?: WeakV
       measures: form.measures.trim(),
       turnedAroundOn: form.turnedAroundOn || null,
     };
-    if (row) await api.put(tenantApi(`/ledgers/weak-villages/${row.id}`, props.slug), body);
-    else await api.post(tenantApi('/ledgers/weak-villages', props.slug), body);
+    if (row) await call(ledgersClient(props.slug)['weak-villages'][':id'].$put({ param: { id: row.id }, json: body }));
+    else await call(ledgersClient(props.slug)['weak-villages'].$post({ json: body }));
     props.onDone();
   });
   return (
@@ -294,7 +263,7 @@ function WeakVillageForm(props: { slug: string; villages: Village[]; row?: WeakV
         {(id) => <textarea id={id} rows={3} maxLength={4000} value={form.measures} onInput={(e) => set({ measures: e.currentTarget.value })} />}
       </Field>
       <Field label={t('weak.turned_around_on')} hint={t('weak.turned_hint')}>
-        {(id) => <input id={id} type="date" value={form.turnedAroundOn} max={shanghaiToday()} onInput={(e) => set({ turnedAroundOn: e.currentTarget.value })} />}
+        {(id) => <input id={id} type="date" value={form.turnedAroundOn} max={shanghaiDate()} onInput={(e) => set({ turnedAroundOn: e.currentTarget.value })} />}
       </Field>
     </SheetForm>
   );
@@ -304,12 +273,12 @@ function WeakVillages(props: { slug: string; villages: Village[] }) {
   const [offset, setOffset] = useState(0);
   const [editing, setEditing] = useState<WeakVillage | 'new'>();
   const list = useLoad(
-    () => api.get<{ items: WeakVillage[]; total: number; turnedAround: number }>(tenantApi(`/ledgers/weak-villages?limit=${PAGE_SIZE}&offset=${offset}`, props.slug)),
+    () => call(ledgersClient(props.slug)['weak-villages'].$get({ query: { limit: String(PAGE_SIZE), offset: String(offset) } })),
     [props.slug, offset],
   );
   const remove = useSubmit(async (row: WeakVillage) => {
     if (!confirm(t('common.confirm_delete', { name: `${row.villageName ?? ''} ${row.yearListed}` }))) return;
-    await api.delete(tenantApi(`/ledgers/weak-villages/${row.id}`, props.slug));
+    await call(ledgersClient(props.slug)['weak-villages'][':id'].$delete({ param: { id: row.id } }));
     setEditing(undefined);
     list.reload();
   });

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api } from '../../shared/api';
+import { auth, call, type AnswerOf } from '../../shared/api';
 import { Redirect, startPath } from '../frame';
 import { loadMe, me } from '../session';
 import { Bare } from '../shell';
@@ -9,13 +9,13 @@ import { ErrorBox, Field, Form, useSubmit } from '../ui';
 import { RecoveryCodes, TotpEnrolment } from './two-factor';
 
 /** What the login answered: signed in, or the password was right and a second step follows. */
-type LoginStep = 'signed_in' | 'second_factor' | 'enrol';
+type LoginStep = AnswerOf<typeof auth.login.$post>['step'];
 
 /** The second step: a code from the authenticator app, or a recovery code. */
 function SecondFactorForm(props: { onDone(): Promise<void>; onRestart(): void }) {
   const [code, setCode] = useState('');
   const submit = useSubmit(async () => {
-    await api.post('/api/auth/login/second-factor', { code: code.trim() });
+    await call(auth.login['second-factor'].$post({ json: { code: code.trim() } }));
     await props.onDone();
   });
   return (
@@ -65,7 +65,7 @@ export function LoginPage() {
     route(safeNext(query.next) ?? startPath(), true);
   };
   const submit = useSubmit(async () => {
-    const reply = await api.post<{ step: LoginStep }>('/api/auth/login', { phone: phone.trim(), password });
+    const reply = await call(auth.login.$post({ json: { phone: phone.trim(), password } }));
     setPassword('');
     if (reply.step !== 'signed_in') return setStep(reply.step);
     await enter();

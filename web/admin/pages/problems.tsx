@@ -5,23 +5,17 @@
  */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can, township } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, Form, ListTable, nameChoices, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
-import { loadMemberNames, PROBLEM_STATUSES, shanghaiYearNow, type MemberName, type Problem, type ProblemStatus } from './evaluation-common';
+import { loadMemberNames, PROBLEM_STATUSES, shanghaiYear, type MemberName, type Problem, type ProblemStatus } from './evaluation-common';
 import { loadVillages, type Village } from './villages';
 import './evaluation.css';
 
-interface Objection {
-  id: string;
-  content: string;
-  createdAt: string;
-  answer: string | null;
-  answeredAt: string | null;
-}
-type ProblemDetail = Problem & { objections: Objection[] };
+const problemsClient = (slug: string) => tenant(slug).problems;
+type Objection = AnswerOf<ReturnType<typeof problemsClient>[':id']['$get']>['objections'][number];
 
 /** The moves a role may make from a status; mirrors the API's rules (the API has the last word). */
 function movesFrom(status: ProblemStatus): { to: ProblemStatus; label: string; roles: ('township_admin' | 'village_secretary')[] }[] {
@@ -40,7 +34,6 @@ function movesFrom(status: ProblemStatus): { to: ProblemStatus; label: string; r
   }
 }
 
-const path = (slug: string, p = '') => tenantApi(`/problems${p}`, slug);
 
 function StatusTags(props: { p: Problem }) {
   return (
@@ -68,15 +61,19 @@ function NewProblem(props: { slug: string; villages: Village[]; onDone(): void; 
   const [owner, setOwner] = useState('');
   const members = useLoad(() => (villageId && kind === 'member' ? loadMemberNames(props.slug, villageId) : Promise.resolve(new Map<string, MemberName>())), [villageId, kind]);
   const submit = useSubmit(async () => {
-    await api.post(path(props.slug), {
-      villageId,
-      subjectKind: kind,
-      ...(kind === 'member' ? { subjectId: memberId } : {}),
-      content: content.trim(),
-      measure: measure.trim(),
-      ...(deadline ? { deadline } : {}),
-      owner: owner.trim(),
-    });
+    await call(
+      problemsClient(props.slug).$post({
+        json: {
+          villageId,
+          subjectKind: kind,
+          ...(kind === 'member' ? { subjectId: memberId } : {}),
+          content: content.trim(),
+          measure: measure.trim(),
+          ...(deadline ? { deadline } : {}),
+          owner: owner.trim(),
+        },
+      }),
+    );
     props.onDone();
   });
   return (
@@ -126,7 +123,7 @@ function ObjectionItem(props: { slug: string; problemId: string; objection: Obje
   const o = props.objection;
   const [answer, setAnswer] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(path(props.slug, `/${props.problemId}/objections/${o.id}/answer`), { answer: answer.trim() });
+    await call(problemsClient(props.slug)[':id'].objections[':objectionId'].answer.$post({ param: { id: props.problemId, objectionId: o.id }, json: { answer: answer.trim() } }));
     props.onDone();
   });
   return (
@@ -158,7 +155,7 @@ function ObjectionItem(props: { slug: string; problemId: string; objection: Obje
 }
 
 function ProblemSheet(props: { slug: string; id: string; subject: string; villageName: string; onClose(): void; onChanged(): void }) {
-  const detail = useLoad(() => api.get<ProblemDetail>(path(props.slug, `/${props.id}`)), [props.slug, props.id]);
+  const detail = useLoad(() => call(problemsClient(props.slug)[':id'].$get({ param: { id: props.id } })), [props.slug, props.id]);
   const p = detail.data;
   const [measure, setMeasure] = useState<string | undefined>();
   const [deadline, setDeadline] = useState<string | undefined>();
@@ -169,22 +166,27 @@ function ProblemSheet(props: { slug: string; id: string; subject: string; villag
     props.onChanged();
   };
   const save = useSubmit(async () => {
-    await api.patch(path(props.slug, `/${props.id}`), {
-      ...(measure !== undefined ? { measure: measure.trim() } : {}),
-      ...(deadline !== undefined ? { deadline: deadline || null } : {}),
-      ...(owner !== undefined ? { owner: owner.trim() } : {}),
-    });
+    await call(
+      problemsClient(props.slug)[':id'].$patch({
+        param: { id: props.id },
+        json: {
+          ...(measure !== undefined ? { measure: measure.trim() } : {}),
+          ...(deadline !== undefined ? { deadline: deadline || null } : {}),
+          ...(owner !== undefined ? { owner: owner.trim() } : {}),
+        },
+      }),
+    );
     setMeasure(undefined);
     setDeadline(undefined);
     setOwner(undefined);
     changed();
   });
   const move = useSubmit(async (to: ProblemStatus) => {
-    await api.patch(path(props.slug, `/${props.id}`), { status: to });
+    await call(problemsClient(props.slug)[':id'].$patch({ param: { id: props.id }, json: { status: to } }));
     changed();
   });
   const publish = useSubmit(async () => {
-    await api.post(path(props.slug, `/${props.id}/publish`));
+    await call(problemsClient(props.slug)[':id'].publish.$post({ param: { id: props.id } }));
     changed();
   });
   const role = township.value?.role;
@@ -287,7 +289,7 @@ export function ProblemsPage(props: { slug: string }) {
   const { query } = useLocation();
   const [villageId, setVillageId] = useState(query.villageId ?? '');
   const [status, setStatus] = useState(query.status ?? '');
-  const [year, setYear] = useState(query.year ?? String(shanghaiYearNow()));
+  const [year, setYear] = useState(query.year ?? String(shanghaiYear()));
   const [overdue, setOverdue] = useState(query.overdue === '1');
   const [open, setOpen] = useState<string | undefined>(query.problem);
   const [creating, setCreating] = useState(false);
@@ -296,8 +298,8 @@ export function ProblemsPage(props: { slug: string }) {
     return { villages, villageMap: new Map(villages.map((v) => [v.id, v])) };
   }, [slug]);
   const list = useLoad(async () => {
-    const params = new URLSearchParams({ ...(villageId ? { villageId } : {}), ...(status ? { status } : {}), ...(year ? { year } : {}), ...(overdue ? { overdue: '1' } : {}) });
-    const { items } = await api.get<{ items: Problem[] }>(`${path(slug)}?${params}`);
+    const query = { ...(villageId ? { villageId } : {}), ...(status ? { status } : {}), ...(year ? { year } : {}), ...(overdue ? { overdue: '1' as const } : {}) };
+    const { items } = await call(problemsClient(slug).$get({ query }));
     const memberVillages = [...new Set(items.filter((p) => p.subjectKind === 'member').map((p) => p.villageId))];
     // members' names: one village's roster, or the whole township's when several villages are listed
     const members = memberVillages.length === 0 ? new Map<string, MemberName>() : await loadMemberNames(slug, memberVillages.length === 1 ? memberVillages[0] : undefined);

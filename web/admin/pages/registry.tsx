@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call, platform, type AnswerOf } from '../../shared/api';
 import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
 import { Shell } from '../shell';
@@ -7,11 +7,9 @@ import { t } from '../t';
 import { ResetPasswordSheet } from './two-factor';
 import { Check, ErrorBox, Field, Form, nameChoices, SelectField, Table, useDebounced, useLoad, useSubmit } from '../ui';
 
-interface City { id: string; name: string }
-interface County { id: string; cityId: string; name: string }
-interface Tenant { id: string; slug: string; name: string; countyId: string; county: string }
-
-const PLATFORM = '/api/platform';
+type City = AnswerOf<typeof platform.cities.$get>[number];
+type County = AnswerOf<typeof platform.counties.$get>[number];
+type PlatformAccount = AnswerOf<typeof platform.accounts.$get>['items'][number];
 
 function useText(initial = '') {
   const [value, set] = useState(initial);
@@ -21,7 +19,7 @@ function useText(initial = '') {
 function CityForm(props: { onDone(): void }) {
   const name = useText();
   const submit = useSubmit(async () => {
-    await api.post(`${PLATFORM}/cities`, { name: name.value.trim() });
+    await call(platform.cities.$post({ json: { name: name.value.trim() } }));
     name.set('');
     props.onDone();
   });
@@ -38,7 +36,7 @@ function CountyForm(props: { cities: City[]; onDone(): void }) {
   const [cityId, setCityId] = useState('');
   const name = useText();
   const submit = useSubmit(async () => {
-    await api.post(`${PLATFORM}/counties`, { cityId, name: name.value.trim() });
+    await call(platform.counties.$post({ json: { cityId, name: name.value.trim() } }));
     name.set('');
     props.onDone();
   });
@@ -60,12 +58,16 @@ function TownshipForm(props: { counties: County[]; onDone(): void }) {
   const adminPhone = useText();
   const adminPassword = useText();
   const submit = useSubmit(async () => {
-    await api.post(`${PLATFORM}/tenants`, {
-      countyId,
-      slug: slug.value.trim().toLowerCase(),
-      name: name.value.trim(),
-      admin: { name: adminName.value.trim(), phone: adminPhone.value.trim(), password: adminPassword.value },
-    });
+    await call(
+      platform.tenants.$post({
+        json: {
+          countyId,
+          slug: slug.value.trim().toLowerCase(),
+          name: name.value.trim(),
+          admin: { name: adminName.value.trim(), phone: adminPhone.value.trim(), password: adminPassword.value },
+        },
+      }),
+    );
     for (const field of [slug, name, adminName, adminPhone, adminPassword]) field.set('');
     props.onDone();
   });
@@ -92,23 +94,15 @@ function TownshipForm(props: { counties: County[]; onDone(): void }) {
   );
 }
 
-interface PlatformAccount {
-  id: string;
-  phone: string;
-  name: string;
-  twoFactor: boolean;
-  roles: { role: 'platform_admin' | 'county_viewer' | 'township_admin' | 'village_secretary' | 'party_member'; tenant: string | null }[];
-}
-
 /** Platform settings: whether admins must sign in with a second factor. */
 function PlatformSettingsCard() {
-  const settings = useLoad(() => api.get<{ requireAdminTwoFactor: boolean }>(`${PLATFORM}/settings`), []);
+  const settings = useLoad(() => call(platform.settings.$get()), []);
   // shown as chosen at once, then as stored (the answer of the save; a refused save shows its error and the stored value)
   const [shown, setShown] = useState<boolean>();
   const save = useSubmit(async (requireAdminTwoFactor: boolean) => {
     setShown(requireAdminTwoFactor);
     try {
-      setShown((await api.put<{ requireAdminTwoFactor: boolean }>(`${PLATFORM}/settings`, { ...settings.data, requireAdminTwoFactor })).requireAdminTwoFactor);
+      setShown((await call(platform.settings.$put({ json: { ...settings.data, requireAdminTwoFactor } }))).requireAdminTwoFactor);
     } catch (error) {
       setShown(undefined);
       settings.reload();
@@ -131,10 +125,10 @@ function PlatformAccounts() {
   const [search, setSearch] = useState('');
   const q = useDebounced(search.trim());
   const [resetting, setResetting] = useState<PlatformAccount>();
-  const list = useLoad(() => api.get<{ items: PlatformAccount[]; total: number }>(`${PLATFORM}/accounts?${new URLSearchParams({ limit: '50', ...(q ? { q } : {}) })}`), [q]);
+  const list = useLoad(() => call(platform.accounts.$get({ query: { limit: '50', ...(q ? { q } : {}) } })), [q]);
   const reset = useSubmit(async (account: PlatformAccount) => {
     if (!confirm(t('accounts.confirm_reset_two_factor', { name: account.name }))) return;
-    await api.post(`${PLATFORM}/accounts/${account.id}/two-factor/reset`);
+    await call(platform.accounts[':id']['two-factor'].reset.$post({ param: { id: account.id } }));
     list.reload();
   });
   return (
@@ -175,7 +169,13 @@ function PlatformAccounts() {
         ))}
       </Table>
       {list.data && <p class="muted">{t('common.total', { total: list.data.total })}</p>}
-      {resetting && <ResetPasswordSheet name={resetting.name} url={`${PLATFORM}/accounts/${resetting.id}/password`} onClose={() => setResetting(undefined)} />}
+      {resetting && (
+        <ResetPasswordSheet
+          name={resetting.name}
+          reset={(password) => call(platform.accounts[':id'].password.$post({ param: { id: resetting.id }, json: { password } }))}
+          onClose={() => setResetting(undefined)}
+        />
+      )}
     </section>
   );
 }
@@ -186,7 +186,7 @@ export function RegistryPage() {
   const data = useLoad(
     () =>
       isPlatformAdmin.value
-        ? Promise.all([api.get<City[]>(`${PLATFORM}/cities`), api.get<County[]>(`${PLATFORM}/counties`), api.get<Tenant[]>(`${PLATFORM}/tenants`)])
+        ? Promise.all([call(platform.cities.$get()), call(platform.counties.$get()), call(platform.tenants.$get())])
         : Promise.resolve(undefined),
     [],
   );

@@ -1,17 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { auth, call } from '../../shared/api';
 import { RequireLogin } from '../frame';
 import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
 import { ErrorBox, Field, Form, useLoad, useSubmit } from '../ui';
 import { RecoveryCodes, TotpEnrolment } from './two-factor';
-
-interface FactorState {
-  enabled: boolean;
-  recoveryCodesLeft: number;
-  required: boolean;
-}
 
 function PasswordForm() {
   const [current, setCurrent] = useState('');
@@ -21,7 +15,7 @@ function PasswordForm() {
   const submit = useSubmit(async () => {
     setDone(false);
     if (next !== repeat) throw new Error(t('security.password_mismatch'));
-    await api.post('/api/auth/password', { currentPassword: current, newPassword: next });
+    await call(auth.password.$post({ json: { currentPassword: current, newPassword: next } }));
     for (const set of [setCurrent, setNext, setRepeat]) set('');
     setDone(true);
   });
@@ -79,7 +73,7 @@ function WithPassword(props: { label: string; danger?: boolean; action(password:
 }
 
 function TwoFactorCard() {
-  const state = useLoad(() => api.get<FactorState>('/api/auth/two-factor'), []);
+  const state = useLoad(() => call(auth['two-factor'].$get()), []);
   const [codes, setCodes] = useState<string[]>();
   const s = state.data;
   return (
@@ -104,14 +98,14 @@ function TwoFactorCard() {
           <div class="form-actions">
             <WithPassword
               label={t('security.new_codes')}
-              action={async (password) => setCodes((await api.post<{ recoveryCodes: string[] }>('/api/auth/two-factor/recovery-codes', { password })).recoveryCodes)}
+              action={async (password) => setCodes((await call(auth['two-factor']['recovery-codes'].$post({ json: { password } }))).recoveryCodes)}
             />
             {!s.required && (
               <WithPassword
                 label={t('security.disable')}
                 danger
                 action={async (password) => {
-                  await api.post('/api/auth/two-factor/disable', { password });
+                  await call(auth['two-factor'].disable.$post({ json: { password } }));
                   state.reload();
                 }}
               />

@@ -1,23 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
 import { Check, ErrorBox, Field, Form, FormActions, useLoad, useSubmit } from '../ui';
 
-/** The settings this page edits; other keys (added by later features) are kept as they are and sent back unchanged. */
-interface Settings {
-  weights: { self: number; peer: number; villager: number; leader: number };
-  starThresholds: number[];
-  anonymityMinBallots: number;
-  smallGroupMinBallots: number;
-  noticeDays: number;
-  requireHouseholdCode: boolean;
-  incomeTiersFen: number[];
-  consequences: { secretaryPayFen: number; starAwardFen: number; promotionAwardFen: number };
-  finaliseDay: number;
-  contact: { membersPerCommittee: { min: number; max: number }; householdsPerMember: { min: number; max: number }; mustVisitDays: number };
-  [other: string]: unknown;
-}
+/** The settings this page edits, as the API answers them; every key is sent back, the ones this page does not show unchanged. */
+type Settings = AnswerOf<ReturnType<typeof tenant>['settings']['$get']>;
 
 const WEIGHTS: { key: keyof Settings['weights']; label: MessageKey }[] = [
   { key: 'self', label: 'settings.self' },
@@ -58,12 +46,12 @@ function NumberField(props: { label: string; value: number; onChange(value: numb
 }
 
 export function SettingsPage(props: { slug: string }) {
-  const loaded = useLoad(() => api.get<Settings>(tenantApi('/settings', props.slug)), [props.slug]);
+  const loaded = useLoad(() => call(tenant(props.slug).settings.$get()), [props.slug]);
   const [draft, setDraft] = useState<Settings>();
   const [saved, setSaved] = useState(false);
   useEffect(() => loaded.data && setDraft(structuredClone(loaded.data)), [loaded.data]);
   const save = useSubmit(async () => {
-    setDraft(await api.put<Settings>(tenantApi('/settings', props.slug), draft));
+    if (draft) setDraft(await call(tenant(props.slug).settings.$put({ json: draft })));
     setSaved(true);
   });
   if (loaded.error) return <ErrorBox error={loaded.error} />;

@@ -1,25 +1,23 @@
 /** Pieces shared by the star, red-line and income pages: years, stages, star marks, category labels. */
+import { tenant, type AnswerOf } from '../../shared/api';
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { t, type MessageKey } from '../t';
 import { SelectField } from '../ui';
-import { wanYuan } from './stars-money';
+import { shanghaiYear } from '../../../src/domain/calendar';
+import { wanYuan } from '../../../src/domain/money';
+import type { IncomeTier, ResultStage } from '../../../src/domain/vocabulary';
 
-export type Stage = 'provisional' | 'final' | 'none';
+export { INCOME_CATEGORIES, type IncomeCategory, type IncomeTier } from '../../../src/domain/vocabulary';
+export { shanghaiYear };
 
-export const INCOME_CATEGORIES = ['produce', 'leasing', 'land_contracting', 'cooperative', 'pasture_land', 'other'] as const;
-export type IncomeCategory = (typeof INCOME_CATEGORIES)[number];
-export type IncomeTier = 'below' | 'low' | 'high';
+/** A year's results: provisional, final, or none yet. */
+export type Stage = ResultStage | 'none';
 
 export const categoryLabel = (category: string) => t(`income.category.${category}` as MessageKey);
 
-/** This year in Asia/Shanghai (the product's calendar, whatever the device's zone). */
-export function thisYear(at: Date = new Date()): number {
-  return new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
-}
-
 /** The years one can pick: this year back to `back` years ago, newest first. */
 export function recentYears(back = 6): number[] {
-  const now = thisYear();
+  const now = shanghaiYear();
   return Array.from({ length: back + 1 }, (_, i) => now - i);
 }
 
@@ -91,19 +89,10 @@ export function TierBadge(props: { tier: IncomeTier; tiersFen: number[] }) {
   return <span class={`tier tier-${props.tier}`}>{tierLabel(props.tier, props.tiersFen)}</span>;
 }
 
+type StarResult = AnswerOf<ReturnType<typeof tenant>['stars']['results']['$get']>['items'][number];
 /** A red line or consequence as it comes from the API, already in the caller's language. */
-export interface RedLineView {
-  ruleId: string;
-  code: string;
-  title: string;
-  reason: string;
-  recordId?: string;
-}
-export interface ConsequenceView {
-  kind: string;
-  label: string;
-  amountFen?: number;
-}
+export type RedLineView = StarResult['redLines'][number];
+export type ConsequenceView = StarResult['consequences'][number];
 
 export function RedLineList(props: { items: RedLineView[] }) {
   if (!props.items.length) return <span class="muted">{t('stars.none')}</span>;

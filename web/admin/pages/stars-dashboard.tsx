@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { currentLocale, yuan } from '../../shared/i18n';
 import { t } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
@@ -11,50 +11,15 @@ import {
   RedLineList,
   StageBadge,
   StarMark,
-  thisYear,
+  shanghaiYear,
   YearSelect,
-  type ConsequenceView,
   type IncomeCategory,
-  type RedLineView,
-  type Stage,
 } from './stars-common';
 import { wanYuan } from './stars-money';
 import './stars.css';
 
-interface StarDistribution {
-  levels: { stars: number; thisYear: number; lastYear: number }[];
-  unratedThisYear: number;
-  unratedLastYear: number;
-}
-
-interface Dashboard {
-  year: number;
-  stage: Stage;
-  computedAt: string | null;
-  lastYearStage: Stage;
-  branchStars: StarDistribution;
-  memberStars: StarDistribution;
-  redLines: {
-    byRule: { ruleId: string; title: string; villages: number }[];
-    branches: { villageId: string; villageName: string; rawStars: number | null; finalStars: number | null; redLines: RedLineView[] }[];
-  };
-  consequences: {
-    byKind: { kind: string; label: string; villages: number; amountFen: number }[];
-    branches: { villageId: string; villageName: string; finalStars: number | null; previousStars: number | null; consequences: ConsequenceView[] }[];
-  };
-  income: {
-    tiersFen: number[];
-    totalFen: number;
-    tierCounts: { below: number; low: number; high: number };
-    target: { villagesAtLeastLow: number; villagesAtLeastHigh: number; note: string } | null;
-    progress: { atLeastLow: number; atLeastHigh: number; targetLow: number | null; targetHigh: number | null; lowMet: boolean | null; highMet: boolean | null };
-    categoryTotals: Record<IncomeCategory, number>;
-  };
-  movement: {
-    up: { villageId: string; villageName: string; from: number; to: number }[];
-    down: { villageId: string; villageName: string; from: number; to: number }[];
-  };
-}
+type Dashboard = AnswerOf<ReturnType<typeof tenant>['stars']['dashboard']['$get']>;
+type StarDistribution = Dashboard['branchStars'];
 
 function Stat(props: { label: string; value: string | number; note?: string; tone?: 'warn' | 'good' }) {
   return (
@@ -86,8 +51,8 @@ function StarsCard(props: { title: string; dist: StarDistribution; year: number 
 
 /** The township dashboard: stars this year against last, red lines, consequences, income tiers against the target, movers. */
 export function StarsDashboardPage(props: { slug: string }) {
-  const [year, setYear] = useState(thisYear());
-  const data = useLoad(() => api.get<Dashboard>(tenantApi(`/stars/dashboard?year=${year}`, props.slug)), [props.slug, year]);
+  const [year, setYear] = useState(shanghaiYear());
+  const data = useLoad(() => call(tenant(props.slug).stars.dashboard.$get({ query: { year: String(year) } })), [props.slug, year]);
   const d = data.data;
   const locale = currentLocale();
 

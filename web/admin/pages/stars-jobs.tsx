@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { call, platform, type AnswerOf } from '../../shared/api';
+import { JOB_KINDS as JOBS } from '../../../src/domain/vocabulary';
 import { shanghaiTime } from '../../shared/i18n';
 import { RequireLogin } from '../frame';
 import { isPlatformAdmin, me, township } from '../session';
@@ -9,28 +10,14 @@ import { ErrorBox, Form, SelectField, Table, useLoad, useSubmit } from '../ui';
 import { JobLabel, yearChoices } from './stars-common';
 import './stars.css';
 
-interface Run {
-  id: string;
-  job: 'recompute' | 'finalise';
-  trigger: 'cron' | 'manual';
-  year: number | null;
-  startedAt: string;
-  tenantsTotal: number;
-  tenantsDone: number;
-  tenantsFailed: number;
-  status: 'running' | 'finished' | 'finished_with_errors';
-  durationMs: number | null;
-  errors: { tenantId: string; slug: string; error: string }[];
-}
+type Run = AnswerOf<typeof platform['job-runs']['$get']>['items'][number];
 
-const RUNS = '/api/platform/job-runs';
-const JOBS = ['recompute', 'finalise'] as const;
 
 function RunForm(props: { onDone(): void }) {
   const [job, setJob] = useState<Run['job']>('recompute');
   const [year, setYear] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(RUNS, { job, ...(year ? { year: Number(year) } : {}) });
+    await call(platform['job-runs'].$post({ json: { job, ...(year ? { year: Number(year) } : {}) } }));
     props.onDone();
   });
   return (
@@ -48,7 +35,7 @@ function RunForm(props: { onDone(): void }) {
 /** The platform admin's scheduled jobs: every run over all townships, with failures, and starting one now. */
 export function PlatformJobsPage() {
   useEffect(() => void (township.value = undefined), []);
-  const runs = useLoad(() => (isPlatformAdmin.value ? api.get<{ items: Run[] }>(RUNS) : Promise.resolve({ items: [] })), []);
+  const runs = useLoad(() => (isPlatformAdmin.value ? call(platform['job-runs'].$get()) : Promise.resolve({ items: [] })), []);
   // a run on Workers goes through the queue: look again while one is still running
   const running = runs.data?.items.some((r) => r.status === 'running');
   useEffect(() => {

@@ -1,45 +1,23 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
+import { RED_LINE_SOURCES as SOURCES, type RedLineMode, type RedLineSource as Source } from '../../../src/domain/vocabulary';
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { Check, ErrorBox, Field, SelectField, Sheet, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { loadVillages, type Village } from './villages';
-import { thisYear, YearSelect } from './stars-common';
+import { shanghaiYear, YearSelect } from './stars-common';
 import { fenToInput, parseYuan, wanYuan } from './stars-money';
 import './stars.css';
 import { Tabs, VillageFilter, VillageSelect } from './ledgers-common';
 import { thresholdFits } from '../../../src/features/stars/rules';
 
-const SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
-type Source = (typeof SOURCES)[number];
-const MODES = ['manual', 'computed'] as const;
+/** Manual first: most red lines are recorded by the township. */
+const MODES: readonly RedLineMode[] = ['manual', 'computed'];
 
-interface Rule {
-  id: string;
-  code: string;
-  title: string;
-  description: string;
-  mode: 'computed' | 'manual';
-  source: Source | null;
-  threshold: number | null;
-  enabled: boolean;
-  sortOrder: number;
-}
-
-interface RecordRow {
-  id: string;
-  ruleId: string;
-  ruleTitle: string;
-  villageId: string;
-  villageName: string;
-  year: number;
-  note: string;
-  evidence: string[];
-  recordedAt: string;
-  revokedAt: string | null;
-  revokeNote: string | null;
-}
+const starsClient = (slug: string) => tenant(slug).stars;
+type Rule = AnswerOf<ReturnType<typeof starsClient>['red-line-rules']['$get']>[number];
+type RecordRow = AnswerOf<ReturnType<typeof starsClient>['red-line-records']['$get']>['items'][number];
 
 /** The threshold of a computed rule in words ("低于 5万元 即触碰"). */
 function thresholdText(rule: Pick<Rule, 'source' | 'threshold'>): string {
@@ -67,8 +45,8 @@ function RuleForm(props: { slug: string; rule?: Rule; onClose(): void; onDone():
       threshold: mode === 'computed' ? thresholdValue : null,
       enabled,
     };
-    if (r) await api.put(tenantApi(`/stars/red-line-rules/${r.id}`, props.slug), { ...body, sortOrder: r.sortOrder });
-    else await api.post(tenantApi('/stars/red-line-rules', props.slug), body);
+    if (r) await call(starsClient(props.slug)['red-line-rules'][':id'].$put({ param: { id: r.id }, json: { ...body, sortOrder: r.sortOrder } }));
+    else await call(starsClient(props.slug)['red-line-rules'].$post({ json: body }));
     props.onDone();
   });
   return (
@@ -176,7 +154,7 @@ function RecordForm(props: { slug: string; rules: Rule[]; villages: Village[]; y
   const [evidence, setEvidence] = useState('');
   const submit = useSubmit(async () => {
     const lines = evidence.split('\n').map((l) => l.trim()).filter(Boolean);
-    await api.post(tenantApi('/stars/red-line-records', props.slug), { ruleId, villageId, year, note: note.trim(), evidence: lines });
+    await call(starsClient(props.slug)['red-line-records'].$post({ json: { ruleId, villageId, year, note: note.trim(), evidence: lines } }));
     props.onDone();
   });
   if (manual.length === 0) {
@@ -217,7 +195,7 @@ function RecordForm(props: { slug: string; rules: Rule[]; villages: Village[]; y
 function RevokeForm(props: { slug: string; record: RecordRow; onClose(): void; onDone(): void }) {
   const [note, setNote] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(tenantApi(`/stars/red-line-records/${props.record.id}/revoke`, props.slug), { note: note.trim() });
+    await call(starsClient(props.slug)['red-line-records'][':id'].revoke.$post({ param: { id: props.record.id }, json: { note: note.trim() } }));
     props.onDone();
   });
   return (
@@ -245,16 +223,14 @@ function RevokeForm(props: { slug: string; record: RecordRow; onClose(): void; o
 function Records(props: { slug: string; rules: Rule[] }) {
   const own = ownVillageId.value;
   const admin = can('township_admin');
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const [villageId, setVillageId] = useState('');
   const [withRevoked, setWithRevoked] = useState(false);
   const [recording, setRecording] = useState(false);
   const [revoking, setRevoking] = useState<RecordRow>();
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const records = useLoad(() => {
-    const query = new URLSearchParams({ year: String(year), includeRevoked: String(withRevoked) });
-    if (villageId && !own) query.set('villageId', villageId);
-    return api.get<{ items: RecordRow[] }>(tenantApi(`/stars/red-line-records?${query}`, props.slug));
+    return call(starsClient(props.slug)['red-line-records'].$get({ query: { year: String(year), includeRevoked: String(withRevoked), ...(villageId && !own ? { villageId } : {}) } }));
   }, [props.slug, year, villageId, withRevoked]);
   const done = () => {
     setRecording(false);
@@ -341,7 +317,7 @@ function Records(props: { slug: string; rules: Rule[] }) {
 /** The red-line catalogue (the nine rules and any the township adds) and the red lines recorded by hand. */
 export function StarsRedLinesPage(props: { slug: string }) {
   const [tab, setTab] = useState<'catalogue' | 'records'>('catalogue');
-  const rules = useLoad(() => api.get<Rule[]>(tenantApi('/stars/red-line-rules', props.slug)), [props.slug]);
+  const rules = useLoad(() => call(starsClient(props.slug)['red-line-rules'].$get()), [props.slug]);
   return (
     <section>
       <h1>{t('stars.rl.title')}</h1>

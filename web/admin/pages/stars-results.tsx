@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
+import type { JobKind } from '../../../src/domain/vocabulary';
 import { shanghaiTime } from '../../shared/i18n';
 import { can, ownVillageId } from '../session';
 import { t } from '../t';
@@ -12,64 +13,22 @@ import {
   RedLineList,
   StageNote,
   StarMark,
-  thisYear,
+  shanghaiYear,
   YearSelect,
-  type ConsequenceView,
-  type RedLineView,
-  type Stage,
 } from './stars-common';
 import { compositeText } from './stars-money';
 import './stars.css';
 
-interface Result {
-  id: string;
-  subjectKind: 'branch' | 'member';
-  subjectId: string;
-  villageId: string;
-  villageName: string;
-  name: string | null;
-  composite: number | null;
-  complete: boolean;
-  rawStars: number | null;
-  finalStars: number | null;
-  previousStars: number | null;
-  redLines: RedLineView[];
-  consequences: ConsequenceView[];
-}
-
-interface Results {
-  year: number;
-  stage: Stage;
-  finalisedAt?: string;
-  computedAt?: string | null;
-  items: Result[];
-}
-
-interface ResultYear {
-  year: number;
-  stage: 'provisional' | 'final';
-  finalisedAt: string | null;
-  reopenings: { id: string; reason: string; reopenedAt: string; resultsRetired: number }[];
-}
-
+const starsClient = (slug: string) => tenant(slug).stars;
 /** A township's own outcome of a job run. */
-export interface TenantRun {
-  id: string;
-  job: 'recompute' | 'finalise';
-  trigger: 'cron' | 'manual';
-  year: number | null;
-  startedAt: string;
-  status: 'done' | 'failed' | 'pending';
-  detail: string | null;
-  durationMs: number | null;
-}
+export type TenantRun = AnswerOf<ReturnType<typeof tenant>['job-runs']['$get']>['items'][number];
 
 function ReopenSheet(props: { slug: string; year: number; onClose(): void; onDone(): void }) {
   const [reason, setReason] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(tenantApi(`/stars/result-years/${props.year}/reopen`, props.slug), { reason: reason.trim() });
+    await call(starsClient(props.slug)['result-years'][':year'].reopen.$post({ param: { year: String(props.year) }, json: { reason: reason.trim() } }));
     // the retired final results leave the year empty until the nightly run: compute the provisional ones now
-    await api.post(tenantApi('/job-runs', props.slug), { job: 'recompute', year: props.year });
+    await call(tenant(props.slug)['job-runs'].$post({ json: { job: 'recompute', year: props.year } }));
     props.onDone();
   });
   return (
@@ -120,7 +79,7 @@ export function TenantRuns(props: { runs: TenantRun[] }) {
 
 /** Annual results: branches or members with composite, stars, red lines, last year and consequences; finalise, re-open, recompute. */
 export function StarsResultsPage(props: { slug: string }) {
-  const [year, setYear] = useState(thisYear());
+  const [year, setYear] = useState(shanghaiYear());
   const [kind, setKind] = useState<'branch' | 'member'>('branch');
   const [villageId, setVillageId] = useState('');
   const [reopening, setReopening] = useState(false);
@@ -130,22 +89,20 @@ export function StarsResultsPage(props: { slug: string }) {
 
   const villages = useLoad(() => loadVillages(props.slug), [props.slug]);
   const results = useLoad(() => {
-    const query = new URLSearchParams({ year: String(year), kind });
-    if (villageId && !own) query.set('villageId', villageId);
-    return api.get<Results>(tenantApi(`/stars/results?${query}`, props.slug));
+    return call(starsClient(props.slug).results.$get({ query: { year: String(year), kind, ...(villageId && !own ? { villageId } : {}) } }));
   }, [props.slug, year, kind, villageId]);
-  const years = useLoad(() => api.get<ResultYear[]>(tenantApi('/stars/result-years', props.slug)), [props.slug]);
-  const runs = useLoad(() => (admin ? api.get<{ items: TenantRun[] }>(tenantApi('/job-runs', props.slug)) : Promise.resolve({ items: [] })), [props.slug]);
+  const years = useLoad(() => call(starsClient(props.slug)['result-years'].$get()), [props.slug]);
+  const runs = useLoad(() => (admin ? call(tenant(props.slug)['job-runs'].$get()) : Promise.resolve({ items: [] })), [props.slug]);
 
   const reloadAll = () => {
     results.reload();
     years.reload();
     runs.reload();
   };
-  const runJob = useSubmit(async (job: 'recompute' | 'finalise') => {
+  const runJob = useSubmit(async (job: JobKind) => {
     if (job === 'finalise' && !confirm(t('stars.results.finalise_confirm', { year }))) return;
     setOutcome(undefined);
-    const run = await api.post<{ outcome?: { status: string; detail: string | null } }>(tenantApi('/job-runs', props.slug), { job, year });
+    const run = await call(tenant(props.slug)['job-runs'].$post({ json: { job, year } }));
     setOutcome(run.outcome?.detail ?? '');
     reloadAll();
   });
@@ -171,7 +128,7 @@ export function StarsResultsPage(props: { slug: string }) {
         onChange={setKind}
       />
 
-      {data && <StageNote stage={stage} finalisedAt={data.finalisedAt} computedAt={data.computedAt} />}
+      {data && <StageNote stage={stage} {...(data.stage === 'final' ? { finalisedAt: data.finalisedAt } : { computedAt: data.computedAt })} />}
 
       {admin && (
         <div class="form-actions">
@@ -180,7 +137,7 @@ export function StarsResultsPage(props: { slug: string }) {
               {runJob.busy ? t('stars.results.recomputing') : t('stars.results.recompute')}
             </button>
           )}
-          {stage !== 'final' && year < thisYear() + 1 && (
+          {stage !== 'final' && year < shanghaiYear() + 1 && (
             <button type="button" disabled={runJob.busy} onClick={() => runJob.run('finalise')}>
               {t('stars.results.finalise')}
             </button>

@@ -1,13 +1,9 @@
 import { useState } from 'preact/hooks';
-import { api } from '../../shared/api';
+import { auth, call, type AnswerOf } from '../../shared/api';
 import { t } from '../t';
 import { ErrorBox, Field, Form, SheetForm, useSubmit } from '../ui';
 
-interface Setup {
-  secret: string;
-  uri: string;
-  svg: string;
-}
+type Setup = AnswerOf<(typeof auth)['two-factor']['setup']['$post']>;
 
 /** The recovery codes, shown once: the user keeps them before going on. */
 export function RecoveryCodes(props: { codes: string[]; onDone(): void }) {
@@ -37,9 +33,9 @@ export function TotpEnrolment(props: { onEnrolled(codes: string[]): void; /** si
   const [setup, setSetup] = useState<Setup>();
   const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
-  const start = useSubmit(async () => setSetup(await api.post<Setup>('/api/auth/two-factor/setup', props.askPassword ? { password } : undefined)));
+  const start = useSubmit(async () => setSetup(await call(auth['two-factor'].setup.$post({ json: props.askPassword ? { password } : {} }))));
   const confirm = useSubmit(async () => {
-    const reply = await api.post<{ recoveryCodes: string[] }>('/api/auth/two-factor/confirm', { code: code.trim() });
+    const reply = await call(auth['two-factor'].confirm.$post({ json: { code: code.trim() } }));
     props.onEnrolled(reply.recoveryCodes);
   });
   if (!setup)
@@ -77,10 +73,10 @@ export function TotpEnrolment(props: { onEnrolled(codes: string[]): void; /** si
 }
 
 /** An admin sets someone's forgotten password (the policy applies; the account's sessions end). */
-export function ResetPasswordSheet(props: { name: string; url: string; onClose(): void }) {
+export function ResetPasswordSheet(props: { name: string; reset(password: string): Promise<unknown>; onClose(): void }) {
   const [password, setPassword] = useState('');
   const submit = useSubmit(async () => {
-    await api.post(props.url, { password });
+    await props.reset(password);
     props.onClose();
   });
   return (

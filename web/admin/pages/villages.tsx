@@ -1,20 +1,15 @@
 import { useState } from 'preact/hooks';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, ListTable, SheetForm, useLoad, useSubmit } from '../ui';
 
-export interface Village {
-  id: string;
-  name: string;
-  branchName: string;
-  memberCount: number;
-  householdCount: number;
-}
+const villagesClient = (slug: string) => tenant(slug).villages;
+export type Village = AnswerOf<ReturnType<typeof villagesClient>['$get']>[number];
 
 /** The township's villages; a secretary's list holds only their own (the API decides). */
 export function loadVillages(slug: string) {
-  return api.get<Village[]>(tenantApi('/villages', slug));
+  return call(villagesClient(slug).$get());
 }
 
 function VillageForm(props: { slug: string; village?: Village; onDone(): void; onClose(): void; onDelete(village: Village): void; deleteError?: unknown }) {
@@ -22,8 +17,8 @@ function VillageForm(props: { slug: string; village?: Village; onDone(): void; o
   const [branchName, setBranchName] = useState(props.village?.branchName ?? '');
   const submit = useSubmit(async () => {
     const body = { name: name.trim(), ...(branchName.trim() ? { branchName: branchName.trim() } : {}) };
-    if (props.village) await api.put(tenantApi(`/villages/${props.village.id}`, props.slug), body);
-    else await api.post(tenantApi('/villages', props.slug), body);
+    if (props.village) await call(villagesClient(props.slug)[':id'].$put({ param: { id: props.village.id }, json: body }));
+    else await call(villagesClient(props.slug).$post({ json: body }));
     props.onDone();
   });
   return (
@@ -53,7 +48,7 @@ export function VillagesPage(props: { slug: string }) {
   const [editing, setEditing] = useState<Village | 'new' | undefined>();
   const remove = useSubmit(async (village: Village) => {
     if (!confirm(t('common.confirm_delete', { name: village.name }))) return;
-    await api.delete(tenantApi(`/villages/${village.id}`, props.slug));
+    await call(villagesClient(props.slug)[':id'].$delete({ param: { id: village.id } }));
     setEditing(undefined);
     list.reload();
   });

@@ -8,6 +8,7 @@ import { assertNotThrottled, noteFailure } from '../../../auth/throttle';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { underAnyKey, verifyingKeys, type Secrets } from '../../../platform/config';
 import { AppError } from '../../../platform/errors';
+import { jsonText } from '../../../platform/json-text';
 import { input } from '../../../platform/validate';
 import { settingsOf } from '../../../tenancy/tenant';
 import { bump, castBallots, resolveVoter, voterSubjects, type ResolvedVoter } from './cast-ballot';
@@ -87,7 +88,7 @@ export const voteRoutes = new Hono<AppEnv>()
   .post('/:code/pass', publicRoute(), input('param', codeParam), input('json', passInput), async (c) => {
     const scope = c.var.scope!;
     const context = await contextFor(c, c.req.valid('param').code);
-    const { session, questionnaire } = context;
+    const { session } = context;
     if (isClosed(session)) throw new AppError(409, 'evaluation.session_closed');
     const secrets = c.var.config.secrets;
     const secret = secrets.current;
@@ -124,25 +125,13 @@ export const voteRoutes = new Hono<AppEnv>()
     const variant = `${settings.requireHouseholdCode}|${settings.requireBallotTicket}`;
     let shared = context.passReplies.get(variant);
     if (shared === undefined) {
-      shared = JSON.stringify({
-        expiresAt: session.closesAt,
-        subjects: context.subjects,
-        questionnaire: {
-          id: questionnaire.id,
-          name: questionnaire.name,
-          version: questionnaire.version,
-          /** the items each rater group answers (option index is what a ballot sends) */
-          items: context.itemsByGroup,
-        },
-        requireHouseholdCode: settings.requireHouseholdCode,
-        requireBallotTicket: settings.requireBallotTicket,
-      }).slice(1, -1);
+      shared = JSON.stringify(passShared(context, settings)).slice(1, -1);
       if (context.passReplies.size >= 8) context.passReplies.clear();
       context.passReplies.set(variant, shared);
     }
     const reply = `{"pass":${JSON.stringify(pass)},${shared}${identified ? `,"identified":${JSON.stringify(identified)}` : ''}}`;
     c.header('Cache-Control', 'no-store');
-    return c.body(reply, 200, { 'Content-Type': 'application/json' });
+    return jsonText<PassReply>(c, reply);
   })
   .post('/:code/pass/release', publicRoute(), input('param', codeParam), input('json', z.object({ pass: z.string().max(100) })), async (c) => {
     const { session } = await contextFor(c, c.req.valid('param').code);
@@ -195,6 +184,26 @@ export const voteRoutes = new Hono<AppEnv>()
       ...(receipt ? { found: !!proof?.proof, proof: proof?.proof ?? null } : {}),
     });
   });
+
+/** What every phone of a session gets besides its own pass (serialised once per instance and settings). */
+function passShared({ session, questionnaire, subjects, itemsByGroup }: VoteContext, settings: ReturnType<typeof settingsOf>) {
+  return {
+    expiresAt: session.closesAt,
+    subjects,
+    questionnaire: {
+      id: questionnaire.id,
+      name: questionnaire.name,
+      version: questionnaire.version,
+      /** the items each rater group answers (option index is what a ballot sends) */
+      items: itemsByGroup,
+    },
+    requireHouseholdCode: settings.requireHouseholdCode,
+    requireBallotTicket: settings.requireBallotTicket,
+  };
+}
+
+/** The pass answer: this phone's pass, what every phone gets, and, for a villager known at once, what identify answers. */
+type PassReply = { pass: string; identified?: Awaited<ReturnType<typeof identify>> } & ReturnType<typeof passShared>;
 
 /** Who is voting and, per subject, their rater group and whether their ballot is already in. */
 async function identify(scope: TenantScope, secret: string, context: VoteContext, resolved: ResolvedVoter) {
