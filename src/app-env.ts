@@ -1,6 +1,7 @@
 import type { Db } from './db/client';
 import type { TenantScope } from './db/tenant-scope';
 import type { Actor, SessionInfo } from './auth/actor';
+import type { AuditStore } from './audit/store';
 import type { AppConfig } from './platform/config';
 import type { Locale } from './platform/i18n';
 import type { Memo } from './platform/memo';
@@ -20,6 +21,8 @@ export interface Bindings extends Pick<Env, 'DB'>, Partial<Omit<Env, 'DB'>> {
   APP_SECRET_PREVIOUS?: string;
   /** "1": demo mode (the development secret is allowed); `npm start` and `npm run start:node` only */
   DEMO_MODE?: string;
+  /** R2 bucket of the audit trail's daily anchors and monthly archives (docs/audit.md) */
+  AUDIT_ARCHIVE?: R2Bucket;
 }
 
 export interface Variables {
@@ -35,6 +38,10 @@ export interface Variables {
   actor?: Actor;
   tenant?: Tenant;
   scope?: TenantScope;
+  /** the store outside the database for the audit trail's anchors and archives, where this deployment has one */
+  auditStore?: AuditStore;
+  /** chains this request appended audit rows to, sealed when it ends (audit/seal.ts) */
+  auditChains?: Set<string>;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

@@ -4,6 +4,9 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Bindings } from './app-env';
+import { auditRoutes, platformAuditRoutes } from './features/audit';
+import { sealAfterResponse } from './audit/seal';
+import type { AuditStore } from './audit/store';
 import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
@@ -38,6 +41,8 @@ export interface AppDeps {
   clientIp(c: Context<AppEnv>): string;
   /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
   config?: AppConfig;
+  /** the audit trail's anchors and archives: the R2 binding on Workers, a directory in Node */
+  auditStore?(env: Bindings): AuditStore | undefined;
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
@@ -57,12 +62,12 @@ const UPLOAD_LIMIT = 8 * 1024 * 1024;
 function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
-    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes)
+    .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
     .route('/evaluation', evaluationApi).route('/problems', problemRoutes);
 }
 
 /** The platform admin's routes, under /api/platform. */
-const platformRoutes = new Hono<AppEnv>().route('/', registryRoutes).route('/', jobPlatformRoutes);
+const platformRoutes = new Hono<AppEnv>().route('/', registryRoutes).route('/', jobPlatformRoutes).route('/', platformAuditRoutes);
 
 /** The routes of each area as the pages' typed client sees them (`hc<…>` in web/shared/api.ts): types only, nothing of the server reaches a page. */
 export type TenantApi = ReturnType<typeof tenantApi>;
@@ -83,8 +88,11 @@ export function createApp(deps: AppDeps) {
     c.set('db', deps.database(c.env));
     c.set('clientIp', deps.clientIp(c));
     c.set('memo', memo);
+    const auditStore = deps.auditStore?.(c.env);
+    if (auditStore) c.set('auditStore', auditStore);
     await next();
   });
+  app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);
   app.use('*', (c, next) => {
     const upload = c.req.path.includes('/import');

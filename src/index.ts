@@ -1,10 +1,12 @@
 import { createApp } from './app';
+import { r2Store } from './audit/store';
 import { d1Database } from './db/d1';
 import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
 
 const app = createApp({
   database: (env) => d1Database(env.DB),
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
+  auditStore: (env) => (env.AUDIT_ARCHIVE ? r2Store(env.AUDIT_ARCHIVE) : undefined),
 });
 
 export default {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from './app';
 import type { AppEnv, Bindings } from './app-env';
+import type { AuditStore } from './audit/store';
 import type { Db } from './db/client';
 import { gzipAnswer } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
@@ -20,6 +21,8 @@ export interface NodeServerOptions {
   /** the settings parsed at start (node.ts); without them, `env` is parsed here (tests) */
   config?: AppConfig;
   env?: Partial<Bindings>;
+  /** the audit trail's anchors and archives (a directory in Node mode) */
+  auditStore?: AuditStore;
 }
 
 /** The peer address of the socket; absent when the app is called in-process (server.request in tests). */
@@ -47,6 +50,7 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
   const api = createApp({
     config,
     database: () => db,
+    auditStore: () => options.auditStore,
     clientIp: (c) => (options.trustProxy && c.req.header('x-forwarded-for')?.split(',')[0]?.trim()) || socketAddress(c) || 'unknown',
   });
   const html = (page: string) => {

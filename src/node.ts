@@ -1,5 +1,6 @@
 import { serve } from '@hono/node-server';
 import { count } from 'drizzle-orm';
+import { dirStore } from './audit/dir-store';
 import { accounts } from './db/schema';
 import { migrateLibsql, openLibsql } from './db/libsql';
 import { startNodeScheduler } from './jobs/node-scheduler';
@@ -49,7 +50,8 @@ async function main() {
     if (n === 0) notice = 'No account yet: create the first platform admin with `npm run create-admin` (docs/operations.md).';
   }
 
-  const server = createNodeServer(db, { trustProxy: config.trustProxy, config });
+  const auditStore = dirStore(config.auditArchiveDir);
+  const server = createNodeServer(db, { trustProxy: config.trustProxy, config, auditStore });
   const { port, host } = config;
   const http = serve({ fetch: server.fetch, port, hostname: host }, () => {
     console.log(`星评 xingping (self-hosted, libSQL${config.demo ? ', demo mode' : ''}) on http://${host}:${port}`);
@@ -64,7 +66,7 @@ async function main() {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // the crons of wrangler.toml, run in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica)
-  if (config.scheduler) startNodeScheduler(db);
+  if (config.scheduler) startNodeScheduler(db, { auditStore });
 }
 
 main().catch((error) => {

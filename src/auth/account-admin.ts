@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { accounts, roleGrants, sessions } from '../db/schema';
 import { AppError, notFound } from '../platform/errors';
 import type { Locale } from '../platform/i18n';
-import type { Actor } from './actor';
 import { assertPasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
 import { isAdminAccount } from './session-rules';
@@ -28,15 +28,14 @@ export async function managedAccount(db: Db, accountId: string, tenantId: string
 }
 
 /**
- * An admin sets someone's password (forgotten): it must pass the policy, and the account's sessions end.
- * Every such reset passes here with who did it: the place to write the audit row (in this batch) once the
- * audit log exists.
+ * An admin sets someone's password (forgotten): it must pass the policy, and the account's sessions end,
+ * in one batch with the audit row of who did it.
  */
-export async function resetPassword(db: Db, account: { id: string; phone: string }, password: string, by: Actor, locale: Locale): Promise<void> {
-  void by;
+export async function resetPassword(db: Db, account: { id: string; phone: string }, password: string, auditRow: BatchItem<'sqlite'>, locale: Locale): Promise<void> {
   assertPasswordPolicy(password, account.phone, { locale });
   await db.batch([
     db.update(accounts).set({ passwordHash: await hashPassword(password) }).where(eq(accounts.id, account.id)),
     db.delete(sessions).where(eq(sessions.accountId, account.id)),
+    auditRow,
   ]);
 }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { accounts, roleGrants } from '../db/schema';
 import { newId } from '../platform/ids';
@@ -21,6 +22,8 @@ export interface CreateAccountOptions {
   /** language of a password-policy refusal, and the field it names */
   locale?: Locale;
   passwordPath?: string;
+  /** the audit rows of this creation (or of grants added to an existing account), written in its batch */
+  audit?: (accountId: string, action: 'account.create' | 'account.grant') => BatchItem<'sqlite'>[];
 }
 
 /**
@@ -40,17 +43,17 @@ export async function createAccount(
   if (existing && !options.attachIfExists) throw conflict('auth.phone_taken');
   const accountId = existing?.id ?? newId();
   const grantRows = grants.map((g) => ({ ...g, role: g.role!, accountId }));
-  if (existing) {
-    if (grantRows.length) await db.insert(roleGrants).values(grantRows);
-    return accountId;
-  }
-  const insertAccount = db.insert(accounts).values({
-    id: accountId,
-    phone: account.phone,
-    name: account.name,
-    passwordHash: await hashPassword(account.password),
-  });
-  if (grantRows.length) await db.batch([insertAccount, db.insert(roleGrants).values(grantRows)]);
-  else await insertAccount;
+  const alongside = options.audit?.(accountId, existing ? 'account.grant' : 'account.create') ?? [];
+  const writes: BatchItem<'sqlite'>[] = [...(grantRows.length ? [db.insert(roleGrants).values(grantRows)] : []), ...alongside];
+  if (!existing)
+    writes.unshift(
+      db.insert(accounts).values({
+        id: accountId,
+        phone: account.phone,
+        name: account.name,
+        passwordHash: await hashPassword(account.password),
+      }),
+    );
+  if (writes.length) await db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   return accountId;
 }

@@ -11,7 +11,7 @@ import type { Actor } from './actor';
 export const PERSONAL_DATA_READERS: readonly Role[] = ['township_admin', 'village_secretary', 'party_member'];
 
 /** The keys of an answer that carry personal details (see PERSONAL_DATA_READERS). */
-const PERSONAL_FIELDS = [
+export const PERSONAL_FIELDS = [
   'phone',
   'address',
   'idCard',

@@ -1,4 +1,5 @@
 import { and, eq, inArray, ne, or } from 'drizzle-orm';
+import { auditAccountEvent, recordAccountEvent } from '../audit/record';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { renderSVG } from 'uqr';
@@ -93,9 +94,14 @@ export const authRoutes = new Hono<AppEnv>()
     const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
     if (!account || !valid) {
       await noteFailure(db, loginKeys(phone, c.var.clientIp));
+      // an unknown phone is recorded without it (it may be someone's mistyped number): the platform's chain, no account
+      await recordAccountEvent(c, { accountId: account?.id ?? null, action: 'auth.login_failed', outcome: 'refused' });
       throw new AppError(401, 'auth.invalid_credentials');
     }
-    if (account.disabled) throw new AppError(403, 'auth.account_disabled');
+    if (account.disabled) {
+      await recordAccountEvent(c, { accountId: account.id, action: 'auth.login_disabled', outcome: 'refused' });
+      throw new AppError(403, 'auth.account_disabled');
+    }
     await clearFailedLogins(db, phone);
     // the password was right; an account with a second factor (or made to get one) is not signed in yet
     if (await hasSecondFactor(db, account.id)) {
@@ -107,6 +113,7 @@ export const authRoutes = new Hono<AppEnv>()
       return c.json({ step: 'enrol' as const });
     }
     await startSession(c, account.id);
+    await recordAccountEvent(c, { accountId: account.id, action: 'auth.login' });
     return c.json({ step: 'signed_in' as const, id: account.id, name: account.name });
   })
   .post('/login/second-factor', publicRoute(), input('json', codeBody), async (c) => {
@@ -117,18 +124,22 @@ export const authRoutes = new Hono<AppEnv>()
     await assertNotThrottled(db, keys);
     if (!(await checkSecondFactor(db, verifyingKeys(c.var.config.secrets), pending.accountId, c.req.valid('json').code))) {
       await noteFailure(db, keys);
+      await recordAccountEvent(c, { accountId: pending.accountId, action: 'auth.second_factor_failed', outcome: 'refused' });
       throw new AppError(401, 'auth.second_factor_invalid');
     }
     await clearFailures(db, keys[0]);
     await finishPendingLogin(c, pending);
+    await recordAccountEvent(c, { accountId: pending.accountId, action: 'auth.login', summary: { secondFactor: true } });
     return c.json({ step: 'signed_in' as const, id: pending.accountId, name: pending.name });
   })
   .post('/logout', publicRoute(), async (c) => {
     await endSession(c);
+    if (c.var.session) await recordAccountEvent(c, { accountId: c.var.session.accountId, action: 'auth.logout' });
     return c.body(null, 204);
   })
   .post('/logout-all', signedIn(), async (c) => {
     await endAllSessions(c, c.var.session!.accountId);
+    await recordAccountEvent(c, { accountId: c.var.session!.accountId, action: 'auth.logout_all' });
     return c.body(null, 204);
   })
   .post('/password', signedIn(), input('json', changePasswordBody), async (c) => {
@@ -141,6 +152,7 @@ export const authRoutes = new Hono<AppEnv>()
     await db.batch([
       db.update(accounts).set({ passwordHash: await hashPassword(newPassword) }).where(eq(accounts.id, session.accountId)),
       db.delete(sessions).where(and(eq(sessions.accountId, session.accountId), ne(sessions.id, session.sessionId))),
+      ...(await auditAccountEvent(c, { accountId: session.accountId, action: 'auth.password_change' })),
     ]);
     return c.body(null, 204);
   })
@@ -159,6 +171,7 @@ export const authRoutes = new Hono<AppEnv>()
     }
     const started = await beginEnrolment(c.var.db, verifyingKeys(c.var.config.secrets), who.accountId, who.phone);
     if (!started) throw conflict('auth.two_factor_already_on');
+    await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.second_factor_setup' });
     return c.json({ ...started, svg: renderSVG(started.uri, { ecc: 'M', border: 2 }) });
   })
   .post('/two-factor/confirm', signedInOrEnrolling(), input('json', codeBody), async (c) => {
@@ -171,17 +184,24 @@ export const authRoutes = new Hono<AppEnv>()
     const codes = await confirmEnrolment(db, verifyingKeys(c.var.config.secrets), who.accountId, c.req.valid('json').code);
     if (!codes) {
       await noteFailure(db, keys);
+      await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.second_factor_failed', outcome: 'refused' });
       throw new AppError(400, 'auth.second_factor_invalid');
     }
     await clearFailures(db, keys[0]);
-    if (who.pending) await finishPendingLogin(c, who.pending);
+    await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.second_factor_on' });
+    if (who.pending) {
+      await finishPendingLogin(c, who.pending);
+      await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.login', summary: { secondFactor: true } });
+    }
     return c.json({ recoveryCodes: codes, signedIn: true });
   })
   .post('/two-factor/recovery-codes', signedIn(), input('json', passwordBody), async (c) => {
     await confirmPassword(c, c.req.valid('json').password);
     const accountId = c.var.session!.accountId;
     if (!(await hasSecondFactor(c.var.db, accountId))) throw conflict('auth.two_factor_off');
-    return c.json({ recoveryCodes: await issueRecoveryCodes(c.var.db, accountId) });
+    const recoveryCodes = await issueRecoveryCodes(c.var.db, accountId);
+    await recordAccountEvent(c, { accountId, action: 'auth.recovery_codes' });
+    return c.json({ recoveryCodes });
   })
   .post('/two-factor/disable', signedIn(), input('json', passwordBody), async (c) => {
     await confirmPassword(c, c.req.valid('json').password);
@@ -189,6 +209,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (!(await hasSecondFactor(c.var.db, accountId))) throw conflict('auth.two_factor_off');
     if (await secondFactorRequired(c, accountId)) throw conflict('auth.two_factor_required');
     await removeSecondFactor(c.var.db, accountId);
+    await recordAccountEvent(c, { accountId, action: 'auth.second_factor_off' });
     return c.body(null, 204);
   })
   .get('/me', signedIn(), async (c) => {

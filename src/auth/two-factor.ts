@@ -1,7 +1,7 @@
 import { and, count, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { recoveryCodes, sessions, totpFactors } from '../db/schema';
-import type { Actor } from './actor';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { seal, unseal } from './secret-box';
 import { THROTTLE } from './throttle-rules';
 import type { AttemptKey } from './throttle';
@@ -135,9 +135,9 @@ export async function removeSecondFactor(db: Db, accountId: string): Promise<voi
  * Every reset, from either route, passes here with who did it: the place to write the audit row (in this
  * batch) once the audit log exists.
  */
-export async function resetSecondFactor(db: Db, accountId: string, by: Actor): Promise<void> {
-  void by;
+export async function resetSecondFactor(db: Db, accountId: string, auditRow: BatchItem<'sqlite'>): Promise<void> {
   await db.batch([
+    auditRow,
     db.delete(recoveryCodes).where(eq(recoveryCodes.accountId, accountId)),
     db.delete(totpFactors).where(eq(totpFactors.accountId, accountId)),
     db.delete(sessions).where(eq(sessions.accountId, accountId)),

@@ -11,6 +11,9 @@ export const CRONS = {
   '30 18 1-30 1 *': 'finalise',
 } as const satisfies Record<string, JobName>;
 
+/** 03:00 Shanghai on the 1st: last month's audit rows archived, archived months past retention pruned (audit/archive.ts) */
+export const AUDIT_ARCHIVE_CRON = '0 19 1 * *';
+
 export const JOB_NAMES = ['recompute', 'finalise'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 

@@ -1,5 +1,6 @@
+import type { AuditStore } from '../audit/store';
 import type { Db } from '../db/client';
-import { CRONS, nextCronTime } from './cron';
+import { AUDIT_ARCHIVE_CRON, CRONS, nextCronTime } from './cron';
 import { inlineDispatch } from './runner';
 import { runCron } from './worker';
 
@@ -10,7 +11,7 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
  * The self-hosted scheduler: the same crons as wrangler.toml, fired in this process, each run looping
  * over the tenants. Returns a stop function.
  */
-export function startNodeScheduler(db: Db, options: { now?: () => Date; log?: (line: string) => void } = {}): () => void {
+export function startNodeScheduler(db: Db, options: { now?: () => Date; log?: (line: string) => void; auditStore?: AuditStore } = {}): () => void {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line) => console.log(line));
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -23,7 +24,7 @@ export function startNodeScheduler(db: Db, options: { now?: () => Date; log?: (l
     const timer = setTimeout(async () => {
       if (now() >= at) {
         try {
-          const runId = await runCron(db, cron, at, inlineDispatch(db));
+          const runId = await runCron(db, cron, at, inlineDispatch(db), options.auditStore);
           log(`[jobs] ${cron}: run ${runId} finished`);
         } catch (error) {
           console.error(`[jobs] ${cron} failed`, error);
@@ -35,7 +36,7 @@ export function startNodeScheduler(db: Db, options: { now?: () => Date; log?: (l
     timers.set(cron, timer);
   };
 
-  for (const cron of Object.keys(CRONS)) arm(cron);
+  for (const cron of [...Object.keys(CRONS), AUDIT_ARCHIVE_CRON]) arm(cron);
   return () => {
     stopped = true;
     for (const timer of timers.values()) clearTimeout(timer);

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { audit } from '../audit/record';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
 import type { AppEnv } from '../app-env';
@@ -46,7 +47,13 @@ export const jobPlatformRoutes = new Hono<AppEnv>()
     const env = c.env as Partial<JobsEnv>;
     const runId = await startRun(
       c.var.db,
-      { job: body.job, trigger: 'manual', year: yearFor(body), startedBy: actorId(c) },
+      {
+        job: body.job,
+        trigger: 'manual',
+        year: yearFor(body),
+        startedBy: actorId(c),
+        audit: (runId) => audit(c, { action: 'job.start', entity: 'job_run', entityId: runId, summary: { job: body.job, year: body.year ?? null } }),
+      },
       dispatchFor(env, c.var.db),
     );
     const [run] = await listRuns(c.var.db, { runId });
@@ -62,7 +69,14 @@ export const jobTenantRoutes = new Hono<AppEnv>()
     // one township is small: run it in this request and answer with its outcome
     const runId = await startRun(
       c.var.db,
-      { job: body.job, trigger: 'manual', year: yearFor(body), tenantId, startedBy: actorId(c) },
+      {
+        job: body.job,
+        trigger: 'manual',
+        year: yearFor(body),
+        tenantId,
+        startedBy: actorId(c),
+        audit: (runId) => audit(c, { action: 'job.start', entity: 'job_run', entityId: runId, summary: { job: body.job, year: body.year ?? null } }),
+      },
       inlineDispatch(c.var.db),
     );
     const [run] = await listRuns(c.var.db, { runId });

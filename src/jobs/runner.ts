@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { jobRuns, jobRunTenants, tenants } from '../db/schema';
 import { finalisation, finalisationDue, finaliseYear, recomputeProvisional } from '../features/stars';
@@ -93,6 +94,8 @@ export interface StartRun {
   tenantId?: string;
   startedBy: string | null;
   now?: Date;
+  /** a run started by hand: its audit row, written with the run's record */
+  audit?: (runId: string) => BatchItem<'sqlite'>;
 }
 
 /** Records a run and fans it out per tenant through `dispatch`. */
@@ -102,16 +105,19 @@ export async function startRun(db: Db, options: StartRun, dispatch: Dispatch): P
     ? [{ id: options.tenantId }]
     : await db.select({ id: tenants.id }).from(tenants).orderBy(tenants.slug);
   const runId = newId();
-  await db.insert(jobRuns).values({
-    id: runId,
-    job: options.job,
-    trigger: options.trigger,
-    year: options.year,
-    tenantId: options.tenantId ?? null,
-    startedBy: options.startedBy,
-    startedAt: new Date().toISOString(),
-    tenantsTotal: targets.length,
-  });
+  await db.batch([
+    db.insert(jobRuns).values({
+      id: runId,
+      job: options.job,
+      trigger: options.trigger,
+      year: options.year,
+      tenantId: options.tenantId ?? null,
+      startedBy: options.startedBy,
+      startedAt: new Date().toISOString(),
+      tenantsTotal: targets.length,
+    }),
+    ...(options.audit ? [options.audit(runId)] : []),
+  ]);
   await dispatch(
     targets.map((t) => ({ runId, job: options.job, tenantId: t.id, year: options.year, now: now.toISOString(), actorId: options.startedBy })),
   );

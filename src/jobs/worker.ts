@@ -1,11 +1,15 @@
 import type { Bindings } from '../app-env';
+import { auditInsert } from '../audit/record';
+import { PLATFORM_CHAIN } from '../db/schema';
 import type { Db } from '../db/client';
 import { purgeExpiredSessions } from '../auth/sessions';
 import { purgeStaleFailures } from '../auth/throttle';
 import { endSessionsPastTheirTime } from '../features/evaluation';
 import { d1Database } from '../db/d1';
 import { configOf } from '../platform/config';
-import { jobForCron } from './cron';
+import { archiveAndPrune, sealAndAnchor } from '../audit/archive';
+import { r2Store, type AuditStore } from '../audit/store';
+import { AUDIT_ARCHIVE_CRON, jobForCron } from './cron';
 import { inlineDispatch, processMessage, startRun, type Dispatch, type TenantJobMessage } from './runner';
 
 /** The Worker's bindings as the jobs see them: the queue is optional (without it, tenants run in a loop). */
@@ -27,7 +31,12 @@ const queueDispatch =
 export const dispatchFor = (env: Partial<JobsEnv>, db: Db): Dispatch => (env.JOBS_QUEUE ? queueDispatch(env.JOBS_QUEUE) : inlineDispatch(db));
 
 /** What a cron fires: the job mapped to it, over every tenant, as the system. Returns the run id. */
-export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatch: Dispatch): Promise<string | undefined> {
+export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatch: Dispatch, auditStore?: AuditStore): Promise<string | undefined> {
+  if (cron.trim() === AUDIT_ARCHIVE_CRON) {
+    if (!auditStore) console.error('audit: no archive store (AUDIT_ARCHIVE / AUDIT_ARCHIVE_DIR); nothing archived or pruned');
+    else console.log('audit archive', JSON.stringify(await archiveAndPrune(db, auditStore, new Date())));
+    return undefined;
+  }
   const job = jobForCron(cron);
   if (!job) {
     console.warn(`no job for cron "${cron}"`);
@@ -41,8 +50,34 @@ export async function runCron(db: Db, cron: string, scheduledTime: Date, dispatc
     await Promise.all([purgeExpiredSessions(db, now), purgeStaleFailures(db, now), endSessionsPastTheirTime(db, now.toISOString())]).catch((error) =>
       console.error('purge failed', error),
     );
+    // the audit trail's catch-up seal and the day's anchors outside the database
+    await sealAndAnchor(db, auditStore, now).catch((error) => console.error('audit: seal and anchor failed', error));
   }
-  return startRun(db, { job, trigger: 'cron', year: null, startedBy: null, now: scheduledTime }, dispatch);
+  return startRun(
+    db,
+    {
+      job,
+      trigger: 'cron',
+      year: null,
+      startedBy: null,
+      now: scheduledTime,
+      audit: (runId) =>
+        auditInsert(db, {
+          chain: PLATFORM_CHAIN,
+          tenantId: null,
+          actorId: 'system',
+          actorRole: null,
+          action: 'job.start',
+          entity: 'job_run',
+          entityId: runId,
+          outcome: 'ok',
+          requestId: null,
+          clientIp: null,
+          changes: JSON.stringify({ job: [null, job], cron: [null, cron] }),
+        }),
+    },
+    dispatch,
+  );
 }
 
 /** Workers `scheduled` handler. */
@@ -50,7 +85,8 @@ export const scheduled: ExportedHandlerScheduledHandler<JobsEnv> = async (contro
   // a misconfigured Worker runs no job, as its fetch answers 503 (configOf logs why and throws)
   configOf(env);
   const db = d1Database(env.DB);
-  ctx.waitUntil(runCron(db, controller.cron, new Date(controller.scheduledTime), dispatchFor(env, db)));
+  const auditStore = env.AUDIT_ARCHIVE ? r2Store(env.AUDIT_ARCHIVE) : undefined;
+  ctx.waitUntil(runCron(db, controller.cron, new Date(controller.scheduledTime), dispatchFor(env, db), auditStore));
 };
 
 /** Workers `queue` handler: one tenant per message; a failure is recorded and retried a few times. */

@@ -41,6 +41,8 @@ export interface NodeConfig extends AppConfig {
   scheduler: boolean;
   port: number;
   host: string;
+  /** where the audit trail's daily anchors and monthly archives go (docs/audit.md): outside the database */
+  auditArchiveDir: string;
 }
 
 export interface DatabaseConfig {
@@ -48,7 +50,8 @@ export interface DatabaseConfig {
   authToken?: string;
 }
 
-const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
+export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
+export const DEFAULT_AUDIT_ARCHIVE_DIR = 'data/audit-archive';
 
 /** Why a secret is not good enough for production, or undefined when it is. */
 export function secretProblem(secret: string): string | undefined {
@@ -199,6 +202,7 @@ const nodeSchema = z.object({
   NO_SCHEDULER: flag,
   PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8788)),
   HOST: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default('127.0.0.1')),
+  AUDIT_ARCHIVE_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default(DEFAULT_AUDIT_ARCHIVE_DIR)),
 });
 
 /** The self-hosted server's settings from process.env (or a given environment); throws ConfigError. */
@@ -211,6 +215,7 @@ export function parseNodeConfig(env: Record<string, unknown>): NodeConfig {
     scheduler: data.NO_SCHEDULER !== true,
     port: data.PORT,
     host: data.HOST,
+    auditArchiveDir: data.AUDIT_ARCHIVE_DIR,
   };
 }
 

@@ -1,4 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
+import { systemRecorder } from '../audit/record';
 import type { Db } from '../db/client';
 import { evaluationScreens, villages } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
@@ -32,7 +33,7 @@ const MAX_POINTS = 80;
 export async function generateBallots(db: Db, tenantId: string, shape: BallotShape): Promise<{ campaignId: string; sessions: number; ballots: number }> {
   const scope = new TenantScope(db, tenantId);
   const settings = tenantSettingsSchema.parse({});
-  const campaign = await createCampaign(scope, { name: `${shape.year}年度村党支部星级评定(生成)`, subjectKind: 'branch', year: shape.year }, settings, 'seed');
+  const campaign = await createCampaign(scope, { name: `${shape.year}年度村党支部星级评定(生成)`, subjectKind: 'branch', year: shape.year }, settings, 'seed', systemRecorder(scope.db, scope.tenantId));
   const villageRows = await db.select({ id: villages.id }).from(villages).where(eq(villages.tenantId, tenantId)).orderBy(asc(villages.name));
   if (!villageRows.length || shape.ballots < 1) return { campaignId: campaign.id, sessions: 0, ballots: 0 };
 

@@ -1,4 +1,5 @@
 import type { Db } from '../db/client';
+import { systemRecorder } from '../audit/record';
 import { insertMany } from '../db/batch';
 import { contactHouseholdLinks, contactMemberLinks, contactSignoffs, contactVisits, households, members, type VisitCategory } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
@@ -146,5 +147,6 @@ export async function seedContact(
       { ...raised, problemId: null, createdAt: raised.createdAt! } as typeof contactVisits.$inferSelect,
       { measure: '组织党员志愿者清淤,雨季前完成', deadline: addDays(calendar.today, 14) },
       'demo',
+      systemRecorder(db, tenantId),
     );
 }

@@ -1,4 +1,5 @@
 import { eq, inArray } from 'drizzle-orm';
+import { systemRecorder } from '../audit/record';
 import type { Db } from '../db/client';
 import { evaluationBookings, evaluationSessions, members, villages } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
@@ -17,9 +18,9 @@ export async function seedDemoEvaluation(db: Db, random: Random, tenantIds: stri
   for (const tenantId of tenantIds) await ensureDefaultQuestionnaires(db, tenantId);
   const scope = new TenantScope(db, tenantIds[0]);
   const settings = tenantSettingsSchema.parse({});
-  const campaign = await createCampaign(scope, { name: `${shanghaiYear()}年度村党支部星级评定`, subjectKind: 'branch' }, settings, 'demo');
+  const campaign = await createCampaign(scope, { name: `${shanghaiYear()}年度村党支部星级评定`, subjectKind: 'branch' }, settings, 'demo', systemRecorder(scope.db, scope.tenantId));
   const questionnaire = await getQuestionnaire(scope, campaign.questionnaireId);
-  const screen = await createScreen(scope, '星级评定中心一号厅');
+  const screen = await createScreen(scope, '星级评定中心一号厅', systemRecorder(scope.db, scope.tenantId));
   const chosen = await db.select().from(villages).where(scope.where(villages, inArray(villages.name, villageNames)));
   const yesterday = new Date(Date.now() - 86_400_000);
   for (const [n, village] of chosen.entries()) {
@@ -29,6 +30,7 @@ export async function seedDemoEvaluation(db: Db, random: Random, tenantIds: stri
       scope,
       { campaignId: campaign.id, villageId: village.id, screenId: screen.id, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), note: '' },
       'demo',
+      systemRecorder(scope.db, scope.tenantId),
     );
     // the session ran yesterday: opened while open, ballots cast, then put back to its booked window and closed
     const farEnd = new Date(Date.now() + 3600_000).toISOString();
@@ -65,7 +67,7 @@ export async function seedDemoEvaluation(db: Db, random: Random, tenantIds: stri
       });
     }
     await scope.update(evaluationSessions, session.id, { closesAt: endsAt.toISOString() });
-    await closeSession(scope, session.id);
+    await closeSession(scope, session.id, systemRecorder(scope.db, scope.tenantId));
     await scope.update(evaluationSessions, session.id, { closedAt: endsAt.toISOString() });
   }
 }
@@ -75,7 +77,7 @@ async function openSessionAnyTime(scope: TenantScope, bookingId: string, closesA
   const booking = await scope.find(evaluationBookings, bookingId);
   if (!booking) throw new Error(`demo booking ${bookingId} is not in tenant ${scope.tenantId}`);
   await scope.update(evaluationBookings, bookingId, { endsAt: closesAt });
-  const opened = await openSession(scope, bookingId, 'demo');
+  const opened = await openSession(scope, bookingId, 'demo', systemRecorder(scope.db, scope.tenantId));
   await scope.update(evaluationBookings, bookingId, { endsAt: booking.endsAt });
   const session = await scope.find(evaluationSessions, opened.session.id);
   if (!session) throw new Error(`demo session ${opened.session.id} is not in tenant ${scope.tenantId}`);

@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import { systemRecorder } from '../audit/record';
 import type { Db } from '../db/client';
 import { campaigns, evaluationScreens } from '../db/schema';
 import { TenantScope } from '../db/tenant-scope';
@@ -133,7 +134,7 @@ async function demoCampaign(
   villageIds?: string[],
 ): Promise<Campaign> {
   const name = `${when.year}年度${kind === 'branch' ? '村党支部' : '党员'}星级评定`;
-  const campaign = await createCampaign(scope, { name, subjectKind: kind, year: when.year, villageIds }, settings, 'demo');
+  const campaign = await createCampaign(scope, { name, subjectKind: kind, year: when.year, villageIds }, settings, 'demo', systemRecorder(scope.db, scope.tenantId));
   await scope.db.update(campaigns).set({ createdAt: when.createdAt }).where(scope.where(campaigns, eq(campaigns.id, campaign.id)));
   return { ...campaign, createdAt: when.createdAt };
 }
@@ -146,12 +147,12 @@ async function currentCampaign(scope: TenantScope, calendar: DemoCalendar, setti
     .where(scope.where(campaigns, and(eq(campaigns.year, calendar.year), eq(campaigns.subjectKind, 'branch'))))
     .orderBy(asc(campaigns.createdAt))
     .limit(1);
-  return existing ?? createCampaign(scope, { name: `${calendar.year}年度村党支部星级评定`, subjectKind: 'branch' }, settings, 'demo');
+  return existing ?? createCampaign(scope, { name: `${calendar.year}年度村党支部星级评定`, subjectKind: 'branch' }, settings, 'demo', systemRecorder(scope.db, scope.tenantId));
 }
 
 async function demoScreen(scope: TenantScope, name: string): Promise<string> {
   const [screen] = await scope.db.select({ id: evaluationScreens.id }).from(evaluationScreens).where(scope.where(evaluationScreens, eq(evaluationScreens.name, name)));
-  return screen?.id ?? (await createScreen(scope, name)).id;
+  return screen?.id ?? (await createScreen(scope, name, systemRecorder(scope.db, scope.tenantId))).id;
 }
 
 /**

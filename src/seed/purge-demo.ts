@@ -15,7 +15,8 @@ import { DEMO_LOGINS, DEMO_PASSWORD } from './demo';
 function tenantTablesChildrenFirst(): { table: SQLiteTable; tenantId: SQLiteColumn }[] {
   const owned = new Map<SQLiteTable, SQLiteColumn>();
   for (const table of Object.values(schema)) {
-    if (!is(table, SQLiteTable)) continue;
+    // the audit trail is append-only (docs/audit.md): the demo's events stay until their months are archived and pruned
+    if (!is(table, SQLiteTable) || table === schema.auditEvents) continue;
     const column = (getTableColumns(table) as unknown as Record<string, SQLiteColumn | undefined>).tenantId;
     if (column) owned.set(table, column);
   }

@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import * as z from 'zod';
 import type { Db } from '../db/client';
 import { platformSettings } from '../db/schema';
@@ -20,10 +21,13 @@ export async function loadPlatformSettings(db: Db): Promise<PlatformSettings> {
   return platformSettingsSchema.parse(JSON.parse(row?.settings || '{}'));
 }
 
-export async function savePlatformSettings(db: Db, settings: PlatformSettings): Promise<void> {
+export async function savePlatformSettings(db: Db, settings: PlatformSettings, auditRow: BatchItem<'sqlite'>): Promise<void> {
   const json = JSON.stringify(settings);
-  await db
-    .insert(platformSettings)
-    .values({ id: PLATFORM_ROW, settings: json })
-    .onConflictDoUpdate({ target: platformSettings.id, set: { settings: json, updatedAt: new Date().toISOString() } });
+  await db.batch([
+    db
+      .insert(platformSettings)
+      .values({ id: PLATFORM_ROW, settings: json })
+      .onConflictDoUpdate({ target: platformSettings.id, set: { settings: json, updatedAt: new Date().toISOString() } }),
+    auditRow,
+  ]);
 }

@@ -1,4 +1,6 @@
 import { count, eq, inArray, like, or } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { audit } from '../audit/record';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
@@ -47,7 +49,11 @@ export const registryRoutes = new Hono<AppEnv>()
   .use('*', setPlatformActor)
   .get('/cities', allow('platform_admin'), async (c) => c.json(await c.var.db.select().from(cities).orderBy(cities.name)))
   .post('/cities', allow('platform_admin'), input('json', z.object({ name: z.string().trim().min(1).max(40) })), async (c) => {
-    const [row] = await c.var.db.insert(cities).values(c.req.valid('json')).onConflictDoNothing().returning();
+    const values = { ...c.req.valid('json'), id: newId() };
+    const [[row]] = await c.var.db.batch([
+      c.var.db.insert(cities).values(values).onConflictDoNothing().returning(),
+      audit(c, { action: 'city.create', entity: 'city', entityId: values.id, after: values, onlyIfChanged: true }),
+    ]);
     if (!row) throw conflict('error.conflict');
     return c.json(row, 201);
   })
@@ -60,7 +66,11 @@ export const registryRoutes = new Hono<AppEnv>()
       const body = c.req.valid('json');
       const [city] = await c.var.db.select().from(cities).where(eq(cities.id, body.cityId));
       if (!city) throw notFound('tenancy.city_not_found');
-      const [row] = await c.var.db.insert(counties).values(body).onConflictDoNothing().returning();
+      const values = { ...body, id: newId() };
+      const [[row]] = await c.var.db.batch([
+        c.var.db.insert(counties).values(values).onConflictDoNothing().returning(),
+        audit(c, { action: 'county.create', entity: 'county', entityId: values.id, after: values, onlyIfChanged: true }),
+      ]);
       if (!row) throw conflict('error.conflict');
       return c.json(row, 201);
     },
@@ -77,6 +87,7 @@ export const registryRoutes = new Hono<AppEnv>()
       const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'county_viewer', countyId: id }], {
         attachIfExists: true,
         locale: c.var.locale,
+        audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_viewer', countyId: id } })],
       });
       return c.json({ accountId }, 201);
     },
@@ -105,11 +116,15 @@ export const registryRoutes = new Hono<AppEnv>()
       await db.batch([
         db.insert(tenants).values({ id: tenantId, slug: body.slug, name: body.name, countyId: body.countyId, settings }),
         ...(hostRows.length ? [db.insert(tenantHostnames).values(hostRows)] : []),
+        audit(c, { action: 'tenant.create', entity: 'tenant', entityId: tenantId, after: { slug: body.slug, name: body.name, countyId: body.countyId, hostnames: body.hostnames } }),
       ]);
     } catch (error) {
       throw new AppError(409, 'tenancy.hostname_taken', {}, undefined, { cause: error });
     }
-    const adminAccountId = await createAccount(db, body.admin, [{ role: 'township_admin', tenantId }], { attachIfExists: true });
+    const adminAccountId = await createAccount(db, body.admin, [{ role: 'township_admin', tenantId }], {
+      attachIfExists: true,
+      audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'township_admin', tenantId } })],
+    });
     return c.json({ id: tenantId, slug: body.slug, name: body.name, adminAccountId }, 201);
   })
   .patch('/tenants/:id', allow('platform_admin'), input('param', idParam), input('json', updateTenantBody), async (c) => {
@@ -118,13 +133,14 @@ export const registryRoutes = new Hono<AppEnv>()
     const db = c.var.db;
     const [tenant] = await db.select().from(tenants).where(eq(tenants.id, id));
     if (!tenant) throw notFound('error.tenant_not_found');
-    const writes = [];
+    const writes: BatchItem<'sqlite'>[] = [];
     if (body.name) writes.push(db.update(tenants).set({ name: body.name }).where(eq(tenants.id, id)));
     if (body.hostnames) {
       writes.push(db.delete(tenantHostnames).where(eq(tenantHostnames.tenantId, id)));
       if (body.hostnames.length) writes.push(db.insert(tenantHostnames).values(body.hostnames.map((hostname) => ({ hostname, tenantId: id }))));
     }
     if (writes.length) {
+      writes.push(audit(c, { action: 'tenant.update', entity: 'tenant', entityId: id, before: { name: tenant.name }, after: body }));
       try {
         await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
       } catch (error) {
@@ -137,7 +153,8 @@ export const registryRoutes = new Hono<AppEnv>()
   .get('/settings', allow('platform_admin'), async (c) => c.json(await loadPlatformSettings(c.var.db)))
   .put('/settings', allow('platform_admin'), input('json', platformSettingsBody), async (c) => {
     const settings = c.req.valid('json');
-    await savePlatformSettings(c.var.db, settings);
+    const before = await loadPlatformSettings(c.var.db);
+    await savePlatformSettings(c.var.db, settings, audit(c, { action: 'platform_settings.update', entity: 'platform_settings', before, after: settings }));
     return c.json(settings);
   })
   /** Every account of the platform (search by name or phone), for resets of passwords and second factors. */
@@ -172,11 +189,11 @@ export const registryRoutes = new Hono<AppEnv>()
   })
   .post('/accounts/:id/two-factor/reset', allow('platform_admin'), input('param', idParam), async (c) => {
     const account = await managedAccount(c.var.db, c.req.valid('param').id, null);
-    await resetSecondFactor(c.var.db, account.id, c.var.actor!);
+    await resetSecondFactor(c.var.db, account.id, audit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
     return c.body(null, 204);
   })
   .post('/accounts/:id/password', allow('platform_admin'), input('param', idParam), input('json', z.strictObject({ password: newPasswordField })), async (c) => {
     const account = await managedAccount(c.var.db, c.req.valid('param').id, null);
-    await resetPassword(c.var.db, account, c.req.valid('json').password, c.var.actor!, c.var.locale);
+    await resetPassword(c.var.db, account, c.req.valid('json').password, audit(c, { action: 'account.reset_password', entity: 'account', entityId: account.id }), c.var.locale);
     return c.body(null, 204);
   });

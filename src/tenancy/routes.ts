@@ -1,4 +1,5 @@
 import { and, eq } from 'drizzle-orm';
+import { audit, audited } from '../audit/record';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../app-env';
@@ -31,7 +32,13 @@ export const tenantRoutes = new Hono<AppEnv>()
   .get('/settings', allow(...TOWNSHIP_READERS), (c) => c.json(parseSettings(c.var.tenant!.settings)))
   .put('/settings', allow('township_admin'), input('json', tenantSettingsSchema), async (c) => {
     const settings = c.req.valid('json');
-    await c.var.db.update(tenants).set({ settings: JSON.stringify(settings) }).where(eq(tenants.id, c.var.tenant!.id));
+    await audited(c, c.var.db.update(tenants).set({ settings: JSON.stringify(settings) }).where(eq(tenants.id, c.var.tenant!.id)), {
+      action: 'settings.update',
+      entity: 'tenant_settings',
+      entityId: c.var.tenant!.id,
+      before: parseSettings(c.var.tenant!.settings),
+      after: settings,
+    });
     forgetTenants(c.var.memo);
     return c.json(settings);
   })
@@ -72,17 +79,24 @@ export const tenantRoutes = new Hono<AppEnv>()
       c.var.db,
       body,
       [{ role: body.role, tenantId: scope.tenantId, villageId: villageId ?? null, memberId: memberId ?? null }],
-      { attachIfExists: true, locale: c.var.locale },
+      {
+        attachIfExists: true,
+        locale: c.var.locale,
+        audit: (id, action) => [audit(c, { action, entity: 'account', entityId: id, summary: { role: body.role, villageId: villageId ?? null, memberId: memberId ?? null } })],
+      },
     );
     return c.json({ accountId }, 201);
   })
   .delete('/accounts/:accountId', allow('township_admin'), input('param', z.object({ accountId: z.string().min(1) })), async (c) => {
     const { accountId } = c.req.valid('param');
     if (c.var.actor?.kind === 'user' && c.var.actor.accountId === accountId) throw badRequest('error.forbidden');
-    const removed = await c.var.db
-      .delete(roleGrants)
-      .where(and(eq(roleGrants.accountId, accountId), eq(roleGrants.tenantId, c.var.tenant!.id)))
-      .returning({ id: roleGrants.id });
+    const [removed] = await c.var.db.batch([
+      c.var.db
+        .delete(roleGrants)
+        .where(and(eq(roleGrants.accountId, accountId), eq(roleGrants.tenantId, c.var.tenant!.id)))
+        .returning({ id: roleGrants.id, role: roleGrants.role }),
+      audit(c, { action: 'account.revoke', entity: 'account', entityId: accountId, onlyIfChanged: true }),
+    ]);
     if (!removed.length) throw new AppError(404, 'error.not_found');
     return c.body(null, 204);
   })
@@ -92,7 +106,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     input('param', z.object({ accountId: z.string().min(1).max(40) })),
     async (c) => {
       const account = await managedAccount(c.var.db, c.req.valid('param').accountId, c.var.tenant!.id);
-      await resetSecondFactor(c.var.db, account.id, c.var.actor!);
+      await resetSecondFactor(c.var.db, account.id, audit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
       return c.body(null, 204);
     },
   )
@@ -103,7 +117,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     input('json', z.strictObject({ password: newPasswordField })),
     async (c) => {
       const account = await managedAccount(c.var.db, c.req.valid('param').accountId, c.var.tenant!.id);
-      await resetPassword(c.var.db, account, c.req.valid('json').password, c.var.actor!, c.var.locale);
+      await resetPassword(c.var.db, account, c.req.valid('json').password, audit(c, { action: 'account.reset_password', entity: 'account', entityId: account.id }), c.var.locale);
       return c.body(null, 204);
     },
   );

@@ -32,7 +32,10 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 5);
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const DRIVER = process.env.FUZZ_DRIVER === 'workerd' ? 'workerd' : 'libsql';
 /** Tables a refused request may write: the keyed failure counters of auth/throttle.ts. */
-const MAY_CHANGE_ON_REFUSAL = ['login_failures'];
+// audit_events: failed logins and second factors are recorded as refusals (docs/audit.md), and an earlier
+// write's rows are sealed after its answer, which may land during a later request; sessions: any signed-in
+// request, refused or not, touches its session's last use once the touch interval has passed (a long run crosses it)
+const MAY_CHANGE_ON_REFUSAL = ['login_failures', 'audit_events', 'sessions'];
 
 interface Parameter {
   name: string;

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 /**
  * The dependency rule of src/ (docs/developers.md, "Feature modules"):
  * - a feature is used from outside only through its folder's index.ts;
- * - the shared plumbing (platform, db, auth, tenancy) and the domain vocabulary know nothing of features;
+ * - the shared plumbing (platform, db, auth, tenancy, audit) and the domain vocabulary know nothing of features;
  * - features never import the demo seed (the seed writes through the features, not the other way round);
  * - src/domain is runtime-free: it imports other domain files, and types only from anywhere else.
  */
@@ -15,7 +15,7 @@ interface Import {
   typeOnly: boolean;
 }
 
-const PLUMBING = new Set(['platform', 'db', 'auth', 'tenancy', 'domain']);
+const PLUMBING = new Set(['platform', 'db', 'auth', 'tenancy', 'domain', 'audit']);
 
 /** Why `from` (a path under src/, e.g. "features/contact/routes.ts") may not import `imp`; null when it may. */
 function importViolation(from: string, imp: Import): string | null {

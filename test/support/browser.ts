@@ -1,4 +1,5 @@
 import { serve, type ServerType } from '@hono/node-server';
+import { dirStore } from '../../src/audit/dir-store';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -124,7 +125,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   await buildPages();
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
-  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV });
+  const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
+  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV, auditStore });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -132,6 +134,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const testServer: TestServer = {
     driver: 'libsql',
     db,
+    auditStore,
     fetch: (path, init) => fetch(path.startsWith('http') ? path : origin + path, init),
     close: async () => undefined,
   };

@@ -8,6 +8,11 @@ import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
 import { WORKER_BUNDLE } from './build-worker';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dirStore } from '../../src/audit/dir-store';
+import { r2Store, type AuditStore } from '../../src/audit/store';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
 export interface TestServer {
@@ -15,6 +20,8 @@ export interface TestServer {
   fetch(path: string, init?: RequestInit): Promise<Response>;
   /** direct access for fixtures and for checking what was (not) stored */
   db: Db;
+  /** the store outside the database holding the audit trail's anchors and archives (a directory, or workerd's R2) */
+  auditStore: AuditStore;
   /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
   scheduled?(cron: string, scheduledTime: Date): Promise<void>;
   /** the same database under another environment (a redeploy with new settings, e.g. a rotated secret) */
@@ -40,14 +47,16 @@ export async function startServer(driver: Driver, env: Record<string, string> = 
 async function startLibsql(bindings: Record<string, string>): Promise<TestServer> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
-  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1' });
+  const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
+  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore });
   let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
     db,
+    auditStore,
     reconfigure: async (next) => void (env = { ...next } as unknown as Bindings),
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
-    scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db))),
+    scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db), auditStore)),
     close: async () => client.close(),
   };
 }
@@ -75,6 +84,7 @@ async function startWorkerd(bindings: Record<string, string>): Promise<TestServe
     scriptPath: WORKER_BUNDLE,
     compatibilityDate: '2026-08-01',
     d1Databases: { DB: 'test-db' },
+    r2Buckets: ['AUDIT_ARCHIVE'],
     bindings,
     queueProducers: { JOBS_QUEUE: { queueName: 'xingping-jobs' } },
     queueConsumers: { 'xingping-jobs': { maxBatchTimeout: 1, maxRetries: 2 } },
@@ -82,9 +92,11 @@ async function startWorkerd(bindings: Record<string, string>): Promise<TestServe
   const mf = new Miniflare(options);
   const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
   await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
+  const bucket = (await mf.getR2Bucket('AUDIT_ARCHIVE')) as unknown as R2Bucket;
   return {
     driver: 'workerd',
     db: d1Database(d1),
+    auditStore: r2Store(bucket),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => mf.setOptions({ ...options, bindings: next }),
     fetch: async (path, init) => {

@@ -13,6 +13,7 @@ import { loadMe, me } from './session';
 import { t } from './t';
 
 const PlatformJobsPage = lazy(() => import('./pages/stars-jobs').then((m) => m.PlatformJobsPage));
+const PlatformAuditPage = lazy(() => import('./pages/audit').then((m) => m.PlatformAuditPage));
 
 function App() {
   if (me.value === undefined) return <p class="loading">{t('app.loading')}</p>;
@@ -25,6 +26,7 @@ function App() {
         <Route path="/account" component={SecurityPage} />
         <Route path="/platform" component={RegistryPage} />
         <Route path="/platform/jobs" component={PlatformJobsPage} />
+        <Route path="/platform/audit" component={PlatformAuditPage} />
         <Route path="/county/:countyId" component={CountyPage} />
         <Route path="/t/:slug" component={TownshipHome} />
         {TOWNSHIP_PAGES.map((page) => (

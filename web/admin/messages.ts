@@ -5,6 +5,7 @@ import { evaluationEn, evaluationZh } from './messages-evaluation';
 import { countyEn, countyZh } from './messages-county';
 import { securityEn, securityZh } from './messages-security';
 import { enumLabelsEn, enumLabelsZh } from '../../src/domain/labels';
+import { auditEn, auditZh } from './messages-audit';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -199,6 +200,7 @@ const zh = {
   ...countyZh,
   ...securityZh,
   ...enumLabelsZh,
+  ...auditZh,
 };
 
 export type MessageKey = keyof typeof zh;
@@ -397,6 +399,7 @@ const en: Record<MessageKey, string> = {
   ...countyEn,
   ...securityEn,
   ...enumLabelsEn,
+  ...auditEn,
 };
 
 export const messages = { 'zh-CN': zh, en };

@@ -21,6 +21,7 @@ const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m)
 const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
 const StarsRedLinesPage = lazy(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
 const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage));
+const AuditPage = lazy(() => import('./pages/audit').then((m) => m.AuditPage));
 /** The county department's comparison across townships, outside any township: /county/<countyId>. */
 export const CountyPage = lazy(() => import('./pages/county').then((m) => m.CountyPage));
 export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
@@ -60,6 +61,7 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import' },
   { path: '/settings', component: SettingsPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.settings' },
   { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts' },
+  { path: '/audit', component: AuditPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.audit' },
 ];
 
 /** Where a role starts in a township: the page marked as its home, else its first page in the nav. */

@@ -8,3 +8,4 @@ export * from './decisions';
 export * from './ledgers';
 export * from './evaluation';
 export * from './problems';
+export * from './audit';

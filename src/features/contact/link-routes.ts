@@ -1,4 +1,6 @@
 import { asc, eq, isNull } from 'drizzle-orm';
+import { audit, audited } from '../../audit/record';
+import { newId } from '../../platform/ids';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
 import * as z from 'zod';
@@ -41,10 +43,11 @@ export const memberLinkRoutes = new Hono<AppEnv>()
     const member = await findMember(c, body.memberId);
     if (!leader.isCommittee) throw badRequest('contact.not_committee', { name: leader.name });
     if (leader.villageId !== member.villageId || leader.id === member.id) throw badRequest('contact.other_village');
-    const [created] = await c.var
-      .scope!.insert(contactMemberLinks, [{ villageId: member.villageId, committeeMemberId: leader.id, memberId: member.id }])
-      .onConflictDoNothing()
-      .returning();
+    const values = { id: newId(), villageId: member.villageId, committeeMemberId: leader.id, memberId: member.id };
+    const [[created]] = await c.var.db.batch([
+      c.var.scope!.insert(contactMemberLinks, [values]).onConflictDoNothing().returning(),
+      audit(c, { action: 'member_link.create', entity: 'member_link', entityId: values.id, after: values, onlyIfChanged: true }),
+    ]);
     if (!created) throw conflict('contact.member_already_linked', { name: member.name });
     return c.json(created, 201);
   })
@@ -54,7 +57,7 @@ export const memberLinkRoutes = new Hono<AppEnv>()
     if (!link || link.endedAt) throw notFound('contact.link_not_found');
     assertVillageVisible(c.var.actor, link.villageId);
     // ended, not deleted: who linked whom, and when, stays on record
-    await scope.update(contactMemberLinks, link.id, { endedAt: new Date().toISOString() });
+    await audited(c, scope.update(contactMemberLinks, link.id, { endedAt: new Date().toISOString() }), { action: 'member_link.end', entity: 'member_link', entityId: link.id, before: link });
     return c.body(null, 204);
   });
 
@@ -96,10 +99,11 @@ export const householdLinkRoutes = new Hono<AppEnv>()
     const member = await findMember(c, body.memberId);
     const household = await findHousehold(c, body.householdId);
     if (member.villageId !== household.villageId) throw badRequest('contact.other_village');
-    const [created] = await c.var
-      .scope!.insert(contactHouseholdLinks, [{ villageId: member.villageId, memberId: member.id, householdId: household.id }])
-      .onConflictDoNothing()
-      .returning();
+    const values = { id: newId(), villageId: member.villageId, memberId: member.id, householdId: household.id };
+    const [[created]] = await c.var.db.batch([
+      c.var.scope!.insert(contactHouseholdLinks, [values]).onConflictDoNothing().returning(),
+      audit(c, { action: 'household_link.create', entity: 'household_link', entityId: values.id, after: values, onlyIfChanged: true }),
+    ]);
     if (!created) throw conflict('contact.household_already_linked');
     return c.json(created, 201);
   })
@@ -108,6 +112,6 @@ export const householdLinkRoutes = new Hono<AppEnv>()
     const link = await scope.find(contactHouseholdLinks, c.req.valid('param').id);
     if (!link || link.endedAt) throw notFound('contact.link_not_found');
     assertVillageVisible(c.var.actor, link.villageId);
-    await scope.update(contactHouseholdLinks, link.id, { endedAt: new Date().toISOString() });
+    await audited(c, scope.update(contactHouseholdLinks, link.id, { endedAt: new Date().toISOString() }), { action: 'household_link.end', entity: 'household_link', entityId: link.id, before: link });
     return c.body(null, 204);
   });

@@ -1,4 +1,5 @@
 import { and, eq, isNull } from 'drizzle-orm';
+import type { Recorder } from '../../audit/record';
 import { contactVisits, problems } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import { newId } from '../../platform/ids';
@@ -21,6 +22,7 @@ export async function raiseProblemFromVisit(
   visit: typeof contactVisits.$inferSelect,
   input: RaiseProblemInput,
   actorId: string,
+  record: Recorder,
 ): Promise<string | null> {
   const problemId = newId();
   const content = input.content ?? [visit.findings, visit.request].filter(Boolean).join(';');
@@ -45,6 +47,8 @@ export async function raiseProblemFromVisit(
       .set({ problemId })
       .where(scope.where(contactVisits, and(eq(contactVisits.id, visit.id), isNull(contactVisits.problemId))))
       .returning({ id: contactVisits.id }),
+    // right after the guarded link: no row when someone else raised it first (our copy is withdrawn below)
+    record({ action: 'problem.raise_from_visit', entity: 'problem', entityId: problemId, summary: { visitId: visit.id }, onlyIfChanged: true }),
   ]);
   if (!linked.length) {
     // raised concurrently by someone else: withdraw our copy

@@ -1,4 +1,6 @@
 import { asc, desc, eq, isNull } from 'drizzle-orm';
+import { audit } from '../../audit/record';
+import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -87,9 +89,12 @@ export const signoffRoutes = new Hono<AppEnv>()
       )
       .limit(1);
     if (!link) throw badRequest('contact.not_linked');
-    const [created] = await scope
+    const id = newId();
+    const [[created]] = await scope.db.batch([
+      scope
       .insert(contactSignoffs, [
         {
+          id,
           villageId: member.villageId,
           memberId: member.id,
           householdId: household.id,
@@ -101,7 +106,9 @@ export const signoffRoutes = new Hono<AppEnv>()
         },
       ])
       .onConflictDoNothing()
-      .returning({ id: contactSignoffs.id, month: contactSignoffs.month, householdId: contactSignoffs.householdId });
+      .returning({ id: contactSignoffs.id, month: contactSignoffs.month, householdId: contactSignoffs.householdId }),
+      audit(c, { action: 'signoff.create', entity: 'signoff', entityId: id, after: { memberId: member.id, householdId: household.id, month: body.month, method: body.method, evidence: body.evidence }, onlyIfChanged: true }),
+    ]);
     if (!created) throw conflict('contact.signoff_exists', { month: body.month });
     return c.json(created, 201);
   });

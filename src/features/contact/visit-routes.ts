@@ -1,4 +1,6 @@
 import { and, asc, desc, eq, gte, lte } from 'drizzle-orm';
+import { audited, recorder } from '../../audit/record';
+import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -77,9 +79,9 @@ export const visitRoutes = new Hono<AppEnv>()
     const household = await findHousehold(c, body.householdId);
     if (member.villageId !== household.villageId) throw badRequest('contact.other_village');
     if (body.visitedOn > shanghaiDate()) throw badRequest('contact.visit_in_future');
-    const [created] = await c.var
-      .scope!.insert(contactVisits, [
-        {
+    const id = newId();
+    const values = {
+          id,
           villageId: member.villageId,
           memberId: member.id,
           memberName: member.name,
@@ -90,9 +92,8 @@ export const visitRoutes = new Hono<AppEnv>()
           findings: body.findings,
           request: body.request,
           recordedBy: actorId(c.var.actor),
-        },
-      ])
-      .returning();
+        };
+    const [created] = await audited(c, c.var.scope!.insert(contactVisits, [values]).returning(), { action: 'visit.create', entity: 'visit', entityId: id, after: values });
     return c.json(created, 201);
   })
   // the member who made the visit raises what they found; the branch then rectifies it
@@ -105,7 +106,7 @@ export const visitRoutes = new Hono<AppEnv>()
     if (visit.problemId) throw conflict('contact.problem_already_raised');
     const body = c.req.valid('json');
     if (!body.content && !visit.findings && !visit.request) throw badRequest('contact.nothing_to_raise');
-    const problemId = await raiseProblemFromVisit(scope, visit, body, actorId(c.var.actor));
+    const problemId = await raiseProblemFromVisit(scope, visit, body, actorId(c.var.actor), recorder(c));
     if (!problemId) throw conflict('contact.problem_already_raised');
     return c.json({ visitId: visit.id, problemId }, 201);
   });

@@ -1,4 +1,6 @@
 import { asc, desc, eq } from 'drizzle-orm';
+import { audit, audited } from '../../audit/record';
+import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -98,18 +100,16 @@ export const decisionRoutes = new Hono<AppEnv>()
     const scope = c.var.scope!;
     assertVillageVisible(c.var.actor, body.villageId);
     if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
-    const [created] = await scope
-      .insert(decisionMatters, [
-        {
-          villageId: body.villageId,
-          title: body.title,
-          category: body.category,
-          amountFen: body.amountFen ?? null,
-          year: body.year ?? shanghaiYear(),
-          createdBy: actorId(c.var.actor),
-        },
-      ])
-      .returning();
+    const row = {
+      id: newId(),
+      villageId: body.villageId,
+      title: body.title,
+      category: body.category,
+      amountFen: body.amountFen ?? null,
+      year: body.year ?? shanghaiYear(),
+      createdBy: actorId(c.var.actor),
+    };
+    const [created] = await audited(c, scope.insert(decisionMatters, [row]).returning(), { action: 'decision.create', entity: 'decision_matter', entityId: row.id, after: row });
     return c.json({ ...created, nextStages: nextStages([]) }, 201);
   })
   .delete('/matters/:id', writers, input('param', idParam), async (c) => {
@@ -118,7 +118,7 @@ export const decisionRoutes = new Hono<AppEnv>()
     if (!matter) throw notFound('decisions.matter_not_found');
     assertVillageVisible(c.var.actor, matter.villageId);
     if (matter.lastStage || matter.irregularImplementedOn) throw conflict('decisions.has_stages');
-    await scope.delete(decisionMatters, matter.id);
+    await audited(c, scope.delete(decisionMatters, matter.id), { action: 'decision.delete', entity: 'decision_matter', entityId: matter.id, before: matter });
     return c.body(null, 204);
   })
   .post('/matters/:id/stages', writers, input('param', idParam), input('json', stageInput), async (c) => {
@@ -176,6 +176,14 @@ export const decisionRoutes = new Hono<AppEnv>()
           },
         ]),
         scope.update(decisionMatters, matter.id, { lastStage: body.stage, status }),
+        audit(c, {
+          action: 'decision.stage',
+          entity: 'decision_matter',
+          entityId: matter.id,
+          before: { lastStage: matter.lastStage, status: matter.status },
+          after: { lastStage: body.stage, status },
+          summary: { heldOn: body.heldOn, passed },
+        }),
       ]);
     } catch (error) {
       // the unique (matter, seq) and (matter, stage) indexes refused a concurrent write of the same step
@@ -196,7 +204,8 @@ export const decisionRoutes = new Hono<AppEnv>()
     const missing = missingBeforeImplementation(recorded);
     if (!missing.length) throw conflict('decisions.not_irregular');
     if (body.implementedOn > shanghaiDate()) throw badRequest('decisions.date_in_future');
-    await scope.update(decisionMatters, matter.id, { irregularImplementedOn: body.implementedOn, irregularNote: body.note });
+    const patch = { irregularImplementedOn: body.implementedOn, irregularNote: body.note };
+    await audited(c, scope.update(decisionMatters, matter.id, patch), { action: 'decision.irregular', entity: 'decision_matter', entityId: matter.id, before: matter, after: patch });
     return c.json({ id: matter.id, implementedOn: body.implementedOn, missing });
   })
   .get('/red-lines', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearText })), async (c) => {

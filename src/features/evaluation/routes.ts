@@ -1,4 +1,5 @@
 import { desc, eq } from 'drizzle-orm';
+import { audit, recorder } from '../../audit/record';
 import { Hono, type Context } from 'hono';
 import { renderSVG } from 'uqr';
 import * as z from 'zod';
@@ -73,10 +74,10 @@ export const evaluationRoutes = new Hono<AppEnv>()
     c.json(await getQuestionnaire(c.var.scope!, c.req.valid('param').id)),
   )
   .post('/questionnaires', allow('township_admin'), input('json', questionnaireInput), async (c) =>
-    c.json(await createQuestionnaire(c.var.scope!, c.req.valid('json')), 201),
+    c.json(await createQuestionnaire(c.var.scope!, c.req.valid('json'), recorder(c)), 201),
   )
   .put('/questionnaires/:id', allow('township_admin'), input('param', idParam), input('json', questionnaireRevision), async (c) => {
-    const { questionnaire, newVersion } = await reviseQuestionnaire(c.var.scope!, c.req.valid('param').id, c.req.valid('json'));
+    const { questionnaire, newVersion } = await reviseQuestionnaire(c.var.scope!, c.req.valid('param').id, c.req.valid('json'), recorder(c));
     return c.json(questionnaire, newVersion ? 201 : 200);
   })
 
@@ -92,7 +93,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json({ items: rows.map(campaignView) });
   })
   .post('/campaigns', allow('township_admin'), input('json', campaignInput), async (c) => {
-    const campaign = await createCampaign(c.var.scope!, c.req.valid('json'), parseSettings(c.var.tenant!.settings), actorId(c.var.actor));
+    const campaign = await createCampaign(c.var.scope!, c.req.valid('json'), parseSettings(c.var.tenant!.settings), actorId(c.var.actor), recorder(c));
     return c.json(campaignView(campaign), 201);
   })
   .get('/campaigns/:id', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), async (c) =>
@@ -100,10 +101,10 @@ export const evaluationRoutes = new Hono<AppEnv>()
   )
   // the name always; weights and thresholds before the first ballot; subjects and questionnaire before the first session
   .patch('/campaigns/:id', allow('township_admin'), input('param', idParam), input('json', campaignPatch), async (c) =>
-    c.json(await editCampaign(c.var.scope!, c.var.memo, c.req.valid('param').id, c.req.valid('json'))),
+    c.json(await editCampaign(c.var.scope!, c.var.memo, c.req.valid('param').id, c.req.valid('json'), recorder(c))),
   )
   .delete('/campaigns/:id', allow('township_admin'), input('param', idParam), async (c) => {
-    await deleteCampaign(c.var.scope!, c.req.valid('param').id);
+    await deleteCampaign(c.var.scope!, c.req.valid('param').id, recorder(c));
     return c.body(null, 204);
   })
   .get('/campaigns/:id/results', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) => {
@@ -133,7 +134,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
 
   // ——— the evaluation centre's screens and bookings (预约) ———
   .get('/screens', allow(...TOWNSHIP_READERS), async (c) => c.json({ items: await listScreens(c.var.scope!) }))
-  .post('/screens', allow('township_admin'), input('json', screenInput), async (c) => c.json(await createScreen(c.var.scope!, c.req.valid('json').name), 201))
+  .post('/screens', allow('township_admin'), input('json', screenInput), async (c) => c.json(await createScreen(c.var.scope!, c.req.valid('json').name, recorder(c)), 201))
   // the unattended display link of a screen (a TV in a public hall holds no account): admin sees and rotates it
   .get('/screens/:id/display-link', allow('township_admin'), input('param', idParam), async (c) => {
     const { origin, slug } = linkBase(c);
@@ -143,7 +144,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/screens/:id/display-link/rotate', allow('township_admin'), input('param', idParam), async (c) => {
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
-    return c.json(await rotateDisplayKey(c.var.scope!, c.var.config.secrets.current, c.req.valid('param').id, origin, slug));
+    return c.json(await rotateDisplayKey(c.var.scope!, c.var.config.secrets.current, c.req.valid('param').id, origin, slug, recorder(c)));
   })
   .get('/screens/:id/display', publicRoute(), input('param', idParam), input('query', displayQuery), async (c) => {
     const scope = c.var.scope!;
@@ -161,13 +162,13 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/bookings', allow(...RUNNERS), input('json', bookingInput), async (c) => {
     const body = c.req.valid('json');
     assertVillageVisible(c.var.actor, body.villageId);
-    return c.json(await createBooking(c.var.scope!, body, actorId(c.var.actor)), 201);
+    return c.json(await createBooking(c.var.scope!, body, actorId(c.var.actor), recorder(c)), 201);
   })
   .get('/bookings/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
     c.json(await getBooking(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
   )
   .delete('/bookings/:id', allow(...RUNNERS), input('param', idParam), async (c) => {
-    await cancelBooking(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
+    await cancelBooking(c.var.scope!, c.req.valid('param').id, recorder(c), ownVillage(c.var.actor));
     return c.body(null, 204);
   })
 
@@ -177,14 +178,14 @@ export const evaluationRoutes = new Hono<AppEnv>()
     return c.json({ items: await listSessions(c.var.scope!, { ...query, villageId: listedVillage(c.var.actor, query.villageId) }) });
   })
   .post('/sessions', allow(...RUNNERS), input('json', sessionInput), async (c) => {
-    const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c.var.actor), ownVillage(c.var.actor));
+    const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c.var.actor), recorder(c), ownVillage(c.var.actor));
     return c.json(session, created ? 201 : 200);
   })
   .get('/sessions/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
     c.json(await getSessionView(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor))),
   )
   .post('/sessions/:id/close', allow(...RUNNERS), input('param', idParam), async (c) => {
-    const view = await closeSession(c.var.scope!, c.req.valid('param').id, ownVillage(c.var.actor));
+    const view = await closeSession(c.var.scope!, c.req.valid('param').id, recorder(c), ownVillage(c.var.actor));
     forgetVoteContext(c.var.memo, c.var.scope!.tenantId, view.code);
     await recomputeYearOf(c, view.year);
     return c.json(view);
@@ -220,7 +221,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/sessions/:id/tickets', allow('township_admin'), input('param', idParam), input('json', ticketInput), async (c) => {
     const scope = c.var.scope!;
     const session = await sessionRow(scope, c.req.valid('param').id);
-    const { codes, total } = await issueTickets(scope, c.var.config.secrets.current, session, c.req.valid('json').count);
+    const { codes, total } = await issueTickets(scope, c.var.config.secrets.current, session, c.req.valid('json').count, recorder(c));
     const { origin, slug } = linkBase(c);
     c.header('Cache-Control', 'no-store');
     return c.json(
@@ -245,7 +246,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       // each paper sheet is its own voter; the officer's client id keeps a re-sent sheet from counting twice
       voter: { voter: { kind: 'villager' }, identity: `paper:${body.clientId}` },
       ballots: body.ballots,
-    });
+    }, [audit(c, { action: 'paper_ballot.enter', entity: 'session', entityId: session.id, summary: { sheets: 1, subjects: body.ballots.length } })]);
     // a sheet entered after the window changes the result computed when it ended; its raised problem is released with the rest
     if (!result.replayed && isClosed(session)) {
       await endByTime(scope, session);
@@ -268,7 +269,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       const { villageId, resetMemberIds } = c.req.valid('json');
       await assertVillageInTenant(c, villageId);
       c.header('Cache-Control', 'no-store');
-      return c.json({ items: await issueCredentials(c.var.scope!, c.var.config.secrets.current, villageId, resetMemberIds) }, 201);
+      return c.json({ items: await issueCredentials(c.var.scope!, c.var.config.secrets.current, villageId, recorder(c), resetMemberIds) }, 201);
     },
   )
   .get('/household-codes', allow('township_admin', 'village_secretary'), input('query', villageQuery), async (c) => {
@@ -279,5 +280,5 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post('/household-codes', allow('township_admin'), input('json', villageBody), async (c) => {
     const { villageId } = c.req.valid('json');
     await assertVillageInTenant(c, villageId);
-    return c.json({ items: await issueHouseholdCodes(c.var.scope!, villageId) }, 201);
+    return c.json({ items: await issueHouseholdCodes(c.var.scope!, villageId, recorder(c)) }, 201);
   });

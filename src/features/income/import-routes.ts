@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { audit } from '../../audit/record';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
@@ -74,6 +75,8 @@ export const incomeImportRoutes = new Hono<AppEnv>()
     const statements = [];
     for (let i = 0; i < entries.length; i += ENTRY_ROWS) statements.push(scope.insert(incomeEntries, entries.slice(i, i + ENTRY_ROWS)));
     for (let i = 0; i < revisions.length; i += REVISION_ROWS) statements.push(scope.insert(incomeEntryRevisions, revisions.slice(i, i + REVISION_ROWS)));
-    await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
-    return c.json({ inserted: entries.length, totalFen: entries.reduce((sum, e) => sum + e.amountFen, 0) }, 201);
+    const totalFen = entries.reduce((sum, e) => sum + e.amountFen, 0);
+    const batch = [...statements, audit(c, { action: 'import.income', entity: 'income_entry', summary: { rows: entries.length, totalFen } })];
+    await scope.db.batch(batch as [(typeof batch)[0], ...typeof batch]);
+    return c.json({ inserted: entries.length, totalFen }, 201);
   });

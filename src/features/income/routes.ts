@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { audit, audited } from '../../audit/record';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
@@ -71,6 +72,7 @@ export const incomeRoutes = new Hono<AppEnv>()
     await scope.db.batch([
       scope.insert(incomeEntries, [{ id, ...body, createdBy: by }]),
       scope.insert(incomeEntryRevisions, [{ entryId: id, version: 1, action: 'create', data: snapshot(body), actorId: by }]),
+      audit(c, { action: 'income_entry.create', entity: 'income_entry', entityId: id, after: body }),
     ]);
     return c.json(await scope.find(incomeEntries, id), 201);
   })
@@ -95,6 +97,7 @@ export const incomeRoutes = new Hono<AppEnv>()
           .set({ ...body, version })
           .where(scope.where(incomeEntries, and(eq(incomeEntries.id, id), eq(incomeEntries.version, entry.version)))),
         scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'update', data: snapshot(body), actorId: actorId(c.var.actor) }]),
+        audit(c, { action: 'income_entry.update', entity: 'income_entry', entityId: id, before: entry, after: body }),
       ]);
     } catch (error) {
       throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
@@ -116,6 +119,7 @@ export const incomeRoutes = new Hono<AppEnv>()
           .set({ deletedAt: new Date().toISOString(), version })
           .where(scope.where(incomeEntries, and(eq(incomeEntries.id, id), eq(incomeEntries.version, entry.version)))),
         scope.insert(incomeEntryRevisions, [{ entryId: id, version, action: 'delete', data: snapshot(entry), actorId: actorId(c.var.actor) }]),
+        audit(c, { action: 'income_entry.delete', entity: 'income_entry', entityId: id, before: entry }),
       ]);
     } catch (error) {
       throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
@@ -139,9 +143,11 @@ export const incomeRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const scope = c.var.scope!;
     const values = { ...body, updatedBy: actorId(c.var.actor), updatedAt: new Date().toISOString() };
-    const [target] = await scope
-      .insert(incomeTargets, [{ year, ...values }])
-      .onConflictDoUpdate({ target: [incomeTargets.tenantId, incomeTargets.year], set: values })
-      .returning();
+    const [before] = await scope.db.select().from(incomeTargets).where(scope.where(incomeTargets, eq(incomeTargets.year, year)));
+    const [target] = await audited(
+      c,
+      scope.insert(incomeTargets, [{ year, ...values }]).onConflictDoUpdate({ target: [incomeTargets.tenantId, incomeTargets.year], set: values }).returning(),
+      { action: 'income_target.set', entity: 'income_target', entityId: String(year), before: before ?? null, after: body },
+    );
     return c.json(target);
   });

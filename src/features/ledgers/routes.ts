@@ -1,4 +1,7 @@
 import { asc, count, desc, eq, like, sql } from 'drizzle-orm';
+import { audited } from '../../audit/record';
+import { isUniqueViolation } from '../../db/errors';
+import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -76,7 +79,8 @@ const disputeRoutes = new Hono<AppEnv>()
     assertVillageVisible(c.var.actor, body.villageId);
     if (!closedOnConsistent(body.status, body.closedOn)) throw badRequest('ledgers.closed_on_required');
     if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
-    const [created] = await scope.insert(disputes, [{ ...body, createdBy: actorId(c.var.actor) }]).returning();
+    const row = { ...body, id: newId(), createdBy: actorId(c.var.actor) };
+    const [created] = await audited(c, scope.insert(disputes, [row]).returning(), { action: 'dispute.create', entity: 'dispute', entityId: row.id, after: row });
     return c.json(created, 201);
   })
   .put('/:id', allow('township_admin', 'village_secretary'), input('param', idParam), input('json', disputeInput), async (c) => {
@@ -88,14 +92,20 @@ const disputeRoutes = new Hono<AppEnv>()
     assertVillageVisible(c.var.actor, body.villageId);
     if (!closedOnConsistent(body.status, body.closedOn)) throw badRequest('ledgers.closed_on_required');
     if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
-    const [updated] = await scope.update(disputes, existing.id, body).returning();
+    const [updated] = await audited(c, scope.update(disputes, existing.id, body).returning(), {
+      action: 'dispute.update',
+      entity: 'dispute',
+      entityId: existing.id,
+      before: existing,
+      after: body,
+    });
     return c.json(updated);
   })
   .delete('/:id', allow('township_admin'), input('param', idParam), async (c) => {
     const scope = c.var.scope!;
     const existing = await scope.find(disputes, c.req.valid('param').id);
     if (!existing) throw notFound('ledgers.dispute_not_found');
-    await scope.delete(disputes, existing.id);
+    await audited(c, scope.delete(disputes, existing.id), { action: 'dispute.delete', entity: 'dispute', entityId: existing.id, before: existing });
     return c.body(null, 204);
   });
 
@@ -128,12 +138,14 @@ const weakVillageRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const scope = c.var.scope!;
     if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
-    const [created] = await scope
-      .insert(weakVillages, [{ ...body, createdBy: actorId(c.var.actor) }])
-      .onConflictDoNothing()
-      .returning();
-    if (!created) throw conflict('ledgers.weak_village_exists', { year: body.yearListed });
-    return c.json(created, 201);
+    const row = { ...body, id: newId(), createdBy: actorId(c.var.actor) };
+    try {
+      const [created] = await audited(c, scope.insert(weakVillages, [row]).returning(), { action: 'weak_village.create', entity: 'weak_village', entityId: row.id, after: row });
+      return c.json(created, 201);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('ledgers.weak_village_exists', { year: body.yearListed });
+      throw error;
+    }
   })
   .put('/:id', allow('township_admin'), input('param', idParam), input('json', weakVillageInput), async (c) => {
     const body = c.req.valid('json');
@@ -142,17 +154,24 @@ const weakVillageRoutes = new Hono<AppEnv>()
     if (!existing) throw notFound('ledgers.weak_village_not_found');
     if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
     try {
-      const [updated] = await scope.update(weakVillages, existing.id, body).returning();
+      const [updated] = await audited(c, scope.update(weakVillages, existing.id, body).returning(), {
+        action: 'weak_village.update',
+        entity: 'weak_village',
+        entityId: existing.id,
+        before: existing,
+        after: body,
+      });
       return c.json(updated);
-    } catch {
-      throw conflict('ledgers.weak_village_exists', { year: body.yearListed }); // the unique (tenant, village, year) index
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('ledgers.weak_village_exists', { year: body.yearListed }); // the unique (tenant, village, year) index
+      throw error;
     }
   })
   .delete('/:id', allow('township_admin'), input('param', idParam), async (c) => {
     const scope = c.var.scope!;
     const existing = await scope.find(weakVillages, c.req.valid('param').id);
     if (!existing) throw notFound('ledgers.weak_village_not_found');
-    await scope.delete(weakVillages, existing.id);
+    await audited(c, scope.delete(weakVillages, existing.id), { action: 'weak_village.delete', entity: 'weak_village', entityId: existing.id, before: existing });
     return c.body(null, 204);
   });
 

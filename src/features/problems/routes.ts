@@ -1,4 +1,6 @@
 import { asc, count, desc, eq, isNull, sql } from 'drizzle-orm';
+import { newId } from '../../platform/ids';
+import { audited } from '../../audit/record';
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -101,21 +103,21 @@ export const problemRoutes = new Hono<AppEnv>()
       if (!member || member.villageId !== body.villageId) throw notFound('contact.member_not_found');
       subjectId = member.id;
     }
-    const [insert] = insertProblems(scope, [
-      {
-        villageId: body.villageId,
-        subjectKind: body.subjectKind,
-        subjectId,
-        source: 'admin',
-        year: body.year ?? shanghaiYear(),
-        content: body.content,
-        measure: body.measure,
-        deadline: body.deadline ?? null,
-        owner: body.owner,
-        createdBy: actorId(c.var.actor),
-      },
-    ]);
-    const [row] = await insert.returning();
+    const values = {
+      id: newId(),
+      villageId: body.villageId,
+      subjectKind: body.subjectKind,
+      subjectId,
+      source: 'admin' as const,
+      year: body.year ?? shanghaiYear(),
+      content: body.content,
+      measure: body.measure,
+      deadline: body.deadline ?? null,
+      owner: body.owner,
+      createdBy: actorId(c.var.actor),
+    };
+    const [insert] = insertProblems(scope, [values]);
+    const [row] = await audited(c, insert.returning(), { action: 'problem.create', entity: 'problem', entityId: values.id, after: values });
     return c.json(view(row), 201);
   })
   .get('/public', publicRoute(), input('query', z.object({ villageId: idField })), async (c) => {
@@ -178,11 +180,11 @@ export const problemRoutes = new Hono<AppEnv>()
     }
     if (!Object.keys(patch).length) return c.json(view(problem)); // nothing to change (drizzle refuses an empty SET)
     // the status guard makes two concurrent moves of the same problem settle on one
-    const [row] = await c.var
-      .scope!.db.update(problems)
-      .set(patch)
-      .where(c.var.scope!.where(problems, eq(problems.id, problem.id), eq(problems.status, problem.status)))
-      .returning();
+    const [row] = await audited(
+      c,
+      c.var.scope!.db.update(problems).set(patch).where(c.var.scope!.where(problems, eq(problems.id, problem.id), eq(problems.status, problem.status))).returning(),
+      { action: 'problem.update', entity: 'problem', entityId: problem.id, before: problem, after: patch, onlyIfChanged: true },
+    );
     if (!row) throw conflict('error.conflict');
     return c.json(view(row));
   })
@@ -190,7 +192,8 @@ export const problemRoutes = new Hono<AppEnv>()
     const problem = await findProblem(c, c.req.valid('param').id);
     if (problem.noticeStartsAt) throw conflict('problems.already_published');
     const { startsAt, endsAt } = noticeWindow(new Date(), parseSettings(c.var.tenant!.settings).noticeDays);
-    const [row] = await c.var.scope!.update(problems, problem.id, { noticeStartsAt: startsAt, noticeEndsAt: endsAt }).returning();
+    const patch = { noticeStartsAt: startsAt, noticeEndsAt: endsAt };
+    const [row] = await audited(c, c.var.scope!.update(problems, problem.id, patch).returning(), { action: 'problem.publish', entity: 'problem', entityId: problem.id, after: patch });
     return c.json(view(row));
   })
   .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500) })), async (c) => {
@@ -203,7 +206,9 @@ export const problemRoutes = new Hono<AppEnv>()
       .from(problemObjections)
       .where(scope.where(problemObjections, eq(problemObjections.problemId, problem.id)));
     if (n >= 200) throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
-    const [row] = await scope.insert(problemObjections, [{ problemId: problem.id, content: c.req.valid('json').content }]).returning();
+    const values = { id: newId(), problemId: problem.id, content: c.req.valid('json').content };
+    // a villager's objection during the public notice: anonymous, recorded with its request like any write
+    const [row] = await audited(c, scope.insert(problemObjections, [values]).returning(), { action: 'objection.create', entity: 'problem_objection', entityId: values.id, after: values });
     return c.json({ id: row.id, createdAt: row.createdAt }, 201);
   })
   .post(
@@ -215,11 +220,16 @@ export const problemRoutes = new Hono<AppEnv>()
       const { id, objectionId } = c.req.valid('param');
       const problem = await findProblem(c, id);
       const scope = c.var.scope!;
-      const [row] = await scope.db
-        .update(problemObjections)
-        .set({ answer: c.req.valid('json').answer, answeredBy: actorId(c.var.actor), answeredAt: new Date().toISOString() })
-        .where(scope.where(problemObjections, eq(problemObjections.id, objectionId), eq(problemObjections.problemId, problem.id), isNull(problemObjections.answeredAt)))
-        .returning();
+      const patch = { answer: c.req.valid('json').answer, answeredBy: actorId(c.var.actor), answeredAt: new Date().toISOString() };
+      const [row] = await audited(
+        c,
+        scope.db
+          .update(problemObjections)
+          .set(patch)
+          .where(scope.where(problemObjections, eq(problemObjections.id, objectionId), eq(problemObjections.problemId, problem.id), isNull(problemObjections.answeredAt)))
+          .returning(),
+        { action: 'objection.answer', entity: 'problem_objection', entityId: objectionId, after: patch, onlyIfChanged: true },
+      );
       if (!row) {
         const existing = await scope.find(problemObjections, objectionId);
         if (!existing || existing.problemId !== problem.id) throw notFound('problems.objection_not_found');

@@ -11,6 +11,8 @@ import { idParam, input } from '../../platform/validate';
 import { householdInput, listQuery, memberInput } from './schemas';
 import { assertVillageVisible, listedVillage } from './village-access';
 import { villageListPage } from './village-list';
+import { audited } from '../../audit/record';
+import { newId } from '../../platform/ids';
 
 type VillageRosterTable = typeof members | typeof households;
 
@@ -20,6 +22,8 @@ type VillageRosterTable = typeof members | typeof households;
  * (phones, addresses, care tags), and cannot search by them either.
  */
 function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.ZodObject<{ villageId: z.ZodString }>>(options: {
+  /** the audit trail's name of a row (member, household) */
+  entity: string;
   table: Table;
   body: Schema;
   searchColumns: SQLiteColumn[];
@@ -27,7 +31,7 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
   personalSearchColumns: SQLiteColumn[];
   sortColumn: SQLiteColumn;
 }) {
-  const { table, body, sortColumn } = options;
+  const { table, body, sortColumn, entity } = options;
   const writers = allow('township_admin', 'village_secretary');
 
   return new Hono<AppEnv>()
@@ -55,7 +59,8 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
       const scope = c.var.scope!;
       assertVillageVisible(c.var.actor, values.villageId);
       if (!(await scope.find(villages, values.villageId))) throw notFound('rosters.village_not_found');
-      const [created] = await scope.insert(table, [values as never]).returning();
+      const row = { ...values, id: newId() };
+      const [created] = await audited(c, scope.insert(table, [row as never]).returning(), { action: `${entity}.create`, entity, entityId: row.id, after: row });
       return c.json(created, 201);
     })
     .put('/:id', writers, input('param', idParam), input('json', body), async (c) => {
@@ -67,7 +72,13 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
       assertVillageVisible(c.var.actor, existing.villageId);
       assertVillageVisible(c.var.actor, values.villageId);
       if (!(await scope.find(villages, values.villageId))) throw notFound('rosters.village_not_found');
-      const [updated] = await scope.update(table, id, values as never).returning();
+      const [updated] = await audited(c, scope.update(table, id, values as never).returning(), {
+        action: `${entity}.update`,
+        entity,
+        entityId: id,
+        before: existing,
+        after: values,
+      });
       return c.json(updated);
     })
     .delete('/:id', writers, input('param', idParam), async (c) => {
@@ -76,12 +87,13 @@ function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.
       const existing = await scope.find(table, id);
       if (!existing) throw notFound();
       assertVillageVisible(c.var.actor, existing.villageId);
-      await scope.delete(table, id);
+      await audited(c, scope.delete(table, id), { action: `${entity}.delete`, entity, entityId: id, before: existing });
       return c.body(null, 204);
     });
 }
 
 export const memberRoutes = villageRosterRoutes({
+  entity: 'member',
   table: members,
   body: memberInput,
   searchColumns: [members.name],
@@ -90,6 +102,7 @@ export const memberRoutes = villageRosterRoutes({
 });
 
 export const householdRoutes = villageRosterRoutes({
+  entity: 'household',
   table: households,
   body: householdInput,
   searchColumns: [households.headName],

@@ -6,6 +6,9 @@ import { households, members, villages } from '../../db/schema';
 import { conflict, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
 import { ownVillage } from './village-access';
+import { audited } from '../../audit/record';
+import { isUniqueViolation } from '../../db/errors';
+import { newId } from '../../platform/ids';
 import { villageInput } from './schemas';
 
 export const villageRoutes = new Hono<AppEnv>()
@@ -49,36 +52,40 @@ export const villageRoutes = new Hono<AppEnv>()
   .post('/', allow('township_admin'), input('json', villageInput), async (c) => {
     const body = c.req.valid('json');
     const scope = c.var.scope!;
-    const [created] = await scope
-      .insert(villages, [{ name: body.name, branchName: body.branchName ?? `${body.name}党支部` }])
-      .onConflictDoNothing()
-      .returning();
-    if (!created) throw conflict('rosters.village_name_taken', { name: body.name });
-    return c.json(created, 201);
+    const row = { id: newId(), name: body.name, branchName: body.branchName ?? `${body.name}党支部` };
+    try {
+      const [created] = await audited(c, scope.insert(villages, [row]).returning(), { action: 'village.create', entity: 'village', entityId: row.id, after: row });
+      return c.json(created, 201);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('rosters.village_name_taken', { name: body.name });
+      throw error;
+    }
   })
   .put('/:id', allow('township_admin'), input('param', idParam), input('json', villageInput), async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
     const scope = c.var.scope!;
-    if (!(await scope.find(villages, id))) throw notFound('rosters.village_not_found');
+    const before = await scope.find(villages, id);
+    if (!before) throw notFound('rosters.village_not_found');
+    const patch = { name: body.name, branchName: body.branchName ?? `${body.name}党支部` };
     try {
-      const [updated] = await scope
-        .update(villages, id, { name: body.name, branchName: body.branchName ?? `${body.name}党支部` })
-        .returning();
+      const [updated] = await audited(c, scope.update(villages, id, patch).returning(), { action: 'village.update', entity: 'village', entityId: id, before, after: patch });
       return c.json(updated);
-    } catch {
-      throw conflict('rosters.village_name_taken', { name: body.name }); // the unique (tenant, name) index refused it
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('rosters.village_name_taken', { name: body.name }); // the unique (tenant, name) index refused it
+      throw error;
     }
   })
   .delete('/:id', allow('township_admin'), input('param', idParam), async (c) => {
     const { id } = c.req.valid('param');
     const scope = c.var.scope!;
-    if (!(await scope.find(villages, id))) throw notFound('rosters.village_not_found');
+    const before = await scope.find(villages, id);
+    if (!before) throw notFound('rosters.village_not_found');
     const [[m], [h]] = await scope.db.batch([
       scope.db.select({ n: count() }).from(members).where(scope.where(members, eq(members.villageId, id))),
       scope.db.select({ n: count() }).from(households).where(scope.where(households, eq(households.villageId, id))),
     ]);
     if (m.n + h.n > 0) throw conflict('rosters.village_in_use');
-    await scope.delete(villages, id);
+    await audited(c, scope.delete(villages, id), { action: 'village.delete', entity: 'village', entityId: id, before });
     return c.body(null, 204);
   });

@@ -1,4 +1,6 @@
 import { asc, desc, eq, isNull } from 'drizzle-orm';
+import { audit, audited } from '../../audit/record';
+import { isUniqueViolation } from '../../db/errors';
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -87,9 +89,8 @@ export const starsRoutes = new Hono<AppEnv>()
     const rules = await listRedLineRules(scope.db, scope.tenantId);
     const id = newId();
     const sortOrder = body.sortOrder ?? Math.max(0, ...rules.map((r) => r.sortOrder)) + 10;
-    const [created] = await scope
-      .insert(redLineRules, [{ ...body, id, code: `custom-${id}`, sortOrder, source: body.mode === 'manual' ? null : body.source }])
-      .returning();
+    const row = { ...body, id, code: `custom-${id}`, sortOrder, source: body.mode === 'manual' ? null : body.source };
+    const [created] = await audited(c, scope.insert(redLineRules, [row]).returning(), { action: 'red_line_rule.create', entity: 'red_line_rule', entityId: id, after: row });
     return c.json(ruleView(c, created), 201);
   })
   .put('/red-line-rules/:id', allow('township_admin'), input('param', idParam), input('json', ruleInput), async (c) => {
@@ -98,9 +99,8 @@ export const starsRoutes = new Hono<AppEnv>()
     const scope = c.var.scope!;
     const rule = await scope.find(redLineRules, id);
     if (!rule) throw notFound('stars.rule_not_found');
-    const [updated] = await scope
-      .update(redLineRules, id, { ...body, sortOrder: body.sortOrder ?? rule.sortOrder, source: body.mode === 'manual' ? null : body.source })
-      .returning();
+    const patch = { ...body, sortOrder: body.sortOrder ?? rule.sortOrder, source: body.mode === 'manual' ? null : body.source };
+    const [updated] = await audited(c, scope.update(redLineRules, id, patch).returning(), { action: 'red_line_rule.update', entity: 'red_line_rule', entityId: id, before: rule, after: patch });
     return c.json(ruleView(c, updated));
   })
   .get('/red-line-records', allow(...TOWNSHIP_READERS), input('query', recordsQuery), async (c) => {
@@ -141,12 +141,14 @@ export const starsRoutes = new Hono<AppEnv>()
     if (!rule.enabled) throw badRequest('stars.rule_disabled');
     if (body.year > shanghaiYear()) throw badRequest('stars.year_in_future', { year: body.year });
     await assertYearOpen(scope.db, scope.tenantId, body.year);
-    const [created] = await scope
-      .insert(redLineRecords, [{ ...body, evidence: JSON.stringify(body.evidence), recordedBy: actorId(c.var.actor) }])
-      .onConflictDoNothing()
-      .returning();
-    if (!created) throw conflict('stars.record_exists', { year: body.year });
-    return c.json(recordView(created), 201);
+    const row = { ...body, id: newId(), evidence: JSON.stringify(body.evidence), recordedBy: actorId(c.var.actor) };
+    try {
+      const [created] = await audited(c, scope.insert(redLineRecords, [row]).returning(), { action: 'red_line_record.create', entity: 'red_line_record', entityId: row.id, after: row });
+      return c.json(recordView(created), 201);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict('stars.record_exists', { year: body.year });
+      throw error;
+    }
   })
   .post(
     '/red-line-records/:id/revoke',
@@ -160,9 +162,8 @@ export const starsRoutes = new Hono<AppEnv>()
       if (!record) throw notFound('stars.record_not_found');
       if (record.revokedAt) throw conflict('stars.record_revoked');
       await assertYearOpen(scope.db, scope.tenantId, record.year);
-      const [updated] = await scope
-        .update(redLineRecords, id, { revokedAt: new Date().toISOString(), revokedBy: actorId(c.var.actor), revokeNote: c.req.valid('json').note })
-        .returning();
+      const patch = { revokedAt: new Date().toISOString(), revokedBy: actorId(c.var.actor), revokeNote: c.req.valid('json').note };
+      const [updated] = await audited(c, scope.update(redLineRecords, id, patch).returning(), { action: 'red_line_record.revoke', entity: 'red_line_record', entityId: id, before: record, after: patch });
       return c.json(recordView(updated));
     },
   )
@@ -187,7 +188,11 @@ export const starsRoutes = new Hono<AppEnv>()
       const { year: y } = c.req.valid('param');
       const tenantId = c.var.tenant!.id;
       if (!(await finalisation(c.var.db, tenantId, y))) throw new AppError(409, 'stars.year_not_finalised', { year: y });
-      return c.json(await reopenYear(c.var.db, tenantId, y, actorId(c.var.actor), c.req.valid('json').reason), 201);
+      const { reason } = c.req.valid('json');
+      const reopened = await reopenYear(c.var.db, tenantId, y, actorId(c.var.actor), reason, ({ id, resultsRetired }) =>
+        audit(c, { action: 'stars.reopen_year', entity: 'year_reopening', entityId: id, summary: { year: y, reason, resultsRetired } }),
+      );
+      return c.json(reopened, 201);
     },
   )
   .get('/consequences', allow(...TOWNSHIP_READERS), input('query', resultsQuery.pick({ year: true, villageId: true })), async (c) => {

@@ -99,7 +99,7 @@ export async function finaliseYear(
  * Re-opens a final year, explicitly and on the record: the final results and the finalisation are
  * retired (stamped with the re-opening, never deleted) in one batch with the audit row.
  */
-export async function reopenYear(db: Db, tenantId: string, year: number, actorId: string, reason: string) {
+export async function reopenYear(db: Db, tenantId: string, year: number, actorId: string, reason: string, audit: (row: { id: string; resultsRetired: number }) => BatchItem<'sqlite'>) {
   const scope = new TenantScope(db, tenantId);
   const live = and(eq(annualResults.year, year), eq(annualResults.stage, 'final'), isNull(annualResults.reopeningId));
   const [{ n }] = await db.select({ n: count() }).from(annualResults).where(scope.where(annualResults, live));
@@ -111,6 +111,7 @@ export async function reopenYear(db: Db, tenantId: string, year: number, actorId
       .update(finalisedYears)
       .set({ reopeningId })
       .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId))),
+    audit({ id: reopeningId, resultsRetired: n }),
   ]);
   return { id: reopeningId, year, resultsRetired: n };
 }

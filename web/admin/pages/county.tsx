@@ -8,7 +8,7 @@ import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, ListBody, Pager, SelectField, Table, useLoad } from '../ui';
-import { StageBadge, StarMark, shanghaiYear, TierBadge, YearSelect, type IncomeTier } from './stars-common';
+import { StageBadge, StarMark, shanghaiYear, TierBadge, YearSelect } from './stars-common';
 import { compositeText, wanYuan } from './stars-money';
 import './stars.css';
 import './county.css';

@@ -7,8 +7,6 @@ import { t } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
 import { evaluationApi, evaluationClient, groupLabel, kindLabel, points, Stars, type SubjectKind } from './evaluation-common';
 
-type Report = AnswerOf<ReturnType<typeof evaluationClient>['campaigns'][':id']['report']['$get']>;
-
 export function ReportView(props: { slug: string; campaignId: string; kind: SubjectKind; subjectId: string; back?: string }) {
   const { slug, campaignId, kind, subjectId } = props;
   const report = useLoad(

@@ -199,6 +199,7 @@ export function RegistryPage() {
       <div class="page-head">
         <h1>{t('registry.title')}</h1>
         <a class="button-link" href="/platform/jobs">{t('nav.jobs')}</a>
+        <a class="button-link" href="/platform/audit">{t('nav.audit')}</a>
       </div>
       <ErrorBox error={data.error} />
       <section class="card">

@@ -13,7 +13,6 @@ import {
   StarMark,
   shanghaiYear,
   YearSelect,
-  type IncomeCategory,
 } from './stars-common';
 import { wanYuan } from './stars-money';
 import './stars.css';

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, lt, notExists, sql } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
 import type { z } from 'zod';
 import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
@@ -72,7 +73,7 @@ export async function getBooking(scope: TenantScope, id: string, ownVillage?: st
  * Books a screen. The overlap check and the insert are one statement (INSERT … SELECT … WHERE NOT
  * EXISTS), so two people booking the same slot at once cannot both succeed, on D1 or libSQL.
  */
-export async function createBooking(scope: TenantScope, body: z.output<typeof bookingInput>, bookedBy: string) {
+export async function createBooking(scope: TenantScope, body: z.output<typeof bookingInput>, bookedBy: string, record: Recorder) {
   if (body.endsAt <= body.startsAt) throw new AppError(400, 'evaluation.booking_bad_window');
   if (new Date(body.endsAt).getTime() - new Date(body.startsAt).getTime() > MAX_BOOKING_HOURS * 3600_000)
     throw new AppError(400, 'evaluation.booking_too_long', { hours: MAX_BOOKING_HOURS });
@@ -82,15 +83,18 @@ export async function createBooking(scope: TenantScope, body: z.output<typeof bo
   if (!screen) throw notFound('evaluation.screen_not_found');
   const id = newId();
   const t = scope.tenantId;
-  await scope.db.run(sql`
-    INSERT INTO evaluation_bookings (id, tenant_id, campaign_id, village_id, screen_id, starts_at, ends_at, note, booked_by, created_at)
-    SELECT ${id}, ${t}, ${campaign.id}, ${village.id}, ${screen.id}, ${body.startsAt}, ${body.endsAt}, ${body.note}, ${bookedBy}, ${new Date().toISOString()}
+  // a query builder (INSERT … SELECT in table column order), so that the audit row can share its batch
+  await scope.db.batch([
+    scope.db.insert(evaluationBookings).select(sql`
+    SELECT ${id}, ${t}, ${campaign.id}, ${village.id}, ${screen.id}, ${body.startsAt}, ${body.endsAt}, ${body.note}, ${bookedBy}, ${new Date().toISOString()}, NULL
     WHERE NOT EXISTS (
       SELECT 1 FROM evaluation_bookings
       WHERE tenant_id = ${t} AND screen_id = ${screen.id} AND cancelled_at IS NULL
         AND starts_at < ${body.endsAt} AND ends_at > ${body.startsAt})
       -- the campaign may have been deleted since it was read (campaigns-edit.ts): then no row, and a 404 below
-      AND EXISTS (SELECT 1 FROM evaluation_campaigns WHERE tenant_id = ${t} AND id = ${campaign.id})`);
+      AND EXISTS (SELECT 1 FROM evaluation_campaigns WHERE tenant_id = ${t} AND id = ${campaign.id})`),
+    record({ action: 'booking.create', entity: 'booking', entityId: id, after: { ...body }, onlyIfChanged: true }),
+  ]);
   const [created] = await bookingSelect(scope).where(scope.where(evaluationBookings, eq(evaluationBookings.id, id)));
   if (created) return created;
   if (!(await scope.find(campaigns, campaign.id))) throw notFound('evaluation.campaign_not_found');
@@ -115,11 +119,12 @@ export async function createBooking(scope: TenantScope, body: z.output<typeof bo
 /** "2026-09-01 09:00" in Asia/Shanghai. */
 export const shanghaiTime = (iso: string) => new Date(new Date(iso).getTime() + SHANGHAI).toISOString().slice(0, 16).replace('T', ' ');
 
-export async function cancelBooking(scope: TenantScope, id: string, ownVillage?: string) {
+export async function cancelBooking(scope: TenantScope, id: string, record: Recorder, ownVillage?: string) {
   const booking = await getBooking(scope, id, ownVillage);
   if (booking.sessionId) throw conflict('evaluation.booking_has_session');
   // only while no session exists at the moment of the write: a session opened since the read wins (openSession checks the other way)
-  const [cancelled] = await scope.db
+  const [[cancelled]] = await scope.db.batch([
+    scope.db
     .update(evaluationBookings)
     .set({ cancelledAt: new Date().toISOString() })
     .where(
@@ -134,7 +139,9 @@ export async function cancelBooking(scope: TenantScope, id: string, ownVillage?:
         ),
       ),
     )
-    .returning({ id: evaluationBookings.id });
+    .returning({ id: evaluationBookings.id }),
+    record({ action: 'booking.cancel', entity: 'booking', entityId: id, onlyIfChanged: true }),
+  ]);
   if (!cancelled) throw conflict('evaluation.booking_has_session');
 }
 
@@ -146,11 +153,15 @@ export async function listScreens(scope: TenantScope) {
     .orderBy(evaluationScreens.name);
 }
 
-export async function createScreen(scope: TenantScope, name: string) {
-  const [row] = await scope
-    .insert(evaluationScreens, [{ name }])
-    .onConflictDoNothing()
-    .returning({ id: evaluationScreens.id, name: evaluationScreens.name, createdAt: evaluationScreens.createdAt });
+export async function createScreen(scope: TenantScope, name: string, record: Recorder) {
+  const id = newId();
+  const [[row]] = await scope.db.batch([
+    scope
+      .insert(evaluationScreens, [{ id, name }])
+      .onConflictDoNothing()
+      .returning({ id: evaluationScreens.id, name: evaluationScreens.name, createdAt: evaluationScreens.createdAt }),
+    record({ action: 'screen.create', entity: 'screen', entityId: id, after: { name }, onlyIfChanged: true }),
+  ]);
   if (!row) throw conflict('evaluation.screen_name_taken', { name });
   return row;
 }

@@ -1,4 +1,5 @@
 import { and, asc, eq, gt, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
 import { campaigns, evaluationBookings, evaluationScreens, evaluationSessions, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { underAnyKey, type Secrets } from '../../../platform/config';
@@ -40,12 +41,15 @@ export async function displayLink(scope: TenantScope, secret: string, id: string
 }
 
 /** A new key for the screen: one UPDATE bumps the version, so the old link is refused from now on. */
-export async function rotateDisplayKey(scope: TenantScope, secret: string, id: string, origin: string, tenantSlug: string | undefined) {
-  const [row] = await scope.db
-    .update(evaluationScreens)
-    .set({ displayKeyVersion: sql`${evaluationScreens.displayKeyVersion} + 1` })
-    .where(scope.where(evaluationScreens, eq(evaluationScreens.id, id)))
-    .returning({ id: evaluationScreens.id });
+export async function rotateDisplayKey(scope: TenantScope, secret: string, id: string, origin: string, tenantSlug: string | undefined, record: Recorder) {
+  const [[row]] = await scope.db.batch([
+    scope.db
+      .update(evaluationScreens)
+      .set({ displayKeyVersion: sql`${evaluationScreens.displayKeyVersion} + 1` })
+      .where(scope.where(evaluationScreens, eq(evaluationScreens.id, id)))
+      .returning({ id: evaluationScreens.id }),
+    record({ action: 'screen.rotate_display_key', entity: 'screen', entityId: id, onlyIfChanged: true }),
+  ]);
   if (!row) throw notFound('evaluation.screen_not_found');
   return displayLink(scope, secret, id, origin, tenantSlug);
 }

@@ -1,4 +1,5 @@
 import { and, count, countDistinct, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
 import { renderSVG } from 'uqr';
 import { insertStatements, paramChunks } from '../../../db/batch';
 import type { Db } from '../../../db/client';
@@ -105,7 +106,7 @@ async function insertSession<T>(scope: TenantScope, bookingId: string, insert: (
 }
 
 /** Opens the session of a booking for the booking's time window; opening it again returns the same session. */
-export async function openSession(scope: TenantScope, bookingId: string, openedBy: string, ownVillage?: string) {
+export async function openSession(scope: TenantScope, bookingId: string, openedBy: string, record: Recorder, ownVillage?: string) {
   const booking = await scope.find(evaluationBookings, bookingId);
   if (!booking || booking.cancelledAt || (ownVillage && booking.villageId !== ownVillage)) throw notFound('evaluation.booking_not_found');
   const [existing] = await scope.db
@@ -122,7 +123,8 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
     AND ${evaluationBookings.id} = ${bookingId} AND ${evaluationBookings.cancelledAt} IS NULL) THEN ${openedBy} END)`;
   // a code collision (one in ~10^8 per pair) is retried with a new code; a second open of the booking loses on its unique index
   for (let attempt = 0; ; attempt++) {
-    const [row] = await insertSession(scope, bookingId, () =>
+    const [[row]] = await insertSession(scope, bookingId, () =>
+      scope.db.batch([
       scope
         .insert(evaluationSessions, [
           {
@@ -139,6 +141,8 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
         ])
         .onConflictDoNothing()
         .returning({ id: evaluationSessions.id }),
+      record({ action: 'session.open', entity: 'session', entityId: id, summary: { bookingId, villageId: booking.villageId, campaignId: booking.campaignId }, onlyIfChanged: true }),
+      ]),
     );
     if (row) return { session: await getSessionView(scope, id), created: true };
     const [raced] = await scope.db
@@ -155,7 +159,7 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
  * with the server secret) can tell whose poll-book row is whose; the raised problems are released; the
  * Merkle root over its receipts is sealed.
  */
-export async function closeSession(scope: TenantScope, id: string, ownVillage?: string) {
+export async function closeSession(scope: TenantScope, id: string, record: Recorder, ownVillage?: string) {
   const session = await sessionRow(scope, id, ownVillage);
   const closedAt = session.closedAt ?? new Date().toISOString();
   if (!session.closedAt) {
@@ -164,6 +168,7 @@ export async function closeSession(scope: TenantScope, id: string, ownVillage?: 
         .update(evaluationSessions)
         .set({ closedAt, salt: null })
         .where(scope.where(evaluationSessions, eq(evaluationSessions.id, id), isNull(evaluationSessions.closedAt))),
+      record({ action: 'session.close', entity: 'session', entityId: id, onlyIfChanged: true }),
       forgetTicketHolders(scope, id),
     ]);
   }
@@ -279,12 +284,12 @@ export async function liveCounts(scope: TenantScope, sessionId: string) {
 }
 
 /** Printed one-time ballot tickets for a session: `count` new codes, returned once (only their HMACs are kept). */
-export async function issueTickets(scope: TenantScope, secret: string, session: EvaluationSession, howMany: number) {
+export async function issueTickets(scope: TenantScope, secret: string, session: EvaluationSession, howMany: number, record: Recorder) {
   if (isClosed(session)) throw conflict('evaluation.session_closed');
   const codes = Array.from({ length: howMany }, () => randomString(10, CODE_ALPHABET));
   const key = { tenantId: session.tenantId, sessionId: session.id };
   const rows = await Promise.all(codes.map(async (code) => ({ tenantId: scope.tenantId, sessionId: session.id, codeHash: await ticketHash(secret, key, code), passHash: null })));
-  const statements = insertStatements(scope.db, ballotTickets, rows);
+  const statements = [...insertStatements(scope.db, ballotTickets, rows), record({ action: 'session.tickets', entity: 'session', entityId: session.id, summary: { count: howMany } })];
   await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
   const [{ n }] = await scope.db.select({ n: count() }).from(ballotTickets).where(scope.where(ballotTickets, eq(ballotTickets.sessionId, session.id)));
   return { codes, total: n };

@@ -10,6 +10,7 @@
  * - deleting: only while no session and no ballot exists; its bookings and subjects go in the same batch.
  */
 import { and, count, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
 import type { z } from 'zod';
 import { ballots, campaigns, campaignSubjects, evaluationBookings, evaluationSessions, finalisedYears, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
@@ -106,7 +107,7 @@ async function forgetSessions(scope: TenantScope, memo: Memo, campaignId: string
  * campaign's UPDATE and, when the subjects change, their DELETE and INSERT … SELECT, all under the same
  * guard; when the guard fails, nothing is written and the reason answers 409.
  */
-export async function editCampaign(scope: TenantScope, memo: Memo, id: string, body: z.output<typeof campaignPatch>) {
+export async function editCampaign(scope: TenantScope, memo: Memo, id: string, body: z.output<typeof campaignPatch>, record: Recorder) {
   const db = scope.db;
   const current = await getCampaign(scope, id);
   const patch: Partial<typeof campaigns.$inferInsert> = {};
@@ -166,13 +167,16 @@ export async function editCampaign(scope: TenantScope, memo: Memo, id: string, b
       .set(Object.keys(patch).length ? patch : { name: current.name })
       .where(scope.where(campaigns, eq(campaigns.id, id), guard))
       .returning({ id: campaigns.id });
+    // right after the guarded update: recorded only if the guard let it through
+    const audited = record({ action: 'campaign.update', entity: 'campaign', entityId: id, before: current, after: { ...patch, ...(subjectsChange ?? {}) }, onlyIfChanged: true });
     const writes = subjectsChange
       ? [
           update,
+          audited,
           db.delete(campaignSubjects).where(scope.where(campaignSubjects, eq(campaignSubjects.campaignId, id), guard)),
           insertSubjects(scope, id, kind, subjectsChange.villageIds, guard),
         ]
-      : [update];
+      : [update, audited];
     const [updated] = await db.batch(writes as [typeof update, ...(typeof writes)[number][]]);
     if (!updated.length) throw await refusal(scope, id, structural, 'edit');
     await forgetSessions(scope, memo, id);
@@ -185,7 +189,7 @@ export async function editCampaign(scope: TenantScope, memo: Memo, id: string, b
  * in one batch whose every statement carries the same guard: results, stars and reports are computed
  * from ballots and sessions, so none of them can be left pointing at it.
  */
-export async function deleteCampaign(scope: TenantScope, id: string): Promise<void> {
+export async function deleteCampaign(scope: TenantScope, id: string, record: Recorder): Promise<void> {
   const db = scope.db;
   const current = await getCampaign(scope, id);
   const g = guards(scope, id, current.year);
@@ -194,6 +198,7 @@ export async function deleteCampaign(scope: TenantScope, id: string): Promise<vo
     db.delete(evaluationBookings).where(scope.where(evaluationBookings, eq(evaluationBookings.campaignId, id), guard)),
     db.delete(campaignSubjects).where(scope.where(campaignSubjects, eq(campaignSubjects.campaignId, id), guard)),
     db.delete(campaigns).where(scope.where(campaigns, eq(campaigns.id, id), guard)).returning({ id: campaigns.id }),
+    record({ action: 'campaign.delete', entity: 'campaign', entityId: id, before: current, onlyIfChanged: true }),
   ]);
   if (!deleted.length) throw await refusal(scope, id, true, 'delete');
 }

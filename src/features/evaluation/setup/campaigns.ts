@@ -1,4 +1,5 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
 import * as z from 'zod';
 import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
@@ -51,10 +52,12 @@ export async function getQuestionnaire(scope: TenantScope, id: string): Promise<
   return parseQuestionnaire(row);
 }
 
-export async function createQuestionnaire(scope: TenantScope, body: z.output<typeof questionnaireInput>): Promise<Questionnaire> {
-  const [row] = await scope
-    .insert(questionnaires, [{ family: `custom-${newId()}`, version: 1, subjectKind: body.subjectKind, name: body.name, items: JSON.stringify(body.items) }])
-    .returning();
+export async function createQuestionnaire(scope: TenantScope, body: z.output<typeof questionnaireInput>, record: Recorder): Promise<Questionnaire> {
+  const values = { id: newId(), family: `custom-${newId()}`, version: 1, subjectKind: body.subjectKind, name: body.name, items: JSON.stringify(body.items) };
+  const [[row]] = await scope.db.batch([
+    scope.insert(questionnaires, [values]).returning(),
+    record({ action: 'questionnaire.create', entity: 'questionnaire', entityId: values.id, after: values }),
+  ]);
   return parseQuestionnaire(row);
 }
 
@@ -66,6 +69,7 @@ export async function reviseQuestionnaire(
   scope: TenantScope,
   id: string,
   body: z.output<typeof questionnaireRevision>,
+  record: Recorder,
 ): Promise<{ questionnaire: Questionnaire; newVersion: boolean }> {
   const current = await getQuestionnaire(scope, id);
   const [[{ n }], [latest]] = await scope.db.batch([
@@ -80,12 +84,17 @@ export async function reviseQuestionnaire(
   const items = JSON.stringify(body.items);
   const name = body.name ?? current.name;
   if (n === 0) {
-    const [row] = await scope.update(questionnaires, id, { items, name }).returning();
+    const [[row]] = await scope.db.batch([
+      scope.update(questionnaires, id, { items, name }).returning(),
+      record({ action: 'questionnaire.update', entity: 'questionnaire', entityId: id, before: { name: current.name, items: current.items }, after: { name, items: body.items } }),
+    ]);
     return { questionnaire: parseQuestionnaire(row), newVersion: false };
   }
-  const [row] = await scope
-    .insert(questionnaires, [{ family: current.family, version: latest.version + 1, subjectKind: current.subjectKind, name, items }])
-    .returning();
+  const values = { id: newId(), family: current.family, version: latest.version + 1, subjectKind: current.subjectKind, name, items };
+  const [[row]] = await scope.db.batch([
+    scope.insert(questionnaires, [values]).returning(),
+    record({ action: 'questionnaire.new_version', entity: 'questionnaire', entityId: values.id, summary: { previousId: id, version: values.version }, after: { name, items: body.items } }),
+  ]);
   return { questionnaire: parseQuestionnaire(row), newVersion: true };
 }
 
@@ -110,6 +119,7 @@ export async function createCampaign(
   body: z.output<typeof campaignInput>,
   settings: TenantSettings,
   createdBy: string,
+  record: Recorder,
 ): Promise<Campaign> {
   const db = scope.db;
   const questionnaireId = body.questionnaireId ?? (await defaultQuestionnaireId(scope, body.subjectKind));
@@ -143,6 +153,7 @@ export async function createCampaign(
       ])
       .returning(),
     subjects,
+    record({ action: 'campaign.create', entity: 'campaign', entityId: id, after: { name: body.name, subjectKind: body.subjectKind, questionnaireId, weights, starThresholds: [star5, star4, star3, star2], villageIds: body.villageIds ?? null } }),
   ]);
   return campaign;
 }

@@ -1,4 +1,6 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { z } from 'zod';
 import type { Actor } from '../../../auth/actor';
 import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts } from '../../../db/schema';
@@ -184,7 +186,11 @@ export function bump(scope: TenantScope, sessionId: string, name: string, count 
  *    stored submission (same client id) gets its receipts back, a closed session answers 409 closed, a
  *    second vote 409 already voted.
  */
-export async function castBallots(scope: TenantScope, secret: string, context: BallotContext, submission: Submission) {
+/**
+ * `alongside`: statements written in the ballots' batch — the audit row of a paper sheet entered by an officer.
+ * A phone's ballot passes none: the voting path is counted per session, never audited per person (docs/audit.md).
+ */
+export async function castBallots(scope: TenantScope, secret: string, context: BallotContext, submission: Submission, alongside: BatchItem<'sqlite'>[] = []) {
   const { session, campaign, questionnaire } = context;
   const db = scope.db;
   const t = scope.tenantId;
@@ -287,6 +293,7 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
         ]),
       );
   }
+  writes.push(...(alongside as typeof writes));
   try {
     await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
   } catch (error) {
@@ -313,15 +320,21 @@ async function storedReceipts(scope: TenantScope, sessionId: string, submission:
 }
 
 /** Household codes (户码) for the households of a village that have none; returns all codes of the village. */
-export async function issueHouseholdCodes(scope: TenantScope, villageId: string) {
+export async function issueHouseholdCodes(scope: TenantScope, villageId: string, record: Recorder) {
   const t = scope.tenantId;
-  await scope.db.run(sql`
-    INSERT INTO evaluation_household_codes (id, tenant_id, household_id, village_id, code, created_at)
-    SELECT lower(hex(randomblob(10))), h.tenant_id, h.id, h.village_id, upper(hex(randomblob(4))), ${new Date().toISOString()}
+  // a query builder (INSERT … SELECT in table column order), so that the audit row shares its batch
+  await scope.db.batch([
+    scope.db
+      .insert(householdCodes)
+      .select(
+        sql`SELECT lower(hex(randomblob(10))), h.tenant_id, h.id, h.village_id, upper(hex(randomblob(4))), ${new Date().toISOString()}
     FROM households h
     WHERE h.tenant_id = ${t} AND h.village_id = ${villageId}
-      AND NOT EXISTS (SELECT 1 FROM evaluation_household_codes c WHERE c.tenant_id = h.tenant_id AND c.household_id = h.id)
-    ON CONFLICT DO NOTHING`);
+      AND NOT EXISTS (SELECT 1 FROM evaluation_household_codes c WHERE c.tenant_id = h.tenant_id AND c.household_id = h.id)`,
+      )
+      .onConflictDoNothing(),
+    record({ action: 'household_codes.issue', entity: 'village', entityId: villageId, onlyIfChanged: true }),
+  ]);
   return listHouseholdCodes(scope, villageId);
 }
 

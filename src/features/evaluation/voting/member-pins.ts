@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Recorder } from '../../../audit/record';
 import { memberCredentials, members } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { verifyingKeys, type Secrets } from '../../../platform/config';
@@ -36,7 +37,7 @@ async function credentialRow(secret: string, memberId: string) {
  * Issues codes and PINs to the members of a village who have none (or new PINs to the given members).
  * The PINs are returned once, for printing, and never again.
  */
-export async function issueCredentials(scope: TenantScope, secret: string, villageId: string, resetMemberIds: string[] = []) {
+export async function issueCredentials(scope: TenantScope, secret: string, villageId: string, record: Recorder, resetMemberIds: string[] = []) {
   const db = scope.db;
   const rows = await db
     .select({ id: members.id, name: members.name, credentialId: memberCredentials.id, code: memberCredentials.code })
@@ -64,6 +65,9 @@ export async function issueCredentials(scope: TenantScope, secret: string, villa
       issued.push({ memberId: member.id, name: member.name, code: row.code, pin });
     }
   }
+  // the PINs themselves are never recorded; the audit row goes with the last chunk, once every code is written
+  if (writes.length)
+    writes.push(record({ action: 'member_credentials.issue', entity: 'village', entityId: villageId, summary: { issued: issued.length, reset: reset.size } }) as (typeof writes)[number]);
   for (let i = 0; i < writes.length; i += 50) {
     const chunk = writes.slice(i, i + 50);
     await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);

@@ -1,3 +1,4 @@
+import type { BatchItem } from 'drizzle-orm/batch';
 import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client';
@@ -41,7 +42,7 @@ const MAX_JSON_CHARS = 600_000;
  * statements, far from D1's 100-parameter and per-invocation query limits. The tenant is bound once per
  * statement, never taken from the data.
  */
-export async function insertRecords<R extends Roster>(scope: TenantScope, roster: R, records: RosterRecords[R][]): Promise<number> {
+export async function insertRecords<R extends Roster>(scope: TenantScope, roster: R, records: RosterRecords[R][], alongside: BatchItem<'sqlite'>[] = []): Promise<number> {
   if (!records.length) return 0;
   const table = TABLES[roster];
   // INSERT … SELECT lists every column in table order; each JSON row is laid out the same way.
@@ -76,7 +77,8 @@ export async function insertRecords<R extends Roster>(scope: TenantScope, roster
 
   // A query builder, not db.run(sql): drizzle's D1 batch cannot bind parameters of raw statements.
   const statements = chunks.map((json) => scope.db.insert(table).select(sql`SELECT ${selectList} FROM json_each(${json}) AS j`));
-  await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
+  const batch = [...statements, ...alongside];
+  await scope.db.batch(batch as [(typeof batch)[0], ...typeof batch]);
   return records.length;
 }
 

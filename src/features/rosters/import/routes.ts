@@ -7,6 +7,7 @@ import { AppError, badRequest, conflict } from '../../../platform/errors';
 import { translate } from '../../../platform/i18n';
 import { input } from '../../../platform/validate';
 import { ownVillage } from '../village-access';
+import { audit } from '../../../audit/record';
 import { readTable } from '../../../platform/tables/read-table';
 import { exportRecords, insertRecords, loadImportContext } from './roster-store';
 import { ROSTER_COLUMNS, ROSTER_TITLES, ROSTERS, type ColumnSpec, type Roster } from './roster-columns';
@@ -83,7 +84,10 @@ for (const roster of ROSTERS) {
     const { result, errors } = await analyse(c, roster, c.req.valid('form').file);
     if (result.errors.length) throw new AppError(400, 'import.has_errors', { count: result.errors.length }, errors);
     try {
-      const inserted = await insertRecords(c.var.scope!, roster, result.records.map(({ row: _, ...record }) => record) as never);
+      const records = result.records.map(({ row: _, ...record }) => record);
+      const inserted = await insertRecords(c.var.scope!, roster, records as never, [
+        audit(c, { action: `import.${roster}`, entity: roster, summary: { rows: records.length } }),
+      ]);
       return c.json({ inserted });
     } catch (error) {
       // Another import added the same village between our read and this batch; the unique index refused it.
@@ -92,20 +96,22 @@ for (const roster of ROSTERS) {
     }
   });
 
-  const exportRows = async (c: Context<AppEnv>) => {
+  const exportRows = async (c: Context<AppEnv>, format: 'csv' | 'xlsx') => {
     const specs = ROSTER_COLUMNS[roster];
     const rows = await exportRecords(c.var.scope!, roster, ownVillage(c.var.actor));
+    // who downloaded which roster file: an export of personal data
+    await c.var.db.batch([audit(c, { action: `export.${roster}`, entity: roster, summary: { format, rows: rows.length, villageId: ownVillage(c.var.actor) ?? null } })]);
     return [specs.map((s) => s.header), ...rows.map((row) => specs.map((spec) => exportCell(spec, row)))];
   };
 
   rosterFileRoutes.get(`/exports/${roster}.csv`, guard, async (c) => {
-    const body = toCsv(await exportRows(c));
+    const body = toCsv(await exportRows(c, 'csv'));
     attachment(c, roster, 'csv');
     return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
   rosterFileRoutes.get(`/exports/${roster}.xlsx`, guard, async (c) => {
-    const bytes = writeXlsx(ROSTER_TITLES[roster], await exportRows(c), ROSTER_COLUMNS[roster].map((s) => s.width ?? 10));
+    const bytes = writeXlsx(ROSTER_TITLES[roster], await exportRows(c, 'xlsx'), ROSTER_COLUMNS[roster].map((s) => s.width ?? 10));
     attachment(c, roster, 'xlsx');
     return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
