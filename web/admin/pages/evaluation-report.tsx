@@ -1,6 +1,6 @@
 /** 评定报告: one subject's report in one campaign, printable on A4 (the print stylesheet hides the app around it); and a party member's own reports. */
 import { useMemo } from 'preact/hooks';
-import { call, type AnswerOf } from '../../shared/api';
+import { call } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { me, township } from '../session';
 import { t } from '../t';
