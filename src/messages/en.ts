@@ -185,6 +185,7 @@ export const en: Record<MessageKey, string> = {
   'evaluation.booking_overlap': '"{screen}" is already booked then ({village} {time}); choose another time or screen',
   'evaluation.booking_has_session': 'The evaluation of this booking has started; it cannot be cancelled',
   'evaluation.booking_over': 'The booked time is over; the evaluation can no longer start',
+  'evaluation.session_too_early': 'The booking starts at {time}; the evaluation cannot start yet unless you confirm an early start',
   'evaluation.session_not_found': 'Evaluation session not found; check the QR code or session code',
   'evaluation.session_closed': 'This evaluation session has ended; ballots are no longer accepted',
   'evaluation.token_invalid': 'The QR code has expired or is invalid; scan the latest one on the big screen',

@@ -185,6 +185,7 @@ export const zhCN = {
   'evaluation.booking_overlap': '"{screen}"在该时段已被预约({village} {time}),请换一个时段或屏幕',
   'evaluation.booking_has_session': '该预约已开始测评,不能取消',
   'evaluation.booking_over': '该预约的时段已过,不能再开始测评',
+  'evaluation.session_too_early': '该预约 {time} 才开始，现在还不能开始测评；如需提前开始，请确认“提前开始”',
   'evaluation.session_not_found': '未找到该测评场次,请核对二维码或场次码',
   'evaluation.session_closed': '本场测评已结束,不能再提交',
   'evaluation.token_invalid': '二维码已过期或无效,请扫描大屏幕上最新的二维码',
