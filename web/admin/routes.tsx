@@ -16,6 +16,7 @@ const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPa
 // online evaluation and problem lists: loaded when first opened
 const EvaluationPage = lazy(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
 const ProblemsPage = lazy(() => import('./pages/problems').then((m) => m.ProblemsPage));
+const ProblemReviewsPage = lazy(() => import('./pages/problem-reviews').then((m) => m.ProblemReviewsPage));
 // star results and collective income: the dashboard's chart library comes with its page only
 const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m) => m.StarsDashboardPage));
 const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
@@ -50,6 +51,7 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households' },
   { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation' },
   { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems' },
+  { path: '/problem-reviews', component: ProblemReviewsPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.problem_reviews' },
   { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact' },
   { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', home: ['party_member'] },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions' },

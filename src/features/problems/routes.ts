@@ -14,6 +14,7 @@ import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage } from '../rosters';
 import { insertProblems } from './insert-problems';
+import { problemReviewRoutes } from './review-routes';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;
@@ -69,6 +70,7 @@ const unansweredObjections = (scope: TenantScope, problemId: string) =>
 
 /** The problem list (问题清单): problems with rectification measures, deadlines, owners, status and public notice with objections (异议). */
 export const problemRoutes = new Hono<AppEnv>()
+  .route('/reviews', problemReviewRoutes)
   .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
     const q = c.req.valid('query');
     const scope = c.var.scope!;

@@ -13,7 +13,7 @@ import { toBase64Url } from '../../../platform/crypto';
 import { chineseMinute } from '../../../domain/calendar';
 import { RATER_GROUPS, type QrTiming, type RaterGroup } from '../rules';
 import { sealTally } from '../voting/tally';
-import { insertProblems } from '../../problems';
+import { queueRaisedProblems } from '../../problems';
 import { currentQr, posterToken, ticketHash } from './passes';
 
 export type EvaluationSession = typeof evaluationSessions.$inferSelect;
@@ -235,7 +235,7 @@ export async function endSessionsPastTheirTime(db: Db, now = new Date().toISOStr
 }
 
 /**
- * Problems raised on ballots join the problem list only when the session ends: in random order, all with
+ * Problems raised on ballots join the review queue (problems/review-routes.ts) only when the session ends: in random order, all with
  * the session's end as their time and no session id, so neither their order nor their time points to a
  * ballot. The insert and the delete go in one batch; a concurrent release of the same rows fails on the
  * problems' ids, never doubles them.
@@ -253,13 +253,12 @@ async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: 
     villageId: p.villageId,
     subjectKind: p.subjectKind,
     subjectId: p.subjectId,
-    source: 'ballot' as const,
     year: p.year,
     content: p.content,
     raisedAt: at,
   }));
   const statements = [
-    ...insertProblems(scope, rows),
+    ...queueRaisedProblems(scope, rows),
     ...paramChunks(staged.map((p) => p.id)).map((ids) => scope.db.delete(raisedProblems).where(scope.where(raisedProblems, inArray(raisedProblems.id, ids)))),
   ];
   await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
