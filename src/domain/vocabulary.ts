@@ -128,6 +128,7 @@ export type DisputeLevel = (typeof DISPUTE_LEVELS)[number];
 export const JOB_KINDS = ['recompute', 'finalise'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export const JOB_TRIGGERS = ['cron', 'manual'] as const;
+export type JobTrigger = (typeof JOB_TRIGGERS)[number];
 export const JOB_STATUSES = ['done', 'failed'] as const;
 
 /** The orders of the county's comparison of villages. */

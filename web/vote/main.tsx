@@ -11,7 +11,7 @@ import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
 import { verifyInclusion } from '../../src/domain/merkle';
-import type { VoterKind } from '../../src/domain/vocabulary';
+import { VOTER_KINDS, type VoterKind } from '../../src/domain/vocabulary';
 import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
 
@@ -334,7 +334,7 @@ function Ballot({ data, status, onSubmit }: { data: PassData; status: Status; on
     <>
       <section class="card who">
         <div class="tabs" role="tablist" aria-label={t('whoTitle')}>
-          {(['villager', 'member', 'leader'] as const).map((w) => (
+          {VOTER_KINDS.map((w) => (
             <button role="tab" aria-selected={who === w} class={who === w ? 'tab on' : 'tab'} disabled={locked} onClick={() => choose(w)}>
               {t(`who_${w}`)}
             </button>

@@ -3,6 +3,7 @@
  * Composite scores are integer hundredths of a point (89.99 → 8999).
  */
 import { starsFromComposite, type Stars } from '../../domain/thresholds';
+import { shanghaiDate } from '../../domain/calendar';
 
 /** A triggered red line caps a branch at this many stars (底线管理: no five stars). */
 export const RED_LINE_MAX_STARS = 4;
@@ -160,10 +161,8 @@ export function annualOutcome(input: {
  * January day of the following year on (a later date within the following year still catches up).
  */
 export function finalisationDue(year: number, now: Date, finaliseDay: number): boolean {
-  const shanghai = new Date(now.getTime() + 8 * 3600 * 1000);
-  const nowYear = shanghai.getUTCFullYear();
+  const [nowYear, month, day] = shanghaiDate(now).split('-').map(Number);
   if (nowYear <= year) return false;
   if (nowYear > year + 1) return true;
-  const month = shanghai.getUTCMonth() + 1;
-  return month > 1 || shanghai.getUTCDate() >= finaliseDay;
+  return month > 1 || day >= finaliseDay;
 }

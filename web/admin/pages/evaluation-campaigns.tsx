@@ -22,6 +22,7 @@ import {
   type SubjectKind,
 } from './evaluation-common';
 import { loadVillages, type Village } from './villages';
+import { SUBJECT_KINDS } from '../../../src/domain/vocabulary';
 
 type Settings = AnswerOf<ReturnType<typeof tenant>['settings']['$get']>;
 type Weights = Settings['weights'];
@@ -166,7 +167,7 @@ function CampaignFormBody(props: {
     >
       <fieldset disabled={!!locks.structure}>
         <legend>{t('eval.c.kind')}</legend>
-        {(['branch', 'member'] as const).map((k) => (
+        {SUBJECT_KINDS.map((k) => (
           <label class="check" key={k}>
             <input type="radio" name="kind" checked={kind === k} onChange={() => (setKind(k), setQuestionnaireId(''))} />
             <span>{kindLabel(k)}</span>

@@ -5,6 +5,7 @@ import { can } from '../session';
 import { t } from '../t';
 import { Check, ErrorBox, Field, SelectField, SheetForm, Table, useLoad, useSubmit } from '../ui';
 import { evaluationApi, evaluationClient, groupLabel, kindLabel, RATER_GROUPS, type Questionnaire, type QuestionnaireItem, type RaterGroup, type SubjectKind } from './evaluation-common';
+import { SUBJECT_KINDS } from '../../../src/domain/vocabulary';
 
 const DEFAULT_OPTIONS = [
   { label: '好', points: 10 },
@@ -96,7 +97,7 @@ function QuestionnaireForm(props: { slug: string; questionnaire?: Questionnaire;
           label={t('eval.q.kind')}
           value={kind}
           onChange={setKind}
-          options={(['branch', 'member'] as const).map((k) => ({ value: k, label: kindLabel(k) }))}
+          options={SUBJECT_KINDS.map((k) => ({ value: k, label: kindLabel(k) }))}
         />
       )}
       {items.map((item, i) => (
@@ -213,7 +214,7 @@ export function QuestionnaireList(props: { slug: string }) {
           {message}
         </p>
       )}
-      {(['branch', 'member'] as const).map((kind) => (
+      {SUBJECT_KINDS.map((kind) => (
         <div key={kind}>
           <h2>{kindLabel(kind)}</h2>
           {[...families.values()]

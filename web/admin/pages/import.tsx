@@ -1,21 +1,16 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, tenantApi, type AnswerOf } from '../../shared/api';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
 import type { ComponentChildren } from 'preact';
 import { ErrorBox, Table, useSubmit, type Submitter } from '../ui';
 import { Tabs } from './ledgers-common';
 
-type Roster = 'villages' | 'members' | 'households';
-
-interface Preview {
-  rows: number;
-  valid: number;
-  errorCount: number;
-  errors: { row: number; column: string; code: string; message: string }[];
-  sample: (Record<string, unknown> & { row: number })[];
-}
+/** The roster import routes of a township, one set per roster (villages, members, households). */
+const importsClient = (slug: string) => tenant(slug).imports;
+type Roster = keyof ReturnType<typeof importsClient>;
+type Preview = AnswerOf<ReturnType<typeof importsClient>[Roster]['preview']['$post']>;
 
 /** Columns of the preview table: the record fields the import API returns, under the app's labels. */
 const SAMPLE_COLUMNS: Record<Roster, { key: string; label: MessageKey; flag?: boolean; gender?: boolean }[]> = {
@@ -55,11 +50,7 @@ function cell(value: unknown, column: { flag?: boolean; gender?: boolean }): str
   return String(value);
 }
 
-function upload(file: File): FormData {
-  const form = new FormData();
-  form.append('file', file);
-  return form;
-}
+const upload = (file: File) => ({ form: { file } });
 
 /** Import per roster: choose a file → preview with row errors → commit only when every row is valid; and export links. */
 export function ImportPage(props: { slug: string }) {
@@ -75,10 +66,10 @@ export function ImportPage(props: { slug: string }) {
     setPreview(undefined);
     setInserted(undefined);
     setFile(chosen);
-    setPreview(await api.post<Preview>(tenantApi(`/imports/${roster}/preview`, props.slug), upload(chosen)));
+    setPreview(await call(importsClient(props.slug)[roster].preview.$post(upload(chosen))));
   });
   const commit = useSubmit(async () => {
-    const result = await api.post<{ inserted: number }>(tenantApi(`/imports/${roster}/commit`, props.slug), upload(file!));
+    const result = await call(importsClient(props.slug)[roster].commit.$post(upload(file!)));
     setInserted(result.inserted);
     setPreview(undefined);
     setFile(undefined);

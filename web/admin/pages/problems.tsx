@@ -13,6 +13,7 @@ import { ErrorBox, Field, Form, ListTable, nameChoices, SelectField, Sheet, Shee
 import { loadMemberNames, PROBLEM_STATUSES, shanghaiYear, type MemberName, type Problem, type ProblemStatus } from './evaluation-common';
 import { loadVillages, type Village } from './villages';
 import './evaluation.css';
+import { SUBJECT_KINDS, type SubjectKind } from '../../../src/domain/vocabulary';
 
 const problemsClient = (slug: string) => tenant(slug).problems;
 type Objection = AnswerOf<ReturnType<typeof problemsClient>[':id']['$get']>['objections'][number];
@@ -53,7 +54,7 @@ function subjectText(p: Problem, villages: Map<string, Village>, members: Map<st
 
 function NewProblem(props: { slug: string; villages: Village[]; onDone(): void; onClose(): void }) {
   const [villageId, setVillageId] = useState(props.villages.length === 1 ? props.villages[0].id : '');
-  const [kind, setKind] = useState<'branch' | 'member'>('branch');
+  const [kind, setKind] = useState<SubjectKind>('branch');
   const [memberId, setMemberId] = useState('');
   const [content, setContent] = useState('');
   const [measure, setMeasure] = useState('');
@@ -88,7 +89,7 @@ function NewProblem(props: { slug: string; villages: Village[]; onDone(): void; 
       />
       <fieldset>
         <legend>{t('problems.subject_kind')}</legend>
-        {(['branch', 'member'] as const).map((k) => (
+        {SUBJECT_KINDS.map((k) => (
           <label class="check" key={k}>
             <input type="radio" name="subjectKind" checked={kind === k} onChange={() => setKind(k)} />
             <span>{t(`eval.kind.${k}`)}</span>

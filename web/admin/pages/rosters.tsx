@@ -6,9 +6,9 @@ import { t, type MessageKey } from '../t';
 import { Check, ErrorBox, Field, intOrNull, ListTable, nameChoices, Pager, SelectField, SheetForm, useDebounced, useLoad, useSubmit } from '../ui';
 import { VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
+import { GENDERS } from '../../../src/domain/vocabulary';
 
 type Row = Record<string, unknown> & { id: string; villageId: string; villageName?: string };
-const GENDERS = ['male', 'female'] as const;
 
 interface FieldSpec {
   key: string;

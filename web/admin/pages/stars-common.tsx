@@ -6,7 +6,7 @@ import { t, type MessageKey } from '../t';
 import { SelectField } from '../ui';
 import { shanghaiYear } from '../../../src/domain/calendar';
 import { wanYuan } from '../../../src/domain/money';
-import type { IncomeTier, ResultStage } from '../../../src/domain/vocabulary';
+import type { IncomeTier, JobKind, JobTrigger, ResultStage } from '../../../src/domain/vocabulary';
 
 export { INCOME_CATEGORIES, type IncomeCategory, type IncomeTier } from '../../../src/domain/vocabulary';
 export { shanghaiYear };
@@ -48,7 +48,7 @@ export function YearSelect(props: { value: number; onChange(year: number): void;
 export const yearChoices = (years = recentYears()) => years.map((y) => ({ value: String(y), label: t('stars.year_label', { year: y }) }));
 
 /** What a job run was: recompute or finalise (of which year), started by the schedule or by hand. */
-export function JobLabel(props: { job: 'recompute' | 'finalise'; year: number | null; trigger: 'cron' | 'manual' }) {
+export function JobLabel(props: { job: JobKind; year: number | null; trigger: JobTrigger }) {
   return (
     <>
       {t(`jobs.job.${props.job}`)}

@@ -18,6 +18,7 @@ import {
 } from './stars-common';
 import { compositeText } from './stars-money';
 import './stars.css';
+import type { SubjectKind } from '../../../src/domain/vocabulary';
 
 const starsClient = (slug: string) => tenant(slug).stars;
 /** A township's own outcome of a job run. */
@@ -80,7 +81,7 @@ export function TenantRuns(props: { runs: TenantRun[] }) {
 /** Annual results: branches or members with composite, stars, red lines, last year and consequences; finalise, re-open, recompute. */
 export function StarsResultsPage(props: { slug: string }) {
   const [year, setYear] = useState(shanghaiYear());
-  const [kind, setKind] = useState<'branch' | 'member'>('branch');
+  const [kind, setKind] = useState<SubjectKind>('branch');
   const [villageId, setVillageId] = useState('');
   const [reopening, setReopening] = useState(false);
   const [outcome, setOutcome] = useState<string>();

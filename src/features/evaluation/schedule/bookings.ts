@@ -7,9 +7,9 @@ import { AppError, conflict, notFound } from '../../../platform/errors';
 import { newId } from '../../../platform/ids';
 import { getCampaign } from '../setup/campaigns';
 import type { bookingInput, bookingQuery } from '../schemas';
+import { shanghaiClock, shanghaiMinute, shanghaiWeekStart } from '../../../domain/calendar';
 
 const MAX_BOOKING_HOURS = 12;
-const SHANGHAI = 8 * 3600 * 1000;
 
 /** A booking as the calendar shows it. */
 export const bookingColumns = {
@@ -34,14 +34,6 @@ function bookingSelect(scope: TenantScope) {
     .innerJoin(villages, eq(villages.id, evaluationBookings.villageId))
     .innerJoin(evaluationScreens, eq(evaluationScreens.id, evaluationBookings.screenId))
     .leftJoin(evaluationSessions, and(eq(evaluationSessions.bookingId, evaluationBookings.id), eq(evaluationSessions.tenantId, evaluationBookings.tenantId)));
-}
-
-/** Monday 00:00 (Asia/Shanghai) of the week containing an instant, as a UTC instant. */
-export function shanghaiWeekStart(at: Date): Date {
-  const local = new Date(at.getTime() + SHANGHAI);
-  const day = (local.getUTCDay() + 6) % 7;
-  const monday = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() - day);
-  return new Date(monday - SHANGHAI);
 }
 
 /** The calendar: live bookings overlapping [from, to) (default: this Shanghai week), of one village when `villageId` is given (the caller narrows it: listedVillage). */
@@ -112,12 +104,9 @@ export async function createBooking(scope: TenantScope, body: z.output<typeof bo
   throw conflict('evaluation.booking_overlap', {
     screen: screen.name,
     village: clash?.villageName ?? '',
-    time: clash ? `${shanghaiTime(clash.startsAt)}–${shanghaiTime(clash.endsAt).slice(11)}` : '',
+    time: clash ? `${shanghaiMinute(clash.startsAt)}–${shanghaiClock(clash.endsAt)}` : '',
   });
 }
-
-/** "2026-09-01 09:00" in Asia/Shanghai. */
-export const shanghaiTime = (iso: string) => new Date(new Date(iso).getTime() + SHANGHAI).toISOString().slice(0, 16).replace('T', ' ');
 
 export async function cancelBooking(scope: TenantScope, id: string, record: Recorder, ownVillage?: string) {
   const booking = await getBooking(scope, id, ownVillage);

@@ -15,6 +15,7 @@ import { MAX_IMPORT_ROWS, validateRoster } from './rules';
 import type { RowError } from '../../../platform/tables/table-import';
 import { toCsv } from '../../../platform/tables/csv';
 import { writeXlsx, type XlsxCell } from '../../../platform/tables/xlsx';
+import { shanghaiDate } from '../../../domain/calendar';
 
 /** Who may import or export each roster: villages are the township's; a secretary handles their own village's people. */
 const ROLES: Record<Roster, Role[]> = {
@@ -56,46 +57,15 @@ function exportCell(spec: ColumnSpec, row: Record<string, unknown>): XlsxCell {
 }
 
 function attachment(c: Context<AppEnv>, roster: Roster, extension: 'csv' | 'xlsx') {
-  const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10); // Asia/Shanghai date
+  const day = shanghaiDate();
   const name = `${ROSTER_TITLES[roster]}-${day}.${extension}`;
   c.header('Content-Disposition', `attachment; filename="${roster}-${day}.${extension}"; filename*=UTF-8''${encodeURIComponent(name)}`);
   c.header('Cache-Control', 'no-store');
 }
 
-/**
- * Bulk import (upload → preview with row errors → commit, all or nothing) and export of the rosters in the
- * spreadsheet formats townships keep them in. The export of a roster imports again unchanged.
- */
-export const rosterFileRoutes = new Hono<AppEnv>();
-
-for (const roster of ROSTERS) {
+/** One roster's import and export routes, chained so that the pages' client knows their paths and answers. */
+function rosterFiles<R extends Roster>(roster: R) {
   const guard = allow(...ROLES[roster]);
-
-  rosterFileRoutes.post(`/imports/${roster}/preview`, guard, input('form', upload), async (c) => {
-    const { result, errors, villageNames } = await analyse(c, roster, c.req.valid('form').file);
-    const sample = result.records.slice(0, SAMPLE_ROWS).map((record) => {
-      const r = record as unknown as Record<string, unknown>;
-      return 'villageId' in r ? { ...r, villageName: villageNames.get(r.villageId as string) } : r;
-    });
-    return c.json({ rows: result.rows, valid: result.records.length, errorCount: result.errors.length, errors, sample });
-  });
-
-  rosterFileRoutes.post(`/imports/${roster}/commit`, guard, input('form', upload), async (c) => {
-    const { result, errors } = await analyse(c, roster, c.req.valid('form').file);
-    if (result.errors.length) throw new AppError(400, 'import.has_errors', { count: result.errors.length }, errors);
-    try {
-      const records = result.records.map(({ row: _, ...record }) => record);
-      const inserted = await insertRecords(c.var.scope!, roster, records as never, [
-        audit(c, { action: `import.${roster}`, entity: roster, summary: { rows: records.length } }),
-      ]);
-      return c.json({ inserted });
-    } catch (error) {
-      // Another import added the same village between our read and this batch; the unique index refused it.
-      if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as Error)?.cause))) throw conflict('error.conflict');
-      throw error;
-    }
-  });
-
   const exportRows = async (c: Context<AppEnv>, format: 'csv' | 'xlsx') => {
     const specs = ROSTER_COLUMNS[roster];
     const rows = await exportRecords(c.var.scope!, roster, ownVillage(c.var.actor));
@@ -104,17 +74,46 @@ for (const roster of ROSTERS) {
     return [specs.map((s) => s.header), ...rows.map((row) => specs.map((spec) => exportCell(spec, row)))];
   };
 
-  rosterFileRoutes.get(`/exports/${roster}.csv`, guard, async (c) => {
-    const body = toCsv(await exportRows(c, 'csv'));
-    attachment(c, roster, 'csv');
-    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
-  });
-
-  rosterFileRoutes.get(`/exports/${roster}.xlsx`, guard, async (c) => {
-    const bytes = writeXlsx(ROSTER_TITLES[roster], await exportRows(c, 'xlsx'), ROSTER_COLUMNS[roster].map((s) => s.width ?? 10));
-    attachment(c, roster, 'xlsx');
-    return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  return new Hono<AppEnv>()
+    .post(`/imports/${roster}/preview`, guard, input('form', upload), async (c) => {
+      const { result, errors, villageNames } = await analyse(c, roster, c.req.valid('form').file);
+      const sample = result.records.slice(0, SAMPLE_ROWS).map((record) => {
+        const r = record as unknown as Record<string, unknown>;
+        return 'villageId' in r ? { ...r, villageName: villageNames.get(r.villageId as string) } : r;
+      });
+      return c.json({ rows: result.rows, valid: result.records.length, errorCount: result.errors.length, errors, sample });
+    })
+    .post(`/imports/${roster}/commit`, guard, input('form', upload), async (c) => {
+      const { result, errors } = await analyse(c, roster, c.req.valid('form').file);
+      if (result.errors.length) throw new AppError(400, 'import.has_errors', { count: result.errors.length }, errors);
+      try {
+        const records = result.records.map(({ row: _, ...record }) => record);
+        const inserted = await insertRecords(c.var.scope!, roster, records as never, [
+          audit(c, { action: `import.${roster}`, entity: roster, summary: { rows: records.length } }),
+        ]);
+        return c.json({ inserted });
+      } catch (error) {
+        // Another import added the same village between our read and this batch; the unique index refused it.
+        if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as Error)?.cause))) throw conflict('error.conflict');
+        throw error;
+      }
+    })
+    .get(`/exports/${roster}.csv`, guard, async (c) => {
+      const body = toCsv(await exportRows(c, 'csv'));
+      attachment(c, roster, 'csv');
+      return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    })
+    .get(`/exports/${roster}.xlsx`, guard, async (c) => {
+      const bytes = writeXlsx(ROSTER_TITLES[roster], await exportRows(c, 'xlsx'), ROSTER_COLUMNS[roster].map((s) => s.width ?? 10));
+      attachment(c, roster, 'xlsx');
+      return c.body(bytes as Uint8Array<ArrayBuffer>, 200, {
+        'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      });
     });
-  });
 }
+
+/**
+ * Bulk import (upload → preview with row errors → commit, all or nothing) and export of the rosters in the
+ * spreadsheet formats townships keep them in. The export of a roster imports again unchanged.
+ */
+export const rosterFileRoutes = new Hono<AppEnv>().route('/', rosterFiles('villages')).route('/', rosterFiles('members')).route('/', rosterFiles('households'));
