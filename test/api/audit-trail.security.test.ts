@@ -9,6 +9,7 @@ import { verifyChain } from '../../src/audit/verify';
 import type { Db } from '../../src/db/client';
 import { auditArchives, auditEvents } from '../../src/db/schema';
 import { gunzipSync } from 'fflate';
+import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 
@@ -94,6 +95,21 @@ describe.each(DRIVERS)('audit trail defences on %s', (driver) => {
     expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     const report = await verifyChain(db, ctx.server.auditStore, 'chain-c');
     expect(report).toMatchObject({ ok: true, rows: 24, sealed: 24, unsealed: 0 });
+  });
+
+  it('carries a chain to another database: inserted unsealed in seq order, re-sealed to the very same hashes', async () => {
+    const rows = await ctx.server.db.select().from(auditEvents).where(eq(auditEvents.chain, 'chain-c')).orderBy(asc(auditEvents.seq));
+    const { db: target, client } = await openLibsql(':memory:');
+    try {
+      await migrateLibsql(target);
+      for (const r of rows) await target.insert(auditEvents).values({ ...r, prevHash: null, hash: null });
+      await sealChain(target, 'chain-c');
+      const copied = await target.select().from(auditEvents).where(eq(auditEvents.chain, 'chain-c')).orderBy(asc(auditEvents.seq));
+      expect(copied.map((r) => r.hash)).toEqual(rows.map((r) => r.hash));
+      expect((await verifyChain(target, ctx.server.auditStore, 'chain-c')).ok).toBe(true);
+    } finally {
+      client.close();
+    }
   });
 
   it('finds a row changed behind the triggers’ back', async () => {

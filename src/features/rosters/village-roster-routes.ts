@@ -10,9 +10,9 @@ import { notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
 import { householdInput, listQuery, memberInput } from './schemas';
 import { assertVillageVisible, listedVillage } from './village-access';
-import { villageListPage } from './village-list';
 import { audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
+import { villageListPage } from './village-list';
 
 type VillageRosterTable = typeof members | typeof households;
 

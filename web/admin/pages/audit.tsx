@@ -105,10 +105,16 @@ function AuditLog(props: { slug?: string }) {
             <td>{shanghaiTime(e.at)}</td>
             {!props.slug && <td>{e.tenantSlug ?? t('audit.platform')}</td>}
             <td>
-              {e.actorName ?? (e.actorId === 'system' ? t('audit.system') : e.actorId === 'anonymous' ? t('audit.anonymous') : e.actorId)}
+              <button type="button" class="linklike" title={t('audit.only_actor')} onClick={() => set('actorId', e.actorId)}>
+                {e.actorName ?? (e.actorId === 'system' ? t('audit.system') : e.actorId === 'anonymous' ? t('audit.anonymous') : e.actorId)}
+              </button>
               {e.actorRole && <span class="muted"> · {t(`role.${e.actorRole}` as never)}</span>}
             </td>
-            <td>{e.action}</td>
+            <td>
+              <button type="button" class="linklike" title={t('audit.only_action')} onClick={() => set('action', e.action)}>
+                {e.action}
+              </button>
+            </td>
             <td>
               {e.entity}
               {e.entityId && <span class="muted"> {e.entityId}</span>}

@@ -10,7 +10,7 @@ import { ownVillage } from '../village-access';
 import { audit } from '../../../audit/record';
 import { readTable } from '../../../platform/tables/read-table';
 import { exportRecords, insertRecords, loadImportContext } from './roster-store';
-import { ROSTER_COLUMNS, ROSTER_TITLES, ROSTERS, type ColumnSpec, type Roster } from './roster-columns';
+import { ROSTER_COLUMNS, ROSTER_TITLES, type ColumnSpec, type Roster } from './roster-columns';
 import { MAX_IMPORT_ROWS, validateRoster } from './rules';
 import type { RowError } from '../../../platform/tables/table-import';
 import { toCsv } from '../../../platform/tables/csv';
