@@ -27,6 +27,11 @@ const zh = {
   'role.party_member': '党员',
 
   'nav.villages': '村庄',
+  'nav.area.evaluation': '测评',
+  'nav.area.stars': '星级',
+  'nav.area.ledgers': '台账',
+  'nav.area.rosters': '名册',
+  'nav.area.settings': '设置',
   'nav.members': '党员',
   'nav.households': '农户',
   'nav.import': '导入导出',
@@ -226,6 +231,11 @@ const en: Record<MessageKey, string> = {
   'role.party_member': 'Party member',
 
   'nav.villages': 'Villages',
+  'nav.area.evaluation': 'Evaluation',
+  'nav.area.stars': 'Stars',
+  'nav.area.ledgers': 'Ledgers',
+  'nav.area.rosters': 'Rosters',
+  'nav.area.settings': 'Settings',
   'nav.members': 'Party members',
   'nav.households': 'Households',
   'nav.import': 'Import & export',

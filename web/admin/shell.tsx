@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
-import { countyPath, TOWNSHIP_PAGES } from './routes';
+import { countyPath, NAV_AREAS, TOWNSHIP_PAGES } from './routes';
 import { isPlatformAdmin, logout, me, myTownships, township } from './session';
 import { t } from './t';
 
@@ -63,12 +63,23 @@ export function Shell(props: { children: ComponentChildren }) {
       </header>
       {nav.length > 0 && (
         <nav class="mainnav" aria-label={t('app.menu')}>
-          {nav.map((page) => {
-            const href = `/t/${tw!.slug}${page.path}`;
+          {NAV_AREAS.map((area) => {
+            const pages = nav.filter((page) => page.area === area);
+            if (!pages.length) return null;
             return (
-              <a key={page.path} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
-                {t(page.nav!)}
-              </a>
+              <div key={area} class="nav-group" role="group" aria-label={t(`nav.area.${area}`)}>
+                <span class="nav-area" aria-hidden="true">
+                  {t(`nav.area.${area}`)}
+                </span>
+                {pages.map((page) => {
+                  const href = `/t/${tw!.slug}${page.path}`;
+                  return (
+                    <a key={page.path} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
+                      {t(page.nav!)}
+                    </a>
+                  );
+                })}
+              </div>
             );
           })}
         </nav>
