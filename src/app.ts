@@ -4,6 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Bindings } from './app-env';
+import { homeRoutes } from './features/home';
 import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
@@ -63,7 +64,7 @@ function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
-    .route('/evaluation', evaluationApi).route('/problems', problemRoutes);
+    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/home', homeRoutes);
 }
 
 /** The platform admin's routes, under /api/platform. */
