@@ -15,6 +15,7 @@ const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.Decis
 const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
 // online evaluation and problem lists: loaded when first opened
 const EvaluationPage = lazy(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
+const HomePage = lazy(() => import('./pages/home').then((m) => m.HomePage));
 const ProblemsPage = lazy(() => import('./pages/problems').then((m) => m.ProblemsPage));
 const ProblemReviewsPage = lazy(() => import('./pages/problem-reviews').then((m) => m.ProblemReviewsPage));
 // star results and collective income: the dashboard's chart library comes with its page only
@@ -52,6 +53,7 @@ const READERS: TenantRole[] = ['township_admin', 'village_secretary', 'county_vi
  * texts to messages.ts; the shell, nav and role check come for free.
  */
 export const TOWNSHIP_PAGES: TownshipPage[] = [
+  { path: '/home', component: HomePage, roles: ['township_admin', 'village_secretary', 'party_member'], nav: 'nav.home', area: 'evaluation', home: ['township_admin', 'village_secretary', 'party_member'] },
   { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages', area: 'rosters' },
   { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members', area: 'rosters' },
   { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households', area: 'rosters' },
@@ -59,7 +61,7 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems', area: 'evaluation' },
   { path: '/problem-reviews', component: ProblemReviewsPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.problem_reviews', area: 'evaluation' },
   { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact', area: 'ledgers' },
-  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', home: ['party_member'], area: 'ledgers' },
+  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', area: 'ledgers' },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions', area: 'ledgers' },
   { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers', area: 'ledgers' },
   { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard', area: 'stars' },
