@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
 import { countyPath, NAV_AREAS, TOWNSHIP_PAGES } from './routes';
@@ -20,6 +21,10 @@ export function Shell(props: { children: ComponentChildren }) {
   const nav = tw ? TOWNSHIP_PAGES.filter((page) => page.nav && page.roles.includes(tw.role)) : [];
   const canSwitch = myTownships.value.length > 1 || isPlatformAdmin.value || tw?.role === 'county_viewer';
   // a county viewer compares the villages of their county (one link per county they view)
+  // on a phone the menu is one sideways row: keep the current page's entry in sight
+  useEffect(() => {
+    document.querySelector('.mainnav a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [path]);
   const viewedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
   return (
     <div class="shell">
