@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Bindings } from './app-env';
 import { ratingRoutes } from './features/rating';
+import { homeRoutes } from './features/home';
 import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
@@ -68,7 +69,8 @@ function tenantApi() {
   return new Hono<AppEnv>().use('*', resolveTenant).route('/', tenantRoutes).route('/', rosterRoutes)
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
-    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/rating', ratingRoutes).route('/', transferTenantRoutes);
+    .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/rating', ratingRoutes).route('/home', homeRoutes)
+    .route('/', transferTenantRoutes);
 }
 
 /** The platform admin's routes, under /api/platform. */

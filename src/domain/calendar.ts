@@ -33,6 +33,17 @@ export function shanghaiMinute(at: Date | string): string {
   return shifted(at).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** The one written date of the Chinese texts: "2026年12月2日" of a YYYY-MM-DD date. */
+export function chineseDate(date: string): string {
+  return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
+}
+
+/** The one written time of the Chinese texts: "12月2日 09:30", an instant in Shanghai. */
+export function chineseMinute(at: Date | string): string {
+  const local = shifted(at);
+  return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${local.toISOString().slice(11, 16)}`;
+}
+
 /** The UTC instant at which a Shanghai calendar day begins, e.g. startOfShanghaiDay(2026, 1, 1). */
 export function startOfShanghaiDay(year: number, month: number, day: number): Date {
   return new Date(Date.UTC(year, month - 1, day) - SHANGHAI_OFFSET_MS);

@@ -5,6 +5,7 @@ import {
   decisionMatters,
   decisionStages,
   disputes,
+  problemReviews,
   problems,
   redLineRecords,
   weakVillages,
@@ -14,7 +15,7 @@ import {
 import { TenantScope } from '../db/tenant-scope';
 import { newId } from '../platform/ids';
 import { judgeMeeting, meetingBody, refuseTransition, statusAfter, STAGE_KIND, type MatterStatus } from '../features/decisions';
-import { noticeWindow } from '../features/problems';
+import { insertProblems, noticeWindow } from '../features/problems';
 import { listRedLineRules } from '../features/stars';
 import { addDays, noonOf, type DemoCalendar } from './demo-dates';
 import type { Story } from './demo-plan';
@@ -315,7 +316,12 @@ const PROBLEMS: [string, string][] = [
 export async function seedProblems(db: Db, random: Random, tenantId: string, villages: DemoVillage[], calendar: DemoCalendar, noticeDays: number) {
   const scope = new TenantScope(db, tenantId);
   const published = (daysAgo: number) => noticeWindow(new Date(Date.now() - daysAgo * 86_400_000), noticeDays);
-  // problems villagers raised on the demo ballots: measures, an owner, public
+  // problems villagers raised on the demo ballots: accepted from the review queue, then measures, an owner, public
+  const queued = await db.select().from(problemReviews).where(scope.where(problemReviews, eq(problemReviews.status, 'pending'), eq(problemReviews.year, calendar.year)));
+  for (const r of queued) {
+    const [insert] = insertProblems(scope, [{ id: r.id, villageId: r.villageId, subjectKind: r.subjectKind, subjectId: r.subjectId, source: 'ballot', year: r.year, content: r.content, raisedAt: r.raisedAt }]);
+    await db.batch([insert, scope.update(problemReviews, r.id, { status: 'accepted', problemId: r.id, decidedAt: r.raisedAt })]);
+  }
   const raised = await db.select().from(problems).where(scope.where(problems, and(eq(problems.source, 'ballot'), eq(problems.year, calendar.year))));
   for (const [i, p] of raised.entries()) {
     const notice = published(1);

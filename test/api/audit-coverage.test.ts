@@ -2,10 +2,11 @@ import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sealAll } from '../../src/audit/chain';
 import { verifyChain } from '../../src/audit/verify';
-import { auditEvents, PLATFORM_CHAIN, ratingEntries, tenants } from '../../src/db/schema';
+import { auditEvents, PLATFORM_CHAIN, problemReviews, ratingEntries, tenants } from '../../src/db/schema';
 import { exportTenant, secretFingerprint } from '../../src/features/transfer';
 import { seedDemoIfEmpty } from '../../src/seed/demo';
 import { startServer, TEST_APP_SECRET } from '../support/servers';
+import { TenantScope } from '../../src/db/tenant-scope';
 import type { ApiClient, Reply } from '../support/client';
 import { withFixture } from '../support/suite';
 import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
@@ -197,6 +198,11 @@ describe('every write operation leaves its audit row (libsql)', () => {
         const r = await (await admin()).post(`${T}/problems`, { villageId: villageA.id, content: '公开不及时' });
         s.problem = r.body.id;
         return r;
+      }],
+      ['POST /t/{tenant}/api/problems/reviews/{id}', async () => {
+        // a problem a villager raised on a ballot, as a session's end leaves it in the queue
+        const [{ id }] = await new TenantScope(ctx.server.db, f.a.tenantId).insert(problemReviews, [{ villageId: villageA.id!, subjectKind: 'branch', subjectId: villageA.id!, year: 2026, content: '路灯不亮', raisedAt: new Date().toISOString() }]).returning();
+        return (await admin()).post(`${T}/problems/reviews/${id}`, { action: 'dismiss', reason: '已在问题清单中' });
       }],
       ['PATCH /t/{tenant}/api/problems/{id}', async () => (await admin()).patch(`${T}/problems/${s.problem}`, { measure: '每月公开' })],
       ['POST /t/{tenant}/api/problems/{id}/publish', async () => (await admin()).post(`${T}/problems/${s.problem}/publish`)],

@@ -16,7 +16,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   }, 90_000);
   afterAll(() => app?.close());
 
-  it('signs a township admin in and lands on the villages list', async () => {
+  it('signs a township admin in, returning to the villages list asked for', async () => {
     await page.goto('/t/alpha/villages');
     await page.waitForURL(/\/login\?next=/);
     await shown(page.getByRole('heading', { name: '登录' }));
@@ -148,6 +148,13 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.getByLabel('手机号').fill(PHONES.secretaryA);
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
+    // a secretary lands on their home: their village's sessions, problems due, households not signed
+    await page.waitForURL('**/t/alpha/home');
+    await shown(page.getByRole('heading', { name: '本村测评场次' }));
+    await shown(page.getByRole('heading', { name: '本月未签字的联系户' }));
+    await page.screenshot({ path: screenshotPath('home-secretary-phone.png'), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '村庄', exact: true }).click();
     await page.waitForURL('**/t/alpha/villages');
     const own = app.fixture.a.rows.villages[0];
     await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(1);

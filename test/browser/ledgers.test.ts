@@ -31,7 +31,11 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
   it('lets a party member on a 360 px phone record a visit to a linked household and see it in the ledger', async () => {
     const page = phone.pages()[0] ?? (await phone.newPage());
     await signIn(page, 'memberA');
-    await page.waitForURL('**/t/alpha/visit');
+    // a party member's home: own reports and households to visit, then the visit form
+    await page.waitForURL('**/t/alpha/home');
+    await shown(page.getByRole('heading', { name: '本月待走访的联系户' }));
+    await page.screenshot({ path: screenshotPath('home-member-phone.png'), fullPage: true });
+    await page.goto('/t/alpha/visit');
     await shown(page.getByRole('heading', { name: '走访记录', level: 1 }));
     const household = households[1];
     await page.getByRole('radio', { name: new RegExp(household.headName) }).check();
@@ -73,7 +77,11 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     const desktop = await app.newContext({ width: 1280, height: 900 });
     const page = desktop.pages()[0] ?? (await desktop.newPage());
     await signIn(page, 'adminA');
-    await page.waitForURL('**/t/alpha/villages');
+    // a township admin's home: today's sessions, overdue rectifications, objections, income, job runs
+    await page.waitForURL('**/t/alpha/home');
+    await shown(page.getByRole('heading', { name: '今日测评场次' }));
+    await shown(page.getByRole('heading', { name: /年未录入集体收入的村/ }));
+    await page.screenshot({ path: screenshotPath('home-admin-desktop.png'), fullPage: true });
     const nav = page.getByRole('navigation', { name: '菜单' });
     expect(await nav.getByRole('link', { name: '走访记录' }).count()).toBe(0);
 
@@ -125,7 +133,7 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL('**/login');
     await signIn(page, 'secretaryA');
-    await page.waitForURL('**/t/alpha/villages');
+    await page.waitForURL('**/t/alpha/home');
     await page.goto('/t/alpha/contact');
     const linkForm = page.locator('form', { has: page.getByRole('button', { name: '党员联系农户' }) });
     const memberName = app.fixture.a.rows.members.find((m) => m.villageId === villageA)!.name;

@@ -59,6 +59,30 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(page.getByText('目标 3 个 · 未达标'));
     await shown(page.getByText('目标 1 个 · 已达标'));
     await shown(page.getByText('村集体经济年收入低于 5 万元 · 1 个村'));
+    // the income chart's drawn bars read as its legend says: 实际 (first, red) 2 and 1, 目标 (second) 3 and 1,
+    // top to bottom ≥5万 then ≥10万, each bar as long as its value
+    const drawn = await page.locator('.chart-box.horizontal svg').evaluate((svg) =>
+      ['a', 'b'].map((series) =>
+        [...svg.querySelectorAll(`.ct-series-${series} .ct-bar`)]
+          .map((bar) => ({ value: Number(bar.getAttribute('ct:value')), y: Number(bar.getAttribute('y1')), length: Number(bar.getAttribute('x2')) - Number(bar.getAttribute('x1')) }))
+          .sort((p, q) => p.y - q.y),
+      ),
+    );
+    const legend = await page.locator('.chart-legend').last().locator('.legend').allTextContents();
+    expect(legend).toEqual(['实际', '目标']);
+    expect(drawn.map((bars) => bars.map((b) => b.value))).toEqual([[2, 1], [3, 1]]);
+    const [actual, target] = drawn;
+    expect(actual[0].length).toBeLessThan(target[0].length);
+    expect(actual[1].length).toBeCloseTo(target[1].length, 0);
+    expect(actual[0].length).toBeCloseTo(actual[1].length * 2, 0);
+    // no value label overlaps another in any chart
+    const overlaps = await page.evaluate(() =>
+      [...document.querySelectorAll('.chart-box svg')].flatMap((svg) => {
+        const boxes = [...svg.querySelectorAll('.ct-bar-value')].map((label) => label.getBoundingClientRect());
+        return boxes.flatMap((a, i) => boxes.slice(i + 1).filter((b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+      }).length,
+    );
+    expect(overlaps).toBe(0);
     await page.screenshot({ path: screenshotPath('stars-dashboard.png'), fullPage: true });
 
     // the same page fits a 360 px phone

@@ -4,6 +4,7 @@
  */
 export const countyZh = {
   'county.link': '全县比较',
+  'county.income_missing': '未录入',
   'county.link_named': '{county} 全县比较',
   'county.title': '全县村党支部比较',
   'county.title_named': '{county} 村党支部比较',
@@ -32,6 +33,7 @@ export const countyZh = {
 
 export const countyEn: Record<keyof typeof countyZh, string> = {
   'county.link': 'County comparison',
+  'county.income_missing': 'Not entered',
   'county.link_named': '{county}: county comparison',
   'county.title': 'Villages across the county',
   'county.title_named': '{county}: villages compared',

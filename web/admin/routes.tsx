@@ -15,7 +15,9 @@ const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.Decis
 const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
 // online evaluation and problem lists: loaded when first opened
 const EvaluationPage = lazy(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
+const HomePage = lazy(() => import('./pages/home').then((m) => m.HomePage));
 const ProblemsPage = lazy(() => import('./pages/problems').then((m) => m.ProblemsPage));
+const ProblemReviewsPage = lazy(() => import('./pages/problem-reviews').then((m) => m.ProblemReviewsPage));
 // star results and collective income: the dashboard's chart library comes with its page only
 const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m) => m.StarsDashboardPage));
 const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
@@ -28,6 +30,10 @@ export const CountyPage = lazy(() => import('./pages/county').then((m) => m.Coun
 export const CountyRatingPage = lazy(() => import('./pages/county-rating').then((m) => m.CountyRatingPage));
 export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
 
+/** The navigation's groups, in order: 测评 · 星级 · 台账 · 名册 · 设置. */
+export const NAV_AREAS = ['evaluation', 'stars', 'ledgers', 'rosters', 'settings'] as const;
+export type NavArea = (typeof NAV_AREAS)[number];
+
 /** A page of the township admin app, mounted at /t/<slug><path>. */
 export interface TownshipPage {
   path: string;
@@ -36,6 +42,8 @@ export interface TownshipPage {
   roles: TenantRole[];
   /** label in the navigation; pages without one are reached by links */
   nav?: MessageKey;
+  /** the navigation group it is listed in */
+  area?: NavArea;
   /** roles that land here after signing in (otherwise a role lands on its first page in the nav) */
   home?: TenantRole[];
 }
@@ -47,24 +55,26 @@ const READERS: TenantRole[] = ['township_admin', 'village_secretary', 'county_vi
  * texts to messages.ts; the shell, nav and role check come for free.
  */
 export const TOWNSHIP_PAGES: TownshipPage[] = [
-  { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages' },
-  { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members' },
-  { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households' },
-  { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation' },
-  { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems' },
-  { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact' },
-  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', home: ['party_member'] },
-  { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions' },
-  { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers' },
-  { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard' },
-  { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results' },
-  { path: '/rating', component: RatingPage, roles: READERS, nav: 'rating.nav' },
-  { path: '/red-lines', component: StarsRedLinesPage, roles: READERS, nav: 'nav.red_lines' },
-  { path: '/income', component: IncomePage, roles: READERS, nav: 'nav.income' },
-  { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import' },
-  { path: '/settings', component: SettingsPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.settings' },
-  { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts' },
-  { path: '/audit', component: AuditPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.audit' },
+  { path: '/home', component: HomePage, roles: ['township_admin', 'village_secretary', 'party_member'], nav: 'nav.home', area: 'evaluation', home: ['township_admin', 'village_secretary', 'party_member'] },
+  { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages', area: 'rosters' },
+  { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members', area: 'rosters' },
+  { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households', area: 'rosters' },
+  { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation', area: 'evaluation' },
+  { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems', area: 'evaluation' },
+  { path: '/problem-reviews', component: ProblemReviewsPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.problem_reviews', area: 'evaluation' },
+  { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact', area: 'ledgers' },
+  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', area: 'ledgers' },
+  { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions', area: 'ledgers' },
+  { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers', area: 'ledgers' },
+  { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard', area: 'stars' },
+  { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results', area: 'stars' },
+  { path: '/rating', component: RatingPage, roles: READERS, nav: 'rating.nav', area: 'stars' },
+  { path: '/red-lines', component: StarsRedLinesPage, roles: READERS, nav: 'nav.red_lines', area: 'stars' },
+  { path: '/income', component: IncomePage, roles: READERS, nav: 'nav.income', area: 'stars' },
+  { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import', area: 'rosters' },
+  { path: '/settings', component: SettingsPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.settings', area: 'settings' },
+  { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts', area: 'settings' },
+  { path: '/audit', component: AuditPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.audit', area: 'settings' },
 ];
 
 /** Where a role starts in a township: the page marked as its home, else its first page in the nav. */

@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
-import { countyPath, TOWNSHIP_PAGES } from './routes';
+import { countyPath, NAV_AREAS, TOWNSHIP_PAGES } from './routes';
 import { isPlatformAdmin, logout, me, myTownships, township } from './session';
 import { t } from './t';
 
@@ -20,6 +21,10 @@ export function Shell(props: { children: ComponentChildren }) {
   const nav = tw ? TOWNSHIP_PAGES.filter((page) => page.nav && page.roles.includes(tw.role)) : [];
   const canSwitch = myTownships.value.length > 1 || isPlatformAdmin.value || tw?.role === 'county_viewer';
   // a county viewer compares the villages of their county (one link per county they view)
+  // on a phone the menu is one sideways row: keep the current page's entry in sight
+  useEffect(() => {
+    document.querySelector('.mainnav a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [path]);
   const viewedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
   // a county organiser re-checks the township's proposals (评星定级 复核)
   const recheckedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_organiser' && r.countyId).map((r) => r.countyId!))];
@@ -70,12 +75,23 @@ export function Shell(props: { children: ComponentChildren }) {
       </header>
       {nav.length > 0 && (
         <nav class="mainnav" aria-label={t('app.menu')}>
-          {nav.map((page) => {
-            const href = `/t/${tw!.slug}${page.path}`;
+          {NAV_AREAS.map((area) => {
+            const pages = nav.filter((page) => page.area === area);
+            if (!pages.length) return null;
             return (
-              <a key={page.path} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
-                {t(page.nav!)}
-              </a>
+              <div key={area} class="nav-group" role="group" aria-label={t(`nav.area.${area}`)}>
+                <span class="nav-area" aria-hidden="true">
+                  {t(`nav.area.${area}`)}
+                </span>
+                {pages.map((page) => {
+                  const href = `/t/${tw!.slug}${page.path}`;
+                  return (
+                    <a key={page.path} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
+                      {t(page.nav!)}
+                    </a>
+                  );
+                })}
+              </div>
             );
           })}
         </nav>

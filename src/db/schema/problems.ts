@@ -51,3 +51,39 @@ export const problems = sqliteTable(
   ],
 );
 
+export const PROBLEM_REVIEW_STATUSES = ['pending', 'accepted', 'merged', 'dismissed'] as const;
+
+/**
+ * The review queue of problems villagers raised on ballots: released there when a session ends (shuffled,
+ * all at the session's end, no session id), they become official only when a township admin accepts one
+ * into the problem list, merges it with an existing problem, or dismisses it with a reason.
+ */
+export const problemReviews = sqliteTable(
+  'problem_reviews',
+  {
+    id: idColumn(),
+    tenantId: tenantId(),
+    villageId: text('village_id')
+      .notNull()
+      .references(() => villages.id),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    year: integer('year').notNull(),
+    content: text('content').notNull(),
+    /** the session's end: the same for every problem of a session */
+    raisedAt: text('raised_at').notNull(),
+    status: text('status', { enum: PROBLEM_REVIEW_STATUSES }).notNull().default('pending'),
+    /** the problem it became (accepted) or joined (merged) */
+    problemId: text('problem_id').references(() => problems.id),
+    /** why it was dismissed */
+    reason: text('reason'),
+    decidedBy: text('decided_by'),
+    decidedAt: text('decided_at'),
+  },
+  (t) => [
+    index('problem_reviews_tenant_status').on(t.tenantId, t.status, t.villageId),
+    check('problem_reviews_content', sql`length(${t.content}) BETWEEN 1 AND 1000`),
+    check('problem_reviews_decision', sql`(${t.status} = 'pending') = (${t.decidedAt} IS NULL)`),
+    check('problem_reviews_reason', sql`${t.status} <> 'dismissed' OR length(${t.reason}) > 0`),
+  ],
+);

@@ -18,7 +18,7 @@ import { campaignDetail, deleteCampaign, editCampaign } from './setup/campaigns-
 import { castBallots, issueHouseholdCodes, listHouseholdCodes } from './voting/cast-ballot';
 import { issueCredentials, listCredentials } from './voting/member-pins';
 import { subjectReport } from './results/report';
-import { shownResult, subjectResults } from './results/results';
+import { byComposite, shownResult, subjectResults } from './results/results';
 import {
   bookingInput,
   bookingQuery,
@@ -113,7 +113,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
     await getCampaign(scope, id);
     const own = ownVillage(c.var.actor);
     const k = parseSettings(c.var.tenant!.settings).smallGroupMinBallots;
-    return c.json({ items: (await subjectResults(scope, { campaignId: id, villageId: own })).map((r) => shownResult(r, k)) });
+    return c.json({ items: (await subjectResults(scope, { campaignId: id, villageId: own })).map((r) => shownResult(r, k)).sort(byComposite) });
   })
   .get('/campaigns/:id/report', allow(...TOWNSHIP_READERS, 'party_member'), input('param', idParam), input('query', reportQuery), async (c) => {
     const { id } = c.req.valid('param');
@@ -175,10 +175,11 @@ export const evaluationRoutes = new Hono<AppEnv>()
   // ——— sessions and the big screen ———
   .get('/sessions', allow(...TOWNSHIP_READERS), input('query', sessionQuery), async (c) => {
     const query = c.req.valid('query');
-    return c.json({ items: await listSessions(c.var.scope!, { ...query, villageId: listedVillage(c.var.actor, query.villageId) }) });
+    return c.json(await listSessions(c.var.scope!, { ...query, villageId: listedVillage(c.var.actor, query.villageId) }));
   })
   .post('/sessions', allow(...RUNNERS), input('json', sessionInput), async (c) => {
-    const { session, created } = await openSession(c.var.scope!, c.req.valid('json').bookingId, actorId(c.var.actor), recorder(c), ownVillage(c.var.actor));
+    const { bookingId, confirmEarly } = c.req.valid('json');
+    const { session, created } = await openSession(c.var.scope!, bookingId, actorId(c.var.actor), recorder(c), ownVillage(c.var.actor), confirmEarly);
     return c.json(session, created ? 201 : 200);
   })
   .get('/sessions/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { yearField } from '../../platform/validate';
+import { isoDate, paging, yearField } from '../../platform/validate';
 import { thresholdsDescend } from '../../domain/thresholds';
 import { RATER_GROUPS, weightsSumTo100 } from './rules';
 
@@ -80,10 +80,22 @@ export const bookingQuery = z.object({
   villageId: z.string().max(40).optional(),
 });
 
-export const sessionInput = z.object({ bookingId: z.string().min(1).max(40) });
+export const sessionInput = z.object({
+  bookingId: z.string().min(1).max(40),
+  /** open before the booked slot: the admin has confirmed an early start */
+  confirmEarly: z.boolean().default(false),
+});
 /** The display key of a screen's unattended link (absent or wrong: 403, not 400, so the TV can say the link is revoked). */
 export const displayQuery = z.object({ key: z.string().max(100).default('') });
-export const sessionQuery = z.object({ campaignId: z.string().max(40).optional(), villageId: z.string().max(40).optional() });
+export const sessionQuery = z.object({
+  campaignId: z.string().max(40).optional(),
+  villageId: z.string().max(40).optional(),
+  /** Shanghai days of the slot, inclusive */
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  status: z.enum(['open', 'closed']).optional(),
+  ...paging,
+});
 
 export const codeParam = z.object({ code: z.string().trim().toUpperCase().regex(/^[0-9A-Z]{4,12}$/) });
 

@@ -15,6 +15,7 @@ import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage } from '../rosters';
 import { insertProblems } from './insert-problems';
+import { problemReviewRoutes } from './review-routes';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;
@@ -65,6 +66,7 @@ export const unansweredObjections = (scope: TenantScope, problemId: string) => u
 
 /** The problem list (问题清单): problems with rectification measures, deadlines, owners, status and public notice with objections (异议). */
 export const problemRoutes = new Hono<AppEnv>()
+  .route('/reviews', problemReviewRoutes)
   .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery), async (c) => {
     const q = c.req.valid('query');
     const scope = c.var.scope!;

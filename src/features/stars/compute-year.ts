@@ -172,8 +172,9 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       finalStars: outcome.finalStars,
       previousStars,
       consequences: JSON.stringify(outcome.consequences),
-      incomeFen: facts.incomeFen,
-      incomeTier: incomeTier(facts.incomeFen, settings.incomeTiersFen),
+      // no income entered this year is missing (未录入), not ¥0.00; the red line still reads it as nothing earned
+      incomeFen: incomeBy.has(village.id) ? facts.incomeFen : null,
+      incomeTier: incomeBy.has(village.id) ? incomeTier(facts.incomeFen, settings.incomeTiersFen) : null,
       computedAt,
     });
   }

@@ -128,6 +128,20 @@ export async function listResultYears(db: Db, tenantId: string) {
   });
 }
 
+/**
+ * The years a year picker offers: those holding any of the township's data (results, income entries,
+ * campaigns, red-line records, problems), and this year, newest first.
+ */
+export async function dataYears(db: Db, tenantId: string, thisYear: number): Promise<number[]> {
+  const rows = await db.all<{ year: number }>(sql`
+    SELECT year FROM annual_results WHERE tenant_id = ${tenantId}
+    UNION SELECT year FROM income_entries WHERE tenant_id = ${tenantId}
+    UNION SELECT year FROM evaluation_campaigns WHERE tenant_id = ${tenantId}
+    UNION SELECT year FROM red_line_records WHERE tenant_id = ${tenantId}
+    UNION SELECT year FROM problems WHERE tenant_id = ${tenantId}`);
+  return [...new Set([thisYear, ...rows.map((r) => Number(r.year))])].sort((a, b) => b - a);
+}
+
 /** Rule titles for a tenant's red-line ids, for grouping by rule. */
 export async function ruleTitles(db: Db, tenantId: string, ids: string[], locale: Locale) {
   if (!ids.length) return new Map<string, string>();

@@ -16,7 +16,7 @@ import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage } from '../rosters';
 import { townshipDashboard } from './dashboard';
 import { displayTitle, listRedLineRules } from './red-line-catalogue';
-import { listResults, listResultYears, yearStage } from './queries';
+import { dataYears, listResults, listResultYears, yearStage } from './queries';
 import { COMPUTED_SOURCES, thresholdFits } from './rules';
 import { assertYearOpen } from './year-lock';
 import { finalisation, reopenYear } from './year-verbs';
@@ -178,6 +178,7 @@ export const starsRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ year: y, ...stage, items });
   })
+  .get('/data-years', allow(...TOWNSHIP_READERS), async (c) => c.json({ years: await dataYears(c.var.db, c.var.tenant!.id, shanghaiYear()) }))
   .get('/result-years', allow(...TOWNSHIP_READERS), async (c) => c.json(await listResultYears(c.var.db, c.var.tenant!.id)))
   .post(
     '/result-years/:year/reopen',

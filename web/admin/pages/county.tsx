@@ -194,7 +194,7 @@ export function CountyPage(props: { countyId: string }) {
                 </td>
                 <td class="num amount">{compositeText(r.composite)}</td>
                 <td class={r.redLines ? 'num down' : 'num'}>{r.redLines}</td>
-                <td class="num amount">{r.incomeFen === null ? '—' : yuan(r.incomeFen)}</td>
+                <td class="num amount">{r.incomeFen === null ? <span class="muted">{t('county.income_missing')}</span> : yuan(r.incomeFen)}</td>
                 <td>{r.incomeTier ? <TierBadge tier={r.incomeTier} tiersFen={tiersOf.get(r.townshipId) ?? DEFAULT_TIERS} /> : '—'}</td>
                 <td>
                   <StageBadge stage={r.stage ?? 'none'} />

@@ -10,6 +10,7 @@ import {
   evaluationApi,
   evaluationClient,
   mondayOf,
+  openSessionOf,
   monthDay,
   shanghaiDate,
   shanghaiInstant,
@@ -87,7 +88,8 @@ function BookingForm(props: {
           villageId: chosenVillage,
           screenId,
           startsAt: shanghaiInstant(date, start),
-          endsAt: shanghaiInstant(end > start ? date : addDays(date, 1), end),
+          // the same day: an end before the start is the server's to refuse, with its reason
+          endsAt: shanghaiInstant(date, end),
           note: note.trim(),
         },
       }),
@@ -132,8 +134,8 @@ function BookingForm(props: {
 export function BookingDetail(props: { slug: string; booking: Booking; campaign?: Campaign; onClose(): void; onChanged(): void } & Nav) {
   const b = props.booking;
   const open = useSubmit(async () => {
-    const session = await call(evaluationClient(props.slug).sessions.$post({ json: { bookingId: b.id } }));
-    props.go({ tab: 'sessions', session: session.id });
+    const session = await openSessionOf(props.slug, b);
+    if (session) props.go({ tab: 'sessions', session: session.id });
   });
   const cancel = useSubmit(async () => {
     if (!confirm(t('eval.b.confirm_cancel', { village: b.villageName }))) return;

@@ -1,7 +1,7 @@
 /** Shapes, API calls and small pieces shared by the evaluation and problem-list pages. */
 import { call, tenant, type AnswerOf } from '../../shared/api';
 import type { RaterGroup, SubjectKind } from '../../../src/domain/vocabulary';
-import { shanghaiClock } from '../../../src/domain/calendar';
+import { chineseMinute, shanghaiClock } from '../../../src/domain/calendar';
 import { t } from '../t';
 
 export { addDays, mondayOf, shanghaiClock, shanghaiDate, shanghaiInstant, shanghaiYear } from '../../../src/domain/calendar';
@@ -33,7 +33,27 @@ export const evaluationApi = {
   screens: (slug: string) => call(evaluationClient(slug).screens.$get()).then((r) => r.items),
   bookings: (slug: string, from: string, to: string) => call(evaluationClient(slug).bookings.$get({ query: { from, to } })).then((r) => r.items),
   sessions: (slug: string, campaignId?: string) => call(evaluationClient(slug).sessions.$get({ query: campaignId ? { campaignId } : {} })).then((r) => r.items),
+  /** one page of the sessions list, filtered on the server */
+  sessionPage: (slug: string, query: SessionFilter & { offset: number; limit: number }) =>
+    call(evaluationClient(slug).sessions.$get({ query: { ...query, offset: String(query.offset), limit: String(query.limit) } })),
 };
+
+export interface SessionFilter {
+  from?: string;
+  to?: string;
+  villageId?: string;
+  status?: 'open' | 'closed';
+}
+
+/**
+ * Starts a booking's session. Before its slot the server refuses unless the admin confirms an early start,
+ * which is asked here; undefined when the admin declines.
+ */
+export async function openSessionOf(slug: string, booking: Pick<Booking, 'id' | 'startsAt' | 'villageName'>) {
+  const early = Date.now() < Date.parse(booking.startsAt);
+  if (early && !confirm(t('eval.b.confirm_early', { village: booking.villageName, time: chineseMinute(booking.startsAt) }))) return undefined;
+  return call(evaluationClient(slug).sessions.$post({ json: { bookingId: booking.id, confirmEarly: early } }));
+}
 
 /**
  * Names of party members, one request per 500: the results and problem lists name members, and their

@@ -125,7 +125,7 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
             </section>
           ) : (
             <p key={g.group} class="notice">
-              {t('eval.r.hidden', { group: groupLabel(g.group), n: g.count, k: r.anonymityMinBallots })}
+              {g.group === 'self' ? t('eval.r.self_summary') : t('eval.r.hidden', { group: groupLabel(g.group), n: g.count, k: r.anonymityMinBallots })}
             </p>
           ),
         )}

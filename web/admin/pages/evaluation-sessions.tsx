@@ -4,7 +4,8 @@ import { call } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { can } from '../session';
 import { t } from '../t';
-import { ErrorBox, Form, FormActions, ListBody, Sheet, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Form, FormActions, ListBody, nameChoices, Pager, SelectField, Sheet, useLoad, useSubmit } from '../ui';
+import { loadVillages } from './villages';
 import {
   addDays,
   bigScreenUrl,
@@ -14,6 +15,7 @@ import {
   loadMemberNames,
   mondayOf,
   newClientId,
+  openSessionOf,
   RATER_GROUPS,
   shanghaiDate,
   shanghaiInstant,
@@ -21,11 +23,13 @@ import {
   type Booking,
   type QuestionnaireItem,
   type Session,
+  type SessionFilter,
   type SubjectKind,
 } from './evaluation-common';
 
 type Nav = { href(query: Record<string, string>): string; go(query: Record<string, string>): void };
 const RUNNERS = ['township_admin', 'village_secretary'] as const;
+const SESSIONS_PER_PAGE = 20;
 
 /** Ballots and voters per rater group, refreshed every 10 s while the session runs. */
 function LiveCounts(props: { slug: string; session: Session }) {
@@ -223,7 +227,10 @@ function SessionCard(props: { slug: string; session: Session; selected: boolean;
             {t('eval.s.live')}
           </a>
         )}
-        <a class="button-link" href={props.href({ campaign: s.campaignId })}>
+        <a
+          class="button-link"
+          href={props.href(s.subjectKind === 'branch' ? { view: 'report', campaign: s.campaignId, kind: 'branch', subject: s.villageId } : { campaign: s.campaignId })}
+        >
           {t('eval.s.results')}
         </a>
         {can('township_admin') && !s.closedAt && (
@@ -245,25 +252,33 @@ function SessionCard(props: { slug: string; session: Session; selected: boolean;
 export function SessionList(props: { slug: string; query: Record<string, string | undefined> } & Nav) {
   const { slug } = props;
   const week = mondayOf(shanghaiDate());
+  const [filter, setFilter] = useState<SessionFilter>({});
+  const [offset, setOffset] = useState(0);
+  const villages = useLoad(() => loadVillages(slug), [slug]);
   const data = useLoad(async () => {
-    const [sessions, bookings] = await Promise.all([
-      evaluationApi.sessions(slug),
+    const [page, bookings] = await Promise.all([
+      evaluationApi.sessionPage(slug, { ...filter, offset, limit: SESSIONS_PER_PAGE }),
       evaluationApi.bookings(slug, new Date().toISOString(), shanghaiInstant(addDays(week, 7), '00:00')),
     ]);
-    return { sessions, waiting: bookings.filter((b) => !b.sessionId) };
-  }, [slug]);
+    return { sessions: page.items, total: page.total, waiting: bookings.filter((b) => !b.sessionId) };
+  }, [slug, offset, JSON.stringify(filter)]);
+  const refine = (next: SessionFilter) => {
+    setFilter(Object.fromEntries(Object.entries({ ...filter, ...next }).filter(([, v]) => v)) as SessionFilter);
+    setOffset(0);
+  };
   const [paper, setPaper] = useState<Session | undefined>();
   const selected = props.query.session;
   useEffect(() => {
     if (selected && data.data) document.getElementById(`session-${selected}`)?.scrollIntoView({ block: 'nearest' });
   }, [selected, !!data.data]);
   const open = useSubmit(async (b: Booking) => {
-    const session = await call(evaluationClient(slug).sessions.$post({ json: { bookingId: b.id } }));
+    const session = await openSessionOf(slug, b);
+    if (!session) return;
     props.go({ tab: 'sessions', session: session.id });
     data.reload();
   });
   if (!data.data) return data.error ? <ErrorBox error={data.error} /> : <p class="loading">{t('app.loading')}</p>;
-  const { sessions, waiting } = data.data;
+  const { sessions, total, waiting } = data.data;
   return (
     <section>
       {can(...RUNNERS) && (
@@ -287,6 +302,26 @@ export function SessionList(props: { slug: string; query: Record<string, string 
         </>
       )}
       <h2>{t('eval.s.list')}</h2>
+      <div class="filters">
+        <label>
+          {t('eval.s.filter_from')}
+          <input type="date" value={filter.from ?? ''} onChange={(e) => refine({ from: e.currentTarget.value })} />
+        </label>
+        <label>
+          {t('eval.s.filter_to')}
+          <input type="date" value={filter.to ?? ''} onChange={(e) => refine({ to: e.currentTarget.value })} />
+        </label>
+        {(villages.data?.length ?? 0) > 1 && (
+          <SelectField label={t('eval.s.filter_village')} blank={t('eval.s.filter_all')} value={filter.villageId ?? ''} options={nameChoices(villages.data ?? [])} onChange={(v) => refine({ villageId: v })} />
+        )}
+        <SelectField
+          label={t('eval.s.filter_status')}
+          blank={t('eval.s.filter_all')}
+          value={filter.status ?? ''}
+          options={(['open', 'closed'] as const).map((v) => ({ value: v, label: t(`eval.s.status.${v}`) }))}
+          onChange={(v) => refine({ status: (v || undefined) as SessionFilter['status'] })}
+        />
+      </div>
       <ListBody count={sessions.length} none={t('eval.s.none')}>
         <ul class="ev-sessions">
           {sessions.map((s) => (
@@ -303,6 +338,7 @@ export function SessionList(props: { slug: string; query: Record<string, string 
           ))}
         </ul>
       </ListBody>
+      {total > SESSIONS_PER_PAGE && <Pager offset={offset} limit={SESSIONS_PER_PAGE} total={total} onChange={setOffset} />}
       {paper && (
         <PaperBallots
           slug={slug}

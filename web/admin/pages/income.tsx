@@ -45,7 +45,7 @@ function EntryForm(props: { slug: string; entry?: Entry; villages: Village[]; ye
       errorLabels={{ amountFen: t('income.amount'), category: t('income.category'), villageId: t('common.village'), year: t('stars.year') }}
     >
       <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
-      <YearSelect value={year} onChange={setYear} />
+      <YearSelect slug={props.slug} value={year} onChange={setYear} />
       <SelectField label={t('income.category')} required value={category} onChange={setCategory} placeholder="—" options={categoryChoices} />
       <Field label={t('income.amount_yuan')} hint={t('income.amount_hint')}>
         {(id) => (
@@ -297,7 +297,7 @@ export function IncomePage(props: { slug: string }) {
       <h1>{t('income.title')}</h1>
       <Tabs value={tab} options={tabs.map((k) => ({ key: k, label: t(`income.${k}`) }))} onChange={setTab} />
       <div class="toolbar">
-        <YearSelect value={year} onChange={setYear} />
+        <YearSelect slug={props.slug} value={year} onChange={setYear} />
         {tab === 'entries' && <VillageFilter villages={villages.data ?? []} value={villageId} onChange={setVillageId} />}
       </div>
       <ErrorBox error={villages.error} />

@@ -57,14 +57,17 @@ export function BarChart(props: { title: string; labels: string[]; series: BarSe
         const groups = props.labels.length;
         const bars = Math.max(1, props.series.length);
         const horizontal = !!props.horizontal;
+        // horizontal bars stack their groups from the bottom: the first label goes last to be read first. Not
+        // chartist's reverseData, which reverses the series too and so paints each in the other's colour
+        const inOrder = <T,>(list: T[]) => (horizontal ? [...list].reverse() : list);
         const c = new Chart(
           box.current,
-          { labels: props.labels, series: props.series.map((s) => s.values) },
+          { labels: inOrder(props.labels), series: props.series.map((s) => inOrder(s.values)) },
           {
             height: props.height ?? (horizontal ? Math.max(120, groups * bars * 26 + 50) : 220),
             horizontalBars: horizontal,
-            reverseData: horizontal,
-            seriesBarDistance: horizontal ? 22 : 16,
+            // wider than a bar (14–20 px) and its value label: neighbouring bars and their numbers never touch
+            seriesBarDistance: horizontal ? 22 : 26,
             chartPadding: { top: 18, right: 24, bottom: 4, left: 4 },
             axisX: horizontal ? { onlyInteger: true, showGrid: true } : { showGrid: false },
             axisY: horizontal ? { showGrid: false, offset: 96 } : { onlyInteger: true, offset: 32 },

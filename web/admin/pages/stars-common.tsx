@@ -1,5 +1,6 @@
 /** Pieces shared by the star, red-line and income pages: years, stages, star marks, category labels. */
-import { tenant, type AnswerOf } from '../../shared/api';
+import { useEffect, useState } from 'preact/hooks';
+import { call, tenant, type AnswerOf } from '../../shared/api';
 import { currentLocale, shanghaiTime } from '../../shared/i18n';
 import { t, type MessageKey } from '../t';
 import { SelectField } from '../ui';
@@ -21,9 +22,26 @@ export function recentYears(back = 6): number[] {
   return Array.from({ length: back + 1 }, (_, i) => now - i);
 }
 
-/** The year of a star page: this year and the six before it unless `years` says otherwise. */
-export function YearSelect(props: { value: number; onChange(year: number): void; years?: number[] }) {
-  return <SelectField label={t('stars.year')} value={String(props.value)} onChange={(y) => props.onChange(Number(y))} options={yearChoices(props.years)} />;
+/** The years holding a township's data (and this year), as the server lists them; one request per township and page load. */
+const dataYearsOf = new Map<string, Promise<number[]>>();
+function useDataYears(slug: string | undefined): number[] | undefined {
+  const [years, setYears] = useState<number[] | undefined>();
+  useEffect(() => {
+    if (!slug) return;
+    if (!dataYearsOf.has(slug)) dataYearsOf.set(slug, call(tenant(slug).stars['data-years'].$get()).then((r) => r.years));
+    dataYearsOf.get(slug)!.then(setYears, () => dataYearsOf.delete(slug));
+  }, [slug]);
+  return years;
+}
+
+/**
+ * The year of a star page: with a township's `slug`, the years holding its data; else `years`, or this
+ * year and the six before it. The year shown stays offered even without data.
+ */
+export function YearSelect(props: { value: number; onChange(year: number): void; years?: number[]; slug?: string }) {
+  const data = useDataYears(props.slug);
+  const years = data ? [...new Set([...data, props.value])].sort((a, b) => b - a) : props.years;
+  return <SelectField label={t('stars.year')} value={String(props.value)} onChange={(y) => props.onChange(Number(y))} options={yearChoices(years)} />;
 }
 
 /** Years as choices, labelled "2026年". */

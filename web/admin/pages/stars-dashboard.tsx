@@ -62,7 +62,7 @@ export function StarsDashboardPage(props: { slug: string }) {
         {d && <StageBadge stage={d.stage} computedAt={d.computedAt} />}
       </div>
       <div class="toolbar">
-        <YearSelect value={year} onChange={setYear} />
+        <YearSelect slug={props.slug} value={year} onChange={setYear} />
       </div>
       <ErrorBox error={data.error} />
       {!d && !data.error && <p class="loading">{t('app.loading')}</p>}

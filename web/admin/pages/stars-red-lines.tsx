@@ -173,7 +173,7 @@ function RecordForm(props: { slug: string; rules: Rule[]; villages: Village[]; y
       errorLabels={{ note: t('stars.rl.note'), evidence: t('stars.rl.evidence') }}
     >
       <VillageSelect villages={props.villages} value={villageId} onChange={setVillageId} />
-      <YearSelect value={year} onChange={setYear} />
+      <YearSelect slug={props.slug} value={year} onChange={setYear} />
       <SelectField
         label={t('stars.rl.rule')}
         required
@@ -242,7 +242,7 @@ function Records(props: { slug: string; rules: Rule[] }) {
   return (
     <>
       <div class="toolbar">
-        <YearSelect value={year} onChange={setYear} />
+        <YearSelect slug={props.slug} value={year} onChange={setYear} />
         <VillageFilter villages={villages.data ?? []} value={villageId} onChange={setVillageId} />
         {admin && (
           <button type="button" onClick={() => setRecording(true)}>

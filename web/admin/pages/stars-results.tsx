@@ -117,7 +117,7 @@ export function StarsResultsPage(props: { slug: string }) {
     <section>
       <h1>{t('stars.results.title')}</h1>
       <div class="toolbar">
-        <YearSelect value={year} onChange={setYear} />
+        <YearSelect slug={props.slug} value={year} onChange={setYear} />
         <VillageFilter villages={villages.data ?? []} value={villageId} onChange={setVillageId} />
       </div>
       <Tabs

@@ -137,6 +137,11 @@ function toResult(row: Row): SubjectResult {
   };
 }
 
+/** Results ranked by composite score, highest first; subjects without a composite last, in their given order. */
+export function byComposite(a: Pick<SubjectResult, 'composite'>, b: Pick<SubjectResult, 'composite'>): number {
+  return (b.composite ?? -1) - (a.composite ?? -1);
+}
+
 /** What a page may show of a result: groups below `k` ballots (not the self-evaluation) as 样本不足, without their score or share. */
 export function shownResult(result: SubjectResult, k: number): SubjectResult {
   const groups = Object.fromEntries(

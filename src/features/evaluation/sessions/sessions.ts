@@ -1,4 +1,4 @@
-import { and, count, countDistinct, desc, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
 import type { Recorder } from '../../../audit/record';
 import { renderSVG } from 'uqr';
 import { insertStatements, paramChunks } from '../../../db/batch';
@@ -10,9 +10,10 @@ import { newId, randomString } from '../../../platform/ids';
 import type { TenantScope } from '../../../db/tenant-scope';
 import type { TenantSettings } from '../../../tenancy/settings';
 import { toBase64Url } from '../../../platform/crypto';
+import { chineseMinute } from '../../../domain/calendar';
 import { RATER_GROUPS, type QrTiming, type RaterGroup } from '../rules';
 import { sealTally } from '../voting/tally';
-import { insertProblems } from '../../problems';
+import { queueRaisedProblems } from '../../problems';
 import { currentQr, posterToken, ticketHash } from './passes';
 
 export type EvaluationSession = typeof evaluationSessions.$inferSelect;
@@ -64,18 +65,31 @@ export async function getSessionView(scope: TenantScope, id: string, ownVillage?
   return { ...row, status: sessionStatus(row) };
 }
 
-export async function listSessions(scope: TenantScope, filter: { campaignId?: string; villageId?: string }) {
-  const rows = await sessionSelect(scope)
-    .where(
-      scope.where(
-        evaluationSessions,
-        filter.campaignId ? eq(evaluationSessions.campaignId, filter.campaignId) : undefined,
-        filter.villageId ? eq(evaluationSessions.villageId, filter.villageId) : undefined,
-      ),
-    )
-    .orderBy(desc(evaluationSessions.opensAt));
-  return rows.map((r) => ({ ...r, status: sessionStatus(r) }));
+/** The sessions list, paged and filtered on the server: by campaign, village, Shanghai date range of the slot, and status. */
+export async function listSessions(
+  scope: TenantScope,
+  filter: { campaignId?: string; villageId?: string; from?: string; to?: string; status?: 'open' | 'closed'; limit: number; offset: number },
+  now = new Date().toISOString(),
+) {
+  const closed = or(isNotNull(evaluationSessions.closedAt), lte(evaluationSessions.closesAt, now));
+  const where = scope.where(
+    evaluationSessions,
+    filter.campaignId ? eq(evaluationSessions.campaignId, filter.campaignId) : undefined,
+    filter.villageId ? eq(evaluationSessions.villageId, filter.villageId) : undefined,
+    // dates are Shanghai days: [from 00:00, to + 1 day 00:00) in UTC
+    filter.from ? gte(evaluationSessions.opensAt, shanghaiDayStart(filter.from)) : undefined,
+    filter.to ? lt(evaluationSessions.opensAt, shanghaiDayStart(filter.to, 1)) : undefined,
+    filter.status === 'closed' ? closed : filter.status === 'open' ? not(closed!) : undefined,
+  );
+  const [rows, [total]] = await scope.db.batch([
+    sessionSelect(scope).where(where).orderBy(desc(evaluationSessions.opensAt), desc(evaluationSessions.id)).limit(filter.limit).offset(filter.offset),
+    scope.db.select({ n: count() }).from(evaluationSessions).where(where),
+  ]);
+  return { items: rows.map((r) => ({ ...r, status: sessionStatus(r, now) })), total: total.n };
 }
+
+/** 00:00 in Asia/Shanghai of a YYYY-MM-DD day (plus `days`), as a UTC instant. */
+const shanghaiDayStart = (day: string, days = 0) => new Date(Date.parse(`${day}T00:00:00+08:00`) + days * 86_400_000).toISOString();
 
 /** The session row behind a code typed or scanned by a phone. */
 export async function sessionByCode(scope: TenantScope, code: string): Promise<EvaluationSession> {
@@ -106,7 +120,11 @@ async function insertSession<T>(scope: TenantScope, bookingId: string, insert: (
 }
 
 /** Opens the session of a booking for the booking's time window; opening it again returns the same session. */
-export async function openSession(scope: TenantScope, bookingId: string, openedBy: string, record: Recorder, ownVillage?: string) {
+/**
+ * Opens the session of a booking, in its slot. Before the slot only when the caller confirms an early
+ * start (`confirmEarly`, which the page asks the admin to confirm): the session then opens now.
+ */
+export async function openSession(scope: TenantScope, bookingId: string, openedBy: string, record: Recorder, ownVillage?: string, confirmEarly = false) {
   const booking = await scope.find(evaluationBookings, bookingId);
   if (!booking || booking.cancelledAt || (ownVillage && booking.villageId !== ownVillage)) throw notFound('evaluation.booking_not_found');
   const [existing] = await scope.db
@@ -114,7 +132,10 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
     .from(evaluationSessions)
     .where(scope.where(evaluationSessions, eq(evaluationSessions.bookingId, bookingId)));
   if (existing) return { session: await getSessionView(scope, existing.id), created: false };
-  if (new Date().toISOString() >= booking.endsAt) throw conflict('evaluation.booking_over');
+  const now = new Date().toISOString();
+  if (now >= booking.endsAt) throw conflict('evaluation.booking_over');
+  const early = now < booking.startsAt;
+  if (early && !confirmEarly) throw conflict('evaluation.session_too_early', { time: chineseMinute(booking.startsAt) });
   const id = newId();
   const salt = toBase64Url(crypto.getRandomValues(new Uint8Array(24)));
   // checked inside the INSERT: a booking cancelled since it was read gives NULL, which NOT NULL refuses
@@ -133,7 +154,7 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
             campaignId: booking.campaignId,
             villageId: booking.villageId,
             code: randomString(6, CODE_ALPHABET),
-            opensAt: booking.startsAt,
+            opensAt: early ? now : booking.startsAt,
             closesAt: booking.endsAt,
             salt,
             openedBy: openedByIfBooked as unknown as string,
@@ -141,7 +162,7 @@ export async function openSession(scope: TenantScope, bookingId: string, openedB
         ])
         .onConflictDoNothing()
         .returning({ id: evaluationSessions.id }),
-      record({ action: 'session.open', entity: 'session', entityId: id, summary: { bookingId, villageId: booking.villageId, campaignId: booking.campaignId }, onlyIfChanged: true }),
+      record({ action: 'session.open', entity: 'session', entityId: id, summary: { bookingId, villageId: booking.villageId, campaignId: booking.campaignId, ...(early ? { openedEarly: true } : {}) }, onlyIfChanged: true }),
       ]),
     );
     if (row) return { session: await getSessionView(scope, id), created: true };
@@ -214,7 +235,7 @@ export async function endSessionsPastTheirTime(db: Db, now = new Date().toISOStr
 }
 
 /**
- * Problems raised on ballots join the problem list only when the session ends: in random order, all with
+ * Problems raised on ballots join the review queue (problems/review-routes.ts) only when the session ends: in random order, all with
  * the session's end as their time and no session id, so neither their order nor their time points to a
  * ballot. The insert and the delete go in one batch; a concurrent release of the same rows fails on the
  * problems' ids, never doubles them.
@@ -232,13 +253,12 @@ async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: 
     villageId: p.villageId,
     subjectKind: p.subjectKind,
     subjectId: p.subjectId,
-    source: 'ballot' as const,
     year: p.year,
     content: p.content,
     raisedAt: at,
   }));
   const statements = [
-    ...insertProblems(scope, rows),
+    ...queueRaisedProblems(scope, rows),
     ...paramChunks(staged.map((p) => p.id)).map((ids) => scope.db.delete(raisedProblems).where(scope.where(raisedProblems, inArray(raisedProblems.id, ids)))),
   ];
   await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
