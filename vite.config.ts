@@ -20,11 +20,14 @@ export const PHONE_TARGET = 'es2019';
 
 /**
  * Lowers every chunk a phone page can load to PHONE_TARGET, after Vite's own (modern) build: any chunk
- * holding a module that is not the admin app's (the phone pages, web/shared, src/domain, node_modules).
+ * not of the admin app alone (the phone pages, web/shared, src/domain, node_modules).
  * Chunks of the admin app alone stay on Vite's modern baseline.
  */
 function phoneTarget(): Plugin {
-  const adminOnly = (ids: string[]) => ids.length > 0 && ids.every((id) => id.includes('/web/admin/') || id.endsWith('/web/index.html'));
+  // Rollup puts modules in one chunk only when the same entries load them, so a chunk holding any module of
+  // the admin app is loaded by the admin app alone (its entry chunk also carries Vite's preload helper, which
+  // reads import.meta.url: lowering it would empty import.meta and break every lazy page).
+  const adminOnly = (ids: string[]) => ids.some((id) => id.includes('/web/admin/') || id.endsWith('/web/index.html'));
   return {
     name: 'xingping-phone-target',
     apply: 'build',
