@@ -13,9 +13,8 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
-    // three files at a time on two cores: much of a file's time is spent waiting on workerd, Chromium or a child
-    // process, which a third file fills; each file still has its own databases
-    maxWorkers: 3,
+    // two cores: one file per core, each with its own databases
+    maxWorkers: 2,
     sequence: { sequencer: LongestLaneFirst },
     projects: [
       {
