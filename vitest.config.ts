@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import LongestLaneFirst from './test/support/sequencer';
 
 /**
  * Three lanes, chosen by where a test file lives so a new file lands in one without editing this:
@@ -14,6 +15,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     // two cores: one file per core, each with its own databases
     maxWorkers: 2,
+    sequence: { sequencer: LongestLaneFirst },
     projects: [
       {
         extends: true,

@@ -9,7 +9,7 @@ import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { demoAccountsWithDemoPassword, purgeDemo } from '../../src/seed/purge-demo';
 import { ApiClient } from '../support/client';
 import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { DRIVERS, startServer, TEST_ENV, type TestServer } from '../support/servers';
 
 const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005'];
 
@@ -38,9 +38,9 @@ async function rowsOutside(db: Db, tenantIds: string[]): Promise<Record<string, 
 describe.each(DRIVERS)('purge-demo on %s', (driver) => {
   const ctx = {} as { server: TestServer; fixture: Fixture };
   beforeAll(async () => {
-    ctx.server = await startServer(driver);
-    // an install that ran as the demo (seeded into the empty database), then got townships of its own (the fixture's, in the demo's county)
-    await seedDemoIfEmpty(ctx.server.db, TINY);
+    // an install that ran as the demo (seeded into the empty database), then got townships of its own (the fixture's, in the
+    // demo's county); the seed itself through the API's database is demo-seed.test.ts's, here it is only the starting state
+    ctx.server = await startServer(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY));
     ctx.fixture = await createFixture(ctx.server);
   }, 60_000);
   afterAll(() => ctx.server?.close());
