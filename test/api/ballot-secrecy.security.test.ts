@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { ballotAnswers, ballots, ballotTickets, evaluationSessions, pollBook, problems, raisedProblems } from '../../src/db/schema';
+import { ballotAnswers, ballots, ballotTickets, evaluationSessions, pollBook, problemReviews, problems, raisedProblems } from '../../src/db/schema';
 import { voterHash } from '../../src/features/evaluation/sessions/passes';
 import { newId } from '../../src/platform/ids';
 import type { ApiClient } from '../support/client';
@@ -114,11 +114,12 @@ describe.each(DRIVERS)('ballot secrecy on %s (someone holding the database and t
     const [closed] = await server.db.select().from(evaluationSessions).where(eq(evaluationSessions.id, open.session.id));
     expect(closed.salt).toBeNull();
     await expectNothingJoins(open.session.id);
-    const released = await server.db.select().from(problems).where(eq(problems.source, 'ballot'));
+    // released into the review queue (not yet the official list), with no session and one time for all (the close)
+    const released = await server.db.select().from(problemReviews);
     expect(released.length).toBe(held.length);
-    // no session, one time for all (the close), ids that do not follow the ballots' order
-    expect(new Set(released.map((p) => p.sessionId))).toEqual(new Set([null]));
-    expect(new Set(released.map((p) => p.createdAt))).toEqual(new Set([closed.closedAt]));
+    expect(await server.db.select().from(problems).where(eq(problems.source, 'ballot'))).toEqual([]);
+    expect(await columnsOf('problem_reviews')).not.toContain('session_id');
+    expect(new Set(released.map((p) => p.raisedAt))).toEqual(new Set([closed.closedAt]));
     expect(await server.db.select().from(raisedProblems).where(eq(raisedProblems.sessionId, open.session.id))).toEqual([]);
 
     // ended by its time, not by hand: the first request after the window erases the salt and releases the problems

@@ -140,7 +140,8 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
     await page.goto(`${villagePath}&print=1`);
     await page.locator('.print-sheet h1').waitFor();
     expect(await page.locator('.sheet-township').textContent()).toMatch(/党委 · 村务公开$/);
-    expect(await page.locator('.sheet-address code').textContent()).toBe(`${new URL(app.origin).host}${villagePath}`);
+    // the short address by the village's name (/t/<slug>/c/<村名>), readable, not percent-encoded
+    expect(await page.locator('.sheet-address code').textContent()).toBe(`${new URL(app.origin).host}/t/alpha/c/${app.fixture.a.rows.villages[0].name}`);
   });
 
   it('the error page at the short address has no serious accessibility violation', async () => {

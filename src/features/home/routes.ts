@@ -36,8 +36,8 @@ export const homeRoutes = new Hono<AppEnv>()
     const [sessions, overdue, objections, noIncome, jobs] = await Promise.all([
       sessionsSql(scope, sql`s.opens_at < ${end} AND s.closes_at > ${start}`),
       problemsDueSql(scope, today),
-      scope.db.all<{ id: string; problemId: string; content: string; createdAt: string }>(sql`
-        SELECT id, problem_id AS problemId, content, created_at AS createdAt FROM problem_objections
+      scope.db.all<{ id: string; problemId: string | null; ratingEntryId: string | null; content: string; createdAt: string }>(sql`
+        SELECT id, problem_id AS problemId, rating_entry_id AS ratingEntryId, content, created_at AS createdAt FROM objections
         WHERE tenant_id = ${scope.tenantId} AND answered_at IS NULL ORDER BY created_at LIMIT 50`),
       scope.db.all<{ id: string; name: string }>(sql`
         SELECT v.id, v.name FROM villages v WHERE v.tenant_id = ${scope.tenantId}
