@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, daysBetween, mondayOf, shanghaiClock, shanghaiDate, shanghaiInstant, shanghaiMinute, shanghaiMonth, shanghaiWeekStart, shanghaiYear, startOfShanghaiDay } from './calendar';
+import { addDays, daysBetween, mondayOf, shanghaiClock, shanghaiDate, shanghaiInstant, shanghaiMinute, shanghaiMonth, shanghaiSecond, shanghaiWeekStart, shanghaiYear, startOfShanghaiDay } from './calendar';
 
 describe('Asia/Shanghai calendar', () => {
   it.each([
@@ -20,6 +20,7 @@ describe('Asia/Shanghai calendar', () => {
   it('reads clock times in Shanghai', () => {
     expect(shanghaiClock('2026-09-01T01:00:00Z')).toBe('09:00');
     expect(shanghaiMinute('2026-09-01T01:00:00Z')).toBe('2026-09-01 09:00');
+    expect(shanghaiSecond('2026-12-31T16:00:05Z')).toBe('2027-01-01 00:00:05');
   });
 
   it.each([

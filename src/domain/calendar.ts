@@ -33,6 +33,11 @@ export function shanghaiMinute(at: Date | string): string {
   return shifted(at).toISOString().slice(0, 16).replace('T', ' ');
 }
 
+/** "2026-09-01 09:00:05": an instant in Shanghai, to the second (the audit log's files). */
+export function shanghaiSecond(at: Date | string): string {
+  return shifted(at).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** The one written date of the Chinese texts: "2026年12月2日" of a YYYY-MM-DD date. */
 export function chineseDate(date: string): string {
   return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;

@@ -1,3 +1,4 @@
+import { ByteQueue } from './byte-queue';
 /**
  * Passphrase encryption of a byte stream, in chunks, so a file of any size is sealed and opened without
  * holding it whole (tenant exports on a Worker, backups in Node). WebCrypto only:
@@ -40,30 +41,6 @@ const aadOf = (header: Uint8Array, last: boolean) => {
   return aad;
 };
 
-/** Collects pieces and hands out whole chunks; what is left at the end is the last chunk. */
-class Buffered {
-  private parts: Uint8Array[] = [];
-  length = 0;
-  push(part: Uint8Array) {
-    this.parts.push(part);
-    this.length += part.length;
-  }
-  take(n: number): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const head = this.parts[0];
-      const used = Math.min(head.length, n - at);
-      out.set(head.subarray(0, used), at);
-      at += used;
-      if (used === head.length) this.parts.shift();
-      else this.parts[0] = head.subarray(used);
-    }
-    this.length -= n;
-    return out;
-  }
-}
-
 /** Encrypts what passes through under `passphrase`. */
 export function encryptStream(passphrase: string, iterations = PASSPHRASE_ITERATIONS): TransformStream<Uint8Array, Uint8Array> {
   const salt = crypto.getRandomValues(new Uint8Array(16));
@@ -74,7 +51,7 @@ export function encryptStream(passphrase: string, iterations = PASSPHRASE_ITERAT
   new DataView(header.buffer).setUint32(MAGIC.length + 16, iterations);
   header.set(prefix, MAGIC.length + 20);
   const key = deriveKey(passphrase, salt, iterations);
-  const pending = new Buffered();
+  const pending = new ByteQueue();
   let counter = 0;
   const record = async (plain: Uint8Array<ArrayBuffer>, last: boolean) => {
     const sealed = new Uint8Array(
@@ -100,7 +77,7 @@ export function encryptStream(passphrase: string, iterations = PASSPHRASE_ITERAT
 
 /** Decrypts a stream made by encryptStream; errors with PassphraseError on a wrong passphrase or a changed or cut file. */
 export function decryptStream(passphrase: string): TransformStream<Uint8Array, Uint8Array> {
-  const pending = new Buffered();
+  const pending = new ByteQueue();
   let header: Uint8Array | undefined;
   let key: Promise<CryptoKey> | undefined;
   let prefix: Uint8Array | undefined;

@@ -1,4 +1,5 @@
 import { deflateSync, inflateSync } from 'fflate';
+import { ByteQueue } from './byte-queue';
 
 /**
  * A plain ZIP written and read as a stream, entry by entry, each entry whole in memory (callers keep them
@@ -104,29 +105,16 @@ export class ZipWriter {
 
 /** Reads exactly n bytes at a time from a stream. */
 class ByteReader {
-  private parts: Uint8Array[] = [];
-  private have = 0;
+  private queue = new ByteQueue();
   constructor(private reader: ReadableStreamDefaultReader<Uint8Array>) {}
 
   async read(n: number): Promise<Uint8Array | undefined> {
-    while (this.have < n) {
+    while (this.queue.length < n) {
       const { value, done } = await this.reader.read();
       if (done) return undefined;
-      this.parts.push(value);
-      this.have += value.length;
+      this.queue.push(value);
     }
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const head = this.parts[0];
-      const used = Math.min(head.length, n - at);
-      out.set(head.subarray(0, used), at);
-      at += used;
-      if (used === head.length) this.parts.shift();
-      else this.parts[0] = head.subarray(used);
-    }
-    this.have -= n;
-    return out;
+    return this.queue.take(n);
   }
 }
 

@@ -7,6 +7,7 @@ import { verifyChain } from '../../audit/verify';
 import { allow } from '../../auth/guard';
 import { seesPersonalDetails } from '../../auth/personal-data';
 import { accounts, auditEvents, PLATFORM_CHAIN, tenants } from '../../db/schema';
+import { addDays, shanghaiDate, shanghaiInstant, shanghaiSecond } from '../../domain/calendar';
 import { translate } from '../../platform/i18n';
 import { idField, input, isoDate, paging } from '../../platform/validate';
 import { contentDisposition } from '../county';
@@ -25,15 +26,12 @@ const filterQuery = z.object({
 const listQuery = filterQuery.extend({ ...paging, limit: paging.limit.default(50) });
 const platformQuery = { chain: z.string().trim().max(40).optional() };
 
-/** A Shanghai calendar day's first UTC instant. */
-const shanghaiDayStart = (day: string) => new Date(Date.parse(`${day}T00:00:00+08:00`)).toISOString();
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 function conditions(chain: string | undefined, q: z.output<typeof filterQuery>): SQL | undefined {
   return and(
     chain ? eq(auditEvents.chain, chain) : undefined,
-    q.from ? gte(auditEvents.at, shanghaiDayStart(q.from)) : undefined,
-    q.to ? lt(auditEvents.at, shanghaiDayStart(nextDay(q.to))) : undefined,
+    q.from ? gte(auditEvents.at, shanghaiInstant(q.from, '00:00')) : undefined,
+    q.to ? lt(auditEvents.at, shanghaiInstant(addDays(q.to, 1), '00:00')) : undefined,
     q.actorId ? eq(auditEvents.actorId, q.actorId) : undefined,
     q.action ? (q.action.endsWith('.') ? like(auditEvents.action, `${q.action.replace(/[%_]/g, '')}%`) : eq(auditEvents.action, q.action)) : undefined,
     q.entity ? eq(auditEvents.entity, q.entity) : undefined,
@@ -85,7 +83,6 @@ async function listAnswer(c: Context<AppEnv>, where: SQL | undefined, limit: num
 }
 
 type EventRow = Awaited<ReturnType<typeof eventRows>>[number];
-const shanghaiTime = (at: string) => new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
 const HEADERS = ['time', 'township', 'actor', 'role', 'action', 'entity', 'entityId', 'outcome', 'changes', 'requestId', 'clientIp'] as const;
 
 function table(c: Context<AppEnv>, rows: EventRow[]) {
@@ -93,7 +90,7 @@ function table(c: Context<AppEnv>, rows: EventRow[]) {
   return [
     head,
     ...rows.map((r) => [
-      shanghaiTime(r.at),
+      shanghaiSecond(r.at),
       r.tenantSlug ?? '',
       r.actorName ?? r.actorId,
       r.actorRole ?? '',
@@ -112,7 +109,7 @@ function table(c: Context<AppEnv>, rows: EventRow[]) {
 async function download(c: Context<AppEnv>, where: SQL | undefined, extension: 'csv' | 'xlsx', tenantId: string | null) {
   const rows = await eventRows(c, where, EXPORT_LIMIT, 0);
   await c.var.db.batch([audit(c, { action: 'export.audit', entity: 'audit_events', tenantId, summary: { format: extension, rows: rows.length } })]);
-  const day = shanghaiTime(new Date().toISOString()).slice(0, 10);
+  const day = shanghaiDate();
   c.header('Content-Disposition', contentDisposition(`${translate(c.var.locale, 'audit.export.title')}-${day}.${extension}`, `audit-${day}.${extension}`));
   c.header('Cache-Control', 'no-store');
   if (extension === 'csv') return c.body(toCsv(table(c, rows)), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
