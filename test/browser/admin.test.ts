@@ -68,6 +68,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await form.getByRole('button', { name: '保存' }).click();
     await form.waitFor({ state: 'hidden' });
     await page.getByLabel('搜索').fill('测试户主');
+    await shown(page.getByText('共 1 条'));
     const row = page.getByRole('row', { name: /测试户主/ });
     await shown(row);
     await shown(row.getByText('困难家庭'));

@@ -7,15 +7,18 @@ import { t } from './t';
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]) {
   const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
   const latest = useRef(0);
+  // a reload called from an older render (say after an await) still loads what the page shows now
+  const current = useRef(load);
+  current.current = load;
   const reload = useCallback(() => {
     const run = ++latest.current;
     setState((s) => ({ ...s, loading: true }));
-    load().then(
+    current.current().then(
       (data) => run === latest.current && setState({ data, loading: false }),
       (error) => run === latest.current && setState({ error, loading: false }),
     );
-  }, deps);
-  useEffect(reload, [reload]);
+  }, []);
+  useEffect(reload, deps);
   return { ...state, reload };
 }
 
