@@ -240,7 +240,7 @@ export const authRoutes = new Hono<AppEnv>()
         memberId: g.memberId,
         tenant: g.tenantId ? (byId.get(g.tenantId) ?? null) : null,
       })),
-      /** townships a county viewer may read: every township of their counties */
-      countyTownships: known.filter((t) => viewedCounties.includes(t.countyId)).map(({ countyId: _, ...t }) => t),
+      /** townships a county viewer may read: every township of their counties (with its county: the viewer's home there) */
+      countyTownships: known.filter((t) => viewedCounties.includes(t.countyId)),
     });
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 import { PASSWORD, PHONES } from '../support/fixture';
 
 
@@ -43,7 +43,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('lists party members with their flags and filters by village', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '党员', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '党员', exact: true }).click();
     await page.waitForURL('**/t/alpha/members');
     const total = app.fixture.a.rows.members.length;
     await shown(page.getByText(`共 ${total} 条`));
@@ -54,7 +54,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('creates a household with care tags', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '农户', exact: true }).click();
     await page.waitForURL('**/t/alpha/households');
     await page.getByRole('button', { name: '新增农户' }).click();
     const form = page.getByRole('dialog', { name: '新增农户' });
@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('previews an import with a row error in Chinese and offers no commit', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '导入导出', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '导入导出', exact: true }).click();
     await page.getByRole('tab', { name: '农户名册' }).click();
     await expect.poll(() => page.getByRole('link', { name: '下载 Excel', exact: true }).getAttribute('href')).toBe('/t/alpha/api/exports/households.xlsx');
     const csv = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是', '火星村,李小河,,,2,否'].join('\n');
@@ -107,7 +107,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.getByRole('button', { name: 'English' }).click();
     await page.waitForLoadState('load');
     await shown(page.getByRole('heading', { name: 'Import & export' }));
-    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'Villages', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: 'Villages', exact: true }).click();
     await shown(page.getByRole('heading', { name: 'Villages', level: 1 }));
     await shown(page.getByText('3 villages'));
     await page.getByRole('button', { name: '中文' }).click();
@@ -115,7 +115,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('keeps the weights at 100 in the settings and saves them', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '考评设置', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '考评设置', exact: true }).click();
     await page.waitForURL('**/t/alpha/settings');
     await page.getByLabel('群评').fill('50');
     await shown(page.getByText('权重之和必须为 100,现在是 110'));
@@ -129,7 +129,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
   });
 
   it('creates a village secretary account', async () => {
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '账号', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '账号', exact: true }).click();
     await page.getByRole('button', { name: '新增账号' }).click();
     const form = page.getByRole('dialog', { name: '新增账号' });
     await form.getByLabel('角色').selectOption('village_secretary');
@@ -155,13 +155,13 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByRole('heading', { name: '本月未签字的联系户' }));
     await page.screenshot({ path: screenshotPath('home-secretary-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '村庄', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '村庄', exact: true }).click();
     await page.waitForURL('**/t/alpha/villages');
     const own = app.fixture.a.rows.villages[0];
     await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(1);
     await shown(page.getByRole('rowheader', { name: own.name }));
     expect(await page.getByRole('button', { name: '新增村庄' }).count()).toBe(0);
-    const nav = page.getByRole('navigation', { name: '菜单' });
+    const nav = await menu(page);
     expect(await nav.getByRole('link', { name: '账号', exact: true }).count()).toBe(0);
     await nav.getByRole('link', { name: '党员', exact: true }).click();
     const village = page.getByLabel('村庄');
@@ -176,6 +176,9 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.getByLabel('手机号').fill(PHONES.countyViewer);
     await page.getByLabel('密码').fill(PASSWORD);
     await page.getByRole('button', { name: '登录' }).click();
+    // a county viewer's home is their county's comparison; the chooser is one tap away
+    await page.waitForURL(`**/county/${app.fixture.countyId}`);
+    await page.getByRole('link', { name: '切换乡镇' }).click();
     await page.waitForURL('**/choose');
     // every township of the county is offered
     await shown(page.getByRole('link', { name: /乙镇/ }));
@@ -184,13 +187,13 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByText('只读:县级账号只能查看'));
     await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(3);
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '农户', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '农户', exact: true }).click();
     await shown(page.getByText(/共 \d+ 条/));
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
     // names and villages only: no phone or care-tag columns left empty
     expect(await page.getByRole('columnheader', { name: /手机号|关爱标记/ }).count()).toBe(0);
     // the contact network, without the visit ledger and coverage (personal)
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '初心三人行', exact: true }).click();
+    await (await menu(page)).getByRole('link', { name: '初心三人行', exact: true }).click();
     await shown(page.getByRole('tab', { name: '联系网络' }));
     expect(await page.getByRole('tab', { name: /走访台账|覆盖/ }).count()).toBe(0);
   });

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
+import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
 
-/** The admin app's navigation, grouped by area (测评 · 星级 · 台账 · 名册 · 设置): a sidebar on desktops, one sideways row on phones. */
+/** The admin app's navigation, grouped by area (测评 · 星级 · 台账 · 名册 · 设置): a sidebar on desktops, a bottom bar and a drawer on phones. */
 describe.skipIf(!browserAvailable())('navigation grouped by area in the browser', () => {
   let app: BrowserApp;
   beforeAll(async () => {
@@ -29,22 +29,81 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     await context.close();
   });
 
-  it('gives a village secretary on a 360 px phone one row of menu, only what the role may use, and no page wider than the phone', async () => {
+  it('gives a village secretary on a 360 px phone a bottom bar of their home and most-used pages, and the rest in a drawer', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const page = context.pages()[0] ?? (await context.newPage());
     await signIn(page, 'secretaryA', '/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
-    const nav = (await page.locator('.mainnav').boundingBox())!;
-    expect(nav.height).toBeLessThan(56);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    const links = await page.getByRole('navigation', { name: '菜单' }).getByRole('link').allTextContents();
+    // no menu above the content: the sidebar is a desktop's
+    expect(await page.getByRole('navigation', { name: '菜单' }).count()).toBe(0);
+
+    // the bar: home first, large targets with their labels, at the bottom of the screen
+    const bar = page.getByRole('navigation', { name: '常用功能' });
+    expect(await bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '问题清单', '初心三人行']);
+    const box = (await bar.boundingBox())!;
+    expect(box.y + box.height).toBeGreaterThan(735);
+    for (const target of await bar.locator('a, button').all()) {
+      const { width, height } = (await target.boundingBox())!;
+      expect(Math.min(width, height)).toBeGreaterThanOrEqual(48);
+    }
+    await page.screenshot({ path: screenshotPath('nav-phone-secretary.png') });
+
+    // 更多: the whole grouped nav in a dialog, only what the role may use, the focus inside
+    const more = bar.getByRole('button', { name: '更多' });
+    expect(await more.getAttribute('aria-expanded')).toBe('false');
+    await more.click();
+    const drawer = page.getByRole('dialog', { name: '菜单' });
+    await shown(drawer);
+    expect(await more.getAttribute('aria-expanded')).toBe('true');
+    expect(await groups(page)).toEqual(['测评', '星级', '台账', '名册']);
+    const links = await drawer.getByRole('link').allTextContents();
     expect(links).not.toContain('账号');
     expect(links).not.toContain('全镇概览');
     expect(links).toContain('群众反映问题');
-    // a link off screen in the row is still reached
-    await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '导入导出', exact: true }).click();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('村庄'); // the current page's entry
+    // Tab stays in the dialog
+    for (let i = 0; i < links.length + 2; i++) await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('[role=dialog]'))).toBe(true);
+    await page.screenshot({ path: screenshotPath('nav-phone-drawer.png') });
+
+    // Escape closes it, the focus back on 更多
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('更多');
+    // the phone's back button closes it too, without leaving the page
+    await more.click();
+    await shown(drawer);
+    await page.goBack();
+    await drawer.waitFor({ state: 'hidden' });
+    expect(new URL(page.url()).pathname).toBe('/t/alpha/villages');
+    await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+
+    // choosing an entry closes it and goes there; back returns to the page it was opened on
+    await (await menu(page)).getByRole('link', { name: '导入导出', exact: true }).click();
     await page.waitForURL('**/t/alpha/import');
-    await page.screenshot({ path: screenshotPath('nav-phone-secretary.png') });
+    expect(await drawer.count()).toBe(0);
+    await page.goBack();
+    await page.waitForURL('**/t/alpha/villages');
+    // the bar marks where you are
+    await bar.getByRole('link', { name: '工作台' }).click();
+    await page.waitForURL('**/t/alpha/home');
+    expect(await bar.getByRole('link', { name: '工作台' }).getAttribute('aria-current')).toBe('page');
+    await context.close();
+  });
+
+  it('gives each role its own bar: a party member their home, evaluation and visits; a county viewer their county first', async () => {
+    const context = await app.newContext({ width: 360, height: 740 });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const bar = page.getByRole('navigation', { name: '常用功能' });
+    await signIn(page, 'memberA', '/t/alpha/home');
+    expect(await bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '走访记录']);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await page.waitForURL('**/login');
+    await signIn(page, 'countyViewer', '/t/alpha/villages');
+    expect(await bar.locator('a .nav-label').allTextContents()).toEqual(['全县比较', '问题清单', '全镇概览', '年度星级']);
+    await bar.getByRole('link', { name: '全县比较' }).click();
+    await page.waitForURL(`**/county/${app.fixture.countyId}`);
     await context.close();
   });
 });

@@ -132,6 +132,19 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   };
 }
 
+/**
+ * The grouped navigation (菜单, in either language): the sidebar on a desktop; on a phone the drawer, opened
+ * here with the bottom bar's 更多 button. Choosing an entry in the drawer closes it: call again for the next.
+ */
+export async function menu(page: Page): Promise<Locator> {
+  await page.locator('nav.mainnav:visible, .bottombar .nav-more:visible').first().waitFor();
+  const more = page.locator('.bottombar .nav-more');
+  if ((await more.isVisible()) && (await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  const nav = page.locator('nav.mainnav:visible, [role=dialog] nav.drawernav');
+  await shown(nav);
+  return nav;
+}
+
 /** Waits until the element is on screen (playwright-core has no web-first assertions; vitest's expect.poll covers the rest). */
 export async function shown(locator: Locator): Promise<void> {
   await locator.waitFor({ state: 'visible' });

@@ -1,14 +1,19 @@
 import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { firstPage, type TownshipPage } from './routes';
-import { isPlatformAdmin, loadTownship, me, myTownships, township } from './session';
+import { countyPath, firstPage, type TownshipPage } from './routes';
+import { isPlatformAdmin, loadTownship, me, myTownships, township, viewedCounties } from './session';
 import { Shell } from './shell';
 import { t } from './t';
 import { ErrorBox, useLoad } from './ui';
 
-/** Where a signed-in account starts: its only township, the registry (platform admin), or the chooser. */
+/**
+ * Where a signed-in account starts: a county viewer's county page (the county comparison is their home), its
+ * only township, the registry (platform admin), or the chooser.
+ */
 export function startPath(): string {
   if (!me.value) return '/login';
+  const counties = viewedCounties.value;
+  if (counties.length === 1 && me.value.roles.every((r) => r.role === 'county_viewer')) return countyPath(counties[0]);
   const townships = myTownships.value;
   if (townships.length === 1 && !isPlatformAdmin.value) return `/t/${townships[0].slug}`;
   if (townships.length === 0 && isPlatformAdmin.value) return '/platform';

@@ -46,6 +46,8 @@ export interface TownshipPage {
   area?: NavArea;
   /** roles that land here after signing in (otherwise a role lands on its first page in the nav) */
   home?: TenantRole[];
+  /** roles that have it in the phone's bottom bar (their most-used pages, after their home; four at most fit) */
+  bar?: TenantRole[];
 }
 
 const READERS: TenantRole[] = ['township_admin', 'village_secretary', 'county_viewer'];
@@ -59,15 +61,15 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/villages', component: VillagesPage, roles: READERS, nav: 'nav.villages', area: 'rosters' },
   { path: '/members', component: MembersPage, roles: READERS, nav: 'nav.members', area: 'rosters' },
   { path: '/households', component: HouseholdsPage, roles: READERS, nav: 'nav.households', area: 'rosters' },
-  { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation', area: 'evaluation' },
-  { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems', area: 'evaluation' },
+  { path: '/evaluation', component: EvaluationPage, roles: [...READERS, 'party_member'], nav: 'nav.evaluation', area: 'evaluation', bar: ['township_admin', 'village_secretary', 'party_member'] },
+  { path: '/problems', component: ProblemsPage, roles: READERS, nav: 'nav.problems', area: 'evaluation', bar: ['township_admin', 'village_secretary', 'county_viewer'] },
   { path: '/problem-reviews', component: ProblemReviewsPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.problem_reviews', area: 'evaluation' },
-  { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact', area: 'ledgers' },
-  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', area: 'ledgers' },
+  { path: '/contact', component: ContactPage, roles: READERS, nav: 'nav.contact', area: 'ledgers', bar: ['village_secretary'] },
+  { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', area: 'ledgers', bar: ['party_member'] },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions', area: 'ledgers' },
   { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers', area: 'ledgers' },
-  { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard', area: 'stars' },
-  { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results', area: 'stars' },
+  { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard', area: 'stars', bar: ['township_admin', 'county_viewer'] },
+  { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results', area: 'stars', bar: ['county_viewer'] },
   { path: '/rating', component: RatingPage, roles: READERS, nav: 'rating.nav', area: 'stars' },
   { path: '/red-lines', component: StarsRedLinesPage, roles: READERS, nav: 'nav.red_lines', area: 'stars' },
   { path: '/income', component: IncomePage, roles: READERS, nav: 'nav.income', area: 'stars' },
@@ -76,6 +78,11 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/accounts', component: AccountsPage, roles: ['township_admin'], nav: 'nav.accounts', area: 'settings' },
   { path: '/audit', component: AuditPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.audit', area: 'settings' },
 ];
+
+/** The pages of the phone's bottom bar for a role, after its home (in navigation order). */
+export function barPages(role: TenantRole): TownshipPage[] {
+  return TOWNSHIP_PAGES.filter((page) => page.nav && page.roles.includes(role) && page.bar?.includes(role) && !page.home?.includes(role));
+}
 
 /** Where a role starts in a township: the page marked as its home, else its first page in the nav. */
 export function firstPage(role: TenantRole | undefined): TownshipPage | undefined {

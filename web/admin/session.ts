@@ -25,6 +25,14 @@ export const myTownships = computed(() => {
   return [...seen.values()];
 });
 
+/** The counties the account views as a county viewer (their comparison page is its home). */
+export const viewedCounties = computed(() => [
+  ...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!)),
+]);
+
+/** The county of a township the account reads as a county viewer. */
+export const countyOfTownship = (slug: string): string | undefined => me.value?.countyTownships.find((tw) => tw.slug === slug)?.countyId;
+
 /** A village secretary works in one village only; the API enforces it, the UI offers no other. */
 export const ownVillageId = computed(() => {
   const tw = township.value;

@@ -1,9 +1,9 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
-import { countyPath, NAV_AREAS, TOWNSHIP_PAGES } from './routes';
-import { isPlatformAdmin, logout, me, myTownships, township } from './session';
+import { barPages, countyPath, NAV_AREAS, TOWNSHIP_PAGES, type NavArea, type TownshipPage } from './routes';
+import { countyOfTownship, isPlatformAdmin, logout, me, myTownships, township, viewedCounties } from './session';
 import { t } from './t';
 
 function LanguageButton() {
@@ -14,22 +14,170 @@ function LanguageButton() {
   );
 }
 
+/** One entry of the navigation: a township page, or (a county viewer's home) the county page. */
+interface NavLink {
+  href: string;
+  label: string;
+  mark: string;
+}
+
+/** The bar's marks, by area (a home has its own): a shape to find an entry by, beside its label. */
+const AREA_MARKS: Record<NavArea, string> = { evaluation: '✎', stars: '★', ledgers: '▤', rosters: '☷', settings: '⚙' };
+const HOME_MARK = '⌂';
+
+/** The grouped navigation (测评 · 星级 · 台账 · 名册 · 设置): the desktop's sidebar and the phone's drawer. */
+function GroupedNav(props: { pages: TownshipPage[]; slug: string; path: string; class: string; onChoose?: (e: MouseEvent, href: string) => void }) {
+  return (
+    <nav class={props.class} aria-label={t('app.menu')}>
+      {NAV_AREAS.map((area) => {
+        const pages = props.pages.filter((page) => page.area === area);
+        if (!pages.length) return null;
+        return (
+          <div key={area} class="nav-group" role="group" aria-label={t(`nav.area.${area}`)}>
+            <span class="nav-area" aria-hidden="true">
+              {t(`nav.area.${area}`)}
+            </span>
+            {pages.map((page) => {
+              const href = `/t/${props.slug}${page.path}`;
+              return (
+                <a key={page.path} href={href} aria-current={props.path.startsWith(href) ? 'page' : undefined} onClick={props.onChoose && ((e) => props.onChoose!(e, href))}>
+                  {t(page.nav!)}
+                </a>
+              );
+            })}
+          </div>
+        );
+      })}
+    </nav>
+  );
+}
+
+/**
+ * The phone's drawer: the whole grouped nav as a modal dialog. It takes the focus (the current page's entry,
+ * else the first), keeps Tab inside, and closes on Escape, the backdrop, the phone's back button (it holds
+ * one history entry while open) or a chosen entry; the focus then returns to the 更多 button.
+ */
+function Drawer(props: { children: ComponentChildren; onClose(): void }) {
+  const titleId = useId();
+  const panel = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const root = panel.current!;
+    (root.querySelector<HTMLElement>('a[aria-current="page"]') ?? root.querySelector<HTMLElement>('a, button'))?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        props.onClose();
+      } else if (e.key === 'Tab') {
+        const stops = [...root.querySelectorAll<HTMLElement>('a[href], button')];
+        const [first, last] = [stops[0], stops[stops.length - 1]];
+        if (e.shiftKey ? document.activeElement === first : document.activeElement === last) {
+          e.preventDefault();
+          (e.shiftKey ? last : first).focus();
+        } else if (!root.contains(document.activeElement)) {
+          e.preventDefault();
+          first.focus();
+        }
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <div class="drawer-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
+      <div class="drawer" role="dialog" aria-modal="true" aria-labelledby={titleId} ref={panel}>
+        <div class="drawer-head">
+          <h2 id={titleId}>{t('app.menu')}</h2>
+          <button type="button" class="secondary" onClick={props.onClose} aria-label={t('common.close')}>
+            ✕
+          </button>
+        </div>
+        {props.children}
+      </div>
+    </div>
+  );
+}
+
+/** The phone's navigation: a bottom bar of the role's home and most-used pages, and 更多 opening the drawer. */
+function PhoneNav(props: { home?: NavLink; pages: TownshipPage[]; nav: TownshipPage[]; slug: string; path: string }) {
+  const { route } = useLocation();
+  const [open, setOpen] = useState(false);
+  const more = useRef<HTMLButtonElement>(null);
+  // the drawer holds a history entry of its own: the phone's back button closes it instead of leaving the page
+  useEffect(() => {
+    if (!open) return;
+    const onPop = () => setOpen(false);
+    addEventListener('popstate', onPop);
+    return () => removeEventListener('popstate', onPop);
+  }, [open]);
+  // closed again: the focus goes back to the 更多 button (not on the first render)
+  const wasOpen = useRef(false);
+  useEffect(() => {
+    if (wasOpen.current && !open) more.current?.focus();
+    wasOpen.current = open;
+  }, [open]);
+  const show = () => {
+    history.pushState({ drawer: true }, '');
+    setOpen(true);
+  };
+  const close = () => (history.state?.drawer ? history.back() : setOpen(false));
+  // a chosen entry replaces the drawer's history entry, so back then returns to the page the drawer was opened on
+  const choose = (e: MouseEvent, href: string) => {
+    if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button !== 0) return;
+    e.preventDefault();
+    e.stopPropagation();
+    setOpen(false);
+    if (history.state?.drawer) route(href, true);
+    else route(href);
+  };
+  const links: NavLink[] = [
+    ...(props.home ? [props.home] : []),
+    ...props.pages.map((page) => ({ href: `/t/${props.slug}${page.path}`, label: t(page.nav!), mark: page.area ? AREA_MARKS[page.area] : '•' })),
+  ];
+  return (
+    <>
+      <nav class="bottombar" aria-label={t('app.quick_nav')}>
+        {links.map((link) => (
+          <a key={link.href} href={link.href} aria-current={props.path.startsWith(link.href) ? 'page' : undefined}>
+            <span aria-hidden="true" class="nav-mark">
+              {link.mark}
+            </span>
+            <span class="nav-label">{link.label}</span>
+          </a>
+        ))}
+        <button type="button" ref={more} class="nav-more" aria-haspopup="dialog" aria-expanded={open} onClick={show}>
+          <span aria-hidden="true" class="nav-mark">
+            ☰
+          </span>
+          {t('app.more')}
+        </button>
+      </nav>
+      {open && (
+        <Drawer onClose={close}>
+          <GroupedNav class="drawernav" pages={props.nav} slug={props.slug} path={props.path} onChoose={choose} />
+        </Drawer>
+      )}
+    </>
+  );
+}
+
 /** The frame of every signed-in page: who and where you are, the navigation, language and sign-out. */
 export function Shell(props: { children: ComponentChildren }) {
   const { route, path } = useLocation();
   const tw = township.value;
   const nav = tw ? TOWNSHIP_PAGES.filter((page) => page.nav && page.roles.includes(tw.role)) : [];
   const canSwitch = myTownships.value.length > 1 || isPlatformAdmin.value || tw?.role === 'county_viewer';
-  // a county viewer compares the villages of their county (one link per county they view)
-  // on a phone the menu is one sideways row: keep the current page's entry in sight
-  useEffect(() => {
-    document.querySelector('.mainnav a[aria-current="page"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-  }, [path]);
-  const viewedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
+  // the role's home comes first in the phone's bar: its home page, or a county viewer's county page
+  const homePage = tw && TOWNSHIP_PAGES.find((page) => page.home?.includes(tw.role));
+  const viewerCounty = tw?.role === 'county_viewer' ? countyOfTownship(tw.slug) : undefined;
+  const home: NavLink | undefined = homePage
+    ? { href: `/t/${tw!.slug}${homePage.path}`, label: t(homePage.nav!), mark: HOME_MARK }
+    : viewerCounty
+      ? { href: countyPath(viewerCounty), label: t('county.link'), mark: HOME_MARK }
+      : undefined;
   // a county organiser re-checks the township's proposals (评星定级 复核)
   const recheckedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_organiser' && r.countyId).map((r) => r.countyId!))];
   return (
-    <div class="shell">
+    <div class={nav.length > 0 ? 'shell has-bar' : 'shell'}>
       <header class="topbar">
         <div class="brand">
           <span class="logo" aria-hidden="true">★</span>
@@ -42,8 +190,9 @@ export function Shell(props: { children: ComponentChildren }) {
           </div>
         </div>
         <div class="top-actions">
-          {viewedCounties.map((id) => (
-            <a key={id} class="button-link" href={countyPath(id)} aria-current={path === countyPath(id) ? 'page' : undefined}>
+          {/* a county viewer compares the villages of their county (one link per county they view; on a phone the bar holds this township's) */}
+          {viewedCounties.value.map((id) => (
+            <a key={id} class={id === viewerCounty ? 'button-link in-bar' : 'button-link'} href={countyPath(id)} aria-current={path === countyPath(id) ? 'page' : undefined}>
               {t('county.link')}
             </a>
           ))}
@@ -73,31 +222,10 @@ export function Shell(props: { children: ComponentChildren }) {
           </button>
         </div>
       </header>
-      {nav.length > 0 && (
-        <nav class="mainnav" aria-label={t('app.menu')}>
-          {NAV_AREAS.map((area) => {
-            const pages = nav.filter((page) => page.area === area);
-            if (!pages.length) return null;
-            return (
-              <div key={area} class="nav-group" role="group" aria-label={t(`nav.area.${area}`)}>
-                <span class="nav-area" aria-hidden="true">
-                  {t(`nav.area.${area}`)}
-                </span>
-                {pages.map((page) => {
-                  const href = `/t/${tw!.slug}${page.path}`;
-                  return (
-                    <a key={page.path} href={href} aria-current={path.startsWith(href) ? 'page' : undefined}>
-                      {t(page.nav!)}
-                    </a>
-                  );
-                })}
-              </div>
-            );
-          })}
-        </nav>
-      )}
+      {nav.length > 0 && <GroupedNav class="mainnav" pages={nav} slug={tw!.slug} path={path} />}
       {tw?.role === 'county_viewer' && <div class="notice">{t('app.read_only')}</div>}
       <main class="content">{props.children}</main>
+      {nav.length > 0 && <PhoneNav home={home} pages={barPages(tw!.role)} nav={nav} slug={tw!.slug} path={path} />}
     </div>
   );
 }
