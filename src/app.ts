@@ -4,7 +4,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv, Bindings } from './app-env';
-import { ratingRoutes } from './features/rating';
+import { cityRoutes, ratingRoutes } from './features/rating';
 import { homeRoutes } from './features/home';
 import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
@@ -85,6 +85,7 @@ export type TenantApi = ReturnType<typeof tenantApi>;
 export type AuthApi = typeof authRoutes;
 export type PlatformApi = typeof platformRoutes;
 export type CountyApi = typeof countyRoutes;
+export type CityApi = typeof cityRoutes;
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
@@ -124,6 +125,7 @@ export function createApp(deps: AppDeps) {
   app.route('/api/auth', authRoutes);
   app.route('/api/platform', platformRoutes);
   app.route('/api/county', countyRoutes);
+  app.route('/api/city', cityRoutes);
   // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
   let document: ReturnType<typeof openApiDocument> | undefined;
   app.get('/api/openapi.json', publicRoute(), (c) =>
@@ -173,7 +175,7 @@ export function createApp(deps: AppDeps) {
 }
 
 /** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
-const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/openapi.json', '/api/health'];
+const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/city/', '/api/openapi.json', '/api/health'];
 
 /** Hono's own middleware (JSON parsing, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

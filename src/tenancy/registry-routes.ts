@@ -92,6 +92,30 @@ export const registryRoutes = new Hono<AppEnv>()
       return c.json({ accountId }, 201);
     },
   )
+  /** The county's organisation department (组织部) for the rating workflow: it re-checks the townships' proposals and sets the county's quotas. */
+  .post('/counties/:id/organisers', allow('platform_admin'), input('param', idParam), input('json', newAccountSchema), async (c) => {
+    const { id } = c.req.valid('param');
+    const [county] = await c.var.db.select().from(counties).where(eq(counties.id, id));
+    if (!county) throw notFound('tenancy.county_not_found');
+    const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'county_organiser', countyId: id }], {
+      attachIfExists: true,
+      locale: c.var.locale,
+      audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_organiser', countyId: id } })],
+    });
+    return c.json({ accountId }, 201);
+  })
+  /** The city's organisation department: it confirms the five-star proposals of the city's counties. */
+  .post('/cities/:id/organisers', allow('platform_admin'), input('param', idParam), input('json', newAccountSchema), async (c) => {
+    const { id } = c.req.valid('param');
+    const [city] = await c.var.db.select().from(cities).where(eq(cities.id, id));
+    if (!city) throw notFound('tenancy.city_not_found');
+    const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'city_organiser', cityId: id }], {
+      attachIfExists: true,
+      locale: c.var.locale,
+      audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'city_organiser', cityId: id } })],
+    });
+    return c.json({ accountId }, 201);
+  })
   .get('/tenants', allow('platform_admin'), async (c) => {
     const rows = await c.var.db
       .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, county: counties.name, status: tenants.status })

@@ -1,5 +1,4 @@
 import { and, eq } from 'drizzle-orm';
-import { createAccount } from '../../src/auth/accounts';
 import { counties, ratingYears } from '../../src/db/schema';
 import { addDays, shanghaiDate } from '../../src/domain/calendar';
 import { ApiClient } from '../support/client';
@@ -50,11 +49,15 @@ export async function redLinesOff(admin: ApiClient, slug = 'alpha') {
     await admin.put(`${T}/stars/red-line-rules/${rule.id}`, { ...ruleFields(rule), enabled: false });
 }
 
-/** The county's and the city's organisation departments, signed in. */
+/** The county's and the city's organisation departments, created by the platform admin (as its registry page does), signed in. */
 export async function organisers(server: TestServer, fixture: Fixture) {
   const [county] = await server.db.select().from(counties).where(eq(counties.id, fixture.countyId));
-  await createAccount(server.db, { phone: '13900000010', name: '齐河县委组织部复核', password: PASSWORD }, [{ role: 'county_organiser', countyId: fixture.countyId }]);
-  await createAccount(server.db, { phone: '13900000011', name: '德州市委组织部', password: PASSWORD }, [{ role: 'city_organiser', cityId: county.cityId }]);
+  const platform = await fixture.as('platformAdmin');
+  const made = [
+    await platform.post(`/api/platform/counties/${fixture.countyId}/organisers`, { phone: '13900000010', name: '齐河县委组织部复核', password: PASSWORD }),
+    await platform.post(`/api/platform/cities/${county.cityId}/organisers`, { phone: '13900000011', name: '德州市委组织部', password: PASSWORD }),
+  ];
+  for (const reply of made) if (reply.status !== 201) throw new Error(`organiser: ${JSON.stringify(reply.body)}`);
   return {
     county: await new ApiClient(server).login('13900000010', PASSWORD),
     city: await new ApiClient(server).login('13900000011', PASSWORD),

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { plaques } from '../../src/db/schema';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
 import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
@@ -27,8 +29,15 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     v = ctx.fixture.a.rows.villages.map((x) => x.id!);
     await redLinesOff(admin);
     const settings = (await admin.get('/t/alpha/api/settings')).body;
-    // five stars at most 34% of three branches (one), four stars likewise
-    expect((await admin.put('/t/alpha/api/settings', { ...settings, rating: { ...settings.rating, quotas: { 5: 34, 4: 34 } } })).status).toBe(200);
+    // the township would allow two five-star branches of three (67%), four stars at most one (34%);
+    // the county's quota caps five stars at 34% (one): its setting is a ceiling on the township's
+    expect((await admin.put('/t/alpha/api/settings', { ...settings, rating: { ...settings.rating, quotas: { 5: 67, 4: 34 } } })).status).toBe(200);
+    const Q = `/api/county/${ctx.fixture.countyId}/rating/quotas`;
+    expect((await (await ctx.fixture.as('countyViewer')).put(Q, { quotas: { 5: 34 } })).status).toBe(403);
+    expect((await admin.put(Q, { quotas: { 5: 34 } })).status).toBe(403);
+    expect((await county.put(Q, { quotas: { 6: 10 } })).status).toBe(400);
+    expect((await county.put(Q, { quotas: { 5: 34 } })).body).toEqual({ quotas: { 5: 34 } });
+    expect((await county.get(`/api/county/${ctx.fixture.countyId}/rating?year=${Y}`)).body.quotas).toEqual({ 5: 34 });
 
     // the official evaluation, and a later trial campaign that must not replace it
     const official = await branchCampaign(admin, Y, `${Y}年度村党支部星级评定`);
@@ -136,13 +145,42 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
       'rating.score',
       'rating.recheck_confirm',
       'rating.publish',
+      'objection.create',
+      'objection.answer',
       'rating.objection_upheld',
       'rating.recheck_confirm',
       'rating.name',
     ]);
     expect((await secretary.get(`${R}/entries/${v[1]}/timeline`)).status).toBe(404);
+    // each step says what it set, never the objection's words
+    const steps = (await admin.get(`${R}/entries/${v[0]}/timeline`)).body.items as { action: string; actorRole: string; detail: Record<string, unknown> }[];
+    expect(steps.find((x) => x.action === 'rating.nominate')).toMatchObject({ actorRole: 'village_secretary', detail: { appliedStars: 4 } });
+    expect(steps.find((x) => x.action === 'rating.objection_upheld')).toMatchObject({ detail: { proposedStars: 3, proposalReason: '经核实，村务公开不及时，异议成立，调整为三星' } });
+    expect(JSON.stringify(steps)).not.toContain('村里的账目');
     // the year is locked like any final year
     expect((await admin.post('/t/alpha/api/income/entries', { villageId: v[0], year: Y, category: 'cooperative', amountFen: 100 })).status).toBe(409);
+
+    // re-opening the final year (with its reason) takes the rating back to 评定: the plaques withdrawn, the entries back to 申报
+    expect((await admin.post(`/t/alpha/api/stars/result-years/${Y}/reopen`, { reason: '市委组织部抽查发现测评数据有误' })).status).toBe(201);
+    expect((await admin.get(R)).body).toMatchObject({ step: 'scoring', noticeStartsOn: null, noticeEndsOn: null, namedAt: null });
+    expect([...(await entries()).values()].map((x) => x.status)).toEqual(['nominated', 'nominated', 'nominated']);
+    expect((await admin.get(`${R}/plaques`)).body.items).toEqual([]);
+    expect((await ctx.fixture.anonymous().get(`${R}/notice`)).status).toBe(404);
+    const reopened = (await admin.get(`${R}/entries/${v[1]}/timeline`)).body.items.at(-1);
+    expect(reopened).toMatchObject({ action: 'rating.reopen', actorRole: 'township_admin', detail: { reason: '市委组织部抽查发现测评数据有误' } });
+    expect((await secretary.put(`${R}/nomination`, { appliedStars: 5, statement: '改', dutyReport: '改' })).body.code).toBe('rating.wrong_step');
+    // and the chain runs again to a second naming, whose plaque stands beside the withdrawn one
+    expect((await admin.post(`${R}/score`, {})).status).toBe(200);
+    for (const entry of (await entries(county)).values())
+      expect((await county.post(`${R}/entries/${entry.villageId}/recheck`, { decision: 'confirm', version: entry.version })).status).toBe(200);
+    e = await entries(city);
+    expect((await city.post(`${R}/entries/${v[1]}/city-check`, { decision: 'confirm', version: e.get(v[1])!.version })).status).toBe(200);
+    expect((await admin.post(`${R}/publish`, {})).status).toBe(200);
+    await daysPass(ctx.server, ctx.fixture.a.tenantId, Y, { noticeEndsOn: true });
+    expect((await admin.post(`${R}/name`)).body).toMatchObject({ status: 'finalised', plaques: 2 });
+    expect(((await admin.get(`${R}/plaques`)).body.items as { villageId: string }[]).map((p) => p.villageId).sort()).toEqual([v[0], v[1]].sort());
+    const all = await ctx.server.db.select().from(plaques).where(eq(plaques.tenantId, ctx.fixture.a.tenantId));
+    expect(all.filter((p) => p.withdrawnAt).map((p) => p.villageId)).toEqual([v[1]]);
   });
 
   it('lets the county and city organisers write the re-check and nothing else', async () => {
@@ -156,12 +194,12 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     expect(writes.length).toBeGreaterThan(50);
     const fill = (path: string) => path.replace('{tenant}', 'alpha').replace('{countyId}', ctx.fixture.countyId).replace('{year}', String(Y)).replace(/\{[a-zA-Z]+\}/g, v[0]);
     for (const [who, client, own] of [
-      ['county', county, '/recheck'],
-      ['city', city, '/city-check'],
+      ['county', county, ['/recheck', '/rating/quotas']],
+      ['city', city, ['/city-check']],
     ] as const) {
       for (const op of writes) {
         const reply = await client.request(op.method, fill(op.path), {});
-        if (op.path.endsWith(own)) expect(reply.status, `${who} ${op.method} ${op.path}`).not.toBe(403);
+        if (own.some((path) => op.path.endsWith(path))) expect(reply.status, `${who} ${op.method} ${op.path}`).not.toBe(403);
         else expect([401, 403, 404], `${who} ${op.method} ${op.path}: ${reply.status}`).toContain(reply.status);
       }
     }

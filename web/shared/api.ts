@@ -1,6 +1,6 @@
 import { hc, type ClientResponse, type InferRequestType } from 'hono/client';
 import type { SuccessStatusCode } from 'hono/utils/http-status';
-import type { AuthApi, CountyApi, PlatformApi, TenantApi } from '../../src/app';
+import type { AuthApi, CityApi, CountyApi, PlatformApi, TenantApi } from '../../src/app';
 import { currentLocale } from './i18n';
 
 /** The only failure the server cannot word for us: it was not reached. In the user's chosen language, like every page text. */
@@ -44,6 +44,7 @@ export const tenant = (slug = tenantSlug()) => hc<TenantApi>(tenantApi('', slug)
 export const auth = hc<AuthApi>('/api/auth');
 export const platform = hc<PlatformApi>('/api/platform');
 export const county = hc<CountyApi>('/api/county');
+export const city = hc<CityApi>('/api/city');
 
 /** What a successful answer carries: the JSON of its 2xx responses (undefined for 204). */
 export type Answer<R> = R extends ClientResponse<infer Body, infer Status, infer _Format> ? (Status extends SuccessStatusCode ? (Status extends 204 ? undefined : Body) : never) : never;

@@ -15,7 +15,7 @@ import { writeXlsx } from '../../platform/tables/xlsx';
 import { COMPARISON_SORTS, countyComparison, countyComparisonAll } from './comparison';
 import { contentDisposition, csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
 import { countySummary, townshipIncomeTiers } from './summary';
-import { countyRatingOverview } from '../rating';
+import { countyQuotas, countyQuotasBody, countyRatingOverview, setCountyQuotas } from '../rating';
 
 /**
  * Settles who acts on /api/county/:countyId: a county viewer of that county, or a platform admin. A
@@ -103,5 +103,12 @@ export const countyRoutes = new Hono<AppEnv>()
     const { countyId } = c.req.valid('param');
     const county = await findCounty(c, countyId);
     const year = c.req.valid('query').year ?? shanghaiYear();
-    return c.json({ county, year, townships: await countyRatingOverview(c.var.db, countyId, year) });
+    const [townships, quotas] = await Promise.all([countyRatingOverview(c.var.db, countyId, year), countyQuotas(c.var.db, countyId)]);
+    return c.json({ county, year, quotas, townships });
+  })
+  /** The county's quotas, a ceiling on each township's own at its 评定 (docs/rating-workflow.md). */
+  .put('/:countyId/rating/quotas', allow('county_organiser'), input('param', countyParam), input('json', countyQuotasBody), async (c) => {
+    const { countyId } = c.req.valid('param');
+    await findCounty(c, countyId);
+    return c.json({ quotas: await setCountyQuotas(c, countyId, c.req.valid('json').quotas) });
   });

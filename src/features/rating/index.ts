@@ -1,3 +1,4 @@
 export { ratingRoutes } from './routes';
 export { countyRatingOverview } from './queries';
-export { ratingInProgress } from './workflow';
+export { ratingInProgress, ratingReopening } from './workflow';
+export { cityRoutes, countyQuotas, countyQuotasBody, setCountyQuotas } from './organisation';

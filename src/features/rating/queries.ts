@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { accounts, auditEvents, objections, plaques, ratingEntries, ratingYears, tenants, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
@@ -16,12 +16,14 @@ export async function listEntries(scope: TenantScope, year: number, villageId?: 
 }
 
 /**
- * A branch's timeline: the audited steps of its entry (nomination, proposal, re-check, objections upheld)
- * and of its year (opening, scoring, notice, naming), oldest first, with who acted in which role.
+ * A branch's timeline, in one query of the audit trail: the audited steps of its entry (nomination,
+ * proposal, re-check, objections upheld), of the objections filed against it and their answers, and of its
+ * year (opening, scoring, notice, naming and its plaques, a re-opening), oldest first, with who acted in
+ * which role.
  */
 export async function entryTimeline(scope: TenantScope, year: number, entryId: string | null) {
   const rows = await scope.db
-    .select({ at: auditEvents.at, action: auditEvents.action, actorRole: auditEvents.actorRole, actorName: accounts.name })
+    .select({ at: auditEvents.at, action: auditEvents.action, actorRole: auditEvents.actorRole, actorName: accounts.name, changes: auditEvents.changes })
     .from(auditEvents)
     .leftJoin(accounts, eq(accounts.id, auditEvents.actorId))
     .where(
@@ -30,11 +32,28 @@ export async function entryTimeline(scope: TenantScope, year: number, entryId: s
         or(
           and(eq(auditEvents.entity, 'rating_year'), eq(auditEvents.entityId, String(year))),
           entryId ? and(eq(auditEvents.entity, 'rating_entry'), eq(auditEvents.entityId, entryId)) : undefined,
+          entryId
+            ? and(eq(auditEvents.entity, 'rating_objection'), inArray(auditEvents.entityId, scope.db.select({ id: objections.id }).from(objections).where(scope.where(objections, eq(objections.ratingEntryId, entryId)))))
+            : undefined,
         ),
       ),
     )
     .orderBy(asc(auditEvents.seq));
-  return rows;
+  return rows.map(({ changes, ...row }) => ({ ...row, detail: timelineDetail(changes) }));
+}
+
+/** What a step's page shows of it: the levels, reasons and dates it set (never an objection's words or contact). */
+const TIMELINE_FIELDS = ['appliedStars', 'proposedStars', 'proposalReason', 'recheckReason', 'cityReason', 'noticeStartsOn', 'noticeEndsOn', 'reason'] as const;
+type TimelineDetail = Partial<Record<(typeof TIMELINE_FIELDS)[number], string | number | null>>;
+
+function timelineDetail(changes: string | null): TimelineDetail {
+  const diff = changes ? (JSON.parse(changes) as Record<string, [unknown, unknown]>) : {};
+  const out: TimelineDetail = {};
+  for (const field of TIMELINE_FIELDS) {
+    const after = diff[field]?.[1];
+    if (typeof after === 'string' || typeof after === 'number') out[field] = after;
+  }
+  return out;
 }
 
 /** The plaques of a year (授牌名单): branch, plaque, the organiser who awarded it, when. */
@@ -44,7 +63,8 @@ export async function listPlaques(scope: TenantScope, year: number) {
     .from(plaques)
     .innerJoin(villages, eq(villages.id, plaques.villageId))
     .leftJoin(accounts, eq(accounts.id, plaques.awardedBy))
-    .where(scope.where(plaques, eq(plaques.year, year)))
+    // a plaque withdrawn by a re-opening no longer stands
+    .where(scope.where(plaques, eq(plaques.year, year), isNull(plaques.withdrawnAt)))
     .orderBy(asc(plaques.kind), asc(villages.name));
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Stars } from '../../domain/thresholds';
-import { applyQuotas, proposedLevel, proposeGrades, type Quotas } from './rules';
+import { applyQuotas, effectiveQuotas, proposedLevel, proposeGrades, type Quotas } from './rules';
 
 const branch = (id: string, stars: Stars | null, composite: number | null, villagerScore: number | null = null) => ({ id, stars, composite, villagerScore });
 const levels = (out: ReturnType<typeof applyQuotas>) => Object.fromEntries([...out].map(([id, o]) => [id, o.stars]));
@@ -70,4 +70,15 @@ describe('民主评议党员 grades', () => {
     expect(out.get('m3')!.capped).toBe(true);
     expect(out.get('m4')!.capped).toBe(false);
   });
+});
+
+describe('the county’s quotas are a ceiling on the township’s', () => {
+  it.each<[string, Quotas | null, Quotas, Quotas]>([
+    ['no county setting: the township’s own', null, { 5: 10 }, { 5: 10 }],
+    ['the township unset: the county’s', { 5: 10, 4: 30 }, {}, { 5: 10, 4: 30 }],
+    ['the township looser: the county caps it', { 5: 10 }, { 5: 20 }, { 5: 10 }],
+    ['the township stricter: its own holds', { 5: 10 }, { 5: 5 }, { 5: 5 }],
+    ['levels combine: each the stricter one', { 5: 10, 4: 30 }, { 4: 40, 3: 50 }, { 5: 10, 4: 30, 3: 50 }],
+    ['a zero is a cap too', { 5: 0 }, { 5: 10 }, { 5: 0 }],
+  ])('%s', (_, county, township, expected) => expect(effectiveQuotas(county, township)).toEqual(expected));
 });

@@ -9,6 +9,20 @@ import type { Stars } from '../../domain/thresholds';
 /** A level's cap as a whole percentage of the township's branches (e.g. five stars ≤ 10). */
 export type Quotas = Partial<Record<2 | 3 | 4 | 5, number>>;
 
+/**
+ * The quotas a township's 评定 applies: the county's setting is a ceiling on the township's own. At each
+ * level the stricter of the two holds (the lower percentage); a level only one of them caps is capped by
+ * that one. A township may be stricter than its county, never looser.
+ */
+export function effectiveQuotas(county: Quotas | null, township: Quotas): Quotas {
+  const out: Quotas = {};
+  for (const level of [5, 4, 3, 2] as const) {
+    const caps = [county?.[level], township[level]].filter((p): p is number => p !== undefined);
+    if (caps.length) out[level] = Math.min(...caps);
+  }
+  return out;
+}
+
 export interface QuotaCandidate {
   id: string;
   /** the level after red lines and the satisfaction cap; null: not rated */

@@ -17,7 +17,8 @@ import { newId } from '../../platform/ids';
 import { shanghaiDate } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
 import { finalisation, finaliseYear, listResults, recomputeProvisional, yearComposites } from '../stars';
-import { applyQuotas, proposedLevel, type QuotaCut } from './rules';
+import { countyQuotas } from './organisation';
+import { applyQuotas, effectiveQuotas, proposedLevel, type QuotaCut } from './rules';
 
 type Entry = typeof ratingEntries.$inferSelect;
 type Year = typeof ratingYears.$inferSelect;
@@ -99,16 +100,18 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
   const scope = c.var.scope!;
   const tenant = c.var.tenant!;
   const y = await findYear(c, year);
-  assertStep(y, 'nomination');
+  // 'scoring': a named year re-opened, back to 评定 (ratingReopening)
+  assertStep(y, 'nomination', 'scoring');
   if (shanghaiDate() <= y.nominationDeadline) throw conflict('rating.deadline_not_passed', { deadline: y.nominationDeadline });
   const settings = parseSettings(tenant.settings);
   const outcome = await recomputeProvisional(scope.db, scope.tenantId, year, settings);
   if (outcome.status === 'already_final') throw new AppError(409, 'stars.year_finalised', { year });
-  const [results, composites, entries, villageRows] = await Promise.all([
+  const [results, composites, entries, villageRows, countyCaps] = await Promise.all([
     listResults(scope.db, scope.tenantId, { year, kind: 'branch', locale: c.var.locale }),
     yearComposites(scope.db, scope.tenantId, year),
     scope.db.select().from(ratingEntries).where(scope.where(ratingEntries, eq(ratingEntries.year, year))),
     scope.db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
+    countyQuotas(scope.db, tenant.countyId),
   ]);
   for (const villageId of Object.keys(aboveApplication))
     if (!villageRows.some((v) => v.id === villageId)) throw notFound('rosters.village_not_found');
@@ -120,7 +123,7 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
       const r = resultBy.get(v.id);
       return { id: v.id, stars: (r?.finalStars ?? null) as Stars | null, composite: r?.composite ?? null, villagerScore: villagerBy.get(v.id) ?? null };
     }),
-    settings.rating.quotas,
+    effectiveQuotas(countyCaps, settings.rating.quotas),
     villageRows.length,
   );
   const proposedAt = now();
@@ -148,7 +151,7 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
       entryAudit(c, { id }, 'propose', null, { ...patch, quotaCuts: cut.cuts, cappedByApplication: level.cappedByApplication }),
     );
   }
-  statements.push(stepUpdate(c, year, 'nomination', { step: 'recheck' }), yearAudit(c, year, 'score', { step: 'recheck', branches: villageRows.length }));
+  statements.push(stepUpdate(c, year, y.step, { step: 'recheck' }), yearAudit(c, year, 'score', { step: 'recheck', branches: villageRows.length }));
   await scope.db.batch(statements as Batch);
   return { branches: villageRows.length };
 }
@@ -303,4 +306,25 @@ export async function name(c: Context<AppEnv>, year: number) {
 export async function ratingInProgress(db: Db, tenantId: string, year: number): Promise<RatingStep | null> {
   const [row] = await db.select({ step: ratingYears.step }).from(ratingYears).where(and(eq(ratingYears.tenantId, tenantId), eq(ratingYears.year, year)));
   return row && row.step !== 'named' ? row.step : null;
+}
+
+/**
+ * What re-opening a final year (stars' re-open, with its reason) does to its rating, in the same batch: a
+ * named year goes back to 评定 (step 'scoring'; the notice window and the naming cleared), every entry back
+ * to 'nominated' (nominations stand; the next 评定 proposes anew), the year's plaques withdrawn (kept,
+ * stamped with the re-opening), audited on the year. A year whose rating was never opened is untouched.
+ */
+export function ratingReopening(c: Context<AppEnv>, tenantId: string, year: number, reopening: { id: string; reason: string }): BatchItem<'sqlite'>[] {
+  const db = c.var.db;
+  const at = now();
+  const inYear = (table: typeof ratingYears | typeof ratingEntries | typeof plaques) => and(eq(table.tenantId, tenantId), eq(table.year, year));
+  return [
+    db.update(plaques).set({ withdrawnAt: at, withdrawnReopeningId: reopening.id }).where(and(inYear(plaques), isNull(plaques.withdrawnAt))),
+    db.update(ratingEntries).set({ status: 'nominated', version: sql`${ratingEntries.version} + 1`, updatedAt: at }).where(inYear(ratingEntries)),
+    db
+      .update(ratingYears)
+      .set({ step: 'scoring', noticeStartsOn: null, noticeEndsOn: null, namedAt: null, namedBy: null, updatedAt: at })
+      .where(and(inYear(ratingYears), eq(ratingYears.step, 'named'))),
+    audit(c, { action: 'rating.reopen', entity: 'rating_year', entityId: String(year), after: { step: 'scoring', reason: reopening.reason, reopeningId: reopening.id, plaquesWithdrawn: true }, tenantId, onlyIfChanged: true }),
+  ];
 }

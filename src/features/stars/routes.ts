@@ -20,6 +20,7 @@ import { dataYears, listResults, listResultYears, yearStage } from './queries';
 import { COMPUTED_SOURCES, thresholdFits } from './rules';
 import { assertYearOpen } from './year-lock';
 import { finalisation, reopenYear } from './year-verbs';
+import { ratingReopening } from '../rating';
 
 
 const ruleInput = z
@@ -192,6 +193,7 @@ export const starsRoutes = new Hono<AppEnv>()
       const { reason } = c.req.valid('json');
       const reopened = await reopenYear(c.var.db, tenantId, y, actorId(c.var.actor), reason, ({ id, resultsRetired }) =>
         audit(c, { action: 'stars.reopen_year', entity: 'year_reopening', entityId: id, summary: { year: y, reason, resultsRetired } }),
+        (id) => ratingReopening(c, tenantId, y, { id, reason }),
       );
       return c.json(reopened, 201);
     },

@@ -119,7 +119,16 @@ function named(row: ResultRow, levels: Map<string, Stars | null>, settings: Tena
  * Re-opens a final year, explicitly and on the record: the final results and the finalisation are
  * retired (stamped with the re-opening, never deleted) in one batch with the audit row.
  */
-export async function reopenYear(db: Db, tenantId: string, year: number, actorId: string, reason: string, audit: (row: { id: string; resultsRetired: number }) => BatchItem<'sqlite'>) {
+export async function reopenYear(
+  db: Db,
+  tenantId: string,
+  year: number,
+  actorId: string,
+  reason: string,
+  audit: (row: { id: string; resultsRetired: number }) => BatchItem<'sqlite'>,
+  /** other writes of the re-opening (the rating workflow's reset), in the same batch */
+  more: (reopeningId: string) => BatchItem<'sqlite'>[] = () => [],
+) {
   const scope = new TenantScope(db, tenantId);
   const live = and(eq(annualResults.year, year), eq(annualResults.stage, 'final'), isNull(annualResults.reopeningId));
   const [{ n }] = await db.select({ n: count() }).from(annualResults).where(scope.where(annualResults, live));
@@ -132,6 +141,7 @@ export async function reopenYear(db: Db, tenantId: string, year: number, actorId
       .set({ reopeningId })
       .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId))),
     audit({ id: reopeningId, resultsRetired: n }),
+    ...more(reopeningId),
   ]);
   return { id: reopeningId, year, resultsRetired: n };
 }

@@ -1,0 +1,92 @@
+/**
+ * The rating as the organisation departments above the townships see it: the county's quotas (a ceiling on
+ * every township's own), and the city's queue of five-star proposals its counties confirmed.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import { Hono, type Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
+import * as z from 'zod';
+import type { AppEnv } from '../../app-env';
+import { audit } from '../../audit/record';
+import { actorId, platformActor } from '../../auth/actor';
+import { allow } from '../../auth/guard';
+import type { Db } from '../../db/client';
+import { cities, counties, countyRatingQuotas, ratingEntries, tenants, villages } from '../../db/schema';
+import { notFound } from '../../platform/errors';
+import { shanghaiYear } from '../../platform/time';
+import { input, yearText } from '../../platform/validate';
+import type { Quotas } from './rules';
+
+const percent = z.int().min(0).max(100).optional();
+/** The county's quotas, as a township's settings hold theirs: a whole percentage per capped level. */
+export const countyQuotasBody = z.strictObject({ quotas: z.strictObject({ 5: percent, 4: percent, 3: percent, 2: percent }) });
+
+/** A county's quotas, or null when its organisation department set none. */
+export async function countyQuotas(db: Db, countyId: string): Promise<Quotas | null> {
+  const [row] = await db.select({ quotas: countyRatingQuotas.quotas }).from(countyRatingQuotas).where(eq(countyRatingQuotas.countyId, countyId));
+  return row ? (JSON.parse(row.quotas) as Quotas) : null;
+}
+
+/** The county organiser sets the county's quotas (an empty object lifts every county cap), audited in the platform's chain. */
+export async function setCountyQuotas(c: Context<AppEnv>, countyId: string, quotas: Quotas) {
+  const db = c.var.db;
+  const before = await countyQuotas(db, countyId);
+  const values = { countyId, quotas: JSON.stringify(quotas), updatedBy: actorId(c.var.actor), updatedAt: new Date().toISOString() };
+  await db.batch([
+    db.insert(countyRatingQuotas).values(values).onConflictDoUpdate({ target: countyRatingQuotas.countyId, set: values }),
+    audit(c, { action: 'rating.county_quotas', entity: 'county', entityId: countyId, before: before && { quotas: before }, after: { quotas }, tenantId: null }),
+  ]);
+  return quotas;
+}
+
+/**
+ * Settles who acts on /api/city/:cityId: a city organiser of that city, or a platform admin. A city
+ * organiser of another city gets 404, as a county viewer of another county does.
+ */
+const resolveCity = createMiddleware<AppEnv>(async (c, next) => {
+  const session = c.var.session;
+  if (!session) return next();
+  const cityId = c.req.param('cityId');
+  const admin = platformActor(session);
+  if (session.grants.some((g) => g.role === 'city_organiser' && g.cityId === cityId))
+    c.set('actor', { kind: 'user', accountId: session.accountId, name: session.name, role: 'city_organiser' });
+  else if (admin) c.set('actor', admin);
+  else if (session.grants.some((g) => g.role === 'city_organiser')) throw notFound('tenancy.city_not_found');
+  await next();
+});
+
+/** The five-star proposals of every township of the city's counties that the county confirmed and the city has yet to answer. */
+export async function cityAwaiting(db: Db, cityId: string, year: number) {
+  return db
+    .select({
+      tenantSlug: tenants.slug,
+      township: tenants.name,
+      county: counties.name,
+      villageId: ratingEntries.villageId,
+      villageName: villages.name,
+      appliedStars: ratingEntries.appliedStars,
+      scoredStars: ratingEntries.scoredStars,
+      composite: ratingEntries.composite,
+      proposedStars: ratingEntries.proposedStars,
+      proposalReason: ratingEntries.proposalReason,
+      recheckedAt: ratingEntries.recheckedAt,
+      version: ratingEntries.version,
+    })
+    .from(ratingEntries)
+    .innerJoin(tenants, and(eq(tenants.id, ratingEntries.tenantId), eq(tenants.status, 'active')))
+    .innerJoin(counties, eq(counties.id, tenants.countyId))
+    .innerJoin(villages, eq(villages.id, ratingEntries.villageId))
+    .where(and(eq(counties.cityId, cityId), eq(ratingEntries.year, year), eq(ratingEntries.status, 'county_confirmed')))
+    .orderBy(asc(counties.name), asc(tenants.name), asc(villages.name));
+}
+
+/** The city organisation department's view of the rating: /api/city/:cityId/… */
+export const cityRoutes = new Hono<AppEnv>()
+  .use('/:cityId/*', resolveCity)
+  .get('/:cityId/rating', allow('city_organiser', 'platform_admin'), input('param', z.object({ cityId: z.string().min(1).max(40) })), input('query', z.object({ year: yearText.optional() })), async (c) => {
+    const { cityId } = c.req.valid('param');
+    const [city] = await c.var.db.select({ id: cities.id, name: cities.name }).from(cities).where(eq(cities.id, cityId));
+    if (!city) throw notFound('tenancy.city_not_found');
+    const year = c.req.valid('query').year ?? shanghaiYear();
+    return c.json({ city, year, items: await cityAwaiting(c.var.db, cityId, year) });
+  });
