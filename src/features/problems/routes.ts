@@ -148,7 +148,12 @@ export const problemRoutes = new Hono<AppEnv>()
     const problem = await findProblem(c, c.req.valid('param').id);
     const scope = c.var.scope!;
     const objections = await objectionsOf(scope, { target: 'problem', problemId: problem.id });
-    return c.json({ ...view(problem), objections: objections.map(({ tenantId: _t, target: _k, ratingEntryId: _r, upheld: _u, ...o }) => o) });
+    // whoever objected gave a contact for the township to answer: the village's secretary (whose problem it is) and the county never read it
+    const full = c.var.actor?.kind === 'user' && c.var.actor.role === 'township_admin';
+    return c.json({
+      ...view(problem),
+      objections: objections.map(({ tenantId: _t, target: _k, ratingEntryId: _r, upheld: _u, contact, ...o }) => (full ? { ...o, contact } : o)),
+    });
   })
   .patch('/:id', allow('township_admin', 'village_secretary'), input('param', idParam), input('json', problemPatch), async (c) => {
     const problem = await findProblem(c, c.req.valid('param').id);

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { DRIVERS } from '../support/servers';
+import { withFixture } from '../support/suite';
+
+/**
+ * A villager objects, without login, to a problem in public notice and may leave a contact for the
+ * township's answer. The cadre whose village the problem is (the secretary), and the county's viewers,
+ * read the problem and its objections, never who objected.
+ */
+describe.each(DRIVERS)('objections on %s (a cadre who wants to know who objected)', (driver) => {
+  const ctx = withFixture(driver);
+
+  it("keeps an objector's contact from the village's secretary and the county viewer; the township admin who answers reads it", async () => {
+    const { fixture } = ctx;
+    const villageId = fixture.a.rows.villages[0].id!;
+    const admin = await fixture.as('adminA');
+    const created = await admin.post('/t/alpha/api/problems', { villageId, content: '村务公开不及时', measure: '每月5日前公开' });
+    expect(created.status).toBe(201);
+    expect((await admin.post(`/t/alpha/api/problems/${created.body.id}/publish`)).status).toBe(200);
+    const filed = await fixture.anonymous().post(`/t/alpha/api/problems/${created.body.id}/objections`, { content: '整改措施不具体', contact: '13712345678' });
+    expect(filed.status).toBe(201);
+
+    for (const login of ['secretaryA', 'countyViewer'] as const) {
+      const read = await (await fixture.as(login)).get(`/t/alpha/api/problems/${created.body.id}`);
+      expect(read.status, login).toBe(200);
+      expect(read.body.objections, login).toHaveLength(1);
+      expect(read.body.objections[0].content).toBe('整改措施不具体');
+      expect(read.body.objections[0], login).not.toHaveProperty('contact');
+      expect(JSON.stringify(read.body), login).not.toContain('13712345678');
+    }
+    const own = await admin.get(`/t/alpha/api/problems/${created.body.id}`);
+    expect(own.body.objections[0].contact).toBe('13712345678');
+  });
+});
