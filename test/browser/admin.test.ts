@@ -153,7 +153,6 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.waitForURL('**/t/alpha/home');
     await shown(page.getByRole('heading', { name: '本村测评场次' }));
     await shown(page.getByRole('heading', { name: '本月未签字的联系户' }));
-    await page.screenshot({ path: screenshotPath('home-secretary-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await (await menu(page)).getByRole('link', { name: '村庄', exact: true }).click();
     await page.waitForURL('**/t/alpha/villages');

@@ -34,7 +34,6 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     // a party member's home: own reports and households to visit, then the visit form
     await page.waitForURL('**/t/alpha/home');
     await shown(page.getByRole('heading', { name: '本月待走访的联系户' }));
-    await page.screenshot({ path: screenshotPath('home-member-phone.png'), fullPage: true });
     await page.goto('/t/alpha/visit');
     await shown(page.getByRole('heading', { name: '走访记录', level: 1 }));
     const household = households[1];
@@ -81,7 +80,6 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.waitForURL('**/t/alpha/home');
     await shown(page.getByRole('heading', { name: '今日测评场次' }));
     await shown(page.getByRole('heading', { name: /年未录入集体收入的村/ }));
-    await page.screenshot({ path: screenshotPath('home-admin-desktop.png'), fullPage: true });
     const nav = page.getByRole('navigation', { name: '菜单' });
     expect(await nav.getByRole('link', { name: '走访记录' }).count()).toBe(0);
 

@@ -1,23 +1,14 @@
 import { readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
-import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, screenshotPath, seriousViolations, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const T = '/t/alpha/api/evaluation';
-const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 /** The budget of the issue: the ballot and the village page, 长辈版 and speech included, gzipped. */
 const PHONE_BUDGET = 30 * 1024;
-
-/** The accessibility violations of impact serious or critical on the page as it is (axe-core, injected past the CSP as DevTools does). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** Computed sizes of what a 长辈版 page shows: the smallest text, the smallest main action's text, the smallest tap target. */
 function measure(page: Page) {

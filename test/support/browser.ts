@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { dirStore } from '../../src/audit/dir-store';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,15 @@ export async function menu(page: Page): Promise<Locator> {
   const nav = page.locator('nav.mainnav:visible, [role=dialog] nav.drawernav');
   await shown(nav);
   return nav;
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** The accessibility violations of impact serious or critical on the page as it is (axe-core, injected past the CSP as DevTools does). */
+export async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run());
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /** Waits until the element is on screen (playwright-core has no web-first assertions; vitest's expect.poll covers the rest). */

@@ -286,15 +286,39 @@ export function ListBody(props: { load?: { loading: boolean; data?: unknown }; c
   return <>{props.children}</>;
 }
 
+/**
+ * A box whose content may scroll sideways (a wide table on a phone): while it overflows it is a tab stop, so
+ * the keyboard can scroll it too (axe's scrollable-region-focusable); while it fits it is none.
+ */
+export function ScrollBox(props: { class: string; children: ComponentChildren }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [scrolls, setScrolls] = useState(false);
+  useEffect(() => {
+    const el = box.current!;
+    const check = () => setScrolls(el.scrollWidth > el.clientWidth + 1);
+    check();
+    // the box resizes with the window, its content as rows arrive
+    const observer = new ResizeObserver(check);
+    observer.observe(el);
+    for (const child of el.children) observer.observe(child);
+    return () => observer.disconnect();
+  }, []);
+  return (
+    <div ref={box} class={props.class} tabIndex={scrolls ? 0 : undefined}>
+      {props.children}
+    </div>
+  );
+}
+
 /** A list table that scrolls sideways on a phone: `head` is its header row, the children its rows; `class` adds to "list". */
 export function Table(props: { class?: string; head: ComponentChildren; children: ComponentChildren }) {
   return (
-    <div class="table-wrap">
+    <ScrollBox class="table-wrap">
       <table class={props.class ? `list ${props.class}` : 'list'}>
         <thead>{props.head}</thead>
         <tbody>{props.children}</tbody>
       </table>
-    </div>
+    </ScrollBox>
   );
 }
 

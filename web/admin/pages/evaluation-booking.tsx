@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { call } from '../../shared/api';
 import { can } from '../session';
 import { t } from '../t';
-import { ErrorBox, Field, ListBody, nameChoices, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
+import { ErrorBox, Field, ListBody, nameChoices, ScrollBox, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
 import {
   addDays,
   bigScreenUrl,
@@ -320,7 +320,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
         </ul>
       )}
       <p class="hint muted">{t('eval.b.timezone')}</p>
-      <div class="ev-cal-scroll">
+      <ScrollBox class="ev-cal-scroll">
         <div class="ev-cal" role="group" aria-label={t('eval.b.calendar')}>
           <div class="ev-cal-head" aria-hidden="true">
             <div class="ev-cal-corner" />
@@ -384,7 +384,7 @@ export function BookingCalendar(props: { slug: string; query: Query } & Nav) {
             ))}
           </div>
         </div>
-      </div>
+      </ScrollBox>
 
       <h3>{t('eval.b.list')}</h3>
       <ListBody count={visible.length} none={t('eval.b.none')}>

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import { call, tenant, type AnswerOf } from '../../shared/api';
 import { currentLocale, yuan } from '../../shared/i18n';
 import { t } from '../t';
-import { ErrorBox, ListBody, Table, useLoad } from '../ui';
+import { ErrorBox, ListBody, ScrollBox, Table, useLoad } from '../ui';
 import { BarChart } from './stars-chart';
 import {
   categoryLabel,
@@ -110,7 +110,7 @@ function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) 
         />
         {d.income.target?.note && <p class="muted">{d.income.target.note}</p>}
         <h3>{t('stars.dash.by_category')}</h3>
-        <div class="table-wrap">
+        <ScrollBox class="table-wrap">
           <table class="list">
             <tbody>
               {INCOME_CATEGORIES.map((c) => (
@@ -121,7 +121,7 @@ function DashboardBody({ d, locale }: { d: Dashboard; locale: 'zh-CN' | 'en' }) 
               ))}
             </tbody>
           </table>
-        </div>
+        </ScrollBox>
       </section>
 
       <div class="dash-grid">
