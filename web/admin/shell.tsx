@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
-import { countyPath, NAV_AREAS, TOWNSHIP_PAGES } from './routes';
+import { cityRatingPath, countyPath, NAV_AREAS, TOWNSHIP_PAGES } from './routes';
 import { isPlatformAdmin, logout, me, myTownships, township } from './session';
 import { t } from './t';
 
@@ -28,6 +28,7 @@ export function Shell(props: { children: ComponentChildren }) {
   const viewedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_viewer' && r.countyId).map((r) => r.countyId!))];
   // a county organiser re-checks the township's proposals (评星定级 复核)
   const recheckedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_organiser' && r.countyId).map((r) => r.countyId!))];
+  const confirmingCities = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'city_organiser' && r.cityId).map((r) => r.cityId!))];
   return (
     <div class="shell">
       <header class="topbar">
@@ -52,6 +53,7 @@ export function Shell(props: { children: ComponentChildren }) {
               {t('rating.recheck_link')}
             </a>
           ))}
+          {confirmingCities.map((id) => <a key={id} class="button-link" href={cityRatingPath(id)} aria-current={path === cityRatingPath(id) ? 'page' : undefined}>{t('rating.city_link')}</a>)}
           {canSwitch && (
             <a class="button-link" href="/choose">
               {t('app.switch_township')}
