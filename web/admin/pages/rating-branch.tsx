@@ -54,6 +54,7 @@ export function BranchTimeline(props: { slug: string; year: number; villageId: s
               <li key={i} class={/_return$|objection_upheld$|reopen$/.test(item.action) ? 'returned' : undefined}>
                 <time dateTime={item.at}>{shanghaiTime(item.at)}</time>
                 <strong>{t(`rating.tl.${item.action.replace(/^rating\./, '').replace('.', '_')}` as MessageKey)}</strong>
+                {' '}
                 <span class="muted">
                   {item.actorName && item.actorRole ? t('rating.tl.by', { name: item.actorName, role: t(`role.${item.actorRole}` as MessageKey) }) : t('rating.tl.system')}
                 </span>
