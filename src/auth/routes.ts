@@ -236,6 +236,7 @@ export const authRoutes = new Hono<AppEnv>()
       roles: session.grants.map((g) => ({
         role: g.role,
         countyId: g.countyId,
+        cityId: g.cityId,
         villageId: g.villageId,
         memberId: g.memberId,
         tenant: g.tenantId ? (byId.get(g.tenantId) ?? null) : null,

@@ -234,6 +234,7 @@ describe('every write operation leaves its audit row (libsql)', () => {
         const entry = (await (s.county as ApiClient).get(`${T}/rating/years/2025`)).body.entries.find((e: { villageId: string }) => e.villageId === villageA.id);
         return (s.county as ApiClient).post(`${T}/rating/years/2025/entries/${villageA.id}/recheck`, { decision: 'confirm', version: entry.version });
       }],
+      ['PUT /api/county/{countyId}/rating/quotas', async () => (s.county as ApiClient).put(`/api/county/${f.countyId}/rating/quotas`, { quotas: { 5: 10 } })],
       ['POST /t/{tenant}/api/rating/years/{year}/entries/{villageId}/city-check', async () => {
         // no branch reached five stars in 2025: one proposal is set there as if the county had confirmed it
         await ctx.server.db.update(ratingEntries).set({ status: 'county_confirmed', proposedStars: 5 }).where(eq(ratingEntries.villageId, villageB.id!));
@@ -333,6 +334,8 @@ describe('every write operation leaves its audit row (libsql)', () => {
         s.viewer = r.body.accountId;
         return r;
       }],
+      ['POST /api/platform/counties/{id}/organisers', async () => (await platform()).post(`/api/platform/counties/${s.county}/organisers`, { phone: '13912340006', name: '审计县委组织部', password: STRONG })],
+      ['POST /api/platform/cities/{id}/organisers', async () => (await platform()).post(`/api/platform/cities/${s.city}/organisers`, { phone: '13912340007', name: '审计市委组织部', password: STRONG })],
       ['POST /api/platform/tenants', async () => {
         const r = await (await platform()).post('/api/platform/tenants', { slug: 'audit-town', name: '审计镇', countyId: s.county, admin: { phone: '13912340005', name: '审计镇党委', password: STRONG } });
         s.tenant = r.body.id;

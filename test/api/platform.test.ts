@@ -55,6 +55,22 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
     expect((await viewer.put('/t/alpha/api/settings', {})).status).toBe(403);
   });
 
+  it('creates the county’s and the city’s organisation departments for the star rating', async () => {
+    const platform = await ctx.fixture.as('platformAdmin');
+    const cityId = (await platform.get('/api/platform/counties')).body.find((c: { id: string }) => c.id === ctx.fixture.countyId).cityId;
+    const body = { phone: '13700000004', name: '县委组织部（复核）', password: 'organiser-pass-1' };
+    expect((await platform.post('/api/platform/counties/nope/organisers', body)).body.code).toBe('tenancy.county_not_found');
+    expect((await platform.post('/api/platform/cities/nope/organisers', body)).body.code).toBe('tenancy.city_not_found');
+    expect((await (await ctx.fixture.as('adminA')).post(`/api/platform/counties/${ctx.fixture.countyId}/organisers`, body)).status).toBe(403);
+    expect((await platform.post(`/api/platform/counties/${ctx.fixture.countyId}/organisers`, body)).status).toBe(201);
+    expect((await platform.post(`/api/platform/cities/${cityId}/organisers`, { ...body, phone: '13700000005', name: '市委组织部' })).status).toBe(201);
+    const county = await new ApiClient(ctx.server).login('13700000004', 'organiser-pass-1');
+    expect((await county.get('/api/auth/me')).body.roles).toEqual([expect.objectContaining({ role: 'county_organiser', countyId: ctx.fixture.countyId })]);
+    const city = await new ApiClient(ctx.server).login('13700000005', 'organiser-pass-1');
+    expect((await city.get('/api/auth/me')).body.roles).toEqual([expect.objectContaining({ role: 'city_organiser', cityId })]);
+    expect((await city.get(`/api/city/${cityId}/rating`)).status).toBe(200);
+  });
+
   it('validates township settings: weights must sum to 100', async () => {
     const admin = await ctx.fixture.as('adminA');
     const bad = await admin.put('/t/alpha/api/settings', { weights: { self: 20, peer: 20, villager: 50, leader: 20 } });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { plaques } from '../../src/db/schema';
+import { counties, plaques } from '../../src/db/schema';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
 import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
@@ -83,6 +83,13 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     const alpha = overview.body.townships.find((t: { slug: string }) => t.slug === 'alpha');
     expect(alpha).toMatchObject({ step: 'recheck', awaiting: 1, returned: [{ villageId: v[2], reason: '软弱涣散整顿尚未验收，请核实' }] });
     expect(overview.body.townships.find((t: { slug: string }) => t.slug === 'beta')).toMatchObject({ step: null });
+    // the city's page lists the five-star proposals its counties confirmed, from every township of the city
+    const [{ cityId }] = await ctx.server.db.select({ cityId: counties.cityId }).from(counties).where(eq(counties.id, ctx.fixture.countyId));
+    const queue = await city.get(`/api/city/${cityId}/rating?year=${Y}`);
+    expect(queue.status).toBe(200);
+    expect(queue.body).toMatchObject({ city: { name: '德州市' }, year: Y, items: [{ tenantSlug: 'alpha', township: '甲镇', county: '齐河县', villageId: v[1], proposedStars: 5 }] });
+    expect((await county.get(`/api/city/${cityId}/rating`)).status).toBe(403);
+    expect((await city.get('/api/city/elsewhere/rating')).status).toBe(404);
     // the city confirms five stars; the township answers the returned proposal
     e = await entries(city);
     expect((await city.post(`${R}/entries/${v[1]}/city-check`, { decision: 'confirm', version: e.get(v[1])!.version })).body.status).toBe('confirmed');

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
 import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
-import { PASSWORD } from '../support/fixture';
+import { PASSWORD, PHONES } from '../support/fixture';
 import type { TestServer } from '../support/servers';
 import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from '../api/rating-support';
 
@@ -58,5 +58,23 @@ describe.skipIf(!browserAvailable())('the county re-check page in the browser', 
     const entries = new Map(((await (await app.fixture.as('adminA')).get(R)).body.entries as { villageId: string; status: string }[]).map((e) => [e.villageId, e.status]));
     expect(entries.get(first.id!)).toBe('confirmed');
     expect(entries.get(second.id!)).toBe('returned');
+  });
+
+  it('shows the returned branch’s steps as a timeline on its rating page', async () => {
+    const context = await app.newContext({ width: 1280, height: 900 });
+    const admin = context.pages()[0] ?? (await context.newPage());
+    const second = app.fixture.a.rows.villages[1];
+    await admin.goto(`/login?next=${encodeURIComponent(`/t/alpha/rating/branch?villageId=${second.id}&year=${Y}`)}`);
+    await admin.getByLabel('手机号').fill(PHONES.adminA);
+    await admin.getByLabel('密码').fill(PASSWORD);
+    await admin.getByRole('button', { name: '登录' }).click();
+    await admin.getByRole('heading', { name: `${second.name}：${Y}年度评星定级` }).waitFor();
+    const steps = admin.getByRole('list', { name: '办理过程' });
+    await steps.getByText('乡镇开启自评申报').waitFor();
+    await steps.getByText('乡镇评定，拟定星级').waitFor();
+    const returned = steps.getByRole('listitem').filter({ hasText: '县委组织部复核退回' });
+    await returned.getByText('齐河县委组织部复核 · 县委组织部（复核）').waitFor();
+    await returned.getByText('理由：村务公开不及时，请核实').waitFor();
+    await admin.screenshot({ path: screenshotPath('rating-branch-timeline.png'), fullPage: true });
   });
 });

@@ -8,7 +8,7 @@ import { LoginPage } from './pages/login';
 import { RegistryPage } from './pages/registry';
 import { SecurityPage } from './pages/security';
 import { NotFound, Redirect, TownshipHome, TownshipFrame } from './frame';
-import { CountyPage, CountyRatingPage, TOWNSHIP_PAGES } from './routes';
+import { CityRatingPage, CountyPage, CountyRatingPage, TOWNSHIP_PAGES } from './routes';
 import { loadMe, me } from './session';
 import { t } from './t';
 
@@ -29,6 +29,7 @@ function App() {
         <Route path="/platform/audit" component={PlatformAuditPage} />
         <Route path="/county/:countyId" component={CountyPage} />
         <Route path="/county/:countyId/rating" component={CountyRatingPage} />
+        <Route path="/city/:cityId/rating" component={CityRatingPage} />
         <Route path="/t/:slug" component={TownshipHome} />
         {TOWNSHIP_PAGES.map((page) => (
           <Route key={page.path} path={`/t/:slug${page.path}`} component={TownshipFrame} page={page} />

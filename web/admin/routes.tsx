@@ -24,10 +24,13 @@ const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => 
 const StarsRedLinesPage = lazy(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
 const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage));
 const RatingPage = lazy(() => import('./pages/rating').then((m) => m.RatingPage));
+const RatingBranchPage = lazy(() => import('./pages/rating-branch').then((m) => m.RatingBranchPage));
 const AuditPage = lazy(() => import('./pages/audit').then((m) => m.AuditPage));
 /** The county department's comparison across townships, outside any township: /county/<countyId>. */
 export const CountyPage = lazy(() => import('./pages/county').then((m) => m.CountyPage));
 export const CountyRatingPage = lazy(() => import('./pages/county-rating').then((m) => m.CountyRatingPage));
+export const CityRatingPage = lazy(() => import('./pages/city-rating').then((m) => m.CityRatingPage));
+export const cityRatingPath = (cityId: string) => `/city/${encodeURIComponent(cityId)}/rating`;
 export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
 
 /** The navigation's groups, in order: 测评 · 星级 · 台账 · 名册 · 设置. */
@@ -71,6 +74,7 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard', area: 'stars', bar: ['township_admin', 'county_viewer'] },
   { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results', area: 'stars', bar: ['county_viewer'] },
   { path: '/rating', component: RatingPage, roles: READERS, nav: 'rating.nav', area: 'stars' },
+  { path: '/rating/branch', component: RatingBranchPage, roles: READERS },
   { path: '/red-lines', component: StarsRedLinesPage, roles: READERS, nav: 'nav.red_lines', area: 'stars' },
   { path: '/income', component: IncomePage, roles: READERS, nav: 'nav.income', area: 'stars' },
   { path: '/import', component: ImportPage, roles: ['township_admin', 'village_secretary'], nav: 'nav.import', area: 'rosters' },

@@ -2,7 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
-import { barPages, countyPath, NAV_AREAS, TOWNSHIP_PAGES, type NavArea, type TownshipPage } from './routes';
+import { barPages, cityRatingPath, countyPath, NAV_AREAS, TOWNSHIP_PAGES, type NavArea, type TownshipPage } from './routes';
 import { countyOfTownship, isPlatformAdmin, logout, me, myTownships, township, viewedCounties } from './session';
 import { t } from './t';
 
@@ -176,6 +176,7 @@ export function Shell(props: { children: ComponentChildren }) {
       : undefined;
   // a county organiser re-checks the township's proposals (评星定级 复核)
   const recheckedCounties = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'county_organiser' && r.countyId).map((r) => r.countyId!))];
+  const confirmingCities = [...new Set((me.value?.roles ?? []).filter((r) => r.role === 'city_organiser' && r.cityId).map((r) => r.cityId!))];
   return (
     <div class={nav.length > 0 ? 'shell has-bar' : 'shell'}>
       <header class="topbar">
@@ -201,6 +202,7 @@ export function Shell(props: { children: ComponentChildren }) {
               {t('rating.recheck_link')}
             </a>
           ))}
+          {confirmingCities.map((id) => <a key={id} class="button-link" href={cityRatingPath(id)} aria-current={path === cityRatingPath(id) ? 'page' : undefined}>{t('rating.city_link')}</a>)}
           {canSwitch && (
             <a class="button-link" href="/choose">
               {t('app.switch_township')}

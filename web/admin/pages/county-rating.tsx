@@ -5,7 +5,8 @@ import { RequireLogin } from '../frame';
 import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t, type MessageKey } from '../t';
-import { ErrorBox, ListBody, Table, useLoad } from '../ui';
+import { ErrorBox, Field, Form, ListBody, Table, useLoad, useSubmit } from '../ui';
+import { levelName } from './rating-branch';
 import { shanghaiYear } from './stars-common';
 
 type Overview = AnswerOf<(typeof county)[':countyId']['rating']['$get']>;
@@ -97,6 +98,44 @@ function TownshipRecheck(props: { township: Township; year: number; onChange(): 
   );
 }
 
+const QUOTA_LEVELS = [5, 4, 3, 2] as const;
+type Quotas = NonNullable<Overview['quotas']>;
+
+/** The county's quotas in words: 五星级不超过 10%；四星级不超过 30%. */
+const quotaList = (quotas: Quotas) =>
+  QUOTA_LEVELS.filter((n) => quotas[n] !== undefined)
+    .map((n) => t('rating.quota_item', { level: levelName(n), percent: quotas[n]! }))
+    .join('；');
+
+/** The county organiser sets the county's quotas, a ceiling on every township's own at its 评定. */
+function CountyQuotasForm(props: { countyId: string; quotas: Quotas | null; onDone(): void }) {
+  const [values, setValues] = useState<Record<number, string>>(() => Object.fromEntries(QUOTA_LEVELS.map((n) => [n, props.quotas?.[n]?.toString() ?? ''])));
+  const [saved, setSaved] = useState(false);
+  const submit = useSubmit(async () => {
+    setSaved(false);
+    const quotas = Object.fromEntries(QUOTA_LEVELS.filter((n) => values[n].trim() !== '').map((n) => [n, Number(values[n])])) as Quotas;
+    await call(county[':countyId'].rating.quotas.$put({ param: { countyId: encodeURIComponent(props.countyId) }, json: { quotas } }));
+    setSaved(true);
+    props.onDone();
+  });
+  return (
+    <Form class="card county-quotas" onSubmit={submit.run}>
+      <h2>{t('rating.quotas_title')}</h2>
+      <p class="muted hint">{t('rating.quotas_hint')}</p>
+      <div class="form-grid">
+        {QUOTA_LEVELS.map((n) => (
+          <Field key={n} label={t('rating.quota_percent', { level: levelName(n) })}>
+            {(id) => <input id={id} type="number" inputMode="numeric" min={0} max={100} step={1} value={values[n]} onInput={(e) => setValues({ ...values, [n]: e.currentTarget.value })} />}
+          </Field>
+        ))}
+      </div>
+      <ErrorBox error={submit.error} />
+      {saved && <p role="status">{t('rating.quotas_saved')}</p>}
+      <button type="submit" disabled={submit.busy}>{t('rating.quotas_save')}</button>
+    </Form>
+  );
+}
+
 /** 县级复核: where every township of the county stands, and the proposals awaiting the county organiser. */
 export function CountyRatingPage(props: { countyId: string }) {
   const { query } = useLocation();
@@ -116,6 +155,8 @@ export function CountyRatingPage(props: { countyId: string }) {
         <h1>{t('rating.recheck_title', { year })}</h1>
         <p class="muted hint">{t('rating.recheck_hint')}</p>
         <ErrorBox error={overview.error} />
+        {overview.data && !organiser && <p>{overview.data.quotas ? t('rating.quotas_current', { list: quotaList(overview.data.quotas) }) : t('rating.quotas_none')}</p>}
+        {overview.data && organiser && <CountyQuotasForm countyId={props.countyId} quotas={overview.data.quotas} onDone={overview.reload} />}
         <ListBody load={overview} count={townships.length} none={t('rating.nothing_awaiting')}>
           <Table
             head={

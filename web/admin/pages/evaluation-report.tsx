@@ -6,6 +6,7 @@ import { me, township } from '../session';
 import { t } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
 import { evaluationApi, evaluationClient, groupLabel, kindLabel, points, Stars, type SubjectKind } from './evaluation-common';
+import { ReportGrades } from './rating-branch';
 
 export function ReportView(props: { slug: string; campaignId: string; kind: SubjectKind; subjectId: string; back?: string }) {
   const { slug, campaignId, kind, subjectId } = props;
@@ -178,6 +179,7 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
           ))}
         </Table>
       </ListBody>
+      <ReportGrades slug={slug} year={r.campaign.year} kind={r.subject.kind} subjectId={subjectId} villageId={r.subject.villageId} />
       <p class="muted small-print">{t('eval.r.generated', { time: generated })}</p>
     </article>
   );

@@ -1,15 +1,16 @@
 /**
  * 工作台: each role's home, what needs doing now, from its home endpoint. Township admin: today's sessions,
  * overdue rectifications, unanswered objections, villages without income this year, job runs. Secretary:
- * their village's sessions, problems overdue, households not signed this month. Party member: own reports,
- * households to visit this month.
+ * their village's sessions, problems overdue, households not signed this month. Party member: own 民主评议
+ * grades (this year's and last), own reports, households to visit this month.
  */
 import type { ComponentChildren } from 'preact';
 import { call, tenant } from '../../shared/api';
-import { chineseMinute } from '../../../src/domain/calendar';
+import { chineseMinute, shanghaiYear } from '../../../src/domain/calendar';
 import { township } from '../session';
 import { t } from '../t';
 import { ErrorBox, useLoad } from '../ui';
+import { MyGrade } from './rating-branch';
 
 function Card(props: { title: string; count: number; children: ComponentChildren }) {
   return (
@@ -107,6 +108,8 @@ function MemberDesk(props: { slug: string }) {
   const d = home.data;
   return (
     <>
+      <MyGrade slug={props.slug} year={shanghaiYear()} />
+      <MyGrade slug={props.slug} year={shanghaiYear() - 1} />
       <Card title={t('home.own_reports')} count={d.reports.length}>
         {d.reports.map((r) => (
           <li key={r.campaignId}>

@@ -81,7 +81,9 @@ export function RatingPage(props: { slug: string }) {
           >
             {entries.map((e) => (
               <tr key={e.villageId}>
-                <th scope="row">{e.villageName}</th>
+                <th scope="row">
+                  <a href={`/t/${props.slug}/rating/branch?villageId=${encodeURIComponent(e.villageId)}&year=${year}`}>{e.villageName}</a>
+                </th>
                 <td>{t(`rating.status.${e.status}` as MessageKey)}</td>
                 <td>{stars(e.appliedStars)}</td>
                 <td>{stars(e.proposedStars)}</td>

@@ -94,6 +94,63 @@ function TownshipForm(props: { counties: County[]; onDone(): void }) {
   );
 }
 
+type AuthorityRole = 'county_viewer' | 'county_organiser' | 'city_organiser';
+const AUTHORITY_ROLES: AuthorityRole[] = ['county_organiser', 'county_viewer', 'city_organiser'];
+
+/** The accounts above the townships: a county's viewer or organisation department (复核), a city's organisation department (五星级确认). */
+function AuthorityAccountForm(props: { cities: City[]; counties: County[]; onDone(): void }) {
+  const [role, setRole] = useState<AuthorityRole>('county_organiser');
+  const [placeId, setPlaceId] = useState('');
+  const name = useText();
+  const phone = useText();
+  const password = useText();
+  const [created, setCreated] = useState('');
+  const submit = useSubmit(async () => {
+    setCreated('');
+    const json = { name: name.value.trim(), phone: phone.value.trim(), password: password.value };
+    const param = { id: placeId };
+    if (role === 'city_organiser') await call(platform.cities[':id'].organisers.$post({ param, json }));
+    else if (role === 'county_organiser') await call(platform.counties[':id'].organisers.$post({ param, json }));
+    else await call(platform.counties[':id'].viewers.$post({ param, json }));
+    setCreated(json.name);
+    for (const field of [name, phone, password]) field.set('');
+    props.onDone();
+  });
+  const forCity = role === 'city_organiser';
+  const labels = { name: t('accounts.name'), phone: t('accounts.phone'), password: t('accounts.password') };
+  return (
+    <Form class="card" onSubmit={submit.run}>
+      <h2>{t('rating.org.title')}</h2>
+      <p class="muted hint">{t('rating.org.hint')}</p>
+      <div class="form-grid">
+        <SelectField
+          label={t('rating.org.kind')}
+          value={role}
+          onChange={(next) => {
+            setRole(next);
+            setPlaceId('');
+          }}
+          options={AUTHORITY_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+        />
+        <SelectField
+          label={forCity ? t('rating.org.city') : t('rating.org.county')}
+          required
+          value={placeId}
+          onChange={setPlaceId}
+          placeholder="—"
+          options={nameChoices(forCity ? props.cities : props.counties)}
+        />
+        <Field label={t('accounts.name')}>{(id) => <input id={id} required maxLength={40} {...name.bind} />}</Field>
+        <Field label={t('accounts.phone')}>{(id) => <input id={id} type="tel" required pattern="1[0-9]{10}" maxLength={11} {...phone.bind} />}</Field>
+        <Field label={t('accounts.password')}>{(id) => <input id={id} type="password" autoComplete="new-password" required minLength={10} {...password.bind} />}</Field>
+      </div>
+      <ErrorBox error={submit.error} labels={labels} />
+      {created && <p role="status">{t('rating.org.created', { name: created })}</p>}
+      <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('rating.org.create')}</button>
+    </Form>
+  );
+}
+
 /** Platform settings: whether admins must sign in with a second factor. */
 function PlatformSettingsCard() {
   const settings = useLoad(() => call(platform.settings.$get()), []);
@@ -237,6 +294,7 @@ export function RegistryPage() {
         </ul>
         <CityForm onDone={data.reload} />
       </section>
+      <AuthorityAccountForm cities={cities} counties={counties} onDone={data.reload} />
       <PlatformSettingsCard />
       <PlatformAccounts />
     </Shell>

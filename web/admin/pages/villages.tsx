@@ -71,6 +71,7 @@ export function VillagesPage(props: { slug: string }) {
             <th scope="col" class="wide-only">{t('villages.branch')}</th>
             <th scope="col" class="num">{t('villages.members')}</th>
             <th scope="col" class="num">{t('villages.households')}</th>
+            <th scope="col" class="wide-only">{t('rating.nav')}</th>
             {writable && <th scope="col"><span class="sr-only">{t('common.actions')}</span></th>}
           </tr>
         }
@@ -86,6 +87,9 @@ export function VillagesPage(props: { slug: string }) {
             </td>
             <td class="num">
               <a href={`/t/${props.slug}/households?villageId=${v.id}`}>{v.householdCount}</a>
+            </td>
+            <td class="wide-only">
+              <a href={`/t/${props.slug}/rating/branch?villageId=${encodeURIComponent(v.id)}`}>{t('rating.branch_link')}</a>
             </td>
             {writable && (
               <td class="actions">
