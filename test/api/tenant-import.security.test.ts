@@ -58,8 +58,10 @@ describe.each(DRIVERS)('tenant import on %s (someone handed an export file to cr
   const ctx = {} as { source: TestServer; target: TestServer; here: Fixture; file: Uint8Array; platform: ApiClient; betaVillage: string; alphaVillage: string };
 
   beforeAll(async () => {
-    [ctx.source, ctx.target] = await Promise.all([startServer(driver), startServer(driver)]);
-    const [there, here] = await Promise.all([createFixture(ctx.source), createFixture(ctx.target)]);
+    ctx.source = await startServer(driver);
+    ctx.target = await startServer(driver);
+    const there = await createFixture(ctx.source);
+    const here = await createFixture(ctx.target);
     ctx.here = here;
     ctx.betaVillage = there.b.rows.villages[0].id!;
     ctx.alphaVillage = here.a.rows.villages[0].id!;
@@ -88,6 +90,16 @@ describe.each(DRIVERS)('tenant import on %s (someone handed an export file to cr
       await crafted(ctx.file, { role_grants: (text) => text.replace('"role":"township_admin"', '"role":"village_secretary"').replace('"village_id":null', `"village_id":"${ctx.alphaVillage}"`) }),
     );
     expect(grantThere).toMatchObject({ status: 422, body: { code: 'transfer.bad_row' } });
+    await nothingStaged();
+  });
+
+  it('refuses a huge row, and an entry too large to inflate (a decompression bomb) before reading it', async () => {
+    const huge = await postImport(ctx.target, ctx.platform, await crafted(ctx.file, { members: (text) => text.replace(/"name":"[^"]*"/, `"name":"${'x'.repeat(1_500_000)}"`) }));
+    expect(huge).toMatchObject({ status: 422, body: { code: 'transfer.bad_row' } });
+    await nothingStaged();
+    // 9 MiB of the same byte compresses to a few kilobytes
+    const bomb = await postImport(ctx.target, ctx.platform, await crafted(ctx.file, { villages: (text) => text + ' '.repeat(9 * 1024 * 1024) }));
+    expect(bomb).toMatchObject({ status: 422, body: { code: 'transfer.not_an_export' } });
     await nothingStaged();
   });
 

@@ -12,8 +12,17 @@ import { AppError } from '../../platform/errors';
 import { decryptStream, isEncrypted, PassphraseError } from '../../platform/passphrase-stream';
 import { Sha256 } from '../../platform/sha256';
 import { readZip, ZipError } from '../../platform/zip-stream';
-import { partName } from './export';
+import { PART_BYTES, partName } from './export';
 import { entries, FORMAT, FORMAT_VERSION, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
+
+/**
+ * The largest ZIP entry an import inflates: a part is cut once about PART_BYTES are ready, after a page of at
+ * most PAGE_ROWS rows, so a faithful part stays well below this; a crafted entry (a decompression bomb, one
+ * huge part) is refused before it is inflated, within a Worker's 128 MB.
+ */
+export const MAX_PART_BYTES = 8 * PART_BYTES;
+/** The longest row line an import takes (D1 holds no row above 2 MB; the app writes none near this). */
+export const MAX_ROW_CHARS = 1024 * 1024;
 
 type Value = string | number | null;
 const encoder = new TextEncoder();
@@ -140,6 +149,7 @@ function parseRows(entry: Entry, text: string, lineBase: number): Row[] {
   lines.pop();
   return lines.map((line, i) => {
     const where = { table: entry.name, line: lineBase + i + 1 };
+    if (line.length > MAX_ROW_CHARS) throw refused('transfer.bad_row', { ...where, reason: 'a row too long' });
     let row: unknown;
     try {
       row = JSON.parse(line);
@@ -175,7 +185,7 @@ export interface ImportOptions {
 export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ImportReport> {
   let zip: AsyncGenerator<{ name: string; data: Uint8Array }>;
   try {
-    zip = readZip(await plainBytes(source, options.passphrase));
+    zip = readZip(await plainBytes(source, options.passphrase), MAX_PART_BYTES);
   } catch (error) {
     throw mapped(error);
   }
