@@ -1,9 +1,10 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
+import { gunzipSync } from 'fflate';
 import type { Db } from '../db/client';
 import { auditArchives, auditEvents } from '../db/schema';
 import { sha256Hex } from '../platform/crypto';
-import { GENESIS, rowHash } from './chain';
-import { anchorPrefix, type Anchor, type AuditStore } from './store';
+import { GENESIS, rowHash, type AuditRow } from './chain';
+import { anchorPrefix, archiveKey, type Anchor, type AuditStore } from './store';
 
 export type BreakKind =
   | 'seq_gap'
@@ -13,7 +14,8 @@ export type BreakKind =
   | 'anchor_mismatch'
   | 'anchor_row_missing'
   | 'archive_missing'
-  | 'archive_checksum';
+  | 'archive_checksum'
+  | 'archive_mismatch';
 
 export interface ChainBreak {
   kind: BreakKind;
@@ -53,14 +55,29 @@ export async function verifyChain(db: Db, store: AuditStore | undefined, chain: 
     if (breaks.length < MAX_BREAKS) breaks.push({ kind, seq, detail });
   };
   const archives = await db.select().from(auditArchives).where(eq(auditArchives.chain, chain)).orderBy(asc(auditArchives.firstSeq));
-  if (store)
-    for (const archive of archives) {
-      const body = await store.get(archive.objectKey);
-      if (!body) note('archive_missing', archive.lastSeq, `${archive.month}: ${archive.objectKey}`);
-      else if ((await sha256Hex(body)) !== archive.objectSha256) note('archive_checksum', archive.lastSeq, `${archive.month}: ${archive.objectKey}`);
-    }
-
   const hashes = new Map<number, string>();
+  if (store) {
+    // an archive record is only as good as the object it names: the month's own key, holding the very rows the
+    // record says, linked to the month before. Otherwise a record pointing at any object (with that object's
+    // checksum) would pass rows deleted from the database off as archived.
+    let prev = GENESIS;
+    let nextSeq = 1;
+    for (const archive of archives) {
+      const where = `${archive.month}: ${archive.objectKey}`;
+      const ownKey = archive.objectKey === archiveKey(chain, archive.month);
+      const body = ownKey ? await store.get(archive.objectKey) : null;
+      if (!ownKey) note('archive_mismatch', archive.lastSeq, `${where} is not the month's object`);
+      else if (!body) note('archive_missing', archive.lastSeq, where);
+      else if ((await sha256Hex(body)) !== archive.objectSha256) note('archive_checksum', archive.lastSeq, where);
+      else {
+        const problem = await archivedRowsProblem(body, chain, archive, prev, nextSeq, hashes);
+        if (problem) note('archive_mismatch', archive.lastSeq, `${where}: ${problem}`);
+      }
+      prev = archive.headHash;
+      nextSeq = archive.lastSeq + 1;
+    }
+  }
+
   let rows = 0;
   let sealed = 0;
   let unsealed = 0;
@@ -118,6 +135,7 @@ export async function verifyChain(db: Db, store: AuditStore | undefined, chain: 
       if (hash !== anchor.hash) note('anchor_mismatch', anchor.seq, `${anchor.day}: the row's hash differs from the head anchored that day`);
     } else if (anchor.seq > archivedThrough) note('anchor_row_missing', anchor.seq, `${anchor.day}: the anchored head is not in the database`);
     else {
+      // an archived head, or a row inside an archived month that was not read (the store is not at hand, or the object was refused above)
       const archive = archives.find((a) => a.lastSeq === anchor.seq);
       if (archive && archive.headHash !== anchor.hash) note('anchor_mismatch', anchor.seq, `${anchor.day}: the archived head differs`);
     }
@@ -137,4 +155,40 @@ export async function verifyChain(db: Db, store: AuditStore | undefined, chain: 
     brokenAt: breaks.find((b) => b.seq !== null)?.seq ?? null,
     breaks,
   };
+}
+
+/**
+ * What is wrong with an archive object against its record, or null: every row of the chain from `firstSeq` to
+ * `lastSeq` in order, each hashing to its hash and linked to the one before (the first to `prev`, the head of
+ * the month before or the genesis), the last one the recorded head. The rows' hashes go into `hashes`, so the
+ * anchors of days inside archived months are checked too.
+ */
+async function archivedRowsProblem(
+  body: Uint8Array,
+  chain: string,
+  archive: typeof auditArchives.$inferSelect,
+  prev: string,
+  firstSeq: number,
+  hashes: Map<number, string>,
+): Promise<string | null> {
+  if (archive.firstSeq !== firstSeq) return `starts at ${archive.firstSeq}, after ${firstSeq - 1}`;
+  let rows: AuditRow[];
+  try {
+    rows = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+      .decode(gunzipSync(body))
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as AuditRow);
+  } catch {
+    return 'not gzip JSON Lines';
+  }
+  if (rows.length !== archive.rows || rows.length !== archive.lastSeq - archive.firstSeq + 1) return `${rows.length} rows, the record says ${archive.rows}`;
+  for (const [i, row] of rows.entries()) {
+    if (row.chain !== chain || row.seq !== archive.firstSeq + i) return `row ${i + 1} is not seq ${archive.firstSeq + i} of the chain`;
+    if (row.prevHash !== prev || row.hash !== (await rowHash(row, prev))) return `seq ${row.seq} does not hash to its stored hash`;
+    prev = row.hash;
+  }
+  if (prev !== archive.headHash) return 'the last row is not the recorded head';
+  for (const row of rows) hashes.set(row.seq, row.hash!);
+  return null;
 }

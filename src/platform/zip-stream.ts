@@ -121,9 +121,9 @@ class ByteReader {
 /**
  * The entries of a ZIP, in file order, as they arrive; stops at the central directory. Refuses what
  * ZipWriter does not write (data descriptors, encryption, methods other than deflate and store) and any
- * entry whose CRC or size does not match.
+ * entry whose CRC or size does not match, or larger than `maxEntryBytes` (it is inflated whole in memory).
  */
-export async function* readZip(source: ReadableStream<Uint8Array>): AsyncGenerator<{ name: string; data: Uint8Array }> {
+export async function* readZip(source: ReadableStream<Uint8Array>, maxEntryBytes = MAX_ENTRY_BYTES): AsyncGenerator<{ name: string; data: Uint8Array }> {
   const reader = source.getReader();
   const bytes = new ByteReader(reader);
   try {
@@ -143,7 +143,7 @@ export async function* readZip(source: ReadableStream<Uint8Array>): AsyncGenerat
       const size = h.getUint32(18, true);
       if (flags & 0x0009) throw new ZipError('encrypted or streamed entries are not read');
       if (method !== 8 && method !== 0) throw new ZipError(`compression method ${method} is not read`);
-      if (packedSize > MAX_ENTRY_BYTES || size > MAX_ENTRY_BYTES) throw new ZipError('an entry is too large');
+      if (packedSize > maxEntryBytes || size > maxEntryBytes) throw new ZipError('an entry is too large');
       const name = await bytes.read(h.getUint16(22, true));
       const extra = await bytes.read(h.getUint16(24, true));
       const packed = await bytes.read(packedSize);

@@ -8,7 +8,8 @@ import { anchorKey, archiveKey } from '../../src/audit/store';
 import { verifyChain } from '../../src/audit/verify';
 import type { Db } from '../../src/db/client';
 import { auditArchives, auditEvents } from '../../src/db/schema';
-import { gunzipSync } from 'fflate';
+import { gunzipSync, gzipSync } from 'fflate';
+import { sha256Hex } from '../../src/platform/crypto';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
@@ -188,6 +189,64 @@ describe.each(DRIVERS)('audit trail defences on %s', (driver) => {
     });
     const report = await verifyChain(db, ctx.server.auditStore, 'chain-x');
     expect(report.breaks).toEqual([expect.objectContaining({ kind: 'anchor_row_missing', seq: 3 })]);
+  });
+
+  it('finds a chain deleted behind an archive record that points at some other object', async () => {
+    const db = ctx.server.db;
+    const chain = 'chain-g';
+    await append(db, chain, 5);
+    await sealAndAnchor(db, ctx.server.auditStore, new Date('2026-11-27T18:00:00Z'));
+    await append(db, chain, 2);
+    await sealAndAnchor(db, ctx.server.auditStore, new Date('2026-11-28T18:00:00Z'));
+    const rows = await db.select().from(auditEvents).where(eq(auditEvents.chain, chain)).orderBy(asc(auditEvents.seq));
+    // the attacker records the whole chain as an archived month (the insert trigger lets a contiguous month in),
+    // its object any object the store holds (here a day's anchor), with that object's checksum; then deletes the rows
+    const decoy = anchorKey(chain, '2026-11-27');
+    const decoyBody = (await ctx.server.auditStore.get(decoy))!;
+    await db.insert(auditArchives).values({
+      chain,
+      month: '2026-10',
+      firstSeq: 1,
+      lastSeq: 7,
+      headHash: rows.at(-1)!.hash!,
+      rows: 7,
+      objectKey: decoy,
+      objectSha256: await sha256Hex(decoyBody),
+      archivedAt: new Date().toISOString(),
+    });
+    await withoutTriggers(db, async () => {
+      await db.delete(auditEvents).where(eq(auditEvents.chain, chain));
+    });
+    const platform = await ctx.fixture.as('platformAdmin');
+    const report = (await platform.get(`/api/platform/audit/verify?chain=${chain}`)).body.chains[0];
+    expect(report.ok).toBe(false);
+    expect(report.breaks).toContainEqual(expect.objectContaining({ kind: 'archive_mismatch', seq: 7 }));
+    // and the whole platform's verify still names the chain, though no row of it is left
+    const all = (await platform.get('/api/platform/audit/verify')).body;
+    expect(all.chains.find((c: { chain: string }) => c.chain === chain)).toMatchObject({ ok: false });
+
+    // the same with an object under the month's own key that does not hold the rows recorded
+    const other = 'chain-h';
+    await append(db, other, 3);
+    await sealChain(db, other);
+    const kept = await db.select().from(auditEvents).where(eq(auditEvents.chain, other)).orderBy(asc(auditEvents.seq));
+    const forgedBody = gzipSync(new TextEncoder().encode(`${JSON.stringify({ ...kept[0], action: 'test.innocent' })}\n`));
+    await ctx.server.auditStore.putOnce(archiveKey(other, '2026-10'), forgedBody);
+    await db.insert(auditArchives).values({
+      chain: other,
+      month: '2026-10',
+      firstSeq: 1,
+      lastSeq: 3,
+      headHash: kept.at(-1)!.hash!,
+      rows: 3,
+      objectKey: archiveKey(other, '2026-10'),
+      objectSha256: await sha256Hex(forgedBody),
+      archivedAt: new Date().toISOString(),
+    });
+    await withoutTriggers(db, async () => {
+      await db.delete(auditEvents).where(eq(auditEvents.chain, other));
+    });
+    expect((await platform.get(`/api/platform/audit/verify?chain=${other}`)).body.chains[0].breaks).toContainEqual(expect.objectContaining({ kind: 'archive_mismatch' }));
   });
 
   it('archives past months as gzip JSON Lines with their head before it prunes, and prunes nothing younger than 180 days', async () => {

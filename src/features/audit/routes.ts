@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, like, lt, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
@@ -147,9 +147,10 @@ export const platformAuditRoutes = new Hono<AppEnv>()
   })
   .get('/audit/verify', allow('platform_admin'), input('query', z.object(platformQuery)), async (c) => {
     const { chain } = c.req.valid('query');
-    const chains = chain
-      ? [chain]
-      : [PLATFORM_CHAIN, ...(await c.var.db.selectDistinct({ chain: auditEvents.chain }).from(auditEvents)).map((r) => r.chain).filter((ch) => ch !== PLATFORM_CHAIN)];
+    // every chain anything knows of: one whose rows were all deleted is still a township's, or has archives or anchors
+    const known = chain ? [] : await c.var.db.all<{ chain: string }>(sql`SELECT chain FROM audit_events UNION SELECT chain FROM audit_archives UNION SELECT id FROM tenants`);
+    const anchored = chain || !c.var.auditStore ? [] : (await c.var.auditStore.list('anchors/')).map((key) => key.split('/')[1]);
+    const chains = chain ? [chain] : [PLATFORM_CHAIN, ...new Set([...known.map((r) => r.chain), ...anchored].filter((ch) => ch !== PLATFORM_CHAIN).sort())];
     const reports = [];
     for (const ch of chains) reports.push(await verifyChain(c.var.db, c.var.auditStore, ch));
     return c.json({ ok: reports.every((r) => r.ok), chains: reports });

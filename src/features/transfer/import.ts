@@ -1,6 +1,6 @@
-import { and, asc, eq, getTableColumns, gt, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { insertMany, paramChunks } from '../../db/batch';
 import { sealChain } from '../../audit/chain';
 import { systemRecorder, type Recorder } from '../../audit/record';
@@ -12,8 +12,17 @@ import { AppError } from '../../platform/errors';
 import { decryptStream, isEncrypted, PassphraseError } from '../../platform/passphrase-stream';
 import { Sha256 } from '../../platform/sha256';
 import { readZip, ZipError } from '../../platform/zip-stream';
-import { partName } from './export';
+import { PART_BYTES, partName } from './export';
 import { entries, FORMAT, FORMAT_VERSION, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
+
+/**
+ * The largest ZIP entry an import inflates: a part is cut once about PART_BYTES are ready, after a page of at
+ * most PAGE_ROWS rows, so a faithful part stays well below this; a crafted entry (a decompression bomb, one
+ * huge part) is refused before it is inflated, within a Worker's 128 MB.
+ */
+export const MAX_PART_BYTES = 8 * PART_BYTES;
+/** The longest row line an import takes (D1 holds no row above 2 MB; the app writes none near this). */
+export const MAX_ROW_CHARS = 1024 * 1024;
 
 type Value = string | number | null;
 const encoder = new TextEncoder();
@@ -140,6 +149,7 @@ function parseRows(entry: Entry, text: string, lineBase: number): Row[] {
   lines.pop();
   return lines.map((line, i) => {
     const where = { table: entry.name, line: lineBase + i + 1 };
+    if (line.length > MAX_ROW_CHARS) throw refused('transfer.bad_row', { ...where, reason: 'a row too long' });
     let row: unknown;
     try {
       row = JSON.parse(line);
@@ -175,7 +185,7 @@ export interface ImportOptions {
 export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ImportReport> {
   let zip: AsyncGenerator<{ name: string; data: Uint8Array }>;
   try {
-    zip = readZip(await plainBytes(source, options.passphrase));
+    zip = readZip(await plainBytes(source, options.passphrase), MAX_PART_BYTES);
   } catch (error) {
     throw mapped(error);
   }
@@ -262,6 +272,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       if (!expected || expected.rows !== actual.rows || expected.sha256 !== actual.sha256) throw refused('transfer.checksum_mismatch', { table: entry.name });
     }
     if (!report.registry.countyId) throw refused('transfer.incomplete');
+    await referencesStayInside(db, tenantId);
     await resealedAsInFile();
     // the one write that makes the township exist, recorded in the platform's chain and the township's own
     const record = options.recorder ?? ((entry) => systemRecorder(db, entry.tenantId ?? null)(entry));
@@ -424,6 +435,42 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
     await insertRows(db, entry.table, fresh.map((r) => ({ ...r, password_hash: IMPORTED_PASSWORD_HASH })));
     report.accounts.created += fresh.length;
   }
+}
+
+/**
+ * Refuses a file whose rows point at another township's rows. Ids are kept, so a foreign key alone would let a
+ * crafted file hang its rows on any village, session or problem of the database (a member in another
+ * township's village, a ballot in its session); and a grant's village and member are no foreign keys at all.
+ * One query per reference, over the staged township's rows.
+ */
+async function referencesStayInside(db: Db, tenantId: string) {
+  const tables = tenantTablesParentsFirst();
+  const checks: { table: string; column: string; query: SQL }[] = [];
+  for (const child of tables)
+    for (const fk of getTableConfig(child.table).foreignKeys) {
+      const { columns, foreignColumns, foreignTable } = fk.reference();
+      const parent = tables.find((t) => t.table === foreignTable);
+      if (!parent || columns.length !== 1) continue;
+      const [column, key] = [columns[0].name, foreignColumns[0].name];
+      checks.push({
+        table: child.name,
+        column,
+        query: sql`SELECT 1 AS n FROM ${sql.identifier(child.name)} x JOIN ${sql.identifier(parent.name)} p ON p.${sql.identifier(key)} = x.${sql.identifier(column)}
+          WHERE x.tenant_id = ${tenantId} AND p.tenant_id IS NOT ${tenantId} LIMIT 1`,
+      });
+    }
+  for (const [column, parent] of [
+    ['village_id', 'villages'],
+    ['member_id', 'members'],
+  ])
+    checks.push({
+      table: 'role_grants',
+      column,
+      query: sql`SELECT 1 AS n FROM role_grants g WHERE g.tenant_id = ${tenantId} AND g.${sql.identifier(column)} IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM ${sql.identifier(parent)} p WHERE p.id = g.${sql.identifier(column)} AND p.tenant_id = ${tenantId}) LIMIT 1`,
+    });
+  for (const check of checks)
+    if ((await db.all(check.query)).length) throw refused('transfer.bad_row', { table: check.table, line: 0, reason: `${check.column} names a row of another township` });
 }
 
 function mapped(error: unknown): unknown {
