@@ -1,5 +1,5 @@
 import { and, asc, between, eq, isNotNull, lt, max, sql } from 'drizzle-orm';
-import { gzipSync } from 'fflate';
+import { gzipSync } from 'node:zlib';
 import type { Db } from '../db/client';
 import { auditArchives, auditEvents } from '../db/schema';
 import { sha256Hex } from '../platform/crypto';

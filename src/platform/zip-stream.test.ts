@@ -1,6 +1,6 @@
-import { unzipSync, Zip, ZipDeflate } from 'fflate';
+import { unzipSync, Zip, ZipDeflate, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { readZip, ZipError, ZipWriter } from './zip-stream';
+import { readZip, unzip, ZipError, ZipWriter } from './zip-stream';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const streamOf = (bytes: Uint8Array, piece = 333) =>
@@ -19,6 +19,21 @@ function written(files: [string, Uint8Array][]): Uint8Array {
   const all = new Uint8Array(out.reduce((n, c) => n + c.length, 0));
   out.reduce((at, c) => (all.set(c, at), at + c.length), 0);
   return all;
+}
+
+/** fflate's streaming Zip: the sizes follow each entry's data in a descriptor, as some spreadsheet programs write them. */
+function withDescriptors(files: [string, Uint8Array][]): Uint8Array {
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((_, chunk) => parts.push(chunk));
+  for (const [name, data] of files) {
+    const entry = new ZipDeflate(name);
+    zip.add(entry);
+    entry.push(data, true);
+  }
+  zip.end();
+  const streamed = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
+  parts.reduce((at, c) => (streamed.set(c, at), at + c.length), 0);
+  return streamed;
 }
 
 async function read(bytes: Uint8Array) {
@@ -48,15 +63,41 @@ describe('streamed ZIP', () => {
     changed[Math.floor(bytes.length / 2)] ^= 0xff; // inside the big entry's compressed data
     await expect(read(changed)).rejects.toBeInstanceOf(ZipError);
     await expect(read(bytes.slice(0, 200))).rejects.toBeInstanceOf(ZipError);
-    // fflate's streaming Zip writes data descriptors: not read, rather than guessed
-    const parts: Uint8Array[] = [];
-    const zip = new Zip((_, chunk) => parts.push(chunk));
-    const entry = new ZipDeflate('x.jsonl');
-    zip.add(entry);
-    entry.push(text('{}\n'), true);
-    zip.end();
-    const streamed = new Uint8Array(parts.reduce((n, c) => n + c.length, 0));
-    parts.reduce((at, c) => (streamed.set(c, at), at + c.length), 0);
-    await expect(read(streamed)).rejects.toBeInstanceOf(ZipError);
+    // data descriptors: not read, rather than guessed
+    await expect(read(withDescriptors([['x.jsonl', text('{}\n')]]))).rejects.toBeInstanceOf(ZipError);
+  });
+});
+
+describe('unzip (a whole archive, through its central directory)', () => {
+  const files: [string, Uint8Array][] = [
+    ['xl/workbook.xml', text('<workbook/>')],
+    ['xl/worksheets/sheet1.xml', text('<row/>'.repeat(20_000))],
+    ['docProps/app.xml', text('<Properties/>')],
+  ];
+  const wanted = (name: string) => name.startsWith('xl/');
+
+  it.each([
+    ['our own writer', () => written(files)],
+    ['another writer, stored and deflated', () => zipSync({ 'xl/workbook.xml': [files[0][1], { level: 0 }], 'xl/worksheets/sheet1.xml': files[1][1], 'docProps/app.xml': files[2][1] })],
+    ['a writer putting sizes after the data', () => withDescriptors(files)],
+  ])('reads the entries it is asked for from %s', (_, make) => {
+    const out = unzip(make(), { want: wanted, maxTotal: 1 << 20 });
+    expect(Object.keys(out).sort()).toEqual(['xl/workbook.xml', 'xl/worksheets/sheet1.xml']);
+    expect(out['xl/worksheets/sheet1.xml']).toEqual(files[1][1]);
+  });
+
+  it('refuses an archive declaring more than its limit, one inflating beyond what it declares, and what is no ZIP', () => {
+    expect(() => unzip(written(files), { want: wanted, maxTotal: 100_000 })).toThrow(ZipError);
+    // the big entry declares 4 bytes (local and central size fields); its data inflates to 120,000
+    const lying = written(files);
+    const view = new DataView(lying.buffer);
+    for (let at = 0; at < lying.length - 4; at++) {
+      const signature = view.getUint32(at, true);
+      const nameAt = signature === 0x04034b50 ? at + 30 : signature === 0x02014b50 ? at + 46 : -1;
+      if (nameAt < 0 || new TextDecoder().decode(lying.subarray(nameAt, nameAt + 24)) !== 'xl/worksheets/sheet1.xml') continue;
+      view.setUint32(signature === 0x04034b50 ? at + 22 : at + 24, 4, true);
+    }
+    expect(() => unzip(lying, { want: wanted, maxTotal: 1 << 20 })).toThrow(ZipError);
+    expect(() => unzip(text('PK\u0003\u0004 garbage'), { want: wanted, maxTotal: 1 << 20 })).toThrow(ZipError);
   });
 });

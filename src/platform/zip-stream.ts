@@ -1,12 +1,14 @@
-import { deflateSync, inflateSync } from 'fflate';
+// node:zlib is native on Workers (nodejs_compat) as in Node: no deflate code in the bundle
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { ByteQueue } from './byte-queue';
 
 /**
  * A plain ZIP written and read as a stream, entry by entry, each entry whole in memory (callers keep them
  * small: a tenant export cuts each table into parts of about a megabyte). Every local header carries its
  * entry's sizes and CRC, never a trailing data descriptor: a streaming reader then needs no guessing where an
- * entry ends (fflate's streaming Zip writes descriptors, and its Unzip finds their end by scanning for a
+ * entry ends (some writers put the sizes in a descriptor after the data, found only by scanning for a
  * signature, which compressed bytes can contain by chance). No ZIP64: at most 65,535 entries and 4 GiB.
+ * `unzip` reads a whole archive in memory through its central directory instead, as other tools write them.
  */
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256);
@@ -33,6 +35,22 @@ export const MAX_ENTRY_BYTES = 64 * 1024 * 1024;
 
 export class ZipError extends Error {}
 
+/** A Buffer as the plain Uint8Array the rest of the code (and its tests) compares with. */
+const bytesOf = (buffer: Uint8Array) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+
+/**
+ * Inflates raw deflate data that must come to `size` bytes; far more is refused before it is produced (a bomb).
+ * The limit has headroom because workerd holds it against the buffer it grows, not the bytes produced: a
+ * limit of exactly `size` fails for some sizes (41 KB–120 KB among them); the length is checked after.
+ */
+function inflate(packed: Uint8Array, size: number): Uint8Array {
+  try {
+    return bytesOf(inflateRawSync(packed, { maxOutputLength: 2 * size + 64 * 1024 }));
+  } catch (error) {
+    throw new ZipError('an entry does not decompress to its size', { cause: error });
+  }
+}
+
 /** Writes entries as they come; `emit` gets the bytes in order. */
 export class ZipWriter {
   private offset = 0;
@@ -52,7 +70,7 @@ export class ZipWriter {
   add(name: string, data: Uint8Array): void {
     if (this.central.length >= 0xffff) throw new ZipError('too many entries for a ZIP without ZIP64');
     const nameBytes = new TextEncoder().encode(name);
-    const packed = deflateSync(data, { level: 6 });
+    const packed = bytesOf(deflateRawSync(data, { level: 6 }));
     const crc = crc32(data);
     if (this.offset + 30 + nameBytes.length + packed.length > 0xffffffff) throw new ZipError('the file would exceed 4 GiB');
     const local = new Uint8Array(30 + nameBytes.length);
@@ -148,16 +166,48 @@ export async function* readZip(source: ReadableStream<Uint8Array>, maxEntryBytes
       const extra = await bytes.read(h.getUint16(24, true));
       const packed = await bytes.read(packedSize);
       if (!name || !extra || !packed) throw new ZipError('the file is cut short');
-      let data: Uint8Array;
-      try {
-        data = method === 8 ? inflateSync(packed, { out: new Uint8Array(size) }) : packed;
-      } catch (error) {
-        throw new ZipError('an entry does not decompress', { cause: error });
-      }
+      const data = method === 8 ? inflate(packed, size) : packed;
       if (data.length !== size || crc32(data) !== crc) throw new ZipError('an entry does not match its CRC');
       yield { name: new TextDecoder().decode(name), data };
     }
   } finally {
     reader.releaseLock();
   }
+}
+
+/** A whole ZIP in memory, read through its central directory: what spreadsheet programs write (sizes may follow the data). */
+export function unzip(bytes: Uint8Array, options: { want(name: string): boolean; maxTotal: number }): Record<string, Uint8Array> {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let end = bytes.length - 22;
+  // the end record is last, after a comment of up to 65,535 bytes
+  while (end >= 0 && end >= bytes.length - 22 - 0xffff && view.getUint32(end, true) !== END) end--;
+  if (end < 0 || end < bytes.length - 22 - 0xffff) throw new ZipError('no end of central directory');
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const files: Record<string, Uint8Array> = {};
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > bytes.length || view.getUint32(at, true) !== CENTRAL) throw new ZipError('a central directory entry is damaged');
+    const flags = view.getUint16(at + 8, true);
+    const method = view.getUint16(at + 10, true);
+    const packedSize = view.getUint32(at + 20, true);
+    const size = view.getUint32(at + 24, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const local = view.getUint32(at + 42, true);
+    const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
+    at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+    total += size;
+    if (total > options.maxTotal) throw new ZipError('the archive inflates beyond its limit');
+    if (!options.want(name)) continue;
+    if (flags & 0x0001) throw new ZipError('encrypted entries are not read');
+    if (method !== 8 && method !== 0) throw new ZipError(`compression method ${method} is not read`);
+    if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL) throw new ZipError('a local header is damaged');
+    const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const packed = bytes.subarray(start, start + packedSize);
+    if (packed.length !== packedSize) throw new ZipError('the file is cut short');
+    const data = method === 8 ? inflate(packed, size) : packed;
+    if (data.length !== size) throw new ZipError('an entry does not match its size');
+    files[name] = data;
+  }
+  return files;
 }

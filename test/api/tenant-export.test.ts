@@ -9,7 +9,7 @@ import { entries, NOT_CARRIED, type Entry } from '../../src/features/transfer/fo
 import { IMPORTED_PASSWORD_HASH, PIN_REISSUE_REQUIRED } from '../../src/features/transfer/import';
 import { recomputeProvisional } from '../../src/features/stars';
 import { AppError } from '../../src/platform/errors';
-import { Sha256 } from '../../src/platform/sha256';
+import { createHash } from 'node:crypto';
 import { shanghaiYear } from '../../src/platform/time';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { parseSettings } from '../../src/tenancy/settings';
@@ -87,7 +87,7 @@ async function rewrittenWithManifest(file: Uint8Array, table: string, edit: (tex
     if (entry.name === name) data = new TextEncoder().encode(edit(new TextDecoder().decode(entry.data)));
     if (entry.name === 'manifest.json') {
       const manifest = JSON.parse(new TextDecoder().decode(entry.data));
-      manifest.tables[table] = { rows: new TextDecoder().decode(data!).split('\n').filter(Boolean).length, bytes: data!.length, sha256: new Sha256().update(data!).hex() };
+      manifest.tables[table] = { rows: new TextDecoder().decode(data!).split('\n').filter(Boolean).length, bytes: data!.length, sha256: createHash('sha256').update(data!).digest('hex') };
       zip.add(entry.name, new TextEncoder().encode(JSON.stringify(manifest)));
     } else zip.add(entry.name, entry.name === name ? data! : entry.data);
   }

@@ -18,6 +18,7 @@ describe('Workers static assets: the pages carry the security headers of _header
       modules: true,
       scriptPath: TEST_BUILD.worker,
       compatibilityDate: '2026-08-01',
+    compatibilityFlags: ['nodejs_compat'],
       d1Databases: { DB: 'assets-test-db' },
       bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: TEST_APP_SECRET },
       assets: {

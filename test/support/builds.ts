@@ -113,6 +113,8 @@ async function buildWorker(outfile: string): Promise<void> {
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['module', 'main'],
+    // workerd's own modules under nodejs_compat (wrangler.toml), as wrangler leaves them
+    external: ['node:*'],
     logLevel: 'warning',
   });
 }

@@ -103,6 +103,7 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
     modules: true,
     scriptPath: TEST_BUILD.worker,
     compatibilityDate: '2026-08-01',
+    compatibilityFlags: ['nodejs_compat'],
     d1Databases: { DB: databaseId },
     d1Persist: d1Folder,
     // its own bucket per server, like its database: no anchor of an earlier server's chain reaches the next

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { sealChain } from '../../audit/chain';
 import type { Db } from '../../db/client';
 import { encryptStream } from '../../platform/passphrase-stream';
-import { Sha256 } from '../../platform/sha256';
+import { createHash } from 'node:crypto';
 import { ZipWriter } from '../../platform/zip-stream';
 import { entries, FORMAT, FORMAT_VERSION, PAGE_ROWS, schemaVersion, type Entry, type Header, type Manifest } from './format';
 
@@ -68,7 +68,7 @@ export function exportTenant(db: Db, tenant: { id: string; slug: string; name: s
     zip.add('format.json', encoder.encode(JSON.stringify(header, null, 2)));
     const manifest: Manifest = { ...header, tables: {} };
     for (const entry of entries()) {
-      const hash = new Sha256();
+      const hash = createHash('sha256');
       let rows = 0;
       let bytes = 0;
       let part = 0;
@@ -103,7 +103,7 @@ export function exportTenant(db: Db, tenant: { id: string; slug: string; name: s
       }
       // every table has at least one part, an empty one if it has no rows
       if (pendingBytes || part === 0) writePart();
-      manifest.tables[entry.name] = { rows, bytes, sha256: hash.hex() };
+      manifest.tables[entry.name] = { rows, bytes, sha256: hash.digest('hex') };
       yield;
     }
     zip.add('manifest.json', encoder.encode(JSON.stringify(manifest, null, 2)));

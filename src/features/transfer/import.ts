@@ -10,7 +10,7 @@ import { tenantTablesParentsFirst } from '../../db/tenant-tables';
 import type { Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { decryptStream, isEncrypted, PassphraseError } from '../../platform/passphrase-stream';
-import { Sha256 } from '../../platform/sha256';
+import { createHash } from 'node:crypto';
 import { readZip, ZipError } from '../../platform/zip-stream';
 import { PART_BYTES, partName } from './export';
 import { entries, FORMAT, FORMAT_VERSION, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
@@ -231,12 +231,12 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
   const accountIds = new Map<string, string>();
   let cityId = '';
   const read: Record<string, { rows: number; bytes: number; sha256: string }> = {};
-  const chain = { digest: new Sha256(), sealedThrough: 0, unsealedSeqs: new Set<number>() };
+  const chain = { digest: createHash('sha256'), sealedThrough: 0, unsealedSeqs: new Set<number>() };
 
   try {
     let pending: { name: string; data: Uint8Array } | undefined;
     for (const entry of order) {
-      const hash = new Sha256();
+      const hash = createHash('sha256');
       let rows = 0;
       let bytes = 0;
       for (let part = 0; ; part++) {
@@ -253,7 +253,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
         rows += parsed.length;
         await load(entry, parsed);
       }
-      read[entry.name] = { rows, bytes, sha256: hash.hex() };
+      read[entry.name] = { rows, bytes, sha256: hash.digest('hex') };
       report.tables[entry.name] = rows;
     }
     const last = pending ?? (await next());
@@ -363,7 +363,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
    */
   async function resealedAsInFile() {
     await sealChain(db, tenantId);
-    const digest = new Sha256();
+    const digest = createHash('sha256');
     for (let after = 0; ; ) {
       const page = await db
         .select({ seq: auditEvents.seq, prevHash: auditEvents.prevHash, hash: auditEvents.hash })
@@ -375,7 +375,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       if (page.length < 1000) break;
       after = page[page.length - 1].seq;
     }
-    if (digest.hex() !== chain.digest.hex()) throw refused('transfer.audit_chain_mismatch');
+    if (digest.digest('hex') !== chain.digest.digest('hex')) throw refused('transfer.audit_chain_mismatch');
   }
 
   async function loadCity([row]: Row[]) {

@@ -1,8 +1,8 @@
-import { strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
+import { unzip, ZipWriter } from '../zip-stream';
 
 /**
  * The smallest useful subset of Office Open XML spreadsheets: read the first worksheet's cells as text,
- * and write one worksheet. fflate does the zip; the XML is read with patterns, which is enough for the
+ * and write one worksheet. platform/zip-stream does the zip; the XML is read with patterns, which is enough for the
  * cell grid and keeps the Worker small (no DOM in workerd). Pure: bytes in, cells out.
  */
 
@@ -83,18 +83,14 @@ function firstSheetPath(files: Record<string, Uint8Array>): string {
 
 /** Cells of the first worksheet as text; index i holds spreadsheet row i + 1 (missing rows are empty). */
 export function readXlsx(bytes: Uint8Array): string[][] {
-  let total = 0;
   let files: Record<string, Uint8Array>;
   try {
-    files = unzipSync(bytes, {
-      filter: (file) => {
-        total += file.originalSize;
-        if (total > MAX_UNZIPPED_BYTES) throw new XlsxError('archive too large');
-        return (file.name.startsWith('xl/') && file.name.endsWith('.xml')) || file.name.endsWith('.rels');
-      },
+    files = unzip(bytes, {
+      want: (name) => (name.startsWith('xl/') && name.endsWith('.xml')) || name.endsWith('.rels'),
+      maxTotal: MAX_UNZIPPED_BYTES,
     });
   } catch (error) {
-    throw error instanceof XlsxError ? error : new XlsxError('not a zip archive', { cause: error });
+    throw new XlsxError('not a readable zip archive', { cause: error });
   }
   const decoder = new TextDecoder();
   const sharedXml = files['xl/sharedStrings.xml'] ? decoder.decode(files['xl/sharedStrings.xml']) : '';
@@ -170,7 +166,8 @@ export function writeXlsx(sheetName: string, rows: XlsxValue[][], columnWidths: 
   const xml = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
   const ns = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
   const rel = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-  const files: Zippable = {
+  const strToU8 = (text: string) => new TextEncoder().encode(text);
+  const files: Record<string, Uint8Array> = {
     '[Content_Types].xml': strToU8(
       `${xml}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
         '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>' +
@@ -219,5 +216,15 @@ export function writeXlsx(sheetName: string, rows: XlsxValue[][], columnWidths: 
       strings.map((s) => `<si><t xml:space="preserve">${escapeXml(s)}</t></si>`).join('') +
       '</sst>',
   );
-  return zipSync(files, { level: 6 });
+  const parts: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => parts.push(chunk));
+  for (const [name, data] of Object.entries(files)) zip.add(name, data);
+  zip.end();
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }
