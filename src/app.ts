@@ -16,6 +16,7 @@ import type { Db } from './db/client';
 import { migrationStatus } from './db/migration-status';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
+import { orgLifeRoutes } from './features/orglife';
 import { countyRoutes } from './features/county';
 import { decisionRoutes } from './features/decisions';
 import { ledgerRoutes } from './features/ledgers';
@@ -70,6 +71,7 @@ function tenantApi() {
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
     .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/rating', ratingRoutes).route('/home', homeRoutes)
+    .route('/orglife', orgLifeRoutes)
     .route('/', transferTenantRoutes);
 }
 

@@ -315,7 +315,28 @@ describe('every write operation leaves its audit row (libsql)', () => {
         });
       }],
       ['POST /t/{tenant}/api/evaluation/sessions/{id}/close', async () => (await admin()).post(`${T}/evaluation/sessions/${s.session}/close`)],
-      ['POST /t/{tenant}/api/evaluation/member-credentials', async () => (await admin()).post(`${T}/evaluation/member-credentials`, { villageId: villageA.id })],
+      ['POST /t/{tenant}/api/evaluation/member-credentials', async () => {
+        const r = await (await admin()).post(`${T}/evaluation/member-credentials`, { villageId: villageA.id });
+        s.credential = r.body.items[0];
+        return r;
+      }],
+      // ——— organisation life (三会一课) ———
+      ['POST /t/{tenant}/api/orglife/meetings', async () => {
+        const r = await (await admin()).post(`${T}/orglife/meetings`, { villageId: villageA.id, kind: 'assembly', heldOn: today, startTime: '00:00', endTime: '23:59', topic: '党员大会' });
+        s.meeting = r.body.id;
+        return r;
+      }],
+      ['PATCH /t/{tenant}/api/orglife/meetings/{id}', async () => (await admin()).patch(`${T}/orglife/meetings/${s.meeting}`, { resolutions: '通过决议' })],
+      ['PUT /t/{tenant}/api/orglife/meetings/{id}/attendance', async () =>
+        (await admin()).put(`${T}/orglife/meetings/${s.meeting}/attendance`, { items: [{ memberId: inA[1].id, status: 'leave', reason: '外出' }] })],
+      ['POST /t/{tenant}/api/orglife/checkin/{id}', async () => {
+        const qr = await (await admin()).get(`${T}/orglife/meetings/${s.meeting}/checkin-qr`);
+        return f.anonymous().post(`${T}/orglife/checkin/${s.meeting}`, { token: qr.body.token, memberCode: s.credential.code, pin: s.credential.pin });
+      }],
+      ['DELETE /t/{tenant}/api/orglife/meetings/{id}', async () => {
+        const other = await (await admin()).post(`${T}/orglife/meetings`, { villageId: villageA.id, kind: 'lecture', heldOn: today, topic: '删除的党课' });
+        return (await admin()).delete(`${T}/orglife/meetings/${other.body.id}`);
+      }],
       ['POST /t/{tenant}/api/evaluation/household-codes', async () => (await admin()).post(`${T}/evaluation/household-codes`, { villageId: villageA.id })],
       // ——— the platform ———
       ['POST /api/platform/cities', async () => {

@@ -16,6 +16,8 @@ import { COMPARISON_SORTS, countyComparison, countyComparisonAll } from './compa
 import { contentDisposition, csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
 import { countySummary, townshipIncomeTiers } from './summary';
 import { countyRatingOverview } from '../rating';
+import { countyOrgLifeWarnings } from '../orglife';
+import { shanghaiDate } from '../../platform/time';
 
 /**
  * Settles who acts on /api/county/:countyId: a county viewer of that county, or a platform admin. A
@@ -104,4 +106,11 @@ export const countyRoutes = new Hono<AppEnv>()
     const county = await findCounty(c, countyId);
     const year = c.req.valid('query').year ?? shanghaiYear();
     return c.json({ county, year, townships: await countyRatingOverview(c.var.db, countyId, year) });
+  })
+  // 支部组织生活预警: per township, the branches that missed a required meeting in the year (each township's own frequencies)
+  .get('/:countyId/org-life', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
+    const { countyId } = c.req.valid('param');
+    const county = await findCounty(c, countyId);
+    const year = c.req.valid('query').year ?? shanghaiYear();
+    return c.json({ county, year, townships: await countyOrgLifeWarnings(c.var.db, countyId, year, shanghaiDate()) });
   });
