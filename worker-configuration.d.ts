@@ -3,6 +3,7 @@
 // Runtime types generated with workerd@1.20261117.1 2026-08-01
 interface __BaseEnv_Env {
 	AUDIT_ARCHIVE: R2Bucket;
+	MEETING_PHOTOS: R2Bucket;
 	DB: D1Database;
 	JOBS_QUEUE: Queue;
 	ASSETS: Fetcher;

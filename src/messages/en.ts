@@ -291,6 +291,7 @@ export const en: Record<MessageKey, string> = {
   'orglife.photo_too_large': 'A photo may be at most {limit}',
   'orglife.photo_missing': 'Choose a photo to upload',
   'orglife.photo_not_found': 'No such photo',
+  'orglife.photo_too_many': 'A meeting has at most {max} photos',
   'orglife.photo_store_missing': 'This installation has no photo store configured: photos cannot be uploaded',
   'orglife.import.kind': 'Meeting kind "{value}" is not one of the kinds',
   'orglife.import.village': 'No village "{value}"',

@@ -291,6 +291,7 @@ export const zhCN = {
   'orglife.photo_too_large': '照片不能超过 {limit}',
   'orglife.photo_missing': '请选择要上传的照片',
   'orglife.photo_not_found': '找不到该照片',
+  'orglife.photo_too_many': '每次会议最多上传 {max} 张照片',
   'orglife.photo_store_missing': '本系统未配置照片存储，暂不能上传照片',
   'orglife.import.kind': '会议类型“{value}”不正确',
   'orglife.import.village': '找不到村“{value}”',

@@ -333,6 +333,21 @@ describe('every write operation leaves its audit row (libsql)', () => {
         const qr = await (await admin()).get(`${T}/orglife/meetings/${s.meeting}/checkin-qr`);
         return f.anonymous().post(`${T}/orglife/checkin/${s.meeting}`, { token: qr.body.token, memberCode: s.credential.code, pin: s.credential.pin });
       }],
+      ['POST /t/{tenant}/api/orglife/meetings/{id}/photos', async () => {
+        const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xda, 0, 4, 1, 2, 0xff, 0xd9]);
+        const form = new FormData();
+        form.set('file', new Blob([jpeg]), 'photo.jpg');
+        const encoded = new Response(form);
+        const response = await ctx.server.fetch(`${T}/orglife/meetings/${s.meeting}/photos`, {
+          method: 'POST',
+          headers: { origin: 'http://127.0.0.1', cookie: (await admin()).cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+          body: new Uint8Array(await encoded.arrayBuffer()),
+        });
+        const body = (await response.json()) as { id: string };
+        s.photo = body.id;
+        return { status: response.status, headers: response.headers, body };
+      }],
+      ['DELETE /t/{tenant}/api/orglife/photos/{id}', async () => (await admin()).delete(`${T}/orglife/photos/${s.photo}`)],
       ['DELETE /t/{tenant}/api/orglife/meetings/{id}', async () => {
         const other = await (await admin()).post(`${T}/orglife/meetings`, { villageId: villageA.id, kind: 'lecture', heldOn: today, topic: '删除的党课' });
         return (await admin()).delete(`${T}/orglife/meetings/${other.body.id}`);

@@ -3,17 +3,36 @@ import { currentQr } from '../../src/features/evaluation';
 import { addDays, shanghaiDate, shanghaiYear } from '../../src/domain/calendar';
 import { TEST_APP_SECRET, DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
+import type { ApiClient, Reply } from '../support/client';
 
 const T = '/t/alpha/api';
 const today = shanghaiDate();
 const LAST_YEAR = shanghaiYear() - 1;
 const TIMING = { rotateSeconds: 30, validSeconds: 90 };
+/** A small JPEG: JFIF, an EXIF segment with a GPS position, and image data. */
+const segment = (marker: number, data: string) => [0xff, marker, (data.length + 2) >> 8, (data.length + 2) & 0xff, ...[...data].map((ch) => ch.charCodeAt(0))];
+const jpegWithGps = (padding = 0) =>
+  Uint8Array.from([0xff, 0xd8, ...segment(0xe0, 'JFIF\0'), ...segment(0xe1, 'Exif\0\0GPS 36.79N 116.76E'), ...segment(0xda, 'scan'), ...new Array(padding).fill(0x55), 0xff, 0xd9]);
 type Attendee = { memberId: string; name: string; status: string; reason: string; checkedInAt: string | null };
 
 describe.each(DRIVERS)('organisation-life records (三会一课) on %s', (driver) => {
   const ctx = withFixture(driver);
   const village = (i: number) => ctx.fixture.a.rows.villages[i].id!;
   const membersOf = (villageId: string) => ctx.fixture.a.rows.members.filter((m) => m.villageId === villageId);
+
+  /** A multipart upload serialised here, as a browser sends it: the client's name and type are what it claims, nothing more. */
+  async function upload(client: ApiClient, path: string, bytes: Uint8Array, name: string, type: string): Promise<Reply> {
+    const form = new FormData();
+    form.set('file', new Blob([bytes as Uint8Array<ArrayBuffer>], { type }), name);
+    const encoded = new Response(form);
+    const response = await ctx.server.fetch(path, {
+      method: 'POST',
+      headers: { origin: 'http://127.0.0.1', cookie: client.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+      body: new Uint8Array(await encoded.arrayBuffer()),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+  }
 
   it('records a meeting with its roster, and attendance present, on leave with a reason, or absent', async () => {
     const secretary = await ctx.fixture.as('secretaryA');
@@ -159,5 +178,37 @@ describe.each(DRIVERS)('organisation-life records (三会一课) on %s', (driver
     // this year's running period shows on the township home page as due
     const home = await admin.get(`${T}/home/township`);
     expect(home.body.orgLifeWarnings.some((w: { due: unknown[] }) => w.due.length > 0)).toBe(true);
+  });
+
+  it('keeps a meeting’s photos by their bytes: JPEG, PNG or WebP under 5 MB, with the EXIF location stripped', async () => {
+    const secretary = await ctx.fixture.as('secretaryA');
+    const meeting = await secretary.post(`${T}/orglife/meetings`, { villageId: village(0), kind: 'lecture', heldOn: today, topic: '党课：红色家风' });
+    const path = `${T}/orglife/meetings/${meeting.body.id}/photos`;
+    // named and typed as a PNG, it is a JPEG: accepted as what it is
+    const added = await upload(secretary, path, jpegWithGps(), 'IMG_0001.png', 'image/png');
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    expect(added.body.contentType).toBe('image/jpeg');
+    const photo = await ctx.server.fetch(`${T}/orglife/photos/${added.body.id}`, { headers: { cookie: secretary.cookieHeader() } });
+    expect(photo.headers.get('content-type')).toBe('image/jpeg');
+    const kept = new Uint8Array(await photo.arrayBuffer());
+    expect(new TextDecoder('latin1').decode(kept)).not.toContain('GPS');
+    expect([kept[0], kept[1], kept.at(-2), kept.at(-1)]).toEqual([0xff, 0xd8, 0xff, 0xd9]);
+    // a PDF named photo.jpg, a GIF, a phone's HEIC sent as it is: refused by their bytes
+    const pdf = await upload(secretary, path, new TextEncoder().encode('%PDF-1.7\n'), 'photo.jpg', 'image/jpeg');
+    expect(pdf.status).toBe(415);
+    expect(pdf.body.code).toBe('orglife.photo_type');
+    expect((await upload(secretary, path, new TextEncoder().encode('GIF89a....'), 'a.gif', 'image/gif')).status).toBe(415);
+    expect((await upload(secretary, path, Uint8Array.from([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0]), 'IMG.HEIC', 'image/heic')).status).toBe(415);
+    // over 5 MB: refused with the limit named
+    const large = await upload(secretary, path, jpegWithGps(5 * 1024 * 1024), 'big.jpg', 'image/jpeg');
+    expect(large.status).toBe(413);
+    expect(large.body.message).toContain('5 MB');
+    const detail = await secretary.get(`${T}/orglife/meetings/${meeting.body.id}`);
+    expect(detail.body.photos.map((p: { id: string }) => p.id)).toEqual([added.body.id]);
+    // a county viewer sees photos, never adds or removes them
+    const county = await ctx.fixture.as('countyViewer');
+    expect((await upload(county, path, jpegWithGps(), 'a.jpg', 'image/jpeg')).status).toBe(403);
+    expect((await secretary.delete(`${T}/orglife/photos/${added.body.id}`)).status).toBe(204);
+    expect((await secretary.get(`${T}/orglife/photos/${added.body.id}`)).status).toBe(404);
   });
 });

@@ -1,4 +1,10 @@
-export { meetingRoutes as orgLifeRoutes } from './routes';
+import { Hono } from 'hono';
+import type { AppEnv } from '../../app-env';
+import { photoRoutes } from './photo-routes';
+import { meetingRoutes } from './routes';
+
+/** 三会一课 · 主题党日: meeting records, attendance and check-in, photos, the warning list. */
+export const orgLifeRoutes = new Hono<AppEnv>().route('/', meetingRoutes).route('/', photoRoutes);
 /** For the stars computation (the organisation-life red line), the township home page and the county page. */
 export { townshipOrgLife, townshipOrgLifeWarnings, countyOrgLifeWarnings, type OrgLifeWarning } from './warnings';
 export type { Shortfall } from './rules';

@@ -6,7 +6,7 @@ import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { audit, audited } from '../../audit/record';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
-import { orgMeetingAttendance, orgMeetings, villages } from '../../db/schema';
+import { orgMeetingAttendance, orgMeetingPhotos, orgMeetings, villages } from '../../db/schema';
 import { ATTENDANCE_STATUSES, MEETING_KINDS } from '../../domain/vocabulary';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
@@ -150,7 +150,10 @@ export const meetingRoutes = new Hono<AppEnv>()
   .delete('/meetings/:id', writers, input('param', idParam), async (c) => {
     const meeting = await findMeeting(c, c.req.valid('param').id);
     const scope = c.var.scope!;
+    const photos = await scope.db.select({ key: orgMeetingPhotos.storeKey }).from(orgMeetingPhotos).where(scope.where(orgMeetingPhotos, eq(orgMeetingPhotos.meetingId, meeting.id)));
     await audited(c, scope.delete(orgMeetings, meeting.id), { action: 'meeting.delete', entity: 'org_meeting', entityId: meeting.id, before: meeting });
+    // the rows went with the meeting (cascade); their objects after, so that no row is left pointing at nothing
+    await c.var.photoStore?.delete(photos.map((p) => p.key));
     return c.body(null, 204);
   })
   .put('/meetings/:id/attendance', writers, input('param', idParam), input('json', attendanceInput), async (c) => {
