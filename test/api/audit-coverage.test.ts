@@ -34,6 +34,7 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /t/{tenant}/api/imports/members/preview': 'writes nothing',
   'POST /t/{tenant}/api/imports/households/preview': 'writes nothing',
   'POST /t/{tenant}/api/income/imports/preview': 'writes nothing',
+  'POST /t/{tenant}/api/orglife/imports/preview': 'writes nothing',
   // audited per account (auth.second_factor_*), but they need a live TOTP code: auth events are checked below
   'POST /api/auth/login/second-factor': 'account event, needs a TOTP code',
   'POST /api/auth/two-factor/confirm': 'account event, needs a TOTP code',
@@ -348,6 +349,8 @@ describe('every write operation leaves its audit row (libsql)', () => {
         return { status: response.status, headers: response.headers, body };
       }],
       ['DELETE /t/{tenant}/api/orglife/photos/{id}', async () => (await admin()).delete(`${T}/orglife/photos/${s.photo}`)],
+      ['POST /t/{tenant}/api/orglife/imports/commit', async () =>
+        upload(await admin(), `${T}/orglife/imports/commit`, `村名,会议类型,日期,主题\n${villageA.name},党课,${today},党课：初心使命\n`)],
       ['DELETE /t/{tenant}/api/orglife/meetings/{id}', async () => {
         const other = await (await admin()).post(`${T}/orglife/meetings`, { villageId: villageA.id, kind: 'lecture', heldOn: today, topic: '删除的党课' });
         return (await admin()).delete(`${T}/orglife/meetings/${other.body.id}`);

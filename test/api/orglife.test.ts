@@ -3,6 +3,7 @@ import { currentQr } from '../../src/features/evaluation';
 import { addDays, shanghaiDate, shanghaiYear } from '../../src/domain/calendar';
 import { TEST_APP_SECRET, DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
+import { readXlsx, writeXlsx } from '../../src/platform/tables/xlsx';
 import type { ApiClient, Reply } from '../support/client';
 
 const T = '/t/alpha/api';
@@ -210,5 +211,83 @@ describe.each(DRIVERS)('organisation-life records (三会一课) on %s', (driver
     expect((await upload(county, path, jpegWithGps(), 'a.jpg', 'image/jpeg')).status).toBe(403);
     expect((await secretary.delete(`${T}/orglife/photos/${added.body.id}`)).status).toBe(204);
     expect((await secretary.get(`${T}/orglife/photos/${added.body.id}`)).status).toBe(404);
+  });
+
+  it('imports a year’s records from XLSX, all rows or none, and prints the year’s register (台账) that reads back', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    const YEAR = LAST_YEAR - 1;
+    const villageId = village(2);
+    const villageName = ctx.fixture.a.rows.villages[2].name;
+    const people = membersOf(villageId);
+    const committee = people.filter((m) => m.isCommittee);
+    const header = ['村名', '会议类型', '日期', '起止时间', '主题', '地点', '主持人', '记录人', '出席人员', '请假人员（事由）', '会议记录', '决议'];
+    const rows = Array.from({ length: 12 }, (_, i) => [
+      villageName,
+      '支委会',
+      `${YEAR}/${i + 1}/15`,
+      '09:00-10:30',
+      `${i + 1}月支委会`,
+      '村委会议室',
+      committee[0].name,
+      committee[1].name,
+      committee.slice(0, -1).map((m) => m.name).join('、'),
+      `${committee.at(-1)!.name}（外出务工）`,
+      '研究本月重点工作。',
+      '',
+    ]);
+    rows.push([villageName, '党员活动日', `${YEAR}年6月1日`, '', '主题党日：清理河道', '', '', '', people.map((m) => m.name).join('，'), '', '', '']);
+    const file = (table: (string | number)[][]) => {
+      const form = new FormData();
+      form.set('file', new Blob([writeXlsx('台账', table) as Uint8Array<ArrayBuffer>]), 'records.xlsx');
+      return form;
+    };
+    const send = async (path: string, form: FormData) => {
+      const encoded = new Response(form);
+      const response = await ctx.server.fetch(`${T}/orglife/imports/${path}`, {
+        method: 'POST',
+        headers: { origin: 'http://127.0.0.1', cookie: admin.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+        body: new Uint8Array(await encoded.arrayBuffer()),
+      });
+      return { status: response.status, body: (await response.json()) as any };
+    };
+    // one bad row among thirteen: a name not on the roster, a date that is no date
+    const bad = [...rows, [villageName, '党课', `${YEAR}-02-30`, '', '党课', '', '', '', '王不在', '', '', '']];
+    const preview = await send('preview', file([['甲镇组织生活台账'], header, ...bad]));
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ rows: 14, valid: 13, errorCount: 2 });
+    expect(preview.body.errors.map((e: { row: number; column: string }) => `${e.row}:${e.column}`)).toEqual(['16:日期', '16:出席人员']);
+    const refused = await send('commit', file([header, ...bad]));
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('import.has_errors');
+    expect((await admin.get(`${T}/orglife/meetings?year=${YEAR}`)).body.total).toBe(0);
+
+    const done = await send('commit', file([header, ...rows]));
+    expect(done.status).toBe(201);
+    expect(done.body.inserted).toBe(13);
+    const list = await admin.get(`${T}/orglife/meetings?year=${YEAR}&kind=committee&villageId=${villageId}`);
+    expect(list.body.total).toBe(12);
+    expect(list.body.items[0].attendance).toEqual({ present: committee.length - 1, leave: 1, absent: 0 });
+    // twelve committee meetings: that requirement is met for the year
+    const warnings = await admin.get(`${T}/orglife/warnings?year=${YEAR}`);
+    const missed = warnings.body.items.find((w: { villageId: string }) => w.villageId === villageId)?.missed ?? [];
+    expect(missed.filter((m: { kind: string }) => m.kind === 'committee')).toEqual([]);
+
+    const register = await ctx.server.fetch(`${T}/orglife/register.xlsx?villageId=${villageId}&year=${YEAR}`, { headers: { cookie: admin.cookieHeader() } });
+    expect(register.status).toBe(200);
+    expect(decodeURIComponent(register.headers.get('content-disposition')!)).toContain(`${villageName}${YEAR}年组织生活台账.xlsx`);
+    const bytes = new Uint8Array(await register.arrayBuffer());
+    const sheet = readXlsx(bytes);
+    expect(sheet[0][0]).toBe(`${villageName}${YEAR}年组织生活台账`);
+    expect(sheet[1]).toEqual([...header, '应到', '实到', '缺席人员', '扫码签到']);
+    expect(sheet).toHaveLength(2 + 13);
+    expect(sheet[2].slice(0, 5)).toEqual([villageName, '支委会', `${YEAR}-01-15`, '09:00-10:30', '1月支委会']);
+    expect(sheet[2][9]).toBe(`${committee.at(-1)!.name}（外出务工）`);
+    // the printed register reads back as an import (its title row above the header)
+    const again = new FormData();
+    again.set('file', new Blob([bytes]), 'register.xlsx');
+    expect((await send('preview', again)).body).toMatchObject({ rows: 13, valid: 13, errorCount: 0 });
+    // a secretary prints only their own village's
+    const secretary = await ctx.fixture.as('secretaryA');
+    expect((await secretary.get(`${T}/orglife/register.xlsx?villageId=${villageId}&year=${YEAR}`)).status).toBe(404);
   });
 });
