@@ -56,4 +56,23 @@ describe.skipIf(!browserAvailable())('organisation life in the browser', () => {
     // re-encoded on the phone: the PNG arrives as a JPEG
     expect(detail.body.photos[0].contentType).toBe('image/jpeg');
   });
+
+  it('lets a party member check in from the meeting’s QR on their own phone', async () => {
+    const secretary = await app.fixture.as('secretaryA');
+    const meeting = (await secretary.get('/t/alpha/api/orglife/meetings')).body.items[0];
+    const qr = await secretary.get(`/t/alpha/api/orglife/meetings/${meeting.id}/checkin-qr`);
+    const link = new URL(qr.body.url);
+    expect(link.pathname).toBe('/t/alpha/checkin');
+    const member = await app.newContext({ width: 360, height: 740 });
+    const page = member.pages()[0] ?? (await member.newPage());
+    await signIn(page, 'memberA');
+    await page.waitForURL('**/t/alpha/home');
+    await page.goto(link.pathname + link.search);
+    await page.getByRole('button', { name: '我已到会，签到' }).click();
+    await shown(page.getByRole('status').getByText(/已签到：学习贯彻全会精神/));
+    const detail = await secretary.get(`/t/alpha/api/orglife/meetings/${meeting.id}`);
+    const memberId = app.fixture.a.rows.members.find((m) => m.villageId === app.fixture.a.rows.villages[0].id)!.id;
+    expect(detail.body.attendance.find((a: { memberId: string }) => a.memberId === memberId)).toMatchObject({ status: 'present' });
+    expect(detail.body.attendance.find((a: { memberId: string }) => a.memberId === memberId).checkedInAt).not.toBeNull();
+  });
 });

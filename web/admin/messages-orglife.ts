@@ -44,6 +44,8 @@ export const orglifeZh = {
   'orglife.due': '本期尚未召开：{list}',
   'orglife.period': '{kind}（{period}）',
   'orglife.detail': '会议详情',
+  'orglife.checkin_button': '我已到会，签到',
+  'orglife.checkin_done': '{name}，已签到：{topic}',
 };
 export type OrglifeKey = keyof typeof orglifeZh;
 export const orglifeEn: Record<OrglifeKey, string> = {
@@ -91,4 +93,6 @@ export const orglifeEn: Record<OrglifeKey, string> = {
   'orglife.due': 'Not yet held this period: {list}',
   'orglife.period': '{kind} ({period})',
   'orglife.detail': 'Meeting',
+  'orglife.checkin_button': 'I am here: check in',
+  'orglife.checkin_done': '{name}, checked in: {topic}',
 };

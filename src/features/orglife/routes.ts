@@ -185,8 +185,9 @@ export const meetingRoutes = new Hono<AppEnv>()
     if (refusal && refusal !== 'orglife.checkin_not_started') throw conflict(refusal);
     const timing = qrTiming(parseSettings(c.var.tenant!.settings));
     const qr = await currentQr(c.var.config.secrets.current, qrKey(c.var.tenant!.id, meeting.id), timing);
-    const params = new URLSearchParams({ ...(c.req.path.startsWith('/t/') ? { t: c.var.tenant!.slug } : {}), m: meeting.id, k: qr.token });
-    const url = `${new URL(c.req.url).origin}/checkin?${params}`;
+    // the member's page in the admin app (signed in as a party member): /t/<slug>/checkin, or /checkin on the township's own host
+    const prefix = c.req.path.startsWith('/t/') ? `/t/${c.var.tenant!.slug}` : '';
+    const url = `${new URL(c.req.url).origin}${prefix}/checkin?${new URLSearchParams({ m: meeting.id, k: qr.token })}`;
     c.header('Cache-Control', 'no-store');
     return c.json({ token: qr.token, url, rotatesAt: qr.rotatesAt, rotateSeconds: timing.rotateSeconds, validSeconds: timing.validSeconds, svg: renderSVG(url, { ecc: 'M', border: 2 }) });
   })

@@ -248,3 +248,32 @@ export function OrgLifePage(props: { slug: string }) {
     </section>
   );
 }
+
+/**
+ * Where a member's phone lands from the meeting's QR (/t/<slug>/checkin?m=<meeting>&k=<token>), signed in as a
+ * party member: one button, the server checks the token (fresh, of this meeting) and the meeting's time.
+ */
+export function CheckInPage(props: { slug: string }) {
+  const params = new URLSearchParams(location.search);
+  const meetingId = params.get('m') ?? '';
+  const token = params.get('k') ?? '';
+  const [done, setDone] = useState<{ name: string; topic: string }>();
+  const submit = useSubmit(async () => {
+    setDone(await call(orglife(props.slug).checkin[':id'].$post({ param: { id: meetingId }, json: { token } })));
+  });
+  return (
+    <section>
+      <h1>{t('orglife.checkin_qr')}</h1>
+      {done ? (
+        <p role="status">{t('orglife.checkin_done', { name: done.name, topic: done.topic })}</p>
+      ) : (
+        <p>
+          <button type="button" disabled={submit.busy || !meetingId || !token} onClick={() => submit.run()}>
+            {t('orglife.checkin_button')}
+          </button>
+        </p>
+      )}
+      <ErrorBox error={submit.error} />
+    </section>
+  );
+}
