@@ -3,6 +3,7 @@
 // Runtime types generated with workerd@1.20261117.1 2026-08-01 nodejs_compat,nodejs_compat_do_not_populate_process_env
 interface __BaseEnv_Env {
 	AUDIT_ARCHIVE: R2Bucket;
+	MEETING_PHOTOS: R2Bucket;
 	DB: D1Database;
 	JOBS_QUEUE: Queue;
 	ASSETS: Fetcher;

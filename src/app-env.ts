@@ -2,6 +2,7 @@ import type { Db } from './db/client';
 import type { TenantScope } from './db/tenant-scope';
 import type { Actor, SessionInfo } from './auth/actor';
 import type { AuditStore } from './audit/store';
+import type { PhotoStore } from './platform/photo-store';
 import type { AppConfig } from './platform/config';
 import type { Locale } from './platform/i18n';
 import type { Memo } from './platform/memo';
@@ -23,6 +24,8 @@ export interface Bindings extends Pick<Env, 'DB'>, Partial<Omit<Env, 'DB'>> {
   DEMO_MODE?: string;
   /** R2 bucket of the audit trail's daily anchors and monthly archives (docs/audit.md) */
   AUDIT_ARCHIVE?: R2Bucket;
+  /** R2 bucket of the meeting photos (docs/organisation-life.md) */
+  MEETING_PHOTOS?: R2Bucket;
 }
 
 export interface Variables {
@@ -40,6 +43,8 @@ export interface Variables {
   scope?: TenantScope;
   /** the store outside the database for the audit trail's anchors and archives, where this deployment has one */
   auditStore?: AuditStore;
+  /** where meeting photos are kept, where this deployment has a store */
+  photoStore?: PhotoStore;
   /** chains this request appended audit rows to, sealed when it ends (audit/seal.ts) */
   auditChains?: Set<string>;
 }

@@ -9,6 +9,7 @@ import { homeRoutes } from './features/home';
 import { auditRoutes, platformAuditRoutes } from './features/audit';
 import { sealAfterResponse } from './audit/seal';
 import type { AuditStore } from './audit/store';
+import type { PhotoStore } from './platform/photo-store';
 import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
@@ -16,6 +17,7 @@ import type { Db } from './db/client';
 import { migrationStatus } from './db/migration-status';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
+import { orgLifeRoutes } from './features/orglife';
 import { countyRoutes } from './features/county';
 import { decisionRoutes } from './features/decisions';
 import { ledgerRoutes } from './features/ledgers';
@@ -46,6 +48,8 @@ export interface AppDeps {
   config?: AppConfig;
   /** the audit trail's anchors and archives: the R2 binding on Workers, a directory in Node */
   auditStore?(env: Bindings): AuditStore | undefined;
+  /** the meeting photos: the R2 binding on Workers, a directory in Node */
+  photoStore?(env: Bindings): PhotoStore | undefined;
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
@@ -60,6 +64,8 @@ function requestConfig(deps: AppDeps, env: Bindings): AppConfig {
 
 const JSON_LIMIT = 64 * 1024;
 const UPLOAD_LIMIT = 8 * 1024 * 1024;
+/** A meeting photo (5 MB, features/orglife) and its multipart envelope. */
+const PHOTO_PATH = /\/orglife\/meetings\/[^/]+\/photos$/;
 /** A township's export file: read as a stream (features/transfer), so the limit is Workers' own request limit. */
 const TENANT_IMPORT_LIMIT = 100 * 1024 * 1024;
 const TENANT_IMPORT_PATH = '/api/platform/tenants/import';
@@ -70,6 +76,7 @@ function tenantApi() {
     .route('/contact', contactRoutes).route('/decisions', decisionRoutes).route('/ledgers', ledgerRoutes).route('/public', publicRoutes)
     .route('/stars', starsRoutes).route('/income', incomeRoutes).route('/', jobTenantRoutes).route('/audit', auditRoutes)
     .route('/evaluation', evaluationApi).route('/problems', problemRoutes).route('/rating', ratingRoutes).route('/home', homeRoutes)
+    .route('/orglife', orgLifeRoutes)
     .route('/', transferTenantRoutes);
 }
 
@@ -102,12 +109,14 @@ export function createApp(deps: AppDeps) {
     c.set('memo', memo);
     const auditStore = deps.auditStore?.(c.env);
     if (auditStore) c.set('auditStore', auditStore);
+    const photoStore = deps.photoStore?.(c.env);
+    if (photoStore) c.set('photoStore', photoStore);
     await next();
   });
   app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);
   app.use('*', (c, next) => {
-    const upload = c.req.path.includes('/import');
+    const upload = c.req.path.includes('/import') || PHOTO_PATH.test(c.req.path);
     const limit = c.req.path === TENANT_IMPORT_PATH ? TENANT_IMPORT_LIMIT : upload ? UPLOAD_LIMIT : JSON_LIMIT;
     const tooLarge = () => {
       throw new AppError(413, 'error.body_too_large', { limit: limit >= 1024 * 1024 ? `${limit / 1024 / 1024} MB` : `${limit / 1024} KB` });

@@ -1,5 +1,6 @@
 import { createApp } from './app';
 import { r2Store } from './audit/store';
+import { r2PhotoStore } from './platform/photo-store';
 import { d1Database } from './db/d1';
 import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
 
@@ -7,6 +8,7 @@ const app = createApp({
   database: (env) => d1Database(env.DB),
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
   auditStore: (env) => (env.AUDIT_ARCHIVE ? r2Store(env.AUDIT_ARCHIVE) : undefined),
+  photoStore: (env) => (env.MEETING_PHOTOS ? r2PhotoStore(env.MEETING_PHOTOS) : undefined),
 });
 
 export default {

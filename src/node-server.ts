@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createApp } from './app';
 import type { AppEnv, Bindings } from './app-env';
 import type { AuditStore } from './audit/store';
+import type { PhotoStore } from './platform/photo-store';
 import type { Db } from './db/client';
 import { gzipAnswer } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
@@ -23,6 +24,8 @@ export interface NodeServerOptions {
   env?: Partial<Bindings>;
   /** the audit trail's anchors and archives (a directory in Node mode) */
   auditStore?: AuditStore;
+  /** the meeting photos' directory store (PHOTO_DIR) */
+  photoStore?: PhotoStore;
 }
 
 /** The peer address of the socket; absent when the app is called in-process (server.request in tests). */
@@ -51,6 +54,7 @@ export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
     config,
     database: () => db,
     auditStore: () => options.auditStore,
+    photoStore: () => options.photoStore,
     clientIp: (c) => (options.trustProxy && c.req.header('x-forwarded-for')?.split(',')[0]?.trim()) || socketAddress(c) || 'unknown',
   });
   const html = (page: string) => {

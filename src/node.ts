@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { count } from 'drizzle-orm';
 import { dirStore } from './audit/dir-store';
+import { dirPhotoStore } from './platform/photo-dir-store';
 import { accounts } from './db/schema';
 import { migrateLibsql, openLibsql } from './db/libsql';
 import { startNodeScheduler } from './jobs/node-scheduler';
@@ -51,7 +52,7 @@ async function main() {
   }
 
   const auditStore = dirStore(config.auditArchiveDir);
-  const server = createNodeServer(db, { trustProxy: config.trustProxy, config, auditStore });
+  const server = createNodeServer(db, { trustProxy: config.trustProxy, config, auditStore, photoStore: dirPhotoStore(config.photoDir) });
   const { port, host } = config;
   const http = serve({ fetch: server.fetch, port, hostname: host }, () => {
     console.log(`星评 xingping (self-hosted, libSQL${config.demo ? ', demo mode' : ''}) on http://${host}:${port}`);

@@ -50,7 +50,7 @@ export type ResultStage = (typeof RESULT_STAGES)[number];
 export const RED_LINE_MODES = ['computed', 'manual'] as const;
 export type RedLineMode = (typeof RED_LINE_MODES)[number];
 /** What a computed red line is checked from. */
-export const RED_LINE_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
+export const RED_LINE_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems', 'org_life'] as const;
 export type RedLineSource = (typeof RED_LINE_SOURCES)[number];
 
 export const PROBLEM_STATUSES = ['open', 'in_progress', 'rectified', 'verified'] as const;
@@ -138,3 +138,16 @@ export const JOB_STATUSES = ['done', 'failed'] as const;
 /** The orders of the county's comparison of villages. */
 export const COMPARISON_SORTS = ['stars', 'composite', 'income', 'red_lines', 'name'] as const;
 export type ComparisonSort = (typeof COMPARISON_SORTS)[number];
+
+/**
+ * Organisation-life meetings (三会一课 · 主题党日): 支部党员大会, 支委会, 党小组会, 党课, 主题党日 (党员活动日),
+ * 组织生活会 and 民主评议党员.
+ */
+export const MEETING_KINDS = ['assembly', 'committee', 'group', 'lecture', 'theme_day', 'life_meeting', 'review'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+/** A member at a meeting: present, on leave (with a reason), or absent. */
+export const ATTENDANCE_STATUSES = ['present', 'leave', 'absent'] as const;
+export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+/** How often a kind of meeting is required (a township setting); none: not required. */
+export const MEETING_FREQUENCIES = ['month', 'quarter', 'year', 'none'] as const;
+export type MeetingFrequency = (typeof MEETING_FREQUENCIES)[number];

@@ -43,6 +43,8 @@ export interface NodeConfig extends AppConfig {
   host: string;
   /** where the audit trail's daily anchors and monthly archives go (docs/audit.md): outside the database */
   auditArchiveDir: string;
+  /** where the meeting photos go (docs/organisation-life.md) */
+  photoDir: string;
 }
 
 export interface DatabaseConfig {
@@ -52,6 +54,7 @@ export interface DatabaseConfig {
 
 export const DEFAULT_DATABASE_URL = 'file:data/xingping.db';
 export const DEFAULT_AUDIT_ARCHIVE_DIR = 'data/audit-archive';
+export const DEFAULT_PHOTO_DIR = 'data/photos';
 
 /** Why a secret is not good enough for production, or undefined when it is. */
 export function secretProblem(secret: string): string | undefined {
@@ -203,6 +206,7 @@ const nodeSchema = z.object({
   PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8788)),
   HOST: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default('127.0.0.1')),
   AUDIT_ARCHIVE_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default(DEFAULT_AUDIT_ARCHIVE_DIR)),
+  PHOTO_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default(DEFAULT_PHOTO_DIR)),
 });
 
 /** The self-hosted server's settings from process.env (or a given environment); throws ConfigError. */
@@ -216,6 +220,7 @@ export function parseNodeConfig(env: Record<string, unknown>): NodeConfig {
     port: data.PORT,
     host: data.HOST,
     auditArchiveDir: data.AUDIT_ARCHIVE_DIR,
+    photoDir: data.PHOTO_DIR,
   };
 }
 

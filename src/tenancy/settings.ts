@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { thresholdsDescend, tiersAscend } from '../domain/thresholds';
+import { MEETING_FREQUENCIES } from '../domain/vocabulary';
 
 /** A min–max range of contact links (初心三人行), with the township's defaults. */
 const contactRange = (min: number, max: number) =>
@@ -93,6 +94,21 @@ export const tenantSettingsSchema = z.object({
       mustVisitDays: z.int().min(1).max(365).default(30),
     })
     .default({ membersPerCommittee: { min: 5, max: 5 }, householdsPerMember: { min: 5, max: 15 }, mustVisitDays: 30 }),
+  /**
+   * 三会一课 · 主题党日: how often each kind of meeting is required (the organisation-life red line and the
+   * warning list count the months, quarters and years of Asia/Shanghai that ended without one).
+   */
+  orgLife: z
+    .object({
+      assembly: z.enum(MEETING_FREQUENCIES).default('quarter'),
+      committee: z.enum(MEETING_FREQUENCIES).default('month'),
+      group: z.enum(MEETING_FREQUENCIES).default('none'),
+      lecture: z.enum(MEETING_FREQUENCIES).default('quarter'),
+      theme_day: z.enum(MEETING_FREQUENCIES).default('month'),
+      life_meeting: z.enum(MEETING_FREQUENCIES).default('year'),
+      review: z.enum(MEETING_FREQUENCIES).default('year'),
+    })
+    .default({ assembly: 'quarter', committee: 'month', group: 'none', lecture: 'quarter', theme_day: 'month', life_meeting: 'year', review: 'year' }),
 }).refine((s) => !(s.requireHouseholdCode && s.requireBallotTicket), { message: 'validation.one_villager_mode', path: ['requireBallotTicket'] });
 
 export type TenantSettings = z.output<typeof tenantSettingsSchema>;

@@ -34,6 +34,7 @@ const NOT_AUDITED: Record<string, string> = {
   'POST /t/{tenant}/api/imports/members/preview': 'writes nothing',
   'POST /t/{tenant}/api/imports/households/preview': 'writes nothing',
   'POST /t/{tenant}/api/income/imports/preview': 'writes nothing',
+  'POST /t/{tenant}/api/orglife/imports/preview': 'writes nothing',
   // audited per account (auth.second_factor_*), but they need a live TOTP code: auth events are checked below
   'POST /api/auth/login/second-factor': 'account event, needs a TOTP code',
   'POST /api/auth/two-factor/confirm': 'account event, needs a TOTP code',
@@ -316,7 +317,45 @@ describe('every write operation leaves its audit row (libsql)', () => {
         });
       }],
       ['POST /t/{tenant}/api/evaluation/sessions/{id}/close', async () => (await admin()).post(`${T}/evaluation/sessions/${s.session}/close`)],
-      ['POST /t/{tenant}/api/evaluation/member-credentials', async () => (await admin()).post(`${T}/evaluation/member-credentials`, { villageId: villageA.id })],
+      ['POST /t/{tenant}/api/evaluation/member-credentials', async () => {
+        const r = await (await admin()).post(`${T}/evaluation/member-credentials`, { villageId: villageA.id });
+        s.credential = r.body.items[0];
+        return r;
+      }],
+      // ——— organisation life (三会一课) ———
+      ['POST /t/{tenant}/api/orglife/meetings', async () => {
+        const r = await (await admin()).post(`${T}/orglife/meetings`, { villageId: villageA.id, kind: 'assembly', heldOn: today, startTime: '00:00', endTime: '23:59', topic: '党员大会' });
+        s.meeting = r.body.id;
+        return r;
+      }],
+      ['PATCH /t/{tenant}/api/orglife/meetings/{id}', async () => (await admin()).patch(`${T}/orglife/meetings/${s.meeting}`, { resolutions: '通过决议' })],
+      ['PUT /t/{tenant}/api/orglife/meetings/{id}/attendance', async () =>
+        (await admin()).put(`${T}/orglife/meetings/${s.meeting}/attendance`, { items: [{ memberId: inA[1].id, status: 'leave', reason: '外出' }] })],
+      ['POST /t/{tenant}/api/orglife/checkin/{id}', async () => {
+        const qr = await (await admin()).get(`${T}/orglife/meetings/${s.meeting}/checkin-qr`);
+        return f.anonymous().post(`${T}/orglife/checkin/${s.meeting}`, { token: qr.body.token, memberCode: s.credential.code, pin: s.credential.pin });
+      }],
+      ['POST /t/{tenant}/api/orglife/meetings/{id}/photos', async () => {
+        const jpeg = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0, 0xff, 0xda, 0, 4, 1, 2, 0xff, 0xd9]);
+        const form = new FormData();
+        form.set('file', new Blob([jpeg]), 'photo.jpg');
+        const encoded = new Response(form);
+        const response = await ctx.server.fetch(`${T}/orglife/meetings/${s.meeting}/photos`, {
+          method: 'POST',
+          headers: { origin: 'http://127.0.0.1', cookie: (await admin()).cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+          body: new Uint8Array(await encoded.arrayBuffer()),
+        });
+        const body = (await response.json()) as { id: string };
+        s.photo = body.id;
+        return { status: response.status, headers: response.headers, body };
+      }],
+      ['DELETE /t/{tenant}/api/orglife/photos/{id}', async () => (await admin()).delete(`${T}/orglife/photos/${s.photo}`)],
+      ['POST /t/{tenant}/api/orglife/imports/commit', async () =>
+        upload(await admin(), `${T}/orglife/imports/commit`, `村名,会议类型,日期,主题\n${villageA.name},党课,${today},党课：初心使命\n`)],
+      ['DELETE /t/{tenant}/api/orglife/meetings/{id}', async () => {
+        const other = await (await admin()).post(`${T}/orglife/meetings`, { villageId: villageA.id, kind: 'lecture', heldOn: today, topic: '删除的党课' });
+        return (await admin()).delete(`${T}/orglife/meetings/${other.body.id}`);
+      }],
       ['POST /t/{tenant}/api/evaluation/household-codes', async () => (await admin()).post(`${T}/evaluation/household-codes`, { villageId: villageA.id })],
       // ——— the platform ———
       ['POST /api/platform/cities', async () => {

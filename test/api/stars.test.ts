@@ -19,16 +19,17 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
   });
   afterAll(() => server?.close());
 
-  it('starts every township with the nine default red lines, in Chinese or English', async () => {
+  it('starts every township with the ten default red lines (organisation life switched off), in Chinese or English', async () => {
     const admin = await fixture.as('adminA');
     const rules = await admin.get('/t/alpha/api/stars/red-line-rules');
     expect(rules.status).toBe(200);
-    expect(rules.body).toHaveLength(9);
+    expect(rules.body).toHaveLength(10);
+    expect(rules.body.find((r: { code: string }) => r.code === 'org_life')).toMatchObject({ mode: 'computed', source: 'org_life', enabled: false });
     expect(rules.body[0]).toMatchObject({ code: 'reserve_cadres', mode: 'computed', threshold: 2, title: '在培养的后备力量少于 2 名' });
     expect(rules.body.filter((r: { mode: string }) => r.mode === 'manual')).toHaveLength(4);
     const english = await admin.get('/t/alpha/api/stars/red-line-rules?lang=en');
     expect(english.body[1].title).toBe('Collective income of the year below ¥50,000');
-    expect((await (await fixture.as('adminB')).get('/t/beta/api/stars/red-line-rules')).body).toHaveLength(9);
+    expect((await (await fixture.as('adminB')).get('/t/beta/api/stars/red-line-rules')).body).toHaveLength(10);
   });
 
   it('lets the township edit a rule and add its own', async () => {

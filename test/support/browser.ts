@@ -1,5 +1,6 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { dirStore } from '../../src/audit/dir-store';
+import { dirPhotoStore } from '../../src/platform/photo-dir-store';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -97,7 +98,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
-  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV, auditStore });
+  const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
+  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });

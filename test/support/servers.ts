@@ -12,6 +12,7 @@ import { runCron } from '../../src/jobs/worker';
 import { TEST_BUILD } from './build';
 import { d1File, MIGRATION_COUNT } from './builds';
 import { dirStore } from '../../src/audit/dir-store';
+import { dirPhotoStore } from '../../src/platform/photo-dir-store';
 import { r2Store, type AuditStore } from '../../src/audit/store';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
@@ -56,7 +57,8 @@ async function startLibsql(bindings: Record<string, string>, preload?: Preload):
   await migrateLibsql(db);
   await preload?.(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
-  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore });
+  const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
+  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore });
   let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
@@ -107,7 +109,7 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
     d1Databases: { DB: databaseId },
     d1Persist: d1Folder,
     // its own bucket per server, like its database: no anchor of an earlier server's chain reaches the next
-    r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}` },
+    r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}`, MEETING_PHOTOS: `photos-${serial}` },
     bindings,
     queueProducers: { JOBS_QUEUE: { queueName } },
     queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },

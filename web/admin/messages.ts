@@ -7,6 +7,7 @@ import { securityEn, securityZh } from './messages-security';
 import { enumLabelsEn, enumLabelsZh } from '../../src/domain/labels';
 import { auditEn, auditZh } from './messages-audit';
 import { ratingEn, ratingZh } from './messages-rating';
+import { orglifeEn, orglifeZh } from './messages-orglife';
 const zh = {
   'app.title': '星评',
   'app.subtitle': '村党支部星级评定',
@@ -220,6 +221,7 @@ const zh = {
   'registry.new_township': '新增乡镇',
   'registry.open': '进入',
   ...ledgersZh,
+  ...orglifeZh,
   ...starsZh,
   ...evaluationZh,
   ...countyZh,
@@ -444,6 +446,7 @@ const en: Record<MessageKey, string> = {
   'registry.new_township': 'Add township',
   'registry.open': 'Open',
   ...ledgersEn,
+  ...orglifeEn,
   ...starsEn,
   ...evaluationEn,
   ...countyEn,

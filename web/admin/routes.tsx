@@ -13,6 +13,8 @@ const ContactPage = lazy(() => import('./pages/contact').then((m) => m.ContactPa
 const VisitPage = lazy(() => import('./pages/contact-visit').then((m) => m.VisitPage));
 const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.DecisionsPage));
 const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
+const OrgLifePage = lazy(() => import('./pages/orglife').then((m) => m.OrgLifePage));
+const CheckInPage = lazy(() => import('./pages/orglife').then((m) => m.CheckInPage));
 // online evaluation and problem lists: loaded when first opened
 const EvaluationPage = lazy(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
 const HomePage = lazy(() => import('./pages/home').then((m) => m.HomePage));
@@ -71,6 +73,9 @@ export const TOWNSHIP_PAGES: TownshipPage[] = [
   { path: '/visit', component: VisitPage, roles: ['party_member', 'village_secretary'], nav: 'nav.visit', area: 'ledgers', bar: ['party_member'] },
   { path: '/decisions', component: DecisionsPage, roles: READERS, nav: 'nav.decisions', area: 'ledgers' },
   { path: '/ledgers', component: LedgersPage, roles: READERS, nav: 'nav.ledgers', area: 'ledgers' },
+  { path: '/orglife', component: OrgLifePage, roles: READERS, nav: 'nav.orglife', area: 'ledgers' },
+  // reached from a meeting's QR, not from the navigation
+  { path: '/checkin', component: CheckInPage, roles: ['party_member'] },
   { path: '/dashboard', component: StarsDashboardPage, roles: ['township_admin', 'county_viewer'], nav: 'nav.dashboard', area: 'stars', bar: ['township_admin', 'county_viewer'] },
   { path: '/results', component: StarsResultsPage, roles: READERS, nav: 'nav.results', area: 'stars', bar: ['county_viewer'] },
   { path: '/rating', component: RatingPage, roles: READERS, nav: 'rating.nav', area: 'stars' },

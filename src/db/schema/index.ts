@@ -11,3 +11,4 @@ export * from './problems';
 export * from './audit';
 export * from './rating';
 export * from './objections';
+export * from './orglife';

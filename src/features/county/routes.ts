@@ -16,6 +16,8 @@ import { COMPARISON_SORTS, countyComparison, countyComparisonAll } from './compa
 import { contentDisposition, csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
 import { countySummary, townshipIncomeTiers } from './summary';
 import { countyQuotas, countyQuotasBody, countyRatingOverview, setCountyQuotas } from '../rating';
+import { countyOrgLifeWarnings } from '../orglife';
+import { shanghaiDate } from '../../platform/time';
 
 /**
  * Settles who acts on /api/county/:countyId: a county viewer of that county, or a platform admin. A
@@ -111,4 +113,11 @@ export const countyRoutes = new Hono<AppEnv>()
     const { countyId } = c.req.valid('param');
     await findCounty(c, countyId);
     return c.json({ quotas: await setCountyQuotas(c, countyId, c.req.valid('json').quotas) });
+  })
+  // 支部组织生活预警: per township, the branches that missed a required meeting in the year (each township's own frequencies)
+  .get('/:countyId/org-life', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
+    const { countyId } = c.req.valid('param');
+    const county = await findCounty(c, countyId);
+    const year = c.req.valid('query').year ?? shanghaiYear();
+    return c.json({ county, year, townships: await countyOrgLifeWarnings(c.var.db, countyId, year, shanghaiDate()) });
   });

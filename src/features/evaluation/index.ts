@@ -18,3 +18,7 @@ export { castBallots, type ResolvedVoter } from './voting/cast-ballot';
 export { loadBallotContext } from './voting/vote-context';
 export { composite, groupScore, itemsFor, RATER_GROUPS, raterGroupOf, scoreAnswers, starsFor, sumsOf, type RaterGroup, type Voter } from './rules';
 export { branchSatisfaction, type Satisfaction } from './results/satisfaction';
+/** The rotating signed QR and the member code + PIN, as the organisation-life check-in uses them too. */
+export { currentQr, verifyEntry, isTypedCode, type SessionKey } from './sessions/passes';
+export { qrTiming } from './sessions/sessions';
+export { verifyMemberPin } from './voting/member-pins';

@@ -4,6 +4,8 @@ import type { AppEnv } from '../../app-env';
 import { allow } from '../../auth/guard';
 import type { TenantScope } from '../../db/tenant-scope';
 import { shanghaiDate, shanghaiMonth, shanghaiYear, startOfShanghaiDay } from '../../domain/calendar';
+import { parseSettings } from '../../tenancy/settings';
+import { townshipOrgLifeWarnings } from '../orglife';
 
 /** Today in Shanghai as a UTC instant range [start, end). */
 function todayRange(now = new Date()) {
@@ -33,7 +35,7 @@ export const homeRoutes = new Hono<AppEnv>()
     const today = shanghaiDate();
     const { start, end } = todayRange();
     const year = shanghaiYear();
-    const [sessions, overdue, objections, noIncome, jobs] = await Promise.all([
+    const [sessions, overdue, objections, noIncome, jobs, orgLife] = await Promise.all([
       sessionsSql(scope, sql`s.opens_at < ${end} AND s.closes_at > ${start}`),
       problemsDueSql(scope, today),
       scope.db.all<{ id: string; problemId: string | null; ratingEntryId: string | null; content: string; createdAt: string }>(sql`
@@ -48,8 +50,10 @@ export const homeRoutes = new Hono<AppEnv>()
           (SELECT count(*) FROM job_run_tenants t WHERE t.run_id = r.id AND t.status = 'failed') AS failed,
           (SELECT count(*) FROM job_run_tenants t WHERE t.run_id = r.id) AS done
         FROM job_runs r WHERE r.tenant_id = ${scope.tenantId} OR r.tenant_id IS NULL ORDER BY r.started_at DESC LIMIT 5`),
+      // 支部组织生活预警: branches that missed a required meeting this year, or have none yet in the running period
+      townshipOrgLifeWarnings(scope.db, scope.tenantId, parseSettings(c.var.tenant!.settings).orgLife, year, today),
     ]);
-    return c.json({ today, year, sessions, overdueProblems: overdue, unansweredObjections: objections, villagesWithoutIncome: noIncome, jobRuns: jobs });
+    return c.json({ today, year, sessions, overdueProblems: overdue, unansweredObjections: objections, villagesWithoutIncome: noIncome, jobRuns: jobs, orgLifeWarnings: orgLife });
   })
   .get('/secretary', allow('village_secretary'), async (c) => {
     const scope = c.var.scope!;

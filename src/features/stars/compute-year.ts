@@ -7,6 +7,7 @@ import type { TenantSettings } from '../../tenancy/settings';
 import { villagesWithIncompleteDecisions } from '../decisions';
 import { branchSatisfaction } from '../evaluation';
 import { incomeTier } from '../income';
+import { townshipOrgLife } from '../orglife';
 import { yearComposites } from './evaluation-source';
 import { listRedLineRules } from './red-line-catalogue';
 import { annualOutcome, computedRedLineTriggered, factFor, SATISFACTION_CODE, satisfactionBelow, type RedLineHit, type SatisfactionRule } from './rules';
@@ -88,7 +89,13 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       )
       .groupBy(problems.villageId),
   ]);
-  const [composites, irregular] = await Promise.all([yearComposites(db, tenantId, year), villagesWithIncompleteDecisions(scope, year)]);
+  // the organisation-life records only where the township judges its branches on them (the rule is off by default)
+  const judgesOrgLife = rules.some((r) => r.mode === 'computed' && r.source === 'org_life');
+  const [composites, irregular, orgLife] = await Promise.all([
+    yearComposites(db, tenantId, year),
+    villagesWithIncompleteDecisions(scope, year),
+    judgesOrgLife ? townshipOrgLife(db, tenantId, settings.orgLife, year, shanghaiDate()) : [],
+  ]);
   const satisfactionRule = settings.rating.satisfaction;
   const satisfaction = satisfactionRule
     ? await branchSatisfaction(scope, new Map(composites.filter((c) => c.subjectKind === 'branch').map((c) => [c.subjectId, c.campaignId])))
@@ -99,6 +106,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
   const weakBy = new Map(weak.map((r) => [r.villageId, r.n]));
   const irregularBy = new Map(irregular.map((v) => [v.villageId, v.matters]));
   const overdueBy = new Map(overdue.map((r) => [r.villageId, r.n]));
+  const orgLifeBy = new Map(orgLife.map((w) => [w.villageId, w.missed]));
   // last year's stars: the final result where the year is final, else the provisional one
   const previousBy = new Map<string, Stars | null>();
   for (const row of [...previous].sort((a, b) => (a.stage === b.stage ? 0 : a.stage === 'final' ? 1 : -1)))
@@ -117,6 +125,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
       weakListings: weakBy.get(village.id) ?? 0,
       irregularDecisions: irregularBy.get(village.id)?.length ?? 0,
       overdueProblems: overdueBy.get(village.id) ?? 0,
+      missedMeetings: orgLifeBy.get(village.id)?.length ?? 0,
     };
     const hits: RedLineHit[] = [];
     for (const rule of rules) {

@@ -48,6 +48,7 @@ export function redLineView(hit: RedLineHit, locale: Locale) {
   if (hit.source === 'reserve_cadres') reason = t('stars.reason.reserve_cadres', { actual: hit.actual ?? 0, threshold: hit.threshold ?? 0 });
   if (hit.source === 'weak_list') reason = t('stars.reason.weak_list', { actual: hit.actual ?? 0 });
   if (hit.source === 'overdue_problems') reason = t('stars.reason.overdue_problems', { actual: hit.actual ?? 0 });
+  if (hit.source === 'org_life') reason = t('stars.reason.org_life', { actual: hit.actual ?? 0 });
   if (hit.source === 'satisfaction')
     reason = t('stars.reason.satisfaction', { actual: ((hit.actual ?? 0) / 10).toFixed(1), threshold: hit.threshold ?? 0, stars: hit.maxStars ?? 0 });
   if (hit.source === 'irregular_decisions') reason = t('stars.reason.irregular_decisions', { actual: hit.actual ?? 0, matters: hit.note ?? '' });

@@ -11,12 +11,14 @@ interface DefaultRule {
   mode: 'computed' | 'manual';
   source?: ComputedSource;
   threshold?: number;
+  /** off until the township switches it on */
+  enabled?: boolean;
 }
 
 /**
- * The nine red lines every township starts with (it may edit, disable or add to them). Five are judged
+ * The ten red lines every township starts with (it may edit, enable, disable or add to them). Six are judged
  * from data this product holds (rosters, income, the weak-village ledger, 四议三审两公开 matters, the
- * problem lists); the others are recorded by hand.
+ * problem lists, the organisation-life records); the others are recorded by hand.
  */
 const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'reserve_cadres', mode: 'computed', source: 'reserve_cadres', threshold: 2 },
@@ -28,6 +30,8 @@ const DEFAULT_RED_LINES: DefaultRule[] = [
   { code: 'rectification_overdue', mode: 'computed', source: 'overdue_problems', threshold: 1 },
   { code: 'safety_incident', mode: 'manual' },
   { code: 'petition', mode: 'manual' },
+  // off by default: a township's past meetings are not recorded yet, and until they are it would cap every branch
+  { code: 'org_life', mode: 'computed', source: 'org_life', threshold: 1, enabled: false },
 ];
 
 const defaultTitleKey = (code: string) => `stars.redline.${code}` as MessageKey;
@@ -50,6 +54,7 @@ async function ensureDefaultRedLines(db: Db, tenantId: string): Promise<void> {
     mode: rule.mode,
     source: rule.source ?? null,
     threshold: rule.threshold ?? null,
+    enabled: rule.enabled ?? true,
     sortOrder: (i + 1) * 10,
   }));
   // D1 binds at most 100 parameters per statement: two statements, one batch

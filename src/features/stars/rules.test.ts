@@ -80,7 +80,7 @@ describe('consequencesFor', () => {
 });
 
 describe('computedRedLineTriggered', () => {
-  const none = { reserveCadres: 0, incomeFen: 0, weakListings: 0, irregularDecisions: 0, overdueProblems: 0 };
+  const none = { reserveCadres: 0, incomeFen: 0, weakListings: 0, irregularDecisions: 0, overdueProblems: 0, missedMeetings: 0 };
   it.each([
     ['1 reserve cadre < 2', 'reserve_cadres', 2, { reserveCadres: 1 }, true],
     ['2 reserve cadres is enough', 'reserve_cadres', 2, { reserveCadres: 2 }, false],
@@ -91,6 +91,8 @@ describe('computedRedLineTriggered', () => {
     ['one matter decided outside 四议三审两公开', 'irregular_decisions', 1, { irregularDecisions: 1 }, true],
     ['every matter through the procedure', 'irregular_decisions', 1, {}, false],
     ['one problem past its rectification deadline', 'overdue_problems', 1, { overdueProblems: 1 }, true],
+    ['one required meeting missed', 'org_life', 1, { missedMeetings: 1 }, true],
+    ['two missed, three allowed before it triggers', 'org_life', 3, { missedMeetings: 2 }, false],
     ['every problem rectified in time', 'overdue_problems', 1, {}, false],
   ] as const)('%s', (_name, source, threshold, facts, expected) => {
     expect(computedRedLineTriggered(source, threshold, { ...none, ...facts })).toBe(expected);

@@ -81,9 +81,11 @@ export interface BranchFacts {
   irregularDecisions: number;
   /** problems of the branch's list whose rectification deadline passed (by year end) without rectification */
   overdueProblems: number;
+  /** required organisation-life meetings (三会一课 · 主题党日) of periods ended in the year that were not held */
+  missedMeetings: number;
 }
 
-export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems'] as const;
+export const COMPUTED_SOURCES = ['reserve_cadres', 'income_floor', 'weak_list', 'irregular_decisions', 'overdue_problems', 'org_life'] as const;
 export type ComputedSource = (typeof COMPUTED_SOURCES)[number];
 
 /** The rating's satisfaction rule (settings.rating.satisfaction) is a red line of its own, judged like the computed ones. */
@@ -111,6 +113,7 @@ export const THRESHOLD_RANGES: Record<ComputedSource, { min: number; max: number
   weak_list: { min: 1, max: 100 },
   irregular_decisions: { min: 1, max: 1000 },
   overdue_problems: { min: 1, max: 1000 },
+  org_life: { min: 1, max: 1000 },
 };
 
 export const thresholdFits = (source: ComputedSource, threshold: number) =>
@@ -118,7 +121,7 @@ export const thresholdFits = (source: ComputedSource, threshold: number) =>
 
 /**
  * Whether a computed red line is triggered: fewer reserve cadres, or less income, than the threshold;
- * or at least `threshold` weak-list entries, irregular decisions or overdue problems.
+ * or at least `threshold` weak-list entries, irregular decisions, overdue problems or missed meetings.
  */
 export function computedRedLineTriggered(source: ComputedSource, threshold: number, facts: BranchFacts): boolean {
   switch (source) {
@@ -132,6 +135,8 @@ export function computedRedLineTriggered(source: ComputedSource, threshold: numb
       return facts.irregularDecisions >= threshold;
     case 'overdue_problems':
       return facts.overdueProblems >= threshold;
+    case 'org_life':
+      return facts.missedMeetings >= threshold;
   }
 }
 
@@ -143,6 +148,7 @@ export function factFor(source: ComputedSource, facts: BranchFacts): number {
     weak_list: facts.weakListings,
     irregular_decisions: facts.irregularDecisions,
     overdue_problems: facts.overdueProblems,
+    org_life: facts.missedMeetings,
   }[source];
 }
 

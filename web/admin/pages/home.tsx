@@ -1,12 +1,14 @@
 /**
  * 工作台: each role's home, what needs doing now, from its home endpoint. Township admin: today's sessions,
- * overdue rectifications, unanswered objections, villages without income this year, job runs. Secretary:
- * their village's sessions, problems overdue, households not signed this month. Party member: own 民主评议
- * grades (this year's and last), own reports, households to visit this month.
+ * overdue rectifications, unanswered objections, villages without income this year, branches behind on
+ * organisation life (支部组织生活预警), job runs. Secretary: their village's sessions, problems overdue,
+ * households not signed this month. Party member: own 民主评议 grades (this year's and last), own reports,
+ * households to visit this month.
  */
 import type { ComponentChildren } from 'preact';
 import { call, tenant } from '../../shared/api';
 import { chineseMinute, shanghaiYear } from '../../../src/domain/calendar';
+import type { MeetingKind } from '../../../src/domain/vocabulary';
 import { township } from '../session';
 import { t } from '../t';
 import { ErrorBox, useLoad } from '../ui';
@@ -61,6 +63,18 @@ function TownshipDesk(props: { slug: string }) {
             <a href={`/t/${props.slug}/income`}>{v.name}</a>
           </li>
         ))}
+      </Card>
+      <Card title={t('orglife.warnings')} count={d.orgLifeWarnings.length}>
+        {d.orgLifeWarnings.map((w) => {
+          const list = (items: { kind: MeetingKind; period: string }[]) => items.map((s) => t('orglife.period', { kind: t(`orglife.kind.${s.kind}`), period: s.period })).join('、');
+          return (
+            <li key={w.villageId}>
+              <a href={`/t/${props.slug}/orglife`}>{w.name}</a>
+              {w.missed.length > 0 && <> · {t('orglife.missed', { list: list(w.missed) })}</>}
+              {w.due.length > 0 && <> · {t('orglife.due', { list: list(w.due) })}</>}
+            </li>
+          );
+        })}
       </Card>
       <Card title={t('home.job_runs')} count={d.jobRuns.length}>
         {d.jobRuns.map((r) => (

@@ -1,0 +1,26 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { PhotoStore } from './photo-store';
+
+/** Node mode's PhotoStore: one file per photo under a directory (back it up with the database, docs/organisation-life.md). */
+export function dirPhotoStore(root: string): PhotoStore {
+  // keys are built by photoKey from ids (no "..", no separators of their own)
+  const path = (key: string) => join(root, ...key.split('/'));
+  return {
+    async put(key, body) {
+      await mkdir(dirname(path(key)), { recursive: true });
+      await writeFile(path(key), body);
+    },
+    async get(key) {
+      try {
+        return new Uint8Array(await readFile(path(key)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+    },
+    async delete(keys) {
+      await Promise.all(keys.map((key) => rm(path(key), { force: true })));
+    },
+  };
+}
