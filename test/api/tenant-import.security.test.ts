@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { partName } from '../../src/features/transfer/export';
-import { Sha256 } from '../../src/platform/sha256';
+import { createHash } from 'node:crypto';
 import { readZip, ZipWriter } from '../../src/platform/zip-stream';
 import type { ApiClient } from '../support/client';
 import { createFixture, type Fixture } from '../support/fixture';
@@ -25,7 +25,7 @@ async function crafted(file: Uint8Array, edit: Record<string, (text: string) => 
     header.tenant.slug = 'gamma';
     if (tables)
       for (const [name, data] of Object.entries(changed))
-        header.tables[name] = { rows: decoder.decode(data).split('\n').filter(Boolean).length, bytes: data.length, sha256: new Sha256().update(data).hex() };
+        header.tables[name] = { rows: decoder.decode(data).split('\n').filter(Boolean).length, bytes: data.length, sha256: createHash('sha256').update(data).digest('hex') };
     return encoder.encode(JSON.stringify(header));
   };
   for await (const entry of readZip(streamOf(file))) {
