@@ -10,7 +10,7 @@ import { accounts, auditEvents, PLATFORM_CHAIN, tenants } from '../../db/schema'
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiSecond } from '../../domain/calendar';
 import { translate } from '../../platform/i18n';
 import { idField, input, isoDate, paging } from '../../platform/validate';
-import { contentDisposition } from '../county';
+import { contentDisposition } from '../../platform/download';
 import { toCsv } from '../../platform/tables/csv';
 import { writeXlsx } from '../../platform/tables/xlsx';
 

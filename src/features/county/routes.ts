@@ -13,10 +13,11 @@ import { input } from '../../platform/validate';
 import { toCsv } from '../../platform/tables/csv';
 import { writeXlsx } from '../../platform/tables/xlsx';
 import { COMPARISON_SORTS, countyComparison, countyComparisonAll } from './comparison';
-import { contentDisposition, csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
+import { csvTable, EXPORT_COLUMN_WIDTHS, exportFileName, xlsxTable } from './rules';
 import { countySummary, townshipIncomeTiers } from './summary';
 import { countyQuotas, countyQuotasBody, countyRatingOverview, setCountyQuotas } from '../rating';
 import { countyOrgLifeWarnings } from '../orglife';
+import { contentDisposition } from '../../platform/download';
 import { shanghaiDate } from '../../platform/time';
 
 /**

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ComparisonRow } from './comparison';
-import { contentDisposition, csvTable, exportFileName, fenToYuanText, tierText, xlsxTable } from './rules';
+import { contentDisposition } from '../../platform/download';
+import { csvTable, exportFileName, fenToYuanText, tierText, xlsxTable } from './rules';
 
 describe('fenToYuanText', () => {
   it.each([

@@ -88,8 +88,3 @@ export function exportFileName(locale: Locale, county: string, township: string 
   return `${[county, township].filter(Boolean).map((s) => clean(s!)).join('-')}-${title}.${extension}`;
 }
 
-/** Content-Disposition with an ASCII fallback and the real name per RFC 5987/6266. */
-export function contentDisposition(fileName: string, asciiFallback: string): string {
-  const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${asciiFallback}"; filename*=UTF-8''${encoded}`;
-}

@@ -13,7 +13,7 @@ import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { readTable } from '../../platform/tables/read-table';
 import { writeXlsx } from '../../platform/tables/xlsx';
 import { idField, input, yearText } from '../../platform/validate';
-import { contentDisposition } from '../county';
+import { contentDisposition } from '../../platform/download';
 import { assertVillageVisible, ownVillage } from '../rosters';
 import { KIND_LABELS, MAX_MEETING_IMPORT_ROWS, MEETING_COLUMNS, validateMeetingTable, type MeetingImportRecord } from './import-rules';
 import { meetingRows, rosterFor } from './meetings';

@@ -6,6 +6,7 @@ import type { Role } from '../../../db/schema';
 import { AppError, badRequest, conflict } from '../../../platform/errors';
 import { translate } from '../../../platform/i18n';
 import { input } from '../../../platform/validate';
+import { contentDisposition } from '../../../platform/download';
 import { ownVillage } from '../village-access';
 import { audit } from '../../../audit/record';
 import { readTable } from '../../../platform/tables/read-table';
@@ -59,7 +60,7 @@ function exportCell(spec: ColumnSpec, row: Record<string, unknown>): XlsxCell {
 function attachment(c: Context<AppEnv>, roster: Roster, extension: 'csv' | 'xlsx') {
   const day = shanghaiDate();
   const name = `${ROSTER_TITLES[roster]}-${day}.${extension}`;
-  c.header('Content-Disposition', `attachment; filename="${roster}-${day}.${extension}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+  c.header('Content-Disposition', contentDisposition(name, `${roster}-${day}.${extension}`));
   c.header('Cache-Control', 'no-store');
 }
 
