@@ -12,7 +12,7 @@ export const countyZh = {
   'county.all_townships': '全部乡镇',
   'county.export_csv': '导出 CSV',
   'county.export_xlsx': '导出 Excel',
-  'county.export_hint': '导出当前筛选和排序下的全部村,金额以元计。',
+  'county.export_hint': '导出当前筛选和排序下的全部村，金额以元计。',
   'county.summary': '各乡镇汇总',
   'county.summary_total': '全县合计',
   'county.villages': '村数',
@@ -27,7 +27,7 @@ export const countyZh = {
   'county.income': '集体经济收入',
   'county.income_tier': '收入档次',
   'county.sort_by': '按{column}排序',
-  'county.tiers_differ': '各乡镇收入档次标准不同,按各自标准计。',
+  'county.tiers_differ': '各乡镇收入档次标准不同，按各自标准计。',
   'county.none': '本县还没有村庄。',
 };
 

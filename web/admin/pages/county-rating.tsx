@@ -1,6 +1,7 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { ApiProblem, call, county, tenant, type AnswerOf } from '../../shared/api';
+import { starGrade } from '../../shared/i18n';
 import { RequireLogin } from '../frame';
 import { me, township } from '../session';
 import { Shell } from '../shell';
@@ -13,7 +14,8 @@ type Township = Overview['townships'][number];
 type YearView = AnswerOf<ReturnType<typeof tenant>['rating']['years'][':year']['$get']>;
 type Entry = YearView['entries'][number];
 
-const stars = (n: number | null) => (n === null ? t('rating.none') : t('rating.stars_n', { n }));
+// a level as official wording writes it (三星级)
+const stars = (n: number | null) => (n === null ? t('rating.none') : starGrade(n));
 
 /** One proposal awaiting the county: confirm, or return with a reason. */
 function RecheckRow(props: { slug: string; year: number; entry: Entry; onDone(): void }) {

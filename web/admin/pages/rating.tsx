@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { ApiProblem, call, tenant, type AnswerOf } from '../../shared/api';
+import { starGrade } from '../../shared/i18n';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, ListBody, Table, useLoad } from '../ui';
@@ -8,7 +9,8 @@ import { shanghaiYear } from './stars-common';
 type YearView = AnswerOf<ReturnType<typeof tenant>['rating']['years'][':year']['$get']>;
 type Entry = YearView['entries'][number];
 
-const stars = (n: number | null) => (n === null ? t('rating.none') : t('rating.stars_n', { n }));
+// a level as official wording writes it (三星级)
+const stars = (n: number | null) => (n === null ? t('rating.none') : starGrade(n));
 
 /** 自评申报: the secretary's self-nomination of the branch, on a phone: the level applied for, a statement, the 述职述廉 report. */
 function NominationForm(props: { slug: string; year: number; entry?: Entry; deadline: string; onDone(): void }) {
