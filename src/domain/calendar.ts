@@ -43,10 +43,11 @@ export function chineseDate(date: string): string {
   return `${Number(date.slice(0, 4))}年${Number(date.slice(5, 7))}月${Number(date.slice(8, 10))}日`;
 }
 
-/** The one written time of the Chinese texts: "12月2日 09:30", an instant in Shanghai. */
-export function chineseMinute(at: Date | string): string {
+/** The one written time of the Chinese texts: "12月2日 09:30" in this year, "2025年12月2日 09:30" in another; Shanghai. */
+export function chineseMinute(at: Date | string, now: Date = new Date()): string {
   const local = shifted(at);
-  return `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${local.toISOString().slice(11, 16)}`;
+  const year = local.getUTCFullYear() === shanghaiYear(now) ? '' : `${local.getUTCFullYear()}年`;
+  return `${year}${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${local.toISOString().slice(11, 16)}`;
 }
 
 /** The UTC instant at which a Shanghai calendar day begins, e.g. startOfShanghaiDay(2026, 1, 1). */

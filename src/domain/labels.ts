@@ -16,7 +16,7 @@ type EnumLabelKey =
 
 export const enumLabelsZh = {
   'decisions.stage.proposal': '村党支部会提议',
-  'decisions.stage.discussion': '村"两委"会商议',
+  'decisions.stage.discussion': '村“两委”会商议',
   'decisions.stage.member_review': '党员大会审议',
   'decisions.stage.resolution': '村民代表会议或村民会议决议',
   'decisions.stage.resolution_public': '决议公开',

@@ -13,8 +13,8 @@ describe('message catalogue', () => {
 
   it('fills parameters, translating those that are catalogue entries', () => {
     const params = { from: { message: 'problems.status.open' as const }, to: { message: 'problems.status.verified' as const } };
-    expect(translate('zh-CN', 'problems.bad_transition', params)).toBe('问题状态不能从"待整改"改为"已验收"');
+    expect(translate('zh-CN', 'problems.bad_transition', params)).toBe('问题状态不能从“待整改”改为“已验收”');
     expect(translate('en', 'problems.bad_transition', params)).toBe('A problem cannot move from "open" to "verified"');
-    expect(translate('zh-CN', 'error.rate_limited', { seconds: 30 })).toBe('尝试次数过多,请 30 秒后再试');
+    expect(translate('zh-CN', 'error.rate_limited', { seconds: 30 })).toBe('尝试次数过多，请 30 秒后再试');
   });
 });

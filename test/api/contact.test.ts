@@ -37,7 +37,7 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
     expect(link.status).toBe(201);
     const again = await secretary.post(`${base}/member-links`, { committeeMemberId: committeeIds[2], memberId: plain.body.id });
     expect(again.status).toBe(409);
-    expect(again.body.message).toBe('党员"普通党员"已由其他支部委员联系,请先解除原联系');
+    expect(again.body.message).toBe('党员“普通党员”已由其他支部委员联系，请先解除原联系');
     const links = await secretary.get(`${base}/member-links`);
     expect(links.body.items).toEqual([expect.objectContaining({ memberId: plain.body.id, memberName: '普通党员', committeeMemberId: committeeIds[1] })]);
     expect(links.body.items[0].committeeMemberName).toBe(fixture.a.rows.members.find((m) => m.id === committeeIds[1])!.name);

@@ -33,7 +33,7 @@ type Summary = {
   incomeAtLeastHigh: number;
   incomeTiersFen: number[];
 };
-const HEADER = '排名,乡镇,村,结果,星级,综合得分,触碰红线(项),集体经济收入(元),收入档次';
+const HEADER = '排名,乡镇,村,结果,星级,综合得分,触碰红线（项）,集体经济收入（元）,收入档次';
 
 const cookieOf = (client: ApiClient) =>
   [...(client as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');

@@ -51,7 +51,7 @@ describe.each(DRIVERS)('四议三审两公开 decisions on %s', (driver) => {
     const skip = { stage: 'result_public', heldOn: today, publicText: '已完工' };
     const zh = await admin.post(`${base}/matters/${id}/stages`, skip);
     expect(zh.status).toBe(409);
-    expect(zh.body.message).toContain('"事中审视"或"事后审计"');
+    expect(zh.body.message).toContain('“事中审视”或“事后审计”');
     const en = await admin.post(`${base}/matters/${id}/stages?lang=en`, skip);
     expect(en.body.message).toMatch(/"[^"]+" or "[^"]+" comes next/);
   });
@@ -80,7 +80,7 @@ describe.each(DRIVERS)('四议三审两公开 decisions on %s', (driver) => {
     const skip = await admin.post(`${base}/matters/${id}/stages`, FULL_RUN[2]);
     expect(skip.status).toBe(409);
     expect(skip.body.code).toBe('decisions.stage_out_of_order');
-    expect(skip.body.message).toBe('不能跳过程序:现在应办理"村党支部会提议",不能办理"党员大会审议"');
+    expect(skip.body.message).toBe('不能跳过程序：现在应办理“村党支部会提议”，不能办理“党员大会审议”');
     expect((await admin.post(`${base}/matters/${id}/stages`, FULL_RUN[0])).status).toBe(201);
     const repeat = await admin.post(`${base}/matters/${id}/stages?lang=en`, FULL_RUN[0]);
     expect(repeat.status).toBe(409);
@@ -96,7 +96,7 @@ describe.each(DRIVERS)('四议三审两公开 decisions on %s', (driver) => {
     const id = await newMatter();
     const noQuorum = await admin.post(`${base}/matters/${id}/stages`, { ...FULL_RUN[0], eligible: 7, present: 3, votesFor: 3, votesAgainst: 0 });
     expect(noQuorum.status).toBe(400);
-    expect(noQuorum.body).toMatchObject({ code: 'decisions.no_quorum', message: '到会人数不足:应到 7 人,至少 4 人到会方可开会表决' });
+    expect(noQuorum.body).toMatchObject({ code: 'decisions.no_quorum', message: '到会人数不足：应到 7 人，至少 4 人到会方可开会表决' });
     const badNumbers = await admin.post(`${base}/matters/${id}/stages`, { ...FULL_RUN[0], present: 8 });
     expect(badNumbers.body.code).toBe('decisions.bad_votes');
     const missing = await admin.post(`${base}/matters/${id}/stages`, { stage: 'proposal', heldOn: today });

@@ -32,7 +32,7 @@ describe.each(DRIVERS)('deployment configuration on %s', (driver) => {
     it.each(['/api/health', '/api/openapi.json', '/t/alpha/api/public/villages', '/no/such/page'])('answers 503 not_configured on GET %s', async (path) => {
       const reply = await new ApiClient(server).get(path);
       expect(reply.status).toBe(503);
-      expect(reply.body).toEqual({ code: 'error.not_configured', message: '服务器尚未配置完成,暂时无法使用,请联系系统管理员', requestId: expect.any(String) });
+      expect(reply.body).toEqual({ code: 'error.not_configured', message: '服务器尚未配置完成，暂时无法使用，请联系系统管理员', requestId: expect.any(String) });
     });
 
     it('refuses logins with the same problem, in the caller’s language, naming no setting', async () => {

@@ -110,7 +110,7 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     for (const voter of [{ kind: 'villager' }, { kind: 'villager', deviceId: 'device-made-up-1' }, { kind: 'villager', deviceId: 'device-made-up-2' }]) {
       const again = await vote(phone, scanned.pass, voter);
       expect(again.status).toBe(409);
-      expect(again.body.message).toBe('您已经对该对象投过票了,每人只能投一次');
+      expect(again.body.message).toBe('您已经对该对象投过票了，每人只能投一次');
     }
     // a re-scan on the same phone gives the same pass back, not a second one
     expect((await scan(admin, phone, session.id, session.code)).pass).toBe(scanned.pass);
@@ -204,7 +204,7 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
     expect(closed.body.status).toBe('closed');
     const late = await vote();
     expect(late.status).toBe(409);
-    expect(late.body.message).toBe('本场测评已结束,不能再提交');
+    expect(late.body.message).toBe('本场测评已结束，不能再提交');
     const [row] = await server.db.select().from(evaluationSessions).where(eq(evaluationSessions.id, session.id));
     expect(row.salt).toBeNull();
     expect(row.tallyRoot).toMatch(/^[0-9a-f]{64}$/);

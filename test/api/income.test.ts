@@ -112,7 +112,7 @@ describe.each(DRIVERS)('collective income on %s', (driver) => {
     const preview = await upload('/t/alpha/api/income/imports/preview', bad);
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ rows: 3, valid: 1, errorCount: 2 });
-    expect(preview.body.errors.map((e: { message: string }) => e.message)).toEqual(['本镇没有名为"不存在村"的村', '"收入类别"不是已知的收入类别']);
+    expect(preview.body.errors.map((e: { message: string }) => e.message)).toEqual(['本镇没有名为“不存在村”的村', '“收入类别”不是已知的收入类别']);
     const refused = await upload('/t/alpha/api/income/imports/commit', bad);
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('import.has_errors');

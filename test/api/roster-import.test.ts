@@ -117,14 +117,14 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ rows: 3, valid: 1, errorCount: 3 });
     expect(preview.body.errors).toEqual([
-      { row: 3, column: '村名', code: 'import.row.unknown_village', message: '本镇没有名为"没有这个村"的村' },
-      { row: 3, column: '手机号', code: 'import.row.bad_phone', message: '"手机号"不是有效的手机号' },
+      { row: 3, column: '村名', code: 'import.row.unknown_village', message: '本镇没有名为“没有这个村”的村' },
+      { row: 3, column: '手机号', code: 'import.row.bad_phone', message: '“手机号”不是有效的手机号' },
       { row: 4, column: '户主', code: 'import.row.duplicate', message: '与第 2 行重复' },
     ]);
 
     const commit = await upload(server, admin, `${A}/imports/households/commit`, file, 'h.csv');
     expect(commit.status).toBe(400);
-    expect(commit.body).toMatchObject({ code: 'import.has_errors', message: '文件中有 3 处错误,未导入任何数据' });
+    expect(commit.body).toMatchObject({ code: 'import.has_errors', message: '文件中有 3 处错误，未导入任何数据' });
     expect(commit.body.details).toHaveLength(3);
     expect(await countOf(households)).toBe(before);
 
@@ -134,7 +134,7 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
 
   it('reports a missing column, an empty file, an old .xls and a non-spreadsheet as such', async () => {
     const missing = await upload(server, admin, `${A}/imports/households/preview`, utf8Bom('户主,地址\n张三,东街\n'), 'h.csv');
-    expect(missing.body.errors).toEqual([{ row: 1, column: '村名', code: 'import.missing_column', message: '缺少必需的列"村名"' }]);
+    expect(missing.body.errors).toEqual([{ row: 1, column: '村名', code: 'import.missing_column', message: '缺少必需的列“村名”' }]);
     const empty = await upload(server, admin, `${A}/imports/households/preview`, utf8Bom(`${HOUSEHOLD_HEADER}\n,,,\n`), 'h.csv');
     expect(empty.status).toBe(400);
     expect(empty.body.code).toBe('import.empty');
@@ -185,7 +185,7 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
     const file = utf8Bom(`${MEMBER_HEADER}\n${villageNames[0]},书记导入,,,,,,,\n${villageNames[1]},别村的人,,,,,,,\n`);
     const preview = await upload(server, secretary, `${A}/imports/members/preview`, file, 'm.csv');
     expect(preview.body.errors).toEqual([
-      { row: 3, column: '村名', code: 'import.row.other_village', message: `只能导入本村的数据,"${villageNames[1]}"不是您所在的村` },
+      { row: 3, column: '村名', code: 'import.row.other_village', message: `只能导入本村的数据，“${villageNames[1]}”不是您所在的村` },
     ]);
     const own = await upload(server, secretary, `${A}/imports/members/commit`, utf8Bom(`${MEMBER_HEADER}\n${villageNames[0]},书记导入,,,,,,,\n`), 'm.csv');
     expect(own.body).toEqual({ inserted: 1 });

@@ -70,7 +70,7 @@ describe.each(DRIVERS)('rosters on %s', (driver) => {
     const admin = await ctx.fixture.as('adminA');
     const reply = await admin.post('/t/alpha/api/members', { villageId: ctx.fixture.a.rows.villages[0].id, name: '', phone: '123' });
     expect(reply.status).toBe(400);
-    expect(reply.body.message).toBe('提交的内容有误,请检查后重试');
+    expect(reply.body.message).toBe('提交的内容有误，请检查后重试');
     expect(reply.body.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['name', 'phone']));
   });
 

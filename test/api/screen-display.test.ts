@@ -108,7 +108,7 @@ describe.each(DRIVERS)('big screen display link on %s', (driver) => {
 
     const wrong = await display(a.body.id, `${keyA.slice(0, -1)}${keyA.endsWith('A') ? 'B' : 'A'}`);
     expect(wrong.status).toBe(403);
-    expect(wrong.body).toMatchObject({ code: 'evaluation.display_key_invalid', message: '大屏链接无效或已更换,请向镇党委索取新的大屏链接' });
+    expect(wrong.body).toMatchObject({ code: 'evaluation.display_key_invalid', message: '大屏链接无效或已更换，请向镇党委索取新的大屏链接' });
     expect((await fixture.anonymous().get(`${T}/screens/${a.body.id}/display`)).status).toBe(403);
     expect((await display(b.body.id, keyA)).status).toBe(403);
     expect((await display(a.body.id, keyB)).status).toBe(403);

@@ -146,7 +146,7 @@ describe.each(DRIVERS)('annual stars end to end on %s', (driver) => {
         villageId: v[1],
         consequences: [
           expect.objectContaining({ label: '纳入软弱涣散村党组织整顿' }),
-          expect.objectContaining({ label: '连续两年二星及以下,调整村党组织书记' }),
+          expect.objectContaining({ label: '连续两年二星级及以下，调整村党组织书记' }),
         ],
       }),
     ]);

@@ -98,8 +98,8 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     expect(codes(villageIds[0])).not.toContain('income_floor');
     expect(byVillage.get(villageIds[0])).toMatchObject({ incomeFen: 5_000_000, incomeTier: 'low' });
     expect(codes(villageIds[1])).toContain('income_floor');
-    expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'income_floor')!.reason).toBe('集体经济收入 ¥32,000.00,低于 ¥50,000.00');
-    expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'weak_lax')!.reason).toBe('列入软弱涣散村党组织台账(1 条)');
+    expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'income_floor')!.reason).toBe('集体经济收入 ¥32,000.00，低于 ¥50,000.00');
+    expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'weak_lax')!.reason).toBe('列入软弱涣散村党组织台账（1 条）');
     expect(codes(villageIds[0])).not.toContain('weak_lax');
     expect(byVillage.get(villageIds[1])!.redLines.find((h) => h.code === 'rectification_overdue')!.reason).toBe('1 个问题超过整改期限仍未整改');
     expect(codes(villageIds[0])).not.toContain('rectification_overdue');

@@ -26,7 +26,7 @@ describe.each(DRIVERS)('guessing the typed code on %s', (driver) => {
     const locked = await type(qr.pin);
     expect(locked.status).toBe(429);
     expect(locked.body.code).toBe('error.rate_limited');
-    expect(locked.body.message).toMatch(/^尝试次数过多,请 \d+ 秒后再试$/);
+    expect(locked.body.message).toMatch(/^尝试次数过多，请 \d+ 秒后再试$/);
     // the QR on the screen is not guessable and stays open
     expect((await type(qr.token)).status).toBe(200);
   });

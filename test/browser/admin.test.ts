@@ -90,10 +90,10 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await expect.poll(() => page.getByRole('link', { name: '下载 Excel', exact: true }).getAttribute('href')).toBe('/t/alpha/api/exports/households.xlsx');
     const csv = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是', '火星村,李小河,,,2,否'].join('\n');
     await page.getByLabel('选择文件').setInputFiles({ name: '农户.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
-    await shown(page.getByText('共 2 行,其中 1 行无误,1 处错误'));
+    await shown(page.getByText('共 2 行，其中 1 行无误，1 处错误'));
     const errorRow = page.locator('table.row-errors tbody tr');
     await expect.poll(() => errorRow.count()).toBe(1);
-    await expect.poll(() => errorRow.textContent()).toContain('本镇没有名为"火星村"的村');
+    await expect.poll(() => errorRow.textContent()).toContain('本镇没有名为“火星村”的村');
     await expect.poll(() => page.getByRole('button', { name: /确认导入/ }).count()).toBe(0);
     await page.screenshot({ path: screenshotPath('import-preview.png'), fullPage: true });
 
@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await (await menu(page)).getByRole('link', { name: '考评设置', exact: true }).click();
     await page.waitForURL('**/t/alpha/settings');
     await page.getByLabel('群评').fill('50');
-    await shown(page.getByText('权重之和必须为 100,现在是 110'));
+    await shown(page.getByText('权重之和必须为 100，现在是 110'));
     expect(await page.getByRole('button', { name: '保存' }).isDisabled()).toBe(true);
     await page.getByLabel('点评').fill('10');
     await shown(page.getByText('合计 100'));
@@ -183,7 +183,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByRole('link', { name: /乙镇/ }));
     await page.getByRole('link', { name: /甲镇/ }).click();
     await page.waitForURL('**/t/alpha/villages');
-    await shown(page.getByText('只读:县级账号只能查看'));
+    await shown(page.getByText('只读：县级账号只能查看'));
     await expect.poll(() => page.locator('table.list tbody tr').count()).toBe(3);
     expect(await page.getByRole('button', { name: /新增|编辑|删除/ }).count()).toBe(0);
     await (await menu(page)).getByRole('link', { name: '农户', exact: true }).click();

@@ -80,7 +80,7 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
     const body = await csv.body();
     expect([...body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = body.toString('utf8').replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0]).toBe('排名,乡镇,村,结果,星级,综合得分,触碰红线(项),集体经济收入(元),收入档次');
+    expect(lines[0]).toBe('排名,乡镇,村,结果,星级,综合得分,触碰红线（项）,集体经济收入（元）,收入档次');
     expect(lines).toHaveLength(4);
     const xlsx = await page.request.get((await page.getByRole('link', { name: '导出 Excel' }).getAttribute('href'))!);
     expect(xlsx.status()).toBe(200);

@@ -33,7 +33,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     const form = page.getByRole('dialog', { name: '新建测评活动' });
     await form.getByLabel('活动名称').fill('2026年度村党支部星级评定');
     await form.getByLabel('群评').fill('30');
-    await shown(form.getByText('合计 90,须等于 100'));
+    await shown(form.getByText('合计 90，须等于 100'));
     expect(await form.getByRole('button', { name: '创建测评活动' }).isDisabled()).toBe(true);
     await form.getByLabel('群评').fill('40');
     await shown(form.getByText('合计 100 ✓'));
@@ -64,7 +64,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await shown(page.locator('.ev-booking', { hasText: '靖庄' }).first());
 
     const clash = await book('刘洼');
-    await expect.poll(() => clash.getByRole('alert').textContent()).toContain('"星级评定中心一号厅"在该时段已被预约(靖庄');
+    await expect.poll(() => clash.getByRole('alert').textContent()).toContain('“星级评定中心一号厅”在该时段已被预约（靖庄');
     await clash.getByRole('button', { name: '取消' }).click();
 
     // a second room booked the next day, through the API, so the picture shows lanes per screen
@@ -106,8 +106,8 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await sheet.getByRole('button', { name: '保存这张票' }).click();
     await shown(sheet.getByText(/还有题目没有选择/));
     for (let n = 1; n <= 5; n++) {
-      await sheet.getByRole('button', { name: '全部选"好"' }).click();
-      if (n === 1) await sheet.getByLabel('意见建议(选填)').fill('希望多为群众办实事');
+      await sheet.getByRole('button', { name: '全部选“好”' }).click();
+      if (n === 1) await sheet.getByLabel('意见建议（选填）').fill('希望多为群众办实事');
       await sheet.getByRole('button', { name: '保存这张票' }).click();
       await sheet.getByText(`已录入 ${n} 张纸质票`).waitFor({ timeout: 10_000 });
     }
@@ -121,7 +121,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await shown(page.getByRole('heading', { name: /评定报告/, level: 1 }));
     await shown(page.getByText('逐题平均分 · 群评'));
     await shown(page.getByText('希望多为群众办实事'));
-    await shown(page.getByText('尚有评价群体没有投票,结果未完成。'));
+    await shown(page.getByText('尚有评价群体没有投票，结果未完成。'));
     await page.screenshot({ path: screenshotPath('evaluation-report.png'), fullPage: true });
     // printed on A4 without the app's navigation
     await page.emulateMedia({ media: 'print' });
@@ -137,7 +137,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     expect(await page.getByRole('button', { name: '删除', exact: true }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: '修改', exact: true }).click();
     const form = page.getByRole('dialog', { name: '修改测评活动' });
-    await shown(form.getByText(/已有选票,只能修改活动名称/));
+    await shown(form.getByText(/已有选票，只能修改活动名称/));
     expect(await form.getByLabel('群评').isDisabled()).toBe(true);
     expect(await form.getByLabel('5 星').isDisabled()).toBe(true);
     expect(await form.getByLabel('问卷版本').isDisabled()).toBe(true);
@@ -162,7 +162,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await edit.waitFor({ state: 'hidden' });
     await shown(page.getByText('群评 50'));
     page.once('dialog', (d) => {
-      expect(d.message()).toContain('删除测评活动"多余的测评活动"');
+      expect(d.message()).toContain('删除测评活动“多余的测评活动”');
       void d.accept();
     });
     await page.getByRole('button', { name: '删除', exact: true }).click();
@@ -175,7 +175,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await page.goto('/t/alpha/evaluation?tab=booking');
     await page.getByRole('button', { name: '大屏链接' }).click();
     const sheet = page.getByRole('dialog', { name: '大屏链接' });
-    const field = sheet.getByLabel('"星级评定中心一号厅"的大屏链接');
+    const field = sheet.getByLabel('“星级评定中心一号厅”的大屏链接');
     await expect.poll(() => field.inputValue()).toMatch(/\/screen\?t=alpha&screen=.+&key=/);
     const before = await field.inputValue();
     const item = sheet.locator('.ev-display-link', { hasText: '星级评定中心一号厅' });
@@ -190,7 +190,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
       void d.accept();
     });
     await item.getByRole('button', { name: '更换链接' }).click();
-    await shown(item.getByText('已更换链接,旧链接已失效'));
+    await shown(item.getByText('已更换链接，旧链接已失效'));
     const after = await field.inputValue();
     expect(after).not.toBe(before);
     expect((await app.fixture.anonymous().get(before.replace('/screen?t=alpha&screen=', `${T}/screens/`).replace('&key=', '/display?key=').replace(app.origin, ''))).status).toBe(403);
@@ -199,13 +199,13 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
 
   it('saves a change to a questionnaire in use as its next version', async () => {
     await page.goto('/t/alpha/evaluation?tab=questionnaires');
-    await shown(page.getByText('修改已被测评活动使用的问卷时,系统会保存为新版本', { exact: false }).first());
+    await shown(page.getByText('修改已被测评活动使用的问卷时，系统会保存为新版本', { exact: false }).first());
     await page.getByRole('button', { name: '修改问卷' }).first().click();
     const form = page.getByRole('dialog', { name: '修改问卷' });
     await form.getByLabel('题目').first().fill('政治建设:坚决贯彻落实党的路线方针政策');
     await form.getByRole('button', { name: '保存' }).click();
     await shown(page.getByText('已保存为第 2 版。旧版本仍用于已有的测评活动。'));
-    await shown(page.getByText('历史版本(1)'));
+    await shown(page.getByText('历史版本（1）'));
   });
 
   it('takes a problem through rectification, public notice and an answered objection', async () => {
@@ -216,7 +216,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await form.getByLabel('村庄').selectOption({ label: '靖庄' });
     await form.getByLabel('问题内容').fill('村东头路灯不亮');
     await form.getByLabel('整改措施').fill('本月内更换路灯');
-    await form.getByLabel('整改时间(截止日期)').fill(yesterday);
+    await form.getByLabel('整改时间（截止日期）').fill(yesterday);
     await form.getByLabel('责任人').fill('张书记');
     await form.getByRole('button', { name: '保存' }).click();
     await form.waitFor({ state: 'hidden' });
@@ -242,7 +242,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await sheet.getByRole('button', { name: '标记为已整改' }).click();
     await shown(sheet.getByText('已整改', { exact: true }));
     await sheet.getByRole('button', { name: '验收通过' }).click();
-    await shown(sheet.getByText('还有群众异议没有答复,不能验收'));
+    await shown(sheet.getByText('还有群众异议没有答复，不能验收'));
     await sheet.getByLabel('答复').fill('已重新检修线路,现已正常照明');
     await sheet.getByRole('button', { name: '答复', exact: true }).click();
     await shown(sheet.getByText('已重新检修线路,现已正常照明'));

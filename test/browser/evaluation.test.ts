@@ -263,7 +263,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await answerAll(page);
     await page.getByLabel('户码（村里发放的户码）').fill('WRONG1');
     await page.getByRole('button', { name: '提交评价' }).click();
-    await page.getByText('提交没有成功：户码不正确,请核对后重新输入').waitFor();
+    await page.getByText('提交没有成功：户码不正确，请核对后重新输入').waitFor();
     await page.getByLabel('户码（村里发放的户码）').fill(householdCode.toLowerCase());
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByText('提交成功，感谢您的参与！').waitFor();

@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.screenshot({ path: screenshotPath('visit-phone.png'), fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.getByRole('button', { name: '保存走访记录' }).click();
-    await shown(page.getByRole('status').getByText(new RegExp(`已保存:${household.headName}`)));
+    await shown(page.getByRole('status').getByText(new RegExp(`已保存：${household.headName}`)));
 
     await page.getByRole('tab', { name: '已记录' }).click();
     const card = page.locator('.visit-card', { hasText: household.headName });
@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await form.getByLabel('村庄').selectOption(villageA);
     await form.getByLabel('事项名称').fill('村内主街硬化');
     await form.getByLabel('类别').selectOption({ label: '工程项目建设' });
-    await form.getByLabel('金额(元)').fill('360000.50');
+    await form.getByLabel('金额（元）').fill('360000.50');
     await shown(form.getByText('¥360,000.50'));
     await form.getByRole('button', { name: '保存' }).click();
     await shown(page.getByRole('heading', { name: '村内主街硬化', level: 1 }));
@@ -107,9 +107,9 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.getByLabel('赞成').fill('5');
     await page.getByLabel('反对').fill('1');
     await page.getByRole('button', { name: '登记' }).click();
-    await shown(page.getByRole('status').getByText('已登记"村党支部会提议"'));
+    await shown(page.getByRole('status').getByText('已登记“村党支部会提议”'));
     await shown(page.locator('.timeline li.done', { hasText: '村党支部会提议' }));
-    await shown(page.locator('.timeline li.current', { hasText: '村"两委"会商议' }));
+    await shown(page.locator('.timeline li.current', { hasText: '村“两委”会商议' }));
 
     // skipping the two committees' discussion is refused with the API's message
     await page.getByLabel('环节').selectOption('member_review');
@@ -119,7 +119,7 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.getByRole('button', { name: '登记' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
-      .toBe('不能跳过程序:现在应办理"村"两委"会商议",不能办理"党员大会审议"');
+      .toBe('不能跳过程序：现在应办理“村“两委”会商议”，不能办理“党员大会审议”');
     await page.screenshot({ path: screenshotPath('decisions-timeline.png'), fullPage: true });
     const matters = await (await app.fixture.as('adminA')).get('/t/alpha/api/decisions/matters');
     expect(matters.body.items[0]).toMatchObject({ title: '村内主街硬化', amountFen: 36_000_050, lastStage: 'proposal' });

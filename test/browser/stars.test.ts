@@ -101,9 +101,9 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     const form = page.getByRole('dialog', { name: '登记收入' });
     await form.getByLabel('村庄').selectOption({ label: '刘洼' });
     await form.getByLabel('收入来源').selectOption({ label: '依托牧场流转土地' });
-    await form.getByLabel('金额(元)').fill('12.345');
-    await shown(form.getByText('请输入以元计的金额,最多两位小数'));
-    await form.getByLabel('金额(元)').fill('12,345.6');
+    await form.getByLabel('金额（元）').fill('12.345');
+    await shown(form.getByText('请输入以元计的金额，最多两位小数'));
+    await form.getByLabel('金额（元）').fill('12,345.6');
     await form.getByLabel('备注').fill('牧场土地流转费');
     await form.getByRole('button', { name: '保存' }).click();
     await form.waitFor({ state: 'hidden' });
@@ -129,14 +129,14 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(page.locator('.stage-note').getByText('暂定结果', { exact: true }));
     await page.getByRole('button', { name: '定稿本年度' }).click();
     await shown(page.locator('.stage-note').getByText('已定稿', { exact: true }));
-    await shown(page.getByRole('status').getByText(/完成:.*finalised 3 branches/));
+    await shown(page.getByRole('status').getByText(/完成：.*finalised 3 branches/));
     await page.getByRole('button', { name: '重新开放' }).click();
     const sheet = page.getByRole('dialog', { name: `重新开放 ${YEAR} 年度` });
     await sheet.getByLabel('理由').fill('补录刘洼村集体收入');
     await sheet.getByRole('button', { name: '重新开放' }).click();
     await sheet.waitFor({ state: 'hidden' });
     await shown(page.locator('.stage-note').getByText('暂定结果', { exact: true }));
-    await shown(page.getByText(/撤下 3 条结果。理由:补录刘洼村集体收入/));
+    await shown(page.getByText(/撤下 3 条结果。理由：补录刘洼村集体收入/));
   });
 
   it('lets the platform admin list job runs and start one over every township', async () => {
@@ -148,7 +148,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(page.getByRole('heading', { name: '计划任务', level: 1 }));
     await page.getByLabel('任务').selectOption('recompute');
     await page.getByRole('button', { name: '立即运行' }).click();
-    await shown(page.getByRole('row').filter({ hasText: '重新计算' }).filter({ hasText: '2/2 完成,0 失败' }).first());
+    await shown(page.getByRole('row').filter({ hasText: '重新计算' }).filter({ hasText: '2/2 完成，0 失败' }).first());
   });
 
   it('gives a county viewer the dashboard and results without write buttons', async () => {

@@ -1,5 +1,5 @@
 /** Page-local message catalogues: each page bundles only its own texts. Chinese unless the user chose English. */
-import { shanghaiClock, shanghaiDate } from '../../src/domain/calendar';
+import { chineseDate, chineseMinute, shanghaiClock, shanghaiDate, shanghaiMinute } from '../../src/domain/calendar';
 
 export type Locale = 'zh-CN' | 'en';
 export type Catalogue = Record<string, string>;
@@ -27,15 +27,18 @@ export function createT<C extends Catalogue>(catalogues: { 'zh-CN': C; en: Recor
     (messages[key] ?? catalogues['zh-CN'][key] ?? String(key)).replace(/\{(\w+)\}/g, (_, n: string) => String(params[n] ?? ''));
 }
 
-/** Asia/Shanghai display of a stored UTC instant. */
+/**
+ * Asia/Shanghai display of a stored UTC instant, in the admin pages' one format: "12月2日 09:30" (the year
+ * added when not this year) or, without the time, "2026年12月2日"; "2026-12-02 09:30" in English.
+ */
 export function shanghaiTime(iso: string, withTime = true): string {
-  return new Date(iso).toLocaleString(currentLocale(), {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    ...(withTime ? { hour: '2-digit', minute: '2-digit' } : {}),
-  });
+  if (currentLocale() === 'zh-CN') return withTime ? chineseMinute(iso) : chineseDate(shanghaiDate(iso));
+  return withTime ? shanghaiMinute(iso) : shanghaiDate(iso);
+}
+
+/** A YYYY-MM-DD date as the admin pages write it: "2026年12月2日"; as is in English. */
+export function dayText(date: string): string {
+  return currentLocale() === 'zh-CN' ? chineseDate(date) : date;
 }
 
 /**

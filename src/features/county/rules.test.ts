@@ -55,7 +55,7 @@ describe('export tables', () => {
 
   it('writes yuan and points with two decimals as text in CSV, blanks where there is no result (no rank either, as on the page)', () => {
     expect(csvTable([row, unrated], 'zh-CN', tiers)).toEqual([
-      ['排名', '乡镇', '村', '结果', '星级', '综合得分', '触碰红线(项)', '集体经济收入(元)', '收入档次'],
+      ['排名', '乡镇', '村', '结果', '星级', '综合得分', '触碰红线（项）', '集体经济收入（元）', '收入档次'],
       [1, '潘店镇', '靖庄', '已定稿', 5, '91.23', 0, '123456.78', '≥ ¥100,000.00'],
       [null, '潘店镇', '刘洼', '暂无结果', null, null, 0, null, ''],
     ]);

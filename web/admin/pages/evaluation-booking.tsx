@@ -1,4 +1,5 @@
 /** 预约: the evaluation centre's screens and a week calendar (Mon–Sun, Asia/Shanghai) of their bookings; booking a slot; starting its session. */
+import { shanghaiTime } from '../../shared/i18n';
 import { useState } from 'preact/hooks';
 import { call } from '../../shared/api';
 import { can } from '../session';
@@ -163,7 +164,7 @@ export function BookingDetail(props: { slug: string; booking: Booking; campaign?
         <div>
           <dt>{t('eval.s.window')}</dt>
           <dd>
-            {shanghaiDate(b.startsAt)} {shanghaiClock(b.startsAt)}–{shanghaiClock(b.endsAt)}
+            {shanghaiTime(b.startsAt)}–{shanghaiClock(b.endsAt)}
           </dd>
         </div>
         {b.note && (

@@ -213,7 +213,7 @@ function SessionCard(props: { slug: string; session: Session; selected: boolean;
         </span>
       </div>
       <p class="muted">
-        {s.campaignName} · {shanghaiDate(s.opensAt)} {shanghaiClock(s.opensAt)}–{shanghaiClock(s.closesAt)}
+        {s.campaignName} · {shanghaiTime(s.opensAt)}–{shanghaiClock(s.closesAt)}
         {s.closedAt && ` · ${t('eval.s.status.closed')} ${shanghaiTime(s.closedAt)}`}
       </p>
       {props.selected && <LiveCounts slug={props.slug} session={s} />}
@@ -290,7 +290,7 @@ export function SessionList(props: { slug: string; query: Record<string, string 
               {waiting.map((b) => (
                 <li key={b.id}>
                   <span>
-                    {shanghaiDate(b.startsAt)} {shanghaiClock(b.startsAt)}–{shanghaiClock(b.endsAt)} · {b.villageName} · {b.screenName}
+                    {shanghaiTime(b.startsAt)}–{shanghaiClock(b.endsAt)} · {b.villageName} · {b.screenName}
                   </span>{' '}
                   <button type="button" class="small" disabled={open.busy} onClick={() => open.run(b)}>
                     {t('eval.b.open_session')}

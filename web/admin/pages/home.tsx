@@ -7,8 +7,9 @@
  */
 import type { ComponentChildren } from 'preact';
 import { call, tenant } from '../../shared/api';
-import { chineseMinute, shanghaiYear } from '../../../src/domain/calendar';
+import { shanghaiYear } from '../../../src/domain/calendar';
 import type { MeetingKind } from '../../../src/domain/vocabulary';
+import { dayText, shanghaiTime } from '../../shared/i18n';
 import { township } from '../session';
 import { t } from '../t';
 import { ErrorBox, useLoad } from '../ui';
@@ -29,7 +30,7 @@ type SessionRow = { id: string; villageName: string; opensAt: string; closesAt: 
 const sessionItem = (slug: string, s: SessionRow) => (
   <li key={s.id}>
     <a href={`/t/${slug}/evaluation?tab=sessions&session=${s.id}`}>
-      {s.villageName} · {chineseMinute(s.opensAt)}–{chineseMinute(s.closesAt).slice(-5)}
+      {s.villageName} · {shanghaiTime(s.opensAt)}–{shanghaiTime(s.closesAt).slice(-5)}
     </a>
   </li>
 );
@@ -46,7 +47,7 @@ function TownshipDesk(props: { slug: string }) {
       <Card title={t('home.overdue')} count={d.overdueProblems.length}>
         {d.overdueProblems.map((p) => (
           <li key={p.id}>
-            <a href={`/t/${props.slug}/problems?problem=${p.id}`}>{p.content}</a> · {p.deadline}
+            <a href={`/t/${props.slug}/problems?problem=${p.id}`}>{p.content}</a> · {dayText(p.deadline)}
           </li>
         ))}
       </Card>
@@ -80,7 +81,7 @@ function TownshipDesk(props: { slug: string }) {
         {d.jobRuns.map((r) => (
           <li key={r.id}>
             <a href={`/t/${props.slug}/results?tab=jobs`}>
-              {r.job} {r.year ?? ''} · {chineseMinute(r.startedAt)} · {r.failed ? t('home.job_failed', { n: r.failed }) : t('home.job_ok', { done: r.done, total: r.total })}
+              {r.job} {r.year ?? ''} · {shanghaiTime(r.startedAt)} · {r.failed ? t('home.job_failed', { n: r.failed }) : t('home.job_ok', { done: r.done, total: r.total })}
             </a>
           </li>
         ))}
@@ -101,7 +102,7 @@ function SecretaryDesk(props: { slug: string }) {
       <Card title={t('home.problems_due')} count={d.problemsDue.length}>
         {d.problemsDue.map((p) => (
           <li key={p.id}>
-            <a href={`/t/${props.slug}/problems?problem=${p.id}`}>{p.content}</a> · {p.deadline}
+            <a href={`/t/${props.slug}/problems?problem=${p.id}`}>{p.content}</a> · {dayText(p.deadline)}
           </li>
         ))}
       </Card>
