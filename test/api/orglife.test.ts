@@ -70,6 +70,11 @@ describe.each(DRIVERS)('organisation-life records (三会一课) on %s', (driver
     const detail = await secretary.get(`${T}/orglife/meetings/${assembly.body.id}`);
     expect(detail.body.attendance.find((a: Attendee) => a.memberId === second.memberId)).toMatchObject({ status: 'leave', reason: '外出务工' });
     expect(detail.body.resolutions).toBe('通过2026年发展党员计划。');
+    // moved to yesterday, the meeting keeps its hours
+    const moved = await secretary.patch(`${T}/orglife/meetings/${assembly.body.id}`, { heldOn: addDays(today, -1) });
+    expect(moved.status).toBe(200);
+    expect(moved.body.startsAt).toBe(new Date(`${addDays(today, -1)}T09:00:00+08:00`).toISOString());
+    expect((await secretary.patch(`${T}/orglife/meetings/${assembly.body.id}`, { endTime: '08:00' })).body.code).toBe('orglife.end_before_start');
     const list = await secretary.get(`${T}/orglife/meetings?villageId=${village(0)}&kind=assembly`);
     expect(list.body.items[0].attendance).toEqual({ present: 1, leave: 1, absent: roster.length - 2 });
     // another village's secretary does not see it; a county viewer reads but never writes

@@ -45,6 +45,12 @@ export const orglifeZh = {
   'orglife.period': '{kind}（{period}）',
   'orglife.detail': '会议详情',
   'orglife.checkin_button': '我已到会，签到',
+  'orglife.frequency': '组织生活频次（三会一课）',
+  'orglife.frequency_hint': '每类会议应多久召开一次；按北京时间的自然月、季度、年度计算。未按期召开的计入“组织生活”红线（须在红线规则中启用）和预警。',
+  'orglife.frequency.month': '每月一次',
+  'orglife.frequency.quarter': '每季度一次',
+  'orglife.frequency.year': '每年一次',
+  'orglife.frequency.none': '不作要求',
   'orglife.checkin_done': '{name}，已签到：{topic}',
 };
 export type OrglifeKey = keyof typeof orglifeZh;
@@ -94,5 +100,11 @@ export const orglifeEn: Record<OrglifeKey, string> = {
   'orglife.period': '{kind} ({period})',
   'orglife.detail': 'Meeting',
   'orglife.checkin_button': 'I am here: check in',
+  'orglife.frequency': 'Organisation-life frequency (三会一课)',
+  'orglife.frequency_hint': 'How often each kind of meeting is required, by calendar month, quarter and year in Beijing time. Periods missed count toward the organisation-life red line (switch it on under red lines) and the warnings.',
+  'orglife.frequency.month': 'Monthly',
+  'orglife.frequency.quarter': 'Quarterly',
+  'orglife.frequency.year': 'Yearly',
+  'orglife.frequency.none': 'Not required',
   'orglife.checkin_done': '{name}, checked in: {topic}',
 };

@@ -121,5 +121,5 @@ export async function meetingLinks(scope: TenantScope, meeting: typeof orgMeetin
 }
 
 /** The audit row of a new meeting (its attendance counted, not listed: the names are in the rows). */
-export const meetingCreated = (c: Context<AppEnv>, row: { id: string } & object, attendees: number, action = 'meeting.create') =>
-  audit(c, { action, entity: 'org_meeting', entityId: row.id, after: row, summary: { attendees } });
+export const meetingCreated = (c: Context<AppEnv>, row: { id: string } & object, attendees: number) =>
+  audit(c, { action: 'meeting.create', entity: 'org_meeting', entityId: row.id, after: row, summary: { attendees } });

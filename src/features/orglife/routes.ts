@@ -9,6 +9,7 @@ import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { orgMeetingAttendance, orgMeetingPhotos, orgMeetings, villages } from '../../db/schema';
 import { ATTENDANCE_STATUSES, MEETING_KINDS } from '../../domain/vocabulary';
 import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { shanghaiClock } from '../../domain/calendar';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { idField, idParam, input, isoDate, paging, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
@@ -136,7 +137,12 @@ export const meetingRoutes = new Hono<AppEnv>()
     const heldOn = body.heldOn ?? meeting.heldOn;
     if (heldOn > shanghaiDate()) throw badRequest('orglife.date_in_future');
     const { startTime, endTime, ...fields } = body;
-    const times = startTime !== undefined || endTime !== undefined || body.heldOn !== undefined ? meetingTimes({ heldOn, startTime, endTime }) : {};
+    // a time not sent stays what it was (moved with the date where the date changes)
+    const clockOf = (sent: string | null | undefined, stored: string | null) => (sent !== undefined ? sent : stored && shanghaiClock(stored));
+    const times =
+      startTime !== undefined || endTime !== undefined || body.heldOn !== undefined
+        ? meetingTimes({ heldOn, startTime: clockOf(startTime, meeting.startsAt), endTime: clockOf(endTime, meeting.endsAt) })
+        : {};
     const patch = { ...fields, ...times };
     const [updated] = await audited(c, c.var.scope!.update(orgMeetings, meeting.id, patch).returning(), {
       action: 'meeting.update',

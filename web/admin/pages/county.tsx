@@ -125,6 +125,8 @@ export function CountyPage(props: { countyId: string }) {
         : Promise.resolve(undefined),
     [base, year, sort, townshipId, offset, me.value],
   );
+  // 支部组织生活预警: the branches of each township that missed a required meeting this year
+  const orgLife = useLoad(() => (me.value ? call(routes['org-life'].$get({ param, query: { year: String(year) } })) : Promise.resolve(undefined)), [base, year, me.value]);
   if (!me.value) return <RequireLogin>{null}</RequireLogin>;
 
   const county = comparison.data?.county ?? summary.data?.county;
@@ -203,6 +205,21 @@ export function CountyPage(props: { countyId: string }) {
             ))}
           </Table>
           <Pager offset={offset} limit={PAGE_SIZE} total={comparison.data?.total ?? 0} onChange={(next) => show({ offset: next })} />
+        </ListBody>
+
+        <h2>{t('orglife.warnings')}</h2>
+        <ErrorBox error={orgLife.error} />
+        <ListBody load={orgLife} count={orgLife.data?.townships.reduce((n, tw) => n + tw.villages.length, 0) ?? 0} none={t('county.none')}>
+          <ul class="orglife-warnings">
+            {orgLife.data?.townships.flatMap((tw) =>
+              tw.villages.map((v) => (
+                <li key={v.villageId}>
+                  {tw.township} · <strong>{v.name}</strong> ·{' '}
+                  {t('orglife.missed', { list: v.missed.map((s) => t('orglife.period', { kind: t(`orglife.kind.${s.kind}`), period: s.period })).join('、') })}
+                </li>
+              )),
+            )}
+          </ul>
         </ListBody>
       </section>
     </Shell>

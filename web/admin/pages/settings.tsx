@@ -2,7 +2,8 @@ import { useEffect, useState } from 'preact/hooks';
 import { call, tenant, type AnswerOf } from '../../shared/api';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
-import { Check, ErrorBox, Field, Form, FormActions, useLoad, useSubmit } from '../ui';
+import { Check, ErrorBox, Field, Form, FormActions, SelectField, useLoad, useSubmit } from '../ui';
+import { MEETING_FREQUENCIES, MEETING_KINDS } from '../../../src/domain/vocabulary';
 
 /** The settings this page edits, as the API answers them; every key is sent back, the ones this page does not show unchanged. */
 type Settings = AnswerOf<ReturnType<typeof tenant>['settings']['$get']>;
@@ -148,6 +149,22 @@ export function SettingsPage(props: { slug: string }) {
           </div>
         ))}
         {n('settings.must_visit_days', draft.contact.mustVisitDays, (s, v) => (s.contact.mustVisitDays = v), { min: 1, max: 365 })}
+      </fieldset>
+
+      <fieldset class="card" disabled={readOnly}>
+        <legend>{t('orglife.frequency')}</legend>
+        <p class="muted">{t('orglife.frequency_hint')}</p>
+        <div class="form-grid">
+          {MEETING_KINDS.map((kind) => (
+            <SelectField
+              key={kind}
+              label={t(`orglife.kind.${kind}`)}
+              value={draft.orgLife[kind]}
+              onChange={(value) => setDraft({ ...draft, orgLife: { ...draft.orgLife, [kind]: value } })}
+              options={MEETING_FREQUENCIES.map((f) => ({ value: f, label: t(`orglife.frequency.${f}`) }))}
+            />
+          ))}
+        </div>
       </fieldset>
 
       <ErrorBox error={save.error} />
