@@ -1,12 +1,14 @@
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { createAccount } from '../auth/accounts';
 import type { Db } from '../db/client';
-import { tenants } from '../db/schema';
+import { counties, tenants } from '../db/schema';
 import { PANDIAN_VILLAGES } from './names';
 import { seededRandom } from './random';
 import { ensureCounty, writeTownship } from './write';
 import { seedDemoEvaluation } from './demo-evaluation-day';
 import { seedDemoStory } from './demo-story';
+import { demoCalendar } from './demo-dates';
+import { seedRating } from './demo-rating';
 
 export const DEMO_PASSWORD = 'xingping2026';
 
@@ -18,6 +20,8 @@ export const DEMO_LOGINS = [
   { phone: '13800000003', name: '靖庄村书记', role: 'village_secretary', where: '潘店镇 靖庄村' },
   { phone: '13800000004', name: '靖庄村党员', role: 'party_member', where: '潘店镇 靖庄村' },
   { phone: '13800000005', name: '刘桥镇党委', role: 'township_admin', where: '刘桥镇 liuqiao' },
+  { phone: '13800000006', name: '齐河县委组织部（复核）', role: 'county_organiser', where: '齐河县' },
+  { phone: '13800000007', name: '德州市委组织部', role: 'city_organiser', where: '德州市' },
 ] as const;
 
 /** The demo's size: 潘店镇 has 95 villages as in the source; tests seed a smaller one. */
@@ -40,6 +44,7 @@ export async function seedDemoIfEmpty(db: Db, size: Partial<DemoShape> = {}): Pr
   const demo = { ...DEMO_SHAPE, ...size };
   const random = seededRandom(20_190_101);
   const countyId = await ensureCounty(db, '德州市', '齐河县');
+  const [{ cityId }] = await db.select({ cityId: counties.cityId }).from(counties).where(eq(counties.id, countyId));
   const shape = { membersPerVillage: demo.membersPerVillage, householdsPerVillage: demo.householdsPerVillage };
   const pandian = await writeTownship(db, random, { slug: 'pandian', name: '潘店镇', countyId }, {
     ...shape,
@@ -53,6 +58,8 @@ export async function seedDemoIfEmpty(db: Db, size: Partial<DemoShape> = {}): Pr
   const grants = {
     platform_admin: [{ role: 'platform_admin' as const }],
     county_viewer: [{ role: 'county_viewer' as const, countyId }],
+    county_organiser: [{ role: 'county_organiser' as const, countyId }],
+    city_organiser: [{ role: 'city_organiser' as const, cityId }],
     township_admin: [{ role: 'township_admin' as const, tenantId: pandian.tenantId }],
     village_secretary: [
       { role: 'village_secretary' as const, tenantId: pandian.tenantId, villageId: jingzhuang.id! },
@@ -60,12 +67,19 @@ export async function seedDemoIfEmpty(db: Db, size: Partial<DemoShape> = {}): Pr
     ],
     party_member: [{ role: 'party_member' as const, tenantId: pandian.tenantId, villageId: jingzhuang.id!, memberId: member.id! }],
   };
+  const accountOf = new Map<string, string>();
   for (const login of DEMO_LOGINS) {
     const loginGrants = login.phone === '13800000005' ? [{ role: 'township_admin' as const, tenantId: liuqiao.tenantId }] : grants[login.role];
-    await createAccount(db, { phone: login.phone, name: login.name, password: DEMO_PASSWORD }, loginGrants, { demoPassword: true });
+    accountOf.set(login.phone, await createAccount(db, { phone: login.phone, name: login.name, password: DEMO_PASSWORD }, loginGrants, { demoPassword: true }));
   }
   await seedDemoEvaluation(db, random, [pandian.tenantId, liuqiao.tenantId], ['靖庄', '西腰']);
   const story = await seedDemoStory(db, random, pandian);
+  const rating = await seedRating(db, pandian.tenantId, pandian.rows.villages.map((v) => ({ id: v.id!, name: v.name })), demoCalendar(), {
+    secretary: { villageId: jingzhuang.id!, accountId: accountOf.get('13800000003')! },
+    admin: accountOf.get('13800000002')!,
+    county: accountOf.get('13800000006')!,
+    city: accountOf.get('13800000007')!,
+  });
   const lines = DEMO_LOGINS.map((l) => `  ${l.phone}  ${l.role.padEnd(18)} ${l.where}`);
-  return `Seeded the demo: 潘店镇 (pandian) and 刘桥镇 (liuqiao) of 齐河县. ${story}\nLogins (password ${DEMO_PASSWORD}):\n${lines.join('\n')}`;
+  return `Seeded the demo: 潘店镇 (pandian) and 刘桥镇 (liuqiao) of 齐河县. ${story} Rating: ${rating.named} branches named last year (${rating.plaques} plaques), ${rating.nominated} nominated this year.\nLogins (password ${DEMO_PASSWORD}):\n${lines.join('\n')}`;
 }

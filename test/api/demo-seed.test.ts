@@ -102,6 +102,29 @@ describe.each(DRIVERS)('the demo township on %s', (driver) => {
     expect(new Set(matters.map((m: { status: string }) => m.status))).toEqual(new Set(['open', 'completed', 'rejected']));
   });
 
+  it('runs the rating workflow: last year named with its plaques, this year’s nominations closed and ready for 评定', async () => {
+    const last = (await ctx.admin.get(`/t/pandian/api/rating/years/${year - 1}`)).body;
+    expect(last.step).toBe('named');
+    expect(last.entries).toHaveLength(SMALL.villages);
+    expect(new Set(last.entries.map((e: { status: string }) => e.status))).toEqual(new Set(['named']));
+    const results = new Map(((await ctx.admin.get(`/t/pandian/api/stars/results?year=${year - 1}`)).body.items as { subjectId: string; finalStars: number }[]).map((r) => [r.subjectId, r.finalStars]));
+    for (const e of last.entries as { villageId: string; proposedStars: number }[]) expect(e.proposedStars).toBe(results.get(e.villageId));
+    const plaques = (await ctx.admin.get(`/t/pandian/api/rating/years/${year - 1}/plaques`)).body.items as { kind: string; awardedBy: string }[];
+    expect(plaques.length).toBe([...results.values()].filter((s) => s >= 4).length);
+    expect(plaques.length).toBeGreaterThan(0);
+    for (const p of plaques) expect(p.awardedBy).toBe(p.kind === 'city_five_star' ? '德州市委组织部' : '齐河县委组织部（复核）');
+    const current = (await ctx.admin.get(`/t/pandian/api/rating/years/${year}`)).body;
+    expect(current.step).toBe('nomination');
+    expect(current.entries.length).toBeGreaterThan(SMALL.villages / 2);
+    // the deadline has passed: the township scores, the county organiser sees it on the overview
+    expect((await ctx.admin.post(`/t/pandian/api/rating/years/${year}/score`, {})).status).toBe(200);
+    const county = await new ApiClient(ctx.server).login('13800000006', DEMO_PASSWORD);
+    const [{ countyId }] = await ctx.server.db.select({ countyId: tenants.countyId }).from(tenants).where(eq(tenants.slug, 'pandian'));
+    const overview = (await county.get(`/api/county/${countyId}/rating?year=${year}`)).body;
+    expect(overview.townships.find((t: { slug: string }) => t.slug === 'pandian')).toMatchObject({ step: 'recheck', awaiting: SMALL.villages });
+    expect((await new ApiClient(ctx.server).login('13800000007', DEMO_PASSWORD)).cookieHeader()).toBeTruthy();
+  });
+
   it("writes each demo session with its own booking's tenant, closed at the end of its booked window", async () => {
     const db = ctx.server.db;
     const rows = await db

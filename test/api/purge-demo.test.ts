@@ -11,7 +11,7 @@ import { ApiClient } from '../support/client';
 import { createFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, TEST_ENV, type TestServer } from '../support/servers';
 
-const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005'];
+const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005', '13800000006', '13800000007'];
 
 const TINY = { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4] as [number, number], householdsPerVillage: [4, 6] as [number, number] };
 

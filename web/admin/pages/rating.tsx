@@ -4,6 +4,7 @@ import { starGrade } from '../../shared/i18n';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, ListBody, Table, useLoad } from '../ui';
+import { shanghaiDate } from '../../../src/domain/calendar';
 import { shanghaiYear } from './stars-common';
 
 type YearView = AnswerOf<ReturnType<typeof tenant>['rating']['years'][':year']['$get']>;
@@ -66,7 +67,7 @@ export function RatingPage(props: { slug: string }) {
       <h1>{t('rating.page_title', { year })}</h1>
       {notOpen ? <p class="muted">{t('rating.not_open')}</p> : <ErrorBox error={view.error} />}
       {view.data && <p>{t('rating.current_step', { step: t(`rating.step.${view.data.step}` as MessageKey) })}</p>}
-      {view.data && view.data.step === 'nomination' && can('village_secretary') && (
+      {view.data && view.data.step === 'nomination' && shanghaiDate() <= view.data.nominationDeadline && can('village_secretary') && (
         <NominationForm slug={props.slug} year={year} entry={entries[0]} deadline={view.data.nominationDeadline} onDone={view.reload} />
       )}
       {view.data && (
