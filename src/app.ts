@@ -15,6 +15,7 @@ import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
 import type { Db } from './db/client';
 import { migrationStatus } from './db/migration-status';
+import { isForeignKeyViolation } from './db/errors';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
 import { orgLifeRoutes } from './features/orglife';
@@ -200,6 +201,8 @@ function problem(c: Context<AppEnv>, error: unknown) {
   if (error instanceof AppError) appError = error;
   else if (error instanceof HTTPException && HTTP_EXCEPTION_CODES[error.status])
     appError = new AppError(error.status as 400, HTTP_EXCEPTION_CODES[error.status]!, { limit: '64 KB' });
+  // the database kept a row that other records still name (nothing was written): a conflict, not a crash
+  else if (isForeignKeyViolation(error)) appError = new AppError(409, 'error.in_use');
   else {
     // Unexpected: log it with the request id; the caller sees only a generic message.
     console.error(`[${requestId}]`, error);

@@ -3,3 +3,9 @@ export function isUniqueViolation(error: unknown): boolean {
   const e = error as { message?: unknown; cause?: unknown } | undefined;
   return /UNIQUE/i.test(`${e?.message ?? ''} ${String((e?.cause as { message?: unknown })?.message ?? e?.cause ?? '')}`);
 }
+
+/** Whether a write was refused by a FOREIGN KEY (say, deleting a row that official records still name). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const e = error as { message?: unknown; cause?: unknown } | undefined;
+  return /FOREIGN KEY constraint/i.test(`${e?.message ?? ''} ${String((e?.cause as { message?: unknown })?.message ?? e?.cause ?? '')}`);
+}

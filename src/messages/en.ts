@@ -4,6 +4,7 @@ import { enumLabelsEn } from '../domain/labels';
 
 export const en: Record<MessageKey, string> = {
   ...enumLabelsEn,
+  'error.in_use': 'Other records still refer to it (such as a member grade or evaluation results), so it cannot be deleted',
   'error.internal': 'Internal server error, please try again later',
   'error.not_configured': 'The server is not configured yet and cannot be used; please contact the system administrator',
   'health.database_unreachable': 'The database cannot be reached',

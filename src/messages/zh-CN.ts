@@ -3,6 +3,7 @@ import { enumLabelsZh } from '../domain/labels';
 
 export const zhCN = {
   ...enumLabelsZh,
+  'error.in_use': '还有其他记录用到它（如民主评议等次、测评结果），不能删除',
   'error.internal': '服务器内部错误，请稍后再试',
   'error.not_configured': '服务器尚未配置完成，暂时无法使用，请联系系统管理员',
   'health.database_unreachable': '数据库无法连接',

@@ -269,6 +269,12 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     expect(after.get(people[3].id!)).toMatchObject({ grade: 'unqualified', reason: '长期不参加组织生活', meetingNote: '支部党员大会（组织生活会）' });
     expect(after.get(people[2].id!)).toMatchObject({ grade: 'qualified', proposedGrade: 'basically_qualified' });
 
+    // a graded member cannot be deleted from the roster (the grade is an official record): a 409 in words, never a 500
+    const removed = await adminB.delete(`/t/beta/api/members/${people[2].id}`);
+    expect(removed.status).toBe(409);
+    expect(removed.body.code).toBe('error.in_use');
+    expect(((await adminB.get(`${G}?villageId=${w}`)).body.items as { memberId: string }[]).some((p) => p.memberId === people[2].id)).toBe(true);
+
     // the member sees their own grade
     await createAccount(ctx.server.db, { phone: '13900000012', name: '乙镇党员', password: PASSWORD }, [{ role: 'party_member', tenantId: ctx.fixture.b.tenantId, villageId: w, memberId: people[3].id! }]);
     const member = await new Client(ctx.server).login('13900000012', PASSWORD);
