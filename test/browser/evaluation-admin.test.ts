@@ -15,9 +15,13 @@ const shanghai = (ms: number) => {
 describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', () => {
   let app: BrowserApp;
   let page: Page;
-  // a slot around now, so the session can be opened at once
-  const start = shanghai(Date.now() - 30 * 60_000);
-  const end = shanghai(Date.now() + 90 * 60_000);
+  // a slot around now, so the session can be opened at once, within today in Shanghai (a booking may not cross
+  // midnight: run after 23:30 or before 01:30 Shanghai time, a slot of now ± the margins would be refused)
+  const today = shanghai(Date.now()).date;
+  const earlier = shanghai(Date.now() - 30 * 60_000);
+  const later = shanghai(Date.now() + 90 * 60_000);
+  const start = earlier.date === today ? earlier : { date: today, time: '00:00' };
+  const end = later.date === today ? later : { date: today, time: '23:59' };
 
   beforeAll(async () => {
     app = await startBrowserApp();
