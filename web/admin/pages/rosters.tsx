@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, tenantApi } from '../../shared/api';
+import { call, tenant, type AnswerOf, type BodyOf } from '../../shared/api';
 import { can, ownVillageId } from '../session';
 import { t, type MessageKey } from '../t';
 import { Check, ErrorBox, Field, intOrNull, ListTable, nameChoices, Pager, SelectField, SheetForm, useDebounced, useLoad, useSubmit } from '../ui';
@@ -8,10 +8,19 @@ import { VillageSelect } from './ledgers-common';
 import { loadVillages, type Village } from './villages';
 import { GENDERS } from '../../../src/domain/vocabulary';
 
-type Row = Record<string, unknown> & { id: string; villageId: string; villageName?: string };
+const membersClient = (slug: string) => tenant(slug).members;
+const householdsClient = (slug: string) => tenant(slug).households;
+type MemberRow = AnswerOf<ReturnType<typeof membersClient>['$get']>['items'][number];
+type HouseholdRow = AnswerOf<ReturnType<typeof householdsClient>['$get']>['items'][number];
+type MemberBody = BodyOf<ReturnType<typeof membersClient>['$post']>;
+type HouseholdBody = BodyOf<ReturnType<typeof householdsClient>['$post']>;
+/** What the one page needs of a row of either roster. */
+type RosterRow = { id: string; villageId: string; villageName: string | null; phone?: string | null; address?: string | null };
+/** A list page's query, as the API takes it (text). */
+type ListQuery = { limit: string; offset: string; villageId?: string; q?: string };
 
-interface FieldSpec {
-  key: string;
+interface FieldSpec<Key extends string> {
+  key: Key;
   label: MessageKey;
   kind: 'text' | 'phone' | 'int' | 'gender';
   required?: boolean;
@@ -21,23 +30,30 @@ interface FieldSpec {
   wide?: boolean;
 }
 
-/** What differs between the rosters kept per village (party members, households): the rest is one page. */
-interface RosterSpec {
+/**
+ * What differs between the rosters kept per village (party members, households): the rest is one page.
+ * Field and flag keys are keys of both the roster's row and its request body; its calls are the typed client's.
+ */
+interface RosterSpec<Row extends RosterRow, Body> {
   resource: 'members' | 'households';
   title: MessageKey;
   newTitle: MessageKey;
   editTitle: MessageKey;
   searchLabel: MessageKey;
   /** the row's display name */
-  nameKey: string;
-  fields: FieldSpec[];
+  nameKey: keyof Row & string;
+  fields: FieldSpec<keyof Row & keyof Body & string>[];
   flagsLabel: MessageKey;
-  flags: { key: string; label: MessageKey }[];
+  flags: { key: keyof Row & keyof Body & string; label: MessageKey }[];
+  list(slug: string, query: ListQuery): Promise<{ items: Row[]; total: number }>;
+  create(slug: string, body: Body): Promise<unknown>;
+  update(slug: string, id: string, body: Body): Promise<unknown>;
+  remove(slug: string, id: string): Promise<unknown>;
 }
 
 const PAGE_SIZE = 20;
 
-const MEMBERS: RosterSpec = {
+const MEMBERS: RosterSpec<MemberRow, MemberBody> = {
   resource: 'members',
   title: 'members.title',
   newTitle: 'members.new',
@@ -57,9 +73,13 @@ const MEMBERS: RosterSpec = {
     { key: 'isSecretary', label: 'field.isSecretary' },
     { key: 'isReserveCadre', label: 'field.isReserveCadre' },
   ],
+  list: (slug, query) => call(membersClient(slug).$get({ query })),
+  create: (slug, json) => call(membersClient(slug).$post({ json })),
+  update: (slug, id, json) => call(membersClient(slug)[':id'].$put({ param: { id }, json })),
+  remove: (slug, id) => call(membersClient(slug)[':id'].$delete({ param: { id } })),
 };
 
-const HOUSEHOLDS: RosterSpec = {
+const HOUSEHOLDS: RosterSpec<HouseholdRow, HouseholdBody> = {
   resource: 'households',
   title: 'households.title',
   newTitle: 'households.new',
@@ -80,17 +100,21 @@ const HOUSEHOLDS: RosterSpec = {
     { key: 'isLeftBehind', label: 'field.isLeftBehind' },
     { key: 'isPetitioner', label: 'field.isPetitioner' },
   ],
+  list: (slug, query) => call(householdsClient(slug).$get({ query })),
+  create: (slug, json) => call(householdsClient(slug).$post({ json })),
+  update: (slug, id, json) => call(householdsClient(slug)[':id'].$put({ param: { id }, json })),
+  remove: (slug, id) => call(householdsClient(slug)[':id'].$delete({ param: { id } })),
 };
 
 export const MembersPage = (props: { slug: string }) => <RosterPage spec={MEMBERS} slug={props.slug} />;
 export const HouseholdsPage = (props: { slug: string }) => <RosterPage spec={HOUSEHOLDS} slug={props.slug} />;
 
-function fieldLabels(spec: RosterSpec): Record<string, string> {
+function fieldLabels<Row extends RosterRow, Body>(spec: RosterSpec<Row, Body>): Record<string, string> {
   return Object.fromEntries([...spec.fields, ...spec.flags].map((f) => [f.key, t(f.label)]).concat([['villageId', t('common.village')]]));
 }
 
-function RosterForm(props: {
-  spec: RosterSpec;
+function RosterForm<Row extends RosterRow, Body>(props: {
+  spec: RosterSpec<Row, Body>;
   slug: string;
   villages: Village[];
   row?: Row;
@@ -107,13 +131,16 @@ function RosterForm(props: {
   );
   const [flags, setFlags] = useState<Record<string, boolean>>(() => Object.fromEntries(spec.flags.map((f) => [f.key, !!row?.[f.key]])));
   const submit = useSubmit(async () => {
-    const body: Record<string, unknown> = { villageId, ...flags };
+    const values: Record<string, unknown> = { villageId, ...flags };
     for (const f of spec.fields) {
       const value = text[f.key].trim();
-      body[f.key] = f.kind === 'int' ? intOrNull(value) : f.kind === 'text' ? value : value === '' ? null : value;
+      values[f.key] = f.kind === 'int' ? intOrNull(value) : f.kind === 'text' ? value : value === '' ? null : value;
     }
-    if (row) await api.put(tenantApi(`/${spec.resource}/${row.id}`, props.slug), body);
-    else await api.post(tenantApi(`/${spec.resource}`, props.slug), body);
+    // keyed by the spec's fields and flags, which the compiler holds to the body's keys; each value is the
+    // kind its field says (text, phone or null, whole number or null, gender or null)
+    const body = values as Body;
+    if (row) await spec.update(props.slug, row.id, body);
+    else await spec.create(props.slug, body);
     props.onDone();
   });
   return (
@@ -187,7 +214,7 @@ function RosterForm(props: {
 }
 
 /** A roster kept per village: filter by village, search, pages of 20, and (for writers) add, edit, delete. */
-function RosterPage(props: { spec: RosterSpec; slug: string }) {
+function RosterPage<Row extends RosterRow, Body>(props: { spec: RosterSpec<Row, Body>; slug: string }) {
   const { spec, slug } = props;
   const { query } = useLocation();
   const own = ownVillageId.value;
@@ -196,16 +223,14 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
   const [offset, setOffset] = useState(0);
   const q = useDebounced(search.trim());
   const villages = useLoad(() => loadVillages(slug), [slug]);
-  const list = useLoad(() => {
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(offset) });
-    if (villageId) params.set('villageId', villageId);
-    if (q) params.set('q', q);
-    return api.get<{ items: Row[]; total: number }>(tenantApi(`/${spec.resource}?${params}`, slug));
-  }, [slug, spec.resource, villageId, q, offset]);
+  const list = useLoad(
+    () => spec.list(slug, { limit: String(PAGE_SIZE), offset: String(offset), ...(villageId ? { villageId } : {}), ...(q ? { q } : {}) }),
+    [slug, spec.resource, villageId, q, offset],
+  );
   const [editing, setEditing] = useState<Row | 'new' | undefined>();
   const remove = useSubmit(async (row: Row) => {
     if (!confirm(t('common.confirm_delete', { name: String(row[spec.nameKey]) }))) return;
-    await api.delete(tenantApi(`/${spec.resource}/${row.id}`, slug));
+    await spec.remove(slug, row.id);
     setEditing(undefined);
     list.reload();
   });
@@ -277,10 +302,10 @@ function RosterPage(props: { spec: RosterSpec; slug: string }) {
               ) : (
                 String(row[spec.nameKey])
               )}
-              {spec.resource === 'households' && row.address ? <div class="sub muted wrap">{String(row.address)}</div> : null}
+              {spec.resource === 'households' && row.address ? <div class="sub muted wrap">{row.address}</div> : null}
             </th>
             <td>{row.villageName}</td>
-            {phoneShown && <td class="wide-only">{(row.phone as string | null) ?? ''}</td>}
+            {phoneShown && <td class="wide-only">{row.phone ?? ''}</td>}
             {flagsShown && (
               <td>
                 {spec.flags
