@@ -74,25 +74,3 @@ export async function call<R extends ClientResponse<unknown, number, string>>(pe
   }
   return data as Answer<R>;
 }
-
-/**
- * The untyped helper only the roster page (rosters.tsx) still uses: its form is generic over two rosters
- * (members, households) with string-keyed fields, which the per-route client types cannot follow. To go
- * once that page has one typed form per roster.
- */
-function request<T>(method: string, url: string, body?: unknown): Promise<T> {
-  const pending = fetch(url, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return call(pending as unknown as Promise<ClientResponse<T, 200, 'json'>>) as Promise<T>;
-}
-
-export const api = {
-  get: <T>(url: string) => request<T>('GET', url),
-  post: <T>(url: string, body?: unknown) => request<T>('POST', url, body),
-  put: <T>(url: string, body?: unknown) => request<T>('PUT', url, body),
-  delete: <T>(url: string) => request<T>('DELETE', url),
-};
