@@ -54,7 +54,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(page.getByRole('heading', { name: '村党支部星级分布' }));
     await expect.poll(() => page.locator('.chart-box svg').count()).toBe(3);
     await expect.poll(() => page.locator('.chart-box svg .ct-bar').count()).toBeGreaterThan(10);
-    await shown(page.getByText(/^暂定 · 计算于 \d{4}/).first());
+    await shown(page.getByText(/^暂定 · 计算于 (\d{4}年)?\d{1,2}月\d{1,2}日 \d{2}:\d{2}/).first());
     // income tiers against the target: 2 villages ≥5万 of 3 wanted, 1 ≥10万 of 1
     await shown(page.getByText('目标 3 个 · 未达标'));
     await shown(page.getByText('目标 1 个 · 已达标'));
