@@ -40,7 +40,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
 
     // the bar: home first, large targets with their labels, at the bottom of the screen
     const bar = page.getByRole('navigation', { name: '常用功能' });
-    expect(await bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '问题清单', '初心三人行']);
+    await expect.poll(() => bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '问题清单', '初心三人行']);
     const box = (await bar.boundingBox())!;
     expect(box.y + box.height).toBeGreaterThan(735);
     for (const target of await bar.locator('a, button').all()) {
@@ -97,11 +97,12 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     const page = context.pages()[0] ?? (await context.newPage());
     const bar = page.getByRole('navigation', { name: '常用功能' });
     await signIn(page, 'memberA', '/t/alpha/home');
-    expect(await bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '走访记录']);
+    // the bar renders once the session is known: wait for it, not for the first paint
+    await expect.poll(() => bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '走访记录']);
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL('**/login');
     await signIn(page, 'countyViewer', '/t/alpha/villages');
-    expect(await bar.locator('a .nav-label').allTextContents()).toEqual(['全县比较', '问题清单', '全镇概览', '年度星级']);
+    await expect.poll(() => bar.locator('a .nav-label').allTextContents()).toEqual(['全县比较', '问题清单', '全镇概览', '年度星级']);
     await bar.getByRole('link', { name: '全县比较' }).click();
     await page.waitForURL(`**/county/${app.fixture.countyId}`);
     await context.close();
