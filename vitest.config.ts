@@ -13,6 +13,9 @@ export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // a page polled for what it shows gets as long as a locator waits (15 s), not vitest's 1 s: under a full run
+    // on two cores a page that loads in 0.3 s alone can take more than a second
+    expect: { poll: { timeout: 15_000 } },
     // two cores: one file per core, each with its own databases
     maxWorkers: 2,
     sequence: { sequencer: LongestLaneFirst },
