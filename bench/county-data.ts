@@ -1,3 +1,4 @@
+import { databasesOf } from '../src/db/databases';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -43,7 +44,7 @@ export async function countyDatabase(name: string, shape: Omit<CountyShape, 'yea
   await seedCounty(db, { ...shape, year, ballots: (i) => shape.ballotsPer[i - 1] ?? 0 });
   // last year final, as January's cron leaves every township for the rest of the year: the nightly job then
   // recomputes only this year, as it does from February to December
-  await startRun(db, { job: 'finalise', trigger: 'manual', year: year - 1, startedBy: null }, inlineDispatch(db));
+  await startRun(db, { job: 'finalise', trigger: 'manual', year: year - 1, startedBy: null }, inlineDispatch(databasesOf(db)));
   await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
   client.close();
   for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });

@@ -35,6 +35,6 @@ if (!tenant) {
 const now = new Date();
 const out = values.out ?? exportFileName(tenant.slug, now, !!passphrase);
 const started = performance.now();
-await pipeline(Readable.fromWeb(exportTenant(db, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now }) as never), createWriteStream(out));
+await pipeline(Readable.fromWeb(exportTenant({ registry: db, shard: db }, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now }) as never), createWriteStream(out));
 client.close();
 console.log(`${tenant.name} (${tenant.slug}) exported to ${out}${passphrase ? ' (encrypted)' : ''} in ${Math.round(performance.now() - started)} ms`);

@@ -9,6 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
+import { databasesOf } from '../src/db/databases';
 import { migrateLibsql, openLibsql } from '../src/db/libsql';
 import { importTenant } from '../src/features/transfer';
 import { configOf } from '../src/platform/config';
@@ -25,7 +26,7 @@ const { db, client } = await openLibsql(values.db);
 await migrateLibsql(db);
 const started = performance.now();
 try {
-  const report = await importTenant(db, Readable.toWeb(createReadStream(values.file)) as unknown as ReadableStream<Uint8Array>, {
+  const report = await importTenant(databasesOf(db), Readable.toWeb(createReadStream(values.file)) as unknown as ReadableStream<Uint8Array>, {
     passphrase: values.passphrase ?? process.env.XINGPING_PASSPHRASE,
     secrets: config.secrets,
   });

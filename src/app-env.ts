@@ -1,4 +1,5 @@
 import type { Db } from './db/client';
+import type { Databases } from './db/databases';
 import type { TenantScope } from './db/tenant-scope';
 import type { Actor, SessionInfo } from './auth/actor';
 import type { AuditStore } from './audit/store';
@@ -33,7 +34,14 @@ export interface Variables {
   locale: Locale;
   /** the environment's settings, parsed (platform/config.ts) */
   config: AppConfig;
+  /** the registry: cities, counties, townships, accounts, sessions, the shard map (docs/scaling.md) */
+  registry: Db;
+  /**
+   * The database of this request's rows: its township's or county's shard once resolved (tenancy/), else the
+   * registry. Features read and write through it (or `scope`) and never know which shard it is.
+   */
   db: Db;
+  databases: Databases;
   clientIp: string;
   /** this app instance's short-lived cache (tenants, vote sessions): see platform/memo.ts */
   memo: Memo;
@@ -45,8 +53,8 @@ export interface Variables {
   auditStore?: AuditStore;
   /** where meeting photos are kept, where this deployment has a store */
   photoStore?: PhotoStore;
-  /** chains this request appended audit rows to, sealed when it ends (audit/seal.ts) */
-  auditChains?: Set<string>;
+  /** chains this request appended audit rows to, by database, sealed when it ends (audit/seal.ts) */
+  auditChains?: Map<Db, Set<string>>;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

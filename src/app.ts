@@ -13,8 +13,8 @@ import type { PhotoStore } from './platform/photo-store';
 import { publicRoute } from './auth/guard';
 import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
-import type { Db } from './db/client';
-import { migrationStatus } from './db/migration-status';
+import { EXPECTED_SHARD_MIGRATIONS, migrationStatus } from './db/migration-status';
+import { MAIN_SHARD, UnknownShardError, type Databases } from './db/databases';
 import { isForeignKeyViolation } from './db/errors';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
@@ -41,8 +41,8 @@ import { resolveTenant } from './tenancy/middleware';
 import { sameOriginWrites } from './tenancy/same-origin';
 
 export interface AppDeps {
-  /** D1 on Workers, libSQL in Node */
-  database(env: Bindings): Db;
+  /** the registry and the shards: D1 bindings on Workers, libSQL in Node (docs/scaling.md) */
+  databases(env: Bindings): Databases;
   /** the caller's address, as far as this deployment can trust it */
   clientIp(c: Context<AppEnv>): string;
   /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
@@ -105,7 +105,11 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
     c.set('config', requestConfig(deps, c.env));
-    c.set('db', deps.database(c.env));
+    const databases = deps.databases(c.env);
+    c.set('databases', databases);
+    c.set('registry', databases.registry);
+    // until a township or county says which shard: the registry (auth, platform routes)
+    c.set('db', databases.registry);
     c.set('clientIp', deps.clientIp(c));
     c.set('memo', memo);
     const auditStore = deps.auditStore?.(c.env);
@@ -150,14 +154,19 @@ export function createApp(deps: AppDeps) {
   );
   // for load balancers and the container's HEALTHCHECK: no login, nothing but whether this instance can serve
   app.get('/api/health', publicRoute(), async (c) => {
-    let status: { applied: number; expected: number };
+    const { databases } = c.var;
+    let statuses: { applied: number; expected: number }[];
     try {
-      status = await migrationStatus(c.var.db);
+      // the registry (also shard main) by its own migrations, every other shard by the shard set's
+      statuses = await Promise.all(
+        databases.shardNames.map((name) => (name === MAIN_SHARD ? migrationStatus(databases.registry) : migrationStatus(databases.shard(name), EXPECTED_SHARD_MIGRATIONS))),
+      );
     } catch (error) {
       console.error(`[${c.var.requestId}] health: database unreachable`, error);
       throw new AppError(503, 'health.database_unreachable');
     }
-    if (status.applied !== status.expected) throw new AppError(503, 'health.migrations_pending', status);
+    const behind = statuses.find((status) => status.applied !== status.expected);
+    if (behind) throw new AppError(503, 'health.migrations_pending', behind);
     return c.json({ status: 'ok' as const });
   });
   // the short typeable address of a session, for the big screen's fallback and posters: /v/<CODE> (the host
@@ -203,6 +212,11 @@ function problem(c: Context<AppEnv>, error: unknown) {
     appError = new AppError(error.status as 400, HTTP_EXCEPTION_CODES[error.status]!, { limit: '64 KB' });
   // the database kept a row that other records still name (nothing was written): a conflict, not a crash
   else if (isForeignKeyViolation(error)) appError = new AppError(409, 'error.in_use');
+  // the shard map names a shard this deployment was not given: a configuration fault, said once in the log
+  else if (error instanceof UnknownShardError) {
+    console.error(`[${requestId}]`, error.message);
+    appError = new AppError(503, 'error.not_configured');
+  }
   else {
     // Unexpected: log it with the request id; the caller sees only a generic message.
     console.error(`[${requestId}]`, error);
@@ -214,6 +228,6 @@ function problem(c: Context<AppEnv>, error: unknown) {
     ...(appError.details !== undefined ? { details: appError.details } : {}),
     requestId,
   };
-  if (appError.status === 429 && appError.params.seconds) c.header('Retry-After', String(appError.params.seconds));
+  if ((appError.status === 429 || appError.status === 503) && appError.params.seconds) c.header('Retry-After', String(appError.params.seconds));
   return c.json(body, appError.status);
 }

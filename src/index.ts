@@ -1,11 +1,11 @@
 import { createApp } from './app';
 import { r2Store } from './audit/store';
 import { r2PhotoStore } from './platform/photo-store';
-import { d1Database } from './db/d1';
+import { d1Databases } from './db/d1';
 import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
 
 const app = createApp({
-  database: (env) => d1Database(env.DB),
+  databases: (env) => d1Databases(env),
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
   auditStore: (env) => (env.AUDIT_ARCHIVE ? r2Store(env.AUDIT_ARCHIVE) : undefined),
   photoStore: (env) => (env.MEETING_PHOTOS ? r2PhotoStore(env.MEETING_PHOTOS) : undefined),

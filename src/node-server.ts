@@ -9,7 +9,7 @@ import { createApp } from './app';
 import type { AppEnv, Bindings } from './app-env';
 import type { AuditStore } from './audit/store';
 import type { PhotoStore } from './platform/photo-store';
-import type { Db } from './db/client';
+import type { Databases } from './db/databases';
 import { gzipAnswer } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
 import { HSTS, inlineScripts, pageHeaders } from './platform/security-headers';
@@ -45,14 +45,14 @@ const API_PATH = /^(\/t\/[^/]+)?\/api(\/|$)/;
  * The self-hosted HTTP app: the API plus the built pages, with the same URL behaviour as the Worker's
  * assets (named pages, then files, then the admin SPA's index.html). Created apart from the entry so tests can run it.
  */
-export function createNodeServer(db: Db, options: NodeServerOptions = {}) {
+export function createNodeServer(databases: Databases, options: NodeServerOptions = {}) {
   const webRoot = options.webRoot ?? 'dist/web';
   const env: Partial<Bindings> = { ...options.env };
   // a bad setting fails here, when the server is made, not on its first request
   const config = options.config ?? parseAppConfig(env);
   const api = createApp({
     config,
-    database: () => db,
+    databases: () => databases,
     auditStore: () => options.auditStore,
     photoStore: () => options.photoStore,
     clientIp: (c) => (options.trustProxy && c.req.header('x-forwarded-for')?.split(',')[0]?.trim()) || socketAddress(c) || 'unknown',

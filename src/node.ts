@@ -3,7 +3,8 @@ import { count } from 'drizzle-orm';
 import { dirStore } from './audit/dir-store';
 import { dirPhotoStore } from './platform/photo-dir-store';
 import { accounts } from './db/schema';
-import { migrateLibsql, openLibsql } from './db/libsql';
+import { databasesOf } from './db/databases';
+import { migrateLibsql, openLibsql, openShards } from './db/libsql';
 import { startNodeScheduler } from './jobs/node-scheduler';
 import { createNodeServer } from './node-server';
 import { ConfigError, parseNodeConfig, type NodeConfig } from './platform/config';
@@ -38,6 +39,8 @@ async function main() {
   const config = readConfig();
   const { db } = await openLibsql(config.database);
   await migrateLibsql(db);
+  // the registry is shard main; SHARDS adds the others, each migrated by the shard set (docs/scaling.md)
+  const databases = databasesOf(db, (await openShards(config.shards)).dbs);
   let notice: string | undefined;
   if (config.demo) notice = await seedDemoIfEmpty(db);
   else {
@@ -52,7 +55,7 @@ async function main() {
   }
 
   const auditStore = dirStore(config.auditArchiveDir);
-  const server = createNodeServer(db, { trustProxy: config.trustProxy, config, auditStore, photoStore: dirPhotoStore(config.photoDir) });
+  const server = createNodeServer(databases, { trustProxy: config.trustProxy, config, auditStore, photoStore: dirPhotoStore(config.photoDir) });
   const { port, host } = config;
   const http = serve({ fetch: server.fetch, port, hostname: host }, () => {
     console.log(`星评 xingping (self-hosted, libSQL${config.demo ? ', demo mode' : ''}) on http://${host}:${port}`);
@@ -67,7 +70,7 @@ async function main() {
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   // the crons of wrangler.toml, run in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica)
-  if (config.scheduler) startNodeScheduler(db, { auditStore });
+  if (config.scheduler) startNodeScheduler(databases, { auditStore });
 }
 
 main().catch((error) => {

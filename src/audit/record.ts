@@ -3,7 +3,8 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/client';
-import { auditEvents, PLATFORM_CHAIN, roleGrants } from '../db/schema';
+import { MAIN_SHARD } from '../db/databases';
+import { auditEvents, countyPlacements, PLATFORM_CHAIN, roleGrants, tenants } from '../db/schema';
 import { newId } from '../platform/ids';
 import { diffOf, MASK, MASKED_FIELDS, type Changes } from './changes';
 
@@ -56,20 +57,42 @@ function changesOf(entry: AuditEntry): string | null {
   return Object.keys(changes).length ? JSON.stringify(changes) : null;
 }
 
-/** Remembers the chains this request appended to, for the seal at its end (audit/seal.ts). */
-function touched(c: Context<AppEnv>, chain: string) {
-  const chains = c.get('auditChains') ?? new Set<string>();
+/** Remembers the chains this request appended to, in which database, for the seal at its end (audit/seal.ts). */
+function touched(c: Context<AppEnv>, db: Db, chain: string) {
+  const touchedChains = c.get('auditChains') ?? new Map<Db, Set<string>>();
+  const chains = touchedChains.get(db) ?? new Set<string>();
   chains.add(chain);
-  c.set('auditChains', chains);
+  touchedChains.set(db, chains);
+  c.set('auditChains', touchedChains);
 }
 
-/** The audit row of a write made in this request, by its actor, for the write's batch. */
+/**
+ * The audit row of a write made in this request, by its actor, for the write's batch: in the request's
+ * database (its township's shard, else the registry), where the write goes.
+ */
 export function audit(c: Context<AppEnv>, entry: AuditEntry) {
+  return auditInto(c, c.var.db, entry);
+}
+
+/**
+ * The audit row of a write to the registry (accounts, roles, township settings) made in a township's request,
+ * for the registry's batch. A township on shard `main` keeps it in its own chain, as every township did
+ * before shards; one placed on another shard has its chain there, so the row goes to the registry's chain
+ * (the platform's) naming the township: one chain never spans two databases (docs/scaling.md).
+ */
+export function registryAudit(c: Context<AppEnv>, entry: AuditEntry) {
+  const tenantId = entry.tenantId !== undefined ? entry.tenantId : (c.var.tenant?.id ?? null);
+  if (tenantId === null || c.var.db === c.var.registry) return auditInto(c, c.var.registry, entry);
+  return auditInto(c, c.var.registry, { ...entry, tenantId: null, summary: { ...entry.summary, township: tenantId } });
+}
+
+/** The audit row of a write of this request into a given database (a township's data moving between databases). */
+export function auditInto(c: Context<AppEnv>, db: Db, entry: AuditEntry) {
   const tenantId = entry.tenantId !== undefined ? entry.tenantId : (c.var.tenant?.id ?? null);
   const chain = tenantId ?? PLATFORM_CHAIN;
   const actor = c.var.actor;
-  touched(c, chain);
-  return auditInsert(c.var.db, {
+  touched(c, db, chain);
+  return auditInsert(db, {
     chain,
     tenantId,
     actorId: actor?.kind === 'system' ? 'system' : (actor?.accountId ?? c.var.session?.accountId ?? 'anonymous'),
@@ -85,26 +108,29 @@ export function audit(c: Context<AppEnv>, entry: AuditEntry) {
 }
 
 /**
- * An account's own event (login, failed login, logout, second factor, password): recorded in the chain of
- * each township the account holds a role in, or the platform's for platform accounts and county viewers.
+ * An account's own event (login, failed login, logout, second factor, password), for a batch in the registry:
+ * recorded in the chain of each township the account holds a role in whose rows are in the registry's database
+ * (shard `main`), and in the platform's for platform accounts, county viewers and townships on other shards.
  */
 export async function auditAccountEvent(
   c: Context<AppEnv>,
   event: { accountId: string | null; action: string; outcome?: 'ok' | 'refused'; summary?: Record<string, unknown> },
 ) {
-  const tenantIds = event.accountId
-    ? [
-        ...new Set(
-          (await c.var.db.select({ tenantId: roleGrants.tenantId }).from(roleGrants).where(eq(roleGrants.accountId, event.accountId)))
-            .map((g) => g.tenantId)
-            .filter((id): id is string => !!id),
-        ),
-      ]
+  const registry = c.var.registry;
+  const grants = event.accountId
+    ? await registry
+        .select({ tenantId: roleGrants.tenantId, shard: countyPlacements.shard })
+        .from(roleGrants)
+        .leftJoin(tenants, eq(tenants.id, roleGrants.tenantId))
+        .leftJoin(countyPlacements, eq(countyPlacements.countyId, tenants.countyId))
+        .where(eq(roleGrants.accountId, event.accountId))
     : [];
-  const chains = tenantIds.length ? tenantIds : [null];
+  const here = new Set(grants.filter((g) => g.tenantId && (g.shard ?? MAIN_SHARD) === MAIN_SHARD).map((g) => g.tenantId!));
+  const elsewhere = grants.some((g) => g.tenantId && !here.has(g.tenantId));
+  const chains: (string | null)[] = [...here, ...(here.size && !elsewhere ? [] : [null])];
   const rows = chains.map((tenantId) => {
-    touched(c, tenantId ?? PLATFORM_CHAIN);
-    return auditInsert(c.var.db, {
+    touched(c, registry, tenantId ?? PLATFORM_CHAIN);
+    return auditInsert(registry, {
       chain: tenantId ?? PLATFORM_CHAIN,
       tenantId,
       // a refused attempt proves nobody: the account is what was tried, not who tried
@@ -125,10 +151,10 @@ export async function auditAccountEvent(
 /** Runs an account event's rows on their own (auth events that change nothing else in the database). */
 export async function recordAccountEvent(c: Context<AppEnv>, event: Parameters<typeof auditAccountEvent>[1]): Promise<void> {
   const rows = await auditAccountEvent(c, event);
-  await c.var.db.batch(rows as [(typeof rows)[0], ...typeof rows]);
+  await c.var.registry.batch(rows as [(typeof rows)[0], ...typeof rows]);
 }
 
-/** One change and its audit row as one atomic batch; answers the change's own result (e.g. its RETURNING rows). */
+/** One change and its audit row as one atomic batch, in the request's database; answers the change's own result (e.g. its RETURNING rows). */
 export async function audited<Q extends BatchItem<'sqlite'>>(c: Context<AppEnv>, change: Q, entry: AuditEntry): Promise<Awaited<Q>> {
   const [result] = await c.var.db.batch([change, audit(c, entry)]);
   return result as Awaited<Q>;

@@ -8,11 +8,10 @@ import { sealChain } from './chain';
  */
 export const sealAfterResponse = createMiddleware<AppEnv>(async (c, next) => {
   await next();
-  const chains = c.get('auditChains');
-  if (!chains?.size) return;
-  const db = c.var.db;
+  const touched = c.get('auditChains');
+  if (!touched?.size) return;
   const sealing = (async () => {
-    for (const chain of chains) await sealChain(db, chain);
+    for (const [db, chains] of touched) for (const chain of chains) await sealChain(db, chain);
   })().catch((error) => console.error(`[${c.var.requestId}] audit: sealing failed`, error));
   try {
     c.executionCtx.waitUntil(sealing);

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
 import { accounts, roleGrants } from '../db/schema';
@@ -56,4 +56,21 @@ export async function createAccount(
     );
   if (writes.length) await db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   return accountId;
+}
+
+/** D1 binds at most 100 parameters a statement. */
+const IDS_PER_READ = 90;
+
+/**
+ * The names of accounts by id, read from the registry: rows in a shard name their actors by account id and
+ * cannot join `accounts`, which is in another database (docs/scaling.md). Unknown ids are left out.
+ */
+export async function accountNames(registry: Db, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += IDS_PER_READ) {
+    const rows = await registry.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, wanted.slice(i, i + IDS_PER_READ)));
+    for (const row of rows) names.set(row.id, row.name);
+  }
+  return names;
 }

@@ -47,8 +47,8 @@ const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).m
 
 /** Whether the platform makes this account (by its roles) sign in with a second factor. */
 async function secondFactorRequired(c: Context<AppEnv>, accountId: string): Promise<boolean> {
-  const grants = await c.var.db.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.accountId, accountId));
-  return isAdminAccount(grants.map((g) => g.role)) && (await loadPlatformSettings(c.var.db)).requireAdminTwoFactor;
+  const grants = await c.var.registry.select({ role: roleGrants.role }).from(roleGrants).where(eq(roleGrants.accountId, accountId));
+  return isAdminAccount(grants.map((g) => g.role)) && (await loadPlatformSettings(c.var.registry)).requireAdminTwoFactor;
 }
 
 /**
@@ -58,10 +58,10 @@ async function secondFactorRequired(c: Context<AppEnv>, accountId: string): Prom
 async function confirmPassword(c: Context<AppEnv>, password: string): Promise<void> {
   const session = c.var.session!;
   const keys = loginKeys(session.phone, c.var.clientIp);
-  await assertNotThrottled(c.var.db, keys);
-  const [account] = await c.var.db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, session.accountId));
+  await assertNotThrottled(c.var.registry, keys);
+  const [account] = await c.var.registry.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, session.accountId));
   if (!account || !(await verifyPassword(password, account.passwordHash))) {
-    await noteFailure(c.var.db, keys);
+    await noteFailure(c.var.registry, keys);
     throw new AppError(400, 'auth.password_wrong');
   }
 }
@@ -88,7 +88,7 @@ function signedInOrEnrolling() {
 export const authRoutes = new Hono<AppEnv>()
   .post('/login', publicRoute(), input('json', loginBody), async (c) => {
     const { phone, password } = c.req.valid('json');
-    const db = c.var.db;
+    const db = c.var.registry;
     await assertNotThrottled(db, loginKeys(phone, c.var.clientIp));
     const [account] = await db.select().from(accounts).where(eq(accounts.phone, phone)).limit(1);
     const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
@@ -119,7 +119,7 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/login/second-factor', publicRoute(), input('json', codeBody), async (c) => {
     const pending = await loadPendingLogin(c);
     if (pending?.stage !== 'second_factor') throw new AppError(401, 'auth.login_step_missing');
-    const db = c.var.db;
+    const db = c.var.registry;
     const keys = secondFactorKeys(pending.accountId, c.var.clientIp);
     await assertNotThrottled(db, keys);
     if (!(await checkSecondFactor(db, verifyingKeys(c.var.config.secrets), pending.accountId, c.req.valid('json').code))) {
@@ -147,7 +147,7 @@ export const authRoutes = new Hono<AppEnv>()
     const session = c.var.session!;
     await confirmPassword(c, currentPassword);
     assertPasswordPolicy(newPassword, session.phone, { locale: c.var.locale, path: 'newPassword' });
-    const db = c.var.db;
+    const db = c.var.registry;
     // the new password holds from now on, and only this session stays signed in
     await db.batch([
       db.update(accounts).set({ passwordHash: await hashPassword(newPassword) }).where(eq(accounts.id, session.accountId)),
@@ -158,7 +158,7 @@ export const authRoutes = new Hono<AppEnv>()
   })
   .get('/two-factor', signedIn(), async (c) => {
     const session = c.var.session!;
-    return c.json({ ...(await factorState(c.var.db, session.accountId)), required: await secondFactorRequired(c, session.accountId) });
+    return c.json({ ...(await factorState(c.var.registry, session.accountId)), required: await secondFactorRequired(c, session.accountId) });
   })
   .post('/two-factor/setup', signedInOrEnrolling(), input('json', setupBody), async (c) => {
     const who = await enrollee(c);
@@ -169,14 +169,14 @@ export const authRoutes = new Hono<AppEnv>()
       if (!password) throw new AppError(400, 'auth.setup_needs_password');
       await confirmPassword(c, password);
     }
-    const started = await beginEnrolment(c.var.db, verifyingKeys(c.var.config.secrets), who.accountId, who.phone);
+    const started = await beginEnrolment(c.var.registry, verifyingKeys(c.var.config.secrets), who.accountId, who.phone);
     if (!started) throw conflict('auth.two_factor_already_on');
     await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.second_factor_setup' });
     return c.json({ ...started, svg: renderSVG(started.uri, { ecc: 'M', border: 2 }) });
   })
   .post('/two-factor/confirm', signedInOrEnrolling(), input('json', codeBody), async (c) => {
     const who = await enrollee(c);
-    const db = c.var.db;
+    const db = c.var.registry;
     const state = await factorState(db, who.accountId);
     if (state.enabled) throw conflict('auth.two_factor_already_on');
     const keys = secondFactorKeys(who.accountId, c.var.clientIp);
@@ -198,17 +198,17 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/two-factor/recovery-codes', signedIn(), input('json', passwordBody), async (c) => {
     await confirmPassword(c, c.req.valid('json').password);
     const accountId = c.var.session!.accountId;
-    if (!(await hasSecondFactor(c.var.db, accountId))) throw conflict('auth.two_factor_off');
-    const recoveryCodes = await issueRecoveryCodes(c.var.db, accountId);
+    if (!(await hasSecondFactor(c.var.registry, accountId))) throw conflict('auth.two_factor_off');
+    const recoveryCodes = await issueRecoveryCodes(c.var.registry, accountId);
     await recordAccountEvent(c, { accountId, action: 'auth.recovery_codes' });
     return c.json({ recoveryCodes });
   })
   .post('/two-factor/disable', signedIn(), input('json', passwordBody), async (c) => {
     await confirmPassword(c, c.req.valid('json').password);
     const accountId = c.var.session!.accountId;
-    if (!(await hasSecondFactor(c.var.db, accountId))) throw conflict('auth.two_factor_off');
+    if (!(await hasSecondFactor(c.var.registry, accountId))) throw conflict('auth.two_factor_off');
     if (await secondFactorRequired(c, accountId)) throw conflict('auth.two_factor_required');
-    await removeSecondFactor(c.var.db, accountId);
+    await removeSecondFactor(c.var.registry, accountId);
     await recordAccountEvent(c, { accountId, action: 'auth.second_factor_off' });
     return c.body(null, 204);
   })
@@ -221,7 +221,7 @@ export const authRoutes = new Hono<AppEnv>()
       ...(viewedCounties.length ? [inArray(tenants.countyId, viewedCounties)] : []),
     ];
     const known = conditions.length
-      ? await c.var.db
+      ? await c.var.registry
           .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId })
           .from(tenants)
           .where(and(eq(tenants.status, 'active'), or(...conditions)))

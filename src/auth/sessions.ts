@@ -29,7 +29,7 @@ function sessionCookie(c: Context<AppEnv>, name: string, token: string, maxAge: 
 export async function startSession(c: Context<AppEnv>, accountId: string): Promise<void> {
   const token = newToken();
   const now = new Date();
-  await c.var.db.insert(sessions).values({
+  await c.var.registry.insert(sessions).values({
     id: await sha256Hex(token),
     accountId,
     createdAt: now.toISOString(),
@@ -40,13 +40,13 @@ export async function startSession(c: Context<AppEnv>, accountId: string): Promi
 }
 
 export async function endSession(c: Context<AppEnv>): Promise<void> {
-  if (c.var.session) await c.var.db.delete(sessions).where(eq(sessions.id, c.var.session.sessionId));
+  if (c.var.session) await c.var.registry.delete(sessions).where(eq(sessions.id, c.var.session.sessionId));
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
 /** Revokes every session of the account (e.g. after a lost phone). */
 export async function endAllSessions(c: Context<AppEnv>, accountId: string): Promise<void> {
-  await c.var.db.delete(sessions).where(eq(sessions.accountId, accountId));
+  await c.var.registry.delete(sessions).where(eq(sessions.accountId, accountId));
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
@@ -96,7 +96,7 @@ async function loadSession(db: Db, token: string, now = new Date()): Promise<Ses
 export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
-    const session = await loadSession(c.var.db, token);
+    const session = await loadSession(c.var.registry, token);
     if (session) c.set('session', session);
   }
   await next();
@@ -115,7 +115,7 @@ export interface PendingLogin {
 export async function startPendingLogin(c: Context<AppEnv>, accountId: string, stage: PendingLogin['stage']): Promise<void> {
   const token = newToken();
   const now = new Date();
-  await c.var.db.insert(sessions).values({
+  await c.var.registry.insert(sessions).values({
     id: await sha256Hex(token),
     accountId,
     stage,
@@ -130,7 +130,7 @@ export async function loadPendingLogin(c: Context<AppEnv>): Promise<PendingLogin
   const token = getCookie(c, PENDING_COOKIE);
   if (!token) return undefined;
   const sessionId = await sha256Hex(token);
-  const [row] = await c.var.db
+  const [row] = await c.var.registry
     .select({ accountId: accounts.id, phone: accounts.phone, name: accounts.name, disabled: accounts.disabled, stage: sessions.stage })
     .from(sessions)
     .innerJoin(accounts, eq(accounts.id, sessions.accountId))
@@ -144,7 +144,7 @@ export async function loadPendingLogin(c: Context<AppEnv>): Promise<PendingLogin
  * the row goes on, so two second steps racing on one login open one session.
  */
 export async function finishPendingLogin(c: Context<AppEnv>, pending: PendingLogin): Promise<void> {
-  const removed = await c.var.db.delete(sessions).where(eq(sessions.id, pending.sessionId)).returning({ id: sessions.id });
+  const removed = await c.var.registry.delete(sessions).where(eq(sessions.id, pending.sessionId)).returning({ id: sessions.id });
   deleteCookie(c, PENDING_COOKIE, { path: '/' });
   if (!removed.length) throw new AppError(401, 'auth.login_step_missing');
   await startSession(c, pending.accountId);

@@ -31,6 +31,23 @@ export async function openLibsql(database?: string | DatabaseConfig): Promise<{ 
   return { db, client };
 }
 
+/** The registry's migrations (which also create shard `main`'s tables). */
 export async function migrateLibsql(db: Db, migrationsFolder = 'migrations'): Promise<void> {
   await migrate(db as never, { migrationsFolder });
+}
+
+/** A shard's own migrations (docs/scaling.md). */
+export const migrateShard = (db: Db, migrationsFolder = 'migrations/shard') => migrate(db as never, { migrationsFolder });
+
+/** The shards of SHARDS (`<name>=<libSQL URL>`, …), each opened and migrated. */
+export async function openShards(shards: Readonly<Record<string, DatabaseConfig>>, migrate = true): Promise<{ dbs: Record<string, Db>; clients: Client[] }> {
+  const dbs: Record<string, Db> = {};
+  const clients: Client[] = [];
+  for (const [name, config] of Object.entries(shards)) {
+    const { db, client } = await openLibsql(config);
+    if (migrate) await migrateShard(db);
+    dbs[name] = db;
+    clients.push(client);
+  }
+  return { dbs, clients };
 }

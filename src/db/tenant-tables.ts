@@ -1,6 +1,16 @@
 import { is } from 'drizzle-orm';
 import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import * as schema from './schema';
+import * as jobsSchema from './schema/jobs';
+import * as platformSchema from './schema/platform';
+
+/** Where a table's rows live (docs/scaling.md): the registry, or the shard of the row's county. */
+export type TableHome = 'registry' | 'shard';
+
+const registryTables = new Set<unknown>([...Object.values(platformSchema), ...Object.values(jobsSchema)].filter((value) => is(value, SQLiteTable)));
+
+/** The registry's tables are those of schema/platform.ts and schema/jobs.ts; every other table is a shard's. */
+export const homeOf = (table: SQLiteTable): TableHome => (registryTables.has(table) ? 'registry' : 'shard');
 
 /** A table that holds rows of one tenant each, as SQL knows it: found in the schema by its tenant_id column. */
 export interface TenantTable {
@@ -11,6 +21,8 @@ export interface TenantTable {
   columns: string[];
   /** SQL names of the primary key's columns (the keyset order of a paged read) */
   primaryKey: string[];
+  /** a township's grants and host names are in the registry; everything else it owns in its county's shard */
+  home: TableHome;
 }
 
 const describe = (table: SQLiteTable): TenantTable => {
@@ -21,6 +33,7 @@ const describe = (table: SQLiteTable): TenantTable => {
     name: config.name,
     columns: config.columns.map((column) => column.name),
     primaryKey: composite ?? config.columns.filter((column) => column.primary).map((column) => column.name),
+    home: homeOf(table),
   };
 };
 

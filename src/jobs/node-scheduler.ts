@@ -1,5 +1,5 @@
 import type { AuditStore } from '../audit/store';
-import type { Db } from '../db/client';
+import type { Databases } from '../db/databases';
 import { AUDIT_ARCHIVE_CRON, CRONS, nextCronTime } from './cron';
 import { inlineDispatch } from './runner';
 import { runCron } from './worker';
@@ -11,7 +11,7 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
  * The self-hosted scheduler: the same crons as wrangler.toml, fired in this process, each run looping
  * over the tenants. Returns a stop function.
  */
-export function startNodeScheduler(db: Db, options: { now?: () => Date; log?: (line: string) => void; auditStore?: AuditStore } = {}): () => void {
+export function startNodeScheduler(databases: Databases, options: { now?: () => Date; log?: (line: string) => void; auditStore?: AuditStore } = {}): () => void {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? ((line) => console.log(line));
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
@@ -24,7 +24,7 @@ export function startNodeScheduler(db: Db, options: { now?: () => Date; log?: (l
     const timer = setTimeout(async () => {
       if (now() >= at) {
         try {
-          const runId = await runCron(db, cron, at, inlineDispatch(db), options.auditStore);
+          const runId = await runCron(databases, cron, at, inlineDispatch(databases), options.auditStore);
           log(`[jobs] ${cron}: run ${runId} finished`);
         } catch (error) {
           console.error(`[jobs] ${cron} failed`, error);

@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono';
-import { audit } from '../audit/record';
+import { registryAudit } from '../audit/record';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
 import type { AppEnv } from '../app-env';
@@ -36,9 +36,9 @@ const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
 export const jobPlatformRoutes = new Hono<AppEnv>()
   .use('/job-runs/*', setPlatformActor)
   .use('/job-runs', setPlatformActor)
-  .get('/job-runs', allow('platform_admin'), async (c) => c.json({ items: await listRuns(c.var.db) }))
+  .get('/job-runs', allow('platform_admin'), async (c) => c.json({ items: await listRuns(c.var.registry) }))
   .get('/job-runs/:id', allow('platform_admin'), input('param', idParam), async (c) => {
-    const [run] = await listRuns(c.var.db, { runId: c.req.valid('param').id });
+    const [run] = await listRuns(c.var.registry, { runId: c.req.valid('param').id });
     if (!run) throw notFound();
     return c.json(run);
   })
@@ -46,40 +46,40 @@ export const jobPlatformRoutes = new Hono<AppEnv>()
     const body = c.req.valid('json');
     const env = c.env as Partial<JobsEnv>;
     const runId = await startRun(
-      c.var.db,
+      c.var.registry,
       {
         job: body.job,
         trigger: 'manual',
         year: yearFor(body),
         startedBy: actorId(c),
-        audit: (runId) => audit(c, { action: 'job.start', entity: 'job_run', entityId: runId, summary: { job: body.job, year: body.year ?? null } }),
+        audit: (runId) => registryAudit(c, { action: 'job.start', entity: 'job_run', entityId: runId, summary: { job: body.job, year: body.year ?? null } }),
       },
-      dispatchFor(env, c.var.db),
+      dispatchFor(env, c.var.databases),
     );
-    const [run] = await listRuns(c.var.db, { runId });
+    const [run] = await listRuns(c.var.registry, { runId });
     return c.json(run, env.JOBS_QUEUE ? 202 : 201);
   });
 
 /** A township admin's jobs: its own outcome in each run, and running a job for the township now. */
 export const jobTenantRoutes = new Hono<AppEnv>()
-  .get('/job-runs', allow('township_admin'), async (c) => c.json({ items: await listTenantOutcomes(c.var.db, c.var.tenant!.id) }))
+  .get('/job-runs', allow('township_admin'), async (c) => c.json({ items: await listTenantOutcomes(c.var.registry, c.var.tenant!.id) }))
   .post('/job-runs', allow('township_admin'), input('json', startBody), async (c) => {
     const body = c.req.valid('json');
     const tenantId = c.var.tenant!.id;
     // one township is small: run it in this request and answer with its outcome
     const runId = await startRun(
-      c.var.db,
+      c.var.registry,
       {
         job: body.job,
         trigger: 'manual',
         year: yearFor(body),
         tenantId,
         startedBy: actorId(c),
-        audit: (runId) => audit(c, { action: 'job.start', entity: 'job_run', entityId: runId, summary: { job: body.job, year: body.year ?? null } }),
+        audit: (runId) => registryAudit(c, { action: 'job.start', entity: 'job_run', entityId: runId, summary: { job: body.job, year: body.year ?? null } }),
       },
-      inlineDispatch(c.var.db),
+      inlineDispatch(c.var.databases),
     );
-    const [run] = await listRuns(c.var.db, { runId });
-    const [outcome] = (await listTenantOutcomes(c.var.db, tenantId)).filter((o) => o.id === runId);
+    const [run] = await listRuns(c.var.registry, { runId });
+    const [outcome] = (await listTenantOutcomes(c.var.registry, tenantId)).filter((o) => o.id === runId);
     return c.json({ ...run, outcome }, 201);
   });

@@ -1,11 +1,13 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../db/client';
-import { jobRuns, jobRunTenants, tenants } from '../db/schema';
+import { MAIN_SHARD, type Databases } from '../db/databases';
+import { countyPlacements, jobRuns, jobRunTenants, tenants } from '../db/schema';
 import { finalisation, finalisationDue, finaliseYear, recomputeProvisional } from '../features/stars';
 import { ratingInProgress } from '../features/rating';
 import { newId } from '../platform/ids';
 import { shanghaiYear } from '../platform/time';
+import { readPlacement } from '../tenancy/placement';
 import { parseSettings } from '../tenancy/settings';
 import type { JobName } from './cron';
 
@@ -14,6 +16,8 @@ export interface TenantJobMessage {
   runId: string;
   job: JobName;
   tenantId: string;
+  /** the shard holding the tenant's rows when the run was fanned out (docs/scaling.md); the consumer checks it is still so */
+  shard: string;
   /** the year asked for; null: the year the job picks for "now" */
   year: number | null;
   /** ISO instant the run stands for (the cron's scheduled time) */
@@ -28,9 +32,16 @@ export type Dispatch = (messages: TenantJobMessage[]) => Promise<void>;
  * Does one tenant's part of a job, as the system (or the admin who started it). Idempotent: a second
  * run changes nothing written by the first.
  */
-async function runTenantJob(db: Db, message: TenantJobMessage): Promise<string> {
-  const [tenant] = await db.select({ settings: tenants.settings }).from(tenants).where(and(eq(tenants.id, message.tenantId), eq(tenants.status, 'active')));
+async function runTenantJob(databases: Databases, message: TenantJobMessage): Promise<string> {
+  const [tenant] = await databases.registry
+    .select({ settings: tenants.settings, countyId: tenants.countyId })
+    .from(tenants)
+    .where(and(eq(tenants.id, message.tenantId), eq(tenants.status, 'active')));
   if (!tenant) return 'tenant gone';
+  // the county may have moved since the fan-out: the map decides, and a county frozen for a move is retried later
+  const placement = await readPlacement(databases.registry, tenant.countyId);
+  if (placement.frozen) throw new Error('county frozen for a move to another shard; run again after it');
+  const db = databases.shard(placement.shard);
   const settings = parseSettings(tenant.settings);
   const now = new Date(message.now);
   if (message.job === 'recompute') {
@@ -70,14 +81,15 @@ async function recordOutcome(db: Db, message: TenantJobMessage, status: 'done' |
 }
 
 /** Runs one message and records it; never throws, so one failing tenant cannot stop the others. */
-export async function processMessage(db: Db, message: TenantJobMessage): Promise<boolean> {
+export async function processMessage(databases: Databases, message: TenantJobMessage): Promise<boolean> {
   const started = Date.now();
+  const db = databases.registry;
   try {
-    const detail = await runTenantJob(db, message);
+    const detail = await runTenantJob(databases, message);
     await recordOutcome(db, message, 'done', detail, started);
     return true;
   } catch (error) {
-    console.error(`[job ${message.runId}] ${message.job} failed for tenant ${message.tenantId}`, error);
+    console.error(`[job ${message.runId}] ${message.job} failed for tenant ${message.tenantId} (shard ${message.shard})`, error);
     await recordOutcome(db, message, 'failed', error instanceof Error ? error.message : String(error), started).catch(() => {});
     return false;
   }
@@ -85,9 +97,9 @@ export async function processMessage(db: Db, message: TenantJobMessage): Promise
 
 /** The Node mode (and a Worker without a queue): tenants one after another in this process. */
 export const inlineDispatch =
-  (db: Db): Dispatch =>
+  (databases: Databases): Dispatch =>
   async (messages) => {
-    for (const message of messages) await processMessage(db, message);
+    for (const message of messages) await processMessage(databases, message);
   };
 
 export interface StartRun {
@@ -102,12 +114,15 @@ export interface StartRun {
   audit?: (runId: string) => BatchItem<'sqlite'>;
 }
 
-/** Records a run and fans it out per tenant through `dispatch`. */
+/** Records a run in the registry and fans it out per tenant, each message naming the tenant's shard, through `dispatch`. */
 export async function startRun(db: Db, options: StartRun, dispatch: Dispatch): Promise<string> {
   const now = options.now ?? new Date();
-  const targets = options.tenantId
-    ? [{ id: options.tenantId }]
-    : await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.status, 'active')).orderBy(tenants.slug);
+  const targets = await db
+    .select({ id: tenants.id, shard: countyPlacements.shard })
+    .from(tenants)
+    .leftJoin(countyPlacements, eq(countyPlacements.countyId, tenants.countyId))
+    .where(options.tenantId ? eq(tenants.id, options.tenantId) : eq(tenants.status, 'active'))
+    .orderBy(tenants.slug);
   const runId = newId();
   await db.batch([
     db.insert(jobRuns).values({
@@ -123,7 +138,7 @@ export async function startRun(db: Db, options: StartRun, dispatch: Dispatch): P
     ...(options.audit ? [options.audit(runId)] : []),
   ]);
   await dispatch(
-    targets.map((t) => ({ runId, job: options.job, tenantId: t.id, year: options.year, now: now.toISOString(), actorId: options.startedBy })),
+    targets.map((t) => ({ runId, job: options.job, tenantId: t.id, shard: t.shard ?? MAIN_SHARD, year: options.year, now: now.toISOString(), actorId: options.startedBy })),
   );
   return runId;
 }

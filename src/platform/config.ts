@@ -30,11 +30,15 @@ export interface AppConfig {
   baseDomain?: string;
   /** session cookies carry `Secure` (HTTPS only); off only by INSECURE_COOKIES=1, or by default in demo mode */
   secureCookies: boolean;
+  /** the shard a county created from now on is placed on (NEW_COUNTY_SHARD; `main` by default): docs/scaling.md */
+  newCountyShard: string;
 }
 
 /** The self-hosted server's settings beyond the app's. */
 export interface NodeConfig extends AppConfig {
   database: DatabaseConfig;
+  /** the shards besides `main` (the registry's own database): SHARDS=<name>=<libSQL URL>,… (docs/scaling.md) */
+  shards: Record<string, DatabaseConfig>;
   /** trust X-Forwarded-For (behind a reverse proxy) */
   trustProxy: boolean;
   /** run the crons in this process (NO_SCHEDULER=1 turns them off, e.g. on a second replica) */
@@ -83,7 +87,11 @@ const hostName = z.preprocess(
     .optional(),
 );
 
+/** A shard's name (src/db/databases.ts SHARD_NAME): lower case, as its binding SHARD_<NAME> upper-cased. */
+const shardName = z.string().trim().regex(/^[a-z][a-z0-9_]{0,30}$/, { error: 'must be a shard name: a–z, 0–9, _ (e.g. sd1)' });
+
 const appFields = {
+  NEW_COUNTY_SHARD: z.preprocess((value) => (value === '' ? undefined : value), shardName.default('main')),
   DEMO_MODE: flag,
   APP_SECRET: optionalText,
   APP_SECRET_PREVIOUS: optionalText,
@@ -137,6 +145,7 @@ function toAppConfig(env: z.output<typeof appSchema>): AppConfig {
     },
     ...(env.BASE_DOMAIN ? { baseDomain: env.BASE_DOMAIN } : {}),
     secureCookies: !(env.INSECURE_COOKIES ?? demo),
+    newCountyShard: env.NEW_COUNTY_SHARD,
   };
 }
 
@@ -198,9 +207,23 @@ export function parseDatabaseConfig(env: Record<string, unknown>): DatabaseConfi
   return { url: parsed.data.DATABASE_URL, ...(parsed.data.DATABASE_AUTH_TOKEN ? { authToken: parsed.data.DATABASE_AUTH_TOKEN } : {}) };
 }
 
+/** SHARDS=sd1=file:data/sd1.db,sd2=libsql://sd2.example.cn?authToken=… : each shard's name and libSQL URL. */
+const shardList = z.preprocess(
+  (value) => (value === '' || value === undefined ? [] : typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
+  z
+    .array(
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,30}=(file:|libsql:|https?:|wss?:)/, { error: 'must list <name>=<libSQL URL>, comma-separated (e.g. sd1=file:data/sd1.db)' })
+        .refine((item) => !item.startsWith('main='), { error: 'must not name main: shard main is DATABASE_URL itself' }),
+    )
+    .refine((items) => new Set(items.map((item) => item.split('=')[0])).size === items.length, { error: 'names a shard twice' }),
+);
+
 const nodeSchema = z.object({
   ...appFields,
   ...databaseFields,
+  SHARDS: shardList,
   TRUST_PROXY: flag,
   NO_SCHEDULER: flag,
   PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8788)),
@@ -215,6 +238,7 @@ export function parseNodeConfig(env: Record<string, unknown>): NodeConfig {
   return {
     ...toAppConfig(data),
     database: { url: data.DATABASE_URL, ...(data.DATABASE_AUTH_TOKEN ? { authToken: data.DATABASE_AUTH_TOKEN } : {}) },
+    shards: Object.fromEntries(data.SHARDS.map((item) => [item.slice(0, item.indexOf('=')), { url: item.slice(item.indexOf('=') + 1) }])),
     trustProxy: data.TRUST_PROXY === true,
     scheduler: data.NO_SCHEDULER !== true,
     port: data.PORT,

@@ -1,7 +1,7 @@
-import type { Db } from '../db/client';
+import { MAIN_SHARD } from '../db/databases';
 import { generateBallots } from './ballots';
 import { seededRandom } from './random';
-import { ensureCounty, writeTownship } from './write';
+import { ensureCounty, placeCounty, seedDatabases, writeTownship, type SeedInto } from './write';
 
 export interface CountyShape {
   townships: number;
@@ -18,13 +18,15 @@ export interface CountyShape {
 }
 
 /** A deterministic county of generated townships (rosters, and ballots when asked): what `npm run seed` writes. */
-export async function seedCounty(db: Db, shape: CountyShape) {
+export async function seedCounty(into: SeedInto, shape: CountyShape & { shard?: string }) {
+  const { registry, shard: db } = seedDatabases(into);
   const random = seededRandom(shape.seed);
-  const countyId = await ensureCounty(db, shape.cityName ?? '基准市', shape.countyName ?? '基准县');
+  const countyId = await ensureCounty(registry, shape.cityName ?? '基准市', shape.countyName ?? '基准县');
+  if (shape.shard && shape.shard !== MAIN_SHARD) await placeCounty(registry, countyId, shape.shard);
   const tenantIds: string[] = [];
   const counts = { villages: 0, members: 0, households: 0, ballots: 0 };
   for (let i = 1; i <= shape.townships; i++) {
-    const { rows, tenantId } = await writeTownship(db, random, { slug: `bench-${shape.seed}-${i}`, name: `基准${i}镇`, countyId }, {
+    const { rows, tenantId } = await writeTownship({ registry, shard: db }, random, { slug: `bench-${shape.seed}-${i}`, name: `基准${i}镇`, countyId }, {
       villages: shape.villages,
       membersPerVillage: shape.membersPerVillage,
       householdsPerVillage: shape.householdsPerVillage,

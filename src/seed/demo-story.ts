@@ -1,3 +1,4 @@
+import { databasesOf } from '../db/databases';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { systemRecorder } from '../audit/record';
 import type { Db } from '../db/client';
@@ -173,7 +174,7 @@ async function markReserveCadres(db: Db, tenantId: string, rows: TownshipRows, p
 
 /** Runs a scheduled job for every township as the cron would (inline), and fails loudly if a township failed. */
 async function runJob(db: Db, job: JobName, year: number | null, now: Date) {
-  const runId = await startRun(db, { job, trigger: 'manual', year, startedBy: null, now }, inlineDispatch(db));
+  const runId = await startRun(db, { job, trigger: 'manual', year, startedBy: null, now }, inlineDispatch(databasesOf(db)));
   const [run] = await listRuns(db, { runId });
   if (run.tenantsFailed) throw new Error(`demo ${job} failed: ${run.errors.map((e) => `${e.slug}: ${e.error}`).join('; ')}`);
 }

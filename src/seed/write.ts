@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { insertJsonRows } from './insert-json';
-import { cities, counties, households, members, tenants, villages } from '../db/schema';
+import { cities, counties, countyPlacements, households, members, tenants, villages } from '../db/schema';
 import { newId } from '../platform/ids';
 import { tenantSettingsSchema } from '../tenancy/settings';
 import { generateTownship, type TownshipShape } from './generate';
@@ -15,18 +15,28 @@ export async function ensureCounty(db: Db, cityName: string, countyName: string)
   return county.id;
 }
 
+/** Where a seeded township goes: one database, or the registry and its county's shard (docs/scaling.md). */
+export type SeedInto = Db | { registry: Db; shard: Db };
+export const seedDatabases = (into: SeedInto) => ('registry' in into ? into : { registry: into, shard: into });
+
+/** Puts a county on a shard other than `main` (its rows are written there from now on). */
+export async function placeCounty(registry: Db, countyId: string, shard: string) {
+  await registry.insert(countyPlacements).values({ countyId, shard }).onConflictDoUpdate({ target: countyPlacements.countyId, set: { shard } });
+}
+
 /** Creates a township (tenant) with generated rosters; returns its id and rows. */
 export async function writeTownship(
-  db: Db,
+  into: SeedInto,
   random: Random,
   township: { slug: string; name: string; countyId: string },
   shape: TownshipShape,
 ) {
+  const { registry, shard } = seedDatabases(into);
   const tenantId = newId();
-  await db.insert(tenants).values({ id: tenantId, ...township, settings: JSON.stringify(tenantSettingsSchema.parse({})) });
+  await registry.insert(tenants).values({ id: tenantId, ...township, settings: JSON.stringify(tenantSettingsSchema.parse({})) });
   const rows = generateTownship(random, tenantId, shape);
-  await insertJsonRows(db, villages, rows.villages);
-  await insertJsonRows(db, members, rows.members);
-  await insertJsonRows(db, households, rows.households);
+  await insertJsonRows(shard, villages, rows.villages);
+  await insertJsonRows(shard, members, rows.members);
+  await insertJsonRows(shard, households, rows.households);
   return { tenantId, rows };
 }

@@ -1,6 +1,8 @@
 import { count, eq, inArray, like, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { audit } from '../audit/record';
+import { registryAudit } from '../audit/record';
+import { MAIN_SHARD } from '../db/databases';
+import { placeNewCounty } from './placement';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
@@ -47,29 +49,33 @@ const updateTenantBody = z.object({
 /** The platform admin's registry: cities → counties → townships (tenants), and county viewers. */
 export const registryRoutes = new Hono<AppEnv>()
   .use('*', setPlatformActor)
-  .get('/cities', allow('platform_admin'), async (c) => c.json(await c.var.db.select().from(cities).orderBy(cities.name)))
+  .get('/cities', allow('platform_admin'), async (c) => c.json(await c.var.registry.select().from(cities).orderBy(cities.name)))
   .post('/cities', allow('platform_admin'), input('json', z.object({ name: z.string().trim().min(1).max(40) })), async (c) => {
     const values = { ...c.req.valid('json'), id: newId() };
-    const [[row]] = await c.var.db.batch([
-      c.var.db.insert(cities).values(values).onConflictDoNothing().returning(),
-      audit(c, { action: 'city.create', entity: 'city', entityId: values.id, after: values, onlyIfChanged: true }),
+    const [[row]] = await c.var.registry.batch([
+      c.var.registry.insert(cities).values(values).onConflictDoNothing().returning(),
+      registryAudit(c, { action: 'city.create', entity: 'city', entityId: values.id, after: values, onlyIfChanged: true }),
     ]);
     if (!row) throw conflict('error.conflict');
     return c.json(row, 201);
   })
-  .get('/counties', allow('platform_admin'), async (c) => c.json(await c.var.db.select().from(counties).orderBy(counties.name)))
+  .get('/counties', allow('platform_admin'), async (c) => c.json(await c.var.registry.select().from(counties).orderBy(counties.name)))
   .post(
     '/counties',
     allow('platform_admin'),
     input('json', z.object({ cityId: idField, name: z.string().trim().min(1).max(40) })),
     async (c) => {
       const body = c.req.valid('json');
-      const [city] = await c.var.db.select().from(cities).where(eq(cities.id, body.cityId));
+      const [city] = await c.var.registry.select().from(cities).where(eq(cities.id, body.cityId));
       if (!city) throw notFound('tenancy.city_not_found');
       const values = { ...body, id: newId() };
-      const [[row]] = await c.var.db.batch([
-        c.var.db.insert(counties).values(values).onConflictDoNothing().returning(),
-        audit(c, { action: 'county.create', entity: 'county', entityId: values.id, after: values, onlyIfChanged: true }),
+      // a new county goes to the shard NEW_COUNTY_SHARD names (docs/scaling.md); one this deployment lacks is a 503
+      const shard = c.var.config.newCountyShard;
+      c.var.databases.shard(shard);
+      const [[row]] = await c.var.registry.batch([
+        c.var.registry.insert(counties).values(values).onConflictDoNothing().returning(),
+        registryAudit(c, { action: 'county.create', entity: 'county', entityId: values.id, after: { ...values, shard }, onlyIfChanged: true }),
+        ...(shard === MAIN_SHARD ? [] : [placeNewCounty(c.var.registry, values.id, shard)]),
       ]);
       if (!row) throw conflict('error.conflict');
       return c.json(row, 201);
@@ -82,12 +88,12 @@ export const registryRoutes = new Hono<AppEnv>()
     input('json', newAccountSchema),
     async (c) => {
       const { id } = c.req.valid('param');
-      const [county] = await c.var.db.select().from(counties).where(eq(counties.id, id));
+      const [county] = await c.var.registry.select().from(counties).where(eq(counties.id, id));
       if (!county) throw notFound('tenancy.county_not_found');
-      const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'county_viewer', countyId: id }], {
+      const accountId = await createAccount(c.var.registry, c.req.valid('json'), [{ role: 'county_viewer', countyId: id }], {
         attachIfExists: true,
         locale: c.var.locale,
-        audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_viewer', countyId: id } })],
+        audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_viewer', countyId: id } })],
       });
       return c.json({ accountId }, 201);
     },
@@ -95,29 +101,29 @@ export const registryRoutes = new Hono<AppEnv>()
   /** The county's organisation department (组织部) for the rating workflow: it re-checks the townships' proposals and sets the county's quotas. */
   .post('/counties/:id/organisers', allow('platform_admin'), input('param', idParam), input('json', newAccountSchema), async (c) => {
     const { id } = c.req.valid('param');
-    const [county] = await c.var.db.select().from(counties).where(eq(counties.id, id));
+    const [county] = await c.var.registry.select().from(counties).where(eq(counties.id, id));
     if (!county) throw notFound('tenancy.county_not_found');
-    const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'county_organiser', countyId: id }], {
+    const accountId = await createAccount(c.var.registry, c.req.valid('json'), [{ role: 'county_organiser', countyId: id }], {
       attachIfExists: true,
       locale: c.var.locale,
-      audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_organiser', countyId: id } })],
+      audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_organiser', countyId: id } })],
     });
     return c.json({ accountId }, 201);
   })
   /** The city's organisation department: it confirms the five-star proposals of the city's counties. */
   .post('/cities/:id/organisers', allow('platform_admin'), input('param', idParam), input('json', newAccountSchema), async (c) => {
     const { id } = c.req.valid('param');
-    const [city] = await c.var.db.select().from(cities).where(eq(cities.id, id));
+    const [city] = await c.var.registry.select().from(cities).where(eq(cities.id, id));
     if (!city) throw notFound('tenancy.city_not_found');
-    const accountId = await createAccount(c.var.db, c.req.valid('json'), [{ role: 'city_organiser', cityId: id }], {
+    const accountId = await createAccount(c.var.registry, c.req.valid('json'), [{ role: 'city_organiser', cityId: id }], {
       attachIfExists: true,
       locale: c.var.locale,
-      audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'city_organiser', cityId: id } })],
+      audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'city_organiser', cityId: id } })],
     });
     return c.json({ accountId }, 201);
   })
   .get('/tenants', allow('platform_admin'), async (c) => {
-    const rows = await c.var.db
+    const rows = await c.var.registry
       .select({ id: tenants.id, slug: tenants.slug, name: tenants.name, countyId: tenants.countyId, county: counties.name, status: tenants.status })
       .from(tenants)
       .innerJoin(counties, eq(counties.id, tenants.countyId))
@@ -126,7 +132,7 @@ export const registryRoutes = new Hono<AppEnv>()
   })
   .post('/tenants', allow('platform_admin'), input('json', createTenantBody), async (c) => {
     const body = c.req.valid('json');
-    const db = c.var.db;
+    const db = c.var.registry;
     // before anything is written: a refused password must not leave a township without its admin
     assertPasswordPolicy(body.admin.password, body.admin.phone, { locale: c.var.locale, path: 'admin.password' });
     const [county] = await db.select().from(counties).where(eq(counties.id, body.countyId));
@@ -140,21 +146,21 @@ export const registryRoutes = new Hono<AppEnv>()
       await db.batch([
         db.insert(tenants).values({ id: tenantId, slug: body.slug, name: body.name, countyId: body.countyId, settings }),
         ...(hostRows.length ? [db.insert(tenantHostnames).values(hostRows)] : []),
-        audit(c, { action: 'tenant.create', entity: 'tenant', entityId: tenantId, after: { slug: body.slug, name: body.name, countyId: body.countyId, hostnames: body.hostnames } }),
+        registryAudit(c, { action: 'tenant.create', entity: 'tenant', entityId: tenantId, after: { slug: body.slug, name: body.name, countyId: body.countyId, hostnames: body.hostnames } }),
       ]);
     } catch (error) {
       throw new AppError(409, 'tenancy.hostname_taken', {}, undefined, { cause: error });
     }
     const adminAccountId = await createAccount(db, body.admin, [{ role: 'township_admin', tenantId }], {
       attachIfExists: true,
-      audit: (accountId, action) => [audit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'township_admin', tenantId } })],
+      audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'township_admin', tenantId } })],
     });
     return c.json({ id: tenantId, slug: body.slug, name: body.name, adminAccountId }, 201);
   })
   .patch('/tenants/:id', allow('platform_admin'), input('param', idParam), input('json', updateTenantBody), async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json');
-    const db = c.var.db;
+    const db = c.var.registry;
     const [tenant] = await db.select().from(tenants).where(eq(tenants.id, id));
     if (!tenant) throw notFound('error.tenant_not_found');
     const writes: BatchItem<'sqlite'>[] = [];
@@ -164,7 +170,7 @@ export const registryRoutes = new Hono<AppEnv>()
       if (body.hostnames.length) writes.push(db.insert(tenantHostnames).values(body.hostnames.map((hostname) => ({ hostname, tenantId: id }))));
     }
     if (writes.length) {
-      writes.push(audit(c, { action: 'tenant.update', entity: 'tenant', entityId: id, before: { name: tenant.name }, after: body }));
+      writes.push(registryAudit(c, { action: 'tenant.update', entity: 'tenant', entityId: id, before: { name: tenant.name }, after: body }));
       try {
         await db.batch(writes as [(typeof writes)[0], ...typeof writes]);
       } catch (error) {
@@ -174,17 +180,17 @@ export const registryRoutes = new Hono<AppEnv>()
     }
     return c.json({ id });
   })
-  .get('/settings', allow('platform_admin'), async (c) => c.json(await loadPlatformSettings(c.var.db)))
+  .get('/settings', allow('platform_admin'), async (c) => c.json(await loadPlatformSettings(c.var.registry)))
   .put('/settings', allow('platform_admin'), input('json', platformSettingsBody), async (c) => {
     const settings = c.req.valid('json');
-    const before = await loadPlatformSettings(c.var.db);
-    await savePlatformSettings(c.var.db, settings, audit(c, { action: 'platform_settings.update', entity: 'platform_settings', before, after: settings }));
+    const before = await loadPlatformSettings(c.var.registry);
+    await savePlatformSettings(c.var.registry, settings, registryAudit(c, { action: 'platform_settings.update', entity: 'platform_settings', before, after: settings }));
     return c.json(settings);
   })
   /** Every account of the platform (search by name or phone), for resets of passwords and second factors. */
   .get('/accounts', allow('platform_admin'), input('query', z.object({ q: z.string().trim().max(40).optional(), ...paging })), async (c) => {
     const { q, limit, offset } = c.req.valid('query');
-    const db = c.var.db;
+    const db = c.var.registry;
     const where = q ? or(like(accounts.name, `%${q.replace(/[%_]/g, '')}%`), like(accounts.phone, `%${q.replace(/[%_]/g, '')}%`)) : undefined;
     const [rows, [{ total }]] = await db.batch([
       db
@@ -212,12 +218,12 @@ export const registryRoutes = new Hono<AppEnv>()
     return c.json({ items, total });
   })
   .post('/accounts/:id/two-factor/reset', allow('platform_admin'), input('param', idParam), async (c) => {
-    const account = await managedAccount(c.var.db, c.req.valid('param').id, null);
-    await resetSecondFactor(c.var.db, account.id, audit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
+    const account = await managedAccount(c.var.registry, c.req.valid('param').id, null);
+    await resetSecondFactor(c.var.registry, account.id, registryAudit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
     return c.body(null, 204);
   })
   .post('/accounts/:id/password', allow('platform_admin'), input('param', idParam), input('json', z.strictObject({ password: newPasswordField })), async (c) => {
-    const account = await managedAccount(c.var.db, c.req.valid('param').id, null);
-    await resetPassword(c.var.db, account, c.req.valid('json').password, audit(c, { action: 'account.reset_password', entity: 'account', entityId: account.id }), c.var.locale);
+    const account = await managedAccount(c.var.registry, c.req.valid('param').id, null);
+    await resetPassword(c.var.registry, account, c.req.valid('json').password, registryAudit(c, { action: 'account.reset_password', entity: 'account', entityId: account.id }), c.var.locale);
     return c.body(null, 204);
   });

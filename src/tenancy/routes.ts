@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { audit, audited } from '../audit/record';
+import { registryAudit } from '../audit/record';
 import { Hono } from 'hono';
 import * as z from 'zod';
 import type { AppEnv } from '../app-env';
@@ -32,18 +32,15 @@ export const tenantRoutes = new Hono<AppEnv>()
   .get('/settings', allow(...TOWNSHIP_READERS), (c) => c.json(parseSettings(c.var.tenant!.settings)))
   .put('/settings', allow('township_admin'), input('json', tenantSettingsSchema), async (c) => {
     const settings = c.req.valid('json');
-    await audited(c, c.var.db.update(tenants).set({ settings: JSON.stringify(settings) }).where(eq(tenants.id, c.var.tenant!.id)), {
-      action: 'settings.update',
-      entity: 'tenant_settings',
-      entityId: c.var.tenant!.id,
-      before: parseSettings(c.var.tenant!.settings),
-      after: settings,
-    });
+    await c.var.registry.batch([
+      c.var.registry.update(tenants).set({ settings: JSON.stringify(settings) }).where(eq(tenants.id, c.var.tenant!.id)),
+      registryAudit(c, { action: 'settings.update', entity: 'tenant_settings', entityId: c.var.tenant!.id, before: parseSettings(c.var.tenant!.settings), after: settings }),
+    ]);
     forgetTenants(c.var.memo);
     return c.json(settings);
   })
   .get('/accounts', allow('township_admin'), async (c) => {
-    const rows = await c.var.db
+    const rows = await c.var.registry
       .select({
         id: accounts.id,
         phone: accounts.phone,
@@ -76,13 +73,13 @@ export const tenantRoutes = new Hono<AppEnv>()
       villageId = member.villageId;
     }
     const accountId = await createAccount(
-      c.var.db,
+      c.var.registry,
       body,
       [{ role: body.role, tenantId: scope.tenantId, villageId: villageId ?? null, memberId: memberId ?? null }],
       {
         attachIfExists: true,
         locale: c.var.locale,
-        audit: (id, action) => [audit(c, { action, entity: 'account', entityId: id, summary: { role: body.role, villageId: villageId ?? null, memberId: memberId ?? null } })],
+        audit: (id, action) => [registryAudit(c, { action, entity: 'account', entityId: id, summary: { role: body.role, villageId: villageId ?? null, memberId: memberId ?? null } })],
       },
     );
     return c.json({ accountId }, 201);
@@ -90,12 +87,12 @@ export const tenantRoutes = new Hono<AppEnv>()
   .delete('/accounts/:accountId', allow('township_admin'), input('param', z.object({ accountId: z.string().min(1) })), async (c) => {
     const { accountId } = c.req.valid('param');
     if (c.var.actor?.kind === 'user' && c.var.actor.accountId === accountId) throw badRequest('error.forbidden');
-    const [removed] = await c.var.db.batch([
-      c.var.db
+    const [removed] = await c.var.registry.batch([
+      c.var.registry
         .delete(roleGrants)
         .where(and(eq(roleGrants.accountId, accountId), eq(roleGrants.tenantId, c.var.tenant!.id)))
         .returning({ id: roleGrants.id, role: roleGrants.role }),
-      audit(c, { action: 'account.revoke', entity: 'account', entityId: accountId, onlyIfChanged: true }),
+      registryAudit(c, { action: 'account.revoke', entity: 'account', entityId: accountId, onlyIfChanged: true }),
     ]);
     if (!removed.length) throw new AppError(404, 'error.not_found');
     return c.body(null, 204);
@@ -105,8 +102,8 @@ export const tenantRoutes = new Hono<AppEnv>()
     allow('township_admin'),
     input('param', z.object({ accountId: z.string().min(1).max(40) })),
     async (c) => {
-      const account = await managedAccount(c.var.db, c.req.valid('param').accountId, c.var.tenant!.id);
-      await resetSecondFactor(c.var.db, account.id, audit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
+      const account = await managedAccount(c.var.registry, c.req.valid('param').accountId, c.var.tenant!.id);
+      await resetSecondFactor(c.var.registry, account.id, registryAudit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
       return c.body(null, 204);
     },
   )
@@ -116,8 +113,8 @@ export const tenantRoutes = new Hono<AppEnv>()
     input('param', z.object({ accountId: z.string().min(1).max(40) })),
     input('json', z.strictObject({ password: newPasswordField })),
     async (c) => {
-      const account = await managedAccount(c.var.db, c.req.valid('param').accountId, c.var.tenant!.id);
-      await resetPassword(c.var.db, account, c.req.valid('json').password, audit(c, { action: 'account.reset_password', entity: 'account', entityId: account.id }), c.var.locale);
+      const account = await managedAccount(c.var.registry, c.req.valid('param').accountId, c.var.tenant!.id);
+      await resetPassword(c.var.registry, account, c.req.valid('json').password, registryAudit(c, { action: 'account.reset_password', entity: 'account', entityId: account.id }), c.var.locale);
       return c.body(null, 204);
     },
   );

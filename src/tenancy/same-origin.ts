@@ -24,7 +24,7 @@ async function isOwnOrigin(c: Context<AppEnv>, origin: string): Promise<boolean>
   if (host === new URL(c.req.url).hostname.toLowerCase()) return true;
   const base = c.env.BASE_DOMAIN?.toLowerCase();
   if (base && (host === base || (host.endsWith(`.${base}`) && !host.slice(0, -base.length - 1).includes('.')))) return true;
-  return (await cachedTenant(c.var.memo, c.var.db, { host, baseDomain: base })) !== undefined;
+  return (await cachedTenant(c.var.memo, c.var.registry, { host, baseDomain: base })) !== undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import type { Memo } from '../platform/memo';
 import { parseSettings, type TenantSettings } from './settings';
@@ -65,4 +65,14 @@ export function settingsOf(tenant: Tenant): TenantSettings {
     parsed.set(tenant, settings);
   }
   return settings;
+}
+
+/** The slugs of townships by id, from the registry (for rows of a shard, which has no `tenants`). */
+export async function tenantSlugs(registry: Db, ids: Iterable<string | null>): Promise<Map<string, string>> {
+  const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
+  const slugs = new Map<string, string>();
+  // D1 binds at most 100 parameters a statement
+  for (let i = 0; i < wanted.length; i += 90)
+    for (const row of await registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(inArray(tenants.id, wanted.slice(i, i + 90)))) slugs.set(row.id, row.slug);
+  return slugs;
 }

@@ -390,7 +390,7 @@ describe('every write operation leaves its audit row (libsql)', () => {
         try {
           await seedDemoIfEmpty(other.db, { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4], householdsPerVillage: [4, 6] });
           const [liuqiao] = await other.db.select().from(tenants).where(eq(tenants.slug, 'liuqiao'));
-          const file = await new Response(exportTenant(other.db, liuqiao, { fingerprint: await secretFingerprint({ current: TEST_APP_SECRET }) })).arrayBuffer();
+          const file = await new Response(exportTenant({ registry: other.db, shard: other.db }, liuqiao, { fingerprint: await secretFingerprint({ current: TEST_APP_SECRET }) })).arrayBuffer();
           const response = await ctx.server.fetch('/api/platform/tenants/import', {
             method: 'POST',
             headers: { origin: 'http://127.0.0.1', cookie: (await platform()).cookieHeader(), 'content-type': 'application/zip' },

@@ -150,7 +150,7 @@ describe('the Node scheduler', () => {
     // a clock one second before 18:00 UTC: the nightly timer is due in a second
     const offset = shanghai(YEAR, 6, 2, 2, 0).getTime() - 1000 - Date.now();
     const lines: string[] = [];
-    const stop = startNodeScheduler(server.db, { now: () => new Date(Date.now() + offset), log: (line) => lines.push(line) });
+    const stop = startNodeScheduler(server.databases, { now: () => new Date(Date.now() + offset), log: (line) => lines.push(line) });
     try {
       for (let i = 0; i < 40 && !lines.length; i++) await new Promise((resolve) => setTimeout(resolve, 100));
     } finally {

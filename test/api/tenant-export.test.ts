@@ -177,7 +177,7 @@ describe('tenant export and import', () => {
     expect(original.audit_events.every((row) => row.hash !== null)).toBe(true);
     expect(original.audit_events.at(-1)).toMatchObject({ action: 'export.tenant', actor_id: expect.stringMatching(/./), chain: ctx.pandian });
 
-    const report = await importTenant(ctx.libsql.db, streamOf(ctx.file), { secrets: SECRETS });
+    const report = await importTenant(ctx.libsql.databases, streamOf(ctx.file), { secrets: SECRETS });
     expect(report.tenant.slug).toBe('pandian');
     expect(report.secret).toEqual({ same: true, memberPinsToReissue: 0, sessionsEnded: 0, displayLinksChanged: 0 });
     expect(report.accounts.created).toBe(original.accounts.length);
@@ -196,7 +196,7 @@ describe('tenant export and import', () => {
     expect((await new ApiClient(ctx.libsql).post('/api/auth/login', { phone: '13800000002', password: DEMO_PASSWORD })).status).toBe(401);
 
     // and back: exported from libSQL (the CLI's verb), imported into another workerd over HTTP
-    const again = await bytesOf(exportTenant(ctx.libsql.db, report.tenant, { fingerprint: await secretFingerprint(SECRETS) }));
+    const again = await bytesOf(exportTenant({ registry: ctx.libsql.db, shard: ctx.libsql.db }, report.tenant, { fingerprint: await secretFingerprint(SECRETS) }));
     const back = await platformAdmin(ctx.back, '13900000009');
     const answer = await postImport(ctx.back, back, again);
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
@@ -218,15 +218,15 @@ describe('tenant export and import', () => {
     expect(response.status).toBe(200);
     const sealed = new Uint8Array(await response.arrayBuffer());
     expect(new TextDecoder().decode(sealed.slice(0, 5))).toBe('XPENC');
-    expect(await refusal(importTenant(ctx.libsql.db, streamOf(sealed), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.passphrase_required' });
-    expect(await refusal(importTenant(ctx.libsql.db, streamOf(sealed), { secrets: SECRETS, passphrase: 'not the passphrase' }))).toEqual({
+    expect(await refusal(importTenant(ctx.libsql.databases, streamOf(sealed), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.passphrase_required' });
+    expect(await refusal(importTenant(ctx.libsql.databases, streamOf(sealed), { secrets: SECRETS, passphrase: 'not the passphrase' }))).toEqual({
       status: 422,
       code: 'transfer.wrong_passphrase',
     });
     expect(await traces(ctx.libsql.db, ctx.liuqiao)).toBe(0);
     const short = await ctx.source.fetch(`/api/platform/tenants/${ctx.liuqiao}/export`, { headers: { cookie: ctx.platform.cookieHeader(), 'x-passphrase': 'short' } });
     expect(short.status).toBe(400);
-    const report = await importTenant(ctx.libsql.db, streamOf(sealed), { secrets: SECRETS, passphrase: PASSPHRASE });
+    const report = await importTenant(ctx.libsql.databases, streamOf(sealed), { secrets: SECRETS, passphrase: PASSPHRASE });
     expect(report.tenant.slug).toBe('liuqiao');
     // the county's accounts merge: liuqiao's admin is new, the registry is the one pandian brought
     expect(report.registry).toMatchObject({ createdCity: false, createdCounty: false });
@@ -238,31 +238,31 @@ describe('tenant export and import', () => {
     try {
       const villages = partName('villages', 0);
       const tampered = await rewritten(ctx.file, villages, (text) => text.replace('靖庄', '靖莊'));
-      expect(await refusal(importTenant(target.db, streamOf(tampered), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(tampered), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
       expect(await traces(target.db, ctx.pandian)).toBe(0);
       expect(await target.db.all(sql`SELECT id FROM accounts`)).toEqual([]);
 
       const otherTownship = await rewritten(ctx.file, villages, (text) => text.replace(`"tenant_id":"${ctx.pandian}"`, `"tenant_id":"${ctx.liuqiao}"`));
-      expect(await refusal(importTenant(target.db, streamOf(otherTownship), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+      expect(await refusal(importTenant(target.databases, streamOf(otherTownship), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
       const platformGrant = await rewritten(ctx.file, partName('role_grants', 0), (text) => text.replace('"role":"township_admin"', '"role":"platform_admin"'));
-      expect(await refusal(importTenant(target.db, streamOf(platformGrant), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+      expect(await refusal(importTenant(target.databases, streamOf(platformGrant), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
 
       // an audit row edited, with the manifest made to fit: the chain sealed again does not give the file's hashes
       const forged = await rewrittenWithManifest(ctx.file, 'audit_events', (text) => text.replace('"action":"export.tenant"', '"action":"export.nothing"'));
-      expect(await refusal(importTenant(target.db, streamOf(forged), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(forged), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
       // and one removed from the middle, the hashes after it left as they were
       const cutRow = await rewrittenWithManifest(ctx.file, 'audit_events', (text) => {
         const lines = text.split('\n');
         const after = lines.slice(2).map((line) => line.replace(/"seq":(\d+)/, (_, n) => `"seq":${Number(n) - 1}`));
         return [lines[0], ...after].join('\n');
       });
-      expect(await refusal(importTenant(target.db, streamOf(cutRow), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(cutRow), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
       expect(await traces(target.db, ctx.pandian)).toBe(0);
 
       const oldSchema = await rewritten(ctx.file, 'format.json', (text) => text.replace(/"schemaVersion": "[^"]+"/, '"schemaVersion": "0006_ballot_secrecy"'));
-      expect(await refusal(importTenant(target.db, streamOf(oldSchema), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.schema_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(oldSchema), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.schema_mismatch' });
       const cut = ctx.file.slice(0, Math.floor(ctx.file.length / 2));
-      expect(await refusal(importTenant(target.db, streamOf(cut), { secrets: SECRETS }))).toMatchObject({ status: 422 });
+      expect(await refusal(importTenant(target.databases, streamOf(cut), { secrets: SECRETS }))).toMatchObject({ status: 422 });
       expect(await traces(target.db, ctx.pandian)).toBe(0);
 
       // into the instance it came from: the township is there
@@ -307,7 +307,7 @@ describe('tenant export and import', () => {
           await stalled;
         },
       });
-      const running = importTenant(target.db, source, { secrets: SECRETS });
+      const running = importTenant(target.databases, source, { secrets: SECRETS });
       running.catch(() => undefined);
       // wait until rows are staged
       for (let i = 0; i < 100 && (await traces(target.db, ctx.pandian)) < 10; i++) await new Promise((r) => setTimeout(r, 20));
@@ -329,7 +329,7 @@ describe('tenant export and import', () => {
       await target.db.run(sql`INSERT INTO cities (id, name, created_at) VALUES ('c-stale', '旧市', '2026-01-01T00:00:00.000Z')`);
       await target.db.run(sql`INSERT INTO counties (id, city_id, name, created_at) VALUES ('k-stale', 'c-stale', '旧县', '2026-01-01T00:00:00.000Z')`);
       await target.db.run(sql`INSERT INTO tenants (id, slug, name, county_id, status, created_at, updated_at) VALUES (${ctx.pandian}, 'pandian', '潘店镇', 'k-stale', 'importing', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
-      const report = await importTenant(target.db, streamOf(ctx.file), { secrets: SECRETS });
+      const report = await importTenant(target.databases, streamOf(ctx.file), { secrets: SECRETS });
       expect(report.replacedStaleImport).toBe(true);
       // a server that looked the township up while it was importing sees it within the tenant cache's few seconds (TENANT_TTL_MS)
       let status = 0;
@@ -356,8 +356,8 @@ describe('tenant export and import', () => {
       const credentials = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);
       expect(credentials.length).toBeGreaterThan(0);
       const screens = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM evaluation_screens WHERE tenant_id = ${ctx.pandian}`);
-      const file = await bytesOf(exportTenant(ctx.source.db, { id: ctx.pandian, slug: 'pandian', name: '潘店镇' }, { fingerprint: await secretFingerprint(SECRETS) }));
-      const report = await importTenant(target.db, streamOf(file), { secrets: { current: other.APP_SECRET } });
+      const file = await bytesOf(exportTenant({ registry: ctx.source.db, shard: ctx.source.db }, { id: ctx.pandian, slug: 'pandian', name: '潘店镇' }, { fingerprint: await secretFingerprint(SECRETS) }));
+      const report = await importTenant(target.databases, streamOf(file), { secrets: { current: other.APP_SECRET } });
       expect(report.accounts.merged).toEqual(['13800000002']);
       expect(report.secret).toMatchObject({ same: false, memberPinsToReissue: credentials.length, displayLinksChanged: screens.length });
       const pins = await target.db.all<{ h: string }>(sql`SELECT DISTINCT pin_hash AS h FROM evaluation_member_credentials WHERE tenant_id = ${ctx.pandian}`);

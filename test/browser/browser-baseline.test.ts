@@ -1,3 +1,4 @@
+import { databasesOf } from '../../src/db/databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
 import { browserAvailable, startBrowserApp, takeCspViolations, type BrowserApp } from '../support/browser';
@@ -39,13 +40,13 @@ describe.skipIf(!browserAvailable())('pages under the security headers', () => {
     const { createNodeServer } = await import('../../src/node-server');
     const { WEB_OUT } = await import('../support/browser');
     const { TEST_ENV } = await import('../support/servers');
-    const proxied = createNodeServer(app.db, { webRoot: WEB_OUT, trustProxy: true, env: TEST_ENV });
+    const proxied = createNodeServer(databasesOf(app.db), { webRoot: WEB_OUT, trustProxy: true, env: TEST_ENV });
     for (const path of ['/vote', '/api/openapi.json']) {
       const response = await proxied.request(`http://127.0.0.1${path}`, { headers: { 'x-forwarded-proto': 'https' } });
       expect(response.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     }
     // not trusted: the header is the caller's word
-    const direct = createNodeServer(app.db, { webRoot: WEB_OUT, env: TEST_ENV });
+    const direct = createNodeServer(databasesOf(app.db), { webRoot: WEB_OUT, env: TEST_ENV });
     expect((await direct.request('http://127.0.0.1/vote', { headers: { 'x-forwarded-proto': 'https' } })).headers.get('strict-transport-security')).toBeNull();
   });
 

@@ -1,3 +1,4 @@
+import { databasesOf } from '../../src/db/databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
@@ -13,7 +14,7 @@ describe('Node server: pages and SPA fallback', () => {
     const opened = await openLibsql(':memory:');
     client = opened.client;
     await migrateLibsql(opened.db);
-    server = createNodeServer(opened.db, { webRoot: WEB_OUT, env: TEST_ENV });
+    server = createNodeServer(databasesOf(opened.db), { webRoot: WEB_OUT, env: TEST_ENV });
   }, 60_000);
   afterAll(() => client?.close());
 

@@ -1,3 +1,4 @@
+import { databasesOf } from '../../src/db/databases';
 import { serve, type ServerType } from '@hono/node-server';
 import { dirStore } from '../../src/audit/dir-store';
 import { dirPhotoStore } from '../../src/platform/photo-dir-store';
@@ -99,7 +100,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   await migrateLibsql(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
-  const app = createNodeServer(db, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore });
+  const databases = databasesOf(db);
+  const app = createNodeServer(databases, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -107,6 +109,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const testServer: TestServer = {
     driver: 'libsql',
     db,
+    databases,
     auditStore,
     fetch: (path, init) => fetch(path.startsWith('http') ? path : origin + path, init),
     close: async () => undefined,

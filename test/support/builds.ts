@@ -22,6 +22,8 @@ export interface TestBuild {
   node: string;
   /** a local D1 database (Miniflare's SQLite file) with every migration applied */
   d1Template: string;
+  /** the same for a shard: migrations/shard applied (docs/scaling.md) */
+  d1ShardTemplate: string;
 }
 
 const ROOT = '.build/test-builds';
@@ -50,18 +52,19 @@ export const testBuildAt = (folder: string): TestBuild => ({
   web: join(folder, 'web'),
   node: join(folder, 'node'),
   d1Template: join(folder, 'd1-template.sqlite'),
+  d1ShardTemplate: join(folder, 'd1-shard-template.sqlite'),
 });
 
 /**
  * Migrations split the way drizzle-kit writes them, applied statement by statement as wrangler does, and
  * recorded by file name in wrangler's d1_migrations table (what /api/health compares with the journal).
  */
-export function migrationStatements(): string[] {
-  const files = readdirSync('migrations')
+export function migrationStatements(folder = 'migrations'): string[] {
+  const files = readdirSync(folder)
     .filter((f) => f.endsWith('.sql'))
     .sort();
   return [
-    ...files.flatMap((f) => readFileSync(`migrations/${f}`, 'utf8').split('--> statement-breakpoint')),
+    ...files.flatMap((f) => readFileSync(`${folder}/${f}`, 'utf8').split('--> statement-breakpoint')),
     'CREATE TABLE IF NOT EXISTS d1_migrations(id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
     ...files.map((f) => `INSERT INTO d1_migrations (name) VALUES ('${f.replace(/'/g, "''")}')`),
   ]
@@ -71,6 +74,7 @@ export function migrationStatements(): string[] {
 
 
 export const MIGRATION_COUNT = readdirSync('migrations').filter((f) => f.endsWith('.sql')).length;
+export const SHARD_MIGRATION_COUNT = readdirSync('migrations/shard').filter((f) => f.endsWith('.sql')).length;
 
 /**
  * Where Miniflare keeps the local D1 database `databaseId` under `d1Persist: folder`: a Durable Object's
@@ -86,12 +90,12 @@ export function d1File(folder: string, databaseId: string): string {
 }
 
 /** Applies the migrations to a fresh local D1 and keeps its file, with the WAL workerd leaves checkpointed into it. */
-async function buildD1Template(file: string): Promise<void> {
+async function buildD1Template(file: string, migrations = 'migrations'): Promise<void> {
   const folder = `${file}.d1`;
   const mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response() }', d1Databases: { DB: 'template' }, d1Persist: folder });
   try {
     const d1 = await mf.getD1Database('DB');
-    await d1.batch(migrationStatements().map((sql) => d1.prepare(sql)));
+    await d1.batch(migrationStatements(migrations).map((sql) => d1.prepare(sql)));
   } finally {
     await mf.dispose();
   }
@@ -135,7 +139,12 @@ export async function ensureTestBuild(): Promise<{ folder: string; built: boolea
   rmSync(scratch, { recursive: true, force: true });
   mkdirSync(scratch, { recursive: true });
   const target = testBuildAt(scratch);
-  await Promise.all([buildWorker(target.worker), bundleNode(target.node), buildD1Template(target.d1Template)]);
+  await Promise.all([
+    buildWorker(target.worker),
+    bundleNode(target.node),
+    buildD1Template(target.d1Template),
+    buildD1Template(target.d1ShardTemplate, 'migrations/shard'),
+  ]);
   await buildPages(target.web);
   mkdirSync(ROOT, { recursive: true });
   try {

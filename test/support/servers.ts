@@ -6,7 +6,8 @@ import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
 import { d1Database } from '../../src/db/d1';
-import { migrateLibsql, openLibsql } from '../../src/db/libsql';
+import { migrateLibsql, openLibsql, openShards } from '../../src/db/libsql';
+import { databasesOf, type Databases } from '../../src/db/databases';
 import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
 import { TEST_BUILD } from './build';
@@ -19,8 +20,10 @@ import { r2Store, type AuditStore } from '../../src/audit/store';
 export interface TestServer {
   driver: Driver;
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  /** direct access for fixtures and for checking what was (not) stored */
+  /** direct access for fixtures and for checking what was (not) stored: the registry, also shard `main` */
   db: Db;
+  /** the registry and the shards (`main` alone unless the server was started with `shards`) */
+  databases: Databases;
   /** the store outside the database holding the audit trail's anchors and archives (a directory, or workerd's R2) */
   auditStore: AuditStore;
   /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
@@ -48,26 +51,37 @@ export type Preload = (db: Db) => Promise<unknown>;
  * `preload` writes rows before the server starts: on workerd into its D1 file through libSQL in this process (D1
  * is SQLite), not row by row through workerd, where a demo township took ~7 s of round trips.
  */
-export async function startServer(driver: Driver, env: Record<string, string> = TEST_ENV, preload?: Preload): Promise<TestServer> {
-  return driver === 'libsql' ? startLibsql(env, preload) : startWorkerd(env, preload);
+export interface ServerOptions {
+  /** shards besides `main` (docs/scaling.md): each its own database, migrated by migrations/shard */
+  shards?: readonly string[];
 }
 
-async function startLibsql(bindings: Record<string, string>, preload?: Preload): Promise<TestServer> {
+export async function startServer(driver: Driver, env: Record<string, string> = TEST_ENV, preload?: Preload, options: ServerOptions = {}): Promise<TestServer> {
+  return driver === 'libsql' ? startLibsql(env, preload, options) : startWorkerd(env, preload, options);
+}
+
+async function startLibsql(bindings: Record<string, string>, preload: Preload | undefined, options: ServerOptions): Promise<TestServer> {
   const { db, client } = await openLibsql(':memory:');
   await migrateLibsql(db);
+  const shards = await openShards(Object.fromEntries((options.shards ?? []).map((name) => [name, { url: ':memory:' }])));
+  const databases = databasesOf(db, shards.dbs);
   await preload?.(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
-  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore });
+  const app = createApp({ databases: () => databases, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore });
   let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
     db,
+    databases,
     auditStore,
     reconfigure: async (next) => void (env = { ...next } as unknown as Bindings),
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
-    scheduled: async (cron, scheduledTime) => void (await runCron(db, cron, scheduledTime, inlineDispatch(db), auditStore)),
-    close: async () => client.close(),
+    scheduled: async (cron, scheduledTime) => void (await runCron(databases, cron, scheduledTime, inlineDispatch(databases), auditStore)),
+    close: async () => {
+      client.close();
+      for (const shard of shards.clients) shard.close();
+    },
   };
 }
 
@@ -83,7 +97,7 @@ let idleWorkerd: Miniflare | undefined;
 let workerdServers = 0;
 let d1Folder: string | undefined;
 
-async function startWorkerd(bindings: Record<string, string>, preload?: Preload): Promise<TestServer> {
+async function startWorkerd(bindings: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
   const serial = ++workerdServers;
   const queueName = `xingping-jobs-${serial}`;
   const databaseId = `test-db-${serial}`;
@@ -94,6 +108,10 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
   const file = d1File(d1Folder, databaseId);
   mkdirSync(join(file, '..'), { recursive: true });
   copyFileSync(TEST_BUILD.d1Template, file);
+  // each shard a local D1 of its own, started from the shard set's template
+  const shardBindings = Object.fromEntries((serverOptions.shards ?? []).map((name) => [`SHARD_${name.toUpperCase()}`, `${databaseId}-${name}`]));
+  const shardFiles = Object.values(shardBindings).map((id) => d1File(d1Folder!, id));
+  for (const shardFile of shardFiles) copyFileSync(TEST_BUILD.d1ShardTemplate, shardFile);
   if (preload) {
     const { db, client } = await openLibsql(`file:${file}`);
     await preload(db);
@@ -106,7 +124,7 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
     scriptPath: TEST_BUILD.worker,
     compatibilityDate: '2026-08-01',
     compatibilityFlags: ['nodejs_compat'],
-    d1Databases: { DB: databaseId },
+    d1Databases: { DB: databaseId, ...shardBindings },
     d1Persist: d1Folder,
     // its own bucket per server, like its database: no anchor of an earlier server's chain reaches the next
     r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}`, MEETING_PHOTOS: `photos-${serial}` },
@@ -121,11 +139,15 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
   const d1 = (await mf.getD1Database('DB')) as unknown as D1Database;
   const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
   if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${file} (Miniflare's storage layout changed? see builds.ts)`);
+  const shardDbs: Record<string, Db> = {};
+  for (const [binding] of Object.entries(shardBindings)) shardDbs[binding.slice('SHARD_'.length).toLowerCase()] = d1Database((await mf.getD1Database(binding)) as unknown as D1Database);
+  const databases = databasesOf(d1Database(d1), shardDbs);
   let closed = false;
   const bucket = (await mf.getR2Bucket('AUDIT_ARCHIVE')) as unknown as R2Bucket;
   return {
     driver: 'workerd',
-    db: d1Database(d1),
+    db: databases.registry,
+    databases,
     auditStore: r2Store(bucket),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => mf.setOptions({ ...options, bindings: next }),
@@ -146,7 +168,7 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
       closed = true;
       if (idleWorkerd) await mf.dispose();
       else idleWorkerd = mf;
-      for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+      for (const each of [file, ...shardFiles]) for (const suffix of ['', '-wal', '-shm']) rmSync(each + suffix, { force: true });
     },
   };
 }

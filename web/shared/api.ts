@@ -35,16 +35,34 @@ export function onSignedOut(handler: () => void): void {
   signedOut = handler;
 }
 
+/** How long a page waits, in all, for a township's data to come back from maintenance before it shows the error. */
+const MAINTENANCE_PATIENCE_MS = 60_000;
+
+/**
+ * fetch, sent again while the server answers 503 with Retry-After: a county's data is being moved to another
+ * database (维护中, docs/scaling.md), which refuses a write before doing anything, so sending it again is safe.
+ */
+async function patientFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const started = Date.now();
+  for (;;) {
+    const response = await fetch(input, init);
+    const seconds = Number(response.headers.get('retry-after'));
+    if (response.status !== 503 || !(seconds > 0) || Date.now() - started + seconds * 1000 > MAINTENANCE_PATIENCE_MS) return response;
+    await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+  }
+}
+
 /**
  * The typed clients, one per area, built from the server's own route types (Hono RPC): a path, its
  * params, query and body are checked by the compiler against the route they reach. A param is put in the
  * path as given: encode what may hold more than [A-Za-z0-9_-].
  */
-export const tenant = (slug = tenantSlug()) => hc<TenantApi>(tenantApi('', slug));
-export const auth = hc<AuthApi>('/api/auth');
-export const platform = hc<PlatformApi>('/api/platform');
-export const county = hc<CountyApi>('/api/county');
-export const city = hc<CityApi>('/api/city');
+const options = { fetch: patientFetch };
+export const tenant = (slug = tenantSlug()) => hc<TenantApi>(tenantApi('', slug), options);
+export const auth = hc<AuthApi>('/api/auth', options);
+export const platform = hc<PlatformApi>('/api/platform', options);
+export const county = hc<CountyApi>('/api/county', options);
+export const city = hc<CityApi>('/api/city', options);
 
 /** What a successful answer carries: the JSON of its 2xx responses (undefined for 204). */
 export type Answer<R> = R extends ClientResponse<infer Body, infer Status, infer _Format> ? (Status extends SuccessStatusCode ? (Status extends 204 ? undefined : Body) : never) : never;

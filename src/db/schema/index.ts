@@ -12,3 +12,4 @@ export * from './audit';
 export * from './rating';
 export * from './objections';
 export * from './orglife';
+export * from './shard-townships';

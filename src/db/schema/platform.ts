@@ -158,3 +158,34 @@ export const loginFailures = sqliteTable('login_failures', {
   windowStart: text('window_start').notNull(),
   lockedUntil: text('locked_until'),
 });
+
+/**
+ * Where a county's tenant-owned rows live (docs/scaling.md): the shard's name, as configured (SHARDS in Node,
+ * SHARD_<NAME> bindings on Workers). A county without a row is on the registry's own database, shard `main`.
+ * `frozenAt` is set while the county moves (`npm run shard:move`): every write to it answers 503 until the map
+ * switches; `version` grows with every switch, so a cached placement older than a freeze is recognisable.
+ */
+export const countyPlacements = sqliteTable('county_placements', {
+  countyId: text('county_id')
+    .primaryKey()
+    .references(() => counties.id),
+  shard: text('shard').notNull(),
+  version: integer('version').notNull().default(1),
+  frozenAt: text('frozen_at'),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * A county's quotas (`{ "5": 10, "4": 30 }`, whole percentages per level), set by its organisation
+ * department: a ceiling on every township's own quotas (features/rating/rules.ts effectiveQuotas). In the
+ * registry, beside the county, as a township's own quotas are in its settings.
+ */
+export const countyRatingQuotas = sqliteTable('county_rating_quotas', {
+  countyId: text('county_id')
+    .primaryKey()
+    .references(() => counties.id),
+  /** JSON: Quotas */
+  quotas: text('quotas').notNull(),
+  updatedBy: text('updated_by').notNull(),
+  updatedAt: updatedAt(),
+});

@@ -4,7 +4,6 @@ import { ENTRY_STATUSES, MEMBER_GRADES, PLAQUE_KINDS, RATING_STEPS } from '../..
 import { SUBJECT_KINDS } from '../../domain/vocabulary';
 import { createdAt, idColumn, updatedAt } from './columns';
 import { campaigns } from './evaluation';
-import { counties } from './platform';
 import { members, villages } from './rosters';
 import { tenantId } from './tenant-column';
 
@@ -103,20 +102,6 @@ export const plaques = sqliteTable(
   // one standing plaque per branch-year; withdrawn ones stay beside the one issued at the next naming
   (t) => [uniqueIndex('plaques_branch_year').on(t.tenantId, t.year, t.villageId).where(sql`withdrawn_at IS NULL`)],
 );
-
-/**
- * A county's quotas (`{ "5": 10, "4": 30 }`, whole percentages per level), set by its organisation
- * department: a ceiling on every township's own quotas (rules.ts effectiveQuotas).
- */
-export const countyRatingQuotas = sqliteTable('county_rating_quotas', {
-  countyId: text('county_id')
-    .primaryKey()
-    .references(() => counties.id),
-  /** JSON: Quotas */
-  quotas: text('quotas').notNull(),
-  updatedBy: text('updated_by').notNull(),
-  updatedAt: updatedAt(),
-});
 
 /** The campaign a township designates as a year's official evaluation of one subject kind; other campaigns stay reports. */
 export const officialCampaigns = sqliteTable(

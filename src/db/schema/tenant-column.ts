@@ -1,8 +1,8 @@
 import { text } from 'drizzle-orm/sqlite-core';
-import { tenants } from './platform';
 
-/** tenant_id of a tenant-owned row: required, and gone with its tenant. Every such table indexes it first. */
-export const tenantId = () =>
-  text('tenant_id')
-    .notNull()
-    .references(() => tenants.id, { onDelete: 'cascade' });
+/**
+ * tenant_id of a tenant-owned row: required, and indexed first by every such table. No foreign key to
+ * `tenants`: the row lives in its county's shard, the township in the registry, often another database
+ * (docs/scaling.md); a tenant's rows are removed by `tenantTablesParentsFirst` in reverse, not by a cascade.
+ */
+export const tenantId = () => text('tenant_id').notNull();

@@ -6,7 +6,9 @@ import { audit } from '../../audit/record';
 import { verifyChain } from '../../audit/verify';
 import { allow } from '../../auth/guard';
 import { seesPersonalDetails } from '../../auth/personal-data';
-import { accounts, auditEvents, PLATFORM_CHAIN, tenants } from '../../db/schema';
+import { accountNames } from '../../auth/accounts';
+import { auditEvents, PLATFORM_CHAIN } from '../../db/schema';
+import { tenantSlugs } from '../../tenancy/tenant';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiSecond } from '../../domain/calendar';
 import { translate } from '../../platform/i18n';
 import { idField, input, isoDate, paging } from '../../platform/validate';
@@ -48,9 +50,8 @@ async function eventRows(c: Context<AppEnv>, where: SQL | undefined, limit: numb
       chain: auditEvents.chain,
       seq: auditEvents.seq,
       at: auditEvents.at,
-      tenantSlug: tenants.slug,
+      tenantId: auditEvents.tenantId,
       actorId: auditEvents.actorId,
-      actorName: accounts.name,
       actorRole: auditEvents.actorRole,
       action: auditEvents.action,
       entity: auditEvents.entity,
@@ -62,16 +63,18 @@ async function eventRows(c: Context<AppEnv>, where: SQL | undefined, limit: numb
       sealed: auditEvents.hash,
     })
     .from(auditEvents)
-    .leftJoin(accounts, eq(accounts.id, auditEvents.actorId))
-    .leftJoin(tenants, eq(tenants.id, auditEvents.tenantId))
     .where(where)
     .orderBy(desc(auditEvents.at), desc(auditEvents.seq))
     .limit(limit)
     .offset(offset);
   // county viewers compare townships: who did what and when, not the changed values, addresses or request ids
   const full = seesPersonalDetails(c.var.actor) || c.var.actor?.kind === 'user' && c.var.actor.role === 'platform_admin';
-  return rows.map(({ sealed, changes, requestId, clientIp, ...row }) => ({
+  // names and slugs from the registry: the rows may be in a shard, which holds neither (docs/scaling.md)
+  const [names, slugs] = await Promise.all([accountNames(c.var.registry, rows.map((r) => r.actorId)), tenantSlugs(c.var.registry, rows.map((r) => r.tenantId))]);
+  return rows.map(({ sealed, changes, requestId, clientIp, tenantId, ...row }) => ({
     ...row,
+    tenantSlug: tenantId ? (slugs.get(tenantId) ?? null) : null,
+    actorName: names.get(row.actorId) ?? null,
     sealed: sealed !== null,
     ...(full ? { changes: changes ? (JSON.parse(changes) as Record<string, [unknown, unknown]>) : null, requestId, clientIp } : {}),
   }));

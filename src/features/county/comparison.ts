@@ -1,5 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { townshipTable, type CountyTownship } from '../../tenancy/county';
 import { liveAnnualResult } from '../stars';
 
 import type { ComparisonSort } from '../../domain/vocabulary';
@@ -50,16 +51,16 @@ const ORDER: Record<ComparisonSort, SQL> = {
  * `r` CTE the comparison and the summary both read: the live result (final once the township's year is
  * final, else provisional; see liveAnnualResult).
  */
-export function villageResultsCte(countyId: string, year: number, townshipId?: string): SQL {
+export function villageResultsCte(townships: readonly CountyTownship[], year: number, townshipId?: string): SQL {
   return sql`r AS (
       SELECT t.id AS township_id, t.name AS township, v.id AS village_id, v.name AS village,
              annual_results.stage, annual_results.computed_at, annual_results.final_stars, annual_results.composite,
              coalesce(json_array_length(annual_results.red_lines), 0) AS red_lines, annual_results.income_fen, annual_results.income_tier
-      FROM tenants t
+      FROM ${townshipTable(townships)} t
       JOIN villages v ON v.tenant_id = t.id
       LEFT JOIN annual_results ON annual_results.tenant_id = t.id AND annual_results.year = ${year}
         AND annual_results.subject_kind = 'branch' AND annual_results.subject_id = v.id AND ${liveAnnualResult()}
-      WHERE t.county_id = ${countyId} AND t.status = 'active' ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}
+      ${townshipId ? sql`WHERE t.id = ${townshipId}` : sql``}
     )`;
 }
 
@@ -68,22 +69,22 @@ export function villageResultsCte(countyId: string, year: number, townshipId?: s
  * ranked, one page at a time. The one read that crosses tenants: it is read-only, and the county
  * (hence the tenants) comes from the caller's grant, never from the rows. One SQL statement.
  */
-export async function countyComparison(db: Db, countyId: string, q: ComparisonQuery): Promise<{ total: number; items: ComparisonRow[] }> {
-  const rows = await comparisonRows(db, countyId, q, sql`LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`);
-  const total = rows.length ? Number(rows[0].total) : await countVillages(db, countyId, q.townshipId);
+export async function countyComparison(db: Db, townships: readonly CountyTownship[], q: ComparisonQuery): Promise<{ total: number; items: ComparisonRow[] }> {
+  const rows = await comparisonRows(db, townships, q, sql`LIMIT ${q.pageSize} OFFSET ${(q.page - 1) * q.pageSize}`);
+  const total = rows.length ? Number(rows[0].total) : await countVillages(db, townships, q.townshipId);
   return { total, items: rows.map(toRow) };
 }
 
 /** Every row of the comparison in its order, without paging (the exports): one statement, ~1,500 rows for a county. */
-export async function countyComparisonAll(db: Db, countyId: string, q: Omit<ComparisonQuery, 'page' | 'pageSize'>): Promise<ComparisonRow[]> {
-  return (await comparisonRows(db, countyId, q, sql``)).map(toRow);
+export async function countyComparisonAll(db: Db, townships: readonly CountyTownship[], q: Omit<ComparisonQuery, 'page' | 'pageSize'>): Promise<ComparisonRow[]> {
+  return (await comparisonRows(db, townships, q, sql``)).map(toRow);
 }
 
 type RawRow = ComparisonRow & { total: number; village_id: string; income_fen: number | null };
 
-function comparisonRows(db: Db, countyId: string, q: Omit<ComparisonQuery, 'page' | 'pageSize'>, limit: SQL): Promise<RawRow[]> {
+function comparisonRows(db: Db, townships: readonly CountyTownship[], q: Omit<ComparisonQuery, 'page' | 'pageSize'>, limit: SQL): Promise<RawRow[]> {
   return db.all<RawRow>(sql`
-    WITH ${villageResultsCte(countyId, q.year, q.townshipId)},
+    WITH ${villageResultsCte(townships, q.year, q.townshipId)},
     ranked AS (
       SELECT r.*, rank() OVER (ORDER BY ${STANDING}) AS rank, count(*) OVER () AS total FROM r
     )
@@ -112,9 +113,9 @@ function toRow(r: RawRow): ComparisonRow {
 }
 
 /** Villages of the county (for a page past the end). */
-async function countVillages(db: Db, countyId: string, townshipId?: string): Promise<number> {
+async function countVillages(db: Db, townships: readonly CountyTownship[], townshipId?: string): Promise<number> {
   const [row] = await db.all<{ n: number }>(sql`
-    SELECT count(*) AS n FROM villages v JOIN tenants t ON t.id = v.tenant_id
-    WHERE t.county_id = ${countyId} AND t.status = 'active' ${townshipId ? sql`AND t.id = ${townshipId}` : sql``}`);
+    SELECT count(*) AS n FROM villages v JOIN ${townshipTable(townships)} t ON t.id = v.tenant_id
+    ${townshipId ? sql`WHERE t.id = ${townshipId}` : sql``}`);
   return Number(row?.n ?? 0);
 }

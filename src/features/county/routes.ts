@@ -1,11 +1,13 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';
 import { allow } from '../../auth/guard';
-import { counties, tenants } from '../../db/schema';
+import { counties } from '../../db/schema';
+import { countyTownships } from '../../tenancy/county';
+import { countyDatabase } from '../../tenancy/placement';
 import { notFound } from '../../platform/errors';
 import { translate } from '../../platform/i18n';
 import { shanghaiYear } from '../../platform/time';
@@ -33,10 +35,12 @@ const resolveCounty = createMiddleware<AppEnv>(async (c, next) => {
   const admin = platformActor(session);
   if (viewer) c.set('actor', { kind: 'user', accountId: session.accountId, name: session.name, role: viewer.role, countyId });
   else if (admin) {
-    const [county] = await c.var.db.select({ id: counties.id }).from(counties).where(eq(counties.id, countyId!));
+    const [county] = await c.var.registry.select({ id: counties.id }).from(counties).where(eq(counties.id, countyId!));
     if (!county) throw notFound('tenancy.county_not_found');
     c.set('actor', admin);
   } else if (session.grants.some((g) => g.role === 'county_viewer' || g.role === 'county_organiser')) throw notFound('tenancy.county_not_found');
+  // the county's rows are all in its shard: its reads never reach another
+  if (c.var.actor) c.set('db', await countyDatabase(c, countyId!));
   await next();
 });
 
@@ -54,21 +58,23 @@ const comparisonQuery = z.object({
 const exportQuery = comparisonQuery.omit({ page: true, pageSize: true });
 const summaryQuery = comparisonQuery.pick({ year: true });
 
+/** The county (from the registry) and its active townships. */
 async function findCounty(c: Context<AppEnv>, countyId: string) {
-  const [county] = await c.var.db.select({ id: counties.id, name: counties.name }).from(counties).where(eq(counties.id, countyId));
+  const [[county], townships] = await Promise.all([
+    c.var.registry.select({ id: counties.id, name: counties.name }).from(counties).where(eq(counties.id, countyId)),
+    countyTownships(c.var.registry, countyId),
+  ]);
   if (!county) throw notFound('tenancy.county_not_found');
-  return county;
+  return { county, townships };
 }
 
 /** Every row of the export's filter in the comparison's order, and what the file is called. */
 async function exportRows(c: Context<AppEnv>, countyId: string, q: z.output<typeof exportQuery>, extension: 'csv' | 'xlsx') {
-  const county = await findCounty(c, countyId);
+  const { county, townships } = await findCounty(c, countyId);
   const year = q.year ?? shanghaiYear();
-  const [rows, tiers] = await Promise.all([
-    countyComparisonAll(c.var.db, countyId, { year, sort: q.sort, townshipId: q.township }),
-    townshipIncomeTiers(c.var.db, countyId),
-  ]);
-  const township = q.township ? (await c.var.db.select({ name: tenants.name }).from(tenants).where(and(eq(tenants.id, q.township), eq(tenants.countyId, countyId))))[0]?.name : undefined;
+  const rows = await countyComparisonAll(c.var.db, townships, { year, sort: q.sort, townshipId: q.township });
+  const tiers = townshipIncomeTiers(townships);
+  const township = q.township ? townships.find((t) => t.id === q.township)?.name : undefined;
   const name = exportFileName(c.var.locale, county.name, township, year, extension);
   c.header('Content-Disposition', contentDisposition(name, `county-comparison-${year}.${extension}`));
   c.header('Cache-Control', 'no-store');
@@ -82,15 +88,15 @@ export const countyRoutes = new Hono<AppEnv>()
     const { countyId } = c.req.valid('param');
     const q = c.req.valid('query');
     const year = q.year ?? shanghaiYear();
-    const county = await findCounty(c, countyId);
-    const { total, items } = await countyComparison(c.var.db, countyId, { year, sort: q.sort, townshipId: q.township, page: q.page, pageSize: q.pageSize });
+    const { county, townships } = await findCounty(c, countyId);
+    const { total, items } = await countyComparison(c.var.db, townships, { year, sort: q.sort, townshipId: q.township, page: q.page, pageSize: q.pageSize });
     return c.json({ county, year, sort: q.sort, page: q.page, pageSize: q.pageSize, total, items });
   })
   .get('/:countyId/summary', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
     const { countyId } = c.req.valid('param');
     const year = c.req.valid('query').year ?? shanghaiYear();
-    const county = await findCounty(c, countyId);
-    return c.json({ county, year, ...(await countySummary(c.var.db, countyId, year)) });
+    const { county, townships } = await findCounty(c, countyId);
+    return c.json({ county, year, ...(await countySummary(c.var.db, townships, year)) });
   })
   .get('/:countyId/comparison.csv', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', exportQuery), async (c) => {
     const { rows, tiers } = await exportRows(c, c.req.valid('param').countyId, c.req.valid('query'), 'csv');
@@ -104,9 +110,9 @@ export const countyRoutes = new Hono<AppEnv>()
   })
   .get('/:countyId/rating', allow('county_viewer', 'county_organiser', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
     const { countyId } = c.req.valid('param');
-    const county = await findCounty(c, countyId);
+    const { county, townships: ofCounty } = await findCounty(c, countyId);
     const year = c.req.valid('query').year ?? shanghaiYear();
-    const [townships, quotas] = await Promise.all([countyRatingOverview(c.var.db, countyId, year), countyQuotas(c.var.db, countyId)]);
+    const [townships, quotas] = await Promise.all([countyRatingOverview(c.var.db, ofCounty, year), countyQuotas(c.var.registry, countyId)]);
     return c.json({ county, year, quotas, townships });
   })
   /** The county's quotas, a ceiling on each township's own at its 评定 (docs/rating-workflow.md). */
@@ -118,7 +124,7 @@ export const countyRoutes = new Hono<AppEnv>()
   // 支部组织生活预警: per township, the branches that missed a required meeting in the year (each township's own frequencies)
   .get('/:countyId/org-life', allow('county_viewer', 'platform_admin'), input('param', countyParam), input('query', summaryQuery), async (c) => {
     const { countyId } = c.req.valid('param');
-    const county = await findCounty(c, countyId);
+    const { county, townships } = await findCounty(c, countyId);
     const year = c.req.valid('query').year ?? shanghaiYear();
-    return c.json({ county, year, townships: await countyOrgLifeWarnings(c.var.db, countyId, year, shanghaiDate()) });
+    return c.json({ county, year, townships: await countyOrgLifeWarnings(c.var.db, townships, year, shanghaiDate()) });
   });

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { townshipTable, type CountyTownship } from '../../tenancy/county';
 import { parseSettings } from '../../tenancy/settings';
 import { villageResultsCte } from './comparison';
 
@@ -53,9 +54,9 @@ type Raw = {
  * tier in `year`, from the same village results the comparison ranks (one GROUP BY). Townships without
  * villages are listed too. The county's total is the sum of its townships.
  */
-export async function countySummary(db: Db, countyId: string, year: number): Promise<{ townships: TownshipSummary[]; total: SummaryCounts }> {
+export async function countySummary(db: Db, townshipsOfCounty: readonly CountyTownship[], year: number): Promise<{ townships: TownshipSummary[]; total: SummaryCounts }> {
   const rows = await db.all<Raw>(sql`
-    WITH ${villageResultsCte(countyId, year)}
+    WITH ${villageResultsCte(townshipsOfCounty, year)}
     SELECT t.id AS townshipId, t.name AS township, t.slug AS slug, t.settings AS settings, max(r.stage) AS stage, max(r.computed_at) AS computedAt,
            count(r.village_id) AS villages,
            count(CASE WHEN r.final_stars = 1 THEN 1 END) AS s1,
@@ -66,9 +67,8 @@ export async function countySummary(db: Db, countyId: string, year: number): Pro
            count(CASE WHEN r.village_id IS NOT NULL AND r.final_stars IS NULL THEN 1 END) AS unrated,
            count(CASE WHEN r.income_tier IN ('low', 'high') THEN 1 END) AS incomeLow,
            count(CASE WHEN r.income_tier = 'high' THEN 1 END) AS incomeHigh
-    FROM tenants t
+    FROM ${townshipTable(townshipsOfCounty)} t
     LEFT JOIN r ON r.township_id = t.id
-    WHERE t.county_id = ${countyId} AND t.status = 'active'
     GROUP BY t.id
     ORDER BY t.name, t.id`);
   const townships = rows.map(
@@ -98,7 +98,6 @@ export async function countySummary(db: Db, countyId: string, year: number): Pro
 }
 
 /** Each township's income tiers (fen) of the county, by township id: what an income tier means there. */
-export async function townshipIncomeTiers(db: Db, countyId: string): Promise<Map<string, number[]>> {
-  const rows = await db.all<{ id: string; settings: string }>(sql`SELECT id, settings FROM tenants WHERE county_id = ${countyId} AND status = 'active'`);
-  return new Map(rows.map((r) => [r.id, parseSettings(r.settings).incomeTiersFen]));
+export function townshipIncomeTiers(townships: readonly CountyTownship[]): Map<string, number[]> {
+  return new Map(townships.map((t) => [t.id, parseSettings(t.settings).incomeTiersFen]));
 }

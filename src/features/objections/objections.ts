@@ -29,7 +29,7 @@ const targetColumn = (of: ObjectionOf): SQL =>
 export async function fileObjection(c: Context<AppEnv>, of: ObjectionOf, body: { content: string; contact?: string | null }) {
   const scope = c.var.scope!;
   const keys = objectionKeys(c.var.clientIp ?? 'unknown');
-  await assertNotThrottled(scope.db, keys);
+  await assertNotThrottled(c.var.registry, keys);
   const [{ n }] = await scope.db.select({ n: count() }).from(objections).where(scope.where(objections, targetColumn(of)));
   if (n >= PER_TARGET) throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
   const values = {
@@ -44,7 +44,7 @@ export async function fileObjection(c: Context<AppEnv>, of: ObjectionOf, body: {
     scope.insert(objections, [values]).returning(),
     audit(c, { action: 'objection.create', entity: of.target === 'problem' ? 'problem_objection' : 'rating_objection', entityId: values.id, after: { ...values, contact: values.contact ? '***' : null } }),
   ]);
-  await noteFailure(scope.db, keys); // counts filings, not failures: the throttle's window is what limits them
+  await noteFailure(c.var.registry, keys); // counts filings, not failures: the throttle's window is what limits them
   return row;
 }
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { MeetingKind } from '../../domain/vocabulary';
+import { townshipTable, type CountyTownship } from '../../tenancy/county';
 import { parseSettings } from '../../tenancy/settings';
 import { orgLifeShortfalls, type RequiredFrequencies, type Shortfall } from './rules';
 
@@ -43,12 +44,11 @@ export async function townshipOrgLifeWarnings(db: Db, tenantId: string, required
 }
 
 /** Per active township of a county, its branches that missed a required meeting in `year` (each township's own frequencies). */
-export async function countyOrgLifeWarnings(db: Db, countyId: string, year: number, today: string) {
-  const inCounty = sql`m.tenant_id IN (SELECT id FROM tenants WHERE county_id = ${countyId} AND status = 'active')`;
-  const [townships, villages, held] = await Promise.all([
-    db.all<{ id: string; name: string; slug: string; settings: string }>(sql`SELECT id, name, slug, settings FROM tenants WHERE county_id = ${countyId} AND status = 'active' ORDER BY name, id`),
-    db.all<VillageRow>(sql`SELECT v.tenant_id AS tenantId, v.id, v.name FROM villages v JOIN tenants t ON t.id = v.tenant_id
-      WHERE t.county_id = ${countyId} AND t.status = 'active' ORDER BY v.name, v.id`),
+export async function countyOrgLifeWarnings(db: Db, townships: readonly CountyTownship[], year: number, today: string) {
+  const inCounty = sql`m.tenant_id IN (SELECT id FROM ${townshipTable(townships)})`;
+  const [villages, held] = await Promise.all([
+    db.all<VillageRow>(sql`SELECT v.tenant_id AS tenantId, v.id, v.name FROM villages v JOIN ${townshipTable(townships)} t ON t.id = v.tenant_id
+      ORDER BY v.name, v.id`),
     db.all<HeldRow>(heldSql(year, inCounty)),
   ]);
   const required = new Map(townships.map((t) => [t.id, parseSettings(t.settings).orgLife]));

@@ -19,7 +19,7 @@ export const resolveOrganiser = createMiddleware<AppEnv>(async (c, next) => {
     const base = { kind: 'user' as const, accountId: session.accountId, name: session.name, countyId: tenant.countyId };
     if (session.grants.some((g) => g.role === 'county_organiser' && g.countyId === tenant.countyId)) c.set('actor', { ...base, role: 'county_organiser' });
     else if (session.grants.some((g) => g.role === 'city_organiser')) {
-      const [county] = await c.var.db.select({ cityId: counties.cityId }).from(counties).where(eq(counties.id, tenant.countyId));
+      const [county] = await c.var.registry.select({ cityId: counties.cityId }).from(counties).where(eq(counties.id, tenant.countyId));
       if (county && session.grants.some((g) => g.role === 'city_organiser' && g.cityId === county.cityId)) c.set('actor', { ...base, role: 'city_organiser' });
     }
   }

@@ -2,16 +2,17 @@
  * The rating as the organisation departments above the townships see it: the county's quotas (a ceiling on
  * every township's own), and the city's queue of five-star proposals its counties confirmed.
  */
-import { and, asc, eq } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
 import type { AppEnv } from '../../app-env';
-import { audit } from '../../audit/record';
+import { registryAudit } from '../../audit/record';
 import { actorId, platformActor } from '../../auth/actor';
 import { allow } from '../../auth/guard';
 import type { Db } from '../../db/client';
-import { cities, counties, countyRatingQuotas, ratingEntries, tenants, villages } from '../../db/schema';
+import { cities, countyRatingQuotas, ratingEntries, villages } from '../../db/schema';
+import { cityTownshipsByDatabase, townshipTable } from '../../tenancy/county';
 import { notFound } from '../../platform/errors';
 import { shanghaiYear } from '../../platform/time';
 import { input, yearText } from '../../platform/validate';
@@ -27,14 +28,14 @@ export async function countyQuotas(db: Db, countyId: string): Promise<Quotas | n
   return row ? (JSON.parse(row.quotas) as Quotas) : null;
 }
 
-/** The county organiser sets the county's quotas (an empty object lifts every county cap), audited in the platform's chain. */
+/** The county organiser sets the county's quotas (an empty object lifts every county cap): in the registry, audited in the platform's chain. */
 export async function setCountyQuotas(c: Context<AppEnv>, countyId: string, quotas: Quotas) {
-  const db = c.var.db;
+  const db = c.var.registry;
   const before = await countyQuotas(db, countyId);
   const values = { countyId, quotas: JSON.stringify(quotas), updatedBy: actorId(c.var.actor), updatedAt: new Date().toISOString() };
   await db.batch([
     db.insert(countyRatingQuotas).values(values).onConflictDoUpdate({ target: countyRatingQuotas.countyId, set: values }),
-    audit(c, { action: 'rating.county_quotas', entity: 'county', entityId: countyId, before: before && { quotas: before }, after: { quotas }, tenantId: null }),
+    registryAudit(c, { action: 'rating.county_quotas', entity: 'county', entityId: countyId, before: before && { quotas: before }, after: { quotas }, tenantId: null }),
   ]);
   return quotas;
 }
@@ -55,29 +56,43 @@ const resolveCity = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-/** The five-star proposals of every township of the city's counties that the county confirmed and the city has yet to answer. */
-export async function cityAwaiting(db: Db, cityId: string, year: number) {
-  return db
-    .select({
-      tenantSlug: tenants.slug,
-      township: tenants.name,
-      county: counties.name,
-      villageId: ratingEntries.villageId,
-      villageName: villages.name,
-      appliedStars: ratingEntries.appliedStars,
-      scoredStars: ratingEntries.scoredStars,
-      composite: ratingEntries.composite,
-      proposedStars: ratingEntries.proposedStars,
-      proposalReason: ratingEntries.proposalReason,
-      recheckedAt: ratingEntries.recheckedAt,
-      version: ratingEntries.version,
-    })
-    .from(ratingEntries)
-    .innerJoin(tenants, and(eq(tenants.id, ratingEntries.tenantId), eq(tenants.status, 'active')))
-    .innerJoin(counties, eq(counties.id, tenants.countyId))
-    .innerJoin(villages, eq(villages.id, ratingEntries.villageId))
-    .where(and(eq(counties.cityId, cityId), eq(ratingEntries.year, year), eq(ratingEntries.status, 'county_confirmed')))
-    .orderBy(asc(counties.name), asc(tenants.name), asc(villages.name));
+/**
+ * The five-star proposals of every township of the city's counties that the county confirmed and the city has
+ * yet to answer: read from each database holding some of those counties, in parallel, and merged.
+ */
+export async function cityAwaiting(c: Context<AppEnv>, cityId: string, year: number) {
+  const parts = await Promise.all(
+    (await cityTownshipsByDatabase(c, cityId)).map(async ({ db, townships }) => {
+      const byId = new Map(townships.map((t) => [t.id, t]));
+      const rows = await db
+        .select({
+          tenantId: ratingEntries.tenantId,
+          villageId: ratingEntries.villageId,
+          villageName: villages.name,
+          appliedStars: ratingEntries.appliedStars,
+          scoredStars: ratingEntries.scoredStars,
+          composite: ratingEntries.composite,
+          proposedStars: ratingEntries.proposedStars,
+          proposalReason: ratingEntries.proposalReason,
+          recheckedAt: ratingEntries.recheckedAt,
+          version: ratingEntries.version,
+        })
+        .from(ratingEntries)
+        .innerJoin(villages, eq(villages.id, ratingEntries.villageId))
+        .where(and(inArray(ratingEntries.tenantId, sql`(SELECT id FROM ${townshipTable(townships)})`), eq(ratingEntries.year, year), eq(ratingEntries.status, 'county_confirmed')));
+      return rows.map(({ tenantId, ...row }) => {
+        const township = byId.get(tenantId)!;
+        return { tenantSlug: township.slug, township: township.name, county: township.county, ...row };
+      });
+    }),
+  );
+  // the order SQLite's ORDER BY gave when one database held them all: county, township, village (by code point)
+  const key = (row: { county: string; township: string; villageName: string }) => [row.county, row.township, row.villageName];
+  return parts.flat().sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+    return 0;
+  });
 }
 
 /** The city organisation department's view of the rating: /api/city/:cityId/… */
@@ -85,8 +100,8 @@ export const cityRoutes = new Hono<AppEnv>()
   .use('/:cityId/*', resolveCity)
   .get('/:cityId/rating', allow('city_organiser', 'platform_admin'), input('param', z.object({ cityId: z.string().min(1).max(40) })), input('query', z.object({ year: yearText.optional() })), async (c) => {
     const { cityId } = c.req.valid('param');
-    const [city] = await c.var.db.select({ id: cities.id, name: cities.name }).from(cities).where(eq(cities.id, cityId));
+    const [city] = await c.var.registry.select({ id: cities.id, name: cities.name }).from(cities).where(eq(cities.id, cityId));
     if (!city) throw notFound('tenancy.city_not_found');
     const year = c.req.valid('query').year ?? shanghaiYear();
-    return c.json({ city, year, items: await cityAwaiting(c.var.db, cityId, year) });
+    return c.json({ city, year, items: await cityAwaiting(c, cityId, year) });
   });

@@ -1,6 +1,8 @@
 import { and, asc, eq, inArray, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { accounts, auditEvents, objections, plaques, ratingEntries, ratingYears, tenants, villages } from '../../db/schema';
+import type { CountyTownship } from '../../tenancy/county';
+import { accountNames } from '../../auth/accounts';
+import { auditEvents, objections, plaques, ratingEntries, ratingYears, villages } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import type { QuotaCut } from './rules';
 
@@ -21,11 +23,10 @@ export async function listEntries(scope: TenantScope, year: number, villageId?: 
  * year (opening, scoring, notice, naming and its plaques, a re-opening), oldest first, with who acted in
  * which role.
  */
-export async function entryTimeline(scope: TenantScope, year: number, entryId: string | null) {
+export async function entryTimeline(scope: TenantScope, registry: Db, year: number, entryId: string | null) {
   const rows = await scope.db
-    .select({ at: auditEvents.at, action: auditEvents.action, actorRole: auditEvents.actorRole, actorName: accounts.name, changes: auditEvents.changes })
+    .select({ at: auditEvents.at, action: auditEvents.action, actorRole: auditEvents.actorRole, actorId: auditEvents.actorId, changes: auditEvents.changes })
     .from(auditEvents)
-    .leftJoin(accounts, eq(accounts.id, auditEvents.actorId))
     .where(
       and(
         eq(auditEvents.chain, scope.tenantId),
@@ -39,7 +40,8 @@ export async function entryTimeline(scope: TenantScope, year: number, entryId: s
       ),
     )
     .orderBy(asc(auditEvents.seq));
-  return rows.map(({ changes, ...row }) => ({ ...row, detail: timelineDetail(changes) }));
+  const names = await accountNames(registry, rows.map((row) => row.actorId));
+  return rows.map(({ changes, actorId, ...row }) => ({ ...row, actorName: names.get(actorId) ?? null, detail: timelineDetail(changes) }));
 }
 
 /** What a step's page shows of it: the levels, reasons and dates it set (never an objection's words or contact). */
@@ -57,15 +59,16 @@ function timelineDetail(changes: string | null): TimelineDetail {
 }
 
 /** The plaques of a year (授牌名单): branch, plaque, the organiser who awarded it, when. */
-export async function listPlaques(scope: TenantScope, year: number) {
-  return scope.db
-    .select({ villageId: plaques.villageId, villageName: villages.name, kind: plaques.kind, awardedBy: accounts.name, issuedAt: plaques.issuedAt })
+export async function listPlaques(scope: TenantScope, registry: Db, year: number) {
+  const rows = await scope.db
+    .select({ villageId: plaques.villageId, villageName: villages.name, kind: plaques.kind, awardedById: plaques.awardedBy, issuedAt: plaques.issuedAt })
     .from(plaques)
     .innerJoin(villages, eq(villages.id, plaques.villageId))
-    .leftJoin(accounts, eq(accounts.id, plaques.awardedBy))
     // a plaque withdrawn by a re-opening no longer stands
     .where(scope.where(plaques, eq(plaques.year, year), isNull(plaques.withdrawnAt)))
     .orderBy(asc(plaques.kind), asc(villages.name));
+  const names = await accountNames(registry, rows.map((row) => row.awardedById));
+  return rows.map(({ awardedById, ...row }) => ({ ...row, awardedBy: names.get(awardedById) ?? null }));
 }
 
 /** The objections against a year's ratings, with the branch (contacts for the township's admins only). */
@@ -90,8 +93,7 @@ export async function listRatingObjections(scope: TenantScope, year: number) {
 }
 
 /** Where every township of a county stands in a year's rating: step, deadlines, and counts by status (returned ones listed). */
-export async function countyRatingOverview(db: Db, countyId: string, year: number) {
-  const townships = await db.select({ id: tenants.id, slug: tenants.slug, name: tenants.name }).from(tenants).where(eq(tenants.countyId, countyId)).orderBy(asc(tenants.name));
+export async function countyRatingOverview(db: Db, townships: readonly CountyTownship[], year: number) {
   const ids = townships.map((t) => t.id);
   const [years, entries] = ids.length
     ? await db.batch([
@@ -109,7 +111,9 @@ export async function countyRatingOverview(db: Db, countyId: string, year: numbe
     const counts: Record<string, number> = {};
     for (const e of own) counts[e.status] = (counts[e.status] ?? 0) + 1;
     return {
-      ...t,
+      id: t.id,
+      slug: t.slug,
+      name: t.name,
       step: y?.step ?? null,
       nominationDeadline: y?.nominationDeadline ?? null,
       noticeStartsOn: y?.noticeStartsOn ?? null,

@@ -37,7 +37,7 @@ function proposedEnd(c: Context<AppEnv>, startsOn: string) {
 async function publicNotice(c: Context<AppEnv>, year: number, villageId?: string) {
   const y = await findYear(c, year);
   if ((y.step !== 'notice' && y.step !== 'named') || !y.noticeStartsOn || shanghaiDate() < y.noticeStartsOn) throw notFound('rating.notice_not_running');
-  const [entries, plaqueList] = await Promise.all([listEntries(c.var.scope!, year, villageId), y.step === 'named' ? listPlaques(c.var.scope!, year) : Promise.resolve([])]);
+  const [entries, plaqueList] = await Promise.all([listEntries(c.var.scope!, year, villageId), y.step === 'named' ? listPlaques(c.var.scope!, c.var.registry, year) : Promise.resolve([])]);
   return {
     township: c.var.tenant!.name,
     year,
@@ -141,7 +141,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     await findYear(c, year);
     const scope = c.var.scope!;
     const [entry] = await scope.db.select({ id: ratingEntries.id }).from(ratingEntries).where(scope.where(ratingEntries, eq(ratingEntries.year, year), eq(ratingEntries.villageId, villageId)));
-    return c.json({ items: await entryTimeline(scope, year, entry?.id ?? null) });
+    return c.json({ items: await entryTimeline(scope, c.var.registry, year, entry?.id ?? null) });
   })
   .get('/years/:year/notice-proposal', allow('township_admin'), input('param', yearParam), input('query', z.object({ startsOn: isoDate.optional() })), async (c) => {
     const startsOn = c.req.valid('query').startsOn ?? shanghaiDate();
@@ -214,7 +214,7 @@ export const ratingRoutes = new Hono<AppEnv>()
   .post('/years/:year/name', allow('township_admin'), input('param', yearParam), async (c) => c.json(await name(c, c.req.valid('param').year)))
   .get('/years/:year/plaques', allow(...RATING_READERS), input('param', yearParam), async (c) => {
     await findYear(c, c.req.valid('param').year);
-    return c.json({ items: await listPlaques(c.var.scope!, c.req.valid('param').year) });
+    return c.json({ items: await listPlaques(c.var.scope!, c.var.registry, c.req.valid('param').year) });
   })
   .get('/years/:year/member-grades', allow('township_admin', 'village_secretary', 'county_viewer'), input('param', yearParam), input('query', z.object({ villageId: idField.optional() })), async (c) => {
     const villageId = listedVillage(c.var.actor, c.req.valid('query').villageId);

@@ -111,7 +111,7 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
     yearComposites(scope.db, scope.tenantId, year),
     scope.db.select().from(ratingEntries).where(scope.where(ratingEntries, eq(ratingEntries.year, year))),
     scope.db.select({ id: villages.id }).from(villages).where(scope.where(villages)),
-    countyQuotas(scope.db, tenant.countyId),
+    countyQuotas(c.var.registry, tenant.countyId),
   ]);
   for (const villageId of Object.keys(aboveApplication))
     if (!villageRows.some((v) => v.id === villageId)) throw notFound('rosters.village_not_found');

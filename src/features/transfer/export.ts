@@ -7,6 +7,12 @@ import { ZipWriter } from '../../platform/zip-stream';
 import { entries, FORMAT, FORMAT_VERSION, PAGE_ROWS, schemaVersion, type Entry, type Header, type Manifest } from './format';
 
 type Row = Record<string, unknown>;
+
+/** Where a township's rows are: the registry, and the shard of its county (the same database when it is on `main`). */
+export interface TownshipDatabases {
+  registry: Db;
+  shard: Db;
+}
 const encoder = new TextEncoder();
 const list = (names: string[]) => sql.join(names.map((name) => sql.identifier(name)), sql`, `);
 
@@ -48,7 +54,7 @@ export const partName = (table: string, part: number) => `${table}.${String(part
  * One township's data as the export file, produced as it is read: a page of a table is read only when the
  * reader wants more bytes, so memory holds about one part, whatever the township's size.
  */
-export function exportTenant(db: Db, tenant: { id: string; slug: string; name: string }, options: ExportOptions): ReadableStream<Uint8Array> {
+export function exportTenant(databases: TownshipDatabases, tenant: { id: string; slug: string; name: string }, options: ExportOptions): ReadableStream<Uint8Array> {
   const now = options.now ?? new Date();
   const chunks: Uint8Array[] = [];
   const zip = new ZipWriter((chunk) => chunks.push(chunk), now);
@@ -64,7 +70,7 @@ export function exportTenant(db: Db, tenant: { id: string; slug: string; name: s
 
   async function* produce(): AsyncGenerator<void> {
     // the file carries the township's audit chain sealed up to now, so the import can check every hash of it
-    await sealChain(db, tenant.id);
+    await sealChain(databases.shard, tenant.id);
     zip.add('format.json', encoder.encode(JSON.stringify(header, null, 2)));
     const manifest: Manifest = { ...header, tables: {} };
     for (const entry of entries()) {
@@ -84,7 +90,7 @@ export function exportTenant(db: Db, tenant: { id: string; slug: string; name: s
       };
       let cursor: unknown[] | undefined;
       for (;;) {
-        const page = await readPage(db, entry, tenant.id, cursor);
+        const page = await readPage(databases[entry.home], entry, tenant.id, cursor);
         if (page.length) {
           const data = encoder.encode(page.map((row) => `${JSON.stringify(row)}\n`).join(''));
           hash.update(data);

@@ -2,7 +2,7 @@ import { getTableName, sql, type SQL } from 'drizzle-orm';
 import { getTableConfig, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { accounts, auditArchives, auditEvents, cities, counties, tenants } from '../../db/schema';
 import { EXPECTED_MIGRATIONS } from '../../db/migration-status';
-import { tenantTablesParentsFirst } from '../../db/tenant-tables';
+import { tenantTablesParentsFirst, type TableHome } from '../../db/tenant-tables';
 import { verifyingKeys, type Secrets } from '../../platform/config';
 
 /**
@@ -64,6 +64,8 @@ export interface Entry {
   filter(tenantId: string): SQL;
   /** a tenant-owned table (every row carries the tenant's id) */
   owned: boolean;
+  /** read from and written to the registry, or the shard of the township's county (docs/scaling.md) */
+  home: TableHome;
 }
 
 const byId = (table: SQLiteTable, columns: string[], filter: (tenantId: string) => SQL): Entry => ({
@@ -73,6 +75,7 @@ const byId = (table: SQLiteTable, columns: string[], filter: (tenantId: string) 
   primaryKey: ['id'],
   filter,
   owned: false,
+  home: 'registry',
 });
 
 /**
@@ -103,6 +106,7 @@ export function entries(): Entry[] {
       primaryKey: ['chain', 'month'],
       filter: (t) => sql`chain = ${t}`,
       owned: false,
+      home: 'shard',
     } satisfies Entry,
   ];
   const owned = tenantTablesParentsFirst()
@@ -116,6 +120,7 @@ export function entries(): Entry[] {
         table: table.table,
         columns: table.columns,
         primaryKey: table.primaryKey,
+        home: table.home,
         // a key that does not start with tenant_id is read through the primary key's index ("+" keeps the
         // tenant_id index out of it): each page then continues where the last stopped instead of sorting the tenant's rows again
         filter: (t) => (table.primaryKey[0] === 'tenant_id' ? sql`tenant_id = ${t}` : sql`+tenant_id = ${t}`),

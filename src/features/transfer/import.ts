@@ -3,9 +3,11 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { insertMany, paramChunks } from '../../db/batch';
 import { sealChain } from '../../audit/chain';
-import { systemRecorder, type Recorder } from '../../audit/record';
-import { accounts, auditArchives, auditEvents, cities, counties, PLATFORM_CHAIN, tenants } from '../../db/schema';
+import { systemRecorder, type AuditEntry } from '../../audit/record';
+import { accounts, auditArchives, auditEvents, cities, counties, countyPlacements, PLATFORM_CHAIN, roleGrants, shardTownships, tenants } from '../../db/schema';
 import type { Db } from '../../db/client';
+import { MAIN_SHARD, type Databases } from '../../db/databases';
+import { MAINTENANCE_RETRY_SECONDS, readPlacement } from '../../tenancy/placement';
 import { tenantTablesParentsFirst } from '../../db/tenant-tables';
 import type { Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
@@ -71,21 +73,42 @@ function keyed(table: SQLiteTable, row: Row): Record<string, Value> {
 }
 
 /** Inserts rows through drizzle's builder (D1's batch takes no raw statements with parameters), within D1's limits. */
-const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, table, rows.map((row) => keyed(table, row)) as never[]);
+export const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, table, rows.map((row) => keyed(table, row)) as never[]);
+
+/** A township's rows of one database's tables, children first (nothing left to cascade), as delete statements. */
+export function deleteTownshipRows(db: Db, tenantId: string, home: 'registry' | 'shard'): BatchItem<'sqlite'>[] {
+  return tenantTablesParentsFirst()
+    .filter((table) => table.home === home)
+    .toReversed()
+    .map(({ table }) => db.delete(table).where(eq((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantId)));
+}
 
 /**
- * Removes what an import staged for a tenant that is still 'importing': its rows children first (nothing
- * left to cascade), the tenant, and the accounts, county and city the import created that nothing else uses.
+ * Removes what an import staged for a tenant that is still 'importing': its rows in its county's shard
+ * children first, then in the registry its grants, the tenant, and the accounts, county and city the import
+ * created that nothing else uses. Two databases, so two batches: the shard's first, so that a failure between
+ * them leaves the township 'importing' (invisible) and this clean-up still to do.
  */
-export async function removeStagedImport(db: Db, tenantId: string, created: { accounts: string[]; countyId?: string; cityId?: string } = { accounts: [] }) {
-  const [staged] = await db.select({ id: tenants.id }).from(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing')));
+export async function removeStagedImport(
+  databases: Databases,
+  tenantId: string,
+  created: { accounts: string[]; countyId?: string; cityId?: string } = { accounts: [] },
+) {
+  const db = databases.registry;
+  const [staged] = await db
+    .select({ id: tenants.id, countyId: tenants.countyId })
+    .from(tenants)
+    .where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing')));
   if (!staged) return;
+  const shard = databases.shard((await readPlacement(db, staged.countyId)).shard);
+  await shard.batch([
+    ...deleteTownshipRows(shard, tenantId, 'shard'),
+    // the triggers let these go only while the township is 'importing' or arriving (migrations 0008, 0014)
+    shard.delete(auditArchives).where(eq(auditArchives.chain, tenantId)),
+    shard.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId)),
+  ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   const statements: BatchItem<'sqlite'>[] = [
-    ...tenantTablesParentsFirst()
-      .toReversed()
-      .map(({ table }) => db.delete(table).where(eq((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantId))),
-    // the triggers let these go only while the township is 'importing' (migrations/0008_audit.sql)
-    db.delete(auditArchives).where(eq(auditArchives.chain, tenantId)),
+    ...deleteTownshipRows(db, tenantId, 'registry'),
     db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))),
   ];
   for (const ids of paramChunks(created.accounts))
@@ -94,7 +117,11 @@ export async function removeStagedImport(db: Db, tenantId: string, created: { ac
         .delete(accounts)
         .where(and(inArray(accounts.id, ids), eq(accounts.passwordHash, IMPORTED_PASSWORD_HASH), sql`NOT EXISTS (SELECT 1 FROM role_grants g WHERE g.account_id = ${accounts.id})`)),
     );
-  if (created.countyId) statements.push(db.delete(counties).where(and(eq(counties.id, created.countyId), sql`NOT EXISTS (SELECT 1 FROM tenants t WHERE t.county_id = ${counties.id})`)));
+  if (created.countyId)
+    statements.push(
+      db.delete(countyPlacements).where(and(eq(countyPlacements.countyId, created.countyId), sql`NOT EXISTS (SELECT 1 FROM tenants t WHERE t.county_id = ${countyPlacements.countyId})`)),
+      db.delete(counties).where(and(eq(counties.id, created.countyId), sql`NOT EXISTS (SELECT 1 FROM tenants t WHERE t.county_id = ${counties.id})`)),
+    );
   if (created.cityId) statements.push(db.delete(cities).where(and(eq(cities.id, created.cityId), sql`NOT EXISTS (SELECT 1 FROM counties k WHERE k.city_id = ${cities.id})`)));
   // one batch: all of it goes, or none
   await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
@@ -170,8 +197,10 @@ function parseRows(entry: Entry, text: string, lineBase: number): Row[] {
 export interface ImportOptions {
   passphrase?: string;
   secrets: Secrets;
-  /** records the import in the platform's chain and the township's (the entries name the chain): the request's actor, or by default 'system' */
-  recorder?: Recorder;
+  /** records the import in the platform's chain (registry) and the township's (its shard): the request's actor, or by default 'system' */
+  recordIn?: (db: Db, entry: AuditEntry) => BatchItem<'sqlite'>;
+  /** where a county the file brings and this registry lacks is placed (NEW_COUNTY_SHARD; `main` by default) */
+  newCountyShard?: string;
 }
 
 /**
@@ -182,7 +211,15 @@ export interface ImportOptions {
  * The township's audit chain comes unsealed and is sealed again here: the file is refused unless that
  * gives back the very hashes it carries (docs/audit.md).
  */
-export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ImportReport> {
+export async function importTenant(databases: Databases, source: ReadableStream<Uint8Array>, options: ImportOptions): Promise<ImportReport> {
+  const db = databases.registry;
+  /** the shard of the township's county: known once the file's county is (it comes before any shard table) */
+  let shard: Db | undefined;
+  const dbOf = (entry: Entry) => {
+    if (entry.home === 'registry') return db;
+    if (!shard) throw refused('transfer.incomplete');
+    return shard;
+  };
   let zip: AsyncGenerator<{ name: string; data: Uint8Array }>;
   try {
     zip = readZip(await plainBytes(source, options.passphrase), MAX_PART_BYTES);
@@ -216,7 +253,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
   const tenantId = header.tenant.id;
   const present = await db.all<{ id: string; status: string }>(sql`SELECT id, status FROM tenants WHERE id = ${tenantId} OR slug = ${header.tenant.slug}`);
   if (present.some((t) => t.status !== 'importing')) throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug });
-  for (const stale of present) await removeStagedImport(db, stale.id);
+  for (const stale of present) await removeStagedImport(databases, stale.id);
 
   const same = await sameSecret(options.secrets, header.secretFingerprint);
   const report: ImportReport = {
@@ -271,11 +308,12 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       const actual = read[entry.name];
       if (!expected || expected.rows !== actual.rows || expected.sha256 !== actual.sha256) throw refused('transfer.checksum_mismatch', { table: entry.name });
     }
-    if (!report.registry.countyId) throw refused('transfer.incomplete');
-    await referencesStayInside(db, tenantId);
-    await resealedAsInFile();
+    if (!report.registry.countyId || !shard) throw refused('transfer.incomplete');
+    const townshipShard = shard;
+    await referencesStayInside(db, townshipShard, tenantId);
+    await resealedAsInFile(townshipShard);
     // the one write that makes the township exist, recorded in the platform's chain and the township's own
-    const record = options.recorder ?? ((entry) => systemRecorder(db, entry.tenantId ?? null)(entry));
+    const record = (into: Db, entry: AuditEntry) => (options.recordIn ? options.recordIn(into, entry) : systemRecorder(into, entry.tenantId ?? null)(entry));
     const entry = {
       action: 'tenant.import',
       entity: 'tenant',
@@ -283,21 +321,25 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       summary: { slug: header.tenant.slug, rows: Object.values(report.tables).reduce((sum, n) => sum + n, 0), accountsCreated: report.accounts.created, accountsMerged: report.accounts.merged.length, sameSecret: same },
       onlyIfChanged: true,
     };
+    // the township's own row first, in its shard (a failed switch below removes it with the staged rows)
+    await townshipShard.batch([record(townshipShard, { ...entry, tenantId, onlyIfChanged: false })]);
     const [switched] = await db.batch([
       // updated_at as the file says (the column's onUpdate would stamp it): the township is as it was exported
       db.update(tenants).set({ status: 'active', updatedAt: sql`updated_at` }).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))).returning({ id: tenants.id }),
-      record({ ...entry, tenantId: null }),
-      record({ ...entry, tenantId }),
+      record(db, { ...entry, tenantId: null }),
     ]);
     if (!switched.length) throw refused('transfer.incomplete');
-    for (const sealed of [tenantId, PLATFORM_CHAIN]) await sealChain(db, sealed);
+    // arrived: its trail is append-only again
+    await townshipShard.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId));
+    await sealChain(townshipShard, tenantId);
+    await sealChain(db, PLATFORM_CHAIN);
     if (!same) {
-      const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM evaluation_screens WHERE tenant_id = ${tenantId}`);
+      const [{ n }] = await townshipShard.all<{ n: number }>(sql`SELECT count(*) AS n FROM evaluation_screens WHERE tenant_id = ${tenantId}`);
       report.secret.displayLinksChanged = Number(n);
     }
     return report;
   } catch (error) {
-    await removeStagedImport(db, tenantId, created);
+    await removeStagedImport(databases, tenantId, created);
     throw mapped(error);
   }
 
@@ -337,7 +379,7 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
       }
     }
     try {
-      await insertRows(db, entry.table, rows);
+      await insertRows(dbOf(entry), entry.table, rows);
     } catch (error) {
       throw new AppError(409, 'transfer.insert_failed', { table: entry.name }, undefined, { cause: error });
     }
@@ -361,11 +403,11 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
    * file carried unsealed are simply sealed. (Hashes recomputed to fit need no key: only the anchors copied
    * along tell those, when verify runs.)
    */
-  async function resealedAsInFile() {
-    await sealChain(db, tenantId);
+  async function resealedAsInFile(shard: Db) {
+    await sealChain(shard, tenantId);
     const digest = createHash('sha256');
     for (let after = 0; ; ) {
-      const page = await db
+      const page = await shard
         .select({ seq: auditEvents.seq, prevHash: auditEvents.prevHash, hash: auditEvents.hash })
         .from(auditEvents)
         .where(and(eq(auditEvents.chain, tenantId), gt(auditEvents.seq, after), lte(auditEvents.seq, chain.sealedThrough)))
@@ -394,9 +436,17 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
     const [byName] = byId ? [] : await db.all<{ id: string }>(sql`SELECT id FROM counties WHERE city_id = ${cityId} AND name = ${row.name}`);
     report.registry.countyId = byId?.id ?? byName?.id ?? String(row.id);
     if (!byId && !byName) {
+      // a county new to this registry goes where new counties go, as one created here would
+      const placeOn = options.newCountyShard ?? MAIN_SHARD;
+      shard = databases.shard(placeOn);
       await insertRows(db, counties, [{ ...row, city_id: cityId }]);
       created.countyId = report.registry.countyId;
+      if (placeOn !== MAIN_SHARD) await db.insert(countyPlacements).values({ countyId: report.registry.countyId, shard: placeOn });
       report.registry.createdCounty = true;
+    } else {
+      const placement = await readPlacement(db, report.registry.countyId);
+      if (placement.frozen) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
+      shard = databases.shard(placement.shard);
     }
   }
 
@@ -404,6 +454,8 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
     if (row.id !== tenantId || row.slug !== header.tenant.slug) throw refused('transfer.bad_row', { table: 'tenants', line: 1, reason: 'not the township of format.json' });
     try {
       await insertRows(db, tenants, [{ ...row, county_id: report.registry.countyId, status: 'importing' }]);
+      // the shard receives it: its trail may be removed again until the import is through (refused if the shard holds one already)
+      await shard!.insert(shardTownships).values({ townshipId: tenantId, state: 'arriving' });
     } catch (error) {
       throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug }, undefined, { cause: error });
     }
@@ -443,8 +495,8 @@ export async function importTenant(db: Db, source: ReadableStream<Uint8Array>, o
  * township's village, a ballot in its session); and a grant's village and member are no foreign keys at all.
  * One query per reference, over the staged township's rows.
  */
-async function referencesStayInside(db: Db, tenantId: string) {
-  const tables = tenantTablesParentsFirst();
+async function referencesStayInside(registry: Db, shard: Db, tenantId: string) {
+  const tables = tenantTablesParentsFirst().filter((table) => table.home === 'shard');
   const checks: { table: string; column: string; query: SQL }[] = [];
   for (const child of tables)
     for (const fk of getTableConfig(child.table).foreignKeys) {
@@ -459,18 +511,22 @@ async function referencesStayInside(db: Db, tenantId: string) {
           WHERE x.tenant_id = ${tenantId} AND p.tenant_id IS NOT ${tenantId} LIMIT 1`,
       });
     }
-  for (const [column, parent] of [
-    ['village_id', 'villages'],
-    ['member_id', 'members'],
-  ])
-    checks.push({
-      table: 'role_grants',
-      column,
-      query: sql`SELECT 1 AS n FROM role_grants g WHERE g.tenant_id = ${tenantId} AND g.${sql.identifier(column)} IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM ${sql.identifier(parent)} p WHERE p.id = g.${sql.identifier(column)} AND p.tenant_id = ${tenantId}) LIMIT 1`,
-    });
   for (const check of checks)
-    if ((await db.all(check.query)).length) throw refused('transfer.bad_row', { table: check.table, line: 0, reason: `${check.column} names a row of another township` });
+    if ((await shard.all(check.query)).length) throw refused('transfer.bad_row', { table: check.table, line: 0, reason: `${check.column} names a row of another township` });
+  // a grant (registry) names its village or member (shard): each must be the township's own
+  const grants = await registry.select({ villageId: roleGrants.villageId, memberId: roleGrants.memberId }).from(roleGrants).where(eq(roleGrants.tenantId, tenantId));
+  for (const [column, parent, ids] of [
+    ['village_id', 'villages', grants.map((g) => g.villageId)],
+    ['member_id', 'members', grants.map((g) => g.memberId)],
+  ] as const) {
+    const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+    for (const chunk of paramChunks(wanted)) {
+      const found = await shard.all<{ id: string }>(
+        sql`SELECT id FROM ${sql.identifier(parent)} WHERE tenant_id = ${tenantId} AND id IN (${sql.join(chunk.map((id) => sql`${id}`), sql`, `)})`,
+      );
+      if (found.length !== chunk.length) throw refused('transfer.bad_row', { table: 'role_grants', line: 0, reason: `${column} names a row of another township` });
+    }
+  }
 }
 
 function mapped(error: unknown): unknown {

@@ -2,3 +2,4 @@ export { transferPlatformRoutes, transferTenantRoutes, PASSPHRASE_HEADER } from 
 export { exportTenant, exportFileName } from './export';
 export { importTenant, type ImportReport } from './import';
 export { secretFingerprint } from './format';
+export { moveCounty, type MoveOptions, type MoveReport } from './move';

@@ -3,7 +3,9 @@ import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';
-import { audit, recorder } from '../../audit/record';
+import { auditInto, registryAudit } from '../../audit/record';
+import type { Db } from '../../db/client';
+import { countyDatabase } from '../../tenancy/placement';
 import { allow } from '../../auth/guard';
 import { AppError, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
@@ -33,11 +35,11 @@ function passphraseOf(c: Context<AppEnv>): string | undefined {
 }
 
 /** The township's whole file, personal data included: recorded in its own chain before a byte leaves, so the file carries its own export. */
-async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; name: string }) {
+async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; name: string }, shard: Db) {
   const passphrase = passphraseOf(c);
   const now = new Date();
-  await c.var.db.batch([audit(c, { action: 'export.tenant', entity: 'tenant', entityId: tenant.id, tenantId: tenant.id, summary: { encrypted: !!passphrase } })]);
-  const body = exportTenant(c.var.db, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now });
+  await shard.batch([auditInto(c, shard, { action: 'export.tenant', entity: 'tenant', entityId: tenant.id, tenantId: tenant.id, summary: { encrypted: !!passphrase } })]);
+  const body = exportTenant({ registry: c.var.registry, shard }, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now });
   return c.body(body, 200, {
     'content-type': passphrase ? 'application/octet-stream' : 'application/zip',
     'content-disposition': `attachment; filename="${exportFileName(tenant.slug, now, !!passphrase)}"`,
@@ -55,11 +57,11 @@ const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
 export const transferPlatformRoutes = new Hono<AppEnv>()
   .use('/tenants/*', setPlatformActor)
   .get('/tenants/:id/export', allow('platform_admin'), input('param', idParam), async (c) => {
-    const [tenant] = await c.var.db.all<{ id: string; slug: string; name: string }>(
-      sql`SELECT id, slug, name FROM tenants WHERE id = ${c.req.valid('param').id} AND status = 'active'`,
+    const [tenant] = await c.var.registry.all<{ id: string; slug: string; name: string; countyId: string }>(
+      sql`SELECT id, slug, name, county_id AS countyId FROM tenants WHERE id = ${c.req.valid('param').id} AND status = 'active'`,
     );
     if (!tenant) throw notFound('error.tenant_not_found');
-    return download(c, tenant);
+    return download(c, tenant, await countyDatabase(c, tenant.countyId));
   })
   .post('/tenants/import', allow('platform_admin'), async (c) => {
     const passphrase = passphraseOf(c);
@@ -67,10 +69,15 @@ export const transferPlatformRoutes = new Hono<AppEnv>()
     if (!body) throw new AppError(422, 'transfer.not_an_export');
     let report;
     try {
-      report = await importTenant(c.var.db, body, { passphrase, secrets: c.var.config.secrets, recorder: recorder(c) });
+      report = await importTenant(c.var.databases, body, {
+        passphrase,
+        secrets: c.var.config.secrets,
+        recordIn: (db, entry) => auditInto(c, db, entry),
+        newCountyShard: c.var.config.newCountyShard,
+      });
     } catch (error) {
       // a refused file is an attempt worth its row too (the platform's chain: the township does not exist here)
-      if (error instanceof AppError) await c.var.db.batch([audit(c, { action: 'tenant.import', entity: 'tenant', outcome: 'refused', tenantId: null, summary: { code: error.code } })]);
+      if (error instanceof AppError) await c.var.registry.batch([registryAudit(c, { action: 'tenant.import', entity: 'tenant', outcome: 'refused', tenantId: null, summary: { code: error.code } })]);
       throw error;
     }
     forgetTenants(c.var.memo);
@@ -78,4 +85,4 @@ export const transferPlatformRoutes = new Hono<AppEnv>()
   });
 
 /** A township admin's export of their own township (another township answers 404, as every tenant route does). */
-export const transferTenantRoutes = new Hono<AppEnv>().get('/export', allow('township_admin'), async (c) => download(c, c.var.tenant!));
+export const transferTenantRoutes = new Hono<AppEnv>().get('/export', allow('township_admin'), async (c) => download(c, c.var.tenant!, c.var.db));

@@ -100,10 +100,10 @@ export const voteRoutes = new Hono<AppEnv>()
     if (!nonce) {
       if (!body.token) throw new AppError(403, 'evaluation.pass_or_token_required');
       const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
-      if (attempts.length) await assertNotThrottled(c.var.db, attempts);
+      if (attempts.length) await assertNotThrottled(c.var.registry, attempts);
       const token = body.token;
       if (!(await underAnyKey(secrets, (s) => verifyEntry(s, key(session), token, qrTiming(settings))))) {
-        if (attempts.length) await noteFailure(c.var.db, attempts);
+        if (attempts.length) await noteFailure(c.var.registry, attempts);
         // a mistyped 6-digit code is not an expired QR code: each says what to do
         throw new AppError(403, isTypedCode(token) ? 'evaluation.code_wrong' : 'evaluation.token_invalid');
       }

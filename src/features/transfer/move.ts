@@ -1,0 +1,181 @@
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { createHash } from 'node:crypto';
+import { sealChain } from '../../audit/chain';
+import { systemRecorder } from '../../audit/record';
+import type { Db } from '../../db/client';
+import type { Databases } from '../../db/databases';
+import { auditArchives, counties, countyPlacements, evaluationSessions, PLATFORM_CHAIN, shardTownships, tenants } from '../../db/schema';
+import { AppError } from '../../platform/errors';
+import { readPlacement } from '../../tenancy/placement';
+import { TENANT_TTL_MS } from '../../tenancy/tenant';
+import { readPage } from './export';
+import { entries, type Entry } from './format';
+import { deleteTownshipRows, insertRows } from './import';
+
+/** A session open now, or opening within this long, keeps its county where it is: voters must not meet 维护中. */
+const SESSION_MARGIN_MS = 60 * 60 * 1000;
+
+export interface MoveOptions {
+  /** after freezing: writes that read the map just before the freeze land before the copy reads (default 10 s) */
+  graceMs?: number;
+  /** after the switch: instances may still read a placement cached this long, so the old copy stays until then */
+  settleMs?: number;
+  log?: (line: string) => void;
+}
+
+export interface MoveReport {
+  countyId: string;
+  from: string;
+  to: string;
+  townships: { id: string; slug: string; rows: number }[];
+  rows: number;
+  /** how long the county refused writes */
+  frozenMs: number;
+  totalMs: number;
+}
+
+const refused = (code: 'shards.county_not_found' | 'shards.same_shard' | 'shards.session_open' | 'shards.copy_differs', params: Record<string, string> = {}) =>
+  new AppError(409, code, params);
+
+/** The tables of a township that live in its shard, in the export's order (parents first) and key order. */
+const shardEntries = (): Entry[] => entries().filter((entry) => entry.home === 'shard');
+
+/** What of a township a database holds, per shard table: row count and SHA-256 of its rows as the export writes them. */
+async function townshipDigest(db: Db, tenantId: string): Promise<Record<string, { rows: number; sha256: string }>> {
+  const digest: Record<string, { rows: number; sha256: string }> = {};
+  for (const entry of shardEntries()) {
+    const hash = createHash('sha256');
+    let rows = 0;
+    for (let cursor: unknown[] | undefined; ; ) {
+      const page = await readPage(db, entry, tenantId, cursor);
+      for (const row of page) hash.update(`${JSON.stringify(row)}\n`);
+      rows += page.length;
+      if (!page.length) break;
+      const last = page[page.length - 1];
+      cursor = entry.primaryKey.map((column) => last[column]);
+    }
+    digest[entry.name] = { rows, sha256: hash.digest('hex') };
+  }
+  return digest;
+}
+
+/**
+ * Copies a township's shard rows as the import loads a file: table by table, page by page, the audit chain
+ * unsealed and sealed again in its new database (the hashes are deterministic, so they come out the same).
+ */
+async function copyTownship(from: Db, to: Db, tenantId: string): Promise<void> {
+  await to.insert(shardTownships).values({ townshipId: tenantId, state: 'arriving' });
+  for (const entry of shardEntries())
+    for (let cursor: unknown[] | undefined; ; ) {
+      const page = await readPage(from, entry, tenantId, cursor);
+      if (!page.length) break;
+      const rows = entry.name === 'audit_events' ? page.map((row) => ({ ...row, prev_hash: null, hash: null })) : page;
+      await insertRows(to, entry.table, rows as Record<string, string | number | null>[]);
+      const last = page[page.length - 1];
+      cursor = entry.primaryKey.map((column) => last[column]);
+    }
+  await sealChain(to, tenantId);
+}
+
+/**
+ * A township's rows removed from one database, in one batch: the old copy after a move, or a copy left by a
+ * move cut off. Its trail too: the 'leaving' marker is what lets the audit triggers allow it.
+ */
+async function removeTownship(db: Db, tenantId: string): Promise<void> {
+  await db.batch([
+    db.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId)),
+    db.insert(shardTownships).values({ townshipId: tenantId, state: 'leaving' }),
+    ...deleteTownshipRows(db, tenantId, 'shard'),
+    db.delete(auditArchives).where(eq(auditArchives.chain, tenantId)),
+    db.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId)),
+  ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+}
+
+async function openSessions(db: Db, tenantIds: string[], now: Date): Promise<number> {
+  if (!tenantIds.length) return 0;
+  const [{ n }] = await db.all<{ n: number }>(sql`SELECT count(*) AS n FROM evaluation_sessions
+    WHERE tenant_id IN (${sql.join(tenantIds.map((id) => sql`${id}`), sql`, `)}) AND ${isNull(evaluationSessions.closedAt)}
+      AND closes_at > ${now.toISOString()} AND opens_at <= ${new Date(now.getTime() + SESSION_MARGIN_MS).toISOString()}`);
+  return Number(n);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Moves a county's rows to another shard (docs/scaling.md, "How a county moves"): refused while one of its
+ * sessions is open; the county is frozen (every write to it answers 503 维护中, which the pages retry), its
+ * townships are copied and verified by counts and checksums, the map switches to the new shard in the same
+ * write that unfreezes it, and once no instance can still hold the old placement the old rows are removed.
+ * A move cut off before the switch leaves the county frozen on its old shard, intact: running it again
+ * starts the copy over. The move is recorded in the registry's chain.
+ */
+export async function moveCounty(databases: Databases, countyId: string, to: string, options: MoveOptions = {}): Promise<MoveReport> {
+  const started = Date.now();
+  const log = options.log ?? (() => {});
+  const registry = databases.registry;
+  const [county] = await registry.select({ id: counties.id }).from(counties).where(eq(counties.id, countyId));
+  if (!county) throw refused('shards.county_not_found', { county: countyId });
+  const placement = await readPlacement(registry, countyId);
+  const target = databases.shard(to);
+  const source = databases.shard(placement.shard);
+  if (placement.shard === to) throw refused('shards.same_shard', { shard: to });
+  const townships = await registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(eq(tenants.countyId, countyId));
+  const ids = townships.map((t) => t.id);
+  if (!placement.frozen && (await openSessions(source, ids, new Date()))) throw refused('shards.session_open');
+
+  const frozenAt = new Date().toISOString();
+  await registry
+    .insert(countyPlacements)
+    .values({ countyId, shard: placement.shard, version: Math.max(placement.version, 1), frozenAt })
+    .onConflictDoUpdate({ target: countyPlacements.countyId, set: { frozenAt } });
+  log(`${countyId}: frozen on ${placement.shard}`);
+  const unfreeze = () => registry.update(countyPlacements).set({ frozenAt: null }).where(eq(countyPlacements.countyId, countyId));
+  try {
+    // a session could have been booked to open between the check and the freeze; none can be now
+    if (await openSessions(source, ids, new Date())) throw refused('shards.session_open');
+    await sleep(options.graceMs ?? 10_000);
+    const report: MoveReport['townships'] = [];
+    for (const township of townships) {
+      // a copy left by a move cut off earlier goes first
+      await removeTownship(target, township.id);
+      await sealChain(source, township.id);
+      await copyTownship(source, target, township.id);
+      const [before, after] = await Promise.all([townshipDigest(source, township.id), townshipDigest(target, township.id)]);
+      for (const [table, expected] of Object.entries(before))
+        if (after[table].rows !== expected.rows || after[table].sha256 !== expected.sha256) throw refused('shards.copy_differs', { township: township.slug, table });
+      // arrived: its trail is append-only in the new database from here
+      await target.delete(shardTownships).where(eq(shardTownships.townshipId, township.id));
+      const rows = Object.values(before).reduce((sum, table) => sum + table.rows, 0);
+      report.push({ ...township, rows });
+      log(`${township.slug}: ${rows} rows copied and verified`);
+    }
+    const record = systemRecorder(registry, null);
+    const rows = report.reduce((sum, t) => sum + t.rows, 0);
+    const [switched] = await registry.batch([
+      registry
+        .update(countyPlacements)
+        .set({ shard: to, version: sql`${countyPlacements.version} + 1`, frozenAt: null })
+        .where(and(eq(countyPlacements.countyId, countyId), eq(countyPlacements.frozenAt, frozenAt)))
+        .returning({ countyId: countyPlacements.countyId }),
+      record({ action: 'county.move', entity: 'county', entityId: countyId, summary: { from: placement.shard, to, townships: report.length, rows }, onlyIfChanged: true }),
+    ]);
+    if (!switched.length) throw refused('shards.copy_differs', { township: '-', table: 'county_placements' });
+    await sealChain(registry, PLATFORM_CHAIN);
+    const frozenMs = Date.now() - new Date(frozenAt).getTime();
+    log(`${countyId}: switched to ${to} after ${frozenMs} ms frozen`);
+    // instances that read the placement before the switch read the old copy until their cache expires
+    await sleep(options.settleMs ?? TENANT_TTL_MS + 1000);
+    for (const township of report) await removeTownship(source, township.id);
+    log(`${countyId}: old rows removed from ${placement.shard}`);
+    return { countyId, from: placement.shard, to, townships: report, rows, frozenMs, totalMs: Date.now() - started };
+  } catch (error) {
+    // before the switch the old copy is whole: drop the new one and let the county work again
+    const [now] = await registry.select({ shard: countyPlacements.shard }).from(countyPlacements).where(eq(countyPlacements.countyId, countyId));
+    if (now?.shard === placement.shard) {
+      for (const township of townships) await removeTownship(target, township.id).catch(() => {});
+      await unfreeze();
+    }
+    throw error;
+  }
+}
