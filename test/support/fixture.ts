@@ -3,9 +3,9 @@ import type { Db } from '../../src/db/client';
 import { accounts, roleGrants } from '../../src/db/schema';
 import { newId } from '../../src/platform/ids';
 import { seededRandom } from '../../src/seed/random';
-import { ensureCounty, writeTownship } from '../../src/seed/write';
+import { ensureCounty, placeCounty, writeTownship } from '../../src/seed/write';
 import { ApiClient } from './client';
-import type { TestServer } from './servers';
+import { SECOND_SHARD, type TestServer } from './servers';
 
 export const PASSWORD = 'test-password-1';
 
@@ -45,6 +45,8 @@ export async function createFixture(server: TestServer): Promise<Fixture> {
   const random = seededRandom(7);
   const countyId = await ensureCounty(db, '德州市', '齐河县');
   const otherCountyId = await ensureCounty(db, '德州市', '禹城市');
+  // the other county's rows on the second shard (servers.ts): its viewer's reads go there, never to main
+  if (server.databases.shardNames.includes(SECOND_SHARD)) await placeCounty(db, otherCountyId, SECOND_SHARD);
   const shape = { villages: 3, membersPerVillage: [4, 6] as [number, number], householdsPerVillage: [5, 8] as [number, number] };
   const a = await writeTownship(db, random, { slug: 'alpha', name: '甲镇', countyId }, { ...shape, knownVillages: ['靖庄', '刘洼'] });
   const b = await writeTownship(db, random, { slug: 'beta', name: '乙镇', countyId }, shape);

@@ -56,7 +56,14 @@ export interface ServerOptions {
   shards?: readonly string[];
 }
 
-export async function startServer(driver: Driver, env: Record<string, string> = TEST_ENV, preload?: Preload, options: ServerOptions = {}): Promise<TestServer> {
+/**
+ * Every test server has a second shard, so every API suite runs with two shards configured: the fixture's
+ * county of its townships on `main`, its other county on `second` (fixture.ts); shards.test.ts also runs a
+ * registry that holds no township at all.
+ */
+export const SECOND_SHARD = 'second';
+
+export async function startServer(driver: Driver, env: Record<string, string> = TEST_ENV, preload?: Preload, options: ServerOptions = { shards: [SECOND_SHARD] }): Promise<TestServer> {
   return driver === 'libsql' ? startLibsql(env, preload, options) : startWorkerd(env, preload, options);
 }
 
