@@ -9,6 +9,8 @@ export const NODE_ENTRIES = {
   'tenant-import': 'scripts/tenant-import.ts',
   backup: 'scripts/backup.ts',
   restore: 'scripts/restore.ts',
+  'shard-move': 'scripts/shard-move.ts',
+  'shard-check': 'scripts/shard-check.ts',
 };
 
 /** Bundles the Node entries into `outdir` (npm run build: dist; the production-entry test: .build/). */

@@ -4,11 +4,14 @@
  * With --ballots-per-township N each township also gets a branch campaign of --year (default: this
  * Shanghai year), one closed session per village, N ballots over them and a year's income entries.
  * Without --db it writes to DATABASE_URL or data/xingping.db (migrating it first).
+ * With --county-per-shard it writes one such county on every shard (shard main and those of SHARDS,
+ * docs/scaling.md), named <county>1, <county>2, … each from its own seed.
  */
 import { parseArgs } from 'node:util';
-import { migrateLibsql, openLibsql } from '../src/db/libsql';
+import { MAIN_SHARD } from '../src/db/databases';
 import { shanghaiYear } from '../src/platform/time';
 import { seedCounty } from '../src/seed/county';
+import { openDatabases } from './databases';
 
 const { values } = parseArgs({
   options: {
@@ -21,6 +24,7 @@ const { values } = parseArgs({
     db: { type: 'string' },
     'ballots-per-township': { type: 'string', default: '0' },
     year: { type: 'string' },
+    'county-per-shard': { type: 'boolean', default: false },
   },
 });
 
@@ -31,20 +35,28 @@ const range = (text: string): [number, number] => {
 };
 
 const started = performance.now();
-const { db, client } = await openLibsql(values.db);
-await migrateLibsql(db);
+const { databases, close } = await openDatabases({ db: values.db });
 const ballots = Number(values['ballots-per-township']);
-const { counts } = await seedCounty(db, {
-  townships: Number(values.townships),
-  villages: Number(values.villages),
-  membersPerVillage: range(values.members!),
-  householdsPerVillage: range(values.households!),
-  seed: Number(values.seed),
-  countyName: values.county,
-  ballots: () => ballots,
-  year: values.year ? Number(values.year) : shanghaiYear(),
-});
-client.close();
+const shards = values['county-per-shard'] ? databases.shardNames : [MAIN_SHARD];
+const totals = { villages: 0, members: 0, households: 0, ballots: 0 };
+for (const [i, shard] of shards.entries()) {
+  const { counts } = await seedCounty(
+    { registry: databases.registry, shard: databases.shard(shard) },
+    {
+      townships: Number(values.townships),
+      villages: Number(values.villages),
+      membersPerVillage: range(values.members!),
+      householdsPerVillage: range(values.households!),
+      seed: Number(values.seed) + i,
+      countyName: shards.length > 1 ? `${values.county}${i + 1}` : values.county,
+      shard,
+      ballots: () => ballots,
+      year: values.year ? Number(values.year) : shanghaiYear(),
+    },
+  );
+  for (const key of Object.keys(totals) as (keyof typeof totals)[]) totals[key] += counts[key];
+}
+await close();
 console.log(
-  `Seeded ${values.townships} townships: ${counts.villages} villages, ${counts.members} members, ${counts.households} households, ${counts.ballots} ballots in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  `Seeded ${shards.length} × ${values.townships} townships (${shards.join(', ')}): ${totals.villages} villages, ${totals.members} members, ${totals.households} households, ${totals.ballots} ballots in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

@@ -10,7 +10,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { openLibsql } from '../src/db/libsql';
+import { readPlacement } from '../src/tenancy/placement';
+import { openDatabases } from './databases';
 import { exportFileName, exportTenant, secretFingerprint } from '../src/features/transfer';
 import { configOf } from '../src/platform/config';
 
@@ -25,16 +26,20 @@ if (passphrase !== undefined && [...passphrase].length < 10) {
   process.exit(2);
 }
 const config = configOf(process.env);
-const { db, client } = await openLibsql(values.db);
-const [tenant] = await db.all<{ id: string; slug: string; name: string }>(sql`SELECT id, slug, name FROM tenants WHERE slug = ${values.tenant} AND status = 'active'`);
+const { databases, close } = await openDatabases({ db: values.db });
+const [tenant] = await databases.registry.all<{ id: string; slug: string; name: string; countyId: string }>(
+  sql`SELECT id, slug, name, county_id AS countyId FROM tenants WHERE slug = ${values.tenant} AND status = 'active'`,
+);
 if (!tenant) {
   console.error(`no township ${values.tenant} in this database`);
-  client.close();
+  await close();
   process.exit(1);
 }
+// the township's rows are in its county's shard (docs/scaling.md)
+const shard = databases.shard((await readPlacement(databases.registry, tenant.countyId)).shard);
 const now = new Date();
 const out = values.out ?? exportFileName(tenant.slug, now, !!passphrase);
 const started = performance.now();
-await pipeline(Readable.fromWeb(exportTenant({ registry: db, shard: db }, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now }) as never), createWriteStream(out));
-client.close();
+await pipeline(Readable.fromWeb(exportTenant({ registry: databases.registry, shard }, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now }) as never), createWriteStream(out));
+await close();
 console.log(`${tenant.name} (${tenant.slug}) exported to ${out}${passphrase ? ' (encrypted)' : ''} in ${Math.round(performance.now() - started)} ms`);

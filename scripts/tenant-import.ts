@@ -9,12 +9,11 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { databasesOf } from '../src/db/databases';
-import { migrateLibsql, openLibsql } from '../src/db/libsql';
 import { importTenant } from '../src/features/transfer';
 import { configOf } from '../src/platform/config';
 import { AppError } from '../src/platform/errors';
 import { translate } from '../src/platform/i18n';
+import { openDatabases } from './databases';
 
 const { values } = parseArgs({ options: { file: { type: 'string' }, passphrase: { type: 'string' }, db: { type: 'string' } } });
 if (!values.file) {
@@ -22,13 +21,14 @@ if (!values.file) {
   process.exit(2);
 }
 const config = configOf(process.env);
-const { db, client } = await openLibsql(values.db);
-await migrateLibsql(db);
+// the registry and SHARDS: the township's rows go to its county's shard (docs/scaling.md)
+const { databases, close } = await openDatabases({ db: values.db });
 const started = performance.now();
 try {
-  const report = await importTenant(databasesOf(db), Readable.toWeb(createReadStream(values.file)) as unknown as ReadableStream<Uint8Array>, {
+  const report = await importTenant(databases, Readable.toWeb(createReadStream(values.file)) as unknown as ReadableStream<Uint8Array>, {
     passphrase: values.passphrase ?? process.env.XINGPING_PASSPHRASE,
     secrets: config.secrets,
+    newCountyShard: config.newCountyShard,
   });
   const rows = Object.values(report.tables).reduce((sum, n) => sum + n, 0);
   console.log(`${report.tenant.name} (${report.tenant.slug}) imported: ${rows} rows in ${Object.keys(report.tables).length} tables, ${Math.round(performance.now() - started)} ms`);
@@ -45,5 +45,5 @@ try {
   console.error(`${error.code}: ${translate('zh-CN', error.code, error.params)} / ${translate('en', error.code, error.params)}`);
   process.exitCode = 1;
 } finally {
-  client.close();
+  await close();
 }

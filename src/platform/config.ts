@@ -220,6 +220,16 @@ const shardList = z.preprocess(
     .refine((items) => new Set(items.map((item) => item.split('=')[0])).size === items.length, { error: 'names a shard twice' }),
 );
 
+/** The shards of SHARDS (`<name>=<libSQL URL>,…`), for the command-line scripts: the server reads them with the rest. */
+export function parseShardsConfig(env: Record<string, unknown>): Record<string, DatabaseConfig> {
+  const parsed = z.object({ SHARDS: shardList }).safeParse(env);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  return shardsOf(parsed.data.SHARDS);
+}
+
+const shardsOf = (items: string[]): Record<string, DatabaseConfig> =>
+  Object.fromEntries(items.map((item) => [item.slice(0, item.indexOf('=')), { url: item.slice(item.indexOf('=') + 1) }]));
+
 const nodeSchema = z.object({
   ...appFields,
   ...databaseFields,
@@ -238,7 +248,7 @@ export function parseNodeConfig(env: Record<string, unknown>): NodeConfig {
   return {
     ...toAppConfig(data),
     database: { url: data.DATABASE_URL, ...(data.DATABASE_AUTH_TOKEN ? { authToken: data.DATABASE_AUTH_TOKEN } : {}) },
-    shards: Object.fromEntries(data.SHARDS.map((item) => [item.slice(0, item.indexOf('=')), { url: item.slice(item.indexOf('=') + 1) }])),
+    shards: shardsOf(data.SHARDS),
     trustProxy: data.TRUST_PROXY === true,
     scheduler: data.NO_SCHEDULER !== true,
     port: data.PORT,

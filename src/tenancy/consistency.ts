@@ -16,7 +16,7 @@ export interface StrayRows {
  * The consistency check of shards against the registry (docs/scaling.md, `npm run shard:check`): every row of a
  * shard table must belong to a township the registry knows and has placed on that shard. A township a shard is
  * receiving or giving up (an import or a move under way: shard_townships) is not counted against it. One
- * GROUP BY per table and shard.
+ * batch per shard (a GROUP BY per table).
  */
 export async function shardConsistency(databases: Databases): Promise<StrayRows[]> {
   const placed = new Map(
@@ -32,15 +32,16 @@ export async function shardConsistency(databases: Databases): Promise<StrayRows[
   for (const shard of databases.shardNames) {
     const db = databases.shard(shard);
     const inFlight = new Set((await db.select({ id: shardTownships.townshipId }).from(shardTownships)).map((row) => row.id));
-    for (const { name } of tables) {
-      const groups = await db.all<{ tenantId: string | null; rows: number }>(
-        sql`SELECT tenant_id AS tenantId, count(*) AS rows FROM ${sql.identifier(name)} WHERE tenant_id IS NOT NULL GROUP BY tenant_id`,
-      );
-      for (const { tenantId, rows } of groups) {
-        if (!tenantId || inFlight.has(tenantId)) continue;
-        const home = placed.get(tenantId);
-        if (home !== shard) stray.push({ shard, table: name, tenantId, rows: Number(rows), reason: home === undefined ? 'unknown_tenant' : 'wrong_shard' });
-      }
+    // one round trip per shard: every table's rows grouped by township, in one batch
+    const counts = tables.map(({ name }) =>
+      db.all<{ tenantId: string; rows: number }>(sql`SELECT tenant_id AS tenantId, count(*) AS rows FROM ${sql.identifier(name)} WHERE tenant_id IS NOT NULL GROUP BY tenant_id`),
+    );
+    const results = (await db.batch(counts as unknown as [(typeof counts)[0], ...typeof counts])) as unknown as { tenantId: string; rows: number }[][];
+    const groups = results.flatMap((rows, i) => rows.map((row) => ({ ...row, tableName: tables[i].name })));
+    for (const { tableName, tenantId, rows } of groups) {
+      if (inFlight.has(tenantId)) continue;
+      const home = placed.get(tenantId);
+      if (home !== shard) stray.push({ shard, table: tableName, tenantId, rows: Number(rows), reason: home === undefined ? 'unknown_tenant' : 'wrong_shard' });
     }
   }
   return stray;

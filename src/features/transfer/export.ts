@@ -16,8 +16,8 @@ export interface TownshipDatabases {
 const encoder = new TextEncoder();
 const list = (names: string[]) => sql.join(names.map((name) => sql.identifier(name)), sql`, `);
 
-/** One keyset page of an entry's rows, after `cursor` (the primary key of the last row read). */
-export async function readPage(db: Db, entry: Entry, tenantId: string, cursor: unknown[] | undefined, limit = PAGE_ROWS): Promise<Row[]> {
+/** The query of one keyset page of an entry's rows, after `cursor` (the primary key of the last row read). */
+function pageQuery(db: Db, entry: Entry, tenantId: string, cursor: unknown[] | undefined, limit = PAGE_ROWS) {
   const key = list(entry.primaryKey);
   // a key that starts with tenant_id (fixed by the filter) continues on the rest of it: SQLite then seeks the
   // index to the cursor instead of walking the tenant's rows from the start on every page
@@ -25,11 +25,15 @@ export async function readPage(db: Db, entry: Entry, tenantId: string, cursor: u
   const rest = entry.primaryKey.slice(skip);
   const after =
     cursor && rest.length ? sql` AND (${list(rest)}) > (${sql.join(cursor.slice(skip).map((value) => sql`${value}`), sql`, `)})` : sql``;
-  const rows = await db.all<Row>(
-    sql`SELECT ${list(entry.columns)} FROM ${sql.identifier(entry.name)} WHERE ${entry.filter(tenantId)}${after} ORDER BY ${key} LIMIT ${limit}`,
-  );
-  // in column order, whatever the driver's row object looks like
-  return rows.map((row) => Object.fromEntries(entry.columns.map((column) => [column, row[column] ?? null])));
+  return db.all<Row>(sql`SELECT ${list(entry.columns)} FROM ${sql.identifier(entry.name)} WHERE ${entry.filter(tenantId)}${after} ORDER BY ${key} LIMIT ${limit}`);
+}
+
+/** A page's rows in column order, whatever the driver's row object looks like. */
+const pageRows = (entry: Entry, rows: Row[]): Row[] => rows.map((row) => Object.fromEntries(entry.columns.map((column) => [column, row[column] ?? null])));
+
+/** One keyset page of an entry's rows, after `cursor`. */
+export async function readPage(db: Db, entry: Entry, tenantId: string, cursor: unknown[] | undefined, limit = PAGE_ROWS): Promise<Row[]> {
+  return pageRows(entry, await pageQuery(db, entry, tenantId, cursor, limit));
 }
 
 export interface ExportOptions {

@@ -1,0 +1,41 @@
+/**
+ * Moves a county's rows to another shard (docs/scaling.md, "How a county moves"):
+ *   npm run shard:move -- --county <id> --to <shard> [--db file:…]       libSQL: DATABASE_URL and SHARDS
+ *   npm run shard:move -- --county <id> --to <shard> --d1 [--env name]   D1: wrangler.toml's DB and SHARD_<NAME>
+ * Refused while a session of the county is open. The county answers 503 维护中 to writes while it is copied.
+ */
+import { parseArgs } from 'node:util';
+import { UnknownShardError } from '../src/db/databases';
+import { moveCounty } from '../src/features/transfer';
+import { AppError } from '../src/platform/errors';
+import { translate } from '../src/platform/i18n';
+import { openDatabases } from './databases';
+
+const { values } = parseArgs({
+  options: {
+    county: { type: 'string' },
+    to: { type: 'string' },
+    db: { type: 'string' },
+    d1: { type: 'boolean', default: false },
+    env: { type: 'string' },
+    'grace-seconds': { type: 'string', default: '10' },
+  },
+});
+if (!values.county || !values.to) {
+  console.error('usage: npm run shard:move -- --county <id> --to <shard> [--db file:…] [--d1 [--env name]] [--grace-seconds 10]');
+  process.exit(2);
+}
+const { databases, close } = await openDatabases({ db: values.db, d1: values.d1, environment: values.env });
+try {
+  const report = await moveCounty(databases, values.county, values.to, { graceMs: Number(values['grace-seconds']) * 1000, log: (line) => console.log(line) });
+  console.log(
+    `moved county ${report.countyId} from ${report.from} to ${report.to}: ${report.townships.length} townships, ${report.rows} rows; writes refused for ${(report.frozenMs / 1000).toFixed(1)} s, ${(report.totalMs / 1000).toFixed(1)} s in all`,
+  );
+} catch (error) {
+  if (error instanceof AppError) console.error(translate('zh-CN', error.code, error.params));
+  else if (error instanceof UnknownShardError) console.error(error.message);
+  else throw error;
+  process.exitCode = 1;
+} finally {
+  await close();
+}
