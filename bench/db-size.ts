@@ -10,11 +10,15 @@
  */
 import { eq } from 'drizzle-orm';
 import type { Client } from '@libsql/client';
+import { drizzle } from 'drizzle-orm/libsql';
 import { mkdirSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { systemRecorder } from '../src/audit/record';
 import { migrateLibsql, openLibsql } from '../src/db/libsql';
+import * as schema from '../src/db/schema';
 import { evaluationSessions, members, orgMeetingAttendance, orgMeetings, tenants, villages } from '../src/db/schema';
+import type { Db } from '../src/db/client';
+import { processMessage, startRun } from '../src/jobs/runner';
 import { TenantScope } from '../src/db/tenant-scope';
 import {
   castBallots,
@@ -63,16 +67,15 @@ const RESOLUTIONS = '一、按期完成道路硬化；二、组织党员志愿�
 
 interface TableSize {
   bytes: number;
-  payload: number;
   rows: number;
 }
 type Sizes = Map<string, TableSize>;
 
-/** Pages (bytes) and record payload of every table, its indexes included, and its row count. */
+/** Bytes (pages) of every table, its indexes included, and its row count. */
 async function measure(client: Client): Promise<Sizes> {
   await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
   const pages = await client.execute(`
-    SELECT s.tbl_name AS tbl, SUM(d.pgsize) AS bytes, SUM(d.payload) AS payload
+    SELECT s.tbl_name AS tbl, SUM(d.pgsize) AS bytes
     FROM dbstat d JOIN sqlite_schema s ON s.name = d.name
     WHERE d.aggregate = TRUE GROUP BY s.tbl_name`);
   const sizes: Sizes = new Map();
@@ -80,7 +83,7 @@ async function measure(client: Client): Promise<Sizes> {
     const table = String(row.tbl);
     if (table.startsWith('sqlite_') || table.startsWith('__drizzle')) continue;
     const [{ n }] = (await client.execute(`SELECT COUNT(*) AS n FROM "${table}"`)).rows;
-    sizes.set(table, { bytes: Number(row.bytes), payload: Number(row.payload), rows: Number(n) });
+    sizes.set(table, { bytes: Number(row.bytes), rows: Number(n) });
   }
   return sizes;
 }
@@ -90,14 +93,14 @@ const total = (sizes: Sizes, only?: (table: string) => boolean) => [...sizes].re
 function difference(after: Sizes, before: Sizes): Sizes {
   const out: Sizes = new Map();
   for (const [table, a] of after) {
-    const b = before.get(table) ?? { bytes: 0, payload: 0, rows: 0 };
-    if (a.bytes !== b.bytes || a.rows !== b.rows) out.set(table, { bytes: a.bytes - b.bytes, payload: a.payload - b.payload, rows: a.rows - b.rows });
+    const b = before.get(table) ?? { bytes: 0, rows: 0 };
+    if (a.bytes !== b.bytes || a.rows !== b.rows) out.set(table, { bytes: a.bytes - b.bytes, rows: a.rows - b.rows });
   }
   return out;
 }
 
 /** Every table's figures divided by `n`. */
-const per = (sizes: Sizes, n: number): Sizes => new Map([...sizes].map(([t, s]) => [t, { bytes: s.bytes / n, payload: s.payload / n, rows: s.rows / n }]));
+const per = (sizes: Sizes, n: number): Sizes => new Map([...sizes].map(([t, s]) => [t, { bytes: s.bytes / n, rows: s.rows / n }]));
 
 const sorted = (sizes: Sizes) => [...sizes].filter(([, s]) => s.bytes > 0 || s.rows > 0).sort((a, b) => b[1].bytes - a[1].bytes);
 
@@ -212,6 +215,8 @@ export interface DbSizeDetails {
   otherPerVillageYear: Sizes;
   rostersPerVillage: Sizes;
   villageYears: number;
+  /** statements and round trips of one township's nightly recompute (D1 counts each statement of a batch) */
+  recomputeQueries: { statements: number; roundTrips: number };
   /** live bytes ÷ bytes after VACUUM, of the ballot tables and of the whole file */
   fill: { table: string; live: number; vacuumed: number }[];
   pageSize: number;
@@ -227,6 +232,9 @@ export async function dbSizeDetails(quick = false): Promise<DbSizeDetails> {
   const demo = await measure(client);
 
   const [pandian] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, 'pandian'));
+  const recomputeQueries = await queriesOfRecompute(client, pandian.id);
+  // the sessions are measured from here: the recompute's run rows are none of theirs
+  const base = await measure(client);
   const scope = new TenantScope(db, pandian.id);
   const villageYears = await pandianVillageYears(client, pandian.id);
   const { other, rosters } = await pandianShare(client, pandian.id, difference(demo, empty));
@@ -249,7 +257,7 @@ export async function dbSizeDetails(quick = false): Promise<DbSizeDetails> {
   const meetings = await writeMeetings(scope, meetingVillage);
   const afterMeetings = await measure(client);
   const sessions = branchPlans.length + memberPlans.length;
-  const perSession = per(sumSizes(difference(opened, demo), difference(closed, afterMember)), sessions);
+  const perSession = per(sumSizes(difference(opened, base), difference(closed, afterMember)), sessions);
 
   const [{ page_size: pageSize }] = (await client.execute('PRAGMA page_size')).rows as unknown as { page_size: number }[];
   await client.execute(`VACUUM INTO '${FILE}.vacuumed'`);
@@ -278,6 +286,7 @@ export async function dbSizeDetails(quick = false): Promise<DbSizeDetails> {
     otherPerVillageYear: per(other, villageYears),
     rostersPerVillage: per(rosters, all.length),
     villageYears,
+    recomputeQueries,
     fill,
     pageSize: Number(pageSize),
   };
@@ -325,11 +334,38 @@ async function writeMeetings(scope: TenantScope, villageId: string): Promise<{ m
   return { meetings, attendance };
 }
 
+/**
+ * The statements one township's part of the nightly recompute sends (as its queue message would), counted on
+ * the client under drizzle: D1 allows 1,000 queries per Worker invocation, and a consumer invocation takes
+ * up to `max_batch_size` townships.
+ */
+async function queriesOfRecompute(client: Client, tenantId: string): Promise<{ statements: number; roundTrips: number }> {
+  const count = { statements: 0, roundTrips: 0 };
+  const counting = new Proxy(client, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop, target);
+      if (prop === 'execute' || prop === 'batch')
+        return (first: unknown[] | unknown, ...rest: unknown[]) => {
+          count.statements += Array.isArray(first) ? first.length : 1;
+          count.roundTrips += 1;
+          return (value as (...a: unknown[]) => unknown).apply(target, [first, ...rest]);
+        };
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const db = drizzle(counting, { schema }) as unknown as Db;
+  await startRun(db, { job: 'recompute', trigger: 'manual', year: null, startedBy: null, tenantId }, async (messages) => {
+    Object.assign(count, { statements: 0, roundTrips: 0 });
+    for (const message of messages) await processMessage(db, message);
+  });
+  return count;
+}
+
 function sumSizes(a: Sizes, b: Sizes): Sizes {
   const out: Sizes = new Map(a);
   for (const [t, s] of b) {
-    const x = out.get(t) ?? { bytes: 0, payload: 0, rows: 0 };
-    out.set(t, { bytes: x.bytes + s.bytes, payload: x.payload + s.payload, rows: x.rows + s.rows });
+    const x = out.get(t) ?? { bytes: 0, rows: 0 };
+    out.set(t, { bytes: x.bytes + s.bytes, rows: x.rows + s.rows });
   }
   return out;
 }
@@ -358,33 +394,47 @@ async function pandianShare(client: Client, tenantId: string, seeded: Sizes): Pr
     const [{ n }] = (await client.execute({ sql: `SELECT COUNT(*) AS n FROM "${table}" WHERE tenant_id = ?`, args: [tenantId] })).rows;
     const share = Number(n) / size.rows;
     if (!share) continue;
-    (ROSTER_TABLES.includes(table) ? rosters : other).set(table, { bytes: size.bytes * share, payload: size.payload * share, rows: Number(n) });
+    (ROSTER_TABLES.includes(table) ? rosters : other).set(table, { bytes: size.bytes * share, rows: Number(n) });
   }
   return { other, rosters };
 }
 
-/** Bytes of one village-year of the projections: its other records plus its ballots. */
-export function villageYearBytes(d: DbSizeDetails): number {
-  return (
-    total(d.otherPerVillageYear) +
-    total(d.meetingsYear) +
-    OTHER_AUDITED_WRITES * auditRowBytes(d) +
-    VILLAGE_YEAR_BALLOTS.branch * total(d.branch.perBallot) +
-    VILLAGE_YEAR_BALLOTS.member * total(d.member.perBallot) +
-    // a branch session and a member session a year
-    2 * total(d.perSession)
-  );
-}
+const AUDIT = 'audit_events';
+const withoutAudit = (sizes: Sizes): Sizes => new Map([...sizes].filter(([t]) => t !== AUDIT));
+const auditOf = (sizes: Sizes) => sizes.get(AUDIT)?.bytes ?? 0;
 
 /** Bytes of one audit row, indexes included, as the meetings step wrote them. */
 export const auditRowBytes = (d: DbSizeDetails) => {
-  const audit = d.meetingsYear.get('audit_events');
+  const audit = d.meetingsYear.get(AUDIT);
   return audit && audit.rows > 0 ? audit.bytes / audit.rows : 0;
 };
 
+/**
+ * One village-year of the projections as the database keeps it: its ballots, meetings, two sessions (a branch
+ * and a member session) and other records, without their audit rows, which leave the database for the archive
+ * after 180 days (docs/audit.md) and so do not add up over the years.
+ */
+export function villageYearKept(d: DbSizeDetails): number {
+  return (
+    total(withoutAudit(d.otherPerVillageYear)) +
+    total(withoutAudit(d.meetingsYear)) +
+    2 * total(withoutAudit(d.perSession)) +
+    VILLAGE_YEAR_BALLOTS.branch * total(d.branch.perBallot) +
+    VILLAGE_YEAR_BALLOTS.member * total(d.member.perBallot)
+  );
+}
+
+/** A village-year's audit rows: the meetings', the sessions', and the assumed rest. */
+export const villageYearAudit = (d: DbSizeDetails) => auditOf(d.meetingsYear) + 2 * auditOf(d.perSession) + auditOf(d.otherPerVillageYear) + OTHER_AUDITED_WRITES * auditRowBytes(d);
+
+/** What a village holds however many years pass: its rosters and about half a year of audit rows. */
+export const villageStanding = (d: DbSizeDetails) => total(d.rostersPerVillage) + villageYearAudit(d) / 2;
+
+const ballotBytes = (d: DbSizeDetails) => VILLAGE_YEAR_BALLOTS.branch * total(d.branch.perBallot) + VILLAGE_YEAR_BALLOTS.member * total(d.member.perBallot);
+
 export async function dbSize(quick = false): Promise<BenchResult> {
   const d = await dbSizeDetails(quick);
-  const villageYear = villageYearBytes(d);
+  const villageYear = villageYearKept(d);
   const fillOf = (t: string) => d.fill.find((f) => f.table === t);
   const whole = fillOf('(whole file)');
   return {
@@ -392,7 +442,7 @@ export async function dbSize(quick = false): Promise<BenchResult> {
     method:
       `An embedded libSQL file (page size ${d.pageSize} B) seeded with the demo (潘店镇: 95 villages, two years of its story), then ${d.sessions} sessions in 潘店镇 with ballots cast one submission at a time through the real castBallots (villager ballots carry a pass; one branch villager ballot in six has a comment, one in thirty a problem). ` +
       'Bytes are pages of each table and its indexes from SQLite\'s dbstat after a WAL checkpoint, as written (page slack included), compared before and after each step. ' +
-      `Village-year: the demo's records of 潘店镇 other than ballots and rosters (ledgers, income, decisions, problems, results, audit rows, bookings…; a table's bytes × 潘店镇's share of its rows) over its ${d.villageYears} village-years, plus a year of one village's meetings written as the meeting page writes them, ${OTHER_AUDITED_WRITES} audit rows for the other records, ${VILLAGE_YEAR_BALLOTS.branch} branch and ${VILLAGE_YEAR_BALLOTS.member} member ballots and two sessions.`,
+      `Village-year: the demo's records of 潘店镇 other than ballots and rosters (ledgers, income, decisions, problems, results, audit rows, bookings…; a table's bytes × 潘店镇's share of its rows) over its ${d.villageYears} village-years, plus a year of one village's meetings written as the meeting page writes them, ${VILLAGE_YEAR_BALLOTS.branch} branch and ${VILLAGE_YEAR_BALLOTS.member} member ballots and two sessions; audit rows apart (the meetings', the sessions' and ${OTHER_AUDITED_WRITES} more for the other records).`,
     rows: [
       { figure: `branch ballot (${d.branch.ballots} cast): bytes per ballot`, value: bytes(total(d.branch.perBallot)) },
       { figure: `member ballot (${d.member.ballots} cast, ${d.member.ballotsPerSubmission.toFixed(0)} per submission): bytes per ballot`, value: bytes(total(d.member.perBallot)) },
@@ -400,10 +450,12 @@ export async function dbSize(quick = false): Promise<BenchResult> {
       { figure: 'village-year other than ballots and meetings (demo 潘店镇)', value: bytes(total(d.otherPerVillageYear)) },
       { figure: `a year of one village's meetings (${d.meetings.meetings} meetings, ${d.meetings.attendance} attendance rows, ${2 * d.meetings.meetings} audit rows)`, value: bytes(total(d.meetingsYear)) },
       { figure: `audit row (meetings' audit rows; ${OTHER_AUDITED_WRITES} more a village-year assumed for its other records)`, value: bytes(auditRowBytes(d)) },
-      { figure: `village-year with ${VILLAGE_YEAR_BALLOTS.branch + VILLAGE_YEAR_BALLOTS.member} ballots`, value: bytes(villageYear) },
-      { figure: 'township-year, 30 villages', value: bytes(30 * villageYear) },
-      { figure: 'township-year, 95 villages (潘店镇)', value: bytes(95 * villageYear) },
-      { figure: 'rosters per village (members, households; not per year)', value: bytes(total(d.rostersPerVillage)) },
+      { figure: `village-year kept, with ${VILLAGE_YEAR_BALLOTS.branch + VILLAGE_YEAR_BALLOTS.member} ballots (its audit rows leave after 180 days)`, value: `${Math.round(villageYear).toLocaleString('en')} B (ballots ${Math.round((100 * ballotBytes(d)) / villageYear)}%)` },
+      { figure: "a village-year's audit rows", value: bytes(villageYearAudit(d)) },
+      { figure: 'standing per village: rosters (members, households) and half a year of audit rows', value: bytes(villageStanding(d)) },
+      { figure: 'township-year kept, 39 villages (Shandong average)', value: bytes(39 * villageYear) },
+      { figure: 'township-year kept, 95 villages (潘店镇)', value: bytes(95 * villageYear) },
+      { figure: "one township's nightly recompute (潘店镇, its queue message): statements · round trips", value: `${d.recomputeQueries.statements} · ${d.recomputeQueries.roundTrips}` },
       { figure: 'castBallots, one submission in-process (serial): branch (1 ballot) · member', value: `${d.branch.submissionMs.toFixed(2)} ms · ${d.member.submissionMs.toFixed(2)} ms (${d.member.ballotsPerSubmission.toFixed(0)} ballots)` },
       ...(whole ? [{ figure: 'whole file as written ÷ after VACUUM', value: `${bytes(whole.live)} ÷ ${bytes(whole.vacuumed)} = ${(whole.live / whole.vacuumed).toFixed(2)}` }] : []),
     ],
