@@ -28,14 +28,18 @@ export function writeResults(path: string, results: BenchResult[], quick: boolea
     'noisy, so only the ratios travel. ✅ / ❌ compare against the targets of the benchmarks issue.',
     '',
   ];
-  for (const result of results) {
-    lines.push(`## ${result.name}`, '', result.method, '');
-    lines.push('| figure | value | floor | ratio | target | |', '|---|---|---|---|---|---|');
-    for (const row of result.rows)
-      lines.push(`| ${row.figure} | ${row.value} | ${row.floor ?? ''} | ${row.ratio ?? ''} | ${row.target ?? ''} | ${row.ok === undefined ? '' : row.ok ? '✅' : '❌'} |`);
-    lines.push('');
-    for (const note of result.notes ?? []) lines.push(`- ${note}`);
-    if (result.notes?.length) lines.push('');
-  }
+  for (const result of results) lines.push(...resultSection(result));
   writeFileSync(path, lines.join('\n'));
+}
+
+/** One benchmark's section of RESULTS.md: its heading, method, table of figures and notes. */
+export function resultSection(result: BenchResult): string[] {
+  const lines = [`## ${result.name}`, '', result.method, ''];
+  lines.push('| figure | value | floor | ratio | target | |', '|---|---|---|---|---|---|');
+  for (const row of result.rows)
+    lines.push(`| ${row.figure} | ${row.value} | ${row.floor ?? ''} | ${row.ratio ?? ''} | ${row.target ?? ''} | ${row.ok === undefined ? '' : row.ok ? '✅' : '❌'} |`);
+  lines.push('');
+  for (const note of result.notes ?? []) lines.push(`- ${note}`);
+  if (result.notes?.length) lines.push('');
+  return lines;
 }

@@ -4,6 +4,7 @@
  */
 import { ballotIngestion } from './ballot-ingestion';
 import { countyComparisonBench } from './county-comparison';
+import { dbSize } from './db-size';
 import { pageWeight } from './page-weight';
 import { phoneLoad } from './phone-load';
 import { writeResults, type BenchResult } from './report';
@@ -16,6 +17,7 @@ const benches: [string, () => Promise<BenchResult>][] = [
   ['ballot ingestion', () => ballotIngestion(quick)],
   ['yearly recompute', () => yearlyRecompute(quick)],
   ['county comparison', () => countyComparisonBench(quick)],
+  ['database size', () => dbSize(quick)],
 ];
 
 const results: BenchResult[] = [];
