@@ -199,7 +199,12 @@ describe.each(DRIVERS)('two shards on %s', (driver) => {
     const county = await (await as('viewerA')).get(`/api/county/${ids.countyA}/comparison`);
     expect(county.body.total).toBe(8);
     // and the registry's chain says who moved what
-    const platformTrail = await (await as('platformAdmin')).get('/api/platform/audit/events?action=county.move');
+    const platform = await as('platformAdmin');
+    const platformTrail = await platform.get('/api/platform/audit/events?action=county.move');
     expect(platformTrail.body.items).toEqual([expect.objectContaining({ entityId: ids.countyA, actorId: 'system' })]);
+    // the platform reads a township's chain from the shard that holds it, and every chain verifies where it is
+    expect((await platform.get(`/api/platform/audit/events?chain=${ids.alpha}&action=village.create`)).body.total).toBe(2);
+    const verified = await platform.get('/api/platform/audit/verify');
+    expect(verified.body.chains.filter((chain: { ok: boolean }) => !chain.ok)).toEqual([]);
   });
 });
