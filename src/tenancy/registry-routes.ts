@@ -2,7 +2,7 @@ import { count, eq, inArray, like, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { registryAudit } from '../audit/record';
 import { MAIN_SHARD } from '../db/databases';
-import { placeNewCounty } from './placement';
+import { MAINTENANCE_RETRY_SECONDS, placeNewCounty, readPlacement } from './placement';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod';
@@ -137,6 +137,8 @@ export const registryRoutes = new Hono<AppEnv>()
     assertPasswordPolicy(body.admin.password, body.admin.phone, { locale: c.var.locale, path: 'admin.password' });
     const [county] = await db.select().from(counties).where(eq(counties.id, body.countyId));
     if (!county) throw notFound('tenancy.county_not_found');
+    // not while its county moves to another shard: the move copies the townships it found when it froze
+    if ((await readPlacement(db, county.id)).frozen) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
     const [taken] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, body.slug));
     if (taken) throw conflict('tenancy.slug_taken');
     const tenantId = newId();

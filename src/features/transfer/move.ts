@@ -128,9 +128,8 @@ export async function moveCounty(databases: Databases, countyId: string, to: str
   const target = databases.shard(to);
   const source = databases.shard(placement.shard);
   if (placement.shard === to) throw refused('shards.same_shard', { shard: to });
-  const townships = await registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(eq(tenants.countyId, countyId));
-  const ids = townships.map((t) => t.id);
-  if (!placement.frozen && (await openSessions(source, ids, new Date()))) throw refused('shards.session_open');
+  const townshipsOf = () => registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(eq(tenants.countyId, countyId));
+  if (!placement.frozen && (await openSessions(source, (await townshipsOf()).map((t) => t.id), new Date()))) throw refused('shards.session_open');
 
   const frozenAt = new Date().toISOString();
   await registry
@@ -139,9 +138,11 @@ export async function moveCounty(databases: Databases, countyId: string, to: str
     .onConflictDoUpdate({ target: countyPlacements.countyId, set: { frozenAt } });
   log(`${countyId}: frozen on ${placement.shard}`);
   const unfreeze = () => registry.update(countyPlacements).set({ frozenAt: null }).where(eq(countyPlacements.countyId, countyId));
+  // read once frozen: a township created just before the freeze is moved too (one created during it has no rows yet)
+  const townships = await townshipsOf();
   try {
     // a session could have been booked to open between the check and the freeze; none can be now
-    if (await openSessions(source, ids, new Date())) throw refused('shards.session_open');
+    if (await openSessions(source, townships.map((t) => t.id), new Date())) throw refused('shards.session_open');
     await sleep(options.graceMs ?? 10_000);
     const report: MoveReport['townships'] = [];
     for (const township of townships) {
