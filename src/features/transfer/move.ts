@@ -11,7 +11,10 @@ import { readPlacement } from '../../tenancy/placement';
 import { TENANT_TTL_MS } from '../../tenancy/tenant';
 import { readPage } from './export';
 import { entries, PAGE_ROWS, type Entry } from './format';
-import { deleteTownshipRows, insertRows } from './import';
+import { deleteTownshipRows, insertRowStatements } from './import';
+
+/** INSERT statements sent in one batch while copying (each within D1's 100 parameters). */
+const STATEMENTS_PER_BATCH = 50;
 
 /** A session open now, or opening within this long, keeps its county where it is: voters must not meet 维护中. */
 const SESSION_MARGIN_MS = 60 * 60 * 1000;
@@ -79,10 +82,18 @@ async function townshipDigest(db: Db, tenantId: string): Promise<Record<string, 
  */
 async function copyTownship(from: Db, to: Db, tenantId: string): Promise<void> {
   await to.insert(shardTownships).values({ townshipId: tenantId, state: 'arriving' });
+  // statements of several tables share a batch (in table order, as the pages come): fewer round trips
+  let pending: BatchItem<'sqlite'>[] = [];
+  const flush = async () => {
+    if (pending.length) await to.batch(pending as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    pending = [];
+  };
   for await (const { entry, page } of townshipPages(from, tenantId)) {
     const rows = entry.name === 'audit_events' ? page.map((row) => ({ ...row, prev_hash: null, hash: null })) : page;
-    await insertRows(to, entry.table, rows as Record<string, string | number | null>[]);
+    pending.push(...insertRowStatements(to, entry.table, rows as Record<string, string | number | null>[]));
+    if (pending.length >= STATEMENTS_PER_BATCH) await flush();
   }
+  await flush();
   await sealChain(to, tenantId);
 }
 
