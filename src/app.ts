@@ -87,7 +87,7 @@ function tenantApi() {
 /**
  * The route groups whose GET and HEAD may read from a D1 read replica (docs/scaling.md, "Read replicas"): the
  * villages' public pages and their short address, the county's pages and the big screen; read by many, written by
- * none of their readers, and a few seconds behind is no harm there.
+ * none of their readers, and a moment behind (replica lag) is no harm there.
  */
 const REPLICA_READ_ROUTES = [
   '/t/:tenant/api/public/*',
