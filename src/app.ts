@@ -39,10 +39,13 @@ import { tenantRoutes } from './tenancy/routes';
 import { registryRoutes } from './tenancy/registry-routes';
 import { resolveTenant } from './tenancy/middleware';
 import { sameOriginWrites } from './tenancy/same-origin';
+import { carryBookmarks, openSessions, replicaReads, type OpenSessions } from './platform/replica-reads';
 
 export interface AppDeps {
   /** the registry and the shards: D1 bindings on Workers, libSQL in Node (docs/scaling.md) */
   databases(env: Bindings): Databases;
+  /** the Worker's: the same databases through D1 sessions, per request, for read replicas (docs/scaling.md); Node has none */
+  sessions?: OpenSessions;
   /** the caller's address, as far as this deployment can trust it */
   clientIp(c: Context<AppEnv>): string;
   /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
@@ -81,6 +84,21 @@ function tenantApi() {
     .route('/', transferTenantRoutes);
 }
 
+/**
+ * The route groups whose GET and HEAD may read from a D1 read replica (docs/scaling.md, "Read replicas"): the
+ * villages' public pages and their short address, the county's pages and the big screen; read by many, written by
+ * none of their readers, and a moment behind (replica lag) is no harm there.
+ */
+const REPLICA_READ_ROUTES = [
+  '/t/:tenant/api/public/*',
+  '/api/public/*',
+  '/c/*',
+  '/t/:tenant/c/*',
+  '/api/county/*',
+  '/t/:tenant/api/evaluation/screens/:id/display',
+  '/api/evaluation/screens/:id/display',
+];
+
 /** The platform admin's routes, under /api/platform. */
 const platformRoutes = new Hono<AppEnv>()
   .route('/', registryRoutes)
@@ -102,10 +120,12 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', requestId());
   app.use('*', apiSecurityHeaders);
+  for (const path of REPLICA_READ_ROUTES) app.use(path, replicaReads);
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
     c.set('config', requestConfig(deps, c.env));
-    const databases = deps.databases(c.env);
+    const sessions = deps.sessions && openSessions(c, deps.sessions);
+    const databases = sessions?.databases ?? deps.databases(c.env);
     c.set('databases', databases);
     c.set('registry', databases.registry);
     // until a township or county says which shard: the registry (auth, platform routes)
@@ -117,6 +137,7 @@ export function createApp(deps: AppDeps) {
     const photoStore = deps.photoStore?.(c.env);
     if (photoStore) c.set('photoStore', photoStore);
     await next();
+    if (sessions) carryBookmarks(c, sessions);
   });
   app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);

@@ -1,11 +1,13 @@
 import { createApp } from './app';
 import { r2Store } from './audit/store';
 import { r2PhotoStore } from './platform/photo-store';
-import { d1Databases } from './db/d1';
+import { d1Bindings, d1Databases } from './db/d1';
+import { d1SessionDatabases } from './db/d1-session';
 import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
 
 const app = createApp({
   databases: (env) => d1Databases(env),
+  sessions: (env, start, from) => d1SessionDatabases(d1Bindings(env), start, from),
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
   auditStore: (env) => (env.AUDIT_ARCHIVE ? r2Store(env.AUDIT_ARCHIVE) : undefined),
   photoStore: (env) => (env.MEETING_PHOTOS ? r2PhotoStore(env.MEETING_PHOTOS) : undefined),
