@@ -36,7 +36,7 @@ export function openSessions(c: Context<AppEnv>, open: OpenSessions): { database
 
 /**
  * The answer carries the newest bookmark of every database the browser has seen: in the header always, in the
- * cookie when it moved. Not on an answer a shared cache may keep (`Cache-Control: public`, the public pages): a
+ * cookie when it moved after a write. Not on an answer a shared cache may keep (`Cache-Control: public`, the public pages): a
  * cookie there stops the edge caching it and would hand one browser's bookmark to the next; those are reads,
  * and the writes a browser must see again came with a bookmark of their own.
  */
@@ -47,6 +47,9 @@ export function carryBookmarks(c: Context<AppEnv>, { databases, carried }: Retur
   if (!Object.keys(known).length) return;
   const value = writeBookmarks(known);
   c.header(BOOKMARK_HEADER, value);
-  if (value !== writeBookmarks(readBookmarks(getCookie(c, BOOKMARK_COOKIE))))
+  // the cookie follows writes (what a browser must see again), and keeps up once it has one; a plain read
+  // (a load balancer's health check, a first visit) is not handed a cookie
+  const cookie = getCookie(c, BOOKMARK_COOKIE);
+  if ((!SAFE.has(c.req.method) || cookie !== undefined) && value !== writeBookmarks(readBookmarks(cookie)))
     setCookie(c, BOOKMARK_COOKIE, value, { httpOnly: true, secure: c.var.config.secureCookies, sameSite: 'Lax', path: '/', maxAge: BOOKMARK_MAX_AGE });
 }
