@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { apiDocument } from '../../src/api-document';
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
@@ -58,7 +59,7 @@ async function startLibsql(bindings: Record<string, string>, preload?: Preload):
   await preload?.(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
-  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore });
+  const app = createApp({ database: () => db, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore, apiDocument });
   let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
