@@ -113,6 +113,8 @@ async function startWorkerd(bindings: Record<string, string>, preload?: Preload)
     r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}`, MEETING_PHOTOS: `photos-${serial}` },
     bindings,
     queueProducers: { JOBS_QUEUE: { queueName } },
+    // the built pages behind ASSETS, for what the Worker reads there (the API document); every request reaches the Worker
+    assets: { directory: TEST_BUILD.web, binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } },
     queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },
   };
   let mf = idleWorkerd;
