@@ -14,14 +14,19 @@ const questionnaireItem = z.object({
   options: z.array(z.object({ label: text(20), points: z.int().check(z.gte(0), z.lte(100)), satisfied: z.optional(z.boolean()) })).check(z.minLength(2), z.maxLength(6)),
 });
 
-const questionnaireItems = z.array(questionnaireItem).check(z.minLength(1), z.maxLength(40), z.refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: 'validation.item_keys_unique' }), z.refine((items) => RATER_GROUPS.every((g) => items.some((i) => !i.groups || i.groups.includes(g))), {
-    message: 'validation.group_without_item',
-  }), z.refine((items) => items.every((i) => i.options.some((o) => o.points > 0)), { message: 'validation.item_without_points' }));
+const questionnaireItems = z.array(questionnaireItem).check(
+  z.minLength(1),
+  z.maxLength(40),
+  z.refine((items) => new Set(items.map((i) => i.key)).size === items.length, { message: 'validation.item_keys_unique' }),
+  z.refine((items) => RATER_GROUPS.every((g) => items.some((i) => !i.groups || i.groups.includes(g))), { message: 'validation.group_without_item' }),
+  z.refine((items) => items.every((i) => i.options.some((o) => o.points > 0)), { message: 'validation.item_without_points' }),
+);
 
 export const questionnaireInput = z.object({ name: text(60), subjectKind, items: questionnaireItems });
 export const questionnaireRevision = z.object({ name: z.optional(text(60)), items: questionnaireItems });
 
-const weights = z.object({ self: z.int().check(z.gte(0), z.lte(100)), peer: z.int().check(z.gte(0), z.lte(100)), villager: z.int().check(z.gte(0), z.lte(100)), leader: z.int().check(z.gte(0), z.lte(100)) }).check(z.refine(weightsSumTo100, { message: 'validation.weights_sum' }));
+const percent = z.int().check(z.gte(0), z.lte(100));
+const weights = z.object({ self: percent, peer: percent, villager: percent, leader: percent }).check(z.refine(weightsSumTo100, { message: 'validation.weights_sum' }));
 const starThresholds = z.array(z.int().check(z.gte(0), z.lte(10000))).check(z.length(4), z.refine(thresholdsDescend, { message: 'validation.thresholds_descend' }));
 const villageIds = z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.minLength(1), z.maxLength(500));
 
