@@ -33,7 +33,6 @@ import { configOf, ConfigError, type AppConfig } from './platform/config';
 import { AppError, type Problem } from './platform/errors';
 import { Memo } from './platform/memo';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
-import { openApiDocument } from './platform/openapi';
 import { apiSecurityHeaders } from './platform/security-headers';
 import { tenantRoutes } from './tenancy/routes';
 import { registryRoutes } from './tenancy/registry-routes';
@@ -54,6 +53,8 @@ export interface AppDeps {
   auditStore?(env: Bindings): AuditStore | undefined;
   /** the meeting photos: the R2 binding on Workers, a directory in Node */
   photoStore?(env: Bindings): PhotoStore | undefined;
+  /** what /api/openapi.json answers (api-document.ts): built from the routes in Node, the build's copy on Workers */
+  apiDocument(app: Hono<AppEnv>, env: Bindings): object | Promise<object>;
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
@@ -161,18 +162,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api/platform', platformRoutes);
   app.route('/api/county', countyRoutes);
   app.route('/api/city', cityRoutes);
-  // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
-  let document: ReturnType<typeof openApiDocument> | undefined;
-  app.get('/api/openapi.json', publicRoute(), (c) =>
-    c.json(
-      (document ??= openApiDocument(app, {
-        title: '星评 xingping API',
-        version: '0.1.0',
-        // the API only: not the short address /t/<slug>/v/<code>, a redirect to a page
-        include: (path) => /^\/t\/[^/]+\/api\//.test(path) || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
-      })),
-    ),
-  );
+  // one per app instance: building it is ~200 ms of CPU, which no anonymous caller may spend at will
+  let document: object | undefined;
+  app.get('/api/openapi.json', publicRoute(), async (c) => c.json((document ??= await deps.apiDocument(app, c.env))));
   // for load balancers and the container's HEALTHCHECK: no login, nothing but whether this instance can serve
   app.get('/api/health', publicRoute(), async (c) => {
     const { databases } = c.var;
@@ -213,9 +205,6 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => problem(c, error));
   return app;
 }
-
-/** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
-const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/city/', '/api/openapi.json', '/api/health'];
 
 /** Hono's own middleware (JSON parsing, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

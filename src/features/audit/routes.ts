@@ -1,6 +1,6 @@
 import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audit, registryAudit } from '../../audit/record';
 import { verifyChain } from '../../audit/verify';
@@ -19,15 +19,15 @@ import { writeXlsx } from '../../platform/tables/xlsx';
 
 /** The 审计日志 filter: Shanghai calendar days, an actor's account, an action or its prefix (session.), an entity. */
 const filterQuery = z.object({
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  actorId: idField.optional(),
-  action: z.string().trim().max(60).optional(),
-  entity: z.string().trim().max(40).optional(),
-  entityId: idField.optional(),
+  from: z.optional(isoDate),
+  to: z.optional(isoDate),
+  actorId: z.optional(idField),
+  action: z.optional(z.string().check(z.trim(), z.maxLength(60))),
+  entity: z.optional(z.string().check(z.trim(), z.maxLength(40))),
+  entityId: z.optional(idField),
 });
-const listQuery = filterQuery.extend({ ...paging, limit: paging.limit.default(50) });
-const platformQuery = { chain: z.string().trim().max(40).optional() };
+const listQuery = z.extend(filterQuery, { ...paging, limit: z._default(paging.limit, 50) });
+const platformQuery = { chain: z.optional(z.string().check(z.trim(), z.maxLength(40))) };
 
 
 function conditions(chain: string | undefined, q: z.output<typeof filterQuery>): SQL | undefined {
@@ -141,17 +141,17 @@ export const auditRoutes = new Hono<AppEnv>()
 /** The platform admin's view: every chain, or one (a township's id, or "platform"). */
 export const platformAuditRoutes = new Hono<AppEnv>()
   // the registry's rows, or one chain's from the database that holds it (a township's shard)
-  .get('/audit/events', allow('platform_admin'), input('query', listQuery.extend(platformQuery)), async (c) => {
+  .get('/audit/events', allow('platform_admin'), input('query', z.extend(listQuery, platformQuery)), async (c) => {
     const { chain, ...q } = c.req.valid('query');
     if (chain) c.set('db', await chainDatabase(c, chain));
     return c.json(await listAnswer(c, conditions(chain, q), q.limit, q.offset));
   })
-  .get('/audit/events.csv', allow('platform_admin'), input('query', filterQuery.extend(platformQuery)), async (c) => {
+  .get('/audit/events.csv', allow('platform_admin'), input('query', z.extend(filterQuery, platformQuery)), async (c) => {
     const { chain, ...q } = c.req.valid('query');
     if (chain) c.set('db', await chainDatabase(c, chain));
     return download(c, conditions(chain, q), 'csv', null);
   })
-  .get('/audit/events.xlsx', allow('platform_admin'), input('query', filterQuery.extend(platformQuery)), async (c) => {
+  .get('/audit/events.xlsx', allow('platform_admin'), input('query', z.extend(filterQuery, platformQuery)), async (c) => {
     const { chain, ...q } = c.req.valid('query');
     if (chain) c.set('db', await chainDatabase(c, chain));
     return download(c, conditions(chain, q), 'xlsx', null);
