@@ -212,7 +212,11 @@ const shardList = preprocess(
       z.regex(/^[a-z][a-z0-9_]{0,30}=(file:|libsql:|https?:|wss?:)/, { error: 'must list <name>=<libSQL URL>, comma-separated (e.g. sd1=file:data/sd1.db)' }),
       z.refine((item) => !item.startsWith('main='), { error: 'must not name main: shard main is DATABASE_URL itself' }),
     ),
-  ).check(z.refine((items) => new Set(items.map((item) => item.split('=')[0])).size === items.length, { error: 'names a shard twice' })),
+  ).check(
+    z.refine((items) => new Set(items.map((item) => item.split('=')[0])).size === items.length, { error: 'names a shard twice' }),
+    // two names for one database: a county moved from one to the other would lose its rows
+    z.refine((items) => new Set(items.map((item) => item.slice(item.indexOf('=') + 1))).size === items.length, { error: 'gives one database two shard names' }),
+  ),
 );
 
 /** The shards of SHARDS (`<name>=<libSQL URL>,…`), for the command-line scripts: the server reads them with the rest. */

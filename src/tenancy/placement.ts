@@ -43,6 +43,14 @@ export async function countyDatabase(c: Context<AppEnv>, countyId: string): Prom
   return c.var.databases.shard(placement.shard);
 }
 
+/**
+ * For a GET that writes (a download recorded in the audit trail): refused like any write while the county is
+ * frozen for a move, since reads use the cached placement and a write there would miss the copy.
+ */
+export async function refuseWhileMoving(c: Context<AppEnv>, countyId: string): Promise<void> {
+  if ((await readPlacement(c.var.registry, countyId)).frozen) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
+}
+
 /** The placement of a county just inserted in the same batch (nothing when the insert met an existing name). */
 export const placeNewCounty = (registry: Db, countyId: string, shard: string) =>
   registry.run(sql`INSERT INTO county_placements (county_id, shard, version, updated_at)

@@ -36,6 +36,9 @@ describe('the shard:move and shard:check commands (scripts/shard-*.ts)', () => {
     await migrateLibsql(main.db);
     await seedDemoIfEmpty(main.db, { villages: 2, liuqiaoVillages: 1, membersPerVillage: [2, 3], householdsPerVillage: [2, 3] });
     const [{ id: countyId }] = await main.db.all<{ id: string }>(sql`SELECT id FROM counties WHERE name = '齐河县'`);
+    // here a township may leave (and its trail be deleted) only once its county is placed elsewhere
+    const [{ id: pandian }] = await main.db.all<{ id: string }>(sql`SELECT id FROM tenants WHERE slug = 'pandian'`);
+    await expect(main.db.run(sql`INSERT INTO shard_townships (township_id, state, created_at) VALUES (${pandian}, 'leaving', 'x')`)).rejects.toThrow();
     main.client.close();
     const shard = await openLibsql(sd1);
     await migrateShard(shard.db);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'drizzle-orm';
 import { hashPassword } from '../../src/auth/passwords';
 import type { Db } from '../../src/db/client';
+import { databasesOf } from '../../src/db/databases';
 import { accounts, roleGrants, ratingEntries } from '../../src/db/schema';
 import { tenantTablesParentsFirst } from '../../src/db/tenant-tables';
 import { moveCounty } from '../../src/features/transfer';
@@ -192,8 +193,13 @@ describe.each(DRIVERS)('two shards on %s', (driver) => {
 
     const before = { sd1: await rowsByTownship(sd1), sd2: await rowsByTownship(sd2) };
     // the freeze lasts at least the grace; a write sent inside it is refused before anything is written
+    // two names for one database: refused before anything is frozen
+    const aliased = databasesOf(registry, { sd1, sd2, alias: sd1 });
+    await expect(moveCounty(aliased, ids.countyA, 'alias', { graceMs: 0, settleMs: 0 })).rejects.toMatchObject({ code: 'shards.same_database' });
     const moving = moveCounty(server.databases, ids.countyA, 'sd2', { graceMs: 1500, settleMs: TENANT_TTL_MS + 500 });
     await expect.poll(async () => (await registry.all<{ f: string | null }>(sql`SELECT frozen_at AS f FROM county_placements WHERE county_id = ${ids.countyA}`))[0]?.f ?? null).not.toBeNull();
+    // a second move of the county while the first runs is refused, and leaves the first alone
+    await expect(moveCounty(server.databases, ids.countyA, 'sd2', { graceMs: 0, settleMs: 0 })).rejects.toMatchObject({ code: 'shards.move_running' });
     const refused = await alpha.post('/t/alpha/api/villages', { name: '迁移庄' });
     expect(refused.status).toBe(503);
     expect(refused.body.code).toBe('error.maintenance');

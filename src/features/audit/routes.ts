@@ -8,7 +8,7 @@ import { allow } from '../../auth/guard';
 import { seesPersonalDetails } from '../../auth/personal-data';
 import { accountNames } from '../../auth/accounts';
 import { auditEvents, PLATFORM_CHAIN } from '../../db/schema';
-import { chainDatabase } from '../../tenancy/placement';
+import { chainDatabase, refuseWhileMoving } from '../../tenancy/placement';
 import { tenantSlugs } from '../../tenancy/tenant';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiSecond } from '../../domain/calendar';
 import { translate } from '../../platform/i18n';
@@ -114,7 +114,10 @@ async function download(c: Context<AppEnv>, where: SQL | undefined, extension: '
   const rows = await eventRows(c, where, EXPORT_LIMIT, 0);
   // recorded where its chain is: the township's (its shard), or the platform's (the registry)
   const entry = { action: 'export.audit', entity: 'audit_events', tenantId, summary: { format: extension, rows: rows.length } };
-  if (tenantId) await c.var.db.batch([audit(c, entry)]);
+  if (tenantId) {
+    await refuseWhileMoving(c, c.var.tenant!.countyId);
+    await c.var.db.batch([audit(c, entry)]);
+  }
   else await c.var.registry.batch([registryAudit(c, entry)]);
   const day = shanghaiDate();
   c.header('Content-Disposition', contentDisposition(`${translate(c.var.locale, 'audit.export.title')}-${day}.${extension}`, `audit-${day}.${extension}`));

@@ -324,6 +324,9 @@ export async function importTenant(databases: Databases, source: ReadableStream<
       summary: { slug: header.tenant.slug, rows: Object.values(report.tables).reduce((sum, n) => sum + n, 0), accountsCreated: report.accounts.created, accountsMerged: report.accounts.merged.length, sameSecret: same },
       onlyIfChanged: true,
     };
+    // the county may have begun to move since its placement was read: then the rows are in a shard it is leaving
+    const placed = await readPlacement(db, report.registry.countyId);
+    if (placed.frozen || databases.shard(placed.shard) !== townshipShard) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
     // the township's own row first, in its shard (a failed switch below removes it with the staged rows)
     await townshipShard.batch([record(townshipShard, { ...entry, tenantId, onlyIfChanged: false })]);
     const [switched] = await db.batch([
