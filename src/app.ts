@@ -125,7 +125,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
     c.set('config', requestConfig(deps, c.env));
-    const sessions = deps.sessions && openSessions(c, deps.sessions);
+    const sessions = deps.sessions && (await openSessions(c, deps.sessions));
     const databases = sessions?.databases ?? deps.databases(c.env);
     c.set('databases', databases);
     c.set('registry', databases.registry);
@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps) {
     const photoStore = deps.photoStore?.(c.env);
     if (photoStore) c.set('photoStore', photoStore);
     await next();
-    if (sessions) carryBookmarks(c, sessions);
+    if (sessions) await carryBookmarks(c, sessions);
   });
   app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);

@@ -11,6 +11,11 @@ const T = '/t/alpha/api';
 const BOOKMARK = '[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{32}';
 const GOOD = '00000000-0000000a-00000000-00000000000000000000000000000000';
 const NEWER = '00000000-0000000b-00000000-00000000000000000000000000000000';
+/** A well-formed bookmark far ahead of any database here. */
+const AHEAD = '7fffffff-7fffffff-00000000-00000000000000000000000000000000';
+/** Bookmarks travel signed: `<bookmarks>.<22 base64url characters>` (platform/replica-reads.ts). */
+const SIGNATURE = '\\.[A-Za-z0-9_-]{22}';
+const unsigned = (carried: string | null) => carried?.replace(/\.[A-Za-z0-9_-]{22}$/, '');
 
 describe('bookmarks a client carries', () => {
   it.each([
@@ -68,11 +73,11 @@ describe.each(DRIVERS)('read replicas on %s', (driver) => {
       }
       return;
     }
-    expect(shown.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK}$`));
+    expect(shown.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK}${SIGNATURE}$`));
     // a plain read is handed no cookie (a health check, a first visit); a write is (below)
     expect(cookieOf(shown.headers)).toBeUndefined();
-    expect(county.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK}$`));
-    expect(otherCounty.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK},second:${BOOKMARK}$`));
+    expect(county.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK}${SIGNATURE}$`));
+    expect(otherCounty.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK},second:${BOOKMARK}${SIGNATURE}$`));
   });
 
   it("gives a write's bookmark back, and the public page read with it shows the write", async () => {
@@ -86,7 +91,7 @@ describe.each(DRIVERS)('read replicas on %s', (driver) => {
     if (workerd) {
       expect(cookieOf(renamed.headers)).toMatch(/; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/);
       // the write moved the registry's database (shard main) on: its bookmark is newer than the read's
-      expect(readBookmarks(bookmark!).main > readBookmarks(before!).main).toBe(true);
+      expect(readBookmarks(unsigned(bookmark)).main > readBookmarks(unsigned(before)).main).toBe(true);
     } else expect(bookmark).toBeNull();
     // a villager's phone that carries it (the header; the admin's browser carries the cookie)
     const page = await fixture.anonymous().get(`${T}/public/villages/${villageId}`, bookmark ? { [BOOKMARK_HEADER]: bookmark } : {});
@@ -103,12 +108,17 @@ describe.each(DRIVERS)('read replicas on %s', (driver) => {
   it('ignores a malformed bookmark: 200, and a well-formed one answered', async () => {
     const { fixture } = ctx;
     const path = await displayPath('书签二厅');
-    for (const bad of ['zzz', `main:${'z'.repeat(64)}`, `main:${'f'.repeat(3000)}`, 'main:%%%', `second:${GOOD}:x,main:`]) {
+    // unsigned, or signed by someone else: a well-formed bookmark this deployment did not hand out is ignored too
+    const forged = [`main:${AHEAD}`, `main:${AHEAD}.${'A'.repeat(22)}`];
+    for (const bad of ['zzz', `main:${'z'.repeat(64)}`, `main:${'f'.repeat(3000)}`, 'main:%%%', `second:${GOOD}:x,main:`, ...forged]) {
       for (const headers of [{ [BOOKMARK_HEADER]: bad }, { cookie: `${BOOKMARK_COOKIE}=${encodeURIComponent(bad)}` }] as Record<string, string>[]) {
         const shown = await fixture.anonymous().get(path, headers);
         expect(shown.status, `${JSON.stringify(headers)}`).toBe(200);
-        if (workerd) expect(shown.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK}$`));
-        else expect(shown.headers.get(BOOKMARK_HEADER)).toBeNull();
+        if (workerd) {
+          expect(shown.headers.get(BOOKMARK_HEADER)).toMatch(new RegExp(`^main:${BOOKMARK}${SIGNATURE}$`));
+          // the session did not start there: it would hand the forged one (far ahead) back as the newest
+          expect(unsigned(shown.headers.get(BOOKMARK_HEADER))).not.toContain(AHEAD);
+        } else expect(shown.headers.get(BOOKMARK_HEADER)).toBeNull();
       }
     }
     // beside a login's own cookies
