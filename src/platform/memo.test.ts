@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Memo } from './memo';
 
 describe('Memo', () => {
@@ -18,6 +18,19 @@ describe('Memo', () => {
     const values = await Promise.all([memo.get('k', 1000, load), memo.get('k', 1000, load), memo.get('k', 1000, load)]);
     expect(values).toEqual([1, 1, 1]);
     expect(loads).toBe(1);
+  });
+
+  it('does not wait forever on a load another request never settles (a cancelled request on Workers)', async () => {
+    vi.useFakeTimers();
+    try {
+      const memo = new Memo();
+      void memo.get('k', 1000, () => new Promise<string>(() => {}));
+      const waiting = memo.get('k', 1000, async () => 'own');
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(await waiting).toBe('own');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it.each([
