@@ -25,8 +25,10 @@ export async function runLoad(count: number, concurrency: number, job: (n: numbe
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, latencies, failures, perSecond: latencies.length / seconds };
+  const ended = performance.now();
+  const seconds = (ended - started) / 1000;
+  // started and ended (performance.now()) let loads run side by side be measured over their common span
+  return { started, ended, seconds, latencies, failures, perSecond: latencies.length / seconds };
 }
 
 export function percentile(values: number[], p: number): number {

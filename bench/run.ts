@@ -8,6 +8,7 @@ import { dbSize } from './db-size';
 import { pageWeight } from './page-weight';
 import { phoneLoad } from './phone-load';
 import { writeResults, type BenchResult } from './report';
+import { shardsBench } from './shards';
 import { yearlyRecompute } from './yearly-recompute';
 
 const quick = process.argv.includes('--quick');
@@ -18,6 +19,7 @@ const benches: [string, () => Promise<BenchResult>][] = [
   ['yearly recompute', () => yearlyRecompute(quick)],
   ['county comparison', () => countyComparisonBench(quick)],
   ['database size', () => dbSize(quick)],
+  ['shards', () => shardsBench(quick)],
 ];
 
 const results: BenchResult[] = [];
