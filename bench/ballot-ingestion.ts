@@ -159,7 +159,7 @@ async function measure(server: Server, phones: number, job: (n: number) => Promi
   return { ...load, cpuMsPerItem: (cpu * 1000) / Math.max(1, load.latencies.length), rss: peakRssMiB(server.pid) };
 }
 
-type Target = 'node' | 'wrangler';
+export type Target = 'node' | 'wrangler';
 
 /**
  * The Node server runs as `npm run start:node` runs it (a larger young generation: fewer GC pauses under a burst of phones); the floor too.
@@ -167,12 +167,21 @@ type Target = 'node' | 'wrangler';
  */
 const NODE_SERVER_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=64';
 
-/** `env` adds to the Node server's settings (e.g. DATABASE_URL and SHARDS of a sharded deployment). */
-export async function startApp(target: Target, dataDir: string, port: number, env: Record<string, string> = {}): Promise<Server> {
+/**
+ * A deployment other than the default one database: `env` adds to the Node server's settings (e.g. DATABASE_URL
+ * and SHARDS), `wranglerConfig` replaces wrangler.toml (e.g. with SHARD_<NAME> bindings).
+ */
+export interface Deployment {
+  env?: Record<string, string>;
+  wranglerConfig?: string;
+}
+
+export async function startApp(target: Target, dataDir: string, port: number, deployment: Deployment = {}): Promise<Server> {
   if (target === 'node')
-    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { ...BENCH_ENV, DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1', NODE_OPTIONS: NODE_SERVER_OPTIONS, ...env }, port);
+    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { ...BENCH_ENV, DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1', NODE_OPTIONS: NODE_SERVER_OPTIONS, ...deployment.env }, port);
   const vars = Object.entries(BENCH_ENV).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
-  return startServer([WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, ...vars], {}, port);
+  const config = deployment.wranglerConfig ? ['--config', deployment.wranglerConfig] : [];
+  return startServer([WRANGLER, 'dev', ...config, '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, ...vars], {}, port);
 }
 
 async function startFloor(target: Target, dataDir: string, port: number): Promise<Server> {

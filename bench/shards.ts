@@ -1,6 +1,9 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
+import { build } from 'vite';
 import { hashPassword } from '../src/auth/passwords';
+import { d1Databases } from '../src/db/d1';
 import { databasesOf, MAIN_SHARD, type Databases } from '../src/db/databases';
 import { migrateLibsql, migrateShard, openLibsql, openShards } from '../src/db/libsql';
 import { accounts, roleGrants } from '../src/db/schema';
@@ -11,7 +14,8 @@ import { runCron } from '../src/jobs/worker';
 import { newId } from '../src/platform/ids';
 import { shanghaiYear } from '../src/platform/time';
 import { seedCounty } from '../src/seed/county';
-import { freePort, openSession, runBigScreen, startApp, WARMUP, CONCURRENCY, type Township } from './ballot-ingestion';
+import { wranglerDone } from '../scripts/wrangler';
+import { CONCURRENCY, freePort, openSession, runBigScreen, startApp, WARMUP, type Server, type Target, type Township } from './ballot-ingestion';
 import { finaliseLastYear } from './county-data';
 import { percentile } from './load';
 import type { BenchResult } from './report';
@@ -41,7 +45,7 @@ async function openDeployment(files: ReturnType<typeof deploymentFiles>) {
   const shards = await openShards(Object.fromEntries(Object.entries(files.shards).map(([name, url]) => [name, { url }])));
   return {
     databases: databasesOf(db, shards.dbs),
-    close: () => [client, ...shards.clients].forEach((each) => each.close()),
+    close: async () => [client, ...shards.clients].forEach((each) => each.close()),
   };
 }
 
@@ -66,12 +70,47 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const placementLabel = (placement: readonly string[]) => (new Set(placement).size > 1 ? `two shards (${placement.join(', ')})` : 'one database (both on main)');
 
 /**
- * (a) Two big-screen sessions, one in each county's township, their phones going at once through the Node server:
+ * wrangler.toml with a D1 binding SHARD_<NAME> for each shard (migrated by migrations/shard), written into `dir`;
+ * its paths made absolute, as wrangler reads them from the config's folder.
+ */
+function shardedWranglerConfig(dir: string): string {
+  const absolute = (key: string) => (text: string) => text.replace(new RegExp(`^${key} = "(.+)"$`, 'gm'), (_, path: string) => `${key} = "${resolve(path)}"`);
+  const text = [absolute('main'), absolute('directory'), absolute('migrations_dir')].reduce((t, f) => f(t), readFileSync('wrangler.toml', 'utf8'));
+  const shards = SHARDS.map(
+    (name, i) => `\n[[d1_databases]]\nbinding = "SHARD_${name.toUpperCase()}"\ndatabase_name = "xingping-${name}"\ndatabase_id = "00000000-0000-0000-0000-00000000000${i + 1}"\nmigrations_dir = "${resolve('migrations/shard')}"\n`,
+  );
+  const path = `${dir}/wrangler.toml`;
+  writeFileSync(path, text + shards.join(''));
+  return path;
+}
+
+/** The registry and two shards of a target, empty and migrated: how to open them here, and how to serve them. */
+async function deploymentOf(target: Target, dir: string) {
+  if (target === 'node') {
+    const files = deploymentFiles(dir);
+    return { open: () => openDeployment(files), serve: (port: number) => startApp('node', dir, port, { env: files.env }) };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const config = shardedWranglerConfig(dir);
+  for (const binding of ['DB', ...SHARDS.map((name) => `SHARD_${name.toUpperCase()}`)]) await wranglerDone(['d1', 'migrations', 'apply', binding, '--local', '--persist-to', dir, '--config', config]);
+  return {
+    async open() {
+      const { getPlatformProxy } = await import('wrangler');
+      const proxy = await getPlatformProxy<{ DB: D1Database }>({ configPath: config, persist: { path: `${dir}/v3` } });
+      return { databases: d1Databases(proxy.env), close: () => proxy.dispose() };
+    },
+    serve: (port: number) => startApp('wrangler', dir, port, { wranglerConfig: config }),
+  };
+}
+
+/**
+ * (a) Two big-screen sessions, one in each county's township, their phones going at once through the server:
  * every phone of both sessions scans, then submits, CONCURRENCY at a time per session.
  */
-async function ingestion(placement: readonly string[], phones: number) {
-  const files = deploymentFiles(`.build/bench-shards-ingestion-${placement.join('-')}`);
-  const { databases, close } = await openDeployment(files);
+async function ingestion(target: Target, placement: readonly string[], phones: number) {
+  const deployment = await deploymentOf(target, `.build/bench-shards-${target}-${placement.join('-')}`);
+  const { databases, close } = await deployment.open();
   const seeded = await seedCounties(databases, placement, { townships: 1, villages: 5, ballots: 0 });
   const passwordHash = await hashPassword(PASSWORD);
   const townships: Township[] = [];
@@ -82,9 +121,9 @@ async function ingestion(placement: readonly string[], phones: number) {
     await databases.registry.insert(roleGrants).values({ accountId: id, role: 'township_admin', tenantId: tenantIds[0] });
     townships.push({ api: `/t/bench-${i + 1}-1/api`, admin: { phone, password: PASSWORD } });
   }
-  close();
+  await close();
 
-  const app = await startApp('node', files.dir, await freePort(), files.env);
+  const app: Server = await deployment.serve(await freePort());
   try {
     const opened = await Promise.all(townships.map((township) => openSession(app.base, township)));
     await Promise.all(opened.map(async (each, i) => runBigScreen(app, each, WARMUP, (await openSession(app.base, townships[i])).session)));
@@ -102,6 +141,33 @@ async function ingestion(placement: readonly string[], phones: number) {
   } finally {
     await app.stop();
   }
+}
+
+const TARGET_LABEL: Record<Target, string> = { node: 'Node + libSQL files', wrangler: 'wrangler dev + local D1' };
+
+/** (a) on one target: both sessions on two shards, beside both on one database (the floor). */
+async function ingestionRows(target: Target, phones: number, notes: string[]): Promise<BenchResult['rows']> {
+  const label = TARGET_LABEL[target];
+  const sharded = await ingestion(target, SHARDS, phones);
+  const single = await ingestion(target, [MAIN_SHARD, MAIN_SHARD], phones);
+  for (const [layout, run] of [['two shards', sharded], ['one database', single]] as const)
+    if (run.failures.length) notes.push(`${label}, ${layout}: ${run.failures.length} requests failed, first: ${run.failures[0].slice(0, 300)}`);
+  const figures = (run: typeof sharded, i: number) => `${run.sessions[i].votes.perSecond.toFixed(0)} · ${latency(run.sessions[i].votes.latencies)}`;
+  return [
+    ...SHARDS.map((shard, i) => ({
+      figure: `${label}: county ${i + 1}'s session on ${shard}: ballots/s · POST latency p50 / p99`,
+      value: figures(sharded, i),
+      floor: `${figures(single, i)} (on main)`,
+      ratio: `${((sharded.sessions[i].votes.perSecond / single.sessions[i].votes.perSecond) * 100).toFixed(0)}%`,
+    })),
+    {
+      figure: `${label}: both sessions at once (${2 * phones} ballots): ballots/s · POST latency p50 / p99`,
+      value: `${sharded.combined.perSecond.toFixed(0)} · ${latency(sharded.combined.latencies)}`,
+      floor: `${single.combined.perSecond.toFixed(0)} · ${latency(single.combined.latencies)} (one database)`,
+      ratio: `${((sharded.combined.perSecond / single.combined.perSecond) * 100).toFixed(0)}%`,
+    },
+    { figure: `${label}: ballots lost, two shards · one database`, value: `${sharded.lost} · ${single.lost} of ${2 * phones} each`, target: '0', ok: sharded.lost + single.lost === 0 },
+  ];
 }
 
 /** A dispatch that runs the messages in this process, as the Node server does, timing each county's townships. */
@@ -134,7 +200,7 @@ async function nightly(placement: readonly string[], shape: { townships: number;
     }
     return { total: median(totals), perCounty: counties.map(median) };
   } finally {
-    close();
+    await close();
   }
 }
 
@@ -174,7 +240,7 @@ async function move(shape: { townships: number; villages: number; ballots: numbe
     const perTownship = marks.slice(1, 1 + shape.townships).map((at, i) => at - marks[i]);
     return { report, floor, perTownship };
   } finally {
-    close();
+    await close();
   }
 }
 
@@ -187,35 +253,16 @@ const ROWS_PER_VILLAGE_YEAR = 1000 * 2 + 100 * 8 + 900 * 6 + 820 + 120;
 const ROSTER_ROWS_PER_VILLAGE = 300;
 
 export async function shardsBench(quick: boolean): Promise<BenchResult> {
-  const phones = quick ? 300 : 1000;
+  const phones = quick ? 200 : 1000;
   const nightlyShape = { townships: quick ? 2 : 3, villages: 95, ballots: quick ? 25_000 : 100_000 };
-  const moveShape = { townships: quick ? 5 : 20, villages: 30, ballots: 10_000 };
+  const moveShape = { townships: quick ? 4 : 20, villages: 30, ballots: 10_000 };
   const runs = quick ? 2 : 3;
   const rows: BenchResult['rows'] = [];
   const notes: string[] = [];
 
-  // (a) ingestion: two shards beside one database, the same two sessions at once
-  const sharded = await ingestion(SHARDS, phones);
-  const single = await ingestion([MAIN_SHARD, MAIN_SHARD], phones);
-  for (const [i, shard] of SHARDS.entries())
-    rows.push({
-      figure: `ingestion, county ${i + 1}'s session on ${shard}: ballots/s · POST latency p50 / p99`,
-      value: `${sharded.sessions[i].votes.perSecond.toFixed(0)} · ${latency(sharded.sessions[i].votes.latencies)}`,
-      floor: `${single.sessions[i].votes.perSecond.toFixed(0)} · ${latency(single.sessions[i].votes.latencies)} (on main)`,
-      ratio: `${((sharded.sessions[i].votes.perSecond / single.sessions[i].votes.perSecond) * 100).toFixed(0)}%`,
-    });
-  const combinedRatio = sharded.combined.perSecond / single.combined.perSecond;
-  rows.push(
-    {
-      figure: `ingestion, both sessions at once (${2 * phones} ballots): ballots/s · POST latency p50 / p99`,
-      value: `${sharded.combined.perSecond.toFixed(0)} · ${latency(sharded.combined.latencies)}`,
-      floor: `${single.combined.perSecond.toFixed(0)} · ${latency(single.combined.latencies)} (one database)`,
-      ratio: `${(combinedRatio * 100).toFixed(0)}%`,
-    },
-    { figure: 'ingestion: ballots lost, two shards · one database', value: `${sharded.lost} · ${single.lost} of ${2 * phones} each`, target: '0', ok: sharded.lost + single.lost === 0 },
-  );
-  for (const [label, run] of [['two shards', sharded], ['one database', single]] as const)
-    if (run.failures.length) notes.push(`${label}: ${run.failures.length} requests failed, first: ${run.failures[0].slice(0, 300)}`);
+  // (a) ingestion: two shards beside one database, the same two sessions at once; wrangler dev serves the built pages
+  await build({ configFile: 'vite.config.ts', logLevel: 'silent' });
+  for (const target of ['node', 'wrangler'] as const) rows.push(...(await ingestionRows(target, phones, notes)));
 
   // (b) the nightly cron over a county per shard, and over the same counties in one database
   const nightlySharded = await nightly(SHARDS, nightlyShape, runs);
@@ -256,14 +303,14 @@ export async function shardsBench(quick: boolean): Promise<BenchResult> {
     })),
   );
   notes.push(
-    `Per shard and combined figures of the ingestion come from one run each; the ${CONCURRENCY} phones at a time are per session, so ${2 * CONCURRENCY} requests are in flight in both layouts. The server is one Node process on this machine's cores: two shard files take the SQLite write lock apart, not the CPU.`,
+    `Per shard and combined figures of the ingestion come from one run each; the ${CONCURRENCY} phones at a time are per session, so ${2 * CONCURRENCY} requests are in flight in both layouts. The server is one process (wrangler dev: its Node and workerd) on this machine's cores: two shards take the SQLite write lock apart, not the CPU. wrangler dev is the local simulator, not the edge.`,
     'The nightly cron runs in one process here, as the Node server runs it: townships one after another, so the total is about the sum of the shards. On Workers each shard\'s townships are queue messages consumed in parallel; the night then takes about the longest shard.',
     `The move ran with graceMs 0 and settleMs 0; production waits 10 s after freezing (graceMs) and ~6 s after the switch before removing the old rows (settleMs, TENANT_TTL_MS + 1 s), so a county is frozen ~10 s longer than measured and the whole move takes ~16 s longer.`,
     `Extrapolated linearly in rows at the measured rows/s, assuming a kept village-year of ${ROWS_PER_VILLAGE_YEAR.toLocaleString('en')} rows (1,000 ballots with their answers and poll-book rows, a year's meetings, audit and other records: docs/scaling.md) and ${ROSTER_ROWS_PER_VILLAGE} roster rows a village; real rows are wider than generated ones (answers, audit JSON), which this does not count.`,
   );
   return {
     name: 'Shards: ingestion into two shards, the nightly cron across shards, a county moved',
-    method: `libSQL files: a registry (also shard main) and two shards sd1, sd2 (DATABASE_URL and SHARDS), counties generated as \`npm run seed -- --county-per-shard\` writes them. Ingestion: the Node server (npm run start:node) with county 1 on sd1 and county 2 on sd2, a big-screen session in each county's township, both sessions' ${phones} phones at once (after ${WARMUP} uncounted phones per township), each phone scanning then submitting its ballot as in the ingestion bench; the floor is the same run with both counties on main. Nightly: \`runCron('${NIGHTLY}')\` in-process over a county per shard, ${nightlyShape.villages} villages a township, last year final; the floor is the same counties in one database; medians of ${runs} runs after a warm-up, per-shard time summed over the messages of the shard's county's townships. Move: \`moveCounty\` of one generated county from main to sd1 (copy, verify by counts and SHA-256, switch, remove); the floor is SQLite copying the same rows (same tables and filter) into an attached shard file with one INSERT … SELECT per table. wrangler dev with two local D1 databases is not in this bench: the libSQL figures only.`,
+    method: `libSQL files: a registry (also shard main) and two shards sd1, sd2 (DATABASE_URL and SHARDS), counties generated as \`npm run seed -- --county-per-shard\` writes them. Ingestion: the Node server (npm run start:node, DATABASE_URL and SHARDS), then wrangler dev with three local D1 databases (DB and bindings SHARD_SD1, SHARD_SD2 added to wrangler.toml), with county 1 on sd1 and county 2 on sd2, a big-screen session in each county's township, both sessions' ${phones} phones at once (after ${WARMUP} uncounted phones per township), each phone scanning then submitting its ballot as in the ingestion bench; the floor is the same run with both counties on main. Nightly: \`runCron('${NIGHTLY}')\` in-process over a county per shard, ${nightlyShape.villages} villages a township, last year final; the floor is the same counties in one database; medians of ${runs} runs after a warm-up, per-shard time summed over the messages of the shard's county's townships. Move: \`moveCounty\` of one generated county from main to sd1 (copy, verify by counts and SHA-256, switch, remove); the floor is SQLite copying the same rows (same tables and filter) into an attached shard file with one INSERT … SELECT per table.`,
     rows,
     notes,
   };
