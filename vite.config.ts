@@ -1,7 +1,7 @@
 import preact from '@preact/preset-vite';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, runnerImport, type Plugin } from 'vite';
 import { headersFile, inlineScripts } from './src/platform/security-headers.ts';
 
 /**
@@ -63,9 +63,27 @@ function securityHeaders(): Plugin {
   };
 }
 
+/**
+ * Writes the API's OpenAPI document beside the pages (api/openapi.json), built from the routes' zod schemas
+ * exactly as the Node server builds it (src/api-document.ts). The Worker answers /api/openapi.json with this
+ * copy, so its bundle carries no JSON Schema code; built with the pages, it is as current as they are
+ * (test/api/worker-assets.test.ts compares the Worker's answer with a document built afresh).
+ */
+function apiDocumentFile(): Plugin {
+  return {
+    name: 'xingping-api-document',
+    apply: 'build',
+    async generateBundle() {
+      // the server's modules loaded as they are (not bundled into this config)
+      const { module } = await runnerImport<typeof import('./src/api-document.ts')>(resolve(import.meta.dirname, 'src/api-document.ts'), { configFile: false, logLevel: 'warn' });
+      this.emitFile({ type: 'asset', fileName: module.API_DOCUMENT_ASSET, source: JSON.stringify(module.builtApiDocument()) });
+    },
+  };
+}
+
 export default defineConfig({
   root: 'web',
-  plugins: [preact(), phoneTarget(), securityHeaders()],
+  plugins: [preact(), phoneTarget(), securityHeaders(), apiDocumentFile()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,

@@ -8,6 +8,7 @@
  * `dbstat` table (every page of every table and index, so page slack and index entries count) after a WAL
  * checkpoint, and compared before and after each step.
  */
+import { databasesOf } from '../src/db/databases';
 import { eq } from 'drizzle-orm';
 import type { Client } from '@libsql/client';
 import { drizzle } from 'drizzle-orm/libsql';
@@ -356,7 +357,7 @@ async function queriesOfRecompute(client: Client, tenantId: string): Promise<{ s
   const db = drizzle(counting, { schema }) as unknown as Db;
   await startRun(db, { job: 'recompute', trigger: 'manual', year: null, startedBy: null, tenantId }, async (messages) => {
     Object.assign(count, { statements: 0, roundTrips: 0 });
-    for (const message of messages) await processMessage(db, message);
+    for (const message of messages) await processMessage(databasesOf(db), message);
   });
   return count;
 }

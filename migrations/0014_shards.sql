@@ -44,3 +44,10 @@ BEGIN SELECT RAISE(ABORT, 'shard_townships: a township arrives only into an empt
 --> statement-breakpoint
 CREATE TRIGGER `shard_townships_no_update` BEFORE UPDATE ON `shard_townships`
 BEGIN SELECT RAISE(ABORT, 'shard_townships: a state is inserted or deleted, never changed'); END;
+--> statement-breakpoint
+-- `leaving` unlocks them too, so here (the registry's database, shard main) it is taken only by a township whose
+-- county the map has placed on another shard: the old copy after a move, or a copy a failed move left here.
+CREATE TRIGGER `shard_townships_leave_placed_elsewhere` BEFORE INSERT ON `shard_townships`
+WHEN NEW.`state` = 'leaving' AND NOT EXISTS (SELECT 1 FROM `tenants` t JOIN `county_placements` p ON p.`county_id` = t.`county_id`
+  WHERE t.`id` = NEW.`township_id` AND p.`shard` <> 'main')
+BEGIN SELECT RAISE(ABORT, 'shard_townships: a township leaves this database only once its county is placed on another shard'); END;

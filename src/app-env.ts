@@ -42,6 +42,8 @@ export interface Variables {
    */
   db: Db;
   databases: Databases;
+  /** a GET or HEAD of a route group app.ts lets read from D1 read replicas (platform/replica-reads.ts) */
+  replicaReads?: boolean;
   clientIp: string;
   /** this app instance's short-lived cache (tenants, vote sessions): see platform/memo.ts */
   memo: Memo;

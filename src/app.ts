@@ -33,16 +33,18 @@ import { configOf, ConfigError, type AppConfig } from './platform/config';
 import { AppError, type Problem } from './platform/errors';
 import { Memo } from './platform/memo';
 import { negotiateLocale, translate, type MessageKey } from './platform/i18n';
-import { openApiDocument } from './platform/openapi';
 import { apiSecurityHeaders } from './platform/security-headers';
 import { tenantRoutes } from './tenancy/routes';
 import { registryRoutes } from './tenancy/registry-routes';
 import { resolveTenant } from './tenancy/middleware';
 import { sameOriginWrites } from './tenancy/same-origin';
+import { carryBookmarks, openSessions, replicaReads, type OpenSessions } from './platform/replica-reads';
 
 export interface AppDeps {
   /** the registry and the shards: D1 bindings on Workers, libSQL in Node (docs/scaling.md) */
   databases(env: Bindings): Databases;
+  /** the Worker's: the same databases through D1 sessions, per request, for read replicas (docs/scaling.md); Node has none */
+  sessions?: OpenSessions;
   /** the caller's address, as far as this deployment can trust it */
   clientIp(c: Context<AppEnv>): string;
   /** settings parsed at start (Node); without them, the bindings are parsed on the first request (Worker) */
@@ -51,6 +53,8 @@ export interface AppDeps {
   auditStore?(env: Bindings): AuditStore | undefined;
   /** the meeting photos: the R2 binding on Workers, a directory in Node */
   photoStore?(env: Bindings): PhotoStore | undefined;
+  /** what /api/openapi.json answers (api-document.ts): built from the routes in Node, the build's copy on Workers */
+  apiDocument(app: Hono<AppEnv>, env: Bindings): object | Promise<object>;
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
@@ -81,6 +85,21 @@ function tenantApi() {
     .route('/', transferTenantRoutes);
 }
 
+/**
+ * The route groups whose GET and HEAD may read from a D1 read replica (docs/scaling.md, "Read replicas"): the
+ * villages' public pages and their short address, the county's pages and the big screen; read by many, written by
+ * none of their readers, and a moment behind (replica lag) is no harm there.
+ */
+const REPLICA_READ_ROUTES = [
+  '/t/:tenant/api/public/*',
+  '/api/public/*',
+  '/c/*',
+  '/t/:tenant/c/*',
+  '/api/county/*',
+  '/t/:tenant/api/evaluation/screens/:id/display',
+  '/api/evaluation/screens/:id/display',
+];
+
 /** The platform admin's routes, under /api/platform. */
 const platformRoutes = new Hono<AppEnv>()
   .route('/', registryRoutes)
@@ -102,10 +121,12 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', requestId());
   app.use('*', apiSecurityHeaders);
+  for (const path of REPLICA_READ_ROUTES) app.use(path, replicaReads);
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
     c.set('config', requestConfig(deps, c.env));
-    const databases = deps.databases(c.env);
+    const sessions = deps.sessions && (await openSessions(c, deps.sessions));
+    const databases = sessions?.databases ?? deps.databases(c.env);
     c.set('databases', databases);
     c.set('registry', databases.registry);
     // until a township or county says which shard: the registry (auth, platform routes)
@@ -117,6 +138,7 @@ export function createApp(deps: AppDeps) {
     const photoStore = deps.photoStore?.(c.env);
     if (photoStore) c.set('photoStore', photoStore);
     await next();
+    if (sessions) await carryBookmarks(c, sessions);
   });
   app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);
@@ -140,18 +162,9 @@ export function createApp(deps: AppDeps) {
   app.route('/api/platform', platformRoutes);
   app.route('/api/county', countyRoutes);
   app.route('/api/city', cityRoutes);
-  // built once per app instance: it is ~200 ms of CPU (every schema to JSON Schema), which no anonymous caller may spend at will
-  let document: ReturnType<typeof openApiDocument> | undefined;
-  app.get('/api/openapi.json', publicRoute(), (c) =>
-    c.json(
-      (document ??= openApiDocument(app, {
-        title: '星评 xingping API',
-        version: '0.1.0',
-        // the API only: not the short address /t/<slug>/v/<code>, a redirect to a page
-        include: (path) => /^\/t\/[^/]+\/api\//.test(path) || GLOBAL_API_PREFIXES.some((prefix) => path.startsWith(prefix)),
-      })),
-    ),
-  );
+  // one per app instance: building it is ~200 ms of CPU, which no anonymous caller may spend at will
+  let document: object | undefined;
+  app.get('/api/openapi.json', publicRoute(), async (c) => c.json((document ??= await deps.apiDocument(app, c.env))));
   // for load balancers and the container's HEALTHCHECK: no login, nothing but whether this instance can serve
   app.get('/api/health', publicRoute(), async (c) => {
     const { databases } = c.var;
@@ -192,9 +205,6 @@ export function createApp(deps: AppDeps) {
   app.onError((error, c) => problem(c, error));
   return app;
 }
-
-/** Routes outside any tenant. The host-resolved copies of tenant routes under /api mirror /t/{tenant}/api and are not documented twice. */
-const GLOBAL_API_PREFIXES = ['/api/auth/', '/api/platform/', '/api/county/', '/api/city/', '/api/openapi.json', '/api/health'];
 
 /** Hono's own middleware (JSON parsing, body limit) throws HTTPException; these are their codes. */
 const HTTP_EXCEPTION_CODES: Record<number, MessageKey | undefined> = {

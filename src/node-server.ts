@@ -5,6 +5,7 @@ import { compress } from 'hono/compress';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { apiDocument } from './api-document';
 import { createApp } from './app';
 import type { AppEnv, Bindings } from './app-env';
 import type { AuditStore } from './audit/store';
@@ -55,6 +56,7 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
     databases: () => databases,
     auditStore: () => options.auditStore,
     photoStore: () => options.photoStore,
+    apiDocument,
     clientIp: (c) => (options.trustProxy && c.req.header('x-forwarded-for')?.split(',')[0]?.trim()) || socketAddress(c) || 'unknown',
   });
   const html = (page: string) => {

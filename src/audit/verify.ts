@@ -1,5 +1,5 @@
+import { gunzipSync } from 'node:zlib';
 import { and, asc, eq, gt } from 'drizzle-orm';
-import { gunzipSync } from 'fflate';
 import type { Db } from '../db/client';
 import { auditArchives, auditEvents } from '../db/schema';
 import { sha256Hex } from '../platform/crypto';

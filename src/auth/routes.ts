@@ -3,7 +3,7 @@ import { auditAccountEvent, recordAccountEvent } from '../audit/record';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { renderSVG } from 'uqr';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
 import { accounts, roleGrants, sessions, tenants } from '../db/schema';
 import { AppError, conflict, unauthenticated } from '../platform/errors';
@@ -35,15 +35,15 @@ import {
   secondFactorKeys,
 } from './two-factor';
 
-export const phoneSchema = z.string().trim().regex(/^1\d{10}$/);
+export const phoneSchema = z.string().check(z.trim(), z.regex(/^1\d{10}$/));
 /** A password being set: its length and classes are checked by the policy (auth/password-policy.ts), with its messages. */
-export const newPasswordField = z.string().max(PASSWORD_POLICY.maxLength);
+export const newPasswordField = z.string().check(z.maxLength(PASSWORD_POLICY.maxLength));
 
-const loginBody = z.object({ phone: phoneSchema, password: z.string().min(1).max(200) });
-const codeBody = z.strictObject({ code: z.string().trim().min(1).max(40) });
-const passwordBody = z.strictObject({ password: z.string().min(1).max(200) });
-const setupBody = z.strictObject({ password: z.string().min(1).max(200).optional() });
-const changePasswordBody = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: newPasswordField });
+const loginBody = z.object({ phone: phoneSchema, password: z.string().check(z.minLength(1), z.maxLength(200)) });
+const codeBody = z.strictObject({ code: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)) });
+const passwordBody = z.strictObject({ password: z.string().check(z.minLength(1), z.maxLength(200)) });
+const setupBody = z.strictObject({ password: z.optional(z.string().check(z.minLength(1), z.maxLength(200))) });
+const changePasswordBody = z.strictObject({ currentPassword: z.string().check(z.minLength(1), z.maxLength(200)), newPassword: newPasswordField });
 
 /** Whether the platform makes this account (by its roles) sign in with a second factor. */
 async function secondFactorRequired(c: Context<AppEnv>, accountId: string): Promise<boolean> {

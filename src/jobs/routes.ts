@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { registryAudit } from '../audit/record';
 import { createMiddleware } from 'hono/factory';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
 import { platformActor } from '../auth/actor';
 import { allow } from '../auth/guard';
@@ -15,7 +15,7 @@ import { dispatchFor, type JobsEnv } from './worker';
 const startBody = z.object({
   job: z.enum(JOB_NAMES),
   /** recompute: defaults to this year (and last year until final); finalise: defaults to last year */
-  year: yearField.optional(),
+  year: z.optional(yearField),
 });
 
 const actorId = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.accountId : null);

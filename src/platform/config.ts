@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 
 /**
  * Every setting the app reads from its environment, in one place: the Worker's bindings (wrangler.toml
@@ -71,27 +72,24 @@ export function secretProblem(secret: string): string | undefined {
 }
 
 /** An unset variable and an empty one mean the same: not set. */
-const optionalText = z.preprocess((value) => (value === '' || value === null ? undefined : value), z.string().trim().optional());
+/** zod/mini has no z.preprocess: the same pipe, a transform into the schema */
+const preprocess = <T extends z.ZodMiniType>(fn: (value: unknown) => unknown, schema: T) => z.pipe(z.transform(fn), schema);
+const optionalText = preprocess((value) => (value === '' || value === null ? undefined : value), z.optional(z.string().check(z.trim())));
 /** "1"/"true" on, "0"/"false" off, anything else is a mistake worth stopping for */
-const flag = z.preprocess(
+const flag = preprocess(
   (value) => (value === '' || value === null ? undefined : typeof value === 'string' ? value.trim().toLowerCase() : value),
-  z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' }).optional().transform((value) => (value === undefined ? undefined : value === '1' || value === 'true')),
+  z.pipe(z.optional(z.enum(['1', '0', 'true', 'false'], { error: 'must be 1 or 0' })), z.transform((value) => (value === undefined ? undefined : value === '1' || value === 'true'))),
 );
-const hostName = z.preprocess(
+const hostName = preprocess(
   (value) => (value === '' ? undefined : value),
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, { error: 'must be a host name such as xingping.example.cn' })
-    .optional(),
+  z.optional(z.string().check(z.trim(), z.toLowerCase(), z.regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/, { error: 'must be a host name such as xingping.example.cn' }))),
 );
 
 /** A shard's name (src/db/databases.ts SHARD_NAME): lower case, as its binding SHARD_<NAME> upper-cased. */
-const shardName = z.string().trim().regex(/^[a-z][a-z0-9_]{0,30}$/, { error: 'must be a shard name: a–z, 0–9, _ (e.g. sd1)' });
+const shardName = z.string().check(z.trim(), z.regex(/^[a-z][a-z0-9_]{0,30}$/, { error: 'must be a shard name: a–z, 0–9, _ (e.g. sd1)' }));
 
 const appFields = {
-  NEW_COUNTY_SHARD: z.preprocess((value) => (value === '' ? undefined : value), shardName.default('main')),
+  NEW_COUNTY_SHARD: preprocess((value) => (value === '' ? undefined : value), z._default(shardName, 'main')),
   DEMO_MODE: flag,
   APP_SECRET: optionalText,
   APP_SECRET_PREVIOUS: optionalText,
@@ -102,7 +100,7 @@ const appFields = {
 type SecretFields = z.output<typeof secretFields>;
 const secretFields = z.object({ DEMO_MODE: flag, APP_SECRET: optionalText, APP_SECRET_PREVIOUS: optionalText });
 
-function checkSecrets(env: SecretFields, ctx: z.RefinementCtx) {
+function checkSecrets(env: SecretFields, ctx: z.core.$RefinementCtx) {
   const demo = env.DEMO_MODE === true;
   if (!env.APP_SECRET) {
     if (!demo)
@@ -122,12 +120,15 @@ function checkSecrets(env: SecretFields, ctx: z.RefinementCtx) {
 }
 
 /** The secrets' rules depend on demo mode; checked apart so that one bad field does not hide them (zod skips refinements of an invalid object). */
-const secretsSchema = secretFields.superRefine(checkSecrets);
+const secretsSchema = secretFields.check(z.superRefine(checkSecrets));
 
 /** Parses `env` with `schema` and the secrets' rules; throws one ConfigError listing every problem. */
-function parseAll<T extends z.ZodType>(schema: T, env: Record<string, unknown>): z.output<T> {
-  const parsed = schema.safeParse(env);
-  const secrets = secretsSchema.safeParse(env);
+/** zod's English messages for the settings' problems (zod/mini sets no language of its own) */
+const inEnglish = { error: en().localeError };
+
+function parseAll<T extends z.ZodMiniType>(schema: T, env: Record<string, unknown>): z.output<T> {
+  const parsed = schema.safeParse(env, inEnglish);
+  const secrets = secretsSchema.safeParse(env, inEnglish);
   const problems = [...(parsed.success ? [] : problemsOf(parsed.error)), ...(secrets.success ? [] : problemsOf(secrets.error))];
   if (!parsed.success || !secrets.success) throw new ConfigError([...new Set(problems)]);
   return parsed.data;
@@ -157,7 +158,7 @@ export class ConfigError extends Error {
   }
 }
 
-function problemsOf(error: z.ZodError): string[] {
+function problemsOf(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || '(environment)'} ${issue.message}`);
 }
 
@@ -189,40 +190,38 @@ export function configOf(env: object): AppConfig {
 }
 
 const databaseFields = {
-  DATABASE_URL: z.preprocess(
+  DATABASE_URL: preprocess(
     (value) => (value === '' ? undefined : value),
-    z
-      .string()
-      .trim()
-      .regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, { error: 'must be file:<path>, libsql://…, http(s)://… or :memory:' })
-      .default(DEFAULT_DATABASE_URL),
+    z._default(z.string().check(z.trim(), z.regex(/^(file:|libsql:|https?:|wss?:|:memory:$)/, { error: 'must be file:<path>, libsql://…, http(s)://… or :memory:' })), DEFAULT_DATABASE_URL),
   ),
   DATABASE_AUTH_TOKEN: optionalText,
 };
 
 /** The libSQL database of the self-hosted server and the command-line scripts. */
 export function parseDatabaseConfig(env: Record<string, unknown>): DatabaseConfig {
-  const parsed = z.object(databaseFields).safeParse(env);
+  const parsed = z.object(databaseFields).safeParse(env, inEnglish);
   if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   return { url: parsed.data.DATABASE_URL, ...(parsed.data.DATABASE_AUTH_TOKEN ? { authToken: parsed.data.DATABASE_AUTH_TOKEN } : {}) };
 }
 
 /** SHARDS=sd1=file:data/sd1.db,sd2=libsql://sd2.example.cn?authToken=… : each shard's name and libSQL URL. */
-const shardList = z.preprocess(
+const shardList = preprocess(
   (value) => (value === '' || value === undefined ? [] : typeof value === 'string' ? value.split(',').map((item) => item.trim()).filter(Boolean) : value),
-  z
-    .array(
-      z
-        .string()
-        .regex(/^[a-z][a-z0-9_]{0,30}=(file:|libsql:|https?:|wss?:)/, { error: 'must list <name>=<libSQL URL>, comma-separated (e.g. sd1=file:data/sd1.db)' })
-        .refine((item) => !item.startsWith('main='), { error: 'must not name main: shard main is DATABASE_URL itself' }),
-    )
-    .refine((items) => new Set(items.map((item) => item.split('=')[0])).size === items.length, { error: 'names a shard twice' }),
+  z.array(
+    z.string().check(
+      z.regex(/^[a-z][a-z0-9_]{0,30}=(file:|libsql:|https?:|wss?:)/, { error: 'must list <name>=<libSQL URL>, comma-separated (e.g. sd1=file:data/sd1.db)' }),
+      z.refine((item) => !item.startsWith('main='), { error: 'must not name main: shard main is DATABASE_URL itself' }),
+    ),
+  ).check(
+    z.refine((items) => new Set(items.map((item) => item.split('=')[0])).size === items.length, { error: 'names a shard twice' }),
+    // two names for one database: a county moved from one to the other would lose its rows
+    z.refine((items) => new Set(items.map((item) => item.slice(item.indexOf('=') + 1))).size === items.length, { error: 'gives one database two shard names' }),
+  ),
 );
 
 /** The shards of SHARDS (`<name>=<libSQL URL>,…`), for the command-line scripts: the server reads them with the rest. */
 export function parseShardsConfig(env: Record<string, unknown>): Record<string, DatabaseConfig> {
-  const parsed = z.object({ SHARDS: shardList }).safeParse(env);
+  const parsed = z.object({ SHARDS: shardList }).safeParse(env, inEnglish);
   if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   return shardsOf(parsed.data.SHARDS);
 }
@@ -236,10 +235,10 @@ const nodeSchema = z.object({
   SHARDS: shardList,
   TRUST_PROXY: flag,
   NO_SCHEDULER: flag,
-  PORT: z.preprocess((value) => (value === '' ? undefined : value), z.coerce.number({ error: 'must be a port number' }).int().min(1).max(65535).default(8788)),
-  HOST: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default('127.0.0.1')),
-  AUDIT_ARCHIVE_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default(DEFAULT_AUDIT_ARCHIVE_DIR)),
-  PHOTO_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).default(DEFAULT_PHOTO_DIR)),
+  PORT: preprocess((value) => (value === '' ? undefined : value), z._default(z.coerce.number({ error: 'must be a port number' }).check(z.int(), z.gte(1), z.lte(65535)), 8788)),
+  HOST: preprocess((value) => (value === '' ? undefined : value), z._default(z.string().check(z.trim(), z.minLength(1)), '127.0.0.1')),
+  AUDIT_ARCHIVE_DIR: preprocess((value) => (value === '' ? undefined : value), z._default(z.string().check(z.trim(), z.minLength(1)), DEFAULT_AUDIT_ARCHIVE_DIR)),
+  PHOTO_DIR: preprocess((value) => (value === '' ? undefined : value), z._default(z.string().check(z.trim(), z.minLength(1)), DEFAULT_PHOTO_DIR)),
 });
 
 /** The self-hosted server's settings from process.env (or a given environment); throws ConfigError. */

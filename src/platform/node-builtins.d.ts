@@ -13,6 +13,7 @@ declare module 'node:zlib' {
   export function deflateRawSync(data: Uint8Array, options?: ZlibOptions): Uint8Array;
   export function inflateRawSync(data: Uint8Array, options?: ZlibOptions): Uint8Array;
   export function gzipSync(data: Uint8Array, options?: ZlibOptions): Uint8Array;
+  export function gunzipSync(data: Uint8Array, options?: ZlibOptions): Uint8Array;
 }
 
 declare module 'node:crypto' {

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ROUTE_META, type RouteMeta } from './validate';
 
 export interface Operation {

@@ -1,6 +1,6 @@
 import type { Env, Input, MiddlewareHandler, ValidationTargets } from 'hono';
 import { validator } from 'hono/validator';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { en, zhCN } from 'zod/locales';
 import { AppError } from './errors';
 import { isMessageKey, translate, type Locale } from './i18n';
@@ -11,7 +11,7 @@ const zodErrorMaps = { 'zh-CN': zhCN().localeError, en: en().localeError } as co
 export const ROUTE_META = Symbol.for('xingping.route-meta');
 export type InputTarget = Extract<keyof ValidationTargets, 'json' | 'query' | 'param' | 'form'>;
 export interface RouteMeta {
-  input?: { target: InputTarget; schema: z.ZodType };
+  input?: { target: InputTarget; schema: z.ZodMiniType };
   roles?: readonly string[];
   summary?: string;
   public?: boolean;
@@ -29,7 +29,7 @@ export function withMeta<T extends object>(middleware: T, meta: RouteMeta): T {
  */
 export function input<
   Target extends InputTarget,
-  Schema extends z.ZodType,
+  Schema extends z.ZodMiniType,
   E extends Env = any,
   P extends string = string,
   In = z.input<Schema>,
@@ -75,23 +75,23 @@ type CallerInput<In, Target extends InputTarget> = In extends ValidationTargets[
   ? In
   : { [Key in keyof In]: In[Key] extends ValidationTargets[Target][Key] ? In[Key] : ValidationTargets[Target][Key] };
 
-const strictCache = new WeakMap<z.ZodType, z.ZodType>();
+const strictCache = new WeakMap<z.ZodMiniType, z.ZodMiniType>();
 
 /**
  * The schema with every object in it made strict (an unknown key is an `unrecognized_keys` issue), through
  * optional, nullable, default, arrays, records, unions and pipes; refinements are kept. An object that is
  * meant to take any key says so (`z.looseObject`, `.catchall()`, or a `z.record`) and is left as it is.
  */
-function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
+function strictBody<Schema extends z.ZodMiniType>(schema: Schema): Schema {
   const cached = strictCache.get(schema);
   if (cached) return cached as Schema;
   const def = (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
-  const clone = (changes: Record<string, unknown>) => (schema as unknown as { clone(def: object): z.ZodType }).clone({ ...def, ...changes });
-  let strict: z.ZodType;
+  const clone = (changes: Record<string, unknown>) => (schema as unknown as { clone(def: object): z.ZodMiniType }).clone({ ...def, ...changes });
+  let strict: z.ZodMiniType;
   switch (def.type) {
     case 'object':
       strict = clone({
-        shape: Object.fromEntries(Object.entries(def.shape as Record<string, z.ZodType>).map(([key, field]) => [key, strictBody(field)])),
+        shape: Object.fromEntries(Object.entries(def.shape as Record<string, z.ZodMiniType>).map(([key, field]) => [key, strictBody(field)])),
         catchall: def.catchall ?? z.never(),
       });
       break;
@@ -111,7 +111,7 @@ function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
       strict = clone({ in: strictBody(def.in) });
       break;
     case 'union':
-      strict = clone({ options: (def.options as z.ZodType[]).map((option) => strictBody(option)) });
+      strict = clone({ options: (def.options as z.ZodMiniType[]).map((option) => strictBody(option)) });
       break;
     case 'record':
       strict = clone({ valueType: strictBody(def.valueType) });
@@ -124,19 +124,19 @@ function strictBody<Schema extends z.ZodType>(schema: Schema): Schema {
 }
 
 /** An id in a body or a query (ours are 20 characters). */
-export const idField = z.string().min(1).max(40);
+export const idField = z.string().check(z.minLength(1), z.maxLength(40));
 /** Route param holding an id. */
 export const idParam = z.object({ id: idField });
 /** A calendar date, YYYY-MM-DD (2026-02-30 is refused). */
 export const isoDate = z.iso.date();
 /** A calendar month, YYYY-MM. */
-export const isoMonth = z.string().regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/);
+export const isoMonth = z.string().check(z.regex(/^(19|20)\d\d-(0[1-9]|1[0-2])$/));
 /** A year in a JSON body. */
-export const yearField = z.int().min(2000).max(2100);
+export const yearField = z.int().check(z.gte(2000), z.lte(2100));
 /** Paging of a list: spread into its query schema. */
 export const paging = {
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
+  offset: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
 };
 /** A year in a path or query string. */
-export const yearText = z.coerce.number().int().min(2000).max(2100);
+export const yearText = z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100));

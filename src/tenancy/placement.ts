@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/client';
 import { MAIN_SHARD } from '../db/databases';
-import { countyPlacements } from '../db/schema';
+import { countyPlacements, PLATFORM_CHAIN, tenants } from '../db/schema';
 import { AppError } from '../platform/errors';
 import type { Memo } from '../platform/memo';
 import { TENANT_TTL_MS } from './tenant';
@@ -43,7 +43,26 @@ export async function countyDatabase(c: Context<AppEnv>, countyId: string): Prom
   return c.var.databases.shard(placement.shard);
 }
 
+/**
+ * For a GET that writes (a download recorded in the audit trail): refused like any write while the county is
+ * frozen for a move, since reads use the cached placement and a write there would miss the copy.
+ */
+export async function refuseWhileMoving(c: Context<AppEnv>, countyId: string): Promise<void> {
+  if ((await readPlacement(c.var.registry, countyId)).frozen) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
+}
+
 /** The placement of a county just inserted in the same batch (nothing when the insert met an existing name). */
 export const placeNewCounty = (registry: Db, countyId: string, shard: string) =>
   registry.run(sql`INSERT INTO county_placements (county_id, shard, version, updated_at)
     SELECT ${countyId}, ${shard}, 1, ${new Date().toISOString()} WHERE EXISTS (SELECT 1 FROM counties WHERE id = ${countyId})`);
+
+/**
+ * The database holding an audit chain: the platform's in the registry, a township's in its county's shard
+ * (each database keeps the chains of the rows it holds); a chain of no township the registry knows (one
+ * removed) is looked for in the registry.
+ */
+export async function chainDatabase(c: Context<AppEnv>, chain: string): Promise<Db> {
+  if (chain === PLATFORM_CHAIN) return c.var.registry;
+  const [township] = await c.var.registry.select({ countyId: tenants.countyId }).from(tenants).where(eq(tenants.id, chain));
+  return township ? countyDatabase(c, township.countyId) : c.var.registry;
+}

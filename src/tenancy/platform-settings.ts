@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { Db } from '../db/client';
 import { platformSettings } from '../db/schema';
 
@@ -9,7 +9,7 @@ const PLATFORM_ROW = 'platform';
 /** Settings of the whole platform, set by the platform admin; every key has a default (a fresh install reads them). */
 const platformSettingsSchema = z.object({
   /** Platform and township admins must sign in with a second factor (TOTP); one without is made to enrol at login. */
-  requireAdminTwoFactor: z.boolean().default(false),
+  requireAdminTwoFactor: z._default(z.boolean(), false),
 });
 export type PlatformSettings = z.output<typeof platformSettingsSchema>;
 

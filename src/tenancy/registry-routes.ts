@@ -2,10 +2,10 @@ import { count, eq, inArray, like, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { registryAudit } from '../audit/record';
 import { MAIN_SHARD } from '../db/databases';
-import { placeNewCounty } from './placement';
+import { MAINTENANCE_RETRY_SECONDS, placeNewCounty, readPlacement } from './placement';
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
 import { platformActor } from '../auth/actor';
 import { managedAccount, resetPassword } from '../auth/account-admin';
@@ -28,29 +28,29 @@ const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const newAccountSchema = z.object({ phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField });
-const hostnameSchema = z.string().trim().toLowerCase().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/).max(253);
-const slugSchema = z.string().trim().toLowerCase().regex(/^[a-z][a-z0-9-]{1,39}$/);
+const newAccountSchema = z.object({ phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField });
+const hostnameSchema = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/), z.maxLength(253));
+const slugSchema = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z][a-z0-9-]{1,39}$/));
 
 const createTenantBody = z.object({
   slug: slugSchema,
-  name: z.string().trim().min(1).max(40),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
   countyId: idField,
-  settings: tenantSettingsSchema.optional(),
-  hostnames: z.array(hostnameSchema).max(10).default([]),
+  settings: z.optional(tenantSettingsSchema),
+  hostnames: z._default(z.array(hostnameSchema).check(z.maxLength(10)), []),
   admin: newAccountSchema,
 });
 
 const updateTenantBody = z.object({
-  name: z.string().trim().min(1).max(40).optional(),
-  hostnames: z.array(hostnameSchema).max(10).optional(),
+  name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
+  hostnames: z.optional(z.array(hostnameSchema).check(z.maxLength(10))),
 });
 
 /** The platform admin's registry: cities → counties → townships (tenants), and county viewers. */
 export const registryRoutes = new Hono<AppEnv>()
   .use('*', setPlatformActor)
   .get('/cities', allow('platform_admin'), async (c) => c.json(await c.var.registry.select().from(cities).orderBy(cities.name)))
-  .post('/cities', allow('platform_admin'), input('json', z.object({ name: z.string().trim().min(1).max(40) })), async (c) => {
+  .post('/cities', allow('platform_admin'), input('json', z.object({ name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)) })), async (c) => {
     const values = { ...c.req.valid('json'), id: newId() };
     const [[row]] = await c.var.registry.batch([
       c.var.registry.insert(cities).values(values).onConflictDoNothing().returning(),
@@ -63,7 +63,7 @@ export const registryRoutes = new Hono<AppEnv>()
   .post(
     '/counties',
     allow('platform_admin'),
-    input('json', z.object({ cityId: idField, name: z.string().trim().min(1).max(40) })),
+    input('json', z.object({ cityId: idField, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)) })),
     async (c) => {
       const body = c.req.valid('json');
       const [city] = await c.var.registry.select().from(cities).where(eq(cities.id, body.cityId));
@@ -137,6 +137,8 @@ export const registryRoutes = new Hono<AppEnv>()
     assertPasswordPolicy(body.admin.password, body.admin.phone, { locale: c.var.locale, path: 'admin.password' });
     const [county] = await db.select().from(counties).where(eq(counties.id, body.countyId));
     if (!county) throw notFound('tenancy.county_not_found');
+    // not while its county moves to another shard: the move copies the townships it found when it froze
+    if ((await readPlacement(db, county.id)).frozen) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
     const [taken] = await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, body.slug));
     if (taken) throw conflict('tenancy.slug_taken');
     const tenantId = newId();
@@ -188,7 +190,7 @@ export const registryRoutes = new Hono<AppEnv>()
     return c.json(settings);
   })
   /** Every account of the platform (search by name or phone), for resets of passwords and second factors. */
-  .get('/accounts', allow('platform_admin'), input('query', z.object({ q: z.string().trim().max(40).optional(), ...paging })), async (c) => {
+  .get('/accounts', allow('platform_admin'), input('query', z.object({ q: z.optional(z.string().check(z.trim(), z.maxLength(40))), ...paging })), async (c) => {
     const { q, limit, offset } = c.req.valid('query');
     const db = c.var.registry;
     const where = q ? or(like(accounts.name, `%${q.replace(/[%_]/g, '')}%`), like(accounts.phone, `%${q.replace(/[%_]/g, '')}%`)) : undefined;

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { registryAudit } from '../audit/record';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
 import { managedAccount, resetPassword } from '../auth/account-admin';
 import { createAccount } from '../auth/accounts';
@@ -15,9 +15,9 @@ import { parseSettings, tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
 
 const tenantAccountBody = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('township_admin'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField }),
-  z.object({ role: z.literal('village_secretary'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField, villageId: z.string().min(1) }),
-  z.object({ role: z.literal('party_member'), phone: phoneSchema, name: z.string().trim().min(1).max(40), password: newPasswordField, memberId: z.string().min(1) }),
+  z.object({ role: z.literal('township_admin'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField }),
+  z.object({ role: z.literal('village_secretary'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField, villageId: z.string().check(z.minLength(1)) }),
+  z.object({ role: z.literal('party_member'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField, memberId: z.string().check(z.minLength(1)) }),
 ]);
 
 /** The township itself: its profile, settings and the accounts that work in it. */
@@ -84,7 +84,7 @@ export const tenantRoutes = new Hono<AppEnv>()
     );
     return c.json({ accountId }, 201);
   })
-  .delete('/accounts/:accountId', allow('township_admin'), input('param', z.object({ accountId: z.string().min(1) })), async (c) => {
+  .delete('/accounts/:accountId', allow('township_admin'), input('param', z.object({ accountId: z.string().check(z.minLength(1)) })), async (c) => {
     const { accountId } = c.req.valid('param');
     if (c.var.actor?.kind === 'user' && c.var.actor.accountId === accountId) throw badRequest('error.forbidden');
     const [removed] = await c.var.registry.batch([
@@ -100,7 +100,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .post(
     '/accounts/:accountId/two-factor/reset',
     allow('township_admin'),
-    input('param', z.object({ accountId: z.string().min(1).max(40) })),
+    input('param', z.object({ accountId: z.string().check(z.minLength(1), z.maxLength(40)) })),
     async (c) => {
       const account = await managedAccount(c.var.registry, c.req.valid('param').accountId, c.var.tenant!.id);
       await resetSecondFactor(c.var.registry, account.id, registryAudit(c, { action: 'account.reset_second_factor', entity: 'account', entityId: account.id }));
@@ -110,7 +110,7 @@ export const tenantRoutes = new Hono<AppEnv>()
   .post(
     '/accounts/:accountId/password',
     allow('township_admin'),
-    input('param', z.object({ accountId: z.string().min(1).max(40) })),
+    input('param', z.object({ accountId: z.string().check(z.minLength(1), z.maxLength(40)) })),
     input('json', z.strictObject({ password: newPasswordField })),
     async (c) => {
       const account = await managedAccount(c.var.registry, c.req.valid('param').accountId, c.var.tenant!.id);

@@ -1,6 +1,7 @@
 import { databasesOf } from '../../src/db/databases';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiDocument } from '../../src/api-document';
 import { createApp } from '../../src/app';
 import { ApiClient } from '../support/client';
 import { openBranchSession } from './evaluation-support';
@@ -57,7 +58,7 @@ interface Operation {
 
 /** The document the server serves (checked against the fixture server's below), read once to name the tests. */
 async function documentedOperations(): Promise<Operation[]> {
-  const app = createApp({ databases: () => databasesOf(undefined as never), clientIp: () => '127.0.0.1' });
+  const app = createApp({ databases: () => databasesOf(undefined as never), clientIp: () => '127.0.0.1', apiDocument });
   const doc = (await (await app.request('http://127.0.0.1/api/openapi.json', {}, TEST_ENV)).json()) as { paths: Record<string, Record<string, OperationDoc>> };
   return Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), path, doc: op })));
 }

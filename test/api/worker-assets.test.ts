@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtApiDocument } from '../../src/api-document';
 import { TEST_BUILD } from '../support/build';
 import { TEST_APP_SECRET } from '../support/servers';
 
@@ -50,6 +51,12 @@ describe('Workers static assets: the pages carry the security headers of _header
     const response = await mf.dispatchFetch(`https://alpha.xingping.test${path}`, { redirect: 'manual' });
     expect([response.status, await response.text()]).toEqual([302, '']);
     expect(response.headers.get('location')).toBe(location);
+  });
+
+  it('answers /api/openapi.json with the document the routes describe now (the pages build wrote it)', async () => {
+    const served = await mf.dispatchFetch('https://alpha.xingping.test/api/openapi.json');
+    expect(served.status).toBe(200);
+    expect(await served.text()).toBe(JSON.stringify(builtApiDocument()));
   });
 
   it('does not serve _headers itself; the API answers keep the API policy', async () => {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { eq } from 'drizzle-orm';
+import { countyPlacements } from '../../src/db/schema';
 import { PASSWORD, PHONES } from '../support/fixture';
 
 
@@ -82,6 +84,25 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await edit.getByRole('button', { name: '删除' }).click();
     await edit.waitFor({ state: 'hidden' });
     await shown(page.getByText('暂无数据'));
+  });
+
+  it('sends a save refused while the county moves (维护中) again, until it goes through', async () => {
+    // the county frozen as `npm run shard:move` freezes it; thawed, as its switch does, once the save was refused
+    const county = eq(countyPlacements.countyId, app.fixture.countyId);
+    await app.db.insert(countyPlacements).values({ countyId: app.fixture.countyId, shard: 'main', frozenAt: new Date().toISOString() });
+    const refused = page.waitForResponse((response) => response.url().includes('/api/households') && response.status() === 503);
+    await page.getByRole('button', { name: '新增农户' }).click();
+    const form = page.getByRole('dialog', { name: '新增农户' });
+    await form.getByLabel('村庄').selectOption({ label: '刘洼' });
+    await form.getByLabel('户主').fill('维护中户主');
+    await form.getByRole('button', { name: '保存' }).click();
+    expect((await (await refused).json()).code).toBe('error.maintenance');
+    await app.db.update(countyPlacements).set({ frozenAt: null }).where(county);
+    // the page's client waited Retry-After (5 s) and sent it again: saved, once
+    await form.waitFor({ state: 'hidden', timeout: 20_000 });
+    await page.getByLabel('搜索').fill('维护中户主');
+    await shown(page.getByText('共 1 条'));
+    await app.db.delete(countyPlacements).where(county);
   });
 
   it('previews an import with a row error in Chinese and offers no commit', async () => {

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
+import { apiDocument } from '../../src/api-document';
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
@@ -75,7 +76,7 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
   await preload?.(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
-  const app = createApp({ databases: () => databases, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore });
+  const app = createApp({ databases: () => databases, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore, apiDocument });
   let env = { ...bindings } as unknown as Bindings;
   return {
     driver: 'libsql',
@@ -137,6 +138,8 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}`, MEETING_PHOTOS: `photos-${serial}` },
     bindings,
     queueProducers: { JOBS_QUEUE: { queueName } },
+    // the built pages behind ASSETS, for what the Worker reads there (the API document); every request reaches the Worker
+    assets: { directory: TEST_BUILD.web, binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } },
     queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },
   };
   let mf = idleWorkerd;

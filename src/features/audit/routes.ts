@@ -1,13 +1,14 @@
 import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
-import { audit } from '../../audit/record';
+import { audit, registryAudit } from '../../audit/record';
 import { verifyChain } from '../../audit/verify';
 import { allow } from '../../auth/guard';
 import { seesPersonalDetails } from '../../auth/personal-data';
 import { accountNames } from '../../auth/accounts';
 import { auditEvents, PLATFORM_CHAIN } from '../../db/schema';
+import { chainDatabase, refuseWhileMoving } from '../../tenancy/placement';
 import { tenantSlugs } from '../../tenancy/tenant';
 import { addDays, shanghaiDate, shanghaiInstant, shanghaiSecond } from '../../domain/calendar';
 import { translate } from '../../platform/i18n';
@@ -18,15 +19,15 @@ import { writeXlsx } from '../../platform/tables/xlsx';
 
 /** The 审计日志 filter: Shanghai calendar days, an actor's account, an action or its prefix (session.), an entity. */
 const filterQuery = z.object({
-  from: isoDate.optional(),
-  to: isoDate.optional(),
-  actorId: idField.optional(),
-  action: z.string().trim().max(60).optional(),
-  entity: z.string().trim().max(40).optional(),
-  entityId: idField.optional(),
+  from: z.optional(isoDate),
+  to: z.optional(isoDate),
+  actorId: z.optional(idField),
+  action: z.optional(z.string().check(z.trim(), z.maxLength(60))),
+  entity: z.optional(z.string().check(z.trim(), z.maxLength(40))),
+  entityId: z.optional(idField),
 });
-const listQuery = filterQuery.extend({ ...paging, limit: paging.limit.default(50) });
-const platformQuery = { chain: z.string().trim().max(40).optional() };
+const listQuery = z.extend(filterQuery, { ...paging, limit: z._default(paging.limit, 50) });
+const platformQuery = { chain: z.optional(z.string().check(z.trim(), z.maxLength(40))) };
 
 
 function conditions(chain: string | undefined, q: z.output<typeof filterQuery>): SQL | undefined {
@@ -111,7 +112,13 @@ function table(c: Context<AppEnv>, rows: EventRow[]) {
 /** The CSV or XLSX of the filtered rows; the download is itself recorded (it may carry people's names). */
 async function download(c: Context<AppEnv>, where: SQL | undefined, extension: 'csv' | 'xlsx', tenantId: string | null) {
   const rows = await eventRows(c, where, EXPORT_LIMIT, 0);
-  await c.var.db.batch([audit(c, { action: 'export.audit', entity: 'audit_events', tenantId, summary: { format: extension, rows: rows.length } })]);
+  // recorded where its chain is: the township's (its shard), or the platform's (the registry)
+  const entry = { action: 'export.audit', entity: 'audit_events', tenantId, summary: { format: extension, rows: rows.length } };
+  if (tenantId) {
+    await refuseWhileMoving(c, c.var.tenant!.countyId);
+    await c.var.db.batch([audit(c, entry)]);
+  }
+  else await c.var.registry.batch([registryAudit(c, entry)]);
   const day = shanghaiDate();
   c.header('Content-Disposition', contentDisposition(`${translate(c.var.locale, 'audit.export.title')}-${day}.${extension}`, `audit-${day}.${extension}`));
   c.header('Cache-Control', 'no-store');
@@ -136,25 +143,37 @@ export const auditRoutes = new Hono<AppEnv>()
 
 /** The platform admin's view: every chain, or one (a township's id, or "platform"). */
 export const platformAuditRoutes = new Hono<AppEnv>()
-  .get('/audit/events', allow('platform_admin'), input('query', listQuery.extend(platformQuery)), async (c) => {
+  // the registry's rows, or one chain's from the database that holds it (a township's shard)
+  .get('/audit/events', allow('platform_admin'), input('query', z.extend(listQuery, platformQuery)), async (c) => {
     const { chain, ...q } = c.req.valid('query');
+    if (chain) c.set('db', await chainDatabase(c, chain));
     return c.json(await listAnswer(c, conditions(chain, q), q.limit, q.offset));
   })
-  .get('/audit/events.csv', allow('platform_admin'), input('query', filterQuery.extend(platformQuery)), (c) => {
+  .get('/audit/events.csv', allow('platform_admin'), input('query', z.extend(filterQuery, platformQuery)), async (c) => {
     const { chain, ...q } = c.req.valid('query');
+    if (chain) c.set('db', await chainDatabase(c, chain));
     return download(c, conditions(chain, q), 'csv', null);
   })
-  .get('/audit/events.xlsx', allow('platform_admin'), input('query', filterQuery.extend(platformQuery)), (c) => {
+  .get('/audit/events.xlsx', allow('platform_admin'), input('query', z.extend(filterQuery, platformQuery)), async (c) => {
     const { chain, ...q } = c.req.valid('query');
+    if (chain) c.set('db', await chainDatabase(c, chain));
     return download(c, conditions(chain, q), 'xlsx', null);
   })
   .get('/audit/verify', allow('platform_admin'), input('query', z.object(platformQuery)), async (c) => {
     const { chain } = c.req.valid('query');
-    // every chain anything knows of: one whose rows were all deleted is still a township's, or has archives or anchors
-    const known = chain ? [] : await c.var.db.all<{ chain: string }>(sql`SELECT chain FROM audit_events UNION SELECT chain FROM audit_archives UNION SELECT id FROM tenants`);
-    const anchored = chain || !c.var.auditStore ? [] : (await c.var.auditStore.list('anchors/')).map((key) => key.split('/')[1]);
-    const chains = chain ? [chain] : [PLATFORM_CHAIN, ...new Set([...known.map((r) => r.chain), ...anchored].filter((ch) => ch !== PLATFORM_CHAIN).sort())];
+    const chains: string[] = [];
+    if (chain) chains.push(chain);
+    else {
+      // every chain anything knows of, in any database: one whose rows were all deleted is still a township's, or has archives or anchors
+      const { databases } = c.var;
+      const known = await Promise.all(
+        databases.shardNames.map((name) => databases.shard(name).all<{ chain: string }>(sql`SELECT chain FROM audit_events UNION SELECT chain FROM audit_archives`)),
+      );
+      const townships = await c.var.registry.all<{ chain: string }>(sql`SELECT id AS chain FROM tenants`);
+      const anchored = c.var.auditStore ? (await c.var.auditStore.list('anchors/')).map((key) => key.split('/')[1]) : [];
+      chains.push(PLATFORM_CHAIN, ...new Set([...known.flat(), ...townships].map((r) => r.chain).concat(anchored).filter((ch) => ch !== PLATFORM_CHAIN).sort()));
+    }
     const reports = [];
-    for (const ch of chains) reports.push(await verifyChain(c.var.db, c.var.auditStore, ch));
+    for (const ch of chains) reports.push(await verifyChain(await chainDatabase(c, ch), c.var.auditStore, ch));
     return c.json({ ok: reports.every((r) => r.ok), chains: reports });
   });

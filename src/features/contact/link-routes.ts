@@ -3,7 +3,7 @@ import { audit, audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { alias } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { withoutPersonalDetails } from '../../auth/personal-data';
@@ -17,7 +17,7 @@ const committee = alias(members, 'committee');
 
 /** Who of the committee looks after which party member (one committee member to a few members). */
 export const memberLinkRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: idField.optional() })), async (c) => {
+  .get('/', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: z.optional(idField) })), async (c) => {
     const scope = c.var.scope!;
     const villageId = listVillage(c, c.req.valid('query').villageId);
     const items = await scope.db
@@ -63,7 +63,7 @@ export const memberLinkRoutes = new Hono<AppEnv>()
 
 /** Which party member looks after which households. */
 export const householdLinkRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: idField.optional(), memberId: idField.optional() })), async (c) => {
+  .get('/', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ villageId: z.optional(idField), memberId: z.optional(idField) })), async (c) => {
     const scope = c.var.scope!;
     const query = c.req.valid('query');
     const villageId = listVillage(c, query.villageId);

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { idField, input, isoMonth } from '../../platform/validate';
@@ -17,11 +17,11 @@ export const contactRoutes = new Hono<AppEnv>()
   .route('/household-links', householdLinkRoutes)
   .route('/visits', visitRoutes)
   .route('/signoffs', signoffRoutes)
-  .get('/network', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: idField.optional() })), async (c) => {
+  .get('/network', allow(...TOWNSHIP_READERS), input('query', z.object({ villageId: z.optional(idField) })), async (c) => {
     const villageId = await reportVillage(c, c.req.valid('query').villageId);
     return c.json(await networkReport(c.var.scope!, villageId, parseSettings(c.var.tenant!.settings).contact));
   })
-  .get('/coverage', allow(...MANAGERS), input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional() })), async (c) => {
+  .get('/coverage', allow(...MANAGERS), input('query', z.object({ villageId: z.optional(idField), month: z.optional(isoMonth) })), async (c) => {
     const query = c.req.valid('query');
     const villageId = await reportVillage(c, query.villageId);
     const month = query.month ?? shanghaiDate().slice(0, 7);

@@ -2,7 +2,7 @@ import { asc, desc, eq, isNull } from 'drizzle-orm';
 import { audit } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
@@ -14,23 +14,20 @@ import { assertVillageVisible } from '../rosters';
 import { actingMember, findHousehold, findMember, listVillage, PERSONAL_READERS, RECORDERS } from './access';
 
 /** A small image as a data: URL; the 64 KB request limit bounds its size. */
-const evidence = z
-  .string()
-  .max(60_000)
-  .regex(/^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$/);
+const evidence = z.string().check(z.maxLength(60_000), z.regex(/^data:image\/(png|jpeg|svg\+xml);base64,[A-Za-z0-9+/=]+$/));
 
 const signoffInput = z.object({
-  memberId: idField.optional(),
+  memberId: z.optional(idField),
   householdId: idField,
   month: isoMonth,
   method: z.enum(['signature', 'paper_photo']),
-  evidence: z.string().max(60_000),
-  signedOn: isoDate.optional(),
+  evidence: z.string().check(z.maxLength(60_000)),
+  signedOn: z.optional(isoDate),
 });
 
 /** The monthly sign-off (签字确认): a household confirms, by signature or a photo of paper, that its member came. */
 export const signoffRoutes = new Hono<AppEnv>()
-  .get('/', PERSONAL_READERS, input('query', z.object({ villageId: idField.optional(), month: isoMonth.optional(), ...paging })), async (c) => {
+  .get('/', PERSONAL_READERS, input('query', z.object({ villageId: z.optional(idField), month: z.optional(isoMonth), ...paging })), async (c) => {
     const scope = c.var.scope!;
     const query = c.req.valid('query');
     const villageId = listVillage(c, query.villageId);

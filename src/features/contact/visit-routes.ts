@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, lte } from 'drizzle-orm';
 import { audited, recorder } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
@@ -17,30 +17,30 @@ import { monthBounds } from './rules';
 
 const visitInput = z.object({
   /** the visiting party member; a party member's own id when they record it */
-  memberId: idField.optional(),
+  memberId: z.optional(idField),
   householdId: idField,
   visitedOn: isoDate,
   category: z.enum(VISIT_CATEGORIES),
   /** 发现的问题 / what was found */
-  findings: z.string().trim().max(2000).default(''),
+  findings: z._default(z.string().check(z.trim(), z.maxLength(2000)), ''),
   /** 群众诉求 / the household's request */
-  request: z.string().trim().max(2000).default(''),
+  request: z._default(z.string().check(z.trim(), z.maxLength(2000)), ''),
 });
 
 const visitQuery = z.object({
-  villageId: idField.optional(),
-  month: isoMonth.optional(),
-  memberId: idField.optional(),
-  householdId: idField.optional(),
+  villageId: z.optional(idField),
+  month: z.optional(isoMonth),
+  memberId: z.optional(idField),
+  householdId: z.optional(idField),
   ...paging,
 });
 
 const raiseProblemInput = z.object({
-  content: z.string().trim().min(1).max(1000).optional(),
+  content: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(1000))),
   /** 整改措施 */
-  measure: z.string().trim().max(1000).optional(),
+  measure: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
   /** 整改时间 */
-  deadline: isoDate.nullable().optional(),
+  deadline: z.optional(z.nullable(isoDate)),
 });
 
 export const visitRoutes = new Hono<AppEnv>()

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';
 import { allow } from '../../auth/guard';
@@ -44,19 +44,19 @@ const resolveCounty = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
-const countyParam = z.object({ countyId: z.string().min(1).max(40) });
+const countyParam = z.object({ countyId: z.string().check(z.minLength(1), z.maxLength(40)) });
 const comparisonQuery = z.object({
   /** Shanghai calendar year; this year when absent */
-  year: z.coerce.number().int().min(2000).max(2100).optional(),
-  sort: z.enum(COMPARISON_SORTS).default('stars'),
+  year: z.optional(z.coerce.number().check(z.int(), z.gte(2000), z.lte(2100))),
+  sort: z._default(z.enum(COMPARISON_SORTS), 'stars'),
   /** only this township of the county */
-  township: z.string().min(1).max(40).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  township: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  page: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(10_000)), 1),
+  pageSize: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(500)), 100),
 });
 /** The export's filter and order: the comparison's, without paging (every village of the filter). */
-const exportQuery = comparisonQuery.omit({ page: true, pageSize: true });
-const summaryQuery = comparisonQuery.pick({ year: true });
+const exportQuery = z.omit(comparisonQuery, { page: true, pageSize: true });
+const summaryQuery = z.pick(comparisonQuery, { year: true });
 
 /** The county (from the registry) and its active townships. */
 async function findCounty(c: Context<AppEnv>, countyId: string) {

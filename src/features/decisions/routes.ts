@@ -2,7 +2,7 @@ import { asc, desc, eq } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
@@ -18,38 +18,38 @@ import { judgeMeeting, meetingBody, missingBeforeImplementation, nextStages, ref
 
 const matterInput = z.object({
   villageId: idField,
-  title: z.string().trim().min(1).max(120),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(120)),
   category: z.enum(MATTER_CATEGORIES),
   /** fen */
-  amountFen: z.int().min(0).max(100_000_000_000).nullable().optional(),
+  amountFen: z.optional(z.nullable(z.int().check(z.gte(0), z.lte(100_000_000_000)))),
   /** defaults to this Shanghai year */
-  year: yearField.optional(),
+  year: z.optional(yearField),
 });
 
-const count0 = z.int().min(0).max(1_000_000);
+const count0 = z.int().check(z.gte(0), z.lte(1_000_000));
 const stageInput = z.object({
   stage: z.enum(DECISION_STAGES),
   heldOn: isoDate,
   /** resolution only: villager representatives' meeting (default) or villagers' meeting */
-  body: z.enum(['representatives', 'villagers']).optional(),
-  eligible: count0.optional(),
-  present: count0.optional(),
-  votesFor: count0.optional(),
-  votesAgainst: count0.optional(),
-  abstentions: count0.optional(),
-  minutes: z.string().trim().max(5000).default(''),
+  body: z.optional(z.enum(['representatives', 'villagers'])),
+  eligible: z.optional(count0),
+  present: z.optional(count0),
+  votesFor: z.optional(count0),
+  votesAgainst: z.optional(count0),
+  abstentions: z.optional(count0),
+  minutes: z._default(z.string().check(z.trim(), z.maxLength(5000)), ''),
   /** public stages: the text made public */
-  publicText: z.string().trim().min(1).max(5000).optional(),
+  publicText: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(5000))),
 });
 
 const listQuery = z.object({
-  villageId: idField.optional(),
-  year: yearText.optional(),
-  status: z.enum(MATTER_STATUSES).optional(),
+  villageId: z.optional(idField),
+  year: z.optional(yearText),
+  status: z.optional(z.enum(MATTER_STATUSES)),
   ...paging,
 });
 
-const irregularInput = z.object({ implementedOn: isoDate, note: z.string().trim().min(1).max(2000) });
+const irregularInput = z.object({ implementedOn: isoDate, note: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)) });
 
 const stageName = (locale: Locale, stage: DecisionStage) => translate(locale, `decisions.stage.${stage}` as MessageKey);
 

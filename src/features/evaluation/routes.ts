@@ -2,7 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import { audit, recorder } from '../../audit/record';
 import { Hono, type Context } from 'hono';
 import { renderSVG } from 'uqr';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
@@ -67,7 +67,7 @@ async function assertVillageInTenant(c: Context<AppEnv>, villageId: string) {
 /** Questionnaires, campaigns, screens, bookings, sessions (the big screen), paper ballots, results and reports. */
 export const evaluationRoutes = new Hono<AppEnv>()
   // ——— questionnaires (测评问卷) ———
-  .get('/questionnaires', allow(...TOWNSHIP_READERS), input('query', z.object({ all: z.enum(['1', '0']).optional() })), async (c) =>
+  .get('/questionnaires', allow(...TOWNSHIP_READERS), input('query', z.object({ all: z.optional(z.enum(['1', '0'])) })), async (c) =>
     c.json({ items: await listQuestionnaires(c.var.scope!, c.req.valid('query').all === '1') }),
   )
   .get('/questionnaires/:id', allow(...TOWNSHIP_READERS), input('param', idParam), async (c) =>
@@ -82,7 +82,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   })
 
   // ——— campaigns (测评活动) ———
-  .get('/campaigns', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ year: yearText.optional() })), async (c) => {
+  .get('/campaigns', allow(...TOWNSHIP_READERS, 'party_member'), input('query', z.object({ year: z.optional(yearText) })), async (c) => {
     const scope = c.var.scope!;
     const { year } = c.req.valid('query');
     const rows = await scope.db
@@ -265,7 +265,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
   .post(
     '/member-credentials',
     allow('township_admin'),
-    input('json', villageBody.extend({ resetMemberIds: z.array(z.string().min(1).max(40)).max(500).optional() })),
+    input('json', z.extend(villageBody, { resetMemberIds: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(40))).check(z.maxLength(500))) })),
     async (c) => {
       const { villageId, resetMemberIds } = c.req.valid('json');
       await assertVillageInTenant(c, villageId);

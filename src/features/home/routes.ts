@@ -45,7 +45,8 @@ export const homeRoutes = new Hono<AppEnv>()
         SELECT v.id, v.name FROM villages v WHERE v.tenant_id = ${scope.tenantId}
           AND NOT EXISTS (SELECT 1 FROM income_entries i WHERE i.tenant_id = v.tenant_id AND i.village_id = v.id AND i.year = ${year})
         ORDER BY v.name`),
-      scope.db.all<{ id: string; job: string; year: number | null; startedAt: string; failed: number; done: number; total: number }>(sql`
+      // the job log is the registry's (its runs span townships), not the township's shard
+      c.var.registry.all<{ id: string; job: string; year: number | null; startedAt: string; failed: number; done: number; total: number }>(sql`
         SELECT r.id, r.job, r.year, r.started_at AS startedAt, r.tenants_total AS total,
           (SELECT count(*) FROM job_run_tenants t WHERE t.run_id = r.id AND t.status = 'failed') AS failed,
           (SELECT count(*) FROM job_run_tenants t WHERE t.run_id = r.id) AS done

@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { audit } from '../../audit/record';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
@@ -18,7 +18,7 @@ import { MAX_INCOME_IMPORT_ROWS, validateIncomeTable } from './import-rules';
 const upload = z.object({
   file: z.instanceof(File),
   /** the year of rows in a file without a year column */
-  year: yearText.optional(),
+  year: z.optional(yearText),
 });
 
 const MAX_LISTED_ERRORS = 200;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idField, paging, yearField, yearText } from '../../platform/validate';
 import { INCOME_CATEGORIES } from './rules';
 
@@ -7,22 +7,22 @@ export const incomeEntryInput = z.object({
   year: yearField,
   category: z.enum(INCOME_CATEGORIES),
   /** integer fen: ¥50,000 is 5000000 */
-  amountFen: z.int().min(0).max(100_000_000_000),
-  note: z.string().trim().max(200).default(''),
+  amountFen: z.int().check(z.gte(0), z.lte(100_000_000_000)),
+  note: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
 });
 
 export const incomeListQuery = z.object({
-  year: yearText.optional(),
-  villageId: idField.optional(),
-  category: z.enum(INCOME_CATEGORIES).optional(),
+  year: z.optional(yearText),
+  villageId: z.optional(idField),
+  category: z.optional(z.enum(INCOME_CATEGORIES)),
   ...paging,
 });
 
-export const yearQuery = z.object({ year: yearText.optional() });
+export const yearQuery = z.object({ year: z.optional(yearText) });
 export const yearParam = z.object({ year: yearText });
 
 export const incomeTargetInput = z.object({
-  villagesAtLeastLow: z.int().min(0).max(10_000),
-  villagesAtLeastHigh: z.int().min(0).max(10_000),
-  note: z.string().trim().max(200).default(''),
+  villagesAtLeastLow: z.int().check(z.gte(0), z.lte(10_000)),
+  villagesAtLeastHigh: z.int().check(z.gte(0), z.lte(10_000)),
+  note: z._default(z.string().check(z.trim(), z.maxLength(200)), ''),
 });

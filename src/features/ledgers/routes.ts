@@ -3,7 +3,7 @@ import { audited } from '../../audit/record';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../platform/ids';
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
@@ -16,32 +16,32 @@ import { closedOnConsistent, tallyDisputes } from './rules';
 
 const disputeInput = z.object({
   villageId: idField,
-  title: z.string().trim().min(1).max(200),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)),
   /** private: never shown on public pages or to county viewers */
-  parties: z.string().trim().max(1000).default(''),
+  parties: z._default(z.string().check(z.trim(), z.maxLength(1000)), ''),
   occurredOn: isoDate,
-  level: z.enum(['village', 'township']).default('village'),
-  status: z.enum(DISPUTE_STATUSES).default('in_mediation'),
-  outcome: z.string().trim().max(2000).default(''),
-  closedOn: isoDate.nullable().default(null),
+  level: z._default(z.enum(['village', 'township']), 'village'),
+  status: z._default(z.enum(DISPUTE_STATUSES), 'in_mediation'),
+  outcome: z._default(z.string().check(z.trim(), z.maxLength(2000)), ''),
+  closedOn: z._default(z.nullable(isoDate), null),
 });
 
 const weakVillageInput = z.object({
   villageId: idField,
   yearListed: yearField,
-  reasons: z.string().trim().min(1).max(2000),
-  measures: z.string().trim().max(4000).default(''),
-  turnedAroundOn: isoDate.nullable().default(null),
+  reasons: z.string().check(z.trim(), z.minLength(1), z.maxLength(2000)),
+  measures: z._default(z.string().check(z.trim(), z.maxLength(4000)), ''),
+  turnedAroundOn: z._default(z.nullable(isoDate), null),
 });
 
 const listQuery = z.object({
-  villageId: idField.optional(),
-  year: yearText.optional(),
+  villageId: z.optional(idField),
+  year: z.optional(yearText),
   ...paging,
 });
 
 const disputeRoutes = new Hono<AppEnv>()
-  .get('/', allow(...TOWNSHIP_READERS), input('query', listQuery.extend({ status: z.enum(DISPUTE_STATUSES).optional() })), async (c) => {
+  .get('/', allow(...TOWNSHIP_READERS), input('query', z.extend(listQuery, { status: z.optional(z.enum(DISPUTE_STATUSES)) })), async (c) => {
     const query = c.req.valid('query');
     const scope = c.var.scope!;
     const villageId = listedVillage(c.var.actor, query.villageId);

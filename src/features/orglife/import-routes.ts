@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, lt } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audit } from '../../audit/record';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
@@ -58,7 +58,7 @@ const sample = (records: MeetingImportRecord[], villageNames: Map<string, string
     leave: [...r.statuses.values()].filter((s) => s.status === 'leave').length,
   }));
 
-const registerQuery = z.object({ villageId: idField, year: yearText.optional() });
+const registerQuery = z.object({ villageId: idField, year: z.optional(yearText) });
 
 /** Past records from the township's spreadsheets (preview, then all rows or none), and the year's register (台账) to print. */
 export const registerRoutes = new Hono<AppEnv>()

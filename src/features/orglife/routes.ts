@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { Hono, type Context } from 'hono';
 import { renderSVG } from 'uqr';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audit, audited } from '../../audit/record';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
@@ -19,45 +19,42 @@ import { attendanceOf, meetingCreated, meetingLinks, meetingRows, meetingTimes, 
 import { checkInRefusal } from './rules';
 import { townshipOrgLifeWarnings } from './warnings';
 
-const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
-const text = (max: number) => z.string().trim().max(max);
+const clock = z.string().check(z.regex(/^([01]\d|2[0-3]):[0-5]\d$/));
+const text = (max: number) => z.string().check(z.trim(), z.maxLength(max));
 
 const meetingInput = z.object({
   villageId: idField,
   kind: z.enum(MEETING_KINDS),
   heldOn: isoDate,
   /** "HH:MM" in Asia/Shanghai: the phone check-in is open from the start to the end */
-  startTime: clock.nullable().optional(),
-  endTime: clock.nullable().optional(),
-  topic: text(200).min(1),
-  place: text(200).default(''),
-  host: text(40).default(''),
-  recorder: text(40).default(''),
-  minutes: text(20_000).default(''),
-  resolutions: text(5000).default(''),
+  startTime: z.optional(z.nullable(clock)),
+  endTime: z.optional(z.nullable(clock)),
+  topic: text(200).check(z.minLength(1)),
+  place: z._default(text(200), ''),
+  host: z._default(text(40), ''),
+  recorder: z._default(text(40), ''),
+  minutes: z._default(text(20_000), ''),
+  resolutions: z._default(text(5000), ''),
 });
-const meetingPatch = meetingInput.omit({ villageId: true, kind: true }).partial();
+const meetingPatch = z.partial(z.omit(meetingInput, { villageId: true, kind: true }));
 
 const attendanceInput = z.object({
-  items: z
-    .array(z.object({ memberId: idField, status: z.enum(ATTENDANCE_STATUSES), reason: text(200).default('') }))
-    .min(1)
-    .max(500),
+  items: z.array(z.object({ memberId: idField, status: z.enum(ATTENDANCE_STATUSES), reason: z._default(text(200), '') })).check(z.minLength(1), z.maxLength(500)),
 });
 
 const listQuery = z.object({
-  villageId: idField.optional(),
-  year: yearText.optional(),
-  kind: z.enum(MEETING_KINDS).optional(),
+  villageId: z.optional(idField),
+  year: z.optional(yearText),
+  kind: z.optional(z.enum(MEETING_KINDS)),
   ...paging,
 });
 
 const checkInInput = z.object({
   /** the QR's token, as the scanned link carries it */
-  token: z.string().trim().min(1).max(80),
+  token: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
   /** a member not signed in names themself with the code and PIN of their contact card */
-  memberCode: z.string().trim().min(1).max(20).optional(),
-  pin: z.string().regex(/^\d{6}$/).optional(),
+  memberCode: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(20))),
+  pin: z.optional(z.string().check(z.regex(/^\d{6}$/))),
 });
 
 const writers = allow('township_admin', 'village_secretary');
@@ -231,7 +228,7 @@ export const meetingRoutes = new Hono<AppEnv>()
     ]);
     return c.json({ name: row.name, checkedInAt, topic: meeting.topic }, 201);
   })
-  .get('/warnings', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearText.optional() })), async (c) => {
+  .get('/warnings', allow('township_admin', 'county_viewer'), input('query', z.object({ year: z.optional(yearText) })), async (c) => {
     const year = c.req.valid('query').year ?? shanghaiYear();
     const required = parseSettings(c.var.tenant!.settings).orgLife;
     return c.json({ year, required, items: await townshipOrgLifeWarnings(c.var.db, c.var.tenant!.id, required, year, shanghaiDate()) });

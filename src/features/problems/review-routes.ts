@@ -1,6 +1,6 @@
 import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audit } from '../../audit/record';
 import { actorId } from '../../auth/actor';
@@ -23,11 +23,11 @@ export function queueRaisedProblems(scope: TenantScope, rows: RaisedProblem[]) {
   return insertStatements(scope.db, problemReviews, rows.map((row) => ({ ...row, tenantId: scope.tenantId })));
 }
 
-const reviewQuery = z.object({ status: z.enum(PROBLEM_REVIEW_STATUSES).default('pending'), villageId: z.string().max(40).optional(), ...paging });
+const reviewQuery = z.object({ status: z._default(z.enum(PROBLEM_REVIEW_STATUSES), 'pending'), villageId: z.optional(z.string().check(z.maxLength(40))), ...paging });
 const decision = z.discriminatedUnion('action', [
   z.object({ action: z.literal('accept') }),
   z.object({ action: z.literal('merge'), problemId: idField }),
-  z.object({ action: z.literal('dismiss'), reason: z.string().trim().min(1).max(500) }),
+  z.object({ action: z.literal('dismiss'), reason: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) }),
 ]);
 
 const view = ({ tenantId: _t, ...rest }: Review) => rest;

@@ -2,7 +2,7 @@ import { desc, eq, sql } from 'drizzle-orm';
 import { newId } from '../../platform/ids';
 import { audited } from '../../audit/record';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
@@ -19,32 +19,32 @@ import { problemReviewRoutes } from './review-routes';
 import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
 const problemInput = z.object({
   villageId: idField,
-  subjectKind: z.enum(['branch', 'member']).default('branch'),
+  subjectKind: z._default(z.enum(['branch', 'member']), 'branch'),
   /** the member, for a member's problem; a branch's problem is the village's */
-  subjectId: idField.optional(),
+  subjectId: z.optional(idField),
   content: text(1000),
-  measure: z.string().trim().max(1000).default(''),
-  deadline: isoDate.optional(),
-  owner: z.string().trim().max(40).default(''),
-  year: yearField.optional(),
+  measure: z._default(z.string().check(z.trim(), z.maxLength(1000)), ''),
+  deadline: z.optional(isoDate),
+  owner: z._default(z.string().check(z.trim(), z.maxLength(40)), ''),
+  year: z.optional(yearField),
 });
 const problemPatch = z.object({
-  measure: z.string().trim().max(1000).optional(),
-  deadline: isoDate.nullable().optional(),
-  owner: z.string().trim().max(40).optional(),
-  status: z.enum(PROBLEM_STATUSES).optional(),
+  measure: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  deadline: z.optional(z.nullable(isoDate)),
+  owner: z.optional(z.string().check(z.trim(), z.maxLength(40))),
+  status: z.optional(z.enum(PROBLEM_STATUSES)),
 });
 const listQuery = z.object({
-  villageId: z.string().max(40).optional(),
-  subjectKind: z.enum(['branch', 'member']).optional(),
-  subjectId: z.string().max(40).optional(),
-  status: z.enum(PROBLEM_STATUSES).optional(),
-  year: yearText.optional(),
-  overdue: z.enum(['1']).optional(),
+  villageId: z.optional(z.string().check(z.maxLength(40))),
+  subjectKind: z.optional(z.enum(['branch', 'member'])),
+  subjectId: z.optional(z.string().check(z.maxLength(40))),
+  status: z.optional(z.enum(PROBLEM_STATUSES)),
+  year: z.optional(yearText),
+  overdue: z.optional(z.enum(['1'])),
 });
 
 const role = (c: Context<AppEnv>) => (c.var.actor?.kind === 'user' ? c.var.actor.role : 'system');
@@ -195,7 +195,7 @@ export const problemRoutes = new Hono<AppEnv>()
     const [row] = await audited(c, c.var.scope!.update(problems, problem.id, patch).returning(), { action: 'problem.publish', entity: 'problem', entityId: problem.id, after: patch });
     return c.json(view(row));
   })
-  .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500), contact: z.string().trim().max(60).optional() })), async (c) => {
+  .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500), contact: z.optional(z.string().check(z.trim(), z.maxLength(60))) })), async (c) => {
     const problem = await c.var.scope!.find(problems, c.req.valid('param').id);
     if (!problem || !problem.noticeStartsAt) throw notFound('problems.not_found');
     if (!inNotice(problem, new Date().toISOString())) throw conflict('problems.notice_over');

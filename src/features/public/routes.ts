@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { eq } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { publicRoute } from '../../auth/guard';
 import { villages } from '../../db/schema';
@@ -48,7 +48,7 @@ export const publicRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', CACHE);
     return c.json({ township: { name: c.var.tenant!.name }, items: await villageList(c.var.scope!) });
   })
-  .get('/villages/:id', publicRoute(), input('param', idParam), input('query', z.object({ year: yearText.optional() })), async (c) => {
+  .get('/villages/:id', publicRoute(), input('param', idParam), input('query', z.object({ year: z.optional(yearText) })), async (c) => {
     const { id } = c.req.valid('param');
     const page = await villagePage(c.var.scope!, c.var.tenant!, id, c.req.valid('query').year ?? shanghaiYear());
     if (!page) throw notFound('public.village_not_found');

@@ -5,7 +5,7 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { registryAudit } from '../../audit/record';
 import { actorId, platformActor } from '../../auth/actor';
@@ -18,7 +18,7 @@ import { shanghaiYear } from '../../platform/time';
 import { input, yearText } from '../../platform/validate';
 import type { Quotas } from './rules';
 
-const percent = z.int().min(0).max(100).optional();
+const percent = z.optional(z.int().check(z.gte(0), z.lte(100)));
 /** The county's quotas, as a township's settings hold theirs: a whole percentage per capped level. */
 export const countyQuotasBody = z.strictObject({ quotas: z.strictObject({ 5: percent, 4: percent, 3: percent, 2: percent }) });
 
@@ -98,7 +98,7 @@ export async function cityAwaiting(c: Context<AppEnv>, cityId: string, year: num
 /** The city organisation department's view of the rating: /api/city/:cityId/… */
 export const cityRoutes = new Hono<AppEnv>()
   .use('/:cityId/*', resolveCity)
-  .get('/:cityId/rating', allow('city_organiser', 'platform_admin'), input('param', z.object({ cityId: z.string().min(1).max(40) })), input('query', z.object({ year: yearText.optional() })), async (c) => {
+  .get('/:cityId/rating', allow('city_organiser', 'platform_admin'), input('param', z.object({ cityId: z.string().check(z.minLength(1), z.maxLength(40)) })), input('query', z.object({ year: z.optional(yearText) })), async (c) => {
     const { cityId } = c.req.valid('param');
     const [city] = await c.var.registry.select({ id: cities.id, name: cities.name }).from(cities).where(eq(cities.id, cityId));
     if (!city) throw notFound('tenancy.city_not_found');

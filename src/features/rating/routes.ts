@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audited } from '../../audit/record';
 import { actorId } from '../../auth/actor';
@@ -24,9 +24,9 @@ import { cityCheck, findEntry, findYear, name, nominate, noticeRunning, openYear
 
 const yearParam = z.object({ year: yearText });
 const entryParam = z.object({ year: yearText, villageId: idField });
-const stars = z.int().min(1).max(5);
-const reason = z.string().trim().min(2).max(500);
-const recheckInput = z.object({ decision: z.enum(RECHECK_DECISIONS), reason: reason.optional(), version: z.int().min(1) });
+const stars = z.int().check(z.gte(1), z.lte(5));
+const reason = z.string().check(z.trim(), z.minLength(2), z.maxLength(500));
+const recheckInput = z.object({ decision: z.enum(RECHECK_DECISIONS), reason: z.optional(reason), version: z.int().check(z.gte(1)) });
 
 /** The proposed last day of a notice starting `startsOn`, counted in working days with the holiday table. */
 function proposedEnd(c: Context<AppEnv>, startsOn: string) {
@@ -103,7 +103,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     '/years/:year/nomination',
     allow('village_secretary'),
     input('param', yearParam),
-    input('json', z.object({ appliedStars: stars, statement: z.string().trim().min(1).max(1000), dutyReport: z.string().trim().min(1).max(5000) })),
+    input('json', z.object({ appliedStars: stars, statement: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)), dutyReport: z.string().check(z.trim(), z.minLength(1), z.maxLength(5000)) })),
     async (c) => {
       const entry = await nominate(c, c.req.valid('param').year, ownVillage(c.var.actor)!, c.req.valid('json') as { appliedStars: 1 | 2 | 3 | 4 | 5; statement: string; dutyReport: string });
       return c.json(entry);
@@ -113,14 +113,14 @@ export const ratingRoutes = new Hono<AppEnv>()
     '/years/:year/score',
     allow('township_admin'),
     input('param', yearParam),
-    input('json', z.object({ aboveApplication: z.record(idField, reason).default({}) })),
+    input('json', z.object({ aboveApplication: z._default(z.record(idField, reason), {}) })),
     async (c) => c.json(await score(c, c.req.valid('param').year, c.req.valid('json').aboveApplication)),
   )
   .put(
     '/years/:year/entries/:villageId/proposal',
     allow('township_admin'),
     input('param', entryParam),
-    input('json', z.object({ stars: stars.nullable(), reason, version: z.int().min(1) })),
+    input('json', z.object({ stars: z.nullable(stars), reason, version: z.int().check(z.gte(1)) })),
     async (c) => {
       const { year, villageId } = c.req.valid('param');
       const body = c.req.valid('json');
@@ -143,7 +143,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     const [entry] = await scope.db.select({ id: ratingEntries.id }).from(ratingEntries).where(scope.where(ratingEntries, eq(ratingEntries.year, year), eq(ratingEntries.villageId, villageId)));
     return c.json({ items: await entryTimeline(scope, c.var.registry, year, entry?.id ?? null) });
   })
-  .get('/years/:year/notice-proposal', allow('township_admin'), input('param', yearParam), input('query', z.object({ startsOn: isoDate.optional() })), async (c) => {
+  .get('/years/:year/notice-proposal', allow('township_admin'), input('param', yearParam), input('query', z.object({ startsOn: z.optional(isoDate) })), async (c) => {
     const startsOn = c.req.valid('query').startsOn ?? shanghaiDate();
     const { end, announced } = proposedEnd(c, startsOn);
     return c.json({ startsOn, endsOn: end, workingDays: parseSettings(c.var.tenant!.settings).rating.noticeWorkingDays, holidaysAnnounced: announced });
@@ -152,7 +152,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     '/years/:year/publish',
     allow('township_admin'),
     input('param', yearParam),
-    input('json', z.object({ startsOn: isoDate.optional(), endsOn: isoDate.optional() })),
+    input('json', z.object({ startsOn: z.optional(isoDate), endsOn: z.optional(isoDate) })),
     async (c) => {
       const body = c.req.valid('json');
       const startsOn = body.startsOn ?? shanghaiDate();
@@ -172,7 +172,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     '/years/:year/notice/:villageId/objections',
     publicRoute(),
     input('param', entryParam),
-    input('json', z.object({ content: z.string().trim().min(1).max(500), contact: z.string().trim().max(60).optional() })),
+    input('json', z.object({ content: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)), contact: z.optional(z.string().check(z.trim(), z.maxLength(60))) })),
     async (c) => {
       const { year, villageId } = c.req.valid('param');
       const y = await findYear(c, year);
@@ -192,7 +192,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     '/years/:year/objections/:objectionId/answer',
     allow('township_admin'),
     input('param', z.object({ year: yearText, objectionId: idField })),
-    input('json', z.object({ answer: z.string().trim().min(1).max(1000), upheld: z.boolean(), stars: stars.nullable().optional() })),
+    input('json', z.object({ answer: z.string().check(z.trim(), z.minLength(1), z.maxLength(1000)), upheld: z.boolean(), stars: z.optional(z.nullable(stars)) })),
     async (c) => {
       const { year, objectionId } = c.req.valid('param');
       const body = c.req.valid('json');
@@ -216,7 +216,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     await findYear(c, c.req.valid('param').year);
     return c.json({ items: await listPlaques(c.var.scope!, c.var.registry, c.req.valid('param').year) });
   })
-  .get('/years/:year/member-grades', allow('township_admin', 'village_secretary', 'county_viewer'), input('param', yearParam), input('query', z.object({ villageId: idField.optional() })), async (c) => {
+  .get('/years/:year/member-grades', allow('township_admin', 'village_secretary', 'county_viewer'), input('param', yearParam), input('query', z.object({ villageId: z.optional(idField) })), async (c) => {
     const villageId = listedVillage(c.var.actor, c.req.valid('query').villageId);
     if (!villageId) throw badRequest('rating.village_required');
     assertVillageVisible(c.var.actor, villageId);
@@ -226,7 +226,7 @@ export const ratingRoutes = new Hono<AppEnv>()
     '/years/:year/member-grades/:memberId',
     allow('township_admin', 'village_secretary'),
     input('param', z.object({ year: yearText, memberId: idField })),
-    input('json', z.object({ grade: z.enum(MEMBER_GRADES), reason: reason.optional(), meetingOn: isoDate, meetingNote: z.string().trim().min(1).max(200) })),
+    input('json', z.object({ grade: z.enum(MEMBER_GRADES), reason: z.optional(reason), meetingOn: isoDate, meetingNote: z.string().check(z.trim(), z.minLength(1), z.maxLength(200)) })),
     async (c) => {
       const { year, memberId } = c.req.valid('param');
       return c.json(await decideGrade(c, year, memberId, c.req.valid('json')));

@@ -1,42 +1,42 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { idField, paging } from '../../platform/validate';
 
-const name = z.string().trim().min(1).max(40);
-const mobile = z.string().trim().regex(/^1\d{10}$/);
+const name = z.string().check(z.trim(), z.minLength(1), z.maxLength(40));
+const mobile = z.string().check(z.trim(), z.regex(/^1\d{10}$/));
 
 export const villageInput = z.object({
   name,
   /** defaults to "<name>党支部" */
-  branchName: z.string().trim().min(1).max(60).optional(),
+  branchName: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(60))),
 });
 
 export const memberInput = z.object({
   villageId: idField,
   name,
-  gender: z.enum(['male', 'female']).nullable().optional(),
-  phone: mobile.nullable().optional(),
-  birthYear: z.int().min(1900).max(2100).nullable().optional(),
-  joinedYear: z.int().min(1921).max(2100).nullable().optional(),
-  isCommittee: z.boolean().default(false),
-  isSecretary: z.boolean().default(false),
-  isReserveCadre: z.boolean().default(false),
+  gender: z.optional(z.nullable(z.enum(['male', 'female']))),
+  phone: z.optional(z.nullable(mobile)),
+  birthYear: z.optional(z.nullable(z.int().check(z.gte(1900), z.lte(2100)))),
+  joinedYear: z.optional(z.nullable(z.int().check(z.gte(1921), z.lte(2100)))),
+  isCommittee: z._default(z.boolean(), false),
+  isSecretary: z._default(z.boolean(), false),
+  isReserveCadre: z._default(z.boolean(), false),
 });
 
 export const householdInput = z.object({
   villageId: idField,
   headName: name,
-  address: z.string().trim().max(120).default(''),
-  phone: mobile.nullable().optional(),
-  size: z.int().min(1).max(99).nullable().optional(),
-  isHardship: z.boolean().default(false),
-  isCriticallyIll: z.boolean().default(false),
-  isEmptyNest: z.boolean().default(false),
-  isLeftBehind: z.boolean().default(false),
-  isPetitioner: z.boolean().default(false),
+  address: z._default(z.string().check(z.trim(), z.maxLength(120)), ''),
+  phone: z.optional(z.nullable(mobile)),
+  size: z.optional(z.nullable(z.int().check(z.gte(1), z.lte(99)))),
+  isHardship: z._default(z.boolean(), false),
+  isCriticallyIll: z._default(z.boolean(), false),
+  isEmptyNest: z._default(z.boolean(), false),
+  isLeftBehind: z._default(z.boolean(), false),
+  isPetitioner: z._default(z.boolean(), false),
 });
 
 export const listQuery = z.object({
-  villageId: idField.optional(),
-  q: z.string().trim().max(40).optional(),
+  villageId: z.optional(idField),
+  q: z.optional(z.string().check(z.trim(), z.maxLength(40))),
   ...paging,
 });

@@ -1,7 +1,7 @@
 import { asc, eq, like, or } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { Hono } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { seesPersonalDetails, withoutPersonalDetails } from '../../auth/personal-data';
@@ -21,7 +21,7 @@ type VillageRosterTable = typeof members | typeof households;
  * village; a secretary only their own; county viewers read names and counts, without personal details
  * (phones, addresses, care tags), and cannot search by them either.
  */
-function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.ZodObject<{ villageId: z.ZodString }>>(options: {
+function villageRosterRoutes<Table extends VillageRosterTable, Schema extends z.ZodMiniObject<{ villageId: z.ZodMiniString }>>(options: {
   /** the audit trail's name of a row (member, household) */
   entity: string;
   table: Table;

@@ -2,7 +2,7 @@ import { asc, desc, eq, isNull } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { isUniqueViolation } from '../../db/errors';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
@@ -23,44 +23,41 @@ import { finalisation, reopenYear } from './year-verbs';
 import { ratingReopening } from '../rating';
 
 
-const ruleInput = z
-  .object({
-    title: z.string().trim().min(1).max(80),
-    description: z.string().trim().max(500).default(''),
+const ruleInput = z.object({
+    title: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+    description: z._default(z.string().check(z.trim(), z.maxLength(500)), ''),
     mode: z.enum(['computed', 'manual']),
-    source: z.enum(COMPUTED_SOURCES).nullable().default(null),
+    source: z._default(z.nullable(z.enum(COMPUTED_SOURCES)), null),
     /** reserve cadres: minimum count; income floor: minimum fen */
-    threshold: z.int().min(0).max(100_000_000_000).nullable().default(null),
-    enabled: z.boolean().default(true),
-    sortOrder: z.int().min(0).max(10_000).optional(),
-  })
-  .refine((r) => r.mode === 'manual' || (r.source !== null && r.threshold !== null), {
+    threshold: z._default(z.nullable(z.int().check(z.gte(0), z.lte(100_000_000_000))), null),
+    enabled: z._default(z.boolean(), true),
+    sortOrder: z.optional(z.int().check(z.gte(0), z.lte(10_000))),
+  }).check(z.refine((r) => r.mode === 'manual' || (r.source !== null && r.threshold !== null), {
     message: 'validation.computed_rule_needs_source',
     path: ['source'],
-  })
-  .refine((r) => r.mode === 'manual' || r.source === null || r.threshold === null || thresholdFits(r.source, r.threshold), {
+  }), z.refine((r) => r.mode === 'manual' || r.source === null || r.threshold === null || thresholdFits(r.source, r.threshold), {
     message: 'validation.red_line_threshold',
     path: ['threshold'],
-  });
+  }));
 
 const recordInput = z.object({
   ruleId: idField,
   villageId: idField,
   year: yearField,
-  note: z.string().trim().min(1).max(500),
-  evidence: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
+  note: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)),
+  evidence: z._default(z.array(z.string().check(z.trim(), z.minLength(1), z.maxLength(300))).check(z.maxLength(20)), []),
 });
 
 const recordsQuery = z.object({
-  year: yearText.optional(),
-  villageId: idField.optional(),
-  includeRevoked: z.enum(['true', 'false']).default('false'),
+  year: z.optional(yearText),
+  villageId: z.optional(idField),
+  includeRevoked: z._default(z.enum(['true', 'false']), 'false'),
 });
 
 const resultsQuery = z.object({
-  year: yearText.optional(),
-  kind: z.enum(['branch', 'member']).default('branch'),
-  villageId: idField.optional(),
+  year: z.optional(yearText),
+  kind: z._default(z.enum(['branch', 'member']), 'branch'),
+  villageId: z.optional(idField),
 });
 
 const yearParam = z.object({ year: yearText });
@@ -155,7 +152,7 @@ export const starsRoutes = new Hono<AppEnv>()
     '/red-line-records/:id/revoke',
     allow('township_admin'),
     input('param', idParam),
-    input('json', z.object({ note: z.string().trim().min(1).max(500) })),
+    input('json', z.object({ note: z.string().check(z.trim(), z.minLength(1), z.maxLength(500)) })),
     async (c) => {
       const { id } = c.req.valid('param');
       const scope = c.var.scope!;
@@ -185,7 +182,7 @@ export const starsRoutes = new Hono<AppEnv>()
     '/result-years/:year/reopen',
     allow('township_admin'),
     input('param', yearParam),
-    input('json', z.object({ reason: z.string().trim().min(4).max(500) })),
+    input('json', z.object({ reason: z.string().check(z.trim(), z.minLength(4), z.maxLength(500)) })),
     async (c) => {
       const { year: y } = c.req.valid('param');
       const tenantId = c.var.tenant!.id;
@@ -198,7 +195,7 @@ export const starsRoutes = new Hono<AppEnv>()
       return c.json(reopened, 201);
     },
   )
-  .get('/consequences', allow(...TOWNSHIP_READERS), input('query', resultsQuery.pick({ year: true, villageId: true })), async (c) => {
+  .get('/consequences', allow(...TOWNSHIP_READERS), input('query', z.pick(resultsQuery, { year: true, villageId: true })), async (c) => {
     const query = c.req.valid('query');
     const villageId = listedVillage(c.var.actor, query.villageId);
     const y = query.year ?? shanghaiYear();
@@ -212,7 +209,7 @@ export const starsRoutes = new Hono<AppEnv>()
       .map(({ villageId, villageName, finalStars, previousStars, consequences }) => ({ villageId, villageName, finalStars, previousStars, consequences }));
     return c.json({ year: y, ...stage, items });
   })
-  .get('/dashboard', allow('township_admin', 'county_viewer'), input('query', z.object({ year: yearText.optional() })), async (c) => {
+  .get('/dashboard', allow('township_admin', 'county_viewer'), input('query', z.object({ year: z.optional(yearText) })), async (c) => {
     const y = c.req.valid('query').year ?? shanghaiYear();
     const tenant = c.var.tenant!;
     return c.json(await townshipDashboard(c.var.db, tenant.id, y, parseSettings(tenant.settings), c.var.locale));

@@ -1,7 +1,7 @@
 import { and, asc, eq, getTableColumns, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { getTableConfig, type SQLiteColumn, type SQLiteTable } from 'drizzle-orm/sqlite-core';
-import { insertMany, paramChunks } from '../../db/batch';
+import { insertMany, insertStatements, paramChunks } from '../../db/batch';
 import { sealChain } from '../../audit/chain';
 import { systemRecorder, type AuditEntry } from '../../audit/record';
 import { accounts, auditArchives, auditEvents, cities, counties, countyPlacements, PLATFORM_CHAIN, roleGrants, shardTownships, tenants } from '../../db/schema';
@@ -73,7 +73,10 @@ function keyed(table: SQLiteTable, row: Row): Record<string, Value> {
 }
 
 /** Inserts rows through drizzle's builder (D1's batch takes no raw statements with parameters), within D1's limits. */
-export const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, table, rows.map((row) => keyed(table, row)) as never[]);
+const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, table, rows.map((row) => keyed(table, row)) as never[]);
+
+/** The INSERT statements of rows keyed by SQL column name, for a caller's batch. */
+export const insertRowStatements = (db: Db, table: SQLiteTable, rows: Row[]) => insertStatements(db, table, rows.map((row) => keyed(table, row)) as never[]);
 
 /** A township's rows of one database's tables, children first (nothing left to cascade), as delete statements. */
 export function deleteTownshipRows(db: Db, tenantId: string, home: 'registry' | 'shard'): BatchItem<'sqlite'>[] {
@@ -321,6 +324,9 @@ export async function importTenant(databases: Databases, source: ReadableStream<
       summary: { slug: header.tenant.slug, rows: Object.values(report.tables).reduce((sum, n) => sum + n, 0), accountsCreated: report.accounts.created, accountsMerged: report.accounts.merged.length, sameSecret: same },
       onlyIfChanged: true,
     };
+    // the county may have begun to move since its placement was read: then the rows are in a shard it is leaving
+    const placed = await readPlacement(db, report.registry.countyId);
+    if (placed.frozen || databases.shard(placed.shard) !== townshipShard) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
     // the township's own row first, in its shard (a failed switch below removes it with the staged rows)
     await townshipShard.batch([record(townshipShard, { ...entry, tenantId, onlyIfChanged: false })]);
     const [switched] = await db.batch([

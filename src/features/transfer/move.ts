@@ -11,7 +11,10 @@ import { readPlacement } from '../../tenancy/placement';
 import { TENANT_TTL_MS } from '../../tenancy/tenant';
 import { readPage } from './export';
 import { entries, PAGE_ROWS, type Entry } from './format';
-import { deleteTownshipRows, insertRows } from './import';
+import { deleteTownshipRows, insertRowStatements } from './import';
+
+/** INSERT statements sent in one batch while copying (each within D1's 100 parameters). */
+const STATEMENTS_PER_BATCH = 50;
 
 /** A session open now, or opening within this long, keeps its county where it is: voters must not meet 维护中. */
 const SESSION_MARGIN_MS = 60 * 60 * 1000;
@@ -21,6 +24,8 @@ export interface MoveOptions {
   graceMs?: number;
   /** after the switch: instances may still read a placement cached this long, so the old copy stays until then */
   settleMs?: number;
+  /** take over a county left frozen by a move that was cut off (refused otherwise: a move may be running) */
+  resume?: boolean;
   log?: (line: string) => void;
 }
 
@@ -35,7 +40,7 @@ export interface MoveReport {
   totalMs: number;
 }
 
-const refused = (code: 'shards.county_not_found' | 'shards.same_shard' | 'shards.session_open' | 'shards.copy_differs', params: Record<string, string> = {}) =>
+const refused = (code: 'shards.county_not_found' | 'shards.same_shard' | 'shards.session_open' | 'shards.import_running' | 'shards.copy_differs' | 'shards.move_running' | 'shards.same_database', params: Record<string, string> = {}) =>
   new AppError(409, code, params);
 
 /** The tables of a township that live in its shard, in the export's order (parents first) and key order. */
@@ -79,10 +84,18 @@ async function townshipDigest(db: Db, tenantId: string): Promise<Record<string, 
  */
 async function copyTownship(from: Db, to: Db, tenantId: string): Promise<void> {
   await to.insert(shardTownships).values({ townshipId: tenantId, state: 'arriving' });
+  // statements of several tables share a batch (in table order, as the pages come): fewer round trips
+  let pending: BatchItem<'sqlite'>[] = [];
+  const flush = async () => {
+    if (pending.length) await to.batch(pending as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+    pending = [];
+  };
   for await (const { entry, page } of townshipPages(from, tenantId)) {
     const rows = entry.name === 'audit_events' ? page.map((row) => ({ ...row, prev_hash: null, hash: null })) : page;
-    await insertRows(to, entry.table, rows as Record<string, string | number | null>[]);
+    pending.push(...insertRowStatements(to, entry.table, rows as Record<string, string | number | null>[]));
+    if (pending.length >= STATEMENTS_PER_BATCH) await flush();
   }
+  await flush();
   await sealChain(to, tenantId);
 }
 
@@ -108,6 +121,21 @@ async function openSessions(db: Db, tenantIds: string[], now: Date): Promise<num
   return Number(n);
 }
 
+/**
+ * Whether two shard names lead to one database (two SHARDS entries or bindings for the same one): a probe row
+ * written in one is looked for in the other. Moving a county "between" them would remove the copy it made.
+ */
+async function sameDatabase(a: Db, b: Db): Promise<boolean> {
+  const probe = `probe-${crypto.randomUUID()}`;
+  // 'arriving' for an id with no trail: the one marker any database takes for it
+  await a.insert(shardTownships).values({ townshipId: probe, state: 'arriving' });
+  try {
+    return (await b.select({ id: shardTownships.townshipId }).from(shardTownships).where(eq(shardTownships.townshipId, probe))).length > 0;
+  } finally {
+    await a.delete(shardTownships).where(eq(shardTownships.townshipId, probe));
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -128,20 +156,37 @@ export async function moveCounty(databases: Databases, countyId: string, to: str
   const target = databases.shard(to);
   const source = databases.shard(placement.shard);
   if (placement.shard === to) throw refused('shards.same_shard', { shard: to });
-  const townships = await registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(eq(tenants.countyId, countyId));
-  const ids = townships.map((t) => t.id);
-  if (!placement.frozen && (await openSessions(source, ids, new Date()))) throw refused('shards.session_open');
+  const townshipsOf = () => registry.select({ id: tenants.id, slug: tenants.slug, status: tenants.status }).from(tenants).where(eq(tenants.countyId, countyId));
+  if (!placement.frozen && (await openSessions(source, (await townshipsOf()).map((t) => t.id), new Date()))) throw refused('shards.session_open');
 
+  if (placement.frozen && !options.resume) throw refused('shards.move_running');
+  if (await sameDatabase(source, target)) throw refused('shards.same_database', { shard: to });
+
+  // the freeze is this move's: taken only from an unfrozen county (or, resuming, from the freeze found), and
+  // every later step (the switch, the thaw after a failure) acts only while the freeze is still this one's
   const frozenAt = new Date().toISOString();
+  const previous = placement.frozen ? (await registry.select({ at: countyPlacements.frozenAt }).from(countyPlacements).where(eq(countyPlacements.countyId, countyId)))[0]?.at : null;
   await registry
     .insert(countyPlacements)
-    .values({ countyId, shard: placement.shard, version: Math.max(placement.version, 1), frozenAt })
-    .onConflictDoUpdate({ target: countyPlacements.countyId, set: { frozenAt } });
+    .values({ countyId, shard: placement.shard, version: Math.max(placement.version, 1), frozenAt: null })
+    .onConflictDoNothing();
+  const [frozen] = await registry
+    .update(countyPlacements)
+    .set({ frozenAt })
+    .where(and(eq(countyPlacements.countyId, countyId), previous ? eq(countyPlacements.frozenAt, previous) : isNull(countyPlacements.frozenAt)))
+    .returning({ countyId: countyPlacements.countyId });
+  if (!frozen) throw refused('shards.move_running');
   log(`${countyId}: frozen on ${placement.shard}`);
-  const unfreeze = () => registry.update(countyPlacements).set({ frozenAt: null }).where(eq(countyPlacements.countyId, countyId));
+  const ours = and(eq(countyPlacements.countyId, countyId), eq(countyPlacements.frozenAt, frozenAt));
+  const unfreeze = () => registry.update(countyPlacements).set({ frozenAt: null }).where(ours);
+  // read once frozen: a township created just before the freeze is moved too (one created during it has no rows yet)
+  const listed = await townshipsOf();
+  const townships = listed.map(({ id, slug }) => ({ id, slug }));
   try {
     // a session could have been booked to open between the check and the freeze; none can be now
-    if (await openSessions(source, ids, new Date())) throw refused('shards.session_open');
+    if (await openSessions(source, townships.map((t) => t.id), new Date())) throw refused('shards.session_open');
+    // an import still loading into the old shard would go on writing there (it checks the map again before it ends)
+    if (listed.some((t) => t.status === 'importing')) throw refused('shards.import_running');
     await sleep(options.graceMs ?? 10_000);
     const report: MoveReport['townships'] = [];
     for (const township of townships) {
@@ -164,22 +209,23 @@ export async function moveCounty(databases: Databases, countyId: string, to: str
       registry
         .update(countyPlacements)
         .set({ shard: to, version: sql`${countyPlacements.version} + 1`, frozenAt: null })
-        .where(and(eq(countyPlacements.countyId, countyId), eq(countyPlacements.frozenAt, frozenAt)))
+        .where(ours)
         .returning({ countyId: countyPlacements.countyId }),
       record({ action: 'county.move', entity: 'county', entityId: countyId, summary: { from: placement.shard, to, townships: report.length, rows }, onlyIfChanged: true }),
     ]);
-    if (!switched.length) throw refused('shards.copy_differs', { township: '-', table: 'county_placements' });
+    if (!switched.length) throw refused('shards.move_running');
     await sealChain(registry, PLATFORM_CHAIN);
     const frozenMs = Date.now() - new Date(frozenAt).getTime();
     log(`${countyId}: switched to ${to} after ${frozenMs} ms frozen`);
     // instances that read the placement before the switch read the old copy until their cache expires
-    await sleep(options.settleMs ?? TENANT_TTL_MS + 1000);
+    // (plus what a read replica may lag behind the primary: seconds at most)
+    await sleep(options.settleMs ?? TENANT_TTL_MS + 5000);
     for (const township of report) await removeTownship(source, township.id);
     log(`${countyId}: old rows removed from ${placement.shard}`);
     return { countyId, from: placement.shard, to, townships: report, rows, frozenMs, totalMs: Date.now() - started };
   } catch (error) {
-    // before the switch the old copy is whole: drop the new one and let the county work again
-    const [now] = await registry.select({ shard: countyPlacements.shard }).from(countyPlacements).where(eq(countyPlacements.countyId, countyId));
+    // before the switch the old copy is whole: drop the new one and let the county work again (if still our freeze)
+    const [now] = await registry.select({ shard: countyPlacements.shard }).from(countyPlacements).where(ours);
     if (now?.shard === placement.shard) {
       for (const township of townships) await removeTownship(target, township.id).catch(() => {});
       await unfreeze();

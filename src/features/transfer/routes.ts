@@ -5,7 +5,7 @@ import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';
 import { auditInto, registryAudit } from '../../audit/record';
 import type { Db } from '../../db/client';
-import { countyDatabase } from '../../tenancy/placement';
+import { countyDatabase, refuseWhileMoving } from '../../tenancy/placement';
 import { allow } from '../../auth/guard';
 import { AppError, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
@@ -35,9 +35,10 @@ function passphraseOf(c: Context<AppEnv>): string | undefined {
 }
 
 /** The township's whole file, personal data included: recorded in its own chain before a byte leaves, so the file carries its own export. */
-async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; name: string }, shard: Db) {
+async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; name: string; countyId: string }, shard: Db) {
   const passphrase = passphraseOf(c);
   const now = new Date();
+  await refuseWhileMoving(c, tenant.countyId);
   await shard.batch([auditInto(c, shard, { action: 'export.tenant', entity: 'tenant', entityId: tenant.id, tenantId: tenant.id, summary: { encrypted: !!passphrase } })]);
   const body = exportTenant({ registry: c.var.registry, shard }, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now });
   return c.body(body, 200, {

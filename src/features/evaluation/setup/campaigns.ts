@@ -1,6 +1,6 @@
 import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { Recorder } from '../../../audit/record';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { campaigns, campaignSubjects, members, questionnaires, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { AppError, notFound } from '../../../platform/errors';

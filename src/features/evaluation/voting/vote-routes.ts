@@ -1,6 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../../app-env';
 import { publicRoute } from '../../../auth/guard';
 import { sortReceipts } from '../../../domain/merkle';
@@ -134,7 +134,7 @@ export const voteRoutes = new Hono<AppEnv>()
     c.header('Cache-Control', 'no-store');
     return jsonText<PassReply>(c, reply);
   })
-  .post('/:code/pass/release', publicRoute(), input('param', codeParam), input('json', z.object({ pass: z.string().max(100) })), async (c) => {
+  .post('/:code/pass/release', publicRoute(), input('param', codeParam), input('json', z.object({ pass: z.string().check(z.maxLength(100)) })), async (c) => {
     const { session } = await contextFor(c, c.req.valid('param').code);
     await requirePass(c, session, c.req.valid('json').pass);
     deleteCookie(c, passCookie(session), { path: cookiePath(c), secure: c.var.config.secureCookies });
@@ -164,7 +164,7 @@ export const voteRoutes = new Hono<AppEnv>()
     const result = await castBallots(scope, secrets.current, context, { clientId: body.clientId, channel: 'phone', voter: resolved, ballots: body.ballots, unknown: body.unknown });
     return c.json(result, result.replayed ? 200 : 201);
   })
-  .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.string().trim().toUpperCase().max(20).optional() })), async (c) => {
+  .get('/:code/tally', publicRoute(), input('param', codeParam), input('query', z.object({ receipt: z.optional(z.string().check(z.trim(), z.toUpperCase(), z.maxLength(20))) })), async (c) => {
     const scope = c.var.scope!;
     const { session } = await contextFor(c, c.req.valid('param').code);
     const closed = isClosed(session);

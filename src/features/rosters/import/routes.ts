@@ -1,5 +1,6 @@
+import { refuseWhileMoving } from '../../../tenancy/placement';
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../../app-env';
 import { allow } from '../../../auth/guard';
 import type { Role } from '../../../db/schema';
@@ -69,6 +70,7 @@ function rosterFiles<R extends Roster>(roster: R) {
   const guard = allow(...ROLES[roster]);
   const exportRows = async (c: Context<AppEnv>, format: 'csv' | 'xlsx') => {
     const specs = ROSTER_COLUMNS[roster];
+    await refuseWhileMoving(c, c.var.tenant!.countyId);
     const rows = await exportRecords(c.var.scope!, roster, ownVillage(c.var.actor));
     // who downloaded which roster file: an export of personal data
     await c.var.db.batch([audit(c, { action: `export.${roster}`, entity: roster, summary: { format, rows: rows.length, villageId: ownVillage(c.var.actor) ?? null } })]);
