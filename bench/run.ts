@@ -1,6 +1,6 @@
 /**
  * `npm run bench` runs every benchmark (each bounded in time, loopback only) and rewrites bench/RESULTS.md.
- * `npm run bench -- --quick` runs smaller versions in under two minutes.
+ * `npm run bench -- --quick` runs smaller versions in a few minutes.
  * `npm run bench -- --only shards,ballot ingestion` runs the benches named and rewrites only their sections.
  */
 import { ballotIngestion } from './ballot-ingestion';
