@@ -7,11 +7,9 @@ import { BENCH_ENV, Caller, percentile, runLoad } from './load';
 import { cpuSeconds, peakRssMiB } from './proc';
 import type { BenchResult } from './report';
 
-const ADMIN = { phone: '13800000002', password: 'xingping2026' };
-const CONCURRENCY = 50;
+export const CONCURRENCY = 50;
 /** Phones (and floor inserts) sent first and not counted: the figures are the steady state, not the JIT's first minutes. */
-const WARMUP = 100;
-const TENANT = '/t/pandian/api';
+export const WARMUP = 100;
 const WRANGLER = 'node_modules/wrangler/bin/wrangler.js';
 
 export async function freePort(): Promise<number> {
@@ -67,26 +65,38 @@ async function startServer(command: string[], env: Record<string, string | undef
   };
 }
 
+/** A township the phones vote in: its API's base path and its admin's login. */
+export interface Township {
+  api: string;
+  admin: { phone: string; password: string };
+}
+
+/** The demo's 潘店镇, seeded by DEMO_MODE. */
+const PANDIAN: Township = { api: '/t/pandian/api', admin: { phone: '13800000002', password: 'xingping2026' } };
+
 /** As the township admin: a campaign, a screen, a booking and an open session for one village. */
-export async function openSession(base: string) {
+export async function openSession(base: string, township: Township = PANDIAN) {
+  const { api } = township;
   const admin = new Caller(base);
-  await admin.call('POST', '/api/auth/login', ADMIN);
-  const villages = await admin.call<{ id: string; name: string }[]>('GET', `${TENANT}/villages`);
+  await admin.call('POST', '/api/auth/login', township.admin);
+  const villages = await admin.call<{ id: string; name: string }[]>('GET', `${api}/villages`);
   const village = villages.find((v) => v.name === '西赵') ?? villages[0];
-  const campaign = await admin.call('POST', `${TENANT}/evaluation/campaigns`, { name: `基准测试 ${Date.now()}`, subjectKind: 'branch' });
-  const screen = await admin.call('POST', `${TENANT}/evaluation/screens`, { name: `基准厅 ${Date.now()}` });
+  const campaign = await admin.call('POST', `${api}/evaluation/campaigns`, { name: `基准测试 ${Date.now()}`, subjectKind: 'branch' });
+  const screen = await admin.call('POST', `${api}/evaluation/screens`, { name: `基准厅 ${Date.now()}` });
   const now = Date.now();
-  const booking = await admin.call('POST', `${TENANT}/evaluation/bookings`, {
+  const booking = await admin.call('POST', `${api}/evaluation/bookings`, {
     campaignId: campaign.id,
     villageId: village.id,
     screenId: screen.id,
     startsAt: new Date(now - 60_000).toISOString(),
     endsAt: new Date(now + 3 * 3600_000).toISOString(),
   });
-  const session = await admin.call('POST', `${TENANT}/evaluation/sessions`, { bookingId: booking.id });
-  const tenant = await admin.call<{ id: string }>('GET', TENANT);
-  return { admin, session, campaign, villageId: village.id, tenantId: tenant.id };
+  const session = await admin.call('POST', `${api}/evaluation/sessions`, { bookingId: booking.id });
+  const tenant = await admin.call<{ id: string }>('GET', api);
+  return { admin, session, campaign, villageId: village.id, tenantId: tenant.id, api };
 }
+
+export type OpenedSession = Awaited<ReturnType<typeof openSession>>;
 
 /** A phone after scanning the QR: its own pass (the server's nonce) and the questions it answers. */
 interface ScannedPhone {
@@ -98,17 +108,17 @@ interface ScannedPhone {
 }
 
 /** Scanning, as web/vote does it: the QR token → this phone's own pass, questions and what it has voted on. */
-async function scanPhone(base: string, token: string, code: string, n: number): Promise<ScannedPhone> {
+async function scanPhone(base: string, api: string, token: string, code: string, n: number): Promise<ScannedPhone> {
   const caller = new Caller(base);
   const voter = { kind: 'villager' as const };
-  const scanned = await caller.call('POST', `${TENANT}/evaluation/vote/${code}/pass`, { token, voter });
+  const scanned = await caller.call('POST', `${api}/evaluation/vote/${code}/pass`, { token, voter });
   if (scanned.identified?.subjects?.[0]?.voted !== false) throw new Error('the pass did not identify the phone');
   return { caller, voter, pass: scanned.pass, items: scanned.questionnaire.items.villager, n };
 }
 
 /** Voting, a minute later: the branch ballot, answered with its receipt. */
-async function castBallot(code: string, villageId: string, phone: ScannedPhone): Promise<void> {
-  const result = await phone.caller.call('POST', `${TENANT}/evaluation/vote/${code}/ballots`, {
+async function castBallot(api: string, code: string, villageId: string, phone: ScannedPhone): Promise<void> {
+  const result = await phone.caller.call('POST', `${api}/evaluation/vote/${code}/ballots`, {
     pass: phone.pass,
     clientId: `bench${phone.n}${crypto.randomUUID().replace(/-/g, '')}`,
     voter: phone.voter,
@@ -118,13 +128,28 @@ async function castBallot(code: string, villageId: string, phone: ScannedPhone):
 }
 
 /** Every phone scans, then every phone votes: in a session people scan, read the questions, and submit later. */
-async function runSession(server: Server, base: string, token: () => string, code: string, villageId: string, phones: number) {
+async function runSession(server: Server, api: string, token: () => string, code: string, villageId: string, phones: number) {
   const scanned: ScannedPhone[] = [];
   const scans = await measure(server, phones, async (n) => {
-    scanned[n] = await scanPhone(base, token(), code, n);
+    scanned[n] = await scanPhone(server.base, api, token(), code, n);
   });
-  const votes = await measure(server, phones, (n) => (scanned[n] ? castBallot(code, villageId, scanned[n]) : Promise.reject(new Error('phone did not scan'))));
+  const votes = await measure(server, phones, (n) => (scanned[n] ? castBallot(api, code, villageId, scanned[n]) : Promise.reject(new Error('phone did not scan'))));
   return { scans, votes };
+}
+
+/**
+ * A session's phones through the real flow while its screen rotates the QR, as in the hall; then the ballots the
+ * session's live count holds. `session` is the one to vote in (default: the one `opened` made).
+ */
+export async function runBigScreen(server: Server, opened: OpenedSession, phones: number, session: { id: string; code: string } = opened.session) {
+  const { admin, api, villageId } = opened;
+  const qr = async () => (await admin.call('GET', `${api}/evaluation/sessions/${session.id}/qr`)).token as string;
+  let token = await qr();
+  const refresh = setInterval(async () => (token = await qr()), 10_000); // the screen's rotating QR
+  const { scans, votes } = await runSession(server, api, () => token, session.code, villageId, phones).finally(() => clearInterval(refresh));
+  const live = await admin.call('GET', `${api}/evaluation/sessions/${session.id}/live`);
+  const stored: number = live.groups.villager.ballots;
+  return { scans, votes, stored, failures: [...scans.failures, ...votes.failures] };
 }
 
 async function measure(server: Server, phones: number, job: (n: number) => Promise<void>) {
@@ -134,7 +159,7 @@ async function measure(server: Server, phones: number, job: (n: number) => Promi
   return { ...load, cpuMsPerItem: (cpu * 1000) / Math.max(1, load.latencies.length), rss: peakRssMiB(server.pid) };
 }
 
-type Target = 'node' | 'wrangler';
+export type Target = 'node' | 'wrangler';
 
 /**
  * The Node server runs as `npm run start:node` runs it (a larger young generation: fewer GC pauses under a burst of phones); the floor too.
@@ -142,11 +167,21 @@ type Target = 'node' | 'wrangler';
  */
 const NODE_SERVER_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '--max-semi-space-size=64';
 
-export async function startApp(target: Target, dataDir: string, port: number): Promise<Server> {
+/**
+ * A deployment other than the default one database: `env` adds to the Node server's settings (e.g. DATABASE_URL
+ * and SHARDS), `wranglerConfig` replaces wrangler.toml (e.g. with SHARD_<NAME> bindings).
+ */
+export interface Deployment {
+  env?: Record<string, string>;
+  wranglerConfig?: string;
+}
+
+export async function startApp(target: Target, dataDir: string, port: number, deployment: Deployment = {}): Promise<Server> {
   if (target === 'node')
-    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { ...BENCH_ENV, DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1', NODE_OPTIONS: NODE_SERVER_OPTIONS }, port);
+    return startServer(['node_modules/tsx/dist/cli.mjs', 'src/node.ts'], { ...BENCH_ENV, DATABASE_URL: `file:${dataDir}/bench.db`, PORT: String(port), NO_SCHEDULER: '1', NODE_OPTIONS: NODE_SERVER_OPTIONS, ...deployment.env }, port);
   const vars = Object.entries(BENCH_ENV).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
-  return startServer([WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, ...vars], {}, port);
+  const config = deployment.wranglerConfig ? ['--config', deployment.wranglerConfig] : [];
+  return startServer([WRANGLER, 'dev', ...config, '--local', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', dataDir, ...vars], {}, port);
 }
 
 async function startFloor(target: Target, dataDir: string, port: number): Promise<Server> {
@@ -171,20 +206,11 @@ async function benchTarget(target: Target, phones: number): Promise<BenchResult[
 
   // the real flow
   const app = await startApp(target, dataDir, await freePort());
-  const { admin, session: bench, campaign, villageId, tenantId } = await openSession(app.base);
+  const opened = await openSession(app.base);
+  const { campaign, villageId, tenantId } = opened;
   const floorSession = (await openSession(app.base)).session;
-  const warmup = (await openSession(app.base)).session;
-  const warmupToken = (await admin.call('GET', `${TENANT}/evaluation/sessions/${warmup.id}/qr`)).token as string;
-  await runSession(app, app.base, () => warmupToken, warmup.code, villageId, WARMUP);
-  let token = (await admin.call('GET', `${TENANT}/evaluation/sessions/${bench.id}/qr`)).token as string;
-  const refresh = setInterval(async () => {
-    token = (await admin.call('GET', `${TENANT}/evaluation/sessions/${bench.id}/qr`)).token; // the screen's rotating QR
-  }, 10_000);
-  const { scans, votes } = await runSession(app, app.base, () => token, bench.code, villageId, phones);
-  clearInterval(refresh);
-  const live = await admin.call('GET', `${TENANT}/evaluation/sessions/${bench.id}/live`);
-  const stored: number = live.groups.villager.ballots;
-  const failures = [...scans.failures, ...votes.failures];
+  await runBigScreen(app, opened, WARMUP, (await openSession(app.base)).session);
+  const { scans, votes, stored, failures } = await runBigScreen(app, opened, phones);
   if (failures.length) failureNotes.push(`${target}: ${failures.length} failed, first: ${failures[0].slice(0, 300)}`);
   await app.stop();
 

@@ -1,4 +1,4 @@
-import { databasesOf } from '../src/db/databases';
+import { databasesOf, type Databases } from '../src/db/databases';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +11,13 @@ const CACHE = '.build/bench-county';
 
 /** Sources whose change makes a cached database stale: the generator and the migrations. */
 const INPUTS = ['bench/county-data.ts', 'src/seed/ballots.ts', 'src/seed/county.ts', 'src/seed/generate.ts', 'src/seed/names.ts', 'src/seed/write.ts', 'migrations/meta/_journal.json'];
+
+/**
+ * Last year final, as January's cron leaves every township for the rest of the year: the nightly job then
+ * recomputes only this year, as it does from February to December.
+ */
+export const finaliseLastYear = (databases: Databases, year: number) =>
+  startRun(databases.registry, { job: 'finalise', trigger: 'manual', year: year - 1, startedBy: null }, inlineDispatch(databases));
 
 export interface CountyData {
   /** file: URL of the database */
@@ -42,9 +49,7 @@ export async function countyDatabase(name: string, shape: Omit<CountyShape, 'yea
   const { db, client } = await openLibsql(`file:${partial}`);
   await migrateLibsql(db);
   await seedCounty(db, { ...shape, year, ballots: (i) => shape.ballotsPer[i - 1] ?? 0 });
-  // last year final, as January's cron leaves every township for the rest of the year: the nightly job then
-  // recomputes only this year, as it does from February to December
-  await startRun(db, { job: 'finalise', trigger: 'manual', year: year - 1, startedBy: null }, inlineDispatch(databasesOf(db)));
+  await finaliseLastYear(databasesOf(db), year);
   await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
   client.close();
   for (const suffix of ['-wal', '-shm']) rmSync(partial + suffix, { force: true });

@@ -25,8 +25,10 @@ export async function runLoad(count: number, concurrency: number, job: (n: numbe
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  return { seconds, latencies, failures, perSecond: latencies.length / seconds };
+  const ended = performance.now();
+  const seconds = (ended - started) / 1000;
+  // started and ended (performance.now()) let loads run side by side be measured over their common span
+  return { started, ended, seconds, latencies, failures, perSecond: latencies.length / seconds };
 }
 
 export function percentile(values: number[], p: number): number {
@@ -37,16 +39,20 @@ export function percentile(values: number[], p: number): number {
 
 /** A minimal cookie-keeping JSON client for one simulated person. */
 export class Caller {
-  private cookie = '';
+  /** by name: a response sets only some (the replica bookmark's, after the login's) */
+  private readonly cookies = new Map<string, string>();
   constructor(private readonly base: string) {}
   async call<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const response = await fetch(this.base + path, {
       method,
-      headers: { 'content-type': 'application/json', origin: this.base, ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: { 'content-type': 'application/json', origin: this.base, ...(this.cookies.size ? { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') } : {}) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const set = response.headers.getSetCookie?.() ?? [];
-    if (set.length) this.cookie = set.map((c) => c.split(';')[0]).join('; ');
+    for (const cookie of set) {
+      const [pair] = cookie.split(';');
+      this.cookies.set(pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1));
+    }
     const data = await response.json().catch(() => undefined);
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(data)}`);
     return data as T;

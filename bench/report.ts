@@ -1,5 +1,5 @@
 import { cpus, freemem, loadavg, totalmem, type } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** One benchmark's outcome: a table of figures, each beside its floor or target where it has one. */
 export interface BenchResult {
@@ -42,4 +42,20 @@ export function resultSection(result: BenchResult): string[] {
   for (const note of result.notes ?? []) lines.push(`- ${note}`);
   if (result.notes?.length) lines.push('');
   return lines;
+}
+
+/**
+ * Rewrites only the sections of `results` (found by their heading; appended when new), keeping the others as
+ * measured before: benches re-run alone (`npm run bench -- --only <name>`). Each says when and where it ran.
+ */
+export function replaceSections(path: string, results: BenchResult[], quick: boolean): void {
+  const [head, ...sections] = readFileSync(path, 'utf8').split(/^(?=## )/m);
+  for (const result of results) {
+    const ran = `Re-run alone by \`npm run bench -- --only …${quick ? ' --quick' : ''}\` on ${new Date().toISOString()}. Machine: ${machine()}.`;
+    const section = [...resultSection({ ...result, notes: [...(result.notes ?? []), ran] }), ''].join('\n');
+    const at = sections.findIndex((each) => each.startsWith(`## ${result.name}\n`));
+    if (at >= 0) sections[at] = section;
+    else sections.push(section);
+  }
+  writeFileSync(path, [head, ...sections].join(''));
 }

@@ -28,7 +28,7 @@ interface FloorGroup {
 }
 
 /** The floor: one hand-written GROUP BY over a township's ballots, giving each group's counts and sums. */
-const floorQuery = (db: Db, tenantId: string) =>
+export const floorQuery = (db: Db, tenantId: string) =>
   db.all<FloorGroup>(sql`
     SELECT campaign_id, subject_kind, subject_id, rater_group, max_points, count(*) AS n, sum(points) AS points
     FROM evaluation_ballots WHERE tenant_id = ${tenantId}
