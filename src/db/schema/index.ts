@@ -1,15 +1,4 @@
+// The whole schema: the registry's tables (platform, jobs) and a shard's (shard.ts), one module for the app.
 export * from './platform';
-export * from './rosters';
-export * from './stars';
-export * from './income';
 export * from './jobs';
-export * from './contact';
-export * from './decisions';
-export * from './ledgers';
-export * from './evaluation';
-export * from './problems';
-export * from './audit';
-export * from './rating';
-export * from './objections';
-export * from './orglife';
-export * from './shard-townships';
+export * from './shard';
