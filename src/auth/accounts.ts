@@ -1,5 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
+import { paramChunks } from '../db/batch';
 import type { Db } from '../db/client';
 import { accounts, roleGrants } from '../db/schema';
 import { newId } from '../platform/ids';
@@ -58,9 +59,6 @@ export async function createAccount(
   return accountId;
 }
 
-/** D1 binds at most 100 parameters a statement. */
-const IDS_PER_READ = 90;
-
 /**
  * The names of accounts by id, read from the registry: rows in a shard name their actors by account id and
  * cannot join `accounts`, which is in another database (docs/scaling.md). Unknown ids are left out.
@@ -68,9 +66,7 @@ const IDS_PER_READ = 90;
 export async function accountNames(registry: Db, ids: Iterable<string | null>): Promise<Map<string, string>> {
   const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
   const names = new Map<string, string>();
-  for (let i = 0; i < wanted.length; i += IDS_PER_READ) {
-    const rows = await registry.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, wanted.slice(i, i + IDS_PER_READ)));
-    for (const row of rows) names.set(row.id, row.name);
-  }
+  for (const ids of paramChunks(wanted))
+    for (const row of await registry.select({ id: accounts.id, name: accounts.name }).from(accounts).where(inArray(accounts.id, ids))) names.set(row.id, row.name);
   return names;
 }

@@ -1,4 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
+import { paramChunks } from '../db/batch';
 import type { Db } from '../db/client';
 import type { Memo } from '../platform/memo';
 import { parseSettings, type TenantSettings } from './settings';
@@ -71,8 +72,7 @@ export function settingsOf(tenant: Tenant): TenantSettings {
 export async function tenantSlugs(registry: Db, ids: Iterable<string | null>): Promise<Map<string, string>> {
   const wanted = [...new Set([...ids].filter((id): id is string => !!id))];
   const slugs = new Map<string, string>();
-  // D1 binds at most 100 parameters a statement
-  for (let i = 0; i < wanted.length; i += 90)
-    for (const row of await registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(inArray(tenants.id, wanted.slice(i, i + 90)))) slugs.set(row.id, row.slug);
+  for (const ids of paramChunks(wanted))
+    for (const row of await registry.select({ id: tenants.id, slug: tenants.slug }).from(tenants).where(inArray(tenants.id, ids))) slugs.set(row.id, row.slug);
   return slugs;
 }
