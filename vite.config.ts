@@ -64,26 +64,33 @@ function securityHeaders(): Plugin {
 }
 
 /**
- * Writes the API's OpenAPI document beside the pages (api/openapi.json), built from the routes' zod schemas
- * exactly as the Node server builds it (src/api-document.ts). The Worker answers /api/openapi.json with this
- * copy, so its bundle carries no JSON Schema code; built with the pages, it is as current as they are
- * (test/api/worker-assets.test.ts compares the Worker's answer with a document built afresh).
+ * Writes what the Worker reads from its assets instead of carrying it in its bundle, built from the server's
+ * modules exactly as the Node server uses them:
+ * - the API's OpenAPI document (api/openapi.json), from the routes' zod schemas (src/api-document.ts): the
+ *   Worker's bundle carries no JSON Schema code;
+ * - the server's message catalogues (api/messages/<locale>.json, src/messages/assets.ts).
+ * Built with the pages, they are as current as they are (test/api/worker-assets.test.ts compares the Worker's
+ * answers with a document and catalogues made afresh).
  */
-function apiDocumentFile(): Plugin {
+function serverAssets(): Plugin {
   return {
-    name: 'xingping-api-document',
+    name: 'xingping-server-assets',
     apply: 'build',
     async generateBundle() {
       // the server's modules loaded as they are (not bundled into this config)
-      const { module } = await runnerImport<typeof import('./src/api-document.ts')>(resolve(import.meta.dirname, 'src/api-document.ts'), { configFile: false, logLevel: 'warn' });
-      this.emitFile({ type: 'asset', fileName: module.API_DOCUMENT_ASSET, source: JSON.stringify(module.builtApiDocument()) });
+      const load = async <T>(path: string) => (await runnerImport<T>(resolve(import.meta.dirname, path), { configFile: false, logLevel: 'warn' })).module;
+      const document = await load<typeof import('./src/api-document.ts')>('src/api-document.ts');
+      this.emitFile({ type: 'asset', fileName: document.API_DOCUMENT_ASSET, source: JSON.stringify(document.builtApiDocument()) });
+      const { catalogues } = await load<typeof import('./src/messages/index.ts')>('src/messages/index.ts');
+      const { catalogueAsset } = await load<typeof import('./src/messages/asset-path.ts')>('src/messages/asset-path.ts');
+      for (const [locale, messages] of Object.entries(catalogues)) this.emitFile({ type: 'asset', fileName: catalogueAsset(locale), source: JSON.stringify(messages) });
     },
   };
 }
 
 export default defineConfig({
   root: 'web',
-  plugins: [preact(), phoneTarget(), securityHeaders(), apiDocumentFile()],
+  plugins: [preact(), phoneTarget(), securityHeaders(), serverAssets()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,

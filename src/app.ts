@@ -55,6 +55,18 @@ export interface AppDeps {
   photoStore?(env: Bindings): PhotoStore | undefined;
   /** what /api/openapi.json answers (api-document.ts): built from the routes in Node, the build's copy on Workers */
   apiDocument(app: Hono<AppEnv>, env: Bindings): object | Promise<object>;
+  /** what is loaded before the first request: the Worker's message catalogues (src/messages/assets.ts); Node bundles them */
+  ready?(env: Bindings): Promise<void>;
+}
+
+/** Waits for what the deployment loads at start; without it, a request answers 503 (the reason is logged, not shown). */
+async function ready(deps: AppDeps, env: Bindings): Promise<void> {
+  try {
+    await deps.ready?.(env);
+  } catch (error) {
+    console.error('not ready:', error);
+    throw new AppError(503, 'error.not_configured');
+  }
 }
 
 /** The settings of this request: a misconfigured deployment answers 503 (the reason is logged, not shown). */
@@ -124,6 +136,7 @@ export function createApp(deps: AppDeps) {
   for (const path of REPLICA_READ_ROUTES) app.use(path, replicaReads);
   app.use('*', async (c, next) => {
     c.set('locale', negotiateLocale(c.req.query('lang') ?? getCookie(c, 'lang'), c.req.header('accept-language')));
+    await ready(deps, c.env);
     c.set('config', requestConfig(deps, c.env));
     const sessions = deps.sessions && (await openSessions(c, deps.sessions));
     const databases = sessions?.databases ?? deps.databases(c.env);

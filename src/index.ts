@@ -5,6 +5,8 @@ import { r2PhotoStore } from './platform/photo-store';
 import { d1Bindings, d1Databases } from './db/d1';
 import { d1SessionDatabases } from './db/d1-session';
 import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
+import { loadCatalogues } from './messages/assets';
+import { assetJson } from './platform/asset-json';
 
 const app = createApp({
   databases: (env) => d1Databases(env),
@@ -12,19 +14,22 @@ const app = createApp({
   clientIp: (c) => c.req.header('cf-connecting-ip') ?? 'unknown',
   auditStore: (env) => (env.AUDIT_ARCHIVE ? r2Store(env.AUDIT_ARCHIVE) : undefined),
   photoStore: (env) => (env.MEETING_PHOTOS ? r2PhotoStore(env.MEETING_PHOTOS) : undefined),
-  apiDocument: async (_app, env) => {
-    // the pages build's copy (vite.config.ts): a missing file would be the SPA's index.html, not JSON
-    const file = await env.ASSETS?.fetch(`https://assets.invalid/${API_DOCUMENT_ASSET}`);
-    if (!file?.ok || !file.headers.get('content-type')?.startsWith('application/json'))
-      throw new Error(`${API_DOCUMENT_ASSET} is not among the assets: build the pages (npm run build:web) before the Worker`);
-    return file.json<object>();
-  },
+  // the pages build's copy (vite.config.ts)
+  apiDocument: (_app, env) => assetJson<object>(env.ASSETS, API_DOCUMENT_ASSET),
+  ready: (env) => loadCatalogues(env.ASSETS),
 });
 
 export default {
   fetch: app.fetch,
+  // a cron or batch that finds no catalogue fails, and is retried by the platform
   /** cron triggers (wrangler.toml): fan out per tenant through the jobs queue */
-  scheduled,
+  scheduled: async (controller, env, ctx) => {
+    await loadCatalogues(env.ASSETS);
+    return scheduled(controller, env, ctx);
+  },
   /** one tenant's share of a job run per message */
-  queue,
+  queue: async (batch, env, ctx) => {
+    await loadCatalogues(env.ASSETS);
+    return queue(batch, env, ctx);
+  },
 } satisfies ExportedHandler<JobsEnv, TenantJobMessage>;

@@ -1,4 +1,4 @@
-import { catalogues, type MessageKey } from '../messages';
+import { catalogues, type MessageKey } from '#messages';
 
 export type { MessageKey };
 const LOCALES = ['zh-CN', 'en'] as const;

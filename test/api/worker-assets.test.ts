@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtApiDocument } from '../../src/api-document';
+import { catalogues } from '../../src/messages';
+import { catalogueAsset } from '../../src/messages/asset-path';
 import { TEST_BUILD } from '../support/build';
 import { TEST_APP_SECRET } from '../support/servers';
 
@@ -59,6 +63,14 @@ describe('Workers static assets: the pages carry the security headers of _header
     expect(await served.text()).toBe(JSON.stringify(builtApiDocument()));
   });
 
+  // (every suite on workerd reads the words of its problems from them: e.g. input-edges, in both languages)
+  it('has the server catalogues among the pages build, as they are, and not in its bundle', async () => {
+    for (const [locale, messages] of Object.entries(catalogues)) expect(JSON.parse(readFileSync(`${TEST_BUILD.web}/${catalogueAsset(locale)}`, 'utf8'))).toEqual(messages);
+    const bundle = readFileSync(TEST_BUILD.worker, 'utf8');
+    // esbuild writes Chinese as \\u escapes: the English texts stand for both
+    for (const key of ['error.cross_origin', 'error.origin_required', 'error.not_configured'] as const) expect(bundle).not.toContain(catalogues.en[key]);
+  });
+
   it('does not serve _headers itself; the API answers keep the API policy', async () => {
     const file = await mf.dispatchFetch('https://alpha.xingping.test/_headers');
     expect(await file.text()).not.toContain('Content-Security-Policy');
@@ -66,5 +78,28 @@ describe('Workers static assets: the pages carry the security headers of _header
     expect(api.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'");
     expect(api.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
     await api.arrayBuffer();
+  });
+});
+
+/** A Worker deployed without the pages build: it cannot word a problem, and writes nothing that would carry a key for a text. */
+describe('a Worker whose assets lack the server catalogues', () => {
+  let mf: Miniflare;
+  beforeAll(async () => {
+    mf = new Miniflare({
+      modules: true,
+      scriptPath: TEST_BUILD.worker,
+      compatibilityDate: '2026-08-01',
+      compatibilityFlags: ['nodejs_compat'],
+      d1Databases: { DB: 'no-assets-test-db' },
+      bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: TEST_APP_SECRET },
+      assets: { directory: mkdtempSync(join(tmpdir(), 'xp-no-assets-')), binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } },
+    });
+  }, 60_000);
+  afterAll(() => mf?.dispose());
+
+  it('answers every request 503 error.not_configured, again on the next request', async () => {
+    for (const path of ['/api/health', '/t/alpha/api/stars/red-lines'])
+      expect(await (await mf.dispatchFetch(`https://xingping.test${path}`)).json()).toMatchObject({ code: 'error.not_configured' });
+    expect((await mf.dispatchFetch('https://xingping.test/api/health')).status).toBe(503);
   });
 });

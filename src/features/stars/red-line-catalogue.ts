@@ -2,8 +2,7 @@ import { asc } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { redLineRules } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
-import type { MessageKey } from '../../platform/i18n';
-import { zhCN } from '../../messages/zh-CN';
+import { DEFAULT_LOCALE, translate, type MessageKey } from '../../platform/i18n';
 import type { ComputedSource } from './rules';
 
 interface DefaultRule {
@@ -38,8 +37,8 @@ const defaultTitleKey = (code: string) => `stars.redline.${code}` as MessageKey;
 const isDefaultCode = (code: string) => DEFAULT_RED_LINES.some((r) => r.code === code);
 
 /** The title shown to a caller: a default rule whose title was never edited follows the caller's language. */
-export function displayTitle(rule: { code: string; title: string }, translate: (key: MessageKey) => string): string {
-  if (isDefaultCode(rule.code) && rule.title === zhCN[defaultTitleKey(rule.code) as keyof typeof zhCN]) return translate(defaultTitleKey(rule.code));
+export function displayTitle(rule: { code: string; title: string }, inCallersLanguage: (key: MessageKey) => string): string {
+  if (isDefaultCode(rule.code) && rule.title === translate(DEFAULT_LOCALE, defaultTitleKey(rule.code))) return inCallersLanguage(defaultTitleKey(rule.code));
   return rule.title;
 }
 
@@ -50,7 +49,7 @@ async function ensureDefaultRedLines(db: Db, tenantId: string): Promise<void> {
   if (existing.length) return;
   const rows = DEFAULT_RED_LINES.map((rule, i) => ({
     code: rule.code,
-    title: zhCN[defaultTitleKey(rule.code) as keyof typeof zhCN],
+    title: translate(DEFAULT_LOCALE, defaultTitleKey(rule.code)),
     mode: rule.mode,
     source: rule.source ?? null,
     threshold: rule.threshold ?? null,
