@@ -1,10 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import { createClient } from '@libsql/client';
 import { bundleNode } from '../../scripts/node-bundle';
+import { bundleWorker } from '../../scripts/worker-bundle';
 
 /**
  * What the tests run that must be built first: the Worker bundle (workerd), the pages (Chromium, the asset
@@ -106,23 +106,6 @@ async function buildD1Template(file: string, migrations = 'migrations'): Promise
   rmSync(folder, { recursive: true, force: true });
 }
 
-/** Bundles src/index.ts for workerd the way wrangler does (ESM, worker conditions), in ~100 ms. */
-async function buildWorker(outfile: string): Promise<void> {
-  await build({
-    entryPoints: ['src/index.ts'],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    mainFields: ['module', 'main'],
-    // workerd's own modules under nodejs_compat (wrangler.toml), as wrangler leaves them
-    external: ['node:*'],
-    logLevel: 'warning',
-  });
-}
-
 async function buildPages(outDir: string): Promise<void> {
   const { build: viteBuild } = await import('vite');
   await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), outDir), emptyOutDir: true } });
@@ -140,7 +123,7 @@ export async function ensureTestBuild(): Promise<{ folder: string; built: boolea
   mkdirSync(scratch, { recursive: true });
   const target = testBuildAt(scratch);
   await Promise.all([
-    buildWorker(target.worker),
+    bundleWorker(target.worker),
     bundleNode(target.node),
     buildD1Template(target.d1Template),
     buildD1Template(target.d1ShardTemplate, 'migrations/shard'),
