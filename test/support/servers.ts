@@ -94,14 +94,6 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
 }
 
 /**
- * One workerd per test process, handed from server to server: a new Miniflare costs ~1.8 s of start-up, moving
- * a running one onto a new database and environment (setOptions restarts its isolate) ~0.5 s. Each server gets
- * its own database and queue by name, so nothing of an earlier server (its rows, its queued jobs, its isolate's
- * memory) reaches the next. Miniflare stops its workerd when the process exits.
- * Each database starts as a copy of the migrated template the global setup made (builds.ts), not by applying
- * the migrations again (~0.6 s each).
- */
-/**
  * The tests' own door to a server's D1 databases: a second Worker bound to the same databases (same ids, so
  * the same storage) that runs the statements it is sent, each call or batch one request. Miniflare's proxy of
  * the binding makes every prepare, bind and method lookup a synchronous round trip (about five per query),
@@ -153,6 +145,14 @@ function d1Door(door: Door, binding: string): D1Database {
   } as unknown as D1Database;
 }
 
+/**
+ * One workerd per test process, handed from server to server: a new Miniflare costs ~1.8 s of start-up, moving
+ * a running one onto a new database and environment (setOptions restarts its isolate) ~0.5 s. Each server gets
+ * its own database and queue by name, so nothing of an earlier server (its rows, its queued jobs, its isolate's
+ * memory) reaches the next. Miniflare stops its workerd when the process exits.
+ * Each database starts as a copy of the migrated template the global setup made (builds.ts), not by applying
+ * the migrations again (~0.6 s each).
+ */
 let idleWorkerd: Miniflare | undefined;
 let workerdServers = 0;
 let d1Folder: string | undefined;
