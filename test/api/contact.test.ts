@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problems } from '../../src/db/schema';
 import { shanghaiDate } from '../../src/platform/time';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const today = shanghaiDate();
 const month = today.slice(0, 7);
@@ -19,8 +19,7 @@ describe.each(DRIVERS)('初心三人行 contact network on %s', (driver) => {
   const base = '/t/alpha/api/contact';
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageA = fixture.a.rows.villages[0].id!;
     const villageMembers = fixture.a.rows.members.filter((m) => m.villageId === villageA);
     memberA = villageMembers[0].id!; // the fixture's party-member login is the village's first member

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/platform/time';
-import { createFixture, type Fixture } from '../support/fixture';
+import { startWithFixture, type Fixture } from '../support/fixture';
 import { documentedReads, type DocumentedRead } from '../support/openapi';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 /**
  * What a county viewer reads of the people of a township: names and counts, never how to reach them
@@ -55,8 +55,7 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
   const base = '/t/alpha/api';
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageA = fixture.a.rows.villages[0].id!;
     operations = await documentedReads(fixture.anonymous());
 

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
-import { createFixture, PASSWORD, type Fixture } from '../support/fixture';
+import { startWithFixture, PASSWORD, type Fixture } from '../support/fixture';
 import { unzipSync } from 'fflate';
 import { parseCsv } from '../../src/platform/tables/csv';
 import { readXlsx } from '../../src/platform/tables/xlsx';
 import { ApiClient } from '../support/client';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const YEAR = shanghaiYear();
 type Item = {
@@ -54,8 +54,7 @@ describe.each(DRIVERS)('county comparison on %s', (driver) => {
   let fixture: Fixture;
   let path: string;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     path = `/api/county/${fixture.countyId}/comparison`;
     // generated evaluations in both townships; alpha's year is then finalised, beta's stays provisional
     await generateBallots(server.db, fixture.a.tenantId, { ballots: 90, year: YEAR, seed: 1 });

@@ -3,8 +3,8 @@ import { TenantScope } from '../../src/db/tenant-scope';
 import { villagesWithIncompleteDecisions } from '../../src/features/decisions';
 import { shanghaiDate } from '../../src/platform/time';
 import { shanghaiYear } from '../../src/platform/time';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const today = shanghaiDate();
 const meeting = { heldOn: today, eligible: 7, present: 6, votesFor: 5, votesAgainst: 1, minutes: '会议记录:与会人员发言摘要' };
@@ -30,8 +30,7 @@ describe.each(DRIVERS)('四议三审两公开 decisions on %s', (driver) => {
   const base = '/t/alpha/api/decisions';
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageA = fixture.a.rows.villages[0].id!;
     villageB = fixture.a.rows.villages[1].id!;
   });

@@ -4,8 +4,8 @@ import { ballots, campaigns, evaluationBookings, evaluationSessions, pollBook } 
 import { TenantScope } from '../../src/db/tenant-scope';
 import { subjectResults } from '../../src/features/evaluation/results/results';
 import { composite, groupScore, RATER_GROUPS, starsFor, sumsOf } from '../../src/features/evaluation/rules';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
 
 const T = '/t/alpha/api/evaluation';
@@ -15,8 +15,7 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
   let server: TestServer;
   let fixture: Fixture;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
   });
   afterAll(() => server?.close());
 

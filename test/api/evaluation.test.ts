@@ -2,8 +2,8 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyInclusion } from '../../src/domain/merkle';
 import { ballots, evaluationSessions, pollBook, raisedProblems } from '../../src/db/schema';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
 
 const T = '/t/alpha/api/evaluation';
@@ -13,8 +13,7 @@ describe.each(DRIVERS)('online evaluation on %s', (driver) => {
   let fixture: Fixture;
   let villageId: string;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageId = fixture.a.rows.villages[0].id!;
   });
   afterAll(() => server?.close());

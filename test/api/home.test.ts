@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 import { openBranchSession } from './evaluation-support';
 
 const T = '/t/alpha/api';
@@ -11,8 +11,7 @@ describe.each(DRIVERS)('home per role on %s', (driver) => {
   let server: TestServer;
   let fixture: Fixture;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
   });
   afterAll(() => server?.close());
 

@@ -6,8 +6,8 @@ import { shanghaiYear, startOfShanghaiDay } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
 import { writeTownship } from '../../src/seed/write';
 import type { ApiClient } from '../support/client';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const YEAR = shanghaiYear();
 const NIGHTLY = '0 18 * * *';
@@ -52,8 +52,7 @@ describe.each(DRIVERS)('scheduled jobs on %s', (driver) => {
   };
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     platform = await fixture.as('platformAdmin');
   });
   afterAll(() => server?.close());
@@ -141,8 +140,7 @@ describe.each(DRIVERS)('scheduled jobs on %s', (driver) => {
 describe('the Node scheduler', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startServer('libsql');
-    await createFixture(server);
+    ({ server } = await startWithFixture('libsql'));
   });
   afterAll(() => server?.close());
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 describe.each(DRIVERS)('dispute and weak-village ledgers on %s', (driver) => {
   let server: TestServer;
@@ -10,8 +10,7 @@ describe.each(DRIVERS)('dispute and weak-village ledgers on %s', (driver) => {
   const base = '/t/alpha/api/ledgers';
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageA = fixture.a.rows.villages[0].id!;
     villageB = fixture.a.rows.villages[1].id!;
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
 
 const T = '/t/alpha/api/evaluation';
@@ -15,8 +15,7 @@ describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
   let fixture: Fixture;
   let villageId: string;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageId = fixture.a.rows.villages[0].id!;
   });
   afterAll(() => server?.close());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient } from '../support/client';
+import { ApiClient, sentAgainOnReset } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 
@@ -101,14 +101,7 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ code: expect.any(String), message: expect.any(String), requestId: expect.any(String) });
     const admin = await ctx.fixture.as('adminA');
-    // workerd may answer 413 before the client has written the whole body, and close the connection under it:
-    // undici then reports the reset instead of the answer, a race of the transport; send it again then
-    let huge;
-    for (let attempt = 1; !huge; attempt++)
-      huge = await admin.post('/t/alpha/api/villages', { name: 'x'.repeat(70 * 1024) }).catch((error: Error) => {
-        if (attempt === 3 || !/fetch failed/.test(error.message)) throw error;
-        return undefined;
-      });
+    const huge = await sentAgainOnReset(() => admin.post('/t/alpha/api/villages', { name: 'x'.repeat(70 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.body.code).toBe('error.body_too_large');
     const villages = await admin.get('/t/alpha/api/villages');

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, problems } from '../../src/db/schema';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
 
 const T = '/t/alpha/api';
@@ -14,8 +14,7 @@ describe.each(DRIVERS)('problem review queue on %s', (driver) => {
   let server: TestServer;
   let fixture: Fixture;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
   });
   afterAll(() => server?.close());
 

@@ -4,8 +4,8 @@ import { annualResults, finalisedYears, problems } from '../../src/db/schema';
 import { renderSVG } from 'uqr';
 import { shanghaiDate } from '../../src/platform/time';
 import { QR_OPTIONS, villagePageUrl } from '../../src/features/public/routes';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const today = shanghaiDate();
 const year = Number(today.slice(0, 4));
@@ -18,8 +18,7 @@ describe.each(DRIVERS)('the village public page on %s', (driver) => {
   const publicBase = '/t/alpha/api/public';
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageA = fixture.a.rows.villages[0].id!;
     const admin = await fixture.as('adminA');
 

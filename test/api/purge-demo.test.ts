@@ -8,8 +8,8 @@ import { accounts, cities, counties, tenants } from '../../src/db/schema';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { demoAccountsWithDemoPassword, purgeDemo } from '../../src/seed/purge-demo';
 import { ApiClient } from '../support/client';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, TEST_ENV, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, TEST_ENV, type TestServer } from '../support/servers';
 
 const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005', '13800000006', '13800000007'];
 
@@ -40,8 +40,7 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
   beforeAll(async () => {
     // an install that ran as the demo (seeded into the empty database), then got townships of its own (the fixture's, in the
     // demo's county); the seed itself through the API's database is demo-seed.test.ts's, here it is only the starting state
-    ctx.server = await startServer(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY));
-    ctx.fixture = await createFixture(ctx.server);
+    Object.assign(ctx, await startWithFixture(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY)));
   }, 60_000);
   afterAll(() => ctx.server?.close());
 

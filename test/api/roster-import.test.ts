@@ -9,8 +9,8 @@ import { writeXlsx } from '../../src/platform/tables/xlsx';
 import { seededRandom } from '../../src/seed/random';
 import { writeTownship } from '../../src/seed/write';
 import { ApiClient, type Reply } from '../support/client';
-import { createFixture, PASSWORD, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, PASSWORD, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const MEMBER_HEADER = '村名,姓名,性别,手机号,出生年份,入党年份,支部委员,书记,后备干部';
 const HOUSEHOLD_HEADER = '村名,户主,地址,手机号,人口,困难家庭,危重病人,空巢老人,留守儿童,信访户';
@@ -76,8 +76,7 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
     (await server.db.select({ n: count() }).from(table).where(eq(table.tenantId, tenantId)))[0].n;
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     admin = await fixture.as('adminA');
     villageNames = fixture.a.rows.villages.map((v) => v.name);
   });

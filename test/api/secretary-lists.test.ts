@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/platform/time';
-import { createFixture, type Fixture } from '../support/fixture';
+import { startWithFixture, type Fixture } from '../support/fixture';
 import { documentedReads, type DocumentedRead } from '../support/openapi';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 /**
  * A village secretary's lists are their own village's: naming another village in `villageId` answers 404
@@ -20,8 +20,7 @@ describe.each(DRIVERS)('secretary lists narrowed to their village on %s', (drive
   let operations: DocumentedRead[];
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     operations = await documentedReads(fixture.anonymous());
   });
   afterAll(() => server?.close());

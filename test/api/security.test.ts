@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture, type Login } from '../support/fixture';
+import { startWithFixture, type Fixture, type Login } from '../support/fixture';
 import { guardWalk } from '../support/openapi';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 /**
  * The shared tenant-isolation and role suite. It reads every operation from the OpenAPI document, so a
@@ -43,8 +43,7 @@ describe.each(DRIVERS)('tenant isolation and roles on %s', (driver) => {
   let operations: Operation[];
 
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     countyId = fixture.countyId;
     const doc = (await fixture.anonymous().get('/api/openapi.json')).body;
     operations = Object.entries(doc.paths as Record<string, Record<string, { 'x-roles': string[] }>>).flatMap(([path, methods]) =>

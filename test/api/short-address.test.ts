@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFixture, type Fixture } from '../support/fixture';
+import { startWithFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, startServer, type TestServer } from '../support/servers';
 
 /** /v/<CODE>: the address a villager types from the big screen or a poster, short and without ?&=. */
@@ -44,8 +44,7 @@ describe.each(DRIVERS)('the short address /c/<村名> on %s', (driver) => {
   let server: TestServer;
   let fixture: Fixture;
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
   }, 60_000);
   afterAll(() => server?.close());
 

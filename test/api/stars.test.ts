@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 import { ruleFields } from './stars-support';
 
 const YEAR = shanghaiYear();
@@ -13,8 +13,7 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
   let fixture: Fixture;
   let villageIds: string[];
   beforeAll(async () => {
-    server = await startServer(driver);
-    fixture = await createFixture(server);
+    ({ server, fixture } = await startWithFixture(driver));
     villageIds = fixture.a.rows.villages.map((v) => v.id!);
   });
   afterAll(() => server?.close());

@@ -4,8 +4,8 @@ import { partName } from '../../src/features/transfer/export';
 import { createHash } from 'node:crypto';
 import { readZip, ZipWriter } from '../../src/platform/zip-stream';
 import type { ApiClient } from '../support/client';
-import { createFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, startServer, type TestServer } from '../support/servers';
+import { startWithFixture, type Fixture } from '../support/fixture';
+import { DRIVERS, type TestServer } from '../support/servers';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -58,10 +58,9 @@ describe.each(DRIVERS)('tenant import on %s (someone handed an export file to cr
   const ctx = {} as { source: TestServer; target: TestServer; here: Fixture; file: Uint8Array; platform: ApiClient; betaVillage: string; alphaVillage: string };
 
   beforeAll(async () => {
-    ctx.source = await startServer(driver);
-    ctx.target = await startServer(driver);
-    const there = await createFixture(ctx.source);
-    const here = await createFixture(ctx.target);
+    const { server: source, fixture: there } = await startWithFixture(driver);
+    const { server: target, fixture: here } = await startWithFixture(driver);
+    Object.assign(ctx, { source, target });
     ctx.here = here;
     ctx.betaVillage = there.b.rows.villages[0].id!;
     ctx.alphaVillage = here.a.rows.villages[0].id!;

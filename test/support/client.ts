@@ -59,3 +59,18 @@ export class ApiClient {
     return this;
   }
 }
+
+/**
+ * Sends an oversized body again when the transport resets under the answer: workerd may answer 413 before the
+ * client has written the whole body and close the connection under it, and undici then reports the reset
+ * (`fetch failed`) instead of the answer, a race of the transport, not of the app. Only for requests refused
+ * before anything is stored (sending one twice changes nothing).
+ */
+export async function sentAgainOnReset<T>(send: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++)
+    try {
+      return await send();
+    } catch (error) {
+      if (attempt === attempts || !/fetch failed/.test((error as Error).message)) throw error;
+    }
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
-import { createFixture, type Fixture } from './fixture';
-import { startServer, type Driver, type TestServer } from './servers';
+import { startWithFixture, type Fixture } from './fixture';
+import type { Driver, TestServer } from './servers';
 
 /**
  * Starts a server on `driver` with the two-township fixture for the enclosing describe block.
@@ -9,8 +9,7 @@ import { startServer, type Driver, type TestServer } from './servers';
 export function withFixture(driver: Driver): { server: TestServer; fixture: Fixture } {
   const ctx = {} as { server: TestServer; fixture: Fixture };
   beforeAll(async () => {
-    ctx.server = await startServer(driver);
-    ctx.fixture = await createFixture(ctx.server);
+    Object.assign(ctx, await startWithFixture(driver));
   });
   afterAll(() => ctx.server?.close());
   return ctx;
