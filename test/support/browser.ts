@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
@@ -26,10 +25,16 @@ export { CHROMIUM };
  * so every page runs under the CSP the servers send and must keep working with it.
  */
 const cspViolations: string[] = [];
-afterEach(() => {
+
+/**
+ * Fails the test that just ended if its pages hit a CSP violation. Registered for each test file by the lane's
+ * setup file (browser-setup.ts): this module is imported once per worker, so a hook registered here would
+ * reach only the first file.
+ */
+export function failOnCspViolations(): void {
   const seen = cspViolations.splice(0);
   if (seen.length) throw new Error(`Content-Security-Policy violation(s) in the browser:\n${seen.join('\n')}`);
-});
+}
 
 /** Takes the violations seen so far (a test that provokes one on purpose checks it was seen, and the test passes). */
 export const takeCspViolations = (): string[] => cspViolations.splice(0);
