@@ -186,7 +186,8 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await nav.getByRole('link', { name: '党员', exact: true }).click();
     const village = page.getByLabel('村庄');
     expect(await village.isDisabled()).toBe(true);
-    expect(await village.locator('option').allTextContents()).toEqual([own.name]);
+    // the choices come with the page's data: waited for, not read the moment the page opens
+    await expect.poll(() => village.locator('option').allTextContents()).toEqual([own.name]);
     await shown(page.getByRole('button', { name: '新增党员' }));
   });
 

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterEach } from 'vitest';
+import { inject } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
@@ -16,7 +16,7 @@ import { TEST_BUILD } from './build';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
-import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { CHROMIUM } from './chromium';
 
 export { CHROMIUM };
 
@@ -26,10 +26,16 @@ export { CHROMIUM };
  * so every page runs under the CSP the servers send and must keep working with it.
  */
 const cspViolations: string[] = [];
-afterEach(() => {
+
+/**
+ * Fails the test that just ended if its pages hit a CSP violation. Registered for each test file by the lane's
+ * setup file (browser-setup.ts): this module is imported once per worker, so a hook registered here would
+ * reach only the first file.
+ */
+export function failOnCspViolations(): void {
   const seen = cspViolations.splice(0);
   if (seen.length) throw new Error(`Content-Security-Policy violation(s) in the browser:\n${seen.join('\n')}`);
-});
+}
 
 /** Takes the violations seen so far (a test that provokes one on purpose checks it was seen, and the test passes). */
 export const takeCspViolations = (): string[] => cspViolations.splice(0);
@@ -116,14 +122,15 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   };
   const fixture = await createFixture(testServer);
 
-  // one Chromium per test file; each context is a fresh profile of it (no cookies, no storage), opened on a blank page as a new profile is
+  // the run's one Chromium (browser-global-setup.ts), connected to once per test file; each context is a fresh
+  // profile of it (no cookies, no storage), opened on a blank page as a new profile is
   let browser: Promise<Browser> | undefined;
   return {
     origin,
     fixture,
     db,
     async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
-      browser ??= chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+      browser ??= chromium.connect(inject('chromiumEndpoint'));
       const context = await (await browser).newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', baseURL: origin });
       context.setDefaultTimeout(15_000); // generous: two cores shared by parallel test files
       await watchCsp(context);
