@@ -82,8 +82,8 @@ function serverAssets(): Plugin {
       const document = await load<typeof import('./src/api-document.ts')>('src/api-document.ts');
       this.emitFile({ type: 'asset', fileName: document.API_DOCUMENT_ASSET, source: JSON.stringify(document.builtApiDocument()) });
       const { catalogues } = await load<typeof import('./src/messages/index.ts')>('src/messages/index.ts');
-      const { catalogueAsset } = await load<typeof import('./src/messages/asset-path.ts')>('src/messages/asset-path.ts');
-      for (const [locale, messages] of Object.entries(catalogues)) this.emitFile({ type: 'asset', fileName: catalogueAsset(locale), source: JSON.stringify(messages) });
+      const { catalogueAsset, catalogueFile } = await load<typeof import('./src/messages/asset-path.ts')>('src/messages/asset-path.ts');
+      for (const [locale, messages] of Object.entries(catalogues)) this.emitFile({ type: 'asset', fileName: catalogueAsset(locale), source: catalogueFile(messages) });
     },
   };
 }

@@ -1,7 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { minifySync } from 'rolldown/utils';
+import { catalogues } from '../src/messages';
+import { catalogueDigest, catalogueFile } from '../src/messages/asset-path';
 
 /** Where wrangler.toml's [build] command writes the Worker, and wrangler uploads it from (`main`, no_bundle). */
 export const WORKER_OUT = 'dist/worker/index.js';
@@ -25,10 +27,15 @@ export async function bundleWorker(outfile = WORKER_OUT, entry = 'src/index.ts')
     external: ['node:*'],
     // nothing reads a bundled function's or class's .name (keepNames would wrap each in a naming call)
     minify: true,
+    // the Worker refuses catalogue files of another build (src/messages/assets.ts)
+    define: { CATALOGUE_DIGESTS: JSON.stringify(Object.fromEntries(await Promise.all(Object.entries(catalogues).map(async ([locale, messages]) => [locale, await catalogueDigest(catalogueFile(messages))])))) },
     logLevel: 'warning',
   });
   const minified = minifySync('index.js', bundled.outputFiles[0].text, { module: true });
   if (minified.errors.length) throw new Error(`oxc could not minify the Worker: ${minified.errors.map((e) => e.message).join('; ')}`);
-  mkdirSync(dirname(outfile), { recursive: true });
+  // with no_bundle, wrangler would upload any other module lying beside it
+  const folder = dirname(outfile);
+  mkdirSync(folder, { recursive: true });
+  for (const stray of readdirSync(folder).filter((name) => /\.(m?js|cjs|wasm|map)$/.test(name))) rmSync(join(folder, stray));
   writeFileSync(outfile, minified.code);
 }

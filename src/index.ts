@@ -5,7 +5,7 @@ import { r2PhotoStore } from './platform/photo-store';
 import { d1Bindings, d1Databases } from './db/d1';
 import { d1SessionDatabases } from './db/d1-session';
 import { queue, scheduled, type JobsEnv, type TenantJobMessage } from './jobs';
-import { loadCatalogues } from './messages/assets';
+import { loadCatalogues } from '#messages';
 import { assetJson } from './platform/asset-json';
 
 const app = createApp({

@@ -28,7 +28,7 @@ export interface TestBuild {
 
 const ROOT = '.build/test-builds';
 /** Everything the three builds read: sources, pages, build scripts and configs, and the installed versions. */
-const INPUTS = ['src', 'web', 'scripts', 'migrations', 'vite.config.ts', 'tsconfig.json', 'package-lock.json', 'test/support/builds.ts'];
+const INPUTS = ['src', 'web', 'scripts', 'migrations', 'vite.config.ts', 'tsconfig.json', 'package.json', 'package-lock.json', 'test/support/builds.ts'];
 /** Builds kept beside the current one (another clone state a developer switches back to). */
 const KEEP = 3;
 
