@@ -14,6 +14,7 @@ import type { Databases } from './db/databases';
 import { gzipAnswer } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
 import { HSTS, inlineScripts, pageHeaders } from './platform/security-headers';
+import { backgroundWork, type BackgroundWork } from './platform/background';
 
 export interface NodeServerOptions {
   /** the built pages (vite build); relative to the working directory */
@@ -27,6 +28,8 @@ export interface NodeServerOptions {
   auditStore?: AuditStore;
   /** the meeting photos' directory store (PHOTO_DIR) */
   photoStore?: PhotoStore;
+  /** where requests leave what runs after their answer, for a stop to wait on (node.ts); one of its own otherwise */
+  background?: BackgroundWork;
 }
 
 /** The peer address of the socket; absent when the app is called in-process (server.request in tests). */
@@ -69,7 +72,8 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
   const https = (c: { req: { url: string; header(name: string): string | undefined } }) =>
     new URL(c.req.url).protocol === 'https:' || (!!options.trustProxy && c.req.header('x-forwarded-proto')?.split(',')[0]?.trim() === 'https');
   // API answers are gzipped here (cheaply, see node-compress.ts); compress() below then leaves them alone
-  const forward = async (c: { req: { raw: Request }; env: unknown }) => gzipAnswer(c.req.raw, await api.fetch(c.req.raw, { ...env, ...(c.env as object) }));
+  const { context } = options.background ?? backgroundWork();
+  const forward = async (c: { req: { raw: Request }; env: unknown }) => gzipAnswer(c.req.raw, await api.fetch(c.req.raw, { ...env, ...(c.env as object) }, context));
 
   // gzip as Cloudflare's edge does for the Worker: phones on slow rural networks load the pages in a fraction of the bytes
   const server = new Hono<AppEnv>()

@@ -7,6 +7,7 @@ import { databasesOf } from './db/databases';
 import { migrateLibsql, openLibsql, openShards } from './db/libsql';
 import { startNodeScheduler } from './jobs/node-scheduler';
 import { createNodeServer } from './node-server';
+import { backgroundWork } from './platform/background';
 import { ConfigError, parseNodeConfig, type NodeConfig } from './platform/config';
 import { seedDemoIfEmpty } from './seed/demo';
 import { demoAccountsWithDemoPassword } from './seed/purge-demo';
@@ -55,16 +56,17 @@ async function main() {
   }
 
   const auditStore = dirStore(config.auditArchiveDir);
-  const server = createNodeServer(databases, { trustProxy: config.trustProxy, config, auditStore, photoStore: dirPhotoStore(config.photoDir) });
+  const background = backgroundWork();
+  const server = createNodeServer(databases, { trustProxy: config.trustProxy, config, auditStore, photoStore: dirPhotoStore(config.photoDir), background });
   const { port, host } = config;
   const http = serve({ fetch: server.fetch, port, hostname: host }, () => {
     console.log(`星评 xingping (self-hosted, libSQL${config.demo ? ', demo mode' : ''}) on http://${host}:${port}`);
     if (!config.secureCookies && !config.demo) console.warn('INSECURE_COOKIES=1: session cookies are not Secure; use this only for plain-HTTP testing.');
     if (notice) console.log(notice);
   });
-  // a service manager's stop: answer the requests in flight (their ballots are committed), then exit
+  // a service manager's stop: answer the requests in flight (their ballots are committed), finish what they left running (audit seals), then exit
   const stop = () => {
-    http.close(() => process.exit(0));
+    http.close(() => void background.settled().then(() => process.exit(0)));
     setTimeout(() => process.exit(0), 5000).unref();
   };
   process.once('SIGTERM', stop);

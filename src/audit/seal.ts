@@ -16,6 +16,6 @@ export const sealAfterResponse = createMiddleware<AppEnv>(async (c, next) => {
   try {
     c.executionCtx.waitUntil(sealing);
   } catch {
-    // Node: no execution context; the promise runs on after the answer
+    // a caller that gives no execution context (Node's servers give one, platform/background.ts): the promise runs on after the answer
   }
 });

@@ -12,6 +12,7 @@ import { inject } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
+import { backgroundWork } from '../../src/platform/background';
 import { TEST_BUILD } from './build';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
@@ -107,7 +108,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
   const databases = databasesOf(db);
-  const app = createNodeServer(databases, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore });
+  const background = backgroundWork();
+  const app = createNodeServer(databases, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore, background });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
@@ -140,6 +142,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
     async close() {
       if (browser) await (await browser).close().catch(() => undefined);
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // what requests left running (audit seals) finishes before its database closes
+      await background.settled();
       client.close();
     },
   };

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { apiDocument } from '../../src/api-document';
+import { backgroundWork } from '../../src/platform/background';
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
@@ -76,6 +77,7 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
   await preload?.(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
+  const background = backgroundWork();
   const app = createApp({ databases: () => databases, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore, apiDocument });
   let env = { ...bindings } as unknown as Bindings;
   return {
@@ -84,9 +86,11 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
     databases,
     auditStore,
     reconfigure: async (next) => void (env = { ...next } as unknown as Bindings),
-    fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env),
+    fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env, background.context),
     scheduled: async (cron, scheduledTime) => void (await runCron(databases, cron, scheduledTime, inlineDispatch(databases), auditStore)),
     close: async () => {
+      // what requests left running (audit seals) finishes before its database closes
+      await background.settled();
       client.close();
       for (const shard of shards.clients) shard.close();
     },
