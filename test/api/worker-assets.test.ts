@@ -15,6 +15,24 @@ const isSentence = (text: string) => text.length >= 12 && /[\s，。：；（]/.
 /** wrangler.toml's run_worker_first: the paths the Worker answers before the assets. */
 const runWorkerFirst = JSON.parse(/run_worker_first\s*=\s*(\[[^\]]*\])/.exec(readFileSync('wrangler.toml', 'utf8'))![1]) as string[];
 
+/** The built Worker in workerd with `directory` as its assets, routed as wrangler.toml routes them on Cloudflare. */
+function workerWithAssets(directory: string, database: string): Miniflare {
+  return new Miniflare({
+    modules: true,
+    scriptPath: TEST_BUILD.worker,
+    compatibilityDate: '2026-08-01',
+    compatibilityFlags: ['nodejs_compat'],
+    d1Databases: { DB: database },
+    bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: TEST_APP_SECRET },
+    assets: {
+      directory,
+      binding: 'ASSETS',
+      routerConfig: { has_user_worker: true, static_routing: { user_worker: runWorkerFirst } },
+      assetConfig: { not_found_handling: 'single-page-application', html_handling: 'auto-trailing-slash' },
+    },
+  });
+}
+
 /**
  * On Cloudflare the pages are assets served without the Worker, so their headers come from the
  * `_headers` file the page build writes; workerd's asset server (as `wrangler dev` runs it) reads it.
@@ -22,20 +40,7 @@ const runWorkerFirst = JSON.parse(/run_worker_first\s*=\s*(\[[^\]]*\])/.exec(rea
 describe('Workers static assets: the pages carry the security headers of _headers', () => {
   let mf: Miniflare;
   beforeAll(async () => {
-    mf = new Miniflare({
-      modules: true,
-      scriptPath: TEST_BUILD.worker,
-      compatibilityDate: '2026-08-01',
-    compatibilityFlags: ['nodejs_compat'],
-      d1Databases: { DB: 'assets-test-db' },
-      bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: TEST_APP_SECRET },
-      assets: {
-        directory: TEST_BUILD.web,
-        binding: 'ASSETS',
-        routerConfig: { has_user_worker: true, static_routing: { user_worker: runWorkerFirst } },
-        assetConfig: { not_found_handling: 'single-page-application', html_handling: 'auto-trailing-slash' },
-      },
-    });
+    mf = workerWithAssets(TEST_BUILD.web, 'assets-test-db');
   }, 60_000);
   afterAll(() => mf?.dispose());
 
@@ -100,15 +105,7 @@ describe.each([
   beforeAll(async () => {
     const folder = mkdtempSync(join(tmpdir(), 'xp-stale-assets-'));
     write(folder);
-    mf = new Miniflare({
-      modules: true,
-      scriptPath: TEST_BUILD.worker,
-      compatibilityDate: '2026-08-01',
-      compatibilityFlags: ['nodejs_compat'],
-      d1Databases: { DB: 'no-assets-test-db' },
-      bindings: { BASE_DOMAIN: 'xingping.test', APP_SECRET: TEST_APP_SECRET },
-      assets: { directory: folder, binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } },
-    });
+    mf = workerWithAssets(folder, 'no-assets-test-db');
   }, 60_000);
   afterAll(() => mf?.dispose());
 
