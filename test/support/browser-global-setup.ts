@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM, CHROMIUM_FLAGS } from './chromium';
+import { CHROMIUM_FLAGS, TEST_CHROMIUM } from './chromium';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,11 +16,11 @@ declare module 'vitest' {
  * of CPU, once per file.
  */
 export default async function setup(project: TestProject) {
-  if (!existsSync(CHROMIUM)) {
+  if (!existsSync(TEST_CHROMIUM)) {
     project.provide('chromiumEndpoint', '');
     return;
   }
-  const server = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const server = await chromium.launchServer({ executablePath: TEST_CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   project.provide('chromiumEndpoint', server.wsEndpoint());
   return () => server.close();
 }

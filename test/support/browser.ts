@@ -17,9 +17,7 @@ import { TEST_BUILD } from './build';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
-import { CHROMIUM } from './chromium';
-
-export { CHROMIUM };
+import { TEST_CHROMIUM } from './chromium';
 
 /**
  * Content-Security-Policy violations seen by any page of this test file's browsers since the last test
@@ -80,9 +78,10 @@ export function screenshotPath(name: string): string {
  * (CI), where a missing browser is a failure.
  */
 export function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)`);
-  console.warn(`[browser tests skipped] ${CHROMIUM} not found; install chromium and fonts-wqy-microhei to run them`);
+  if (existsSync(TEST_CHROMIUM)) return true;
+  const install = 'apt-get install chromium-headless-shell chromium fonts-wqy-microhei';
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error(`REQUIRE_BROWSER=1 but ${TEST_CHROMIUM} is missing (${install})`);
+  console.warn(`[browser tests skipped] ${TEST_CHROMIUM} not found; ${install} to run them`);
   return false;
 }
 
