@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { setLocale, currentLocale } from '../shared/i18n';
 import { barPages, cityRatingPath, countyPath, NAV_AREAS, TOWNSHIP_PAGES, type NavArea, type TownshipPage } from './routes';
@@ -102,13 +102,13 @@ function PhoneNav(props: { home?: NavLink; pages: TownshipPage[]; nav: TownshipP
   const { route } = useLocation();
   const [open, setOpen] = useState(false);
   const more = useRef<HTMLButtonElement>(null);
-  // the drawer holds a history entry of its own: the phone's back button closes it instead of leaving the page
-  useEffect(() => {
-    if (!open) return;
+  // the drawer holds a history entry of its own: the phone's back button closes it instead of leaving the page.
+  // Listened to from the first commit, not from an effect run after the drawer's paint: a back pressed in between was lost.
+  useLayoutEffect(() => {
     const onPop = () => setOpen(false);
     addEventListener('popstate', onPop);
     return () => removeEventListener('popstate', onPop);
-  }, [open]);
+  }, []);
   // closed again: the focus goes back to the 更多 button (not on the first render)
   const wasOpen = useRef(false);
   useEffect(() => {
