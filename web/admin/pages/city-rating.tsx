@@ -1,12 +1,13 @@
 import { useLocation } from 'preact-iso';
-import { useEffect, useState } from 'preact/hooks';
-import { ApiProblem, call, city, tenant, type AnswerOf } from '../../shared/api';
+import { useEffect } from 'preact/hooks';
+import { call, city, tenant, type AnswerOf } from '../../shared/api';
 import { shanghaiTime } from '../../shared/i18n';
 import { RequireLogin } from '../frame';
 import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
+import { DecisionCell, type Decision } from './rating-decision';
 import { levelName, pageYear } from './rating-branch';
 
 type Queue = AnswerOf<(typeof city)[':cityId']['rating']['$get']>;
@@ -15,22 +16,13 @@ type Item = Queue['items'][number];
 /** One five-star proposal the county confirmed: the city confirms it, or returns it with a reason. */
 function CityCheckRow(props: { year: number; item: Item; onDone(): void }) {
   const { item } = props;
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const answer = async (decision: 'confirm' | 'return') => {
-    setError(undefined);
-    try {
-      await call(
-        tenant(item.tenantSlug).rating.years[':year'].entries[':villageId']['city-check'].$post({
-          param: { year: String(props.year), villageId: encodeURIComponent(item.villageId) },
-          json: { decision, version: item.version, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-        }),
-      );
-      props.onDone();
-    } catch (e) {
-      setError(e instanceof ApiProblem ? e : new Error(String(e)));
-    }
-  };
+  const send = (decision: Decision, reason: string | undefined) =>
+    call(
+      tenant(item.tenantSlug).rating.years[':year'].entries[':villageId']['city-check'].$post({
+        param: { year: String(props.year), villageId: encodeURIComponent(item.villageId) },
+        json: { decision, version: item.version, ...(reason ? { reason } : {}) },
+      }),
+    );
   return (
     <tr>
       <th scope="row">{item.villageName}</th>
@@ -44,21 +36,7 @@ function CityCheckRow(props: { year: number; item: Item; onDone(): void }) {
         {item.proposalReason && <div class="muted">{item.proposalReason}</div>}
       </td>
       <td>{item.recheckedAt ? shanghaiTime(item.recheckedAt, false) : t('rating.none')}</td>
-      <td>
-        <label class="field">
-          <span>{t('rating.return_reason')}</span>
-          <input type="text" maxLength={500} value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <div class="form-actions">
-          <button type="button" onClick={() => answer('confirm')}>
-            {t('rating.confirm')}
-          </button>
-          <button type="button" class="secondary" onClick={() => answer('return')}>
-            {t('rating.return')}
-          </button>
-        </div>
-        <ErrorBox error={error} />
-      </td>
+      <DecisionCell send={send} onDone={props.onDone} />
     </tr>
   );
 }

@@ -1,13 +1,13 @@
 import { useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
-import { ApiProblem, call, county, tenant, type AnswerOf } from '../../shared/api';
-import { starGrade } from '../../shared/i18n';
+import { call, county, tenant, type AnswerOf } from '../../shared/api';
 import { RequireLogin } from '../frame';
 import { me, township } from '../session';
 import { Shell } from '../shell';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, Form, ListBody, Table, useLoad, useSubmit } from '../ui';
 import { levelName } from './rating-branch';
+import { DecisionCell, type Decision } from './rating-decision';
 import { shanghaiYear } from './stars-common';
 
 type Overview = AnswerOf<(typeof county)[':countyId']['rating']['$get']>;
@@ -15,53 +15,27 @@ type Township = Overview['townships'][number];
 type YearView = AnswerOf<ReturnType<typeof tenant>['rating']['years'][':year']['$get']>;
 type Entry = YearView['entries'][number];
 
-// a level as official wording writes it (三星级)
-const stars = (n: number | null) => (n === null ? t('rating.none') : starGrade(n));
-
 /** One proposal awaiting the county: confirm, or return with a reason. */
 function RecheckRow(props: { slug: string; year: number; entry: Entry; onDone(): void }) {
   const { entry } = props;
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState<unknown>();
-  const answer = async (decision: 'confirm' | 'return') => {
-    setError(undefined);
-    try {
-      await call(
-        tenant(props.slug).rating.years[':year'].entries[':villageId'].recheck.$post({
-          param: { year: String(props.year), villageId: encodeURIComponent(entry.villageId) },
-          json: { decision, version: entry.version, ...(reason.trim() ? { reason: reason.trim() } : {}) },
-        }),
-      );
-      props.onDone();
-    } catch (e) {
-      setError(e instanceof ApiProblem ? e : new Error(String(e)));
-    }
-  };
+  const send = (decision: Decision, reason: string | undefined) =>
+    call(
+      tenant(props.slug).rating.years[':year'].entries[':villageId'].recheck.$post({
+        param: { year: String(props.year), villageId: encodeURIComponent(entry.villageId) },
+        json: { decision, version: entry.version, ...(reason ? { reason } : {}) },
+      }),
+    );
   return (
     <tr>
       <th scope="row">{entry.villageName}</th>
-      <td>{stars(entry.appliedStars)}</td>
-      <td>{stars(entry.scoredStars)}</td>
+      <td>{levelName(entry.appliedStars)}</td>
+      <td>{levelName(entry.scoredStars)}</td>
       <td>
-        <strong>{stars(entry.proposedStars)}</strong>
+        <strong>{levelName(entry.proposedStars)}</strong>
         {entry.proposalReason && <div class="muted">{entry.proposalReason}</div>}
       </td>
       <td>{entry.quotaCuts.map((cut) => t('rating.quota_cut', { level: cut.level, allowed: cut.allowed, rank: cut.rank })).join('；') || t('rating.none')}</td>
-      <td>
-        <label class="field">
-          <span>{t('rating.return_reason')}</span>
-          <input type="text" maxLength={500} value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} />
-        </label>
-        <div class="form-actions">
-          <button type="button" onClick={() => answer('confirm')}>
-            {t('rating.confirm')}
-          </button>
-          <button type="button" class="secondary" onClick={() => answer('return')}>
-            {t('rating.return')}
-          </button>
-        </div>
-        <ErrorBox error={error} />
-      </td>
+      <DecisionCell send={send} onDone={props.onDone} />
     </tr>
   );
 }

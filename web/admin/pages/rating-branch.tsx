@@ -5,7 +5,7 @@
  */
 import { useLocation } from 'preact-iso';
 import { ApiProblem, call, tenant, type AnswerOf } from '../../shared/api';
-import { shanghaiTime } from '../../shared/i18n';
+import { shanghaiTime, starGrade } from '../../shared/i18n';
 import { ownVillageId, township } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
@@ -15,8 +15,8 @@ import './rating.css';
 const years = (slug: string) => tenant(slug).rating.years[':year'];
 type TimelineItem = AnswerOf<ReturnType<typeof years>['entries'][':villageId']['timeline']['$get']>['items'][number];
 
-/** 五星级, 四星级… (or — for no level). */
-export const levelName = (n: number | null) => (n === null ? t('rating.none') : t(`rating.level.${n}` as MessageKey));
+/** A level as official wording writes it (三星级), or — for none. */
+export const levelName = (n: number | null) => (n === null ? t('rating.none') : starGrade(n));
 
 /** The year of the page: ?year= when sensible, else this Shanghai year. */
 export function pageYear(query: Record<string, string>): number {

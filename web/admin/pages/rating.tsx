@@ -1,17 +1,14 @@
 import { useState } from 'preact/hooks';
 import { ApiProblem, call, tenant, type AnswerOf } from '../../shared/api';
-import { starGrade } from '../../shared/i18n';
 import { can } from '../session';
 import { t, type MessageKey } from '../t';
 import { ErrorBox, Field, ListBody, Table, useLoad } from '../ui';
 import { shanghaiDate } from '../../../src/domain/calendar';
 import { shanghaiYear } from './stars-common';
+import { levelName } from './rating-branch';
 
 type YearView = AnswerOf<ReturnType<typeof tenant>['rating']['years'][':year']['$get']>;
 type Entry = YearView['entries'][number];
-
-// a level as official wording writes it (三星级)
-const stars = (n: number | null) => (n === null ? t('rating.none') : starGrade(n));
 
 /** 自评申报: the secretary's self-nomination of the branch, on a phone: the level applied for, a statement, the 述职述廉 report. */
 function NominationForm(props: { slug: string; year: number; entry?: Entry; deadline: string; onDone(): void }) {
@@ -39,7 +36,7 @@ function NominationForm(props: { slug: string; year: number; entry?: Entry; dead
           <select id={id} value={applied} onChange={(e) => setApplied((e.target as HTMLSelectElement).value)}>
             {[5, 4, 3, 2, 1].map((n) => (
               <option key={n} value={String(n)}>
-                {stars(n)}
+                {levelName(n)}
               </option>
             ))}
           </select>
@@ -88,8 +85,8 @@ export function RatingPage(props: { slug: string }) {
                   <a href={`/t/${props.slug}/rating/branch?villageId=${encodeURIComponent(e.villageId)}&year=${year}`}>{e.villageName}</a>
                 </th>
                 <td>{t(`rating.status.${e.status}` as MessageKey)}</td>
-                <td>{stars(e.appliedStars)}</td>
-                <td>{stars(e.proposedStars)}</td>
+                <td>{levelName(e.appliedStars)}</td>
+                <td>{levelName(e.proposedStars)}</td>
               </tr>
             ))}
           </Table>
