@@ -17,6 +17,7 @@ import type { RaterGroup } from '../../src/domain/vocabulary';
 import '../shared/base.css';
 import { createT, currentLocale, phoneDate, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
+import { LoginForm } from '../shared/login-form';
 import './screen.css';
 
 const t = createT({ 'zh-CN': zhCN, en });
@@ -57,50 +58,12 @@ function Language() {
 }
 
 function Login({ onDone }: { onDone: () => void }) {
-  const [phone, setPhone] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState<string>();
-  const [problem, setProblem] = useState('');
   return (
     <main class="narrow">
-      <form
-        class="card"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          setProblem('');
-          try {
-            // a second factor: the code typed in the same form; an admin to enrol first does it in the admin app
-            if (code !== undefined) await call(auth.login['second-factor'].$post({ json: { code: code.trim() } }));
-            else {
-              const reply = await call(auth.login.$post({ json: { phone: phone.trim(), password } }));
-              if (reply.step === 'second_factor') return setCode('');
-              if (reply.step === 'enrol') return setProblem(t('loginEnrolFirst'));
-            }
-            onDone();
-          } catch (err) {
-            // the half-done login expired: start again from the password
-            if ((err as { code?: string }).code === 'auth.login_step_missing') setCode(undefined);
-            setProblem(message(err));
-          }
-        }}
-      >
+      <LoginForm class="card" t={t} onDone={onDone}>
         <h1>{t('loginTitle')}</h1>
         <p class="muted">{t('loginHint')}</p>
-        <label for="phone">{t('loginPhone')}</label>
-        <input id="phone" type="tel" inputMode="numeric" maxLength={11} autoComplete="username" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
-        <label for="password">{t('loginPassword')}</label>
-        <input id="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-        {code !== undefined && (
-          <>
-            <label for="code">{t('loginCode')}</label>
-            <input id="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={40} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-          </>
-        )}
-        {problem && <p class="error">{problem}</p>}
-        <button type="submit" class="block">
-          {t('loginGo')}
-        </button>
-      </form>
+      </LoginForm>
       <Language />
     </main>
   );

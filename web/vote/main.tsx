@@ -7,7 +7,7 @@
 import '../shared/legacy';
 import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { ApiProblem, auth, call, tenant, tenantSlug, type AnswerOf, type BodyOf } from '../shared/api';
+import { ApiProblem, call, tenant, tenantSlug, type AnswerOf, type BodyOf } from '../shared/api';
 import '../shared/base.css';
 import { createT, currentLocale, setLocale } from '../shared/i18n';
 import { en, zhCN } from './messages';
@@ -15,6 +15,7 @@ import { verifyInclusion } from '../../src/domain/merkle';
 import { mayBeUnknown } from '../../src/domain/unknown-subject';
 import { VOTER_KINDS, type VoterKind } from '../../src/domain/vocabulary';
 import { applyElder, ElderSwitch, speak, useChineseVoice } from '../shared/elder';
+import { LoginForm } from '../shared/login-form';
 import { clearDraft, loadDraft, saveDraft, type Draft } from './draft';
 import { enqueue, flush, forgetOutcomes, outcomes, pending, randomId, stalled, subscribe, type Outcome, type Receipt } from './outbox';
 import './vote.css';
@@ -175,52 +176,6 @@ function PinForm({ error, handover, onPass }: { error: string; handover: boolean
       <p class="small muted">{t('pinHint')}</p>
       <button type="submit" class="block" disabled={busy}>
         {t('enterGo')}
-      </button>
-    </form>
-  );
-}
-
-function LoginForm({ onDone }: { onDone: () => void }) {
-  const [phone, setPhone] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState<string>();
-  const [problem, setProblem] = useState('');
-  return (
-    <form
-      class="login"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        setProblem('');
-        try {
-          // a second factor: the code typed in the same form; an admin to enrol first does it in the admin app
-          if (code !== undefined) await call(auth.login['second-factor'].$post({ json: { code: code.trim() } }));
-          else {
-            const reply = await call(auth.login.$post({ json: { phone: phone.trim(), password } }));
-            if (reply.step === 'second_factor') return setCode('');
-            if (reply.step === 'enrol') return setProblem(t('loginEnrolFirst'));
-          }
-          onDone();
-        } catch (err) {
-          // the half-done login expired: start again from the password
-          if ((err as { code?: string }).code === 'auth.login_step_missing') setCode(undefined);
-          setProblem(message(err));
-        }
-      }}
-    >
-      <p class="small muted">{t('leaderHint')}</p>
-      <label for="phone">{t('loginPhone')}</label>
-      <input id="phone" type="tel" inputMode="numeric" maxLength={11} autoComplete="username" required value={phone} onInput={(e) => setPhone(e.currentTarget.value)} />
-      <label for="password">{t('loginPassword')}</label>
-      <input id="password" type="password" autoComplete="current-password" required value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-      {code !== undefined && (
-        <>
-          <label for="code">{t('loginCode')}</label>
-          <input id="code" inputMode="numeric" autoComplete="one-time-code" required maxLength={40} value={code} onInput={(e) => setCode(e.currentTarget.value)} />
-        </>
-      )}
-      {problem && <p class="error">{problem}</p>}
-      <button type="submit" class="block">
-        {t('loginGo')}
       </button>
     </form>
   );
@@ -519,7 +474,11 @@ function Ballot({
               </button>
             </form>
           )}
-          {who === 'leader' && needLogin && <LoginForm onDone={() => void identify()} />}
+          {who === 'leader' && needLogin && (
+            <LoginForm class="login" t={t} onDone={() => void identify()}>
+              <p class="small muted">{t('leaderHint')}</p>
+            </LoginForm>
+          )}
           {who === 'leader' && checking && <p class="muted">{t('checking')}</p>}
           {identified?.voter.name && <p class="hello">{t('voterName', { name: identified.voter.name })}</p>}
           {problem && <p class="error">{problem}</p>}
