@@ -1,10 +1,10 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
-import { browserAvailable, screenshotPath, seriousViolations, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, screenshotPath, seriousViolations, startBrowserApp, WEB_OUT, type BrowserApp } from '../support/browser';
 
 const T = '/t/alpha/api/evaluation';
 /** The budget of the issue: the ballot and the village page, 长辈版 and speech included, gzipped. */
@@ -146,16 +146,8 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
 
 describe('the phone pages’ weight', () => {
   it('keeps the ballot and the village page within 30 KB gzipped, 长辈版 and speech included (production build)', async () => {
-    // a production build of its own: under vitest NODE_ENV is "test", and the test build carries preact/debug
-    const out = join(process.cwd(), `.build/weight-web/${process.pid}`);
-    const before = process.env.NODE_ENV;
-    process.env.NODE_ENV = 'production';
-    try {
-      const { build } = await import('vite');
-      await build({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production', build: { outDir: out, emptyOutDir: true } });
-    } finally {
-      process.env.NODE_ENV = before;
-    }
+    // the run's build is a production build (builds.ts), as `npm run build:web` makes it
+    const out = WEB_OUT;
     for (const page of ['vote', 'village']) {
       const html = readFileSync(join(out, `${page}.html`), 'utf8');
       const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]))];
@@ -163,6 +155,5 @@ describe('the phone pages’ weight', () => {
       const bytes = assets.reduce((n, asset) => n + gzipSync(readFileSync(join(out, asset)), { level: 9 }).length, 0);
       expect(bytes, `${page}: ${(bytes / 1024).toFixed(1)} KB gzipped`).toBeLessThanOrEqual(PHONE_BUDGET);
     }
-    rmSync(out, { recursive: true, force: true });
-  }, 60_000);
+  });
 });

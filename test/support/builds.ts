@@ -106,9 +106,19 @@ async function buildD1Template(file: string, migrations = 'migrations'): Promise
   rmSync(folder, { recursive: true, force: true });
 }
 
+/**
+ * The pages as `npm run build:web` makes them: a production build, although vitest sets NODE_ENV to "test" (under
+ * which Preact's preset puts preact/debug into the pages). The browser lane then drives what ships, and weighs it.
+ */
 async function buildPages(outDir: string): Promise<void> {
   const { build: viteBuild } = await import('vite');
-  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', build: { outDir: join(process.cwd(), outDir), emptyOutDir: true } });
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn', mode: 'production', build: { outDir: join(process.cwd(), outDir), emptyOutDir: true } });
+  } finally {
+    process.env.NODE_ENV = before;
+  }
 }
 
 /**
