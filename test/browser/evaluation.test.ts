@@ -85,7 +85,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     const receipt = (await page.locator('.receipt').first().textContent())!;
     expect(receipt).toMatch(/^[0-9A-Z]{10}$/);
 
-    await expect.poll(villagerCount, { timeout: 8_000 }).toBe('1');
+    await expect.poll(villagerCount).toBe('1');
     await screen.screenshot({ path: screenshotPath('big-screen.png') });
 
     // the public tally while the session runs: the count, no root (two roots a ballot apart would narrow it down)
@@ -125,7 +125,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     // still there after the page is opened again (from the cache of the stored pass and outbox)
     await context.setOffline(false);
     await page.getByText('提交成功，感谢您的参与！').waitFor({ timeout: 15_000 });
-    await expect.poll(villagerCount, { timeout: 8_000 }).toBe('2');
+    await expect.poll(villagerCount).toBe('2');
     await page.reload();
     await page.getByText('提交成功，感谢您的参与！').waitFor();
   });
@@ -178,7 +178,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     const opened = await admin.post(`${T}/sessions`, { bookingId: booking.body.id });
     expect(opened.status).toBe(201);
     // the slot's time has come, so the waiting screen asks every few seconds
-    await page.locator('.qr svg').waitFor({ timeout: 8_000 });
+    await page.locator('.qr svg').waitFor();
     expect(await page.locator('h1.village').textContent()).toBe('刘洼村党支部');
     expect(await page.locator('.codes .code').first().textContent()).toBe(opened.body.code);
     await tv.close();
@@ -229,8 +229,8 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await answerAll(page);
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByText('提交成功，感谢您的参与！').waitFor();
-    await expect.poll(() => screen.locator('[data-group="self"] .count').textContent(), { timeout: 8_000 }).toBe('1');
-    await expect.poll(() => screen.locator('[data-group="leader"] .count').textContent(), { timeout: 8_000 }).toBe('1');
+    await expect.poll(() => screen.locator('[data-group="self"] .count').textContent()).toBe('1');
+    await expect.poll(() => screen.locator('[data-group="leader"] .count').textContent()).toBe('1');
   });
 
   it('prints a poster QR valid for the whole session', async () => {
