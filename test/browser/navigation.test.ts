@@ -79,6 +79,17 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     expect(new URL(page.url()).pathname).toBe('/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
 
+    // a double tap on ✕ closes it once: the page stays
+    await more.click();
+    await shown(drawer);
+    await drawer.getByRole('button', { name: '关闭' }).evaluate((close: HTMLElement) => {
+      close.click();
+      close.click();
+    });
+    await drawer.waitFor({ state: 'hidden' });
+    await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+    expect(new URL(page.url()).pathname).toBe('/t/alpha/villages');
+
     // choosing an entry closes it and goes there; back returns to the page it was opened on
     await (await menu(page)).getByRole('link', { name: '导入导出', exact: true }).click();
     await page.waitForURL('**/t/alpha/import');

@@ -115,11 +115,20 @@ function PhoneNav(props: { home?: NavLink; pages: TownshipPage[]; nav: TownshipP
     if (wasOpen.current && !open) more.current?.focus();
     wasOpen.current = open;
   }, [open]);
+  // one back per opening: a double tap on ✕ (or Escape, then the backdrop) before the first back's popstate would
+  // go back twice and leave the page
+  const goingBack = useRef(false);
   const show = () => {
+    goingBack.current = false;
     history.pushState({ drawer: true }, '');
     setOpen(true);
   };
-  const close = () => (history.state?.drawer ? history.back() : setOpen(false));
+  const close = () => {
+    if (!history.state?.drawer) return setOpen(false);
+    if (goingBack.current) return;
+    goingBack.current = true;
+    history.back();
+  };
   // a chosen entry replaces the drawer's history entry, so back then returns to the page the drawer was opened on
   const choose = (e: MouseEvent, href: string) => {
     if (e.ctrlKey || e.metaKey || e.shiftKey || e.altKey || e.button !== 0) return;
