@@ -13,7 +13,8 @@ import { sql } from 'drizzle-orm';
 import { readPlacement } from '../src/tenancy/placement';
 import { openDatabases } from './databases';
 import { exportFileName, exportTenant, secretFingerprint } from '../src/features/transfer';
-import { configOf } from '../src/platform/config';
+import { configOf, parseNodeConfig } from '../src/platform/config';
+import { dirPhotoStore } from '../src/platform/photo-dir-store';
 
 const { values } = parseArgs({ options: { tenant: { type: 'string' }, out: { type: 'string' }, passphrase: { type: 'string' }, db: { type: 'string' } } });
 if (!values.tenant) {
@@ -26,6 +27,8 @@ if (passphrase !== undefined && [...passphrase].length < 10) {
   process.exit(2);
 }
 const config = configOf(process.env);
+// the meeting photos' files, where this install's server keeps them (PHOTO_DIR)
+const { photoDir } = parseNodeConfig(process.env);
 const { databases, close } = await openDatabases({ db: values.db });
 const [tenant] = await databases.registry.all<{ id: string; slug: string; name: string; countyId: string }>(
   sql`SELECT id, slug, name, county_id AS countyId FROM tenants WHERE slug = ${values.tenant} AND status = 'active'`,
@@ -40,6 +43,6 @@ const shard = databases.shard((await readPlacement(databases.registry, tenant.co
 const now = new Date();
 const out = values.out ?? exportFileName(tenant.slug, now, !!passphrase);
 const started = performance.now();
-await pipeline(Readable.fromWeb(exportTenant({ registry: databases.registry, shard }, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now }) as never), createWriteStream(out));
+await pipeline(Readable.fromWeb(exportTenant({ registry: databases.registry, shard }, tenant, { fingerprint: await secretFingerprint(config.secrets), passphrase, now, photoStore: dirPhotoStore(photoDir) }) as never), createWriteStream(out));
 await close();
 console.log(`${tenant.name} (${tenant.slug}) exported to ${out}${passphrase ? ' (encrypted)' : ''} in ${Math.round(performance.now() - started)} ms`);

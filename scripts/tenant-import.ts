@@ -10,7 +10,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { importTenant } from '../src/features/transfer';
-import { configOf } from '../src/platform/config';
+import { configOf, parseNodeConfig } from '../src/platform/config';
+import { dirPhotoStore } from '../src/platform/photo-dir-store';
 import { AppError } from '../src/platform/errors';
 import { translate } from '../src/platform/i18n';
 import { openDatabases } from './databases';
@@ -21,6 +22,8 @@ if (!values.file) {
   process.exit(2);
 }
 const config = configOf(process.env);
+// the meeting photos' files, where this install's server keeps them (PHOTO_DIR)
+const { photoDir } = parseNodeConfig(process.env);
 // the registry and SHARDS: the township's rows go to its county's shard (docs/scaling.md)
 const { databases, close } = await openDatabases({ db: values.db });
 const started = performance.now();
@@ -29,10 +32,12 @@ try {
     passphrase: values.passphrase ?? process.env.XINGPING_PASSPHRASE,
     secrets: config.secrets,
     newCountyShard: config.newCountyShard,
+    photoStore: dirPhotoStore(photoDir),
   });
   const rows = Object.values(report.tables).reduce((sum, n) => sum + n, 0);
   console.log(`${report.tenant.name} (${report.tenant.slug}) imported: ${rows} rows in ${Object.keys(report.tables).length} tables, ${Math.round(performance.now() - started)} ms`);
   console.log(`accounts: ${report.accounts.created} new (no password: the platform admin sets one), ${report.accounts.merged.length} already here (grants added, password kept)${report.accounts.merged.length ? `: ${report.accounts.merged.join(', ')}` : ''}`);
+  if (report.photos.stored || report.photos.missing) console.log(`meeting photos: ${report.photos.stored} stored in ${photoDir}${report.photos.missing ? `, ${report.photos.missing} came without their file` : ''}`);
   if (report.replacedStaleImport) console.log('an earlier import of this township had been cut off: its staged rows were removed first');
   if (!report.secret.same)
     console.log(

@@ -5,7 +5,8 @@ import { createAccount } from '../../src/auth/accounts';
 import type { Db } from '../../src/db/client';
 import { exportTenant, importTenant, secretFingerprint } from '../../src/features/transfer';
 import { partName, readPage } from '../../src/features/transfer/export';
-import { entries, NOT_CARRIED, type Entry } from '../../src/features/transfer/format';
+import { entries, NOT_CARRIED, photoEntryName, type Entry } from '../../src/features/transfer/format';
+import { photoKey, type PhotoStore } from '../../src/platform/photo-store';
 import { IMPORTED_PASSWORD_HASH, PIN_REISSUE_REQUIRED } from '../../src/features/transfer/import';
 import { recomputeProvisional } from '../../src/features/stars';
 import { AppError } from '../../src/platform/errors';
@@ -77,6 +78,30 @@ async function rewritten(file: Uint8Array, name: string, edit: (text: string) =>
   return bytesOf(new Blob(out as Uint8Array<ArrayBuffer>[]).stream());
 }
 
+/** The file with each entry passed through `map` (undefined drops it), re-zipped with valid CRCs. */
+async function rezipped(file: Uint8Array, map: (name: string, data: Uint8Array) => Uint8Array | undefined) {
+  const out: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => out.push(chunk));
+  for await (const entry of readZip(streamOf(file))) {
+    const data = map(entry.name, entry.data);
+    if (data) zip.add(entry.name, data);
+  }
+  zip.end();
+  return bytesOf(new Blob(out as Uint8Array<ArrayBuffer>[]).stream());
+}
+
+/** The file with one entry under another name. */
+async function rezippedRenaming(file: Uint8Array, from: string, to: string) {
+  const out: Uint8Array[] = [];
+  const zip = new ZipWriter((chunk) => out.push(chunk));
+  for await (const entry of readZip(streamOf(file))) zip.add(entry.name === from ? to : entry.name, entry.data);
+  zip.end();
+  return bytesOf(new Blob(out as Uint8Array<ArrayBuffer>[]).stream());
+}
+
+/** A JPEG as a phone's camera writes one (its EXIF block the upload strips). */
+const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0, 7, ...new TextEncoder().encode('JFIF\0'), 0xff, 0xda, 0, 6, 1, 2, 3, 4, ...new Array(64).fill(0x55), 0xff, 0xd9]);
+
 /** Like rewritten, and the manifest made to fit: only what the file's contents say can tell. */
 async function rewrittenWithManifest(file: Uint8Array, table: string, edit: (text: string) => string) {
   const name = partName(table, 0);
@@ -135,7 +160,7 @@ async function stars(db: Db, tenantId: string) {
  * HTTP, every table row for row; and every way a file or a caller can be wrong is refused with nothing left.
  */
 describe('tenant export and import', () => {
-  const ctx = {} as { source: TestServer; libsql: TestServer; back: TestServer; file: Uint8Array; pandian: string; liuqiao: string; platform: ApiClient };
+  const ctx = {} as { source: TestServer; libsql: TestServer; back: TestServer; file: Uint8Array; pandian: string; liuqiao: string; platform: ApiClient; photo: { id: string; key: string; bytes: Uint8Array } };
 
   beforeAll(async () => {
     ctx.source = await startServer('workerd');
@@ -163,7 +188,26 @@ describe('tenant export and import', () => {
     expect(carried.length + Object.keys(NOT_CARRIED).length).toBe(withTenant.length);
   });
 
-  it('round-trips a township workerd → libSQL → workerd, table by table, and its stars recompute the same', async () => {
+  it('round-trips a township workerd → libSQL → workerd, table by table, its meeting photos too, and its stars recompute the same', async () => {
+    // a meeting photo of the township, in workerd's R2: the file carries its bytes, and each import stores them
+    const admin = await new ApiClient(ctx.source).login('13800000002', DEMO_PASSWORD);
+    const [village] = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM villages WHERE tenant_id = ${ctx.pandian} ORDER BY id LIMIT 1`);
+    const meeting = await admin.post('/t/pandian/api/orglife/meetings', { villageId: village.id, kind: 'lecture', heldOn: new Date().toISOString().slice(0, 10), topic: '党课：红色家风' });
+    expect(meeting.status, JSON.stringify(meeting.body)).toBe(201);
+    const form = new FormData();
+    form.set('file', new Blob([JPEG as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }), 'IMG_0001.jpg');
+    const encoded = new Response(form);
+    const uploaded = await ctx.source.fetch(`/t/pandian/api/orglife/meetings/${meeting.body.id}/photos`, {
+      method: 'POST',
+      headers: { origin: 'http://127.0.0.1', cookie: admin.cookieHeader(), 'content-type': encoded.headers.get('content-type')! },
+      body: new Uint8Array(await encoded.arrayBuffer()),
+    });
+    expect(uploaded.status).toBe(201);
+    const photoId = ((await uploaded.json()) as { id: string }).id;
+    const key = photoKey(ctx.pandian, meeting.body.id, photoId);
+    ctx.photo = { id: photoId, key, bytes: (await ctx.source.photoStore.get(key))! };
+    expect(ctx.photo.bytes.length).toBeGreaterThan(0);
+
     const started = Date.now();
     const response = await ctx.source.fetch(`/api/platform/tenants/${ctx.pandian}/export`, { headers: { cookie: ctx.platform.cookieHeader() } });
     expect(response.status).toBe(200);
@@ -177,8 +221,10 @@ describe('tenant export and import', () => {
     expect(original.audit_events.every((row) => row.hash !== null)).toBe(true);
     expect(original.audit_events.at(-1)).toMatchObject({ action: 'export.tenant', actor_id: expect.stringMatching(/./), chain: ctx.pandian });
 
-    const report = await importTenant(ctx.libsql.databases, streamOf(ctx.file), { secrets: SECRETS });
+    const report = await importTenant(ctx.libsql.databases, streamOf(ctx.file), { secrets: SECRETS, photoStore: ctx.libsql.photoStore });
     expect(report.tenant.slug).toBe('pandian');
+    expect(report.photos).toEqual({ stored: 1, missing: 0 });
+    expect(await ctx.libsql.photoStore.get(ctx.photo.key)).toEqual(ctx.photo.bytes);
     expect(report.secret).toEqual({ same: true, memberPinsToReissue: 0, sessionsEnded: 0, displayLinksChanged: 0 });
     expect(report.accounts.created).toBe(original.accounts.length);
     expect(report.registry).toMatchObject({ createdCity: true, createdCounty: true });
@@ -196,10 +242,12 @@ describe('tenant export and import', () => {
     expect((await new ApiClient(ctx.libsql).post('/api/auth/login', { phone: '13800000002', password: DEMO_PASSWORD })).status).toBe(401);
 
     // and back: exported from libSQL (the CLI's verb), imported into another workerd over HTTP
-    const again = await bytesOf(exportTenant({ registry: ctx.libsql.db, shard: ctx.libsql.db }, report.tenant, { fingerprint: await secretFingerprint(SECRETS) }));
+    const again = await bytesOf(exportTenant({ registry: ctx.libsql.db, shard: ctx.libsql.db }, report.tenant, { fingerprint: await secretFingerprint(SECRETS), photoStore: ctx.libsql.photoStore }));
     const back = await platformAdmin(ctx.back, '13900000009');
     const answer = await postImport(ctx.back, back, again);
     expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    expect(answer.body.photos).toEqual({ stored: 1, missing: 0 });
+    expect(await ctx.back.photoStore.get(ctx.photo.key)).toEqual(ctx.photo.bytes);
     // the failed login on libSQL above was the township's admin's: an event of its chain, carried along
     await expectSameTownship(ctx.back, ctx.pandian, original, ['tenant.import', 'auth.login_failed', 'tenant.import']);
     const [imported] = await ctx.back.db.all<{ actor_id: string }>(sql`SELECT actor_id FROM audit_events WHERE chain = 'platform' AND action = 'tenant.import'`);
@@ -238,36 +286,78 @@ describe('tenant export and import', () => {
     try {
       const villages = partName('villages', 0);
       const tampered = await rewritten(ctx.file, villages, (text) => text.replace('靖庄', '靖莊'));
-      expect(await refusal(importTenant(target.databases, streamOf(tampered), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(tampered), { secrets: SECRETS, photoStore: target.photoStore }))).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
       expect(await traces(target.db, ctx.pandian)).toBe(0);
       expect(await target.db.all(sql`SELECT id FROM accounts`)).toEqual([]);
 
       const otherTownship = await rewritten(ctx.file, villages, (text) => text.replace(`"tenant_id":"${ctx.pandian}"`, `"tenant_id":"${ctx.liuqiao}"`));
-      expect(await refusal(importTenant(target.databases, streamOf(otherTownship), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+      expect(await refusal(importTenant(target.databases, streamOf(otherTownship), { secrets: SECRETS, photoStore: target.photoStore }))).toMatchObject({ code: 'transfer.bad_row' });
       const platformGrant = await rewritten(ctx.file, partName('role_grants', 0), (text) => text.replace('"role":"township_admin"', '"role":"platform_admin"'));
-      expect(await refusal(importTenant(target.databases, streamOf(platformGrant), { secrets: SECRETS }))).toMatchObject({ code: 'transfer.bad_row' });
+      expect(await refusal(importTenant(target.databases, streamOf(platformGrant), { secrets: SECRETS, photoStore: target.photoStore }))).toMatchObject({ code: 'transfer.bad_row' });
 
       // an audit row edited, with the manifest made to fit: the chain sealed again does not give the file's hashes
       const forged = await rewrittenWithManifest(ctx.file, 'audit_events', (text) => text.replace('"action":"export.tenant"', '"action":"export.nothing"'));
-      expect(await refusal(importTenant(target.databases, streamOf(forged), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(forged), { secrets: SECRETS, photoStore: target.photoStore }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
       // and one removed from the middle, the hashes after it left as they were
       const cutRow = await rewrittenWithManifest(ctx.file, 'audit_events', (text) => {
         const lines = text.split('\n');
         const after = lines.slice(2).map((line) => line.replace(/"seq":(\d+)/, (_, n) => `"seq":${Number(n) - 1}`));
         return [lines[0], ...after].join('\n');
       });
-      expect(await refusal(importTenant(target.databases, streamOf(cutRow), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(cutRow), { secrets: SECRETS, photoStore: target.photoStore }))).toEqual({ status: 422, code: 'transfer.audit_chain_mismatch' });
       expect(await traces(target.db, ctx.pandian)).toBe(0);
 
       const oldSchema = await rewritten(ctx.file, 'format.json', (text) => text.replace(/"schemaVersion": "[^"]+"/, '"schemaVersion": "0006_ballot_secrecy"'));
-      expect(await refusal(importTenant(target.databases, streamOf(oldSchema), { secrets: SECRETS }))).toEqual({ status: 422, code: 'transfer.schema_mismatch' });
+      expect(await refusal(importTenant(target.databases, streamOf(oldSchema), { secrets: SECRETS, photoStore: target.photoStore }))).toEqual({ status: 422, code: 'transfer.schema_mismatch' });
       const cut = ctx.file.slice(0, Math.floor(ctx.file.length / 2));
-      expect(await refusal(importTenant(target.databases, streamOf(cut), { secrets: SECRETS }))).toMatchObject({ status: 422 });
+      expect(await refusal(importTenant(target.databases, streamOf(cut), { secrets: SECRETS, photoStore: target.photoStore }))).toMatchObject({ status: 422 });
       expect(await traces(target.db, ctx.pandian)).toBe(0);
 
       // into the instance it came from: the township is there
       const answer = await postImport(ctx.source, ctx.platform, ctx.file);
       expect(answer).toMatchObject({ status: 409, body: { code: 'transfer.tenant_exists' } });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('refuses a photo file changed, dropped or without its row, and a photo row keyed outside the township or typed as a page, leaving no file', async () => {
+    const target = await startServer('libsql');
+    try {
+      const name = photoEntryName(ctx.photo.id);
+      const into = (file: Uint8Array, photoStore: PhotoStore | undefined = target.photoStore) => refusal(importTenant(target.databases, streamOf(file), { secrets: SECRETS, photoStore }));
+      const changed = await rezipped(ctx.file, (entry, data) => (entry === name ? Uint8Array.from(data, (byte, i) => (i === 20 ? byte ^ 1 : byte)) : data));
+      expect(await into(changed)).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
+      const dropped = await rezipped(ctx.file, (entry, data) => (entry === name ? undefined : data));
+      expect(await into(dropped)).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
+      const orphan = await rezippedRenaming(ctx.file, name, photoEntryName('01nosuchphoto00000000'));
+      expect(await into(orphan)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
+      // one file more than the manifest names: stored, then refused, and removed again
+      const overCount = await rewritten(ctx.file, 'manifest.json', (text) => text.replace('"files": 1', '"files": 2'));
+      expect(await into(overCount)).toEqual({ status: 422, code: 'transfer.checksum_mismatch' });
+      expect(await target.photoStore.get(ctx.photo.key)).toBeNull();
+      // rows that would read or delete another township's photo, or serve a page from the app's origin
+      const foreignKey = await rewrittenWithManifest(ctx.file, 'org_meeting_photos', (text) => text.replace(`photos/${ctx.pandian}/`, `photos/${ctx.liuqiao}/`));
+      expect(await into(foreignKey)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
+      const climbing = await rewrittenWithManifest(ctx.file, 'org_meeting_photos', (text) => text.replace(/"meeting_id":"([^"]+)"/, '"meeting_id":"../../$1"').replace(`photos/${ctx.pandian}/`, `photos/${ctx.pandian}/../../`));
+      expect(await into(climbing)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
+      const page = await rewrittenWithManifest(ctx.file, 'org_meeting_photos', (text) => text.replace('"content_type":"image/jpeg"', '"content_type":"text/html"'));
+      expect(await into(page)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
+      // a server with nowhere to keep the photos refuses the file rather than drop them
+      expect(await into(ctx.file, null as never)).toEqual({ status: 422, code: 'transfer.no_photo_store' });
+      expect(await traces(target.db, ctx.pandian)).toBe(0);
+      expect(await target.photoStore.get(ctx.photo.key)).toBeNull();
+
+      // a format-1 file (before photos were carried): its photo rows arrive, their files counted missing
+      const formatOne = await rezipped(ctx.file, (entry, data) => {
+        if (entry === name) return undefined;
+        if (entry !== 'format.json' && entry !== 'manifest.json') return data;
+        const json = JSON.parse(new TextDecoder().decode(data));
+        delete json.photos;
+        return new TextEncoder().encode(JSON.stringify({ ...json, formatVersion: 1 }));
+      });
+      const report = await importTenant(target.databases, streamOf(formatOne), { secrets: SECRETS, photoStore: target.photoStore });
+      expect(report.photos).toEqual({ stored: 0, missing: 1 });
     } finally {
       await target.close();
     }
@@ -307,7 +397,7 @@ describe('tenant export and import', () => {
           await stalled;
         },
       });
-      const running = importTenant(target.databases, source, { secrets: SECRETS });
+      const running = importTenant(target.databases, source, { secrets: SECRETS, photoStore: target.photoStore });
       running.catch(() => undefined);
       // wait until rows are staged
       for (let i = 0; i < 100 && (await traces(target.db, ctx.pandian)) < 10; i++) await new Promise((r) => setTimeout(r, 20));
@@ -329,7 +419,7 @@ describe('tenant export and import', () => {
       await target.db.run(sql`INSERT INTO cities (id, name, created_at) VALUES ('c-stale', '旧市', '2026-01-01T00:00:00.000Z')`);
       await target.db.run(sql`INSERT INTO counties (id, city_id, name, created_at) VALUES ('k-stale', 'c-stale', '旧县', '2026-01-01T00:00:00.000Z')`);
       await target.db.run(sql`INSERT INTO tenants (id, slug, name, county_id, status, created_at, updated_at) VALUES (${ctx.pandian}, 'pandian', '潘店镇', 'k-stale', 'importing', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`);
-      const report = await importTenant(target.databases, streamOf(ctx.file), { secrets: SECRETS });
+      const report = await importTenant(target.databases, streamOf(ctx.file), { secrets: SECRETS, photoStore: target.photoStore });
       expect(report.replacedStaleImport).toBe(true);
       // a server that looked the township up while it was importing sees it within the tenant cache's few seconds (TENANT_TTL_MS)
       let status = 0;

@@ -118,6 +118,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
     db,
     databases,
     auditStore,
+    photoStore,
     fetch: (path, init) => fetch(path.startsWith('http') ? path : origin + path, init),
     close: async () => undefined,
   };

@@ -16,6 +16,7 @@ import { TEST_BUILD } from './build';
 import { d1File, MIGRATION_COUNT } from './builds';
 import { dirStore } from '../../src/audit/dir-store';
 import { dirPhotoStore } from '../../src/platform/photo-dir-store';
+import { r2PhotoStore, type PhotoStore } from '../../src/platform/photo-store';
 import { r2Store, type AuditStore } from '../../src/audit/store';
 
 /** A running app on a real database: libSQL in Node, or the built Worker in workerd with local D1. */
@@ -28,6 +29,8 @@ export interface TestServer {
   databases: Databases;
   /** the store outside the database holding the audit trail's anchors and archives (a directory, or workerd's R2) */
   auditStore: AuditStore;
+  /** where the meeting photos' files are (a directory, or workerd's R2) */
+  photoStore: PhotoStore;
   /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
   scheduled?(cron: string, scheduledTime: Date): Promise<void>;
   /** the same database under another environment (a redeploy with new settings, e.g. a rotated secret) */
@@ -85,6 +88,7 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
     db,
     databases,
     auditStore,
+    photoStore,
     reconfigure: async (next) => void (env = { ...next } as unknown as Bindings),
     fetch: async (path, init) => app.fetch(new Request(absolute(path), init), env, background.context),
     scheduled: async (cron, scheduledTime) => void (await runCron(databases, cron, scheduledTime, inlineDispatch(databases), auditStore)),
@@ -216,11 +220,13 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   const databases = databasesOf(d1Database(d1), shardDbs);
   let closed = false;
   const bucket = (await mf.getR2Bucket('AUDIT_ARCHIVE')) as unknown as R2Bucket;
+  const photos = (await mf.getR2Bucket('MEETING_PHOTOS')) as unknown as R2Bucket;
   return {
     driver: 'workerd',
     db: databases.registry,
     databases,
     auditStore: r2Store(bucket),
+    photoStore: r2PhotoStore(photos),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => {
       await mf.setOptions({ ...options, workers: [{ ...app, bindings: next }, doorOptions] });

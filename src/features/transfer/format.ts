@@ -6,13 +6,20 @@ import { tenantTablesParentsFirst, type TableHome } from '../../db/tenant-tables
 import { verifyingKeys, type Secrets } from '../../platform/config';
 
 /**
- * The tenant export file, format 1 (docs/tenant-export.md): a zip of `format.json` (what the file is),
- * one JSON Lines file per table (one row per line, a JSON object keyed by SQL column name), and
- * `manifest.json` last, with each table's row count and SHA-256. Entries come in the order of `entries()`:
- * every table after the tables it references, so an import inserts them as they come.
+ * The tenant export file, format 2 (docs/tenant-export.md): a zip of `format.json` (what the file is),
+ * one JSON Lines file per table (one row per line, a JSON object keyed by SQL column name), the meeting
+ * photos' files (`photos/<id>`, format 2), and `manifest.json` last, with each table's row count and
+ * SHA-256 and the photos' count. Entries come in the order of `entries()`: every table after the tables it
+ * references, so an import inserts them as they come.
  */
 export const FORMAT = 'xingping-tenant-export';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** What an import reads: format 1 is format 2 without the photos' files (its photo rows arrive without them). */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+
+/** The ZIP entry of a meeting photo's file (its bytes as stored; each checked against its row's SHA-256). */
+export const photoEntryName = (photoId: string) => `photos/${photoId}`;
+export const PHOTO_ENTRY_PREFIX = 'photos/';
 
 /** Rows per keyset page of an export read: small enough for a Worker's memory, few enough round trips. */
 export const PAGE_ROWS = 500;
@@ -49,9 +56,19 @@ export interface TableSummary {
   sha256: string;
 }
 
-/** What `manifest.json` says: the header again, and every table file's count and checksum. */
+/**
+ * The meeting photos of a format-2 file: `files` carried as `photos/<id>`, and `missing`, rows whose file the
+ * store no longer held when the file was written (an import checks both against the rows it read).
+ */
+export interface PhotoSummary {
+  files: number;
+  missing: number;
+}
+
+/** What `manifest.json` says: the header again, every table file's count and checksum, and the photos' count. */
 export interface Manifest extends Header {
   tables: Record<string, TableSummary>;
+  photos?: PhotoSummary;
 }
 
 /** One table file of the export: which rows of which columns, read in primary-key order. */

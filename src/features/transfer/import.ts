@@ -15,7 +15,10 @@ import { decryptStream, isEncrypted, PassphraseError } from '../../platform/pass
 import { createHash } from 'node:crypto';
 import { readZip, ZipError } from '../../platform/zip-stream';
 import { PART_BYTES, partName } from './export';
-import { entries, FORMAT, FORMAT_VERSION, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
+import { sniffImage, type ImageType } from '../../platform/image';
+import { photoKey, type PhotoStore } from '../../platform/photo-store';
+import { sha256Hex } from '../../platform/crypto';
+import { entries, FORMAT, PHOTO_ENTRY_PREFIX, READABLE_FORMAT_VERSIONS, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
 
 /**
  * The largest ZIP entry an import inflates: a part is cut once about PART_BYTES are ready, after a page of at
@@ -48,7 +51,12 @@ export interface ImportReport {
   replacedStaleImport: boolean;
   /** what the writer's APP_SECRET keyed and this instance cannot check: re-issued or to re-issue */
   secret: { same: boolean; memberPinsToReissue: number; sessionsEnded: number; displayLinksChanged: number };
+  /** meeting photos: files stored here, and rows that came without one (a format-1 file, or a file its writer's store had lost) */
+  photos: { stored: number; missing: number };
 }
+
+const PLAIN_ID = /^[0-9A-Za-z_-]{1,64}$/;
+const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'] satisfies ImageType[];
 
 /** A file refused for what it holds (422: the request was understood, the file is not acceptable). */
 function refused(
@@ -59,7 +67,8 @@ function refused(
     | 'transfer.checksum_mismatch'
     | 'transfer.incomplete'
     | 'transfer.bad_row'
-    | 'transfer.audit_chain_mismatch',
+    | 'transfer.audit_chain_mismatch'
+    | 'transfer.no_photo_store',
   params: Record<string, string | number> = {},
 ) {
   return new AppError(422, code, params);
@@ -204,6 +213,8 @@ export interface ImportOptions {
   recordIn?: (db: Db, entry: AuditEntry) => BatchItem<'sqlite'>;
   /** where a county the file brings and this registry lacks is placed (NEW_COUNTY_SHARD; `main` by default) */
   newCountyShard?: string;
+  /** where the meeting photos' files go (a file carrying photos is refused without one) */
+  photoStore?: PhotoStore;
 }
 
 /**
@@ -248,7 +259,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     throw refused('transfer.not_an_export');
   }
   if (header?.format !== FORMAT || typeof header.tenant?.id !== 'string') throw refused('transfer.not_an_export');
-  if (header.formatVersion !== FORMAT_VERSION) throw refused('transfer.format_version', { version: String(header.formatVersion) });
+  if (!READABLE_FORMAT_VERSIONS.includes(header.formatVersion)) throw refused('transfer.format_version', { version: String(header.formatVersion) });
   if (header.schemaVersion !== schemaVersion()) throw refused('transfer.schema_mismatch', { file: String(header.schemaVersion), here: schemaVersion() });
   const order = entries();
   if (JSON.stringify(header.entries) !== JSON.stringify(order.map((e) => e.name))) throw refused('transfer.schema_mismatch', { file: header.schemaVersion, here: schemaVersion() });
@@ -266,8 +277,11 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     registry: { countyId: '', createdCity: false, createdCounty: false },
     replacedStaleImport: present.length > 0,
     secret: { same, memberPinsToReissue: 0, sessionsEnded: 0, displayLinksChanged: 0 },
+    photos: { stored: 0, missing: 0 },
   };
-  const created = { accounts: [] as string[], countyId: undefined as string | undefined, cityId: undefined as string | undefined };
+  const created = { accounts: [] as string[], countyId: undefined as string | undefined, cityId: undefined as string | undefined, photoKeys: [] as string[] };
+  /** the photo rows read, by id: what each photo file must match, and whether it came */
+  const photoRows = new Map<string, { key: string; sha256: string; bytes: number; contentType: string; stored: boolean }>();
   const accountIds = new Map<string, string>();
   let cityId = '';
   const read: Record<string, { rows: number; bytes: number; sha256: string }> = {};
@@ -296,7 +310,8 @@ export async function importTenant(databases: Databases, source: ReadableStream<
       read[entry.name] = { rows, bytes, sha256: hash.digest('hex') };
       report.tables[entry.name] = rows;
     }
-    const last = pending ?? (await next());
+    let last = pending ?? (await next());
+    for (; last.name.startsWith(PHOTO_ENTRY_PREFIX); last = await next()) await storePhoto(last.name.slice(PHOTO_ENTRY_PREFIX.length), last.data);
     if (last.name !== 'manifest.json') throw refused('transfer.incomplete');
     let manifest: Manifest;
     try {
@@ -311,6 +326,10 @@ export async function importTenant(databases: Databases, source: ReadableStream<
       const actual = read[entry.name];
       if (!expected || expected.rows !== actual.rows || expected.sha256 !== actual.sha256) throw refused('transfer.checksum_mismatch', { table: entry.name });
     }
+    report.photos.missing = photoRows.size - report.photos.stored;
+    // a format-2 file names what it carried; a format-1 file carried no photo file at all
+    const carried = header.formatVersion >= 2 ? manifest.photos : { files: 0, missing: photoRows.size };
+    if (carried?.files !== report.photos.stored || carried.missing !== report.photos.missing) throw refused('transfer.checksum_mismatch', { table: 'photos' });
     if (!report.registry.countyId || !shard) throw refused('transfer.incomplete');
     const townshipShard = shard;
     await referencesStayInside(db, townshipShard, tenantId);
@@ -346,7 +365,21 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     return report;
   } catch (error) {
     await removeStagedImport(databases, tenantId, created);
+    await options.photoStore?.delete(created.photoKeys).catch((cause) => console.error(`import of ${tenantId}: photo files left in the store`, created.photoKeys, cause));
     throw mapped(error);
+  }
+
+  /** A photo's file, stored under its row's key once its bytes are what the row says (the rows come first). */
+  async function storePhoto(id: string, data: Uint8Array) {
+    const row = photoRows.get(id);
+    if (!row || row.stored) throw refused('transfer.bad_row', { table: 'org_meeting_photos', line: 0, reason: 'a photo file without its row' });
+    if (data.length !== row.bytes || sniffImage(data) !== row.contentType || (await sha256Hex(data)) !== row.sha256)
+      throw refused('transfer.checksum_mismatch', { table: 'photos' });
+    if (!options.photoStore) throw refused('transfer.no_photo_store');
+    created.photoKeys.push(row.key);
+    await options.photoStore.put(row.key, data, row.contentType as ImageType);
+    row.stored = true;
+    report.photos.stored++;
   }
 
   async function load(entry: Entry, rows: Row[]) {
@@ -366,6 +399,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     for (const row of rows) {
       if (row.tenant_id !== tenantId && entry.name !== 'audit_archives') throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a row of another township' });
       if (entry.name === 'audit_events') unsealed(row);
+      if (entry.name === 'org_meeting_photos') photoRow(row);
       if (entry.name === 'role_grants') {
         if (!TOWNSHIP_ROLES.includes(String(row.role)) || row.county_id !== null) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not a township role' });
         const accountId = accountIds.get(String(row.account_id));
@@ -389,6 +423,22 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     } catch (error) {
       throw new AppError(409, 'transfer.insert_failed', { table: entry.name }, undefined, { cause: error });
     }
+  }
+
+  /**
+   * A photo row names its file's key, type and checksum. The key must be the one this township's upload would
+   * give it, of plain ids, and the type an image one: a crafted row could otherwise read another township's photo
+   * (or, in Node, any file) through this one's pages, delete it with its meeting, or have a page served as HTML
+   * from the app's origin.
+   */
+  function photoRow(row: Row) {
+    const where = { table: 'org_meeting_photos', line: 0 };
+    // ids become a path in Node's photo directory: nothing but an id's characters (no "..", no separator)
+    if (![tenantId, row.meeting_id, row.id].every((id) => typeof id === 'string' && PLAIN_ID.test(id))) throw refused('transfer.bad_row', { ...where, reason: 'not an id' });
+    const key = photoKey(tenantId, String(row.meeting_id), String(row.id));
+    if (row.store_key !== key) throw refused('transfer.bad_row', { ...where, reason: 'a photo key outside the township' });
+    if (!PHOTO_TYPES.includes(String(row.content_type))) throw refused('transfer.bad_row', { ...where, reason: 'not an image type' });
+    photoRows.set(String(row.id), { key, sha256: String(row.sha256), bytes: Number(row.bytes), contentType: String(row.content_type), stored: false });
   }
 
   /** An audit row goes in unsealed (the insert trigger takes no other); its hashes are remembered as a digest, for resealedAsInFile. */

@@ -40,7 +40,7 @@ async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; 
   const now = new Date();
   await refuseWhileMoving(c, tenant.countyId);
   await shard.batch([auditInto(c, shard, { action: 'export.tenant', entity: 'tenant', entityId: tenant.id, tenantId: tenant.id, summary: { encrypted: !!passphrase } })]);
-  const body = exportTenant({ registry: c.var.registry, shard }, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now });
+  const body = exportTenant({ registry: c.var.registry, shard }, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now, photoStore: c.var.photoStore });
   return c.body(body, 200, {
     'content-type': passphrase ? 'application/octet-stream' : 'application/zip',
     'content-disposition': `attachment; filename="${exportFileName(tenant.slug, now, !!passphrase)}"`,
@@ -75,6 +75,7 @@ export const transferPlatformRoutes = new Hono<AppEnv>()
         secrets: c.var.config.secrets,
         recordIn: (db, entry) => auditInto(c, db, entry),
         newCountyShard: c.var.config.newCountyShard,
+        photoStore: c.var.photoStore,
       });
     } catch (error) {
       // a refused file is an attempt worth its row too (the platform's chain: the township does not exist here)
