@@ -12,7 +12,9 @@ import { parseArgs } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { readPlacement } from '../src/tenancy/placement';
 import { openDatabases } from './databases';
-import { exportFileName, exportTenant, secretFingerprint } from '../src/features/transfer';
+import { assertExportFits, exportFileName, exportTenant, secretFingerprint } from '../src/features/transfer';
+import { AppError } from '../src/platform/errors';
+import { translate } from '../src/platform/i18n';
 import { configOf, parseNodeConfig } from '../src/platform/config';
 import { dirPhotoStore } from '../src/platform/photo-dir-store';
 
@@ -40,6 +42,14 @@ if (!tenant) {
 }
 // the township's rows are in its county's shard (docs/scaling.md)
 const shard = databases.shard((await readPlacement(databases.registry, tenant.countyId)).shard);
+try {
+  await assertExportFits(shard, tenant.id);
+} catch (error) {
+  if (!(error instanceof AppError)) throw error;
+  console.error(`${error.code}: ${translate('zh-CN', error.code, error.params)} / ${translate('en', error.code, error.params)}`);
+  await close();
+  process.exit(1);
+}
 const now = new Date();
 const out = values.out ?? exportFileName(tenant.slug, now, !!passphrase);
 const started = performance.now();

@@ -1,10 +1,11 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { fileOfKey } from '../platform/dir-key';
 import type { AuditStore } from './store';
 
 /** Node mode's AuditStore: files under one directory (put it on another disk or a synced mount, docs/audit.md). */
 export function dirStore(root: string): AuditStore {
-  const path = (key: string) => join(root, ...key.split('/'));
+  const path = (key: string) => fileOfKey(root, key);
   return {
     async putOnce(key, body) {
       await mkdir(dirname(path(key)), { recursive: true });

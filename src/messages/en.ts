@@ -271,6 +271,7 @@ export const en: Record<MessageKey, string> = {
   'transfer.schema_mismatch': 'The export was written by database version {file}, this system is at {here}: upgrade both to the same version first',
   'transfer.checksum_mismatch': '"{table}" in the export does not match its manifest (row count or checksum): the file was changed or damaged, nothing was imported',
   'transfer.incomplete': 'The export file is incomplete, nothing was imported',
+  'transfer.export_too_large': 'The township has {photos} meeting photos ({gigabytes} GB): more than one export file can hold (60,000 photos, 3.5 GB)',
   'transfer.no_photo_store': 'The export carries meeting photos, and this server has no photo store (MEETING_PHOTOS on Workers, PHOTO_DIR in Node): nothing was imported',
   'transfer.bad_row': 'Line {line} of "{table}" in the export is not valid ({reason}), nothing was imported',
   'transfer.tenant_exists': 'This system already has that township ({slug}); it cannot be imported again',

@@ -271,6 +271,7 @@ export const zhCN = {
   'transfer.schema_mismatch': '导出文件的数据库版本（{file}）与本系统（{here}）不一致，请先把两边升级到同一版本再导入',
   'transfer.checksum_mismatch': '导出文件中的“{table}”与清单不符（行数或校验和不对），文件可能被改动或损坏，已放弃导入',
   'transfer.incomplete': '导出文件不完整，已放弃导入',
+  'transfer.export_too_large': '该乡镇有 {photos} 张会议照片（{gigabytes} GB），超出一个导出文件的容量（6 万张、3.5 GB）',
   'transfer.no_photo_store': '导出文件带有会议照片，而本服务器未配置照片存储（Workers 的 MEETING_PHOTOS 或 Node 的 PHOTO_DIR），已放弃导入',
   'transfer.bad_row': '导出文件“{table}”第 {line} 行不正确（{reason}），已放弃导入',
   'transfer.tenant_exists': '本系统已有该乡镇（{slug}），不能再导入一次',

@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
+import { fileOfKey } from './dir-key';
 import type { PhotoStore } from './photo-store';
 
 /** Node mode's PhotoStore: one file per photo under a directory (back it up with the database, docs/organisation-life.md). */
 export function dirPhotoStore(root: string): PhotoStore {
-  // keys are built by photoKey from ids (no "..", no separators of their own)
-  const path = (key: string) => join(root, ...key.split('/'));
+  const path = (key: string) => fileOfKey(root, key);
   return {
     async put(key, body) {
       await mkdir(dirname(path(key)), { recursive: true });

@@ -26,4 +26,6 @@ export function r2PhotoStore(bucket: R2Bucket): PhotoStore {
   };
 }
 
-export const photoKey = (tenantId: string, meetingId: string, photoId: string) => `photos/${tenantId}/${meetingId}/${photoId}`;
+/** Where a township's photos are: every key of its photos starts so. */
+export const photoPrefix = (tenantId: string) => `photos/${tenantId}/`;
+export const photoKey = (tenantId: string, meetingId: string, photoId: string) => `${photoPrefix(tenantId)}${meetingId}/${photoId}`;

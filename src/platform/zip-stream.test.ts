@@ -57,6 +57,24 @@ describe('streamed ZIP', () => {
     expect(await read(bytes)).toEqual(files.map(([name, data]) => [name, new TextDecoder().decode(data)]));
   });
 
+  it('stores an entry as it is when asked (a photo, compressed already), and both readers read it back', async () => {
+    const photo = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 251);
+    const out: Uint8Array[] = [];
+    const zip = new ZipWriter((chunk) => out.push(chunk));
+    zip.add('format.json', text('{"a":1}'));
+    zip.add('photos/01m8x9d4xbzgdeyn1r77', photo, true);
+    zip.end();
+    const bytes = new Uint8Array(await new Blob(out as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+    // method 0 in the local header, and the bytes themselves in the file
+    const at = bytes.findIndex((_, i) => new TextDecoder().decode(bytes.subarray(i, i + 6)) === 'photos') - 30;
+    expect(new DataView(bytes.buffer).getUint16(at + 8, true)).toBe(0);
+    expect(unzipSync(bytes)['photos/01m8x9d4xbzgdeyn1r77']).toEqual(photo);
+    const entries: { name: string; data: Uint8Array }[] = [];
+    for await (const entry of readZip(streamOf(bytes))) entries.push(entry);
+    expect(entries.map((entry) => entry.name)).toEqual(['format.json', 'photos/01m8x9d4xbzgdeyn1r77']);
+    expect(entries[1].data).toEqual(photo);
+  });
+
   it('refuses a changed byte, a cut file, and entries with trailing data descriptors', async () => {
     const bytes = written(files);
     const changed = bytes.slice();

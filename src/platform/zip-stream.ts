@@ -67,10 +67,12 @@ export class ZipWriter {
     this.date = ((now.getUTCFullYear() - 1980) << 9) | ((now.getUTCMonth() + 1) << 5) | now.getUTCDate();
   }
 
-  add(name: string, data: Uint8Array): void {
+  /** An entry, deflated, or stored as it is (`stored`: bytes already compressed, a photo). */
+  add(name: string, data: Uint8Array, stored = false): void {
     if (this.central.length >= 0xffff) throw new ZipError('too many entries for a ZIP without ZIP64');
     const nameBytes = new TextEncoder().encode(name);
-    const packed = bytesOf(deflateRawSync(data, { level: 6 }));
+    const packed = stored ? data : bytesOf(deflateRawSync(data, { level: 6 }));
+    const method = stored ? 0 : 8;
     const crc = crc32(data);
     if (this.offset + 30 + nameBytes.length + packed.length > 0xffffffff) throw new ZipError('the file would exceed 4 GiB');
     const local = new Uint8Array(30 + nameBytes.length);
@@ -78,7 +80,7 @@ export class ZipWriter {
     l.setUint32(0, LOCAL, true);
     l.setUint16(4, 20, true);
     l.setUint16(6, UTF8_NAMES, true);
-    l.setUint16(8, 8, true);
+    l.setUint16(8, method, true);
     l.setUint16(10, this.time, true);
     l.setUint16(12, this.date, true);
     l.setUint32(14, crc, true);
@@ -92,7 +94,7 @@ export class ZipWriter {
     e.setUint16(4, 20, true);
     e.setUint16(6, 20, true);
     e.setUint16(8, UTF8_NAMES, true);
-    e.setUint16(10, 8, true);
+    e.setUint16(10, method, true);
     e.setUint16(12, this.time, true);
     e.setUint16(14, this.date, true);
     e.setUint32(16, crc, true);

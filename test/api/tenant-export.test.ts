@@ -341,6 +341,13 @@ describe('tenant export and import', () => {
       expect(await into(foreignKey)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
       const climbing = await rewrittenWithManifest(ctx.file, 'org_meeting_photos', (text) => text.replace(/"meeting_id":"([^"]+)"/, '"meeting_id":"../../$1"').replace(`photos/${ctx.pandian}/`, `photos/${ctx.pandian}/../../`));
       expect(await into(climbing)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
+      // ids that would become a path in Node's photo directory: a meeting's, and the township's (upper case
+      // would name another township's files on a case-insensitive disk)
+      const meetingId = await rewrittenWithManifest(ctx.file, 'org_meetings', (text) => text.replace(/"id":"([^"]+)"/, '"id":"..$1"'));
+      expect(await into(meetingId)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
+      const upperCase = await rewritten(ctx.file, 'format.json', (text) => text.replace(`"id": "${ctx.pandian}"`, `"id": "${ctx.pandian.toUpperCase()}"`));
+      expect(upperCase).not.toEqual(ctx.file);
+      expect(await into(upperCase)).toEqual({ status: 422, code: 'transfer.bad_row' });
       const page = await rewrittenWithManifest(ctx.file, 'org_meeting_photos', (text) => text.replace('"content_type":"image/jpeg"', '"content_type":"text/html"'));
       expect(await into(page)).toMatchObject({ status: 422, code: 'transfer.bad_row' });
       // a server with nowhere to keep the photos refuses the file rather than drop them

@@ -4,7 +4,8 @@ import type { Db } from '../../db/client';
 import { encryptStream } from '../../platform/passphrase-stream';
 import { createHash } from 'node:crypto';
 import { ZipWriter } from '../../platform/zip-stream';
-import type { PhotoStore } from '../../platform/photo-store';
+import { photoKey, type PhotoStore } from '../../platform/photo-store';
+import { AppError } from '../../platform/errors';
 import { entries, FORMAT, FORMAT_VERSION, PAGE_ROWS, photoEntryName, schemaVersion, type Entry, type Header, type Manifest } from './format';
 
 type Row = Record<string, unknown>;
@@ -45,6 +46,23 @@ export interface ExportOptions {
   now?: Date;
   /** where the meeting photos' files are (without one, every photo row is counted missing) */
   photoStore?: PhotoStore;
+}
+
+/**
+ * A ZIP without ZIP64 holds at most 65,535 entries and 4 GiB: the township's photos must leave room for its
+ * tables (a part per MiB of rows) and the rest. Checked before anything is streamed or recorded, so a township
+ * beyond it is told so instead of getting a cut file.
+ */
+export const EXPORT_LIMITS = { photos: 60_000, bytes: 3.5 * 1024 ** 3 };
+
+/** Whether a township's photos fit in one export file (EXPORT_LIMITS). */
+export const photosFit = (photos: { count: number; bytes: number }) => photos.count <= EXPORT_LIMITS.photos && photos.bytes <= EXPORT_LIMITS.bytes;
+
+/** Refuses (413) the export of a township whose photos would not fit in one file. */
+export async function assertExportFits(shard: Db, tenantId: string): Promise<void> {
+  const [photos] = await shard.all<{ count: number; bytes: number }>(sql`SELECT count(*) AS count, coalesce(sum(bytes), 0) AS bytes FROM org_meeting_photos WHERE tenant_id = ${tenantId}`);
+  if (!photosFit({ count: Number(photos.count), bytes: Number(photos.bytes) }))
+    throw new AppError(413, 'transfer.export_too_large', { photos: Number(photos.count), gigabytes: (Number(photos.bytes) / 1024 ** 3).toFixed(1) });
 }
 
 /** The file name an export is offered under. */
@@ -122,16 +140,19 @@ export function exportTenant(databases: TownshipDatabases, tenant: { id: string;
     // the meeting photos' files, one entry each, after the rows that name them
     manifest.photos = { files: 0, missing: 0 };
     for (let after = ''; ; ) {
-      const photos = await databases.shard.all<{ id: string; key: string }>(
-        sql`SELECT id, store_key AS key FROM org_meeting_photos WHERE tenant_id = ${tenant.id} AND id > ${after} ORDER BY id LIMIT ${PAGE_ROWS}`,
+      const photos = await databases.shard.all<{ id: string; meetingId: string; key: string }>(
+        sql`SELECT id, meeting_id AS meetingId, store_key AS key FROM org_meeting_photos WHERE tenant_id = ${tenant.id} AND id > ${after} ORDER BY id LIMIT ${PAGE_ROWS}`,
       );
       for (const photo of photos) {
-        const bytes = await options.photoStore?.get(photo.key);
+        // read by the key the township's own upload gives (a row imported before imports checked keys may name another)
+        const key = photoKey(tenant.id, photo.meetingId, photo.id);
+        const bytes = key === photo.key ? await options.photoStore?.get(key) : undefined;
         if (!bytes) {
           manifest.photos.missing++;
           continue;
         }
-        zip.add(photoEntryName(photo.id), bytes);
+        // stored, not deflated: a JPEG, PNG or WebP is compressed already
+        zip.add(photoEntryName(photo.id), bytes, true);
         manifest.photos.files++;
         yield;
       }

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readZip, ZipError } from '../../platform/zip-stream';
 import { PART_BYTES, partName } from './export';
 import { sniffImage, type ImageType } from '../../platform/image';
-import { photoKey, type PhotoStore } from '../../platform/photo-store';
+import { photoKey, photoPrefix, type PhotoStore } from '../../platform/photo-store';
 import { sha256Hex } from '../../platform/crypto';
 import { entries, FORMAT, PHOTO_ENTRY_PREFIX, READABLE_FORMAT_VERSIONS, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
 
@@ -55,7 +55,12 @@ export interface ImportReport {
   photos: { stored: number; missing: number };
 }
 
-const PLAIN_ID = /^[0-9A-Za-z_-]{1,64}$/;
+/**
+ * What an id the file brings must look like where it becomes part of a store key (the township's, a meeting's,
+ * a photo's): the app's ids (platform/ids.ts) are lower-case base32; upper case would name another township's
+ * files on a case-insensitive disk.
+ */
+const PLAIN_ID = /^[0-9a-z_-]{1,64}$/;
 const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'] satisfies ImageType[];
 
 /** A file refused for what it holds (422: the request was understood, the file is not acceptable). */
@@ -105,6 +110,7 @@ export async function removeStagedImport(
   databases: Databases,
   tenantId: string,
   created: { accounts: string[]; countyId?: string; cityId?: string } = { accounts: [] },
+  photoStore?: PhotoStore,
 ) {
   const db = databases.registry;
   const [staged] = await db
@@ -113,6 +119,8 @@ export async function removeStagedImport(
     .where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing')));
   if (!staged) return;
   const shard = databases.shard((await readPlacement(db, staged.countyId)).shard);
+  // the files of its photo rows go after the rows (a failure in between leaves files no row names, never the reverse)
+  const photoFiles = await shard.all<{ key: string }>(sql`SELECT store_key AS key FROM org_meeting_photos WHERE tenant_id = ${tenantId}`);
   await shard.batch([
     ...deleteTownshipRows(shard, tenantId, 'shard'),
     // the triggers let these go only while the township is 'importing' or arriving (migrations 0008, 0014)
@@ -137,6 +145,8 @@ export async function removeStagedImport(
   if (created.cityId) statements.push(db.delete(cities).where(and(eq(cities.id, created.cityId), sql`NOT EXISTS (SELECT 1 FROM counties k WHERE k.city_id = ${cities.id})`)));
   // one batch: all of it goes, or none
   await db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
+  // keys under the township's own prefix only: a row staged before imports checked keys may name any
+  await photoStore?.delete(photoFiles.map((file) => file.key).filter((key) => key.startsWith(photoPrefix(tenantId))));
 }
 
 /** The source's bytes, decrypted when they are an encrypted file (which then needs the passphrase). */
@@ -265,9 +275,10 @@ export async function importTenant(databases: Databases, source: ReadableStream<
   if (JSON.stringify(header.entries) !== JSON.stringify(order.map((e) => e.name))) throw refused('transfer.schema_mismatch', { file: header.schemaVersion, here: schemaVersion() });
 
   const tenantId = header.tenant.id;
+  if (!PLAIN_ID.test(tenantId)) throw refused('transfer.bad_row', { table: 'tenants', line: 1, reason: 'not an id' });
   const present = await db.all<{ id: string; status: string }>(sql`SELECT id, status FROM tenants WHERE id = ${tenantId} OR slug = ${header.tenant.slug}`);
   if (present.some((t) => t.status !== 'importing')) throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug });
-  for (const stale of present) await removeStagedImport(databases, stale.id);
+  for (const stale of present) await removeStagedImport(databases, stale.id, undefined, options.photoStore);
 
   const same = await sameSecret(options.secrets, header.secretFingerprint);
   const report: ImportReport = {
@@ -364,8 +375,13 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     }
     return report;
   } catch (error) {
-    await removeStagedImport(databases, tenantId, created);
-    await options.photoStore?.delete(created.photoKeys).catch((cause) => console.error(`import of ${tenantId}: photo files left in the store`, created.photoKeys, cause));
+    try {
+      await removeStagedImport(databases, tenantId, created, options.photoStore);
+    } finally {
+      // the files this import stored, unless the township is there again (another import of it, which owns them now)
+      const again = await db.all(sql`SELECT 1 FROM tenants WHERE id = ${tenantId}`).catch(() => [1]);
+      if (!again.length) await options.photoStore?.delete(created.photoKeys).catch((cause) => console.error(`import of ${tenantId}: photo files left in the store`, created.photoKeys, cause));
+    }
     throw mapped(error);
   }
 
@@ -400,6 +416,8 @@ export async function importTenant(databases: Databases, source: ReadableStream<
       if (row.tenant_id !== tenantId && entry.name !== 'audit_archives') throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a row of another township' });
       if (entry.name === 'audit_events') unsealed(row);
       if (entry.name === 'org_meeting_photos') photoRow(row);
+      // a meeting's id is part of its photos' keys, those uploaded later too
+      if (entry.name === 'org_meetings' && !PLAIN_ID.test(String(row.id))) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not an id' });
       if (entry.name === 'role_grants') {
         if (!TOWNSHIP_ROLES.includes(String(row.role)) || row.county_id !== null) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not a township role' });
         const accountId = accountIds.get(String(row.account_id));

@@ -10,7 +10,7 @@ import { allow } from '../../auth/guard';
 import { AppError, notFound } from '../../platform/errors';
 import { idParam, input } from '../../platform/validate';
 import { forgetTenants } from '../../tenancy/tenant';
-import { exportFileName, exportTenant } from './export';
+import { assertExportFits, exportFileName, exportTenant } from './export';
 import { secretFingerprint } from './format';
 import { importTenant } from './import';
 
@@ -39,6 +39,7 @@ async function download(c: Context<AppEnv>, tenant: { id: string; slug: string; 
   const passphrase = passphraseOf(c);
   const now = new Date();
   await refuseWhileMoving(c, tenant.countyId);
+  await assertExportFits(shard, tenant.id);
   await shard.batch([auditInto(c, shard, { action: 'export.tenant', entity: 'tenant', entityId: tenant.id, tenantId: tenant.id, summary: { encrypted: !!passphrase } })]);
   const body = exportTenant({ registry: c.var.registry, shard }, tenant, { fingerprint: await secretFingerprint(c.var.config.secrets), passphrase, now, photoStore: c.var.photoStore });
   return c.body(body, 200, {
