@@ -1,6 +1,6 @@
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileOfKey } from '../platform/dir-key';
+import { fileOfKey, isStoreKey } from '../platform/dir-key';
 import type { AuditStore } from './store';
 
 /** Node mode's AuditStore: files under one directory (put it on another disk or a synced mount, docs/audit.md). */
@@ -18,6 +18,7 @@ export function dirStore(root: string): AuditStore {
       }
     },
     async get(key) {
+      if (!isStoreKey(key)) return null;
       try {
         return new Uint8Array(await readFile(path(key)));
       } catch (error) {
@@ -26,7 +27,9 @@ export function dirStore(root: string): AuditStore {
       }
     },
     async list(prefix) {
-      const base = path(prefix.replace(/\/$/, ''));
+      const folder = prefix.replace(/\/$/, '');
+      if (!isStoreKey(folder)) return [];
+      const base = path(folder);
       let names: string[];
       try {
         names = (await readdir(base, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).map((d) => join(d.parentPath, d.name));

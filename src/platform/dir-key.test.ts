@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fileOfKey } from './dir-key';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dirStore } from '../audit/dir-store';
+import { fileOfKey, isStoreKey } from './dir-key';
+import { dirPhotoStore } from './photo-dir-store';
 
 describe('fileOfKey', () => {
   it.each([
@@ -9,6 +14,20 @@ describe('fileOfKey', () => {
 
   it.each(['photos/../../etc/passwd', 'photos/a/../../b', '../x', 'photos//x', 'photos/./x', '/etc/passwd', 'photos/a\\..\\b', 'photos/\0x', 'photos/a b'])(
     'refuses %s',
-    (key) => expect(() => fileOfKey('/data/photos', key)).toThrow(/not a store key/),
+    (key) => {
+      expect(isStoreKey(key)).toBe(false);
+      expect(() => fileOfKey('/data/photos', key)).toThrow(/not a store key/);
+    },
   );
+
+  it('lets the stores find nothing under what is no key, and write nothing there', async () => {
+    const photos = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xp-key-')));
+    const audit = dirStore(mkdtempSync(join(tmpdir(), 'xp-key-')));
+    expect(await photos.get('photos/../../etc/passwd')).toBeNull();
+    await photos.delete(['photos/../../etc/passwd']);
+    await expect(photos.put('photos/../x', new Uint8Array(1), 'image/jpeg')).rejects.toThrow(/not a store key/);
+    expect(await audit.get('anchors/../../etc/passwd')).toBeNull();
+    expect(await audit.list('anchors/^g/')).toEqual([]);
+    await expect(audit.putOnce('anchors/../x', new Uint8Array(1))).rejects.toThrow(/not a store key/);
+  });
 });

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { fileOfKey } from './dir-key';
+import { fileOfKey, isStoreKey } from './dir-key';
 import type { PhotoStore } from './photo-store';
 
 /** Node mode's PhotoStore: one file per photo under a directory (back it up with the database, docs/organisation-life.md). */
@@ -12,6 +12,7 @@ export function dirPhotoStore(root: string): PhotoStore {
       await writeFile(path(key), body);
     },
     async get(key) {
+      if (!isStoreKey(key)) return null;
       try {
         return new Uint8Array(await readFile(path(key)));
       } catch (error) {
@@ -20,7 +21,7 @@ export function dirPhotoStore(root: string): PhotoStore {
       }
     },
     async delete(keys) {
-      await Promise.all(keys.map((key) => rm(path(key), { force: true })));
+      await Promise.all(keys.filter(isStoreKey).map((key) => rm(path(key), { force: true })));
     },
   };
 }
