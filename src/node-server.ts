@@ -1,6 +1,7 @@
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from './platform/hono';
 import { compress } from 'hono/compress';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 import { and, eq, inArray, ne, or } from 'drizzle-orm';
 import { auditAccountEvent, recordAccountEvent } from '../audit/record';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../platform/hono';
 import { createMiddleware } from 'hono/factory';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';

@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../platform/hono';
 import { registryAudit } from '../audit/record';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';

@@ -3,7 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import { registryAudit } from '../audit/record';
 import { MAIN_SHARD } from '../db/databases';
 import { MAINTENANCE_RETRY_SECONDS, placeNewCounty, readPlacement } from './placement';
-import { Hono } from 'hono';
+import { Hono } from '../platform/hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { registryAudit } from '../audit/record';
-import { Hono } from 'hono';
+import { Hono } from '../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
 import { managedAccount, resetPassword } from '../auth/account-admin';

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, gte, like, lt, sql, type SQL } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audit, registryAudit } from '../../audit/record';

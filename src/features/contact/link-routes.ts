@@ -2,7 +2,7 @@ import { asc, eq, isNull } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
 import { alias } from 'drizzle-orm/sqlite-core';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';

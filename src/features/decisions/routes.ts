@@ -1,7 +1,7 @@
 import { asc, desc, eq } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { newId } from '../../platform/ids';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';

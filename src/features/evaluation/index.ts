@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import type { AppEnv } from '../../app-env';
 import { evaluationRoutes } from './routes';
 import { voteRoutes } from './voting/vote-routes';

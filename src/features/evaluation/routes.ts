@@ -1,6 +1,7 @@
 import { desc, eq } from 'drizzle-orm';
 import { audit, recorder } from '../../audit/record';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import type { AppEnv } from '../../app-env';
 import { allow } from '../../auth/guard';
 import type { TenantScope } from '../../db/tenant-scope';

@@ -2,7 +2,7 @@ import { asc, count, desc, eq, like, sql } from 'drizzle-orm';
 import { audited } from '../../audit/record';
 import { isUniqueViolation } from '../../db/errors';
 import { newId } from '../../platform/ids';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';

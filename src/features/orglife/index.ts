@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import type { AppEnv } from '../../app-env';
 import { registerRoutes } from './import-routes';
 import { photoRoutes } from './photo-routes';

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { audit, audited } from '../../audit/record';

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, gte, isNull, lt, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';

@@ -1,7 +1,8 @@
 import { desc, eq, sql } from 'drizzle-orm';
 import { newId } from '../../platform/ids';
 import { audited } from '../../audit/record';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';

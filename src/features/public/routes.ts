@@ -1,4 +1,5 @@
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import { eq } from 'drizzle-orm';
 import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';

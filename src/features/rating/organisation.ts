@@ -3,7 +3,8 @@
  * every township's own), and the city's queue of five-star proposals its counties confirmed.
  */
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';

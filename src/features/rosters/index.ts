@@ -1,4 +1,4 @@
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import type { AppEnv } from '../../app-env';
 import { rosterFileRoutes } from './import/routes';
 import { householdRoutes, memberRoutes } from './village-roster-routes';

@@ -1,6 +1,6 @@
 import { asc, eq, like, or } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import type * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';

@@ -1,5 +1,5 @@
 import { asc, count, eq, sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { Hono } from '../../platform/hono';
 import type { AppEnv } from '../../app-env';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { households, members, villages } from '../../db/schema';

@@ -1,7 +1,8 @@
 import { asc, desc, eq, isNull } from 'drizzle-orm';
 import { audit, audited } from '../../audit/record';
 import { isUniqueViolation } from '../../db/errors';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../platform/hono';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../../app-env';
 import { platformActor } from '../../auth/actor';

@@ -1,5 +1,6 @@
 import { refuseWhileMoving } from '../../../tenancy/placement';
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../../app-env';
 import { allow } from '../../../auth/guard';
