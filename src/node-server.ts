@@ -96,14 +96,16 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
     .get('/c/*', forward)
     .get('/t/:tenant/c', forward)
     .get('/t/:tenant/c/*', forward);
+  // auto-trailing-slash: /vote/ and /vote.html are redirected to the canonical /vote
+  const canonical = (c: Context<AppEnv>, page: string) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307);
   for (const page of PAGES) {
+    // the app's router (platform/hono.ts) matches /vote/ as /vote: this route answers both
     server.get(`/${page}`, (c) => {
+      if (c.req.path.endsWith('/')) return canonical(c, page);
       const body = pages.get(page);
       return body === undefined ? c.notFound() : c.html(body);
     });
-    // auto-trailing-slash: /vote/ and /vote.html are redirected to the canonical /vote
-    server.get(`/${page}/`, (c) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307));
-    server.get(`/${page}.html`, (c) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307));
+    server.get(`/${page}.html`, (c) => canonical(c, page));
   }
   server.get('/index.html', (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
   server.use('*', serveStatic({ root: webRoot }));

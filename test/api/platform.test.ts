@@ -108,6 +108,14 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
     expect(villages.body).toHaveLength(3);
   });
 
+  it('takes a trailing slash as the route without one, its guards included (platform/hono.ts)', async () => {
+    expect((await new ApiClient(ctx.server).get('/t/alpha/api/villages/')).status).toBe(401);
+    expect((await (await ctx.fixture.as('memberA')).post('/t/alpha/api/villages/', { name: '新村' })).status).toBe(403);
+    const admin = await ctx.fixture.as('adminA');
+    expect((await admin.get('/t/alpha/api/villages/')).body).toEqual((await admin.get('/t/alpha/api/villages')).body);
+    expect((await admin.get('/t/beta/api/villages/')).status).toBe(404);
+  });
+
   it('serves an OpenAPI document generated from the route schemas', async () => {
     const doc = (await new ApiClient(ctx.server).get('/api/openapi.json')).body;
     expect(doc.openapi).toBe('3.1.0');
