@@ -127,6 +127,9 @@ export type PlatformApi = typeof platformRoutes;
 export type CountyApi = typeof countyRoutes;
 export type CityApi = typeof cityRoutes;
 
+/** The short addresses' folders, /v/ and /c/ (and a township's): the only paths with a trailing slash the app answers (the router takes each as /v, /c). */
+const SHORT_ADDRESS_FOLDER = /^(?:\/t\/[^/]+)?\/[vc]\/$/;
+
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
   // one per app instance, i.e. per database: an isolate on Workers, the process (or a test's server) in Node
@@ -153,6 +156,13 @@ export function createApp(deps: AppDeps) {
     if (photoStore) c.set('photoStore', photoStore);
     await next();
     if (sessions) await carryBookmarks(c, sessions);
+  });
+  // one route, one path: the router (platform/hono.ts) matches /x/ as /x, and code that reads the path (the vote
+  // pass's cookie path, a body limit) would see the slash. Answered 404, as a strict router did, bar the short
+  // addresses' own /v/ and /c/.
+  app.use('*', async (c, next) => {
+    if (c.req.path.length > 1 && c.req.path.endsWith('/') && !SHORT_ADDRESS_FOLDER.test(c.req.path)) throw new AppError(404, 'error.route_not_found');
+    await next();
   });
   app.use('*', sealAfterResponse);
   app.use('*', sameOriginWrites);
@@ -205,11 +215,11 @@ export function createApp(deps: AppDeps) {
     if (typed) query.set('c', typed);
     return `/vote${query.size ? `?${query}` : ''}`;
   };
-  for (const path of ['/v', '/v/', '/v/:code'])
+  for (const path of ['/v', '/v/:code'])
     app.get(path, publicRoute(), (c) => c.redirect(shortAddress(undefined, c.req.param('code')), 302));
-  for (const path of ['/t/:tenant/v', '/t/:tenant/v/', '/t/:tenant/v/:code'])
+  for (const path of ['/t/:tenant/v', '/t/:tenant/v/:code'])
     app.get(path, publicRoute(), (c) => c.redirect(shortAddress(c.req.param('tenant'), c.req.param('code')), 302));
-  for (const path of ['/c', '/c/', '/c/:name', '/t/:tenant/c', '/t/:tenant/c/', '/t/:tenant/c/:name'])
+  for (const path of ['/c', '/c/:name', '/t/:tenant/c', '/t/:tenant/c/:name'])
     app.get(path, publicRoute(), resolveTenant, villageByName);
   const tenant = tenantApi();
   app.route('/t/:tenant/api', tenant);

@@ -108,12 +108,19 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
     expect(villages.body).toHaveLength(3);
   });
 
-  it('takes a trailing slash as the route without one, its guards included (platform/hono.ts)', async () => {
-    expect((await new ApiClient(ctx.server).get('/t/alpha/api/villages/')).status).toBe(401);
-    expect((await (await ctx.fixture.as('memberA')).post('/t/alpha/api/villages/', { name: '新村' })).status).toBe(403);
+  it('answers 404 to a path with a trailing slash, whoever asks, as a strict router did (platform/hono.ts)', async () => {
     const admin = await ctx.fixture.as('adminA');
-    expect((await admin.get('/t/alpha/api/villages/')).body).toEqual((await admin.get('/t/alpha/api/villages')).body);
-    expect((await admin.get('/t/beta/api/villages/')).status).toBe(404);
+    expect((await admin.get('/t/alpha/api/villages')).status).toBe(200);
+    for (const client of [new ApiClient(ctx.server), admin]) {
+      expect((await client.get('/t/alpha/api/villages/')).status).toBe(404);
+      expect((await client.post('/t/alpha/api/villages/', { name: '新村' })).body.code).toBe('error.route_not_found');
+      // the vote pass's cookie path is cut from the request's: with a slash it would be another cookie, a second pass
+      expect((await client.post('/t/alpha/api/evaluation/vote/ABC123/pass/', {})).status).toBe(404);
+      expect((await client.post('/t/alpha/api/evaluation/vote/ABC123/pass/release/', {})).status).toBe(404);
+    }
+    // the short addresses' folders keep their redirect
+    const folder = await ctx.server.fetch('/t/alpha/v/', { redirect: 'manual' });
+    expect(folder.status).toBe(302);
   });
 
   it('serves an OpenAPI document generated from the route schemas', async () => {
