@@ -148,6 +148,10 @@ export type MeetingKind = (typeof MEETING_KINDS)[number];
 /** A member at a meeting: present, on leave (with a reason), or absent. */
 export const ATTENDANCE_STATUSES = ['present', 'leave', 'absent'] as const;
 export type AttendanceStatus = (typeof ATTENDANCE_STATUSES)[number];
+
+/** The formats a meeting photo may have (recognised by its bytes, platform/image.ts). */
+export const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const;
+export type ImageType = (typeof IMAGE_TYPES)[number];
 /** How often a kind of meeting is required (a township setting); none: not required. */
 export const MEETING_FREQUENCIES = ['month', 'quarter', 'year', 'none'] as const;
 export type MeetingFrequency = (typeof MEETING_FREQUENCIES)[number];

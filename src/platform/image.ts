@@ -4,7 +4,9 @@
  * XMP and text chunks the device and often the place). Pure functions over bytes; a file that does not parse
  * as its format is refused (null), not passed on half-read.
  */
-export type ImageType = 'image/jpeg' | 'image/png' | 'image/webp';
+import type { ImageType } from '../domain/vocabulary';
+
+export type { ImageType };
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const ascii = (bytes: Uint8Array, at: number, length: number) => String.fromCharCode(...bytes.subarray(at, at + length));

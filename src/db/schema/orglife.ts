@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { ATTENDANCE_STATUSES, MEETING_KINDS } from '../../domain/vocabulary';
+import { ATTENDANCE_STATUSES, IMAGE_TYPES, MEETING_KINDS } from '../../domain/vocabulary';
 import { createdAt, idColumn, updatedAt } from './columns';
 import { members, villages } from './rosters';
 import { tenantId } from './tenant-column';
@@ -75,7 +75,7 @@ export const orgMeetingPhotos = sqliteTable(
       .references(() => orgMeetings.id, { onDelete: 'cascade' }),
     /** the store's key: photos/<tenant>/<meeting>/<id> */
     storeKey: text('store_key').notNull(),
-    contentType: text('content_type', { enum: ['image/jpeg', 'image/png', 'image/webp'] }).notNull(),
+    contentType: text('content_type', { enum: IMAGE_TYPES }).notNull(),
     bytes: integer('bytes').notNull(),
     sha256: text('sha256').notNull(),
     createdBy: text('created_by').notNull(),

@@ -15,7 +15,8 @@ import { decryptStream, isEncrypted, PassphraseError } from '../../platform/pass
 import { createHash } from 'node:crypto';
 import { readZip, ZipError } from '../../platform/zip-stream';
 import { PART_BYTES, partName } from './export';
-import { sniffImage, type ImageType } from '../../platform/image';
+import { sniffImage } from '../../platform/image';
+import { IMAGE_TYPES, type ImageType } from '../../domain/vocabulary';
 import { photoKey, photoPrefix, type PhotoStore } from '../../platform/photo-store';
 import { sha256Hex } from '../../platform/crypto';
 import { entries, FORMAT, PHOTO_ENTRY_PREFIX, READABLE_FORMAT_VERSIONS, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
@@ -61,7 +62,6 @@ export interface ImportReport {
  * files on a case-insensitive disk.
  */
 const PLAIN_ID = /^[0-9a-z_-]{1,64}$/;
-const PHOTO_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'] satisfies ImageType[];
 
 /** A file refused for what it holds (422: the request was understood, the file is not acceptable). */
 function refused(
@@ -455,7 +455,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     if (![tenantId, row.meeting_id, row.id].every((id) => typeof id === 'string' && PLAIN_ID.test(id))) throw refused('transfer.bad_row', { ...where, reason: 'not an id' });
     const key = photoKey(tenantId, String(row.meeting_id), String(row.id));
     if (row.store_key !== key) throw refused('transfer.bad_row', { ...where, reason: 'a photo key outside the township' });
-    if (!PHOTO_TYPES.includes(String(row.content_type))) throw refused('transfer.bad_row', { ...where, reason: 'not an image type' });
+    if (!(IMAGE_TYPES as readonly string[]).includes(String(row.content_type))) throw refused('transfer.bad_row', { ...where, reason: 'not an image type' });
     photoRows.set(String(row.id), { key, sha256: String(row.sha256), bytes: Number(row.bytes), contentType: String(row.content_type), stored: false });
   }
 
