@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import type { Db } from '../../src/db/client';
-import { migrateLibsql, openLibsql } from '../../src/db/libsql';
 import { createNodeServer } from '../../src/node-server';
 import { backgroundWork } from '../../src/platform/background';
 import { TEST_BUILD } from './build';
+import { migratedMemoryDb } from './memory-db';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
@@ -102,8 +102,7 @@ export interface BrowserApp {
 
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {
-  const { db, client } = await openLibsql(':memory:');
-  await migrateLibsql(db);
+  const { db, client } = await migratedMemoryDb();
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
   const databases = databasesOf(db);

@@ -1,14 +1,15 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
+import { extname, join, normalize, sep } from 'node:path';
+import { Miniflare, Response as MiniflareResponse } from 'miniflare';
 import { apiDocument } from '../../src/api-document';
 import { backgroundWork } from '../../src/platform/background';
 import { createApp } from '../../src/app';
 import type { Bindings } from '../../src/app-env';
 import type { Db } from '../../src/db/client';
 import { d1Database } from '../../src/db/d1';
-import { migrateLibsql, openLibsql, openShards } from '../../src/db/libsql';
+import { openLibsql } from '../../src/db/libsql';
+import { migratedMemoryDb } from './memory-db';
 import { databasesOf, type Databases } from '../../src/db/databases';
 import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
@@ -73,10 +74,9 @@ export async function startServer(driver: Driver, env: Record<string, string> = 
 }
 
 async function startLibsql(bindings: Record<string, string>, preload: Preload | undefined, options: ServerOptions): Promise<TestServer> {
-  const { db, client } = await openLibsql(':memory:');
-  await migrateLibsql(db);
-  const shards = await openShards(Object.fromEntries((options.shards ?? []).map((name) => [name, { url: ':memory:' }])));
-  const databases = databasesOf(db, shards.dbs);
+  const { db, client } = await migratedMemoryDb();
+  const shards = await Promise.all((options.shards ?? []).map(async (name) => ({ name, ...(await migratedMemoryDb('shard')) })));
+  const databases = databasesOf(db, Object.fromEntries(shards.map((shard) => [shard.name, shard.db])));
   await preload?.(db);
   const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
   const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
@@ -96,7 +96,7 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
       // what requests left running (audit seals) finishes before its database closes
       await background.settled();
       client.close();
-      for (const shard of shards.clients) shard.close();
+      for (const shard of shards) shard.client.close();
     },
   };
 }
@@ -154,6 +154,22 @@ function d1Door(door: Door, binding: string): D1Database {
 }
 
 /**
+ * The ASSETS binding of the test servers: the built pages' files as Workers static assets answer them, a missing
+ * one with the SPA's index.html (wrangler.toml's not_found_handling). A function in this process rather than
+ * Miniflare's assets, whose four workers and manifest of every file cost ~0.13 s of CPU at each server's start;
+ * every request reaches the Worker as with run_worker_first. The assets' own routing and headers are
+ * worker-assets.test.ts's.
+ */
+const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.png': 'image/png' };
+async function servePages(request: { url: string }): Promise<MiniflareResponse> {
+  const path = decodeURIComponent(new URL(request.url).pathname);
+  const file = join(TEST_BUILD.web, normalize(path));
+  if (file.startsWith(TEST_BUILD.web + sep) && existsSync(file) && statSync(file).isFile())
+    return new MiniflareResponse(readFileSync(file), { headers: { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' } });
+  return new MiniflareResponse(readFileSync(join(TEST_BUILD.web, 'index.html')), { headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
+/**
  * One workerd per test process, handed from server to server: a new Miniflare costs ~1.8 s of start-up, moving
  * a running one onto a new database and environment (setOptions restarts its isolate) ~0.5 s. Each server gets
  * its own database and queue by name, so nothing of an earlier server (its rows, its queued jobs, its isolate's
@@ -200,8 +216,8 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}`, MEETING_PHOTOS: `photos-${serial}` },
     bindings,
     queueProducers: { JOBS_QUEUE: { queueName } },
-    // the built pages behind ASSETS, for what the Worker reads there (the API document); every request reaches the Worker
-    assets: { directory: TEST_BUILD.web, binding: 'ASSETS', routerConfig: { has_user_worker: true, invoke_user_worker_ahead_of_assets: true } },
+    // the built pages behind ASSETS, for what the Worker reads there (the catalogues, the API document)
+    serviceBindings: { ASSETS: servePages },
     queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },
   };
   const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases };
