@@ -227,6 +227,7 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   if (mf) await mf.setOptions(options);
   else mf = new Miniflare(options);
   let doorWorker: ReturnType<Door> | undefined;
+  let entry = mf.ready;
   const door: Door = () => (doorWorker ??= mf.getWorker(D1_DOOR) as never);
   const d1 = d1Door(door, 'DB');
   const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
@@ -247,13 +248,17 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     reconfigure: async (next) => {
       await mf.setOptions({ ...options, workers: [{ ...app, bindings: next }, doorOptions] });
       doorWorker = undefined;
+      entry = mf.ready;
     },
+    // straight to workerd's entry socket over Node's own fetch, with the URL the Worker is to see in the header
+    // Miniflare's dispatchFetch sends it in: the same request as through dispatchFetch, for ~0.5 ms less CPU here
     fetch: async (path, init) => {
+      const url = new URL(absolute(path));
       const headers = new Headers(init?.headers);
+      headers.set('mf-original-url', url.href);
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
       headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
-      const response = await mf.dispatchFetch(absolute(path), { ...(init as object), headers } as never);
-      return response as unknown as Response;
+      return fetch(new URL(url.pathname + url.search, await entry), { ...init, headers, redirect: 'manual', duplex: 'half' } as RequestInit);
     },
     scheduled: async (cron, scheduledTime) => {
       const worker = await mf.getWorker();
