@@ -275,6 +275,7 @@ export const en: Record<MessageKey, string> = {
   'transfer.no_photo_store': 'The export carries meeting photos, and this server has no photo store (MEETING_PHOTOS on Workers, PHOTO_DIR in Node): nothing was imported',
   'transfer.bad_row': 'Line {line} of "{table}" in the export is not valid ({reason}), nothing was imported',
   'transfer.tenant_exists': 'This system already has that township ({slug}); it cannot be imported again',
+  'transfer.import_in_progress': 'Another import is writing this township: try again when it has ended; if that import was cut off, it can be imported again in {minutes} minutes',
   'transfer.passphrase_required': 'This export is encrypted: give its passphrase',
   'transfer.wrong_passphrase': 'Wrong passphrase, or the file was changed',
   'transfer.account_conflict': 'Account {id} belongs to another phone number on this system; it cannot be imported',

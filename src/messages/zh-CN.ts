@@ -275,6 +275,7 @@ export const zhCN = {
   'transfer.no_photo_store': '导出文件带有会议照片，而本服务器未配置照片存储（Workers 的 MEETING_PHOTOS 或 Node 的 PHOTO_DIR），已放弃导入',
   'transfer.bad_row': '导出文件“{table}”第 {line} 行不正确（{reason}），已放弃导入',
   'transfer.tenant_exists': '本系统已有该乡镇（{slug}），不能再导入一次',
+  'transfer.import_in_progress': '该乡镇正在由另一次导入写入，请等它结束后再试；若那次导入已中断，{minutes} 分钟后可重新导入',
   'transfer.passphrase_required': '该导出文件已加密，请提供口令',
   'transfer.wrong_passphrase': '口令不正确，或文件已被改动',
   'transfer.account_conflict': '账号 {id} 在本系统中属于另一个手机号，无法导入',

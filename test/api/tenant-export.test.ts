@@ -7,7 +7,7 @@ import { exportTenant, importTenant, secretFingerprint } from '../../src/feature
 import { partName, readPage } from '../../src/features/transfer/export';
 import { entries, NOT_CARRIED, photoEntryName, type Entry } from '../../src/features/transfer/format';
 import { photoKey, type PhotoStore } from '../../src/platform/photo-store';
-import { IMPORTED_PASSWORD_HASH, PIN_REISSUE_REQUIRED } from '../../src/features/transfer/import';
+import { IMPORTED_PASSWORD_HASH, PIN_REISSUE_REQUIRED, type ImportReport } from '../../src/features/transfer/import';
 import { recomputeProvisional } from '../../src/features/stars';
 import { AppError } from '../../src/platform/errors';
 import { createHash } from 'node:crypto';
@@ -435,6 +435,87 @@ describe('tenant export and import', () => {
         if (status !== 200) await new Promise((r) => setTimeout(r, 200));
       }
       expect(status).toBe(200);
+    } finally {
+      await target.close();
+    }
+  });
+
+  /** An import whose file arrives in two halves, the second when `resume` is called: staged halfway until then. */
+  function importInTwoHalves(target: TestServer) {
+    let resume!: () => void;
+    const resumed = new Promise<void>((done) => (resume = done));
+    const half = Math.floor(ctx.file.length * 0.6);
+    let step = 0;
+    const source = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (step++ === 0) {
+          for (let i = 0; i < half; i += 4096) controller.enqueue(ctx.file.slice(i, Math.min(i + 4096, half)));
+          return;
+        }
+        await resumed;
+        controller.enqueue(ctx.file.slice(half));
+        controller.close();
+      },
+    });
+    const running = importTenant(target.databases, source, { secrets: SECRETS, photoStore: target.photoStore });
+    running.catch(() => undefined);
+    return { running, resume };
+  }
+  /** Every row the import read is in the database, and no other (the township's own audit row of the import aside). */
+  async function expectAllOf(target: TestServer, report: ImportReport) {
+    const stored = await everyTable(target.db, ctx.pandian);
+    for (const entry of entries().filter((e) => e.owned)) expect(stored[entry.name].length, entry.name).toBe(report.tables[entry.name] + (entry.name === 'audit_events' ? 1 : 0));
+  }
+  const staged = async (target: TestServer) => {
+    for (let i = 0; i < 100 && (await traces(target.db, ctx.pandian)) < 10; i++) await new Promise((r) => setTimeout(r, 20));
+    return traces(target.db, ctx.pandian);
+  };
+
+  it('refuses a second import of a township while the first one runs (409), removing none of its rows, and the first one finishes', async () => {
+    const target = await startServer('libsql');
+    try {
+      const first = importInTwoHalves(target);
+      const halfway = await staged(target);
+      expect(halfway).toBeGreaterThan(10);
+      // the same file again, as a second platform admin (or a retried upload) would send it while the first still loads
+      expect(await refusal(importTenant(target.databases, streamOf(ctx.file), { secrets: SECRETS, photoStore: target.photoStore }))).toEqual({ status: 409, code: 'transfer.import_in_progress' });
+      const admin = await platformAdmin(target, '13900000008');
+      const overHttp = await postImport(target, admin, ctx.file);
+      expect(overHttp.status).toBe(409);
+      expect(overHttp.body).toMatchObject({ code: 'transfer.import_in_progress', message: '该乡镇正在由另一次导入写入，请等它结束后再试；若那次导入已中断，10 分钟后可重新导入' });
+      expect(await traces(target.db, ctx.pandian)).toBe(halfway);
+
+      first.resume();
+      const report = await first.running;
+      expect(report.tenant.id).toBe(ctx.pandian);
+      expect((await target.db.all<{ status: string }>(sql`SELECT status FROM tenants WHERE id = ${ctx.pandian}`))[0].status).toBe('active');
+      await expectAllOf(target, report);
+      // done: the lease is given up, and the township is there
+      expect(await target.db.all(sql`SELECT * FROM township_import_leases`)).toEqual([]);
+      expect(await refusal(importTenant(target.databases, streamOf(ctx.file), { secrets: SECRETS, photoStore: target.photoStore }))).toEqual({ status: 409, code: 'transfer.tenant_exists' });
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('lets the next import take over from one whose lease lapsed, and the first one, resuming late, then fails without touching the township', async () => {
+    const target = await startServer('libsql');
+    try {
+      const first = importInTwoHalves(target);
+      expect(await staged(target)).toBeGreaterThan(10);
+      // the first import stalls for longer than its lease (IMPORT_LEASE_MS) without renewing it
+      await target.db.run(sql`UPDATE township_import_leases SET renewed_at = '2026-01-01T00:00:00.000Z' WHERE township_id = ${ctx.pandian}`);
+      const report = await importTenant(target.databases, streamOf(ctx.file), { secrets: SECRETS, photoStore: target.photoStore });
+      expect(report.replacedStaleImport).toBe(true);
+      await expectAllOf(target, report);
+      const imported = await everyTable(target.db, ctx.pandian);
+
+      first.resume();
+      expect(await refusal(first.running)).toEqual({ status: 409, code: 'transfer.import_in_progress' });
+      // its failure removed nothing of the township the second import made
+      expect(await everyTable(target.db, ctx.pandian)).toEqual(imported);
+      expect((await target.db.all<{ status: string }>(sql`SELECT status FROM tenants WHERE id = ${ctx.pandian}`))[0].status).toBe('active');
+      expect(await target.photoStore.get(imported.org_meeting_photos[0].store_key as string)).not.toBeNull();
     } finally {
       await target.close();
     }

@@ -189,3 +189,15 @@ export const countyRatingQuotas = sqliteTable('county_rating_quotas', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: updatedAt(),
 });
+
+/**
+ * The one import of a township that may stage or remove its rows (features/transfer/import.ts): taken before
+ * anything is written, renewed while rows load, given up when the township switches to active or its staged
+ * rows are removed. Another import of the same township is refused while the lease is fresh, and takes it over
+ * once it has lapsed (the first was cut off). `township_id`, not `tenant_id`: the registry's bookkeeping, never exported.
+ */
+export const townshipImportLeases = sqliteTable('township_import_leases', {
+  townshipId: text('township_id').primaryKey(),
+  token: text('token').notNull(),
+  renewedAt: text('renewed_at').notNull(),
+});

@@ -19,6 +19,7 @@ import { sniffImage } from '../../platform/image';
 import { IMAGE_TYPES, type ImageType } from '../../domain/vocabulary';
 import { photoKey, photoPrefix, type PhotoStore } from '../../platform/photo-store';
 import { sha256Hex } from '../../platform/crypto';
+import { takeImportLease, type ImportLease } from './lease';
 import { entries, FORMAT, PHOTO_ENTRY_PREFIX, READABLE_FORMAT_VERSIONS, sameSecret, schemaVersion, TOWNSHIP_ROLES, type Entry, type Header, type Manifest } from './format';
 
 /**
@@ -101,22 +102,24 @@ export function deleteTownshipRows(db: Db, tenantId: string, home: 'registry' | 
 }
 
 /**
- * Removes what an import staged for a tenant that is still 'importing': its rows in its county's shard
- * children first, then in the registry its grants, the tenant, and the accounts, county and city the import
- * created that nothing else uses. Two databases, so two batches: the shard's first, so that a failure between
- * them leaves the township 'importing' (invisible) and this clean-up still to do.
+ * Removes what an import staged for a tenant that is still 'importing', under the import lease on it (lease.ts):
+ * its rows in its county's shard children first, then in the registry its grants, the tenant, and the accounts,
+ * county and city the import created that nothing else uses. Two databases, so two batches: the shard's first, so
+ * that a failure between them leaves the township 'importing' (invisible) and this clean-up still to do. Nothing
+ * is removed once another import has taken the lease over: the rows are its own. The caller gives the lease up.
  */
-export async function removeStagedImport(
+async function removeStagedImport(
   databases: Databases,
-  tenantId: string,
+  lease: ImportLease,
   created: { accounts: string[]; countyId?: string; cityId?: string } = { accounts: [] },
   photoStore?: PhotoStore,
 ) {
   const db = databases.registry;
+  const tenantId = lease.townshipId;
   const [staged] = await db
     .select({ id: tenants.id, countyId: tenants.countyId })
     .from(tenants)
-    .where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing')));
+    .where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'), lease.held()));
   if (!staged) return;
   const shard = databases.shard((await readPlacement(db, staged.countyId)).shard);
   // the files of its photo rows go after the rows (a failure in between leaves files no row names, never the reverse)
@@ -276,9 +279,21 @@ export async function importTenant(databases: Databases, source: ReadableStream<
 
   const tenantId = header.tenant.id;
   if (!PLAIN_ID.test(tenantId)) throw refused('transfer.bad_row', { table: 'tenants', line: 1, reason: 'not an id' });
+  // the township's lease first (409 while another import of it runs), then the leases of what is staged under its
+  // slug, each lapsed: those imports were cut off, and what they staged goes
+  const lease = await takeImportLease(db, tenantId);
   const present = await db.all<{ id: string; status: string }>(sql`SELECT id, status FROM tenants WHERE id = ${tenantId} OR slug = ${header.tenant.slug}`);
-  if (present.some((t) => t.status !== 'importing')) throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug });
-  for (const stale of present) await removeStagedImport(databases, stale.id, undefined, options.photoStore);
+  try {
+    if (present.some((t) => t.status !== 'importing')) throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug });
+    for (const stale of present) {
+      const staleLease = stale.id === tenantId ? lease : await takeImportLease(db, stale.id);
+      await removeStagedImport(databases, staleLease, undefined, options.photoStore);
+      if (staleLease !== lease) await db.batch([staleLease.release()]);
+    }
+  } catch (error) {
+    await db.batch([lease.release()]);
+    throw error;
+  }
 
   const same = await sameSecret(options.secrets, header.secretFingerprint);
   const report: ImportReport = {
@@ -343,6 +358,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     if (carried?.files !== report.photos.stored || carried.missing !== report.photos.missing) throw refused('transfer.checksum_mismatch', { table: 'photos' });
     if (!report.registry.countyId || !shard) throw refused('transfer.incomplete');
     const townshipShard = shard;
+    await storedAsRead(db, townshipShard, tenantId, report.tables);
     await referencesStayInside(db, townshipShard, tenantId);
     await resealedAsInFile(townshipShard);
     // the one write that makes the township exist, recorded in the platform's chain and the township's own
@@ -361,8 +377,10 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     await townshipShard.batch([record(townshipShard, { ...entry, tenantId, onlyIfChanged: false })]);
     const [switched] = await db.batch([
       // updated_at as the file says (the column's onUpdate would stamp it): the township is as it was exported
-      db.update(tenants).set({ status: 'active', updatedAt: sql`updated_at` }).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))).returning({ id: tenants.id }),
+      // only while the lease is this import's: one that lapsed may be another's now, which owns the rows
+      db.update(tenants).set({ status: 'active', updatedAt: sql`updated_at` }).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'), lease.held())).returning({ id: tenants.id }),
       record(db, { ...entry, tenantId: null }),
+      lease.release(),
     ]);
     if (!switched.length) throw refused('transfer.incomplete');
     // arrived: its trail is append-only again
@@ -376,7 +394,8 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     return report;
   } catch (error) {
     try {
-      await removeStagedImport(databases, tenantId, created, options.photoStore);
+      await removeStagedImport(databases, lease, created, options.photoStore);
+      await db.batch([lease.release()]);
     } finally {
       // the files this import stored, unless the township is there again (another import of it, which owns them now)
       const again = await db.all(sql`SELECT 1 FROM tenants WHERE id = ${tenantId}`).catch(() => [1]);
@@ -387,6 +406,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
 
   /** A photo's file, stored under its row's key once its bytes are what the row says (the rows come first). */
   async function storePhoto(id: string, data: Uint8Array) {
+    await lease.keep();
     const row = photoRows.get(id);
     if (!row || row.stored) throw refused('transfer.bad_row', { table: 'org_meeting_photos', line: 0, reason: 'a photo file without its row' });
     if (data.length !== row.bytes || sniffImage(data) !== row.contentType || (await sha256Hex(data)) !== row.sha256)
@@ -400,6 +420,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
 
   async function load(entry: Entry, rows: Row[]) {
     if (!rows.length) return;
+    await lease.keep();
     switch (entry.name) {
       case 'cities':
         return loadCity(rows);
@@ -600,6 +621,19 @@ async function referencesStayInside(registry: Db, shard: Db, tenantId: string) {
       );
       if (found.length !== chunk.length) throw refused('transfer.bad_row', { table: 'role_grants', line: 0, reason: `${column} names a row of another township` });
     }
+  }
+}
+
+/**
+ * Refuses the import unless every table of the township holds exactly the rows read from the file: nothing staged
+ * went missing or came in besides (the last check before the switch, whatever happened to the rows while they loaded).
+ */
+async function storedAsRead(registry: Db, shard: Db, tenantId: string, read: Record<string, number>) {
+  for (const { name, table, home } of tenantTablesParentsFirst()) {
+    if (!(name in read)) continue;
+    const tenantColumn = (getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId;
+    const [{ n }] = await (home === 'registry' ? registry : shard).select({ n: sql<number>`count(*)` }).from(table).where(eq(tenantColumn, tenantId));
+    if (Number(n) !== read[name]) throw refused('transfer.checksum_mismatch', { table: name });
   }
 }
 
