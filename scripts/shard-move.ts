@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { UnknownShardError } from '../src/db/databases';
 import { moveCounty } from '../src/features/transfer';
 import { AppError } from '../src/platform/errors';
-import { translate } from '../src/platform/i18n';
+import { problemLine } from './problem';
 import { openDatabases } from './databases';
 
 const { values } = parseArgs({
@@ -41,7 +41,7 @@ try {
     `moved county ${report.countyId} from ${report.from} to ${report.to}: ${report.townships.length} townships, ${report.rows} rows; writes refused for ${(report.frozenMs / 1000).toFixed(1)} s, ${(report.totalMs / 1000).toFixed(1)} s in all`,
   );
 } catch (error) {
-  if (error instanceof AppError) console.error(translate('zh-CN', error.code, error.params));
+  if (error instanceof AppError) console.error(problemLine(error));
   else if (error instanceof UnknownShardError) console.error(error.message);
   else throw error;
   process.exitCode = 1;

@@ -14,7 +14,7 @@ import { readPlacement } from '../src/tenancy/placement';
 import { openDatabases } from './databases';
 import { assertExportFits, exportFileName, exportTenant, secretFingerprint } from '../src/features/transfer';
 import { AppError } from '../src/platform/errors';
-import { translate } from '../src/platform/i18n';
+import { problemLine } from './problem';
 import { configOf, parseNodeConfig } from '../src/platform/config';
 import { dirPhotoStore } from '../src/platform/photo-dir-store';
 
@@ -46,7 +46,7 @@ try {
   await assertExportFits(shard, tenant.id);
 } catch (error) {
   if (!(error instanceof AppError)) throw error;
-  console.error(`${error.code}: ${translate('zh-CN', error.code, error.params)} / ${translate('en', error.code, error.params)}`);
+  console.error(problemLine(error));
   await close();
   process.exit(1);
 }

@@ -13,7 +13,7 @@ import { importTenant } from '../src/features/transfer';
 import { configOf, parseNodeConfig } from '../src/platform/config';
 import { dirPhotoStore } from '../src/platform/photo-dir-store';
 import { AppError } from '../src/platform/errors';
-import { translate } from '../src/platform/i18n';
+import { problemLine } from './problem';
 import { openDatabases } from './databases';
 
 const { values } = parseArgs({ options: { file: { type: 'string' }, passphrase: { type: 'string' }, db: { type: 'string' } } });
@@ -47,7 +47,7 @@ try {
   console.log(JSON.stringify(report, null, 2));
 } catch (error) {
   if (!(error instanceof AppError)) throw error;
-  console.error(`${error.code}: ${translate('zh-CN', error.code, error.params)} / ${translate('en', error.code, error.params)}`);
+  console.error(problemLine(error));
   process.exitCode = 1;
 } finally {
   await close();
