@@ -1,19 +1,19 @@
 /**
  * Removes the demo townships (潘店镇 pandian, 刘桥镇 liuqiao, with everything they own) and the demo accounts
- * (13800000000–05 while they still have the demo password), and nothing else, from a libSQL database:
+ * (13800000000–05 while they still have the demo password), and nothing else, from the registry and shards a
+ * server runs on (DATABASE_URL and SHARDS, as the Node server opens them; or D1 with --d1):
  *   npm run purge-demo -- [--db file:/var/lib/xingping/xingping.db] [--dry-run]      (default: DATABASE_URL)
  *   node dist/purge-demo.js [--db …] [--dry-run]                                      (a production install)
+ *   npm run purge-demo -- --d1 [--env production] [--dry-run]                        (wrangler.toml's D1 bindings)
  */
 import { parseArgs } from 'node:util';
-import { migrateLibsql, openLibsql } from '../src/db/libsql';
 import { purgeDemo } from '../src/seed/purge-demo';
+import { openDatabases } from './databases';
 
-const { values } = parseArgs({ options: { db: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
-const { db, client } = await openLibsql(values.db);
-await migrateLibsql(db);
+const { values } = parseArgs({ options: { db: { type: 'string' }, d1: { type: 'boolean', default: false }, env: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
+const { databases, close } = await openDatabases({ db: values.db, d1: values.d1, environment: values.env });
 const dryRun = values['dry-run'] === true;
-const purged = await purgeDemo(db, { dryRun });
-client.close();
+const purged = await purgeDemo(databases, { dryRun }).finally(close);
 
 const verb = dryRun ? 'to remove (dry run, nothing changed)' : 'removed';
 const list = (items: string[]) => (items.length ? items.join(', ') : 'none');

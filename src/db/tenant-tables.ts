@@ -1,5 +1,7 @@
-import { is } from 'drizzle-orm';
-import { getTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { getTableColumns, inArray, is } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import { getTableConfig, SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type { Db } from './client';
 import * as schema from './schema';
 import * as jobsSchema from './schema/jobs';
 import * as platformSchema from './schema/platform';
@@ -65,4 +67,16 @@ export function tenantTablesParentsFirst(): TenantTable[] {
   // by name first: a module namespace lists its exports sorted, a bundle in declaration order, and both runtimes must agree on the file order
   owned.sort((a, b) => (getTableConfig(a).name < getTableConfig(b).name ? -1 : 1)).forEach(visit);
   return (cached = order.map(describe));
+}
+
+/**
+ * The delete statements of the rows of `tenantIds` in one database's tables (`home`), children first: nothing is
+ * left for a foreign key to cascade, which would look up each deleted parent's children (a scan per row where the
+ * child column has no index of its own). `except`: tables whose rows stay (the append-only audit trail).
+ */
+export function deleteTenantRows(db: Db, tenantIds: string[], home: TableHome, except: readonly SQLiteTable[] = []): BatchItem<'sqlite'>[] {
+  return tenantTablesParentsFirst()
+    .filter((entry) => entry.home === home && !except.includes(entry.table))
+    .toReversed()
+    .map(({ table }) => db.delete(table).where(inArray((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantIds)) as unknown as BatchItem<'sqlite'>);
 }

@@ -1,24 +1,15 @@
-import { and, eq, getTableColumns, inArray } from 'drizzle-orm';
-import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import { verifyPassword } from '../auth/passwords';
 import type { Db } from '../db/client';
+import type { Databases } from '../db/databases';
 import { accounts, auditEvents, roleGrants, tenants } from '../db/schema';
-import { tenantTablesParentsFirst } from '../db/tenant-tables';
+import { deleteTenantRows } from '../db/tenant-tables';
+import { readPlacement } from '../tenancy/placement';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo';
 
-/**
- * Every table with a tenant_id, children before the tables they reference. Deleting a tenant's rows in this
- * order (each by its tenant_id index) leaves its foreign keys nothing to cascade: a cascade from the tenant
- * alone looks up the child rows of every deleted parent row, and where the child column has no index of its
- * own (ballot answers by ballot, …) that is a scan per row, minutes for the demo.
- */
-function tenantTablesChildrenFirst(): { table: SQLiteTable; tenantId: SQLiteColumn }[] {
-  // the audit trail is append-only (docs/audit.md): the demo's events stay until their months are archived and pruned
-  return tenantTablesParentsFirst()
-    .filter(({ table }) => table !== auditEvents)
-    .toReversed()
-    .map(({ table }) => ({ table, tenantId: (getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId }));
-}
+/** the audit trail is append-only (docs/audit.md): the demo's events stay until their months are archived and pruned */
+const KEPT = [auditEvents];
 
 const DEMO_PHONES = DEMO_LOGINS.map((login) => login.phone);
 /** The demo's townships as seedDemoIfEmpty writes them. */
@@ -47,16 +38,18 @@ export interface DemoPurge {
 /**
  * Removes what the demo seed wrote and nothing else: the demo townships (the slug and name of the demo's,
  * and a grant held there by a demo account: a real 潘店镇 made by a platform admin is not touched) with every
- * row they own (their foreign keys cascade), and the demo accounts that still have the demo password. The
- * city and county stay (a real install may share them). Idempotent.
+ * row they own, in the shard of their county (docs/scaling.md: wherever a move has taken it) and in the
+ * registry, and the demo accounts that still have the demo password. The city and county stay (a real install
+ * may share them). Idempotent.
  */
-export async function purgeDemo(db: Db, options: { dryRun?: boolean } = {}): Promise<DemoPurge> {
+export async function purgeDemo(databases: Databases, options: { dryRun?: boolean } = {}): Promise<DemoPurge> {
+  const db = databases.registry;
   const demoAccounts = await db.select({ id: accounts.id, phone: accounts.phone }).from(accounts).where(inArray(accounts.phone, DEMO_PHONES));
   const withDemoPassword = new Set(await demoAccountsWithDemoPassword(db));
-  const townships: { id: string; slug: string }[] = [];
+  const townships: { id: string; slug: string; countyId: string }[] = [];
   for (const township of DEMO_TOWNSHIPS) {
     const [tenant] = await db
-      .select({ id: tenants.id, slug: tenants.slug })
+      .select({ id: tenants.id, slug: tenants.slug, countyId: tenants.countyId })
       .from(tenants)
       .where(and(eq(tenants.slug, township.slug), eq(tenants.name, township.name)));
     if (!tenant || !demoAccounts.length) continue;
@@ -69,15 +62,14 @@ export async function purgeDemo(db: Db, options: { dryRun?: boolean } = {}): Pro
   }
   const removed = demoAccounts.filter((a) => withDemoPassword.has(a.phone));
   if (!options.dryRun) {
-    const ids = townships.map((t) => t.id);
-    if (ids.length) {
-      // one batch (atomic on both drivers): the townships' rows children first, then the townships (their grants and host names cascade)
-      const [first, ...rest] = [
-        ...tenantTablesChildrenFirst().map(({ table, tenantId }) => db.delete(table).where(inArray(tenantId, ids))),
-        db.delete(tenants).where(inArray(tenants.id, ids)),
-      ];
-      await db.batch([first, ...rest]);
+    // each township's rows in its county's shard first, then in the registry its grants, host names and row: a
+    // failure in between leaves a township whose purge a second run finishes
+    for (const township of townships) {
+      const shard = databases.shard((await readPlacement(db, township.countyId)).shard);
+      await batch(shard, deleteTenantRows(shard, [township.id], 'shard', KEPT));
     }
+    const ids = townships.map((t) => t.id);
+    if (ids.length) await batch(db, [...deleteTenantRows(db, ids, 'registry', KEPT), db.delete(tenants).where(inArray(tenants.id, ids)) as unknown as BatchItem<'sqlite'>]);
     if (removed.length) await db.delete(accounts).where(inArray(accounts.id, removed.map((a) => a.id)));
   }
   return {
@@ -86,3 +78,6 @@ export async function purgeDemo(db: Db, options: { dryRun?: boolean } = {}): Pro
     keptAccounts: demoAccounts.filter((a) => !withDemoPassword.has(a.phone)).map((a) => a.phone).sort(),
   };
 }
+
+/** One batch (atomic on both drivers). */
+const batch = (db: Db, statements: BatchItem<'sqlite'>[]) => (statements.length ? db.batch(statements as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]) : undefined);

@@ -9,18 +9,20 @@ import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { demoAccountsWithDemoPassword, purgeDemo } from '../../src/seed/purge-demo';
 import { ApiClient } from '../support/client';
 import { startWithFixture, type Fixture } from '../support/fixture';
-import { DRIVERS, TEST_ENV, type TestServer } from '../support/servers';
+import { moveCounty } from '../../src/features/transfer';
+import { homeOf } from '../../src/db/tenant-tables';
+import { DRIVERS, SECOND_SHARD, TEST_ENV, type TestServer } from '../support/servers';
 
 const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005', '13800000006', '13800000007'];
 
 const TINY = { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4] as [number, number], householdsPerVillage: [4, 6] as [number, number] };
 
-/** Rows of every tenant-owned table that belong to none of `tenantIds`, by table. */
-async function rowsOutside(db: Db, tenantIds: string[]): Promise<Record<string, number>> {
+/** Rows of every tenant-owned table (of a shard's tables only, with `shardOnly`) that belong to none of `tenantIds`, by table. */
+async function rowsOutside(db: Db, tenantIds: string[], shardOnly = false): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const table of Object.values(schema)) {
     // the audit trail is kept whole (append-only): checked on its own below
-    if (!is(table, SQLiteTable) || table === schema.auditEvents) continue;
+    if (!is(table, SQLiteTable) || table === schema.auditEvents || (shardOnly && homeOf(table) !== 'shard')) continue;
     const column = (getTableColumns(table) as unknown as Record<string, SQLiteColumn | undefined>).tenantId;
     if (!column) continue;
     const [{ n }] = await db.select({ n: count() }).from(table).where(notInArray(column, tenantIds.length ? tenantIds : ['-']));
@@ -56,12 +58,12 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
     const otherAccounts = (await db.select({ phone: accounts.phone }).from(accounts).where(notInArray(accounts.phone, DEMO_PHONES))).map((a) => a.phone).sort();
     expect(await demoAccountsWithDemoPassword(db)).toEqual(DEMO_PHONES);
 
-    const dry = await purgeDemo(db, { dryRun: true });
+    const dry = await purgeDemo(ctx.server.databases, { dryRun: true });
     expect(dry).toEqual({ townships: ['pandian', 'liuqiao'], accounts: DEMO_PHONES, keptAccounts: [] });
     expect(await demoAccountsWithDemoPassword(db)).toEqual(DEMO_PHONES);
 
     const trail = await db.select({ n: count() }).from(schema.auditEvents);
-    expect(await purgeDemo(db)).toEqual(dry);
+    expect(await purgeDemo(ctx.server.databases)).toEqual(dry);
     expect(await db.select().from(tenants).where(inArray(tenants.id, demoIds))).toEqual([]);
     expect(await db.select({ n: count() }).from(schema.auditEvents)).toEqual(trail);
     expect(await rowsOutside(db, [])).toEqual(before);
@@ -71,7 +73,7 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
     // the fixture still works
     expect((await (await ctx.fixture.as('adminA')).get('/t/alpha/api/villages')).status).toBe(200);
     // a second run finds nothing
-    expect(await purgeDemo(db)).toEqual({ townships: [], accounts: [], keptAccounts: [] });
+    expect(await purgeDemo(ctx.server.databases)).toEqual({ townships: [], accounts: [], keptAccounts: [] });
   });
 
   it('leaves a real 潘店镇 and a demo phone with a password of its own', async () => {
@@ -80,8 +82,38 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
     await db.insert(tenants).values({ id: 'real-pandian', slug: 'pandian', name: '潘店镇', countyId: county.id });
     await createAccount(db, { phone: '13700000002', name: '潘店镇党委', password: 'Real-pass-2026' }, [{ role: 'township_admin', tenantId: 'real-pandian' }]);
     await createAccount(db, { phone: '13800000000', name: '平台管理员', password: 'Changed-pass-2026' }, [{ role: 'platform_admin' }]);
-    expect(await purgeDemo(db)).toEqual({ townships: [], accounts: [], keptAccounts: ['13800000000'] });
+    expect(await purgeDemo(ctx.server.databases)).toEqual({ townships: [], accounts: [], keptAccounts: ['13800000000'] });
     expect(await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, 'pandian'))).toEqual([{ id: 'real-pandian' }]);
     expect(await demoAccountsWithDemoPassword(db)).toEqual([]);
+  });
+});
+
+/**
+ * The demo's county moved to another shard (npm run shard:move) before the purge: its townships' rows are there
+ * now, and the purge removes them there, and the townships' grants and rows in the registry; the fixture's
+ * townships, moved along in the same county, stay row for row.
+ */
+describe.each(DRIVERS)('purge-demo of a demo whose county moved to another shard, on %s', (driver) => {
+  const ctx = {} as { server: TestServer; fixture: Fixture };
+  beforeAll(async () => {
+    Object.assign(ctx, await startWithFixture(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY)));
+  }, 60_000);
+  afterAll(() => ctx.server?.close());
+
+  it('removes the demo townships from the shard they are on', async () => {
+    const { databases } = ctx.server;
+    const demoIds = (await databases.registry.select({ id: tenants.id }).from(tenants).where(inArray(tenants.slug, ['pandian', 'liuqiao']))).map((t) => t.id);
+    // the demo's evaluation day has a session open now, which a move waits for: over, as at night
+    await databases.registry.update(schema.evaluationSessions).set({ closedAt: new Date().toISOString() });
+    await moveCounty(databases, ctx.fixture.countyId, SECOND_SHARD, { graceMs: 0, settleMs: 0 });
+    const second = databases.shard(SECOND_SHARD);
+    const before = await rowsOutside(second, demoIds, true);
+    expect((await rowsOutside(second, [], true)).villages).toBeGreaterThan(before.villages);
+
+    expect(await purgeDemo(databases)).toMatchObject({ townships: ['pandian', 'liuqiao'] });
+    expect(await rowsOutside(second, [], true)).toEqual(before);
+    expect(await rowsOutside(databases.registry, [])).toEqual(await rowsOutside(databases.registry, demoIds));
+    expect(await databases.registry.select().from(tenants).where(inArray(tenants.id, demoIds))).toEqual([]);
+    expect((await (await ctx.fixture.as('adminA')).get('/t/alpha/api/villages')).status).toBe(200);
   });
 });

@@ -8,7 +8,7 @@ import { accounts, auditArchives, auditEvents, cities, counties, countyPlacement
 import type { Db } from '../../db/client';
 import { MAIN_SHARD, type Databases } from '../../db/databases';
 import { MAINTENANCE_RETRY_SECONDS, readPlacement } from '../../tenancy/placement';
-import { tenantTablesParentsFirst } from '../../db/tenant-tables';
+import { deleteTenantRows, tenantTablesParentsFirst } from '../../db/tenant-tables';
 import type { Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
 import { decryptStream, isEncrypted, PassphraseError } from '../../platform/passphrase-stream';
@@ -93,14 +93,6 @@ const insertRows = (db: Db, table: SQLiteTable, rows: Row[]) => insertMany(db, t
 /** The INSERT statements of rows keyed by SQL column name, for a caller's batch. */
 export const insertRowStatements = (db: Db, table: SQLiteTable, rows: Row[]) => insertStatements(db, table, rows.map((row) => keyed(table, row)) as never[]);
 
-/** A township's rows of one database's tables, children first (nothing left to cascade), as delete statements. */
-export function deleteTownshipRows(db: Db, tenantId: string, home: 'registry' | 'shard'): BatchItem<'sqlite'>[] {
-  return tenantTablesParentsFirst()
-    .filter((table) => table.home === home)
-    .toReversed()
-    .map(({ table }) => db.delete(table).where(eq((getTableColumns(table) as unknown as Record<string, SQLiteColumn>).tenantId, tenantId)));
-}
-
 /**
  * Removes what an import staged for a tenant that is still 'importing', under the import lease on it (lease.ts):
  * its rows in its county's shard children first, then in the registry its grants, the tenant, and the accounts,
@@ -125,13 +117,13 @@ async function removeStagedImport(
   // the files of its photo rows go after the rows (a failure in between leaves files no row names, never the reverse)
   const photoFiles = await shard.all<{ key: string }>(sql`SELECT store_key AS key FROM org_meeting_photos WHERE tenant_id = ${tenantId}`);
   await shard.batch([
-    ...deleteTownshipRows(shard, tenantId, 'shard'),
+    ...deleteTenantRows(shard, [tenantId], 'shard'),
     // the triggers let these go only while the township is 'importing' or arriving (migrations 0008, 0014)
     shard.delete(auditArchives).where(eq(auditArchives.chain, tenantId)),
     shard.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId)),
   ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   const statements: BatchItem<'sqlite'>[] = [
-    ...deleteTownshipRows(db, tenantId, 'registry'),
+    ...deleteTenantRows(db, [tenantId], 'registry'),
     db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))),
   ];
   for (const ids of paramChunks(created.accounts))

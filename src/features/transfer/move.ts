@@ -11,7 +11,8 @@ import { readPlacement } from '../../tenancy/placement';
 import { TENANT_TTL_MS } from '../../tenancy/tenant';
 import { readPage } from './export';
 import { entries, PAGE_ROWS, type Entry } from './format';
-import { deleteTownshipRows, insertRowStatements } from './import';
+import { insertRowStatements } from './import';
+import { deleteTenantRows } from '../../db/tenant-tables';
 
 /** INSERT statements sent in one batch while copying (each within D1's 100 parameters). */
 const STATEMENTS_PER_BATCH = 50;
@@ -107,7 +108,7 @@ async function removeTownship(db: Db, tenantId: string): Promise<void> {
   await db.batch([
     db.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId)),
     db.insert(shardTownships).values({ townshipId: tenantId, state: 'leaving' }),
-    ...deleteTownshipRows(db, tenantId, 'shard'),
+    ...deleteTenantRows(db, [tenantId], 'shard'),
     db.delete(auditArchives).where(eq(auditArchives.chain, tenantId)),
     db.delete(shardTownships).where(eq(shardTownships.townshipId, tenantId)),
   ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
