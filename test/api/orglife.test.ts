@@ -1,4 +1,7 @@
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { auditEvents, orgMeetingPhotos } from '../../src/db/schema';
+import { photoKey } from '../../src/platform/photo-store';
 import { currentQr } from '../../src/features/evaluation';
 import { addDays, shanghaiDate, shanghaiYear } from '../../src/domain/calendar';
 import { TEST_APP_SECRET, DRIVERS } from '../support/servers';
@@ -216,6 +219,31 @@ describe.each(DRIVERS)('organisation-life records (三会一课) on %s', (driver
     expect((await upload(county, path, jpegWithGps(), 'a.jpg', 'image/jpeg')).status).toBe(403);
     expect((await secretary.delete(`${T}/orglife/photos/${added.body.id}`)).status).toBe(204);
     expect((await secretary.get(`${T}/orglife/photos/${added.body.id}`)).status).toBe(404);
+  });
+
+  it('refuses (413) to export a township whose photos would not fit in one file, before a byte or an audit row of it', async () => {
+    const secretary = await ctx.fixture.as('secretaryA');
+    const meeting = await secretary.post(`${T}/orglife/meetings`, { villageId: village(0), kind: 'lecture', heldOn: today, topic: '党课：照片太多' });
+    // a row as an upload writes it, its size over what one file holds (EXPORT_LIMITS: ZIP without ZIP64)
+    const tenantId = ctx.fixture.a.tenantId;
+    const [row] = await ctx.server.db
+      .insert(orgMeetingPhotos)
+      .values({ tenantId, meetingId: meeting.body.id, storeKey: photoKey(tenantId, meeting.body.id, 'big'), contentType: 'image/jpeg', bytes: 4 * 1024 ** 3, sha256: '0'.repeat(64), createdBy: 'test' })
+      .returning({ id: orgMeetingPhotos.id });
+    const exports = async () => (await ctx.server.db.select({ id: auditEvents.id }).from(auditEvents).where(and(eq(auditEvents.tenantId, tenantId), eq(auditEvents.action, 'export.tenant')))).length;
+    const before = await exports();
+    for (const [login, path] of [
+      ['adminA', `${T}/export`],
+      ['platformAdmin', `/api/platform/tenants/${tenantId}/export`],
+    ] as const) {
+      const refused = await (await ctx.fixture.as(login)).get(path);
+      expect(refused.status, path).toBe(413);
+      expect(refused.headers.get('content-type')).toContain('application/json');
+      expect(refused.body).toMatchObject({ code: 'transfer.export_too_large', message: '该乡镇有 1 张会议照片（4.0 GB），超出一个导出文件的容量（6 万张、3.5 GB）' });
+    }
+    expect(await exports()).toBe(before);
+    await ctx.server.db.delete(orgMeetingPhotos).where(eq(orgMeetingPhotos.id, row.id));
+    expect((await (await ctx.fixture.as('adminA')).get(`${T}/export`)).status).toBe(200);
   });
 
   it('imports a year’s records from XLSX, all rows or none, and prints the year’s register (台账) that reads back', async () => {
