@@ -8,12 +8,20 @@
  */
 import { parseArgs } from 'node:util';
 import { purgeDemo } from '../src/seed/purge-demo';
+import { AppError } from '../src/platform/errors';
 import { openDatabases } from './databases';
+import { problemLine } from './problem';
 
 const { values } = parseArgs({ options: { db: { type: 'string' }, d1: { type: 'boolean', default: false }, env: { type: 'string' }, 'dry-run': { type: 'boolean' } } });
 const { databases, close } = await openDatabases({ db: values.db, d1: values.d1, environment: values.env });
 const dryRun = values['dry-run'] === true;
-const purged = await purgeDemo(databases, { dryRun }).finally(close);
+const purged = await purgeDemo(databases, { dryRun })
+  .catch((error) => {
+    if (!(error instanceof AppError)) throw error;
+    console.error(problemLine(error));
+    process.exit(1);
+  })
+  .finally(close);
 
 const verb = dryRun ? 'to remove (dry run, nothing changed)' : 'removed';
 const list = (items: string[]) => (items.length ? items.join(', ') : 'none');

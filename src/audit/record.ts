@@ -110,8 +110,8 @@ export function auditInto(c: Context<AppEnv>, db: Db, entry: AuditEntry) {
 /**
  * An account's own event (login, failed login, logout, second factor, password), for a batch in the registry:
  * recorded in the chain of each township the account holds a role in whose rows are in the registry's database
- * (shard `main`), and in the platform's for platform accounts, county viewers, townships on other shards and
- * townships whose county is moving.
+ * (shard `main`), and in the platform's for platform accounts, county viewers, townships on other shards,
+ * townships whose county is moving and townships being imported.
  */
 export async function auditAccountEvent(
   c: Context<AppEnv>,
@@ -120,14 +120,15 @@ export async function auditAccountEvent(
   const registry = c.var.registry;
   const grants = event.accountId
     ? await registry
-        .select({ tenantId: roleGrants.tenantId, shard: countyPlacements.shard, frozenAt: countyPlacements.frozenAt })
+        .select({ tenantId: roleGrants.tenantId, status: tenants.status, shard: countyPlacements.shard, frozenAt: countyPlacements.frozenAt })
         .from(roleGrants)
         .leftJoin(tenants, eq(tenants.id, roleGrants.tenantId))
         .leftJoin(countyPlacements, eq(countyPlacements.countyId, tenants.countyId))
         .where(eq(roleGrants.accountId, event.accountId))
     : [];
-  // a township whose county is frozen for a move is being copied out of this database: its chain takes no row now
-  const here = new Set(grants.filter((g) => g.tenantId && (g.shard ?? MAIN_SHARD) === MAIN_SHARD && !g.frozenAt).map((g) => g.tenantId!));
+  // a township whose county is frozen for a move is being copied out of this database, and one being imported does
+  // not exist yet (its rows are the file's, counted before it switches on): their chains take no row now
+  const here = new Set(grants.filter((g) => g.tenantId && g.status === 'active' && (g.shard ?? MAIN_SHARD) === MAIN_SHARD && !g.frozenAt).map((g) => g.tenantId!));
   const elsewhere = grants.some((g) => g.tenantId && !here.has(g.tenantId));
   const chains: (string | null)[] = [...here, ...(here.size && !elsewhere ? [] : [null])];
   const rows = chains.map((tenantId) => {

@@ -5,7 +5,8 @@ import type { Db } from '../db/client';
 import type { Databases } from '../db/databases';
 import { accounts, auditEvents, roleGrants, tenants } from '../db/schema';
 import { deleteTenantRows } from '../db/tenant-tables';
-import { readPlacement } from '../tenancy/placement';
+import { AppError } from '../platform/errors';
+import { MAINTENANCE_RETRY_SECONDS, readPlacement } from '../tenancy/placement';
 import { DEMO_LOGINS, DEMO_PASSWORD } from './demo';
 
 /** the audit trail is append-only (docs/audit.md): the demo's events stay until their months are archived and pruned */
@@ -62,10 +63,13 @@ export async function purgeDemo(databases: Databases, options: { dryRun?: boolea
   }
   const removed = demoAccounts.filter((a) => withDemoPassword.has(a.phone));
   if (!options.dryRun) {
+    // a county being moved is being copied out of its shard: purged now, the copy would hold part of a township that is gone
+    const placements = await Promise.all(townships.map((township) => readPlacement(db, township.countyId)));
+    if (placements.some((placement) => placement.frozen)) throw new AppError(503, 'error.maintenance', { seconds: MAINTENANCE_RETRY_SECONDS });
     // each township's rows in its county's shard first, then in the registry its grants, host names and row: a
     // failure in between leaves a township whose purge a second run finishes
-    for (const township of townships) {
-      const shard = databases.shard((await readPlacement(db, township.countyId)).shard);
+    for (const [i, township] of townships.entries()) {
+      const shard = databases.shard(placements[i].shard);
       await batch(shard, deleteTenantRows(shard, [township.id], 'shard', KEPT));
     }
     const ids = townships.map((t) => t.id);

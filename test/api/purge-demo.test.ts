@@ -110,6 +110,14 @@ describe.each(DRIVERS)('purge-demo of a demo whose county moved to another shard
     const before = await rowsOutside(second, demoIds, true);
     expect((await rowsOutside(second, [], true)).villages).toBeGreaterThan(before.villages);
 
+    // while the county is frozen for another move, the purge waits (its rows are being copied)
+    const countyId = ctx.fixture.countyId;
+    const villagesOnSecond = (await rowsOutside(second, [], true)).villages;
+    await databases.registry.update(schema.countyPlacements).set({ frozenAt: new Date().toISOString() }).where(eq(schema.countyPlacements.countyId, countyId));
+    await expect(purgeDemo(databases)).rejects.toMatchObject({ status: 503, code: 'error.maintenance' });
+    expect((await rowsOutside(second, [], true)).villages).toBe(villagesOnSecond);
+    await databases.registry.update(schema.countyPlacements).set({ frozenAt: null }).where(eq(schema.countyPlacements.countyId, countyId));
+
     expect(await purgeDemo(databases)).toMatchObject({ townships: ['pandian', 'liuqiao'] });
     expect(await rowsOutside(second, [], true)).toEqual(before);
     expect(await rowsOutside(databases.registry, [])).toEqual(await rowsOutside(databases.registry, demoIds));

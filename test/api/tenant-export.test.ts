@@ -440,11 +440,10 @@ describe('tenant export and import', () => {
     }
   });
 
-  /** An import whose file arrives in two halves, the second when `resume` is called: staged halfway until then. */
-  function importInTwoHalves(target: TestServer) {
+  /** An import whose file arrives in two pieces (cut at `half`), the second when `resume` is called: staged halfway until then. */
+  function importInTwoHalves(target: TestServer, half = Math.floor(ctx.file.length * 0.6)) {
     let resume!: () => void;
     const resumed = new Promise<void>((done) => (resume = done));
-    const half = Math.floor(ctx.file.length * 0.6);
     let step = 0;
     const source = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -466,6 +465,15 @@ describe('tenant export and import', () => {
     const stored = await everyTable(target.db, ctx.pandian);
     for (const entry of entries().filter((e) => e.owned)) expect(stored[entry.name].length, entry.name).toBe(report.tables[entry.name] + (entry.name === 'audit_events' ? 1 : 0));
   }
+  /** Where the file's ZIP entry after `name` begins (its local header: 30 bytes, then its name). */
+  async function entryAfter(name: string) {
+    const names: string[] = [];
+    for await (const entry of readZip(streamOf(ctx.file))) names.push(entry.name);
+    const next = new TextEncoder().encode(names[names.indexOf(name) + 1]);
+    const at = Buffer.from(ctx.file).indexOf(next);
+    expect(at).toBeGreaterThan(30);
+    return at - 30;
+  }
   const staged = async (target: TestServer) => {
     for (let i = 0; i < 100 && (await traces(target.db, ctx.pandian)) < 10; i++) await new Promise((r) => setTimeout(r, 20));
     return traces(target.db, ctx.pandian);
@@ -474,7 +482,8 @@ describe('tenant export and import', () => {
   it('refuses a second import of a township while the first one runs (409), removing none of its rows, and the first one finishes', async () => {
     const target = await startServer('libsql');
     try {
-      const first = importInTwoHalves(target);
+      // cut once the grants are in: a sign-in of a phone of the file then finds its staged grant
+      const first = importInTwoHalves(target, await entryAfter(partName('role_grants', 0)));
       const halfway = await staged(target);
       expect(halfway).toBeGreaterThan(10);
       // the same file again, as a second platform admin (or a retried upload) would send it while the first still loads
@@ -484,6 +493,11 @@ describe('tenant export and import', () => {
       expect(overHttp.status).toBe(409);
       expect(overHttp.body).toMatchObject({ code: 'transfer.import_in_progress', message: '该乡镇正在由另一次导入写入，请等它结束后再试；若那次导入已中断，10 分钟后可重新导入' });
       expect(await traces(target.db, ctx.pandian)).toBe(halfway);
+      // a sign-in tried meanwhile by a phone of the file (anyone can send one) is recorded in the platform's chain,
+      // not the staged township's, whose rows are the file's and nothing else
+      expect((await target.db.all(sql`SELECT 1 FROM role_grants WHERE tenant_id = ${ctx.pandian}`)).length).toBeGreaterThan(0);
+      expect((await new ApiClient(target).post('/api/auth/login', { phone: '13800000002', password: 'not-the-password' })).status).toBe(401);
+      expect(await target.db.all(sql`SELECT chain FROM audit_events WHERE action = 'auth.login_failed'`)).toEqual([{ chain: 'platform' }]);
 
       first.resume();
       const report = await first.running;

@@ -256,6 +256,8 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
       const url = new URL(absolute(path));
       const headers = new Headers(init?.headers);
       headers.set('mf-original-url', url.href);
+      // as dispatchFetch sends it: an error the app did not answer itself comes back a bare 500, not Miniflare's HTML error page
+      headers.set('mf-disable-pretty-error', 'true');
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
       headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
       return fetch(new URL(url.pathname + url.search, await entry), { ...init, headers, redirect: 'manual', duplex: 'half' } as RequestInit);

@@ -124,7 +124,7 @@ async function removeStagedImport(
   ] as unknown as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);
   const statements: BatchItem<'sqlite'>[] = [
     ...deleteTenantRows(db, [tenantId], 'registry'),
-    db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'))),
+    db.delete(tenants).where(and(eq(tenants.id, tenantId), eq(tenants.status, 'importing'), lease.held())),
   ];
   for (const ids of paramChunks(created.accounts))
     statements.push(
@@ -274,20 +274,24 @@ export async function importTenant(databases: Databases, source: ReadableStream<
   // the township's lease first (409 while another import of it runs), then the leases of what is staged under its
   // slug, each lapsed: those imports were cut off, and what they staged goes
   const lease = await takeImportLease(db, tenantId);
-  const present = await db.all<{ id: string; status: string }>(sql`SELECT id, status FROM tenants WHERE id = ${tenantId} OR slug = ${header.tenant.slug}`);
+  let present: { id: string; status: string }[];
+  let same: boolean;
   try {
+    present = await db.all<{ id: string; status: string }>(sql`SELECT id, status FROM tenants WHERE id = ${tenantId} OR slug = ${header.tenant.slug}`);
     if (present.some((t) => t.status !== 'importing')) throw new AppError(409, 'transfer.tenant_exists', { slug: header.tenant.slug });
     for (const stale of present) {
       const staleLease = stale.id === tenantId ? lease : await takeImportLease(db, stale.id);
-      await removeStagedImport(databases, staleLease, undefined, options.photoStore);
-      if (staleLease !== lease) await db.batch([staleLease.release()]);
+      try {
+        await removeStagedImport(databases, staleLease, undefined, options.photoStore);
+      } finally {
+        if (staleLease !== lease) await db.batch([staleLease.release()]);
+      }
     }
+    same = await sameSecret(options.secrets, header.secretFingerprint);
   } catch (error) {
-    await db.batch([lease.release()]);
+    await releaseOrLog(db, lease);
     throw error;
   }
-
-  const same = await sameSecret(options.secrets, header.secretFingerprint);
   const report: ImportReport = {
     tenant: header.tenant,
     tables: {},
@@ -387,8 +391,9 @@ export async function importTenant(databases: Databases, source: ReadableStream<
   } catch (error) {
     try {
       await removeStagedImport(databases, lease, created, options.photoStore);
-      await db.batch([lease.release()]);
     } finally {
+      // given up even if the clean-up failed: the next import then finds the rows staged, their lease free, and removes them
+      await releaseOrLog(db, lease);
       // the files this import stored, unless the township is there again (another import of it, which owns them now)
       const again = await db.all(sql`SELECT 1 FROM tenants WHERE id = ${tenantId}`).catch(() => [1]);
       if (!again.length) await options.photoStore?.delete(created.photoKeys).catch((cause) => console.error(`import of ${tenantId}: photo files left in the store`, created.photoKeys, cause));
@@ -614,6 +619,11 @@ async function referencesStayInside(registry: Db, shard: Db, tenantId: string) {
       if (found.length !== chunk.length) throw refused('transfer.bad_row', { table: 'role_grants', line: 0, reason: `${column} names a row of another township` });
     }
   }
+}
+
+/** Gives the lease up after a failure, whose error is what the caller throws: this one's only logged (the lease then lapses by itself). */
+async function releaseOrLog(db: Db, lease: ImportLease) {
+  await db.batch([lease.release()]).catch((cause) => console.error(`import of ${lease.townshipId}: its lease stays until it lapses`, cause));
 }
 
 /**
