@@ -227,7 +227,6 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   if (mf) await mf.setOptions(options);
   else mf = new Miniflare(options);
   let doorWorker: ReturnType<Door> | undefined;
-  let entry = mf.ready;
   const door: Door = () => (doorWorker ??= mf.getWorker(D1_DOOR) as never);
   const d1 = d1Door(door, 'DB');
   const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
@@ -248,19 +247,13 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     reconfigure: async (next) => {
       await mf.setOptions({ ...options, workers: [{ ...app, bindings: next }, doorOptions] });
       doorWorker = undefined;
-      entry = mf.ready;
     },
-    // straight to workerd's entry socket over Node's own fetch, with the URL the Worker is to see in the header
-    // Miniflare's dispatchFetch sends it in: the same request as through dispatchFetch, for ~0.5 ms less CPU here
     fetch: async (path, init) => {
-      const url = new URL(absolute(path));
       const headers = new Headers(init?.headers);
-      headers.set('mf-original-url', url.href);
-      // as dispatchFetch sends it: an error the app did not answer itself comes back a bare 500, not Miniflare's HTML error page
-      headers.set('mf-disable-pretty-error', 'true');
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
       headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
-      return fetch(new URL(url.pathname + url.search, await entry), { ...init, headers, redirect: 'manual', duplex: 'half' } as RequestInit);
+      const response = await mf.dispatchFetch(absolute(path), { ...(init as object), headers } as never);
+      return response as unknown as Response;
     },
     scheduled: async (cron, scheduledTime) => {
       const worker = await mf.getWorker();
