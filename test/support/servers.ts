@@ -156,7 +156,7 @@ function d1Door(door: Door, binding: string): D1Database {
 /**
  * The ASSETS binding of the test servers: the built pages' files as Workers static assets answer them, a missing
  * one with the SPA's index.html (wrangler.toml's not_found_handling). A function in this process rather than
- * Miniflare's assets, whose four workers and manifest of every file cost ~0.13 s of CPU at each server's start;
+ * Miniflare's assets, whose four workers and manifest of every file cost ~0.04 s more CPU at each server's start;
  * every request reaches the Worker as with run_worker_first. The assets' own routing and headers are
  * worker-assets.test.ts's.
  */
