@@ -1,6 +1,6 @@
 import { count, eq, getTableColumns, getTableName, inArray, is, notInArray } from 'drizzle-orm';
 import { SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/auth/accounts';
 import type { Db } from '../../src/db/client';
 import * as schema from '../../src/db/schema';
@@ -8,14 +8,17 @@ import { accounts, cities, counties, tenants } from '../../src/db/schema';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { demoAccountsWithDemoPassword, purgeDemo } from '../../src/seed/purge-demo';
 import { ApiClient } from '../support/client';
-import { startWithFixture, type Fixture } from '../support/fixture';
 import { moveCounty } from '../../src/features/transfer';
 import { homeOf } from '../../src/db/tenant-tables';
-import { DRIVERS, SECOND_SHARD, TEST_ENV, type TestServer } from '../support/servers';
+import { DRIVERS, SECOND_SHARD, TEST_ENV, type Driver } from '../support/servers';
+import { withFixture } from '../support/suite';
 
 const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005', '13800000006', '13800000007'];
 
 const TINY = { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4] as [number, number], householdsPerVillage: [4, 6] as [number, number] };
+
+/** The fixture's server on a database the (tiny) demo was seeded into first. */
+const withDemoAndFixture = (driver: Driver) => withFixture(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY));
 
 /** Rows of every tenant-owned table (of a shard's tables only, with `shardOnly`) that belong to none of `tenantIds`, by table. */
 async function rowsOutside(db: Db, tenantIds: string[], shardOnly = false): Promise<Record<string, number>> {
@@ -38,13 +41,9 @@ async function rowsOutside(db: Db, tenantIds: string[], shardOnly = false): Prom
  * demo phone whose password was changed is kept (someone may use it).
  */
 describe.each(DRIVERS)('purge-demo on %s', (driver) => {
-  const ctx = {} as { server: TestServer; fixture: Fixture };
-  beforeAll(async () => {
-    // an install that ran as the demo (seeded into the empty database), then got townships of its own (the fixture's, in the
-    // demo's county); the seed itself through the API's database is demo-seed.test.ts's, here it is only the starting state
-    Object.assign(ctx, await startWithFixture(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY)));
-  }, 60_000);
-  afterAll(() => ctx.server?.close());
+  // an install that ran as the demo (seeded into the empty database), then got townships of its own (the fixture's, in the
+  // demo's county); the seed itself through the API's database is demo-seed.test.ts's, here it is only the starting state
+  const ctx = withDemoAndFixture(driver);
 
   it('removes the demo townships and accounts and nothing else', async () => {
     const db = ctx.server.db;
@@ -94,11 +93,7 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
  * townships, moved along in the same county, stay row for row.
  */
 describe.each(DRIVERS)('purge-demo of a demo whose county moved to another shard, on %s', (driver) => {
-  const ctx = {} as { server: TestServer; fixture: Fixture };
-  beforeAll(async () => {
-    Object.assign(ctx, await startWithFixture(driver, TEST_ENV, (db) => seedDemoIfEmpty(db, TINY)));
-  }, 60_000);
-  afterAll(() => ctx.server?.close());
+  const ctx = withDemoAndFixture(driver);
 
   it('removes the demo townships from the shard they are on', async () => {
     const { databases } = ctx.server;
