@@ -180,6 +180,15 @@ function sendOnce(entry: URL, agent: Agent, method: string, url: URL, headers: H
   });
 }
 
+/** The R2 methods the stores call (audit/store.ts, platform/photo-store.ts), each on the bucket `open` gives. */
+function lazyBucket(open: () => Promise<R2Bucket>): R2Bucket {
+  const call =
+    <M extends 'head' | 'get' | 'put' | 'list' | 'delete'>(method: M) =>
+    async (...args: Parameters<R2Bucket[M]>) =>
+      ((await open())[method] as (...a: typeof args) => unknown)(...args);
+  return { head: call('head'), get: call('get'), put: call('put'), list: call('list'), delete: call('delete') } as unknown as R2Bucket;
+}
+
 /**
  * The tests' own door to a server's D1 databases: a second Worker bound to the same databases (same ids, so
  * the same storage) that runs the statements it is sent, each call or batch one request. Miniflare's proxy of
@@ -315,17 +324,20 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   for (const [binding] of Object.entries(shardBindings)) shardDbs[binding.slice('SHARD_'.length).toLowerCase()] = d1Database(d1Door(door, binding));
   const databases = databasesOf(d1Database(d1), shardDbs);
   let closed = false;
-  const bucket = (await mf.getR2Bucket('AUDIT_ARCHIVE')) as unknown as R2Bucket;
-  const photos = (await mf.getR2Bucket('MEETING_PHOTOS')) as unknown as R2Bucket;
+  // Miniflare's proxies of the buckets, opened at a test's first look (most never look: ~80 ms of waiting on
+  // workerd each) and again after a restart, which ends the proxies of the runtime before it
+  const buckets = new Map<string, Promise<R2Bucket>>();
+  const bucket = (name: string) => lazyBucket(() => buckets.get(name) ?? buckets.set(name, mf.getR2Bucket(name) as unknown as Promise<R2Bucket>).get(name)!);
   return {
     driver: 'workerd',
     db: databases.registry,
     databases,
-    auditStore: r2Store(bucket),
-    photoStore: r2PhotoStore(photos),
+    auditStore: r2Store(bucket('AUDIT_ARCHIVE')),
+    photoStore: r2PhotoStore(bucket('MEETING_PHOTOS')),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => {
       await mf.setOptions({ ...options, workers: [{ ...app, bindings: next }, doorOptions] });
+      buckets.clear();
       agent.destroy();
       agent = new Agent({ keepAlive: true });
       transport = entryTransport(await mf.ready, agent);
