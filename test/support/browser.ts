@@ -2,10 +2,9 @@ import { databasesOf } from '../../src/db/databases';
 import { serve, type ServerType } from '@hono/node-server';
 import { dirStore } from '../../src/audit/dir-store';
 import { dirPhotoStore } from '../../src/platform/photo-dir-store';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { inject } from 'vitest';
@@ -14,6 +13,7 @@ import { createNodeServer } from '../../src/node-server';
 import { backgroundWork } from '../../src/platform/background';
 import { TEST_BUILD } from './build';
 import { migratedMemoryDb } from './memory-db';
+import { scratchDir } from './scratch';
 import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fixture';
 import { TEST_ENV, type TestServer } from './servers';
 
@@ -103,8 +103,10 @@ export interface BrowserApp {
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {
   const { db, client } = await migratedMemoryDb();
-  const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
-  const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
+  const auditDir = scratchDir('xingping-audit-');
+  const photoDir = scratchDir('xingping-photos-');
+  const auditStore = dirStore(auditDir.path);
+  const photoStore = dirPhotoStore(photoDir.path);
   const databases = databasesOf(db);
   const background = backgroundWork();
   const app = createNodeServer(databases, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore, background });
@@ -144,6 +146,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       // what requests left running (audit seals) finishes before its database closes
       await background.settled();
       client.close();
+      auditDir.remove();
+      photoDir.remove();
     },
   };
 }

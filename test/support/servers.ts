@@ -1,6 +1,5 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { Miniflare, Response as MiniflareResponse } from 'miniflare';
 import { apiDocument } from '../../src/api-document';
@@ -11,6 +10,7 @@ import type { Db } from '../../src/db/client';
 import { d1Database } from '../../src/db/d1';
 import { openLibsql } from '../../src/db/libsql';
 import { migratedMemoryDb } from './memory-db';
+import { scratchDir } from './scratch';
 import { databasesOf, type Databases } from '../../src/db/databases';
 import { inlineDispatch } from '../../src/jobs/runner';
 import { runCron } from '../../src/jobs/worker';
@@ -79,8 +79,10 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
   const shards = await Promise.all((options.shards ?? []).map(async (name) => ({ name, ...(await migratedMemoryDb('shard')) })));
   const databases = databasesOf(db, Object.fromEntries(shards.map((shard) => [shard.name, shard.db])));
   await preload?.(db);
-  const auditStore = dirStore(mkdtempSync(join(tmpdir(), 'xingping-audit-')));
-  const photoStore = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xingping-photos-')));
+  const auditDir = scratchDir('xingping-audit-');
+  const photoDir = scratchDir('xingping-photos-');
+  const auditStore = dirStore(auditDir.path);
+  const photoStore = dirPhotoStore(photoDir.path);
   const background = backgroundWork();
   const app = createApp({ databases: () => databases, clientIp: (c) => c.req.header('x-test-ip') ?? '127.0.0.1', auditStore: () => auditStore, photoStore: () => photoStore, apiDocument });
   let env = { ...bindings } as unknown as Bindings;
@@ -98,6 +100,8 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
       await background.settled();
       client.close();
       for (const shard of shards) shard.client.close();
+      auditDir.remove();
+      photoDir.remove();
     },
   };
 }
@@ -273,10 +277,7 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   const serial = ++workerdServers;
   const queueName = `xingping-jobs-${serial}`;
   const databaseId = `test-db-${serial}`;
-  if (!d1Folder) {
-    const folder = (d1Folder = mkdtempSync(join(tmpdir(), 'xp-d1-')));
-    process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
-  }
+  d1Folder ??= scratchDir('xp-d1-').path;
   const file = d1File(d1Folder, databaseId);
   mkdirSync(join(file, '..'), { recursive: true });
   copyFileSync(TEST_BUILD.d1Template, file);
