@@ -74,7 +74,7 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
   const open = async (login: 'adminA' | 'secretaryA' | 'memberA' | 'countyViewer', width: number, height: number, next: string) => {
     const context = await app.newContext({ width, height });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, login, next);
+    await app.openAs(page, login, next);
     return { context, page };
   };
 

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
-import { browserAvailable, screenshotPath, shown, startBrowserApp, type BrowserApp, signIn } from '../support/browser';
+import { browserAvailable, screenshotPath, shown, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
@@ -30,7 +30,7 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
   it('takes a county viewer from the chooser to the comparison: summary, sort by a column, filter a township, export files', async () => {
     const context = await app.newContext({ width: 1280, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'countyViewer', '/choose');
+    await app.openAs(page, 'countyViewer', '/choose');
     await page.getByRole('link', { name: '全县比较' }).first().click();
     await page.waitForURL(`**${countyPage}`);
     await shown(page.getByRole('heading', { name: '齐河县 村党支部比较', level: 1 }));
@@ -91,7 +91,7 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
   it('fits a 360 px phone (the tables scroll sideways) and is reached from the shell of a township page', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'countyViewer', '/t/alpha/villages');
+    await app.openAs(page, 'countyViewer', '/t/alpha/villages');
     await page.getByRole('link', { name: '全县比较' }).click();
     await page.waitForURL(`**${countyPage}`);
     await expect.poll(async () => (await rankingRows(page)).length).toBe(6);
@@ -102,7 +102,7 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
   it('offers the platform admin the comparison of each county', async () => {
     const context = await app.newContext({ width: 1024, height: 800 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'platformAdmin', '/choose');
+    await app.openAs(page, 'platformAdmin', '/choose');
     await page.getByRole('link', { name: '齐河县 全县比较' }).click();
     await page.waitForURL(`**${countyPage}`);
     await expect.poll(async () => (await rankingRows(page)).length).toBe(6);

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 
 const T = '/t/alpha/api/evaluation';
 
@@ -31,7 +31,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
   afterAll(() => app?.close());
 
   it('creates a branch campaign with a live check of the weights', async () => {
-    await signIn(page, 'adminA', '/t/alpha/evaluation');
+    await app.openAs(page, 'adminA', '/t/alpha/evaluation');
     await shown(page.getByRole('heading', { name: '在线测评', level: 1 }));
     await page.getByRole('button', { name: '新建测评活动' }).click();
     const form = page.getByRole('dialog', { name: '新建测评活动' });
@@ -262,7 +262,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     expect(campaign.status).toBe(201);
     const context = await app.newContext({ width: 360, height: 740 });
     const phone = context.pages()[0] ?? (await context.newPage());
-    await signIn(phone, 'memberA', '/t/alpha/evaluation');
+    await app.openAs(phone, 'memberA', '/t/alpha/evaluation');
     await shown(phone.getByRole('heading', { name: '我的评定报告' }));
     await phone.getByRole('link', { name: /2026年度党员星级评定/ }).click();
     await shown(phone.getByRole('heading', { name: `${member.name} · 评定报告` }));
@@ -273,7 +273,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
   it('gives a county viewer the evaluation to read, without write buttons', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const viewer = context.pages()[0] ?? (await context.newPage());
-    await signIn(viewer, 'countyViewer', '/t/alpha/evaluation');
+    await app.openAs(viewer, 'countyViewer', '/t/alpha/evaluation');
     await shown(viewer.getByRole('link', { name: '2026年度村党支部星级评定' }));
     expect(await viewer.getByRole('button', { name: '新建测评活动' }).count()).toBe(0);
     await viewer.goto('/t/alpha/problems');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, signIn } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
 
 
 /** The admin's shared form pieces (SheetForm, SelectField, VillageSelect, ListBody) on a 360 px phone, through pages no other browser test opens. */
@@ -16,7 +16,7 @@ describe.skipIf(!browserAvailable())('shared admin forms in the browser', () => 
   it('registers a dispute in a sheet: labelled selects, a prompt that cannot be chosen back, a field that follows the status', async () => {
     const context = await app.newContext();
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'adminA', '/t/alpha/ledgers');
+    await app.openAs(page, 'adminA', '/t/alpha/ledgers');
     await shown(page.getByText('暂无数据'));
     await page.getByRole('button', { name: '登记纠纷' }).click();
     const sheet = page.getByRole('dialog', { name: '登记纠纷' });
@@ -53,7 +53,7 @@ describe.skipIf(!browserAvailable())('shared admin forms in the browser', () => 
   it('keeps a weak-village sheet unsaveable until a village is chosen, cancels with Escape, and deletes from the sheet', async () => {
     const context = await app.newContext();
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'adminA', '/t/alpha/ledgers?tab=weak');
+    await app.openAs(page, 'adminA', '/t/alpha/ledgers?tab=weak');
     await page.getByRole('button', { name: '列入整治' }).click();
     let sheet = page.getByRole('dialog', { name: '列入整治' });
     await expect.poll(() => sheet.getByRole('button', { name: '保存' }).isDisabled()).toBe(true);
@@ -83,7 +83,7 @@ describe.skipIf(!browserAvailable())('shared admin forms in the browser', () => 
   it('fixes a secretary to their own village and records and revokes a red line with a reason', async () => {
     const context = await app.newContext();
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'secretaryA', '/t/alpha/ledgers');
+    await app.openAs(page, 'secretaryA', '/t/alpha/ledgers');
     await page.getByRole('button', { name: '登记纠纷' }).click();
     const sheet = page.getByRole('dialog', { name: '登记纠纷' });
     const village = sheet.getByLabel('村庄');
@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable())('shared admin forms in the browser', () => 
 
     const admin = await app.newContext();
     const adminPage = admin.pages()[0] ?? (await admin.newPage());
-    await signIn(adminPage, 'adminA', '/t/alpha/red-lines');
+    await app.openAs(adminPage, 'adminA', '/t/alpha/red-lines');
     await adminPage.getByRole('tab', { name: '手工登记' }).click();
     // the village filter offers every village after "all villages"
     const filter = adminPage.getByLabel('村庄');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
+import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 
 /** The admin app's navigation, grouped by area (测评 · 星级 · 台账 · 名册 · 设置): a sidebar on desktops, a bottom bar and a drawer on phones. */
 describe.skipIf(!browserAvailable())('navigation grouped by area in the browser', () => {
@@ -16,7 +16,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
   it('gives a township admin on a 1366 px desktop a sidebar of the five areas beside the page', async () => {
     const context = await app.newContext({ width: 1366, height: 800 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'adminA', '/t/alpha/villages');
+    await app.openAs(page, 'adminA', '/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
     expect(await groups(page)).toEqual(['测评', '星级', '台账', '名册', '设置']);
     const nav = (await page.locator('.mainnav').boundingBox())!;
@@ -32,7 +32,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
   it('gives a village secretary on a 360 px phone a bottom bar of their home and most-used pages, and the rest in a drawer', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'secretaryA', '/t/alpha/villages');
+    await app.openAs(page, 'secretaryA', '/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     // no menu above the content: the sidebar is a desktop's
@@ -107,12 +107,12 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     const context = await app.newContext({ width: 360, height: 740 });
     const page = context.pages()[0] ?? (await context.newPage());
     const bar = page.getByRole('navigation', { name: '常用功能' });
-    await signIn(page, 'memberA', '/t/alpha/home');
+    await app.openAs(page, 'memberA', '/t/alpha/home');
     // the bar renders once the session is known: wait for it, not for the first paint
     await expect.poll(() => bar.locator('a .nav-label').allTextContents()).toEqual(['工作台', '在线测评', '走访记录']);
     await page.getByRole('button', { name: '退出登录' }).click();
     await page.waitForURL('**/login');
-    await signIn(page, 'countyViewer', '/t/alpha/villages');
+    await app.openAs(page, 'countyViewer', '/t/alpha/villages');
     await expect.poll(() => bar.locator('a .nav-label').allTextContents()).toEqual(['全县比较', '问题清单', '全镇概览', '年度星级']);
     await bar.getByRole('link', { name: '全县比较' }).click();
     await page.waitForURL(`**/county/${app.fixture.countyId}`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { problemReviews } from '../../src/db/schema';
 import { TenantScope } from '../../src/db/tenant-scope';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, signIn } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp } from '../support/browser';
 
 /** 群众反映问题审核 in Chromium: a township admin accepts a villager's problem into the list on a 360 px phone. */
 describe.skipIf(!browserAvailable())('problem review queue in the browser', () => {
@@ -19,7 +19,7 @@ describe.skipIf(!browserAvailable())('problem review queue in the browser', () =
   it('accepts a raised problem into the problem list', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'adminA', '/t/alpha/problem-reviews');
+    await app.openAs(page, 'adminA', '/t/alpha/problem-reviews');
     await shown(page.getByRole('heading', { name: '群众反映问题审核', level: 1 }));
     const row = page.getByRole('row', { name: /村西水渠堵塞/ });
     await row.getByRole('button', { name: '采纳', exact: true }).click();

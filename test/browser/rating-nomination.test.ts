@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate, shanghaiYear } from '../../src/domain/calendar';
-import { browserAvailable, screenshotPath, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const Y = shanghaiYear();
 
@@ -20,7 +20,7 @@ describe.skipIf(!browserAvailable())('the secretary’s nomination in the browse
   afterAll(() => app?.close());
 
   it('submits the level applied for, the statement and the 述职述廉 report at 360 px', async () => {
-    await signIn(page, 'secretaryA', '/t/alpha/rating');
+    await app.openAs(page, 'secretaryA', '/t/alpha/rating');
     await page.getByRole('heading', { name: `${Y}年度评星定级` }).waitFor();
     await page.getByText('当前环节：自评申报').waitFor();
     await page.getByLabel('申报星级').selectOption('4');

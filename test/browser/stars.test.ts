@@ -3,7 +3,7 @@ import { annualResults, finalisedYears } from '../../src/db/schema';
 import { seedDemoEvaluation } from '../../src/seed/demo-evaluation-day';
 import { shanghaiYear } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
@@ -49,7 +49,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
   it('shows the township admin the dashboard with charts drawn as SVG', async () => {
     const context = await app.newContext({ width: 1200, height: 900 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'adminA', '/t/alpha/dashboard');
+    await app.openAs(page, 'adminA', '/t/alpha/dashboard');
     await shown(page.getByRole('heading', { name: '全镇概览', level: 1 }));
     await shown(page.getByRole('heading', { name: '村党支部星级分布' }));
     await expect.poll(() => page.locator('.chart-box svg').count()).toBe(3);
@@ -95,7 +95,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
   it('records an income entry in yuan on a 360 px phone and lists it, with its history', async () => {
     const context = await app.newContext({ width: 360, height: 740 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'adminA', '/t/alpha/income');
+    await app.openAs(page, 'adminA', '/t/alpha/income');
     await shown(page.getByRole('heading', { name: '村集体经济收入', level: 1 }));
     await page.getByRole('button', { name: '登记收入' }).click();
     const form = page.getByRole('dialog', { name: '登记收入' });
@@ -124,7 +124,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     const context = await app.newContext({ width: 1024, height: 800 });
     const page = context.pages()[0] ?? (await context.newPage());
     page.on('dialog', (dialog) => dialog.accept());
-    await signIn(page, 'adminA', '/t/alpha/results');
+    await app.openAs(page, 'adminA', '/t/alpha/results');
     await shown(page.getByRole('rowheader', { name: '靖庄' }));
     await shown(page.locator('.stage-note').getByText('暂定结果', { exact: true }));
     await page.getByRole('button', { name: '定稿本年度' }).click();
@@ -142,7 +142,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
   it('lets the platform admin list job runs and start one over every township', async () => {
     const context = await app.newContext({ width: 1024, height: 800 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'platformAdmin', '/platform');
+    await app.openAs(page, 'platformAdmin', '/platform');
     await page.getByRole('link', { name: '计划任务' }).click();
     await page.waitForURL('**/platform/jobs');
     await shown(page.getByRole('heading', { name: '计划任务', level: 1 }));
@@ -154,7 +154,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
   it('gives a county viewer the dashboard and results without write buttons', async () => {
     const context = await app.newContext({ width: 1024, height: 800 });
     const page = context.pages()[0] ?? (await context.newPage());
-    await signIn(page, 'countyViewer', '/t/alpha/results');
+    await app.openAs(page, 'countyViewer', '/t/alpha/results');
     await shown(page.getByRole('rowheader', { name: '靖庄' }));
     expect(await page.getByRole('button', { name: /定稿|重新计算|重新开放/ }).count()).toBe(0);
     await page.getByRole('navigation', { name: '菜单' }).getByRole('link', { name: '集体经济' }).click();
