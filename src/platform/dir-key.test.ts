@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dirStore } from '../audit/dir-store';
@@ -21,13 +21,17 @@ describe('fileOfKey', () => {
   );
 
   it('lets the stores find nothing under what is no key, and write nothing there', async () => {
-    const photos = dirPhotoStore(mkdtempSync(join(tmpdir(), 'xp-key-')));
-    const audit = dirStore(mkdtempSync(join(tmpdir(), 'xp-key-')));
-    expect(await photos.get('photos/../../etc/passwd')).toBeNull();
-    await photos.delete(['photos/../../etc/passwd']);
-    await expect(photos.put('photos/../x', new Uint8Array(1), 'image/jpeg')).rejects.toThrow(/not a store key/);
-    expect(await audit.get('anchors/../../etc/passwd')).toBeNull();
-    expect(await audit.list('anchors/^g/')).toEqual([]);
-    await expect(audit.putOnce('anchors/../x', new Uint8Array(1))).rejects.toThrow(/not a store key/);
+    const folder = mkdtempSync(join(tmpdir(), 'xp-key-'));
+    try {
+      const [photos, audit] = [dirPhotoStore(mkdtempSync(join(folder, 'photos-'))), dirStore(mkdtempSync(join(folder, 'audit-')))];
+      expect(await photos.get('photos/../../etc/passwd')).toBeNull();
+      await photos.delete(['photos/../../etc/passwd']);
+      await expect(photos.put('photos/../x', new Uint8Array(1), 'image/jpeg')).rejects.toThrow(/not a store key/);
+      expect(await audit.get('anchors/../../etc/passwd')).toBeNull();
+      expect(await audit.list('anchors/^g/')).toEqual([]);
+      await expect(audit.putOnce('anchors/../x', new Uint8Array(1))).rejects.toThrow(/not a store key/);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

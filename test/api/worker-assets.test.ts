@@ -1,5 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { builtApiDocument } from '../../src/api-document';
 import { catalogues } from '../../src/messages';
 import { catalogueAsset, catalogueFile } from '../../src/messages/asset-path';
 import { TEST_BUILD } from '../support/build';
+import { scratchDir } from '../support/scratch';
 import { TEST_APP_SECRET } from '../support/servers';
 
 /** A catalogue text that could be nothing else in the bundle: not a word that is also an enum value or a seed's name. */
@@ -102,12 +102,16 @@ describe.each([
   }],
 ])('a Worker whose assets hold %s', (_, write) => {
   let mf: Miniflare;
+  let folder: ReturnType<typeof scratchDir>;
   beforeAll(async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'xp-stale-assets-'));
-    write(folder);
-    mf = workerWithAssets(folder, 'no-assets-test-db');
+    folder = scratchDir('xp-stale-assets-');
+    write(folder.path);
+    mf = workerWithAssets(folder.path, 'no-assets-test-db');
   }, 60_000);
-  afterAll(() => mf?.dispose());
+  afterAll(async () => {
+    await mf?.dispose();
+    folder?.remove();
+  });
 
   it('answers every request 503 error.not_configured, again on the next request', async () => {
     for (const path of ['/api/health', '/t/alpha/api/stars/red-lines'])
