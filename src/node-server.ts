@@ -12,7 +12,7 @@ import type { AppEnv, Bindings } from './app-env';
 import type { AuditStore } from './audit/store';
 import type { PhotoStore } from './platform/photo-store';
 import type { Databases } from './db/databases';
-import { gzipAnswer } from './node-compress';
+import { gzipAnswer, gzipFilesOnce } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
 import { HSTS, inlineScripts, pageHeaders } from './platform/security-headers';
 import { backgroundWork, type BackgroundWork } from './platform/background';
@@ -108,6 +108,7 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
     server.get(`/${page}.html`, (c) => canonical(c, page));
   }
   server.get('/index.html', (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
+  server.use('/assets/*', gzipFilesOnce());
   server.use('*', serveStatic({ root: webRoot }));
   server.get('*', (c) => {
     const index = pages.get('index');

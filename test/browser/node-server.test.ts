@@ -2,6 +2,9 @@ import { databasesOf } from '../../src/db/databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { createNodeServer } from '../../src/node-server';
 import { WEB_OUT } from '../support/browser';
 import { TEST_ENV } from '../support/servers';
@@ -76,5 +79,35 @@ describe('Node server: pages and SPA fallback', () => {
     const tenant = await get('/t/nowhere/api/villages');
     expect(tenant.status).toBe(404);
     expect(await tenant.json()).toMatchObject({ code: 'error.tenant_not_found' });
+  });
+
+  it('gzips a built script for a caller that takes gzip, the same bytes each time, and leaves ranges, HEAD and identity callers the file', async () => {
+    const html = await (await get('/vote')).text();
+    const asset = html.match(/\/assets\/vote-[\w-]+\.js/)![0];
+    const file = readFileSync(join(WEB_OUT, asset));
+    const gzipped = (init: RequestInit = {}) => server.request(`http://127.0.0.1${asset}`, { ...init, headers: { 'accept-encoding': 'gzip, deflate, br', ...init.headers } });
+    const [first, second] = [await gzipped(), await gzipped()];
+    for (const answer of [first, second]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-encoding')).toBe('gzip');
+      expect(answer.headers.get('content-type')).toMatch(/javascript/);
+      expect(answer.headers.get('vary')).toMatch(/accept-encoding/i);
+      expect(answer.headers.get('content-length')).toBeNull();
+    }
+    const [a, b] = [Buffer.from(await first.arrayBuffer()), Buffer.from(await second.arrayBuffer())];
+    expect(gunzipSync(a).equals(file)).toBe(true);
+    expect(b.equals(a)).toBe(true);
+    // what serveStatic answers, untouched
+    const plain = await get(asset);
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await plain.arrayBuffer()).equals(file)).toBe(true);
+    const range = await gzipped({ headers: { range: 'bytes=0-9' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-encoding')).toBeNull();
+    expect(Buffer.from(await range.arrayBuffer()).equals(file.subarray(0, 10))).toBe(true);
+    const head = await gzipped({ method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-encoding')).toBeNull();
+    expect(head.headers.get('content-length')).toBe(String(file.length));
   });
 });
