@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { archiveAndPrune, sealAndAnchor } from '../../src/audit/archive';
 import { rowHash, sealChain } from '../../src/audit/chain';
@@ -278,5 +278,20 @@ describe.each(DRIVERS)('audit trail defences on %s', (driver) => {
     await refused(db.update(auditArchives).set({ headHash: 'f'.repeat(64) }).where(eq(auditArchives.chain, chain)));
     // an archived month younger than 180 days keeps its rows online
     await refused(db.delete(auditEvents).where(eq(auditEvents.chain, chain)));
+  });
+
+  it('seals a row written after its chain was archived whole on to the archived head', async () => {
+    const db = ctx.server.db;
+    const chain = 'chain-q';
+    for (const [i, at] of ['2026-03-02T01:00:00.000Z', '2026-04-05T01:00:00.000Z'].entries())
+      await db.insert(auditEvents).values({ ...row(chain), id: `quiet-${i}`, seq: i + 1, at });
+    await archiveAndPrune(db, ctx.server.auditStore, new Date('2026-12-01T19:00:00Z'));
+    expect(await db.select().from(auditEvents).where(eq(auditEvents.chain, chain))).toEqual([]);
+    const [head] = await db.select().from(auditArchives).where(and(eq(auditArchives.chain, chain), eq(auditArchives.lastSeq, 2)));
+    await append(db, chain, 1);
+    expect(await sealChain(db, chain)).toBe(1);
+    const [sealed] = await db.select().from(auditEvents).where(eq(auditEvents.chain, chain));
+    expect(sealed).toMatchObject({ seq: 3, prevHash: head.headHash });
+    expect(await verifyChain(db, ctx.server.auditStore, chain)).toMatchObject({ ok: true, firstSeq: 3, archives: 2 });
   });
 });
