@@ -84,16 +84,19 @@ export function gzipFilesOnce(): MiddlewareHandler {
   return async (c, next) => {
     await next();
     const type = c.res.headers.get('content-type');
+    const modified = c.res.headers.get('last-modified');
     if (
       c.req.method !== 'GET' ||
       c.res.status !== 200 ||
+      // a file serveStatic read (not the admin app's index.html, which answers a path under /assets/ that has no file)
+      !modified ||
       !type ||
       !COMPRESSIBLE.test(type) ||
       c.res.headers.has('content-encoding') ||
       !/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '')
     )
       return;
-    const key = `${c.req.path} ${c.res.headers.get('content-length')} ${c.res.headers.get('last-modified')}`;
+    const key = `${c.req.path} ${c.res.headers.get('content-length')} ${modified}`;
     let body = gzipped.get(key);
     if (body) await c.res.body?.cancel();
     else {
