@@ -51,40 +51,34 @@ export async function endAllSessions(c: Context<AppEnv>, accountId: string): Pro
 }
 
 /**
- * Loads the account and its grants behind the session cookie, in one round trip, and enforces the idle and
- * absolute timeouts (auth/session-rules.ts); the last-seen time is written at most once a minute.
+ * Loads the account and its grants behind the session cookie, in one statement (a row per grant), and enforces the
+ * idle and absolute timeouts (auth/session-rules.ts); the last-seen time is written at most once a minute.
  */
 async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionInfo | undefined> {
   const sessionId = await sha256Hex(token);
-  const [found, grants] = await db.batch([
-    db
-      .select({
-        accountId: accounts.id,
-        name: accounts.name,
-        phone: accounts.phone,
-        locale: accounts.locale,
-        disabled: accounts.disabled,
-        createdAt: sessions.createdAt,
-        lastSeenAt: sessions.lastSeenAt,
-      })
-      .from(sessions)
-      .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-      .where(and(eq(sessions.id, sessionId), eq(sessions.stage, 'active'), gt(sessions.expiresAt, now.toISOString()))),
-    db
-      .select({
-        role: roleGrants.role,
-        countyId: roleGrants.countyId,
-        cityId: roleGrants.cityId,
-        tenantId: roleGrants.tenantId,
-        villageId: roleGrants.villageId,
-        memberId: roleGrants.memberId,
-      })
-      .from(roleGrants)
-      .innerJoin(sessions, eq(sessions.accountId, roleGrants.accountId))
-      .where(eq(sessions.id, sessionId)),
-  ]);
-  const account = found[0];
+  const rows = await db
+    .select({
+      accountId: accounts.id,
+      name: accounts.name,
+      phone: accounts.phone,
+      locale: accounts.locale,
+      disabled: accounts.disabled,
+      createdAt: sessions.createdAt,
+      lastSeenAt: sessions.lastSeenAt,
+      role: roleGrants.role,
+      countyId: roleGrants.countyId,
+      cityId: roleGrants.cityId,
+      tenantId: roleGrants.tenantId,
+      villageId: roleGrants.villageId,
+      memberId: roleGrants.memberId,
+    })
+    .from(sessions)
+    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
+    .leftJoin(roleGrants, eq(roleGrants.accountId, sessions.accountId))
+    .where(and(eq(sessions.id, sessionId), eq(sessions.stage, 'active'), gt(sessions.expiresAt, now.toISOString())));
+  const account = rows[0];
   if (!account || account.disabled) return undefined;
+  const grants = rows.flatMap(({ role, countyId, cityId, tenantId, villageId, memberId }) => (role === null ? [] : [{ role, countyId, cityId, tenantId, villageId, memberId }]));
   if (sessionExpiry(account, isAdminAccount(grants.map((g) => g.role)), now)) {
     await db.delete(sessions).where(eq(sessions.id, sessionId));
     return undefined;
