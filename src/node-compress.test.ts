@@ -19,6 +19,10 @@ describe('gzipAnswer', () => {
     expect(again).toEqual(bytes);
   });
 
+  it.each(['gzip;q=0.5', '*', 'br, *;q=0.1'])('gzips for a client whose Accept-Encoding is %s', async (accepted) => {
+    expect((await gzipAnswer(request({ 'accept-encoding': accepted }), json(big))).headers.get('content-encoding')).toBe('gzip');
+  });
+
   it('leaves a small answer as it is, with its length (so hono/compress leaves it too)', async () => {
     const small = await gzipAnswer(request(), json('{"ok":true}'));
     expect(small.headers.get('content-encoding')).toBeNull();
@@ -28,6 +32,8 @@ describe('gzipAnswer', () => {
 
   it.each([
     ['a client that does not accept gzip', request({}), json(big)],
+    ['a client that refuses gzip by its weight', request({ 'accept-encoding': 'gzip;q=0, identity' }), json(big)],
+    ['a client that refuses everything but identity', request({ 'accept-encoding': 'identity, *;q=0' }), json(big)],
     ['a HEAD request', request(undefined, 'HEAD'), json(big)],
     ['an answer already encoded', request(), json(big, { headers: { 'content-encoding': 'br' } })],
     ['an answer marked no-transform', request(), json(big, { headers: { 'cache-control': 'no-store, no-transform' } })],

@@ -1,10 +1,19 @@
 import type { MiddlewareHandler } from 'hono';
+import { parseAccept } from 'hono/utils/accept';
 import { gzipSync } from 'node:zlib';
 
 const THRESHOLD = 1024;
 const CACHED_MAX_BYTES = 64 * 1024;
 const CACHE_ENTRIES = 200;
 const COMPRESSIBLE = /^\s*(?:text\/|application\/(?:json|javascript|xml)|image\/svg\+xml)/i;
+
+/** Whether the caller takes gzip: named with a weight above zero, or the wildcard's (as hono/compress reads it). */
+function takesGzip(acceptEncoding: string | undefined): boolean {
+  if (!acceptEncoding) return false;
+  const accepted = parseAccept(acceptEncoding);
+  const weight = accepted.find((a) => a.type.toLowerCase() === 'gzip')?.q ?? accepted.find((a) => a.type === '*')?.q ?? 0;
+  return weight > 0;
+}
 
 /** Recent answers' gzip bytes by their text: a pure function of the text, so nothing can go stale. */
 const recent = new Map<string, Uint8Array<ArrayBuffer>>();
@@ -52,7 +61,7 @@ export async function gzipAnswer(request: Request, response: Response): Promise<
     !COMPRESSIBLE.test(type) ||
     response.headers.has('content-encoding') ||
     /(?:^|,)\s*no-transform\s*(?:,|$)/i.test(response.headers.get('cache-control') ?? '') ||
-    !/\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')
+    !takesGzip(request.headers.get('accept-encoding') ?? undefined)
   )
     return response;
   const text = bodyText(response) ?? (await response.text());
@@ -80,7 +89,8 @@ const FILE_ENTRIES = 500;
  * request, or a caller without gzip, gets the file as serveStatic answers it.
  */
 export function gzipFilesOnce(): MiddlewareHandler {
-  const gzipped = new Map<string, Uint8Array<ArrayBuffer>>();
+  // the compression itself, so a burst of first requests (phones scanning the QR after a restart) makes one
+  const gzipped = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
   return async (c, next) => {
     await next();
     const type = c.res.headers.get('content-type');
@@ -93,18 +103,20 @@ export function gzipFilesOnce(): MiddlewareHandler {
       !type ||
       !COMPRESSIBLE.test(type) ||
       c.res.headers.has('content-encoding') ||
-      !/\bgzip\b/i.test(c.req.header('accept-encoding') ?? '')
+      !takesGzip(c.req.header('accept-encoding'))
     )
       return;
     const key = `${c.req.path} ${c.res.headers.get('content-length')} ${modified}`;
-    let body = gzipped.get(key);
-    if (body) await c.res.body?.cancel();
+    let gzip = gzipped.get(key);
+    if (gzip) await c.res.body?.cancel();
     else {
-      body = new Uint8Array(gzipSync(await c.res.arrayBuffer()));
+      gzip = c.res.arrayBuffer().then((file) => new Uint8Array(gzipSync(file)));
       if (gzipped.size >= FILE_ENTRIES) gzipped.delete(gzipped.keys().next().value!);
-      gzipped.set(key, body);
+      gzipped.set(key, gzip);
+      // a read that failed is tried again by the next request
+      gzip.catch(() => gzipped.delete(key));
     }
-    c.res = new Response(body, c.res);
+    c.res = new Response(await gzip, c.res);
     c.res.headers.set('content-encoding', 'gzip');
     c.res.headers.delete('content-length');
     c.res.headers.append('vary', 'Accept-Encoding');
