@@ -56,6 +56,8 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
         for (const heading of document.querySelectorAll('main h1')) (heading as HTMLElement & { stale?: true }).stale = true;
         history.pushState(null, '', to);
         dispatchEvent(new PopStateEvent('popstate'));
+        // where a link's click takes the page (the router leaves a popstate's scroll alone)
+        scrollTo(0, 0);
       }, target.pathname + target.search);
       await page.waitForFunction(() => {
         const heading = document.querySelector('main h1') as (HTMLElement & { stale?: true }) | null;
