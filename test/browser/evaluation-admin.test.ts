@@ -15,13 +15,17 @@ const shanghai = (ms: number) => {
 describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', () => {
   let app: BrowserApp;
   let page: Page;
-  // a slot around now, so the session can be opened at once, within today in Shanghai (a booking may not cross
-  // midnight: run after 23:30 or before 01:30 Shanghai time, a slot of now ± the margins would be refused)
-  const today = shanghai(Date.now()).date;
-  const earlier = shanghai(Date.now() - 30 * 60_000);
-  const later = shanghai(Date.now() + 90 * 60_000);
-  const start = earlier.date === today ? earlier : { date: today, time: '00:00' };
-  const end = later.date === today ? later : { date: today, time: '23:59' };
+  /**
+   * A slot around now, so the session can be opened at once, within today in Shanghai (a booking may not cross
+   * midnight: run after 23:30 or before 01:30 Shanghai time, a slot of now ± the margins would be refused). Taken
+   * when the booking is made, not when the file is collected, so a run reaching it past Shanghai's midnight books today.
+   */
+  const slotAroundNow = () => {
+    const today = shanghai(Date.now()).date;
+    const earlier = shanghai(Date.now() - 30 * 60_000);
+    const later = shanghai(Date.now() + 90 * 60_000);
+    return { start: earlier.date === today ? earlier : { date: today, time: '00:00' }, end: later.date === today ? later : { date: today, time: '23:59' } };
+  };
 
   beforeAll(async () => {
     app = await startBrowserApp();
@@ -57,6 +61,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
       await page.getByRole('button', { name: '新增预约', exact: true }).click();
       const form = page.getByRole('dialog', { name: '新增预约' });
       await form.getByLabel('村庄').selectOption({ label: village });
+      const { start, end } = slotAroundNow();
       await form.getByLabel('日期').fill(start.date);
       await form.getByLabel('开始时间').fill(start.time);
       await form.getByLabel('结束时间').fill(end.time);
