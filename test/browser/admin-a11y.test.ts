@@ -45,8 +45,8 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
    * Opens a page by its address and waits for `ready` (default its heading) and for its lists to load. Another
    * page of the app is reached in-app, as its menu's links do (the history entry, then the router's popstate),
    * not by loading the app again: the same page, rendered by the same code (with axe kept, the two a11y files took
-   * 29 CPU-s against 39). It is waited
-   * for by a heading the page before did not have (a route reusing the heading's node would time out, not pass).
+   * 29 CPU-s against 39). It is waited for by a heading the page before did not have (a route reusing the
+   * heading's node would time out, not pass).
    */
   async function visit(page: Page, path: string, ready?: Locator): Promise<void> {
     const target = new URL(path, app.origin);
