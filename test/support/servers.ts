@@ -107,26 +107,28 @@ async function startLibsql(bindings: Record<string, string>, preload: Preload | 
 }
 
 /**
- * Requests to workerd over a kept-alive socket, straight to Miniflare's entry worker with the headers its
- * `dispatchFetch` adds (the URL the caller asked for, no pretty error page, the worker to route to). Miniflare's
- * own `dispatchFetch` opens a connection per request (it sets undici's `reset`) and runs undici's fetch: ~3.2 ms
- * of Node CPU and ~1 ms of workerd's a request against ~0.5 ms and ~0.5 ms here, over the suite's thousands of
- * requests. Like the libSQL driver's `app.fetch`, it follows no redirect. A request whose socket the runtime had
- * closed while idle in the pool (it closes one after answering before a body was read whole, e.g. an early 413)
- * is sent again: it never reached the runtime. A failure of the transport itself is thrown as undici's
- * `fetch failed`, which sentAgainOnReset (client.ts) knows.
+ * Requests to workerd over a kept-alive socket straight into a Worker (Miniflare's `unsafeDirectSockets`), as
+ * workerd serves a Worker in production: the full URL in the request line (a proxy-style socket, so the Worker
+ * sees the scheme and host the caller asked for), no Miniflare entry worker in between. Miniflare's own
+ * `dispatchFetch` opens a connection per request (it sets undici's `reset`), runs undici's fetch and passes the
+ * entry worker, which only rebuilds the request for what these tests never use (its `cf` object, pretty errors,
+ * response re-encoding): ~3.2 ms of Node CPU and ~1.5 ms of workerd's a request against ~0.5 ms and ~1 ms here,
+ * over the suite's thousands of requests. Like the libSQL driver's `app.fetch`, it follows no redirect. A request
+ * whose socket the runtime had closed while idle in the pool (it closes one after answering before a body was read
+ * whole, e.g. an early 413) is sent again: it never reached the runtime. A failure of the transport itself is
+ * thrown as undici's `fetch failed`, which sentAgainOnReset (client.ts) knows.
  */
-type Transport = (url: string, init: RequestInit | undefined, headers: Headers, worker?: string) => Promise<Response>;
+type Transport = (url: string, init: RequestInit | undefined, headers: Headers) => Promise<Response>;
 
-function entryTransport(entry: URL, agent: Agent): Transport {
-  return async (url, init, headers, worker) => {
-    headers.set('MF-Original-URL', url);
-    headers.set('MF-Disable-Pretty-Error', 'true');
-    if (worker) headers.set('MF-Route-Override', worker);
+/** A socket of its own into the Worker it is given to, on a port workerd picks. */
+const DIRECT_SOCKET = { host: '127.0.0.1', port: 0, proxy: true };
+
+function directTransport(socket: URL, agent: Agent): Transport {
+  return async (url, init, headers) => {
     const body = await bodyOf(init?.body, headers);
     for (let attempt = 1; ; attempt++)
       try {
-        return await sendOnce(entry, agent, init?.method ?? 'GET', new URL(url), headers, body);
+        return await sendOnce(socket, agent, init?.method ?? 'GET', url, headers, body);
       } catch (error) {
         if (!(error as { staleSocket?: boolean }).staleSocket || attempt === 5) throw new Error('fetch failed', { cause: error });
       }
@@ -153,12 +155,12 @@ async function bodyOf(body: BodyInit | null | undefined, headers: Headers): Prom
 
 const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
-function sendOnce(entry: URL, agent: Agent, method: string, url: URL, headers: Headers, body: Uint8Array | Uint8Array[] | undefined): Promise<Response> {
+function sendOnce(socket: URL, agent: Agent, method: string, url: string, headers: Headers, body: Uint8Array | Uint8Array[] | undefined): Promise<Response> {
   return new Promise((resolve, reject) => {
-    const fields: Record<string, string> = Object.fromEntries(headers);
+    const fields: Record<string, string> = { ...Object.fromEntries(headers), host: new URL(url).host };
     if (body instanceof Uint8Array) fields['content-length'] = String(body.byteLength);
     let answered = false;
-    const request = httpRequest({ host: entry.hostname, port: entry.port, method, path: url.pathname + url.search, agent, headers: fields }, (incoming: IncomingMessage) => {
+    const request = httpRequest({ host: socket.hostname, port: socket.port, method, path: url, agent, headers: fields }, (incoming: IncomingMessage) => {
       answered = true;
       const chunks: Buffer[] = [];
       incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -216,13 +218,13 @@ const D1_DOOR_SCRIPT = `export default {
 
 type Statement = [sql: string, params: unknown[]];
 
-/** The transport to the door's Worker, asked again after a setOptions (which restarts the runtime). */
+/** The transport into the door's Worker, asked again after a setOptions (which restarts the runtime). */
 type Door = () => Transport;
 
 /** What drizzle's D1 driver calls of a binding (prepare, bind, all, raw, run, batch), sent through the door. */
 function d1Door(door: Door, binding: string): D1Database {
   const send = async (method: string, statements: Statement[]) => {
-    const response = await door()('http://d1-door/', { method: 'POST', body: JSON.stringify({ binding, method, statements }) }, new Headers(), D1_DOOR);
+    const response = await door()('http://d1-door/', { method: 'POST', body: JSON.stringify({ binding, method, statements }) }, new Headers());
     const { result, error } = (await response.json()) as { result?: unknown; error?: string };
     if (error !== undefined) throw new Error(error);
     return result;
@@ -307,8 +309,9 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     // the built pages behind ASSETS, for what the Worker reads there (the catalogues, the API document)
     serviceBindings: { ASSETS: servePages },
     queueConsumers: { [queueName]: { maxBatchTimeout: 1, maxRetries: 2 } },
+    unsafeDirectSockets: [DIRECT_SOCKET],
   };
-  const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases };
+  const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases, unsafeDirectSockets: [DIRECT_SOCKET] };
   const options = { d1Persist: d1Folder, workers: [app, doorOptions] };
   let mf = idleWorkerd;
   idleWorkerd = undefined;
@@ -316,8 +319,9 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   else mf = new Miniflare(options);
   // a pool of its own for each runtime: setOptions restarts workerd, closing every socket of the one before
   let agent = new Agent({ keepAlive: true });
-  let transport = entryTransport(await mf.ready, agent);
-  const door: Door = () => transport;
+  const connect = async () => ({ app: directTransport(await mf.unsafeGetDirectURL(app.name), agent), door: directTransport(await mf.unsafeGetDirectURL(D1_DOOR), agent) });
+  let transport = await connect();
+  const door: Door = () => transport.door;
   const d1 = d1Door(door, 'DB');
   const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
   if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${file} (Miniflare's storage layout changed? see builds.ts)`);
@@ -341,13 +345,13 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
       buckets.clear();
       agent.destroy();
       agent = new Agent({ keepAlive: true });
-      transport = entryTransport(await mf.ready, agent);
+      transport = await connect();
     },
     fetch: async (path, init) => {
       const headers = new Headers(init?.headers);
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
       headers.set('cf-connecting-ip', headers.get('x-test-ip') ?? '127.0.0.1');
-      return transport(absolute(path), init, headers);
+      return transport.app(absolute(path), init, headers);
     },
     scheduled: async (cron, scheduledTime) => {
       const worker = await mf.getWorker();
