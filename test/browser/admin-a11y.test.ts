@@ -4,7 +4,7 @@ import { problemReviews } from '../../src/db/schema';
 import { TenantScope } from '../../src/db/tenant-scope';
 import { shanghaiYear } from '../../src/domain/calendar';
 import { generateBallots } from '../../src/seed/ballots';
-import { browserAvailable, menu, screenshotPath, seriousViolations, shown, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, menu, docsScreenshot, seriousViolations, shown, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
@@ -86,7 +86,7 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
     await shown(page.getByRole('heading', { name: '今日测评场次' }));
     await expect.poll(() => page.locator('.loading').count()).toBe(0);
     await clean(page, 'home');
-    await page.screenshot({ path: screenshotPath('home-admin-desktop.png'), fullPage: true });
+    await docsScreenshot(page, 'home-admin-desktop.png', { fullPage: true });
 
     await visit(page, '/t/alpha/villages', page.getByRole('rowheader').first());
     await clean(page, 'villages');
@@ -128,7 +128,7 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
     await shown(page.getByRole('heading', { name: '本村测评场次' }));
     await expect.poll(() => page.locator('.loading').count()).toBe(0);
     await clean(page, 'secretary home');
-    await page.screenshot({ path: screenshotPath('home-secretary-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'home-secretary-phone.png', { fullPage: true });
     await menu(page);
     await clean(page, 'the drawer open');
     await page.keyboard.press('Escape');
@@ -146,7 +146,7 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
     await shown(page.getByRole('heading', { name: '本月待走访的联系户' }));
     await expect.poll(() => page.locator('.loading').count()).toBe(0);
     await clean(page, 'member home');
-    await page.screenshot({ path: screenshotPath('home-member-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'home-member-phone.png', { fullPage: true });
     await visit(page, '/t/alpha/visit');
     await clean(page, 'visit form');
     await visit(page, '/t/alpha/evaluation');
@@ -162,7 +162,7 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
     await shown(page.locator('table.county-ranking .tier').first());
     await expect.poll(() => page.locator('.loading').count()).toBe(0);
     await clean(page, 'county page');
-    await page.screenshot({ path: screenshotPath('home-county-viewer.png'), fullPage: true });
+    await docsScreenshot(page, 'home-county-viewer.png', { fullPage: true });
     await page.setViewportSize({ width: 360, height: 740 });
     await clean(page, 'county page on a phone');
     await visit(page, `/t/alpha/dashboard?year=${YEAR}`, page.locator('figure.chart').first());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 import { eq } from 'drizzle-orm';
 import { countyPlacements } from '../../src/db/schema';
 import { PASSWORD, PHONES } from '../support/fixture';
@@ -22,7 +22,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await page.goto('/t/alpha/villages');
     await page.waitForURL(/\/login\?next=/);
     await shown(page.getByRole('heading', { name: '登录' }));
-    await page.screenshot({ path: screenshotPath('login.png') });
+    await docsScreenshot(page, 'login.png');
 
     await page.getByLabel('手机号').fill('1390000');
     await page.getByLabel('密码').fill('wrong-password');
@@ -41,7 +41,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await shown(page.getByRole('rowheader', { name: '靖庄' }));
     expect(firstVillage).toBeTruthy();
     await shown(page.getByText('共 3 个村'));
-    await page.screenshot({ path: screenshotPath('villages-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'villages-phone.png', { fullPage: true });
   });
 
   it('lists party members with their flags and filters by village', async () => {
@@ -116,7 +116,7 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await expect.poll(() => errorRow.count()).toBe(1);
     await expect.poll(() => errorRow.textContent()).toContain('本镇没有名为“火星村”的村');
     await expect.poll(() => page.getByRole('button', { name: /确认导入/ }).count()).toBe(0);
-    await page.screenshot({ path: screenshotPath('import-preview.png'), fullPage: true });
+    await docsScreenshot(page, 'import-preview.png', { fullPage: true });
 
     const fixed = ['村名,户主,地址,手机号,人口,困难家庭', '靖庄,王大山,靖庄村 1 号,13911112222,3,是'].join('\n');
     await page.getByLabel('选择文件').setInputFiles({ name: '农户.csv', mimeType: 'text/csv', buffer: Buffer.from(fixed, 'utf8') });

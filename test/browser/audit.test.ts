@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { sealAll } from '../../src/audit/chain';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 import { PASSWORD, PHONES } from '../support/fixture';
 
 /** 审计日志 in Chromium on a phone: the township admin sees the changes (personal fields masked); a county viewer sees who did what, not the values. */
@@ -45,7 +45,7 @@ describe.skipIf(!browserAvailable())('audit log page in the browser', () => {
     await shown(page.getByRole('cell', { name: 'auth.login' }).first());
     // auth.login rows were on the unfiltered list too: wait for the filtered answer to replace it
     await expect.poll(() => page.getByRole('cell', { name: 'household.create' }).count()).toBe(0);
-    await page.screenshot({ path: screenshotPath('audit-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'audit-phone.png', { fullPage: true });
   });
 
   it('shows a county viewer the township’s events without their values', async () => {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
-import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, startBrowserApp, type BrowserApp } from '../support/browser';
 import { PASSWORD } from '../support/fixture';
 import type { TestServer } from '../support/servers';
 import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from '../api/rating-support';
@@ -49,7 +49,7 @@ describe.skipIf(!browserAvailable())('the city’s five-star confirmation page i
     const row = (name: string) => page.getByRole('row', { name: new RegExp(name) }).filter({ has: page.getByRole('button', { name: '确认' }) });
     await row(first.name).getByText('齐河县 · 甲镇').waitFor();
     await row(first.name).getByText('五星级').waitFor();
-    await page.screenshot({ path: screenshotPath('city-confirm.png'), fullPage: true });
+    await docsScreenshot(page, 'city-confirm.png', { fullPage: true });
     await row(first.name).getByRole('button', { name: '确认' }).click();
     await row(first.name).waitFor({ state: 'detached' });
     // a return without a reason is refused, in words

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
-import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, startBrowserApp, type BrowserApp } from '../support/browser';
 import { PASSWORD, PHONES } from '../support/fixture';
 import type { TestServer } from '../support/servers';
 import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from '../api/rating-support';
@@ -54,7 +54,7 @@ describe.skipIf(!browserAvailable())('the county re-check page in the browser', 
     await row(second.name).getByRole('button', { name: '退回' }).click();
     await row(second.name).waitFor({ state: 'detached' });
     await page.getByText(`${second.name}：村务公开不及时，请核实`).waitFor();
-    await page.screenshot({ path: screenshotPath('county-recheck.png'), fullPage: true });
+    await docsScreenshot(page, 'county-recheck.png', { fullPage: true });
     const entries = new Map(((await (await app.fixture.as('adminA')).get(R)).body.entries as { villageId: string; status: string }[]).map((e) => [e.villageId, e.status]));
     expect(entries.get(first.id!)).toBe('confirmed');
     expect(entries.get(second.id!)).toBe('returned');
@@ -75,6 +75,6 @@ describe.skipIf(!browserAvailable())('the county re-check page in the browser', 
     const returned = steps.getByRole('listitem').filter({ hasText: '县委组织部复核退回' });
     await returned.getByText('齐河县委组织部复核 · 县委组织部（复核）').waitFor();
     await returned.getByText('理由：村务公开不及时，请核实').waitFor();
-    await admin.screenshot({ path: screenshotPath('rating-branch-timeline.png'), fullPage: true });
+    await docsScreenshot(admin, 'rating-branch-timeline.png', { fullPage: true });
   });
 });

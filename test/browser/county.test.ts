@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiYear } from '../../src/platform/time';
 import { generateBallots } from '../../src/seed/ballots';
-import { browserAvailable, screenshotPath, shown, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, shown, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
@@ -62,7 +62,7 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
     // one township
     await page.getByLabel('乡镇').selectOption({ label: '乙镇' });
     await expect.poll(async () => (await rankingRows(page)).map((cells) => cells[1])).toEqual(['乙镇', '乙镇', '乙镇']);
-    await page.screenshot({ path: screenshotPath('county-desktop.png'), fullPage: true });
+    await docsScreenshot(page, 'county-desktop.png', { fullPage: true });
     // the view is in the address: reloaded (or sent to a colleague) it shows the same ranking
     expect(new URL(page.url()).searchParams.get('sort')).toBe('name');
     expect(new URL(page.url()).searchParams.get('township')).toBe(app.fixture.b.tenantId);
@@ -96,7 +96,7 @@ describe.skipIf(!browserAvailable())('the county comparison page in the browser'
     await page.waitForURL(`**${countyPage}`);
     await expect.poll(async () => (await rankingRows(page)).length).toBe(6);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: screenshotPath('county-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'county-phone.png', { fullPage: true });
   });
 
   it('offers the platform admin the comparison of each county', async () => {

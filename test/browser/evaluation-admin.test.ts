@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 
 const T = '/t/alpha/api/evaluation';
 
@@ -93,7 +93,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await page.reload();
     await shown(page.locator('.ev-booking', { hasText: '刘洼' }).first());
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: screenshotPath('evaluation-calendar.png'), fullPage: true });
+    await docsScreenshot(page, 'evaluation-calendar.png', { fullPage: true });
   });
 
   it('opens the session from the booking and links to its big screen', async () => {
@@ -131,7 +131,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     await shown(page.getByText('逐题平均分 · 群评'));
     await shown(page.getByText('希望多为群众办实事'));
     await shown(page.getByText('尚有评价群体没有投票，结果未完成。'));
-    await page.screenshot({ path: screenshotPath('evaluation-report.png'), fullPage: true });
+    await docsScreenshot(page, 'evaluation-report.png', { fullPage: true });
     // printed on A4 without the app's navigation
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('.mainnav').isVisible()).toBe(false);
@@ -151,7 +151,7 @@ describe.skipIf(!browserAvailable())('evaluation admin pages in the browser', ()
     expect(await form.getByLabel('5 星').isDisabled()).toBe(true);
     expect(await form.getByLabel('问卷版本').isDisabled()).toBe(true);
     expect(await form.getByLabel('年度').isDisabled()).toBe(true);
-    await page.screenshot({ path: screenshotPath('evaluation-campaign-edit.png') });
+    await docsScreenshot(page, 'evaluation-campaign-edit.png');
     await form.getByLabel('活动名称').fill('2026年度村党支部星级评定(修订)');
     await form.getByRole('button', { name: '保存' }).click();
     await form.waitFor({ state: 'hidden' });

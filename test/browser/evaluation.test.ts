@@ -1,7 +1,7 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
-import { browserAvailable, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 import type { ApiClient } from '../support/client';
 import { PASSWORD, PHONES } from '../support/fixture';
 
@@ -79,14 +79,14 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.getByLabel('意见建议').fill('村里路修得好');
     await page.getByLabel('反映问题（会转交镇党委跟踪整改）').fill('村西头路灯不亮');
     await page.evaluate(() => scrollTo(0, 0));
-    await page.screenshot({ path: screenshotPath('phone-ballot.png') });
+    await docsScreenshot(page, 'phone-ballot.png');
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByText('提交成功，感谢您的参与！').waitFor();
     const receipt = (await page.locator('.receipt').first().textContent())!;
     expect(receipt).toMatch(/^[0-9A-Z]{10}$/);
 
     await expect.poll(villagerCount).toBe('1');
-    await screen.screenshot({ path: screenshotPath('big-screen.png') });
+    await docsScreenshot(screen, 'big-screen.png');
 
     // the public tally while the session runs: the count, no root (two roots a ballot apart would narrow it down)
     await page.getByRole('link', { name: '查看本场公开计票' }).click();
@@ -149,7 +149,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     const counted = await villagerCount();
     await expect.poll(() => page.locator('[data-group="villager"] .count').textContent()).toBe(counted);
     expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(720);
-    await page.screenshot({ path: screenshotPath('big-screen-display-link.png') });
+    await docsScreenshot(page, 'big-screen-display-link.png');
 
     // the admin replaces the link: the TV says so on its next poll, in Chinese
     expect((await admin.post(`${T}/screens/${screenId}/display-link/rotate`, {})).status).toBe(200);
@@ -174,7 +174,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await page.goto(link.url);
     await page.locator('.next[data-next="刘洼"]').waitFor();
     expect(await page.locator('.idle-card .screen-name').textContent()).toBe('星级评定中心二号厅');
-    await page.screenshot({ path: screenshotPath('big-screen-display-waiting.png') });
+    await docsScreenshot(page, 'big-screen-display-waiting.png');
     const opened = await admin.post(`${T}/sessions`, { bookingId: booking.body.id });
     expect(opened.status).toBe(201);
     // the slot's time has come, so the waiting screen asks every few seconds
@@ -247,7 +247,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     expect(await screen.locator('.ticket .qr').first().getAttribute('data-url')).toMatch(/&ticket=[0-9A-Z]{10}$/);
     // the address no longer asks for tickets: a reload prints no second batch
     expect(new URL(screen.url()).searchParams.get('tickets')).toBeNull();
-    await screen.screenshot({ path: screenshotPath('ballot-tickets.png') });
+    await docsScreenshot(screen, 'ballot-tickets.png');
     // back to the big screen for the tests after this one
     await screen.goto(`/screen?t=alpha&s=${session.id}`);
     await screen.locator('.qr svg').waitFor();

@@ -1,6 +1,6 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, docsScreenshot, signIn } from '../support/browser';
 
 /** a 1×1 PNG standing in for the photo of a signed paper sheet */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -41,7 +41,7 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await page.getByRole('group', { name: '五上门' }).getByRole('radio', { name: '政策要去讲' }).check();
     await page.getByLabel('发现的问题').fill('老人不清楚医保缴费办法');
     await page.getByLabel('群众诉求').fill('希望村里统一代缴');
-    await page.screenshot({ path: screenshotPath('visit-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'visit-phone.png', { fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await page.getByRole('button', { name: '保存走访记录' }).click();
     await shown(page.getByRole('status').getByText(new RegExp(`已保存：${household.headName}`)));
@@ -120,7 +120,7 @@ describe.skipIf(!browserAvailable())('governance ledgers in the browser', () => 
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe('不能跳过程序：现在应办理“村“两委”会商议”，不能办理“党员大会审议”');
-    await page.screenshot({ path: screenshotPath('decisions-timeline.png'), fullPage: true });
+    await docsScreenshot(page, 'decisions-timeline.png', { fullPage: true });
     const matters = await (await app.fixture.as('adminA')).get('/t/alpha/api/decisions/matters');
     expect(matters.body.items[0]).toMatchObject({ title: '村内主街硬化', amountFen: 36_000_050, lastStage: 'proposal' });
   });

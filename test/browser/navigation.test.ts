@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 
 /** The admin app's navigation, grouped by area (测评 · 星级 · 台账 · 名册 · 设置): a sidebar on desktops, a bottom bar and a drawer on phones. */
 describe.skipIf(!browserAvailable())('navigation grouped by area in the browser', () => {
@@ -25,7 +25,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     expect(nav.x + nav.width).toBeLessThanOrEqual(content.x + 1);
     expect(nav.width).toBeLessThan(260);
     expect(await page.getByRole('group', { name: '设置' }).getByRole('link').allTextContents()).toContain('账号');
-    await page.screenshot({ path: screenshotPath('nav-desktop-admin.png') });
+    await docsScreenshot(page, 'nav-desktop-admin.png');
     await context.close();
   });
 
@@ -47,7 +47,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
       const { width, height } = (await target.boundingBox())!;
       expect(Math.min(width, height)).toBeGreaterThanOrEqual(48);
     }
-    await page.screenshot({ path: screenshotPath('nav-phone-secretary.png') });
+    await docsScreenshot(page, 'nav-phone-secretary.png');
 
     // 更多: the whole grouped nav in a dialog, only what the role may use, the focus inside
     const more = bar.getByRole('button', { name: '更多' });
@@ -65,7 +65,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     // Tab stays in the dialog
     for (let i = 0; i < links.length + 2; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => !!document.activeElement?.closest('[role=dialog]'))).toBe(true);
-    await page.screenshot({ path: screenshotPath('nav-phone-drawer.png') });
+    await docsScreenshot(page, 'nav-phone-drawer.png');
 
     // Escape closes it, the focus back on 更多
     await page.keyboard.press('Escape');

@@ -1,6 +1,6 @@
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath, signIn } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, docsScreenshot, signIn } from '../support/browser';
 
 /** a 1×1 PNG standing in for the phone's photo of the meeting */
 const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
@@ -44,7 +44,7 @@ describe.skipIf(!browserAvailable())('organisation life in the browser', () => {
     await shown(page.getByRole('status').getByText('已保存'));
     await page.getByLabel('添加照片').setInputFiles({ name: 'IMG_0001.png', mimeType: 'image/png', buffer: Buffer.from(PIXEL, 'base64') });
     await shown(page.locator('.photos img'));
-    await page.screenshot({ path: screenshotPath('orglife-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'orglife-phone.png', { fullPage: true });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
     // what the page recorded, as the API reads it back

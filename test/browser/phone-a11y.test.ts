@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
-import { browserAvailable, screenshotPath, seriousViolations, startBrowserApp, WEB_OUT, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, seriousViolations, startBrowserApp, WEB_OUT, type BrowserApp } from '../support/browser';
 
 const T = '/t/alpha/api/evaluation';
 /** The budget of the issue: the ballot and the village page, 长辈版 and speech included, gzipped. */
@@ -72,7 +72,7 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     // contrast ≥ 4.5:1 and the rest of axe's serious rules, in 长辈版 too
     expect(await seriousViolations(page)).toEqual([]);
-    await page.screenshot({ path: screenshotPath('phone-ballot-elder.png') });
+    await docsScreenshot(page, 'phone-ballot-elder.png');
     // back to the standard page, remembered as well
     await page.getByRole('button', { name: '标准版' }).click();
     await page.reload();

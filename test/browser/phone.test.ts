@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
-import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, startBrowserApp, type BrowserApp } from '../support/browser';
 import type { ApiClient } from '../support/client';
 
 const T = '/t/alpha/api/evaluation';
@@ -46,7 +46,7 @@ describe.skipIf(!browserAvailable())('the villager’s phone', () => {
     expect(await page.locator('.subject').count()).toBe(1);
     expect(await page.locator('.question').count()).toBeLessThanOrEqual(8);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: screenshotPath('phone-member-ballot.png') });
+    await docsScreenshot(page, 'phone-member-ballot.png');
 
     // submitting a half-answered member says what is missing and sends nothing
     await page.locator('.question').first().locator('.opt').first().click();
@@ -123,7 +123,7 @@ describe.skipIf(!browserAvailable())('the villager’s phone', () => {
     // a session code that names nothing
     await page.goto('/t/alpha/v/ZZZZZZ');
     await page.getByText('没有找到场次码“ZZZZZZ”的测评：请核对大屏幕或海报上的场次码，重新输入。', { exact: false }).waitFor();
-    await page.screenshot({ path: screenshotPath('phone-short-address.png') });
+    await docsScreenshot(page, 'phone-short-address.png');
     await page.getByLabel('场次码（大屏幕上的 6 位字母数字）').fill(session.code);
     await page.getByRole('button', { name: '进入测评' }).click();
     await page.getByLabel('验证码（大屏幕上的 6 位数字）').waitFor();

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../../src/platform/time';
-import { browserAvailable, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 
 const today = shanghaiDate();
 const meeting = { heldOn: today, eligible: 9, present: 9, votesFor: 9 };
@@ -41,7 +41,7 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     const fontSize = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('.matter h3')!).fontSize));
     expect(fontSize).toBeGreaterThanOrEqual(20);
-    await page.screenshot({ path: screenshotPath('village.png'), fullPage: true });
+    await docsScreenshot(page, 'village.png', { fullPage: true });
 
     const html = await page.content();
     const { a } = app.fixture;
@@ -61,7 +61,7 @@ describe.skipIf(!browserAvailable())('village public page in the browser', () =>
     // the address to type when the code cannot be scanned: short, by the village's name, readable (not percent-encoded)
     const address = `${new URL(page.url()).host}/t/alpha/c/${app.fixture.a.rows.villages[0].name}`;
     expect(await page.locator('.print-sheet .sheet-address code').textContent()).toBe(address);
-    await page.screenshot({ path: screenshotPath('village-qr.png') });
+    await docsScreenshot(page, 'village-qr.png');
     // and typed, it opens this village's page
     await page.goto(`/t/alpha/c/${encodeURIComponent(app.fixture.a.rows.villages[0].name)}`);
     await page.waitForURL(`**/village?t=alpha&v=${villageId}`);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate, shanghaiYear } from '../../src/domain/calendar';
-import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, startBrowserApp, type BrowserApp } from '../support/browser';
 
 const Y = shanghaiYear();
 
@@ -30,7 +30,7 @@ describe.skipIf(!browserAvailable())('the secretary’s nomination in the browse
     await page.getByRole('button', { name: '提交申报' }).click();
     await page.getByText('申报已提交').waitFor();
     await page.getByRole('row', { name: /已申报/ }).waitFor();
-    await page.screenshot({ path: screenshotPath('rating-nomination.png'), fullPage: true });
+    await docsScreenshot(page, 'rating-nomination.png', { fullPage: true });
     const entries = (await (await app.fixture.as('adminA')).get(`/t/alpha/api/rating/years/${Y}`)).body.entries;
     expect(entries).toEqual([expect.objectContaining({ villageId: app.fixture.a.rows.villages[0].id, appliedStars: 4, status: 'nominated', statement: '班子团结，集体经济稳步增长' })]);
   });

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
-import { browserAvailable, screenshotPath, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, startBrowserApp, type BrowserApp } from '../support/browser';
 import type { TestServer } from '../support/servers';
 import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from '../api/rating-support';
 
@@ -47,7 +47,7 @@ describe.skipIf(!browserAvailable())('the rating notice on the village page in t
     await page.getByLabel('异议内容').fill('村务公开栏半年没有更新');
     await page.getByRole('button', { name: '提交异议' }).click();
     await page.getByText('已收到您的异议，乡镇党委会在命名前答复。').waitFor();
-    await page.screenshot({ path: screenshotPath('village-rating-notice.png'), fullPage: true });
+    await docsScreenshot(page, 'village-rating-notice.png', { fullPage: true });
     const objections = (await (await app.fixture.as('adminA')).get(`${R}/objections`)).body.items;
     expect(objections).toEqual([expect.objectContaining({ villageId, content: '村务公开栏半年没有更新', contact: null })]);
     // printed, the form is not on the A4 notice

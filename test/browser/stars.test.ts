@@ -3,7 +3,7 @@ import { annualResults, finalisedYears } from '../../src/db/schema';
 import { seedDemoEvaluation } from '../../src/seed/demo-evaluation-day';
 import { shanghaiYear } from '../../src/platform/time';
 import { seededRandom } from '../../src/seed/random';
-import { browserAvailable, shown, startBrowserApp, type BrowserApp, screenshotPath } from '../support/browser';
+import { browserAvailable, shown, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 
 const YEAR = shanghaiYear();
 
@@ -83,7 +83,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
       }).length,
     );
     expect(overlaps).toBe(0);
-    await page.screenshot({ path: screenshotPath('stars-dashboard.png'), fullPage: true });
+    await docsScreenshot(page, 'stars-dashboard.png', { fullPage: true });
 
     // the same page fits a 360 px phone
     await page.setViewportSize({ width: 360, height: 740 });
@@ -111,7 +111,7 @@ describe.skipIf(!browserAvailable())('annual stars and collective income in the 
     await shown(row);
     await shown(row.getByText('¥12,345.60'));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.screenshot({ path: screenshotPath('income-phone.png'), fullPage: true });
+    await docsScreenshot(page, 'income-phone.png', { fullPage: true });
 
     await row.getByRole('button', { name: '修改记录' }).click();
     const history = page.getByRole('dialog', { name: /修改记录/ });

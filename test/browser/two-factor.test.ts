@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base32Decode, totpCode } from '../../src/auth/totp';
 import { accounts, sessions } from '../../src/db/schema';
-import { browserAvailable, screenshotPath, shown, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
+import { browserAvailable, docsScreenshot, shown, signIn, startBrowserApp, type BrowserApp } from '../support/browser';
 import { PASSWORD, PHONES } from '../support/fixture';
 
 /** 账号安全 in Chromium: a township admin turns on TOTP, keeps the recovery codes, and signs in with a code. */
@@ -41,7 +41,7 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await shown(page.getByRole('heading', { name: '恢复码（只显示这一次）' }));
     await expect.poll(() => page.locator('.recovery-codes li').count()).toBe(10);
     recoveryCodes = await page.locator('.recovery-codes code').allTextContents();
-    await page.screenshot({ path: screenshotPath('two-factor-recovery-codes.png') });
+    await docsScreenshot(page, 'two-factor-recovery-codes.png');
     await page.getByRole('button', { name: '我已保存恢复码' }).click();
     await shown(page.getByText('已开启。剩余 10 个恢复码。'));
   });
@@ -56,7 +56,7 @@ describe.skipIf(!browserAvailable())('two-step verification in the browser', () 
     await shown(page.getByRole('heading', { name: '两步验证' }));
     // the enrolment spent this step's code: the app's next one (accepted within a step of the clock)
     await page.getByLabel('动态码或恢复码').fill(await totpCode(base32Decode(secret), Date.now() + 30_000));
-    await page.screenshot({ path: screenshotPath('login-second-step.png') });
+    await docsScreenshot(page, 'login-second-step.png');
     await page.getByRole('button', { name: '验证' }).click();
     await page.waitForURL('**/t/alpha/villages');
     await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
