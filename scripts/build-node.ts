@@ -1,7 +1,8 @@
 /**
  * `npm run build` (after `vite build`): the self-hosted server and its operator commands as plain
  * JavaScript, so production runs `node dist/node.js` with `npm ci --omit=dev` (no tsx, no TypeScript).
- * Packages are bundled but @libsql/client (native), which comes from `dependencies` at run time.
+ * Packages are bundled but @libsql/client (native), which comes from `dependencies` at run time, and wrangler
+ * (only for --d1, never in production).
  *   dist/node.js          the server (src/node.ts)
  *   dist/create-admin.js  the first platform admin (scripts/create-platform-admin.ts)
  *   dist/purge-demo.js    removes the demo townships and accounts (scripts/purge-demo.ts)
