@@ -127,7 +127,7 @@ export type PlatformApi = typeof platformRoutes;
 export type CountyApi = typeof countyRoutes;
 export type CityApi = typeof cityRoutes;
 
-/** The short addresses' folders, /v/ and /c/ (and a township's): the only paths with a trailing slash the app answers (the router takes each as /v, /c). */
+/** The short addresses' folders, /v/ and /c/ (and a township's): the only paths with a trailing slash the app answers (each a route beside /v, /c). */
 const SHORT_ADDRESS_FOLDER = /^(?:\/t\/[^/]+)?\/[vc]\/$/;
 
 export function createApp(deps: AppDeps) {
@@ -157,9 +157,9 @@ export function createApp(deps: AppDeps) {
     await next();
     if (sessions) await carryBookmarks(c, sessions);
   });
-  // one route, one path: the router (platform/hono.ts) matches /x/ as /x, and code that reads the path (the vote
-  // pass's cookie path, a body limit) would see the slash. Answered 404, as a strict router did, bar the short
-  // addresses' own /v/ and /c/.
+  // one route, one path: /x/ is answered 404 here, before any middleware reads the path (the vote pass's cookie
+  // path, a body limit) with its slash, bar the short addresses' own /v/ and /c/ (the router is strict: no route
+  // of /x answers /x/).
   app.use('*', async (c, next) => {
     if (c.req.path.length > 1 && c.req.path.endsWith('/') && !SHORT_ADDRESS_FOLDER.test(c.req.path)) throw new AppError(404, 'error.route_not_found');
     await next();
@@ -215,11 +215,11 @@ export function createApp(deps: AppDeps) {
     if (typed) query.set('c', typed);
     return `/vote${query.size ? `?${query}` : ''}`;
   };
-  for (const path of ['/v', '/v/:code'])
+  for (const path of ['/v', '/v/', '/v/:code'])
     app.get(path, publicRoute(), (c) => c.redirect(shortAddress(undefined, c.req.param('code')), 302));
-  for (const path of ['/t/:tenant/v', '/t/:tenant/v/:code'])
+  for (const path of ['/t/:tenant/v', '/t/:tenant/v/', '/t/:tenant/v/:code'])
     app.get(path, publicRoute(), (c) => c.redirect(shortAddress(c.req.param('tenant'), c.req.param('code')), 302));
-  for (const path of ['/c', '/c/:name', '/t/:tenant/c', '/t/:tenant/c/:name'])
+  for (const path of ['/c', '/c/', '/c/:name', '/t/:tenant/c', '/t/:tenant/c/', '/t/:tenant/c/:name'])
     app.get(path, publicRoute(), resolveTenant, villageByName);
   const tenant = tenantApi();
   app.route('/t/:tenant/api', tenant);

@@ -99,12 +99,11 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
   // auto-trailing-slash: /vote/ and /vote.html are redirected to the canonical /vote
   const canonical = (c: Context<AppEnv>, page: string) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307);
   for (const page of PAGES) {
-    // the app's router (platform/hono.ts) matches /vote/ as /vote: this route answers both
     server.get(`/${page}`, (c) => {
-      if (c.req.path.endsWith('/')) return canonical(c, page);
       const body = pages.get(page);
       return body === undefined ? c.notFound() : c.html(body);
     });
+    server.get(`/${page}/`, (c) => canonical(c, page));
     server.get(`/${page}.html`, (c) => canonical(c, page));
   }
   server.get('/index.html', (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
