@@ -16,7 +16,6 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { systemRecorder } from '../src/audit/record';
 import { migrateLibsql, openLibsql } from '../src/db/libsql';
-import * as schema from '../src/db/schema';
 import { evaluationSessions, members, orgMeetingAttendance, orgMeetings, tenants, villages } from '../src/db/schema';
 import type { Db } from '../src/db/client';
 import { processMessage, startRun } from '../src/jobs/runner';
@@ -354,7 +353,7 @@ async function queriesOfRecompute(client: Client, tenantId: string): Promise<{ s
       return typeof value === 'function' ? value.bind(target) : value;
     },
   });
-  const db = drizzle(counting, { schema }) as unknown as Db;
+  const db = drizzle(counting) as unknown as Db;
   await startRun(db, { job: 'recompute', trigger: 'manual', year: null, startedBy: null, tenantId }, async (messages) => {
     Object.assign(count, { statements: 0, roundTrips: 0 });
     for (const message of messages) await processMessage(databasesOf(db), message);

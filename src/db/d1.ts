@@ -1,26 +1,19 @@
 import { DrizzleD1Database, SQLiteD1Session } from 'drizzle-orm/d1';
-import { createTableRelationsHelpers, extractTablesRelationalConfig, type ExtractTablesWithRelations, type RelationalSchemaConfig } from 'drizzle-orm';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 import { databasesOf, MAIN_SHARD, type Databases } from './databases';
-import * as schema from './schema';
 
-type Relational = RelationalSchemaConfig<ExtractTablesWithRelations<typeof schema>>;
-let relational: Relational | undefined;
 const dialect = new SQLiteAsyncDialect();
 
 /**
- * drizzle over a D1 binding or a D1 session, as `drizzle(client, { schema })` builds it but with the schema read
- * once per isolate: reading it is 0.15 ms of the 0.17 ms drizzle() takes, too much for the per-request sessions
- * (d1-session.ts). A session offers the two methods drizzle's D1 driver calls, prepare and batch.
+ * drizzle over a D1 binding or a D1 session, as `drizzle(client)` builds it, for the per-request sessions
+ * (d1-session.ts) too: a session offers the two methods drizzle's D1 driver calls, prepare and batch. Without a
+ * schema (the app writes no relational `db.query`), whose query builders, one per table, drizzle made at each
+ * instance: two instances a request, ~0.2 ms of workerd CPU.
  */
 export function drizzleD1(client: D1Database | D1DatabaseSession): Db {
-  relational ??= (() => {
-    const tables = extractTablesRelationalConfig<ExtractTablesWithRelations<typeof schema>>(schema, createTableRelationsHelpers);
-    return { fullSchema: schema, schema: tables.tables, tableNamesMap: tables.tableNamesMap };
-  })();
-  const session = new SQLiteD1Session(client as D1Database, dialect, relational, {});
-  return new DrizzleD1Database('async', dialect, session, relational) as unknown as Db;
+  const session = new SQLiteD1Session(client as D1Database, dialect, undefined, {});
+  return new DrizzleD1Database('async', dialect, session, undefined) as unknown as Db;
 }
 
 /** One drizzle instance per binding: the instance is the database's identity within an isolate (audit/seal.ts keys by it). */

@@ -6,7 +6,6 @@ import { dirname } from 'node:path';
 import { parseDatabaseConfig, type DatabaseConfig } from '../platform/config';
 import type { Db } from './client';
 import { withGroupCommit } from './group-commit';
-import * as schema from './schema';
 
 /**
  * Self-hosted database: an embedded libSQL file by default, or a libSQL server via DATABASE_URL (and
@@ -27,7 +26,7 @@ export async function openLibsql(database?: string | DatabaseConfig): Promise<{ 
   // libsql.test.ts; a PRAGMA here would reach only one connection): a receipt on a phone promises that its
   // ballot is stored, and FULL syncs the WAL at every commit, so an acknowledged ballot survives a power cut.
   // an embedded file commits on this thread: concurrent requests' batches share one commit (see group-commit.ts)
-  const db = drizzle(url.startsWith('file:') ? withGroupCommit(client) : client, { schema }) as unknown as Db;
+  const db = drizzle(url.startsWith('file:') ? withGroupCommit(client) : client) as unknown as Db;
   return { db, client };
 }
 

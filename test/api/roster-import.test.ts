@@ -1,7 +1,7 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccount } from '../../src/auth/accounts';
-import { households, members, villages } from '../../src/db/schema';
+import { households, members, tenants, villages } from '../../src/db/schema';
 import { readTable } from '../../src/platform/tables/read-table';
 import { insertRecords } from '../../src/features/rosters/import/roster-store';
 import { TenantScope } from '../../src/db/tenant-scope';
@@ -202,7 +202,7 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
       membersPerVillage: [0, 0],
       householdsPerVillage: [0, 0],
     });
-    const gammaTenant = (await server.db.query.tenants.findFirst({ where: (t, { eq }) => eq(t.slug, 'gamma') }))!;
+    const [gammaTenant] = await server.db.select().from(tenants).where(eq(tenants.slug, 'gamma'));
     await createAccount(server.db, { phone: '13900000099', name: 'adminC', password: PASSWORD }, [{ role: 'township_admin', tenantId: gammaTenant.id }]);
     const gamma = await new ApiClient(server).login('13900000099', PASSWORD);
     const C = '/t/gamma/api';
