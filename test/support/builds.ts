@@ -1,7 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Miniflare } from 'miniflare';
 import { createClient } from '@libsql/client';
 import { bundleNode } from '../../scripts/node-bundle';
 import { bundleWorker } from '../../scripts/worker-bundle';
@@ -92,6 +91,8 @@ export function d1File(folder: string, databaseId: string): string {
 /** Applies the migrations to a fresh local D1 and keeps its file, with the WAL workerd leaves checkpointed into it. */
 async function buildD1Template(file: string, migrations = 'migrations'): Promise<void> {
   const folder = `${file}.d1`;
+  // imported here, by the global setup alone: the test processes read this module for the build's paths
+  const { Miniflare } = await import('miniflare');
   const mf = new Miniflare({ modules: true, script: 'export default { fetch: () => new Response() }', d1Databases: { DB: 'template' }, d1Persist: folder });
   try {
     const d1 = await mf.getD1Database('DB');

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { Miniflare, Response as MiniflareResponse } from 'miniflare';
+import type { Miniflare, Response as MiniflareResponse } from 'miniflare';
 import { apiDocument } from '../../src/api-document';
 import { backgroundWork } from '../../src/platform/background';
 import { createApp } from '../../src/app';
@@ -247,6 +247,9 @@ function d1Door(door: Door, binding: string): D1Database {
   } as unknown as D1Database;
 }
 
+/** miniflare, imported by the first workerd server (~0.5 s of CPU): the browser lane's processes, which take this module's settings and fixtures, never start one */
+const miniflare = () => import('miniflare');
+
 /**
  * The ASSETS binding of the test servers: the built pages' files as Workers static assets answer them, a missing
  * one with the SPA's index.html (wrangler.toml's not_found_handling). A function in this process rather than
@@ -256,6 +259,7 @@ function d1Door(door: Door, binding: string): D1Database {
  */
 const CONTENT_TYPES: Record<string, string> = { '.json': 'application/json', '.js': 'text/javascript', '.css': 'text/css', '.html': 'text/html', '.svg': 'image/svg+xml', '.png': 'image/png' };
 async function servePages(request: { url: string }): Promise<MiniflareResponse> {
+  const { Response: MiniflareResponse } = await miniflare();
   const path = decodeURIComponent(new URL(request.url).pathname);
   const file = join(TEST_BUILD.web, normalize(path));
   if (file.startsWith(TEST_BUILD.web + sep) && existsSync(file) && statSync(file).isFile())
@@ -319,7 +323,7 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   let mf = idleWorkerd;
   idleWorkerd = undefined;
   if (mf) await mf.setOptions(options);
-  else mf = new Miniflare(options);
+  else mf = new (await miniflare()).Miniflare(options);
   // a pool of its own for each runtime: setOptions restarts workerd, closing every socket of the one before
   let agent = new Agent({ keepAlive: true });
   const connect = async () => ({ app: directTransport(await mf.unsafeGetDirectURL(app.name), agent), door: directTransport(await mf.unsafeGetDirectURL(D1_DOOR), agent) });
