@@ -39,13 +39,15 @@ describe('Node server: pages and SPA fallback', () => {
     ['/v/AB12CD', '/vote?c=AB12CD'],
     ['/t/alpha/v/ab12cd', '/vote?t=alpha&c=AB12CD'],
     ['/v', '/vote'],
+    ['/v/', '/vote'],
+    ['/t/alpha/v/', '/vote?t=alpha'],
   ])('the short address %s is the app\'s, not a file or the admin app: → %s', async (path, location) => {
     const response = await get(path);
     expect(response.status).toBe(302);
     expect(response.headers.get('location')).toBe(location);
   });
 
-  it.each(['/c/%E9%9D%96%E5%BA%84', '/t/alpha/c/%E9%9D%96%E5%BA%84', '/c'])('the short address %s is the app\'s, not the admin app: no such township here', async (path) => {
+  it.each(['/c/%E9%9D%96%E5%BA%84', '/t/alpha/c/%E9%9D%96%E5%BA%84', '/c', '/c/'])('the short address %s is the app\'s, not the admin app: no such township here', async (path) => {
     const response = await get(path);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ code: 'error.tenant_not_found' });
