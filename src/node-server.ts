@@ -96,17 +96,16 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
     .get('/c/*', forward)
     .get('/t/:tenant/c', forward)
     .get('/t/:tenant/c/*', forward);
-  // auto-trailing-slash: /vote/ and /vote.html are redirected to the canonical /vote
+  // auto-trailing-slash: /vote/, /vote.html (and /vote.html/) are redirected to the canonical /vote
   const canonical = (c: Context<AppEnv>, page: string) => c.redirect(`/${page}${new URL(c.req.url).search}`, 307);
   for (const page of PAGES) {
     server.get(`/${page}`, (c) => {
       const body = pages.get(page);
       return body === undefined ? c.notFound() : c.html(body);
     });
-    server.get(`/${page}/`, (c) => canonical(c, page));
-    server.get(`/${page}.html`, (c) => canonical(c, page));
+    for (const alias of [`/${page}/`, `/${page}.html`, `/${page}.html/`]) server.get(alias, (c) => canonical(c, page));
   }
-  server.get('/index.html', (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
+  for (const alias of ['/index.html', '/index.html/']) server.get(alias, (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
   server.use('/assets/*', gzipFilesOnce());
   server.use('*', serveStatic({ root: webRoot }));
   server.get('*', (c) => {

@@ -56,7 +56,9 @@ describe('Node server: pages and SPA fallback', () => {
   it.each([
     ['/vote/', '/vote'],
     ['/vote.html?s=1', '/vote?s=1'],
+    ['/screen.html/', '/screen'],
     ['/index.html', '/'],
+    ['/index.html/', '/'],
   ])('%s redirects to %s', async (path, location) => {
     const response = await get(path);
     expect(response.status).toBe(307);
