@@ -108,7 +108,7 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
     expect(villages.body).toHaveLength(3);
   });
 
-  it('answers 404 to a path with a trailing slash, whoever asks, as a strict router did (platform/hono.ts)', async () => {
+  it('answers 404 to a path with a trailing slash, whoever asks, before any middleware reads it (app.ts; the router is strict)', async () => {
     const admin = await ctx.fixture.as('adminA');
     expect((await admin.get('/t/alpha/api/villages')).status).toBe(200);
     for (const client of [new ApiClient(ctx.server), admin]) {
