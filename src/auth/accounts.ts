@@ -23,6 +23,8 @@ export interface CreateAccountOptions {
   /** language of a password-policy refusal, and the field it names */
   locale?: Locale;
   passwordPath?: string;
+  /** the password already hashed (hashPassword): the demo's accounts share one hash of its published password */
+  passwordHash?: string;
   /** the audit rows of this creation (or of grants added to an existing account), written in its batch */
   audit?: (accountId: string, action: 'account.create' | 'account.grant') => BatchItem<'sqlite'>[];
 }
@@ -52,7 +54,7 @@ export async function createAccount(
         id: accountId,
         phone: account.phone,
         name: account.name,
-        passwordHash: await hashPassword(account.password),
+        passwordHash: options.passwordHash ?? (await hashPassword(account.password)),
       }),
     );
   if (writes.length) await db.batch(writes as [BatchItem<'sqlite'>, ...BatchItem<'sqlite'>[]]);

@@ -1,12 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/auth/accounts';
 import { base32Decode, totpCode } from '../../src/auth/totp';
 import type { Grant } from '../../src/auth/actor';
 import { sessions, totpFactors } from '../../src/db/schema';
 import { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
+import { createTestAccount } from '../support/fixture';
 
 const FRESH_PASSWORD = 'Fresh-password-1';
 /** The code an authenticator shows `steps` steps from now (the step of the enrolment's code was spent: logins take the next). */
@@ -20,7 +20,7 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
   /** A new account (its own phone and address, so throttles and sessions of one test touch no other). */
   async function freshAccount(grants: Partial<Grant>[]) {
     const phone = `1370000${String(++phoneSeq).padStart(4, '0')}`;
-    const id = await createAccount(ctx.server.db, { phone, name: `acc${phoneSeq}`, password: FRESH_PASSWORD }, grants);
+    const id = await createTestAccount(ctx.server.db, { phone, name: `acc${phoneSeq}`, password: FRESH_PASSWORD }, grants);
     const ip = `10.77.${phoneSeq}.1`;
     const client = () => new ApiClient(ctx.server, { 'x-test-ip': ip });
     return { id, phone, client, login: () => client().login(phone, FRESH_PASSWORD) };

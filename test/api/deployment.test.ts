@@ -1,6 +1,5 @@
 import { count, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/auth/accounts';
 import { jobRuns } from '../../src/db/schema';
 import { EXPECTED_MIGRATIONS } from '../../src/db/migration-status';
 import { DEV_APP_SECRET } from '../../src/platform/config';
@@ -8,6 +7,7 @@ import { ApiClient } from '../support/client';
 import { withFixture } from '../support/suite';
 import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
 import { DRIVERS, startServer, TEST_APP_SECRET, TEST_ENV, type TestServer } from '../support/servers';
+import { createTestAccount } from '../support/fixture';
 
 const T = '/t/alpha/api/evaluation';
 
@@ -87,7 +87,7 @@ describe.each(DRIVERS)('deployment configuration on %s', (driver) => {
     it('marks session cookies Secure unless INSECURE_COOKIES=1', async () => {
       const secure = await startServer(driver, { ...TEST_ENV, INSECURE_COOKIES: '0' });
       try {
-        await createAccount(secure.db, { phone: '13900000001', name: '管理员', password: 'Strong-pass-2026' }, [{ role: 'platform_admin' }]);
+        await createTestAccount(secure.db, { phone: '13900000001', name: '管理员', password: 'Strong-pass-2026' }, [{ role: 'platform_admin' }]);
         const reply = await new ApiClient(secure).post('/api/auth/login', { phone: '13900000001', password: 'Strong-pass-2026' });
         expect(reply.status).toBe(200);
         expect(reply.headers.getSetCookie().join('\n')).toMatch(/xp_session=[^;]+;.*Secure/i);

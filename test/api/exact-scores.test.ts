@@ -1,13 +1,12 @@
 import fc from 'fast-check';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/auth/accounts';
 import { evaluationSessions } from '../../src/db/schema';
 import { recomputeProvisional } from '../../src/features/stars';
 import { shanghaiYear } from '../../src/platform/time';
 import { parseSettings } from '../../src/tenancy/settings';
 import { ApiClient } from '../support/client';
-import { PASSWORD } from '../support/fixture';
+import { createTestAccount, PASSWORD } from '../support/fixture';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 import { clientId, openBranchSession, scan } from './evaluation-support';
@@ -78,7 +77,7 @@ describe.each(DRIVERS)('exact scores, one figure everywhere, on %s', (driver) =>
     }
     // leaders 1945 and 1944 of 2000: 97.225
     const secondLeaderPhone = '13900000099';
-    await createAccount(server.db, { phone: secondLeaderPhone, name: '第二位领导', password: PASSWORD }, [{ role: 'township_admin', tenantId: fixture.a.tenantId }]);
+    await createTestAccount(server.db, { phone: secondLeaderPhone, name: '第二位领导', password: PASSWORD }, [{ role: 'township_admin', tenantId: fixture.a.tenantId }]);
     const secondLeader = await new ApiClient(server).login(secondLeaderPhone, PASSWORD);
     expect((await cast(admin, { kind: 'leader' }, leaderAnswers(1))).status).toBe(201);
     expect((await cast(secondLeader, { kind: 'leader' }, leaderAnswers(2))).status).toBe(201);

@@ -1,7 +1,6 @@
 import { count, eq, getTableColumns, getTableName, inArray, is, notInArray } from 'drizzle-orm';
 import { SQLiteTable, type SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/auth/accounts';
 import type { Db } from '../../src/db/client';
 import * as schema from '../../src/db/schema';
 import { accounts, cities, counties, tenants } from '../../src/db/schema';
@@ -12,6 +11,7 @@ import { moveCounty } from '../../src/features/transfer';
 import { homeOf } from '../../src/db/tenant-tables';
 import { DRIVERS, SECOND_SHARD, TEST_ENV, type Driver } from '../support/servers';
 import { withFixture } from '../support/suite';
+import { createTestAccount } from '../support/fixture';
 
 const DEMO_PHONES = ['13800000000', '13800000001', '13800000002', '13800000003', '13800000004', '13800000005', '13800000006', '13800000007'];
 
@@ -79,8 +79,8 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
     const db = ctx.server.db;
     const [county] = await db.select({ id: counties.id }).from(counties).limit(1);
     await db.insert(tenants).values({ id: 'real-pandian', slug: 'pandian', name: '潘店镇', countyId: county.id });
-    await createAccount(db, { phone: '13700000002', name: '潘店镇党委', password: 'Real-pass-2026' }, [{ role: 'township_admin', tenantId: 'real-pandian' }]);
-    await createAccount(db, { phone: '13800000000', name: '平台管理员', password: 'Changed-pass-2026' }, [{ role: 'platform_admin' }]);
+    await createTestAccount(db, { phone: '13700000002', name: '潘店镇党委', password: 'Real-pass-2026' }, [{ role: 'township_admin', tenantId: 'real-pandian' }]);
+    await createTestAccount(db, { phone: '13800000000', name: '平台管理员', password: 'Changed-pass-2026' }, [{ role: 'platform_admin' }]);
     expect(await purgeDemo(ctx.server.databases)).toEqual({ townships: [], accounts: [], keptAccounts: ['13800000000'] });
     expect(await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, 'pandian'))).toEqual([{ id: 'real-pandian' }]);
     expect(await demoAccountsWithDemoPassword(db)).toEqual([]);

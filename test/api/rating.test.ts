@@ -6,8 +6,7 @@ import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 import { ApiClient as Client } from '../support/client';
-import { createAccount } from '../../src/auth/accounts';
-import { PASSWORD } from '../support/fixture';
+import { createTestAccount, PASSWORD } from '../support/fixture';
 import { answerAll, clientId, minutesFromNow } from './evaluation-support';
 import { branchCampaign, daysPass, evaluate, organisers, redLinesOff } from './rating-support';
 
@@ -276,7 +275,7 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     expect(((await adminB.get(`${G}?villageId=${w}`)).body.items as { memberId: string }[]).some((p) => p.memberId === people[2].id)).toBe(true);
 
     // the member sees their own grade
-    await createAccount(ctx.server.db, { phone: '13900000012', name: '乙镇党员', password: PASSWORD }, [{ role: 'party_member', tenantId: ctx.fixture.b.tenantId, villageId: w, memberId: people[3].id! }]);
+    await createTestAccount(ctx.server.db, { phone: '13900000012', name: '乙镇党员', password: PASSWORD }, [{ role: 'party_member', tenantId: ctx.fixture.b.tenantId, villageId: w, memberId: people[3].id! }]);
     const member = await new Client(ctx.server).login('13900000012', PASSWORD);
     expect((await member.get(`/t/beta/api/rating/years/${Y}/my-grade`)).body.grade).toMatchObject({ grade: 'unqualified', reason: '长期不参加组织生活' });
     // a member of another township is not found, and a final year is locked

@@ -1,6 +1,5 @@
 import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAccount } from '../../src/auth/accounts';
 import { households, members, tenants, villages } from '../../src/db/schema';
 import { readTable } from '../../src/platform/tables/read-table';
 import { insertRecords } from '../../src/features/rosters/import/roster-store';
@@ -9,7 +8,7 @@ import { writeXlsx } from '../../src/platform/tables/xlsx';
 import { seededRandom } from '../../src/seed/random';
 import { writeTownship } from '../../src/seed/write';
 import { ApiClient, type Reply } from '../support/client';
-import { startWithFixture, PASSWORD, type Fixture } from '../support/fixture';
+import { startWithFixture, PASSWORD, type Fixture, createTestAccount } from '../support/fixture';
 import { DRIVERS, type TestServer } from '../support/servers';
 
 const MEMBER_HEADER = '村名,姓名,性别,手机号,出生年份,入党年份,支部委员,书记,后备干部';
@@ -203,7 +202,7 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
       householdsPerVillage: [0, 0],
     });
     const [gammaTenant] = await server.db.select().from(tenants).where(eq(tenants.slug, 'gamma'));
-    await createAccount(server.db, { phone: '13900000099', name: 'adminC', password: PASSWORD }, [{ role: 'township_admin', tenantId: gammaTenant.id }]);
+    await createTestAccount(server.db, { phone: '13900000099', name: 'adminC', password: PASSWORD }, [{ role: 'township_admin', tenantId: gammaTenant.id }]);
     const gamma = await new ApiClient(server).login('13900000099', PASSWORD);
     const C = '/t/gamma/api';
 

@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../src/audit/verify';
-import { createAccount } from '../../src/auth/accounts';
 import type { Db } from '../../src/db/client';
 import { exportTenant, importTenant, secretFingerprint } from '../../src/features/transfer';
 import { partName, readPage } from '../../src/features/transfer/export';
@@ -17,6 +16,7 @@ import { parseSettings } from '../../src/tenancy/settings';
 import { readZip, ZipWriter } from '../../src/platform/zip-stream';
 import { ApiClient } from '../support/client';
 import { startServer, TEST_APP_SECRET, TEST_ENV, type TestServer } from '../support/servers';
+import { createTestAccount } from '../support/fixture';
 
 const TINY = { villages: 3, liuqiaoVillages: 2, membersPerVillage: [3, 4] as [number, number], householdsPerVillage: [4, 6] as [number, number] };
 const SECRETS = { current: TEST_APP_SECRET };
@@ -56,7 +56,7 @@ async function traces(db: Db, tenantId: string) {
 
 async function platformAdmin(server: TestServer, phone = PLATFORM_PHONE) {
   const [known] = await server.db.all<{ id: string }>(sql`SELECT id FROM accounts WHERE phone = ${phone}`);
-  if (!known) await createAccount(server.db, { phone, name: '平台管理员', password: ADMIN_PASSWORD }, [{ role: 'platform_admin' }]);
+  if (!known) await createTestAccount(server.db, { phone, name: '平台管理员', password: ADMIN_PASSWORD }, [{ role: 'platform_admin' }]);
   return new ApiClient(server).login(phone, known ? DEMO_PASSWORD : ADMIN_PASSWORD);
 }
 
@@ -540,7 +540,7 @@ describe('tenant export and import', () => {
     const target = await startServer('libsql', other);
     try {
       // pandian's admin already works here, with a password of this instance
-      await createAccount(target.db, { phone: '13800000002', name: '已有账号', password: ADMIN_PASSWORD }, []);
+      await createTestAccount(target.db, { phone: '13800000002', name: '已有账号', password: ADMIN_PASSWORD }, []);
       // members of a village get their ballot PINs (HMAC under the source's secret)
       const pandianAdmin = await new ApiClient(ctx.source).login('13800000002', DEMO_PASSWORD);
       const [village] = await ctx.source.db.all<{ id: string }>(sql`SELECT id FROM villages WHERE tenant_id = ${ctx.pandian} ORDER BY id LIMIT 1`);

@@ -1,3 +1,4 @@
+import { createAccount, type NewAccount } from '../../src/auth/accounts';
 import { hashPassword } from '../../src/auth/passwords';
 import type { Db } from '../../src/db/client';
 import { accounts, roleGrants } from '../../src/db/schema';
@@ -40,7 +41,18 @@ type Grant = Omit<typeof roleGrants.$inferInsert, 'id' | 'accountId' | 'createdA
  * through the API, and the sign-in of an unknown phone (DUMMY_HASH), keep the production cost.
  */
 const FIXTURE_ITERATIONS = 1_000;
-let fixtureHash: Promise<string> | undefined;
+const fixtureHashes = new Map<string, Promise<string>>();
+/** A password's hash at the fixture's cost, made once per test process. */
+const fixtureHash = (password: string) => fixtureHashes.get(password) ?? fixtureHashes.set(password, hashPassword(password, FIXTURE_ITERATIONS)).get(password)!;
+
+/**
+ * An account a test makes for itself, by the app's own createAccount (the password policy, a taken phone, the
+ * grants), with its password hashed at the fixture's cost: the account is the test's starting state, and its
+ * sign-ins verify by the same code. What the API creates keeps the production cost.
+ */
+export async function createTestAccount(db: Db, account: NewAccount, grants: Parameters<typeof createAccount>[2]): Promise<string> {
+  return createAccount(db, account, grants, { passwordHash: await fixtureHash(account.password) });
+}
 
 /** What the fixture wrote besides its logins: its county and its two townships. */
 type FixtureRows = Pick<Fixture, 'countyId' | 'a' | 'b'>;
@@ -66,7 +78,7 @@ async function writeFixture(db: Db, shardNames: readonly string[]): Promise<Fixt
     adminB: [{ role: 'township_admin', tenantId: b.tenantId }],
     otherCountyViewer: [{ role: 'county_viewer', countyId: otherCountyId }],
   };
-  const passwordHash = await (fixtureHash ??= hashPassword(PASSWORD, FIXTURE_ITERATIONS));
+  const passwordHash = await fixtureHash(PASSWORD);
   const logins = (Object.entries(PHONES) as [Login, string][]).map(([login, phone]) => ({ login, phone, id: newId() }));
   await db.batch([
     db.insert(accounts).values(logins.map(({ login, phone, id }) => ({ id, phone, name: login, passwordHash }))),
