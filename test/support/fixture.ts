@@ -43,7 +43,7 @@ type Grant = Omit<typeof roleGrants.$inferInsert, 'id' | 'accountId' | 'createdA
 const FIXTURE_ITERATIONS = 1_000;
 const fixtureHashes = new Map<string, Promise<string>>();
 /** A password's hash at the fixture's cost, made once per test process. */
-const fixtureHash = (password: string) => fixtureHashes.get(password) ?? fixtureHashes.set(password, hashPassword(password, FIXTURE_ITERATIONS)).get(password)!;
+export const fixtureHash = (password: string) => fixtureHashes.get(password) ?? fixtureHashes.set(password, hashPassword(password, FIXTURE_ITERATIONS)).get(password)!;
 
 /**
  * An account a test makes for itself, by the app's own createAccount (the password policy, a taken phone, the
