@@ -19,6 +19,8 @@ export default defineConfig({
     // three files at a time on two cores, each with its own databases: a file often waits (on workerd, Chromium, a
     // job's settling), so a third keeps the cores busy (full run 134 s with 2, 115 s with 3, 113 s with 4)
     maxWorkers: 3,
+    // each test process resolves the ESM imports inside packages from one read of each package.json (see the file)
+    execArgv: ['--import', './test/support/package-type-hook.ts'],
     sequence: { sequencer: LongestLaneFirst },
     projects: [
       {
