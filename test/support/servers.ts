@@ -280,6 +280,28 @@ let workerdServers = 0;
 let d1Folder: string | undefined;
 let workerBundle: string | undefined;
 
+type RuntimeOptions = ConstructorParameters<typeof Miniflare>[0];
+
+/**
+ * The process's workerd moved onto `options` (a restart), or a new one. Miniflare gives a restarted workerd the
+ * ports of the one before (asked for as port 0, so its addresses stay the same), and a connection of another
+ * process may take one of them in the moment between: that restart fails with ERR_ADDRESS_IN_USE (seen once in a
+ * full run), and a new Miniflare, on ports of its own, is started instead.
+ */
+async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOptions): Promise<Miniflare> {
+  if (previous)
+    try {
+      await previous.setOptions(options);
+      return previous;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ERR_ADDRESS_IN_USE') throw error;
+      await previous.dispose().catch(() => undefined);
+    }
+  const started = new (await miniflare()).Miniflare(options);
+  await started.ready;
+  return started;
+}
+
 async function startWorkerd(bindings: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
   const serial = ++workerdServers;
   const queueName = `xingping-jobs-${serial}`;
@@ -320,10 +342,8 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   };
   const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases, unsafeDirectSockets: [DIRECT_SOCKET] };
   const options = { d1Persist: d1Folder, workers: [app, doorOptions] };
-  let mf = idleWorkerd;
+  let mf = await runtimeOn(idleWorkerd, options);
   idleWorkerd = undefined;
-  if (mf) await mf.setOptions(options);
-  else mf = new (await miniflare()).Miniflare(options);
   // a pool of its own for each runtime: setOptions restarts workerd, closing every socket of the one before
   let agent = new Agent({ keepAlive: true });
   const connect = async () => ({ app: directTransport(await mf.unsafeGetDirectURL(app.name), agent), door: directTransport(await mf.unsafeGetDirectURL(D1_DOOR), agent) });
@@ -348,7 +368,7 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     photoStore: r2PhotoStore(bucket('MEETING_PHOTOS')),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => {
-      await mf.setOptions({ ...options, workers: [{ ...app, bindings: next }, doorOptions] });
+      mf = await runtimeOn(mf, { ...options, workers: [{ ...app, bindings: next }, doorOptions] });
       buckets.clear();
       agent.destroy();
       agent = new Agent({ keepAlive: true });
