@@ -7,9 +7,9 @@ import { fileURLToPath } from 'node:url';
  * Loaded into each test process (vitest.config.ts's execArgv). Node 22 decides whether a `.js` file is ESM from
  * its package's package.json, and reads that file's `exports` again for every module it loads: drizzle-orm's is
  * ~180 KB, parsed once for each of its few hundred modules (~0.35 s of CPU a process for drizzle, hono and zod).
- * Here a relative `.js` import (an ESM one) inside node_modules, which needs no exports map, is resolved as Node would (the URL
- * beside its importer; the nearest package.json's "type") from one read of each package.json. A package.json
- * without "type", and everything else, goes to Node's own resolution.
+ * Here an ESM import of a relative `.js` path inside node_modules, which needs no exports map, is resolved as Node
+ * would (the URL beside its importer; the nearest package.json's "type") from one read of each package.json. A
+ * package.json without "type", and everything else, goes to Node's own resolution.
  */
 const typeOfDirectory = new Map<string, string | undefined>();
 

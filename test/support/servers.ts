@@ -286,7 +286,8 @@ type RuntimeOptions = ConstructorParameters<typeof Miniflare>[0];
  * The process's workerd moved onto `options` (a restart), or a new one. Miniflare gives a restarted workerd the
  * ports of the one before (asked for as port 0, so its addresses stay the same), and a connection of another
  * process may take one of them in the moment between: that restart fails with ERR_ADDRESS_IN_USE (seen once in a
- * full run), and a new Miniflare, on ports of its own, is started instead.
+ * full run), and a new Miniflare, on ports of its own, is started instead (the D1 files stay; what the R2
+ * buckets of the one before held does not).
  */
 async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOptions): Promise<Miniflare> {
   if (previous)
