@@ -1,5 +1,11 @@
+import * as nodeModule from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import LongestLaneFirst from './test/support/sequencer';
+
+/** test/support/package-type-hook.ts, where this Node can load it (module.registerHooks, TypeScript without a flag: 22.18+) */
+const packageTypeHook =
+  'registerHooks' in nodeModule && process.features.typescript ? ['--import', fileURLToPath(new URL('./test/support/package-type-hook.ts', import.meta.url))] : [];
 
 /**
  * Three lanes, chosen by where a test file lives so a new file lands in one without editing this:
@@ -20,7 +26,7 @@ export default defineConfig({
     // job's settling), so a third keeps the cores busy (full run 134 s with 2, 115 s with 3, 113 s with 4)
     maxWorkers: 3,
     // each test process resolves the ESM imports inside packages from one read of each package.json (see the file)
-    execArgv: ['--import', './test/support/package-type-hook.ts'],
+    execArgv: packageTypeHook,
     sequence: { sequencer: LongestLaneFirst },
     projects: [
       {
