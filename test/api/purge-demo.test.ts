@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client';
 import * as schema from '../../src/db/schema';
 import { accounts, cities, counties, tenants } from '../../src/db/schema';
+import { hashPassword } from '../../src/auth/passwords';
 import { DEMO_PASSWORD, seedDemoIfEmpty } from '../../src/seed/demo';
 import { demoAccountsWithDemoPassword, purgeDemo } from '../../src/seed/purge-demo';
 import { ApiClient } from '../support/client';
@@ -86,6 +87,26 @@ describe.each(DRIVERS)('purge-demo on %s', (driver) => {
     expect(await purgeDemo(ctx.server.databases)).toEqual({ townships: [], accounts: [], keptAccounts: ['13800000000'] });
     expect(await db.select({ id: tenants.id }).from(tenants).where(eq(tenants.slug, 'pandian'))).toEqual([{ id: 'real-pandian' }]);
     expect(await demoAccountsWithDemoPassword(db)).toEqual([]);
+  });
+});
+
+/**
+ * Which demo accounts still open with the demo password, whatever hash each holds: the seed's one hash, shared by
+ * its accounts, or one of the account's own (a changed password; the demo password again under a salt of its own).
+ * The check is the same code on either driver: libSQL only.
+ */
+describe('the demo password check, account by account, on libsql', () => {
+  const ctx = withDemoAndFixture('libsql');
+
+  it('tells each demo account by the hash it holds', async () => {
+    const db = ctx.server.db;
+    const seeded = await db.select({ hash: accounts.passwordHash }).from(accounts).where(inArray(accounts.phone, DEMO_PHONES));
+    expect(new Set(seeded.map((row) => row.hash)).size).toBe(1);
+    expect(await demoAccountsWithDemoPassword(db)).toEqual(DEMO_PHONES);
+    const [changed, resalted] = DEMO_PHONES;
+    await db.update(accounts).set({ passwordHash: await hashPassword('Another-pass-2026', 1_000) }).where(eq(accounts.phone, changed));
+    await db.update(accounts).set({ passwordHash: await hashPassword(DEMO_PASSWORD, 1_000) }).where(eq(accounts.phone, resalted));
+    expect(await demoAccountsWithDemoPassword(db)).toEqual(DEMO_PHONES.filter((phone) => phone !== changed));
   });
 });
 

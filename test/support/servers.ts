@@ -299,7 +299,12 @@ async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOption
       await previous.dispose().catch(() => undefined);
     }
   const started = new (await miniflare()).Miniflare(options);
-  await started.ready;
+  try {
+    await started.ready;
+  } catch (error) {
+    await started.dispose().catch(() => undefined);
+    throw error;
+  }
   return started;
 }
 
@@ -343,8 +348,10 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   };
   const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases, unsafeDirectSockets: [DIRECT_SOCKET] };
   const options = { d1Persist: d1Folder, workers: [app, doorOptions] };
-  let mf = await runtimeOn(idleWorkerd, options);
+  // taken before the restart: a runtime that failed to restart is not handed to the next server
+  const previous = idleWorkerd;
   idleWorkerd = undefined;
+  let mf = await runtimeOn(previous, options);
   // a pool of its own for each runtime: setOptions restarts workerd, closing every socket of the one before
   let agent = new Agent({ keepAlive: true });
   const connect = async () => ({ app: directTransport(await mf.unsafeGetDirectURL(app.name), agent), door: directTransport(await mf.unsafeGetDirectURL(D1_DOOR), agent) });
@@ -357,6 +364,8 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
   for (const [binding] of Object.entries(shardBindings)) shardDbs[binding.slice('SHARD_'.length).toLowerCase()] = d1Database(d1Door(door, binding));
   const databases = databasesOf(d1Database(d1), shardDbs);
   let closed = false;
+  /** a reconfigure whose restart failed: this runtime is not handed to the next server */
+  let failed = false;
   // Miniflare's proxies of the buckets, opened at a test's first look (most never look: ~80 ms of waiting on
   // workerd each) and again after a restart, which ends the proxies of the runtime before it
   const buckets = new Map<string, Promise<R2Bucket>>();
@@ -369,7 +378,12 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     photoStore: r2PhotoStore(bucket('MEETING_PHOTOS')),
     // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
     reconfigure: async (next) => {
-      mf = await runtimeOn(mf, { ...options, workers: [{ ...app, bindings: next }, doorOptions] });
+      try {
+        mf = await runtimeOn(mf, { ...options, workers: [{ ...app, bindings: next }, doorOptions] });
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
       buckets.clear();
       agent.destroy();
       agent = new Agent({ keepAlive: true });
@@ -390,7 +404,7 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
       if (closed) return;
       closed = true;
       agent.destroy();
-      if (idleWorkerd) await mf.dispose();
+      if (idleWorkerd || failed) await mf.dispose().catch(() => undefined);
       else idleWorkerd = mf;
       for (const each of [file, ...shardFiles]) for (const suffix of ['', '-wal', '-shm']) rmSync(each + suffix, { force: true });
     },
