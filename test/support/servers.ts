@@ -247,8 +247,22 @@ function d1Door(door: Door, binding: string): D1Database {
   } as unknown as D1Database;
 }
 
-/** miniflare, imported by the first workerd server (~0.5 s of CPU): the browser lane's processes, which take this module's settings and fixtures, never start one */
-const miniflare = () => import('miniflare');
+/**
+ * miniflare, imported by the first workerd server (~0.5 s of CPU): the browser lane's processes, which take this
+ * module's settings and fixtures, never start one. Imported without NODE_EXTRA_CA_CERTS, which it reads once, as it
+ * loads: it would copy those CAs into every workerd config for outbound TLS, which no test server makes (this
+ * machine's 144, 220 KB: ~16 ms of CPU at each restart, in this process and in workerd).
+ */
+let imported: Promise<typeof import('miniflare')> | undefined;
+function miniflare(): Promise<typeof import('miniflare')> {
+  if (imported) return imported;
+  const extraCas = process.env.NODE_EXTRA_CA_CERTS;
+  delete process.env.NODE_EXTRA_CA_CERTS;
+  imported = import('miniflare');
+  return imported.finally(() => {
+    if (extraCas !== undefined) process.env.NODE_EXTRA_CA_CERTS = extraCas;
+  });
+}
 
 /**
  * The ASSETS binding of the test servers: the built pages' files as Workers static assets answer them, a missing
