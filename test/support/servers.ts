@@ -359,8 +359,10 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
     // not on a batch window (1 s each time, ~10 s of a run's waiting); production's window is wrangler.toml's
     queueConsumers: { [queueName]: { maxBatchTimeout: 0, maxRetries: 2 } },
     unsafeDirectSockets: [DIRECT_SOCKET],
+    // the app keeps nothing in the Cache API: without Miniflare's cache workers each restart is ~10 ms less CPU
+    cache: false,
   };
-  const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases, unsafeDirectSockets: [DIRECT_SOCKET] };
+  const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases, unsafeDirectSockets: [DIRECT_SOCKET], cache: false };
   const options = { d1Persist: d1Folder, workers: [app, doorOptions] };
   // taken before the restart: a runtime that failed to restart is not handed to the next server
   const previous = idleWorkerd;
