@@ -1,7 +1,10 @@
 import preact from '@preact/preset-vite';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
-import { defineConfig, runnerImport, type Plugin } from 'vite';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
 import { headersFile, inlineScripts } from './src/platform/security-headers.ts';
 
 /**
@@ -77,15 +80,39 @@ function serverAssets(): Plugin {
     name: 'xingping-server-assets',
     apply: 'build',
     async generateBundle() {
-      // the server's modules loaded as they are (not bundled into this config)
-      const load = async <T>(path: string) => (await runnerImport<T>(resolve(import.meta.dirname, path), { configFile: false, logLevel: 'warn' })).module;
-      const document = await load<typeof import('./src/api-document.ts')>('src/api-document.ts');
-      this.emitFile({ type: 'asset', fileName: document.API_DOCUMENT_ASSET, source: JSON.stringify(document.builtApiDocument()) });
-      const { catalogues } = await load<typeof import('./src/messages/index.ts')>('src/messages/index.ts');
-      const { catalogueAsset, catalogueFile } = await load<typeof import('./src/messages/asset-path.ts')>('src/messages/asset-path.ts');
-      for (const [locale, messages] of Object.entries(catalogues)) this.emitFile({ type: 'asset', fileName: catalogueAsset(locale), source: catalogueFile(messages) });
+      const server = await serverModules();
+      this.emitFile({ type: 'asset', fileName: server.API_DOCUMENT_ASSET, source: JSON.stringify(server.builtApiDocument()) });
+      for (const [locale, messages] of Object.entries(server.catalogues)) this.emitFile({ type: 'asset', fileName: server.catalogueAsset(locale), source: server.catalogueFile(messages) });
     },
   };
+}
+
+/**
+ * The server's modules that make those assets, loaded as Node runs them (not bundled into this config, which
+ * every `vite` command loads): bundled by esbuild into one file, as the Worker's build bundles them, and imported
+ * from a scratch folder (~0.3 s; Vite's module runner took ~1.6 s to load them module by module).
+ */
+async function serverModules() {
+  const { build } = await import('esbuild');
+  const folder = mkdtempSync(join(tmpdir(), 'xingping-server-assets-'));
+  try {
+    const outfile = join(folder, 'server-assets.mjs');
+    await build({
+      stdin: {
+        contents: "export * from './src/api-document.ts'; export { catalogues } from './src/messages/index.ts'; export * from './src/messages/asset-path.ts';",
+        resolveDir: import.meta.dirname,
+        loader: 'ts',
+      },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      logLevel: 'warning',
+    });
+    return (await import(pathToFileURL(outfile).href)) as typeof import('./src/api-document.ts') & typeof import('./src/messages/index.ts') & typeof import('./src/messages/asset-path.ts');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 export default defineConfig({
