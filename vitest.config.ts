@@ -23,7 +23,8 @@ export default defineConfig({
     // on two cores a page that loads in 0.3 s alone can take more than a second
     expect: { poll: { timeout: 15_000 } },
     // three files at a time on two cores, each with its own databases: a file often waits (on workerd, Chromium, a
-    // job's settling), so a third keeps the cores busy (full run 134 s with 2, 115 s with 3, 113 s with 4)
+    // job's settling), so a third keeps the cores busy (full run 134 s with 2, 115 s with 3, 113 s with 4; on December
+    // 5th a fourth filled the browser lane's idle start but cost more CPU: 90–93 s against 86 s with three)
     maxWorkers: 3,
     // each test process resolves the ESM imports inside packages from one read of each package.json (see the file)
     execArgv: packageTypeHook,
