@@ -288,6 +288,9 @@ async function servePages(request: { url: string }): Promise<MiniflareResponse> 
  * memory) reaches the next. Miniflare stops its workerd when the process exits.
  * Each database starts as a copy of the migrated template the global setup made (builds.ts), not by applying
  * the migrations again (~0.6 s each).
+ * Not several servers' Workers started ahead in one runtime, for the next servers to take without a restart:
+ * each Worker's start is most of a restart (~0.12 of ~0.3 s of CPU), every restart starts them all again and
+ * the ones never taken are waste (December 6th, five spares: the api lane 138–142 s of CPU against 110–116).
  */
 let idleWorkerd: Miniflare | undefined;
 let workerdServers = 0;
