@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import type { Miniflare, Response as MiniflareResponse } from 'miniflare';
 import { apiDocument } from '../../src/api-document';
 import { backgroundWork } from '../../src/platform/background';
@@ -282,29 +282,153 @@ async function servePages(request: { url: string }): Promise<MiniflareResponse> 
 }
 
 /**
- * One workerd per test process, handed from server to server: a new Miniflare costs ~1.8 s of start-up, moving
- * a running one onto a new database and environment (setOptions restarts its isolate) ~0.5 s. Each server gets
- * its own database and queue by name, so nothing of an earlier server (its rows, its queued jobs, its isolate's
- * memory) reaches the next. Miniflare stops its workerd when the process exits.
- * Each database starts as a copy of the migrated template the global setup made (builds.ts), not by applying
- * the migrations again (~0.6 s each).
- * Not several servers' Workers started ahead in one runtime, for the next servers to take without a restart:
- * each Worker's start is most of a restart (~0.12 of ~0.3 s of CPU), every restart starts them all again and
- * the ones never taken are waste (December 6th, five spares: the api lane 138–142 s of CPU against 110–116).
+ * The test servers' workerd: one Worker (the test build's bundle) serving many servers ("slots") in one isolate,
+ * each with an app of its own (the bundle's createWorkerApp and workerHandlers, so its own memos), its own
+ * databases, buckets and queue, reached through a socket of its own (a named entrypoint of SLOT_SCRIPT). Nothing
+ * of an earlier server (its rows, its queued jobs, its app and the app's memos) reaches the next; what the
+ * bundle's modules keep for every app are caches of pure functions (HMAC keys, the catalogues). No server waits on
+ * workerd's restart (~0.3 s of CPU, once per server before: 66 a run) or starts on a cold isolate, whose code
+ * runs in V8's interpreter until it warms. A runtime declares SLOTS servers' bindings at its start; workerd
+ * opens a database only when a Worker first uses it, so each is copied from the migrated template the global
+ * setup made (builds.ts) when its server starts. A runtime serves one open server at a time (a second one opened
+ * meanwhile gets a runtime of its own) and is restarted only for other settings (a server with another
+ * environment or shards, a reconfigure) or once its slots are used up. Miniflare stops its workerd when the
+ * process exits. Measured on December 6th, two api lanes side by side: 140 s of CPU against 157 s with a restart
+ * per server. A Worker (an isolate) per server in one runtime instead measured more CPU, not less: each Worker's
+ * start is most of a restart (~0.12 of ~0.3 s), and a restart starts them all again.
  */
-let idleWorkerd: Miniflare | undefined;
-let workerdServers = 0;
+const SLOTS = 24;
+const APP = 'app';
+/** The host the slot script answers itself, for what a test asks of the platform rather than the app (a cron, an end). */
+const SLOT_CONTROL = 'http://xingping-test-slot';
+
+/**
+ * The Worker in front of the bundle: each slot's bindings are declared as S<serial>__<binding>, and its app sees
+ * them under their own names beside the runtime's variables and ASSETS, as a deployment's Worker sees its own.
+ * Its queue names the slot (xingping-jobs-<serial>). A cron runs on the slot's bindings as workerd runs one: the
+ * answer waits for what the handler left running (waitUntil) and says whether it threw.
+ */
+const SLOT_SCRIPT = (serials: number[]) => `import { createWorkerApp, workerHandlers } from './index.js';
+const slots = new Map();
+function slot(serial, env) {
+  let found = slots.get(serial);
+  if (!found) {
+    const own = {};
+    for (const [key, value] of Object.entries(env)) {
+      const prefixed = /^S(\\d+)__(.+)$/.exec(key);
+      if (!prefixed) own[key] = value;
+      else if (Number(prefixed[1]) === serial) own[prefixed[2]] = value;
+    }
+    found = { handlers: workerHandlers(createWorkerApp()), env: own };
+    slots.set(serial, found);
+  }
+  return found;
+}
+async function control(serial, request, env) {
+  const url = new URL(request.url);
+  if (url.pathname === '/close') return slots.delete(serial), new Response(null, { status: 204 });
+  const waiting = [];
+  const ctx = { waitUntil: (promise) => void waiting.push(promise), passThroughOnException() {} };
+  const controller = { cron: url.searchParams.get('cron'), scheduledTime: Number(url.searchParams.get('time')), type: 'scheduled', noRetry() {} };
+  try {
+    await slot(serial, env).handlers.scheduled(controller, slot(serial, env).env, ctx);
+    await Promise.all(waiting);
+    return new Response('ok');
+  } catch (error) {
+    return new Response('exception: ' + (error?.stack ?? error), { status: 500 });
+  }
+}
+const entry = (serial) => ({
+  fetch: (request, env, ctx) =>
+    request.url.startsWith('${SLOT_CONTROL}/') ? control(serial, request, env) : slot(serial, env).handlers.fetch(request, slot(serial, env).env, ctx),
+});
+export default {
+  fetch: () => new Response('each server has a socket of its own', { status: 421 }),
+  queue: (batch, env, ctx) => {
+    const serial = Number(batch.queue.slice('xingping-jobs-'.length));
+    return slot(serial, env).handlers.queue(batch, slot(serial, env).env, ctx);
+  },
+};
+${serials.map((serial) => `export const slot_${serial} = entry(${serial});`).join('\n')}
+`;
+
+interface Slot {
+  serial: number;
+  /** fresh: never handed out (no file yet); open: a server's; closed: its files removed */
+  state: 'fresh' | 'open' | 'closed';
+}
+
+interface Runtime {
+  mf: Miniflare;
+  vars: Record<string, string>;
+  shards: readonly string[];
+  slots: Slot[];
+  /** an open server runs on it */
+  busy: boolean;
+  /** a restart failed: disposed once its server closes, never handed on */
+  broken: boolean;
+}
+
+const runtimes: Runtime[] = [];
+let slotSerials = 0;
 let d1Folder: string | undefined;
 let workerBundle: string | undefined;
 
 type RuntimeOptions = ConstructorParameters<typeof Miniflare>[0];
 
+const COMPATIBILITY_DATE = '2026-08-01';
+const entrypoint = (slot: Slot) => `slot_${slot.serial}`;
+const queueName = (slot: Slot) => `xingping-jobs-${slot.serial}`;
+/** A slot's D1 bindings (DB, each shard's SHARD_<NAME>) as the runtime declares them, by database id. */
+const slotDatabases = (slot: Slot, shards: readonly string[]): Record<string, string> => ({
+  [`S${slot.serial}__DB`]: `test-db-${slot.serial}`,
+  ...Object.fromEntries(shards.map((name) => [`S${slot.serial}__SHARD_${name.toUpperCase()}`, `test-db-${slot.serial}-${name}`])),
+});
+const slotFiles = (slot: Slot, shards: readonly string[]) => Object.values(slotDatabases(slot, shards)).map((id) => d1File(d1Folder!, id));
+
+function removeFiles(slot: Slot, shards: readonly string[]): void {
+  if (slot.state === 'open')
+    for (const each of slotFiles(slot, shards)) for (const suffix of ['', '-wal', '-shm']) rmSync(each + suffix, { force: true });
+  slot.state = 'closed';
+}
+
+function runtimeOptions(runtime: Pick<Runtime, 'vars' | 'shards' | 'slots'>): RuntimeOptions {
+  const declared = runtime.slots.filter((slot) => slot.state !== 'closed');
+  const d1Databases = Object.assign({}, ...declared.map((slot) => slotDatabases(slot, runtime.shards)));
+  const app = {
+    name: APP,
+    // the bundle as a module of its own beside the slot script (it imports only built-ins): given `scriptPath`,
+    // Miniflare reads and parses its megabyte again on every setOptions to find the modules it imports
+    modules: [
+      { type: 'ESModule' as const, path: join(dirname(TEST_BUILD.worker), 'slots.js'), contents: SLOT_SCRIPT(declared.map((slot) => slot.serial)) },
+      { type: 'ESModule' as const, path: TEST_BUILD.worker, contents: (workerBundle ??= readFileSync(TEST_BUILD.worker, 'utf8')) },
+    ],
+    compatibilityDate: COMPATIBILITY_DATE,
+    compatibilityFlags: ['nodejs_compat'],
+    d1Databases,
+    // its own buckets per server, like its database: no anchor of an earlier server's chain reaches the next
+    r2Buckets: Object.fromEntries(declared.flatMap((slot) => [[`S${slot.serial}__AUDIT_ARCHIVE`, `audit-${slot.serial}`], [`S${slot.serial}__MEETING_PHOTOS`, `photos-${slot.serial}`]])),
+    bindings: runtime.vars,
+    queueProducers: Object.fromEntries(declared.map((slot) => [`S${slot.serial}__JOBS_QUEUE`, { queueName: queueName(slot) }])),
+    // the built pages behind ASSETS, for what the Worker reads there (the catalogues, the API document)
+    serviceBindings: { ASSETS: servePages },
+    // each send delivered at once (a cron's fan-out, one sendBatch, is still one batch): a test waits on its jobs,
+    // not on a batch window (1 s each time, ~10 s of a run's waiting); production's window is wrangler.toml's
+    queueConsumers: Object.fromEntries(declared.map((slot) => [queueName(slot), { maxBatchTimeout: 0, maxRetries: 2 }])),
+    unsafeDirectSockets: declared.map((slot) => ({ ...DIRECT_SOCKET, entrypoint: entrypoint(slot) })),
+    // the app keeps nothing in the Cache API: without Miniflare's cache workers each restart is ~10 ms less CPU
+    cache: false,
+  };
+  const door = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: COMPATIBILITY_DATE, d1Databases, unsafeDirectSockets: [DIRECT_SOCKET], cache: false };
+  return { d1Persist: d1Folder, workers: [app, door] };
+}
+
 /**
- * The process's workerd moved onto `options` (a restart), or a new one. Miniflare gives a restarted workerd the
- * ports of the one before (asked for as port 0, so its addresses stay the same), and a connection of another
- * process may take one of them in the moment between: that restart fails with ERR_ADDRESS_IN_USE (seen once in a
- * full run), and a new Miniflare, on ports of its own, is started instead (the D1 files stay; what the R2
- * buckets of the one before held does not).
+ * A runtime moved onto `options` (a restart), or a new one. Miniflare gives a restarted workerd the ports of the
+ * one before (asked for as port 0, so its addresses stay the same), and a connection of another process may take
+ * one of them in the moment between: that restart fails with ERR_ADDRESS_IN_USE (seen once in a full run), and a
+ * new Miniflare, on ports of its own, is started instead (the D1 files stay; what the R2 buckets of the one before
+ * held does not).
  */
 async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOptions): Promise<Miniflare> {
   if (previous)
@@ -325,82 +449,109 @@ async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOption
   return started;
 }
 
-async function startWorkerd(bindings: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
-  const serial = ++workerdServers;
-  const queueName = `xingping-jobs-${serial}`;
-  const databaseId = `test-db-${serial}`;
+const sameVars = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+
+/**
+ * A slot for a server with these variables and shards: the next fresh one of an idle runtime with the same, or
+ * the first of a restarted idle runtime that has none left (or, if there is none, of a new one): SLOTS of them
+ * for the test environment and the second shard, which most servers run with, one for any other (its
+ * runtime is restarted for the next, and a restart costs more the more slots it declares: ~0.57 s with 24
+ * against ~0.25 s with 4). Taken before the first await, so servers started together never share a runtime.
+ */
+async function takeSlot(vars: Record<string, string>, shards: readonly string[]): Promise<{ runtime: Runtime; slot: Slot }> {
   d1Folder ??= scratchDir('xp-d1-').path;
-  const file = d1File(d1Folder, databaseId);
-  mkdirSync(join(file, '..'), { recursive: true });
-  copyFileSync(TEST_BUILD.d1Template, file);
-  // each shard a local D1 of its own, started from the shard set's template
-  const shardBindings = Object.fromEntries((serverOptions.shards ?? []).map((name) => [`SHARD_${name.toUpperCase()}`, `${databaseId}-${name}`]));
-  const shardFiles = Object.values(shardBindings).map((id) => d1File(d1Folder!, id));
-  for (const shardFile of shardFiles) copyFileSync(TEST_BUILD.d1ShardTemplate, shardFile);
-  if (preload) {
-    const { db, client } = await openLibsql(`file:${file}`);
-    await preload(db);
-    // everything into the file itself, as the template is (the -wal files are removed with it)
-    await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
-    client.close();
-  }
-  const app = {
-    name: 'app',
-    // the bundle named as its one module (it imports only built-ins): given `scriptPath` alone, Miniflare reads and
-    // parses its megabyte again on every setOptions to find the modules it imports (~0.3 s of CPU per server)
-    modules: [{ type: 'ESModule' as const, path: TEST_BUILD.worker, contents: (workerBundle ??= readFileSync(TEST_BUILD.worker, 'utf8')) }],
-    compatibilityDate: '2026-08-01',
-    compatibilityFlags: ['nodejs_compat'],
-    d1Databases: { DB: databaseId, ...shardBindings },
-    // its own bucket per server, like its database: no anchor of an earlier server's chain reaches the next
-    r2Buckets: { AUDIT_ARCHIVE: `audit-${serial}`, MEETING_PHOTOS: `photos-${serial}` },
-    bindings,
-    queueProducers: { JOBS_QUEUE: { queueName } },
-    // the built pages behind ASSETS, for what the Worker reads there (the catalogues, the API document)
-    serviceBindings: { ASSETS: servePages },
-    // each send delivered at once (a cron's fan-out, one sendBatch, is still one batch): a test waits on its jobs,
-    // not on a batch window (1 s each time, ~10 s of a run's waiting); production's window is wrangler.toml's
-    queueConsumers: { [queueName]: { maxBatchTimeout: 0, maxRetries: 2 } },
-    unsafeDirectSockets: [DIRECT_SOCKET],
-    // the app keeps nothing in the Cache API: without Miniflare's cache workers each restart is ~10 ms less CPU
-    cache: false,
+  const open = (runtime: Runtime, slot: Slot) => {
+    runtime.busy = true;
+    slot.state = 'open';
+    const [main, ...shardFiles] = slotFiles(slot, shards);
+    mkdirSync(join(main, '..'), { recursive: true });
+    copyFileSync(TEST_BUILD.d1Template, main);
+    for (const shardFile of shardFiles) copyFileSync(TEST_BUILD.d1ShardTemplate, shardFile);
+    return { runtime, slot };
   };
-  const doorOptions = { name: D1_DOOR, modules: true, script: D1_DOOR_SCRIPT, compatibilityDate: app.compatibilityDate, d1Databases: app.d1Databases, unsafeDirectSockets: [DIRECT_SOCKET], cache: false };
-  const options = { d1Persist: d1Folder, workers: [app, doorOptions] };
-  // taken before the restart: a runtime that failed to restart is not handed to the next server
-  const previous = idleWorkerd;
-  idleWorkerd = undefined;
-  let mf = await runtimeOn(previous, options);
-  // a pool of its own for each runtime: setOptions restarts workerd, closing every socket of the one before
+  const idle = runtimes.filter((runtime) => !runtime.busy && !runtime.broken);
+  for (const runtime of idle) {
+    const slot = sameVars(runtime.vars, vars) && runtime.shards.join() === shards.join() ? runtime.slots.find((each) => each.state === 'fresh') : undefined;
+    if (slot) return open(runtime, slot);
+  }
+  const spent = idle.find((runtime) => !runtime.slots.some((each) => each.state === 'fresh'));
+  const runtime: Runtime = spent ?? { mf: undefined as unknown as Miniflare, vars, shards, slots: [], busy: true, broken: false };
+  const count = sameVars(vars, TEST_ENV) && shards.join() === SECOND_SHARD ? SLOTS : 1;
+  Object.assign(runtime, { vars, shards, slots: Array.from({ length: count }, (): Slot => ({ serial: ++slotSerials, state: 'fresh' })), busy: true });
+  const taken = open(runtime, runtime.slots[0]);
+  try {
+    runtime.mf = await runtimeOn(spent?.mf, runtimeOptions(runtime));
+  } catch (error) {
+    removeFiles(taken.slot, shards);
+    if (spent) runtimes.splice(runtimes.indexOf(spent), 1);
+    await spent?.mf.dispose().catch(() => undefined);
+    throw error;
+  }
+  if (!spent) runtimes.push(runtime);
+  return taken;
+}
+
+/** The server's slot is done with: its files removed, its runtime handed on (or disposed, if broken). */
+async function releaseSlot(runtime: Runtime, slot: Slot): Promise<void> {
+  removeFiles(slot, runtime.shards);
+  runtime.busy = false;
+  if (runtime.broken) {
+    runtimes.splice(runtimes.indexOf(runtime), 1);
+    await runtime.mf.dispose().catch(() => undefined);
+  }
+}
+
+async function startWorkerd(vars: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
+  const { runtime, slot } = await takeSlot(vars, serverOptions.shards ?? []);
+  const bindingOf = (name: string) => `S${slot.serial}__${name}`;
+  // a pool of its own for each start of the runtime: a restart closes every socket of the one before
   let agent = new Agent({ keepAlive: true });
-  const connect = async () => ({ app: directTransport(await mf.unsafeGetDirectURL(app.name), agent), door: directTransport(await mf.unsafeGetDirectURL(D1_DOOR), agent) });
-  let transport = await connect();
+  const connect = async () => ({
+    app: directTransport(await runtime.mf.unsafeGetDirectURL(APP, entrypoint(slot)), agent),
+    door: directTransport(await runtime.mf.unsafeGetDirectURL(D1_DOOR), agent),
+  });
+  let transport: Awaited<ReturnType<typeof connect>>;
   const door: Door = () => transport.door;
-  const d1 = d1Door(door, 'DB');
-  const migrated = await d1.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
-  if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${file} (Miniflare's storage layout changed? see builds.ts)`);
-  const shardDbs: Record<string, Db> = {};
-  for (const [binding] of Object.entries(shardBindings)) shardDbs[binding.slice('SHARD_'.length).toLowerCase()] = d1Database(d1Door(door, binding));
-  const databases = databasesOf(d1Database(d1), shardDbs);
+  try {
+    if (preload) {
+      // workerd has not opened the slot's database: the rows go straight into its file
+      const { db, client } = await openLibsql(`file:${slotFiles(slot, runtime.shards)[0]}`);
+      await preload(db);
+      // everything into the file itself, as the template is (the -wal files are removed with it)
+      await client.execute('PRAGMA wal_checkpoint(TRUNCATE)');
+      client.close();
+    }
+    transport = await connect();
+    const migrated = await d1Door(door, bindingOf('DB')).prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
+    if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${slotFiles(slot, runtime.shards)[0]} (Miniflare's storage layout changed? see builds.ts)`);
+  } catch (error) {
+    agent.destroy();
+    await releaseSlot(runtime, slot);
+    throw error;
+  }
+  const shardDbs = Object.fromEntries(runtime.shards.map((name) => [name, d1Database(d1Door(door, bindingOf(`SHARD_${name.toUpperCase()}`)))]));
+  const databases = databasesOf(d1Database(d1Door(door, bindingOf('DB'))), shardDbs);
   let closed = false;
-  /** a reconfigure whose restart failed: this runtime is not handed to the next server */
-  let failed = false;
   // Miniflare's proxies of the buckets, opened at a test's first look (most never look: ~80 ms of waiting on
   // workerd each) and again after a restart, which ends the proxies of the runtime before it
   const buckets = new Map<string, Promise<R2Bucket>>();
-  const bucket = (name: string) => lazyBucket(() => buckets.get(name) ?? buckets.set(name, mf.getR2Bucket(name) as unknown as Promise<R2Bucket>).get(name)!);
+  const bucket = (name: string) => lazyBucket(() => buckets.get(name) ?? buckets.set(name, runtime.mf.getR2Bucket(bindingOf(name), APP) as unknown as Promise<R2Bucket>).get(name)!);
   return {
     driver: 'workerd',
     db: databases.registry,
     databases,
     auditStore: r2Store(bucket('AUDIT_ARCHIVE')),
     photoStore: r2PhotoStore(bucket('MEETING_PHOTOS')),
-    // a restart of workerd with new bindings; the local D1 (in this Miniflare's storage) keeps its rows
+    // a restart of workerd with new variables (a redeploy: the app starts again); the local D1 (in this
+    // Miniflare's storage) keeps its rows
     reconfigure: async (next) => {
+      // the runtime's fresh slots are not started again under variables no server asked for
+      runtime.vars = next;
+      runtime.slots = [slot];
       try {
-        mf = await runtimeOn(mf, { ...options, workers: [{ ...app, bindings: next }, doorOptions] });
+        runtime.mf = await runtimeOn(runtime.mf, runtimeOptions(runtime));
       } catch (error) {
-        failed = true;
+        runtime.broken = true;
         throw error;
       }
       buckets.clear();
@@ -415,17 +566,17 @@ async function startWorkerd(bindings: Record<string, string>, preload: Preload |
       return transport.app(absolute(path), init, headers);
     },
     scheduled: async (cron, scheduledTime) => {
-      const worker = await mf.getWorker();
-      const { outcome } = await worker.scheduled({ cron, scheduledTime });
-      if (outcome !== 'ok') throw new Error(`scheduled ${cron}: ${outcome}`);
+      const query = new URLSearchParams({ cron, time: String(scheduledTime.getTime()) });
+      const answer = await transport.app(`${SLOT_CONTROL}/scheduled?${query}`, { method: 'POST' }, new Headers());
+      if (!answer.ok) throw new Error(`scheduled ${cron}: ${await answer.text()}`);
     },
     close: async () => {
       if (closed) return;
       closed = true;
+      // the slot's app goes with its server (a restarted runtime has none to end)
+      await transport.app(`${SLOT_CONTROL}/close`, { method: 'POST' }, new Headers()).catch(() => undefined);
       agent.destroy();
-      if (idleWorkerd || failed) await mf.dispose().catch(() => undefined);
-      else idleWorkerd = mf;
-      for (const each of [file, ...shardFiles]) for (const suffix of ['', '-wal', '-shm']) rmSync(each + suffix, { force: true });
+      await releaseSlot(runtime, slot);
     },
   };
 }
