@@ -284,22 +284,22 @@ async function servePages(request: { url: string }): Promise<MiniflareResponse> 
 /**
  * The test servers' workerd: one Worker (the test build's bundle) serving many servers ("slots") in one isolate,
  * each with an app of its own (the bundle's createWorkerApp and workerHandlers, so its own memos), its own
- * databases, buckets and queue, reached through a socket of its own (a named entrypoint of SLOT_SCRIPT). Nothing
+ * databases, buckets, queue and environment, reached through a socket of its own (a named entrypoint of
+ * SLOT_SCRIPT); a reconfigure (a redeploy with other variables) starts its app again on them. Nothing
  * of an earlier server (its rows, its queued jobs, its app and the app's memos) reaches the next; what the
  * bundle's modules keep for every app are caches of pure functions (HMAC keys, the catalogues). No server waits on
  * workerd's restart (~0.3 s of CPU, once per server before: 66 a run) or starts on a cold isolate, whose code
  * runs in V8's interpreter until it warms. A runtime declares SLOTS servers' bindings at its start; workerd
  * opens a database only when a Worker first uses it, so each is copied from the migrated template the global
  * setup made (builds.ts) when its server starts. A runtime serves one open server at a time (a second one opened
- * meanwhile gets a runtime of its own) and is restarted only for other settings (a server with another
- * environment or shards, a reconfigure) or once its slots are used up. Miniflare stops its workerd when the
- * process exits. Measured on December 6th, two api lanes side by side: 140 s of CPU against 157 s with a restart
- * per server. A Worker (an isolate) per server in one runtime instead measured more CPU, not less: each Worker's
+ * meanwhile gets a runtime of its own) and is restarted only for a server with other shards or once its slots
+ * are used up. Miniflare stops its workerd when the process exits. Measured on December 6th, two api lanes side
+ * by side: 140 s of CPU against 157 s with a restart per server. A Worker (an isolate) per server in one runtime instead measured more CPU, not less: each Worker's
  * start is most of a restart (~0.12 of ~0.3 s), and a restart starts them all again.
  */
 const SLOTS = 24;
 const APP = 'app';
-/** The host the slot script answers itself, for what a test asks of the platform rather than the app (a cron, an end). */
+/** The host the slot script answers itself, for what a test asks of the platform rather than the app (a start, a cron, an end). */
 const SLOT_CONTROL = 'http://xingping-test-slot';
 
 /**
@@ -310,28 +310,25 @@ const SLOT_CONTROL = 'http://xingping-test-slot';
  */
 const SLOT_SCRIPT = (serials: number[]) => `import { createWorkerApp, workerHandlers } from './index.js';
 const slots = new Map();
-function slot(serial, env) {
-  let found = slots.get(serial);
-  if (!found) {
-    const own = {};
-    for (const [key, value] of Object.entries(env)) {
-      const prefixed = /^S(\\d+)__(.+)$/.exec(key);
-      if (!prefixed) own[key] = value;
-      else if (Number(prefixed[1]) === serial) own[prefixed[2]] = value;
-    }
-    found = { handlers: workerHandlers(createWorkerApp()), env: own };
-    slots.set(serial, found);
+/** A server's app on its bindings (declared as S<serial>__<name>, seen as <name>) and its variables (/open's body). */
+function open(serial, env, vars) {
+  const own = { ...vars, ASSETS: env.ASSETS };
+  for (const [key, value] of Object.entries(env)) {
+    const prefixed = /^S(\\d+)__(.+)$/.exec(key);
+    if (prefixed && Number(prefixed[1]) === serial) own[prefixed[2]] = value;
   }
-  return found;
+  slots.set(serial, { handlers: workerHandlers(createWorkerApp()), env: own });
 }
 async function control(serial, request, env) {
   const url = new URL(request.url);
+  if (url.pathname === '/open') return open(serial, env, await request.json()), new Response(null, { status: 204 });
   if (url.pathname === '/close') return slots.delete(serial), new Response(null, { status: 204 });
+  const { handlers, env: own } = slots.get(serial);
   const waiting = [];
   const ctx = { waitUntil: (promise) => void waiting.push(promise), passThroughOnException() {} };
   const controller = { cron: url.searchParams.get('cron'), scheduledTime: Number(url.searchParams.get('time')), type: 'scheduled', noRetry() {} };
   try {
-    await slot(serial, env).handlers.scheduled(controller, slot(serial, env).env, ctx);
+    await handlers.scheduled(controller, own, ctx);
     await Promise.all(waiting);
     return new Response('ok');
   } catch (error) {
@@ -339,14 +336,17 @@ async function control(serial, request, env) {
   }
 }
 const entry = (serial) => ({
-  fetch: (request, env, ctx) =>
-    request.url.startsWith('${SLOT_CONTROL}/') ? control(serial, request, env) : slot(serial, env).handlers.fetch(request, slot(serial, env).env, ctx),
+  fetch(request, env, ctx) {
+    if (request.url.startsWith('${SLOT_CONTROL}/')) return control(serial, request, env);
+    const { handlers, env: own } = slots.get(serial);
+    return handlers.fetch(request, own, ctx);
+  },
 });
 export default {
   fetch: () => new Response('each server has a socket of its own', { status: 421 }),
-  queue: (batch, env, ctx) => {
-    const serial = Number(batch.queue.slice('xingping-jobs-'.length));
-    return slot(serial, env).handlers.queue(batch, slot(serial, env).env, ctx);
+  queue(batch, env, ctx) {
+    const { handlers, env: own } = slots.get(Number(batch.queue.slice('xingping-jobs-'.length)));
+    return handlers.queue(batch, own, ctx);
   },
 };
 ${serials.map((serial) => `export const slot_${serial} = entry(${serial});`).join('\n')}
@@ -360,13 +360,10 @@ interface Slot {
 
 interface Runtime {
   mf: Miniflare;
-  vars: Record<string, string>;
   shards: readonly string[];
   slots: Slot[];
   /** an open server runs on it */
   busy: boolean;
-  /** a restart failed: disposed once its server closes, never handed on */
-  broken: boolean;
 }
 
 const runtimes: Runtime[] = [];
@@ -392,7 +389,7 @@ function removeFiles(slot: Slot, shards: readonly string[]): void {
   slot.state = 'closed';
 }
 
-function runtimeOptions(runtime: Pick<Runtime, 'vars' | 'shards' | 'slots'>): RuntimeOptions {
+function runtimeOptions(runtime: Pick<Runtime, 'shards' | 'slots'>): RuntimeOptions {
   const declared = runtime.slots.filter((slot) => slot.state !== 'closed');
   const d1Databases = Object.assign({}, ...declared.map((slot) => slotDatabases(slot, runtime.shards)));
   const app = {
@@ -408,7 +405,6 @@ function runtimeOptions(runtime: Pick<Runtime, 'vars' | 'shards' | 'slots'>): Ru
     d1Databases,
     // its own buckets per server, like its database: no anchor of an earlier server's chain reaches the next
     r2Buckets: Object.fromEntries(declared.flatMap((slot) => [[`S${slot.serial}__AUDIT_ARCHIVE`, `audit-${slot.serial}`], [`S${slot.serial}__MEETING_PHOTOS`, `photos-${slot.serial}`]])),
-    bindings: runtime.vars,
     queueProducers: Object.fromEntries(declared.map((slot) => [`S${slot.serial}__JOBS_QUEUE`, { queueName: queueName(slot) }])),
     // the built pages behind ASSETS, for what the Worker reads there (the catalogues, the API document)
     serviceBindings: { ASSETS: servePages },
@@ -449,16 +445,14 @@ async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOption
   return started;
 }
 
-const sameVars = (a: Record<string, string>, b: Record<string, string>) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
-
 /**
- * A slot for a server with these variables and shards: the next fresh one of an idle runtime with the same, or
- * the first of a restarted idle runtime that has none left (or, if there is none, of a new one): SLOTS of them
- * for the test environment and the second shard, which most servers run with, one for any other (its
- * runtime is restarted for the next, and a restart costs more the more slots it declares: ~0.57 s with 24
- * against ~0.25 s with 4). Taken before the first await, so servers started together never share a runtime.
+ * A slot for a server with these shards: the next fresh one of an idle runtime with the same, or the first of a
+ * restarted idle runtime that has none left (or, if there is none, of a new one): SLOTS of them for the second
+ * shard, which most servers run with, one for any other (its runtime is restarted for the next, and a restart
+ * costs more the more slots it declares: ~0.57 s with 24 against ~0.25 s with 4). Taken before the first await,
+ * so servers started together never share a runtime.
  */
-async function takeSlot(vars: Record<string, string>, shards: readonly string[]): Promise<{ runtime: Runtime; slot: Slot }> {
+async function takeSlot(shards: readonly string[]): Promise<{ runtime: Runtime; slot: Slot }> {
   d1Folder ??= scratchDir('xp-d1-').path;
   const open = (runtime: Runtime, slot: Slot) => {
     runtime.busy = true;
@@ -469,15 +463,15 @@ async function takeSlot(vars: Record<string, string>, shards: readonly string[])
     for (const shardFile of shardFiles) copyFileSync(TEST_BUILD.d1ShardTemplate, shardFile);
     return { runtime, slot };
   };
-  const idle = runtimes.filter((runtime) => !runtime.busy && !runtime.broken);
+  const idle = runtimes.filter((runtime) => !runtime.busy);
   for (const runtime of idle) {
-    const slot = sameVars(runtime.vars, vars) && runtime.shards.join() === shards.join() ? runtime.slots.find((each) => each.state === 'fresh') : undefined;
+    const slot = runtime.shards.join() === shards.join() ? runtime.slots.find((each) => each.state === 'fresh') : undefined;
     if (slot) return open(runtime, slot);
   }
   const spent = idle.find((runtime) => !runtime.slots.some((each) => each.state === 'fresh'));
-  const runtime: Runtime = spent ?? { mf: undefined as unknown as Miniflare, vars, shards, slots: [], busy: true, broken: false };
-  const count = sameVars(vars, TEST_ENV) && shards.join() === SECOND_SHARD ? SLOTS : 1;
-  Object.assign(runtime, { vars, shards, slots: Array.from({ length: count }, (): Slot => ({ serial: ++slotSerials, state: 'fresh' })), busy: true });
+  const runtime: Runtime = spent ?? { mf: undefined as unknown as Miniflare, shards, slots: [], busy: true };
+  const count = shards.join() === SECOND_SHARD ? SLOTS : 1;
+  Object.assign(runtime, { shards, slots: Array.from({ length: count }, (): Slot => ({ serial: ++slotSerials, state: 'fresh' })), busy: true });
   const taken = open(runtime, runtime.slots[0]);
   try {
     runtime.mf = await runtimeOn(spent?.mf, runtimeOptions(runtime));
@@ -491,27 +485,27 @@ async function takeSlot(vars: Record<string, string>, shards: readonly string[])
   return taken;
 }
 
-/** The server's slot is done with: its files removed, its runtime handed on (or disposed, if broken). */
-async function releaseSlot(runtime: Runtime, slot: Slot): Promise<void> {
+/** The server's slot is done with: its files removed, its runtime handed on. */
+function releaseSlot(runtime: Runtime, slot: Slot): void {
   removeFiles(slot, runtime.shards);
   runtime.busy = false;
-  if (runtime.broken) {
-    runtimes.splice(runtimes.indexOf(runtime), 1);
-    await runtime.mf.dispose().catch(() => undefined);
-  }
 }
 
 async function startWorkerd(vars: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
-  const { runtime, slot } = await takeSlot(vars, serverOptions.shards ?? []);
+  const { runtime, slot } = await takeSlot(serverOptions.shards ?? []);
   const bindingOf = (name: string) => `S${slot.serial}__${name}`;
-  // a pool of its own for each start of the runtime: a restart closes every socket of the one before
-  let agent = new Agent({ keepAlive: true });
+  const agent = new Agent({ keepAlive: true });
   const connect = async () => ({
     app: directTransport(await runtime.mf.unsafeGetDirectURL(APP, entrypoint(slot)), agent),
     door: directTransport(await runtime.mf.unsafeGetDirectURL(D1_DOOR), agent),
   });
   let transport: Awaited<ReturnType<typeof connect>>;
   const door: Door = () => transport.door;
+  /** the server's app, made afresh on these variables (the environment a deployment's Worker would have) */
+  const openApp = async (next: Record<string, string>) => {
+    const answer = await transport.app(`${SLOT_CONTROL}/open`, { method: 'POST', body: JSON.stringify(next) }, new Headers({ 'content-type': 'application/json' }));
+    if (answer.status !== 204) throw new Error(`the test server's app did not start: ${answer.status} ${await answer.text()}`);
+  };
   try {
     if (preload) {
       // workerd has not opened the slot's database: the rows go straight into its file
@@ -522,18 +516,19 @@ async function startWorkerd(vars: Record<string, string>, preload: Preload | und
       client.close();
     }
     transport = await connect();
+    await openApp(vars);
     const migrated = await d1Door(door, bindingOf('DB')).prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
     if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${slotFiles(slot, runtime.shards)[0]} (Miniflare's storage layout changed? see builds.ts)`);
   } catch (error) {
     agent.destroy();
-    await releaseSlot(runtime, slot);
+    releaseSlot(runtime, slot);
     throw error;
   }
   const shardDbs = Object.fromEntries(runtime.shards.map((name) => [name, d1Database(d1Door(door, bindingOf(`SHARD_${name.toUpperCase()}`)))]));
   const databases = databasesOf(d1Database(d1Door(door, bindingOf('DB'))), shardDbs);
   let closed = false;
   // Miniflare's proxies of the buckets, opened at a test's first look (most never look: ~80 ms of waiting on
-  // workerd each) and again after a restart, which ends the proxies of the runtime before it
+  // workerd each)
   const buckets = new Map<string, Promise<R2Bucket>>();
   const bucket = (name: string) => lazyBucket(() => buckets.get(name) ?? buckets.set(name, runtime.mf.getR2Bucket(bindingOf(name), APP) as unknown as Promise<R2Bucket>).get(name)!);
   return {
@@ -542,23 +537,8 @@ async function startWorkerd(vars: Record<string, string>, preload: Preload | und
     databases,
     auditStore: r2Store(bucket('AUDIT_ARCHIVE')),
     photoStore: r2PhotoStore(bucket('MEETING_PHOTOS')),
-    // a restart of workerd with new variables (a redeploy: the app starts again); the local D1 (in this
-    // Miniflare's storage) keeps its rows
-    reconfigure: async (next) => {
-      // the runtime's fresh slots are not started again under variables no server asked for
-      runtime.vars = next;
-      runtime.slots = [slot];
-      try {
-        runtime.mf = await runtimeOn(runtime.mf, runtimeOptions(runtime));
-      } catch (error) {
-        runtime.broken = true;
-        throw error;
-      }
-      buckets.clear();
-      agent.destroy();
-      agent = new Agent({ keepAlive: true });
-      transport = await connect();
-    },
+    // a redeploy with new variables: the server's app starts again on them; the databases and buckets stay
+    reconfigure: openApp,
     fetch: async (path, init) => {
       const headers = new Headers(init?.headers);
       // workerd reads the caller's address from this header, as Cloudflare's edge sets it
@@ -573,10 +553,10 @@ async function startWorkerd(vars: Record<string, string>, preload: Preload | und
     close: async () => {
       if (closed) return;
       closed = true;
-      // the slot's app goes with its server (a restarted runtime has none to end)
+      // the slot's app goes with its server
       await transport.app(`${SLOT_CONTROL}/close`, { method: 'POST' }, new Headers()).catch(() => undefined);
       agent.destroy();
-      await releaseSlot(runtime, slot);
+      releaseSlot(runtime, slot);
     },
   };
 }
