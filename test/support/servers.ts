@@ -33,7 +33,7 @@ export interface TestServer {
   auditStore: AuditStore;
   /** where the meeting photos' files are (a directory, or workerd's R2) */
   photoStore: PhotoStore;
-  /** fires a cron as the platform would: workerd's `scheduled` handler (jobs fan out through its queue), or the Node scheduler's run */
+  /** fires a cron as the platform would: the Worker's `scheduled` handler, as workerd calls it (jobs fan out through its queue), or the Node scheduler's run */
   scheduled?(cron: string, scheduledTime: Date): Promise<void>;
   /** the same database under another environment (a redeploy with new settings, e.g. a rotated secret) */
   reconfigure?(env: Record<string, string>): Promise<void>;
@@ -289,12 +289,14 @@ async function servePages(request: { url: string }): Promise<MiniflareResponse> 
  * of an earlier server (its rows, its queued jobs, its app and the app's memos) reaches the next; what the
  * bundle's modules keep for every app are caches of pure functions (HMAC keys, the catalogues). No server waits on
  * workerd's restart (~0.3 s of CPU, once per server before: 66 a run) or starts on a cold isolate, whose code
- * runs in V8's interpreter until it warms. A runtime declares SLOTS servers' bindings at its start; workerd
+ * runs in V8's interpreter until it warms. A runtime declares its servers' bindings at its start (SLOTS of them
+ * for the usual shards, see takeSlot); workerd
  * opens a database only when a Worker first uses it, so each is copied from the migrated template the global
  * setup made (builds.ts) when its server starts. A runtime serves one open server at a time (a second one opened
  * meanwhile gets a runtime of its own) and is restarted only for a server with other shards or once its slots
  * are used up. Miniflare stops its workerd when the process exits. Measured on December 6th, two api lanes side
- * by side: 140 s of CPU against 157 s with a restart per server. A Worker (an isolate) per server in one runtime instead measured more CPU, not less: each Worker's
+ * by side: 140 s of CPU against 157 s with a restart per server, and 116 against 127 once a server's variables
+ * reached its app by a request instead of by a restart. A Worker (an isolate) per server in one runtime instead measured more CPU, not less: each Worker's
  * start is most of a restart (~0.12 of ~0.3 s), and a restart starts them all again.
  */
 const SLOTS = 24;
@@ -306,7 +308,9 @@ const SLOT_CONTROL = 'http://xingping-test-slot';
  * The Worker in front of the bundle: each slot's bindings are declared as S<serial>__<binding>, and its app sees
  * them under their own names beside the runtime's variables and ASSETS, as a deployment's Worker sees its own.
  * Its queue names the slot (xingping-jobs-<serial>). A cron runs on the slot's bindings as workerd runs one: the
- * answer waits for what the handler left running (waitUntil) and says whether it threw.
+ * answer waits for all the handler left running (waitUntil) and says whether any of it threw. A server's end
+ * waits for what its requests left running (audit seals), as the end of a workerd did before, and a batch still
+ * queued for an ended server is acknowledged, not retried into the next server's time.
  */
 const SLOT_SCRIPT = (serials: number[]) => `import { createWorkerApp, workerHandlers } from './index.js';
 const slots = new Map();
@@ -317,19 +321,40 @@ function open(serial, env, vars) {
     const prefixed = /^S(\\d+)__(.+)$/.exec(key);
     if (prefixed && Number(prefixed[1]) === serial) own[prefixed[2]] = value;
   }
-  slots.set(serial, { handlers: workerHandlers(createWorkerApp()), env: own });
+  slots.set(serial, { handlers: workerHandlers(createWorkerApp()), env: own, running: new Set() });
+}
+/** The request's context, keeping what it leaves running until it settles. */
+function kept(slot, ctx) {
+  return {
+    waitUntil(promise) {
+      const settled = Promise.resolve(promise).catch(() => undefined).finally(() => slot.running.delete(settled));
+      slot.running.add(settled);
+      ctx.waitUntil(promise);
+    },
+    passThroughOnException: () => ctx.passThroughOnException(),
+  };
+}
+async function settle(waiting) {
+  const failures = [];
+  while (waiting.length) for (const outcome of await Promise.allSettled(waiting.splice(0))) if (outcome.status === 'rejected') failures.push(outcome.reason);
+  if (failures.length) throw failures[0];
 }
 async function control(serial, request, env) {
   const url = new URL(request.url);
   if (url.pathname === '/open') return open(serial, env, await request.json()), new Response(null, { status: 204 });
-  if (url.pathname === '/close') return slots.delete(serial), new Response(null, { status: 204 });
-  const { handlers, env: own } = slots.get(serial);
+  if (url.pathname === '/close') {
+    const slot = slots.get(serial);
+    slots.delete(serial);
+    while (slot?.running.size) await Promise.allSettled([...slot.running]);
+    return new Response(null, { status: 204 });
+  }
   const waiting = [];
   const ctx = { waitUntil: (promise) => void waiting.push(promise), passThroughOnException() {} };
   const controller = { cron: url.searchParams.get('cron'), scheduledTime: Number(url.searchParams.get('time')), type: 'scheduled', noRetry() {} };
   try {
-    await handlers.scheduled(controller, own, ctx);
-    await Promise.all(waiting);
+    const { handlers, env: own } = slots.get(serial);
+    waiting.push(handlers.scheduled(controller, own, ctx));
+    await settle(waiting);
     return new Response('ok');
   } catch (error) {
     return new Response('exception: ' + (error?.stack ?? error), { status: 500 });
@@ -338,15 +363,16 @@ async function control(serial, request, env) {
 const entry = (serial) => ({
   fetch(request, env, ctx) {
     if (request.url.startsWith('${SLOT_CONTROL}/')) return control(serial, request, env);
-    const { handlers, env: own } = slots.get(serial);
-    return handlers.fetch(request, own, ctx);
+    const slot = slots.get(serial);
+    return slot.handlers.fetch(request, slot.env, kept(slot, ctx));
   },
 });
 export default {
   fetch: () => new Response('each server has a socket of its own', { status: 421 }),
   queue(batch, env, ctx) {
-    const { handlers, env: own } = slots.get(Number(batch.queue.slice('xingping-jobs-'.length)));
-    return handlers.queue(batch, own, ctx);
+    const slot = slots.get(Number(batch.queue.slice('xingping-jobs-'.length)));
+    if (!slot) return batch.ackAll();
+    return slot.handlers.queue(batch, slot.env, kept(slot, ctx));
   },
 };
 ${serials.map((serial) => `export const slot_${serial} = entry(${serial});`).join('\n')}
@@ -423,8 +449,8 @@ function runtimeOptions(runtime: Pick<Runtime, 'shards' | 'slots'>): RuntimeOpti
  * A runtime moved onto `options` (a restart), or a new one. Miniflare gives a restarted workerd the ports of the
  * one before (asked for as port 0, so its addresses stay the same), and a connection of another process may take
  * one of them in the moment between: that restart fails with ERR_ADDRESS_IN_USE (seen once in a full run), and a
- * new Miniflare, on ports of its own, is started instead (the D1 files stay; what the R2 buckets of the one before
- * held does not).
+ * new Miniflare, on ports of its own, is started instead (only an idle runtime is restarted: no server loses
+ * anything).
  */
 async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOptions): Promise<Miniflare> {
   if (previous)
@@ -455,12 +481,12 @@ async function runtimeOn(previous: Miniflare | undefined, options: RuntimeOption
 async function takeSlot(shards: readonly string[]): Promise<{ runtime: Runtime; slot: Slot }> {
   d1Folder ??= scratchDir('xp-d1-').path;
   const open = (runtime: Runtime, slot: Slot) => {
-    runtime.busy = true;
-    slot.state = 'open';
     const [main, ...shardFiles] = slotFiles(slot, shards);
     mkdirSync(join(main, '..'), { recursive: true });
     copyFileSync(TEST_BUILD.d1Template, main);
     for (const shardFile of shardFiles) copyFileSync(TEST_BUILD.d1ShardTemplate, shardFile);
+    runtime.busy = true;
+    slot.state = 'open';
     return { runtime, slot };
   };
   const idle = runtimes.filter((runtime) => !runtime.busy);
@@ -472,23 +498,34 @@ async function takeSlot(shards: readonly string[]): Promise<{ runtime: Runtime; 
   const runtime: Runtime = spent ?? { mf: undefined as unknown as Miniflare, shards, slots: [], busy: true };
   const count = shards.join() === SECOND_SHARD ? SLOTS : 1;
   Object.assign(runtime, { shards, slots: Array.from({ length: count }, (): Slot => ({ serial: ++slotSerials, state: 'fresh' })), busy: true });
-  const taken = open(runtime, runtime.slots[0]);
+  let taken: { runtime: Runtime; slot: Slot } | undefined;
   try {
+    taken = open(runtime, runtime.slots[0]);
     runtime.mf = await runtimeOn(spent?.mf, runtimeOptions(runtime));
   } catch (error) {
-    removeFiles(taken.slot, shards);
-    if (spent) runtimes.splice(runtimes.indexOf(spent), 1);
-    await spent?.mf.dispose().catch(() => undefined);
+    if (taken) removeFiles(taken.slot, shards);
+    if (spent) await discard(spent);
     throw error;
   }
   if (!spent) runtimes.push(runtime);
   return taken;
 }
 
-/** The server's slot is done with: its files removed, its runtime handed on. */
-function releaseSlot(runtime: Runtime, slot: Slot): void {
+/** A runtime that failed (its start, a server's start or end on it): never handed on. */
+async function discard(runtime: Runtime): Promise<void> {
+  if (runtimes.includes(runtime)) runtimes.splice(runtimes.indexOf(runtime), 1);
+  await runtime.mf?.dispose().catch(() => undefined);
+}
+
+/**
+ * The server's slot is done with: its files removed, its runtime handed on, or disposed if it failed or another
+ * idle runtime for the same shards is kept already (one opened beside a busy one, for servers open together).
+ */
+async function releaseSlot(runtime: Runtime, slot: Slot, failed: boolean): Promise<void> {
   removeFiles(slot, runtime.shards);
   runtime.busy = false;
+  const twin = runtimes.some((other) => other !== runtime && !other.busy && other.shards.join() === runtime.shards.join());
+  if (failed || twin) await discard(runtime);
 }
 
 async function startWorkerd(vars: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
@@ -521,7 +558,7 @@ async function startWorkerd(vars: Record<string, string>, preload: Preload | und
     if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${slotFiles(slot, runtime.shards)[0]} (Miniflare's storage layout changed? see builds.ts)`);
   } catch (error) {
     agent.destroy();
-    releaseSlot(runtime, slot);
+    await releaseSlot(runtime, slot, true);
     throw error;
   }
   const shardDbs = Object.fromEntries(runtime.shards.map((name) => [name, d1Database(d1Door(door, bindingOf(`SHARD_${name.toUpperCase()}`)))]));
@@ -553,10 +590,10 @@ async function startWorkerd(vars: Record<string, string>, preload: Preload | und
     close: async () => {
       if (closed) return;
       closed = true;
-      // the slot's app goes with its server
-      await transport.app(`${SLOT_CONTROL}/close`, { method: 'POST' }, new Headers()).catch(() => undefined);
+      // the slot's app goes with its server, once what its requests left running has settled
+      const ended = await transport.app(`${SLOT_CONTROL}/close`, { method: 'POST' }, new Headers()).then((answer) => answer.status === 204, () => false);
       agent.destroy();
-      releaseSlot(runtime, slot);
+      await releaseSlot(runtime, slot, !ended);
     },
   };
 }
