@@ -132,7 +132,8 @@ const SHORT_ADDRESS_FOLDER = /^(?:\/t\/[^/]+)?\/[vc]\/$/;
 
 export function createApp(deps: AppDeps) {
   const app = new Hono<AppEnv>();
-  // one per app instance, i.e. per database: an isolate on Workers (a test's server in the tests' workerd), the process (or a test's server) in Node
+  // one per app instance, i.e. per database: an isolate on Workers (a test's server in the tests' workerd), the
+  // process (or a test's server) in Node
   const memo = new Memo();
 
   app.use('*', requestId());

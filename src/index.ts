@@ -24,7 +24,8 @@ export const createWorkerApp = () =>
 /**
  * The Worker's handlers around an app. Exported with createWorkerApp for the tests' workerd servers, which run
  * this bundle with an app of its own for each server in one isolate (test/support/servers.ts). The entry exports
- * functions only beside its default: a named export that is not a function or a handler object fails the Worker's start.
+ * functions only beside its default: a named export that is neither a function nor a handler object fails the
+ * Worker's start.
  */
 export const workerHandlers = (app: ReturnType<typeof createWorkerApp>) =>
   ({

@@ -1,7 +1,8 @@
 /**
  * A small in-memory cache owned by one app instance: one Worker isolate (the tests' workerd holds one app per
- * test server), or one Node process serving one database. It holds rows that every phone of a session needs (the tenant, the session and its
- * questionnaire) for a few seconds, so that a burst of ballots does not re-read them per request.
+ * test server), or one Node process serving one database. It holds rows that every phone of a session needs
+ * (the tenant, the session and its questionnaire) for a few seconds, so that a burst of ballots does not re-read
+ * them per request.
  *
  * What must hold for anything kept here:
  * - it may be up to `ttlMs` old in another isolate or replica; the instance that changes it calls

@@ -285,19 +285,19 @@ async function servePages(request: { url: string }): Promise<MiniflareResponse> 
  * The test servers' workerd: one Worker (the test build's bundle) serving many servers ("slots") in one isolate,
  * each with an app of its own (the bundle's createWorkerApp and workerHandlers, so its own memos), its own
  * databases, buckets, queue and environment, reached through a socket of its own (a named entrypoint of
- * SLOT_SCRIPT); a reconfigure (a redeploy with other variables) starts its app again on them. Nothing
- * of an earlier server (its rows, its queued jobs, its app and the app's memos) reaches the next; what the
- * bundle's modules keep for every app are caches of pure functions (HMAC keys, the catalogues). No server waits on
- * workerd's restart (~0.3 s of CPU, once per server before: 66 a run) or starts on a cold isolate, whose code
- * runs in V8's interpreter until it warms. A runtime declares its servers' bindings at its start (SLOTS of them
- * for the usual shards, see takeSlot); workerd
- * opens a database only when a Worker first uses it, so each is copied from the migrated template the global
- * setup made (builds.ts) when its server starts. A runtime serves one open server at a time (a second one opened
- * meanwhile gets a runtime of its own) and is restarted only for a server with other shards or once its slots
- * are used up. Miniflare stops its workerd when the process exits. Measured on December 6th, two api lanes side
- * by side: 140 s of CPU against 157 s with a restart per server, and 116 against 127 once a server's variables
- * reached its app by a request instead of by a restart. A Worker (an isolate) per server in one runtime instead measured more CPU, not less: each Worker's
- * start is most of a restart (~0.12 of ~0.3 s), and a restart starts them all again.
+ * SLOT_SCRIPT); a reconfigure (a redeploy with other variables) starts its app again on them. Nothing of an
+ * earlier server (its rows, its queued jobs, its app and the app's memos) reaches the next; what the bundle's
+ * modules keep for every app are caches of pure functions (HMAC keys, the catalogues). No server waits on
+ * workerd's restart (~0.3 s of CPU, once per server before: 66 a run) or starts on a cold isolate, whose code runs
+ * in V8's interpreter until it warms. A runtime declares its servers' bindings at its start (SLOTS of them for the
+ * usual shards, see takeSlot); workerd opens a database only when a Worker first uses it, so each is copied from
+ * the migrated template the global setup made (builds.ts) when its server starts. A runtime serves one open server
+ * at a time (a second one opened meanwhile gets a runtime of its own) and is restarted only for a server with
+ * other shards or once its slots are used up. Miniflare stops its workerd when the process exits. Measured on
+ * December 6th, two api lanes side by side: 140 s of CPU against 157 s with a restart per server, and 116 against
+ * 127 once a server's variables reached its app by a request instead of by a restart. A Worker (an isolate) per
+ * server in one runtime instead measured more CPU, not less: each Worker's start is most of a restart (~0.12 of
+ * ~0.3 s), and a restart starts them all again.
  */
 const SLOTS = 24;
 const APP = 'app';
