@@ -55,7 +55,7 @@ function sample(schema: Schema | undefined, fixture: Fixture, name = ''): unknow
 
 /**
  * Answers (status and problem code) given before the handler: auth/guard.ts's `allow()` refusing the route to the
- * admin's role (a platform or county route: ~1,000 of the walk's requests; the one handler that throws
+ * admin's role (a platform or county route: ~860 of the walk's requests; the one handler that throws
  * error.forbidden itself, the township's own profile, decides from the session as allow() does), the body parser,
  * and platform/validate.ts's `input()` (the two handlers that raise error.validation themselves, contact's missing
  * member or village, do so before their queries).
