@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
-import { CHROMIUM_FLAGS, TEST_CHROMIUM } from './chromium';
+import { TEST_CHROMIUM, TEST_CHROMIUM_FLAGS } from './chromium';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,7 +20,7 @@ export default async function setup(project: TestProject) {
     project.provide('chromiumEndpoint', '');
     return;
   }
-  const server = await chromium.launchServer({ executablePath: TEST_CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  const server = await chromium.launchServer({ executablePath: TEST_CHROMIUM, headless: true, args: TEST_CHROMIUM_FLAGS });
   project.provide('chromiumEndpoint', server.wsEndpoint());
   return () => server.close();
 }
