@@ -1,10 +1,10 @@
-import { and, eq, gt, lte, ne } from 'drizzle-orm';
+import { and, eq, gt, lte, ne, sql } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import type { Db } from '../db/client';
-import { accounts, roleGrants, sessions, type SessionStage } from '../db/schema';
+import { accounts, sessions, type Role, type SessionStage } from '../db/schema';
 import { AppError } from '../platform/errors';
 import { addSeconds } from '../platform/time';
 import type { SessionInfo } from './actor';
@@ -50,32 +50,36 @@ export async function endAllSessions(c: Context<AppEnv>, accountId: string): Pro
   deleteCookie(c, SESSION_COOKIE, { path: '/' });
 }
 
+/** A row of the session lookup: the account, and one of its grants (none: a row of nulls, the LEFT JOIN's). */
+interface SessionRow {
+  accountId: string;
+  name: string;
+  phone: string;
+  locale: string;
+  disabled: number;
+  createdAt: string;
+  lastSeenAt: string | null;
+  role: Role | null;
+  countyId: string | null;
+  cityId: string | null;
+  tenantId: string | null;
+  villageId: string | null;
+  memberId: string | null;
+}
+
 /**
  * Loads the account and its grants behind the session cookie, in one statement (a row per grant), and enforces the
  * idle and absolute timeouts (auth/session-rules.ts); the last-seen time is written at most once a minute.
+ * Every signed-in request runs this lookup first, so it is written as SQL, not built by drizzle's query builder:
+ * building it was ~0.2 ms of CPU a request, as much as running it (libSQL in process; about as much in workerd).
  */
 async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionInfo | undefined> {
   const sessionId = await sha256Hex(token);
-  const rows = await db
-    .select({
-      accountId: accounts.id,
-      name: accounts.name,
-      phone: accounts.phone,
-      locale: accounts.locale,
-      disabled: accounts.disabled,
-      createdAt: sessions.createdAt,
-      lastSeenAt: sessions.lastSeenAt,
-      role: roleGrants.role,
-      countyId: roleGrants.countyId,
-      cityId: roleGrants.cityId,
-      tenantId: roleGrants.tenantId,
-      villageId: roleGrants.villageId,
-      memberId: roleGrants.memberId,
-    })
-    .from(sessions)
-    .innerJoin(accounts, eq(accounts.id, sessions.accountId))
-    .leftJoin(roleGrants, eq(roleGrants.accountId, sessions.accountId))
-    .where(and(eq(sessions.id, sessionId), eq(sessions.stage, 'active'), gt(sessions.expiresAt, now.toISOString())));
+  const rows = await db.all<SessionRow>(sql`SELECT a.id AS accountId, a.name, a.phone, a.locale, a.disabled,
+      s.created_at AS createdAt, s.last_seen_at AS lastSeenAt,
+      g.role, g.county_id AS countyId, g.city_id AS cityId, g.tenant_id AS tenantId, g.village_id AS villageId, g.member_id AS memberId
+    FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN role_grants g ON g.account_id = s.account_id
+    WHERE s.id = ${sessionId} AND s.stage = 'active' AND s.expires_at > ${now.toISOString()}`);
   const account = rows[0];
   if (!account || account.disabled) return undefined;
   const grants = rows.flatMap(({ role, countyId, cityId, tenantId, villageId, memberId }) => (role === null ? [] : [{ role, countyId, cityId, tenantId, villageId, memberId }]));
