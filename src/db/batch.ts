@@ -1,18 +1,48 @@
-import { getTableColumns } from 'drizzle-orm';
-import type { SQLiteTable } from 'drizzle-orm/sqlite-core';
+import { getTableColumns, is, sql, SQL } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
 
 /** D1 binds at most 100 parameters per statement; libSQL allows more, but one limit keeps one code path. */
 const MAX_PARAMS = 100;
 const STATEMENTS_PER_BATCH = 50;
+/** Rows per INSERT, and the most JSON text bound to one (D1 takes a value of up to 2 MB). */
+const ROWS_PER_STATEMENT = 400;
+const JSON_CHARS_PER_STATEMENT = 256 * 1024;
 
-/** Multi-row INSERTs of `rows`, each within D1's parameter limit, for a batch of the caller's. */
+/** A row's value of one column as drizzle's insert would bind it: the column's default when missing, booleans as 0/1. */
+function driverValue(row: Record<string, unknown>, key: string, column: SQLiteColumn): unknown {
+  let value = row[key];
+  if (value === undefined) value = column.defaultFn ? column.defaultFn() : column.default;
+  if (is(value, SQL)) throw new Error(`insertStatements: ${key} has an SQL default`);
+  return value === undefined || value === null ? null : column.mapToDriverValue(value);
+}
+
+/**
+ * INSERTs of `rows`, for a batch of the caller's: each binds one parameter, the JSON array of up to 400 rows'
+ * values, which SQL unpacks (`INSERT … SELECT json_extract(value, '$[i]') … FROM json_each(?)`). A multi-row
+ * INSERT binds a parameter per value, so D1's limit of 100 cut a township's households into ~3,500 statements
+ * (now ~60), and drizzle built each value into its SQL: the demo seed spent most of its time there.
+ */
 export function insertStatements<T extends SQLiteTable>(db: Db, table: T, rows: T['$inferInsert'][]) {
-  const columnCount = Object.keys(getTableColumns(table)).length;
-  const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMS / columnCount));
-  const statements = [];
-  for (let i = 0; i < rows.length; i += rowsPerStatement) statements.push(db.insert(table).values(rows.slice(i, i + rowsPerStatement)));
-  return statements;
+  const columns = Object.entries(getTableColumns(table));
+  // every column in the table's order, as drizzle's INSERT … SELECT names them
+  const select = sql.join(
+    columns.map((_, i) => sql.raw(`json_extract(value, '$[${i}]')`)),
+    sql`, `,
+  );
+  const chunks: string[][] = [];
+  let chars = 0;
+  for (const row of rows) {
+    const tuple = JSON.stringify(columns.map(([key, column]) => driverValue(row as Record<string, unknown>, key, column)));
+    const last = chunks.at(-1);
+    if (last && last.length < ROWS_PER_STATEMENT && chars + tuple.length <= JSON_CHARS_PER_STATEMENT) last.push(tuple);
+    else {
+      chunks.push([tuple]);
+      chars = 0;
+    }
+    chars += tuple.length + 1;
+  }
+  return chunks.map((tuples) => db.insert(table).select(sql`SELECT ${select} FROM json_each(${`[${tuples.join(',')}]`})`));
 }
 
 /** The rows' values in chunks that each fit one statement's parameters (e.g. ids for IN lists). */
@@ -22,7 +52,7 @@ export function paramChunks<T>(values: T[], size = MAX_PARAMS - 10): T[][] {
   return chunks;
 }
 
-/** Inserts many rows as multi-row INSERTs, sent in batches (each batch atomic on both drivers). */
+/** Inserts many rows (insertStatements), sent in batches (each batch atomic on both drivers). */
 export async function insertMany<T extends SQLiteTable>(db: Db, table: T, rows: T['$inferInsert'][]): Promise<void> {
   if (!rows.length) return;
   const statements = insertStatements(db, table, rows);

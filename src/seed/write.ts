@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { insertJsonRows } from './insert-json';
+import { insertMany } from '../db/batch';
 import { cities, counties, countyPlacements, households, members, tenants, villages } from '../db/schema';
 import { newId } from '../platform/ids';
 import { tenantSettingsSchema } from '../tenancy/settings';
@@ -35,8 +35,8 @@ export async function writeTownship(
   const tenantId = newId();
   await registry.insert(tenants).values({ id: tenantId, ...township, settings: JSON.stringify(tenantSettingsSchema.parse({})) });
   const rows = generateTownship(random, tenantId, shape);
-  await insertJsonRows(shard, villages, rows.villages);
-  await insertJsonRows(shard, members, rows.members);
-  await insertJsonRows(shard, households, rows.households);
+  await insertMany(shard, villages, rows.villages);
+  await insertMany(shard, members, rows.members);
+  await insertMany(shard, households, rows.households);
   return { tenantId, rows };
 }

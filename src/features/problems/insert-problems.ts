@@ -12,7 +12,7 @@ export type NewProblem = Pick<ProblemRow, 'villageId' | 'subjectKind' | 'subject
   };
 
 /**
- * The one writer of problem rows: multi-row INSERTs within D1's parameter limit, to await (one problem:
+ * The one writer of problem rows: the INSERTs of db/batch.ts's insertStatements, to await (one problem:
  * `const [insert] = insertProblems(…)`) or to put in the caller's batch beside its own writes.
  */
 export function insertProblems(scope: TenantScope, rows: NewProblem[]) {
