@@ -1,0 +1,65 @@
+import { sql } from 'drizzle-orm';
+import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertMany, insertStatements } from './batch';
+import type { Db } from './client';
+import { openLibsql } from './libsql';
+
+const notes = sqliteTable('notes', {
+  id: text('id').primaryKey(),
+  body: text('body'),
+  pinned: integer('pinned', { mode: 'boolean' }).notNull().default(false),
+  weight: integer('weight').notNull().default(7),
+  createdAt: text('created_at').notNull().$defaultFn(() => 'made-by-default'),
+});
+
+/** The bulk insert every seed, import and county move goes through: the rows come back exactly as given. */
+describe('insertStatements / insertMany', () => {
+  let db: Db;
+  let close: () => void;
+  beforeAll(async () => {
+    const opened = await openLibsql(':memory:');
+    ({ db } = opened);
+    close = () => opened.client.close();
+    await db.run(sql`CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT, pinned INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 7, created_at TEXT NOT NULL)`);
+  });
+  afterAll(() => close());
+
+  it('binds up to 400 rows to a statement, and a row too large for the rest to one of its own', () => {
+    const rows = Array.from({ length: 1000 }, (_, i) => ({ id: `n${i}` }));
+    expect(insertStatements(db, notes, rows)).toHaveLength(3);
+    const huge = { id: 'huge', body: '长'.repeat(300_000) };
+    expect(insertStatements(db, notes, [{ id: 'a' }, huge, { id: 'b' }])).toHaveLength(3);
+    expect(insertStatements(db, notes, [])).toEqual([]);
+  });
+
+  it('stores each value as drizzle would bind it: text as given, booleans as 0/1, defaults where a value is missing', async () => {
+    const odd = `引号 ' " 反斜杠 \\ 换行\n制表\t表情 🧧 end`;
+    const rows = [
+      { id: 'given', body: odd, pinned: true, weight: -3, createdAt: '2026-12-07T00:00:00.000Z' },
+      { id: 'missing', body: null },
+      { id: 'false', body: '', pinned: false, weight: 0 },
+      { id: 'number-like', body: '00123' },
+      ...Array.from({ length: 950 }, (_, i) => ({ id: `bulk-${String(i).padStart(4, '0')}`, body: `第${i}条`, pinned: i % 2 === 0 })),
+      { id: 'huge', body: '长'.repeat(300_000) },
+    ];
+    await insertMany(db, notes, rows);
+    const stored = await db.select().from(notes).orderBy(notes.id);
+    expect(stored).toHaveLength(rows.length);
+    const byId = new Map(stored.map((row) => [row.id, row]));
+    expect(byId.get('given')).toEqual({ id: 'given', body: odd, pinned: true, weight: -3, createdAt: '2026-12-07T00:00:00.000Z' });
+    expect(byId.get('missing')).toEqual({ id: 'missing', body: null, pinned: false, weight: 7, createdAt: 'made-by-default' });
+    expect(byId.get('false')).toEqual({ id: 'false', body: '', pinned: false, weight: 0, createdAt: 'made-by-default' });
+    expect(byId.get('number-like')?.body).toBe('00123');
+    expect(byId.get('huge')?.body).toHaveLength(300_000);
+    const [{ pinned, typeofBody }] = await db.all<{ pinned: number; typeofBody: string }>(
+      sql`SELECT sum(pinned) AS pinned, group_concat(DISTINCT typeof(body)) AS typeofBody FROM notes WHERE id LIKE 'bulk-%'`,
+    );
+    expect({ pinned, typeofBody }).toEqual({ pinned: 475, typeofBody: 'text' });
+  });
+
+  it('refuses a column whose default is SQL, which it cannot put into the JSON', () => {
+    const stamped = sqliteTable('notes', { id: text('id').primaryKey(), at: text('at').default(sql`CURRENT_TIMESTAMP`) });
+    expect(() => insertStatements(db, stamped, [{ id: 'x' }])).toThrow(/SQL default/);
+  });
+});
