@@ -528,6 +528,22 @@ async function releaseSlot(runtime: Runtime, slot: Slot, failed: boolean): Promi
   if (failed || twin) await discard(runtime);
 }
 
+/**
+ * How many migrations the slot's D1 database has, as workerd first opens it. That first open can meet the file
+ * still locked by the preload's libSQL connection, closed a moment before (seen once, under two full runs at once:
+ * SQLITE_BUSY, which reaches this process as workerd's "internal error"): a failure is tried again for up to two
+ * seconds, then counts as no migrations.
+ */
+async function migrationsSeen(binding: D1Database): Promise<number | undefined> {
+  for (let attempt = 1; ; attempt++)
+    try {
+      return (await binding.prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>())?.n;
+    } catch {
+      if (attempt === 20) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+}
+
 async function startWorkerd(vars: Record<string, string>, preload: Preload | undefined, serverOptions: ServerOptions): Promise<TestServer> {
   const { runtime, slot } = await takeSlot(serverOptions.shards ?? []);
   const bindingOf = (name: string) => `S${slot.serial}__${name}`;
@@ -554,8 +570,8 @@ async function startWorkerd(vars: Record<string, string>, preload: Preload | und
     }
     transport = await connect();
     await openApp(vars);
-    const migrated = await d1Door(door, bindingOf('DB')).prepare('SELECT count(*) AS n FROM d1_migrations').first<{ n: number }>().catch(() => undefined);
-    if (migrated?.n !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${slotFiles(slot, runtime.shards)[0]} (Miniflare's storage layout changed? see builds.ts)`);
+    const migrated = await migrationsSeen(d1Door(door, bindingOf('DB')));
+    if (migrated !== MIGRATION_COUNT) throw new Error(`the D1 template did not reach ${slotFiles(slot, runtime.shards)[0]} (Miniflare's storage layout changed? see builds.ts)`);
   } catch (error) {
     agent.destroy();
     await releaseSlot(runtime, slot, true);
