@@ -75,9 +75,9 @@ interface SessionRow {
  */
 async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionInfo | undefined> {
   const sessionId = await sha256Hex(token);
-  const rows = await db.all<SessionRow>(sql`SELECT a.id AS accountId, a.name, a.phone, a.locale, a.disabled,
+  const rows = await db.all<SessionRow>(sql`SELECT a.id AS accountId, a.name AS name, a.phone AS phone, a.locale AS locale, a.disabled AS disabled,
       s.created_at AS createdAt, s.last_seen_at AS lastSeenAt,
-      g.role, g.county_id AS countyId, g.city_id AS cityId, g.tenant_id AS tenantId, g.village_id AS villageId, g.member_id AS memberId
+      g.role AS role, g.county_id AS countyId, g.city_id AS cityId, g.tenant_id AS tenantId, g.village_id AS villageId, g.member_id AS memberId
     FROM sessions s JOIN accounts a ON a.id = s.account_id LEFT JOIN role_grants g ON g.account_id = s.account_id
     WHERE s.id = ${sessionId} AND s.stage = 'active' AND s.expires_at > ${now.toISOString()}`);
   const account = rows[0];

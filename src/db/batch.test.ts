@@ -40,6 +40,9 @@ describe('insertStatements / insertMany', () => {
       { id: 'missing', body: null },
       { id: 'false', body: '', pinned: false, weight: 0 },
       { id: 'number-like', body: '00123' },
+      // half of an emoji, as a cut at a character count leaves it: stored as U+FFFD, as drizzle's binding stores it
+      { id: 'half-emoji', body: `表情${'🧧'.slice(0, 1)}` },
+      { id: 'low-half', body: `${'🧧'.slice(1)}尾` },
       ...Array.from({ length: 950 }, (_, i) => ({ id: `bulk-${String(i).padStart(4, '0')}`, body: `第${i}条`, pinned: i % 2 === 0 })),
       { id: 'huge', body: '长'.repeat(300_000) },
     ];
@@ -51,6 +54,7 @@ describe('insertStatements / insertMany', () => {
     expect(byId.get('missing')).toEqual({ id: 'missing', body: null, pinned: false, weight: 7, createdAt: 'made-by-default' });
     expect(byId.get('false')).toEqual({ id: 'false', body: '', pinned: false, weight: 0, createdAt: 'made-by-default' });
     expect(byId.get('number-like')?.body).toBe('00123');
+    expect([byId.get('half-emoji')?.body, byId.get('low-half')?.body]).toEqual(['表情\uFFFD', '\uFFFD尾']);
     expect(byId.get('huge')?.body).toHaveLength(300_000);
     const [{ pinned, typeofBody }] = await db.all<{ pinned: number; typeofBody: string }>(
       sql`SELECT sum(pinned) AS pinned, group_concat(DISTINCT typeof(body)) AS typeofBody FROM notes WHERE id LIKE 'bulk-%'`,
@@ -58,8 +62,10 @@ describe('insertStatements / insertMany', () => {
     expect({ pinned, typeofBody }).toEqual({ pinned: 475, typeofBody: 'text' });
   });
 
-  it('refuses a column whose default is SQL, which it cannot put into the JSON', () => {
+  it('refuses what a JSON row cannot carry: an SQL default or value, a number that is not finite', () => {
     const stamped = sqliteTable('notes', { id: text('id').primaryKey(), at: text('at').default(sql`CURRENT_TIMESTAMP`) });
-    expect(() => insertStatements(db, stamped, [{ id: 'x' }])).toThrow(/SQL default/);
+    expect(() => insertStatements(db, stamped, [{ id: 'x' }])).toThrow(/at is SQL/);
+    expect(() => insertStatements(db, notes, [{ id: 'x', body: sql`'y'` as unknown as string }])).toThrow(/body is SQL/);
+    expect(() => insertStatements(db, notes, [{ id: 'x', weight: Number.NaN }])).toThrow(/weight is NaN/);
   });
 });

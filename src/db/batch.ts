@@ -9,12 +9,27 @@ const STATEMENTS_PER_BATCH = 50;
 const ROWS_PER_STATEMENT = 400;
 const JSON_CHARS_PER_STATEMENT = 256 * 1024;
 
-/** A row's value of one column as drizzle's insert would bind it: the column's default when missing, booleans as 0/1. */
+/** Half of a UTF-16 pair (a text cut at a character count can end in one). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * A row's value of one column as drizzle's insert would bind it: a missing value takes the column's default, its
+ * defaultFn, else its onUpdateFn (drizzle's order); booleans become 0/1. Text goes as drizzle's binding sends it, a
+ * lone surrogate as U+FFFD: JSON would carry it as an escape that json_extract stores as bytes that are not UTF-8,
+ * and libSQL aborts the process reading them back.
+ */
 function driverValue(row: Record<string, unknown>, key: string, column: SQLiteColumn): unknown {
   let value = row[key];
-  if (value === undefined) value = column.defaultFn ? column.defaultFn() : column.default;
-  if (is(value, SQL)) throw new Error(`insertStatements: ${key} has an SQL default`);
-  return value === undefined || value === null ? null : column.mapToDriverValue(value);
+  if (value === undefined) {
+    if (column.default !== null && column.default !== undefined) value = column.default;
+    else if (column.defaultFn) value = column.defaultFn();
+    else if (column.onUpdateFn) value = column.onUpdateFn();
+  }
+  if (is(value, SQL)) throw new Error(`insertStatements: ${key} is SQL, which a JSON row cannot carry`);
+  if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`insertStatements: ${key} is ${value}`);
+  if (value === undefined || value === null) return null;
+  const bound = column.mapToDriverValue(value);
+  return typeof bound === 'string' ? bound.replace(LONE_SURROGATE, '\uFFFD') : bound;
 }
 
 /**
