@@ -1,6 +1,7 @@
 import { getTableColumns, is, sql, SQL } from 'drizzle-orm';
 import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './client';
+import { sqlJson } from './sql-json';
 
 /** D1 binds at most 100 parameters per statement; libSQL allows more, but one limit keeps one code path. */
 const MAX_PARAMS = 100;
@@ -9,14 +10,9 @@ const STATEMENTS_PER_BATCH = 50;
 const ROWS_PER_STATEMENT = 400;
 const JSON_CHARS_PER_STATEMENT = 256 * 1024;
 
-/** Half of a UTF-16 pair (a text cut at a character count can end in one). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
 /**
  * A row's value of one column as drizzle's insert would bind it: a missing value takes the column's default, its
- * defaultFn, else its onUpdateFn (drizzle's order); booleans become 0/1. Text goes as drizzle's binding sends it, a
- * lone surrogate as U+FFFD: JSON would carry it as an escape that json_extract stores as bytes that are not UTF-8,
- * and libSQL aborts the process reading them back.
+ * defaultFn, else its onUpdateFn (drizzle's order); booleans become 0/1.
  */
 function driverValue(row: Record<string, unknown>, key: string, column: SQLiteColumn): unknown {
   let value = row[key];
@@ -27,9 +23,7 @@ function driverValue(row: Record<string, unknown>, key: string, column: SQLiteCo
   }
   if (is(value, SQL)) throw new Error(`insertStatements: ${key} is SQL, which a JSON row cannot carry`);
   if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(`insertStatements: ${key} is ${value}`);
-  if (value === undefined || value === null) return null;
-  const bound = column.mapToDriverValue(value);
-  return typeof bound === 'string' ? bound.replace(LONE_SURROGATE, '\uFFFD') : bound;
+  return value === undefined || value === null ? null : column.mapToDriverValue(value);
 }
 
 /**
@@ -48,7 +42,7 @@ export function insertStatements<T extends SQLiteTable>(db: Db, table: T, rows: 
   const chunks: string[][] = [];
   let chars = 0;
   for (const row of rows) {
-    const tuple = JSON.stringify(columns.map(([key, column]) => driverValue(row as Record<string, unknown>, key, column)));
+    const tuple = sqlJson(columns.map(([key, column]) => driverValue(row as Record<string, unknown>, key, column)));
     const last = chunks.at(-1);
     if (last && last.length < ROWS_PER_STATEMENT && chars + tuple.length <= JSON_CHARS_PER_STATEMENT) last.push(tuple);
     else {

@@ -1,4 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
+import { sqlJson } from './sql-json';
 
 /**
  * Rows from another database as a table of this statement: one bound JSON parameter read by json_each, so a
@@ -10,5 +11,5 @@ export function jsonTable(rows: readonly Record<string, string>[], columns: read
     columns.map((column) => sql`json_extract(value, ${`$.${column}`}) AS ${sql.identifier(column)}`),
     sql`, `,
   );
-  return sql`(SELECT ${fields} FROM json_each(${JSON.stringify(rows)}))`;
+  return sql`(SELECT ${fields} FROM json_each(${sqlJson(rows)}))`;
 }

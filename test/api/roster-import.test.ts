@@ -178,6 +178,17 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
     );
   });
 
+  // OOXML's escape `_xD800_` decodes to half a UTF-16 pair: stored as U+FFFD, never as bytes that are not UTF-8
+  // (on which libSQL aborts the whole server reading the row back)
+  it('imports a workbook whose text holds half a UTF-16 pair as U+FFFD, and the villages still list', async () => {
+    const file = writeXlsx('村庄', [['村名', '支部名称'], ['新_xD800_村', '']]);
+    const commit = await upload(server, admin, `${A}/imports/villages/commit`, file, '村庄.xlsx');
+    expect(commit.body).toEqual({ inserted: 1 });
+    const list = await admin.get(`${A}/villages`);
+    expect(list.status).toBe(200);
+    expect(list.body).toEqual(expect.arrayContaining([expect.objectContaining({ name: '新\uFFFD村' })]));
+  });
+
   it('lets a village secretary import and export only their own village', async () => {
     const secretary = await fixture.as('secretaryA');
     const file = utf8Bom(`${MEMBER_HEADER}\n${villageNames[0]},书记导入,,,,,,,\n${villageNames[1]},别村的人,,,,,,,\n`);

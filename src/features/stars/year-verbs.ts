@@ -3,6 +3,7 @@ import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../db/client';
 import { annualResults, finalisedYears, yearReopenings } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
+import { sqlJson } from '../../db/sql-json';
 import { newId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
 import type { Stars } from '../../domain/thresholds';
@@ -28,7 +29,7 @@ function insertStatements(db: Db, rows: (typeof annualResults.$inferInsert)[], o
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(i, i + ROWS_PER_STATEMENT).map((r) => ({ ...r, id: newId(), complete: r.complete ? 1 : 0 }));
     // WHERE 1: SQLite needs it between INSERT … SELECT and an ON CONFLICT clause
-    const insert = db.insert(annualResults).select(sql`${FROM_JSON} FROM json_each(${JSON.stringify(chunk)}) WHERE 1`);
+    const insert = db.insert(annualResults).select(sql`${FROM_JSON} FROM json_each(${sqlJson(chunk)}) WHERE 1`);
     statements.push(onConflictDoNothing ? insert.onConflictDoNothing() : insert);
   }
   return statements;

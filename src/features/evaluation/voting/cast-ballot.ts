@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { Actor } from '../../../auth/actor';
 import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts, unknownSubjects } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
+import { sqlJson } from '../../../db/sql-json';
 import { verifyingKeys, type Secrets } from '../../../platform/config';
 import { AppError } from '../../../platform/errors';
 import { randomString, secretId } from '../../../platform/ids';
@@ -316,7 +317,7 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
       db
         .insert(ballotAnswers)
         .select(
-          sql`SELECT ${t}, ${p.id}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${JSON.stringify(
+          sql`SELECT ${t}, ${p.id}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(${sqlJson(
             p.scored.answers.map((a) => [a.itemKey, a.points, a.maxPoints]),
           )})`,
         ),

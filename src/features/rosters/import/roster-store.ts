@@ -4,6 +4,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client';
 import { households, members, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
+import { sqlJson } from '../../../db/sql-json';
 import { newId } from '../../../platform/ids';
 import { duplicateKey, type ImportContext, type RosterRecords } from './rules';
 import type { Roster } from './roster-columns';
@@ -59,7 +60,7 @@ export async function insertRecords<R extends Roster>(scope: TenantScope, roster
   let size = 0;
   for (const record of records) {
     const fields = record as unknown as Record<string, unknown>;
-    const row = JSON.stringify(
+    const row = sqlJson(
       keys.map((key) => {
         const value = key in generated ? generated[key]() : fields[key];
         return typeof value === 'boolean' ? Number(value) : (value ?? null);
