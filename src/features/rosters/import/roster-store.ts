@@ -1,10 +1,10 @@
 import type { BatchItem } from 'drizzle-orm/batch';
-import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client';
 import { households, members, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
-import { sqlJson } from '../../../db/sql-json';
+import { insertStatements } from '../../../db/batch';
 import { newId } from '../../../platform/ids';
 import { duplicateKey, type ImportContext, type RosterRecords } from './rules';
 import type { Roster } from './roster-columns';
@@ -34,51 +34,17 @@ export async function loadImportContext(scope: TenantScope, roster: Roster, ownV
 
 const TABLES: Record<Roster, typeof villages | typeof members | typeof households> = { villages, members, households };
 
-/** Under D1's 2 MB limit on one bound value, with room for multi-byte text. */
-const MAX_JSON_CHARS = 600_000;
-
 /**
- * Inserts all records in ONE db.batch, so an import is all or nothing on D1 and libSQL alike. Rows travel
- * as JSON (one bound value per statement, read back with json_each): a 20,000-row file is a handful of
- * statements, far from D1's 100-parameter and per-invocation query limits. The tenant is bound once per
- * statement, never taken from the data.
+ * Inserts all records in ONE db.batch, so an import is all or nothing on D1 and libSQL alike, as
+ * insertStatements' JSON rows (a bound value per 400 rows: a 20,000-row file is 50 statements, far from D1's
+ * 100-parameter and per-invocation query limits). The tenant is the scope's, never the file's; ids and times
+ * are made here.
  */
 export async function insertRecords<R extends Roster>(scope: TenantScope, roster: R, records: RosterRecords[R][], alongside: BatchItem<'sqlite'>[] = []): Promise<number> {
   if (!records.length) return 0;
-  const table = TABLES[roster];
-  // INSERT … SELECT lists every column in table order; each JSON row is laid out the same way.
-  const keys = Object.keys(getTableColumns(table));
   const now = new Date().toISOString();
-  const generated: Record<string, () => unknown> = { id: () => newId(), tenantId: () => null, createdAt: () => now, updatedAt: () => now };
-  const selectList = sql.join(
-    keys.map((key, i) => (key === 'tenantId' ? sql`${scope.tenantId}` : sql.raw(`json_extract(j.value, '$[${i}]')`))),
-    sql`, `,
-  );
-
-  const chunks: string[] = [];
-  let chunk: string[] = [];
-  let size = 0;
-  for (const record of records) {
-    const fields = record as unknown as Record<string, unknown>;
-    const row = sqlJson(
-      keys.map((key) => {
-        const value = key in generated ? generated[key]() : fields[key];
-        return typeof value === 'boolean' ? Number(value) : (value ?? null);
-      }),
-    );
-    if (size + row.length > MAX_JSON_CHARS && chunk.length) {
-      chunks.push(`[${chunk.join(',')}]`);
-      chunk = [];
-      size = 0;
-    }
-    chunk.push(row);
-    size += row.length + 1;
-  }
-  chunks.push(`[${chunk.join(',')}]`);
-
-  // A query builder, not db.run(sql): drizzle's D1 batch cannot bind parameters of raw statements.
-  const statements = chunks.map((json) => scope.db.insert(table).select(sql`SELECT ${selectList} FROM json_each(${json}) AS j`));
-  const batch = [...statements, ...alongside];
+  const rows = records.map((record) => ({ ...record, id: newId(), tenantId: scope.tenantId, createdAt: now, updatedAt: now }));
+  const batch = [...insertStatements(scope.db, TABLES[roster], rows as never[]), ...alongside];
   await scope.db.batch(batch as [(typeof batch)[0], ...typeof batch]);
   return records.length;
 }
