@@ -22,11 +22,11 @@ export async function bundleNode(outdir: string): Promise<void> {
     platform: 'node',
     format: 'esm',
     target: 'node22',
-    // every package bundled but two: the database client, whose libsql loads a native binary built for the machine,
-    // and wrangler, a development tool the scripts load only for --d1 (scripts/databases.ts). An entry is then one
-    // file to load, not Node resolving each of drizzle's hundreds of modules through its 180 KB package.json: a
-    // command starts on 0.2 s of CPU instead of 0.7 s
-    external: ['@libsql/client', 'wrangler'],
+    // every package bundled but three: the database client and libsql under it (which src/db/statement-cache.ts
+    // extends), which load a native binary built for the machine, and wrangler, a development tool the scripts load
+    // only for --d1 (scripts/databases.ts). An entry is then one file to load, not Node resolving each of drizzle's
+    // hundreds of modules through its 180 KB package.json: a command starts on 0.2 s of CPU instead of 0.7 s
+    external: ['@libsql/client', 'libsql', 'wrangler'],
     // the migration journal (/api/health) is bundled; the .sql files are read from ./migrations at start
     loader: { '.json': 'json' },
     sourcemap: 'linked',

@@ -6,6 +6,7 @@ import { dirname } from 'node:path';
 import { parseDatabaseConfig, type DatabaseConfig } from '../platform/config';
 import type { Db } from './client';
 import { withGroupCommit } from './group-commit';
+import { cacheStatements } from './statement-cache';
 
 /**
  * Self-hosted database: an embedded libSQL file by default, or a libSQL server via DATABASE_URL (and
@@ -17,6 +18,7 @@ export async function openLibsql(database?: string | DatabaseConfig): Promise<{ 
   if (url.startsWith('file:')) mkdirSync(dirname(url.slice('file:'.length)) || '.', { recursive: true });
   // timeout: a writer waits up to 5 s for another's lock (a second replica) instead of failing; as an option, not a
   // PRAGMA, because the client keeps a pool of connections and a PRAGMA reaches only the one it runs on
+  cacheStatements();
   const client = createClient({ url, authToken, timeout: 5000 });
   if (url.startsWith('file:')) {
     // WAL lets readers proceed during writes (a property of the file: every connection has it)
