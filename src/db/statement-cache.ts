@@ -12,7 +12,13 @@ interface ConnectionCache {
   /** `PRAGMA schema_version`, compiled: SQLite's count of the database's schema changes, by any connection */
   schemaVersion: Statement;
   version: number;
-  statements: Map<string, Statement>;
+  statements: Map<string, KeptStatement>;
+}
+
+interface KeptStatement {
+  statement: Statement;
+  /** whether it returns rows (and so has columns) */
+  reader: boolean;
 }
 
 const caches = new WeakMap<Database.Database, ConnectionCache>();
@@ -27,9 +33,9 @@ const versionOf = (schemaVersion: Statement) => (schemaVersion.get() as [number]
  * and their columns once they have run: a 12-column select by key through the client took 62 µs and takes 15 in
  * memory, 70 and 28 on a WAL file. A statement is reused only by the connection that compiled it (a pooled
  * connection or a transaction's); the driver binds fresh arguments and reads every row in one synchronous call, so
- * no two uses overlap. Before a kept statement is used again the connection reads the database's schema version
- * (~2 µs in memory, ~7 on a file), and a change by any connection or process (a migration, a second replica's)
- * empties its cache, so a kept statement never outlives the schema it was compiled for.
+ * no two uses overlap. Before a kept statement that returns rows is used again the connection reads the database's
+ * schema version (~2 µs in memory, ~7 on a file), and a change by any connection or process (a migration, a second
+ * replica's) empties its cache, so no columns are read by another schema's names.
  */
 export function cacheStatements(): void {
   if (installed) return;
@@ -42,44 +48,69 @@ export function cacheStatements(): void {
       const schemaVersion = (prepare.call(connection, 'PRAGMA schema_version') as Statement).raw(true);
       cache = { schemaVersion, version: versionOf(schemaVersion), statements: new Map() };
       caches.set(connection, cache);
-      return cache;
-    }
-    const version = versionOf(cache.schemaVersion);
-    if (version !== cache.version) {
-      cache.version = version;
-      cache.statements.clear();
     }
     return cache;
   }
 
+  /** Whether the schema changed since the cache was filled; if so the cache is emptied. */
+  function schemaChanged(cache: ConnectionCache): boolean {
+    const version = versionOf(cache.schemaVersion);
+    if (version === cache.version) return false;
+    cache.version = version;
+    cache.statements.clear();
+    return true;
+  }
+
   Database.prototype.prepare = function prepareCached(this: Database.Database, sql: string) {
     if (!REUSABLE.test(sql)) return prepare.call(this, sql);
-    const { statements } = cacheOf(this);
-    let statement = statements.get(sql);
-    if (statement) {
+    const cache = cacheOf(this);
+    let kept = cache.statements.get(sql);
+    // columns are all a schema change can make wrong: SQLite compiles a statement again when it runs on a schema
+    // it was not compiled for
+    if (kept?.reader && schemaChanged(cache)) kept = undefined;
+    const { statements } = cache;
+    if (kept) {
       // most recently used last: the Map's first key is the one to drop
       statements.delete(sql);
     } else {
-      statement = withColumnsRemembered(prepare.call(this, sql) as Statement);
+      kept = remembered(prepare.call(this, sql) as Statement);
       if (statements.size >= STATEMENTS_PER_CONNECTION) statements.delete(statements.keys().next().value!);
     }
-    statements.set(sql, statement);
-    return statement;
+    statements.set(sql, kept);
+    return kept.statement;
   } as typeof prepare;
 }
 
 /**
- * The columns a statement read when it first ran. Not before: a statement compiled on a connection that has not yet
- * seen another's schema change is compiled again by SQLite as it runs, and only then names the new columns.
+ * A compiled statement and what the driver asks of it each time. Its columns as it first ran, not before: a
+ * statement compiled on a connection that has not yet seen another's schema change is compiled again by SQLite as
+ * it runs, and only then names the new columns. For a statement that returns no rows, libsql's refusal of `raw()`
+ * (how the driver tells one from the other, ~5 µs for each throw).
  */
-function withColumnsRemembered(statement: Statement): Statement {
-  const { columns, all } = statement;
-  let known: ReturnType<typeof columns> | undefined;
-  statement.columns = () => known ?? columns.call(statement);
-  statement.all = (...parameters) => {
-    const rows = all.apply(statement, parameters);
-    known ??= columns.call(statement);
-    return rows;
-  };
-  return statement;
+function remembered(statement: Statement): KeptStatement {
+  const reader = statement.reader;
+  if (reader) {
+    const { columns, all } = statement;
+    let known: ReturnType<typeof columns> | undefined;
+    statement.columns = () => known ?? columns.call(statement);
+    statement.all = (...parameters) => {
+      const rows = all.apply(statement, parameters);
+      known ??= columns.call(statement);
+      return rows;
+    };
+  } else {
+    const { raw } = statement;
+    let refusal: unknown;
+    statement.raw = (toggle) => {
+      if (refusal === undefined) {
+        try {
+          return raw.call(statement, toggle);
+        } catch (error) {
+          refusal = error;
+        }
+      }
+      throw refusal;
+    };
+  }
+  return { statement, reader };
 }
