@@ -1,39 +1,80 @@
 import Database from 'libsql';
-import { createRequire } from 'node:module';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openLibsql } from './libsql';
-import { cacheStatements, STATEMENTS_PER_CONNECTION } from './statement-cache';
+import { STATEMENTS_PER_CONNECTION, statementCacheStats } from './statement-cache';
 
-describe('compiled statements kept per connection', () => {
-  cacheStatements();
+/** How many statements `work` compiled and how many it found kept. */
+async function counted(work: () => Promise<unknown>): Promise<{ compiled: number; reused: number }> {
+  const before = { ...statementCacheStats };
+  await work();
+  return { compiled: statementCacheStats.compiled - before.compiled, reused: statementCacheStats.reused - before.reused };
+}
+
+describe("compiled statements kept on the driver's connections", () => {
   const dir = mkdtempSync(join(tmpdir(), 'xingping-statements-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('is the libsql the database client runs on', () => {
-    const require = createRequire(import.meta.url);
-    expect(createRequire(require.resolve('@libsql/client')).resolve('libsql')).toBe(require.resolve('libsql'));
+  it('compiles a text once per connection and drops the least recently used past the limit', async () => {
+    const { client } = await openLibsql(':memory:');
+    try {
+      expect(await counted(() => client.execute('SELECT 0'))).toEqual({ compiled: 1, reused: 0 });
+      expect(await counted(() => client.execute('SELECT 0'))).toEqual({ compiled: 0, reused: 1 });
+      for (let i = 1; i < STATEMENTS_PER_CONNECTION; i++) await client.execute(`SELECT ${i}`);
+      // `SELECT 0` used again: `SELECT 1` is now the least recent, and the next new text pushes it out
+      expect(await counted(() => client.execute('SELECT 0'))).toEqual({ compiled: 0, reused: 1 });
+      await client.execute(`SELECT ${STATEMENTS_PER_CONNECTION}`);
+      expect(await counted(() => client.execute('SELECT 2'))).toEqual({ compiled: 0, reused: 1 });
+      expect(await counted(() => client.execute('SELECT 1'))).toEqual({ compiled: 1, reused: 0 });
+      expect((await client.execute('SELECT 1 AS one')).rows[0].one).toBe(1);
+    } finally {
+      client.close();
+    }
   });
 
-  it('gives a connection back its own compiled statement, the least recently used dropped past the limit', () => {
-    const one = new Database(':memory:');
-    const other = new Database(':memory:');
-    const first = one.prepare('SELECT 0');
-    expect(one.prepare('SELECT 0')).toBe(first);
-    expect(other.prepare('SELECT 0')).not.toBe(first);
-    for (let i = 1; i < STATEMENTS_PER_CONNECTION; i++) one.prepare(`SELECT ${i}`);
-    // `SELECT 0` used again: `SELECT 1` is now the least recent, and the next new text pushes it out
-    expect(one.prepare('SELECT 0')).toBe(first);
-    const second = one.prepare('SELECT 2');
-    one.prepare(`SELECT ${STATEMENTS_PER_CONNECTION}`);
-    expect(one.prepare('SELECT 0')).toBe(first);
-    expect(one.prepare('SELECT 2')).toBe(second);
-    const dropped = one.prepare('SELECT 1');
-    expect(dropped.all()).toEqual([{ 1: 1 }]);
-    one.close();
-    other.close();
+  it('leaves libsql alone for anyone but the driver', () => {
+    const connection = new Database(':memory:');
+    expect(connection.prepare('SELECT 1')).not.toBe(connection.prepare('SELECT 1'));
+    connection.close();
+  });
+
+  it('binds NULL where a call leaves a placeholder out, as a freshly compiled statement does', async () => {
+    const { client } = await openLibsql(':memory:');
+    try {
+      await client.execute('CREATE TABLE t (k TEXT, a INTEGER, b TEXT)');
+      const insert = 'INSERT INTO t VALUES (?, ?, ?)';
+      await client.execute({ sql: insert, args: ['full', 1, 'secret'] });
+      await client.execute({ sql: insert, args: [] });
+      await client.execute({ sql: insert, args: ['short'] });
+      expect((await client.execute('SELECT k, a, b FROM t ORDER BY rowid')).rows.map((row) => [row.k, row.a, row.b])).toEqual([
+        ['full', 1, 'secret'],
+        [null, null, null],
+        ['short', null, null],
+      ]);
+      const update = 'UPDATE t SET b = ? WHERE k = ?';
+      expect((await client.execute({ sql: update, args: ['x', 'full'] })).rowsAffected).toBe(1);
+      expect((await client.execute({ sql: update, args: ['y'] })).rowsAffected).toBe(0);
+      const named = 'SELECT :x AS x, :y AS y';
+      expect({ ...(await client.execute({ sql: named, args: { x: 1, y: 2 } })).rows[0] }).toEqual({ x: 1, y: 2 });
+      expect({ ...(await client.execute({ sql: named, args: { x: 3 } })).rows[0] }).toEqual({ x: 3, y: null });
+      // a call that failed leaves its arguments bound: the statement is compiled afresh for the next
+      await client.execute('CREATE TABLE u (k TEXT UNIQUE, v TEXT)');
+      await client.execute("INSERT INTO u VALUES ('a', '1')");
+      const insertU = 'INSERT INTO u (k, v) VALUES (?, ?)';
+      await expect(client.execute({ sql: insertU, args: ['a', '2'] })).rejects.toThrow(/UNIQUE/);
+      await client.execute({ sql: insertU, args: ['b'] });
+      expect((await client.execute('SELECT k, v FROM u ORDER BY rowid')).rows.map((row) => [row.k, row.v])).toEqual([
+        ['a', '1'],
+        ['b', null],
+      ]);
+      const positional = 'SELECT ? AS x, ? AS y';
+      expect({ ...(await client.execute({ sql: positional, args: [1, 2] })).rows[0] }).toEqual({ x: 1, y: 2 });
+      expect({ ...(await client.execute({ sql: positional, args: [] })).rows[0] }).toEqual({ x: null, y: null });
+    } finally {
+      client.close();
+    }
   });
 
   it('binds fresh arguments on every use and recovers from a statement that failed', async () => {
@@ -70,8 +111,36 @@ describe('compiled statements kept per connection', () => {
       expect(altered.rows[0].name).toBe('东村');
       await client.executeMultiple("ALTER TABLE branch ADD COLUMN stars INTEGER NOT NULL DEFAULT 3; UPDATE branch SET name = '西村';");
       expect({ ...(await client.execute(everything)).rows[0] }).toEqual({ id: 1, name: '西村', stars: 3 });
+      // a temporary table of the same name hides the table, on this connection only
+      await client.execute('CREATE TEMP TABLE branch (code TEXT)');
+      await client.execute("INSERT INTO temp.branch VALUES ('临时')");
+      expect({ ...(await client.execute(everything)).rows[0] }).toEqual({ code: '临时' });
     } finally {
       client.close();
+    }
+  });
+
+  it('forgets what a rolled-back schema change compiled, though the schema version comes back to the same number', async () => {
+    const file = `file:${join(dir, 'rolled-back.db')}`;
+    const reader = await openLibsql(file);
+    const writer = await openLibsql(file);
+    try {
+      await writer.client.execute('CREATE TABLE household (id INTEGER PRIMARY KEY)');
+      await writer.client.execute('INSERT INTO household (id) VALUES (1)');
+      const everything = 'SELECT * FROM household';
+      // the reader's own change, read twice (its version seen), then undone: the version is back where it was
+      const attempt = await reader.client.transaction('write');
+      await attempt.execute('ALTER TABLE household ADD COLUMN rolled_back TEXT');
+      await attempt.execute(everything);
+      expect((await attempt.execute(everything)).columns).toEqual(['id', 'rolled_back']);
+      await attempt.rollback();
+      // another connection's change takes the version to the number the undone one had
+      await writer.client.execute("ALTER TABLE household ADD COLUMN address TEXT NOT NULL DEFAULT '三组'");
+      await reader.client.execute('SELECT count(*) FROM household');
+      expect({ ...(await reader.client.execute(everything)).rows[0] }).toEqual({ id: 1, address: '三组' });
+    } finally {
+      reader.client.close();
+      writer.client.close();
     }
   });
 
