@@ -1,5 +1,6 @@
 import Database from 'libsql';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { LibsqlError } from '@libsql/client';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -142,6 +143,73 @@ describe("compiled statements kept on the driver's connections", () => {
       reader.client.close();
       writer.client.close();
     }
+  });
+
+  it('compiles afresh while a schema change may still be undone: a savepoint, INSERT OR ROLLBACK', async () => {
+    const { client } = await openLibsql(':memory:');
+    try {
+      await client.execute("CREATE TABLE t (a TEXT)");
+      await client.execute("CREATE TABLE u (k TEXT PRIMARY KEY)");
+      await client.execute("INSERT INTO t VALUES ('A')");
+      await client.execute("INSERT INTO u VALUES ('dup')");
+      const everything = 'SELECT * FROM t';
+      await client.execute(everything);
+      await client.execute(everything);
+      const attempt = await client.transaction('write');
+      await attempt.execute('ALTER TABLE t RENAME a TO b');
+      await attempt.execute('SAVEPOINT s');
+      await attempt.execute('ROLLBACK TO s');
+      expect((await attempt.execute(everything)).columns).toEqual(['b']);
+      await attempt.rollback();
+      expect((await client.execute(everything)).columns).toEqual(['a']);
+      // SQLite rolls the batch's transaction back itself, before the driver's ROLLBACK
+      await expect(
+        client.batch(['ALTER TABLE t RENAME a TO b', everything, "INSERT OR ROLLBACK INTO u VALUES ('dup')"]),
+      ).rejects.toThrow(/UNIQUE/);
+      expect({ ...(await client.execute(everything)).rows[0] }).toEqual({ a: 'A' });
+    } finally {
+      client.close();
+    }
+  });
+
+  it('binds NULL where a call in the other form (names, positions) leaves a parameter out', async () => {
+    const { client } = await openLibsql(':memory:');
+    try {
+      const named = 'SELECT :a AS a';
+      expect((await client.execute({ sql: named, args: { a: 'stale' } })).rows[0].a).toBe('stale');
+      expect((await client.execute({ sql: named, args: [] })).rows[0].a).toBeNull();
+      const positional = 'SELECT :b AS b';
+      expect((await client.execute({ sql: positional, args: ['stale'] })).rows[0].b).toBe('stale');
+      expect((await client.execute({ sql: positional, args: {} })).rows[0].b).toBeNull();
+    } finally {
+      client.close();
+    }
+  });
+
+  it("reads an attached database's columns as another connection left them", async () => {
+    const attachedFile = join(dir, 'attached.db');
+    const other = await openLibsql(`file:${attachedFile}`);
+    const { client } = await openLibsql(':memory:');
+    try {
+      await other.client.execute('CREATE TABLE t (p INTEGER)');
+      await other.client.execute('INSERT INTO t VALUES (1)');
+      await client.execute(`ATTACH DATABASE '${attachedFile}' AS aux`);
+      const everything = 'SELECT * FROM aux.t';
+      expect((await client.execute(everything)).columns).toEqual(['p']);
+      await client.execute(everything);
+      await other.client.execute('ALTER TABLE t ADD COLUMN q INTEGER NOT NULL DEFAULT 2');
+      await client.execute('SELECT count(*) FROM aux.t');
+      expect({ ...(await client.execute(everything)).rows[0] }).toEqual({ p: 1, q: 2 });
+    } finally {
+      client.close();
+      other.client.close();
+    }
+  });
+
+  it('refuses a file that is not a database as the driver does, with its error', async () => {
+    const file = join(dir, 'not-a-database.db');
+    writeFileSync(file, 'not a database, but long enough to be read as one '.repeat(100));
+    await expect(openLibsql(`file:${file}`)).rejects.toBeInstanceOf(LibsqlError);
   });
 
   it("forgets a column list when another connection changes the file's schema", async () => {

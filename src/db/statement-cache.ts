@@ -9,17 +9,18 @@ export const STATEMENTS_PER_CONNECTION = 256;
 
 /** Statements whose compiled form stays valid while the schema does; anything else is compiled afresh. */
 const REUSABLE = /^\s*(select|insert|update|delete|replace|with|begin|commit|end|rollback|savepoint|release)\b/i;
-const ROLLBACK = /^\s*rollback\b/i;
+const ATTACH = /\battach\b/i;
 
 /** What the kept statements saved: read by the tests, which cannot see a pooled connection. */
 export const statementCacheStats = { compiled: 0, reused: 0 };
 
 interface ConnectionCache {
-  /** `PRAGMA schema_version`, compiled: SQLite's count of changes to the main schema, by any connection */
-  schemaVersion: Statement;
+  /** `PRAGMA schema_version` when the kept statements were compiled: SQLite's count of the main schema's changes */
   version: number;
-  /** this connection changed a schema itself (DDL, ATTACH, a script): a ROLLBACK may undo that too */
-  changedSchema: boolean;
+  /** this connection changed a schema itself (DDL, PRAGMA, ATTACH, a script) in a transaction not yet over */
+  unsettled: boolean;
+  /** this connection attached a database: its readers are not kept */
+  attached: boolean;
   statements: Map<string, KeptStatement>;
 }
 
@@ -41,16 +42,15 @@ let installed = false;
  * every row in one synchronous call, so no two uses overlap; a connection is the pool's or one transaction's.
  *
  * What a fresh statement would do differently, and how a kept one is made to do the same:
- * - a placeholder left without an argument is NULL, not the previous call's value: the arguments a call leaves
- *   out are bound NULL;
+ * - a placeholder left without an argument is NULL, not the previous call's value (see asFresh);
  * - a statement that failed is gone: it is dropped from the cache;
  * - it is compiled for the schema as it is now: a connection that changes a schema itself (DDL, PRAGMA, ATTACH, a
- *   script) empties its cache, and again at its next ROLLBACK (which may undo the change); before a kept
- *   statement that returns rows is used again the connection reads the main schema's version (~2 µs in memory,
- *   ~7 on a file), so another connection's or process's change (a migration, a second replica's) empties it too.
- *   Other connections' changes to an attached database are not seen (the app attaches none); SQLite itself
- *   compiles a statement again when it runs on a schema it was not compiled for, so only column names could be
- *   stale, never what runs.
+ *   script) empties its cache and keeps nothing until that transaction is over (a savepoint, a trigger's
+ *   RAISE(ROLLBACK) or the driver's ROLLBACK may undo the change); before a kept statement that returns rows is
+ *   used again the connection reads the main schema's version (~2 µs in memory, ~7 on a file), so another
+ *   connection's or process's change (a migration, a second replica's) empties it too; a connection that has
+ *   attached a database keeps no statement that returns rows. SQLite itself compiles a statement again when it
+ *   runs on a schema it was not compiled for, so only column names could ever be stale, never what runs.
  */
 export function cacheStatements(): void {
   if (installed) return;
@@ -69,16 +69,13 @@ export function cacheStatements(): void {
 
 function keepStatements(connection: Connection): void {
   const { prepare, exec } = connection;
-  const schemaVersion = (prepare.call(connection, 'PRAGMA schema_version') as Statement).raw(true);
-  const versionOf = () => (schemaVersion.get() as [number])[0];
-  const cache: ConnectionCache = { schemaVersion, version: versionOf(), changedSchema: false, statements: new Map() };
+  let schemaVersion: Statement | undefined;
+  // read when a kept reader is reused, inside the driver's own error handling (never while the pool opens one)
+  const versionOf = () => ((schemaVersion ??= (prepare.call(connection, 'PRAGMA schema_version') as Statement).raw(true)).get() as [number])[0];
+  const cache: ConnectionCache = { version: NaN, unsettled: false, attached: false, statements: new Map() };
 
-  const schemaChangedHere = () => {
-    cache.statements.clear();
-    cache.changedSchema = true;
-  };
-  /** Whether another connection changed the schema since the cache was filled; if so the cache is emptied. */
-  const schemaChangedElsewhere = () => {
+  /** Whether the schema changed since the cache was filled; if so the cache is emptied. */
+  const schemaChanged = () => {
     const version = versionOf();
     if (version === cache.version) return false;
     cache.version = version;
@@ -88,23 +85,36 @@ function keepStatements(connection: Connection): void {
 
   connection.prepare = function prepareKept(sql: string) {
     if (!REUSABLE.test(sql)) {
-      schemaChangedHere();
+      // DDL, PRAGMA, ATTACH…: nothing kept outlives it, nor anything compiled until its transaction is over
+      cache.statements.clear();
+      cache.unsettled = true;
+      if (ATTACH.test(sql)) cache.attached = true;
       return prepare.call(connection, sql);
     }
-    if (cache.changedSchema && ROLLBACK.test(sql)) {
+    if (cache.unsettled) {
+      // a savepoint, a trigger's RAISE(ROLLBACK) or INSERT OR ROLLBACK may still undo the change: compile afresh
+      if (connection.inTransaction) return prepare.call(connection, sql);
       cache.statements.clear();
-      cache.changedSchema = false;
+      cache.version = NaN;
+      cache.unsettled = false;
     }
     const { statements } = cache;
     let kept = statements.get(sql);
-    if (kept?.reader && schemaChangedElsewhere()) kept = undefined;
+    if (kept?.reader && schemaChanged()) kept = undefined;
     if (kept) {
       statementCacheStats.reused++;
       // most recently used last: the Map's first key is the one to drop
       statements.delete(sql);
     } else {
       statementCacheStats.compiled++;
-      kept = asFresh(prepare.call(connection, sql) as Statement, () => statements.get(sql) === kept && statements.delete(sql));
+      const compile = () => prepare.call(connection, sql) as Statement;
+      const drop = () => statements.get(sql) === kept && statements.delete(sql);
+      kept = asFresh(compile(), compile, drop);
+      if (kept.reader) {
+        // another connection's change to an attached database is not in the main schema's version
+        if (cache.attached) return kept.statement;
+        if (Number.isNaN(cache.version)) cache.version = versionOf();
+      }
       if (statements.size >= STATEMENTS_PER_CONNECTION) statements.delete(statements.keys().next().value!);
     }
     statements.set(sql, kept);
@@ -112,7 +122,9 @@ function keepStatements(connection: Connection): void {
   } as typeof prepare;
 
   connection.exec = function execScript(sql: string) {
-    schemaChangedHere();
+    cache.statements.clear();
+    cache.unsettled = true;
+    if (ATTACH.test(sql)) cache.attached = true;
     return exec.call(connection, sql);
   };
 }
@@ -121,46 +133,71 @@ function keepStatements(connection: Connection): void {
  * A compiled statement that the driver's calls find as a freshly compiled one would be. Its columns as it first
  * ran, not before: a statement compiled on a connection that has not yet seen another's schema change is compiled
  * again by SQLite as it runs, and only then names the new columns. For a statement that returns no rows, libsql's
- * refusal of `raw()` (how the driver tells one from the other, ~5 µs for each throw).
+ * refusal of `raw()` (how the driver tells one from the other, ~5 µs for each throw). Arguments bound by an
+ * earlier call stay bound (libsql has no way to clear them): a call that leaves out some of the positions or names
+ * earlier calls bound binds them NULL, and a call in the other form (names after positions, or the reverse) runs
+ * on a statement compiled afresh, in the modes the driver set, and drops this one.
  */
-function asFresh(statement: Statement, drop: () => void): KeptStatement {
+function asFresh(statement: Statement, compile: () => Statement, drop: () => void): KeptStatement {
   const reader = statement.reader;
-  const bound = { positional: 0, named: new Set<string>() };
+  const bound = { form: undefined as 'positional' | 'named' | undefined, positional: 0, named: new Set<string>() };
+  const modes: { safeIntegers?: boolean; raw?: boolean } = {};
+  const formOf = ([args, ...more]: unknown[]) =>
+    more.length || args === null || typeof args !== 'object' ? undefined : Array.isArray(args) ? 'positional' : 'named';
   /** the driver's one argument, an array or an object, with what earlier calls bound and this one leaves out as NULL */
   const unboundAsNull = (parameters: unknown[]): unknown[] => {
-    const [args] = parameters;
-    if (parameters.length !== 1 || args === null || typeof args !== 'object') return parameters;
+    const [args] = parameters as [Record<string, unknown> | unknown[]];
     if (Array.isArray(args)) return args.length >= bound.positional ? parameters : [[...args, ...Array(bound.positional - args.length).fill(null)]];
     const missing = [...bound.named].filter((name) => !(name in args));
     return missing.length ? [{ ...args, ...Object.fromEntries(missing.map((name) => [name, null])) }] : parameters;
   };
   const remember = (parameters: unknown[]) => {
-    const [args] = parameters;
+    const [args] = parameters as [Record<string, unknown> | unknown[]];
     if (Array.isArray(args)) bound.positional = Math.max(bound.positional, args.length);
-    else if (args !== null && typeof args === 'object') for (const name of Object.keys(args)) bound.named.add(name);
+    else for (const name of Object.keys(args)) bound.named.add(name);
   };
-  const binding = <R>(call: (...parameters: unknown[]) => R) =>
-    function (...parameters: unknown[]): R {
+  const binding = (method: 'run' | 'all') => {
+    const call = statement[method] as (...parameters: unknown[]) => unknown;
+    return function (...parameters: unknown[]): unknown {
+      const form = formOf(parameters);
+      if (form === undefined || (bound.form !== undefined && form !== bound.form)) {
+        drop();
+        const fresh = compile();
+        if (modes.safeIntegers !== undefined) fresh.safeIntegers(modes.safeIntegers);
+        if (modes.raw !== undefined) fresh.raw(modes.raw);
+        return (fresh[method] as (...parameters: unknown[]) => unknown)(...parameters);
+      }
       const complete = unboundAsNull(parameters);
-      let result: R;
+      let result: unknown;
       try {
         result = call.apply(statement, complete);
       } catch (error) {
         drop();
         throw error;
       }
+      bound.form = form;
       remember(complete);
       return result;
     };
+  };
 
-  statement.run = binding(statement.run);
+  const { safeIntegers } = statement;
+  statement.safeIntegers = (toggle) => {
+    modes.safeIntegers = toggle ?? true;
+    return safeIntegers.call(statement, toggle);
+  };
+  statement.run = binding('run') as Statement['run'];
   if (reader) {
-    const { columns } = statement;
+    const { columns, raw } = statement;
+    statement.raw = (toggle) => {
+      modes.raw = toggle ?? true;
+      return raw.call(statement, toggle);
+    };
     let known: ReturnType<typeof columns> | undefined;
     statement.columns = () => known ?? columns.call(statement);
-    const all = binding(statement.all);
+    const all = binding('all');
     statement.all = (...parameters) => {
-      const rows = all(...parameters);
+      const rows = all(...parameters) as unknown[];
       known ??= columns.call(statement);
       return rows;
     };
