@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { browserAvailable, menu, shown, startBrowserApp, type BrowserApp, docsScreenshot } from '../support/browser';
 import { eq } from 'drizzle-orm';
 import { countyPlacements } from '../../src/db/schema';
@@ -91,6 +91,11 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     const county = eq(countyPlacements.countyId, app.fixture.countyId);
     await app.db.insert(countyPlacements).values({ countyId: app.fixture.countyId, shard: 'main', frozenAt: new Date().toISOString() });
     const refused = page.waitForResponse((response) => response.url().includes('/api/households') && response.status() === 503);
+    let saves = 0;
+    const countSaves = (request: Request) => void (request.method() === 'POST' && request.url().endsWith('/api/households') && saves++);
+    page.on('request', countSaves);
+    // the page's timers on a clock the test moves (it runs on by itself too): Retry-After passes without 5 s idle
+    await page.clock.install();
     await page.getByRole('button', { name: '新增农户' }).click();
     const form = page.getByRole('dialog', { name: '新增农户' });
     await form.getByLabel('村庄').selectOption({ label: '刘洼' });
@@ -98,8 +103,14 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await form.getByRole('button', { name: '保存' }).click();
     expect((await (await refused).json()).code).toBe('error.maintenance');
     await app.db.update(countyPlacements).set({ frozenAt: null }).where(county);
-    // the page's client waited Retry-After (5 s) and sent it again: saved, once
+    // the page's client waits Retry-After (5 s), not less, and sends it again: saved, once
+    await page.clock.fastForward(4_000);
+    expect(saves).toBe(1);
+    expect(await form.isVisible()).toBe(true);
+    await page.clock.fastForward(1_000);
     await form.waitFor({ state: 'hidden', timeout: 20_000 });
+    expect(saves).toBe(2);
+    page.off('request', countSaves);
     await page.getByLabel('搜索').fill('维护中户主');
     await shown(page.getByText('共 1 条'));
     await app.db.delete(countyPlacements).where(county);

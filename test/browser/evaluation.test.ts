@@ -22,6 +22,8 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     return { context: c, page: c.pages()[0] ?? (await c.newPage()) };
   };
   const villagerCount = () => screen.locator('[data-group="villager"] .count').textContent();
+  /** The big screen asks for its counts every 3 s: its clock, which runs on by itself too, moved on to its next ask. */
+  const nextAsk = () => screen.clock.fastForward(3_000);
   const qrUrl = async () => {
     await screen.locator('.qr svg').waitFor();
     return new URL((await screen.locator('.qr').getAttribute('data-url'))!).pathname + new URL((await screen.locator('.qr').getAttribute('data-url'))!).search;
@@ -41,6 +43,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     campaignId = opened.campaign.id;
     const context = await app.newContext({ width: 1280, height: 720 });
     screen = context.pages()[0] ?? (await context.newPage());
+    await screen.clock.install();
   }, 90_000);
   afterAll(() => app?.close());
 
@@ -85,6 +88,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     const receipt = (await page.locator('.receipt').first().textContent())!;
     expect(receipt).toMatch(/^[0-9A-Z]{10}$/);
 
+    await nextAsk();
     await expect.poll(villagerCount).toBe('1');
     await docsScreenshot(screen, 'big-screen.png');
 
@@ -125,6 +129,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     // still there after the page is opened again (from the cache of the stored pass and outbox)
     await context.setOffline(false);
     await page.getByText('提交成功，感谢您的参与！').waitFor({ timeout: 15_000 });
+    await nextAsk();
     await expect.poll(villagerCount).toBe('2');
     await page.reload();
     await page.getByText('提交成功，感谢您的参与！').waitFor();
@@ -134,6 +139,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     const link = (await admin.get(`${T}/screens/${screenId}/display-link`)).body as { url: string };
     const tv = await app.newContext({ width: 1280, height: 720 });
     const page = tv.pages()[0] ?? (await tv.newPage());
+    await page.clock.install();
     await page.goto(link.url);
     await page.locator('.qr svg').waitFor();
     expect(await page.getByLabel('手机号').count()).toBe(0);
@@ -153,6 +159,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
 
     // the admin replaces the link: the TV says so on its next poll, in Chinese
     expect((await admin.post(`${T}/screens/${screenId}/display-link/rotate`, {})).status).toBe(200);
+    await page.clock.fastForward(3_000);
     await page.getByText('大屏链接无效或已更换').waitFor();
     expect(await page.locator('.qr svg').count()).toBe(0);
     await tv.close();
@@ -171,13 +178,15 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     expect(booking.status).toBe(201);
     const tv = await app.newContext({ width: 1280, height: 720 });
     const page = tv.pages()[0] ?? (await tv.newPage());
+    await page.clock.install();
     await page.goto(link.url);
     await page.locator('.next[data-next="刘洼"]').waitFor();
     expect(await page.locator('.idle-card .screen-name').textContent()).toBe('星级评定中心二号厅');
     await docsScreenshot(page, 'big-screen-display-waiting.png');
     const opened = await admin.post(`${T}/sessions`, { bookingId: booking.body.id });
     expect(opened.status).toBe(201);
-    // the slot's time has come, so the waiting screen asks every few seconds
+    // the slot's time has come, so the waiting screen asks every few seconds (3 s)
+    await page.clock.fastForward(3_000);
     await page.locator('.qr svg').waitFor();
     expect(await page.locator('h1.village').textContent()).toBe('刘洼村党支部');
     expect(await page.locator('.codes .code').first().textContent()).toBe(opened.body.code);
@@ -229,6 +238,7 @@ describe.skipIf(!browserAvailable())('evaluation in the browser: big screen and 
     await answerAll(page);
     await page.getByRole('button', { name: '提交评价' }).click();
     await page.getByText('提交成功，感谢您的参与！').waitFor();
+    await nextAsk();
     await expect.poll(() => screen.locator('[data-group="self"] .count').textContent()).toBe('1');
     await expect.poll(() => screen.locator('[data-group="leader"] .count').textContent()).toBe('1');
   });
