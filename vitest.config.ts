@@ -43,7 +43,7 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts', 'test/support/browser-global-setup.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/browser-setup.ts'],
           // playwright-core and the app are imported once per worker, not once per file (~1.3 s of CPU each time);
           // each file still starts its own app and database (startBrowserApp)

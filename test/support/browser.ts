@@ -7,7 +7,6 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { inject } from 'vitest';
 import type { Db } from '../../src/db/client';
 import { createNodeServer } from '../../src/node-server';
 import { backgroundWork } from '../../src/platform/background';
@@ -18,7 +17,7 @@ import { createFixture, PASSWORD, PHONES, type Fixture, type Login } from './fix
 import { ApiClient } from './client';
 import { TEST_ENV, type TestServer } from './servers';
 
-import { TEST_CHROMIUM } from './chromium';
+import { TEST_CHROMIUM, TEST_CHROMIUM_FLAGS } from './chromium';
 
 /**
  * Content-Security-Policy violations seen by any page of this test file's browsers since the last test
@@ -108,6 +107,15 @@ export interface BrowserApp {
 }
 
 
+/**
+ * This test process's Chromium, launched at its first browser file and used by every next one (`isolate: false`
+ * keeps this module for the worker's files); Playwright closes it when the process ends. Driven in process, the
+ * protocol's messages pass as objects: one Chromium for the run behind `launchServer`, each file connecting over
+ * its WebSocket, cost the run's main process ~10 s of CPU encoding, sending and dispatching them.
+ */
+let chromiumOfWorker: Promise<Browser> | undefined;
+const workerChromium = () => (chromiumOfWorker ??= chromium.launch({ executablePath: TEST_CHROMIUM, headless: true, args: TEST_CHROMIUM_FLAGS }));
+
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {
   const { db, client } = await migratedMemoryDb();
@@ -133,16 +141,15 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   };
   const fixture = await createFixture(testServer);
 
-  // the run's one Chromium (browser-global-setup.ts), connected to once per test file; each context is a fresh
-  // profile of it (no cookies, no storage), opened on a blank page as a new profile is
-  let browser: Promise<Browser> | undefined;
+  const contexts = new Set<BrowserContext>();
   return {
     origin,
     fixture,
     db,
     async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
-      browser ??= chromium.connect(inject('chromiumEndpoint'));
-      const context = await (await browser).newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', baseURL: origin });
+      const context = await (await workerChromium()).newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', baseURL: origin });
+      contexts.add(context);
+      context.on('close', () => contexts.delete(context));
       context.setDefaultTimeout(15_000); // generous: two cores shared by parallel test files
       await watchCsp(context);
       await context.newPage();
@@ -155,7 +162,8 @@ export async function startBrowserApp(): Promise<BrowserApp> {
       await page.goto(path);
     },
     async close() {
-      if (browser) await (await browser).close().catch(() => undefined);
+      // the file's profiles go with it; the worker's Chromium serves its next file
+      await Promise.all([...contexts].map((context) => context.close().catch(() => undefined)));
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // what requests left running (audit seals) finishes before its database closes
       await background.settled();
