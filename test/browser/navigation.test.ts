@@ -61,7 +61,8 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     expect(links).not.toContain('账号');
     expect(links).not.toContain('全镇概览');
     expect(links).toContain('群众反映问题');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('村庄'); // the current page's entry
+    // the current page's entry, focused by the drawer's effect (after its first paint)
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('村庄');
     // Tab stays in the dialog
     for (let i = 0; i < links.length + 2; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => !!document.activeElement?.closest('[role=dialog]'))).toBe(true);
@@ -70,7 +71,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     // Escape closes it, the focus back on 更多
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'hidden' });
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toContain('更多');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toContain('更多');
     // the phone's back button closes it too, without leaving the page
     await more.click();
     await shown(drawer);
