@@ -10,6 +10,7 @@ import { pageWeight } from './page-weight';
 import { phoneLoad } from './phone-load';
 import { replaceSections, writeResults, type BenchResult } from './report';
 import { shardsBench } from './shards';
+import { testSuite } from './test-suite';
 import { yearlyRecompute } from './yearly-recompute';
 
 const quick = process.argv.includes('--quick');
@@ -21,6 +22,7 @@ const benches: [string, () => Promise<BenchResult>][] = [
   ['county comparison', () => countyComparisonBench(quick)],
   ['database size', () => dbSize(quick)],
   ['shards', () => shardsBench(quick)],
+  ['test suite', testSuite],
 ];
 
 const onlyAt = process.argv.indexOf('--only');
