@@ -114,7 +114,15 @@ export interface BrowserApp {
  * its WebSocket, cost the run's main process ~10 s of CPU encoding, sending and dispatching them.
  */
 let chromiumOfWorker: Promise<Browser> | undefined;
-const workerChromium = () => (chromiumOfWorker ??= chromium.launch({ executablePath: TEST_CHROMIUM, headless: true, args: TEST_CHROMIUM_FLAGS }));
+function workerChromium(): Promise<Browser> {
+  chromiumOfWorker ??= chromium.launch({ executablePath: TEST_CHROMIUM, headless: true, args: TEST_CHROMIUM_FLAGS }).then((browser) => {
+    // one that crashed or failed to start is not handed to the worker's next file
+    browser.on('disconnected', () => (chromiumOfWorker = undefined));
+    return browser;
+  });
+  chromiumOfWorker.catch(() => (chromiumOfWorker = undefined));
+  return chromiumOfWorker;
+}
 
 /** The built app served in-process by the Node server on libSQL in memory, with the test fixture, and Chromium to drive it. */
 export async function startBrowserApp(): Promise<BrowserApp> {
