@@ -95,6 +95,7 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
     await shown(page.getByRole('dialog', { name: '新增农户' }));
     await clean(page, 'households with the new-household sheet open');
     await page.keyboard.press('Escape');
+    await page.getByRole('dialog', { name: '新增农户' }).waitFor({ state: 'hidden' });
 
     await visit(page, `/t/alpha/dashboard?year=${YEAR}`, page.locator('figure.chart').first());
     await clean(page, 'dashboard');
@@ -132,6 +133,9 @@ describe.skipIf(!browserAvailable())('the admin pages under axe-core', () => {
     await menu(page);
     await clean(page, 'the drawer open');
     await page.keyboard.press('Escape');
+    // the drawer closes on the popstate of its own history entry: a page reached before that back is over would be
+    // taken back with it
+    await page.getByRole('dialog', { name: '菜单' }).waitFor({ state: 'hidden' });
     await visit(page, '/t/alpha/members', page.locator('table.list tbody tr').first());
     await clean(page, 'members on a phone');
     await visit(page, '/t/alpha/problems');
