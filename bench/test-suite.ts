@@ -7,9 +7,9 @@
  * statements through the embedded driver, JSON and SHA-256, then memory reached beyond the caches (a random walk),
  * in two processes at once, one per core. Its first version, without the walk, stayed at 1.1–1.5 s while the suite
  * went from 82 to 96 s (its CPU time from 160 to 188 s): what the slow hours slow is not the cores alone, and the
- * walk is there to see whether it is memory. The floor's two runs say how much the host moved meanwhile. CPU is the whole
- * machine's busy time over the run (/proc/stat), since Chromium's renderers and workerd
- * outlive the test processes' accounting.
+ * walk is there to see whether it is memory. The floor's two runs say how much the host moved meanwhile. CPU is
+ * the whole machine's busy time over the run (/proc/stat), since Chromium's renderers and workerd outlive the test
+ * processes' accounting.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
