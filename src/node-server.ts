@@ -14,7 +14,7 @@ import type { PhotoStore } from './platform/photo-store';
 import type { Databases } from './db/databases';
 import { gzipAnswer, gzipFilesOnce } from './node-compress';
 import { parseAppConfig, type AppConfig } from './platform/config';
-import { HSTS, inlineScripts, pageHeaders } from './platform/security-headers';
+import { HASHED_ASSET_CACHING, HASHED_ASSETS, HSTS, inlineScripts, pageHeaders } from './platform/security-headers';
 import { backgroundWork, type BackgroundWork } from './platform/background';
 
 export interface NodeServerOptions {
@@ -106,7 +106,11 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
     for (const alias of [`/${page}/`, `/${page}.html`, `/${page}.html/`]) server.get(alias, (c) => canonical(c, page));
   }
   for (const alias of ['/index.html', '/index.html/']) server.get(alias, (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
-  server.use('/assets/*', gzipFilesOnce());
+  server.use(`${HASHED_ASSETS}*`, gzipFilesOnce(), async (c, next) => {
+    await next();
+    // a file serveStatic read (it dates it), not the admin app's index.html answering a name no build has
+    if (c.res.status === 200 && c.res.headers.has('last-modified')) c.res.headers.set('Cache-Control', HASHED_ASSET_CACHING);
+  });
   server.use('*', serveStatic({ root: webRoot }));
   server.get('*', (c) => {
     const index = pages.get('index');

@@ -81,6 +81,22 @@ describe('Workers static assets: the pages carry the security headers of _header
     expect(texts.filter((text) => bundle.includes(text))).toEqual([]);
   });
 
+  it('keeps a built script or style a year by its name, and has the pages and the address of no file asked again each time', async () => {
+    const html = await (await mf.dispatchFetch('https://alpha.xingping.test/vote')).text();
+    const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]))];
+    expect(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css'))).toBe(true);
+    for (const asset of assets) {
+      const response = await mf.dispatchFetch(`https://alpha.xingping.test${asset}`);
+      expect([asset, response.status, response.headers.get('cache-control')]).toEqual([asset, 200, 'public, max-age=31536000, immutable']);
+      await response.arrayBuffer();
+    }
+    for (const path of ['/vote', '/', '/legacy-notice.js']) {
+      const response = await mf.dispatchFetch(`https://alpha.xingping.test${path}`);
+      expect([path, response.status, response.headers.get('cache-control')]).toEqual([path, 200, 'public, max-age=0, must-revalidate']);
+      await response.arrayBuffer();
+    }
+  });
+
   it('does not serve _headers itself; the API answers keep the API policy', async () => {
     const file = await mf.dispatchFetch('https://alpha.xingping.test/_headers');
     expect(await file.text()).not.toContain('Content-Security-Policy');

@@ -85,6 +85,21 @@ describe('Node server: pages and SPA fallback', () => {
     expect(await tenant.json()).toMatchObject({ code: 'error.tenant_not_found' });
   });
 
+  it('keeps a built script or style a year by its name, as _headers has Cloudflare do; never a page, nor the app answering a name no build has', async () => {
+    const html = await (await get('/vote')).text();
+    const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]))];
+    expect(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css'))).toBe(true);
+    for (const asset of assets)
+      for (const encoding of ['gzip', 'identity']) {
+        const response = await server.request(`http://127.0.0.1${asset}`, { headers: { 'accept-encoding': encoding } });
+        expect([asset, encoding, response.status, response.headers.get('cache-control')]).toEqual([asset, encoding, 200, 'public, max-age=31536000, immutable']);
+      }
+    for (const path of ['/vote', '/', '/t/alpha/villages', '/assets/index-00000000.js', '/legacy-notice.js']) {
+      const response = await get(path);
+      expect([path, response.status, response.headers.get('cache-control')]).toEqual([path, 200, null]);
+    }
+  });
+
   it('gzips a built script for a caller that takes gzip, the same bytes each time, and leaves ranges, HEAD and identity callers the file', async () => {
     const html = await (await get('/vote')).text();
     const asset = html.match(/\/assets\/vote-[\w-]+\.js/)![0];

@@ -142,6 +142,21 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('opens the ballot again without asking for any of its scripts or styles: the page is asked again, its files are kept by name', async () => {
+    const { context, page } = await phone();
+    const open = async () => {
+      const from = app.served.length;
+      await page.goto(ballotPath);
+      await page.waitForSelector('body[data-ready="1"]');
+      return app.served.slice(from).filter((path) => path === '/vote' || path.startsWith('/assets/'));
+    };
+    const first = await open();
+    expect(first).toContain('/vote');
+    expect(first.filter((path) => path.startsWith('/assets/')).length).toBeGreaterThan(0);
+    // a deployment reaches the phone at its next load (the page), and nothing the page names is fetched twice
+    expect(await open()).toEqual(['/vote']);
+    await context.close();
+  });
 });
 
 describe('the phone pages’ weight', () => {

@@ -95,6 +95,8 @@ export interface BrowserApp {
   fixture: Fixture;
   /** the app's database, for seeding what no API writes in one call */
   db: Db;
+  /** the path of every request the server was sent, in order (what a browser took from its cache never arrives) */
+  served: string[];
   /** a fresh browser profile (no cookies, no storage), with one blank page open */
   newContext(options?: { width?: number; height?: number; locale?: string }): Promise<BrowserContext>;
   /**
@@ -134,8 +136,13 @@ export async function startBrowserApp(): Promise<BrowserApp> {
   const databases = databasesOf(db);
   const background = backgroundWork();
   const app = createNodeServer(databases, { webRoot: WEB_OUT, env: TEST_ENV, auditStore, photoStore, background });
+  const served: string[] = [];
   const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+    const fetch: typeof app.fetch = (request, ...rest) => {
+      served.push(new URL(request.url).pathname);
+      return app.fetch(request, ...rest);
+    };
+    const s = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const testServer: TestServer = {
@@ -154,6 +161,7 @@ export async function startBrowserApp(): Promise<BrowserApp> {
     origin,
     fixture,
     db,
+    served,
     async newContext({ width = 360, height = 740, locale = 'zh-CN' } = {}) {
       const context = await (await workerChromium()).newContext({ viewport: { width, height }, locale, timezoneId: 'Asia/Shanghai', baseURL: origin });
       contexts.add(context);
