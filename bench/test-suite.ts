@@ -23,29 +23,47 @@ const FLOOR_ROWS = 60_000;
 const WALK_CELLS = 16 * 1024 * 1024;
 const WALK_STEPS = 4_000_000;
 
-/** One process's share of the floor: a libSQL connection in memory, a row written and read back, hashed, each time. */
-const FLOOR_SCRIPT = `
+/**
+ * The floor's kind of work, for the floor and the probe alike: `rows(n)` writes n rows through libSQL in memory and
+ * reads each back, parsed and hashed; `walk(n)` takes n steps of a random walk through memory beyond the caches, as
+ * the suite's processes (V8 heaps, SQLite pages, Chromium) reach it, along one cycle through every cell (Sattolo's
+ * shuffle, so the walk never loops early).
+ */
+const WORK = `
 const Database = require('libsql');
 const { createHash } = require('node:crypto');
 const db = new Database(':memory:');
 db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL, v TEXT NOT NULL)');
 const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
 const read = db.prepare('SELECT v FROM t WHERE id = ?');
-let digest = '';
-for (let i = 1; i <= ${FLOOR_ROWS}; i++) {
-  insert.run('k' + i, JSON.stringify({ i, name: '村' + i, items: [i, i * 2, String(i)] }));
-  digest = createHash('sha256').update(JSON.parse(read.get(i).v).name + digest).digest('hex');
+let id = 0, digest = '';
+function rows(count) {
+  for (const last = id + count; id < last; ) {
+    id++;
+    insert.run('k' + id, JSON.stringify({ id, name: '村' + id, items: [id, id * 2, String(id)] }));
+    digest = createHash('sha256').update(JSON.parse(read.get(id).v).name + digest).digest('hex');
+  }
 }
-// memory beyond the caches, as the suite's processes (V8 heaps, SQLite pages, Chromium) reach it: a random walk
-// along one cycle through every cell (Sattolo's shuffle, so the walk never loops early)
-const cells = new Int32Array(${WALK_CELLS});
-for (let i = 0; i < cells.length; i++) cells[i] = i;
-for (let i = cells.length - 1; i > 0; i--) {
-  const j = (Math.imul(i, 2654435761) >>> 0) % i;
-  const t = cells[i]; cells[i] = cells[j]; cells[j] = t;
+let cells;
+function shuffle() {
+  cells = new Int32Array(${WALK_CELLS});
+  for (let i = 0; i < cells.length; i++) cells[i] = i;
+  for (let i = cells.length - 1; i > 0; i--) {
+    const j = (Math.imul(i, 2654435761) >>> 0) % i;
+    const t = cells[i]; cells[i] = cells[j]; cells[j] = t;
+  }
 }
 let at = 0;
-for (let step = 0; step < ${WALK_STEPS}; step++) at = cells[at];
+function walk(steps) {
+  for (let step = 0; step < steps; step++) at = cells[at];
+}
+`;
+
+/** One process's share of the floor: its rows, then its walk, the shuffle included. */
+const FLOOR_SCRIPT = `${WORK}
+rows(${FLOOR_ROWS});
+shuffle();
+walk(${WALK_STEPS});
 process.stdout.write(digest + at);
 `;
 
@@ -63,28 +81,12 @@ const PROBE_INTERVAL_MS = 3_000;
  * processes crowd the caches; the same tree's runs differ only in the first. Told to stop (its input ends), it
  * prints its pieces' milliseconds as JSON: { quiet, during }.
  */
-const PROBE_SCRIPT = `
-const Database = require('libsql');
-const { createHash } = require('node:crypto');
-const db = new Database(':memory:');
-db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, k TEXT NOT NULL, v TEXT NOT NULL)');
-const insert = db.prepare('INSERT INTO t (k, v) VALUES (?, ?)');
-const read = db.prepare('SELECT v FROM t WHERE id = ?');
-const cells = new Int32Array(${WALK_CELLS});
-for (let i = 0; i < cells.length; i++) cells[i] = i;
-for (let i = cells.length - 1; i > 0; i--) {
-  const j = (Math.imul(i, 2654435761) >>> 0) % i;
-  const t = cells[i]; cells[i] = cells[j]; cells[j] = t;
-}
-let id = 0, at = 0, digest = '';
+const PROBE_SCRIPT = `${WORK}
+shuffle();
 function piece() {
   const started = process.cpuUsage();
-  for (let n = 0; n < ${PROBE_ROWS}; n++) {
-    id++;
-    insert.run('k' + id, JSON.stringify({ id, name: '村' + id, items: [id, id * 2, String(id)] }));
-    digest = createHash('sha256').update(JSON.parse(read.get(id).v).name + digest).digest('hex');
-  }
-  for (let step = 0; step < ${PROBE_STEPS}; step++) at = cells[at];
+  rows(${PROBE_ROWS});
+  walk(${PROBE_STEPS});
   const spent = process.cpuUsage(started);
   return (spent.user + spent.system) / 1000;
 }
