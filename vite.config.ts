@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
-import { headersFile, inlineScripts } from './src/platform/security-headers.ts';
+import { HASHED_ASSETS, headersFile, inlineScripts } from './src/platform/security-headers.ts';
 
 /**
  * One entry per kind of page, so a phone loads only what its page needs: the admin app (index.html),
@@ -49,7 +49,8 @@ function phoneTarget(): Plugin {
 /**
  * Writes `_headers` beside the built pages: the security headers Cloudflare puts on the assets it serves
  * without the Worker, with the SHA-256 of each inline script of the built HTML (vote.html's prefetch), so
- * the CSP allows exactly those. The Node server computes the same from the same HTML (node-server.ts).
+ * the CSP allows exactly those, and the year's caching of each hashed script and style this build wrote.
+ * The Node server computes the same from the same HTML and files (node-server.ts).
  */
 function securityHeaders(): Plugin {
   return {
@@ -61,7 +62,10 @@ function securityHeaders(): Plugin {
       for (const file of Object.values(bundle))
         if (file.type === 'asset' && file.fileName.endsWith('.html'))
           for (const script of inlineScripts(String(file.source))) hashes.add(createHash('sha256').update(script).digest('base64'));
-      this.emitFile({ type: 'asset', fileName: '_headers', source: headersFile([...hashes].sort()) });
+      const hashedAssets = Object.values(bundle)
+        .map((file) => `/${file.fileName}`)
+        .filter((path) => path.startsWith(HASHED_ASSETS));
+      this.emitFile({ type: 'asset', fileName: '_headers', source: headersFile([...hashes].sort(), hashedAssets) });
     },
   };
 }

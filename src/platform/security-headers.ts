@@ -69,18 +69,26 @@ export const HASHED_ASSETS = '/assets/';
  */
 export const HASHED_ASSET_CACHING = 'public, max-age=31536000, immutable';
 
+/** Cloudflare reads at most this many rules from `_headers`. */
+export const MAX_HEADER_RULES = 100;
+
 /**
  * The `_headers` file of the built pages (Workers static assets and Cloudflare Pages read it; it is not
- * served itself). Cloudflare answers over HTTPS, so HSTS is always in it.
+ * served itself). Cloudflare answers over HTTPS, so HSTS is always in it. The hashed assets are named one by
+ * one, not as `/assets/*`: a name no build has (a page open across a deployment asking for a chunk the new one
+ * dropped) is answered with the admin app's index.html, which must not be kept a year under that name, as it
+ * would be if the deployment were rolled back and the name came back.
  */
-export function headersFile(scriptHashes: readonly string[]): string {
+export function headersFile(scriptHashes: readonly string[], hashedAssets: readonly string[]): string {
+  const rules = 1 + hashedAssets.length;
+  if (rules > MAX_HEADER_RULES)
+    throw new Error(`_headers would hold ${rules} rules (the pages and ${hashedAssets.length} hashed assets); Cloudflare reads at most ${MAX_HEADER_RULES}: bundle fewer chunks (vite.config.ts)`);
   const lines = Object.entries(pageHeaders(scriptHashes, true)).map(([name, value]) => `  ${name}: ${value}`);
   return [
     '# Written by the page build (vite.config.ts) from src/platform/security-headers.ts: do not edit.',
     '/*',
     ...lines,
-    `${HASHED_ASSETS}*`,
-    `  Cache-Control: ${HASHED_ASSET_CACHING}`,
+    ...[...hashedAssets].sort().flatMap((path) => [path, `  Cache-Control: ${HASHED_ASSET_CACHING}`]),
     '',
   ].join('\n');
 }
