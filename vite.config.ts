@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +22,8 @@ const pages = ['index', 'vote', 'screen', 'village'];
  */
 export const PHONE_TARGET = 'es2019';
 
+const ESBUILD_VERSION = (createRequire(import.meta.url)('esbuild/package.json') as { version: string }).version;
+
 /**
  * Lowers every chunk a phone page can load to PHONE_TARGET, after Vite's own (modern) build: any chunk
  * not of the admin app alone (the phone pages, web/shared, src/domain, node_modules).
@@ -31,16 +34,22 @@ function phoneTarget(): Plugin {
   // the admin app is loaded by the admin app alone (its entry chunk also carries Vite's preload helper, which
   // reads import.meta.url: lowering it would empty import.meta and break every lazy page).
   const adminOnly = (ids: string[]) => ids.some((id) => id.includes('/web/admin/') || id.endsWith('/web/index.html'));
+  const options = { target: PHONE_TARGET, format: 'esm', minifySyntax: true, minifyWhitespace: true, legalComments: 'none' } as const;
   return {
     name: 'xingping-phone-target',
     apply: 'build',
     enforce: 'post',
+    // a chunk's name is hashed before the lowering below rewrites it: the lowering is part of the hash, so another
+    // target or esbuild gives the chunk another name instead of new bytes under a name phones keep a year
+    augmentChunkHash(chunk) {
+      if (!adminOnly(chunk.moduleIds)) return `${ESBUILD_VERSION} ${JSON.stringify(options)}`;
+    },
     // after the minifier, which writes for Vite's modern target (it would bring ?? and ||= back)
     async generateBundle(_options, bundle) {
       const { transform } = await import('esbuild');
       for (const file of Object.values(bundle)) {
         if (file.type !== 'chunk' || adminOnly(file.moduleIds)) continue;
-        file.code = (await transform(file.code, { target: PHONE_TARGET, format: 'esm', minifySyntax: true, minifyWhitespace: true, legalComments: 'none' })).code;
+        file.code = (await transform(file.code, options)).code;
       }
     },
   };

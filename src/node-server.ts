@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { Hono } from './platform/hono';
 import { compress } from 'hono/compress';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiDocument } from './api-document';
 import { createApp } from './app';
@@ -80,8 +80,13 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
   const server = new Hono<AppEnv>()
     .use('*', async (c, next) => {
       await next();
-      // the API's answers carry the app's own headers (app.ts); everything else here is a page or a file of one
-      if (!API_PATH.test(c.req.path)) for (const [name, value] of Object.entries(pageHeaders(scriptHashes, false))) c.res.headers.set(name, value);
+      // the API's answers carry the app's own headers (app.ts); everything else here is a page or a file of one,
+      // asked again at each use (as Cloudflare's default has it) unless it says otherwise: a hashed asset, a redirect
+      // of the app's
+      if (!API_PATH.test(c.req.path)) {
+        for (const [name, value] of Object.entries(pageHeaders(scriptHashes, false))) c.res.headers.set(name, value);
+        if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-cache');
+      }
       if (https(c)) c.res.headers.set('Strict-Transport-Security', HSTS);
     })
     .use('*', compress())
@@ -106,15 +111,27 @@ export function createNodeServer(databases: Databases, options: NodeServerOption
     for (const alias of [`/${page}/`, `/${page}.html`, `/${page}.html/`]) server.get(alias, (c) => canonical(c, page));
   }
   for (const alias of ['/index.html', '/index.html/']) server.get(alias, (c) => c.redirect(`/${new URL(c.req.url).search}`, 307));
-  server.use(`${HASHED_ASSETS}*`, gzipFilesOnce(), async (c, next) => {
-    await next();
-    // a file serveStatic read (it dates it), not the admin app's index.html answering a name no build has
-    if (c.res.status === 200 && c.res.headers.has('last-modified')) c.res.headers.set('Cache-Control', HASHED_ASSET_CACHING);
-  });
-  server.use('*', serveStatic({ root: webRoot }));
-  server.get('*', (c) => {
+  // the admin app: the page read at start, like the others, not index.html from the disk (dated, so kept a while)
+  const adminApp = (c: Context<AppEnv>) => {
     const index = pages.get('index');
     return index === undefined ? c.text('dist/web is missing: run npm run build:web', 503) : c.html(index);
-  });
+  };
+  server.get('/', adminApp);
+  // the files of the build this server started with, as `_headers` names them on Cloudflare: not a name no build
+  // has (the admin app answers it), nor a file a build run in place since is still writing
+  const hashedAssets = new Set(existsSync(join(webRoot, HASHED_ASSETS)) ? readdirSync(join(webRoot, HASHED_ASSETS)) : []);
+  server.use(
+    `${HASHED_ASSETS}*`,
+    async (c, next) => {
+      await next();
+      if (c.res.status !== 200 || !c.res.headers.has('last-modified') || !hashedAssets.has(c.req.path.slice(HASHED_ASSETS.length))) return;
+      c.res.headers.set('Cache-Control', HASHED_ASSET_CACHING);
+      // the gzipped and the plain answer, kept apart by any cache (gzipFilesOnce names it on the first)
+      if (!c.res.headers.has('vary')) c.res.headers.set('Vary', 'Accept-Encoding');
+    },
+    gzipFilesOnce(),
+  );
+  server.use('*', serveStatic({ root: webRoot }));
+  server.get('*', adminApp);
   return server;
 }

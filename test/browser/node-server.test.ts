@@ -2,11 +2,12 @@ import { databasesOf } from '../../src/db/databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@libsql/client';
 import { migrateLibsql, openLibsql } from '../../src/db/libsql';
-import { readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { createNodeServer } from '../../src/node-server';
 import { WEB_OUT } from '../support/browser';
+import { scratchDir } from '../support/scratch';
 import { TEST_ENV } from '../support/servers';
 
 /** Self-hosted mode serves the built pages the way wrangler's assets do. */
@@ -85,18 +86,34 @@ describe('Node server: pages and SPA fallback', () => {
     expect(await tenant.json()).toMatchObject({ code: 'error.tenant_not_found' });
   });
 
-  it('keeps a built script or style a year by its name, as _headers has Cloudflare do; never a page, nor the app answering a name no build has', async () => {
-    const html = await (await get('/vote')).text();
-    const assets = [...new Set([...html.matchAll(/(?:src|href)="(\/assets\/[^"]+\.(?:js|css))"/g)].map((m) => m[1]))];
+  it('keeps each built script or style a year by its name, as _headers has Cloudflare do; has every page, and the app answering a name no build has, asked again', async () => {
+    const assets = readdirSync(join(WEB_OUT, 'assets')).map((name) => `/assets/${name}`);
     expect(assets.some((a) => a.endsWith('.js')) && assets.some((a) => a.endsWith('.css'))).toBe(true);
     for (const asset of assets)
       for (const encoding of ['gzip', 'identity']) {
         const response = await server.request(`http://127.0.0.1${asset}`, { headers: { 'accept-encoding': encoding } });
-        expect([asset, encoding, response.status, response.headers.get('cache-control')]).toEqual([asset, encoding, 200, 'public, max-age=31536000, immutable']);
+        const headers = [response.headers.get('cache-control'), response.headers.get('vary')];
+        expect([asset, encoding, response.status, ...headers]).toEqual([asset, encoding, 200, 'public, max-age=31536000, immutable', 'Accept-Encoding']);
       }
     for (const path of ['/vote', '/', '/t/alpha/villages', '/assets/index-00000000.js', '/legacy-notice.js']) {
       const response = await get(path);
-      expect([path, response.status, response.headers.get('cache-control')]).toEqual([path, 200, null]);
+      expect([path, response.status, response.headers.get('cache-control')]).toEqual([path, 200, 'no-cache']);
+    }
+    // the admin app as read at start, like the other pages: nothing dates it for a browser to keep
+    for (const path of ['/', '/vote', '/t/alpha/villages']) expect([path, (await get(path)).headers.get('last-modified')]).toEqual([path, null]);
+  });
+
+  it('keeps only the files of the build it started with: one written under /assets/ since (a build run in place) is served, asked again each time', async () => {
+    // a copy of the pages, since the run's build is shared by every test process
+    const web = scratchDir('xp-web-');
+    try {
+      cpSync(WEB_OUT, web.path, { recursive: true });
+      const started = createNodeServer(databasesOf((await openLibsql(':memory:')).db), { webRoot: web.path, env: TEST_ENV });
+      writeFileSync(join(web.path, 'assets', 'late-AbCd1234.js'), 'export {};\n');
+      const response = await started.request('http://127.0.0.1/assets/late-AbCd1234.js');
+      expect([response.status, response.headers.get('content-type'), response.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'no-cache']);
+    } finally {
+      web.remove();
     }
   });
 

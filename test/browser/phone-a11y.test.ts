@@ -144,6 +144,13 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
 
   it('opens the ballot again without asking for any of its scripts or styles: the page is asked again, its files are kept by name', async () => {
     const { context, page } = await phone();
+    // how the server told the browser to keep each file (the build's files may be old enough for a browser to keep
+    // them a while on their date alone: this says it was told)
+    const kept = new Map<string, string | undefined>();
+    page.on('response', (response) => {
+      const path = new URL(response.url()).pathname;
+      if (path.startsWith('/assets/')) kept.set(path, response.headers()['cache-control']);
+    });
     const open = async () => {
       const from = app.served.length;
       await page.goto(ballotPath);
@@ -152,7 +159,9 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
     };
     const first = await open();
     expect(first).toContain('/vote');
-    expect(first.filter((path) => path.startsWith('/assets/')).length).toBeGreaterThan(0);
+    const files = first.filter((path) => path.startsWith('/assets/'));
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.map((path) => [path, kept.get(path)])).toEqual(files.map((path) => [path, 'public, max-age=31536000, immutable']));
     // a deployment reaches the phone at its next load (the page), and nothing the page names is fetched twice
     expect(await open()).toEqual(['/vote']);
     await context.close();
