@@ -106,13 +106,15 @@ describe('Node server: pages and SPA fallback', () => {
   it('keeps only the files of the build it started with: one written under /assets/ since (a build run in place) is served, asked again each time', async () => {
     // a copy of the pages, since the run's build is shared by every test process
     const web = scratchDir('xp-web-');
+    const opened = await openLibsql(':memory:');
     try {
       cpSync(WEB_OUT, web.path, { recursive: true });
-      const started = createNodeServer(databasesOf((await openLibsql(':memory:')).db), { webRoot: web.path, env: TEST_ENV });
+      const started = createNodeServer(databasesOf(opened.db), { webRoot: web.path, env: TEST_ENV });
       writeFileSync(join(web.path, 'assets', 'late-AbCd1234.js'), 'export {};\n');
       const response = await started.request('http://127.0.0.1/assets/late-AbCd1234.js');
       expect([response.status, response.headers.get('content-type'), response.headers.get('cache-control')]).toEqual([200, 'text/javascript; charset=utf-8', 'no-cache']);
     } finally {
+      opened.client.close();
       web.remove();
     }
   });
