@@ -119,4 +119,61 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     await page.waitForURL(`**/county/${app.fixture.countyId}`);
     await context.close();
   });
+
+  it("says so in place when a page's code does not load, and reloads by itself onto a new build", async () => {
+    const context = await app.newContext({ width: 1366, height: 800 });
+    const page = context.pages()[0] ?? (await context.newPage());
+    await app.openAs(page, 'adminA', '/t/alpha/villages');
+    await shown(page.getByRole('heading', { name: '村庄', level: 1 }));
+    const nav = page.locator('nav.mainnav');
+    const mark = () => page.evaluate(() => void ((window as { marked?: true }).marked = true));
+    const sameDocument = () => page.evaluate(() => (window as { marked?: true }).marked === true);
+    const notLoaded = page.getByRole('alert').filter({ hasText: '这个页面没能加载出来' });
+    // the admin app's page, which both servers answer for a name no build has (a chunk a deployment replaced)
+    const appPage = await (await fetch(`${app.origin}/`)).text();
+    const newBuild = appPage.replace(/\/assets\/index-[\w-]+\.js/, '/assets/index-NEWBUILD.js');
+    expect(newBuild).not.toBe(appPage);
+
+    // the network drops the chunk (its preload and its import): the page says so where the page would be, the menu
+    // still there, no reload
+    await mark();
+    const contactChunk = /\/assets\/contact-[\w-]{8}\.js$/;
+    await page.route(contactChunk, (route) => route.abort('internetdisconnected'));
+    await nav.getByRole('link', { name: '初心三人行' }).click();
+    await shown(notLoaded);
+    expect(await sameDocument()).toBe(true);
+    expect(await nav.getByRole('link', { name: '村庄' }).count()).toBe(1);
+    // back on line, its button reloads, and the page comes
+    await page.unroute(contactChunk);
+    await notLoaded.getByRole('button', { name: '重新加载' }).click();
+    await shown(page.getByRole('heading', { name: '初心三人行', level: 1 }));
+    expect(await sameDocument()).toBe(false);
+
+    // a deployment replaced the chunks (the old name answers the app's page) and this URL now serves another build:
+    // the tab reloads onto it by itself
+    await mark();
+    let looked = false;
+    await page.route(/\/assets\/decisions-[\w-]{8}\.js$/, (route) => (looked ? route.fallback() : route.fulfill({ contentType: 'text/html', body: appPage })));
+    // the tab's look at its URL; from then on (the reload) the real build is served again
+    await page.route(
+      '**/t/alpha/decisions',
+      (route) => {
+        looked = true;
+        return route.fulfill({ contentType: 'text/html', body: newBuild });
+      },
+      { times: 1 },
+    );
+    await nav.getByRole('link', { name: '四议三审两公开' }).click();
+    await shown(page.getByRole('heading', { name: '四议三审两公开', level: 1 }));
+    expect(await sameDocument()).toBe(false);
+
+    // a new build whose chunk fails as well is not reloaded into again within the minute: the tab says so instead
+    await mark();
+    await page.route(/\/assets\/ledgers-[\w-]{8}\.js$/, (route) => route.abort('internetdisconnected'));
+    await page.route('**/t/alpha/ledgers', (route) => route.fulfill({ contentType: 'text/html', body: newBuild }), { times: 1 });
+    await nav.getByRole('link', { name: '纠纷与整治台账' }).click();
+    await shown(notLoaded);
+    expect(await sameDocument()).toBe(true);
+    await context.close();
+  });
 });

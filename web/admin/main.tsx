@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { lazy, LocationProvider, Route, Router } from 'preact-iso';
+import { LocationProvider, Route, Router } from 'preact-iso';
 import { onSignedOut } from '../shared/api';
 import '../shared/base.css';
 import './admin.css';
@@ -8,12 +8,13 @@ import { LoginPage } from './pages/login';
 import { RegistryPage } from './pages/registry';
 import { SecurityPage } from './pages/security';
 import { NotFound, Redirect, TownshipHome, TownshipFrame } from './frame';
+import { lazyPage } from './lazy-page';
 import { CityRatingPage, CountyPage, CountyRatingPage, TOWNSHIP_PAGES } from './routes';
 import { loadMe, me } from './session';
 import { t } from './t';
 
-const PlatformJobsPage = lazy(() => import('./pages/stars-jobs').then((m) => m.PlatformJobsPage));
-const PlatformAuditPage = lazy(() => import('./pages/audit').then((m) => m.PlatformAuditPage));
+const PlatformJobsPage = lazyPage(() => import('./pages/stars-jobs').then((m) => m.PlatformJobsPage));
+const PlatformAuditPage = lazyPage(() => import('./pages/audit').then((m) => m.PlatformAuditPage));
 
 function App() {
   if (me.value === undefined) return <p class="loading">{t('app.loading')}</p>;

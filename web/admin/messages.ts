@@ -22,6 +22,8 @@ const zh = {
   'app.back_home': '返回首页',
   'app.no_pages': '您的账号在本乡镇暂无可用的管理页面。',
   'app.forbidden': '您没有权限查看此页面。',
+  'app.page_not_loaded': '这个页面没能加载出来：可能是网络不稳，也可能是系统刚刚更新过。',
+  'app.reload': '重新加载',
   'app.read_only': '只读：县级账号只能查看',
 
   'role.platform_admin': '平台管理员',
@@ -247,6 +249,8 @@ const en: Record<MessageKey, string> = {
   'app.back_home': 'Back to start',
   'app.no_pages': 'Your account has no admin pages in this township yet.',
   'app.forbidden': 'You may not view this page.',
+  'app.page_not_loaded': 'This page did not load: the network may be unstable, or the system was just updated.',
+  'app.reload': 'Reload',
   'app.read_only': 'Read only: county accounts can view, not change',
 
   'role.platform_admin': 'Platform admin',

@@ -1,5 +1,5 @@
 import type { ComponentType } from 'preact';
-import { lazy } from 'preact-iso';
+import { lazyPage } from './lazy-page';
 import { AccountsPage } from './pages/accounts';
 import { HouseholdsPage, MembersPage } from './pages/rosters';
 import { ImportPage } from './pages/import';
@@ -9,29 +9,29 @@ import type { TenantRole } from './session';
 import type { MessageKey } from './t';
 
 // governance ledgers: loaded when first opened, so the phone's first load stays small
-const ContactPage = lazy(() => import('./pages/contact').then((m) => m.ContactPage));
-const VisitPage = lazy(() => import('./pages/contact-visit').then((m) => m.VisitPage));
-const DecisionsPage = lazy(() => import('./pages/decisions').then((m) => m.DecisionsPage));
-const LedgersPage = lazy(() => import('./pages/ledgers').then((m) => m.LedgersPage));
-const OrgLifePage = lazy(() => import('./pages/orglife').then((m) => m.OrgLifePage));
-const CheckInPage = lazy(() => import('./pages/orglife').then((m) => m.CheckInPage));
+const ContactPage = lazyPage(() => import('./pages/contact').then((m) => m.ContactPage));
+const VisitPage = lazyPage(() => import('./pages/contact-visit').then((m) => m.VisitPage));
+const DecisionsPage = lazyPage(() => import('./pages/decisions').then((m) => m.DecisionsPage));
+const LedgersPage = lazyPage(() => import('./pages/ledgers').then((m) => m.LedgersPage));
+const OrgLifePage = lazyPage(() => import('./pages/orglife').then((m) => m.OrgLifePage));
+const CheckInPage = lazyPage(() => import('./pages/orglife').then((m) => m.CheckInPage));
 // online evaluation and problem lists: loaded when first opened
-const EvaluationPage = lazy(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
-const HomePage = lazy(() => import('./pages/home').then((m) => m.HomePage));
-const ProblemsPage = lazy(() => import('./pages/problems').then((m) => m.ProblemsPage));
-const ProblemReviewsPage = lazy(() => import('./pages/problem-reviews').then((m) => m.ProblemReviewsPage));
+const EvaluationPage = lazyPage(() => import('./pages/evaluation').then((m) => m.EvaluationPage));
+const HomePage = lazyPage(() => import('./pages/home').then((m) => m.HomePage));
+const ProblemsPage = lazyPage(() => import('./pages/problems').then((m) => m.ProblemsPage));
+const ProblemReviewsPage = lazyPage(() => import('./pages/problem-reviews').then((m) => m.ProblemReviewsPage));
 // star results and collective income: the dashboard's chart library comes with its page only
-const StarsDashboardPage = lazy(() => import('./pages/stars-dashboard').then((m) => m.StarsDashboardPage));
-const StarsResultsPage = lazy(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
-const StarsRedLinesPage = lazy(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
-const IncomePage = lazy(() => import('./pages/income').then((m) => m.IncomePage));
-const RatingPage = lazy(() => import('./pages/rating').then((m) => m.RatingPage));
-const RatingBranchPage = lazy(() => import('./pages/rating-branch').then((m) => m.RatingBranchPage));
-const AuditPage = lazy(() => import('./pages/audit').then((m) => m.AuditPage));
+const StarsDashboardPage = lazyPage(() => import('./pages/stars-dashboard').then((m) => m.StarsDashboardPage));
+const StarsResultsPage = lazyPage(() => import('./pages/stars-results').then((m) => m.StarsResultsPage));
+const StarsRedLinesPage = lazyPage(() => import('./pages/stars-red-lines').then((m) => m.StarsRedLinesPage));
+const IncomePage = lazyPage(() => import('./pages/income').then((m) => m.IncomePage));
+const RatingPage = lazyPage(() => import('./pages/rating').then((m) => m.RatingPage));
+const RatingBranchPage = lazyPage(() => import('./pages/rating-branch').then((m) => m.RatingBranchPage));
+const AuditPage = lazyPage(() => import('./pages/audit').then((m) => m.AuditPage));
 /** The county department's comparison across townships, outside any township: /county/<countyId>. */
-export const CountyPage = lazy(() => import('./pages/county').then((m) => m.CountyPage));
-export const CountyRatingPage = lazy(() => import('./pages/county-rating').then((m) => m.CountyRatingPage));
-export const CityRatingPage = lazy(() => import('./pages/city-rating').then((m) => m.CityRatingPage));
+export const CountyPage = lazyPage(() => import('./pages/county').then((m) => m.CountyPage));
+export const CountyRatingPage = lazyPage(() => import('./pages/county-rating').then((m) => m.CountyRatingPage));
+export const CityRatingPage = lazyPage(() => import('./pages/city-rating').then((m) => m.CityRatingPage));
 export const cityRatingPath = (cityId: string) => `/city/${encodeURIComponent(cityId)}/rating`;
 export const countyPath = (countyId: string) => `/county/${encodeURIComponent(countyId)}`;
 
