@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { HASHED_ASSETS, headersFile, inlineScripts } from './src/platform/security-headers.ts';
+import { loadFailedScript } from './web/shared/load-failed.ts';
 
 /**
  * One entry per kind of page, so a phone loads only what its page needs: the admin app (index.html),
@@ -52,6 +53,19 @@ function phoneTarget(): Plugin {
         file.code = (await transform(file.code, options)).code;
       }
     },
+  };
+}
+
+/**
+ * Puts the load-failed notice (web/shared/load-failed.ts) at the end of every page's head, as an inline script
+ * (allowed by its hash, as every inline script of the built pages is): a page whose code does not arrive says so
+ * instead of staying blank. Not first: the charset must come in the page's first 1024 bytes, and a module script's
+ * failure is told only once the page is parsed.
+ */
+function loadFailedNotice(): Plugin {
+  return {
+    name: 'xingping-load-failed-notice',
+    transformIndexHtml: () => [{ tag: 'script', children: loadFailedScript(), injectTo: 'head' }],
   };
 }
 
@@ -130,7 +144,7 @@ async function serverModules() {
 
 export default defineConfig({
   root: 'web',
-  plugins: [preact(), phoneTarget(), securityHeaders(), serverAssets()],
+  plugins: [preact(), loadFailedNotice(), phoneTarget(), securityHeaders(), serverAssets()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/web'),
     emptyOutDir: true,

@@ -2,11 +2,13 @@ import { databasesOf } from '../../src/db/databases';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openBranchSession } from '../api/evaluation-support';
 import { browserAvailable, startBrowserApp, takeCspViolations, type BrowserApp } from '../support/browser';
+import { builtScriptSources } from '../support/build';
 
 /**
  * Every page is served with the security headers and runs under its CSP (the shared helper fails any
- * browser test whose pages hit a violation); here: the headers themselves, the phone ballot's inline
- * prefetch script allowed by its hash, and that a violation is indeed caught.
+ * browser test whose pages hit a violation); here: the headers themselves (every inline script of the pages
+ * named by its hash), the phone ballot's inline prefetch script allowed by its hash, and that a violation is
+ * indeed caught.
  */
 describe.skipIf(!browserAvailable())('pages under the security headers', () => {
   let app: BrowserApp;
@@ -25,7 +27,9 @@ describe.skipIf(!browserAvailable())('pages under the security headers', () => {
   it.each(['/', '/login', '/vote', '/screen', '/village', '/assets/does-not-exist.js'])('%s carries the headers', async (path) => {
     const response = await fetch(app.origin + path);
     const csp = response.headers.get('content-security-policy') ?? '';
-    expect(csp).toMatch(/(^|; )script-src 'self' 'sha256-[A-Za-z0-9+/]+=*'(;|$)/);
+    // exactly the pages' inline scripts: the ballot's prefetch and the load-failed notice
+    expect(csp.split('; ')).toContain(builtScriptSources());
+    expect(builtScriptSources().match(/'sha256-/g)).toHaveLength(2);
     expect(csp).toContain("style-src 'self';");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");

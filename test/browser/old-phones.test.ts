@@ -99,4 +99,34 @@ describe.skipIf(!browserAvailable())('old phones: the ballot without newer runti
     await page.waitForLoadState('networkidle');
     expect(errors).toEqual([]);
   });
+
+  it("says so in large type when the ballot's code does not arrive, and its button loads the ballot", async () => {
+    const admin = await app.fixture.as('adminA');
+    const { session } = await openBranchSession(admin, app.fixture.a.rows.villages[1].id!);
+    const url = new URL((await admin.get(`/t/alpha/api/evaluation/sessions/${session.id}/qr`)).body.url);
+    const context = await app.newContext({ width: 360, height: 740 });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const voteChunk = /\/assets\/vote-[\w-]{8}\.js$/;
+    const notice = page.getByRole('alert');
+
+    // the network drops the page's script
+    await page.route(voteChunk, (route) => route.abort('internetdisconnected'));
+    await page.goto(url.pathname + url.search);
+    await notice.getByText('页面没有完全打开，可能是网络不好。').waitFor();
+    expect(await notice.evaluate((box) => parseFloat(getComputedStyle(box).fontSize))).toBeGreaterThanOrEqual(20);
+    const again = notice.getByRole('button', { name: '重新打开' });
+    expect((await again.boundingBox())!.height).toBeGreaterThanOrEqual(48);
+    // back on line, the button brings the ballot
+    await page.unroute(voteChunk);
+    await again.click();
+    await page.waitForSelector('body[data-ready="1"]');
+    expect(await notice.count()).toBe(0);
+
+    // a deployment replaced the script while the page loaded (the old name answers a page), in English
+    await page.route(voteChunk, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><p>星评</p>' }));
+    await page.goto(`${url.pathname}${url.search}&lang=en`);
+    await notice.getByText('The page did not load completely').waitFor();
+    expect(await notice.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await context.close();
+  });
 });

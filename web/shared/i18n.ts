@@ -1,18 +1,17 @@
 /** Page-local message catalogues: each page bundles only its own texts. Chinese unless the user chose English. */
+import { LANGUAGE_STORAGE_KEY } from './language-choice';
 import { chineseDate, chineseMinute, shanghaiClock, shanghaiDate, shanghaiMinute } from '../../src/domain/calendar';
 
 export type Locale = 'zh-CN' | 'en';
 export type Catalogue = Record<string, string>;
 
-const STORAGE_KEY = 'xp_lang';
-
 export function currentLocale(): Locale {
-  const chosen = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem(STORAGE_KEY);
+  const chosen = new URLSearchParams(location.search).get('lang') ?? localStorage.getItem(LANGUAGE_STORAGE_KEY);
   return chosen?.startsWith('en') ? 'en' : 'zh-CN';
 }
 
 export function setLocale(locale: Locale): void {
-  localStorage.setItem(STORAGE_KEY, locale);
+  localStorage.setItem(LANGUAGE_STORAGE_KEY, locale);
   document.cookie = `lang=${locale}; path=/; SameSite=Lax`;
   location.reload();
 }
