@@ -23,7 +23,8 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 
 /**
  * The pages' policy. Scripts only from our origin, plus the inline scripts of the built pages by their
- * SHA-256 (vote.html's prefetch, which saves a round trip on a slow network); styles only from our files
+ * SHA-256 (vote.html's prefetch, which saves a round trip on a slow network; the notice every page shows when its
+ * code does not arrive, web/shared/load-failed.ts); styles only from our files
  * (Preact and chartist write style through the CSSOM, which CSP does not restrict; no style attribute is
  * parsed from markup: the QR codes' SVG has none, chartist's are routed through the CSSOM in stars-chart.tsx).
  * Images: our files, the signature pictures (data: and blob: URLs of the sign-off page).

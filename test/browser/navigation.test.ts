@@ -167,7 +167,7 @@ describe.skipIf(!browserAvailable())('navigation grouped by area in the browser'
     await shown(page.getByRole('heading', { name: '四议三审两公开', level: 1 }));
     expect(await sameDocument()).toBe(false);
 
-    // a new build whose chunk fails as well is not reloaded into again within the minute: the tab says so instead
+    // the same new build again (its chunk fails too, or servers take turns): the tab is not reloaded toward it twice
     await mark();
     await page.route(/\/assets\/ledgers-[\w-]{8}\.js$/, (route) => route.abort('internetdisconnected'));
     await page.route('**/t/alpha/ledgers', (route) => route.fulfill({ contentType: 'text/html', body: newBuild }), { times: 1 });

@@ -63,9 +63,9 @@ describe('old phones: the phone pages parse as ES2019', () => {
 
 /**
  * The runtime half: the ballot on a browser without the APIs iOS 12.0 Safari and Chrome 61–72 WebViews lack
- * (web/shared/legacy.ts and the outbox's fallback must cover them).
+ * (web/shared/legacy.ts and the outbox's fallback must cover them), and on a network that drops its script.
  */
-describe.skipIf(!browserAvailable())('old phones: the ballot without newer runtime APIs', () => {
+describe.skipIf(!browserAvailable())('old phones and bad networks: the ballot without newer runtime APIs, or without its script', () => {
   let app: BrowserApp;
   beforeAll(async () => {
     app = await startBrowserApp();
