@@ -71,8 +71,9 @@ function loadFailedNotice(): Plugin {
 
 /**
  * Writes `_headers` beside the built pages: the security headers Cloudflare puts on the assets it serves
- * without the Worker, with the SHA-256 of each inline script of the built HTML (vote.html's prefetch, the load-failed notice), so
- * the CSP allows exactly those, and the year's caching of each hashed script and style this build wrote.
+ * without the Worker, with the SHA-256 of each inline script of the built HTML (vote.html's prefetch, the
+ * load-failed notice), so the CSP allows exactly those, and the year's caching of each hashed script and style
+ * this build wrote.
  * The Node server computes the same from the same HTML and files (node-server.ts).
  */
 function securityHeaders(): Plugin {

@@ -10,7 +10,7 @@ import { LANGUAGE_STORAGE_KEY } from './language-choice';
  * only the CSSOM). ES5, as the legacy notice is, so that no browser that runs modules fails to parse it
  * (test/rules/load-failed.test.ts). No DOM here: the build config imports this module.
  */
-export const LOAD_FAILED_TEXT = {
+const LOAD_FAILED_TEXT = {
   'zh-CN': { message: '页面没有完全打开，可能是网络不好。请点下面的按钮再试一次。', reload: '重新打开' },
   en: { message: 'The page did not load completely; the network may be poor. Tap the button below to try again.', reload: 'Try again' },
 } as const;
