@@ -135,6 +135,20 @@ describe.skipIf(!browserAvailable())('the phone pages: 长辈版, speech, access
     expect(await page.locator('.sheet-address code').textContent()).toBe(`${new URL(app.origin).host}/t/alpha/c/${app.fixture.a.rows.villages[0].name}`);
   });
 
+  it('the axe check reports every serious and critical violation a run of all of axe’s rules finds, and nothing less grave', async () => {
+    const { page } = await phone();
+    // violations of each impact: an image without alt and a nameless button (critical), grey on white (serious),
+    // a skipped heading level, text outside any landmark and no main (moderate), an empty heading (minor)
+    await page.setContent(`<html lang="zh-CN"><head><title>t</title></head><body><h1>标题</h1><h4>跳级</h4><h2></h2>
+      <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="><button></button><p style="color:#bbb;background:#fff">浅灰字</p></body></html>`);
+    const serious = await seriousViolations(page); // injects axe-core
+    type Axe = { run(): Promise<{ violations: { id: string; impact: string }[] }> };
+    const all = await page.evaluate(async () => (await (window as unknown as { axe: Axe }).axe.run()).violations.map((v) => `${v.id} (${v.impact})`));
+    expect(all).toEqual(expect.arrayContaining(['heading-order (moderate)', 'region (moderate)', 'empty-heading (minor)']));
+    expect(serious.map((v) => v.slice(0, v.indexOf(':')))).toEqual(all.filter((v) => /\((serious|critical)\)$/.test(v)));
+    expect(serious.map((v) => v.slice(0, v.indexOf(' ')))).toEqual(expect.arrayContaining(['button-name', 'color-contrast', 'image-alt']));
+  });
+
   it('the error page at the short address has no serious accessibility violation', async () => {
     const { page } = await phone();
     await page.goto('/t/alpha/v/ZZZZZZ');

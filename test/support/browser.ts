@@ -207,13 +207,28 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 /**
  * The accessibility violations of impact serious or critical on the page as it is (axe-core, injected past the CSP
- * as DevTools does, once per document: a page reached in-app keeps it). Every rule runs; only the violations' nodes
- * are collected (`resultTypes`), not those of the rules passed, which nothing reads.
+ * as DevTools does, once per document: a page reached in-app keeps it). Every rule runs that can report such a
+ * violation: those enabled by default whose own impact, or else one of whose checks' impact, is serious or critical
+ * (a violation's impact is the rule's, or the highest of its failed checks'); the other 28 (`region`, `heading-order`,
+ * the landmark rules…) can report only minor or moderate ones, which were filtered out after running them. Only the
+ * violations' nodes are collected (`resultTypes`), not those of the rules passed, which nothing reads.
  */
 export async function seriousViolations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
-  type Axe = { run(options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> };
-  const result = await page.evaluate(() => (window as unknown as { axe: Axe }).axe.run({ resultTypes: ['violations'] }));
+  type Impact = 'minor' | 'moderate' | 'serious' | 'critical' | undefined;
+  type AxeRule = { id: string; enabled: boolean; impact?: Impact; any: (string | { id: string })[]; all: (string | { id: string })[]; none: (string | { id: string })[] };
+  type Axe = {
+    _audit: { rules: AxeRule[]; data: { checks: Record<string, { impact?: Impact }> } };
+    run(options: object): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }>;
+  };
+  const result = await page.evaluate(() => {
+    const axe = (window as unknown as { axe: Axe }).axe;
+    const serious = (impact: Impact) => impact === 'serious' || impact === 'critical';
+    const checkImpact = (check: string | { id: string }) => axe._audit.data.checks[typeof check === 'string' ? check : check.id]?.impact;
+    const canBeSerious = (rule: AxeRule) => (rule.impact ? serious(rule.impact) : [...rule.any, ...rule.all, ...rule.none].some((check) => serious(checkImpact(check))));
+    const rules = axe._audit.rules.filter((rule) => rule.enabled && canBeSerious(rule)).map((rule) => rule.id);
+    return axe.run({ runOnly: { type: 'rule', values: rules }, resultTypes: ['violations'] });
+  });
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
