@@ -13,7 +13,7 @@ const T = '/t/alpha/api/evaluation';
 const BALLOT_COLUMNS = ['campaign_id', 'channel', 'comment', 'id', 'max_points', 'points', 'rater_group', 'session_id', 'subject_id', 'subject_kind', 'tenant_id'];
 const ANSWER_COLUMNS = ['ballot_id', 'item_key', 'max_points', 'points', 'tenant_id'];
 /** The tables of the voting path whose physical order must not be arrival order. */
-const KEY_ORDERED = ['evaluation_ballots', 'evaluation_ballot_answers', 'evaluation_poll_book', 'evaluation_raised_problems', 'evaluation_ballot_tickets', 'evaluation_unknown_subjects'];
+const KEY_ORDERED = ['evaluation_ballots', 'evaluation_ballot_answers', 'evaluation_poll_book', 'evaluation_raised_problems', 'evaluation_ballot_tickets', 'evaluation_unknown_subjects', 'evaluation_campaign_voters'];
 
 describe.each(DRIVERS)('ballot secrecy on %s (someone holding the database and the server secret)', (driver) => {
   const ctx = withFixture(driver);

@@ -5,7 +5,7 @@ import { EXPECTED_MIGRATIONS } from '../../src/db/migration-status';
 import { DEV_APP_SECRET } from '../../src/platform/config';
 import { ApiClient } from '../support/client';
 import { withFixture } from '../support/suite';
-import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
+import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
 import { DRIVERS, startServer, TEST_APP_SECRET, TEST_ENV, type TestServer } from '../support/servers';
 import { createTestAccount } from '../support/fixture';
 
@@ -173,6 +173,33 @@ describe.each(DRIVERS)('secret rotation on %s', (driver) => {
       const who = await phone.post(`${T}/vote/${session.code}/identify`, { pass: scanned.pass, voter: { kind: 'villager' } });
       expect(who.body.subjects[0].voted).toBe(true);
       expect((await ballot()).body.code).toBe('evaluation.already_voted');
+    } finally {
+      await server.reconfigure!(TEST_ENV);
+    }
+  });
+
+  it('still counts a leader’s ballot of the campaign cast before the rotation: not again in its make-up session under the new key', async () => {
+    const { server, fixture } = ctx;
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[2].id!;
+    await server.reconfigure!(TEST_ENV);
+    const { campaign, session } = await openBranchSession(admin, villageId);
+    const screen = await admin.post(`${T}/screens`, { name: '补测厅-rotation' });
+    const booking = await admin.post(`${T}/bookings`, { campaignId: campaign.id, villageId, screenId: screen.body.id, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(60) });
+    const makeUp = (await admin.post(`${T}/sessions`, { bookingId: booking.body.id })).body;
+    const leaderBallot = async (s: { id: string; code: string }) => {
+      const scanned = await scan(admin, admin, s.id, s.code);
+      return admin.post(`${T}/vote/${s.code}/ballots`, {
+        pass: scanned.pass,
+        clientId: clientId(),
+        voter: { kind: 'leader' },
+        ballots: [{ subjectKind: 'branch', subjectId: villageId, answers: answerAll(scanned.questionnaire.items.leader, 0) }],
+      });
+    };
+    expect((await leaderBallot(session)).status).toBe(201);
+    await server.reconfigure!({ ...TEST_ENV, APP_SECRET: NEW_SECRET, APP_SECRET_PREVIOUS: TEST_APP_SECRET });
+    try {
+      expect((await leaderBallot(makeUp)).body.code).toBe('evaluation.already_voted');
     } finally {
       await server.reconfigure!(TEST_ENV);
     }

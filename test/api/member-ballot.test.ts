@@ -1,7 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWithFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, type TestServer } from '../support/servers';
-import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
+import { answerAll, clientId, minutesFromNow, openBranchSession, scan } from './evaluation-support';
 
 const T = '/t/alpha/api/evaluation';
 
@@ -20,9 +21,9 @@ describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
   });
   afterAll(() => server?.close());
 
-  const memberSession = async () => {
+  const memberSession = async (village = villageId) => {
     const admin = await fixture.as('adminA');
-    const opened = await openBranchSession(admin, villageId, { campaignBody: { name: '2026年度党员评议', subjectKind: 'member', villageIds: [villageId] } });
+    const opened = await openBranchSession(admin, village, { campaignBody: { name: '2026年度党员评议', subjectKind: 'member', villageIds: [village] } });
     return { admin, ...opened };
   };
 
@@ -129,5 +130,83 @@ describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
     expect((await send({ voter: memberVoter, ballots: [{ ...ballot(a.id), answers: answerAll(scanned.questionnaire.items.peer, 3) }] }, secondPass, second)).status).toBe(409);
     // nobody says 不了解 of themselves
     expect((await send({ voter: memberVoter, unknown: [{ subjectKind: 'member', subjectId: voterMember.id }] }, secondPass, second)).body.code).toBe('evaluation.unknown_not_allowed');
+  });
+
+  /** Another session of the same campaign and village (a make-up session, 补测), on a screen of its own. */
+  const anotherSession = async (admin: Awaited<ReturnType<typeof fixture.as>>, campaignId: string, village: string) => {
+    const screen = await admin.post(`${T}/screens`, { name: `补测厅-${Math.random().toString(36).slice(2, 8)}` });
+    const booking = await admin.post(`${T}/bookings`, { campaignId, villageId: village, screenId: screen.body.id, startsAt: minutesFromNow(-5), endsAt: minutesFromNow(120) });
+    const session = await admin.post(`${T}/sessions`, { bookingId: booking.body.id });
+    expect(session.status).toBe(201);
+    return session.body as { id: string; code: string };
+  };
+
+  it('refuses a member’s, a household’s and a leader’s second ballot on a subject in another session of the campaign', async () => {
+    // a village whose members have no credentials yet (the test above issued those of the first)
+    const village = fixture.a.rows.villages[1].id!;
+    const { admin, campaign, session: first } = await memberSession(village);
+    const second = await anotherSession(admin, campaign.id, village);
+    const members = fixture.a.rows.members.filter((m) => m.villageId === village);
+    const creds = (await admin.post(`${T}/member-credentials`, { villageId: village })).body.items as { memberId: string; code: string; pin: string }[];
+    const [voterMember, a, b, c] = members;
+    const cred = creds.find((x) => x.memberId === voterMember.id)!;
+    const memberVoter = { kind: 'member', memberCode: cred.code, pin: cred.pin };
+    const castIn = async (session: { id: string; code: string }, voter: object, body: object, client = fixture.anonymous()) => {
+      const scanned = await scan(admin, client, session.id, session.code);
+      const items = scanned.questionnaire.items;
+      const ballots = ((body as { ballots?: string[] }).ballots ?? []).map((id) => ({ subjectKind: 'member', subjectId: id, answers: answerAll(items.peer ?? items.villager, 0) }));
+      const unknown = ((body as { unknown?: string[] }).unknown ?? []).map((id) => ({ subjectKind: 'member', subjectId: id }));
+      return client.post(`${T}/vote/${session.code}/ballots`, { pass: scanned.pass, clientId: clientId(), voter, ballots, unknown });
+    };
+    // the member scores a and says 不了解 of b in the first session, which then ends (its salt erased)
+    expect((await castIn(first, memberVoter, { ballots: [a.id], unknown: [b.id] })).status).toBe(201);
+    expect((await admin.post(`${T}/sessions/${first.id}/close`)).status).toBe(200);
+    // in the make-up session, on another phone: a and b are done, c is not
+    const phone = fixture.anonymous();
+    const scanned = await scan(admin, phone, second.id, second.code);
+    const who = await phone.post(`${T}/vote/${second.code}/identify`, { pass: scanned.pass, voter: memberVoter });
+    const state = (id: string) => who.body.subjects.find((x: { subjectId: string }) => x.subjectId === id);
+    expect([state(a.id!).voted, state(b.id!).voted, state(c.id!).voted]).toEqual([true, true, false]);
+    for (const body of [{ ballots: [a.id] }, { ballots: [b.id] }, { unknown: [a.id] }, { ballots: [c.id, a.id] }]) {
+      const again = await castIn(second, memberVoter, body);
+      expect(again.status, JSON.stringify(body)).toBe(409);
+      expect(again.body.code).toBe('evaluation.already_voted');
+    }
+    // all or nothing: c was not cast by the refused submission
+    expect((await castIn(second, memberVoter, { ballots: [c.id] })).status).toBe(201);
+    // a villager of the hall is a pass of one session: the make-up session takes them as the new voters they are
+    expect((await castIn(second, { kind: 'villager' }, { ballots: [a.id] })).status).toBe(201);
+    // the township leader, signed in: once per subject across the sessions too
+    const leaderVote = async (session: { id: string; code: string }) => {
+      const qr = await admin.get(`${T}/sessions/${session.id}/qr`);
+      const pass = await admin.post(`${T}/vote/${session.code}/pass`, { token: qr.body.token });
+      return admin.post(`${T}/vote/${session.code}/ballots`, {
+        pass: pass.body.pass,
+        clientId: clientId(),
+        voter: { kind: 'leader' },
+        ballots: [{ subjectKind: 'member', subjectId: c.id, answers: answerAll(pass.body.questionnaire.items.leader, 1) }],
+      });
+    };
+    const third = await anotherSession(admin, campaign.id, village);
+    expect((await leaderVote(second)).status).toBe(201);
+    expect((await leaderVote(third)).body.code).toBe('evaluation.already_voted');
+    // a household (household codes on): its code in one session and again in another
+    const settings = (await admin.get('/t/alpha/api/settings')).body;
+    try {
+      expect((await admin.put('/t/alpha/api/settings', { ...settings, requireHouseholdCode: true })).status).toBe(200);
+      const codes = (await admin.post(`${T}/household-codes`, { villageId: village })).body.items as { code: string }[];
+      const household = { kind: 'villager', householdCode: codes[0].code };
+      expect((await castIn(second, household, { ballots: [b.id] })).status).toBe(201);
+      expect((await castIn(third, household, { ballots: [b.id] })).body.code).toBe('evaluation.already_voted');
+      expect((await castIn(third, { kind: 'villager', householdCode: codes[1].code }, { ballots: [b.id] })).status).toBe(201);
+    } finally {
+      await admin.put('/t/alpha/api/settings', settings);
+    }
+    // the record holds hashes only: no member, household or account id, no session, no time
+    const rows = await server.db.all<Record<string, unknown>>(sql`SELECT * FROM evaluation_campaign_voters WHERE campaign_id = ${campaign.id}`);
+    expect(rows.length).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(rows[0]).sort()).toEqual(['campaign_id', 'subject_id', 'subject_kind', 'tenant_id', 'voter_hash']);
+    const stored = JSON.stringify(rows);
+    for (const id of [voterMember.id, cred.code, first.id, second.id]) expect(stored).not.toContain(id);
   });
 });

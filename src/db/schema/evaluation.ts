@@ -299,6 +299,29 @@ export const unknownSubjects = sqliteTable(
 );
 
 /**
+ * One ballot per voter and subject in a campaign, across its sessions (a make-up session, 补测, counts with the
+ * first): who has cast, or said 不了解, on a subject of the campaign, for the voters who are the same person in
+ * every session, a member, a household or a township leader. A hall's pass and a printed ticket are one session's
+ * voters only, and a paper sheet nobody. `voterHash` is keyed with the server secret and the campaign (no salt, so
+ * an ended session's record still refuses a second ballot): whoever holds both the database and the secret can test
+ * whether a known person has cast on a subject, never what (nothing joins this to the ballot box; no time, WITHOUT
+ * ROWID). Written in the ballot's own batch, whose primary key refuses the second.
+ */
+export const campaignVoters = sqliteTable(
+  'evaluation_campaign_voters',
+  {
+    tenantId: tenantId(),
+    campaignId: text('campaign_id')
+      .notNull()
+      .references(() => campaigns.id),
+    subjectKind: text('subject_kind', { enum: SUBJECT_KINDS }).notNull(),
+    subjectId: text('subject_id').notNull(),
+    voterHash: text('voter_hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.campaignId, t.subjectKind, t.subjectId, t.voterHash] })],
+);
+
+/**
  * Per-session counters of what leaves no row: passes issued and 另一人投票 hand-overs (the big screen's
  * ballots are the poll book's rows, never the ballot box's).
  */

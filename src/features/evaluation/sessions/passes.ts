@@ -105,6 +105,18 @@ export function voterHash(secret: string, salt: string, identity: string): Promi
   return hmacText(secret, `voter|${salt}|${identity}`, 20);
 }
 
+/**
+ * The keyed hash that de-duplicates a voter across the sessions of a campaign: only for who is the same person in
+ * every session (a member, a household, a township leader; see campaignIdentity), and salt-free, so that it still
+ * matches after the session's salt is gone.
+ */
+export function campaignVoterHash(secret: string, tenantId: string, campaignId: string, identity: string): Promise<string> {
+  return hmacText(secret, `campaign-voter|${tenantId}|${campaignId}|${identity}`, 20);
+}
+
+/** A voter identity that is one person in every session of a campaign; a hall's pass and a ticket are one session's. */
+export const campaignIdentity = (identity: string): string | undefined => (/^(member|household|account):/.test(identity) ? identity : undefined);
+
 /** A salt-free keyed hash of a submission id: a retry finds its receipts even after the session's salt is gone. */
 export function submissionHash(secret: string, session: SessionKey, clientId: string): Promise<string> {
   return hmacText(secret, `submission|${session.tenantId}|${session.sessionId}|${clientId}`, 20);

@@ -3,7 +3,7 @@ import type { Recorder } from '../../../audit/record';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { z } from 'zod';
 import type { Actor } from '../../../auth/actor';
-import { ballotAnswers, ballots, ballotTickets, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts, unknownSubjects } from '../../../db/schema';
+import { ballotAnswers, ballots, ballotTickets, campaignVoters, evaluationSessions, householdCodes, households, members, pollBook, raisedProblems, sessionCounts, unknownSubjects } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { sqlJson } from '../../../db/sql-json';
 import { verifyingKeys, type Secrets } from '../../../platform/config';
@@ -15,7 +15,7 @@ import { verifyMemberPin } from './member-pins';
 import { raterGroupOf, scoreAnswers, type RaterGroup, type SubjectKind, type Voter } from '../rules';
 import type { ballotItemInput, subjectRef, voterInput } from '../schemas';
 import { isClosed, type EvaluationSession } from '../sessions/sessions';
-import { paperVoterHash, submissionHash, ticketHash, voterHash } from '../sessions/passes';
+import { campaignIdentity, campaignVoterHash, paperVoterHash, submissionHash, ticketHash, voterHash } from '../sessions/passes';
 import type { BallotContext, VoteContext } from './vote-context';
 
 /** Longest comment (意见建议) and problem (反映问题) on a ballot, in characters. */
@@ -39,6 +39,14 @@ export interface ResolvedVoter {
   memberName?: string;
   /** during a key rotation: the voter's poll-book hash under the previous secret, so a ballot cast before it still counts as cast */
   priorHash?: string;
+  /** during a key rotation: the voter's campaign hash under the previous secret (a member, household or leader), likewise */
+  priorCampaignHash?: string;
+}
+
+/** A voter's keyed hash for the campaign's record of who has cast (campaignVoters), or undefined for a voter of one session only. */
+function campaignKeyOf(secret: string, session: EvaluationSession, identity: string): Promise<string> | undefined {
+  const lasting = campaignIdentity(identity);
+  return lasting ? campaignVoterHash(secret, session.tenantId, session.campaignId, lasting) : undefined;
 }
 
 const sessionKey = (s: EvaluationSession) => ({ tenantId: s.tenantId, sessionId: s.id });
@@ -65,8 +73,13 @@ export async function resolveVoter(
   settings: TenantSettings,
 ): Promise<ResolvedVoter> {
   const resolved = await resolveIdentity(scope, secrets, session, pass, input, actor, settings);
-  if (!secrets.previous || !session.salt) return resolved;
-  return { ...resolved, priorHash: await voterHash(secrets.previous, session.salt, resolved.identity) };
+  if (!secrets.previous) return resolved;
+  const priorCampaignHash = await campaignKeyOf(secrets.previous, session, resolved.identity);
+  return {
+    ...resolved,
+    ...(session.salt ? { priorHash: await voterHash(secrets.previous, session.salt, resolved.identity) } : {}),
+    ...(priorCampaignHash ? { priorCampaignHash } : {}),
+  };
 }
 
 async function resolveIdentity(
@@ -160,7 +173,18 @@ export async function voterSubjects(scope: TenantScope, secret: string, context:
         inArray(unknownSubjects.voterHash, resolved.priorHash ? [hash, resolved.priorHash] : [hash]),
       ),
     );
-  const done = new Set(cast.map((c) => `${c.kind}:${c.id}`));
+  // what this member, household or leader cast (or said 不了解 of) in the campaign's other sessions
+  const campaignKey = await campaignKeyOf(secret, session, resolved.identity);
+  const campaignHashes = [campaignKey, resolved.priorCampaignHash].filter((hash): hash is string => Boolean(hash));
+  const castInCampaign = campaignHashes.length
+    ? await scope.db
+        .select({ kind: campaignVoters.subjectKind, id: campaignVoters.subjectId })
+        .from(campaignVoters)
+        .where(
+          scope.where(campaignVoters, eq(campaignVoters.campaignId, campaign.id), eq(campaignVoters.subjectKind, campaign.subjectKind), inArray(campaignVoters.voterHash, campaignHashes)),
+        )
+    : [];
+  const done = new Set([...cast, ...castInCampaign].map((c) => `${c.kind}:${c.id}`));
   const notKnown = new Set(unknown.map((c) => `${c.kind}:${c.id}`));
   return subjects.map((s) => ({
     subjectKind: s.kind,
@@ -264,7 +288,17 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
       AND ${table.subjectId} = ${subjectId} AND (${table.voterHash} = ${voterKey}${passKey ? sql` OR (${table.raterGroup} = 'villager' AND ${table.passHash} = ${passKey})` : sql``}))`;
   const ifOpen = (receipt: string, kind: string, subjectId: string) =>
     sql`(CASE WHEN ${stillOpen} AND NOT ${other(unknownSubjects, kind, subjectId)} THEN ${receipt} END)` as unknown as string;
+  // a member, household or leader casts once per subject in the campaign, whichever of its sessions
+  const campaignKey = phone ? await campaignKeyOf(secret, session, submission.voter.identity) : undefined;
+  const castNow = [...planned.map((p) => ({ kind: p.b.subjectKind, id: p.b.subjectId })), ...notKnown.map((n) => ({ kind: n.u.subjectKind, id: n.u.subjectId }))];
   // a rotation of the secret changes every voter hash: a ballot cast under the previous one still counts as cast
+  if (phone && submission.voter.priorCampaignHash) {
+    const earlier = await db
+      .select({ subjectId: campaignVoters.subjectId })
+      .from(campaignVoters)
+      .where(scope.where(campaignVoters, eq(campaignVoters.campaignId, campaign.id), eq(campaignVoters.voterHash, submission.voter.priorCampaignHash)));
+    if (earlier.some((row) => castNow.some((m) => m.id === row.subjectId))) throw new AppError(409, 'evaluation.already_voted');
+  }
   if (submission.voter.priorHash) {
     const earlier = await db
       .select({ subjectId: pollBook.subjectId })
@@ -280,11 +314,21 @@ export async function castBallots(scope: TenantScope, secret: string, context: B
       .select({ subjectId: unknownSubjects.subjectId })
       .from(unknownSubjects)
       .where(scope.where(unknownSubjects, eq(unknownSubjects.sessionId, session.id), eq(unknownSubjects.voterHash, submission.voter.priorHash)));
-    const mine = new Set([...planned.map((p) => p.b.subjectId), ...notKnown.map((n) => n.u.subjectId)]);
+    const mine = new Set(castNow.map((m) => m.id));
     if ([...earlier, ...earlierUnknown].some((row) => mine.has(row.subjectId))) throw new AppError(409, 'evaluation.already_voted');
   }
 
   const writes = [];
+  // the campaign's record first: its primary key refuses a subject this voter cast in another session, rolling the batch back
+  if (campaignKey)
+    writes.push(
+      // the subjects as one JSON parameter (columns in the table's order): a member's ballot may cover more members than D1 binds parameters
+      db
+        .insert(campaignVoters)
+        .select(
+          sql`SELECT ${t}, ${campaign.id}, json_extract(value, '$[0]'), json_extract(value, '$[1]'), ${campaignKey} FROM json_each(${sqlJson(castNow.map((m) => [m.kind, m.id]))})`,
+        ),
+    );
   for (const p of planned) {
     writes.push(
       db.insert(pollBook).values({
