@@ -155,6 +155,7 @@ export const en: Record<MessageKey, string> = {
   'stars.redline.petition': 'A collective or repeated petition not resolved',
   'stars.reason.reserve_cadres': '{actual} reserve cadres in training, fewer than {threshold}',
   'stars.reason.satisfaction': 'Villagers’ satisfaction {actual}%, below {threshold}%: at most {stars} stars',
+  'stars.reason.satisfaction_small_group': 'Villagers’ satisfaction below {threshold}% (too few ballots to show the share): at most {stars} stars',
   'stars.rule.satisfaction': 'Villagers’ satisfaction below the required share',
   'stars.reason.income_floor': 'Collective income {actual}, below {threshold}',
   'stars.reason.weak_list': 'On the weak-and-lax branch ledger ({actual} entries)',

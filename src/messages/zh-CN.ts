@@ -155,6 +155,7 @@ export const zhCN = {
   'stars.redline.petition': '集体访、重复访问题未解决',
   'stars.reason.reserve_cadres': '在培养的后备力量 {actual} 名，少于 {threshold} 名',
   'stars.reason.satisfaction': '群众满意率 {actual}%，低于 {threshold}%，最高评为 {stars} 星',
+  'stars.reason.satisfaction_small_group': '群众满意率低于 {threshold}%（样本不足，不显示比例），最高评为 {stars} 星',
   'stars.rule.satisfaction': '群众满意率低于规定比例',
   'stars.reason.income_floor': '集体经济收入 {actual}，低于 {threshold}',
   'stars.reason.weak_list': '列入软弱涣散村党组织台账（{actual} 条）',

@@ -221,14 +221,25 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     const rule = { thresholdPercent: 60, maxStars: 2 };
     expect((await adminB.put('/t/beta/api/settings', { ...settings, rating: { ...settings.rating, satisfaction: rule } })).status).toBe(200);
     const campaign = await branchCampaign(adminB, Y, `${Y}年度村党支部星级评定`, 'beta');
+    const resultsNow = async () =>
+      new Map<string, { rawStars: number; finalStars: number; redLines: { code: string; title: string; reason: string; actual?: number }[] }>(
+        ((await adminB.get(`/t/beta/api/stars/results?year=${Y}`)).body.items as { subjectId: string }[]).map((r) => [r.subjectId, r as never]),
+      );
     // 70.00: four items 较好 (satisfied), four 一般 → 50% satisfied; 80.00: all 较好 → 100%
     await evaluate(ctx.fixture, adminB, campaign, w[0], '70.00', 'beta');
+    // one villager ballot, fewer than a group shows its score from (3): the red line holds, its share is not shown,
+    // since it would be that one villager's answers (the results and the report say 样本不足 of the group)
+    let results = await resultsNow();
+    expect(results.get(w[0])).toMatchObject({ rawStars: 3, finalStars: 2, redLines: [{ code: 'satisfaction', reason: '群众满意率低于 60%（样本不足，不显示比例），最高评为 2 星' }] });
+    expect(results.get(w[0])!.redLines[0]).not.toHaveProperty('actual');
+    // a township that shows groups from one ballot sees the share (the year is recomputed at the next close)
+    expect((await adminB.put('/t/beta/api/settings', { ...settings, smallGroupMinBallots: 1, rating: { ...settings.rating, satisfaction: rule } })).status).toBe(200);
     await evaluate(ctx.fixture, adminB, campaign, w[1], '80.00', 'beta');
-    const results = new Map<string, { rawStars: number; finalStars: number; redLines: { code: string; title: string; reason: string }[] }>(
-      ((await adminB.get(`/t/beta/api/stars/results?year=${Y}`)).body.items as { subjectId: string }[]).map((r) => [r.subjectId, r as never]),
-    );
+    results = await resultsNow();
     expect(results.get(w[0])).toMatchObject({ rawStars: 3, finalStars: 2, redLines: [{ code: 'satisfaction', title: '群众满意率低于规定比例', reason: '群众满意率 50.0%，低于 60%，最高评为 2 星' }] });
     expect(results.get(w[1])).toMatchObject({ rawStars: 4, finalStars: 4, redLines: [] });
+    // the next tests see the small groups' default again (the rule stays on, as before)
+    expect((await adminB.put('/t/beta/api/settings', { ...settings, rating: { ...settings.rating, satisfaction: rule } })).status).toBe(200);
   });
 
   it('proposes 民主评议党员 grades from the member evaluation; the branch meeting decides them', async () => {

@@ -5,7 +5,7 @@ import { TenantScope } from '../../db/tenant-scope';
 import { shanghaiDate, shanghaiYear, startOfShanghaiDay } from '../../platform/time';
 import type { TenantSettings } from '../../tenancy/settings';
 import { villagesWithIncompleteDecisions } from '../decisions';
-import { branchSatisfaction } from '../evaluation';
+import { branchSatisfaction, type Satisfaction } from '../evaluation';
 import { incomeTier } from '../income';
 import { townshipOrgLife } from '../orglife';
 import { yearComposites } from './evaluation-source';
@@ -99,7 +99,7 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
   const satisfactionRule = settings.rating.satisfaction;
   const satisfaction = satisfactionRule
     ? await branchSatisfaction(scope, new Map(composites.filter((c) => c.subjectKind === 'branch').map((c) => [c.subjectId, c.campaignId])))
-    : new Map<string, { satisfied: number; answers: number }>();
+    : new Map<string, Satisfaction>();
 
   const cadresBy = new Map(cadres.map((r) => [r.villageId, r.n]));
   const incomeBy = new Map(income.map((r) => [r.villageId, r.fen ?? 0]));
@@ -152,8 +152,9 @@ export async function computeYear(db: Db, tenantId: string, year: number, settin
         code: SATISFACTION_CODE,
         title: SATISFACTION_CODE,
         source: SATISFACTION_CODE,
-        // the share in whole per mille, for the reason's one decimal; the decision above is exact
-        actual: Math.floor((satisfied.satisfied * 1000) / satisfied.answers),
+        // the share in whole per mille, for the reason's one decimal; the decision above is exact. Of fewer ballots than
+        // a group shows its score from (样本不足) the share is not given: it would be those one or two villagers' answers
+        ...(satisfied.ballots >= settings.smallGroupMinBallots ? { actual: Math.floor((satisfied.satisfied * 1000) / satisfied.answers) } : {}),
         threshold: satisfactionRule.thresholdPercent,
         maxStars: satisfactionRule.maxStars as Stars,
       });

@@ -50,7 +50,10 @@ export function redLineView(hit: RedLineHit, locale: Locale) {
   if (hit.source === 'overdue_problems') reason = t('stars.reason.overdue_problems', { actual: hit.actual ?? 0 });
   if (hit.source === 'org_life') reason = t('stars.reason.org_life', { actual: hit.actual ?? 0 });
   if (hit.source === 'satisfaction')
-    reason = t('stars.reason.satisfaction', { actual: ((hit.actual ?? 0) / 10).toFixed(1), threshold: hit.threshold ?? 0, stars: hit.maxStars ?? 0 });
+    reason =
+      hit.actual === undefined
+        ? t('stars.reason.satisfaction_small_group', { threshold: hit.threshold ?? 0, stars: hit.maxStars ?? 0 })
+        : t('stars.reason.satisfaction', { actual: (hit.actual / 10).toFixed(1), threshold: hit.threshold ?? 0, stars: hit.maxStars ?? 0 });
   if (hit.source === 'irregular_decisions') reason = t('stars.reason.irregular_decisions', { actual: hit.actual ?? 0, matters: hit.note ?? '' });
   const title = hit.code === 'satisfaction' ? t('stars.rule.satisfaction') : displayTitle(hit, (key) => t(key));
   return { ...hit, title, reason };

@@ -8,6 +8,8 @@ import { endedSessionIds } from '../sessions/sessions';
 export interface Satisfaction {
   satisfied: number;
   answers: number;
+  /** the villagers' ballots these answers are of (every ballot answers each of its group's items once) */
+  ballots: number;
 }
 
 /**
@@ -42,12 +44,16 @@ export async function branchSatisfaction(scope: TenantScope, campaignOf: Map<str
     for (const item of JSON.parse(form.items) as QuestionnaireItem[]) for (const o of item.options) if (o.satisfied) marked.add(`${item.key}:${o.points}`);
     if (marked.size) satisfiedBy.set(form.campaignId, marked);
   }
+  const answersOfItem = new Map<string, number>();
   for (const row of counts) {
     const marked = satisfiedBy.get(row.campaign_id);
     if (!marked || campaignOf.get(row.subject_id) !== row.campaign_id) continue;
-    const s = out.get(row.subject_id) ?? { satisfied: 0, answers: 0 };
+    const s = out.get(row.subject_id) ?? { satisfied: 0, answers: 0, ballots: 0 };
     s.answers += Number(row.n);
     if (marked.has(`${row.item_key}:${Number(row.points)}`)) s.satisfied += Number(row.n);
+    const item = `${row.subject_id}:${row.item_key}`;
+    answersOfItem.set(item, (answersOfItem.get(item) ?? 0) + Number(row.n));
+    s.ballots = Math.max(s.ballots, answersOfItem.get(item)!);
     out.set(row.subject_id, s);
   }
   return out;
