@@ -132,6 +132,31 @@ describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
     expect((await send({ voter: memberVoter, unknown: [{ subjectKind: 'member', subjectId: voterMember.id }] }, secondPass, second)).body.code).toBe('evaluation.unknown_not_allowed');
   });
 
+  it('compares at most five wrong PINs of a member code before it locks, however many are sent at once', async () => {
+    const village = fixture.a.rows.villages[2].id!;
+    const { admin, session } = await memberSession(village);
+    const [burst, steady] = (await admin.post(`${T}/member-credentials`, { villageId: village })).body.items as { code: string; pin: string }[];
+    const phone = fixture.anonymous();
+    const { pass } = await scan(admin, phone, session.id, session.code);
+    const identify = (cred: { code: string; pin: string }, pin: string) =>
+      phone.post(`${T}/vote/${session.code}/identify`, { pass, voter: { kind: 'member', memberCode: cred.code, pin } });
+    const wrong = (cred: { pin: string }, i: number) => String((Number(cred.pin) + 1 + i) % 1_000_000).padStart(6, '0');
+    // the attack: twenty guesses in one burst, all read before any failure is written
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => identify(burst, wrong(burst, i))));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((x) => x === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((x) => x !== 401).every((x) => x === 429)).toBe(true);
+    // locked: the right PIN too, with the minutes to wait
+    const afterBurst = await identify(burst, burst.pin);
+    expect(afterBurst.status).toBe(429);
+    expect(afterBurst.body.code).toBe('evaluation.member_pin_locked');
+    // one by one: four wrong PINs, the right one gives them back; then five wrong lock the code
+    for (let i = 0; i < 4; i++) expect((await identify(steady, wrong(steady, i))).status).toBe(401);
+    expect((await identify(steady, steady.pin)).status).toBe(200);
+    for (let i = 0; i < 5; i++) expect((await identify(steady, wrong(steady, i))).status).toBe(401);
+    expect((await identify(steady, steady.pin)).status).toBe(429);
+  });
+
   /** Another session of the same campaign and village (a make-up session, 补测), on a screen of its own. */
   const anotherSession = async (admin: Awaited<ReturnType<typeof fixture.as>>, campaignId: string, village: string) => {
     const screen = await admin.post(`${T}/screens`, { name: `补测厅-${Math.random().toString(36).slice(2, 8)}` });

@@ -89,40 +89,68 @@ export async function listCredentials(scope: TenantScope, villageId: string) {
 /**
  * Checks a member code and PIN; wrong PINs count toward a lock. Returns the member id. A PIN kept under the
  * key before a rotation (APP_SECRET_PREVIOUS) is accepted and kept again under the current key.
+ *
+ * Each check first takes one of the credential's attempts, in one statement, and only then compares the PIN:
+ * counting a failure after the comparison let a burst of concurrent guesses all be compared before the first
+ * failure was written, as many guesses as requests. Taken attempts are given back by a right PIN; the one that
+ * takes the last of them and fails locks the code.
  */
 export async function verifyMemberPin(scope: TenantScope, secrets: Secrets, code: string, pin: string): Promise<string> {
+  const now = new Date();
   const [cred] = await scope.db
     .select()
     .from(memberCredentials)
     .where(scope.where(memberCredentials, eq(memberCredentials.code, code.toUpperCase())))
     .limit(1);
   if (!cred) throw new AppError(401, 'evaluation.member_pin_invalid');
-  const now = new Date();
-  if (cred.lockedUntil && cred.lockedUntil > now.toISOString()) {
-    const minutes = Math.ceil((new Date(cred.lockedUntil).getTime() - now.getTime()) / 60_000);
-    throw new AppError(429, 'evaluation.member_pin_locked', { minutes, seconds: minutes * 60 });
+  const locked = (until: string) => {
+    const minutes = Math.ceil((new Date(until).getTime() - now.getTime()) / 60_000);
+    return new AppError(429, 'evaluation.member_pin_locked', { minutes, seconds: minutes * 60 });
+  };
+  if (cred.lockedUntil && cred.lockedUntil > now.toISOString()) throw locked(cred.lockedUntil);
+  const [taken] = await scope.db
+    .update(memberCredentials)
+    .set({ failedAttempts: sql`${memberCredentials.failedAttempts} + 1` })
+    .where(
+      scope.where(
+        memberCredentials,
+        eq(memberCredentials.id, cred.id),
+        sql`(${memberCredentials.lockedUntil} IS NULL OR ${memberCredentials.lockedUntil} <= ${now.toISOString()})`,
+        sql`${memberCredentials.failedAttempts} < ${PIN_LOCK.maxFailures}`,
+      ),
+    )
+    .returning({ attempt: memberCredentials.failedAttempts });
+  const lockUntil = new Date(now.getTime() + PIN_LOCK.lockSeconds * 1000).toISOString();
+  if (!taken) {
+    // every attempt is taken by checks still running (or by one that never finished), or the code was locked
+    // meanwhile: locked from now, so that the attempts come back when the lock ends
+    await scope.db
+      .update(memberCredentials)
+      .set({ failedAttempts: 0, lockedUntil: lockUntil })
+      .where(
+        scope.where(
+          memberCredentials,
+          eq(memberCredentials.id, cred.id),
+          sql`(${memberCredentials.lockedUntil} IS NULL OR ${memberCredentials.lockedUntil} <= ${now.toISOString()})`,
+        ),
+      );
+    throw locked(lockUntil);
   }
   const keys = verifyingKeys(secrets);
   let keyIndex = -1;
   for (let i = 0; i < keys.length && keyIndex < 0; i++) if (sameText(await pinHash(keys[i], cred.pinSalt, pin), cred.pinHash)) keyIndex = i;
   if (keyIndex < 0) {
-    const lockUntil = new Date(now.getTime() + PIN_LOCK.lockSeconds * 1000).toISOString();
-    // one statement: concurrent wrong guesses all count
-    await scope.db
-      .update(memberCredentials)
-      .set({
-        failedAttempts: sql`CASE WHEN ${memberCredentials.failedAttempts} + 1 >= ${PIN_LOCK.maxFailures} THEN 0 ELSE ${memberCredentials.failedAttempts} + 1 END`,
-        lockedUntil: sql`CASE WHEN ${memberCredentials.failedAttempts} + 1 >= ${PIN_LOCK.maxFailures} THEN ${lockUntil} ELSE ${memberCredentials.lockedUntil} END`,
-      })
-      .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
+    if (taken.attempt >= PIN_LOCK.maxFailures)
+      await scope.db
+        .update(memberCredentials)
+        .set({ failedAttempts: 0, lockedUntil: lockUntil })
+        .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
     throw new AppError(401, 'evaluation.member_pin_invalid');
   }
   const rekeyed = keyIndex > 0 ? { pinHash: await pinHash(secrets.current, cred.pinSalt, pin) } : {};
-  if (cred.failedAttempts > 0 || cred.lockedUntil || keyIndex > 0)
-    await scope.db
-      .update(memberCredentials)
-      .set({ failedAttempts: 0, lockedUntil: null, ...rekeyed })
-      .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
+  await scope.db
+    .update(memberCredentials)
+    .set({ failedAttempts: 0, lockedUntil: null, ...rekeyed })
+    .where(scope.where(memberCredentials, eq(memberCredentials.id, cred.id)));
   return cred.memberId;
 }
-
