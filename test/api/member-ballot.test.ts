@@ -220,6 +220,9 @@ describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
     try {
       expect((await admin.put('/t/alpha/api/settings', { ...settings, requireHouseholdCode: true })).status).toBe(200);
       const codes = (await admin.post(`${T}/household-codes`, { villageId: village })).body.items as { code: string }[];
+      // a village's secretary, evaluated by its households, cannot read their codes, not even of his own village
+      const secretary = await fixture.as('secretaryA');
+      expect((await secretary.get(`${T}/household-codes?villageId=${villageId}`)).status).toBe(403);
       const household = { kind: 'villager', householdCode: codes[0].code };
       expect((await castIn(second, household, { ballots: [b.id] })).status).toBe(201);
       expect((await castIn(third, household, { ballots: [b.id] })).body.code).toBe('evaluation.already_voted');

@@ -274,7 +274,9 @@ export const evaluationRoutes = new Hono<AppEnv>()
       return c.json({ items: await issueCredentials(c.var.scope!, c.var.config.secrets.current, villageId, recorder(c), resetMemberIds) }, 201);
     },
   )
-  .get('/household-codes', allow('township_admin', 'village_secretary'), input('query', villageQuery), async (c) => {
+  // the township's alone, as printed tickets are: a village's secretary is evaluated by its households, and with
+  // their codes (and a session he runs) could cast every household's ballot himself
+  .get('/household-codes', allow('township_admin'), input('query', villageQuery), async (c) => {
     const { villageId } = c.req.valid('query');
     await assertVillageInTenant(c, villageId);
     return c.json({ items: await listHouseholdCodes(c.var.scope!, villageId) });
