@@ -220,6 +220,11 @@ describe.each(DRIVERS)('member ballot, member by member, on %s', (driver) => {
     try {
       expect((await admin.put('/t/alpha/api/settings', { ...settings, requireHouseholdCode: true })).status).toBe(200);
       const codes = (await admin.post(`${T}/household-codes`, { villageId: village })).body.items as { code: string }[];
+      // eight letters of 31 with nothing to mistake on a slip (no 0/O, 1/I/L), one per household, kept when asked again
+      expect(codes.length).toBe(fixture.a.rows.households.filter((h) => h.villageId === village).length);
+      for (const { code } of codes) expect(code).toMatch(/^[2-9A-HJKMNP-Z]{8}$/);
+      expect(new Set(codes.map((x) => x.code)).size).toBe(codes.length);
+      expect((await admin.post(`${T}/household-codes`, { villageId: village })).body.items).toEqual(codes);
       // a village's secretary, evaluated by its households, cannot read their codes, not even of his own village
       const secretary = await fixture.as('secretaryA');
       expect((await secretary.get(`${T}/household-codes?villageId=${villageId}`)).status).toBe(403);

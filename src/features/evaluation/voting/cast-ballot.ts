@@ -425,18 +425,24 @@ async function storedReceipts(scope: TenantScope, sessionId: string, submission:
     .orderBy(pollBook.subjectKind, pollBook.subjectId);
 }
 
+/** A household code's length and letters: no 0/O, 1/I/L to mistake on a printed slip; 31⁸ ≈ 8.5 × 10¹¹ codes (32 bits were 4.3 × 10⁹). */
+const HOUSEHOLD_CODE_LENGTH = 8;
+
 /** Household codes (户码) for the households of a village that have none; returns all codes of the village. */
 export async function issueHouseholdCodes(scope: TenantScope, villageId: string, record: Recorder) {
   const t = scope.tenantId;
-  // a query builder (INSERT … SELECT in table column order), so that the audit row shares its batch
+  const uncoded = await scope.db.all<{ id: string }>(sql`SELECT h.id FROM households h
+    WHERE h.tenant_id = ${t} AND h.village_id = ${villageId}
+      AND NOT EXISTS (SELECT 1 FROM evaluation_household_codes c WHERE c.tenant_id = h.tenant_id AND c.household_id = h.id)`);
+  const codes = uncoded.map((h) => [h.id, randomString(HOUSEHOLD_CODE_LENGTH, RECEIPT_ALPHABET)]);
+  // one statement for the village (its households and their new codes as one JSON parameter, in table column
+  // order), so that the audit row shares its batch; a household coded meanwhile, or a code taken, is skipped
   await scope.db.batch([
     scope.db
       .insert(householdCodes)
       .select(
-        sql`SELECT lower(hex(randomblob(10))), h.tenant_id, h.id, h.village_id, upper(hex(randomblob(4))), ${new Date().toISOString()}
-    FROM households h
-    WHERE h.tenant_id = ${t} AND h.village_id = ${villageId}
-      AND NOT EXISTS (SELECT 1 FROM evaluation_household_codes c WHERE c.tenant_id = h.tenant_id AND c.household_id = h.id)`,
+        sql`SELECT lower(hex(randomblob(10))), h.tenant_id, h.id, h.village_id, json_extract(j.value, '$[1]'), ${new Date().toISOString()}
+    FROM json_each(${sqlJson(codes)}) j JOIN households h ON h.tenant_id = ${t} AND h.id = json_extract(j.value, '$[0]') AND h.village_id = ${villageId}`,
       )
       .onConflictDoNothing(),
     record({ action: 'household_codes.issue', entity: 'village', entityId: villageId, onlyIfChanged: true }),
