@@ -2,13 +2,14 @@ import { eq, inArray } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { paramChunks } from '../db/batch';
 import type { Db } from '../db/client';
-import { accounts, roleGrants } from '../db/schema';
+import { accounts, roleGrants, sessions } from '../db/schema';
 import { newId } from '../platform/ids';
 import { conflict } from '../platform/errors';
 import type { Grant } from './actor';
 import type { Locale } from '../platform/i18n';
 import { assertPasswordPolicy } from './password-policy';
 import { hashPassword } from './passwords';
+import { isAdminAccount } from './session-rules';
 
 export interface NewAccount {
   phone: string;
@@ -33,7 +34,8 @@ export interface CreateAccountOptions {
  * Creates an account with its grants in one batch. If the phone already has an account, the grants are
  * added to it instead (one person may be a secretary in one place and a county viewer in another)
  * only when `attachIfExists` is set; otherwise it is a conflict. The password must pass the policy
- * (auth/password-policy.ts), even when it is not used because the account exists.
+ * (auth/password-policy.ts), even when it is not used because the account exists. An existing account given an
+ * admin role has its sessions ended, in the same batch.
  */
 export async function createAccount(
   db: Db,
@@ -48,6 +50,8 @@ export async function createAccount(
   const grantRows = grants.map((g) => ({ ...g, role: g.role!, accountId }));
   const alongside = options.audit?.(accountId, existing ? 'account.grant' : 'account.create') ?? [];
   const writes: BatchItem<'sqlite'>[] = [...(grantRows.length ? [db.insert(roleGrants).values(grantRows)] : []), ...alongside];
+  // an existing account given an admin role signs in again: the second factor an admin must have is asked at sign-in
+  if (existing && isAdminAccount(grantRows.map((g) => g.role))) writes.push(db.delete(sessions).where(eq(sessions.accountId, existing.id)));
   if (!existing)
     writes.unshift(
       db.insert(accounts).values({

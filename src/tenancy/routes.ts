@@ -8,8 +8,9 @@ import { createAccount } from '../auth/accounts';
 import { allow, TOWNSHIP_READERS } from '../auth/guard';
 import { newPasswordField, phoneSchema } from '../auth/routes';
 import { resetSecondFactor } from '../auth/two-factor';
+import type { Db } from '../db/client';
 import { accounts, members, roleGrants, tenants, totpFactors, villages } from '../db/schema';
-import { AppError, badRequest, forbidden, notFound } from '../platform/errors';
+import { AppError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
 import { input } from '../platform/validate';
 import { parseSettings, tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
@@ -19,6 +20,23 @@ const tenantAccountBody = z.discriminatedUnion('role', [
   z.object({ role: z.literal('village_secretary'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField, villageId: z.string().check(z.minLength(1)) }),
   z.object({ role: z.literal('party_member'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField, memberId: z.string().check(z.minLength(1)) }),
 ]);
+
+/**
+ * A phone that already has an account gets the township's new role only if every role it holds is in this
+ * township: one of the platform, a county or city, another township, or one left with no role at all is the
+ * platform's to extend (its registry routes). A township admin would otherwise attach a role to anyone's account
+ * by its phone, read its name and see its sign-ins in this township's audit trail, or, after removing a fellow
+ * admin's roles, attach a lesser one and reset the password (managedAccount resets only non-admins): a take-over.
+ * Refused as the phone taken, as for a new account, so that nothing is learnt of whose it is.
+ */
+async function assertAttachable(registry: Db, phone: string, tenantId: string): Promise<void> {
+  const grants = await registry
+    .select({ tenantId: roleGrants.tenantId })
+    .from(accounts)
+    .leftJoin(roleGrants, eq(roleGrants.accountId, accounts.id))
+    .where(eq(accounts.phone, phone));
+  if (grants.length && grants.some((grant) => grant.tenantId !== tenantId)) throw conflict('auth.phone_taken');
+}
 
 /** The township itself: its profile, settings and the accounts that work in it. */
 export const tenantRoutes = new Hono<AppEnv>()
@@ -72,6 +90,7 @@ export const tenantRoutes = new Hono<AppEnv>()
       memberId = member.id;
       villageId = member.villageId;
     }
+    await assertAttachable(c.var.registry, body.phone, scope.tenantId);
     const accountId = await createAccount(
       c.var.registry,
       body,

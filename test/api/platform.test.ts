@@ -83,11 +83,11 @@ describe.each(DRIVERS)('platform registry and plumbing on %s', (driver) => {
   it('lets the township admin create a secretary account for a village of the township only', async () => {
     const admin = await ctx.fixture.as('adminA');
     const village = ctx.fixture.a.rows.villages[1].id;
-    const made = await admin.post('/t/alpha/api/accounts', { role: 'village_secretary', phone: '13700000004', name: '刘洼书记', password: 'secretary-1', villageId: village });
+    const made = await admin.post('/t/alpha/api/accounts', { role: 'village_secretary', phone: '13700000014', name: '刘洼书记', password: 'secretary-1', villageId: village });
     expect(made.status).toBe(201);
     const foreign = await admin.post('/t/alpha/api/accounts', {
       role: 'village_secretary',
-      phone: '13700000005',
+      phone: '13700000015',
       name: 'x',
       password: 'secretary-1',
       villageId: ctx.fixture.b.rows.villages[0].id,
