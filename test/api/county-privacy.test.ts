@@ -87,6 +87,8 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
       request: '申请临时救助',
     });
     expect(visit.status).toBe(201);
+    // what the visit found goes on the branch's problem list (its text, by default): still the household's, not the county's
+    expect((await admin.post(`${base}/contact/visits/${visit.body.id}/problem`, {})).status).toBe(201);
     const signoff = await admin.post(`${base}/contact/signoffs`, { memberId: member.id, householdId: household.id, month, method: 'signature', evidence: SIGNATURE });
     expect(signoff.status).toBe(201);
     const dispute = await admin.post(`${base}/ledgers/disputes`, { villageId: villageA, title: '宅基地边界', parties: '王某某与赵某某', occurredOn: today });

@@ -255,6 +255,7 @@ export const evaluationZh = {
   'eval.m.open': '查看报告',
 
   'problems.title': '问题清单',
+  'problems.withheld': '（走访发现的问题，公示前不向县级显示内容）',
   'problems.intro': '测评中群众反映的问题、走访发现的问题和镇村录入的问题，逐条落实整改措施、整改时间和责任人，并公示接受群众监督。',
   'problems.new': '新增问题',
   'problems.filter.status': '状态',
@@ -554,6 +555,7 @@ export const evaluationEn: Record<keyof typeof evaluationZh, string> = {
   'eval.m.open': 'Open report',
 
   'problems.title': 'Problem lists',
+  'problems.withheld': '(found on a household visit: its text is not shown to the county before it is published)',
   'problems.intro': 'Problems raised by villagers during evaluation, found on visits or entered by the township or village: each gets a rectification measure, a deadline and an owner, and is made public for villagers to check.',
   'problems.new': 'New problem',
   'problems.filter.status': 'Status',

@@ -5,7 +5,8 @@ import type { Context } from 'hono';
 import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
-import { actorId } from '../../auth/actor';
+import { actorId, type Actor } from '../../auth/actor';
+import { seesPersonalDetails } from '../../auth/personal-data';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { members, problems, villages } from '../../db/schema';
 import { answerObjection, fileObjection, objectionsOf, unansweredCount } from '../objections';
@@ -55,6 +56,14 @@ const view = (p: Problem, today = shanghaiDate(), now = new Date().toISOString()
   return { ...rest, overdue: isOverdue(p.status, p.deadline, today), inNotice: inNotice(p, now) };
 };
 
+/**
+ * A problem as a reader sees it. One raised from a visit (初心三人行) carries, until the township publishes it, what
+ * the visit found in a household (by default, contact/raise-problem.ts): for those who may not read visit records
+ * (county viewers) its text and measure are withheld, as the visit itself is; once published (公示) they are public.
+ */
+const readerView = (actor: Actor | undefined, p: Problem, today?: string) =>
+  p.source === 'visit' && !p.noticeStartsAt && !seesPersonalDetails(actor) ? { ...view(p, today), content: '', measure: '', withheld: true } : view(p, today);
+
 async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
   const problem = await c.var.scope!.find(problems, id);
   if (!problem) throw notFound('problems.not_found');
@@ -89,7 +98,7 @@ export const problemRoutes = new Hono<AppEnv>()
       )
       .orderBy(desc(problems.createdAt))
       .limit(1000);
-    return c.json({ items: rows.map((p) => view(p, today)) });
+    return c.json({ items: rows.map((p) => readerView(c.var.actor, p, today)) });
   })
   .post('/', allow('township_admin', 'village_secretary'), input('json', problemInput), async (c) => {
     const body = c.req.valid('json');
@@ -152,7 +161,7 @@ export const problemRoutes = new Hono<AppEnv>()
     // whoever objected gave a contact for the township to answer: the village's secretary (whose problem it is) and the county never read it
     const full = c.var.actor?.kind === 'user' && c.var.actor.role === 'township_admin';
     return c.json({
-      ...view(problem),
+      ...readerView(c.var.actor, problem),
       objections: objections.map(({ tenantId: _t, target: _k, ratingEntryId: _r, upheld: _u, contact, ...o }) => (full ? { ...o, contact } : o)),
     });
   })

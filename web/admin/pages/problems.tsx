@@ -46,6 +46,9 @@ function StatusTags(props: { p: Problem }) {
   );
 }
 
+/** A problem's text, or why the county does not see it (a visit's finding before it is published: the server withholds it). */
+const problemText = (p: Problem) => ('withheld' in p && p.withheld ? t('problems.withheld') : p.content);
+
 function subjectText(p: Problem, villages: Map<string, Village>, members: Map<string, MemberName>) {
   return p.subjectKind === 'branch'
     ? t('problems.subject_branch', { village: villages.get(p.villageId)?.name ?? '' })
@@ -201,7 +204,7 @@ function ProblemSheet(props: { slug: string; id: string; subject: string; villag
         )
       ) : (
         <>
-          <p class="ev-problem-content">{p.content}</p>
+          <p class="ev-problem-content">{problemText(p)}</p>
           <p>
             <StatusTags p={p} />
           </p>
@@ -362,7 +365,7 @@ export function ProblemsPage(props: { slug: string }) {
           <tr key={p.id} class={p.overdue ? 'pr-row-overdue' : undefined}>
             <td class="wrap">
               <button type="button" class="linklike" onClick={() => setOpen(p.id)}>
-                {p.content.length > 60 ? `${p.content.slice(0, 60)}…` : p.content}
+                {problemText(p).length > 60 ? `${problemText(p).slice(0, 60)}…` : problemText(p)}
               </button>
               <div class="sub muted narrow-only">
                 {subjectText(p, villageMap, members)} · {t(`problems.source.${p.source}`)}
