@@ -22,16 +22,25 @@ export const MASKED_FIELDS: ReadonlySet<string> = new Set<string>([
 ]);
 export const MASK = '***';
 
+/**
+ * Fields masked for one entity only, where a key other entities use for plain facts is personal: a visit's
+ * category (困难家庭, 危重病人, 空巢老人及留守儿童, 信访户) is the household's care tag; a ledger's or a matter's is not.
+ */
+const MASKED_OF_ENTITY: Readonly<Record<string, ReadonlySet<string>>> = { visit: new Set(['category']) };
+
+/** Whether a field of the entity is masked in the trail. */
+export const isMasked = (key: string, entity?: string) => MASKED_FIELDS.has(key) || (entity !== undefined && (MASKED_OF_ENTITY[entity]?.has(key) ?? false));
+
 /** Bookkeeping columns that say nothing about the change. */
 const IGNORED = new Set(['tenantId', 'createdAt', 'updatedAt']);
 
 export type Changes = Record<string, [unknown, unknown]>;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const masked = (key: string, value: unknown) => (value === null || value === undefined ? null : MASKED_FIELDS.has(key) ? MASK : value);
+const masked = (key: string, value: unknown, entity?: string) => (value === null || value === undefined ? null : isMasked(key, entity) ? MASK : value);
 
 /** before → after of the fields that differ (a create has no before, a delete no after), personal fields masked. */
-export function diffOf(before: object | null | undefined, after: object | null | undefined): Changes {
+export function diffOf(before: object | null | undefined, after: object | null | undefined, entity?: string): Changes {
   const b = (before ?? {}) as Record<string, unknown>;
   const a = (after ?? {}) as Record<string, unknown>;
   const changes: Changes = {};
@@ -41,7 +50,7 @@ export function diffOf(before: object | null | undefined, after: object | null |
     const to = after ? a[key] : undefined;
     if (before && after && !(key in a)) continue; // a patch that does not name the field leaves it as it was
     if (same(from, to)) continue;
-    changes[key] = [masked(key, from), masked(key, to)];
+    changes[key] = [masked(key, from, entity), masked(key, to, entity)];
   }
   return changes;
 }

@@ -6,7 +6,7 @@ import type { Db } from '../db/client';
 import { MAIN_SHARD } from '../db/databases';
 import { auditEvents, countyPlacements, PLATFORM_CHAIN, roleGrants, tenants } from '../db/schema';
 import { newId } from '../platform/ids';
-import { diffOf, MASK, MASKED_FIELDS, type Changes } from './changes';
+import { diffOf, isMasked, MASK, type Changes } from './changes';
 
 /** What a write records: the action, the entity it touched, and before → after of the changed fields. */
 export interface AuditEntry {
@@ -52,8 +52,8 @@ export function auditInsert(db: Db, row: NewRow, options: { onlyIfChanged?: bool
 }
 
 function changesOf(entry: AuditEntry): string | null {
-  const changes: Changes = entry.before || entry.after ? diffOf(entry.before, entry.after) : {};
-  for (const [key, value] of Object.entries(entry.summary ?? {})) changes[key] = [null, MASKED_FIELDS.has(key) ? MASK : value];
+  const changes: Changes = entry.before || entry.after ? diffOf(entry.before, entry.after, entry.entity) : {};
+  for (const [key, value] of Object.entries(entry.summary ?? {})) changes[key] = [null, isMasked(key, entry.entity) ? MASK : value];
   return Object.keys(changes).length ? JSON.stringify(changes) : null;
 }
 

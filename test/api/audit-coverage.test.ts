@@ -447,6 +447,12 @@ describe('every write operation leaves its audit row (libsql)', () => {
     expect(changes.phone).toEqual(['***', '***']);
     const text = JSON.stringify(await ctx.server.db.select().from(auditEvents));
     for (const secret of ['13912340002', '13912340003', '东街9号', '西街9号', '路灯不亮', STRONG]) expect(text).not.toContain(secret);
+    // a visit's category is the household's care tag (here 'opinion'); the category of a matter or an income is not personal
+    const [visit] = await ctx.server.db.select().from(auditEvents).where(eq(auditEvents.action, 'visit.create'));
+    expect(JSON.parse(visit.changes!).category).toEqual([null, '***']);
+    const other = (await ctx.server.db.select().from(auditEvents)).filter((row) => !row.action.startsWith('visit.') && row.changes && 'category' in JSON.parse(row.changes));
+    expect(other.length).toBeGreaterThan(0);
+    for (const row of other) expect(JSON.parse(row.changes!).category[1], row.action).not.toBe('***');
   });
 
   it('records logins, failed logins and logouts in the account’s chains, and every roster download', async () => {
