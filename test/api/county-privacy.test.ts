@@ -87,8 +87,10 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
       request: '申请临时救助',
     });
     expect(visit.status).toBe(201);
-    // what the visit found goes on the branch's problem list (its text, by default): still the household's, not the county's
+    // what the visit found goes on the branch's problem list (its text, by default): still the household's, not the
+    // county's, in the list and in the branch's evaluation report (a campaign of the year, for the walk to read it)
     expect((await admin.post(`${base}/contact/visits/${visit.body.id}/problem`, {})).status).toBe(201);
+    expect((await admin.post(`${base}/evaluation/campaigns`, { name: `${year}年度村党支部星级评定`, subjectKind: 'branch' })).status).toBe(201);
     const signoff = await admin.post(`${base}/contact/signoffs`, { memberId: member.id, householdId: household.id, month, method: 'signature', evidence: SIGNATURE });
     expect(signoff.status).toBe(201);
     const dispute = await admin.post(`${base}/ledgers/disputes`, { villageId: villageA, title: '宅基地边界', parties: '王某某与赵某某', occurredOn: today });
@@ -119,7 +121,7 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
       path = path.replace('{id}', id);
     }
     if (/\{\w+\}/.test(path)) return undefined;
-    const values: Record<string, string> = { villageId: villageA, year: String(year), month };
+    const values: Record<string, string> = { villageId: villageA, year: String(year), month, subjectKind: 'branch', subjectId: villageA };
     const query = new URLSearchParams(op.query.filter((q) => values[q.name]).map((q) => [q.name, values[q.name]]));
     return query.size ? `${path}?${query}` : path;
   }
@@ -137,7 +139,7 @@ describe.each(DRIVERS)('county viewer privacy on %s', (driver) => {
       checked.push(op.path);
     }
     // the routes that answer with people (by name) were among those read
-    for (const path of ['/members', '/members/{id}', '/households', '/households/{id}', '/contact/member-links', '/contact/household-links', '/contact/network', '/ledgers/disputes', '/ledgers/disputes/{id}'])
+    for (const path of ['/members', '/members/{id}', '/households', '/households/{id}', '/contact/member-links', '/contact/household-links', '/contact/network', '/ledgers/disputes', '/ledgers/disputes/{id}', '/problems', '/evaluation/campaigns/{id}/report'])
       expect(checked, path).toContain(`/t/{tenant}/api${path}`);
     // and the county's own comparison, summary and export files
     for (const path of ['comparison', 'summary', 'comparison.csv', 'comparison.xlsx']) expect(checked, path).toContain(`/api/county/{countyId}/${path}`);

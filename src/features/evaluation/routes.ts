@@ -6,6 +6,7 @@ import { renderSVG } from 'uqr';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
+import { seesPersonalDetails } from '../../auth/personal-data';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { campaigns, members, villages } from '../../db/schema';
 import { notFound } from '../../platform/errors';
@@ -130,7 +131,7 @@ export const evaluationRoutes = new Hono<AppEnv>()
       if (villageId !== own) throw notFound('evaluation.subject_not_found');
     }
     const settings = parseSettings(c.var.tenant!.settings);
-    return c.json(await subjectReport(scope, id, subjectKind, subjectId, settings.anonymityMinBallots, settings.smallGroupMinBallots));
+    return c.json(await subjectReport(scope, id, subjectKind, subjectId, settings.anonymityMinBallots, settings.smallGroupMinBallots, seesPersonalDetails(c.var.actor)));
   })
 
   // ——— the evaluation centre's screens and bookings (预约) ———

@@ -18,7 +18,7 @@ import { parseSettings } from '../../tenancy/settings';
 import { assertVillageVisible, listedVillage } from '../rosters';
 import { insertProblems } from './insert-problems';
 import { problemReviewRoutes } from './review-routes';
-import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, type ProblemStatus } from './rules';
+import { canMove, inNotice, isOverdue, noticeWindow, PROBLEM_STATUSES, problemAsSeen, type ProblemStatus } from './rules';
 
 type Problem = typeof problems.$inferSelect;
 const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
@@ -56,13 +56,8 @@ const view = (p: Problem, today = shanghaiDate(), now = new Date().toISOString()
   return { ...rest, overdue: isOverdue(p.status, p.deadline, today), inNotice: inNotice(p, now) };
 };
 
-/**
- * A problem as a reader sees it. One raised from a visit (初心三人行) carries, until the township publishes it, what
- * the visit found in a household (by default, contact/raise-problem.ts): for those who may not read visit records
- * (county viewers) its text and measure are withheld, as the visit itself is; once published (公示) they are public.
- */
-const readerView = (actor: Actor | undefined, p: Problem, today?: string) =>
-  p.source === 'visit' && !p.noticeStartsAt && !seesPersonalDetails(actor) ? { ...view(p, today), content: '', measure: '', withheld: true } : view(p, today);
+/** A problem as the request's actor sees it (problemAsSeen). */
+const readerView = (actor: Actor | undefined, p: Problem, today?: string) => problemAsSeen(view(p, today), seesPersonalDetails(actor));
 
 async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
   const problem = await c.var.scope!.find(problems, id);

@@ -31,3 +31,13 @@ export function noticeWindow(publishedAt: Date, days: number): { startsAt: strin
 /** Villagers may object only while the notice runs. */
 export const inNotice = (p: { noticeStartsAt: string | null; noticeEndsAt: string | null }, now: string) =>
   !!p.noticeStartsAt && !!p.noticeEndsAt && p.noticeStartsAt <= now && now < p.noticeEndsAt;
+
+/**
+ * A problem as a reader sees it. One raised from a visit (初心三人行) carries, until the township publishes it, what
+ * the visit found in a household (by default, contact/raise-problem.ts): for a reader who may not read visit
+ * records (a county viewer) its text and measure are withheld, as the visit itself is; once published (公示) they
+ * are public.
+ */
+export function problemAsSeen<P extends { source: string; noticeStartsAt: string | null; content: string; measure: string }>(p: P, seesPersonalDetails: boolean) {
+  return p.source === 'visit' && !p.noticeStartsAt && !seesPersonalDetails ? { ...p, content: '', measure: '', withheld: true as const } : p;
+}

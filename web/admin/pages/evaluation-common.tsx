@@ -24,6 +24,9 @@ export type SubjectResult = AnswerOf<Evaluation['campaigns'][':id']['results']['
 export type Problem = AnswerOf<ReturnType<typeof tenant>['problems']['$get']>['items'][number];
 export type MemberName = AnswerOf<ReturnType<typeof tenant>['members']['$get']>['items'][number];
 
+/** A problem's text, or why the county does not see it (a visit's finding before it is published: the server withholds it). */
+export const problemText = (p: { content: string; withheld?: true }) => (p.withheld ? t('problems.withheld') : p.content);
+
 export const evaluationApi = {
   questionnaires: (slug: string) => call(evaluationClient(slug).questionnaires.$get({ query: { all: '1' } })).then((r) => r.items),
   questionnaire: (slug: string, id: string) => call(evaluationClient(slug).questionnaires[':id'].$get({ param: { id } })),

@@ -5,7 +5,7 @@ import { shanghaiTime } from '../../shared/i18n';
 import { me, township } from '../session';
 import { t } from '../t';
 import { ErrorBox, ListBody, Table, useLoad } from '../ui';
-import { evaluationApi, evaluationClient, groupLabel, kindLabel, points, Stars, type SubjectKind } from './evaluation-common';
+import { evaluationApi, evaluationClient, groupLabel, kindLabel, points, problemText, Stars, type SubjectKind } from './evaluation-common';
 import { ReportGrades } from './rating-branch';
 
 export function ReportView(props: { slug: string; campaignId: string; kind: SubjectKind; subjectId: string; back?: string }) {
@@ -171,7 +171,7 @@ export function ReportView(props: { slug: string; campaignId: string; kind: Subj
         >
           {r.problems.map((p) => (
             <tr key={p.id}>
-              <td class="wrap">{p.content}</td>
+              <td class="wrap">{problemText(p)}</td>
               <td class="wrap">{p.measure || '—'}</td>
               <td>{p.deadline ?? '—'}</td>
               <td>{t(`problems.status.${p.status}`)}</td>

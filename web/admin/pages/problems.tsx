@@ -10,7 +10,7 @@ import { shanghaiTime } from '../../shared/i18n';
 import { can, township } from '../session';
 import { t } from '../t';
 import { ErrorBox, Field, Form, ListTable, nameChoices, SelectField, Sheet, SheetForm, useLoad, useSubmit } from '../ui';
-import { loadMemberNames, PROBLEM_STATUSES, shanghaiYear, type MemberName, type Problem, type ProblemStatus } from './evaluation-common';
+import { loadMemberNames, PROBLEM_STATUSES, problemText, shanghaiYear, type MemberName, type Problem, type ProblemStatus } from './evaluation-common';
 import { loadVillages, type Village } from './villages';
 import './evaluation.css';
 import { SUBJECT_KINDS, type SubjectKind } from '../../../src/domain/vocabulary';
@@ -45,9 +45,6 @@ function StatusTags(props: { p: Problem }) {
     </>
   );
 }
-
-/** A problem's text, or why the county does not see it (a visit's finding before it is published: the server withholds it). */
-const problemText = (p: Problem) => ('withheld' in p && p.withheld ? t('problems.withheld') : p.content);
 
 function subjectText(p: Problem, villages: Map<string, Village>, members: Map<string, MemberName>) {
   return p.subjectKind === 'branch'

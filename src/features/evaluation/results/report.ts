@@ -2,6 +2,7 @@ import { and, asc, count, eq, isNotNull, ne, sql, sum } from 'drizzle-orm';
 import { ballotAnswers, ballots, evaluationSessions, members, problems, unknownSubjects, villages } from '../../../db/schema';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { notFound } from '../../../platform/errors';
+import { problemAsSeen } from '../../problems';
 import { campaignView, getCampaign, getQuestionnaire } from '../setup/campaigns';
 import { shownResult, subjectResults } from './results';
 import { endedSessionIds } from '../sessions/sessions';
@@ -12,7 +13,8 @@ import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup
  * score, count and contribution; per-item averages and comments only for groups with at least k ballots
  * (anonymity in small villages); and the subject's problem list.
  */
-export async function subjectReport(scope: TenantScope, campaignId: string, subjectKind: SubjectKind, subjectId: string, k: number, smallGroup: number) {
+/** `seesPersonalDetails`: whether the reader may read visit records (problemAsSeen withholds a visit's problem text from one who may not). */
+export async function subjectReport(scope: TenantScope, campaignId: string, subjectKind: SubjectKind, subjectId: string, k: number, smallGroup: number, seesPersonalDetails: boolean) {
   const db = scope.db;
   const campaign = await getCampaign(scope, campaignId);
   const [computed] = await subjectResults(scope, { campaignId, subjectKind, subjectId });
@@ -104,7 +106,7 @@ export async function subjectReport(scope: TenantScope, campaignId: string, subj
     anonymityMinBallots: k,
     smallGroupMinBallots: smallGroup,
     groups,
-    problems: problemRows.map(({ tenantId: _t, ...p }) => p),
+    problems: problemRows.map(({ tenantId: _t, ...p }) => problemAsSeen(p, seesPersonalDetails)),
     /** the published tally of each session of the campaign in the subject's village, once closed by hand: anyone can check their receipt against it */
     tallies: await scope.db
       .select({ code: evaluationSessions.code, closedAt: evaluationSessions.closedAt, count: evaluationSessions.tallyCount, root: evaluationSessions.tallyRoot })
