@@ -119,6 +119,7 @@ export const en: Record<MessageKey, string> = {
   'import.unsupported_format': 'Unsupported file format: upload a CSV or Excel (.xlsx) file',
   'import.empty': 'The file has no data rows',
   'import.too_many_rows': 'At most {max} rows per import',
+  'import.table_too_large': 'The file is too large: more than {rows} rows or {columns} columns',
   'import.missing_column': 'Missing required column "{column}"',
   'import.has_errors': 'The file has {count} errors; nothing was imported',
   'import.row.required': '"{column}" is required',

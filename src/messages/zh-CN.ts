@@ -119,6 +119,7 @@ export const zhCN = {
   'import.unsupported_format': '不支持的文件格式，请上传 CSV 或 Excel（.xlsx）文件',
   'import.empty': '文件中没有数据行',
   'import.too_many_rows': '一次最多导入 {max} 行',
+  'import.table_too_large': '文件过大：表格超过 {rows} 行或 {columns} 列',
   'import.missing_column': '缺少必需的列“{column}”',
   'import.has_errors': '文件中有 {count} 处错误，未导入任何数据',
   'import.row.required': '“{column}”不能为空',

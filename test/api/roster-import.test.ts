@@ -1,4 +1,5 @@
 import { and, count, eq } from 'drizzle-orm';
+import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { households, members, tenants, villages } from '../../src/db/schema';
 import { readTable } from '../../src/platform/tables/read-table';
@@ -143,6 +144,23 @@ describe.each(DRIVERS)('roster import and export on %s', (driver) => {
     const noFile = await upload(server, admin, `${A}/imports/members/commit`, null);
     expect(noFile.status).toBe(400);
     expect(noFile.body.code).toBe('error.validation');
+  });
+
+  it('answers a hostile spreadsheet with a problem, and the server goes on (a village secretary’s upload)', async () => {
+    const secretary = await fixture.as('secretaryA');
+    const sheet = (sheetData: string) => zipSync({ 'xl/worksheets/sheet1.xml': strToU8(`<worksheet><sheetData>${sheetData}</sheetData></worksheet>`) });
+    for (const [file, code] of [
+      [sheet('<row r="300000000"/>'), 'import.table_too_large'],
+      [sheet('<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>'), 'import.table_too_large'],
+      [sheet('<row r="1">'.repeat(5_000)), 'import.unsupported_format'],
+      [new TextEncoder().encode('\n'.repeat(100_001)), 'import.table_too_large'],
+    ] as const) {
+      const reply = await upload(server, secretary, `${A}/imports/members/preview`, file, 'x.xlsx');
+      expect(reply.status, code).toBe(400);
+      expect(reply.body.code).toBe(code);
+    }
+    expect((await upload(server, secretary, `${A}/imports/members/preview`, sheet('<row r="300000000"/>'), 'x.xlsx')).body.message).toBe('文件过大：表格超过 100000 行或 1000 列');
+    expect((await admin.get(`${A}/villages`)).status).toBe(200);
   });
 
   it('caps the rows of one import', async () => {

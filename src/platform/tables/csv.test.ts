@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../errors';
 import { decodeText, parseCsv, toCsv } from './csv';
+import { TABLE_LIMITS, TableTooLarge } from './limits';
+import { readTable } from './read-table';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const utf8 = (s: string) => new TextEncoder().encode(s);
@@ -28,6 +31,32 @@ describe('parseCsv', () => {
     ['a formula guard from our export is dropped', "'=1+1,'-x,'abc", [['=1+1', '-x', "'abc"]]],
   ])('%s', (_, text, expected) => {
     expect(parseCsv(text)).toEqual(expected);
+  });
+
+  it.each([
+    ['more rows than a table may hold (a file of newlines: 1.16 GB of heap for 8 MB)', '\n'.repeat(TABLE_LIMITS.rows + 1)],
+    ['more columns than a table may hold', ','.repeat(TABLE_LIMITS.columns)],
+  ])('refuses %s while reading', (_, text) => {
+    expect(() => parseCsv(text, ',')).toThrow(TableTooLarge);
+  });
+
+  it('reads a table at the limits', () => {
+    expect(parseCsv('a\n'.repeat(TABLE_LIMITS.rows), ',')).toHaveLength(TABLE_LIMITS.rows);
+    expect(parseCsv(','.repeat(TABLE_LIMITS.columns - 1), ',')[0]).toHaveLength(TABLE_LIMITS.columns);
+  });
+});
+
+describe('readTable', () => {
+  it('answers a table beyond the limits with a 400 problem that says them', () => {
+    const error = (() => {
+      try {
+        readTable(new TextEncoder().encode('\n'.repeat(TABLE_LIMITS.rows + 1)));
+      } catch (caught) {
+        return caught as AppError;
+      }
+    })();
+    expect(error).toBeInstanceOf(AppError);
+    expect(error).toMatchObject({ status: 400, code: 'import.table_too_large' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { assertWithinLimits } from './limits';
 /**
  * CSV as Chinese spreadsheet users produce it: UTF-8 with or without BOM, GBK/GB18030 (what Excel writes
  * for "CSV" on a Chinese Windows), or UTF-16 "Unicode text" (tab separated). Pure: bytes in, cells out.
@@ -36,6 +37,7 @@ export function parseCsv(text: string, delimiter = sniffDelimiter(text)): string
   const endField = () => {
     row.push(field);
     field = '';
+    assertWithinLimits(rows.length + 1, row.length);
   };
   const endRow = () => {
     endField();

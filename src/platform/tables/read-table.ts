@@ -1,9 +1,19 @@
 import { AppError } from '../errors';
 import { decodeText, parseCsv } from './csv';
 import { readXlsx, XlsxError } from './xlsx';
+import { TABLE_LIMITS, TableTooLarge } from './limits';
 
 /** An uploaded roster file's cells, whatever its format: XLSX (a zip) or CSV/TSV text, told apart by content. */
 export function readTable(bytes: Uint8Array): string[][] {
+  try {
+    return readCells(bytes);
+  } catch (error) {
+    if (error instanceof TableTooLarge) throw new AppError(400, 'import.table_too_large', { rows: TABLE_LIMITS.rows, columns: TABLE_LIMITS.columns }, undefined, { cause: error });
+    throw error;
+  }
+}
+
+function readCells(bytes: Uint8Array): string[][] {
   if (bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
     try {
       return readXlsx(bytes);

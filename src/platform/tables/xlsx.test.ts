@@ -1,5 +1,6 @@
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { TableTooLarge } from './limits';
 import { columnLetter, readXlsx, writeXlsx, XlsxError } from './xlsx';
 
 /** A workbook laid out the way Excel itself writes one: shared strings, rich text, sparse cells, a second sheet. */
@@ -41,6 +42,22 @@ describe('readXlsx', () => {
       'xl/worksheets/sheet1.xml': strToU8('<x:worksheet xmlns:x="m"><x:sheetData><x:row r="1"><x:c r="B1" t="inlineStr"><x:is><x:t>户主</x:t></x:is></x:c></x:row></x:sheetData></x:worksheet>'),
     });
     expect(readXlsx(file)).toEqual([['', '户主']]);
+  });
+
+  const sheetOf = (sheetData: string) => zipSync({ 'xl/worksheets/sheet1.xml': strToU8(`<worksheet><sheetData>${sheetData}</sheetData></worksheet>`) });
+
+  it.each([
+    ['a row number past the limit (a 239-byte file that ran the heap out)', '<row r="300000000"/>'],
+    ['a column past the limit (a loop that never ended)', '<row r="1"><c r="ZZZZZZZ1"><v>1</v></c></row>'],
+  ])('refuses %s while reading, before building it', (_, sheetData) => {
+    expect(() => readXlsx(sheetOf(sheetData))).toThrow(TableTooLarge);
+  });
+
+  it('reads malformed rows in one pass: unclosed ones are refused, tags without an end are skipped', () => {
+    // 20,000 of each: the lazy patterns before scanned to the end of the sheet once per element
+    expect(() => readXlsx(sheetOf('<row r="1">'.repeat(20_000)))).toThrow(XlsxError);
+    expect(readXlsx(sheetOf('<row r="1" '.repeat(20_000)))).toEqual([]);
+    expect(() => readXlsx(sheetOf(`<row r="1">${'<c r="A1"><v>'.repeat(20_000)}</row>`))).toThrow(XlsxError);
   });
 
   it.each([
