@@ -44,7 +44,9 @@ describe('parseAppConfig', () => {
     { name: 'a flag that is neither 1 nor 0', env: { APP_SECRET: GOOD, INSECURE_COOKIES: 'yes' }, problems: ['INSECURE_COOKIES'] },
     { name: 'a previous secret equal to the current one (ignored)', env: { APP_SECRET: GOOD, APP_SECRET_PREVIOUS: GOOD }, problems: [] },
     { name: 'a previous secret without a current one', env: { APP_SECRET_PREVIOUS: GOOD }, problems: ['APP_SECRET', 'APP_SECRET_PREVIOUS'] },
-    { name: 'retiring the development secret', env: { APP_SECRET: GOOD, APP_SECRET_PREVIOUS: DEV_APP_SECRET }, problems: [] },
+    // published in the repository: a ballot pass or poster token anyone can sign must not be accepted in production
+    { name: 'the development secret as the previous one', env: { APP_SECRET: GOOD, APP_SECRET_PREVIOUS: DEV_APP_SECRET }, problems: ['APP_SECRET_PREVIOUS'] },
+    { name: 'the development secret as the previous one in demo mode', env: { DEMO_MODE: '1', APP_SECRET: GOOD, APP_SECRET_PREVIOUS: DEV_APP_SECRET }, problems: [] },
     { name: 'a base domain that is not a host name', env: { APP_SECRET: GOOD, BASE_DOMAIN: 'https://x.cn/' }, problems: ['BASE_DOMAIN'] },
     { name: 'every problem at once', env: { APP_SECRET: 'x', INSECURE_COOKIES: '2', BASE_DOMAIN: 'a b' }, problems: ['APP_SECRET', 'BASE_DOMAIN', 'INSECURE_COOKIES'] },
   ])('$name', ({ env, problems: expected }) => {

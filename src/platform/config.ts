@@ -113,8 +113,12 @@ function checkSecrets(env: SecretFields, ctx: z.core.$RefinementCtx) {
     if (!env.APP_SECRET) ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is set without APP_SECRET' });
     // equal to APP_SECRET it is ignored, not refused: `wrangler secret put APP_SECRET_PREVIOUS` (the old value) then
     // `… APP_SECRET` (the new one) is a safe order, each put deploying at once
-    // the old key was in use already: only its length matters here (it may be the development value being retired)
-    else if (!demo && env.APP_SECRET_PREVIOUS !== DEV_APP_SECRET && env.APP_SECRET_PREVIOUS.length < 16)
+    // the development value is published in this repository: what it signed (ballot passes, QR and poster tokens)
+    // anyone could have signed, so it is never a key to go on accepting; a demo moved to production starts afresh
+    else if (!demo && env.APP_SECRET_PREVIOUS === DEV_APP_SECRET)
+      ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is the published development secret: anyone can sign with it; leave APP_SECRET_PREVIOUS unset' });
+    // the old key was in use already: only its length matters here
+    else if (!demo && env.APP_SECRET_PREVIOUS.length < 16)
       ctx.addIssue({ code: 'custom', path: ['APP_SECRET_PREVIOUS'], message: 'is too short to have been a secret' });
   }
 }
