@@ -12,12 +12,15 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npm run build
 
-# run: no TypeScript, no build tools
+# run: no TypeScript, no build tools; everything the server writes (database, meeting photos, the audit trail's
+# anchors and archives) under /data, the volume that is kept and backed up (/app is root's, not writable)
 FROM node:22-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8788 \
-    DATABASE_URL=file:/data/xingping.db
+    DATABASE_URL=file:/data/xingping.db \
+    PHOTO_DIR=/data/photos \
+    AUDIT_ARCHIVE_DIR=/data/audit-archive
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
