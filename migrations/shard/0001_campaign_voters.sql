@@ -6,6 +6,6 @@ CREATE TABLE `evaluation_campaign_voters` (
 	`subject_kind` text NOT NULL,
 	`subject_id` text NOT NULL,
 	`voter_hash` text NOT NULL,
-	PRIMARY KEY(`tenant_id`, `campaign_id`, `subject_kind`, `subject_id`, `voter_hash`),
+	PRIMARY KEY(`tenant_id`, `campaign_id`, `voter_hash`, `subject_kind`, `subject_id`),
 	FOREIGN KEY (`campaign_id`) REFERENCES `evaluation_campaigns`(`id`) ON UPDATE no action ON DELETE no action
 ) WITHOUT ROWID;

@@ -318,7 +318,8 @@ export const campaignVoters = sqliteTable(
     subjectId: text('subject_id').notNull(),
     voterHash: text('voter_hash').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.tenantId, t.campaignId, t.subjectKind, t.subjectId, t.voterHash] })],
+  // the voter first after the campaign: identify reads one voter's rows, not the campaign's
+  (t) => [primaryKey({ columns: [t.tenantId, t.campaignId, t.voterHash, t.subjectKind, t.subjectId] })],
 );
 
 /**
