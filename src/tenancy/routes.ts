@@ -23,19 +23,18 @@ const tenantAccountBody = z.discriminatedUnion('role', [
 
 /**
  * A phone that already has an account gets the township's new role only if every role it holds is in this
- * township: one of the platform, a county or city, another township, or one left with no role at all is the
- * platform's to extend (its registry routes). A township admin would otherwise attach a role to anyone's account
- * by its phone, read its name and see its sign-ins in this township's audit trail, or, after removing a fellow
- * admin's roles, attach a lesser one and reset the password (managedAccount resets only non-admins): a take-over.
- * Refused as the phone taken, as for a new account, so that nothing is learnt of whose it is.
+ * township, or it holds none (a secretary or member removed and appointed again): one of the platform, a county
+ * or city, or another township is the platform's to extend. A township admin would otherwise attach a role to
+ * anyone's account by its phone, read its name and see its sign-ins in this township's audit trail. Refused as the
+ * phone taken, as for a new account, so that nothing is learnt of whose it is.
  */
 async function assertAttachable(registry: Db, phone: string, tenantId: string): Promise<void> {
   const grants = await registry
     .select({ tenantId: roleGrants.tenantId })
-    .from(accounts)
-    .leftJoin(roleGrants, eq(roleGrants.accountId, accounts.id))
+    .from(roleGrants)
+    .innerJoin(accounts, eq(accounts.id, roleGrants.accountId))
     .where(eq(accounts.phone, phone));
-  if (grants.length && grants.some((grant) => grant.tenantId !== tenantId)) throw conflict('auth.phone_taken');
+  if (grants.some((grant) => grant.tenantId !== tenantId)) throw conflict('auth.phone_taken');
 }
 
 /** The township itself: its profile, settings and the accounts that work in it. */
