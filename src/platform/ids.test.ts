@@ -17,4 +17,11 @@ describe('ids', () => {
     expect(text).toHaveLength(length);
     expect([...text].every((ch) => alphabet.includes(ch))).toBe(true);
   });
+  it('draws every letter of a 31-letter alphabet equally often (no modulo bias)', () => {
+    const alphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+    const counts = new Map<string, number>();
+    for (let i = 0; i < 10_000; i++) for (const ch of randomString(31, alphabet)) counts.set(ch, (counts.get(ch) ?? 0) + 1);
+    // 10,000 each expected (σ = 98); a byte taken modulo 31 gave the first nine letters ~11,250
+    for (const ch of alphabet) expect(Math.abs(counts.get(ch)! - 10_000), ch).toBeLessThan(600);
+  });
 });

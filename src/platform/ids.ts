@@ -23,11 +23,16 @@ function randomBytes(length: number): Uint8Array {
   return pool.subarray(used - length, used);
 }
 
-/** Random string from the base32 alphabet, for codes people may have to type. */
+/**
+ * Random string from the base32 alphabet, for codes people may have to type. Every letter is equally likely: a
+ * byte at or above the alphabet's largest multiple below 256 is drawn again (with 31 letters, `b % 31` alone made
+ * the first nine letters 9/256 likely instead of 8/256); base32's 32 letters never redraw.
+ */
 export function randomString(length: number, alphabet = ALPHABET): string {
-  const bytes = randomBytes(length);
+  const limit = 256 - (256 % alphabet.length);
   let out = '';
-  for (const b of bytes) out += alphabet[b % alphabet.length];
+  while (out.length < length)
+    for (const b of randomBytes(length - out.length)) if (b < limit) out += alphabet[b % alphabet.length];
   return out;
 }
 
