@@ -29,7 +29,8 @@ const setPlatformActor = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const newAccountSchema = z.object({ phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField });
-const hostnameSchema = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/), z.maxLength(253));
+/** A township's own host name (resolved to it before its path), as the platform admin sets it or a tenant import brings it. */
+export const hostnameSchema = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/), z.maxLength(253));
 const slugSchema = z.string().check(z.trim(), z.toLowerCase(), z.regex(/^[a-z][a-z0-9-]{1,39}$/));
 
 const createTenantBody = z.object({

@@ -64,6 +64,8 @@ describe.each(DRIVERS)('tenant import on %s (someone handed an export file to cr
     ctx.here = here;
     ctx.betaVillage = there.b.rows.villages[0].id!;
     ctx.alphaVillage = here.a.rows.villages[0].id!;
+    // a host name of its own, which resolves requests to it before their path (the platform admin's setting)
+    expect((await (await there.as('platformAdmin')).patch(`/api/platform/tenants/${there.b.tenantId}`, { hostnames: ['yiz.example.cn'] })).status).toBe(200);
     const response = await ctx.source.fetch(`/api/platform/tenants/${there.b.tenantId}/export`, { headers: { cookie: (await there.as('platformAdmin')).cookieHeader() } });
     expect(response.status).toBe(200);
     ctx.file = new Uint8Array(await response.arrayBuffer());
@@ -102,8 +104,17 @@ describe.each(DRIVERS)('tenant import on %s (someone handed an export file to cr
     await nothingStaged();
   });
 
-  it('imports the same file uncrafted (the refusals above were the crafting)', async () => {
+  it('refuses a host name that is none (a crafted file could claim any host, the apex domain too, unseen)', async () => {
+    for (const host of ['xingping.test/evil', 'Yiz.Example.CN', '127.0.0.1']) {
+      const claimed = await postImport(ctx.target, ctx.platform, await crafted(ctx.file, { tenant_hostnames: (text) => text.replace('"hostname":"yiz.example.cn"', `"hostname":${JSON.stringify(host)}`) }));
+      expect(claimed, host).toMatchObject({ status: 422, body: { code: 'transfer.bad_row' } });
+      await nothingStaged();
+    }
+  });
+
+  it('imports the same file uncrafted (the refusals above were the crafting), and says which host names it brought', async () => {
     const plain = await postImport(ctx.target, ctx.platform, await crafted(ctx.file));
     expect(plain.status, JSON.stringify(plain.body)).toBe(201);
+    expect(plain.body).toMatchObject({ registry: { hostnames: ['yiz.example.cn'] } });
   });
 });

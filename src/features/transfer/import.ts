@@ -8,6 +8,7 @@ import { accounts, auditArchives, auditEvents, cities, counties, countyPlacement
 import type { Db } from '../../db/client';
 import { MAIN_SHARD, type Databases } from '../../db/databases';
 import { MAINTENANCE_RETRY_SECONDS, readPlacement } from '../../tenancy/placement';
+import { hostnameSchema } from '../../tenancy/registry-routes';
 import { deleteTenantRows, tenantTablesParentsFirst } from '../../db/tenant-tables';
 import type { Secrets } from '../../platform/config';
 import { AppError } from '../../platform/errors';
@@ -48,7 +49,8 @@ export interface ImportReport {
   /** rows loaded, by table */
   tables: Record<string, number>;
   accounts: { created: number; merged: string[] };
-  registry: { countyId: string; createdCity: boolean; createdCounty: boolean };
+  /** `hostnames`: the township's own host names the file brought (each now resolves to it: check them) */
+  registry: { countyId: string; createdCity: boolean; createdCounty: boolean; hostnames: string[] };
   /** an earlier import of this township was cut off and left staged rows: they were removed first */
   replacedStaleImport: boolean;
   /** what the writer's APP_SECRET keyed and this instance cannot check: re-issued or to re-issue */
@@ -296,7 +298,7 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     tenant: header.tenant,
     tables: {},
     accounts: { created: 0, merged: [] },
-    registry: { countyId: '', createdCity: false, createdCounty: false },
+    registry: { countyId: '', createdCity: false, createdCounty: false, hostnames: [] },
     replacedStaleImport: present.length > 0,
     secret: { same, memberPinsToReissue: 0, sessionsEnded: 0, displayLinksChanged: 0 },
     photos: { stored: 0, missing: 0 },
@@ -433,6 +435,12 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     for (const row of rows) {
       if (row.tenant_id !== tenantId && entry.name !== 'audit_archives') throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'a row of another township' });
       if (entry.name === 'audit_events') unsealed(row);
+      // a host name resolves requests to this township before their path: only a real one, said in the report
+      if (entry.name === 'tenant_hostnames') {
+        const host = hostnameSchema.safeParse(row.hostname);
+        if (!host.success || host.data !== row.hostname) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not a host name' });
+        report.registry.hostnames.push(host.data);
+      }
       if (entry.name === 'org_meeting_photos') photoRow(row);
       // a meeting's id is part of its photos' keys, those uploaded later too
       if (entry.name === 'org_meetings' && !PLAIN_ID.test(String(row.id))) throw refused('transfer.bad_row', { table: entry.name, line: 0, reason: 'not an id' });
