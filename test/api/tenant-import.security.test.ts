@@ -112,6 +112,23 @@ describe.each(DRIVERS)('tenant import on %s (someone handed an export file to cr
     }
   });
 
+  it('refuses an accounts table with one phone twice, as a problem (not a 500)', async () => {
+    const twice = await postImport(
+      ctx.target,
+      ctx.platform,
+      await crafted(ctx.file, {
+        // a phone no account here has (the fixture's would be merged with this instance's accounts), on two accounts
+        accounts: (text) => {
+          const [first, ...rest] = text.split('\n');
+          const fresh = first.replace(/"phone":"\d+"/, '"phone":"13911119999"');
+          return [fresh, fresh.replace(/"id":"[^"]+"/, '"id":"01twice0000000000000"'), ...rest].join('\n');
+        },
+      }),
+    );
+    expect(twice).toMatchObject({ status: 409, body: { code: 'transfer.insert_failed' } });
+    await nothingStaged();
+  });
+
   it('imports the same file uncrafted (the refusals above were the crafting), and says which host names it brought', async () => {
     const plain = await postImport(ctx.target, ctx.platform, await crafted(ctx.file));
     expect(plain.status, JSON.stringify(plain.body)).toBe(201);

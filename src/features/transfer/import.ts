@@ -584,7 +584,12 @@ export async function importTenant(databases: Databases, source: ReadableStream<
     }
     if (!fresh.length) return;
     created.accounts.push(...fresh.map((r) => String(r.id)));
-    await insertRows(db, entry.table, fresh.map((r) => ({ ...r, password_hash: IMPORTED_PASSWORD_HASH })));
+    try {
+      await insertRows(db, entry.table, fresh.map((r) => ({ ...r, password_hash: IMPORTED_PASSWORD_HASH })));
+    } catch (error) {
+      // a crafted file's own duplicates (one phone or id twice) or a missing phone: refused as the other tables' rows are
+      throw new AppError(409, 'transfer.insert_failed', { table: entry.name }, undefined, { cause: error });
+    }
     report.accounts.created += fresh.length;
   }
 }
