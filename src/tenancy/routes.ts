@@ -23,10 +23,10 @@ const tenantAccountBody = z.discriminatedUnion('role', [
 
 /**
  * A phone that already has an account gets the township's new role only if every role it holds is in this
- * township, or it holds none (a secretary or member removed and appointed again): one of the platform, a county
- * or city, or another township is the platform's to extend. A township admin would otherwise attach a role to
- * anyone's account by its phone, read its name and see its sign-ins in this township's audit trail. Refused as the
- * phone taken, as for a new account, so that nothing is learnt of whose it is.
+ * township, or it holds none (a secretary or member removed and appointed again); one that also works for the
+ * platform, a county or city, or another township takes no role from a township admin, who would otherwise attach
+ * a role to anyone's account by its phone, read its name and see its sign-ins in this township's audit trail.
+ * Refused as the phone taken, as for a new account, so that nothing is learnt of whose it is.
  */
 async function assertAttachable(registry: Db, phone: string, tenantId: string): Promise<void> {
   const grants = await registry

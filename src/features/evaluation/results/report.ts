@@ -11,9 +11,9 @@ import { breakdownVisible, divideHalfUp, itemsFor, RATER_GROUPS, type RaterGroup
 /**
  * The evaluation report (评定报告) of one subject in one campaign: composite, stars, each rater group's
  * score, count and contribution; per-item averages and comments only for groups with at least k ballots
- * (anonymity in small villages); and the subject's problem list.
+ * (anonymity in small villages); and the subject's problem list, a visit's problem without its text for a reader
+ * who may not read visit records (`seesPersonalDetails` false: problemAsSeen).
  */
-/** `seesPersonalDetails`: whether the reader may read visit records (problemAsSeen withholds a visit's problem text from one who may not). */
 export async function subjectReport(scope: TenantScope, campaignId: string, subjectKind: SubjectKind, subjectId: string, k: number, smallGroup: number, seesPersonalDetails: boolean) {
   const db = scope.db;
   const campaign = await getCampaign(scope, campaignId);
