@@ -24,7 +24,7 @@ import {
   startSession,
   type PendingLogin,
 } from './sessions';
-import { assertNotThrottled, clearFailedLogins, clearFailures, loginKeys, noteFailure } from './throttle';
+import { clearFailedLogins, clearFailures, loginKeys, throttled } from './throttle';
 import {
   beginEnrolment,
   checkSecondFactor,
@@ -58,13 +58,9 @@ async function secondFactorRequired(c: Context<AppEnv>, accountId: string): Prom
  */
 async function confirmPassword(c: Context<AppEnv>, password: string): Promise<void> {
   const session = c.var.session!;
-  const keys = loginKeys(session.phone, c.var.clientIp);
-  await assertNotThrottled(c.var.registry, keys);
   const [account] = await c.var.registry.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, session.accountId));
-  if (!account || !(await verifyPassword(password, account.passwordHash))) {
-    await noteFailure(c.var.registry, keys);
-    throw new AppError(400, 'auth.password_wrong');
-  }
+  const right = await throttled(c.var.registry, loginKeys(session.phone, c.var.clientIp), async () => !!account && (await verifyPassword(password, account.passwordHash)));
+  if (!right) throw new AppError(400, 'auth.password_wrong');
 }
 
 /** Enrolling a second factor: signed in, or a login half done that the platform makes enrol first. */
@@ -90,11 +86,10 @@ export const authRoutes = new Hono<AppEnv>()
   .post('/login', publicRoute(), input('json', loginBody), async (c) => {
     const { phone, password } = c.req.valid('json');
     const db = c.var.registry;
-    await assertNotThrottled(db, loginKeys(phone, c.var.clientIp));
     const [account] = await db.select().from(accounts).where(eq(accounts.phone, phone)).limit(1);
-    const valid = await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH);
+    // an unknown phone costs the same hash as a known one, and counts as a failure like a wrong password
+    const valid = await throttled(db, loginKeys(phone, c.var.clientIp), async () => (await verifyPassword(password, account?.passwordHash ?? DUMMY_HASH)) && !!account);
     if (!account || !valid) {
-      await noteFailure(db, loginKeys(phone, c.var.clientIp));
       // an unknown phone is recorded without it (it may be someone's mistyped number): the platform's chain, no account
       await recordAccountEvent(c, { accountId: account?.id ?? null, action: 'auth.login_failed', outcome: 'refused' });
       throw new AppError(401, 'auth.invalid_credentials');
@@ -122,9 +117,7 @@ export const authRoutes = new Hono<AppEnv>()
     if (pending?.stage !== 'second_factor') throw new AppError(401, 'auth.login_step_missing');
     const db = c.var.registry;
     const keys = secondFactorKeys(pending.accountId, c.var.clientIp);
-    await assertNotThrottled(db, keys);
-    if (!(await checkSecondFactor(db, verifyingKeys(c.var.config.secrets), pending.accountId, c.req.valid('json').code))) {
-      await noteFailure(db, keys);
+    if (!(await throttled(db, keys, () => checkSecondFactor(db, verifyingKeys(c.var.config.secrets), pending.accountId, c.req.valid('json').code)))) {
       await recordAccountEvent(c, { accountId: pending.accountId, action: 'auth.second_factor_failed', outcome: 'refused' });
       throw new AppError(401, 'auth.second_factor_invalid');
     }
@@ -181,14 +174,12 @@ export const authRoutes = new Hono<AppEnv>()
     const state = await factorState(db, who.accountId);
     if (state.enabled) throw conflict('auth.two_factor_already_on');
     const keys = secondFactorKeys(who.accountId, c.var.clientIp);
-    await assertNotThrottled(db, keys);
-    const codes = await confirmEnrolment(db, verifyingKeys(c.var.config.secrets), who.accountId, c.req.valid('json').code);
-    if (!codes) {
-      await noteFailure(db, keys);
+    if (!(await throttled(db, keys, () => confirmEnrolment(db, verifyingKeys(c.var.config.secrets), who.accountId, c.req.valid('json').code)))) {
       await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.second_factor_failed', outcome: 'refused' });
       throw new AppError(400, 'auth.second_factor_invalid');
     }
     await clearFailures(db, keys[0]);
+    const codes = await issueRecoveryCodes(db, who.accountId);
     await recordAccountEvent(c, { accountId: who.accountId, action: 'auth.second_factor_on' });
     if (who.pending) {
       await finishPendingLogin(c, who.pending);

@@ -1,4 +1,4 @@
-/** Failed-login slow-down, as pure rules: N failures within the window lock the key, doubling each time. */
+/** Failed-attempt slow-down, as pure rules: N failures within the window lock the key, doubling each time. */
 export const THROTTLE = {
   windowSeconds: 15 * 60,
   /** per phone number: a person mistyping gets a few tries; a guesser gets slowed */
@@ -9,23 +9,17 @@ export const THROTTLE = {
   maxLockSeconds: 30 * 60,
 } as const;
 
-export interface FailureState {
-  failures: number;
-  windowStart: Date;
-  lockedUntil: Date | null;
+/** Seconds a key is locked once it has counted `failures` within its window: none before the free ones are used up. */
+export function lockSeconds(failures: number, freeFailures: number): number {
+  if (failures < freeFailures) return 0;
+  return Math.min(THROTTLE.baseLockSeconds * 2 ** (failures - freeFailures), THROTTLE.maxLockSeconds);
 }
 
-export function isLocked(state: FailureState | undefined, now: Date): number {
-  if (!state?.lockedUntil) return 0;
-  return Math.max(0, Math.ceil((state.lockedUntil.getTime() - now.getTime()) / 1000));
-}
+/** The longest lock, reached after this many failures beyond the free ones (the lock doubles up to it). */
+export const LOCK_STEPS = Math.ceil(Math.log2(THROTTLE.maxLockSeconds / THROTTLE.baseLockSeconds));
 
-/** State after one more failure. */
-export function recordFailure(state: FailureState | undefined, now: Date, freeFailures: number): FailureState {
-  const fresh = !state || now.getTime() - state.windowStart.getTime() > THROTTLE.windowSeconds * 1000;
-  const failures = fresh ? 1 : state.failures + 1;
-  const windowStart = fresh ? now : state.windowStart;
-  if (failures < freeFailures) return { failures, windowStart, lockedUntil: null };
-  const lockSeconds = Math.min(THROTTLE.baseLockSeconds * 2 ** (failures - freeFailures), THROTTLE.maxLockSeconds);
-  return { failures, windowStart, lockedUntil: new Date(now.getTime() + lockSeconds * 1000) };
+/** Seconds left of a lock (0: not locked). */
+export function secondsLocked(lockedUntil: Date | null, now: Date): number {
+  if (!lockedUntil) return 0;
+  return Math.max(0, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
 }

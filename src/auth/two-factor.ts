@@ -118,10 +118,9 @@ export async function issueRecoveryCodes(db: Db, accountId: string): Promise<str
   return codes;
 }
 
-/** Confirms enrolment with the first code from the app; answers the recovery codes (null: wrong code). */
-export async function confirmEnrolment(db: Db, secrets: string[], accountId: string, code: string): Promise<string[] | null> {
-  if (!(await spendTotp(db, secrets, accountId, code.trim(), true))) return null;
-  return issueRecoveryCodes(db, accountId);
+/** Confirms enrolment with the first code from the app, which turns the factor on (false: wrong code). */
+export function confirmEnrolment(db: Db, secrets: string[], accountId: string, code: string): Promise<boolean> {
+  return spendTotp(db, secrets, accountId, code.trim(), true);
 }
 
 /** Removes the account's second factor and its recovery codes (the account holder, after a password check). */

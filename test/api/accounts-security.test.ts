@@ -284,6 +284,17 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect((await fresh.post('/api/auth/login/second-factor', { code: await code(secret, 1) })).status).toBe(429);
     });
 
+    it('holds a burst of wrong codes to the five free ones: each is counted before it is checked', async () => {
+      const account = await adminOfAlpha();
+      const { secret } = await enrol(await account.login());
+      const client = await loginToSecondStep(account);
+      const burst = await Promise.all(Array.from({ length: 15 }, (_, i) => client.post('/api/auth/login/second-factor', { code: String(100000 + i) })));
+      const statuses = burst.map((r) => r.status);
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+      expect((await client.post('/api/auth/login/second-factor', { code: await code(secret, 1) })).status).toBe(429);
+    });
+
     it('turning it off needs the password; new recovery codes replace the old', async () => {
       const account = await secretaryOfAlpha();
       const client = await account.login();

@@ -33,6 +33,25 @@ describe.each(DRIVERS)('auth on %s', (driver) => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('holds a burst of wrong passwords to the free tries: each is counted before its hash is checked', async () => {
+    const client = new ApiClient(ctx.server, { 'x-test-ip': '10.9.9.10' });
+    const burst = await Promise.all(Array.from({ length: 20 }, () => client.post('/api/auth/login', { phone: PHONES.otherCountyViewer, password: 'nope-nope' })));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401).every((s) => s === 429)).toBe(true);
+    expect((await client.post('/api/auth/login', { phone: PHONES.otherCountyViewer, password: PASSWORD })).status).toBe(429);
+  });
+
+  it('gives a right password back to the address it came from: a village behind one address is not locked by its own logins', async () => {
+    const village = new ApiClient(ctx.server, { 'x-test-ip': '10.9.9.11' });
+    // 29 mistyped phone numbers (each a first failure of its own number), then a right login
+    for (let i = 0; i < 29; i++) expect((await village.post('/api/auth/login', { phone: `1370000${String(i).padStart(4, '0')}`, password: 'nope-nope' })).status).toBe(401);
+    expect((await village.post('/api/auth/login', { phone: PHONES.adminA, password: PASSWORD })).status).toBe(200);
+    // the address has counted 29, not 30: the next failure is its 30th and is still answered, then it waits
+    expect((await village.post('/api/auth/login', { phone: '13700009999', password: 'nope-nope' })).status).toBe(401);
+    expect((await village.post('/api/auth/login', { phone: '13700009998', password: 'nope-nope' })).status).toBe(429);
+  });
+
   it('answers in English when asked', async () => {
     const reply = await new ApiClient(ctx.server).post('/api/auth/login?lang=en', { phone: '13911111111', password: 'x' });
     expect(reply.body.message).toBe('Wrong phone number or password');

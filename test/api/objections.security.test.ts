@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
 
@@ -30,5 +31,21 @@ describe.each(DRIVERS)('objections on %s (a cadre who wants to know who objected
     }
     const own = await admin.get(`/t/alpha/api/problems/${created.body.id}`);
     expect(own.body.objections[0].contact).toBe('13712345678');
+  });
+
+  it('holds a burst of filings from one address to the ten its window allows (a flood sent all at once)', async () => {
+    const { fixture } = ctx;
+    const admin = await fixture.as('adminA');
+    const created = await admin.post('/t/alpha/api/problems', { villageId: fixture.a.rows.villages[1].id!, content: '道路未硬化', measure: '年内完成' });
+    expect((await admin.post(`/t/alpha/api/problems/${created.body.id}/publish`)).status).toBe(200);
+    const flooder = new ApiClient(ctx.server, { 'x-test-ip': '10.30.0.1' });
+    const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => flooder.post(`/t/alpha/api/problems/${created.body.id}/objections`, { content: `刷屏 ${i}` })));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(10);
+    expect(statuses.filter((s) => s !== 201).every((s) => s === 429)).toBe(true);
+    const read = await admin.get(`/t/alpha/api/problems/${created.body.id}`);
+    expect(read.body.objections.length).toBe(statuses.filter((s) => s === 201).length);
+    // another address is not held by this one's flood
+    expect((await new ApiClient(ctx.server, { 'x-test-ip': '10.30.0.2' }).post(`/t/alpha/api/problems/${created.body.id}/objections`, { content: '确有问题' })).status).toBe(201);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DRIVERS } from '../support/servers';
+import { ApiClient } from '../support/client';
 import { withFixture } from '../support/suite';
 import { openBranchSession } from './evaluation-support';
 
@@ -29,5 +30,24 @@ describe.each(DRIVERS)('guessing the typed code on %s', (driver) => {
     expect(locked.body.message).toMatch(/^尝试次数过多，请 \d+ 秒后再试$/);
     // the QR on the screen is not guessable and stays open
     expect((await type(qr.token)).status).toBe(200);
+  });
+
+  it('holds a burst of wrong codes to the free tries, and gives right codes back (a full hall behind one address)', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    const { session } = await openBranchSession(admin, ctx.fixture.a.rows.villages[1].id!);
+    const qr = (await admin.get(`${T}/sessions/${session.id}/qr`)).body;
+    const wrong = (i: number) => String((Number(qr.pin) + 1 + i) % 1_000_000).padStart(6, '0');
+    const from = (ip: string) => (token: string) => new ApiClient(ctx.server, { 'x-test-ip': ip }).post(`${T}/vote/${session.code}/pass`, { token });
+    // the attack: forty guesses at once from one address, all sent before any is answered
+    const guess = from('10.20.0.1');
+    const burst = (await Promise.all(Array.from({ length: 40 }, (_, i) => guess(wrong(i))))).map((r) => r.status);
+    expect(burst.filter((s) => s === 403).length).toBeLessThanOrEqual(20);
+    expect(burst.filter((s) => s !== 403).every((s) => s === 429)).toBe(true);
+    expect((await guess(qr.pin)).status).toBe(429);
+    // a hall's phones behind one address: 25 right codes count for nothing, so 19 mistypes are still let through
+    const hall = from('10.20.0.2');
+    for (let i = 0; i < 25; i++) expect((await hall(qr.pin)).status).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await hall(wrong(i))).status).toBe(403);
+    expect((await hall(qr.pin)).status).toBe(429);
   });
 });

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { audit } from '../../audit/record';
 import { actorId } from '../../auth/actor';
-import { assertNotThrottled, noteFailure, type AttemptKey } from '../../auth/throttle';
+import { giveBackAttempt, takeAttempt, type AttemptKey } from '../../auth/throttle';
 import { objections } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import type { ObjectionTarget } from '../../domain/rating';
@@ -29,9 +29,13 @@ const targetColumn = (of: ObjectionOf): SQL =>
 export async function fileObjection(c: Context<AppEnv>, of: ObjectionOf, body: { content: string; contact?: string | null }) {
   const scope = c.var.scope!;
   const keys = objectionKeys(c.var.clientIp ?? 'unknown');
-  await assertNotThrottled(c.var.registry, keys);
+  // counts filings, not failures, and before filing so that a burst gets no more than the window allows
+  const taken = await takeAttempt(c.var.registry, keys);
   const [{ n }] = await scope.db.select({ n: count() }).from(objections).where(scope.where(objections, targetColumn(of)));
-  if (n >= PER_TARGET) throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
+  if (n >= PER_TARGET) {
+    await giveBackAttempt(c.var.registry, taken);
+    throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
+  }
   const values = {
     id: newId(),
     target: of.target as ObjectionTarget,
@@ -44,7 +48,6 @@ export async function fileObjection(c: Context<AppEnv>, of: ObjectionOf, body: {
     scope.insert(objections, [values]).returning(),
     audit(c, { action: 'objection.create', entity: of.target === 'problem' ? 'problem_objection' : 'rating_objection', entityId: values.id, after: { ...values, contact: values.contact ? '***' : null } }),
   ]);
-  await noteFailure(c.var.registry, keys); // counts filings, not failures: the throttle's window is what limits them
   return row;
 }
 

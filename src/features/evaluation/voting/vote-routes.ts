@@ -5,7 +5,7 @@ import * as z from 'zod/mini';
 import type { AppEnv } from '../../../app-env';
 import { publicRoute } from '../../../auth/guard';
 import { sortReceipts } from '../../../domain/merkle';
-import { assertNotThrottled, noteFailure } from '../../../auth/throttle';
+import { throttled } from '../../../auth/throttle';
 import type { TenantScope } from '../../../db/tenant-scope';
 import { underAnyKey, verifyingKeys, type Secrets } from '../../../platform/config';
 import { AppError } from '../../../platform/errors';
@@ -100,11 +100,11 @@ export const voteRoutes = new Hono<AppEnv>()
     let nonce = pass ? await passNonce(secrets, session, pass) : null;
     if (!nonce) {
       if (!body.token) throw new AppError(403, 'evaluation.pass_or_token_required');
-      const attempts = isTypedCode(body.token) ? typedCodeKeys(key(session), c.var.clientIp) : [];
-      if (attempts.length) await assertNotThrottled(c.var.registry, attempts);
       const token = body.token;
-      if (!(await underAnyKey(secrets, (s) => verifyEntry(s, key(session), token, qrTiming(settings))))) {
-        if (attempts.length) await noteFailure(c.var.registry, attempts);
+      const valid = () => underAnyKey(secrets, (s) => verifyEntry(s, key(session), token, qrTiming(settings)));
+      // only a typed code can be guessed: the QR's token carries a MAC
+      const right = isTypedCode(token) ? await throttled(c.var.registry, typedCodeKeys(key(session), c.var.clientIp), valid) : await valid();
+      if (!right) {
         // a mistyped 6-digit code is not an expired QR code: each says what to do
         throw new AppError(403, isTypedCode(token) ? 'evaluation.code_wrong' : 'evaluation.token_invalid');
       }
