@@ -2,8 +2,10 @@ import { count, eq, inArray, like, or } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { registryAudit } from '../audit/record';
 import { MAIN_SHARD } from '../db/databases';
-import { MAINTENANCE_RETRY_SECONDS, placeNewCounty, readPlacement } from './placement';
+import { countyDatabase, MAINTENANCE_RETRY_SECONDS, placeNewCounty, readPlacement } from './placement';
+import { grantTownshipRole, townshipAccountBody } from './township-accounts';
 import { Hono } from '../platform/hono';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
@@ -14,7 +16,8 @@ import { allow } from '../auth/guard';
 import { assertPasswordPolicy } from '../auth/password-policy';
 import { newPasswordField, phoneSchema } from '../auth/routes';
 import { resetSecondFactor } from '../auth/two-factor';
-import { accounts, cities, counties, roleGrants, tenantHostnames, tenants, totpFactors } from '../db/schema';
+import { accounts, cities, counties, roleGrants, tenantHostnames, tenants, totpFactors, villages } from '../db/schema';
+import { TenantScope } from '../db/tenant-scope';
 import { AppError, conflict, notFound } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { idField, idParam, input, paging } from '../platform/validate';
@@ -46,6 +49,13 @@ const updateTenantBody = z.object({
   name: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(40))),
   hostnames: z.optional(z.array(hostnameSchema).check(z.maxLength(10))),
 });
+
+/** A township's rows, in its county's shard, for the platform admin (404 for no such township). */
+async function townshipScope(c: Context<AppEnv>, tenantId: string): Promise<TenantScope> {
+  const [tenant] = await c.var.registry.select({ id: tenants.id, countyId: tenants.countyId }).from(tenants).where(eq(tenants.id, tenantId));
+  if (!tenant) throw notFound('error.tenant_not_found');
+  return new TenantScope(await countyDatabase(c, tenant.countyId), tenant.id);
+}
 
 /** The platform admin's registry: cities → counties → townships (tenants), and county viewers. */
 export const registryRoutes = new Hono<AppEnv>()
@@ -182,6 +192,19 @@ export const registryRoutes = new Hono<AppEnv>()
       forgetTenants(c.var.memo);
     }
     return c.json({ id });
+  })
+  /**
+   * A role in a township for any account, also one that works elsewhere (a secretary who is also a county viewer),
+   * which a township admin may not attach to (township-accounts.ts).
+   */
+  .post('/tenants/:id/accounts', allow('platform_admin'), input('param', idParam), input('json', townshipAccountBody), async (c) => {
+    const scope = await townshipScope(c, c.req.valid('param').id);
+    return c.json({ accountId: await grantTownshipRole(c, scope, c.req.valid('json'), 'platform') }, 201);
+  })
+  /** A township's villages, to choose a secretary's village from. */
+  .get('/tenants/:id/villages', allow('platform_admin'), input('param', idParam), async (c) => {
+    const scope = await townshipScope(c, c.req.valid('param').id);
+    return c.json(await scope.db.select({ id: villages.id, name: villages.name }).from(villages).where(scope.where(villages)).orderBy(villages.name));
   })
   .get('/settings', allow('platform_admin'), async (c) => c.json(await loadPlatformSettings(c.var.registry)))
   .put('/settings', allow('platform_admin'), input('json', platformSettingsBody), async (c) => {

@@ -4,38 +4,15 @@ import { Hono } from '../platform/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app-env';
 import { managedAccount, resetPassword } from '../auth/account-admin';
-import { createAccount } from '../auth/accounts';
 import { allow, TOWNSHIP_READERS } from '../auth/guard';
-import { newPasswordField, phoneSchema } from '../auth/routes';
+import { newPasswordField } from '../auth/routes';
 import { resetSecondFactor } from '../auth/two-factor';
-import type { Db } from '../db/client';
-import { accounts, members, roleGrants, tenants, totpFactors, villages } from '../db/schema';
-import { AppError, badRequest, conflict, forbidden, notFound } from '../platform/errors';
+import { accounts, roleGrants, tenants, totpFactors } from '../db/schema';
+import { AppError, badRequest, forbidden } from '../platform/errors';
 import { input } from '../platform/validate';
 import { parseSettings, tenantSettingsSchema } from './settings';
 import { forgetTenants } from './tenant';
-
-const tenantAccountBody = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('township_admin'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField }),
-  z.object({ role: z.literal('village_secretary'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField, villageId: z.string().check(z.minLength(1)) }),
-  z.object({ role: z.literal('party_member'), phone: phoneSchema, name: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)), password: newPasswordField, memberId: z.string().check(z.minLength(1)) }),
-]);
-
-/**
- * A phone that already has an account gets the township's new role only if every role it holds is in this
- * township, or it holds none (a secretary or member removed and appointed again); one that also works for the
- * platform, a county or city, or another township takes no role from a township admin, who would otherwise attach
- * a role to anyone's account by its phone, read its name and see its sign-ins in this township's audit trail.
- * Refused as the phone taken, as for a new account, so that nothing is learnt of whose it is.
- */
-async function assertAttachable(registry: Db, phone: string, tenantId: string): Promise<void> {
-  const grants = await registry
-    .select({ tenantId: roleGrants.tenantId })
-    .from(roleGrants)
-    .innerJoin(accounts, eq(accounts.id, roleGrants.accountId))
-    .where(eq(accounts.phone, phone));
-  if (grants.some((grant) => grant.tenantId !== tenantId)) throw conflict('auth.phone_taken');
-}
+import { grantTownshipRole, townshipAccountBody } from './township-accounts';
 
 /** The township itself: its profile, settings and the accounts that work in it. */
 export const tenantRoutes = new Hono<AppEnv>()
@@ -74,32 +51,8 @@ export const tenantRoutes = new Hono<AppEnv>()
       .orderBy(roleGrants.role, accounts.name);
     return c.json(rows.map(({ twoFactorSince, ...row }) => ({ ...row, twoFactor: !!twoFactorSince })));
   })
-  .post('/accounts', allow('township_admin'), input('json', tenantAccountBody), async (c) => {
-    const body = c.req.valid('json');
-    const scope = c.var.scope!;
-    let villageId: string | undefined;
-    let memberId: string | undefined;
-    if (body.role === 'village_secretary') {
-      if (!(await scope.find(villages, body.villageId))) throw notFound('rosters.village_not_found');
-      villageId = body.villageId;
-    }
-    if (body.role === 'party_member') {
-      const member = await scope.find(members, body.memberId);
-      if (!member) throw notFound();
-      memberId = member.id;
-      villageId = member.villageId;
-    }
-    await assertAttachable(c.var.registry, body.phone, scope.tenantId);
-    const accountId = await createAccount(
-      c.var.registry,
-      body,
-      [{ role: body.role, tenantId: scope.tenantId, villageId: villageId ?? null, memberId: memberId ?? null }],
-      {
-        attachIfExists: true,
-        locale: c.var.locale,
-        audit: (id, action) => [registryAudit(c, { action, entity: 'account', entityId: id, summary: { role: body.role, villageId: villageId ?? null, memberId: memberId ?? null } })],
-      },
-    );
+  .post('/accounts', allow('township_admin'), input('json', townshipAccountBody), async (c) => {
+    const accountId = await grantTownshipRole(c, c.var.scope!, c.req.valid('json'), 'township');
     return c.json({ accountId }, 201);
   })
   .delete('/accounts/:accountId', allow('township_admin'), input('param', z.object({ accountId: z.string().check(z.minLength(1)) })), async (c) => {

@@ -399,6 +399,34 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect((await secretaryClient.get('/api/auth/me')).status).toBe(401);
     });
 
+    it('the platform admin gives a township role to an account that also works elsewhere, checked against that township', async () => {
+      const platform = await ctx.fixture.as('platformAdmin');
+      const admin = await ctx.fixture.as('adminA');
+      const viewer = await freshAccount([{ role: 'county_viewer', countyId: ctx.fixture.countyId }]);
+      const grant = (tenantId: string, body: Record<string, unknown>) =>
+        platform.post(`/api/platform/tenants/${tenantId}/accounts`, { phone: viewer.phone, name: '某某', password: 'Another-pass-1', ...body });
+      const alpha = ctx.fixture.a;
+      // a village or member of another township, or no such township: nothing is given
+      expect((await grant(alpha.tenantId, { role: 'village_secretary', villageId: ctx.fixture.b.rows.villages[0].id! })).body.code).toBe('rosters.village_not_found');
+      expect((await grant(alpha.tenantId, { role: 'party_member', memberId: ctx.fixture.b.rows.members[0].id! })).status).toBe(404);
+      expect((await grant('no-such-township', { role: 'township_admin' })).body.code).toBe('error.tenant_not_found');
+      // only the platform admin: not a township admin through this door
+      expect((await admin.post(`/api/platform/tenants/${alpha.tenantId}/accounts`, { role: 'township_admin', phone: viewer.phone, name: '某某', password: 'Another-pass-1' })).status).toBe(403);
+      // the villages to choose from are the township's own, for the platform admin only
+      const villages = await platform.get(`/api/platform/tenants/${alpha.tenantId}/villages`);
+      expect(villages.body.map((v: { id: string }) => v.id).sort()).toEqual(alpha.rows.villages.map((v) => v.id).sort());
+      expect((await platform.get('/api/platform/tenants/no-such-township/villages')).status).toBe(404);
+      expect((await admin.get(`/api/platform/tenants/${alpha.tenantId}/villages`)).status).toBe(403);
+      const given = await grant(alpha.tenantId, { role: 'village_secretary', villageId: alpha.rows.villages[0].id! });
+      expect([given.status, given.body]).toEqual([201, { accountId: viewer.id }]);
+      // the same account, its own password kept: the county's view and the village's secretary's
+      const me = (await viewer.login()).get('/api/auth/me');
+      expect((await me).body.roles.map((r: { role: string }) => r.role).sort()).toEqual(['county_viewer', 'village_secretary']);
+      expect((await admin.get('/t/alpha/api/accounts')).body).toContainEqual(expect.objectContaining({ id: viewer.id, role: 'village_secretary', villageId: alpha.rows.villages[0].id }));
+      // still not one a township admin may take over: it works for the county too
+      expect((await admin.post(`/t/alpha/api/accounts/${viewer.id}/password`, { password: 'Taken-over-1' })).status).toBe(403);
+    });
+
     it('the platform admin resets anyone’s, an admin’s included, and finds them in the account list', async () => {
       const otherAdmin = await adminOfAlpha();
       await enrol(await otherAdmin.login());

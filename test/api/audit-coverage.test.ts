@@ -380,6 +380,9 @@ describe('every write operation leaves its audit row (libsql)', () => {
         s.tenant = r.body.id;
         return r;
       }],
+      // the county's viewer is also the new township's admin: a role a township admin could not give them
+      ['POST /api/platform/tenants/{id}/accounts', async () =>
+        (await platform()).post(`/api/platform/tenants/${s.tenant}/accounts`, { role: 'township_admin', phone: '13912340004', name: '审计县组织部', password: STRONG })],
       ['PATCH /api/platform/tenants/{id}', async () => (await platform()).patch(`/api/platform/tenants/${s.tenant}`, { name: '审计镇(改)' })],
       ['PUT /api/platform/settings', async () => (await platform()).put('/api/platform/settings', (await (await platform()).get('/api/platform/settings')).body)],
       ['POST /api/platform/accounts/{id}/two-factor/reset', async () => (await platform()).post(`/api/platform/accounts/${s.viewer}/two-factor/reset`)],

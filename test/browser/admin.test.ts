@@ -247,5 +247,15 @@ describe.skipIf(!browserAvailable())('admin app in the browser', () => {
     await form.getByLabel('初始密码').fill('gamma-password-1');
     await form.getByRole('button', { name: '新增乡镇' }).click();
     await shown(page.getByRole('rowheader', { name: '丙镇' }));
+    // the county's viewer is also a village's secretary: a role only the platform admin can add to that account
+    const role = page.locator('form', { has: page.getByRole('heading', { name: '乡镇角色' }) });
+    await role.getByLabel('乡镇').selectOption({ label: '甲镇' });
+    await role.getByLabel('账号类型').selectOption({ label: '村书记' });
+    await role.getByLabel('所在村').selectOption({ index: 1 });
+    await role.getByLabel('姓名').fill('县组织部');
+    await role.getByLabel('手机号').fill(PHONES.countyViewer);
+    await role.getByLabel('初始密码').fill('unused-password-1');
+    await role.getByRole('button', { name: '给予角色' }).click();
+    await shown(role.getByRole('status').filter({ hasText: '已给“县组织部”加上角色' }));
   });
 });

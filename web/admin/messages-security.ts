@@ -42,6 +42,11 @@ export const securityZh = {
   'registry.require_two_factor': '要求平台和乡镇管理员开启两步验证',
   'registry.accounts': '账号',
   'registry.search_accounts': '按姓名或手机号查找',
+  'registry.township_role': '乡镇角色',
+  'registry.township_role_hint': '给一个人在某个乡镇的角色。手机号已有账号时（例如县里的账号），就在这个账号上加上这个角色，原密码不变，这里填的密码不使用；乡镇管理员不能给在别处任职的账号加角色。',
+  'registry.role_village': '所在村',
+  'registry.township_role_give': '给予角色',
+  'registry.township_role_given': '已给“{name}”加上角色',
 };
 
 export type SecurityKey = keyof typeof securityZh;
@@ -89,4 +94,9 @@ export const securityEn: Record<SecurityKey, string> = {
   'registry.require_two_factor': 'Platform and township admins must use two-step verification',
   'registry.accounts': 'Accounts',
   'registry.search_accounts': 'Search by name or phone',
+  'registry.township_role': 'Township role',
+  'registry.township_role_hint': 'Gives someone a role in a township. If the phone already has an account (one of a county, say), the role is added to that account and its password stays; the password typed here is not used. A township admin cannot add a role to an account that works elsewhere.',
+  'registry.role_village': 'Village',
+  'registry.township_role_give': 'Give the role',
+  'registry.township_role_given': 'Role given to “{name}”',
 };

@@ -10,6 +10,7 @@ import { Check, ErrorBox, Field, Form, nameChoices, SelectField, Table, useDebou
 type City = AnswerOf<typeof platform.cities.$get>[number];
 type County = AnswerOf<typeof platform.counties.$get>[number];
 type PlatformAccount = AnswerOf<typeof platform.accounts.$get>['items'][number];
+type Township = AnswerOf<typeof platform.tenants.$get>[number];
 
 function useText(initial = '') {
   const [value, set] = useState(initial);
@@ -147,6 +148,53 @@ function AuthorityAccountForm(props: { cities: City[]; counties: County[]; onDon
       <ErrorBox error={submit.error} labels={labels} />
       {created && <p role="status">{t('rating.org.created', { name: created })}</p>}
       <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('rating.org.create')}</button>
+    </Form>
+  );
+}
+
+type TownshipRole = 'township_admin' | 'village_secretary';
+const TOWNSHIP_ROLES: TownshipRole[] = ['township_admin', 'village_secretary'];
+
+/**
+ * A role in a township for someone who may already work elsewhere (a county's viewer who is also a village's
+ * secretary): a township admin cannot attach a role to such an account, the platform admin can.
+ */
+function TownshipRoleForm(props: { townships: Township[]; onDone(): void }) {
+  const [tenantId, setTenantId] = useState('');
+  const [role, setRole] = useState<TownshipRole>('township_admin');
+  const [villageId, setVillageId] = useState('');
+  const villages = useLoad(() => (tenantId && role === 'village_secretary' ? call(platform.tenants[':id'].villages.$get({ param: { id: tenantId } })) : Promise.resolve([])), [tenantId, role]);
+  const name = useText();
+  const phone = useText();
+  const password = useText();
+  const [given, setGiven] = useState('');
+  const submit = useSubmit(async () => {
+    setGiven('');
+    const person = { name: name.value.trim(), phone: phone.value.trim(), password: password.value };
+    const json = role === 'village_secretary' ? { ...person, role, villageId } : { ...person, role };
+    await call(platform.tenants[':id'].accounts.$post({ param: { id: tenantId }, json }));
+    setGiven(person.name);
+    for (const field of [name, phone, password]) field.set('');
+    props.onDone();
+  });
+  const labels = { name: t('accounts.name'), phone: t('accounts.phone'), password: t('accounts.password'), villageId: t('registry.role_village') };
+  return (
+    <Form class="card" onSubmit={submit.run}>
+      <h2>{t('registry.township_role')}</h2>
+      <p class="muted hint">{t('registry.township_role_hint')}</p>
+      <div class="form-grid">
+        <SelectField label={t('registry.townships')} required value={tenantId} onChange={(next) => (setTenantId(next), setVillageId(''))} placeholder="—" options={nameChoices(props.townships)} />
+        <SelectField label={t('rating.org.kind')} value={role} onChange={setRole} options={TOWNSHIP_ROLES.map((r) => ({ value: r, label: t(`role.${r}`) }))} />
+        {role === 'village_secretary' && (
+          <SelectField label={t('registry.role_village')} required value={villageId} onChange={setVillageId} placeholder="—" options={nameChoices(villages.data ?? [])} />
+        )}
+        <Field label={t('accounts.name')}>{(id) => <input id={id} required maxLength={40} {...name.bind} />}</Field>
+        <Field label={t('accounts.phone')}>{(id) => <input id={id} type="tel" required pattern="1[0-9]{10}" maxLength={11} {...phone.bind} />}</Field>
+        <Field label={t('accounts.password')}>{(id) => <input id={id} type="password" autoComplete="new-password" required minLength={10} {...password.bind} />}</Field>
+      </div>
+      <ErrorBox error={submit.error ?? villages.error} labels={labels} />
+      {given && <p role="status">{t('registry.township_role_given', { name: given })}</p>}
+      <button type="submit" disabled={submit.busy}>{submit.busy ? t('common.saving') : t('registry.township_role_give')}</button>
     </Form>
   );
 }
@@ -295,6 +343,7 @@ export function RegistryPage() {
         <CityForm onDone={data.reload} />
       </section>
       <AuthorityAccountForm cities={cities} counties={counties} onDone={data.reload} />
+      <TownshipRoleForm townships={tenants} onDone={data.reload} />
       <PlatformSettingsCard />
       <PlatformAccounts />
     </Shell>
