@@ -3,7 +3,9 @@ import { count } from 'drizzle-orm';
 import { dirStore } from './audit/dir-store';
 import { dirPhotoStore } from './platform/photo-dir-store';
 import { accounts } from './db/schema';
+import { databaseFile } from './db/backup';
 import { databasesOf } from './db/databases';
+import { markServerUsing } from './db/in-use';
 import { migrateLibsql, openLibsql, openShards } from './db/libsql';
 import { startNodeScheduler } from './jobs/node-scheduler';
 import { createNodeServer } from './node-server';
@@ -39,6 +41,8 @@ function readConfig(): NodeConfig {
 async function main() {
   const config = readConfig();
   const { db } = await openLibsql(config.database);
+  // a restore refuses to replace the file while this server has it open (db/in-use.ts)
+  if (config.database.url.startsWith('file:')) markServerUsing(databaseFile(config.database.url));
   await migrateLibsql(db);
   // the registry is shard main; SHARDS adds the others, each migrated by the shard set (docs/scaling.md)
   const databases = databasesOf(db, (await openShards(config.shards)).dbs);

@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { decryptStream, encryptStream } from '../platform/passphrase-stream';
+import { serversUsing } from './in-use';
 
 /**
  * Backups of the embedded libSQL file (Node mode): `VACUUM INTO` writes a consistent copy while the server
@@ -69,6 +70,12 @@ export function rotate(dir: string, keep: number): string[] {
  */
 export async function restoreDatabase(options: { url: string; from: string; passphrase?: string; now?: Date }): Promise<{ replaced: string | null }> {
   const target = databaseFile(options.url);
+  const users = serversUsing(target);
+  if (users.length)
+    throw new Error(
+      `a server is using ${target}: stop it first (${users.map((u) => `pid ${u.pid} on ${u.host} since ${u.since}`).join('; ')}). ` +
+        `If it is stopped already (another host's, after a crash), delete ${users.map((u) => u.file).join(', ')}.`,
+    );
   const incoming = `${target}.restoring`;
   mkdirSync(dirname(target) || '.', { recursive: true });
   rmSync(incoming, { force: true });

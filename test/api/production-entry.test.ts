@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,9 +131,42 @@ describe('the production entry (node dist/node.js)', () => {
       const reply = await login(origin, '13912345678', 'Strong-pass-2026');
       expect(reply.status).toBe(200);
       expect(reply.headers.getSetCookie().join('\n')).toMatch(/xp_session=[^;]+;.*Secure/i);
+
+      // a backup while it runs; a restore refused until it stops, the database untouched
+      const backups = join(dir, 'backups');
+      expect((await run('backup.js', ['--dir', backups], environment({}))).code).toBe(0);
+      const [backup] = readdirSync(backups);
+      const refused = await run('restore.js', ['--from', join(backups, backup)], environment({}));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/^restore refused, nothing changed: a server is using .*xingping\.db: stop it first \(pid \d+ on [^\n]*\n$/);
+      expect(readdirSync(dir).filter((name) => name.includes('before-restore'))).toEqual([]);
+      expect((await login(origin, '13912345678', 'Strong-pass-2026')).status).toBe(200);
     } finally {
       expect((await server.stop()).code).toBe(0);
     }
+    // stopped, its mark is gone: the restore goes through
+    const backups = join(dir, 'backups');
+    const restored = await run('restore.js', ['--from', join(backups, readdirSync(backups)[0])], environment({}));
+    expect([restored.code, restored.stderr]).toEqual([0, '']);
+  });
+
+  it('a server killed without its stop leaves a mark that a restore finds stale', async () => {
+    const marks = `${join(dir, 'xingping.db')}.servers`;
+    mkdirSync(marks, { recursive: true });
+    // the mark of a process that has ended (a kill -9, a power cut): this host, a pid that runs nothing
+    const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    writeFileSync(join(marks, `${hostname()}-${gone.stdout}`), JSON.stringify({ host: hostname(), pid: Number(gone.stdout), since: new Date().toISOString() }));
+    // another host's mark (a shared volume) cannot be checked from here: refused, with the file to delete
+    const other = join(marks, 'other-host-1');
+    writeFileSync(other, JSON.stringify({ host: 'other-host', pid: 1, since: new Date().toISOString() }));
+    const backups = join(dir, 'backups');
+    const from = join(backups, readdirSync(backups)[0]);
+    const refused = await run('restore.js', ['--from', from], environment({}));
+    expect(refused.stderr).toContain(`pid 1 on other-host`);
+    expect(refused.stderr).toContain(`delete ${other}`);
+    rmSync(other);
+    expect((await run('restore.js', ['--from', from], environment({}))).code).toBe(0);
+    expect(readdirSync(marks)).toEqual([]);
   });
 
   it('create-admin refuses a demo phone, the demo password and weak passwords', async () => {
