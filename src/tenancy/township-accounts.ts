@@ -59,6 +59,10 @@ export async function grantTownshipRole(c: Context<AppEnv>, scope: TenantScope, 
   return createAccount(c.var.registry, body, [grant], {
     attachIfExists: true,
     locale: c.var.locale,
-    audit: (id, action) => [registryAudit(c, { action, entity: 'account', entityId: id, tenantId: scope.tenantId, summary: { role: body.role, villageId, memberId } })],
+    // the township admin's grant goes where registryAudit puts the township's registry rows; the platform's is in the
+    // platform's chain, naming the township (its own chain may be in another database: one chain, one database)
+    audit: (id, action) => [
+      registryAudit(c, { action, entity: 'account', entityId: id, summary: { role: body.role, villageId, memberId, ...(by === 'platform' ? { township: scope.tenantId } : {}) } }),
+    ],
   });
 }

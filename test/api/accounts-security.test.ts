@@ -1,8 +1,8 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { base32Decode, totpCode } from '../../src/auth/totp';
 import type { Grant } from '../../src/auth/actor';
-import { sessions, totpFactors } from '../../src/db/schema';
+import { auditEvents, PLATFORM_CHAIN, sessions, totpFactors } from '../../src/db/schema';
 import { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
@@ -419,6 +419,10 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect((await admin.get(`/api/platform/tenants/${alpha.tenantId}/villages`)).status).toBe(403);
       const given = await grant(alpha.tenantId, { role: 'village_secretary', villageId: alpha.rows.villages[0].id! });
       expect([given.status, given.body]).toEqual([201, { accountId: viewer.id }]);
+      // recorded in the platform's chain, naming the township: the township's own chain may live in another database
+      const recorded = await ctx.server.db.select().from(auditEvents).where(and(eq(auditEvents.entityId, viewer.id), eq(auditEvents.action, 'account.grant')));
+      expect(recorded.map((r) => [r.chain, r.tenantId])).toEqual([[PLATFORM_CHAIN, null]]);
+      expect(recorded[0].changes).toContain(alpha.tenantId);
       // the same account, its own password kept: the county's view and the village's secretary's
       const me = (await viewer.login()).get('/api/auth/me');
       expect((await me).body.roles.map((r: { role: string }) => r.role).sort()).toEqual(['county_viewer', 'village_secretary']);

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { loginFailures } from '../../src/db/schema';
 import { DRIVERS } from '../support/servers';
 import { ApiClient } from '../support/client';
 import { withFixture } from '../support/suite';
@@ -49,5 +51,23 @@ describe.each(DRIVERS)('guessing the typed code on %s', (driver) => {
     for (let i = 0; i < 25; i++) expect((await hall(qr.pin)).status).toBe(200);
     for (let i = 0; i < 20; i++) expect((await hall(wrong(i))).status).toBe(403);
     expect((await hall(qr.pin)).status).toBe(429);
+  });
+
+  it('lets right codes sent together through one at a time past the free tries, never locking the address for them', async () => {
+    const admin = await ctx.fixture.as('adminA');
+    const { session } = await openBranchSession(admin, ctx.fixture.a.rows.villages[2].id!);
+    const qr = (await admin.get(`${T}/sessions/${session.id}/qr`)).body;
+    // an address past its free tries whose last lock has ended (a hall where some mistyped, a while ago)
+    const key = 'typed-code-ip:10.20.0.3';
+    const ended = new Date(Date.now() - 1000).toISOString();
+    await ctx.server.db.insert(loginFailures).values({ key, failures: 25, windowStart: new Date().toISOString(), lockedUntil: ended });
+    const hall = () => new ApiClient(ctx.server, { 'x-test-ip': '10.20.0.3' }).post(`${T}/vote/${session.code}/pass`, { token: qr.pin });
+    const together = await Promise.all(Array.from({ length: 10 }, hall));
+    expect(together.some((r) => r.status === 200)).toBe(true);
+    // the others wait a moment, not a lock's 30 s or more; nothing was locked or counted for them
+    for (const refused of together.filter((r) => r.status !== 200)) expect([refused.status, refused.headers.get('retry-after')]).toEqual([429, '1']);
+    const [counter] = await ctx.server.db.select().from(loginFailures).where(eq(loginFailures.key, key));
+    expect([counter.failures, counter.lockedUntil, counter.inFlight]).toEqual([25, ended, 0]);
+    expect((await hall()).status).toBe(200);
   });
 });

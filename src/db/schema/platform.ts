@@ -157,6 +157,8 @@ export const loginFailures = sqliteTable('login_failures', {
   failures: integer('failures').notNull(),
   windowStart: text('window_start').notNull(),
   lockedUntil: text('locked_until'),
+  /** attempts taken and not yet settled (their checks still running): counted against the free tries */
+  inFlight: integer('in_flight').notNull().default(0),
 });
 
 /**

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
 import { audit } from '../../audit/record';
 import { actorId } from '../../auth/actor';
-import { giveBackAttempt, takeAttempt, type AttemptKey } from '../../auth/throttle';
+import { settleAttempt, takeAttempt, type AttemptKey } from '../../auth/throttle';
 import { objections } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
 import type { ObjectionTarget } from '../../domain/rating';
@@ -29,26 +29,29 @@ const targetColumn = (of: ObjectionOf): SQL =>
 export async function fileObjection(c: Context<AppEnv>, of: ObjectionOf, body: { content: string; contact?: string | null }) {
   const scope = c.var.scope!;
   const keys = objectionKeys(c.var.clientIp ?? 'unknown');
-  // counts filings, not failures, and before filing so that a burst gets no more than the window allows
+  // counts filings, not failures: let in before filing, so that a burst gets no more than the window allows
   const taken = await takeAttempt(c.var.registry, keys);
-  const [{ n }] = await scope.db.select({ n: count() }).from(objections).where(scope.where(objections, targetColumn(of)));
-  if (n >= PER_TARGET) {
-    await giveBackAttempt(c.var.registry, taken);
-    throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
+  let filed = false;
+  try {
+    const [{ n }] = await scope.db.select({ n: count() }).from(objections).where(scope.where(objections, targetColumn(of)));
+    if (n >= PER_TARGET) throw new AppError(429, 'error.rate_limited', { seconds: 3600 });
+    const values = {
+      id: newId(),
+      target: of.target as ObjectionTarget,
+      problemId: of.target === 'problem' ? of.problemId : null,
+      ratingEntryId: of.target === 'rating' ? of.ratingEntryId : null,
+      content: body.content,
+      contact: body.contact || null,
+    };
+    const [[row]] = await scope.db.batch([
+      scope.insert(objections, [values]).returning(),
+      audit(c, { action: 'objection.create', entity: of.target === 'problem' ? 'problem_objection' : 'rating_objection', entityId: values.id, after: { ...values, contact: values.contact ? '***' : null } }),
+    ]);
+    filed = true;
+    return row;
+  } finally {
+    await settleAttempt(c.var.registry, taken, filed);
   }
-  const values = {
-    id: newId(),
-    target: of.target as ObjectionTarget,
-    problemId: of.target === 'problem' ? of.problemId : null,
-    ratingEntryId: of.target === 'rating' ? of.ratingEntryId : null,
-    content: body.content,
-    contact: body.contact || null,
-  };
-  const [[row]] = await scope.db.batch([
-    scope.insert(objections, [values]).returning(),
-    audit(c, { action: 'objection.create', entity: of.target === 'problem' ? 'problem_objection' : 'rating_objection', entityId: values.id, after: { ...values, contact: values.contact ? '***' : null } }),
-  ]);
-  return row;
 }
 
 /** The objections of a target, oldest first. */
