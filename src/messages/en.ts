@@ -121,6 +121,7 @@ export const en: Record<MessageKey, string> = {
   'import.too_many_rows': 'At most {max} rows per import',
   'import.table_too_large': 'The file is too large: more than {rows} rows or {columns} columns',
   'import.missing_column': 'Missing required column "{column}"',
+  'import.changed': 'The roster changed during the import (the same file sent twice?); nothing was imported. Preview it again, then import.',
   'import.has_errors': 'The file has {count} errors; nothing was imported',
   'import.row.required': '"{column}" is required',
   'import.row.too_long': '"{column}" is too long (at most {max} characters)',

@@ -121,6 +121,7 @@ export const zhCN = {
   'import.too_many_rows': '一次最多导入 {max} 行',
   'import.table_too_large': '文件过大：表格超过 {rows} 行或 {columns} 列',
   'import.missing_column': '缺少必需的列“{column}”',
+  'import.changed': '导入时名册已有变动（可能同一文件提交了两次），未导入任何数据。请重新预览后再导入。',
   'import.has_errors': '文件中有 {count} 处错误，未导入任何数据',
   'import.row.required': '“{column}”不能为空',
   'import.row.too_long': '“{column}”过长（最多 {max} 个字）',

@@ -1,5 +1,5 @@
 import type { BatchItem } from 'drizzle-orm/batch';
-import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client';
 import { households, members, villages } from '../../../db/schema';
@@ -44,9 +44,27 @@ export async function insertRecords<R extends Roster>(scope: TenantScope, roster
   if (!records.length) return 0;
   const now = new Date().toISOString();
   const rows = records.map((record) => ({ ...record, id: newId(), tenantId: scope.tenantId, createdAt: now, updatedAt: now }));
-  const batch = [...insertStatements(scope.db, TABLES[roster], rows as never[]), ...alongside];
+  const batch = [...insertStatements(scope.db, TABLES[roster], rows as never[]), ...alreadyThereGuard(scope, roster, records, now), ...alongside];
   await scope.db.batch(batch as [(typeof batch)[0], ...typeof batch]);
   return records.length;
+}
+
+/**
+ * A statement that fails the import's batch if any row it inserts now shares its key (duplicateKey) with another row: the
+ * file was checked against the rows read before, and a second commit of the same file at the same moment read the same
+ * rows. It fails as the codebase's guards do, on a row of NULLs. Only groups holding a row of this import (its
+ * `createdAt`) count, so rows that were already alike do not block it. Villages need none: their names are a unique index.
+ */
+function alreadyThereGuard(scope: TenantScope, roster: Roster, records: RosterRecords[Roster][], createdAt: string): BatchItem<'sqlite'>[] {
+  if (roster === 'villages') return [];
+  const villageIds = JSON.stringify([...new Set(records.map((record) => (record as { villageId: string }).villageId))]);
+  const key = roster === 'members' ? sql`t.name, coalesce(t.phone, '')` : sql`t.head_name, t.address`;
+  const shared = sql`SELECT 1 FROM ${sql.identifier(roster)} t WHERE t.tenant_id = ${scope.tenantId} AND t.village_id IN (SELECT value FROM json_each(${villageIds}))
+    GROUP BY t.village_id, ${key} HAVING count(*) > 1 AND max(t.created_at = ${createdAt}) = 1`;
+  // through drizzle's insert … select: D1's batch takes no raw statement with parameters
+  const table = TABLES[roster];
+  const nulls = sql.raw(Object.keys(getTableColumns(table)).map(() => 'NULL').join(', '));
+  return [scope.db.insert(table).select(sql`SELECT ${nulls} WHERE EXISTS (${shared})`)];
 }
 
 /** Every row of a roster with its village's name, in the order people read a roster (village, then name). */

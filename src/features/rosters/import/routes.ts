@@ -97,8 +97,9 @@ function rosterFiles<R extends Roster>(roster: R) {
         ]);
         return c.json({ inserted });
       } catch (error) {
-        // Another import added the same village between our read and this batch; the unique index refused it.
-        if (/UNIQUE/i.test(String((error as Error)?.message) + String((error as Error)?.cause))) throw conflict('error.conflict');
+        // another commit (the same file sent twice, say) added some of these rows since they were read: the batch's
+        // guards (a village's unique name, roster-store's key counts) refused it whole; checked again, they are there
+        if ((await analyse(c, roster, c.req.valid('form').file)).result.errors.length) throw conflict('import.changed');
         throw error;
       }
     })
