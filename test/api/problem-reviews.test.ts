@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, problems } from '../../src/db/schema';
+import { auditEvents, evaluationSessions, problems } from '../../src/db/schema';
 import { startWithFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, type TestServer } from '../support/servers';
 import { answerAll, clientId, openBranchSession, scan } from './evaluation-support';
@@ -18,8 +18,8 @@ describe.each(DRIVERS)('problem review queue on %s', (driver) => {
   });
   afterAll(() => server?.close());
 
-  /** A session in a village where each villager raises one of `raised`, then closed. */
-  const raise = async (villageId: string, raised: string[]) => {
+  /** A session in a village where each villager raises one of `raised`, then closed (unless `close` is false); returns the session. */
+  const raise = async (villageId: string, raised: string[], close = true) => {
     const admin = await fixture.as('adminA');
     const { session } = await openBranchSession(admin, villageId);
     for (const problem of raised) {
@@ -33,7 +33,8 @@ describe.each(DRIVERS)('problem review queue on %s', (driver) => {
       });
       expect(reply.status).toBe(201);
     }
-    expect((await admin.post(`${T}/evaluation/sessions/${session.id}/close`, {})).status).toBe(200);
+    if (close) expect((await admin.post(`${T}/evaluation/sessions/${session.id}/close`, {})).status).toBe(200);
+    return session as { id: string; code: string };
   };
   const queue = async (query = '') => (await (await fixture.as('adminA')).get(`${T}/problems/reviews${query}`)).body.items as Review[];
   const auditActions = async (entityId: string) =>
@@ -96,5 +97,30 @@ describe.each(DRIVERS)('problem review queue on %s', (driver) => {
     expect((await admin.post(`${T}/problems/reviews/${theirs.id}`, { action: 'promote' })).status).toBe(400);
     // another township's admin does not find it
     expect((await (await fixture.as('adminB')).post(`/t/beta/api/problems/reviews/${theirs.id}`, { action: 'accept' })).status).toBe(404);
+  });
+
+  it('releases each raised problem into the queue once, however many requests end the session at the same moment', async () => {
+    const villageId = fixture.a.rows.villages[2].id!;
+    const admin = await fixture.as('adminA');
+    const queued = async () => (await queue(`?villageId=${villageId}`)).map((r) => r.content).sort();
+
+    // closed by hand from several screens at once: one close (one audit row), each problem queued once
+    const closed = await raise(villageId, ['晒谷场积水', '村口桥栏杆松动'], false);
+    const closes = await Promise.all(Array.from({ length: 6 }, () => admin.post(`${T}/evaluation/sessions/${closed.id}/close`, {})));
+    expect(closes.map((r) => r.status)).toEqual(Array(6).fill(200));
+    expect(await queued()).toEqual(['村口桥栏杆松动', '晒谷场积水'].sort());
+    const closeAudits = await server.db.select().from(auditEvents).where(and(eq(auditEvents.action, 'session.close'), eq(auditEvents.entityId, closed.id)));
+    expect(closeAudits).toHaveLength(1);
+
+    // ended by its time: the big screen's polls and the phones' requests just after the window all find it due
+    const timed = await raise(villageId, ['垃圾清运不及时', '路灯坏了'], false);
+    await server.db.update(evaluationSessions).set({ closesAt: new Date(Date.now() - 1000).toISOString() }).where(eq(evaluationSessions.id, timed.id));
+    const phone = fixture.anonymous();
+    const burst = await Promise.all([
+      ...Array.from({ length: 4 }, () => admin.get(`${T}/evaluation/sessions/${timed.id}/live`)),
+      ...Array.from({ length: 4 }, () => phone.get(`${T}/evaluation/vote/${timed.code}`)),
+    ]);
+    expect(burst.map((r) => r.status)).toEqual(Array(8).fill(200));
+    expect(await queued()).toEqual(['垃圾清运不及时', '村口桥栏杆松动', '晒谷场积水', '路灯坏了'].sort());
   });
 });

@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents } from '../../src/db/schema';
 import { shanghaiYear } from '../../src/platform/time';
 import { startWithFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, type TestServer } from '../support/servers';
@@ -171,6 +173,23 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
     const village1 = refinal.body.items.find((r: Result) => r.subjectId === villageIds[1]);
     expect(village1.incomeFen).toBe(5_200_000);
     expect(village1.redLines.map((h: Hit) => h.code)).not.toContain('income_floor');
+  });
+
+  it('re-opens a final year once when several re-open it at the same moment: one 201, the others 409, one re-opening and one audit row', async () => {
+    const admin = await fixture.as('adminA');
+    expect((await admin.get(`/t/alpha/api/stars/results?year=${YEAR}`)).body.stage).toBe('final');
+    const reopenings = async () => (await admin.get('/t/alpha/api/stars/result-years')).body.find((y: { year: number }) => y.year === YEAR).reopenings as { reason: string }[];
+    const audits = async () => (await server.db.select().from(auditEvents).where(eq(auditEvents.action, 'stars.reopen_year'))).length;
+    const [before, auditsBefore] = [(await reopenings()).length, await audits()];
+    const replies = await Promise.all(Array.from({ length: 8 }, (_, i) => admin.post(`/t/alpha/api/stars/result-years/${YEAR}/reopen`, { reason: `同时开放第${i}次` })));
+    expect(replies.map((r) => r.status).sort()).toEqual([201, ...Array(7).fill(409)]);
+    expect(replies.find((r) => r.status === 201)!.body.resultsRetired).toBe(3);
+    for (const refused of replies.filter((r) => r.status === 409)) expect(refused.body.code).toBe('stars.year_not_finalised');
+    expect((await reopenings()).length).toBe(before + 1);
+    expect(await audits()).toBe(auditsBefore + 1);
+    // final again, as the year was
+    await admin.post('/t/alpha/api/job-runs', { job: 'finalise', year: YEAR });
+    expect((await admin.get(`/t/alpha/api/stars/results?year=${YEAR}`)).body.stage).toBe('final');
   });
 
   it('counts a problem of a past year that was past its deadline at year end, even if rectified since', async () => {

@@ -1,4 +1,4 @@
 export { problemRoutes } from './routes';
 export { insertProblems, type NewProblem } from './insert-problems';
 export { noticeWindow, problemAsSeen } from './rules';
-export { pendingReviews, queueRaisedProblems, type RaisedProblem } from './review-routes';
+export { pendingReviews } from './review-routes';

@@ -8,21 +8,12 @@ import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
 import { PROBLEM_REVIEW_STATUSES, problemReviews, problems } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
-import { insertStatements } from '../../db/batch';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, paging } from '../../platform/validate';
 import { assertVillageVisible, listedVillage } from '../rosters';
 import { insertProblems } from './insert-problems';
 
 type Review = typeof problemReviews.$inferSelect;
-
-/** A problem raised on a ballot, for the review queue (released by the evaluation when its session ends). */
-export type RaisedProblem = Pick<Review, 'villageId' | 'subjectKind' | 'subjectId' | 'year' | 'content' | 'raisedAt'> & { id?: string };
-
-/** The queue's inserts, for the caller's batch. */
-export function queueRaisedProblems(scope: TenantScope, rows: RaisedProblem[]) {
-  return insertStatements(scope.db, problemReviews, rows.map((row) => ({ ...row, tenantId: scope.tenantId })));
-}
 
 const reviewQuery = z.object({ status: z._default(z.enum(PROBLEM_REVIEW_STATUSES), 'pending'), villageId: z.optional(z.string().check(z.maxLength(40))), ...paging });
 const decision = z.discriminatedUnion('action', [

@@ -8,7 +8,7 @@ import type { AppEnv } from '../../app-env';
 import { actorId } from '../../auth/actor';
 import { allow, TOWNSHIP_READERS } from '../../auth/guard';
 import { redLineRecords, redLineRules, villages } from '../../db/schema';
-import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
+import { badRequest, conflict, notFound } from '../../platform/errors';
 import { translate } from '../../platform/i18n';
 import { newId } from '../../platform/ids';
 import { shanghaiYear } from '../../platform/time';
@@ -20,7 +20,7 @@ import { displayTitle, listRedLineRules } from './red-line-catalogue';
 import { dataYears, listResults, listResultYears, yearStage } from './queries';
 import { COMPUTED_SOURCES, thresholdFits } from './rules';
 import { assertYearOpen } from './year-lock';
-import { finalisation, reopenYear } from './year-verbs';
+import { reopenYear } from './year-verbs';
 import { ratingReopening } from '../rating';
 
 
@@ -187,7 +187,6 @@ export const starsRoutes = new Hono<AppEnv>()
     async (c) => {
       const { year: y } = c.req.valid('param');
       const tenantId = c.var.tenant!.id;
-      if (!(await finalisation(c.var.db, tenantId, y))) throw new AppError(409, 'stars.year_not_finalised', { year: y });
       const { reason } = c.req.valid('json');
       const reopened = await reopenYear(c.var.db, tenantId, y, actorId(c.var.actor), reason, ({ id, resultsRetired }) =>
         audit(c, { action: 'stars.reopen_year', entity: 'year_reopening', entityId: id, summary: { year: y, reason, resultsRetired } }),

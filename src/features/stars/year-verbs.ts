@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { annualResults, finalisedYears, yearReopenings } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
 import { sqlJson } from '../../db/sql-json';
+import { conflict } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
 import type { Stars } from '../../domain/thresholds';
@@ -118,7 +119,9 @@ function named(row: ResultRow, levels: Map<string, Stars | null>, settings: Tena
 
 /**
  * Re-opens a final year, explicitly and on the record: the final results and the finalisation are
- * retired (stamped with the re-opening, never deleted) in one batch with the audit row.
+ * retired (stamped with the re-opening, never deleted) in one batch with the audit row. The batch begins
+ * with the guarded retirement of the finalisation, and fails whole when it matched nothing: of concurrent
+ * re-openings one is recorded, the others (a year no longer final) answer 409 and write nothing.
  */
 export async function reopenYear(
   db: Db,
@@ -131,18 +134,26 @@ export async function reopenYear(
   more: (reopeningId: string) => BatchItem<'sqlite'>[] = () => [],
 ) {
   const scope = new TenantScope(db, tenantId);
+  if (!(await finalisation(db, tenantId, year))) throw conflict('stars.year_not_finalised', { year });
   const live = and(eq(annualResults.year, year), eq(annualResults.stage, 'final'), isNull(annualResults.reopeningId));
   const [{ n }] = await db.select({ n: count() }).from(annualResults).where(scope.where(annualResults, live));
   const reopeningId = newId();
-  await db.batch([
-    db.insert(yearReopenings).values({ id: reopeningId, tenantId, year, reason, reopenedBy: actorId, resultsRetired: n }),
-    db.update(annualResults).set({ reopeningId }).where(scope.where(annualResults, live)),
-    db
-      .update(finalisedYears)
-      .set({ reopeningId })
-      .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId))),
-    audit({ id: reopeningId, resultsRetired: n }),
-    ...more(reopeningId),
-  ]);
+  try {
+    await db.batch([
+      db
+        .update(finalisedYears)
+        .set({ reopeningId })
+        .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId))),
+      // re-opened since it was read: the NULL insert fails (NOT NULL), and the batch with it
+      db.run(sql`INSERT INTO year_reopenings (id) SELECT NULL WHERE changes() = 0`),
+      db.insert(yearReopenings).values({ id: reopeningId, tenantId, year, reason, reopenedBy: actorId, resultsRetired: n }),
+      db.update(annualResults).set({ reopeningId }).where(scope.where(annualResults, live)),
+      audit({ id: reopeningId, resultsRetired: n }),
+      ...more(reopeningId),
+    ]);
+  } catch (error) {
+    if (!(await finalisation(db, tenantId, year))) throw conflict('stars.year_not_finalised', { year });
+    throw error;
+  }
   return { id: reopeningId, year, resultsRetired: n };
 }

@@ -1,9 +1,10 @@
-import { and, count, countDistinct, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, not, or, sql } from 'drizzle-orm';
+import { and, count, countDistinct, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, lte, not, or, sql, type SQL } from 'drizzle-orm';
 import type { Recorder } from '../../../audit/record';
 import { renderSVG } from 'uqr';
 import { insertStatements, paramChunks } from '../../../db/batch';
+import { sqlJson } from '../../../db/sql-json';
 import type { Db } from '../../../db/client';
-import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, raisedProblems, sessionCounts, villages } from '../../../db/schema';
+import { ballotTickets, campaigns, evaluationBookings, evaluationSessions, pollBook, problemReviews, raisedProblems, sessionCounts, villages } from '../../../db/schema';
 import { TenantScope as Scope } from '../../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../../platform/errors';
 import { newId, randomString } from '../../../platform/ids';
@@ -13,7 +14,6 @@ import { toBase64Url } from '../../../platform/crypto';
 import { chineseMinute } from '../../../domain/calendar';
 import { RATER_GROUPS, type QrTiming, type RaterGroup } from '../rules';
 import { sealTally } from '../voting/tally';
-import { queueRaisedProblems } from '../../problems';
 import { currentQr, posterToken, ticketHash } from './passes';
 
 export type EvaluationSession = typeof evaluationSessions.$inferSelect;
@@ -234,33 +234,58 @@ export async function endSessionsPastTheirTime(db: Db, now = new Date().toISOStr
   return due.length;
 }
 
+/** Staged problems per release statement: their ids and new ids go as one JSON parameter, far below D1's 2 MB. */
+const RELEASED_PER_STATEMENT = 400;
+
 /**
  * Problems raised on ballots join the review queue (problems/review-routes.ts) only when the session ends: in random order, all with
  * the session's end as their time and no session id, so neither their order nor their time points to a
- * ballot. The insert and the delete go in one batch; a concurrent release of the same rows fails on the
- * problems' ids, never doubles them.
+ * ballot. Every path that ends a session runs this (a close, the phones', the big screen's, a paper sheet,
+ * the nightly job), often several at once, so the release is its own claim: the queue's rows are copied
+ * from the staged rows still there (INSERT … SELECT joining them) and those are deleted, in one batch. Under
+ * SQLite's single writer a concurrent release that read the same rows runs after it and joins none of them;
+ * a row staged since (a late paper sheet) is still released, by whichever release read it.
  */
 async function releaseRaisedProblems(scope: TenantScope, sessionId: string, at: string) {
   const staged = await scope.db
-    .select()
+    .select({ id: raisedProblems.id })
     .from(raisedProblems)
     .where(scope.where(raisedProblems, eq(raisedProblems.sessionId, sessionId)));
   if (!staged.length) return;
-  const shuffled = staged.map((p) => ({ p, key: crypto.getRandomValues(new Uint32Array(1))[0] })).sort((a, b) => a.key - b.key);
   const time = Date.parse(at);
-  const rows = shuffled.map(({ p }) => ({
-    id: newId(time),
-    villageId: p.villageId,
-    subjectKind: p.subjectKind,
-    subjectId: p.subjectId,
-    year: p.year,
-    content: p.content,
-    raisedAt: at,
-  }));
-  const statements = [
-    ...queueRaisedProblems(scope, rows),
-    ...paramChunks(staged.map((p) => p.id)).map((ids) => scope.db.delete(raisedProblems).where(scope.where(raisedProblems, inArray(raisedProblems.id, ids)))),
-  ];
+  const shuffled = staged.map((p) => ({ p, key: crypto.getRandomValues(new Uint32Array(1))[0] })).sort((a, b) => a.key - b.key);
+  const claims = shuffled.map(({ p }) => ({ staged: p.id, id: newId(time) }));
+  const statements = paramChunks(claims, RELEASED_PER_STATEMENT).flatMap((chunk) => {
+    const json = sqlJson(chunk);
+    const claimed = scope.where(raisedProblems, eq(raisedProblems.sessionId, sessionId), sql`${raisedProblems.id} = claim.value ->> '$.staged'`);
+    // every column named (a new one fails to compile here); drizzle's INSERT … SELECT lists them in the table's order
+    const queued: Record<keyof typeof problemReviews.$inferSelect, SQL> = {
+      id: sql`claim.value ->> '$.id'`,
+      tenantId: sql`${raisedProblems.tenantId}`,
+      villageId: sql`${raisedProblems.villageId}`,
+      subjectKind: sql`${raisedProblems.subjectKind}`,
+      subjectId: sql`${raisedProblems.subjectId}`,
+      year: sql`${raisedProblems.year}`,
+      content: sql`${raisedProblems.content}`,
+      raisedAt: sql`${at}`,
+      status: sql`'pending'`,
+      problemId: sql`NULL`,
+      reason: sql`NULL`,
+      decidedBy: sql`NULL`,
+      decidedAt: sql`NULL`,
+    };
+    const columns = sql.join(
+      Object.keys(getTableColumns(problemReviews)).map((key) => queued[key as keyof typeof queued]),
+      sql`, `,
+    );
+    return [
+      // CROSS JOIN keeps json_each the outer loop: the rows go in in the shuffled order, not in the staged table's
+      scope.db.insert(problemReviews).select(sql`SELECT ${columns} FROM json_each(${json}) claim CROSS JOIN ${raisedProblems} WHERE ${claimed}`),
+      scope.db
+        .delete(raisedProblems)
+        .where(scope.where(raisedProblems, eq(raisedProblems.sessionId, sessionId), inArray(raisedProblems.id, sql`(SELECT value ->> '$.staged' FROM json_each(${json}))`))),
+    ];
+  });
   await scope.db.batch(statements as [(typeof statements)[0], ...typeof statements]);
 }
 
