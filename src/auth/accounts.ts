@@ -1,6 +1,7 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import { paramChunks } from '../db/batch';
+import { isUniqueViolation } from '../db/errors';
 import type { Db } from '../db/client';
 import { accounts, roleGrants, sessions } from '../db/schema';
 import { newId } from '../platform/ids';
@@ -44,12 +45,35 @@ export async function createAccount(
   options: CreateAccountOptions = {},
 ): Promise<string> {
   if (!options.demoPassword) assertPasswordPolicy(account.password, account.phone, { locale: options.locale, path: options.passwordPath });
+  try {
+    return await writeAccount(db, account, grants, options);
+  } catch (error) {
+    // the same phone created at the same moment (a form sent twice): its account is there now, and is treated as found
+    if (!isUniqueViolation(error)) throw error;
+    return writeAccount(db, account, grants, options);
+  }
+}
+
+/**
+ * A grant unless the account holds it already, in one statement: a grant given twice at once is one grant. Every column
+ * in the table's order, as drizzle's INSERT … SELECT names them.
+ */
+function grantOnce(db: Db, grant: Partial<Grant> & { accountId: string; role: Grant['role'] }) {
+  const same = (column: string, value: string | null | undefined) => sql`${sql.identifier(column)} IS ${value ?? null}`;
+  return db.insert(roleGrants).select(
+    sql`SELECT ${newId()}, ${grant.accountId}, ${grant.role}, ${grant.countyId ?? null}, ${grant.cityId ?? null}, ${grant.tenantId ?? null}, ${grant.villageId ?? null}, ${grant.memberId ?? null}, ${new Date().toISOString()}
+      WHERE NOT EXISTS (SELECT 1 FROM role_grants WHERE account_id = ${grant.accountId} AND role = ${grant.role} AND ${same('county_id', grant.countyId)}
+        AND ${same('city_id', grant.cityId)} AND ${same('tenant_id', grant.tenantId)} AND ${same('village_id', grant.villageId)} AND ${same('member_id', grant.memberId)})`,
+  );
+}
+
+async function writeAccount(db: Db, account: NewAccount, grants: Partial<Grant>[], options: CreateAccountOptions): Promise<string> {
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, account.phone)).limit(1);
   if (existing && !options.attachIfExists) throw conflict('auth.phone_taken');
   const accountId = existing?.id ?? newId();
   const grantRows = grants.map((g) => ({ ...g, role: g.role!, accountId }));
   const alongside = options.audit?.(accountId, existing ? 'account.grant' : 'account.create') ?? [];
-  const writes: BatchItem<'sqlite'>[] = [...(grantRows.length ? [db.insert(roleGrants).values(grantRows)] : []), ...alongside];
+  const writes: BatchItem<'sqlite'>[] = [...grantRows.map((grant) => grantOnce(db, grant)), ...alongside];
   // an existing account given an admin role signs in again: the second factor an admin must have is asked at sign-in
   if (existing && isAdminAccount(grantRows.map((g) => g.role))) writes.push(db.delete(sessions).where(eq(sessions.accountId, existing.id)));
   if (!existing)

@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { base32Decode, totpCode } from '../../src/auth/totp';
 import type { Grant } from '../../src/auth/actor';
-import { auditEvents, PLATFORM_CHAIN, sessions, totpFactors } from '../../src/db/schema';
+import { auditEvents, PLATFORM_CHAIN, roleGrants, sessions, totpFactors } from '../../src/db/schema';
 import { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
@@ -397,6 +397,16 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       const secretaryClient = await secretary.login();
       expect((await admin.post('/t/alpha/api/accounts', { role: 'township_admin', phone: secretary.phone, name: '某某', password: 'Another-pass-1' })).status).toBe(201);
       expect((await secretaryClient.get('/api/auth/me')).status).toBe(401);
+    });
+
+    it('an account created several times at once (a form sent twice) is one account with one grant, never a 500', async () => {
+      const admin = await ctx.fixture.as('adminA');
+      const body = { role: 'village_secretary', phone: '13700009001', name: '双击', password: 'Another-pass-1', villageId: ctx.fixture.a.rows.villages[1].id! };
+      const replies = await Promise.all(Array.from({ length: 4 }, () => admin.post('/t/alpha/api/accounts', body)));
+      expect(replies.map((r) => r.status)).toEqual([201, 201, 201, 201]);
+      expect(new Set(replies.map((r) => r.body.accountId)).size).toBe(1);
+      const grants = await ctx.server.db.select().from(roleGrants).where(eq(roleGrants.accountId, replies[0].body.accountId));
+      expect(grants.map((g) => g.role)).toEqual(['village_secretary']);
     });
 
     it('the platform admin gives a township role to an account that also works elsewhere, checked against that township', async () => {
