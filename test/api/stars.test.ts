@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents } from '../../src/db/schema';
+import { auditEvents, redLineRecords } from '../../src/db/schema';
 import { shanghaiYear } from '../../src/platform/time';
 import { startWithFixture, type Fixture } from '../support/fixture';
 import { DRIVERS, type TestServer } from '../support/servers';
@@ -66,9 +66,15 @@ describe.each(DRIVERS)('red lines and annual results on %s', (driver) => {
 
     const petition = rules.find((r: { code: string }) => r.code === 'petition');
     const wrong = await admin.post('/t/alpha/api/stars/red-line-records', { ...body, ruleId: petition.id, note: '误登' });
-    const revoked = await admin.post(`/t/alpha/api/stars/red-line-records/${wrong.body.id}/revoke`, { note: '登记错误' });
-    expect(revoked.status).toBe(200);
+    // revoked by two admins at the same moment: once, on the record once
+    const revokes = await Promise.all(['登记错误', '重复撤销'].map((note) => admin.post(`/t/alpha/api/stars/red-line-records/${wrong.body.id}/revoke`, { note })));
+    expect(revokes.map((r) => r.status).sort()).toEqual([200, 409]);
+    const revoked = revokes.find((r) => r.status === 200)!;
     expect(revoked.body.revokedAt).toBeTruthy();
+    const [stored] = await server.db.select().from(redLineRecords).where(eq(redLineRecords.id, wrong.body.id));
+    expect(stored.revokeNote).toBe(revoked.body.revokeNote);
+    const recorded = await server.db.select().from(auditEvents).where(and(eq(auditEvents.entityId, wrong.body.id), eq(auditEvents.action, 'red_line_record.revoke')));
+    expect(recorded).toHaveLength(1);
     const active = await admin.get(`/t/alpha/api/stars/red-line-records?year=${YEAR}`);
     expect(active.body.items.map((r: { id: string }) => r.id)).toEqual([created.body.id]);
     const all = await admin.get(`/t/alpha/api/stars/red-line-records?year=${YEAR}&includeRevoked=true`);

@@ -162,7 +162,17 @@ export const starsRoutes = new Hono<AppEnv>()
       if (record.revokedAt) throw conflict('stars.record_revoked');
       await assertYearOpen(scope.db, scope.tenantId, record.year);
       const patch = { revokedAt: new Date().toISOString(), revokedBy: actorId(c.var.actor), revokeNote: c.req.valid('json').note };
-      const [updated] = await audited(c, scope.update(redLineRecords, id, patch).returning(), { action: 'red_line_record.revoke', entity: 'red_line_record', entityId: id, before: record, after: patch });
+      // revoked once: a second revoke at the same moment changes nothing and records nothing
+      const still = scope.where(redLineRecords, eq(redLineRecords.id, id), isNull(redLineRecords.revokedAt));
+      const [updated] = await audited(c, scope.db.update(redLineRecords).set(patch).where(still).returning(), {
+        action: 'red_line_record.revoke',
+        entity: 'red_line_record',
+        entityId: id,
+        before: record,
+        after: patch,
+        onlyIfChanged: true,
+      });
+      if (!updated) throw conflict('stars.record_revoked');
       return c.json(recordView(updated));
     },
   )
