@@ -54,6 +54,14 @@ export function insertStatements<T extends SQLiteTable>(db: Db, table: T, rows: 
   return chunks.map((tuples) => db.insert(table).select(sql`SELECT ${select} FROM json_each(${`[${tuples.join(',')}]`})`));
 }
 
+/**
+ * A batch statement that fails, and so rolls the whole batch back, when the statement just before it changed no row:
+ * put right after a guarded UPDATE (a status or version check) whose guard a concurrent write has made false, so
+ * that what the batch writes besides (an audit row, a consequence) goes only with it. It would insert an id of NULL
+ * into `table`, which its NOT NULL id refuses; the caller reads the state again to say why (a 409).
+ */
+export const failIfUnchanged = (db: Db, table: SQLiteTable & { id: SQLiteColumn }) => db.run(sql`INSERT INTO ${table} (id) SELECT NULL WHERE changes() = 0`);
+
 /** The rows' values in chunks that each fit one statement's parameters (e.g. ids for IN lists). */
 export function paramChunks<T>(values: T[], size = MAX_PARAMS - 10): T[][] {
   const chunks = [];

@@ -1,4 +1,7 @@
+import { and, count, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { insertMany } from '../../src/db/batch';
+import { objections } from '../../src/db/schema';
 import { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
 import { withFixture } from '../support/suite';
@@ -47,5 +50,28 @@ describe.each(DRIVERS)('objections on %s (a cadre who wants to know who objected
     expect(read.body.objections.length).toBe(statuses.filter((s) => s === 201).length);
     // another address is not held by this one's flood
     expect((await new ApiClient(ctx.server, { 'x-test-ip': '10.30.0.2' }).post(`/t/alpha/api/problems/${created.body.id}/objections`, { content: '确有问题' })).status).toBe(201);
+  });
+
+  it('holds a problem to its 200 objections when the last few arrive all at once (the cap counted in the insert)', async () => {
+    const { fixture } = ctx;
+    const admin = await fixture.as('adminA');
+    const created = await admin.post('/t/alpha/api/problems', { villageId: fixture.a.rows.villages[2].id!, content: '垃圾清运不及时', measure: '每周两次' });
+    expect((await admin.post(`/t/alpha/api/problems/${created.body.id}/publish`)).status).toBe(200);
+    // 195 filed over the notice from many addresses (written straight in: the burst is what is tested)
+    const earlier = Array.from({ length: 195 }, (_, i) => ({ tenantId: fixture.a.tenantId, target: 'problem' as const, problemId: created.body.id as string, content: `早先的异议 ${i}` }));
+    await insertMany(ctx.server.db, objections, earlier);
+    const stored = async () => (await ctx.server.db.select({ n: count() }).from(objections).where(and(eq(objections.tenantId, fixture.a.tenantId), eq(objections.problemId, created.body.id))))[0].n;
+    expect(await stored()).toBe(195);
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => new ApiClient(ctx.server, { 'x-test-ip': '10.30.1.1' }).post(`/t/alpha/api/problems/${created.body.id}/objections`, { content: `最后一批 ${i}` })),
+    );
+    const statuses = burst.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(5).fill(201), ...Array(5).fill(429)]);
+    expect(await stored()).toBe(200);
+    // a refused filing does not count against the address: its hour still has the five it did not use
+    const other = await admin.post('/t/alpha/api/problems', { villageId: fixture.a.rows.villages[2].id!, content: '路灯不亮', measure: '月底前修好' });
+    expect((await admin.post(`/t/alpha/api/problems/${other.body.id}/publish`)).status).toBe(200);
+    const more = await Promise.all(Array.from({ length: 6 }, () => new ApiClient(ctx.server, { 'x-test-ip': '10.30.1.1' }).post(`/t/alpha/api/problems/${other.body.id}/objections`, { content: '再来' })));
+    expect(more.map((r) => r.status).sort()).toEqual([201, 201, 201, 201, 201, 429]);
   });
 });

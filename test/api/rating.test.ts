@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { counties, plaques } from '../../src/db/schema';
+import { auditEvents, counties, plaques } from '../../src/db/schema';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
 import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
@@ -292,5 +292,92 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     // a member of another township is not found, and a final year is locked
     expect((await adminB.put(`${G}/${ctx.fixture.a.rows.members[0].id}`, { grade: 'qualified', ...meeting })).status).toBe(404);
     expect((await (await ctx.fixture.as('adminA')).put(`/t/alpha/api/rating/years/${Y}/member-grades/${ctx.fixture.a.rows.members[0].id}`, { grade: 'qualified', ...meeting })).status).toBe(409);
+  });
+
+  /** A year of its own, opened and past its nomination deadline (no evaluation: every branch is scored without stars). */
+  async function openPastDeadline(year: number) {
+    expect((await admin.post('/t/alpha/api/rating/years', { year, nominationDeadline: shanghaiDate() })).status).toBe(201);
+    await daysPass(ctx.server, ctx.fixture.a.tenantId, year, { nominationDeadline: true });
+  }
+  const auditRows = (action: string, entityIds: string[]) =>
+    ctx.server.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, ctx.fixture.a.tenantId), eq(auditEvents.action, action), inArray(auditEvents.entityId, entityIds)));
+
+  it('moves a year once when 评定, 公示 or 命名 is clicked several times at once: the others answer 409, never a 500', async () => {
+    const year = Y - 2;
+    const RY = `/t/alpha/api/rating/years/${year}`;
+    await openPastDeadline(year);
+    /** Six clicks at once: one goes in, five are told the step has moved on; one audit row of the step. */
+    const sixClicks = async (step: string, send: () => Promise<{ status: number; body: { code?: string } }>) => {
+      const burst = await Promise.all(Array.from({ length: 6 }, send));
+      expect(burst.map((r) => r.status).sort(), `${step}: ${JSON.stringify(burst.map((r) => r.body))}`).toEqual([200, 409, 409, 409, 409, 409]);
+      expect(burst.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(5).fill('rating.wrong_step'));
+      expect(await auditRows(`rating.${step}`, [String(year)]), step).toHaveLength(1);
+    };
+    await sixClicks('score', () => admin.post(`${RY}/score`, {}));
+    const scored = (await admin.get(RY)).body as { step: string; entries: (Entry & { id: string })[] };
+    expect(scored.step).toBe('recheck');
+    expect(scored.entries.map((e) => e.version)).toEqual([1, 1, 1]);
+    expect(await auditRows('rating.propose', scored.entries.map((e) => e.id))).toHaveLength(3);
+    for (const entry of scored.entries) expect((await county.post(`${RY}/entries/${entry.villageId}/recheck`, { decision: 'confirm', version: entry.version })).status).toBe(200);
+    await sixClicks('publish', () => admin.post(`${RY}/publish`, {}));
+    await daysPass(ctx.server, ctx.fixture.a.tenantId, year, { noticeEndsOn: true });
+    await sixClicks('name', () => admin.post(`${RY}/name`));
+    expect((await admin.get(RY)).body.step).toBe('named');
+  });
+
+  it('settles answers to an objection given at the same moment on one: the rating follows the answer recorded', async () => {
+    const year = Y - 1;
+    const RY = `/t/alpha/api/rating/years/${year}`;
+    await openPastDeadline(year);
+    expect((await admin.post(`${RY}/score`, {})).status).toBe(200);
+    for (const entry of ((await admin.get(RY)).body.entries as Entry[]))
+      expect((await county.post(`${RY}/entries/${entry.villageId}/recheck`, { decision: 'confirm', version: entry.version })).status).toBe(200);
+    expect((await admin.post(`${RY}/publish`, {})).status).toBe(200);
+    // one objection against each branch; each answered six times at once, 不成立 and 成立 with a level alternating
+    const objected = await Promise.all(v.map((villageId) => ctx.fixture.anonymous().post(`${RY}/notice/${villageId}/objections`, { content: '评定结果与实际不符' })));
+    const answers = (i: number) => (i % 2 ? { answer: `异议成立，调整为${(i % 3) + 1}星`, upheld: true, stars: (i % 3) + 1 } : { answer: '经核实，异议不成立', upheld: false });
+    const bursts = await Promise.all(objected.map((o) => Promise.all(Array.from({ length: 6 }, (_, i) => admin.post(`${RY}/objections/${o.body.id}/answer`, answers(i))))));
+    const after = (await admin.get(RY)).body.entries as (Entry & { id: string; status: string })[];
+    const stored = (await admin.get(`${RY}/objections`)).body.items as { id: string; villageId: string; answer: string; upheld: boolean }[];
+    for (const [k, burst] of bursts.entries()) {
+      expect(burst.map((r) => r.status).sort(), JSON.stringify(burst.map((r) => r.body))).toEqual([200, 409, 409, 409, 409, 409]);
+      expect(burst.filter((r) => r.status === 409).map((r) => r.body.code)).toEqual(Array(5).fill('problems.objection_answered'));
+      const won = burst.find((r) => r.status === 200)!.body;
+      const objection = stored.find((o) => o.id === objected[k].body.id)!;
+      expect(objection).toMatchObject({ answer: won.answer, upheld: won.upheld });
+      const entry = after.find((e) => e.villageId === objection.villageId)!;
+      // 成立 with a level: the entry has that level, back to 复核, once; 不成立: untouched
+      const level = won.upheld ? Number(/(\d)星/.exec(won.answer)![1]) : null;
+      expect(entry).toMatchObject(won.upheld ? { proposedStars: level, status: 'proposed', version: 3 } : { proposedStars: null, status: 'confirmed', version: 2 });
+      expect(await auditRows('objection.answer', [objection.id])).toHaveLength(1);
+      expect(await auditRows('rating.objection_upheld', [entry.id])).toHaveLength(won.upheld ? 1 : 0);
+    }
+
+    // two objections of each branch upheld at the same moment with different levels (four and five: neither the level
+    // it has): one answer decided on an entry that the other has changed since is refused whole (its objection still
+    // waits), never a lost update
+    const filed = new Map<string, string[]>();
+    for (const entry of after)
+      for (let i = 0; i < 2; i++)
+        filed.set(entry.id, [...(filed.get(entry.id) ?? []), (await ctx.fixture.anonymous().post(`${RY}/notice/${entry.villageId}/objections`, { content: `第${i + 2}条异议` })).body.id]);
+    const replies = new Map(
+      await Promise.all(
+        [...filed].map(async ([entryId, ids]) => [entryId, await Promise.all(ids.map((id, i) => admin.post(`${RY}/objections/${id}/answer`, { answer: `异议成立，调整为${i + 4}星`, upheld: true, stars: i + 4 })))] as const),
+      ),
+    );
+    const final = (await admin.get(RY)).body.entries as (Entry & { id: string })[];
+    const objectionsNow = (await admin.get(`${RY}/objections`)).body.items as { id: string; answeredAt: string | null; upheld: boolean | null }[];
+    for (const entry of after) {
+      const [ids, answered] = [filed.get(entry.id)!, replies.get(entry.id)!];
+      const went = answered.filter((r) => r.status === 200).length;
+      expect(answered.every((r) => r.status === 200 || (r.status === 409 && r.body.code === 'rating.stale')), JSON.stringify(answered.map((r) => r.body))).toBe(true);
+      // every answer that went in wrote the entry once, none over another
+      expect(final.find((e) => e.id === entry.id)!.version).toBe(entry.version + went);
+      expect(await auditRows('rating.objection_upheld', [entry.id])).toHaveLength((entry.status === 'proposed' ? 1 : 0) + went);
+      for (const [i, r] of answered.entries()) expect(objectionsNow.find((o) => o.id === ids[i])).toMatchObject(r.status === 200 ? { upheld: true } : { answeredAt: null, upheld: null });
+    }
   });
 });

@@ -1,1 +1,1 @@
-export { answerObjection, fileObjection, objectionsOf, unansweredCount, type ObjectionOf } from './objections';
+export { answerObjection, fileObjection, noneUnanswered, objectionsOf, unansweredCount, type ObjectionOf } from './objections';

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { Hono } from '../../platform/hono';
 import * as z from 'zod/mini';
@@ -8,6 +8,7 @@ import { actorId } from '../../auth/actor';
 import { allow } from '../../auth/guard';
 import { PROBLEM_REVIEW_STATUSES, problemReviews, problems } from '../../db/schema';
 import type { TenantScope } from '../../db/tenant-scope';
+import { failIfUnchanged } from '../../db/batch';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, paging } from '../../platform/validate';
 import { assertVillageVisible, listedVillage } from '../rosters';
@@ -67,7 +68,7 @@ export const problemReviewRoutes = new Hono<AppEnv>()
         { id: review.id, villageId: review.villageId, subjectKind: review.subjectKind, subjectId: review.subjectId, source: 'ballot', year: review.year, content: review.content, raisedAt: review.raisedAt, createdBy: decidedBy },
       ]);
       // decided since it was read (a dismissal, say): the guard's NULL insert fails, and the batch with it
-      const stillPending = scope.db.run(sql`INSERT INTO problem_reviews (id) SELECT NULL WHERE changes() = 0`);
+      const stillPending = failIfUnchanged(scope.db, problemReviews);
       try {
         const [, [row]] = await c.var.db.batch([
           insert,

@@ -1,4 +1,4 @@
-import { desc, eq, sql } from 'drizzle-orm';
+import { desc, eq, isNull, sql } from 'drizzle-orm';
 import { newId } from '../../platform/ids';
 import { audited } from '../../audit/record';
 import type { Context } from 'hono';
@@ -9,7 +9,7 @@ import { actorId, type Actor } from '../../auth/actor';
 import { seesPersonalDetails } from '../../auth/personal-data';
 import { allow, publicRoute, TOWNSHIP_READERS } from '../../auth/guard';
 import { members, problems, villages } from '../../db/schema';
-import { answerObjection, fileObjection, objectionsOf, unansweredCount } from '../objections';
+import { answerObjection, fileObjection, noneUnanswered, objectionsOf, unansweredCount } from '../objections';
 import type { TenantScope } from '../../db/tenant-scope';
 import { AppError, conflict, notFound } from '../../platform/errors';
 import { idField, idParam, input, isoDate, yearField, yearText } from '../../platform/validate';
@@ -68,6 +68,9 @@ async function findProblem(c: Context<AppEnv>, id: string): Promise<Problem> {
 
 /** Objections of a problem still waiting for the township's answer. */
 export const unansweredObjections = (scope: TenantScope, problemId: string) => unansweredCount(scope, { target: 'problem', problemId });
+
+/** The condition, for a problem's UPDATE, that none of its objections waits for an answer. */
+const noUnansweredObjection = (scope: TenantScope, problemId: string) => noneUnanswered(scope, { target: 'problem', problemId });
 
 /** The problem list (问题清单): problems with rectification measures, deadlines, owners, status and public notice with objections (异议). */
 export const problemRoutes = new Hono<AppEnv>()
@@ -183,13 +186,20 @@ export const problemRoutes = new Hono<AppEnv>()
       if (body.status === 'in_progress') Object.assign(patch, { rectifiedAt: null });
     }
     if (!Object.keys(patch).length) return c.json(view(problem)); // nothing to change (drizzle refuses an empty SET)
-    // the status guard makes two concurrent moves of the same problem settle on one
+    const scope = c.var.scope!;
+    // the status guard makes two concurrent moves of the same problem settle on one; a verification also checks, in
+    // the UPDATE itself, that no objection waits (one filed after the read above would otherwise be verified over)
+    const verifying = patch.status === 'verified';
     const [row] = await audited(
       c,
-      c.var.scope!.db.update(problems).set(patch).where(c.var.scope!.where(problems, eq(problems.id, problem.id), eq(problems.status, problem.status))).returning(),
+      scope.db
+        .update(problems)
+        .set(patch)
+        .where(scope.where(problems, eq(problems.id, problem.id), eq(problems.status, problem.status), verifying ? noUnansweredObjection(scope, problem.id) : undefined))
+        .returning(),
       { action: 'problem.update', entity: 'problem', entityId: problem.id, before: problem, after: patch, onlyIfChanged: true },
     );
-    if (!row) throw conflict('error.conflict');
+    if (!row) throw conflict(verifying && (await unansweredObjections(scope, problem.id)) > 0 ? 'problems.objections_unanswered' : 'error.conflict');
     return c.json(view(row));
   })
   .post('/:id/publish', allow('township_admin'), input('param', idParam), async (c) => {
@@ -197,7 +207,14 @@ export const problemRoutes = new Hono<AppEnv>()
     if (problem.noticeStartsAt) throw conflict('problems.already_published');
     const { startsAt, endsAt } = noticeWindow(new Date(), parseSettings(c.var.tenant!.settings).noticeDays);
     const patch = { noticeStartsAt: startsAt, noticeEndsAt: endsAt };
-    const [row] = await audited(c, c.var.scope!.update(problems, problem.id, patch).returning(), { action: 'problem.publish', entity: 'problem', entityId: problem.id, after: patch });
+    const scope = c.var.scope!;
+    // published once: a concurrent second click finds the notice set and changes nothing (no new window, no audit row)
+    const [row] = await audited(
+      c,
+      scope.db.update(problems).set(patch).where(scope.where(problems, eq(problems.id, problem.id), isNull(problems.noticeStartsAt))).returning(),
+      { action: 'problem.publish', entity: 'problem', entityId: problem.id, after: patch, onlyIfChanged: true },
+    );
+    if (!row) throw conflict('problems.already_published');
     return c.json(view(row));
   })
   .post('/:id/objections', publicRoute(), input('param', idParam), input('json', z.object({ content: text(500), contact: z.optional(z.string().check(z.trim(), z.maxLength(60))) })), async (c) => {

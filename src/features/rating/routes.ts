@@ -11,7 +11,7 @@ import { campaigns, campaignSubjects, officialCampaigns, ratingEntries } from '.
 import { noticeEndDate } from '../../domain/holidays';
 import { MEMBER_GRADES, RECHECK_DECISIONS } from '../../domain/rating';
 import { SUBJECT_KINDS } from '../../domain/vocabulary';
-import { badRequest, conflict, notFound } from '../../platform/errors';
+import { AppError, badRequest, conflict, notFound } from '../../platform/errors';
 import { shanghaiDate, shanghaiYear } from '../../platform/time';
 import { idField, input, isoDate, yearField, yearText } from '../../platform/validate';
 import { parseSettings } from '../../tenancy/settings';
@@ -208,7 +208,13 @@ export const ratingRoutes = new Hono<AppEnv>()
       const change = revised !== undefined && revised !== entry.proposedStars;
       if (change && revised !== null && entry.scoredStars !== null && revised > entry.scoredStars) throw badRequest('rating.above_scoring', { stars: entry.scoredStars });
       const extra = change ? ratingChangeForObjection(c, entry, revised as 1 | 2 | 3 | 4 | 5 | null, body.answer) : [];
-      const row = await answerObjection(c, { target: 'rating', ratingEntryId: entry.id }, objectionId, body, extra);
+      const row = await answerObjection(c, { target: 'rating', ratingEntryId: entry.id }, objectionId, body, extra).catch(async (error: unknown) => {
+        // not the answer's own refusal (answered already): the rating change's version guard, the entry written since it was read here
+        if (error instanceof AppError) throw error;
+        const now = await findEntry(c, year, entry.villageId);
+        if (change && now.version !== entry.version) throw conflict('rating.stale', { version: now.version });
+        throw error;
+      });
       return c.json({ id: row.id, answer: row.answer, answeredAt: row.answeredAt, upheld: row.upheld, entry: await findEntry(c, year, entry.villageId) });
     },
   )

@@ -9,6 +9,8 @@ import type { AppEnv } from '../../app-env';
 import type { Db } from '../../db/client';
 import { audit } from '../../audit/record';
 import { actorId } from '../../auth/actor';
+import { failIfUnchanged } from '../../db/batch';
+import { isUniqueViolation } from '../../db/errors';
 import { objections, plaques, ratingEntries, ratingYears, villages } from '../../db/schema';
 import type { RatingStep, RecheckDecision } from '../../domain/rating';
 import type { Stars } from '../../domain/thresholds';
@@ -57,6 +59,17 @@ const entryAudit = (c: Context<AppEnv>, entry: { id: string }, action: string, b
 /** A year's step moves on, guarded by the step it was in (a concurrent move makes the second a no-op). */
 const stepUpdate = (c: Context<AppEnv>, year: number, from: RatingStep, patch: Partial<typeof ratingYears.$inferInsert>) =>
   c.var.scope!.db.update(ratingYears).set(patch).where(c.var.scope!.where(ratingYears, eq(ratingYears.year, year), eq(ratingYears.step, from)));
+
+/**
+ * For a failed batch that moves a year's step (its guard first, `failIfUnchanged` right after): a concurrent
+ * request moved it since it was read, answered as the step it is at now (409); a unique index that refused a row
+ * written since the read (an entry of a nomination still under way) is a 409 too; anything else is rethrown.
+ */
+const stepMoved = (c: Context<AppEnv>, year: number, from: RatingStep) => async (error: unknown): Promise<never> => {
+  assertStep(await findYear(c, year), from);
+  if (isUniqueViolation(error)) throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
+  throw error;
+};
 
 /** 申报 opens: the township sets the nomination deadline. */
 export async function openYear(c: Context<AppEnv>, year: number, nominationDeadline: string) {
@@ -127,7 +140,9 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
     villageRows.length,
   );
   const proposedAt = now();
-  const statements: BatchItem<'sqlite'>[] = [];
+  // the step moves first, guarded by the step read: a second 评定 running at the same moment fails right after it
+  // (before its entries, whose inserts would hit the unique (year, village) index), and answers the step as a 409
+  const statements: BatchItem<'sqlite'>[] = [stepUpdate(c, year, y.step, { step: 'recheck' }), failIfUnchanged(scope.db, ratingEntries)];
   for (const v of villageRows) {
     const r = resultBy.get(v.id);
     const entry = entryBy.get(v.id);
@@ -151,8 +166,8 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
       entryAudit(c, { id }, 'propose', null, { ...patch, quotaCuts: cut.cuts, cappedByApplication: level.cappedByApplication }),
     );
   }
-  statements.push(stepUpdate(c, year, y.step, { step: 'recheck' }), yearAudit(c, year, 'score', { step: 'recheck', branches: villageRows.length }));
-  await scope.db.batch(statements as Batch);
+  statements.push(yearAudit(c, year, 'score', { step: 'recheck', branches: villageRows.length }));
+  await scope.db.batch(statements as Batch).catch(stepMoved(c, year, y.step));
   return { branches: villageRows.length };
 }
 
@@ -236,7 +251,8 @@ export async function publish(c: Context<AppEnv>, year: number, window: { starts
   const waiting = await unconfirmed(c, year);
   if (waiting.length) throw conflict('rating.not_all_confirmed', { count: waiting.length });
   const patch = { step: 'notice' as const, noticeStartsOn: window.startsOn, noticeEndsOn: window.endsOn };
-  await scope.db.batch([stepUpdate(c, year, 'recheck', patch), yearAudit(c, year, 'publish', patch)]);
+  // a second 公示 at the same moment fails after the step's guard: no second window, no second audit row
+  await scope.db.batch([stepUpdate(c, year, 'recheck', patch), failIfUnchanged(scope.db, ratingEntries), yearAudit(c, year, 'publish', patch)]).catch(stepMoved(c, year, 'recheck'));
   return findYear(c, year);
 }
 
@@ -251,10 +267,15 @@ export const noticeRunning = (y: Year, today = shanghaiDate()) =>
  */
 export function ratingChangeForObjection(c: Context<AppEnv>, entry: Entry, stars: Stars | null, answer: string): BatchItem<'sqlite'>[] {
   const scope = c.var.scope!;
-  const patch = { status: 'proposed' as const, proposedStars: stars, proposalReason: answer, proposedAt: now(), version: entry.version + 1 };
+  const patch = { status: 'proposed' as const, proposedStars: stars, proposalReason: answer, proposedAt: now() };
   return [
-    scope.db.update(ratingEntries).set(patch).where(scope.where(ratingEntries, eq(ratingEntries.id, entry.id))),
-    entryAudit(c, entry, 'objection_upheld', { proposedStars: entry.proposedStars, status: entry.status }, patch),
+    scope.db
+      .update(ratingEntries)
+      .set({ ...patch, version: sql`${ratingEntries.version} + 1` })
+      .where(scope.where(ratingEntries, eq(ratingEntries.id, entry.id), eq(ratingEntries.version, entry.version))),
+    // the entry changed since the answer was decided on it (another upheld objection, a re-check): the whole answer fails
+    failIfUnchanged(scope.db, ratingEntries),
+    entryAudit(c, entry, 'objection_upheld', { proposedStars: entry.proposedStars, status: entry.status }, { ...patch, version: entry.version + 1 }),
   ];
 }
 
@@ -289,15 +310,17 @@ export async function name(c: Context<AppEnv>, year: number) {
       issuedAt,
     }));
   const statements: BatchItem<'sqlite'>[] = [
+    // the step's guard first: a second 命名 at the same moment fails here, its whole finalisation batch with it
+    stepUpdate(c, year, 'notice', { step: 'named', namedAt: issuedAt, namedBy: actorId(c.var.actor) }),
+    failIfUnchanged(scope.db, ratingEntries),
     scope.db.update(ratingEntries).set({ status: 'named' }).where(scope.where(ratingEntries, eq(ratingEntries.year, year), eq(ratingEntries.status, 'confirmed'))),
     ...(plaqueRows.length ? [scope.db.insert(plaques).values(plaqueRows).onConflictDoNothing()] : []),
-    stepUpdate(c, year, 'notice', { step: 'named', namedAt: issuedAt, namedBy: actorId(c.var.actor) }),
     yearAudit(c, year, 'name', { branches: entries.length, plaques: plaqueRows.map((p) => ({ villageId: p.villageId, kind: p.kind, awardedBy: p.awardedBy })) }),
   ];
   const outcome = await finaliseYear(scope.db, scope.tenantId, year, parseSettings(c.var.tenant!.settings), actorId(c.var.actor), {
     levels: new Map(entries.map((e) => [e.villageId, e.proposedStars as Stars | null])),
     statements,
-  });
+  }).catch(stepMoved(c, year, 'notice'));
   if (outcome.status === 'already_final') throw new AppError(409, 'stars.year_finalised', { year });
   return { ...outcome, plaques: plaqueRows.length };
 }

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { annualResults, finalisedYears, yearReopenings } from '../../db/schema';
 import { TenantScope } from '../../db/tenant-scope';
 import { sqlJson } from '../../db/sql-json';
+import { failIfUnchanged } from '../../db/batch';
 import { conflict } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import type { TenantSettings } from '../../tenancy/settings';
@@ -145,7 +146,7 @@ export async function reopenYear(
         .set({ reopeningId })
         .where(scope.where(finalisedYears, eq(finalisedYears.year, year), isNull(finalisedYears.reopeningId))),
       // re-opened since it was read: the NULL insert fails (NOT NULL), and the batch with it
-      db.run(sql`INSERT INTO year_reopenings (id) SELECT NULL WHERE changes() = 0`),
+      failIfUnchanged(db, yearReopenings),
       db.insert(yearReopenings).values({ id: reopeningId, tenantId, year, reason, reopenedBy: actorId, resultsRetired: n }),
       db.update(annualResults).set({ reopeningId }).where(scope.where(annualResults, live)),
       audit({ id: reopeningId, resultsRetired: n }),
