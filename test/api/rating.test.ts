@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { auditEvents, counties, plaques } from '../../src/db/schema';
+import { auditEvents, counties, plaques, ratingEntries } from '../../src/db/schema';
 import { shanghaiDate, shanghaiYear } from '../../src/platform/time';
 import type { ApiClient } from '../support/client';
 import { DRIVERS } from '../support/servers';
@@ -117,6 +117,9 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     expect((await admin.post(`${R}/name`)).body.code).toBe('rating.notice_running');
     await daysPass(ctx.server, ctx.fixture.a.tenantId, Y, { noticeEndsOn: true });
     expect((await admin.post(`${R}/name`)).body.code).toBe('rating.objections_unanswered');
+    // an upheld objection proposes again under the quotas: not above the four 评定 left v[0] (scored five), nothing answered
+    const above = await admin.post(`${R}/objections/${objection.body.id}/answer`, { answer: '异议成立，调整为五星', upheld: true, stars: 5 });
+    expect([above.status, above.body.code]).toEqual([400, 'rating.above_scoring']);
     // upheld: v[0] goes down to three and back to the county's re-check
     const upheld = await admin.post(`${R}/objections/${objection.body.id}/answer`, { answer: '经核实，村务公开不及时，异议成立，调整为三星', upheld: true, stars: 3 });
     expect(upheld.status).toBe(200);
@@ -333,6 +336,8 @@ describe.each(DRIVERS)('评星定级: a year from nomination to naming on %s', (
     const RY = `/t/alpha/api/rating/years/${year}`;
     await openPastDeadline(year);
     expect((await admin.post(`${RY}/score`, {})).status).toBe(200);
+    // scored five without an evaluation (the test's own state): an upheld objection may set any level up to it
+    await ctx.server.db.update(ratingEntries).set({ scoredStars: 5 }).where(and(eq(ratingEntries.tenantId, ctx.fixture.a.tenantId), eq(ratingEntries.year, year)));
     for (const entry of ((await admin.get(RY)).body.entries as Entry[]))
       expect((await county.post(`${RY}/entries/${entry.villageId}/recheck`, { decision: 'confirm', version: entry.version })).status).toBe(200);
     expect((await admin.post(`${RY}/publish`, {})).status).toBe(200);

@@ -21,7 +21,7 @@ import { assertYearOpen } from '../stars';
 import { RATING_READERS, resolveOrganiser } from './access';
 import { branchGrades, decideGrade, ownGrade } from './member-grades';
 import { entryTimeline, listEntries, listPlaques, listRatingObjections } from './queries';
-import { cityCheck, findEntry, findYear, name, nominate, noticeRunning, openYear, publish, ratingChangeForObjection, recheck, repropose, score } from './workflow';
+import { assertWithinCeiling, cityCheck, findEntry, findYear, name, nominate, noticeRunning, openYear, publish, ratingChangeForObjection, recheck, repropose, score } from './workflow';
 
 const yearParam = z.object({ year: yearText });
 const entryParam = z.object({ year: yearText, villageId: idField });
@@ -206,7 +206,8 @@ export const ratingRoutes = new Hono<AppEnv>()
       if (body.stars !== undefined && !body.upheld) throw badRequest('rating.objection_stars_only_if_upheld');
       const revised = body.upheld ? body.stars : undefined;
       const change = revised !== undefined && revised !== entry.proposedStars;
-      if (change && revised !== null && entry.scoredStars !== null && revised > entry.scoredStars) throw badRequest('rating.above_scoring', { stars: entry.scoredStars });
+      // an upheld objection proposes again, under the same ceiling as any proposal: scoring less the quota cuts
+      if (change) assertWithinCeiling(entry, revised as 1 | 2 | 3 | 4 | 5 | null);
       const extra = change ? ratingChangeForObjection(c, entry, revised as 1 | 2 | 3 | 4 | 5 | null, body.answer) : [];
       const row = await answerObjection(c, { target: 'rating', ratingEntryId: entry.id }, objectionId, body, extra).catch(async (error: unknown) => {
         // not the answer's own refusal (answered already): the rating change's version guard, the entry written since it was read here

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Stars } from '../../domain/thresholds';
-import { applyQuotas, effectiveQuotas, proposedLevel, proposeGrades, type Quotas } from './rules';
+import { applyQuotas, effectiveQuotas, proposalCeiling, proposedLevel, proposeGrades, withinCeiling, type QuotaCut, type Quotas } from './rules';
 
 const branch = (id: string, stars: Stars | null, composite: number | null, villagerScore: number | null = null) => ({ id, stars, composite, villagerScore });
 const levels = (out: ReturnType<typeof applyQuotas>) => Object.fromEntries([...out].map(([id, o]) => [id, o.stars]));
@@ -81,4 +81,20 @@ describe('the county’s quotas are a ceiling on the township’s', () => {
     ['levels combine: each the stricter one', { 5: 10, 4: 30 }, { 4: 40, 3: 50 }, { 5: 10, 4: 30, 3: 50 }],
     ['a zero is a cap too', { 5: 0 }, { 5: 10 }, { 5: 0 }],
   ])('%s', (_, county, township, expected) => expect(effectiveQuotas(county, township)).toEqual(expected));
+});
+
+describe('the most stars the township may propose again: scoring less the quota cuts', () => {
+  const cut = (level: 1 | 2 | 3 | 4 | 5): QuotaCut => ({ level, allowed: 1, rank: 2, tie: false });
+  it.each([
+    { scored: 5, cuts: [], stars: 5, ok: true },
+    { scored: 5, cuts: [cut(5)], stars: 5, ok: false },
+    { scored: 5, cuts: [cut(5)], stars: 4, ok: true },
+    { scored: 5, cuts: [cut(5), cut(4)], stars: 4, ok: false },
+    { scored: 4, cuts: [], stars: 5, ok: false },
+    { scored: null, cuts: [], stars: 1, ok: false },
+    { scored: null, cuts: [], stars: null, ok: true },
+    { scored: 3, cuts: [cut(3)], stars: null, ok: true },
+  ])('scored $scored with $cuts.length cut(s): $stars stars → $ok', ({ scored, cuts, stars, ok }) => {
+    expect(withinCeiling(stars, proposalCeiling(scored, cuts))).toBe(ok);
+  });
 });

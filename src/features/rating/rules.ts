@@ -47,6 +47,15 @@ export interface QuotaOutcome {
   cuts: QuotaCut[];
 }
 
+/**
+ * The most stars the township may propose for a branch, however it comes to propose again (a returned proposal, an
+ * upheld objection): the level its scoring gave less the quota cuts 评定 applied to it; none without a score.
+ */
+export const proposalCeiling = (scoredStars: number | null, cuts: readonly QuotaCut[]): number | null => (scoredStars === null ? null : scoredStars - cuts.length);
+
+/** Whether `stars` may be proposed under that ceiling (no stars may always be). */
+export const withinCeiling = (stars: number | null, ceiling: number | null) => stars === null || (ceiling !== null && stars <= ceiling);
+
 /** How many branches a level may hold: the cap's share of every branch of the township, rounded down. */
 export const quotaAllowed = (branches: number, percent: number) => Math.floor((branches * percent) / 100);
 

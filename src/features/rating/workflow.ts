@@ -20,7 +20,7 @@ import { shanghaiDate } from '../../platform/time';
 import { parseSettings } from '../../tenancy/settings';
 import { finalisation, finaliseYear, listResults, recomputeProvisional, yearComposites } from '../stars';
 import { countyQuotas } from './organisation';
-import { applyQuotas, effectiveQuotas, proposedLevel, type QuotaCut } from './rules';
+import { applyQuotas, effectiveQuotas, proposalCeiling, proposedLevel, withinCeiling, type QuotaCut } from './rules';
 
 type Entry = typeof ratingEntries.$inferSelect;
 type Year = typeof ratingYears.$inferSelect;
@@ -171,14 +171,19 @@ export async function score(c: Context<AppEnv>, year: number, aboveApplication: 
   return { branches: villageRows.length };
 }
 
+/** Refuses a proposal above what scoring and quotas gave the branch (400, with that level). */
+export function assertWithinCeiling(entry: Entry, stars: Stars | null): void {
+  const ceiling = proposalCeiling(entry.scoredStars, JSON.parse(entry.quotaCuts) as QuotaCut[]);
+  if (!withinCeiling(stars, ceiling)) throw badRequest('rating.above_scoring', { stars: ceiling ?? 0 });
+}
+
 /** The township answers a returned proposal (or revises one before the county has answered): a level no higher than scoring and quotas gave, with a reason. */
 export async function repropose(c: Context<AppEnv>, year: number, villageId: string, body: { stars: Stars | null; reason: string; version: number }) {
   const y = await findYear(c, year);
   assertStep(y, 'recheck', 'notice');
   const entry = await findEntry(c, year, villageId);
   if (entry.status !== 'returned' && entry.status !== 'proposed') throw conflict('rating.wrong_status', { status: { message: `rating.status.${entry.status}` as const } });
-  const ceiling = entry.scoredStars === null ? null : entry.scoredStars - (JSON.parse(entry.quotaCuts) as QuotaCut[]).length;
-  if (body.stars !== null && (ceiling === null || body.stars > ceiling)) throw badRequest('rating.above_scoring', { stars: ceiling ?? 0 });
+  assertWithinCeiling(entry, body.stars);
   const patch = { status: 'proposed' as const, proposedStars: body.stars, proposalReason: body.reason, proposedAt: now() };
   await guardedEntryWrite(c, entry, body.version, patch, 'repropose');
   return findEntry(c, year, villageId);
