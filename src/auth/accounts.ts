@@ -27,6 +27,11 @@ export interface CreateAccountOptions {
   passwordPath?: string;
   /** the password already hashed (hashPassword): the demo's accounts share one hash of its published password */
   passwordHash?: string;
+  /**
+   * Asked before grants go to an account that already has the phone (with attachIfExists), also when it appeared only
+   * while this one was being created: throws to refuse (a township admin may not attach to another township's account)
+   */
+  mayAttach?: () => Promise<void>;
   /** the audit rows of this creation (or of grants added to an existing account), written in its batch */
   audit?: (accountId: string, action: 'account.create' | 'account.grant') => BatchItem<'sqlite'>[];
 }
@@ -70,6 +75,7 @@ function grantOnce(db: Db, grant: Partial<Grant> & { accountId: string; role: Gr
 async function writeAccount(db: Db, account: NewAccount, grants: Partial<Grant>[], options: CreateAccountOptions): Promise<string> {
   const [existing] = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, account.phone)).limit(1);
   if (existing && !options.attachIfExists) throw conflict('auth.phone_taken');
+  if (existing) await options.mayAttach?.();
   const accountId = existing?.id ?? newId();
   const grantRows = grants.map((g) => ({ ...g, role: g.role!, accountId }));
   const alongside = options.audit?.(accountId, existing ? 'account.grant' : 'account.create') ?? [];

@@ -54,10 +54,11 @@ export async function grantTownshipRole(c: Context<AppEnv>, scope: TenantScope, 
     memberId = member.id;
     villageId = member.villageId;
   }
-  if (by === 'township') await assertAttachableByTownship(c.var.registry, body.phone, scope.tenantId);
   const grant = { role: body.role, tenantId: scope.tenantId, villageId, memberId };
   return createAccount(c.var.registry, body, [grant], {
     attachIfExists: true,
+    // asked again if the account appears while this one is created (two townships creating one phone at once)
+    mayAttach: by === 'township' ? () => assertAttachableByTownship(c.var.registry, body.phone, scope.tenantId) : undefined,
     locale: c.var.locale,
     // the township admin's grant goes where registryAudit puts the township's registry rows; the platform's is in the
     // platform's chain, naming the township (its own chain may be in another database: one chain, one database)

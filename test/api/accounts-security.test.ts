@@ -409,6 +409,19 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect(grants.map((g) => g.role)).toEqual(['village_secretary']);
     });
 
+    it('two townships creating one new phone at the same moment: one gets the account, the other is told the phone is taken', async () => {
+      const [alphaAdmin, betaAdmin] = [await ctx.fixture.as('adminA'), await ctx.fixture.as('adminB')];
+      for (let round = 0; round < 3; round++) {
+        const phone = `1370000910${round}`;
+        const body = { role: 'township_admin', phone, name: '同号', password: 'Another-pass-1' };
+        const [a, b] = await Promise.all([alphaAdmin.post('/t/alpha/api/accounts', body), betaAdmin.post('/t/beta/api/accounts', body)]);
+        expect([a.status, b.status].sort(), JSON.stringify([a.body, b.body])).toEqual([201, 409]);
+        expect([a, b].find((r) => r.status === 409)!.body.code).toBe('auth.phone_taken');
+        const grants = await ctx.server.db.select({ tenantId: roleGrants.tenantId }).from(roleGrants).where(eq(roleGrants.accountId, [a, b].find((r) => r.status === 201)!.body.accountId));
+        expect(grants).toHaveLength(1);
+      }
+    });
+
     it('the platform admin gives a township role to an account that also works elsewhere, checked against that township', async () => {
       const platform = await ctx.fixture.as('platformAdmin');
       const admin = await ctx.fixture.as('adminA');
