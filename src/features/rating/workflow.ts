@@ -2,7 +2,7 @@
  * The verbs of a township-year's rating (评星定级): each reads, decides with the pure rules, and writes one
  * batch with its audit rows. Steps: 申报 (nomination) → 评定 (scoring) → 复核 (re-check) → 公示 (notice) → 命名 (named).
  */
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql, type SQL } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Context } from 'hono';
 import type { AppEnv } from '../../app-env';
@@ -57,8 +57,8 @@ const entryAudit = (c: Context<AppEnv>, entry: { id: string }, action: string, b
   audit(c, { action: `rating.${action}`, entity: 'rating_entry', entityId: entry.id, before, after });
 
 /** A year's step moves on, guarded by the step it was in (a concurrent move makes the second a no-op). */
-const stepUpdate = (c: Context<AppEnv>, year: number, from: RatingStep, patch: Partial<typeof ratingYears.$inferInsert>) =>
-  c.var.scope!.db.update(ratingYears).set(patch).where(c.var.scope!.where(ratingYears, eq(ratingYears.year, year), eq(ratingYears.step, from)));
+const stepUpdate = (c: Context<AppEnv>, year: number, from: RatingStep, patch: Partial<typeof ratingYears.$inferInsert>, unchanged?: SQL) =>
+  c.var.scope!.db.update(ratingYears).set(patch).where(c.var.scope!.where(ratingYears, eq(ratingYears.year, year), eq(ratingYears.step, from), unchanged));
 
 /**
  * For a failed batch that moves a year's step (its guard first, `failIfUnchanged` right after): a concurrent
@@ -314,9 +314,14 @@ export async function name(c: Context<AppEnv>, year: number) {
       awardedBy: (e.proposedStars === 5 ? e.cityCheckedBy : e.recheckedBy) ?? actorId(c.var.actor),
       issuedAt,
     }));
+  // the entries as read, all confirmed: their versions only grow, so an equal count and sum means none was written since
+  // (an objection upheld while this was read sends its entry back to 复核, and the year must not be named over it)
+  const read = `${entries.length}:${entries.reduce((sum, e) => sum + e.version, 0)}`;
+  const unchanged = sql`(SELECT count(*) || ':' || coalesce(sum(${ratingEntries.version}), 0) FROM ${ratingEntries}
+    WHERE ${scope.where(ratingEntries, eq(ratingEntries.year, year), eq(ratingEntries.status, 'confirmed'))}) = ${read}`;
   const statements: BatchItem<'sqlite'>[] = [
     // the step's guard first: a second 命名 at the same moment fails here, its whole finalisation batch with it
-    stepUpdate(c, year, 'notice', { step: 'named', namedAt: issuedAt, namedBy: actorId(c.var.actor) }),
+    stepUpdate(c, year, 'notice', { step: 'named', namedAt: issuedAt, namedBy: actorId(c.var.actor) }, unchanged),
     failIfUnchanged(scope.db, ratingEntries),
     scope.db.update(ratingEntries).set({ status: 'named' }).where(scope.where(ratingEntries, eq(ratingEntries.year, year), eq(ratingEntries.status, 'confirmed'))),
     ...(plaqueRows.length ? [scope.db.insert(plaques).values(plaqueRows).onConflictDoNothing()] : []),
@@ -325,7 +330,13 @@ export async function name(c: Context<AppEnv>, year: number) {
   const outcome = await finaliseYear(scope.db, scope.tenantId, year, parseSettings(c.var.tenant!.settings), actorId(c.var.actor), {
     levels: new Map(entries.map((e) => [e.villageId, e.proposedStars as Stars | null])),
     statements,
-  }).catch(stepMoved(c, year, 'notice'));
+  }).catch(async (error: unknown) => {
+    await stepMoved(c, year, 'notice')(error).catch((moved: unknown) => {
+      if (moved instanceof AppError) throw moved;
+    });
+    // still at 公示: its entries changed while they were read; named again, it reads them anew
+    throw new AppError(409, 'error.conflict', {}, undefined, { cause: error });
+  });
   if (outcome.status === 'already_final') throw new AppError(409, 'stars.year_finalised', { year });
   return { ...outcome, plaques: plaqueRows.length };
 }
