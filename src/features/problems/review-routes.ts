@@ -73,8 +73,9 @@ export const problemReviewRoutes = new Hono<AppEnv>()
         const [, [row]] = await c.var.db.batch([
           insert,
           decide(scope, review.id, { status: 'accepted', problemId: review.id, decidedBy }),
-          audit(c, { ...entry, action: 'problem_review.accept', after: { status: 'accepted', problemId: review.id } }),
+          // right after the decision it guards (changes() is the statement just before's)
           stillPending,
+          audit(c, { ...entry, onlyIfChanged: false, action: 'problem_review.accept', after: { status: 'accepted', problemId: review.id } }),
         ]);
         return c.json(view(row));
       } catch (error) {
