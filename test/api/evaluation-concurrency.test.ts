@@ -135,6 +135,19 @@ describe.each(DRIVERS)('evaluation under load on %s', (driver) => {
     const byYear = await subjectResults(scope, { year: campaign.year });
     for (const result of fromSql) expect(byYear.find((r) => r.subjectId === result.subjectId)).toEqual(result);
   });
+  it('issues member codes and PINs asked for twice at once once each: every PIN printed is one that was stored, never a 500', async () => {
+    const admin = await fixture.as('adminA');
+    const villageId = fixture.a.rows.villages[2].id!;
+    const replies = await Promise.all(Array.from({ length: 3 }, () => admin.post('/t/alpha/api/evaluation/member-credentials', { villageId })));
+    expect(replies.map((r) => r.status)).toEqual([201, 201, 201]);
+    const printed = replies.flatMap((r) => r.body.items as { memberId: string; code: string }[]);
+    const members = fixture.a.rows.members.filter((m) => m.villageId === villageId).map((m) => m.id!);
+    // each member on one sheet only, with the code that is stored for them
+    expect(printed.map((p) => p.memberId).sort()).toEqual([...members].sort());
+    const stored = (await admin.get(`/t/alpha/api/evaluation/member-credentials?villageId=${villageId}`)).body.items as { memberId: string; code: string }[];
+    for (const p of printed) expect(stored.find((s) => s.memberId === p.memberId)!.code).toBe(p.code);
+  });
+
   it('never leaves an open session on a cancelled booking, whichever of the two comes first', async () => {
     const admin = await fixture.as('adminA');
     const villageId = fixture.a.rows.villages[2].id!;

@@ -61,18 +61,25 @@ export async function issueCredentials(scope: TenantScope, secret: string, villa
       );
       issued.push({ memberId: member.id, name: member.name, code: member.code!, pin });
     } else {
-      writes.push(scope.insert(memberCredentials, [row]));
+      // a member given a code by another issue running at the same moment keeps that one (its sheet has the PIN)
+      writes.push(scope.insert(memberCredentials, [row]).onConflictDoNothing().returning({ memberId: memberCredentials.memberId }));
       issued.push({ memberId: member.id, name: member.name, code: row.code, pin });
     }
   }
   // the PINs themselves are never recorded; the audit row goes with the last chunk, once every code is written
   if (writes.length)
     writes.push(record({ action: 'member_credentials.issue', entity: 'village', entityId: villageId, summary: { issued: issued.length, reset: reset.size } }) as (typeof writes)[number]);
+  const skipped = new Set<string>();
   for (let i = 0; i < writes.length; i += 50) {
     const chunk = writes.slice(i, i + 50);
-    await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
+    const answers = await db.batch(chunk as [(typeof chunk)[0], ...typeof chunk]);
+    // an insert that returned no row met the other issue's code: its PIN here was never stored
+    chunk.forEach((_, k) => {
+      const index = i + k;
+      if (index < issued.length && Array.isArray(answers[k]) && (answers[k] as unknown[]).length === 0) skipped.add(issued[index].memberId);
+    });
   }
-  return issued;
+  return issued.filter((credential) => !skipped.has(credential.memberId));
 }
 
 export async function listCredentials(scope: TenantScope, villageId: string) {
