@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { dirname, extname, join, normalize, sep } from 'node:path';
@@ -258,7 +259,9 @@ function miniflare(): Promise<typeof import('miniflare')> {
   if (imported) return imported;
   const extraCas = process.env.NODE_EXTRA_CA_CERTS;
   delete process.env.NODE_EXTRA_CA_CERTS;
-  imported = import('miniflare');
+  // by require: imported, Node's ESM loader would check its 4 MB CommonJS bundle for module syntax and lex it for its
+  // exports first (~0.7 s of CPU to load it against ~0.45 s)
+  imported = Promise.resolve(createRequire(import.meta.url)('miniflare') as typeof import('miniflare'));
   return imported.finally(() => {
     if (extraCas !== undefined) process.env.NODE_EXTRA_CA_CERTS = extraCas;
   });
