@@ -32,8 +32,11 @@ export interface CreateAccountOptions {
    * while this one was being created: throws to refuse (a township admin may not attach to another township's account)
    */
   mayAttach?: () => Promise<void>;
-  /** the audit rows of this creation (or of grants added to an existing account), written in its batch */
-  audit?: (accountId: string, action: 'account.create' | 'account.grant') => BatchItem<'sqlite'>[];
+  /**
+   * the audit rows of this creation (or of grants added to an existing account), written in its batch right after the
+   * grants; `onlyIfChanged`: written only if the grant just before went in (one grant to an account that may hold it)
+   */
+  audit?: (accountId: string, action: 'account.create' | 'account.grant', onlyIfChanged: boolean) => BatchItem<'sqlite'>[];
 }
 
 /**
@@ -78,7 +81,7 @@ async function writeAccount(db: Db, account: NewAccount, grants: Partial<Grant>[
   if (existing) await options.mayAttach?.();
   const accountId = existing?.id ?? newId();
   const grantRows = grants.map((g) => ({ ...g, role: g.role!, accountId }));
-  const alongside = options.audit?.(accountId, existing ? 'account.grant' : 'account.create') ?? [];
+  const alongside = options.audit?.(accountId, existing ? 'account.grant' : 'account.create', !!existing && grantRows.length === 1) ?? [];
   const writes: BatchItem<'sqlite'>[] = [...grantRows.map((grant) => grantOnce(db, grant)), ...alongside];
   // an existing account given an admin role signs in again: the second factor an admin must have is asked at sign-in
   if (existing && isAdminAccount(grantRows.map((g) => g.role))) writes.push(db.delete(sessions).where(eq(sessions.accountId, existing.id)));

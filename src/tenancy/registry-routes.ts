@@ -104,7 +104,7 @@ export const registryRoutes = new Hono<AppEnv>()
       const accountId = await createAccount(c.var.registry, c.req.valid('json'), [{ role: 'county_viewer', countyId: id }], {
         attachIfExists: true,
         locale: c.var.locale,
-        audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_viewer', countyId: id } })],
+        audit: (accountId, action, onlyIfChanged) => [registryAudit(c, { action, onlyIfChanged, entity: 'account', entityId: accountId, summary: { role: 'county_viewer', countyId: id } })],
       });
       return c.json({ accountId }, 201);
     },
@@ -117,7 +117,7 @@ export const registryRoutes = new Hono<AppEnv>()
     const accountId = await createAccount(c.var.registry, c.req.valid('json'), [{ role: 'county_organiser', countyId: id }], {
       attachIfExists: true,
       locale: c.var.locale,
-      audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'county_organiser', countyId: id } })],
+      audit: (accountId, action, onlyIfChanged) => [registryAudit(c, { action, onlyIfChanged, entity: 'account', entityId: accountId, summary: { role: 'county_organiser', countyId: id } })],
     });
     return c.json({ accountId }, 201);
   })
@@ -129,7 +129,7 @@ export const registryRoutes = new Hono<AppEnv>()
     const accountId = await createAccount(c.var.registry, c.req.valid('json'), [{ role: 'city_organiser', cityId: id }], {
       attachIfExists: true,
       locale: c.var.locale,
-      audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'city_organiser', cityId: id } })],
+      audit: (accountId, action, onlyIfChanged) => [registryAudit(c, { action, onlyIfChanged, entity: 'account', entityId: accountId, summary: { role: 'city_organiser', cityId: id } })],
     });
     return c.json({ accountId }, 201);
   })
@@ -166,7 +166,7 @@ export const registryRoutes = new Hono<AppEnv>()
     }
     const adminAccountId = await createAccount(db, body.admin, [{ role: 'township_admin', tenantId }], {
       attachIfExists: true,
-      audit: (accountId, action) => [registryAudit(c, { action, entity: 'account', entityId: accountId, summary: { role: 'township_admin', tenantId } })],
+      audit: (accountId, action, onlyIfChanged) => [registryAudit(c, { action, onlyIfChanged, entity: 'account', entityId: accountId, summary: { role: 'township_admin', tenantId } })],
     });
     return c.json({ id: tenantId, slug: body.slug, name: body.name, adminAccountId }, 201);
   })

@@ -62,8 +62,8 @@ export async function grantTownshipRole(c: Context<AppEnv>, scope: TenantScope, 
     locale: c.var.locale,
     // the township admin's grant goes where registryAudit puts the township's registry rows; the platform's is in the
     // platform's chain, naming the township (its own chain may be in another database: one chain, one database)
-    audit: (id, action) => [
-      registryAudit(c, { action, entity: 'account', entityId: id, summary: { role: body.role, villageId, memberId, ...(by === 'platform' ? { township: scope.tenantId } : {}) } }),
+    audit: (id, action, onlyIfChanged) => [
+      registryAudit(c, { action, onlyIfChanged, entity: 'account', entityId: id, summary: { role: body.role, villageId, memberId, ...(by === 'platform' ? { township: scope.tenantId } : {}) } }),
     ],
   });
 }

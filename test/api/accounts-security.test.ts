@@ -407,6 +407,9 @@ describe.each(DRIVERS)('accounts, passwords, timeouts and two-factor login on %s
       expect(new Set(replies.map((r) => r.body.accountId)).size).toBe(1);
       const grants = await ctx.server.db.select().from(roleGrants).where(eq(roleGrants.accountId, replies[0].body.accountId));
       expect(grants.map((g) => g.role)).toEqual(['village_secretary']);
+      // on the record as made once: no grant rows for the requests that found it there
+      const recorded = await ctx.server.db.select({ action: auditEvents.action }).from(auditEvents).where(eq(auditEvents.entityId, replies[0].body.accountId));
+      expect(recorded.map((r) => r.action)).toEqual(['account.create']);
     });
 
     it('two townships creating one new phone at the same moment: one gets the account, the other is told the phone is taken', async () => {
