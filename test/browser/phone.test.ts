@@ -1,5 +1,7 @@
+import { eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginFailures } from '../../src/db/schema';
 import { openBranchSession } from '../api/evaluation-support';
 import { browserAvailable, docsScreenshot, startBrowserApp, type BrowserApp } from '../support/browser';
 import type { ApiClient } from '../support/client';
@@ -120,6 +122,7 @@ describe.skipIf(!browserAvailable())('the villager’s phone', () => {
     await page.getByText(/验证码不对/).waitFor();
     expect(await page.getByText(/二维码已过期/).count()).toBe(0);
 
+
     // a session code that names nothing
     await page.goto('/t/alpha/v/ZZZZZZ');
     await page.getByText('没有找到场次码“ZZZZZZ”的测评：请核对大屏幕或海报上的场次码，重新输入。', { exact: false }).waitFor();
@@ -127,5 +130,17 @@ describe.skipIf(!browserAvailable())('the villager’s phone', () => {
     await page.getByLabel('场次码（大屏幕上的 6 位字母数字）').fill(session.code);
     await page.getByRole('button', { name: '进入测评' }).click();
     await page.getByLabel('验证码（大屏幕上的 6 位数字）').waitFor();
+    // the right code while every free try of the session is being checked (a full hall typing at the same moment):
+    // answered "wait a second", the page asks again by itself and goes on, with nothing to read about it
+    const key = `typed-code:${app.fixture.a.tenantId}:${session.id}`;
+    const busy = { key, failures: 1, windowStart: new Date().toISOString(), lockedUntil: null, inFlight: 300 };
+    await app.db.insert(loginFailures).values(busy).onConflictDoUpdate({ target: loginFailures.key, set: { inFlight: 300 } });
+    const waited = page.waitForResponse((r) => r.url().endsWith('/pass') && r.status() === 429);
+    await page.getByLabel('验证码（大屏幕上的 6 位数字）').fill((await admin.get(`${T}/sessions/${session.id}/qr`)).body.pin);
+    await page.getByRole('button', { name: '进入测评' }).click();
+    expect((await waited).headers()['retry-after']).toBe('1');
+    await app.db.update(loginFailures).set({ inFlight: 0 }).where(eq(loginFailures.key, key));
+    await expect.poll(() => position(page)).toMatch(/^第 1\//);
+    expect(await page.getByText(/尝试次数过多/).count()).toBe(0);
   });
 });

@@ -13,6 +13,8 @@ export class ApiProblem extends Error {
     readonly code: string,
     message: string,
     readonly details?: { path?: string; message: string; row?: number; column?: string }[],
+    /** a 429's Retry-After: the seconds to wait before asking again */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -86,7 +88,7 @@ export async function call<R extends ClientResponse<unknown, number, string>>(pe
   if (response.status === 204) return undefined as Answer<R>;
   const data = (await response.json().catch(() => undefined)) as { code?: string; message?: string; details?: ApiProblem['details'] } | undefined;
   if (!response.ok) {
-    const problem = new ApiProblem(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details);
+    const problem = new ApiProblem(response.status, data?.code ?? 'error', data?.message ?? response.statusText, data?.details, Number(response.headers.get('retry-after')) || undefined);
     if (problem.code === 'error.unauthenticated') signedOut?.();
     throw problem;
   }

@@ -144,6 +144,21 @@ function EnterCode({ error }: { error?: string }) {
   );
 }
 
+/**
+ * A typed code sent, and sent again by itself when the answer is "wait a second": a hall's phones behind one address
+ * type their codes at the same moment, and while the free tries are all being checked the rest wait a moment
+ * (auth/throttle.ts). An old villager is not asked to understand that; a real lock (longer) is shown as it is.
+ */
+async function passForTypedCode(pin: string, tries = 4): Promise<PassData> {
+  try {
+    return await call(vote.pass.$post(passBody(pin)));
+  } catch (err) {
+    if (!(err instanceof ApiProblem && err.status === 429 && (err.retryAfter ?? 99) <= 2 && tries > 1)) throw err;
+    await new Promise((resolve) => setTimeout(resolve, (err.retryAfter ?? 1) * 1000));
+    return passForTypedCode(pin, tries - 1);
+  }
+}
+
 function PinForm({ error, handover, onPass }: { error: string; handover: boolean; onPass: (data: PassData) => void }) {
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
@@ -156,7 +171,7 @@ function PinForm({ error, handover, onPass }: { error: string; handover: boolean
         setBusy(true);
         setProblem('');
         try {
-          onPass(await call(vote.pass.$post(passBody(pin.trim()))));
+          onPass(await passForTypedCode(pin.trim()));
         } catch (err) {
           setProblem(message(err));
         } finally {
