@@ -16,7 +16,7 @@ import { authRoutes } from './auth/routes';
 import { sessionMiddleware } from './auth/sessions';
 import { EXPECTED_SHARD_MIGRATIONS, migrationStatus } from './db/migration-status';
 import { MAIN_SHARD, UnknownShardError, type Databases } from './db/databases';
-import { isForeignKeyViolation } from './db/errors';
+import { isForeignKeyViolation, isGuardRefusal } from './db/errors';
 import { rosterRoutes } from './features/rosters';
 import { contactRoutes } from './features/contact';
 import { orgLifeRoutes } from './features/orglife';
@@ -247,6 +247,9 @@ function problem(c: Context<AppEnv>, error: unknown) {
     appError = new AppError(error.status as 400, HTTP_EXCEPTION_CODES[error.status]!, { limit: '64 KB' });
   // the database kept a row that other records still name (nothing was written): a conflict, not a crash
   else if (isForeignKeyViolation(error)) appError = new AppError(409, 'error.in_use');
+  // another request wrote first and a batch's guard refused this one whole, where its handler did not say why (a
+  // read after it served by a replica that has not seen the other write yet): a conflict, nothing was written
+  else if (isGuardRefusal(error)) appError = new AppError(409, 'error.conflict');
   // the shard map names a shard this deployment was not given: a configuration fault, said once in the log
   else if (error instanceof UnknownShardError) {
     console.error(`[${requestId}]`, error.message);

@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertMany, insertStatements } from './batch';
+import { failIfUnchanged, insertMany, insertStatements } from './batch';
+import { isGuardRefusal } from './errors';
 import type { Db } from './client';
 import { openLibsql } from './libsql';
 
@@ -67,5 +68,38 @@ describe('insertStatements / insertMany', () => {
     expect(() => insertStatements(db, stamped, [{ id: 'x' }])).toThrow(/at is SQL/);
     expect(() => insertStatements(db, notes, [{ id: 'x', body: sql`'y'` as unknown as string }])).toThrow(/body is SQL/);
     expect(() => insertStatements(db, notes, [{ id: 'x', weight: Number.NaN }])).toThrow(/weight is NaN/);
+  });
+});
+
+/** The guard of a state move: a batch whose guarded UPDATE matched nothing is refused whole, and known for what it is. */
+describe('failIfUnchanged', () => {
+  let db: Db;
+  let close: () => void;
+  beforeAll(async () => {
+    const opened = await openLibsql(':memory:');
+    ({ db } = opened);
+    close = () => opened.client.close();
+    await db.run(sql`CREATE TABLE notes (id TEXT PRIMARY KEY NOT NULL, body TEXT, pinned INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 7, created_at TEXT NOT NULL)`);
+    await db.insert(notes).values({ id: 'n', body: 'draft' });
+  });
+  afterAll(() => close());
+
+  const publish = (from: string) => [
+    db.update(notes).set({ body: 'published' }).where(sql`${notes.id} = 'n' AND ${notes.body} = ${from}`),
+    failIfUnchanged(db, notes),
+    db.insert(notes).values({ id: 'audit-' + from }),
+  ];
+
+  it('lets the batch through when the guard matched, and refuses it whole when it did not', async () => {
+    await db.batch(publish('draft') as [never]);
+    const refused = await db.batch(publish('draft') as [never]).then(() => null, (error: unknown) => error);
+    expect(isGuardRefusal(refused)).toBe(true);
+    expect((await db.select({ id: notes.id }).from(notes)).map((r) => r.id).sort()).toEqual(['audit-draft', 'n']);
+  });
+
+  it('is told apart from other refusals: a NOT NULL column other than the id, a unique id', async () => {
+    const otherNull = await db.run(sql`INSERT INTO notes (id, created_at) VALUES ('x', NULL)`).then(() => null, (error: unknown) => error);
+    const taken = await db.insert(notes).values({ id: 'n' }).then(() => null, (error: unknown) => error);
+    expect([isGuardRefusal(otherNull), isGuardRefusal(taken)]).toEqual([false, false]);
   });
 });

@@ -58,7 +58,8 @@ export function insertStatements<T extends SQLiteTable>(db: Db, table: T, rows: 
  * A batch statement that fails, and so rolls the whole batch back, when the statement just before it changed no row:
  * put right after a guarded UPDATE (a status or version check) whose guard a concurrent write has made false, so
  * that what the batch writes besides (an audit row, a consequence) goes only with it. It would insert an id of NULL
- * into `table`, which its NOT NULL id refuses; the caller reads the state again to say why (a 409).
+ * into `table`, which its NOT NULL id refuses; the caller reads the state again to say why (a 409), and a refusal
+ * it does not explain is answered 409 by the app's error handler (`isGuardRefusal`, db/errors.ts).
  */
 export const failIfUnchanged = (db: Db, table: SQLiteTable & { id: SQLiteColumn }) => db.run(sql`INSERT INTO ${table} (id) SELECT NULL WHERE changes() = 0`);
 
