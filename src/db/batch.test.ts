@@ -15,23 +15,29 @@ const notes = sqliteTable('notes', {
 });
 
 /** The bulk insert every seed, import and county move goes through: the rows come back exactly as given. */
-describe('insertStatements / insertMany', () => {
-  let db: Db;
-  let close: () => void;
+/** A fresh in-memory database with the notes table, for the enclosing describe block. */
+function notesDatabase(): { db: Db } {
+  const store = {} as { db: Db };
+  let close = () => {};
   beforeAll(async () => {
     const opened = await openLibsql(':memory:');
-    ({ db } = opened);
+    store.db = opened.db;
     close = () => opened.client.close();
-    await db.run(sql`CREATE TABLE notes (id TEXT PRIMARY KEY, body TEXT, pinned INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 7, created_at TEXT NOT NULL)`);
+    await store.db.run(sql`CREATE TABLE notes (id TEXT PRIMARY KEY NOT NULL, body TEXT, pinned INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 7, created_at TEXT NOT NULL)`);
   });
   afterAll(() => close());
+  return store;
+}
+
+describe('insertStatements / insertMany', () => {
+  const store = notesDatabase();
 
   it('binds up to 400 rows to a statement, and a row too large for the rest to one of its own', () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ id: `n${i}` }));
-    expect(insertStatements(db, notes, rows)).toHaveLength(3);
+    expect(insertStatements(store.db, notes, rows)).toHaveLength(3);
     const huge = { id: 'huge', body: '长'.repeat(300_000) };
-    expect(insertStatements(db, notes, [{ id: 'a' }, huge, { id: 'b' }])).toHaveLength(3);
-    expect(insertStatements(db, notes, [])).toEqual([]);
+    expect(insertStatements(store.db, notes, [{ id: 'a' }, huge, { id: 'b' }])).toHaveLength(3);
+    expect(insertStatements(store.db, notes, [])).toEqual([]);
   });
 
   it('stores each value as drizzle would bind it: text as given, booleans as 0/1, defaults where a value is missing', async () => {
@@ -47,8 +53,8 @@ describe('insertStatements / insertMany', () => {
       ...Array.from({ length: 950 }, (_, i) => ({ id: `bulk-${String(i).padStart(4, '0')}`, body: `第${i}条`, pinned: i % 2 === 0 })),
       { id: 'huge', body: '长'.repeat(300_000) },
     ];
-    await insertMany(db, notes, rows);
-    const stored = await db.select().from(notes).orderBy(notes.id);
+    await insertMany(store.db, notes, rows);
+    const stored = await store.db.select().from(notes).orderBy(notes.id);
     expect(stored).toHaveLength(rows.length);
     const byId = new Map(stored.map((row) => [row.id, row]));
     expect(byId.get('given')).toEqual({ id: 'given', body: odd, pinned: true, weight: -3, createdAt: '2026-12-07T00:00:00.000Z' });
@@ -57,7 +63,7 @@ describe('insertStatements / insertMany', () => {
     expect(byId.get('number-like')?.body).toBe('00123');
     expect([byId.get('half-emoji')?.body, byId.get('low-half')?.body]).toEqual(['表情\uFFFD', '\uFFFD尾']);
     expect(byId.get('huge')?.body).toHaveLength(300_000);
-    const [{ pinned, typeofBody }] = await db.all<{ pinned: number; typeofBody: string }>(
+    const [{ pinned, typeofBody }] = await store.db.all<{ pinned: number; typeofBody: string }>(
       sql`SELECT sum(pinned) AS pinned, group_concat(DISTINCT typeof(body)) AS typeofBody FROM notes WHERE id LIKE 'bulk-%'`,
     );
     expect({ pinned, typeofBody }).toEqual({ pinned: 475, typeofBody: 'text' });
@@ -65,41 +71,33 @@ describe('insertStatements / insertMany', () => {
 
   it('refuses what a JSON row cannot carry: an SQL default or value, a number that is not finite', () => {
     const stamped = sqliteTable('notes', { id: text('id').primaryKey(), at: text('at').default(sql`CURRENT_TIMESTAMP`) });
-    expect(() => insertStatements(db, stamped, [{ id: 'x' }])).toThrow(/at is SQL/);
-    expect(() => insertStatements(db, notes, [{ id: 'x', body: sql`'y'` as unknown as string }])).toThrow(/body is SQL/);
-    expect(() => insertStatements(db, notes, [{ id: 'x', weight: Number.NaN }])).toThrow(/weight is NaN/);
+    expect(() => insertStatements(store.db, stamped, [{ id: 'x' }])).toThrow(/at is SQL/);
+    expect(() => insertStatements(store.db, notes, [{ id: 'x', body: sql`'y'` as unknown as string }])).toThrow(/body is SQL/);
+    expect(() => insertStatements(store.db, notes, [{ id: 'x', weight: Number.NaN }])).toThrow(/weight is NaN/);
   });
 });
 
 /** The guard of a state move: a batch whose guarded UPDATE matched nothing is refused whole, and known for what it is. */
 describe('failIfUnchanged', () => {
-  let db: Db;
-  let close: () => void;
-  beforeAll(async () => {
-    const opened = await openLibsql(':memory:');
-    ({ db } = opened);
-    close = () => opened.client.close();
-    await db.run(sql`CREATE TABLE notes (id TEXT PRIMARY KEY NOT NULL, body TEXT, pinned INTEGER NOT NULL DEFAULT 0, weight INTEGER NOT NULL DEFAULT 7, created_at TEXT NOT NULL)`);
-    await db.insert(notes).values({ id: 'n', body: 'draft' });
-  });
-  afterAll(() => close());
+  const store = notesDatabase();
+  beforeAll(() => store.db.insert(notes).values({ id: 'n', body: 'draft' }));
 
   const publish = (from: string) => [
-    db.update(notes).set({ body: 'published' }).where(sql`${notes.id} = 'n' AND ${notes.body} = ${from}`),
-    failIfUnchanged(db, notes),
-    db.insert(notes).values({ id: 'audit-' + from }),
+    store.db.update(notes).set({ body: 'published' }).where(sql`${notes.id} = 'n' AND ${notes.body} = ${from}`),
+    failIfUnchanged(store.db, notes),
+    store.db.insert(notes).values({ id: 'audit-' + from }),
   ];
 
   it('lets the batch through when the guard matched, and refuses it whole when it did not', async () => {
-    await db.batch(publish('draft') as [never]);
-    const refused = await db.batch(publish('draft') as [never]).then(() => null, (error: unknown) => error);
+    await store.db.batch(publish('draft') as [never]);
+    const refused = await store.db.batch(publish('draft') as [never]).then(() => null, (error: unknown) => error);
     expect(isGuardRefusal(refused)).toBe(true);
-    expect((await db.select({ id: notes.id }).from(notes)).map((r) => r.id).sort()).toEqual(['audit-draft', 'n']);
+    expect((await store.db.select({ id: notes.id }).from(notes)).map((r) => r.id).sort()).toEqual(['audit-draft', 'n']);
   });
 
   it('is told apart from other refusals: a NOT NULL column other than the id, a unique id', async () => {
-    const otherNull = await db.run(sql`INSERT INTO notes (id, created_at) VALUES ('x', NULL)`).then(() => null, (error: unknown) => error);
-    const taken = await db.insert(notes).values({ id: 'n' }).then(() => null, (error: unknown) => error);
+    const otherNull = await store.db.run(sql`INSERT INTO notes (id, created_at) VALUES ('x', NULL)`).then(() => null, (error: unknown) => error);
+    const taken = await store.db.insert(notes).values({ id: 'n' }).then(() => null, (error: unknown) => error);
     expect([isGuardRefusal(otherNull), isGuardRefusal(taken)]).toEqual([false, false]);
   });
 });
